@@ -1,0 +1,111 @@
+// Package auth says who a caller is (a Principal) and what their role lets them reach. It
+// issues and verifies the signed access tokens people use, and the credentials terminals use.
+// It knows nothing about gRPC: pkg/rpc applies it at the port.
+package auth
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is what a caller is allowed to do, before the scope of their county, unit or venue.
+type Role string
+
+// The roles of the system.
+const (
+	// RoleCityAdmin is the bureau: sees and changes everything.
+	RoleCityAdmin Role = "city_admin"
+	// RoleCountyAdmin is a county's science and technology department: one county.
+	RoleCountyAdmin Role = "county_admin"
+	// RoleOrganizer is an organizer unit's staff: their unit's activities.
+	RoleOrganizer Role = "organizer"
+	// RoleTerminal is a check-in device: records at its own venue, nothing else.
+	RoleTerminal Role = "terminal"
+	// RoleViewer sees the city's statistics and changes nothing.
+	RoleViewer Role = "viewer"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleCityAdmin, RoleCountyAdmin, RoleOrganizer, RoleTerminal, RoleViewer:
+		return true
+	}
+	return false
+}
+
+// Principal is an authenticated caller.
+type Principal struct {
+	// Subject is the user name, or the terminal's id.
+	Subject string
+	// Role is the caller's role.
+	Role Role
+	// CountyCode scopes county admins, organizers and terminals to one county.
+	CountyCode string
+	// UnitID scopes organizers to their unit.
+	UnitID string
+	// VenueID scopes terminals to their venue.
+	VenueID string
+	// DisplayName is the caller's name for people to read.
+	DisplayName string
+}
+
+// Is reports whether the principal has one of the roles.
+func (p Principal) Is(roles ...Role) bool { return slices.Contains(roles, p.Role) }
+
+// SeesAllCounties reports whether the principal's view spans the whole city.
+func (p Principal) SeesAllCounties() bool { return p.Is(RoleCityAdmin, RoleViewer) }
+
+// CanSeeCounty reports whether the principal may see data of the county.
+func (p Principal) CanSeeCounty(code string) bool {
+	return p.SeesAllCounties() || (code != "" && p.CountyCode == code)
+}
+
+// CanAdministerCounty reports whether the principal may change data of the county.
+func (p Principal) CanAdministerCounty(code string) bool {
+	return p.Is(RoleCityAdmin) || (p.Is(RoleCountyAdmin) && code != "" && p.CountyCode == code)
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context that carries p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// FromContext returns the principal of the call, if it was authenticated.
+func FromContext(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}
+
+// Authenticator turns a bearer credential into a principal. It returns an errs.Unauthenticated
+// error for a credential that is malformed, unknown, expired or revoked.
+type Authenticator interface {
+	Authenticate(ctx context.Context, credential string) (Principal, error)
+}
+
+// AuthenticatorFunc adapts a function to Authenticator.
+type AuthenticatorFunc func(ctx context.Context, credential string) (Principal, error)
+
+// Authenticate calls f.
+func (f AuthenticatorFunc) Authenticate(ctx context.Context, credential string) (Principal, error) {
+	return f(ctx, credential)
+}
+
+// Policy lists, per full RPC method name, the roles that may call it. Methods missing from the
+// policy are refused, so a new RPC is closed until someone decides who may call it.
+type Policy struct {
+	// Public methods need no credential.
+	Public []string
+	// Roles maps a method to the roles allowed to call it.
+	Roles map[string][]Role
+}
+
+// IsPublic reports whether method needs no credential.
+func (p Policy) IsPublic(method string) bool { return slices.Contains(p.Public, method) }
+
+// Allows reports whether role may call method.
+func (p Policy) Allows(method string, role Role) bool {
+	return slices.Contains(p.Roles[method], role)
+}

@@ -1,0 +1,135 @@
+package auth
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+)
+
+const tokenIssuer = "sciweek"
+
+type claims struct {
+	jwt.RegisteredClaims
+	Role    Role   `json:"role"`
+	County  string `json:"county,omitempty"`
+	Unit    string `json:"unit,omitempty"`
+	Venue   string `json:"venue,omitempty"`
+	Display string `json:"name,omitempty"`
+}
+
+// TokenIssuer signs access tokens (JWT, EdDSA). Only the service that signs people in holds one.
+type TokenIssuer struct {
+	key ed25519.PrivateKey
+	ttl time.Duration
+	now func() time.Time
+}
+
+// NewTokenIssuer returns an issuer whose tokens live for ttl.
+func NewTokenIssuer(key ed25519.PrivateKey, ttl time.Duration) (*TokenIssuer, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, errors.New("auth: token key must be an Ed25519 private key")
+	}
+	if ttl <= 0 {
+		return nil, errors.New("auth: token lifetime must be positive")
+	}
+	return &TokenIssuer{key: key, ttl: ttl, now: time.Now}, nil
+}
+
+// PublicKey returns the key that verifies the issuer's tokens.
+func (i *TokenIssuer) PublicKey() ed25519.PublicKey { return i.key.Public().(ed25519.PublicKey) }
+
+// Issue signs a token for p and returns it with its expiry.
+func (i *TokenIssuer) Issue(p Principal) (string, time.Time, error) {
+	if !p.Role.Valid() || p.Role == RoleTerminal {
+		return "", time.Time{}, fmt.Errorf("auth: cannot issue a token for role %q", p.Role)
+	}
+	now := i.now()
+	exp := now.Add(i.ttl)
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    tokenIssuer,
+			Subject:   p.Subject,
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)),
+			ExpiresAt: jwt.NewNumericDate(exp),
+		},
+		Role: p.Role, County: p.CountyCode, Unit: p.UnitID, Venue: p.VenueID, Display: p.DisplayName,
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c).SignedString(i.key)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return s, exp, nil
+}
+
+// TokenVerifier checks access tokens against the issuers' public keys.
+type TokenVerifier struct {
+	keys   []ed25519.PublicKey
+	parser *jwt.Parser
+}
+
+// NewTokenVerifier returns a verifier that accepts tokens signed by any of keys.
+func NewTokenVerifier(keys ...ed25519.PublicKey) (*TokenVerifier, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("auth: a token verifier needs at least one key")
+	}
+	for _, k := range keys {
+		if len(k) != ed25519.PublicKeySize {
+			return nil, errors.New("auth: token keys must be Ed25519 public keys")
+		}
+	}
+	return &TokenVerifier{
+		keys: keys,
+		parser: jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+			jwt.WithIssuer(tokenIssuer), jwt.WithExpirationRequired()),
+	}, nil
+}
+
+// Authenticate verifies a token and returns its principal.
+func (v *TokenVerifier) Authenticate(_ context.Context, token string) (Principal, error) {
+	var lastErr error
+	for _, k := range v.keys {
+		var c claims
+		_, err := v.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return k, nil })
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		if !c.Role.Valid() || c.Role == RoleTerminal || c.Subject == "" {
+			return Principal{}, errs.E(errs.Unauthenticated, "access token names no valid role")
+		}
+		return Principal{Subject: c.Subject, Role: c.Role, CountyCode: c.County, UnitID: c.Unit, VenueID: c.Venue, DisplayName: c.Display}, nil
+	}
+	if errors.Is(lastErr, jwt.ErrTokenExpired) {
+		return Principal{}, errs.E(errs.Unauthenticated, "access token expired: sign in again")
+	}
+	return Principal{}, errs.E(errs.Unauthenticated, "access token is not valid: sign in again")
+}
+
+// TerminalCredentialPrefix starts every terminal credential, so one authorization header can
+// carry either kind of credential and the right authenticator is picked without trying both.
+const TerminalCredentialPrefix = "sct_"
+
+// Chain authenticates terminal credentials with terminals and everything else with people.
+// Either may be nil, and then that kind of credential is refused.
+func Chain(people, terminals Authenticator) Authenticator {
+	return AuthenticatorFunc(func(ctx context.Context, cred string) (Principal, error) {
+		if strings.HasPrefix(cred, TerminalCredentialPrefix) {
+			if terminals == nil {
+				return Principal{}, errs.E(errs.Unauthenticated, "terminal credentials are not accepted here")
+			}
+			return terminals.Authenticate(ctx, cred)
+		}
+		if people == nil {
+			return Principal{}, errs.E(errs.Unauthenticated, "only terminal credentials are accepted here")
+		}
+		return people.Authenticate(ctx, cred)
+	})
+}

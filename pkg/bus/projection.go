@@ -1,0 +1,253 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+)
+
+// Message is one event delivered to a projection.
+type Message struct {
+	// Subject is the subject it was published on.
+	Subject string
+	// Type is the proto full name of the payload (the Sciweek-Type header).
+	Type string
+	// Data is the serialized proto message.
+	Data []byte
+	// Sequence is the message's position in its stream.
+	Sequence uint64
+	// Header carries the trace context and the message id.
+	Header nats.Header
+}
+
+// Handler applies one message inside the projection's transaction. Returning an errs.Invalid
+// error means the message cannot be understood (for example it does not decode): the projection
+// logs it and moves on, so a handler must return Invalid only before it has written anything.
+// Any other error rolls the batch back and the projection retries from its checkpoint.
+type Handler func(ctx context.Context, tx pgx.Tx, msg Message) error
+
+// Projection is a named, durable reader of one stream that keeps tables up to date.
+type Projection struct {
+	// Name identifies the projection's checkpoint; keep it stable.
+	Name string
+	// Stream is the stream it reads.
+	Stream string
+	// Subjects filters the stream; empty means every subject.
+	Subjects []string
+	// Handle applies one message.
+	Handle Handler
+	// Committed, if set, is called after each batch commits, e.g. to wake live views.
+	Committed func(applied int)
+	// BatchSize is the most messages applied in one transaction; 0 means 500.
+	BatchSize int
+}
+
+// ProjectionRunner runs projections for one service against its pool.
+type ProjectionRunner struct {
+	pool    *pgxpool.Pool
+	js      jetstream.JetStream
+	tel     *telemetry.Telemetry
+	streams StreamOptions
+	tracer  trace.Tracer
+	applied metric.Int64Counter
+	skipped metric.Int64Counter
+	log     *slog.Logger
+}
+
+// NewProjectionRunner returns a runner for projections stored in pool's schema.
+func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *telemetry.Telemetry, streams StreamOptions) (*ProjectionRunner, error) {
+	if pool == nil || js == nil || tel == nil {
+		return nil, errors.New("bus: projection runner needs a pool, JetStream and telemetry")
+	}
+	m := tel.Meter.Meter("sciweek/bus")
+	applied, err := m.Int64Counter("sciweek_projection_applied_total", metric.WithDescription("Events applied by projections."))
+	if err != nil {
+		return nil, err
+	}
+	skipped, err := m.Int64Counter("sciweek_projection_skipped_total", metric.WithDescription("Events projections could not understand and skipped."))
+	if err != nil {
+		return nil, err
+	}
+	return &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"),
+		applied: applied, skipped: skipped, log: tel.Logger}, nil
+}
+
+// Run applies the projection until ctx ends. It reads with an ordered consumer that starts
+// after the stored checkpoint; each batch and the new checkpoint commit together, so after a
+// crash or restart every event is applied exactly once.
+func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
+	if p.Name == "" || p.Handle == nil {
+		return errors.New("bus: a projection needs a name and a handler")
+	}
+	if p.BatchSize <= 0 {
+		p.BatchSize = 500
+	}
+	backoff := 100 * time.Millisecond
+	for {
+		err := r.runOnce(ctx, p)
+		if ctx.Err() != nil {
+			return nil
+		}
+		r.log.WarnContext(ctx, "projection stopped; restarting from its checkpoint", "projection", p.Name, "error", err, "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
+}
+
+// Checkpoint returns the last stream sequence the projection applied (0 before the first).
+func (r *ProjectionRunner) Checkpoint(ctx context.Context, name string) (uint64, error) {
+	var seq int64
+	err := r.pool.QueryRow(ctx, `SELECT last_sequence FROM projection_checkpoints WHERE name = $1`, name).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return uint64(seq), err
+}
+
+func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
+	if err := EnsureStreams(ctx, r.js, r.streams, p.Stream); err != nil {
+		return err
+	}
+	last, err := r.Checkpoint(ctx, p.Name)
+	if err != nil {
+		return fmt.Errorf("read checkpoint: %w", err)
+	}
+	cons, err := r.js.OrderedConsumer(ctx, p.Stream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: p.Subjects,
+		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:    last + 1,
+	})
+	if err != nil {
+		return fmt.Errorf("create consumer: %w", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	inbox := make(chan jetstream.Msg, 4*p.BatchSize)
+	consumeErr := make(chan error, 1)
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		select {
+		case inbox <- m:
+		case <-cctx.Done():
+		}
+	}, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrNoHeartbeat) {
+			return // the ordered consumer recreates itself
+		}
+		select {
+		case consumeErr <- err:
+		default:
+		}
+	}))
+	if err != nil {
+		return fmt.Errorf("consume: %w", err)
+	}
+	defer cc.Stop()
+	batch := make([]jetstream.Msg, 0, p.BatchSize)
+	for {
+		batch = batch[:0]
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-consumeErr:
+			return err
+		case m := <-inbox:
+			batch = append(batch, m)
+		}
+	drain:
+		for len(batch) < p.BatchSize {
+			select {
+			case m := <-inbox:
+				batch = append(batch, m)
+			default:
+				break drain
+			}
+		}
+		if err := r.apply(ctx, p, batch, last); err != nil {
+			return err
+		}
+		md, err := batch[len(batch)-1].Metadata()
+		if err != nil {
+			return err
+		}
+		last = md.Sequence.Stream
+		if p.Committed != nil {
+			p.Committed(len(batch))
+		}
+	}
+}
+
+// apply runs the handler over a batch in one transaction with the checkpoint update. Messages
+// at or below the checkpoint are skipped: the consumer may deliver them again after a reset.
+func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jetstream.Msg, last uint64) error {
+	tx, err := r.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // rollback after commit is a no-op
+	applied, skipped := 0, 0
+	top := last
+	for _, m := range batch {
+		md, err := m.Metadata()
+		if err != nil {
+			return err
+		}
+		seq := md.Sequence.Stream
+		if seq <= top {
+			continue
+		}
+		top = seq
+		msg := Message{Subject: m.Subject(), Type: m.Headers().Get(HeaderType), Data: m.Data(), Sequence: seq, Header: m.Headers()}
+		parent := r.tel.Propagator.Extract(ctx, propagation.HeaderCarrier(msg.Header))
+		sctx, span := r.tracer.Start(parent, "apply "+msg.Type, trace.WithSpanKind(trace.SpanKindConsumer),
+			trace.WithAttributes(attribute.String("messaging.system", "nats"), attribute.String("messaging.destination.name", msg.Subject),
+				attribute.String("sciweek.projection", p.Name), attribute.Int64("messaging.nats.stream_sequence", int64(seq))))
+		err = p.Handle(sctx, tx, msg)
+		switch {
+		case err == nil:
+			applied++
+		case errs.KindOf(err) == errs.Invalid:
+			skipped++
+			span.RecordError(err)
+			r.log.ErrorContext(sctx, "projection skipped an event it cannot apply", "projection", p.Name, "subject", msg.Subject, "sequence", seq, "error", err)
+		default:
+			span.RecordError(err)
+			span.End()
+			return fmt.Errorf("apply %s #%d: %w", msg.Subject, seq, err)
+		}
+		span.End()
+	}
+	if top == last {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, stream, last_sequence, updated_at) VALUES ($1, $2, $3, now())
+		ON CONFLICT (name) DO UPDATE SET last_sequence = EXCLUDED.last_sequence, updated_at = now()`, p.Name, p.Stream, int64(top)); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	attrs := metric.WithAttributes(r.tel.ServiceAttr(), attribute.String("projection", p.Name))
+	r.applied.Add(ctx, int64(applied), attrs)
+	if skipped > 0 {
+		r.skipped.Add(ctx, int64(skipped), attrs)
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+// Package db is the services' PostgreSQL kit: a pool bound to the service's own schema,
+// migrations embedded in the service's binary, and transactions as closures.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"regexp"
+
+	"github.com/exaring/otelpgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+)
+
+var schemaName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+
+// Config says where a service's data lives.
+type Config struct {
+	// URL is the PostgreSQL connection string.
+	URL string
+	// Schema is the service's own schema; the pool's search_path points there, so the service's
+	// SQL never names it and never reaches another service's tables by accident.
+	Schema string
+	// MaxConns caps the pool; 0 keeps pgx's default (the larger of 4 and the CPU count).
+	MaxConns int32
+}
+
+// Open connects a pool whose sessions use the service's schema, and creates the schema if it
+// is missing.
+func Open(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*pgxpool.Pool, error) {
+	if !schemaName.MatchString(cfg.Schema) {
+		return nil, fmt.Errorf("db: bad schema name %q", cfg.Schema)
+	}
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("db: parse url: %w", err)
+	}
+	pc.ConnConfig.RuntimeParams["search_path"] = cfg.Schema
+	pc.ConnConfig.RuntimeParams["application_name"] = "sciweek-" + tel.Service
+	pc.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = cfg.MaxConns
+	}
+	pc.ConnConfig.Tracer = otelpgx.NewTracer(otelpgx.WithTracerProvider(tel.Tracer), otelpgx.WithMeterProvider(tel.Meter),
+		otelpgx.WithDisableConnectionDetailsInAttributes(), otelpgx.WithDisableAcquireTracer())
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("db: connect: %w", err)
+	}
+	if _, err := pool.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+cfg.Schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("db: create schema %s: %w", cfg.Schema, err)
+	}
+	return pool, nil
+}
+
+// MigrationSet is one ordered set of migrations with its own version table, so shared kits
+// (the outbox, projection checkpoints) and the service's own tables evolve independently.
+type MigrationSet struct {
+	// Name names the version table: goose_<name>_version.
+	Name string
+	// FS holds the NNNN_name.sql files at its root.
+	FS fs.FS
+}
+
+// Migrate applies every pending migration of the sets, in order, inside the pool's schema. A
+// session advisory lock per schema lets several replicas start at once.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string, log *slog.Logger, sets ...MigrationSet) error {
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	defer sqlDB.Close()
+	h := fnv.New64a()
+	h.Write([]byte("sciweek-migrate-" + schema))
+	for _, set := range sets {
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64() >> 1)))
+		if err != nil {
+			return err
+		}
+		p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, set.FS,
+			goose.WithTableName("goose_"+set.Name+"_version"),
+			goose.WithDisableGlobalRegistry(true),
+			goose.WithSessionLocker(locker),
+		)
+		if err != nil {
+			return fmt.Errorf("db: migrations %s: %w", set.Name, err)
+		}
+		res, err := p.Up(ctx)
+		if err != nil {
+			return fmt.Errorf("db: migrate %s.%s: %w", schema, set.Name, err)
+		}
+		for _, r := range res {
+			log.InfoContext(ctx, "migration applied", "schema", schema, "set", set.Name, "version", r.Source.Version, "took_ms", r.Duration.Milliseconds())
+		}
+	}
+	return nil
+}
+
+// InTx runs fn in a transaction and commits if it returns nil. A panic or error rolls back.
+func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, pool, fn)
+}
+
+// Unavailable wraps a database failure so callers learn to retry rather than that they erred;
+// context cancellation and errors that already have a kind pass through unchanged.
+func Unavailable(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *errs.Error
+	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return errs.Wrap(errs.Unavailable, err, what+": database unavailable, try again")
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation, optionally of the named
+// constraint.
+func IsUniqueViolation(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		return false
+	}
+	return constraint == "" || pe.ConstraintName == constraint
+}

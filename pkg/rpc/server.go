@@ -1,0 +1,233 @@
+// Package rpc builds the gRPC servers and clients of the services, with the same cross-cutting
+// behaviour everywhere: OpenTelemetry through the stats handler, authentication and the role
+// policy, protovalidate on every request, health and reflection, logs of failed calls, and the
+// one place where error kinds become gRPC status codes.
+package rpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"buf.build/go/protovalidate"
+	grpcvalidate "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/status"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+)
+
+// ServerConfig is what a service's gRPC server needs.
+type ServerConfig struct {
+	// Telemetry is the service's telemetry.
+	Telemetry *telemetry.Telemetry
+	// Authenticator checks the bearer credential of every non-public call.
+	Authenticator auth.Authenticator
+	// Policy says which roles may call which method.
+	Policy auth.Policy
+}
+
+// Server is a gRPC server with health and reflection registered.
+type Server struct {
+	// GRPC is the server; register the service's implementations on it before serving.
+	GRPC *grpc.Server
+	// Health reports serving status; services flip it to NOT_SERVING while shutting down.
+	Health *health.Server
+}
+
+// NewServer returns a server with the interceptors every service shares.
+func NewServer(cfg ServerConfig) (*Server, error) {
+	if cfg.Telemetry == nil || cfg.Authenticator == nil {
+		return nil, errors.New("rpc: telemetry and authenticator are required")
+	}
+	validator, err := protovalidate.New()
+	if err != nil {
+		return nil, fmt.Errorf("rpc: protovalidate: %w", err)
+	}
+	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger}
+	srv := grpc.NewServer(
+		grpc.StatsHandler(otelgrpc.NewServerHandler(
+			otelgrpc.WithTracerProvider(cfg.Telemetry.Tracer),
+			otelgrpc.WithMeterProvider(cfg.Telemetry.Meter),
+			otelgrpc.WithPropagators(cfg.Telemetry.Propagator),
+		)),
+		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryAuth, grpcvalidate.UnaryServerInterceptor(validator)),
+		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamAuth, grpcvalidate.StreamServerInterceptor(validator)),
+	)
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(srv, hs)
+	reflection.Register(srv)
+	return &Server{GRPC: srv, Health: hs}, nil
+}
+
+// openMethods need no credential whatever the policy says: probes and tools must reach them.
+func openMethod(method string) bool {
+	return strings.HasPrefix(method, "/grpc.health.v1.Health/") ||
+		strings.HasPrefix(method, "/grpc.reflection.")
+}
+
+type guard struct {
+	auth   auth.Authenticator
+	policy auth.Policy
+	log    *slog.Logger
+}
+
+// authorize authenticates the caller and checks the role policy for method.
+func (g *guard) authorize(ctx context.Context, method string) (context.Context, error) {
+	if openMethod(method) || g.policy.IsPublic(method) {
+		return ctx, nil
+	}
+	cred := bearer(ctx)
+	if cred == "" {
+		return ctx, errs.E(errs.Unauthenticated, "missing credential: send \"authorization: Bearer <token>\"")
+	}
+	p, err := g.auth.Authenticate(ctx, cred)
+	if err != nil {
+		if errs.KindOf(err) == errs.Internal {
+			return ctx, err
+		}
+		return ctx, errs.Wrap(errs.Unauthenticated, err, errs.Message(err))
+	}
+	if !g.policy.Allows(method, p.Role) {
+		return ctx, errs.E(errs.PermissionDenied, "role %s may not call %s", p.Role, method)
+	}
+	return auth.WithPrincipal(ctx, p), nil
+}
+
+func bearer(ctx context.Context) string {
+	md, _ := metadata.FromIncomingContext(ctx)
+	for _, v := range md.Get("authorization") {
+		if t, ok := strings.CutPrefix(v, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+		if t, ok := strings.CutPrefix(v, "bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+	}
+	return ""
+}
+
+func (g *guard) unaryAuth(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	ctx, err := g.authorize(ctx, info.FullMethod)
+	if err != nil {
+		return nil, err
+	}
+	return next(ctx, req)
+}
+
+func (g *guard) streamAuth(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	ctx, err := g.authorize(ss.Context(), info.FullMethod)
+	if err != nil {
+		return err
+	}
+	return next(srv, &contextStream{ServerStream: ss, ctx: ctx})
+}
+
+type contextStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *contextStream) Context() context.Context { return s.ctx }
+
+func (g *guard) unaryErrors(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	start := time.Now()
+	resp, err := next(ctx, req)
+	if err != nil {
+		err = g.toStatus(ctx, info.FullMethod, err, time.Since(start))
+	}
+	return resp, err
+}
+
+func (g *guard) streamErrors(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	start := time.Now()
+	err := next(srv, ss)
+	if err != nil {
+		err = g.toStatus(ss.Context(), info.FullMethod, err, time.Since(start))
+	}
+	return err
+}
+
+func (g *guard) unaryRecover(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (resp any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.log.ErrorContext(ctx, "panic in rpc", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = status.Error(codes.Internal, "internal error")
+		}
+	}()
+	return next(ctx, req)
+}
+
+func (g *guard) streamRecover(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, next grpc.StreamHandler) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.log.ErrorContext(ss.Context(), "panic in rpc", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = status.Error(codes.Internal, "internal error")
+		}
+	}()
+	return next(srv, ss)
+}
+
+// toStatus maps an error to its gRPC status: the one place where kinds become codes. Internal
+// errors are logged with their cause and reach the caller only as "internal error".
+func (g *guard) toStatus(ctx context.Context, method string, err error, took time.Duration) error {
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	code := Code(err)
+	msg := errs.Message(err)
+	level := slog.LevelInfo
+	switch code {
+	case codes.Internal:
+		level = slog.LevelError
+		msg = "internal error"
+	case codes.Unavailable, codes.ResourceExhausted:
+		level = slog.LevelWarn
+	case codes.Canceled, codes.DeadlineExceeded:
+		msg = err.Error()
+	}
+	g.log.Log(ctx, level, "rpc failed", "method", method, "code", code.String(), "error", err.Error(), "took_ms", took.Milliseconds())
+	return status.Error(code, msg)
+}
+
+// Code returns the gRPC code for an error's kind.
+func Code(err error) codes.Code {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return codes.Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		return codes.DeadlineExceeded
+	}
+	switch errs.KindOf(err) {
+	case errs.Invalid:
+		return codes.InvalidArgument
+	case errs.NotFound:
+		return codes.NotFound
+	case errs.Exists:
+		return codes.AlreadyExists
+	case errs.FailedPrecondition:
+		return codes.FailedPrecondition
+	case errs.PermissionDenied:
+		return codes.PermissionDenied
+	case errs.Unauthenticated:
+		return codes.Unauthenticated
+	case errs.Exhausted:
+		return codes.ResourceExhausted
+	case errs.Unavailable:
+		return codes.Unavailable
+	default:
+		return codes.Internal
+	}
+}
