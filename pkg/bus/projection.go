@@ -40,6 +40,11 @@ type Message struct {
 // Any other error rolls the batch back and the projection retries from its checkpoint.
 type Handler func(ctx context.Context, tx pgx.Tx, msg Message) error
 
+// BatchHandler applies a whole batch inside the projection's transaction, for projections that
+// fold many events into few rows. It skips messages it cannot understand itself; an error rolls
+// the batch back and the projection retries from its checkpoint.
+type BatchHandler func(ctx context.Context, tx pgx.Tx, msgs []Message) error
+
 // Projection is a named, durable reader of one stream that keeps tables up to date.
 type Projection struct {
 	// Name identifies the projection's checkpoint; keep it stable.
@@ -48,8 +53,10 @@ type Projection struct {
 	Stream string
 	// Subjects filters the stream; empty means every subject.
 	Subjects []string
-	// Handle applies one message.
+	// Handle applies one message. Set either Handle or HandleBatch.
 	Handle Handler
+	// HandleBatch applies a batch of messages.
+	HandleBatch BatchHandler
 	// Committed, if set, is called after each batch commits, e.g. to wake live views.
 	Committed func(applied int)
 	// BatchSize is the most messages applied in one transaction; 0 means 500.
@@ -90,17 +97,20 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 // after the stored checkpoint; each batch and the new checkpoint commit together, so after a
 // crash or restart every event is applied exactly once.
 func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
-	if p.Name == "" || p.Handle == nil {
-		return errors.New("bus: a projection needs a name and a handler")
+	if p.Name == "" || (p.Handle == nil) == (p.HandleBatch == nil) {
+		return errors.New("bus: a projection needs a name and exactly one of Handle and HandleBatch")
 	}
 	if p.BatchSize <= 0 {
 		p.BatchSize = 500
 	}
 	backoff := 100 * time.Millisecond
 	for {
-		err := r.runOnce(ctx, p)
+		progressed, err := r.runOnce(ctx, p)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if progressed {
+			backoff = 100 * time.Millisecond
 		}
 		r.log.WarnContext(ctx, "projection stopped; restarting from its checkpoint", "projection", p.Name, "error", err, "retry_in", backoff.String())
 		select {
@@ -122,13 +132,15 @@ func (r *ProjectionRunner) Checkpoint(ctx context.Context, name string) (uint64,
 	return uint64(seq), err
 }
 
-func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
+// runOnce reads and applies until an error; it reports whether it committed anything, so a
+// projection that keeps making progress is restarted at once rather than after a long backoff.
+func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progressed bool, err error) {
 	if err := EnsureStreams(ctx, r.js, r.streams, p.Stream); err != nil {
-		return err
+		return false, err
 	}
 	last, err := r.Checkpoint(ctx, p.Name)
 	if err != nil {
-		return fmt.Errorf("read checkpoint: %w", err)
+		return false, fmt.Errorf("read checkpoint: %w", err)
 	}
 	cons, err := r.js.OrderedConsumer(ctx, p.Stream, jetstream.OrderedConsumerConfig{
 		FilterSubjects: p.Subjects,
@@ -136,7 +148,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
 		OptStartSeq:    last + 1,
 	})
 	if err != nil {
-		return fmt.Errorf("create consumer: %w", err)
+		return false, fmt.Errorf("create consumer: %w", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -157,7 +169,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
 		}
 	}))
 	if err != nil {
-		return fmt.Errorf("consume: %w", err)
+		return false, fmt.Errorf("consume: %w", err)
 	}
 	defer cc.Stop()
 	batch := make([]jetstream.Msg, 0, p.BatchSize)
@@ -165,9 +177,9 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
 		batch = batch[:0]
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return progressed, ctx.Err()
 		case err := <-consumeErr:
-			return err
+			return progressed, err
 		case m := <-inbox:
 			batch = append(batch, m)
 		}
@@ -181,13 +193,13 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
 			}
 		}
 		if err := r.apply(ctx, p, batch, last); err != nil {
-			return err
+			return progressed, err
 		}
 		md, err := batch[len(batch)-1].Metadata()
 		if err != nil {
-			return err
+			return progressed, err
 		}
-		last = md.Sequence.Stream
+		last, progressed = md.Sequence.Stream, true
 		if p.Committed != nil {
 			p.Committed(len(batch))
 		}
@@ -196,46 +208,61 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) error {
 
 // apply runs the handler over a batch in one transaction with the checkpoint update. Messages
 // at or below the checkpoint are skipped: the consumer may deliver them again after a reset.
+// Each message gets a consumer span, child of the producer's trace context in its headers, so
+// one trace follows an event from the RPC that caused it to every projection that applied it.
 func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jetstream.Msg, last uint64) error {
-	tx, err := r.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // rollback after commit is a no-op
-	applied, skipped := 0, 0
+	msgs := make([]Message, 0, len(batch))
 	top := last
 	for _, m := range batch {
 		md, err := m.Metadata()
 		if err != nil {
 			return err
 		}
-		seq := md.Sequence.Stream
-		if seq <= top {
-			continue
+		if seq := md.Sequence.Stream; seq > top {
+			top = seq
+			msgs = append(msgs, Message{Subject: m.Subject(), Type: m.Headers().Get(HeaderType), Data: m.Data(), Sequence: seq, Header: m.Headers()})
 		}
-		top = seq
-		msg := Message{Subject: m.Subject(), Type: m.Headers().Get(HeaderType), Data: m.Data(), Sequence: seq, Header: m.Headers()}
-		parent := r.tel.Propagator.Extract(ctx, propagation.HeaderCarrier(msg.Header))
-		sctx, span := r.tracer.Start(parent, "apply "+msg.Type, trace.WithSpanKind(trace.SpanKindConsumer),
-			trace.WithAttributes(attribute.String("messaging.system", "nats"), attribute.String("messaging.destination.name", msg.Subject),
-				attribute.String("sciweek.projection", p.Name), attribute.Int64("messaging.nats.stream_sequence", int64(seq))))
-		err = p.Handle(sctx, tx, msg)
-		switch {
-		case err == nil:
-			applied++
-		case errs.KindOf(err) == errs.Invalid:
-			skipped++
-			span.RecordError(err)
-			r.log.ErrorContext(sctx, "projection skipped an event it cannot apply", "projection", p.Name, "subject", msg.Subject, "sequence", seq, "error", err)
-		default:
-			span.RecordError(err)
-			span.End()
-			return fmt.Errorf("apply %s #%d: %w", msg.Subject, seq, err)
-		}
-		span.End()
 	}
-	if top == last {
+	if len(msgs) == 0 {
 		return nil
+	}
+	spans := make([]trace.Span, len(msgs))
+	ctxs := make([]context.Context, len(msgs))
+	for i, msg := range msgs {
+		parent := r.tel.Propagator.Extract(ctx, propagation.HeaderCarrier(msg.Header))
+		ctxs[i], spans[i] = r.tracer.Start(parent, "apply "+msg.Type, trace.WithSpanKind(trace.SpanKindConsumer),
+			trace.WithAttributes(attribute.String("messaging.system", "nats"), attribute.String("messaging.destination.name", msg.Subject),
+				attribute.String("sciweek.projection", p.Name), attribute.Int64("messaging.nats.stream_sequence", int64(msg.Sequence))))
+	}
+	defer func() {
+		for _, s := range spans {
+			s.End()
+		}
+	}()
+	tx, err := r.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // rollback after commit is a no-op
+	skipped := 0
+	if p.HandleBatch != nil {
+		if err := p.HandleBatch(ctx, tx, msgs); err != nil {
+			return fmt.Errorf("apply batch up to #%d: %w", top, err)
+		}
+	} else {
+		for i, msg := range msgs {
+			err := p.Handle(ctxs[i], tx, msg)
+			switch {
+			case err == nil:
+			case errs.KindOf(err) == errs.Invalid:
+				skipped++
+				spans[i].RecordError(err)
+				r.log.ErrorContext(ctxs[i], "projection skipped an event it cannot apply", "projection", p.Name, "subject", msg.Subject, "sequence", msg.Sequence, "error", err)
+			default:
+				spans[i].RecordError(err)
+				return fmt.Errorf("apply %s #%d: %w", msg.Subject, msg.Sequence, err)
+			}
+		}
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, stream, last_sequence, updated_at) VALUES ($1, $2, $3, now())
 		ON CONFLICT (name) DO UPDATE SET last_sequence = EXCLUDED.last_sequence, updated_at = now()`, p.Name, p.Stream, int64(top)); err != nil {
@@ -245,7 +272,7 @@ func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jets
 		return err
 	}
 	attrs := metric.WithAttributes(r.tel.ServiceAttr(), attribute.String("projection", p.Name))
-	r.applied.Add(ctx, int64(applied), attrs)
+	r.applied.Add(ctx, int64(len(msgs)-skipped), attrs)
 	if skipped > 0 {
 		r.skipped.Add(ctx, int64(skipped), attrs)
 	}

@@ -1,0 +1,43 @@
+package rpc
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+)
+
+// DefaultPageSize is used when a list request leaves page_size at 0.
+const DefaultPageSize = 100
+
+// Page turns a list request's page_size and page_token into an offset and a limit. Tokens are
+// opaque to callers ("o:<offset>", base64) so the scheme can change without breaking them.
+func Page(size int32, token string) (offset, limit int, err error) {
+	limit = int(size)
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	if token == "" {
+		return 0, limit, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return 0, 0, errs.E(errs.Invalid, "page_token is not one this service issued")
+	}
+	n, ok := strings.CutPrefix(string(raw), "o:")
+	offset, err = strconv.Atoi(n)
+	if !ok || err != nil || offset < 0 {
+		return 0, 0, errs.E(errs.Invalid, "page_token is not one this service issued")
+	}
+	return offset, limit, nil
+}
+
+// NextPageToken returns the token of the page after one that started at offset and returned got
+// of limit items; empty when that page was the last.
+func NextPageToken(offset, limit, got int) string {
+	if got < limit {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+got)))
+}

@@ -1,0 +1,29 @@
+package rpc
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+)
+
+// Principal returns the authenticated caller of an RPC. The server's interceptor has put it in
+// the context of every call that is not public.
+func Principal(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok {
+		return auth.Principal{}, errs.E(errs.Unauthenticated, "missing credential")
+	}
+	return p, nil
+}
+
+// ParseUUID parses a request field that must hold a UUID; field names it in the error.
+func ParseUUID(s, field string) (uuid.UUID, error) {
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil, errs.E(errs.Invalid, "%s %q is not a UUID", field, s)
+	}
+	return id, nil
+}

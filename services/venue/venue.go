@@ -1,0 +1,101 @@
+// Package venue is the venue service: the registry of venues and their check-in terminals. This
+// file wires its parts together; everything else is under internal/.
+package venue
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/db"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/services/venue/internal/adapters"
+	"github.com/sciweek/sciweek/services/venue/internal/app"
+	"github.com/sciweek/sciweek/services/venue/internal/ports"
+	"github.com/sciweek/sciweek/services/venue/migrations"
+)
+
+// Schema is the venue service's PostgreSQL schema.
+const Schema = "venue"
+
+// Config is what the venue service needs from its host process.
+type Config struct {
+	// Pool is connected to the venue schema (db.Open with Schema).
+	Pool *pgxpool.Pool
+	// JetStream publishes the venue events.
+	JetStream jetstream.JetStream
+	// Telemetry is the service's telemetry.
+	Telemetry *telemetry.Telemetry
+	// People verifies the access tokens of people.
+	People auth.Authenticator
+	// Streams are the deployment's stream settings.
+	Streams bus.StreamOptions
+}
+
+// Migrate brings the venue schema up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
+	return db.Migrate(ctx, pool, Schema, tel.Logger,
+		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "venue", FS: migrations.FS})
+}
+
+// Service is a wired venue service.
+type Service struct {
+	cfg    Config
+	server *rpc.Server
+	relay  *bus.Relay
+}
+
+// New wires the venue service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil || cfg.People == nil {
+		return nil, errors.New("venue: pool, JetStream, telemetry and authenticator are required")
+	}
+	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
+	if err != nil {
+		return nil, err
+	}
+	repo, err := adapters.NewRepository(cfg.Pool, cfg.Telemetry.Propagator, relay.Wake)
+	if err != nil {
+		return nil, err
+	}
+	uc, err := app.New(repo, newCredential, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: ports.Policy()})
+	if err != nil {
+		return nil, err
+	}
+	g := ports.NewGRPC(uc)
+	venuev1.RegisterVenueServiceServer(server.GRPC, g)
+	venuev1.RegisterTerminalServiceServer(server.GRPC, g)
+	return &Service{cfg: cfg, server: server, relay: relay}, nil
+}
+
+// Server is the service's gRPC server, ready to serve.
+func (s *Service) Server() *rpc.Server { return s.server }
+
+// Run publishes the outbox until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamVenue); err != nil {
+		return err
+	}
+	return s.relay.Run(ctx)
+}
+
+func newCredential(terminalID uuid.UUID) (string, [32]byte, error) {
+	c, err := auth.NewTerminalCredential(terminalID)
+	if err != nil {
+		return "", [32]byte{}, err
+	}
+	return c.String(), c.Hash(), nil
+}
