@@ -1,0 +1,54 @@
+package domain
+
+import (
+	"errors"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+)
+
+// Account is a person who signs in to the console.
+type Account struct {
+	Username     string
+	PasswordHash []byte
+	Role         auth.Role
+	CountyCode   string
+	DisplayName  string
+}
+
+// NewAccount checks an account's fields and hashes its password.
+func NewAccount(username, password string, role auth.Role, county, displayName string) (Account, error) {
+	if username == "" || len(username) > 64 {
+		return Account{}, errs.E(errs.Invalid, "user name must have 1 to 64 characters")
+	}
+	if len(password) < 8 {
+		return Account{}, errs.E(errs.Invalid, "password must have at least 8 characters")
+	}
+	if !role.Valid() || role == auth.RoleTerminal {
+		return Account{}, errs.E(errs.Invalid, "role %q cannot sign in", role)
+	}
+	if (role == auth.RoleCountyAdmin || role == auth.RoleOrganizer) && county == "" {
+		return Account{}, errs.E(errs.Invalid, "a %s account needs a county", role)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return Account{}, err
+	}
+	return Account{Username: username, PasswordHash: hash, Role: role, CountyCode: county, DisplayName: displayName}, nil
+}
+
+// CheckPassword reports whether password is the account's.
+func (a Account) CheckPassword(password string) error {
+	err := bcrypt.CompareHashAndPassword(a.PasswordHash, []byte(password))
+	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		return errs.E(errs.Unauthenticated, "wrong user name or password")
+	}
+	return err
+}
+
+// Principal is who the account's holder is once signed in.
+func (a Account) Principal() auth.Principal {
+	return auth.Principal{Subject: a.Username, Role: a.Role, CountyCode: a.CountyCode, DisplayName: a.DisplayName}
+}

@@ -1,0 +1,139 @@
+// Package registration is the registration service: editions, activities and their county
+// review, and the accounts people sign in with (it holds the key that signs access tokens).
+// This file wires its parts together; everything else is under internal/.
+package registration
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/db"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/services/registration/internal/adapters"
+	"github.com/sciweek/sciweek/services/registration/internal/app"
+	"github.com/sciweek/sciweek/services/registration/internal/ports"
+	"github.com/sciweek/sciweek/services/registration/migrations"
+)
+
+// Schema is the registration service's PostgreSQL schema.
+const Schema = "registration"
+
+// TokenLifetime is how long an access token is accepted: one working day.
+const TokenLifetime = 12 * time.Hour
+
+// Config is what the registration service needs from its host process.
+type Config struct {
+	// Pool is connected to the registration schema.
+	Pool *pgxpool.Pool
+	// JetStream publishes the registration events.
+	JetStream jetstream.JetStream
+	// Telemetry is the service's telemetry.
+	Telemetry *telemetry.Telemetry
+	// Venue is a connection to the venue service.
+	Venue grpc.ClientConnInterface
+	// Streams are the deployment's stream settings.
+	Streams bus.StreamOptions
+}
+
+// Migrate brings the registration schema up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
+	return db.Migrate(ctx, pool, Schema, tel.Logger,
+		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "registration", FS: migrations.FS})
+}
+
+// Service is a wired registration service.
+type Service struct {
+	cfg      Config
+	server   *rpc.Server
+	relay    *bus.Relay
+	app      *app.Service
+	verifier *auth.TokenVerifier
+}
+
+// New wires the registration service. It loads (or, on first start, creates) the key that signs
+// access tokens.
+func New(ctx context.Context, cfg Config) (*Service, error) {
+	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil || cfg.Venue == nil {
+		return nil, errors.New("registration: pool, JetStream, telemetry and venue connection are required")
+	}
+	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
+	if err != nil {
+		return nil, err
+	}
+	store, err := adapters.NewStore(cfg.Pool, cfg.Telemetry.Propagator, relay.Wake)
+	if err != nil {
+		return nil, err
+	}
+	key, err := store.SigningKey(ctx, "access_token")
+	if err != nil {
+		return nil, err
+	}
+	issuer, err := auth.NewTokenIssuer(key, TokenLifetime)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := auth.NewTokenVerifier(issuer.PublicKey())
+	if err != nil {
+		return nil, err
+	}
+	uc, err := app.New(app.Deps{
+		Activities: store, Editions: store, Accounts: store, Venues: adapters.NewVenueClient(cfg.Venue), Tokens: issuer, Now: time.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(verifier, nil), Policy: ports.Policy()})
+	if err != nil {
+		return nil, err
+	}
+	g := ports.NewGRPC(uc, issuer.PublicKey())
+	registrationv1.RegisterActivityServiceServer(server.GRPC, g)
+	registrationv1.RegisterEditionServiceServer(server.GRPC, g)
+	registrationv1.RegisterAccountServiceServer(server.GRPC, g)
+	return &Service{cfg: cfg, server: server, relay: relay, app: uc, verifier: verifier}, nil
+}
+
+// Server is the service's gRPC server, ready to serve.
+func (s *Service) Server() *rpc.Server { return s.server }
+
+// TokenVerifier verifies the access tokens this service issues; other services in the same
+// process use it directly, others fetch the key with AccountService.GetTokenKeys.
+func (s *Service) TokenVerifier() *auth.TokenVerifier { return s.verifier }
+
+// SetAccount creates an account or resets its password; for operators, not for RPC callers.
+func (s *Service) SetAccount(ctx context.Context, username, password string, role auth.Role, county, displayName string) error {
+	return s.app.SetAccount(ctx, username, password, role, county, displayName)
+}
+
+// Run publishes the outbox until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamRegistration); err != nil {
+		return err
+	}
+	return s.relay.Run(ctx)
+}
+
+// FetchTokenVerifier asks a registration service for its token keys and returns a verifier; a
+// service running in its own process calls it at start.
+func FetchTokenVerifier(ctx context.Context, conn grpc.ClientConnInterface) (*auth.TokenVerifier, error) {
+	resp, err := registrationv1.NewAccountServiceClient(conn).GetTokenKeys(ctx, &registrationv1.GetTokenKeysRequest{})
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]ed25519.PublicKey, 0, len(resp.GetEd25519PublicKeys()))
+	for _, k := range resp.GetEd25519PublicKeys() {
+		keys = append(keys, ed25519.PublicKey(k))
+	}
+	return auth.NewTokenVerifier(keys...)
+}
