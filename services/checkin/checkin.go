@@ -1,0 +1,103 @@
+// Package checkin is the check-in service: the terminals' API and the system of record for
+// attendance. A scan is acknowledged only after it is committed to PostgreSQL together with its
+// event (transactional outbox). This file wires its parts together.
+package checkin
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/db"
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
+	"github.com/sciweek/sciweek/services/checkin/internal/app"
+	"github.com/sciweek/sciweek/services/checkin/internal/ports"
+	"github.com/sciweek/sciweek/services/checkin/migrations"
+)
+
+// Schema is the check-in service's PostgreSQL schema.
+const Schema = "checkin"
+
+// Config is what the check-in service needs from its host process.
+type Config struct {
+	// Pool is connected to the checkin schema.
+	Pool *pgxpool.Pool
+	// JetStream publishes check-in events and delivers venue and registration events.
+	JetStream jetstream.JetStream
+	// Telemetry is the service's telemetry.
+	Telemetry *telemetry.Telemetry
+	// Streams are the deployment's stream settings.
+	Streams bus.StreamOptions
+}
+
+// Migrate brings the checkin schema up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
+	return db.Migrate(ctx, pool, Schema, tel.Logger,
+		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "checkin", FS: migrations.FS})
+}
+
+// Service is a wired check-in service.
+type Service struct {
+	cfg         Config
+	server      *rpc.Server
+	relay       *bus.Relay
+	projections *bus.ProjectionRunner
+}
+
+// New wires the check-in service. Terminals authenticate against the read model; people's
+// tokens are not accepted at all.
+func New(cfg Config) (*Service, error) {
+	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil {
+		return nil, errors.New("checkin: pool, JetStream and telemetry are required")
+	}
+	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
+	if err != nil {
+		return nil, err
+	}
+	records, err := adapters.NewRecords(cfg.Pool, cfg.Telemetry.Propagator, relay.Wake)
+	if err != nil {
+		return nil, err
+	}
+	model := adapters.NewReadModel(cfg.Pool)
+	uc, err := app.New(model, records, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{
+		Telemetry: cfg.Telemetry, Authenticator: auth.Chain(nil, app.NewTerminalAuthenticator(model)), Policy: ports.Policy(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	checkinv1.RegisterCheckinServiceServer(server.GRPC, ports.NewGRPC(uc))
+	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, server: server, relay: relay, projections: projections}, nil
+}
+
+// Server is the service's gRPC server, ready to serve.
+func (s *Service) Server() *rpc.Server { return s.server }
+
+// Run publishes the outbox and keeps the read model up to date until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamCheckin); err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents()) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.ActivityEvents()) })
+	return g.Wait()
+}

@@ -1,0 +1,126 @@
+package ports
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/errs"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
+	"github.com/sciweek/sciweek/services/checkin/internal/domain"
+)
+
+// VenueEvents keeps venues and terminals in the read model: terminals are recognised, and
+// revoked terminals refused, as soon as their event is applied.
+func VenueEvents() bus.Projection {
+	return bus.Projection{
+		Name: "checkin.venue-events", Stream: bus.StreamVenue, Subjects: []string{"sciweek.venue.>"},
+		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			switch m.Type {
+			case "sciweek.venue.v1.VenueChanged":
+				var ev venuev1.VenueChanged
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				id, err := rpc.ParseUUID(ev.GetVenue().GetId(), "venue id")
+				if err != nil {
+					return err
+				}
+				return adapters.PutVenue(ctx, tx, domain.Venue{ID: id, CountyCode: ev.GetVenue().GetCountyCode()}, ev.GetOccurredAt().AsTime())
+			case "sciweek.venue.v1.TerminalProvisioned":
+				var ev venuev1.TerminalProvisioned
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				t, err := terminal(ev.GetTerminal())
+				if err != nil {
+					return err
+				}
+				if len(ev.GetCredentialSha256()) != len(t.CredentialHash) {
+					return errs.E(errs.Invalid, "terminal %s: credential hash has %d bytes", t.ID, len(ev.GetCredentialSha256()))
+				}
+				copy(t.CredentialHash[:], ev.GetCredentialSha256())
+				return adapters.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
+			case "sciweek.venue.v1.TerminalRevoked":
+				var ev venuev1.TerminalRevoked
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				t, err := terminal(ev.GetTerminal())
+				if err != nil {
+					return err
+				}
+				return adapters.RevokeTerminal(ctx, tx, t.ID, ev.GetOccurredAt().AsTime())
+			}
+			return nil // events check-in does not need
+		},
+	}
+}
+
+func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
+	id, err := rpc.ParseUUID(t.GetId(), "terminal id")
+	if err != nil {
+		return domain.Terminal{}, err
+	}
+	venue, err := rpc.ParseUUID(t.GetVenueId(), "terminal venue id")
+	if err != nil {
+		return domain.Terminal{}, err
+	}
+	return domain.Terminal{ID: id, VenueID: venue, CountyCode: t.GetCountyCode(), Revoked: t.GetState() == venuev1.TerminalState_TERMINAL_STATE_REVOKED}, nil
+}
+
+// ActivityEvents keeps activities and their review status in the read model; only approved
+// activities take check-ins.
+func ActivityEvents() bus.Projection {
+	return bus.Projection{
+		Name: "checkin.activity-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.activity.>"},
+		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			var ev interface {
+				proto.Message
+				GetActivity() *registrationv1.Activity
+			}
+			switch m.Type {
+			case "sciweek.registration.v1.ActivityCreated":
+				ev = &registrationv1.ActivityCreated{}
+			case "sciweek.registration.v1.ActivitySubmitted":
+				ev = &registrationv1.ActivitySubmitted{}
+			case "sciweek.registration.v1.ActivityApproved":
+				ev = &registrationv1.ActivityApproved{}
+			case "sciweek.registration.v1.ActivityReturned":
+				ev = &registrationv1.ActivityReturned{}
+			default:
+				return nil
+			}
+			if err := decode(m, ev); err != nil {
+				return err
+			}
+			a := ev.GetActivity()
+			id, err := rpc.ParseUUID(a.GetId(), "activity id")
+			if err != nil {
+				return err
+			}
+			venue, err := rpc.ParseUUID(a.GetVenueId(), "activity venue id")
+			if err != nil {
+				return err
+			}
+			status := "other"
+			if a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED {
+				status = adapters.StatusApproved
+			}
+			return adapters.PutActivity(ctx, tx, domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue},
+				status, a.GetUpdatedAt().AsTime())
+		},
+	}
+}
+
+func decode(m bus.Message, into proto.Message) error {
+	if err := proto.Unmarshal(m.Data, into); err != nil {
+		return errs.Wrap(errs.Invalid, err, "undecodable "+m.Type)
+	}
+	return nil
+}
