@@ -178,8 +178,9 @@ type Overview struct {
 	Counties []*CountyTotals `protobuf:"bytes,3,rep,name=counties,proto3" json:"counties,omitempty"`
 	// refused_scans counts refused scans.
 	RefusedScans int64 `protobuf:"varint,4,opt,name=refused_scans,json=refusedScans,proto3" json:"refused_scans,omitempty"`
-	// applied_events counts the check-in events applied so far; it only grows.
-	AppliedEvents uint64 `protobuf:"varint,5,opt,name=applied_events,json=appliedEvents,proto3" json:"applied_events,omitempty"`
+	// stream_position is the check-in stream's sequence up to which the figures are complete; it
+	// only grows, so a screen can tell fresh figures from stale ones.
+	StreamPosition uint64 `protobuf:"varint,5,opt,name=stream_position,json=streamPosition,proto3" json:"stream_position,omitempty"`
 	// updated_at is when the figures last changed.
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -244,9 +245,9 @@ func (x *Overview) GetRefusedScans() int64 {
 	return 0
 }
 
-func (x *Overview) GetAppliedEvents() uint64 {
+func (x *Overview) GetStreamPosition() uint64 {
 	if x != nil {
-		return x.AppliedEvents
+		return x.StreamPosition
 	}
 	return 0
 }
@@ -654,14 +655,14 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x0eparticipations\x18\x02 \x01(\x03R\x0eparticipations\x12\x1a\n" +
 	"\bticketed\x18\x03 \x01(\x03R\bticketed\x12\x19\n" +
 	"\bwalk_ins\x18\x04 \x01(\x03R\awalkIns\x121\n" +
-	"\x14participations_today\x18\x05 \x01(\x03R\x13participationsToday\"\xa8\x02\n" +
+	"\x14participations_today\x18\x05 \x01(\x03R\x13participationsToday\"\xaa\x02\n" +
 	"\bOverview\x12\x1d\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tR\teditionId\x126\n" +
 	"\x04city\x18\x02 \x01(\v2\".sciweek.reporting.v1.CountyTotalsR\x04city\x12>\n" +
 	"\bcounties\x18\x03 \x03(\v2\".sciweek.reporting.v1.CountyTotalsR\bcounties\x12#\n" +
-	"\rrefused_scans\x18\x04 \x01(\x03R\frefusedScans\x12%\n" +
-	"\x0eapplied_events\x18\x05 \x01(\x04R\rappliedEvents\x129\n" +
+	"\rrefused_scans\x18\x04 \x01(\x03R\frefusedScans\x12'\n" +
+	"\x0fstream_position\x18\x05 \x01(\x04R\x0estreamPosition\x129\n" +
 	"\n" +
 	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"M\n" +
 	"\x12GetOverviewRequest\x127\n" +

@@ -1,0 +1,89 @@
+// Package reporting is the reporting service: live statistics folded from the check-in events,
+// exactly once, and pushed to the people watching. This file wires its parts together.
+package reporting
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/db"
+	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/services/reporting/internal/adapters"
+	"github.com/sciweek/sciweek/services/reporting/internal/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/ports"
+	"github.com/sciweek/sciweek/services/reporting/migrations"
+)
+
+// Schema is the reporting service's PostgreSQL schema.
+const Schema = "reporting"
+
+// Config is what the reporting service needs from its host process.
+type Config struct {
+	// Pool is connected to the reporting schema.
+	Pool *pgxpool.Pool
+	// JetStream delivers the check-in events.
+	JetStream jetstream.JetStream
+	// Telemetry is the service's telemetry.
+	Telemetry *telemetry.Telemetry
+	// People verifies the access tokens of people.
+	People auth.Authenticator
+	// Location is the city's time zone; days are counted in it.
+	Location *time.Location
+	// MinPushInterval is the least time between two pushes to one watcher; 0 means 250 ms.
+	MinPushInterval time.Duration
+	// Streams are the deployment's stream settings.
+	Streams bus.StreamOptions
+}
+
+// Migrate brings the reporting schema up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
+	return db.Migrate(ctx, pool, Schema, tel.Logger,
+		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "reporting", FS: migrations.FS})
+}
+
+// Service is a wired reporting service.
+type Service struct {
+	cfg         Config
+	server      *rpc.Server
+	projections *bus.ProjectionRunner
+	changes     *app.Changes
+}
+
+// New wires the reporting service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil || cfg.People == nil || cfg.Location == nil {
+		return nil, errors.New("reporting: pool, JetStream, telemetry, authenticator and location are required")
+	}
+	changes := app.NewChanges()
+	uc, err := app.New(adapters.NewStore(cfg.Pool), changes, time.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval})
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: ports.Policy()})
+	if err != nil {
+		return nil, err
+	}
+	reportingv1.RegisterStatsServiceServer(server.GRPC, ports.NewGRPC(uc))
+	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, server: server, projections: projections, changes: changes}, nil
+}
+
+// Server is the service's gRPC server, ready to serve.
+func (s *Service) Server() *rpc.Server { return s.server }
+
+// Run applies check-in events to the aggregates until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	return s.projections.Run(ctx, ports.CheckinEvents(s.cfg.Location, s.cfg.Telemetry.Logger, func(int) { s.changes.Notify() }))
+}
