@@ -12,15 +12,16 @@ import (
 
 // Dial returns a client connection to target (host:port) that carries the caller's trace. The
 // connection is plaintext: services talk over a private network or loopback, and TLS is the
-// job of the mesh or load balancer in front of them.
+// job of the mesh or load balancer in front of them. A nil tel gives an untraced connection,
+// for tools.
 func Dial(target string, tel *telemetry.Telemetry, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
-	base := []grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(otelgrpc.NewClientHandler(
+	base := []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+	if tel != nil {
+		base = append(base, grpc.WithStatsHandler(otelgrpc.NewClientHandler(
 			otelgrpc.WithTracerProvider(tel.Tracer),
 			otelgrpc.WithMeterProvider(tel.Meter),
 			otelgrpc.WithPropagators(tel.Propagator),
-		)),
+		)))
 	}
 	return grpc.NewClient(target, append(base, opts...)...)
 }

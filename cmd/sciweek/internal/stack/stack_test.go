@@ -1,0 +1,363 @@
+package stack_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
+	"github.com/sciweek/sciweek/pkg/auth"
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/testkit"
+)
+
+func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
+
+type world struct {
+	st       *stack.Stack
+	spans    *tracetest.SpanRecorder
+	admin    grpc.CallOption
+	http     *http.Client
+	base     string
+	conns    map[string]*grpc.ClientConn
+	password string
+}
+
+func startWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	spans := tracetest.NewSpanRecorder()
+	st, err := stack.Start(ctx, stack.Options{
+		DataDir: t.TempDir(), DatabaseURL: testkit.Postgres(t), NATSPort: -1, LogWriter: io.Discard,
+		SpanProcessors: []sdktrace.SpanProcessor{spans}, MinPushInterval: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(context.Background()); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	w := &world{st: st, spans: spans, base: "http://" + st.Addrs.Gateway, conns: map[string]*grpc.ClientConn{}, password: "e2e-admin-password"}
+	for name, addr := range map[string]string{"registration": st.Addrs.Registration, "venue": st.Addrs.Venue, "checkin": st.Addrs.Checkin, "reporting": st.Addrs.Reporting} {
+		conn, err := rpc.Dial(addr, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = conn.Close() })
+		w.conns[name] = conn
+	}
+	if err := st.Registration.SetAccount(ctx, "admin", w.password, auth.RoleCityAdmin, "", "管理员"); err != nil {
+		t.Fatal(err)
+	}
+	login, err := registrationv1.NewAccountServiceClient(w.conns["registration"]).Login(ctx, &registrationv1.LoginRequest{Username: "admin", Password: w.password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.admin = grpc.PerRPCCredentials(rpc.BearerCredential(login.GetAccessToken()))
+	jar, _ := cookiejar.New(nil)
+	w.http = &http.Client{Jar: jar}
+	return w
+}
+
+// setup registers a venue with an approved activity and a terminal, as a county would.
+func (w *world) setup(t *testing.T, county string) (venueID, activityID string, terminal grpc.CallOption) {
+	t.Helper()
+	ctx := context.Background()
+	v, err := venuev1.NewVenueServiceClient(w.conns["venue"]).CreateVenue(ctx, &venuev1.CreateVenueRequest{
+		Name: "太原植物园", Kind: venuev1.VenueKind_VENUE_KIND_SCIENCE_EDUCATION_BASE, CountyCode: county, SafeCapacity: 5000}, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	term, err := venuev1.NewTerminalServiceClient(w.conns["venue"]).ProvisionTerminal(ctx, &venuev1.ProvisionTerminalRequest{VenueId: v.GetVenue().GetId(), Name: "南门"}, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := registrationv1.NewActivityServiceClient(w.conns["registration"])
+	start := time.Date(2024, 5, 30, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	a, err := acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{
+		EditionId: "2024", CountyCode: county, VenueId: v.GetVenue().GetId(), Title: "植物的秘密科学实验", Organizer: "太原植物园",
+		Form:     registrationv1.ActivityForm_ACTIVITY_FORM_HANDS_ON_EXPERIMENT,
+		Sessions: []*registrationv1.Session{{StartsAt: timestamppb.New(start), EndsAt: timestamppb.New(start.Add(2 * time.Hour)), Places: 60}},
+	}, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := a.GetActivity().GetId()
+	if _, err := acts.SubmitActivity(ctx, &registrationv1.SubmitActivityRequest{ActivityId: id}, w.admin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acts.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: id}, w.admin); err != nil {
+		t.Fatal(err)
+	}
+	return v.GetVenue().GetId(), id, grpc.PerRPCCredentials(rpc.BearerCredential(term.GetCredential()))
+}
+
+func walkIn(seq uint64, venue, activity string, n uint32) *checkinv1.RecordCheckinRequest {
+	return &checkinv1.RecordCheckinRequest{Sequence: seq, OccurredAt: timestamppb.Now(), VenueId: venue, ActivityId: activity,
+		Kind: &checkinv1.RecordCheckinRequest_WalkIn{WalkIn: &checkinv1.WalkIn{Category: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON, Headcount: n}}}
+}
+
+// sse reads "overview" events from the gateway's stream.
+func (w *world) sse(t *testing.T, ctx context.Context) <-chan *reportingv1.Overview {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.base+"/events/overview?edition=2024", nil)
+	resp, err := w.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("event stream: %s %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	out := make(chan *reportingv1.Overview, 16)
+	go func() {
+		defer resp.Body.Close()
+		defer close(out)
+		sc := bufio.NewScanner(resp.Body)
+		event := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: ") && event == "overview":
+				var ov struct {
+					City struct {
+						Participations string `json:"participations"`
+					} `json:"city"`
+					Position string `json:"stream_position"`
+				}
+				if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ov); err != nil {
+					return
+				}
+				var n int64
+				fmt.Sscan(ov.City.Participations, &n)
+				out <- &reportingv1.Overview{City: &reportingv1.CountyTotals{Participations: n}}
+			}
+		}
+	}()
+	return out
+}
+
+func (w *world) loginHTTP(t *testing.T) {
+	t.Helper()
+	resp, err := w.http.Post(w.base+"/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"`+w.password+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), "eyJ") {
+		t.Fatalf("login: %s %s (the token must stay in the HttpOnly cookie)", resp.Status, body)
+	}
+}
+
+func TestCheckinReachesDashboardWithinASecondInOneTrace(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	venue, activity, terminal := w.setup(t, "140110")
+	w.loginHTTP(t)
+	events := w.sse(t, ctx)
+	if first := <-events; first.GetCity().GetParticipations() != 0 {
+		t.Fatalf("first overview = %v", first)
+	}
+
+	// The terminal's first call may come before check-in has applied the TerminalProvisioned and
+	// ActivityApproved events; a terminal retries with the same sequence number, which is safe.
+	client := checkinv1.NewCheckinServiceClient(w.conns["checkin"])
+	req := walkIn(1, venue, activity, 25)
+	var ack *checkinv1.RecordCheckinResponse
+	testkit.Eventually(t, 5*time.Second, func() error {
+		var err error
+		ack, err = client.RecordCheckin(ctx, req, terminal)
+		return err
+	})
+	acked := time.Now()
+	select {
+	case ov := <-events:
+		if ov.GetCity().GetParticipations() != 25 {
+			t.Fatalf("dashboard shows %d, want 25", ov.GetCity().GetParticipations())
+		}
+		if lag := time.Since(acked); lag > time.Second {
+			t.Fatalf("dashboard changed %v after the acknowledgement, want under 1s", lag)
+		} else {
+			t.Logf("dashboard changed %v after the acknowledgement", lag.Round(time.Millisecond))
+		}
+	case <-time.After(time.Second):
+		t.Fatal("dashboard did not change within 1s of the acknowledgement")
+	}
+	ov, err := reportingv1.NewStatsServiceClient(w.conns["reporting"]).GetOverview(ctx, &reportingv1.GetOverviewRequest{EditionId: "2024"}, w.admin)
+	if err != nil || ov.GetOverview().GetCity().GetWalkIns() != 25 || ov.GetOverview().GetCounties()[0].GetCountyCode() != "140110" {
+		t.Fatalf("reporting overview = %v %v", ov, err)
+	}
+
+	// One trace from the terminal's call to the dashboard's aggregate.
+	testkit.Eventually(t, 2*time.Second, func() error {
+		byService := map[string]map[string]bool{} // trace id -> services
+		var checkinTrace string
+		for _, s := range w.spans.Ended() {
+			svc := ""
+			for _, kv := range s.Resource().Attributes() {
+				if kv.Key == "service.name" {
+					svc = kv.Value.AsString()
+				}
+			}
+			tid := s.SpanContext().TraceID().String()
+			if byService[tid] == nil {
+				byService[tid] = map[string]bool{}
+			}
+			byService[tid][svc] = true
+			if svc == "sciweek-checkin" && s.Name() == "sciweek.checkin.v1.CheckinService/RecordCheckin" {
+				checkinTrace = tid
+			}
+		}
+		if checkinTrace == "" {
+			return fmt.Errorf("no RecordCheckin span from the checkin service")
+		}
+		if !byService[checkinTrace]["sciweek-reporting"] {
+			return fmt.Errorf("trace %s has spans from %v, not from reporting", checkinTrace, byService[checkinTrace])
+		}
+		t.Logf("trace %s spans services %v", checkinTrace, byService[checkinTrace])
+		return nil
+	})
+
+	// A replay changes nothing.
+	again, err := client.RecordCheckin(ctx, req, terminal)
+	if err != nil || !again.GetReplayed() || again.GetRecordId() != ack.GetRecordId() {
+		t.Fatalf("replay = %v %v", again, err)
+	}
+	if _, err := client.RecordCheckin(ctx, walkIn(2, venue, activity, 5), terminal); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ov := <-events:
+		if ov.GetCity().GetParticipations() != 30 {
+			t.Fatalf("after a replay and 5 more: %d, want 30", ov.GetCity().GetParticipations())
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("no push after the second check-in")
+	}
+}
+
+func TestBadInputAndRefusalsThroughTheStack(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t)
+	ctx := context.Background()
+	venue, activity, terminal := w.setup(t, "140105")
+	otherVenue, otherActivity, _ := w.setup(t, "140106")
+	client := checkinv1.NewCheckinServiceClient(w.conns["checkin"])
+	testkit.Eventually(t, 5*time.Second, func() error {
+		_, err := client.RecordCheckin(ctx, walkIn(1, venue, activity, 1), terminal)
+		return err
+	})
+	tests := []struct {
+		name string
+		req  *checkinv1.RecordCheckinRequest
+		opts []grpc.CallOption
+		want codes.Code
+	}{
+		{"no credential", walkIn(2, venue, activity, 1), nil, codes.Unauthenticated},
+		{"a person's token", walkIn(2, venue, activity, 1), []grpc.CallOption{w.admin}, codes.Unauthenticated},
+		{"malformed: sequence 0", walkIn(0, venue, activity, 1), []grpc.CallOption{terminal}, codes.InvalidArgument},
+		{"malformed: venue id", walkIn(2, "hall", activity, 1), []grpc.CallOption{terminal}, codes.InvalidArgument},
+		{"unknown venue", walkIn(2, "0190f0a8-0000-7000-8000-000000000001", activity, 1), []grpc.CallOption{terminal}, codes.NotFound},
+		{"another venue", walkIn(2, otherVenue, otherActivity, 1), []grpc.CallOption{terminal}, codes.PermissionDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := client.RecordCheckin(ctx, tt.req, tt.opts...)
+			if status.Code(err) != tt.want || status.Convert(err).Message() == "" {
+				t.Fatalf("got %v, want %v with a message", err, tt.want)
+			}
+		})
+	}
+
+	// The dashboard's stream and the JSON API refuse callers without a session.
+	for _, path := range []string{"/events/overview", "/api/v1/editions/2024/overview"} {
+		resp, err := http.Get(w.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s without a session: %s, want 401", path, resp.Status)
+		}
+	}
+	resp, err := http.Post(w.base+"/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"nope"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("login with a wrong password: %s, want 401", resp.Status)
+	}
+}
+
+func TestEveryServiceHasHealthReflectionAndMetrics(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t)
+	ctx := context.Background()
+	want := map[string]string{
+		"registration": "sciweek.registration.v1.ActivityService", "venue": "sciweek.venue.v1.VenueService",
+		"checkin": "sciweek.checkin.v1.CheckinService", "reporting": "sciweek.reporting.v1.StatsService",
+	}
+	for name, service := range want {
+		conn := w.conns[name]
+		h, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
+		if err != nil || h.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("%s health: %v %v", name, h, err)
+		}
+		stream, err := reflectionpb.NewServerReflectionClient(conn).ServerReflectionInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := stream.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := stream.Recv()
+		if err != nil {
+			t.Fatalf("%s reflection: %v", name, err)
+		}
+		found := false
+		for _, s := range resp.GetListServicesResponse().GetService() {
+			found = found || s.GetName() == service
+		}
+		if !found {
+			t.Errorf("%s reflection lists %v, not %s", name, resp.GetListServicesResponse().GetService(), service)
+		}
+		_ = stream.CloseSend()
+	}
+	resp, err := http.Get(w.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "rpc_server_call_duration_seconds") {
+		t.Errorf("/metrics lacks the RPC metrics:\n%.2000s", body)
+	}
+}

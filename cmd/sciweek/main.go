@@ -1,0 +1,196 @@
+// Command sciweek runs the Science and Technology Week platform.
+//
+//	sciweek dev       everything in one process, with demo data (what `make run` starts)
+//	sciweek version   print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the city's time zone must resolve on machines without tzdata
+
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/demo"
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
+	"github.com/sciweek/sciweek/pkg/rpc"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "dev":
+		err = dev(os.Args[2:])
+	case "version":
+		fmt.Println(version())
+	case "-h", "--help", "help":
+		usage()
+	default:
+		fmt.Fprintf(os.Stderr, "sciweek: unknown command %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sciweek:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage: sciweek <command> [flags]
+
+commands:
+  dev       run every service in one process with demo data (embedded NATS, private PostgreSQL)
+  version   print the version
+
+Run "sciweek dev -h" for its flags.
+`)
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return "sciweek " + bi.Main.Version
+	}
+	return "sciweek (devel)"
+}
+
+func dev(args []string) error {
+	fs := flag.NewFlagSet("dev", flag.ExitOnError)
+	data := fs.String("data", envOr("SCIWEEK_DATA", ".data"), "folder for the embedded servers' data and the demo credentials (SCIWEEK_DATA)")
+	host := fs.String("host", envOr("SCIWEEK_HOST", "127.0.0.1"), "address to listen on; 0.0.0.0 lets terminals on the network connect (SCIWEEK_HOST)")
+	httpPort := fs.Int("http-port", 7100, "port of the web console and JSON API")
+	grpcBase := fs.Int("grpc-port", 7101, "first gRPC port: registration, then venue, check-in and reporting")
+	natsPort := fs.Int("nats-port", 4222, "client port of the embedded NATS server")
+	logTo := fs.String("log", "", `where JSON logs go: a file, or "-" for stderr (default <data>/sciweek.log)`)
+	level := fs.String("log-level", "info", "least severe level logged: debug, info, warn, error")
+	_ = fs.Parse(args)
+
+	if err := os.MkdirAll(*data, 0o755); err != nil {
+		return err
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	var logw io.Writer = os.Stderr
+	logPath := *logTo
+	if logPath == "" {
+		logPath = filepath.Join(*data, "sciweek.log")
+	}
+	if logPath != "-" {
+		f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		logw = f
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	opts := stack.Options{
+		DataDir: *data, NATSPort: *natsPort, LogWriter: logw, LogLevel: lvl, OTLPEndpoint: os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"),
+		Addrs: stack.Addrs{
+			Gateway:      fmt.Sprintf("%s:%d", *host, *httpPort),
+			Registration: fmt.Sprintf("%s:%d", *host, *grpcBase),
+			Venue:        fmt.Sprintf("%s:%d", *host, *grpcBase+1),
+			Checkin:      fmt.Sprintf("%s:%d", *host, *grpcBase+2),
+			Reporting:    fmt.Sprintf("%s:%d", *host, *grpcBase+3),
+		},
+	}
+	stack.Environment(&opts)
+	fmt.Println("sciweek: starting (NATS, PostgreSQL, four services, gateway)…")
+	started := time.Now()
+	st, err := stack.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fmt.Println("\nsciweek: stopping…")
+		if err := st.Close(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "sciweek: stop:", err)
+		}
+		fmt.Println("sciweek: stopped; data kept in", *data)
+	}()
+	regConn, err := rpc.Dial(st.Addrs.Registration, nil)
+	if err != nil {
+		return err
+	}
+	defer regConn.Close()
+	venueConn, err := rpc.Dial(st.Addrs.Venue, nil)
+	if err != nil {
+		return err
+	}
+	defer venueConn.Close()
+	info, err := demo.Ensure(ctx, *data, st.Registration, demo.Conns{Registration: regConn, Venue: venueConn})
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	banner(st, info, logPath, time.Since(started))
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- st.Wait() }()
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-waitErr:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+		return nil
+	}
+}
+
+func banner(st *stack.Stack, info demo.Info, logPath string, took time.Duration) {
+	host := st.Addrs.Gateway
+	if strings.HasPrefix(host, "0.0.0.0:") {
+		host = "127.0.0.1:" + strings.TrimPrefix(host, "0.0.0.0:")
+	}
+	db := st.DatabaseURL
+	if st.Postgres != nil {
+		db = fmt.Sprintf("psql -h %s -U postgres sciweek", st.Postgres.SocketDir())
+	}
+	fmt.Printf(`
+sciweek is running (started in %s). Ctrl-C stops it; the data stays for the next start.
+
+  Dashboard      http://%s/dashboard
+  Admin login    %s / %s
+  JSON API       http://%s/api/v1/editions/2024  (after login, or with "Authorization: Bearer <token>")
+
+  gRPC           registration %s · venue %s · check-in %s · reporting %s (reflection on)
+  Demo terminal  %s at %s
+                 activity %s (%s)
+  NATS           %s
+  PostgreSQL     %s
+  Logs           %s
+
+Record a walk-in of 3 with grpcurl (each call needs a new sequence number):
+
+  grpcurl -plaintext -H 'authorization: Bearer %s' \
+    -d '{"sequence": '$(date +%%s%%6N)', "occurred_at": "'$(date -u +%%FT%%TZ)'", "venue_id": "%s", "activity_id": "%s", "walk_in": {"category": "PARTICIPANT_CATEGORY_ADULT", "headcount": 3}}' \
+    %s sciweek.checkin.v1.CheckinService/RecordCheckin
+
+`, took.Round(10*time.Millisecond), host, info.AdminUsername, info.AdminPassword, host,
+		st.Addrs.Registration, st.Addrs.Venue, st.Addrs.Checkin, st.Addrs.Reporting,
+		info.TerminalCredential, info.VenueName, info.ActivityTitle, info.ActivityID, st.NATSURL, db, logPath,
+		info.TerminalCredential, info.VenueID, info.ActivityID, st.Addrs.Checkin)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

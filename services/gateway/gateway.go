@@ -1,0 +1,282 @@
+// Package gateway is sciweek's HTTP front for people: the JSON API (generated from the same
+// protos by grpc-gateway), sign-in with an HttpOnly cookie, server-sent events for the live
+// dashboard, and the web console's pages.
+package gateway
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/telemetry"
+)
+
+//go:embed web
+var webFiles embed.FS
+
+// CookieName is the cookie that carries a signed-in person's access token.
+const CookieName = "sciweek_token"
+
+// Config is what the gateway needs: connections to the services it fronts.
+type Config struct {
+	// Telemetry is the gateway's telemetry.
+	Telemetry *telemetry.Telemetry
+	// Registration, Venue, Checkin and Reporting are connections to the services.
+	Registration, Venue, Checkin, Reporting *grpc.ClientConn
+	// Metrics, if set, is served at /metrics.
+	Metrics http.Handler
+	// SecureCookies marks the sign-in cookie Secure; set it behind HTTPS.
+	SecureCookies bool
+	// KeepAlive is how often an idle event stream gets a comment line, so proxies keep it
+	// open; 0 means 15 s.
+	KeepAlive time.Duration
+}
+
+type gateway struct {
+	cfg       Config
+	accounts  registrationv1.AccountServiceClient
+	stats     reportingv1.StatsServiceClient
+	marshaler protojson.MarshalOptions
+}
+
+// New returns the gateway's handler.
+func New(ctx context.Context, cfg Config) (http.Handler, error) {
+	if cfg.Telemetry == nil || cfg.Registration == nil || cfg.Venue == nil || cfg.Checkin == nil || cfg.Reporting == nil {
+		return nil, errors.New("gateway: telemetry and all four service connections are required")
+	}
+	if cfg.KeepAlive <= 0 {
+		cfg.KeepAlive = 15 * time.Second
+	}
+	g := &gateway{
+		cfg: cfg, accounts: registrationv1.NewAccountServiceClient(cfg.Registration), stats: reportingv1.NewStatsServiceClient(cfg.Reporting),
+		marshaler: protojson.MarshalOptions{EmitUnpopulated: true, UseProtoNames: true},
+	}
+	api := runtime.NewServeMux(
+		runtime.WithMetadata(cookieCredential),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			MarshalOptions:   g.marshaler,
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
+		}),
+	)
+	for _, reg := range []func() error{
+		func() error { return registrationv1.RegisterActivityServiceHandler(ctx, api, cfg.Registration) },
+		func() error { return registrationv1.RegisterEditionServiceHandler(ctx, api, cfg.Registration) },
+		func() error { return registrationv1.RegisterAccountServiceHandler(ctx, api, cfg.Registration) },
+		func() error { return venuev1.RegisterVenueServiceHandler(ctx, api, cfg.Venue) },
+		func() error { return venuev1.RegisterTerminalServiceHandler(ctx, api, cfg.Venue) },
+		func() error { return checkinv1.RegisterCheckinServiceHandler(ctx, api, cfg.Checkin) },
+		func() error { return reportingv1.RegisterStatsServiceHandler(ctx, api, cfg.Reporting) },
+	} {
+		if err := reg(); err != nil {
+			return nil, err
+		}
+	}
+	static, err := fs.Sub(webFiles, "web")
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", api))
+	mux.HandleFunc("POST /auth/login", g.login)
+	mux.HandleFunc("POST /auth/logout", g.logout)
+	mux.HandleFunc("GET /events/overview", g.overviewEvents)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/dashboard", http.StatusFound) })
+	mux.HandleFunc("GET /dashboard", func(w http.ResponseWriter, r *http.Request) { serveFile(w, r, static, "dashboard.html") })
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	return otelhttp.NewHandler(securityHeaders(mux), "gateway",
+		otelhttp.WithTracerProvider(cfg.Telemetry.Tracer), otelhttp.WithMeterProvider(cfg.Telemetry.Meter),
+		otelhttp.WithPropagators(cfg.Telemetry.Propagator),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
+	), nil
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeFileFS(w, r, fsys, name)
+}
+
+// securityHeaders keeps the console from being framed or sniffed; the console loads nothing from
+// other origins.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// credential returns the request's access token: the Authorization header (API clients) or the
+// sign-in cookie (the console).
+func credential(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// cookieCredential forwards the sign-in cookie as the authorization metadata when the request
+// has no Authorization header of its own (grpc-gateway forwards that one itself).
+func cookieCredential(_ context.Context, r *http.Request) metadata.MD {
+	if r.Header.Get("Authorization") != "" {
+		return nil
+	}
+	if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
+		return metadata.Pairs("authorization", "Bearer "+c.Value)
+	}
+	return nil
+}
+
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	st := status.Convert(err)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(runtime.HTTPStatusFromCode(st.Code()))
+	_ = json.NewEncoder(w).Encode(apiError{Code: st.Code().String(), Message: st.Message()})
+}
+
+// login signs a person in and keeps their token in an HttpOnly cookie, out of reach of scripts.
+func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+		writeError(w, status.Error(codes.InvalidArgument, "send {\"username\": …, \"password\": …} as JSON"))
+		return
+	}
+	resp, err := g.accounts.Login(r.Context(), &registrationv1.LoginRequest{Username: in.Username, Password: in.Password})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: resp.GetAccessToken(), Path: "/", Expires: resp.GetExpiresAt().AsTime(),
+		HttpOnly: true, Secure: g.cfg.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+	// The cookie carries the token; scripts never see it.
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(struct {
+		Role        string    `json:"role"`
+		CountyCode  string    `json:"county_code"`
+		DisplayName string    `json:"display_name"`
+		ExpiresAt   time.Time `json:"expires_at"`
+	}{resp.GetRole(), resp.GetCountyCode(), resp.GetDisplayName(), resp.GetExpiresAt().AsTime()})
+}
+
+func (g *gateway) logout(w http.ResponseWriter, _ *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: g.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// overviewEvents streams an edition's live overview as server-sent events: one "overview"
+// event at once and one after every change. Browsers reconnect on their own after a restart.
+func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
+	edition := r.URL.Query().Get("edition")
+	if edition == "" {
+		edition = "2024"
+	}
+	cred := credential(r)
+	if cred == "" {
+		writeError(w, status.Error(codes.Unauthenticated, "sign in first"))
+		return
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		writeError(w, status.Error(codes.Internal, "streaming unsupported"))
+		return
+	}
+	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(r.Context(), "authorization", "Bearer "+cred))
+	defer cancel()
+	stream, err := g.stats.WatchOverview(ctx, &reportingv1.WatchOverviewRequest{EditionId: edition})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	// Wait for the first overview before answering, so refusals get a real HTTP status.
+	first, err := stream.Recv()
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte("retry: 2000\n\n"))
+	updates := make(chan *reportingv1.WatchOverviewResponse, 1)
+	updates <- first
+	failed := make(chan error, 1)
+	go func() {
+		for {
+			msg, err := stream.Recv()
+			if err != nil {
+				failed <- err
+				return
+			}
+			select {
+			case updates <- msg:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	keepAlive := time.NewTicker(g.cfg.KeepAlive)
+	defer keepAlive.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-failed:
+			st := status.Convert(err)
+			if st.Code() != codes.Canceled {
+				g.cfg.Telemetry.Logger.WarnContext(ctx, "overview stream ended", "error", err)
+			}
+			return // the browser reconnects after the retry interval
+		case <-keepAlive.C:
+			_, _ = w.Write([]byte(": keep-alive\n\n"))
+		case msg := <-updates:
+			data, err := g.marshaler.Marshal(msg.GetOverview())
+			if err != nil {
+				return
+			}
+			if _, err := w.Write([]byte("event: overview\ndata: " + string(data) + "\n\n")); err != nil {
+				return
+			}
+		}
+		flusher.Flush()
+	}
+}
