@@ -1,7 +1,8 @@
 // Command sciweek runs the Science and Technology Week platform.
 //
-//	sciweek dev       everything in one process, with demo data (what `make run` starts)
-//	sciweek version   print the version
+//	sciweek dev             everything in one process, with demo data (what `make run` starts)
+//	sciweek serve <part>    one service (or the gateway) in its own process, for deployments
+//	sciweek version         print the version
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,6 +36,8 @@ func main() {
 	switch os.Args[1] {
 	case "dev":
 		err = dev(os.Args[2:])
+	case "serve":
+		err = serve(os.Args[2:])
 	case "version":
 		fmt.Println(version())
 	case "-h", "--help", "help":
@@ -53,10 +57,11 @@ func usage() {
 	fmt.Fprint(os.Stderr, `usage: sciweek <command> [flags]
 
 commands:
-  dev       run every service in one process with demo data (embedded NATS, private PostgreSQL)
-  version   print the version
+  dev            run every service in one process with demo data (embedded NATS, private PostgreSQL)
+  serve <part>   run one part (registration, venue, checkin, reporting, gateway) in this process
+  version        print the version
 
-Run "sciweek dev -h" for its flags.
+Run "sciweek dev -h" or "sciweek serve -h" for their flags.
 `)
 }
 
@@ -193,4 +198,76 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: sciweek serve <registration|venue|checkin|reporting|gateway> [flags]
+
+Runs one part. Services need DATABASE_URL and NATS_URL; the addresses of the parts it calls come
+from SCIWEEK_REGISTRATION_ADDR, SCIWEEK_VENUE_ADDR, SCIWEEK_CHECKIN_ADDR, SCIWEEK_REPORTING_ADDR
+(registration calls venue; venue and reporting fetch token keys from registration; the gateway
+calls all four). OTEL_EXPORTER_OTLP_ENDPOINT sends traces over OTLP/gRPC.
+
+flags:
+`)
+		fs.PrintDefaults()
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs.Usage()
+		return errors.New("name the part to serve")
+	}
+	part := args[0]
+	listen := fs.String("listen", "", "address to serve on (default 0.0.0.0:7100 for the gateway, 0.0.0.0:7101-7104 for the services)")
+	metricsAddr := fs.String("metrics", ":9090", "address of /metrics for services (the gateway serves /metrics itself)")
+	level := fs.String("log-level", "info", "least severe level logged: debug, info, warn, error")
+	_ = fs.Parse(args[1:])
+	defaults := map[string]string{"gateway": "0.0.0.0:7100", "registration": "0.0.0.0:7101", "venue": "0.0.0.0:7102", "checkin": "0.0.0.0:7103", "reporting": "0.0.0.0:7104"}
+	if *listen == "" {
+		*listen = defaults[part]
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	opts := stack.Options{Only: part, LogLevel: lvl, OTLPEndpoint: os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"),
+		Remote: stack.Addrs{
+			Registration: os.Getenv("SCIWEEK_REGISTRATION_ADDR"), Venue: os.Getenv("SCIWEEK_VENUE_ADDR"),
+			Checkin: os.Getenv("SCIWEEK_CHECKIN_ADDR"), Reporting: os.Getenv("SCIWEEK_REPORTING_ADDR"),
+		}}
+	stack.Environment(&opts)
+	switch part {
+	case "gateway":
+		opts.Addrs.Gateway = *listen
+	case "registration":
+		opts.Addrs.Registration = *listen
+	case "venue":
+		opts.Addrs.Venue = *listen
+	case "checkin":
+		opts.Addrs.Checkin = *listen
+	case "reporting":
+		opts.Addrs.Reporting = *listen
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := stack.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = st.Close(context.Background()) }()
+	if part != "gateway" && *metricsAddr != "" {
+		srv := &http.Server{Addr: *metricsAddr, Handler: st.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = srv.ListenAndServe() }()
+		defer srv.Close()
+	}
+	st.Logger().Info("serving", "part", part, "listen", *listen)
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- st.Wait() }()
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-waitErr:
+		return err
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"time"
 
@@ -95,5 +96,12 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, opts StreamOptio
 	return nil
 }
 
-// errStopped is returned by loops whose context ended.
-var errStopped = errors.New("bus: stopped")
+// errStandby says another replica holds a projection's lock.
+var errStandby = errors.New("bus: another replica applies this projection")
+
+// lockKey turns a name into a PostgreSQL advisory lock key.
+func lockKey(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return int64(h.Sum64() >> 1)
+}

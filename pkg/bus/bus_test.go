@@ -190,3 +190,36 @@ func TestProjectionAppliesEachEventOnceAcrossRestartsAndFailures(t *testing.T) {
 		t.Fatalf("tally grew to %d after the stream was drained", got)
 	}
 }
+
+func TestOnlyOneReplicaAppliesAProjection(t *testing.T) {
+	t.Parallel()
+	pool, n := setup(t)
+	proj := bus.Projection{
+		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"},
+		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			_, err := tx.Exec(ctx, `INSERT INTO tally (subject, n) VALUES ($1, 1) ON CONFLICT (subject) DO UPDATE SET n = tally.n + 1`, m.Subject)
+			return err
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Three replicas of the same service run the same projection on the same schema.
+	for i := range 3 {
+		runner, err := bus.NewProjectionRunner(pool, n.JetStream, testkit.Telemetry(t, fmt.Sprintf("replica%d", i)), bus.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = runner.Run(ctx, proj) }()
+	}
+	publish(t, n.JetStream, "sciweek.checkin.test.replicas", 400)
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if got, err := tally(context.Background(), pool); err != nil || got != 400 {
+			return fmt.Errorf("tally %d, want 400 (%v)", got, err)
+		}
+		return nil
+	})
+	time.Sleep(300 * time.Millisecond)
+	if got, _ := tally(context.Background(), pool); got != 400 {
+		t.Fatalf("tally grew to %d: more than one replica applied the events", got)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"time"
 
@@ -105,8 +104,6 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 200 * time.Millisecond
 	}
-	h := fnv.New64a()
-	h.Write([]byte("sciweek-outbox-" + cfg.Schema))
 	m := cfg.Telemetry.Meter.Meter("sciweek/bus")
 	lag, err := m.Float64Histogram("sciweek_outbox_lag_seconds",
 		metric.WithDescription("Time from an event's commit to its acknowledgement by JetStream."),
@@ -119,7 +116,7 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 		return nil, err
 	}
 	return &Relay{
-		cfg: cfg, lockKey: int64(h.Sum64() >> 1), wake: make(chan struct{}, 1),
+		cfg: cfg, lockKey: lockKey("sciweek-outbox-" + cfg.Schema), wake: make(chan struct{}, 1),
 		log: cfg.Telemetry.Logger, tracer: cfg.Telemetry.Tracer.Tracer("sciweek/bus"),
 		lag: lag, sent: sent,
 	}, nil

@@ -65,14 +65,15 @@ type Projection struct {
 
 // ProjectionRunner runs projections for one service against its pool.
 type ProjectionRunner struct {
-	pool    *pgxpool.Pool
-	js      jetstream.JetStream
-	tel     *telemetry.Telemetry
-	streams StreamOptions
-	tracer  trace.Tracer
-	applied metric.Int64Counter
-	skipped metric.Int64Counter
-	log     *slog.Logger
+	pool        *pgxpool.Pool
+	js          jetstream.JetStream
+	tel         *telemetry.Telemetry
+	streams     StreamOptions
+	tracer      trace.Tracer
+	standbyPoll time.Duration
+	applied     metric.Int64Counter
+	skipped     metric.Int64Counter
+	log         *slog.Logger
 }
 
 // NewProjectionRunner returns a runner for projections stored in pool's schema.
@@ -89,7 +90,7 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 	if err != nil {
 		return nil, err
 	}
-	return &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"),
+	return &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"), standbyPoll: 2 * time.Second,
 		applied: applied, skipped: skipped, log: tel.Logger}, nil
 }
 
@@ -104,11 +105,25 @@ func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
 		p.BatchSize = 500
 	}
 	backoff := 100 * time.Millisecond
+	standby := false
 	for {
 		progressed, err := r.runOnce(ctx, p)
 		if ctx.Err() != nil {
 			return nil
 		}
+		if errors.Is(err, errStandby) {
+			if !standby {
+				r.log.InfoContext(ctx, "projection is applied by another replica; standing by", "projection", p.Name)
+			}
+			standby = true
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(r.standbyPoll):
+			}
+			continue
+		}
+		standby = false
 		if progressed {
 			backoff = 100 * time.Millisecond
 		}
@@ -135,6 +150,25 @@ func (r *ProjectionRunner) Checkpoint(ctx context.Context, name string) (uint64,
 // runOnce reads and applies until an error; it reports whether it committed anything, so a
 // projection that keeps making progress is restarted at once rather than after a long backoff.
 func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progressed bool, err error) {
+	// One replica applies a projection at a time: it holds a session advisory lock on a
+	// connection of its own for as long as it runs. The others stand by and take over when the
+	// holder's session ends. (The checkpoint check in apply guards the same rule once more.)
+	lock, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer lock.Release()
+	key := lockKey("sciweek-projection-" + p.Name)
+	var held bool
+	if err := lock.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&held); err != nil {
+		return false, err
+	}
+	if !held {
+		return false, errStandby
+	}
+	defer func() {
+		_, _ = lock.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key)
+	}()
 	if err := EnsureStreams(ctx, r.js, r.streams, p.Stream); err != nil {
 		return false, err
 	}
@@ -264,9 +298,16 @@ func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jets
 			}
 		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, stream, last_sequence, updated_at) VALUES ($1, $2, $3, now())
-		ON CONFLICT (name) DO UPDATE SET last_sequence = EXCLUDED.last_sequence, updated_at = now()`, p.Name, p.Stream, int64(top)); err != nil {
+	// Move the checkpoint from where this runner read it; if it is elsewhere, someone else
+	// applied events meanwhile and this batch must not count again.
+	tag, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, stream, last_sequence, updated_at) VALUES ($1, $2, $3, now())
+		ON CONFLICT (name) DO UPDATE SET last_sequence = EXCLUDED.last_sequence, updated_at = now()
+		WHERE projection_checkpoints.last_sequence = $4`, p.Name, p.Stream, int64(top), int64(last))
+	if err != nil {
 		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("checkpoint of %s moved away from %d: another runner applied events", p.Name, last)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 
 type county struct {
 	code, name, short, street, village string
-	landmarks                         []venueSpec
+	landmarks                          []venueSpec
 }
 
 type venueSpec struct {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/devstack"
@@ -38,6 +40,11 @@ import (
 
 // Options configure a stack.
 type Options struct {
+	// Only, if set, runs just that part in this process ("registration", "venue", "checkin",
+	// "reporting" or "gateway"); the others are reached at Remote. Empty runs everything.
+	Only string
+	// Remote are the addresses of the parts that run elsewhere.
+	Remote Addrs
 	// DataDir holds the embedded servers' data (nats/, postgres/).
 	DataDir string
 	// DatabaseURL, if set, is used instead of a private PostgreSQL server.
@@ -62,23 +69,46 @@ type Options struct {
 	Location *time.Location
 }
 
+// Parts are the parts a stack can run.
+var Parts = []string{"registration", "venue", "checkin", "reporting", "gateway"}
+
 // Addrs are the listen addresses of the parts.
 type Addrs struct {
 	Gateway, Registration, Venue, Checkin, Reporting string
 }
 
-// Stack is a running system.
+func (a *Addrs) of(part string) *string {
+	switch part {
+	case "gateway":
+		return &a.Gateway
+	case "registration":
+		return &a.Registration
+	case "venue":
+		return &a.Venue
+	case "checkin":
+		return &a.Checkin
+	case "reporting":
+		return &a.Reporting
+	}
+	return nil
+}
+
+// Stack is a running system, or the part of it that runs in this process.
 type Stack struct {
-	// Addrs are the bound addresses.
+	// Addrs are the bound addresses of the parts in this process and the remote addresses of
+	// the others.
 	Addrs Addrs
 	// DatabaseURL is the database the services use.
 	DatabaseURL string
 	// NATSURL is the NATS server the services use.
 	NATSURL string
-	// Registration is the registration service, for operator actions such as creating accounts.
+	// Registration is the registration service when it runs here, for operator actions such as
+	// creating accounts.
 	Registration *registration.Service
 	// Postgres is the private server, when the stack started one.
 	Postgres *devstack.Postgres
+	// Metrics is the process's metrics registry.
+	Metrics *telemetry.Metrics
 
 	log      *slog.Logger
 	stoppers []func(context.Context) error // servers
@@ -87,10 +117,19 @@ type Stack struct {
 	group    *errgroup.Group
 	once     sync.Once
 	closeErr error
+	local    []string
 }
 
-// Start brings the system up and returns once every part is serving.
+// Start brings the system (or its one part) up and returns once every local part is serving.
 func Start(ctx context.Context, opts Options) (st *Stack, err error) {
+	runs := func(part string) bool { return opts.Only == "" || opts.Only == part }
+	if opts.Only != "" && !slices.Contains(Parts, opts.Only) {
+		return nil, fmt.Errorf("unknown part %q; one of %v", opts.Only, Parts)
+	}
+	needsData := runs("registration") || runs("venue") || runs("checkin") || runs("reporting")
+	if opts.Only != "" && needsData && (opts.DatabaseURL == "" || opts.NATSURL == "") {
+		return nil, errors.New("a service run on its own needs DATABASE_URL and NATS_URL")
+	}
 	if opts.Location == nil {
 		if opts.Location, err = time.LoadLocation("Asia/Shanghai"); err != nil {
 			return nil, err
@@ -110,7 +149,7 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	g, runCtx := errgroup.WithContext(runCtx)
-	st = &Stack{log: main.Logger, cancel: cancel, group: g}
+	st = &Stack{log: main.Logger, cancel: cancel, group: g, Metrics: metrics, Addrs: opts.Remote}
 	st.closers = append(st.closers, main.Shutdown)
 	defer func() {
 		if err != nil {
@@ -119,70 +158,44 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		}
 	}()
 
-	// The bus.
-	if opts.NATSURL == "" {
-		ns, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: filepath.Join(opts.DataDir, "nats"), Port: opts.NATSPort})
-		if err != nil {
+	var js jetstream.JetStream
+	var open func(t *telemetry.Telemetry, schema string, migrate func(context.Context, *pgxpool.Pool, *telemetry.Telemetry) error) (*pgxpool.Pool, error)
+	if needsData {
+		if js, err = st.startBus(opts); err != nil {
 			return st, err
 		}
-		st.closers = append(st.closers, func(context.Context) error { ns.Shutdown(); ns.WaitForShutdown(); return nil })
-		opts.NATSURL = ns.ClientURL()
-		st.log.Info("embedded NATS started", "url", opts.NATSURL, "store", filepath.Join(opts.DataDir, "nats"))
-	}
-	st.NATSURL = opts.NATSURL
-	nc, err := nats.Connect(opts.NATSURL, nats.Name("sciweek"), nats.MaxReconnects(-1))
-	if err != nil {
-		return st, fmt.Errorf("connect to NATS at %s: %w", opts.NATSURL, err)
-	}
-	st.closers = append(st.closers, func(context.Context) error { return nc.Drain() })
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return st, err
+		if err = st.startDatabase(ctx, &opts); err != nil {
+			return st, err
+		}
+		open = func(t *telemetry.Telemetry, schema string, migrate func(context.Context, *pgxpool.Pool, *telemetry.Telemetry) error) (*pgxpool.Pool, error) {
+			pool, err := db.Open(ctx, db.Config{URL: opts.DatabaseURL, Schema: schema}, t)
+			if err != nil {
+				return nil, err
+			}
+			st.closers = append(st.closers, func(context.Context) error { pool.Close(); return nil })
+			return pool, migrate(ctx, pool, t)
+		}
 	}
 
-	// The database.
-	if opts.DatabaseURL == "" {
-		pg, err := devstack.StartPostgres(ctx, devstack.PostgresConfig{
-			DataDir: filepath.Join(opts.DataDir, "postgres"), Install: true, Log: st.log,
-			Settings: map[string]string{"max_connections": "200"},
-		})
-		if err != nil {
-			return st, err
-		}
-		st.Postgres = pg
-		st.closers = append(st.closers, func(context.Context) error { return pg.Stop() })
-		if err := pg.CreateDatabase(ctx, "sciweek"); err != nil {
-			return st, err
-		}
-		opts.DatabaseURL = pg.URL("sciweek")
-		st.log.Info("private PostgreSQL started", "data", filepath.Join(opts.DataDir, "postgres"), "socket", pg.SocketDir())
-	}
-	st.DatabaseURL = opts.DatabaseURL
-	open := func(t *telemetry.Telemetry, schema string, migrate func(context.Context, *pgxpool.Pool, *telemetry.Telemetry) error) (*pgxpool.Pool, error) {
-		pool, err := db.Open(ctx, db.Config{URL: opts.DatabaseURL, Schema: schema}, t)
-		if err != nil {
-			return nil, err
-		}
-		st.closers = append(st.closers, func(context.Context) error { pool.Close(); return nil })
-		return pool, migrate(ctx, pool, t)
-	}
-
-	// Listeners first, so services can be given each other's addresses before any serves.
+	// Listeners first, so the parts know each other's addresses before any serves.
 	lis := map[string]net.Listener{}
-	for name, addr := range map[string]string{"gateway": opts.Addrs.Gateway, "registration": opts.Addrs.Registration,
-		"venue": opts.Addrs.Venue, "checkin": opts.Addrs.Checkin, "reporting": opts.Addrs.Reporting} {
+	for _, part := range Parts {
+		if !runs(part) {
+			continue
+		}
+		addr := *opts.Addrs.of(part)
 		if addr == "" {
 			addr = "127.0.0.1:0"
 		}
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			return st, fmt.Errorf("%s: listen on %s: %w", name, addr, err)
+			return st, fmt.Errorf("%s: listen on %s: %w", part, addr, err)
 		}
-		lis[name] = l
+		lis[part] = l
+		*st.Addrs.of(part) = l.Addr().String()
+		st.local = append(st.local, part)
 		st.closers = append(st.closers, func(context.Context) error { _ = l.Close(); return nil })
 	}
-	st.Addrs = Addrs{Gateway: lis["gateway"].Addr().String(), Registration: lis["registration"].Addr().String(),
-		Venue: lis["venue"].Addr().String(), Checkin: lis["checkin"].Addr().String(), Reporting: lis["reporting"].Addr().String()}
 	streams := bus.StreamOptions{}
 	serve := func(name string, srv *rpc.Server, run func(context.Context) error) {
 		g.Go(func() error { return srv.GRPC.Serve(lis[name]) })
@@ -199,118 +212,198 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 			return nil
 		})
 	}
+	service := func(name string) (*telemetry.Telemetry, error) {
+		t, err := tel(name)
+		if err == nil {
+			st.closers = append(st.closers, t.Shutdown)
+		}
+		return t, err
+	}
 
-	// Venue.
-	venueTel, err := tel("venue")
-	if err != nil {
-		return st, err
-	}
-	st.closers = append(st.closers, venueTel.Shutdown)
-	venuePool, err := open(venueTel, venue.Schema, venue.Migrate)
-	if err != nil {
-		return st, err
-	}
-	// Registration signs the tokens everyone else verifies, so it comes up before them.
-	regTel, err := tel("registration")
-	if err != nil {
-		return st, err
-	}
-	st.closers = append(st.closers, regTel.Shutdown)
-	regPool, err := open(regTel, registration.Schema, registration.Migrate)
-	if err != nil {
-		return st, err
-	}
-	venueConn, err := st.dial(st.Addrs.Venue, regTel)
-	if err != nil {
-		return st, err
-	}
-	reg, err := registration.New(ctx, registration.Config{Pool: regPool, JetStream: js, Telemetry: regTel, Venue: venueConn, Streams: streams})
-	if err != nil {
-		return st, err
-	}
-	st.Registration = reg
-	people := reg.TokenVerifier()
-	ven, err := venue.New(venue.Config{Pool: venuePool, JetStream: js, Telemetry: venueTel, People: people, Streams: streams})
-	if err != nil {
-		return st, err
-	}
-	serve("venue", ven.Server(), ven.Run)
-	serve("registration", reg.Server(), reg.Run)
-
-	// Check-in.
-	checkinTel, err := tel("checkin")
-	if err != nil {
-		return st, err
-	}
-	st.closers = append(st.closers, checkinTel.Shutdown)
-	checkinPool, err := open(checkinTel, checkin.Schema, checkin.Migrate)
-	if err != nil {
-		return st, err
-	}
-	chk, err := checkin.New(checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams})
-	if err != nil {
-		return st, err
-	}
-	serve("checkin", chk.Server(), chk.Run)
-
-	// Reporting.
-	reportingTel, err := tel("reporting")
-	if err != nil {
-		return st, err
-	}
-	st.closers = append(st.closers, reportingTel.Shutdown)
-	reportingPool, err := open(reportingTel, reporting.Schema, reporting.Migrate)
-	if err != nil {
-		return st, err
-	}
-	rep, err := reporting.New(reporting.Config{Pool: reportingPool, JetStream: js, Telemetry: reportingTel, People: people,
-		Location: opts.Location, MinPushInterval: opts.MinPushInterval, Streams: streams})
-	if err != nil {
-		return st, err
-	}
-	serve("reporting", rep.Server(), rep.Run)
-
-	// The gateway.
-	gwTel, err := tel("gateway")
-	if err != nil {
-		return st, err
-	}
-	st.closers = append(st.closers, gwTel.Shutdown)
-	conns := map[string]*grpc.ClientConn{}
-	for name, addr := range map[string]string{"registration": st.Addrs.Registration, "venue": st.Addrs.Venue, "checkin": st.Addrs.Checkin, "reporting": st.Addrs.Reporting} {
-		if conns[name], err = st.dial(addr, gwTel); err != nil {
+	// Registration signs the tokens everyone else verifies, so it comes first.
+	var people auth.Authenticator
+	if runs("registration") {
+		regTel, err := service("registration")
+		if err != nil {
+			return st, err
+		}
+		regPool, err := open(regTel, registration.Schema, registration.Migrate)
+		if err != nil {
+			return st, err
+		}
+		venueConn, err := st.dial(st.Addrs.Venue, regTel)
+		if err != nil {
+			return st, err
+		}
+		reg, err := registration.New(ctx, registration.Config{Pool: regPool, JetStream: js, Telemetry: regTel, Venue: venueConn, Streams: streams})
+		if err != nil {
+			return st, err
+		}
+		st.Registration, people = reg, reg.TokenVerifier()
+		serve("registration", reg.Server(), reg.Run)
+	} else if runs("venue") || runs("reporting") {
+		if people, err = st.fetchVerifier(ctx, main); err != nil {
 			return st, err
 		}
 	}
-	handler, err := gateway.New(ctx, gateway.Config{Telemetry: gwTel, Registration: conns["registration"], Venue: conns["venue"],
-		Checkin: conns["checkin"], Reporting: conns["reporting"], Metrics: metrics.Handler()})
-	if err != nil {
-		return st, err
-	}
-	httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return runCtx }}
-	g.Go(func() error {
-		if err := httpSrv.Serve(lis["gateway"]); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
-	st.stoppers = append(st.stoppers, func(ctx context.Context) error {
-		// Event streams never end on their own: give them a moment, then cut them.
-		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		if err := httpSrv.Shutdown(sctx); err != nil {
-			return httpSrv.Close()
-		}
-		return nil
-	})
 
-	if err := st.waitHealthy(ctx, gwTel); err != nil {
+	if runs("venue") {
+		venueTel, err := service("venue")
+		if err != nil {
+			return st, err
+		}
+		venuePool, err := open(venueTel, venue.Schema, venue.Migrate)
+		if err != nil {
+			return st, err
+		}
+		ven, err := venue.New(venue.Config{Pool: venuePool, JetStream: js, Telemetry: venueTel, People: people, Streams: streams})
+		if err != nil {
+			return st, err
+		}
+		serve("venue", ven.Server(), ven.Run)
+	}
+
+	if runs("checkin") {
+		checkinTel, err := service("checkin")
+		if err != nil {
+			return st, err
+		}
+		checkinPool, err := open(checkinTel, checkin.Schema, checkin.Migrate)
+		if err != nil {
+			return st, err
+		}
+		chk, err := checkin.New(checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams})
+		if err != nil {
+			return st, err
+		}
+		serve("checkin", chk.Server(), chk.Run)
+	}
+
+	if runs("reporting") {
+		reportingTel, err := service("reporting")
+		if err != nil {
+			return st, err
+		}
+		reportingPool, err := open(reportingTel, reporting.Schema, reporting.Migrate)
+		if err != nil {
+			return st, err
+		}
+		rep, err := reporting.New(reporting.Config{Pool: reportingPool, JetStream: js, Telemetry: reportingTel, People: people,
+			Location: opts.Location, MinPushInterval: opts.MinPushInterval, Streams: streams})
+		if err != nil {
+			return st, err
+		}
+		serve("reporting", rep.Server(), rep.Run)
+	}
+
+	if runs("gateway") {
+		gwTel, err := service("gateway")
+		if err != nil {
+			return st, err
+		}
+		conns := map[string]*grpc.ClientConn{}
+		for _, part := range []string{"registration", "venue", "checkin", "reporting"} {
+			if conns[part], err = st.dial(*st.Addrs.of(part), gwTel); err != nil {
+				return st, err
+			}
+		}
+		handler, err := gateway.New(ctx, gateway.Config{Telemetry: gwTel, Registration: conns["registration"], Venue: conns["venue"],
+			Checkin: conns["checkin"], Reporting: conns["reporting"], Metrics: metrics.Handler()})
+		if err != nil {
+			return st, err
+		}
+		httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return runCtx }}
+		g.Go(func() error {
+			if err := httpSrv.Serve(lis["gateway"]); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+		st.stoppers = append(st.stoppers, func(ctx context.Context) error {
+			// Event streams never end on their own: give them a moment, then cut them.
+			sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			if err := httpSrv.Shutdown(sctx); err != nil {
+				return httpSrv.Close()
+			}
+			return nil
+		})
+	}
+
+	if err := st.waitHealthy(ctx, main); err != nil {
 		return st, err
 	}
 	return st, nil
 }
 
+// startBus starts the embedded NATS server unless a URL is given, and connects.
+func (st *Stack) startBus(opts Options) (jetstream.JetStream, error) {
+	if opts.NATSURL == "" {
+		ns, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: filepath.Join(opts.DataDir, "nats"), Port: opts.NATSPort})
+		if err != nil {
+			return nil, err
+		}
+		st.closers = append(st.closers, func(context.Context) error { ns.Shutdown(); ns.WaitForShutdown(); return nil })
+		opts.NATSURL = ns.ClientURL()
+		st.log.Info("embedded NATS started", "url", opts.NATSURL, "store", filepath.Join(opts.DataDir, "nats"))
+	}
+	st.NATSURL = opts.NATSURL
+	nc, err := nats.Connect(opts.NATSURL, nats.Name("sciweek"), nats.MaxReconnects(-1))
+	if err != nil {
+		return nil, fmt.Errorf("connect to NATS at %s: %w", opts.NATSURL, err)
+	}
+	st.closers = append(st.closers, func(context.Context) error { return nc.Drain() })
+	return jetstream.New(nc)
+}
+
+// startDatabase starts the private PostgreSQL server unless a URL is given.
+func (st *Stack) startDatabase(ctx context.Context, opts *Options) error {
+	if opts.DatabaseURL == "" {
+		pg, err := devstack.StartPostgres(ctx, devstack.PostgresConfig{
+			DataDir: filepath.Join(opts.DataDir, "postgres"), Install: true, Log: st.log,
+			Settings: map[string]string{"max_connections": "200"},
+		})
+		if err != nil {
+			return err
+		}
+		st.Postgres = pg
+		st.closers = append(st.closers, func(context.Context) error { return pg.Stop() })
+		if err := pg.CreateDatabase(ctx, "sciweek"); err != nil {
+			return err
+		}
+		opts.DatabaseURL = pg.URL("sciweek")
+		st.log.Info("private PostgreSQL started", "data", filepath.Join(opts.DataDir, "postgres"), "socket", pg.SocketDir())
+	}
+	st.DatabaseURL = opts.DatabaseURL
+	return nil
+}
+
+// fetchVerifier gets the token keys from the registration service, waiting for it to come up.
+func (st *Stack) fetchVerifier(ctx context.Context, t *telemetry.Telemetry) (auth.Authenticator, error) {
+	conn, err := st.dial(st.Addrs.Registration, t)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		v, err := registration.FetchTokenVerifier(ctx, conn)
+		if err == nil {
+			return v, nil
+		}
+		st.log.Warn("waiting for the registration service's token keys", "addr", st.Addrs.Registration, "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("token keys from registration at %s: %w", st.Addrs.Registration, err)
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
 func (st *Stack) dial(addr string, t *telemetry.Telemetry) (*grpc.ClientConn, error) {
+	if addr == "" {
+		return nil, errors.New("a service this part calls runs elsewhere and its address is not set (see sciweek serve -h)")
+	}
 	conn, err := rpc.Dial(addr, t)
 	if err != nil {
 		return nil, err
@@ -319,9 +412,13 @@ func (st *Stack) dial(addr string, t *telemetry.Telemetry) (*grpc.ClientConn, er
 	return conn, nil
 }
 
-// waitHealthy returns when every service answers its health check.
+// waitHealthy returns when every local service answers its health check.
 func (st *Stack) waitHealthy(ctx context.Context, t *telemetry.Telemetry) error {
-	for _, addr := range []string{st.Addrs.Registration, st.Addrs.Venue, st.Addrs.Checkin, st.Addrs.Reporting} {
+	for _, part := range st.local {
+		if part == "gateway" {
+			continue
+		}
+		addr := *st.Addrs.of(part)
 		conn, err := st.dial(addr, t)
 		if err != nil {
 			return err

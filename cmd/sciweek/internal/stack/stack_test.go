@@ -361,3 +361,44 @@ func TestEveryServiceHasHealthReflectionAndMetrics(t *testing.T) {
 		t.Errorf("/metrics lacks the RPC metrics:\n%.2000s", body)
 	}
 }
+
+func TestPartsRunInTheirOwnProcesses(t *testing.T) {
+	t.Parallel()
+	// The full stack provides registration; a second "process" runs reporting alone on its own
+	// database and fetches the token keys from registration over gRPC; a third runs the gateway
+	// alone, calling everything remotely.
+	w := startWorld(t)
+	ctx := context.Background()
+	rep, err := stack.Start(ctx, stack.Options{Only: "reporting", DatabaseURL: testkit.Postgres(t), NATSURL: w.st.NATSURL,
+		Remote: stack.Addrs{Registration: w.st.Addrs.Registration}, LogWriter: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rep.Close(context.Background()) })
+	remote := w.st.Addrs
+	remote.Reporting = rep.Addrs.Reporting
+	gw, err := stack.Start(ctx, stack.Options{Only: "gateway", Remote: remote, LogWriter: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Close(context.Background()) })
+	w.base = "http://" + gw.Addrs.Gateway
+	w.loginHTTP(t)
+	resp, err := w.http.Get(w.base + "/api/v1/editions/2024/overview")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var got struct {
+		Overview struct {
+			EditionID string `json:"edition_id"`
+		} `json:"overview"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &got) != nil || got.Overview.EditionID != "2024" {
+		t.Fatalf("overview through the split gateway and reporting: %s %s", resp.Status, body)
+	}
+	if _, err := stack.Start(ctx, stack.Options{Only: "checkin", LogWriter: io.Discard}); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Fatalf("a service alone without DATABASE_URL: %v", err)
+	}
+}
