@@ -1,0 +1,77 @@
+# sciweek — the two commands a fresh machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+GO ?= go
+
+# Every Go module of the workspace, and the package patterns that cover them.
+MODULES := pkg services/registration services/venue services/checkin services/reporting services/gateway cmd/sciweek
+PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
+# buf lives in its own module (tools/go.mod) so its dependencies never move the project's own;
+# `go tool -n` builds it once into the Go build cache and prints where.
+BUF = $$(GOWORK=off $(GO) -C tools tool -n buf)
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: deps
+deps: ## Install the PostgreSQL server binaries when they are missing (Debian; as root)
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql package…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL server binaries are missing; run: sudo apt-get update && sudo apt-get install -y postgresql"; exit 1; \
+	fi
+
+.PHONY: build
+build: ## Build bin/sciweek
+	$(GO) build -o bin/sciweek ./cmd/sciweek
+
+.PHONY: run
+run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays in .data/
+	./bin/sciweek dev
+
+.PHONY: test
+test: deps ## Run all tests (unit, integration, end to end) against real NATS and PostgreSQL
+	$(GO) test -race -count=1 -timeout 12m $(PKGS)
+
+.PHONY: bench
+bench: deps ## Run the Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
+
+.PHONY: gen
+gen: ## Regenerate the Go code from the protos
+	buf=$(BUF) && $$buf format -w && $$buf generate
+
+.PHONY: checkgen
+checkgen: gen ## Fail when the committed generated code is stale
+	@if [ -n "$$(git status --porcelain -- pkg/gen proto third_party)" ]; then \
+		git status --short -- pkg/gen proto third_party; echo "generated code is stale: run make gen and commit"; exit 1; fi
+
+.PHONY: lint
+lint: ## go vet, buf lint and buf format
+	$(GO) vet $(PKGS)
+	buf=$(BUF) && $$buf lint && $$buf format -d --exit-code
+
+.PHONY: breaking
+breaking: ## Compare the protos with main's for breaking changes
+	buf=$(BUF) && $$buf breaking --against '.git#branch=main'
+
+.PHONY: grpcurl
+grpcurl: ## Build bin/grpcurl (pinned in tools/go.mod) to call the services by hand
+	GOWORK=off $(GO) -C tools build -o ../bin/grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl
+
+.PHONY: vendor-proto
+vendor-proto: ## Re-print third_party/proto from the Go packages the runtime links
+	GOWORK=off $(GO) -C tools run ./protovendor ../third_party/proto
+	buf=$(BUF) && $$buf format -w
+
+.PHONY: tidy
+tidy: ## go mod tidy in every module
+	for m in $(MODULES); do (cd $$m && $(GO) mod tidy) || exit 1; done
+	cd tools && GOWORK=off $(GO) mod tidy
+
+.PHONY: clean
+clean: ## Remove build output (not the data in .data/)
+	rm -rf bin
