@@ -37,7 +37,7 @@ type fixture struct {
 	seq    uint64
 }
 
-func start(t *testing.T) *fixture {
+func start(t testing.TB) *fixture {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -62,7 +62,7 @@ func start(t *testing.T) *fixture {
 }
 
 // publish sends an event as its owning service's relay would.
-func (f *fixture) publish(t *testing.T, subject string, ev proto.Message) {
+func (f *fixture) publish(t testing.TB, subject string, ev proto.Message) {
 	t.Helper()
 	msg := nats.NewMsg(subject)
 	msg.Data, _ = proto.Marshal(ev)
@@ -72,14 +72,14 @@ func (f *fixture) publish(t *testing.T, subject string, ev proto.Message) {
 	}
 }
 
-func (f *fixture) venue(t *testing.T, county string) string {
+func (f *fixture) venue(t testing.TB, county string) string {
 	id := uuid.NewString()
 	f.publish(t, "sciweek.venue.venue.changed", &venuev1.VenueChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
 		Venue: &venuev1.Venue{Id: id, CountyCode: county, Name: "场馆"}})
 	return id
 }
 
-func (f *fixture) terminal(t *testing.T, venue, county string) (string, grpc.CallOption) {
+func (f *fixture) terminal(t testing.TB, venue, county string) (string, grpc.CallOption) {
 	id := uuid.New()
 	cred, err := auth.NewTerminalCredential(id)
 	if err != nil {
@@ -91,7 +91,7 @@ func (f *fixture) terminal(t *testing.T, venue, county string) (string, grpc.Cal
 	return id.String(), grpc.PerRPCCredentials(rpc.BearerCredential(cred.String()))
 }
 
-func (f *fixture) activity(t *testing.T, venue, county string, status registrationv1.ActivityStatus) string {
+func (f *fixture) activity(t testing.TB, venue, county string, status registrationv1.ActivityStatus) string {
 	id := uuid.NewString()
 	a := &registrationv1.Activity{Id: id, EditionId: "2024", CountyCode: county, VenueId: venue, Status: status, UpdatedAt: timestamppb.Now()}
 	if status == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED {
@@ -115,7 +115,7 @@ func (f *fixture) ticket(venue, activity, payload string) *checkinv1.RecordCheck
 }
 
 // ready waits until the read model has the terminal and the activity.
-func (f *fixture) ready(t *testing.T, as grpc.CallOption, venue, activity string) {
+func (f *fixture) ready(t testing.TB, as grpc.CallOption, venue, activity string) {
 	t.Helper()
 	testkit.Eventually(t, 5*time.Second, func() error {
 		_, err := f.client.RecordCheckin(context.Background(), f.walkIn(venue, activity, 1), as)
