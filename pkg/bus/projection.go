@@ -205,7 +205,8 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	if err != nil {
 		return false, fmt.Errorf("consume: %w", err)
 	}
-	defer cc.Stop()
+	// Unblock a callback waiting on a full inbox before stopping the consumer.
+	defer func() { cancel(); cc.Stop() }()
 	batch := make([]jetstream.Msg, 0, p.BatchSize)
 	for {
 		batch = batch[:0]

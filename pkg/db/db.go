@@ -32,7 +32,8 @@ type Config struct {
 	// Schema is the service's own schema; the pool's search_path points there, so the service's
 	// SQL never names it and never reaches another service's tables by accident.
 	Schema string
-	// MaxConns caps the pool; 0 keeps pgx's default (the larger of 4 and the CPU count).
+	// MaxConns caps the pool; 0 means 12. Each projection holds one connection for its lock,
+	// and the relay and the RPCs share the rest.
 	MaxConns int32
 }
 
@@ -49,6 +50,7 @@ func Open(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*pgxpool.P
 	pc.ConnConfig.RuntimeParams["search_path"] = cfg.Schema
 	pc.ConnConfig.RuntimeParams["application_name"] = "sciweek-" + tel.Service
 	pc.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	pc.MaxConns = 12
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}

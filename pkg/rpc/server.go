@@ -95,10 +95,14 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 	}
 	p, err := g.auth.Authenticate(ctx, cred)
 	if err != nil {
-		if errs.KindOf(err) == errs.Internal {
+		switch errs.KindOf(err) {
+		case errs.Internal, errs.Unavailable:
+			return ctx, err // our failure, not the caller's credential
+		case errs.Unauthenticated:
 			return ctx, err
+		default:
+			return ctx, errs.Wrap(errs.Unauthenticated, err, errs.Message(err))
 		}
-		return ctx, errs.Wrap(errs.Unauthenticated, err, errs.Message(err))
 	}
 	if !g.policy.Allows(method, p.Role) {
 		return ctx, errs.E(errs.PermissionDenied, "role %s may not call %s", p.Role, method)

@@ -71,7 +71,7 @@ func (k *Kit) start() (*devstack.Postgres, error) {
 			// Tests trade durability for speed; nothing here outlives the process.
 			Settings: map[string]string{
 				"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-				"max_connections": "300", "shared_buffers": "64MB",
+				"max_connections": "500", "shared_buffers": "64MB",
 			},
 		})
 	})
