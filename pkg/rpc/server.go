@@ -37,6 +37,8 @@ type ServerConfig struct {
 	Authenticator auth.Authenticator
 	// Policy says which roles may call which method.
 	Policy auth.Policy
+	// MaxRecvMsgSize is the largest request accepted, in bytes; 0 keeps gRPC's 4 MiB.
+	MaxRecvMsgSize int
 }
 
 // Server is a gRPC server with health and reflection registered.
@@ -57,7 +59,11 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("rpc: protovalidate: %w", err)
 	}
 	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger}
-	srv := grpc.NewServer(
+	opts := []grpc.ServerOption{}
+	if cfg.MaxRecvMsgSize > 0 {
+		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize))
+	}
+	srv := grpc.NewServer(append(opts,
 		grpc.StatsHandler(otelgrpc.NewServerHandler(
 			otelgrpc.WithTracerProvider(cfg.Telemetry.Tracer),
 			otelgrpc.WithMeterProvider(cfg.Telemetry.Meter),
@@ -65,7 +71,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		)),
 		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryAuth, grpcvalidate.UnaryServerInterceptor(validator)),
 		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamAuth, grpcvalidate.StreamServerInterceptor(validator)),
-	)
+	)...)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)

@@ -93,7 +93,7 @@ func (f *fixture) terminal(t testing.TB, venue, county string) (string, grpc.Cal
 
 func (f *fixture) activity(t testing.TB, venue, county string, status registrationv1.ActivityStatus) string {
 	id := uuid.NewString()
-	a := &registrationv1.Activity{Id: id, EditionId: "2024", CountyCode: county, VenueId: venue, Status: status, UpdatedAt: timestamppb.Now()}
+	a := &registrationv1.Activity{Id: id, EditionId: "2024", CountyCode: county, Details: &registrationv1.ActivityDetails{VenueId: venue}, Status: status, UpdatedAt: timestamppb.Now()}
 	if status == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED {
 		f.publish(t, "sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: uuid.NewString(), Activity: a})
 	} else {

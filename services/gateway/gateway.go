@@ -5,11 +5,10 @@ package gateway
 
 import (
 	"context"
-	"embed"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,10 +25,8 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/services/gateway/console"
 )
-
-//go:embed web
-var webFiles embed.FS
 
 // CookieName is the cookie that carries a signed-in person's access token.
 const CookieName = "sciweek_token"
@@ -50,10 +47,13 @@ type Config struct {
 }
 
 type gateway struct {
-	cfg       Config
-	accounts  registrationv1.AccountServiceClient
-	stats     reportingv1.StatsServiceClient
-	marshaler protojson.MarshalOptions
+	cfg        Config
+	activities registrationv1.ActivityServiceClient
+	featured   registrationv1.FeaturedServiceClient
+	signups    registrationv1.SignupServiceClient
+	accounts   registrationv1.AccountServiceClient
+	stats      reportingv1.StatsServiceClient
+	marshaler  protojson.MarshalOptions
 }
 
 // New returns the gateway's handler.
@@ -79,6 +79,9 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		func() error { return registrationv1.RegisterActivityServiceHandler(ctx, api, cfg.Registration) },
 		func() error { return registrationv1.RegisterEditionServiceHandler(ctx, api, cfg.Registration) },
 		func() error { return registrationv1.RegisterAccountServiceHandler(ctx, api, cfg.Registration) },
+		func() error { return registrationv1.RegisterUnitServiceHandler(ctx, api, cfg.Registration) },
+		func() error { return registrationv1.RegisterFeaturedServiceHandler(ctx, api, cfg.Registration) },
+		func() error { return registrationv1.RegisterSignupServiceHandler(ctx, api, cfg.Registration) },
 		func() error { return venuev1.RegisterVenueServiceHandler(ctx, api, cfg.Venue) },
 		func() error { return venuev1.RegisterTerminalServiceHandler(ctx, api, cfg.Venue) },
 		func() error { return checkinv1.RegisterCheckinServiceHandler(ctx, api, cfg.Checkin) },
@@ -88,10 +91,9 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 			return nil, err
 		}
 	}
-	static, err := fs.Sub(webFiles, "web")
-	if err != nil {
-		return nil, err
-	}
+	g.activities = registrationv1.NewActivityServiceClient(cfg.Registration)
+	g.featured = registrationv1.NewFeaturedServiceClient(cfg.Registration)
+	g.signups = registrationv1.NewSignupServiceClient(cfg.Registration)
 	mux := http.NewServeMux()
 	mux.Handle("/api/", http.StripPrefix("/api", api))
 	mux.HandleFunc("POST /auth/login", g.login)
@@ -101,19 +103,26 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/dashboard", http.StatusFound) })
-	mux.HandleFunc("GET /dashboard", func(w http.ResponseWriter, r *http.Request) { serveFile(w, r, static, "dashboard.html") })
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("POST /upload/activities", g.uploadActivities)
+	mux.HandleFunc("GET /download/import-template", g.download(func(ctx context.Context, q url.Values) (*registrationv1.File, error) {
+		resp, err := g.activities.GetImportTemplate(ctx, &registrationv1.GetImportTemplateRequest{EditionId: q.Get("edition_id")})
+		return resp.GetFile(), err
+	}))
+	mux.HandleFunc("GET /download/featured", g.download(func(ctx context.Context, q url.Values) (*registrationv1.File, error) {
+		resp, err := g.featured.ExportFeatured(ctx, &registrationv1.ExportFeaturedRequest{EditionId: q.Get("edition_id")})
+		return resp.GetFile(), err
+	}))
+	mux.HandleFunc("GET /download/signups", g.download(func(ctx context.Context, q url.Values) (*registrationv1.File, error) {
+		resp, err := g.signups.ExportSignups(ctx, &registrationv1.ExportSignupsRequest{ActivityId: q.Get("activity_id")})
+		return resp.GetFile(), err
+	}))
+	mux.HandleFunc("GET /qr.png", qrCode)
+	mux.Handle("/", console.Handler())
 	return otelhttp.NewHandler(securityHeaders(mux), "gateway",
 		otelhttp.WithTracerProvider(cfg.Telemetry.Tracer), otelhttp.WithMeterProvider(cfg.Telemetry.Meter),
 		otelhttp.WithPropagators(cfg.Telemetry.Propagator),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
 	), nil
-}
-
-func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
-	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeFileFS(w, r, fsys, name)
 }
 
 // securityHeaders keeps the console from being framed or sniffed; the console loads nothing from
@@ -124,7 +133,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:")
+		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:")
 		next.ServeHTTP(w, r)
 	})
 }
@@ -189,11 +198,13 @@ func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
 	// The cookie carries the token; scripts never see it.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(struct {
+		Username    string    `json:"username"`
 		Role        string    `json:"role"`
 		CountyCode  string    `json:"county_code"`
+		UnitID      string    `json:"unit_id"`
 		DisplayName string    `json:"display_name"`
 		ExpiresAt   time.Time `json:"expires_at"`
-	}{resp.GetRole(), resp.GetCountyCode(), resp.GetDisplayName(), resp.GetExpiresAt().AsTime()})
+	}{resp.GetUsername(), resp.GetRole(), resp.GetCountyCode(), resp.GetUnitId(), resp.GetDisplayName(), resp.GetExpiresAt().AsTime()})
 }
 
 func (g *gateway) logout(w http.ResponseWriter, _ *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
@@ -75,6 +76,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The default edition's ticket key is made on first start, like the token key.
+	if _, err := store.SigningKey(ctx, "ticket:2024"); err != nil {
+		return nil, err
+	}
 	key, err := store.SigningKey(ctx, "access_token")
 	if err != nil {
 		return nil, err
@@ -88,12 +93,14 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	uc, err := app.New(app.Deps{
-		Activities: store, Editions: store, Accounts: store, Venues: adapters.NewVenueClient(cfg.Venue), Tokens: issuer, Now: time.Now,
+		Activities: store, Editions: store, Units: store, Accounts: store, Nominations: store, Signups: store, Keys: store,
+		Venues: adapters.NewVenueClient(cfg.Venue), Spreadsheets: adapters.Spreadsheets{}, Tokens: issuer, Now: time.Now,
 	})
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(verifier, nil), Policy: ports.Policy()})
+	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(verifier, nil), Policy: ports.Policy(),
+		MaxRecvMsgSize: 12 << 20}) // imports carry spreadsheets of up to 8 MiB
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +108,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	registrationv1.RegisterActivityServiceServer(server.GRPC, g)
 	registrationv1.RegisterEditionServiceServer(server.GRPC, g)
 	registrationv1.RegisterAccountServiceServer(server.GRPC, g)
+	registrationv1.RegisterUnitServiceServer(server.GRPC, g)
+	registrationv1.RegisterFeaturedServiceServer(server.GRPC, g)
+	registrationv1.RegisterSignupServiceServer(server.GRPC, g)
 	return &Service{cfg: cfg, server: server, relay: relay, app: uc, verifier: verifier}, nil
 }
 
@@ -112,8 +122,9 @@ func (s *Service) Server() *rpc.Server { return s.server }
 func (s *Service) TokenVerifier() *auth.TokenVerifier { return s.verifier }
 
 // SetAccount creates an account or resets its password; for operators, not for RPC callers.
-func (s *Service) SetAccount(ctx context.Context, username, password string, role auth.Role, county, displayName string) error {
-	return s.app.SetAccount(ctx, username, password, role, county, displayName)
+// unitID links an organizer's account to its unit (uuid.Nil for other roles).
+func (s *Service) SetAccount(ctx context.Context, username, password string, role auth.Role, county string, unitID uuid.UUID, displayName string) error {
+	return s.app.SetAccount(ctx, username, password, role, county, unitID, displayName)
 }
 
 // Run publishes the outbox until ctx ends.

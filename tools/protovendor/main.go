@@ -15,6 +15,7 @@ import (
 	"github.com/jhump/protoreflect/desc"
 	"github.com/jhump/protoreflect/desc/protoprint"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	_ "google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
@@ -29,6 +30,7 @@ func main() {
 		"buf/validate/validate.proto",
 		"google/api/annotations.proto",
 		"google/api/http.proto",
+		"google/api/httpbody.proto",
 	} {
 		fd, err := protoregistry.GlobalFiles.FindFileByPath(name)
 		if err != nil {

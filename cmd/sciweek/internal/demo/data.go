@@ -99,16 +99,49 @@ var forms = []formSpec{
 type activitySpec struct {
 	title, organizer string
 	form             registrationv1.ActivityForm
+	groups           []registrationv1.TargetGroup
 	starts, ends     time.Time
 	places           uint32
+	major            bool
 }
 
-// activities returns four activities for a venue, on days of the week 25 May to 1 June 2024.
-func activities(rng *rand.Rand, loc *time.Location, c county, v venueSpec) []activitySpec {
-	out := make([]activitySpec, 0, 4)
-	for i := 0; i < 4; i++ {
+// unitKind is the kind of the unit that runs a venue.
+func unitKind(v venueSpec) registrationv1.UnitKind {
+	switch v.kind {
+	case venuev1.VenueKind_VENUE_KIND_SCIENCE_MUSEUM:
+		return registrationv1.UnitKind_UNIT_KIND_SCIENCE_MUSEUM
+	case venuev1.VenueKind_VENUE_KIND_KEY_LABORATORY:
+		return registrationv1.UnitKind_UNIT_KIND_KEY_LABORATORY
+	case venuev1.VenueKind_VENUE_KIND_SCIENTIST_SPIRIT_BASE:
+		return registrationv1.UnitKind_UNIT_KIND_SCIENTIST_SPIRIT_BASE
+	case venuev1.VenueKind_VENUE_KIND_PROVINCIAL_SCIENCE_BASE, venuev1.VenueKind_VENUE_KIND_SCIENCE_EDUCATION_BASE:
+		return registrationv1.UnitKind_UNIT_KIND_SCIENCE_POPULARIZATION_BASE
+	case venuev1.VenueKind_VENUE_KIND_COMPANY:
+		return registrationv1.UnitKind_UNIT_KIND_COMPANY
+	case venuev1.VenueKind_VENUE_KIND_VILLAGE:
+		return registrationv1.UnitKind_UNIT_KIND_AGRICULTURE
+	}
+	return registrationv1.UnitKind_UNIT_KIND_OTHER
+}
+
+var groupSets = [][]registrationv1.TargetGroup{
+	{registrationv1.TargetGroup_TARGET_GROUP_YOUTH},
+	{registrationv1.TargetGroup_TARGET_GROUP_YOUTH, registrationv1.TargetGroup_TARGET_GROUP_SCHOOL},
+	{registrationv1.TargetGroup_TARGET_GROUP_PUBLIC},
+	{registrationv1.TargetGroup_TARGET_GROUP_COMMUNITY, registrationv1.TargetGroup_TARGET_GROUP_PUBLIC},
+	{registrationv1.TargetGroup_TARGET_GROUP_VILLAGE},
+	{registrationv1.TargetGroup_TARGET_GROUP_COMPANY},
+}
+
+// activities returns n activities for a venue, on the days from first to first+days-1.
+func activities(rng *rand.Rand, first time.Time, days, n int, c county, v venueSpec) []activitySpec {
+	out := make([]activitySpec, 0, n)
+	for i := 0; i < n; i++ {
 		f := forms[rng.IntN(len(forms))]
-		day := time.Date(2024, 5, 25, 0, 0, 0, 0, loc).AddDate(0, 0, rng.IntN(8))
+		for f.form == registrationv1.ActivityForm_ACTIVITY_FORM_ONLINE_INTERACTION {
+			f = forms[rng.IntN(len(forms))] // the demo's online activities would need a link
+		}
+		day := first.AddDate(0, 0, rng.IntN(days))
 		hour := []int{9, 10, 14, 15}[rng.IntN(4)]
 		start := day.Add(time.Duration(hour)*time.Hour + 30*time.Minute*time.Duration(rng.IntN(2)))
 		organizer := v.name
@@ -117,8 +150,9 @@ func activities(rng *rand.Rand, loc *time.Location, c county, v venueSpec) []act
 		}
 		out = append(out, activitySpec{
 			title: f.title(topics[rng.IntN(len(topics))], v.name), organizer: organizer, form: f.form,
+			groups: groupSets[rng.IntN(len(groupSets))],
 			starts: start, ends: start.Add(time.Duration(90+30*rng.IntN(4)) * time.Minute),
-			places: []uint32{0, 50, 100, 200}[rng.IntN(4)],
+			places: []uint32{0, 20, 50, 100}[rng.IntN(4)], major: rng.IntN(15) == 0,
 		})
 	}
 	return out

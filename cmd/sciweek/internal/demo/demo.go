@@ -10,10 +10,14 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
@@ -26,16 +30,19 @@ import (
 type Info struct {
 	AdminUsername      string `json:"admin_username"`
 	AdminPassword      string `json:"admin_password"`
+	StaffPassword      string `json:"staff_password"`
+	OrganizerUsername  string `json:"organizer_username"`
 	TerminalCredential string `json:"terminal_credential"`
 	VenueID            string `json:"venue_id"`
 	VenueName          string `json:"venue_name"`
 	ActivityID         string `json:"activity_id"`
 	ActivityTitle      string `json:"activity_title"`
+	LiveEdition        string `json:"live_edition"`
 }
 
 // Accounts sets accounts; the registration service does it for operators.
 type Accounts interface {
-	SetAccount(ctx context.Context, username, password string, role auth.Role, county, displayName string) error
+	SetAccount(ctx context.Context, username, password string, role auth.Role, county string, unitID uuid.UUID, displayName string) error
 }
 
 // Conns are connections to the services the demo data goes through.
@@ -43,8 +50,12 @@ type Conns struct {
 	Registration, Venue grpc.ClientConnInterface
 }
 
+// LiveEdition is the demo's second edition: it runs from today for a week, so its activities
+// take sign-ups and its tickets admit now.
+const LiveEdition = "demo"
+
 // Ensure makes sure the demo data and the demo accounts exist and returns how to use them. The
-// admin password is generated on first start and kept in <dataDir>/demo.json (mode 0600).
+// passwords are generated on first start and kept in <dataDir>/demo.json (mode 0600).
 func Ensure(ctx context.Context, dataDir string, accounts Accounts, conns Conns) (Info, error) {
 	path := filepath.Join(dataDir, "demo.json")
 	var info Info
@@ -58,7 +69,10 @@ func Ensure(ctx context.Context, dataDir string, accounts Accounts, conns Conns)
 	if info.AdminPassword == "" {
 		info.AdminUsername, info.AdminPassword = "admin", randomPassword()
 	}
-	if err := accounts.SetAccount(ctx, info.AdminUsername, info.AdminPassword, auth.RoleCityAdmin, "", "市科技局管理员"); err != nil {
+	if info.StaffPassword == "" {
+		info.StaffPassword = randomPassword()
+	}
+	if err := accounts.SetAccount(ctx, info.AdminUsername, info.AdminPassword, auth.RoleCityAdmin, "", uuid.Nil, "市科技局管理员"); err != nil {
 		return Info{}, err
 	}
 	login, err := registrationv1.NewAccountServiceClient(conns.Registration).Login(ctx,
@@ -66,21 +80,27 @@ func Ensure(ctx context.Context, dataDir string, accounts Accounts, conns Conns)
 	if err != nil {
 		return Info{}, err
 	}
-	as := grpc.PerRPCCredentials(rpc.BearerCredential(login.GetAccessToken()))
-	venues := venuev1.NewVenueServiceClient(conns.Venue)
-	acts := registrationv1.NewActivityServiceClient(conns.Registration)
-	existing, err := venues.ListVenues(ctx, &venuev1.ListVenuesRequest{PageSize: 1}, as)
+	c := clients{
+		as:        grpc.PerRPCCredentials(rpc.BearerCredential(login.GetAccessToken())),
+		venues:    venuev1.NewVenueServiceClient(conns.Venue),
+		terminals: venuev1.NewTerminalServiceClient(conns.Venue),
+		acts:      registrationv1.NewActivityServiceClient(conns.Registration),
+		units:     registrationv1.NewUnitServiceClient(conns.Registration),
+		editions:  registrationv1.NewEditionServiceClient(conns.Registration),
+		accounts:  registrationv1.NewAccountServiceClient(conns.Registration),
+	}
+	existing, err := c.venues.ListVenues(ctx, &venuev1.ListVenuesRequest{PageSize: 1}, c.as)
 	if err != nil {
 		return Info{}, err
 	}
 	if len(existing.GetVenues()) == 0 {
-		if info.VenueID, info.ActivityID, err = seed(ctx, venues, acts, as); err != nil {
+		if err := c.seed(ctx, &info); err != nil {
 			return Info{}, err
 		}
 		info.TerminalCredential = ""
 	}
 	if info.TerminalCredential == "" {
-		if err := provision(ctx, &info, venues, venuev1.NewTerminalServiceClient(conns.Venue), acts, as); err != nil {
+		if err := c.provision(ctx, &info); err != nil {
 			return Info{}, err
 		}
 	}
@@ -91,96 +111,202 @@ func Ensure(ctx context.Context, dataDir string, accounts Accounts, conns Conns)
 	return info, nil
 }
 
+type clients struct {
+	as        grpc.CallOption
+	venues    venuev1.VenueServiceClient
+	terminals venuev1.TerminalServiceClient
+	acts      registrationv1.ActivityServiceClient
+	units     registrationv1.UnitServiceClient
+	editions  registrationv1.EditionServiceClient
+	accounts  registrationv1.AccountServiceClient
+}
+
 func randomPassword() string {
 	b := make([]byte, 10)
 	_, _ = rand.Read(b)
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:16]
 }
 
-// seed registers the venues and activities and approves the activities; it returns the first
-// venue and its first activity, where the demo terminal goes.
-func seed(ctx context.Context, venues venuev1.VenueServiceClient, acts registrationv1.ActivityServiceClient, as grpc.CallOption) (string, string, error) {
+// seed registers venues, organizer units and their activities in the 2024 edition (approved),
+// opens the live demo edition with sign-up activities, and creates the staff accounts.
+func (c clients) seed(ctx context.Context, info *Info) error {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
-		return "", "", err
+		return err
+	}
+	if err := c.openLiveEdition(ctx, loc); err != nil {
+		return err
 	}
 	rng := mrand.New(mrand.NewPCG(2024, 525)) // the same demo every time
 	type job struct {
-		c county
-		v venueSpec
-		a []activitySpec
+		c    county
+		v    venueSpec
+		past []activitySpec
+		live []activitySpec
 	}
 	var jobs []job
-	for _, c := range counties {
-		for _, v := range c.venues() {
-			jobs = append(jobs, job{c, v, activities(rng, loc, c, v)})
+	week2024 := time.Date(2024, 5, 25, 0, 0, 0, 0, loc)
+	now := time.Now().In(loc)
+	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
+	for _, ct := range counties {
+		for i, v := range ct.venues() {
+			j := job{c: ct, v: v, past: activities(rng, week2024, 8, 4, ct, v)}
+			if i == 0 { // each county's first venue also runs two activities of the live week
+				j.live = activities(rng, tomorrow, 6, 2, ct, v)
+			}
+			jobs = append(jobs, j)
 		}
 	}
+	var mu sync.Mutex
 	firstVenue, firstActivity := make([]string, len(jobs)), make([]string, len(jobs))
-	g, ctx := errgroup.WithContext(ctx)
+	unitOf := map[string]string{} // county + unit name -> id
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
 	for i, j := range jobs {
 		g.Go(func() error {
-			v, err := venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{
-				Name: j.v.name, Kind: j.v.kind, CountyCode: j.c.code, Address: j.v.address, SafeCapacity: j.v.capacity}, as)
+			ctx := gctx
+			v, err := c.venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{
+				Name: j.v.name, Kind: j.v.kind, CountyCode: j.c.code, Address: j.v.address, SafeCapacity: j.v.capacity}, c.as)
 			if err != nil {
 				return fmt.Errorf("venue %s: %w", describe(j.c, j.v), err)
 			}
 			firstVenue[i] = v.GetVenue().GetId()
-			for k, a := range j.a {
-				created, err := acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{
-					EditionId: "2024", CountyCode: j.c.code, VenueId: v.GetVenue().GetId(), Title: a.title, Organizer: a.organizer, Form: a.form,
-					Sessions: []*registrationv1.Session{{StartsAt: timestamppb.New(a.starts), EndsAt: timestamppb.New(a.ends), Places: a.places}},
-				}, as)
+			for k, a := range j.past {
+				unit, err := c.unit(ctx, &mu, unitOf, j.c.code, a.organizer, unitKind(j.v))
 				if err != nil {
-					return fmt.Errorf("activity %q: %w", a.title, err)
-				}
-				id := created.GetActivity().GetId()
-				if _, err := acts.SubmitActivity(ctx, &registrationv1.SubmitActivityRequest{ActivityId: id}, as); err != nil {
 					return err
 				}
-				if _, err := acts.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: id}, as); err != nil {
+				id, err := c.approved(ctx, "2024", unit, v.GetVenue().GetId(), a)
+				if err != nil {
 					return err
 				}
 				if k == 0 {
 					firstActivity[i] = id
 				}
 			}
+			for _, a := range j.live {
+				unit, err := c.unit(ctx, &mu, unitOf, j.c.code, a.organizer, unitKind(j.v))
+				if err != nil {
+					return err
+				}
+				if a.places == 0 {
+					a.places = 30
+				}
+				if _, err := c.approved(ctx, LiveEdition, unit, v.GetVenue().GetId(), a); err != nil {
+					return err
+				}
+			}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return "", "", err
+		return err
 	}
-	return firstVenue[0], firstActivity[0], nil
+	info.VenueID, info.ActivityID, info.LiveEdition = firstVenue[0], firstActivity[0], LiveEdition
+	return c.staff(ctx, info, unitOf)
 }
 
-// provision gives the demo venue a terminal. After a lost demo.json it picks the first venue in
-// the registry and one of its approved activities.
-func provision(ctx context.Context, info *Info, venues venuev1.VenueServiceClient, terminals venuev1.TerminalServiceClient, acts registrationv1.ActivityServiceClient, as grpc.CallOption) error {
+// unit returns the id of a county's unit of that name, registering it the first time.
+func (c clients) unit(ctx context.Context, mu *sync.Mutex, known map[string]string, county, name string, kind registrationv1.UnitKind) (string, error) {
+	mu.Lock()
+	defer mu.Unlock() // units are few; registering them one at a time keeps names unique
+	key := county + "/" + name
+	if id, ok := known[key]; ok {
+		return id, nil
+	}
+	u, err := c.units.CreateUnit(ctx, &registrationv1.CreateUnitRequest{Name: name, CountyCode: county, Kind: kind}, c.as)
+	if err != nil {
+		return "", fmt.Errorf("unit %s: %w", name, err)
+	}
+	known[key] = u.GetUnit().GetId()
+	return known[key], nil
+}
+
+// approved registers an activity, submits and approves it, and returns its id.
+func (c clients) approved(ctx context.Context, edition, unit, venue string, a activitySpec) (string, error) {
+	created, err := c.acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{EditionId: edition, UnitId: unit, Details: &registrationv1.ActivityDetails{
+		Title: a.title, Form: a.form, TargetGroups: a.groups, VenueId: venue, RequiresSignup: a.places > 0, MajorDemonstration: a.major,
+		WorkersDayJoint: a.starts.Month() == time.May && a.starts.Day() == 30,
+		Sessions:        []*registrationv1.Session{{StartsAt: timestamppb.New(a.starts), EndsAt: timestamppb.New(a.ends), Places: a.places}},
+		Description:     "面向公众开放，欢迎参加。",
+	}}, c.as)
+	if err != nil {
+		return "", fmt.Errorf("activity %q: %w", a.title, err)
+	}
+	id := created.GetActivity().GetId()
+	if _, err := c.acts.SubmitActivity(ctx, &registrationv1.SubmitActivityRequest{ActivityId: id}, c.as); err != nil {
+		return "", err
+	}
+	if _, err := c.acts.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: id}, c.as); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// openLiveEdition opens the demo edition that runs from today for a week.
+func (c clients) openLiveEdition(ctx context.Context, loc *time.Location) error {
+	now := time.Now().In(loc)
+	ed := &registrationv1.Edition{
+		Id: LiveEdition, Name: "科技活动周（演示）", Theme: "演示：报名、电子票与现场签到", TimeZone: loc.String(),
+		StartsOn: now.Format(time.DateOnly), EndsOn: now.AddDate(0, 0, 7).Format(time.DateOnly), ReportDeadline: now.AddDate(0, 0, 17).Format(time.DateOnly),
+		MaxVideoSeconds: 180,
+	}
+	for _, ct := range counties {
+		ed.Counties = append(ed.Counties, &registrationv1.County{Code: ct.code, Name: ct.name})
+	}
+	_, err := c.editions.CreateEdition(ctx, &registrationv1.CreateEditionRequest{Edition: ed}, c.as)
+	if status.Code(err) == codes.AlreadyExists {
+		return nil
+	}
+	return err
+}
+
+// staff creates an admin account per county and an organizer account for the demo venue's unit.
+func (c clients) staff(ctx context.Context, info *Info, units map[string]string) error {
+	for _, ct := range counties {
+		_, err := c.accounts.CreateAccount(ctx, &registrationv1.CreateAccountRequest{Username: "county-" + ct.code, Password: info.StaffPassword,
+			Role: "county_admin", CountyCode: ct.code, DisplayName: ct.name + "科技局"}, c.as)
+		if err != nil && status.Code(err) != codes.AlreadyExists {
+			return fmt.Errorf("account of %s: %w", ct.name, err)
+		}
+	}
+	first := counties[0]
+	unit := units[first.code+"/"+first.landmarks[0].name]
+	info.OrganizerUsername = "organizer-demo"
+	_, err := c.accounts.CreateAccount(ctx, &registrationv1.CreateAccountRequest{Username: info.OrganizerUsername, Password: info.StaffPassword,
+		Role: "organizer", CountyCode: first.code, UnitId: unit, DisplayName: first.landmarks[0].name}, c.as)
+	if err != nil && status.Code(err) != codes.AlreadyExists {
+		return fmt.Errorf("organizer account: %w", err)
+	}
+	return nil
+}
+
+// provision gives the demo venue a terminal. After a lost demo.json it picks the first approved
+// activity of the 2024 edition and its venue.
+func (c clients) provision(ctx context.Context, info *Info) error {
 	if info.VenueID == "" {
-		list, err := acts.ListActivities(ctx, &registrationv1.ListActivitiesRequest{EditionId: "2024", Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, PageSize: 1}, as)
+		list, err := c.acts.ListActivities(ctx, &registrationv1.ListActivitiesRequest{EditionId: "2024", Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, PageSize: 1}, c.as)
 		if err != nil {
 			return err
 		}
 		if len(list.GetActivities()) == 0 {
 			return errors.New("demo: the registry has venues but no approved activity to check in to")
 		}
-		info.VenueID, info.ActivityID = list.GetActivities()[0].GetVenueId(), list.GetActivities()[0].GetId()
+		info.VenueID, info.ActivityID = list.GetActivities()[0].GetDetails().GetVenueId(), list.GetActivities()[0].GetId()
 	}
-	v, err := venues.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: info.VenueID}, as)
+	v, err := c.venues.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: info.VenueID}, c.as)
 	if err != nil {
 		return err
 	}
-	a, err := acts.GetActivity(ctx, &registrationv1.GetActivityRequest{ActivityId: info.ActivityID}, as)
+	a, err := c.acts.GetActivity(ctx, &registrationv1.GetActivityRequest{ActivityId: info.ActivityID}, c.as)
 	if err != nil {
 		return err
 	}
-	t, err := terminals.ProvisionTerminal(ctx, &venuev1.ProvisionTerminalRequest{VenueId: info.VenueID, Name: "演示终端（东门）"}, as)
+	t, err := c.terminals.ProvisionTerminal(ctx, &venuev1.ProvisionTerminalRequest{VenueId: info.VenueID, Name: "演示终端（东门）"}, c.as)
 	if err != nil {
 		return err
 	}
 	info.TerminalCredential = t.GetCredential()
-	info.VenueName, info.ActivityTitle = v.GetVenue().GetName(), a.GetActivity().GetTitle()
+	info.VenueName, info.ActivityTitle = v.GetVenue().GetName(), a.GetActivity().GetDetails().GetTitle()
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
@@ -69,7 +70,7 @@ func startWorld(t *testing.T) *world {
 		t.Cleanup(func() { _ = conn.Close() })
 		w.conns[name] = conn
 	}
-	if err := st.Registration.SetAccount(ctx, "admin", w.password, auth.RoleCityAdmin, "", "管理员"); err != nil {
+	if err := st.Registration.SetAccount(ctx, "admin", w.password, auth.RoleCityAdmin, "", uuid.Nil, "管理员"); err != nil {
 		t.Fatal(err)
 	}
 	login, err := registrationv1.NewAccountServiceClient(w.conns["registration"]).Login(ctx, &registrationv1.LoginRequest{Username: "admin", Password: w.password})
@@ -96,12 +97,18 @@ func (w *world) setup(t *testing.T, county string) (venueID, activityID string, 
 		t.Fatal(err)
 	}
 	acts := registrationv1.NewActivityServiceClient(w.conns["registration"])
+	unit, err := registrationv1.NewUnitServiceClient(w.conns["registration"]).CreateUnit(ctx, &registrationv1.CreateUnitRequest{
+		Name: "太原植物园" + county, CountyCode: county, Kind: registrationv1.UnitKind_UNIT_KIND_SCIENCE_POPULARIZATION_BASE}, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := time.Date(2024, 5, 30, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	a, err := acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{
-		EditionId: "2024", CountyCode: county, VenueId: v.GetVenue().GetId(), Title: "植物的秘密科学实验", Organizer: "太原植物园",
-		Form:     registrationv1.ActivityForm_ACTIVITY_FORM_HANDS_ON_EXPERIMENT,
-		Sessions: []*registrationv1.Session{{StartsAt: timestamppb.New(start), EndsAt: timestamppb.New(start.Add(2 * time.Hour)), Places: 60}},
-	}, w.admin)
+	a, err := acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{EditionId: "2024", UnitId: unit.GetUnit().GetId(),
+		Details: &registrationv1.ActivityDetails{
+			Title: "植物的秘密科学实验", Form: registrationv1.ActivityForm_ACTIVITY_FORM_HANDS_ON_EXPERIMENT, VenueId: v.GetVenue().GetId(),
+			TargetGroups: []registrationv1.TargetGroup{registrationv1.TargetGroup_TARGET_GROUP_YOUTH},
+			Sessions:     []*registrationv1.Session{{StartsAt: timestamppb.New(start), EndsAt: timestamppb.New(start.Add(2 * time.Hour)), Places: 60}},
+		}}, w.admin)
 	if err != nil {
 		t.Fatal(err)
 	}

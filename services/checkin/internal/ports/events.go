@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
@@ -93,6 +94,8 @@ func ActivityEvents() bus.Projection {
 				ev = &registrationv1.ActivityApproved{}
 			case "sciweek.registration.v1.ActivityReturned":
 				ev = &registrationv1.ActivityReturned{}
+			case "sciweek.registration.v1.ActivityCancelled":
+				ev = &registrationv1.ActivityCancelled{}
 			default:
 				return nil
 			}
@@ -104,9 +107,11 @@ func ActivityEvents() bus.Projection {
 			if err != nil {
 				return err
 			}
-			venue, err := rpc.ParseUUID(a.GetVenueId(), "activity venue id")
-			if err != nil {
-				return err
+			venue := uuid.Nil // online activities have no venue and take no check-ins
+			if v := a.GetDetails().GetVenueId(); v != "" {
+				if venue, err = rpc.ParseUUID(v, "activity venue id"); err != nil {
+					return err
+				}
 			}
 			status := "other"
 			if a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED {

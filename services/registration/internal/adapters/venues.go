@@ -25,22 +25,51 @@ func NewVenueClient(conn grpc.ClientConnInterface) *VenueClient {
 	return &VenueClient{client: venuev1.NewVenueServiceClient(conn)}
 }
 
-// VenueCounty returns the county of a venue.
-func (c *VenueClient) VenueCounty(ctx context.Context, id uuid.UUID) (string, error) {
+func forward(ctx context.Context) context.Context {
 	if md, ok := metadata.FromIncomingContext(ctx); ok {
 		if auth := md.Get("authorization"); len(auth) > 0 {
-			ctx = metadata.AppendToOutgoingContext(ctx, "authorization", auth[0])
+			return metadata.AppendToOutgoingContext(ctx, "authorization", auth[0])
 		}
 	}
-	resp, err := c.client.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: id.String()})
+	return ctx
+}
+
+func venueError(err error, id string) error {
 	switch status.Code(err) {
-	case codes.OK:
-		return resp.GetVenue().GetCountyCode(), nil
 	case codes.NotFound:
-		return "", errs.E(errs.NotFound, "venue %s not found", id)
+		return errs.E(errs.NotFound, "venue %s not found", id)
 	case codes.PermissionDenied:
-		return "", errs.E(errs.PermissionDenied, "you may not use venue %s", id)
+		return errs.E(errs.PermissionDenied, "you may not use venue %s", id)
 	default:
-		return "", errs.Wrap(errs.Unavailable, err, "venue service unavailable, try again")
+		return errs.Wrap(errs.Unavailable, err, "venue service unavailable, try again")
+	}
+}
+
+// Venue returns the county and name of a venue.
+func (c *VenueClient) Venue(ctx context.Context, id uuid.UUID) (string, string, error) {
+	resp, err := c.client.GetVenue(forward(ctx), &venuev1.GetVenueRequest{VenueId: id.String()})
+	if err != nil {
+		return "", "", venueError(err, id.String())
+	}
+	return resp.GetVenue().GetCountyCode(), resp.GetVenue().GetName(), nil
+}
+
+// VenuesOf returns a county's venues by name.
+func (c *VenueClient) VenuesOf(ctx context.Context, county string) (map[string]uuid.UUID, error) {
+	out := map[string]uuid.UUID{}
+	token := ""
+	for {
+		resp, err := c.client.ListVenues(forward(ctx), &venuev1.ListVenuesRequest{CountyCode: county, PageSize: 1000, PageToken: token})
+		if err != nil {
+			return nil, venueError(err, "of county "+county)
+		}
+		for _, v := range resp.GetVenues() {
+			if id, err := uuid.Parse(v.GetId()); err == nil {
+				out[v.GetName()] = id
+			}
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			return out, nil
+		}
 	}
 }

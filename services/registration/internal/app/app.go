@@ -1,56 +1,141 @@
-// Package app holds registration's use cases: registering activities, their county review, the
-// editions, and signing people in.
+// Package app holds registration's use cases: editions, organizer units, activities and their
+// county review, featured nominations, bulk import, public sign-ups with signed tickets, and
+// signing people in. Who may do what is decided here, with the caller's principal.
 package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
-// Activities stores activities; changes and their events commit together.
+// Activities stores activities; every change commits with its events.
 type Activities interface {
-	// Create stores a new activity with its event.
-	Create(ctx context.Context, a domain.Activity, ev domain.ActivityEvent) error
-	// Get returns an activity with its history, or errs.NotFound.
-	Get(ctx context.Context, id uuid.UUID) (domain.Activity, error)
-	// Update loads an activity under a lock, lets change modify it and name the event, and
-	// stores both in one transaction.
-	Update(ctx context.Context, id uuid.UUID, change func(*domain.Activity) (domain.ActivityEvent, error)) (domain.Activity, error)
-	// List returns activities of an edition matching the filter, newest first, without history.
-	List(ctx context.Context, f ActivityFilter, offset, limit int) ([]domain.Activity, error)
+	// CreateActivity stores a new activity with its event.
+	CreateActivity(ctx context.Context, a domain.Activity, ev domain.ActivityEvent) error
+	// Activity returns an activity with its sessions (and their sign-up counts) and history,
+	// or errs.NotFound.
+	Activity(ctx context.Context, id uuid.UUID) (domain.Activity, error)
+	// UpdateActivity loads an activity under a lock, lets change modify it and name its event,
+	// and stores both in one transaction. A cancelled activity's sign-ups are cancelled and
+	// their tickets revoked in the same transaction; the count comes back.
+	UpdateActivity(ctx context.Context, id uuid.UUID, change func(*domain.Activity) (domain.ActivityEvent, error)) (domain.Activity, int, error)
+	// Activities returns an edition's activities matching the filter, newest first.
+	Activities(ctx context.Context, f ActivityFilter, offset, limit int) ([]domain.Activity, error)
+	// ImportActivities stores new units and activities with their events, all or nothing.
+	ImportActivities(ctx context.Context, units []domain.Unit, acts []domain.Activity, evs []domain.ActivityEvent) error
 }
 
 // ActivityFilter narrows a listing.
 type ActivityFilter struct {
 	EditionID  string
 	CountyCode string        // empty: any
+	UnitID     uuid.UUID     // Nil: any
 	Status     domain.Status // empty: any
+	Form       domain.Form   // empty: any
+	Query      string        // title contains
+	PublicOnly bool          // approved, ordered by first session
+	SignupOnly bool          // requires sign-up
 }
 
-// Editions reads editions.
+// Editions stores editions.
 type Editions interface {
-	// Edition returns an edition with its counties, or errs.NotFound.
+	// Edition returns an edition, or errs.NotFound.
 	Edition(ctx context.Context, id string) (domain.Edition, error)
+	// Editions returns every edition, newest first.
+	Editions(ctx context.Context) ([]domain.Edition, error)
+	// CreateEdition stores a new edition, or errs.Exists.
+	CreateEdition(ctx context.Context, e domain.Edition) error
+	// UpdateEdition replaces an edition, refusing changes that would strand its activities.
+	UpdateEdition(ctx context.Context, e domain.Edition) error
+}
+
+// Units stores organizer units.
+type Units interface {
+	// CreateUnit stores a unit, or errs.Exists when its county has one of that name.
+	CreateUnit(ctx context.Context, u domain.Unit) error
+	// Unit returns a unit, or errs.NotFound.
+	Unit(ctx context.Context, id uuid.UUID) (domain.Unit, error)
+	// Units lists units, optionally of one county, by name.
+	Units(ctx context.Context, county string, offset, limit int) ([]domain.Unit, error)
 }
 
 // Accounts stores the accounts people sign in with.
 type Accounts interface {
 	// Account returns an account, or errs.NotFound.
 	Account(ctx context.Context, username string) (domain.Account, error)
-	// Save creates or replaces an account.
-	Save(ctx context.Context, a domain.Account) error
+	// SaveAccount creates or replaces an account.
+	SaveAccount(ctx context.Context, a domain.Account) error
+	// CreateAccount stores a new account, or errs.Exists.
+	CreateAccount(ctx context.Context, a domain.Account) error
+	// Accounts lists accounts, optionally of one county, by user name.
+	Accounts(ctx context.Context, county string) ([]domain.Account, error)
+}
+
+// Nominations stores featured nominations with their events.
+type Nominations interface {
+	// CreateNomination stores a nomination, or errs.Exists for an activity nominated already.
+	CreateNomination(ctx context.Context, n domain.Nomination, ev domain.NominationEvent) error
+	// UpdateNomination changes a nomination under a lock with its event.
+	UpdateNomination(ctx context.Context, activityID uuid.UUID, change func(*domain.Nomination) (domain.NominationEvent, error)) (domain.Nomination, error)
+	// Nominations lists an edition's nominations.
+	Nominations(ctx context.Context, edition, county string, status domain.NominationStatus) ([]domain.Nomination, error)
+}
+
+// Signups stores sign-ups. The session's row is locked while a sign-up changes, so places are
+// never oversold however many people sign up at once.
+type Signups interface {
+	// SignUp locks the session, lets decide set the sign-up's status and ticket from the
+	// session's current counts, and stores the sign-up with the new counts and its event. It
+	// returns errs.Exists when the phone already holds a place or a waiting place in the
+	// session.
+	SignUp(ctx context.Context, s domain.Signup, phoneKey, manageKey []byte, decide func(domain.Session) (domain.Signup, error)) (domain.Signup, error)
+	// Signup returns a sign-up and the hash of its manage code, or errs.NotFound.
+	Signup(ctx context.Context, id uuid.UUID) (domain.Signup, []byte, error)
+	// CancelSignup locks the session, lets check refuse, cancels the sign-up and gives its
+	// place to the first on the waiting list, whose ticket promote makes.
+	CancelSignup(ctx context.Context, id uuid.UUID, check func(domain.Signup, []byte) error, promote func(domain.Signup, domain.Session) (domain.Ticket, error)) (domain.Signup, *domain.Signup, error)
+	// Signups lists an activity's sign-ups, optionally of one session.
+	Signups(ctx context.Context, activityID, sessionID uuid.UUID) ([]domain.Signup, error)
+}
+
+// Keys keeps the service's secrets: generated on first use, never leaving the service.
+type Keys interface {
+	// SigningKey returns the Ed25519 key for a purpose.
+	SigningKey(ctx context.Context, purpose string) (ed25519.PrivateKey, error)
 }
 
 // Venues answers questions about venues, which the venue service owns.
 type Venues interface {
-	// VenueCounty returns the county of a venue, or errs.NotFound.
-	VenueCounty(ctx context.Context, id uuid.UUID) (string, error)
+	// Venue returns the county and name of a venue, or errs.NotFound.
+	Venue(ctx context.Context, id uuid.UUID) (county, name string, err error)
+	// VenuesOf returns a county's venues by name.
+	VenuesOf(ctx context.Context, county string) (map[string]uuid.UUID, error)
+}
+
+// Spreadsheets reads and writes the XLSX and CSV files people exchange.
+type Spreadsheets interface {
+	// Read returns the first sheet of an XLSX or CSV file (by its name's extension).
+	Read(fileName string, content []byte, encoding string) (domain.Sheet, error)
+	// Template returns the import template for an edition.
+	Template(ed domain.Edition) ([]byte, error)
+	// Featured returns the accepted featured list in the layout of 附件2.
+	Featured(ed domain.Edition, rows []FeaturedRow) ([]byte, error)
+	// SignupList returns an activity's sign-ups, phones masked.
+	SignupList(a domain.Activity, loc *time.Location, signups []domain.Signup) ([]byte, error)
+}
+
+// FeaturedRow is one line of the featured list.
+type FeaturedRow struct {
+	Nomination domain.Nomination
+	Activity   domain.Activity
 }
 
 // TokenIssuer signs access tokens.
@@ -58,179 +143,86 @@ type TokenIssuer interface {
 	Issue(p auth.Principal) (string, time.Time, error)
 }
 
-// Service runs the registration use cases.
-type Service struct {
-	activities Activities
-	editions   Editions
-	accounts   Accounts
-	venues     Venues
-	tokens     TokenIssuer
-	now        func() time.Time
-}
-
 // Deps are the service's collaborators.
 type Deps struct {
-	Activities Activities
-	Editions   Editions
-	Accounts   Accounts
-	Venues     Venues
-	Tokens     TokenIssuer
-	Now        func() time.Time
+	Activities   Activities
+	Editions     Editions
+	Units        Units
+	Accounts     Accounts
+	Nominations  Nominations
+	Signups      Signups
+	Keys         Keys
+	Venues       Venues
+	Spreadsheets Spreadsheets
+	Tokens       TokenIssuer
+	Now          func() time.Time
+}
+
+// Service runs the registration use cases.
+type Service struct {
+	Deps
 }
 
 // New returns the use cases.
 func New(d Deps) (*Service, error) {
-	if d.Activities == nil || d.Editions == nil || d.Accounts == nil || d.Venues == nil || d.Tokens == nil || d.Now == nil {
+	if d.Activities == nil || d.Editions == nil || d.Units == nil || d.Accounts == nil || d.Nominations == nil || d.Signups == nil ||
+		d.Keys == nil || d.Venues == nil || d.Spreadsheets == nil || d.Tokens == nil || d.Now == nil {
 		return nil, errs.E(errs.Internal, "registration app: every dependency is required")
 	}
-	return &Service{activities: d.Activities, editions: d.Editions, accounts: d.Accounts, venues: d.Venues, tokens: d.Tokens, now: d.Now}, nil
+	return &Service{Deps: d}, nil
 }
 
-// CreateActivity registers a draft activity in a county the caller works in, at a venue of that
-// county.
-func (s *Service) CreateActivity(ctx context.Context, p auth.Principal, editionID string, in domain.NewActivity) (domain.Activity, error) {
-	if p.Is(auth.RoleViewer) || (!p.SeesAllCounties() && p.CountyCode != in.CountyCode) {
-		return domain.Activity{}, errs.E(errs.PermissionDenied, "you may register activities only in your own county (%s)", p.CountyCode)
+// The caller's reach over an activity. Organizers reach their unit's activities, county admins
+// their county's, the city admin all; viewers see everything and change nothing.
+
+func canSee(p auth.Principal, a domain.Activity) bool {
+	switch p.Role {
+	case auth.RoleCityAdmin, auth.RoleViewer:
+		return true
+	case auth.RoleCountyAdmin:
+		return p.CountyCode == a.CountyCode
+	case auth.RoleOrganizer:
+		return p.UnitID != "" && p.UnitID == a.UnitID.String()
 	}
-	ed, err := s.editions.Edition(ctx, editionID)
-	if err != nil {
-		return domain.Activity{}, err
-	}
-	a, err := domain.CreateActivity(ed, in, p.Subject, s.now())
-	if err != nil {
-		return domain.Activity{}, err
-	}
-	county, err := s.venues.VenueCounty(ctx, in.VenueID)
-	if errs.KindOf(err) == errs.NotFound {
-		return domain.Activity{}, errs.E(errs.Invalid, "venue %s is not in the venue registry; register it first", in.VenueID)
-	}
-	if err != nil {
-		return domain.Activity{}, err
-	}
-	if county != in.CountyCode {
-		return domain.Activity{}, errs.E(errs.Invalid, "venue %s is in county %s, not in the activity's county %s", in.VenueID, county, in.CountyCode)
-	}
-	if err := s.activities.Create(ctx, a, domain.ActivityEvent{Status: domain.StatusDraft, Activity: a, Actor: p.Subject}); err != nil {
-		return domain.Activity{}, err
-	}
-	return a, nil
+	return false
 }
 
-// visible reports whether the caller may see the activity at all.
-func visible(p auth.Principal, a domain.Activity) bool { return p.CanSeeCounty(a.CountyCode) }
-
-// GetActivity returns an activity the caller may see.
-func (s *Service) GetActivity(ctx context.Context, p auth.Principal, id uuid.UUID) (domain.Activity, error) {
-	a, err := s.activities.Get(ctx, id)
-	if err != nil {
-		return domain.Activity{}, err
-	}
-	if !visible(p, a) {
-		return domain.Activity{}, errs.E(errs.NotFound, "activity %s not found", id)
-	}
-	return a, nil
+func canManage(p auth.Principal, a domain.Activity) bool {
+	return canSee(p, a) && !p.Is(auth.RoleViewer)
 }
 
-// ListActivities lists an edition's activities the caller may see.
-func (s *Service) ListActivities(ctx context.Context, p auth.Principal, f ActivityFilter, offset, limit int) ([]domain.Activity, error) {
-	if _, err := s.editions.Edition(ctx, f.EditionID); err != nil {
+func canReview(p auth.Principal, a domain.Activity) bool {
+	return p.CanAdministerCounty(a.CountyCode)
+}
+
+// notFound hides what the caller may not see, so ids cannot be probed.
+func notFound(what string, id uuid.UUID) error { return errs.E(errs.NotFound, "%s %s not found", what, id) }
+
+// ticketKeyPurpose names an edition's ticket signing key.
+func ticketKeyPurpose(edition string) string { return "ticket:" + edition }
+
+// TicketKey returns the public key of an edition's tickets, generating the key pair the first
+// time it is asked for.
+func (s *Service) TicketKey(ctx context.Context, edition string) (ed25519.PublicKey, error) {
+	if _, err := s.Editions.Edition(ctx, edition); err != nil {
 		return nil, err
 	}
-	switch {
-	case p.SeesAllCounties():
-	case f.CountyCode == "":
-		f.CountyCode = p.CountyCode
-	case f.CountyCode != p.CountyCode:
-		return nil, errs.E(errs.PermissionDenied, "you may list activities of your own county (%s) only", p.CountyCode)
-	}
-	return s.activities.List(ctx, f, offset, limit)
-}
-
-// SubmitActivity sends an activity to its county's review.
-func (s *Service) SubmitActivity(ctx context.Context, p auth.Principal, id uuid.UUID) (domain.Activity, error) {
-	return s.activities.Update(ctx, id, func(a *domain.Activity) (domain.ActivityEvent, error) {
-		if !visible(p, *a) {
-			return domain.ActivityEvent{}, errs.E(errs.NotFound, "activity %s not found", id)
-		}
-		if p.Is(auth.RoleViewer) {
-			return domain.ActivityEvent{}, errs.E(errs.PermissionDenied, "viewers cannot submit activities")
-		}
-		if err := a.Submit(p.Subject, s.now()); err != nil {
-			return domain.ActivityEvent{}, err
-		}
-		return domain.ActivityEvent{Status: a.Status, Activity: *a, Actor: p.Subject}, nil
-	})
-}
-
-// review is the check shared by approving and returning: the reviewer is an admin of the
-// activity's county (or the bureau).
-func review(p auth.Principal, a domain.Activity, id uuid.UUID) error {
-	if !visible(p, a) {
-		return errs.E(errs.NotFound, "activity %s not found", id)
-	}
-	if !p.CanAdministerCounty(a.CountyCode) {
-		return errs.E(errs.PermissionDenied, "only an admin of county %s may review this activity", a.CountyCode)
-	}
-	return nil
-}
-
-// ApproveActivity approves a submitted activity.
-func (s *Service) ApproveActivity(ctx context.Context, p auth.Principal, id uuid.UUID) (domain.Activity, error) {
-	return s.activities.Update(ctx, id, func(a *domain.Activity) (domain.ActivityEvent, error) {
-		if err := review(p, *a, id); err != nil {
-			return domain.ActivityEvent{}, err
-		}
-		if err := a.Approve(p.Subject, s.now()); err != nil {
-			return domain.ActivityEvent{}, err
-		}
-		return domain.ActivityEvent{Status: a.Status, Activity: *a, Actor: p.Subject}, nil
-	})
-}
-
-// ReturnActivity returns a submitted activity to its organizer.
-func (s *Service) ReturnActivity(ctx context.Context, p auth.Principal, id uuid.UUID, reason string) (domain.Activity, error) {
-	return s.activities.Update(ctx, id, func(a *domain.Activity) (domain.ActivityEvent, error) {
-		if err := review(p, *a, id); err != nil {
-			return domain.ActivityEvent{}, err
-		}
-		if err := a.Return(p.Subject, reason, s.now()); err != nil {
-			return domain.ActivityEvent{}, err
-		}
-		return domain.ActivityEvent{Status: a.Status, Activity: *a, Actor: p.Subject, Reason: reason}, nil
-	})
-}
-
-// Edition returns an edition.
-func (s *Service) Edition(ctx context.Context, id string) (domain.Edition, error) {
-	return s.editions.Edition(ctx, id)
-}
-
-// Login checks a person's password and returns a signed access token. Unknown users and wrong
-// passwords get the same answer, so user names cannot be probed.
-func (s *Service) Login(ctx context.Context, username, password string) (string, time.Time, domain.Account, error) {
-	acc, err := s.accounts.Account(ctx, username)
-	if errs.KindOf(err) == errs.NotFound {
-		return "", time.Time{}, domain.Account{}, errs.E(errs.Unauthenticated, "wrong user name or password")
-	}
+	k, err := s.Keys.SigningKey(ctx, ticketKeyPurpose(edition))
 	if err != nil {
-		return "", time.Time{}, domain.Account{}, err
+		return nil, err
 	}
-	if err := acc.CheckPassword(password); err != nil {
-		return "", time.Time{}, domain.Account{}, err
-	}
-	tok, exp, err := s.tokens.Issue(acc.Principal())
-	if err != nil {
-		return "", time.Time{}, domain.Account{}, err
-	}
-	return tok, exp, acc, nil
+	return k.Public().(ed25519.PublicKey), nil
 }
 
-// SetAccount creates an account or replaces its password and role. It is for operators (the
-// dev command's bootstrap, an admin CLI), not for RPC callers.
-func (s *Service) SetAccount(ctx context.Context, username, password string, role auth.Role, county, displayName string) error {
-	acc, err := domain.NewAccount(username, password, role, county, displayName)
+// signTicket makes the ticket of a confirmed sign-up for session ses.
+func (s *Service) signTicket(ctx context.Context, su domain.Signup, ses domain.Session) (domain.Ticket, error) {
+	key, err := s.Keys.SigningKey(ctx, ticketKeyPurpose(su.EditionID))
 	if err != nil {
-		return err
+		return domain.Ticket{}, err
 	}
-	return s.accounts.Save(ctx, acc)
+	from, until := domain.TicketWindow(ses)
+	t := domain.Ticket{ID: uuid.New(), ValidFrom: from.Truncate(time.Second), ValidUntil: until.Truncate(time.Second)}
+	t.Payload, err = ticket.Sign(ticket.Ticket{EditionID: su.EditionID, ActivityID: su.ActivityID, SessionID: ses.ID, TicketID: t.ID,
+		ValidFrom: t.ValidFrom, ValidUntil: t.ValidUntil}, key)
+	return t, err
 }

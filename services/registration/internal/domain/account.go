@@ -2,6 +2,9 @@ package domain
 
 import (
 	"errors"
+	"time"
+
+	"github.com/google/uuid"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -15,7 +18,9 @@ type Account struct {
 	PasswordHash []byte
 	Role         auth.Role
 	CountyCode   string
+	UnitID       uuid.UUID // organizers only
 	DisplayName  string
+	UpdatedAt    time.Time
 }
 
 // NewAccount checks an account's fields and hashes its password.
@@ -50,5 +55,9 @@ func (a Account) CheckPassword(password string) error {
 
 // Principal is who the account's holder is once signed in.
 func (a Account) Principal() auth.Principal {
-	return auth.Principal{Subject: a.Username, Role: a.Role, CountyCode: a.CountyCode, DisplayName: a.DisplayName}
+	p := auth.Principal{Subject: a.Username, Role: a.Role, CountyCode: a.CountyCode, DisplayName: a.DisplayName}
+	if a.UnitID != uuid.Nil {
+		p.UnitID = a.UnitID.String()
+	}
+	return p
 }

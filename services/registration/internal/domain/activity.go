@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,12 +28,63 @@ const (
 	FormOther               Form = "other"
 )
 
+// Forms are the forms with their Chinese labels, as the template and the console list them.
+var Forms = []struct {
+	Form  Form
+	Label string
+}{
+	{FormLecture, "科普讲座"}, {FormExhibition, "科技展览"}, {FormConsultation, "科技咨询"}, {FormOnlineInteraction, "网络互动"},
+	{FormHandsOnExperiment, "科学实验"}, {FormOpenDay, "开放日"}, {FormScientistSpiritTalk, "科学家精神宣讲"},
+	{FormPerformanceVideo, "表演/微视频"}, {FormOther, "其他"},
+}
+
 // Valid reports whether f is a known form.
 func (f Form) Valid() bool {
-	switch f {
-	case FormLecture, FormExhibition, FormConsultation, FormOnlineInteraction, FormHandsOnExperiment,
-		FormOpenDay, FormScientistSpiritTalk, FormPerformanceVideo, FormOther:
-		return true
+	return slices.ContainsFunc(Forms, func(x struct {
+		Form  Form
+		Label string
+	}) bool {
+		return x.Form == f
+	})
+}
+
+// Label is the form's Chinese name.
+func (f Form) Label() string {
+	for _, x := range Forms {
+		if x.Form == f {
+			return x.Label
+		}
+	}
+	return string(f)
+}
+
+// TargetGroup is who an activity is for.
+type TargetGroup string
+
+// The target groups.
+const (
+	TargetYouth     TargetGroup = "youth"
+	TargetCommunity TargetGroup = "community"
+	TargetVillage   TargetGroup = "village"
+	TargetCompany   TargetGroup = "company"
+	TargetSchool    TargetGroup = "school"
+	TargetPublic    TargetGroup = "public"
+)
+
+// TargetGroups are the groups with their Chinese labels.
+var TargetGroups = []struct {
+	Group TargetGroup
+	Label string
+}{
+	{TargetYouth, "青少年"}, {TargetCommunity, "社区"}, {TargetVillage, "农村"}, {TargetCompany, "企业"}, {TargetSchool, "学校"}, {TargetPublic, "社会公众"},
+}
+
+// Valid reports whether g is a known group.
+func (g TargetGroup) Valid() bool {
+	for _, x := range TargetGroups {
+		if x.Group == g {
+			return true
+		}
 	}
 	return false
 }
@@ -50,10 +103,12 @@ const (
 
 // Session is one time slot of an activity.
 type Session struct {
-	ID       uuid.UUID
-	StartsAt time.Time
-	EndsAt   time.Time
-	Places   int // 0 means no limit
+	ID        uuid.UUID
+	StartsAt  time.Time
+	EndsAt    time.Time
+	Places    int // 0 means no limit
+	Confirmed int // sign-ups holding a place
+	Waiting   int // sign-ups on the waiting list
 }
 
 // ReviewStep is one transition: who moved the activity to which status, when and why.
@@ -64,64 +119,121 @@ type ReviewStep struct {
 	Reason string
 }
 
+// Details are the fields of an activity its organizer writes.
+type Details struct {
+	Title              string
+	Form               Form
+	TargetGroups       []TargetGroup
+	VenueID            uuid.UUID // uuid.Nil for an online activity
+	VenueName          string    // as the venue registry had it when the activity was saved
+	Sessions           []Session
+	RequiresSignup     bool
+	OnlineURL          string
+	MajorDemonstration bool
+	WorkersDayJoint    bool
+	Description        string
+}
+
+// Online reports whether the activity takes place online only.
+func (d Details) Online() bool { return d.VenueID == uuid.Nil }
+
 // Activity is one public science activity.
 type Activity struct {
 	ID         uuid.UUID
 	EditionID  string
 	CountyCode string
-	VenueID    uuid.UUID
-	Title      string
-	Organizer  string
-	Form       Form
-	Sessions   []Session
+	UnitID     uuid.UUID
+	Organizer  string // the unit's name
+	Details    Details
 	Status     Status
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	History    []ReviewStep
 }
 
+// CheckDetails checks an activity's details against its edition and normalises them. Session
+// ids are kept when given (an update keeps its sessions' identity) and made when missing.
+func CheckDetails(ed Edition, d Details) (Details, error) {
+	d.Title, d.Description, d.OnlineURL = strings.TrimSpace(d.Title), strings.TrimSpace(d.Description), strings.TrimSpace(d.OnlineURL)
+	if n := utf8.RuneCountInString(d.Title); n < 2 || n > 200 {
+		return Details{}, errs.E(errs.Invalid, "title must have 2 to 200 characters")
+	}
+	if !d.Form.Valid() {
+		return Details{}, errs.E(errs.Invalid, "form %q is not one of the known activity forms", d.Form)
+	}
+	if !ed.AcceptsForm(d.Form) {
+		return Details{}, errs.E(errs.Invalid, "%s does not take %s activities", ed.Name, d.Form.Label())
+	}
+	if len(d.TargetGroups) == 0 {
+		return Details{}, errs.E(errs.Invalid, "say who the activity is for (at least one target group)")
+	}
+	groups := make([]TargetGroup, 0, len(d.TargetGroups))
+	for _, g := range d.TargetGroups {
+		if !g.Valid() {
+			return Details{}, errs.E(errs.Invalid, "target group %q is not one of the known groups", g)
+		}
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	d.TargetGroups = groups
+	if d.OnlineURL != "" {
+		if u, err := url.Parse(d.OnlineURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Details{}, errs.E(errs.Invalid, "online link %q must be an http(s) address", d.OnlineURL)
+		}
+	}
+	switch {
+	case d.Form == FormOnlineInteraction && d.OnlineURL == "":
+		return Details{}, errs.E(errs.Invalid, "an online activity needs its online link")
+	case d.Online() && d.OnlineURL == "":
+		return Details{}, errs.E(errs.Invalid, "an activity needs a venue, or an online link if it takes place online")
+	case d.Online() && d.RequiresSignup:
+		return Details{}, errs.E(errs.Invalid, "an online activity has no door to check tickets at, so it cannot require sign-up")
+	}
+	if len(d.Sessions) == 0 {
+		return Details{}, errs.E(errs.Invalid, "an activity needs at least one session")
+	}
+	if utf8.RuneCountInString(d.Description) > 4000 {
+		return Details{}, errs.E(errs.Invalid, "description must have at most 4000 characters")
+	}
+	sessions := make([]Session, len(d.Sessions))
+	for i, s := range d.Sessions {
+		if err := ed.CheckSession(i, s); err != nil {
+			return Details{}, err
+		}
+		if s.ID == uuid.Nil {
+			s.ID = uuid.New()
+		}
+		sessions[i] = s
+	}
+	slices.SortStableFunc(sessions, func(a, b Session) int { return a.StartsAt.Compare(b.StartsAt) })
+	d.Sessions = sessions
+	return d, nil
+}
+
 // NewActivity is what an organizer gives to register an activity.
 type NewActivity struct {
-	CountyCode string
-	VenueID    uuid.UUID
-	Title      string
-	Organizer  string
-	Form       Form
-	Sessions   []Session
+	Unit    Unit
+	Details Details
 }
 
 // CreateActivity checks a new activity against its edition and returns it as a draft.
 func CreateActivity(ed Edition, in NewActivity, actor string, now time.Time) (Activity, error) {
-	title, organizer := strings.TrimSpace(in.Title), strings.TrimSpace(in.Organizer)
-	if n := utf8.RuneCountInString(title); n < 2 || n > 200 {
-		return Activity{}, errs.E(errs.Invalid, "title must have 2 to 200 characters")
+	if !ed.HasCounty(in.Unit.CountyCode) {
+		return Activity{}, errs.E(errs.Invalid, "county %s does not take part in %s", in.Unit.CountyCode, ed.Name)
 	}
-	if n := utf8.RuneCountInString(organizer); n < 2 || n > 200 {
-		return Activity{}, errs.E(errs.Invalid, "organizer must have 2 to 200 characters")
+	// A new activity's sessions are new, whatever ids the caller sent.
+	in.Details.Sessions = slices.Clone(in.Details.Sessions)
+	for i := range in.Details.Sessions {
+		in.Details.Sessions[i].ID = uuid.Nil
 	}
-	if !in.Form.Valid() {
-		return Activity{}, errs.E(errs.Invalid, "form %q is not one of the known activity forms", in.Form)
-	}
-	if !ed.HasCounty(in.CountyCode) {
-		return Activity{}, errs.E(errs.Invalid, "county %s does not take part in %s", in.CountyCode, ed.Name)
-	}
-	if len(in.Sessions) == 0 {
-		return Activity{}, errs.E(errs.Invalid, "an activity needs at least one session")
-	}
-	sessions := make([]Session, len(in.Sessions))
-	for i, s := range in.Sessions {
-		if err := ed.CheckSession(i, s); err != nil {
-			return Activity{}, err
-		}
-		if s.Places < 0 {
-			return Activity{}, errs.E(errs.Invalid, "session %d: places cannot be negative", i+1)
-		}
-		s.ID = uuid.New()
-		sessions[i] = s
+	d, err := CheckDetails(ed, in.Details)
+	if err != nil {
+		return Activity{}, err
 	}
 	return Activity{
-		ID: uuid.New(), EditionID: ed.ID, CountyCode: in.CountyCode, VenueID: in.VenueID, Title: title, Organizer: organizer,
-		Form: in.Form, Sessions: sessions, Status: StatusDraft, CreatedAt: now, UpdatedAt: now,
+		ID: uuid.New(), EditionID: ed.ID, CountyCode: in.Unit.CountyCode, UnitID: in.Unit.ID, Organizer: in.Unit.Name,
+		Details: d, Status: StatusDraft, CreatedAt: now, UpdatedAt: now,
 		History: []ReviewStep{{Status: StatusDraft, Actor: actor, At: now}},
 	}, nil
 }
@@ -129,6 +241,33 @@ func CreateActivity(ed Edition, in NewActivity, actor string, now time.Time) (Ac
 func (a *Activity) move(to Status, actor, reason string, now time.Time) {
 	a.Status, a.UpdatedAt = to, now
 	a.History = append(a.History, ReviewStep{Status: to, Actor: actor, At: now, Reason: reason})
+}
+
+// Update replaces a draft's or a returned activity's details. Sessions that already have
+// sign-ups cannot go away.
+func (a *Activity) Update(ed Edition, d Details, now time.Time) error {
+	if a.Status != StatusDraft && a.Status != StatusReturned {
+		return errs.E(errs.FailedPrecondition, "activity is %s; only drafts and returned activities can be changed", a.Status)
+	}
+	// Sessions keep their identity (and sign-ups) by id; ids that are not this activity's
+	// sessions make new sessions.
+	d.Sessions = slices.Clone(d.Sessions)
+	for i, s := range d.Sessions {
+		if !slices.ContainsFunc(a.Details.Sessions, func(old Session) bool { return old.ID == s.ID }) {
+			d.Sessions[i].ID = uuid.Nil
+		}
+	}
+	d, err := CheckDetails(ed, d)
+	if err != nil {
+		return err
+	}
+	for _, old := range a.Details.Sessions {
+		if old.Confirmed+old.Waiting > 0 && !slices.ContainsFunc(d.Sessions, func(s Session) bool { return s.ID == old.ID }) {
+			return errs.E(errs.FailedPrecondition, "the session of %s has sign-ups and cannot be removed", ed.Local(old.StartsAt))
+		}
+	}
+	a.Details, a.UpdatedAt = d, now
+	return nil
 }
 
 // Submit sends a draft or returned activity to its county for review.
@@ -149,16 +288,37 @@ func (a *Activity) Approve(actor string, now time.Time) error {
 	return nil
 }
 
-// Return sends a submitted activity back to its organizer with a reason.
-func (a *Activity) Return(actor, reason string, now time.Time) error {
+func reasonOf(reason, what string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) < 2 {
-		return errs.E(errs.Invalid, "say why the activity is returned, so the organizer knows what to fix")
+		return "", errs.E(errs.Invalid, "say why the activity is %s, so its organizer knows", what)
+	}
+	return reason, nil
+}
+
+// Return sends a submitted activity back to its organizer with a reason.
+func (a *Activity) Return(actor, reason string, now time.Time) error {
+	reason, err := reasonOf(reason, "returned")
+	if err != nil {
+		return err
 	}
 	if a.Status != StatusSubmitted {
 		return errs.E(errs.FailedPrecondition, "activity is %s; only submitted activities can be returned", a.Status)
 	}
 	a.move(StatusReturned, actor, reason, now)
+	return nil
+}
+
+// Cancel calls the activity off, whatever its status, with a reason.
+func (a *Activity) Cancel(actor, reason string, now time.Time) error {
+	reason, err := reasonOf(reason, "cancelled")
+	if err != nil {
+		return err
+	}
+	if a.Status == StatusCancelled {
+		return errs.E(errs.FailedPrecondition, "activity was already cancelled")
+	}
+	a.move(StatusCancelled, actor, reason, now)
 	return nil
 }
 

@@ -1,10 +1,14 @@
-// Package domain holds registration's rules: editions and their calendar, activities and their
-// county review, and the accounts people sign in with. No SQL, no proto.
+// Package domain holds registration's rules: editions and their calendar, organizer units,
+// activities and their county review, featured nominations, public sign-ups and the accounts
+// people sign in with. No SQL, no proto.
 package domain
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sciweek/sciweek/pkg/errs"
 )
@@ -26,6 +30,85 @@ type Edition struct {
 	MaxVideoSeconds int
 	Location        *time.Location
 	Counties        []County
+	Forms           []Form // empty accepts every form
+}
+
+var (
+	editionID  = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
+	countyCode = regexp.MustCompile(`^[0-9]{6}$`)
+)
+
+// EditionInput is what the city admin types for an edition; dates are YYYY-MM-DD.
+type EditionInput struct {
+	ID, Name, Theme, StartsOn, EndsOn, ReportDeadline, TimeZone string
+	MaxVideoSeconds                                            int
+	Counties                                                   []County
+	Forms                                                      []Form
+}
+
+// NewEdition checks an edition's fields.
+func NewEdition(in EditionInput) (Edition, error) {
+	if !editionID.MatchString(in.ID) {
+		return Edition{}, errs.E(errs.Invalid, "edition id %q must be 1 to 32 lowercase letters, digits or dashes, e.g. 2025", in.ID)
+	}
+	name := strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
+		return Edition{}, errs.E(errs.Invalid, "edition name must have 2 to 100 characters")
+	}
+	loc, err := time.LoadLocation(in.TimeZone)
+	if err != nil || in.TimeZone == "" {
+		return Edition{}, errs.E(errs.Invalid, "time zone %q is not an IANA zone such as Asia/Shanghai", in.TimeZone)
+	}
+	day := func(field, s string) (time.Time, error) {
+		t, err := time.ParseInLocation(time.DateOnly, s, loc)
+		if err != nil {
+			return time.Time{}, errs.E(errs.Invalid, "%s %q is not a date (YYYY-MM-DD)", field, s)
+		}
+		return t, nil
+	}
+	e := Edition{ID: in.ID, Name: name, Theme: strings.TrimSpace(in.Theme), MaxVideoSeconds: in.MaxVideoSeconds, Location: loc}
+	if e.StartsOn, err = day("starts_on", in.StartsOn); err != nil {
+		return Edition{}, err
+	}
+	if e.EndsOn, err = day("ends_on", in.EndsOn); err != nil {
+		return Edition{}, err
+	}
+	if e.ReportDeadline, err = day("report_deadline", in.ReportDeadline); err != nil {
+		return Edition{}, err
+	}
+	if e.EndsOn.Before(e.StartsOn) {
+		return Edition{}, errs.E(errs.Invalid, "the week cannot end (%s) before it starts (%s)", in.EndsOn, in.StartsOn)
+	}
+	if e.ReportDeadline.Before(e.EndsOn) {
+		return Edition{}, errs.E(errs.Invalid, "the report deadline (%s) cannot be before the week ends (%s)", in.ReportDeadline, in.EndsOn)
+	}
+	if in.MaxVideoSeconds < 1 || in.MaxVideoSeconds > 3600 {
+		return Edition{}, errs.E(errs.Invalid, "the longest video must be 1 to 3600 seconds")
+	}
+	if len(in.Counties) == 0 {
+		return Edition{}, errs.E(errs.Invalid, "an edition needs at least one county")
+	}
+	seen := map[string]bool{}
+	for _, c := range in.Counties {
+		c.Name = strings.TrimSpace(c.Name)
+		if !countyCode.MatchString(c.Code) || c.Name == "" {
+			return Edition{}, errs.E(errs.Invalid, "county %q (%s) needs a six-digit code and a name", c.Name, c.Code)
+		}
+		if seen[c.Code] || seen["n:"+c.Name] {
+			return Edition{}, errs.E(errs.Invalid, "county %s (%s) is listed twice", c.Name, c.Code)
+		}
+		seen[c.Code], seen["n:"+c.Name] = true, true
+		e.Counties = append(e.Counties, c)
+	}
+	for _, f := range in.Forms {
+		if !f.Valid() {
+			return Edition{}, errs.E(errs.Invalid, "form %q is not one of the known activity forms", f)
+		}
+		if !slices.Contains(e.Forms, f) {
+			e.Forms = append(e.Forms, f)
+		}
+	}
+	return e, nil
 }
 
 // HasCounty reports whether the county takes part in the edition.
@@ -33,17 +116,47 @@ func (e Edition) HasCounty(code string) bool {
 	return slices.ContainsFunc(e.Counties, func(c County) bool { return c.Code == code })
 }
 
+// County finds a county by code or by name, as people type either in spreadsheets.
+func (e Edition) County(codeOrName string) (County, bool) {
+	s := strings.TrimSpace(codeOrName)
+	for _, c := range e.Counties {
+		if c.Code == s || c.Name == s {
+			return c, true
+		}
+	}
+	return County{}, false
+}
+
+// CountyName returns a county's name, or its code when the edition does not list it.
+func (e Edition) CountyName(code string) string {
+	if c, ok := e.County(code); ok {
+		return c.Name
+	}
+	return code
+}
+
+// AcceptsForm reports whether activities of the form may be registered in the edition.
+func (e Edition) AcceptsForm(f Form) bool { return len(e.Forms) == 0 || slices.Contains(e.Forms, f) }
+
+// Contains reports whether t falls within the edition's days.
+func (e Edition) Contains(t time.Time) bool {
+	return !t.Before(e.StartsOn) && t.Before(e.EndsOn.AddDate(0, 0, 1))
+}
+
 // CheckSession rejects a session that does not fall within the edition's days.
 func (e Edition) CheckSession(i int, s Session) error {
 	if !s.EndsAt.After(s.StartsAt) {
-		return errs.E(errs.Invalid, "session %d ends (%s) before it starts (%s)", i+1, e.local(s.EndsAt), e.local(s.StartsAt))
+		return errs.E(errs.Invalid, "session %d ends (%s) before it starts (%s)", i+1, e.Local(s.EndsAt), e.Local(s.StartsAt))
 	}
-	end := e.EndsOn.AddDate(0, 0, 1)
-	if s.StartsAt.Before(e.StartsOn) || s.EndsAt.After(end) {
+	if !e.Contains(s.StartsAt) || s.EndsAt.After(e.EndsOn.AddDate(0, 0, 1)) {
 		return errs.E(errs.Invalid, "session %d (%s to %s) is outside %s, which runs from %s to %s",
-			i+1, e.local(s.StartsAt), e.local(s.EndsAt), e.Name, e.StartsOn.Format(time.DateOnly), e.EndsOn.Format(time.DateOnly))
+			i+1, e.Local(s.StartsAt), e.Local(s.EndsAt), e.Name, e.StartsOn.Format(time.DateOnly), e.EndsOn.Format(time.DateOnly))
+	}
+	if s.Places < 0 {
+		return errs.E(errs.Invalid, "session %d: places cannot be negative", i+1)
 	}
 	return nil
 }
 
-func (e Edition) local(t time.Time) string { return t.In(e.Location).Format("2006-01-02 15:04") }
+// Local formats t in the edition's time zone, as people there read it.
+func (e Edition) Local(t time.Time) string { return t.In(e.Location).Format("2006-01-02 15:04") }

@@ -327,11 +327,462 @@ func (x *ActivityReturned) GetReason() string {
 	return ""
 }
 
+// ActivityCancelled is published on sciweek.registration.activity.cancelled when an activity is
+// called off. Its tickets are revoked with it (TicketRevoked each).
+type ActivityCancelled struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// actor is the user who made the change.
+	Actor string `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
+	// activity is the activity after the change, without its history.
+	Activity *Activity `protobuf:"bytes,4,opt,name=activity,proto3" json:"activity,omitempty"`
+	// reason says why.
+	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivityCancelled) Reset() {
+	*x = ActivityCancelled{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivityCancelled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivityCancelled) ProtoMessage() {}
+
+func (x *ActivityCancelled) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivityCancelled.ProtoReflect.Descriptor instead.
+func (*ActivityCancelled) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ActivityCancelled) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ActivityCancelled) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *ActivityCancelled) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *ActivityCancelled) GetActivity() *Activity {
+	if x != nil {
+		return x.Activity
+	}
+	return nil
+}
+
+func (x *ActivityCancelled) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ActivityNominated is published on sciweek.registration.nomination.nominated when a county
+// recommends an activity for the featured list.
+type ActivityNominated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// actor is the user who made the change.
+	Actor string `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
+	// nomination is the nomination.
+	Nomination    *Nomination `protobuf:"bytes,4,opt,name=nomination,proto3" json:"nomination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivityNominated) Reset() {
+	*x = ActivityNominated{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivityNominated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivityNominated) ProtoMessage() {}
+
+func (x *ActivityNominated) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivityNominated.ProtoReflect.Descriptor instead.
+func (*ActivityNominated) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ActivityNominated) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ActivityNominated) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *ActivityNominated) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *ActivityNominated) GetNomination() *Nomination {
+	if x != nil {
+		return x.Nomination
+	}
+	return nil
+}
+
+// NominationDecided is published on sciweek.registration.nomination.decided when the city
+// accepts or declines a nomination.
+type NominationDecided struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// actor is the user who made the change.
+	Actor string `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
+	// nomination is the nomination after the decision.
+	Nomination    *Nomination `protobuf:"bytes,4,opt,name=nomination,proto3" json:"nomination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NominationDecided) Reset() {
+	*x = NominationDecided{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NominationDecided) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NominationDecided) ProtoMessage() {}
+
+func (x *NominationDecided) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NominationDecided.ProtoReflect.Descriptor instead.
+func (*NominationDecided) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *NominationDecided) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *NominationDecided) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *NominationDecided) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *NominationDecided) GetNomination() *Nomination {
+	if x != nil {
+		return x.Nomination
+	}
+	return nil
+}
+
+// TicketIssued is published on sciweek.registration.ticket.issued when a sign-up gets a place,
+// at once or from the waiting list. It carries no personal data.
+type TicketIssued struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// ticket_id is the ticket's UUID, as in its signed payload.
+	TicketId string `protobuf:"bytes,3,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	// edition_id names the edition whose key signed it.
+	EditionId string `protobuf:"bytes,4,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// activity_id is the activity it admits to.
+	ActivityId string `protobuf:"bytes,5,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// session_id is the session it admits to.
+	SessionId string `protobuf:"bytes,6,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// county_code is the activity's county.
+	CountyCode string `protobuf:"bytes,7,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// venue_id is the activity's venue.
+	VenueId string `protobuf:"bytes,8,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// valid_from is when it starts admitting.
+	ValidFrom *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
+	// valid_until is when it stops.
+	ValidUntil    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TicketIssued) Reset() {
+	*x = TicketIssued{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TicketIssued) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TicketIssued) ProtoMessage() {}
+
+func (x *TicketIssued) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TicketIssued.ProtoReflect.Descriptor instead.
+func (*TicketIssued) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *TicketIssued) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *TicketIssued) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetValidFrom() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return nil
+}
+
+func (x *TicketIssued) GetValidUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidUntil
+	}
+	return nil
+}
+
+// TicketRevoked is published on sciweek.registration.ticket.revoked when a sign-up is cancelled
+// or its activity is called off; terminals must refuse the ticket from then on.
+type TicketRevoked struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// ticket_id is the ticket's UUID.
+	TicketId string `protobuf:"bytes,3,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,4,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// activity_id is the activity it admitted to.
+	ActivityId string `protobuf:"bytes,5,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// reason is "signup_cancelled" or "activity_cancelled".
+	Reason        string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TicketRevoked) Reset() {
+	*x = TicketRevoked{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TicketRevoked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TicketRevoked) ProtoMessage() {}
+
+func (x *TicketRevoked) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TicketRevoked.ProtoReflect.Descriptor instead.
+func (*TicketRevoked) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *TicketRevoked) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *TicketRevoked) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *TicketRevoked) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *TicketRevoked) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *TicketRevoked) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *TicketRevoked) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 var File_sciweek_registration_v1_events_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/registration/v1/events.proto\x12\x17sciweek.registration.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a*sciweek/registration/v1/registration.proto\"\xbe\x01\n" +
+	"$sciweek/registration/v1/events.proto\x12\x17sciweek.registration.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&sciweek/registration/v1/activity.proto\x1a&sciweek/registration/v1/featured.proto\"\xbe\x01\n" +
 	"\x0fActivityCreated\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -356,7 +807,59 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"occurredAt\x12\x14\n" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x12=\n" +
 	"\bactivity\x18\x04 \x01(\v2!.sciweek.registration.v1.ActivityR\bactivity\x12\x16\n" +
-	"\x06reason\x18\x05 \x01(\tR\x06reasonB\xf3\x01\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"\xd8\x01\n" +
+	"\x11ActivityCancelled\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x14\n" +
+	"\x05actor\x18\x03 \x01(\tR\x05actor\x12=\n" +
+	"\bactivity\x18\x04 \x01(\v2!.sciweek.registration.v1.ActivityR\bactivity\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"\xc6\x01\n" +
+	"\x11ActivityNominated\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x14\n" +
+	"\x05actor\x18\x03 \x01(\tR\x05actor\x12C\n" +
+	"\n" +
+	"nomination\x18\x04 \x01(\v2#.sciweek.registration.v1.NominationR\n" +
+	"nomination\"\xc6\x01\n" +
+	"\x11NominationDecided\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x14\n" +
+	"\x05actor\x18\x03 \x01(\tR\x05actor\x12C\n" +
+	"\n" +
+	"nomination\x18\x04 \x01(\v2#.sciweek.registration.v1.NominationR\n" +
+	"nomination\"\x96\x03\n" +
+	"\fTicketIssued\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x1b\n" +
+	"\tticket_id\x18\x03 \x01(\tR\bticketId\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x04 \x01(\tR\teditionId\x12\x1f\n" +
+	"\vactivity_id\x18\x05 \x01(\tR\n" +
+	"activityId\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x06 \x01(\tR\tsessionId\x12\x1f\n" +
+	"\vcounty_code\x18\a \x01(\tR\n" +
+	"countyCode\x12\x19\n" +
+	"\bvenue_id\x18\b \x01(\tR\avenueId\x129\n" +
+	"\n" +
+	"valid_from\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tvalidFrom\x12;\n" +
+	"\vvalid_until\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"validUntil\"\xdc\x01\n" +
+	"\rTicketRevoked\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x1b\n" +
+	"\tticket_id\x18\x03 \x01(\tR\bticketId\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x04 \x01(\tR\teditionId\x12\x1f\n" +
+	"\vactivity_id\x18\x05 \x01(\tR\n" +
+	"activityId\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reasonB\xf3\x01\n" +
 	"\x1bcom.sciweek.registration.v1B\vEventsProtoP\x01ZIgithub.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1;registrationv1\xa2\x02\x03SRX\xaa\x02\x17Sciweek.Registration.V1\xca\x02\x17Sciweek\\Registration\\V1\xe2\x02#Sciweek\\Registration\\V1\\GPBMetadata\xea\x02\x19Sciweek::Registration::V1b\x06proto3"
 
 var (
@@ -371,29 +874,45 @@ func file_sciweek_registration_v1_events_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_events_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_sciweek_registration_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_sciweek_registration_v1_events_proto_goTypes = []any{
 	(*ActivityCreated)(nil),       // 0: sciweek.registration.v1.ActivityCreated
 	(*ActivitySubmitted)(nil),     // 1: sciweek.registration.v1.ActivitySubmitted
 	(*ActivityApproved)(nil),      // 2: sciweek.registration.v1.ActivityApproved
 	(*ActivityReturned)(nil),      // 3: sciweek.registration.v1.ActivityReturned
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
-	(*Activity)(nil),              // 5: sciweek.registration.v1.Activity
+	(*ActivityCancelled)(nil),     // 4: sciweek.registration.v1.ActivityCancelled
+	(*ActivityNominated)(nil),     // 5: sciweek.registration.v1.ActivityNominated
+	(*NominationDecided)(nil),     // 6: sciweek.registration.v1.NominationDecided
+	(*TicketIssued)(nil),          // 7: sciweek.registration.v1.TicketIssued
+	(*TicketRevoked)(nil),         // 8: sciweek.registration.v1.TicketRevoked
+	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(*Activity)(nil),              // 10: sciweek.registration.v1.Activity
+	(*Nomination)(nil),            // 11: sciweek.registration.v1.Nomination
 }
 var file_sciweek_registration_v1_events_proto_depIdxs = []int32{
-	4, // 0: sciweek.registration.v1.ActivityCreated.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 1: sciweek.registration.v1.ActivityCreated.activity:type_name -> sciweek.registration.v1.Activity
-	4, // 2: sciweek.registration.v1.ActivitySubmitted.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 3: sciweek.registration.v1.ActivitySubmitted.activity:type_name -> sciweek.registration.v1.Activity
-	4, // 4: sciweek.registration.v1.ActivityApproved.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 5: sciweek.registration.v1.ActivityApproved.activity:type_name -> sciweek.registration.v1.Activity
-	4, // 6: sciweek.registration.v1.ActivityReturned.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 7: sciweek.registration.v1.ActivityReturned.activity:type_name -> sciweek.registration.v1.Activity
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	9,  // 0: sciweek.registration.v1.ActivityCreated.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 1: sciweek.registration.v1.ActivityCreated.activity:type_name -> sciweek.registration.v1.Activity
+	9,  // 2: sciweek.registration.v1.ActivitySubmitted.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 3: sciweek.registration.v1.ActivitySubmitted.activity:type_name -> sciweek.registration.v1.Activity
+	9,  // 4: sciweek.registration.v1.ActivityApproved.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 5: sciweek.registration.v1.ActivityApproved.activity:type_name -> sciweek.registration.v1.Activity
+	9,  // 6: sciweek.registration.v1.ActivityReturned.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 7: sciweek.registration.v1.ActivityReturned.activity:type_name -> sciweek.registration.v1.Activity
+	9,  // 8: sciweek.registration.v1.ActivityCancelled.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 9: sciweek.registration.v1.ActivityCancelled.activity:type_name -> sciweek.registration.v1.Activity
+	9,  // 10: sciweek.registration.v1.ActivityNominated.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 11: sciweek.registration.v1.ActivityNominated.nomination:type_name -> sciweek.registration.v1.Nomination
+	9,  // 12: sciweek.registration.v1.NominationDecided.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 13: sciweek.registration.v1.NominationDecided.nomination:type_name -> sciweek.registration.v1.Nomination
+	9,  // 14: sciweek.registration.v1.TicketIssued.occurred_at:type_name -> google.protobuf.Timestamp
+	9,  // 15: sciweek.registration.v1.TicketIssued.valid_from:type_name -> google.protobuf.Timestamp
+	9,  // 16: sciweek.registration.v1.TicketIssued.valid_until:type_name -> google.protobuf.Timestamp
+	9,  // 17: sciweek.registration.v1.TicketRevoked.occurred_at:type_name -> google.protobuf.Timestamp
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_events_proto_init() }
@@ -401,14 +920,15 @@ func file_sciweek_registration_v1_events_proto_init() {
 	if File_sciweek_registration_v1_events_proto != nil {
 		return
 	}
-	file_sciweek_registration_v1_registration_proto_init()
+	file_sciweek_registration_v1_activity_proto_init()
+	file_sciweek_registration_v1_featured_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_events_proto_rawDesc), len(file_sciweek_registration_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

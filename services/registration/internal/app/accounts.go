@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/registration/internal/domain"
+)
+
+// Login checks a person's password and returns a signed access token. Unknown users and wrong
+// passwords get the same answer, so user names cannot be probed.
+func (s *Service) Login(ctx context.Context, username, password string) (string, time.Time, domain.Account, error) {
+	acc, err := s.Accounts.Account(ctx, username)
+	if errs.KindOf(err) == errs.NotFound {
+		return "", time.Time{}, domain.Account{}, errs.E(errs.Unauthenticated, "wrong user name or password")
+	}
+	if err != nil {
+		return "", time.Time{}, domain.Account{}, err
+	}
+	if err := acc.CheckPassword(password); err != nil {
+		return "", time.Time{}, domain.Account{}, err
+	}
+	tok, exp, err := s.Tokens.Issue(acc.Principal())
+	if err != nil {
+		return "", time.Time{}, domain.Account{}, err
+	}
+	return tok, exp, acc, nil
+}
+
+// WhoAmI returns the caller's account.
+func (s *Service) WhoAmI(ctx context.Context, p auth.Principal) (domain.Account, error) {
+	return s.Accounts.Account(ctx, p.Subject)
+}
+
+// CreateAccount creates an account: the city admin creates county admins and viewers, a county
+// admin the organizers of units in the county.
+func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, username, password string, role auth.Role, county string, unitID uuid.UUID, displayName string) (domain.Account, error) {
+	switch role {
+	case auth.RoleCountyAdmin, auth.RoleViewer:
+		if err := cityOnly(p, "create "+string(role)+" accounts"); err != nil {
+			return domain.Account{}, err
+		}
+		if role == auth.RoleViewer {
+			county = ""
+		}
+	case auth.RoleOrganizer:
+		u, err := s.Units.Unit(ctx, unitID)
+		if errs.KindOf(err) == errs.NotFound || (err == nil && !p.CanSeeCounty(u.CountyCode)) {
+			return domain.Account{}, errs.E(errs.Invalid, "an organizer account needs a unit of your county (unit_id)")
+		}
+		if err != nil {
+			return domain.Account{}, err
+		}
+		if !p.CanAdministerCounty(u.CountyCode) {
+			return domain.Account{}, errs.E(errs.PermissionDenied, "only an admin of county %s may create accounts for its units", u.CountyCode)
+		}
+		county = u.CountyCode
+	default:
+		return domain.Account{}, errs.E(errs.Invalid, "accounts can be county admins, organizers or viewers")
+	}
+	acc, err := domain.NewAccount(username, password, role, county, displayName)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	if role == auth.RoleOrganizer {
+		acc.UnitID = unitID
+	}
+	return acc, s.Accounts.CreateAccount(ctx, acc)
+}
+
+// ListAccounts lists the accounts the caller administers.
+func (s *Service) ListAccounts(ctx context.Context, p auth.Principal, county string) ([]domain.Account, error) {
+	switch {
+	case p.Is(auth.RoleCityAdmin):
+	case p.Is(auth.RoleCountyAdmin) && (county == "" || county == p.CountyCode):
+		county = p.CountyCode
+	default:
+		return nil, errs.E(errs.PermissionDenied, "you may list the accounts of your own county only")
+	}
+	return s.Accounts.Accounts(ctx, county)
+}
+
+// SetAccount creates an account or replaces its password and role. It is for operators (the
+// dev command's bootstrap, an admin CLI), not for RPC callers.
+func (s *Service) SetAccount(ctx context.Context, username, password string, role auth.Role, county string, unitID uuid.UUID, displayName string) error {
+	acc, err := domain.NewAccount(username, password, role, county, displayName)
+	if err != nil {
+		return err
+	}
+	acc.UnitID = unitID
+	return s.Accounts.SaveAccount(ctx, acc)
+}

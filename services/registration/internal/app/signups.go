@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/registration/internal/domain"
+)
+
+// PublicActivities lists an edition's approved activities for the public.
+func (s *Service) PublicActivities(ctx context.Context, edition, county string, signupOnly bool, offset, limit int) ([]domain.Activity, error) {
+	if _, err := s.Editions.Edition(ctx, edition); err != nil {
+		return nil, err
+	}
+	return s.Activities.Activities(ctx, ActivityFilter{EditionID: edition, CountyCode: county, PublicOnly: true, SignupOnly: signupOnly}, offset, limit)
+}
+
+// PublicActivity returns an approved activity; others do not exist for the public.
+func (s *Service) PublicActivity(ctx context.Context, id uuid.UUID) (domain.Activity, error) {
+	a, err := s.Activities.Activity(ctx, id)
+	if err != nil {
+		return domain.Activity{}, err
+	}
+	if a.Status != domain.StatusApproved {
+		return domain.Activity{}, notFound("activity", id)
+	}
+	a.History = nil
+	return a, nil
+}
+
+// phoneKey is the keyed hash of a phone number: it enforces one place per phone and session
+// without keeping the number. The key is the service's own secret.
+func (s *Service) phoneKey(ctx context.Context, phone string) ([]byte, error) {
+	k, err := s.Keys.SigningKey(ctx, "phone-hash")
+	if err != nil {
+		return nil, err
+	}
+	m := hmac.New(sha256.New, k.Seed())
+	m.Write([]byte(phone))
+	return m.Sum(nil), nil
+}
+
+func manageHash(code string) []byte {
+	h := sha256.Sum256([]byte(code))
+	return h[:]
+}
+
+// SignUp takes a place in a session (or on its waiting list) and returns the sign-up with its
+// ticket when confirmed, and the code that manages it.
+func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, name, phone string, age domain.AgeGroup) (domain.Signup, string, error) {
+	phone, err := domain.NormalizePhone(phone)
+	if err != nil {
+		return domain.Signup{}, "", err
+	}
+	a, err := s.PublicActivity(ctx, activityID)
+	if err != nil {
+		return domain.Signup{}, "", err
+	}
+	su, _, err := domain.NewSignup(a, sessionID, name, age, s.Now())
+	if err != nil {
+		return domain.Signup{}, "", err
+	}
+	su.PhoneMasked = domain.MaskPhone(phone)
+	key, err := s.phoneKey(ctx, phone)
+	if err != nil {
+		return domain.Signup{}, "", err
+	}
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		return domain.Signup{}, "", err
+	}
+	code := base32.StdEncoding.EncodeToString(b)[:16]
+	stored, err := s.Signups.SignUp(ctx, su, key, manageHash(code), func(ses domain.Session) (domain.Signup, error) {
+		su.Status = domain.Admit(ses)
+		if su.Status == domain.SignupConfirmed {
+			t, err := s.signTicket(ctx, su, ses)
+			if err != nil {
+				return domain.Signup{}, err
+			}
+			su.Ticket = t
+		}
+		return su, nil
+	})
+	if errs.KindOf(err) == errs.Exists {
+		return domain.Signup{}, "", errs.E(errs.Exists, "phone %s already holds a place in this session", su.PhoneMasked)
+	}
+	return stored, code, err
+}
+
+func checkCode(code string) func(domain.Signup, []byte) error {
+	return func(_ domain.Signup, hash []byte) error {
+		if !hmac.Equal(manageHash(code), hash) {
+			return errs.E(errs.PermissionDenied, "the manage code does not match this sign-up")
+		}
+		return nil
+	}
+}
+
+// GetSignup returns a sign-up to whoever holds its manage code.
+func (s *Service) GetSignup(ctx context.Context, id uuid.UUID, code string) (domain.Signup, error) {
+	su, hash, err := s.Signups.Signup(ctx, id)
+	if err != nil {
+		return domain.Signup{}, err
+	}
+	if err := checkCode(code)(su, hash); err != nil {
+		return domain.Signup{}, err
+	}
+	return su, nil
+}
+
+// CancelSignup gives a place back; the first on the waiting list gets it with a new ticket.
+func (s *Service) CancelSignup(ctx context.Context, id uuid.UUID, code string) (domain.Signup, *domain.Signup, error) {
+	return s.Signups.CancelSignup(ctx, id, checkCode(code), func(next domain.Signup, ses domain.Session) (domain.Ticket, error) {
+		return s.signTicket(ctx, next, ses)
+	})
+}
+
+// ListSignups lists an activity's sign-ups for those who manage it, phones masked.
+func (s *Service) ListSignups(ctx context.Context, p auth.Principal, activityID, sessionID uuid.UUID) (domain.Activity, []domain.Signup, error) {
+	a, err := s.GetActivity(ctx, p, activityID)
+	if err != nil {
+		return domain.Activity{}, nil, err
+	}
+	if !canManage(p, a) {
+		return domain.Activity{}, nil, errs.E(errs.PermissionDenied, "sign-up lists hold personal data: only the organizer and the admins see them")
+	}
+	list, err := s.Signups.Signups(ctx, activityID, sessionID)
+	return a, list, err
+}
+
+// ExportSignups returns an activity's sign-ups as XLSX, phones masked, and the file's name.
+func (s *Service) ExportSignups(ctx context.Context, p auth.Principal, activityID uuid.UUID) ([]byte, string, error) {
+	a, list, err := s.ListSignups(ctx, p, activityID, uuid.Nil)
+	if err != nil {
+		return nil, "", err
+	}
+	ed, err := s.Editions.Edition(ctx, a.EditionID)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := s.Spreadsheets.SignupList(a, ed.Location, list)
+	return b, fmt.Sprintf("%s报名名单.xlsx", a.Details.Title), err
+}

@@ -1,0 +1,173 @@
+package ports
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/registration/internal/adapters"
+	"github.com/sciweek/sciweek/services/registration/internal/domain"
+)
+
+func publicActivity(a domain.Activity) *registrationv1.PublicActivity {
+	return &registrationv1.PublicActivity{Id: a.ID.String(), CountyCode: a.CountyCode, Organizer: a.Organizer, Details: adapters.DetailsToProto(a.Details)}
+}
+
+var ageToProto = map[domain.AgeGroup]registrationv1.AgeGroup{
+	domain.AgeMinor: registrationv1.AgeGroup_AGE_GROUP_MINOR,
+	domain.AgeAdult: registrationv1.AgeGroup_AGE_GROUP_ADULT,
+}
+
+var signupStatusToProto = map[domain.SignupStatus]registrationv1.SignupStatus{
+	domain.SignupConfirmed: registrationv1.SignupStatus_SIGNUP_STATUS_CONFIRMED,
+	domain.SignupWaiting:   registrationv1.SignupStatus_SIGNUP_STATUS_WAITING,
+	domain.SignupCancelled: registrationv1.SignupStatus_SIGNUP_STATUS_CANCELLED,
+}
+
+// signupToProto converts a sign-up; withTicket includes the ticket for its holder.
+func signupToProto(s domain.Signup, withTicket bool) *registrationv1.Signup {
+	out := &registrationv1.Signup{
+		Id: s.ID.String(), ActivityId: s.ActivityID.String(), SessionId: s.SessionID.String(), Name: s.Name, PhoneMasked: s.PhoneMasked,
+		AgeGroup: ageToProto[s.AgeGroup], Status: signupStatusToProto[s.Status], WaitingPosition: uint32(s.WaitingPosition), CreatedAt: ts(s.CreatedAt),
+	}
+	if withTicket && s.Status == domain.SignupConfirmed && s.Ticket.ID != uuid.Nil {
+		out.Ticket = &registrationv1.Ticket{Id: s.Ticket.ID.String(), Payload: s.Ticket.Payload, ValidFrom: ts(s.Ticket.ValidFrom), ValidUntil: ts(s.Ticket.ValidUntil)}
+	}
+	return out
+}
+
+var ts = adapters.Timestamp
+
+// ListPublicActivities lists approved activities for the public.
+func (g *GRPC) ListPublicActivities(ctx context.Context, req *registrationv1.ListPublicActivitiesRequest) (*registrationv1.ListPublicActivitiesResponse, error) {
+	offset, limit, err := rpc.Page(req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	list, err := g.app.PublicActivities(ctx, req.GetEditionId(), req.GetCountyCode(), req.GetSignupOnly(), offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &registrationv1.ListPublicActivitiesResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(list))}
+	for _, a := range list {
+		out.Activities = append(out.Activities, publicActivity(a))
+	}
+	return out, nil
+}
+
+// GetPublicActivity returns an approved activity.
+func (g *GRPC) GetPublicActivity(ctx context.Context, req *registrationv1.GetPublicActivityRequest) (*registrationv1.GetPublicActivityResponse, error) {
+	id, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	if err != nil {
+		return nil, err
+	}
+	a, err := g.app.PublicActivity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.GetPublicActivityResponse{Activity: publicActivity(a)}, nil
+}
+
+// SignUp takes a place in a session.
+func (g *GRPC) SignUp(ctx context.Context, req *registrationv1.SignUpRequest) (*registrationv1.SignUpResponse, error) {
+	aid, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	if err != nil {
+		return nil, err
+	}
+	sid, err := rpc.ParseUUID(req.GetSessionId(), "session_id")
+	if err != nil {
+		return nil, err
+	}
+	age := domain.AgeAdult
+	if req.GetAgeGroup() == registrationv1.AgeGroup_AGE_GROUP_MINOR {
+		age = domain.AgeMinor
+	}
+	s, code, err := g.app.SignUp(ctx, aid, sid, req.GetName(), req.GetPhone(), age)
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.SignUpResponse{Signup: signupToProto(s, true), ManageCode: code}, nil
+}
+
+// GetSignup returns a sign-up to the holder of its code.
+func (g *GRPC) GetSignup(ctx context.Context, req *registrationv1.GetSignupRequest) (*registrationv1.GetSignupResponse, error) {
+	id, err := rpc.ParseUUID(req.GetSignupId(), "signup_id")
+	if err != nil {
+		return nil, err
+	}
+	s, err := g.app.GetSignup(ctx, id, req.GetManageCode())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.GetSignupResponse{Signup: signupToProto(s, true)}, nil
+}
+
+// CancelSignup gives a place back.
+func (g *GRPC) CancelSignup(ctx context.Context, req *registrationv1.CancelSignupRequest) (*registrationv1.CancelSignupResponse, error) {
+	id, err := rpc.ParseUUID(req.GetSignupId(), "signup_id")
+	if err != nil {
+		return nil, err
+	}
+	s, promoted, err := g.app.CancelSignup(ctx, id, req.GetManageCode())
+	if err != nil {
+		return nil, err
+	}
+	out := &registrationv1.CancelSignupResponse{Signup: signupToProto(s, false)}
+	if promoted != nil {
+		out.PromotedSignupId = promoted.ID.String()
+	}
+	return out, nil
+}
+
+// ListSignups lists an activity's sign-ups, phones masked and without tickets.
+func (g *GRPC) ListSignups(ctx context.Context, req *registrationv1.ListSignupsRequest) (*registrationv1.ListSignupsResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	aid, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	if err != nil {
+		return nil, err
+	}
+	sid, err := optionalUUID(req.GetSessionId(), "session_id")
+	if err != nil {
+		return nil, err
+	}
+	_, list, err := g.app.ListSignups(ctx, p, aid, sid)
+	if err != nil {
+		return nil, err
+	}
+	out := &registrationv1.ListSignupsResponse{}
+	for _, s := range list {
+		out.Signups = append(out.Signups, signupToProto(s, false))
+	}
+	return out, nil
+}
+
+// ExportSignups returns an activity's sign-ups as XLSX.
+func (g *GRPC) ExportSignups(ctx context.Context, req *registrationv1.ExportSignupsRequest) (*registrationv1.ExportSignupsResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	aid, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	if err != nil {
+		return nil, err
+	}
+	b, name, err := g.app.ExportSignups(ctx, p, aid)
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.ExportSignupsResponse{File: &registrationv1.File{Name: name, ContentType: xlsx, Content: b}}, nil
+}
+
+// GetTicketKeys returns the key that verifies an edition's tickets.
+func (g *GRPC) GetTicketKeys(ctx context.Context, req *registrationv1.GetTicketKeysRequest) (*registrationv1.GetTicketKeysResponse, error) {
+	k, err := g.app.TicketKey(ctx, req.GetEditionId())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.GetTicketKeysResponse{Ed25519PublicKey: k}, nil
+}

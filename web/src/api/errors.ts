@@ -1,0 +1,108 @@
+// Turning an HTTP failure into one message for people. The gateway answers errors as
+// {"code": <gRPC code number or name>, "message": "..."}; the message is shown as the server
+// wrote it, and only when there is none does the console fall back to a Chinese text per code.
+
+/** gRPC status codes by number, as grpc-gateway writes them in `code`. */
+const grpcCodeNames = [
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
+] as const
+
+export type GrpcCodeName = (typeof grpcCodeNames)[number]
+
+const fallbackByCode: Partial<Record<GrpcCodeName, string>> = {
+  InvalidArgument: '提交的内容有误',
+  DeadlineExceeded: '服务响应超时，请稍后重试',
+  NotFound: '未找到',
+  AlreadyExists: '已存在',
+  PermissionDenied: '没有权限执行此操作',
+  ResourceExhausted: '请求过于频繁，请稍后再试',
+  FailedPrecondition: '当前状态下不能执行此操作',
+  Aborted: '操作冲突，请刷新后重试',
+  Unimplemented: '该功能暂未开放',
+  Internal: '服务器内部错误',
+  Unavailable: '服务暂不可用，请稍后重试',
+  Unauthenticated: '请先登录',
+}
+
+const fallbackByStatus: Record<number, string> = {
+  400: '提交的内容有误',
+  401: '请先登录',
+  403: '没有权限执行此操作',
+  404: '未找到',
+  409: '操作冲突，请刷新后重试',
+  413: '文件太大',
+  429: '请求过于频繁，请稍后再试',
+  500: '服务器内部错误',
+  501: '该功能暂未开放',
+  502: '服务暂不可用，请稍后重试',
+  503: '服务暂不可用，请稍后重试',
+  504: '服务响应超时，请稍后重试',
+}
+
+/**
+ * grpcCodeName normalizes the `code` of an error body: gRPC code numbers (grpc-gateway) and
+ * names in any case or spelling ("NotFound", "NOT_FOUND", "not_found") become the Go name.
+ */
+export function grpcCodeName(code: unknown): GrpcCodeName | undefined {
+  if (typeof code === 'number') return grpcCodeNames[code]
+  if (typeof code !== 'string' || code === '') return undefined
+  if (/^\d+$/.test(code)) return grpcCodeNames[Number(code)]
+  const flat = code.replace(/_/g, '').toLowerCase()
+  if (flat === 'cancelled') return 'Canceled'
+  return grpcCodeNames.find((n) => n.toLowerCase() === flat)
+}
+
+/** The error body as far as it could be read. */
+export interface ErrorBody {
+  code?: unknown
+  message?: unknown
+}
+
+/** errorMessage is the text to show for a failed response. */
+export function errorMessage(status: number, body: ErrorBody | null | undefined): string {
+  const message = typeof body?.message === 'string' ? body.message.trim() : ''
+  if (message !== '') return message
+  const name = grpcCodeName(body?.code)
+  if (name && fallbackByCode[name]) return fallbackByCode[name]
+  if (fallbackByStatus[status]) return fallbackByStatus[status]
+  if (status >= 500) return `服务器错误（${status}）`
+  return `请求失败（${status}）`
+}
+
+/** ApiError is a failed API call: the HTTP status, the gRPC code (when sent) and the message. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: GrpcCodeName | undefined
+
+  constructor(status: number, body: ErrorBody | null | undefined) {
+    super(errorMessage(status, body))
+    this.name = 'ApiError'
+    this.status = status
+    this.code = grpcCodeName(body?.code)
+  }
+
+  /** unauthenticated says the caller is not (or no longer) signed in. */
+  get unauthenticated(): boolean {
+    return this.status === 401 || this.code === 'Unauthenticated'
+  }
+}
+
+/** NETWORK_ERROR is the status of an ApiError for a request that got no answer at all. */
+export const NETWORK_ERROR = 0
+export const networkErrorMessage = '无法连接服务器，请检查网络后重试'

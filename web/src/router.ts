@@ -1,0 +1,82 @@
+// Routes of the console (signed in) and of the public pages (no account).
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
+import type { Role } from './api/types'
+import { loadSession, session } from './session'
+import { adminRoles, allowed, homeFor, statsRoles, writerRoles } from './utils/access'
+import { isSafeRedirect } from './utils/format'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** title goes in the browser tab. */
+    title?: string
+    /** public pages need no sign-in. */
+    public?: boolean
+    /** roles limits a console page to these roles. */
+    roles?: readonly Role[]
+  }
+}
+
+const consoleRoutes: RouteRecordRaw[] = [
+  { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '实时数据', roles: statsRoles } },
+  { path: 'activities', name: 'activities', component: () => import('./views/ActivityListView.vue'), meta: { title: '活动管理' } },
+  { path: 'activities/new', name: 'activity-new', component: () => import('./views/ActivityFormView.vue'), meta: { title: '登记活动', roles: writerRoles } },
+  { path: 'activities/:id/edit', name: 'activity-edit', component: () => import('./views/ActivityFormView.vue'), props: true, meta: { title: '修改活动', roles: writerRoles } },
+  { path: 'activities/:id', name: 'activity', component: () => import('./views/ActivityDetailView.vue'), props: true, meta: { title: '活动详情' } },
+  { path: 'activities/:id/signups', name: 'activity-signups', component: () => import('./views/SignupListView.vue'), props: true, meta: { title: '报名名单', roles: writerRoles } },
+  { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: '批量导入', roles: writerRoles } },
+  { path: 'featured', name: 'featured', component: () => import('./views/FeaturedView.vue'), meta: { title: '特色活动推荐', roles: adminRoles } },
+  { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '组织单位', roles: adminRoles } },
+  { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { title: '账号管理', roles: adminRoles } },
+  { path: 'edition', name: 'edition', component: () => import('./views/EditionView.vue'), meta: { title: '活动周设置' } },
+]
+
+const publicRoutes: RouteRecordRaw[] = [
+  { path: '', name: 'public', component: () => import('./views/public/PublicActivitiesView.vue'), meta: { title: '活动报名', public: true } },
+  { path: 'activities/:id', name: 'public-activity', component: () => import('./views/public/PublicActivityView.vue'), props: true, meta: { title: '活动详情', public: true } },
+  { path: 'signups/:id', name: 'public-signup', component: () => import('./views/public/PublicSignupView.vue'), props: true, meta: { title: '我的报名', public: true } },
+  { path: 'lookup', name: 'public-lookup', component: () => import('./views/public/PublicLookupView.vue'), meta: { title: '查询报名', public: true } },
+]
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    component: () => import('./components/ConsoleLayout.vue'),
+    // "/" itself only decides where to go (see the guard below).
+    children: [{ path: '', name: 'home', component: { render: () => null } }, ...consoleRoutes],
+  },
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
+  { path: '/public', component: () => import('./components/PublicLayout.vue'), children: publicRoutes, meta: { public: true } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在', public: true } },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+})
+
+/** loginRoute is the sign-in page that returns to `to` afterwards. */
+export function loginRoute(to: Pick<RouteLocationNormalized, 'fullPath'>) {
+  return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+}
+
+router.beforeEach(async (to) => {
+  if (to.name === 'home') {
+    await loadSession()
+    return session.signedIn ? homeFor(session.role) : { name: 'login' }
+  }
+  if (to.name === 'login') {
+    await loadSession()
+    if (!session.signedIn) return true
+    return isSafeRedirect(to.query.redirect) ? to.query.redirect : homeFor(session.role)
+  }
+  if (to.meta.public) return true
+  await loadSession()
+  if (!session.signedIn) return loginRoute(to)
+  if (!allowed(session.role, to.meta.roles)) return homeFor(session.role)
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 科技活动周` : '科技活动周'
+})

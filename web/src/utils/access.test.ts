@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import type { ActivityStatus, Role } from '../api/types'
+import { activityActions, allowed, creatableRoles, homeFor, menuFor } from './access'
+
+describe('menuFor', () => {
+  it.each<{ role: Role | undefined; want: string[] }>([
+    { role: 'city_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/units', '/accounts', '/edition'] },
+    { role: 'county_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/units', '/accounts', '/edition'] },
+    { role: 'organizer', want: ['/activities', '/import', '/edition'] },
+    { role: 'viewer', want: ['/dashboard', '/activities', '/edition'] },
+    { role: undefined, want: [] },
+  ])('$role', ({ role, want }) => {
+    expect(menuFor(role).map((m) => m.path)).toEqual(want)
+  })
+})
+
+describe('homeFor and allowed', () => {
+  it.each<{ role: Role | undefined; home: string }>([
+    { role: 'city_admin', home: '/dashboard' },
+    { role: 'county_admin', home: '/dashboard' },
+    { role: 'viewer', home: '/dashboard' },
+    { role: 'organizer', home: '/activities' },
+    { role: undefined, home: '/activities' },
+  ])('$role lands on $home', ({ role, home }) => {
+    expect(homeFor(role)).toBe(home)
+  })
+
+  it.each<{ role: Role | undefined; roles: Role[] | undefined; want: boolean }>([
+    { role: 'viewer', roles: undefined, want: true },
+    { role: 'viewer', roles: ['city_admin'], want: false },
+    { role: 'city_admin', roles: ['city_admin', 'county_admin'], want: true },
+    { role: undefined, roles: ['viewer'], want: false },
+  ])('$role may open $roles: $want', ({ role, roles, want }) => {
+    expect(allowed(role, roles)).toBe(want)
+  })
+})
+
+describe('activityActions', () => {
+  it.each<{ role: Role | undefined; status: ActivityStatus; signup: boolean; want: string[] }>([
+    { role: 'organizer', status: 'ACTIVITY_STATUS_DRAFT', signup: true, want: ['edit', 'submit', 'cancel'] },
+    { role: 'organizer', status: 'ACTIVITY_STATUS_RETURNED', signup: false, want: ['edit', 'submit', 'cancel'] },
+    { role: 'organizer', status: 'ACTIVITY_STATUS_SUBMITTED', signup: false, want: ['cancel'] },
+    { role: 'organizer', status: 'ACTIVITY_STATUS_APPROVED', signup: true, want: ['signups', 'cancel'] },
+    { role: 'county_admin', status: 'ACTIVITY_STATUS_SUBMITTED', signup: false, want: ['approve', 'return', 'cancel'] },
+    { role: 'county_admin', status: 'ACTIVITY_STATUS_APPROVED', signup: true, want: ['nominate', 'signups', 'cancel'] },
+    { role: 'city_admin', status: 'ACTIVITY_STATUS_APPROVED', signup: false, want: ['cancel'] },
+    { role: 'city_admin', status: 'ACTIVITY_STATUS_SUBMITTED', signup: true, want: ['approve', 'return', 'signups', 'cancel'] },
+    { role: 'city_admin', status: 'ACTIVITY_STATUS_CANCELLED', signup: true, want: ['signups'] },
+    { role: 'viewer', status: 'ACTIVITY_STATUS_SUBMITTED', signup: true, want: [] },
+    { role: undefined, status: 'ACTIVITY_STATUS_DRAFT', signup: false, want: [] },
+  ])('$role on $status (sign-up $signup)', ({ role, status, signup, want }) => {
+    expect(activityActions(role, status, signup)).toEqual(want)
+  })
+})
+
+describe('creatableRoles', () => {
+  it.each<{ role: Role | undefined; want: Role[] }>([
+    { role: 'city_admin', want: ['county_admin', 'viewer'] },
+    { role: 'county_admin', want: ['organizer'] },
+    { role: 'organizer', want: [] },
+    { role: 'viewer', want: [] },
+  ])('$role', ({ role, want }) => {
+    expect(creatableRoles(role)).toEqual(want)
+  })
+})

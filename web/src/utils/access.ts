@@ -1,0 +1,66 @@
+// What each role sees in the console. The server enforces every rule; this only keeps the
+// console from offering what would be refused.
+import type { ActivityStatus, Role } from '../api/types'
+
+export interface MenuItem {
+  path: string
+  title: string
+  /** icon names an @element-plus/icons-vue icon (see ConsoleLayout). */
+  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'User' | 'Setting'
+  roles: readonly Role[]
+}
+
+export const allRoles: readonly Role[] = ['city_admin', 'county_admin', 'organizer', 'viewer']
+export const adminRoles: readonly Role[] = ['city_admin', 'county_admin']
+export const writerRoles: readonly Role[] = ['city_admin', 'county_admin', 'organizer']
+/** statsRoles may read the live statistics (the reporting service's readers). */
+export const statsRoles: readonly Role[] = ['city_admin', 'county_admin', 'viewer']
+
+export const menu: readonly MenuItem[] = [
+  { path: '/dashboard', title: '实时数据', icon: 'DataLine', roles: statsRoles },
+  { path: '/activities', title: '活动管理', icon: 'Calendar', roles: allRoles },
+  { path: '/import', title: '批量导入', icon: 'Upload', roles: writerRoles },
+  { path: '/featured', title: '特色活动推荐', icon: 'Star', roles: adminRoles },
+  { path: '/units', title: '组织单位', icon: 'OfficeBuilding', roles: adminRoles },
+  { path: '/accounts', title: '账号管理', icon: 'User', roles: adminRoles },
+  { path: '/edition', title: '活动周设置', icon: 'Setting', roles: allRoles },
+]
+
+/** menuFor lists the menu entries a role sees, in menu order. */
+export function menuFor(role: Role | undefined): MenuItem[] {
+  if (!role) return []
+  return menu.filter((m) => m.roles.includes(role))
+}
+
+/** homeFor is where a role lands after signing in. */
+export function homeFor(role: Role | undefined): string {
+  return role && statsRoles.includes(role) ? '/dashboard' : '/activities'
+}
+
+/** allowed says whether a role may open a page limited to roles (no limit: everyone signed in). */
+export function allowed(role: Role | undefined, roles: readonly Role[] | undefined): boolean {
+  if (!roles) return true
+  return role !== undefined && roles.includes(role)
+}
+
+export type ActivityAction = 'edit' | 'submit' | 'approve' | 'return' | 'cancel' | 'nominate' | 'signups'
+
+/** activityActions lists the actions that fit a role and an activity's status, in button order. */
+export function activityActions(role: Role | undefined, status: ActivityStatus, requiresSignup: boolean): ActivityAction[] {
+  if (!role || role === 'viewer') return []
+  const out: ActivityAction[] = []
+  const editable = status === 'ACTIVITY_STATUS_DRAFT' || status === 'ACTIVITY_STATUS_RETURNED'
+  if (editable) out.push('edit', 'submit')
+  if (status === 'ACTIVITY_STATUS_SUBMITTED' && adminRoles.includes(role)) out.push('approve', 'return')
+  if (status === 'ACTIVITY_STATUS_APPROVED' && role === 'county_admin') out.push('nominate')
+  if (requiresSignup && status !== 'ACTIVITY_STATUS_DRAFT') out.push('signups')
+  if (status !== 'ACTIVITY_STATUS_CANCELLED') out.push('cancel')
+  return out
+}
+
+/** creatableRoles are the roles of the accounts a role may create. */
+export function creatableRoles(role: Role | undefined): Role[] {
+  if (role === 'city_admin') return ['county_admin', 'viewer']
+  if (role === 'county_admin') return ['organizer']
+  return []
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import type { ActivityDetails } from '../api/types'
+import { detailsToForm, emptySessionRow, formToDetails, isOnlineForm, sessionProblems, type SessionRow } from './activityForm'
+
+const details: ActivityDetails = {
+  title: '走进重点实验室',
+  form: 'ACTIVITY_FORM_OPEN_DAY',
+  target_groups: ['TARGET_GROUP_YOUTH'],
+  venue_id: '0190f3a0-0000-7000-8000-000000000001',
+  sessions: [
+    { id: 's1', starts_at: '2024-05-25T01:00:00Z', ends_at: '2024-05-25T03:00:00Z', places: 40, confirmed: 12, waiting: 0 },
+  ],
+  requires_signup: true,
+  online_url: '',
+  major_demonstration: true,
+  workers_day_joint: false,
+  description: '参观实验室',
+}
+
+describe('activity form', () => {
+  it('round-trips details through the form in the edition time zone', () => {
+    const form = detailsToForm(details, 'Asia/Shanghai')
+    expect(form.sessions[0]).toMatchObject({ id: 's1', start: '2024-05-25 09:00', end: '2024-05-25 11:00', places: 40, confirmed: 12 })
+    const back = formToDetails(form, 'Asia/Shanghai')
+    expect(back.sessions[0]).toEqual({ ...details.sessions[0], confirmed: 0, waiting: 0 })
+    expect({ ...back, sessions: [] }).toEqual({ ...details, sessions: [] })
+  })
+
+  it('trims text and sends an unspecified form when none is picked', () => {
+    const form = detailsToForm(details, 'Asia/Shanghai')
+    form.title = '  标题  '
+    form.form = ''
+    form.online_url = ' https://live.example.cn '
+    const d = formToDetails(form, 'Asia/Shanghai')
+    expect(d.title).toBe('标题')
+    expect(d.form).toBe('ACTIVITY_FORM_UNSPECIFIED')
+    expect(d.online_url).toBe('https://live.example.cn')
+  })
+
+  it.each([
+    ['ACTIVITY_FORM_ONLINE_INTERACTION', true],
+    ['ACTIVITY_FORM_LECTURE', false],
+    ['', false],
+  ] as const)('isOnlineForm(%s)', (form, want) => {
+    expect(isOnlineForm(form)).toBe(want)
+  })
+})
+
+const row = (start: string, end: string, places = 0): SessionRow => ({ ...emptySessionRow(), start, end, places })
+
+describe('sessionProblems', () => {
+  it.each([
+    { rows: [], want: ['至少需要一个场次'] },
+    { rows: [row('2024-05-25 09:00', '2024-05-25 11:00')], want: [] },
+    { rows: [row('', '2024-05-25 11:00')], want: ['第 1 场：请填写开始和结束时间'] },
+    {
+      rows: [row('2024-05-25 09:00', '2024-05-25 11:00'), row('2024-05-25 11:00', '2024-05-25 11:00')],
+      want: ['第 2 场：结束时间必须晚于开始时间'],
+    },
+    { rows: [row('2024-05-25 09:00', '2024-05-25 11:00', 100001)], want: ['第 1 场：名额应在 0 到 100000 之间'] },
+  ])('$rows.length rows → $want', ({ rows, want }) => {
+    expect(sessionProblems(rows)).toEqual(want)
+  })
+})

@@ -1,0 +1,113 @@
+// The activity form's model and its conversion from and to ActivityDetails. Session times are
+// edited as wall-clock text ("2024-05-25 09:00") in the edition's time zone.
+import type { ActivityDetails, ActivityForm, Session, TargetGroup } from '../api/types'
+import { isoToWallTime, wallTimeToIso } from './format'
+
+export interface SessionRow {
+  /** id of an existing session; "" for a new one. */
+  id: string
+  start: string
+  end: string
+  places: number
+  confirmed: number
+  waiting: number
+}
+
+export interface ActivityFormModel {
+  title: string
+  form: ActivityForm | ''
+  target_groups: TargetGroup[]
+  venue_id: string
+  sessions: SessionRow[]
+  requires_signup: boolean
+  online_url: string
+  major_demonstration: boolean
+  workers_day_joint: boolean
+  description: string
+}
+
+export function emptySessionRow(): SessionRow {
+  return { id: '', start: '', end: '', places: 0, confirmed: 0, waiting: 0 }
+}
+
+export function emptyActivityForm(): ActivityFormModel {
+  return {
+    title: '',
+    form: '',
+    target_groups: [],
+    venue_id: '',
+    sessions: [emptySessionRow()],
+    requires_signup: false,
+    online_url: '',
+    major_demonstration: false,
+    workers_day_joint: false,
+    description: '',
+  }
+}
+
+/** isOnlineForm says whether a form needs no venue. */
+export function isOnlineForm(form: ActivityForm | ''): boolean {
+  return form === 'ACTIVITY_FORM_ONLINE_INTERACTION'
+}
+
+export function detailsToForm(d: ActivityDetails, timeZone: string): ActivityFormModel {
+  return {
+    title: d.title,
+    form: d.form === 'ACTIVITY_FORM_UNSPECIFIED' ? '' : d.form,
+    target_groups: [...(d.target_groups ?? [])],
+    venue_id: d.venue_id,
+    sessions: (d.sessions ?? []).map((s) => ({
+      id: s.id,
+      start: isoToWallTime(s.starts_at, timeZone),
+      end: isoToWallTime(s.ends_at, timeZone),
+      places: s.places,
+      confirmed: s.confirmed,
+      waiting: s.waiting,
+    })),
+    requires_signup: d.requires_signup,
+    online_url: d.online_url,
+    major_demonstration: d.major_demonstration,
+    workers_day_joint: d.workers_day_joint,
+    description: d.description,
+  }
+}
+
+export function formToDetails(m: ActivityFormModel, timeZone: string): ActivityDetails {
+  const sessions: Session[] = m.sessions.map((s) => ({
+    id: s.id,
+    starts_at: wallTimeToIso(s.start, timeZone),
+    ends_at: wallTimeToIso(s.end, timeZone),
+    places: Math.max(0, Math.floor(s.places || 0)),
+    confirmed: 0,
+    waiting: 0,
+  }))
+  return {
+    title: m.title.trim(),
+    form: m.form || 'ACTIVITY_FORM_UNSPECIFIED',
+    target_groups: [...m.target_groups],
+    venue_id: m.venue_id,
+    sessions,
+    requires_signup: m.requires_signup,
+    online_url: m.online_url.trim(),
+    major_demonstration: m.major_demonstration,
+    workers_day_joint: m.workers_day_joint,
+    description: m.description.trim(),
+  }
+}
+
+/**
+ * sessionProblems checks the sessions the way the server will, so people see the problem next
+ * to the row: every session needs a start and an end after it. It returns one message per
+ * faulty row ("第 2 场：…"), none when all is well.
+ */
+export function sessionProblems(rows: readonly SessionRow[]): string[] {
+  if (rows.length === 0) return ['至少需要一个场次']
+  const out: string[] = []
+  rows.forEach((r, i) => {
+    const n = `第 ${i + 1} 场`
+    if (!r.start || !r.end) out.push(`${n}：请填写开始和结束时间`)
+    else if (r.end <= r.start) out.push(`${n}：结束时间必须晚于开始时间`)
+    if (r.places < 0 || r.places > 100000) out.push(`${n}：名额应在 0 到 100000 之间`)
+  })
+  return out
+}

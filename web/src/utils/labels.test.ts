@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import {
+  activityFormLabels,
+  activityStatusLabels,
+  activityStatusTag,
+  label,
+  nominationStatusTag,
+  options,
+  roleLabels,
+  signupStatusTag,
+  targetGroupsText,
+  unitKindLabels,
+} from './labels'
+
+describe('label', () => {
+  it.each([
+    [activityStatusLabels, 'ACTIVITY_STATUS_SUBMITTED', '待审核'],
+    [activityStatusLabels, 'ACTIVITY_STATUS_APPROVED', '已通过'],
+    [activityFormLabels, 'ACTIVITY_FORM_HANDS_ON_EXPERIMENT', '科学实验'],
+    [unitKindLabels, 'UNIT_KIND_KEY_LABORATORY', '重点实验室'],
+    [roleLabels, 'county_admin', '县（市、区）管理员'],
+    [activityFormLabels, 'ACTIVITY_FORM_FUTURE', 'ACTIVITY_FORM_FUTURE'],
+    [activityFormLabels, '', '—'],
+    [activityFormLabels, undefined, '—'],
+  ] as const)('%#: %s', (table, value, want) => {
+    expect(label(table as Record<string, string>, value)).toBe(want)
+  })
+})
+
+describe('tags', () => {
+  it.each([
+    [activityStatusTag('ACTIVITY_STATUS_APPROVED'), 'success'],
+    [activityStatusTag('ACTIVITY_STATUS_SUBMITTED'), 'warning'],
+    [activityStatusTag('ACTIVITY_STATUS_RETURNED'), 'danger'],
+    [activityStatusTag('ACTIVITY_STATUS_DRAFT'), 'info'],
+    [signupStatusTag('SIGNUP_STATUS_CONFIRMED'), 'success'],
+    [signupStatusTag('SIGNUP_STATUS_WAITING'), 'warning'],
+    [nominationStatusTag('NOMINATION_STATUS_ACCEPTED'), 'success'],
+  ])('%s', (got, want) => {
+    expect(got).toBe(want)
+  })
+})
+
+describe('options and lists', () => {
+  it('keeps the table order and leaves out UNSPECIFIED', () => {
+    const opts = options(activityFormLabels)
+    expect(opts).toHaveLength(9)
+    expect(opts[0]).toEqual({ value: 'ACTIVITY_FORM_LECTURE', label: '科普讲座' })
+    expect(opts.some((o) => o.value.endsWith('UNSPECIFIED'))).toBe(false)
+  })
+
+  it.each([
+    [['TARGET_GROUP_YOUTH', 'TARGET_GROUP_PUBLIC'], '青少年、社会公众'],
+    [[], '—'],
+    [undefined, '—'],
+  ] as const)('targetGroupsText(%j)', (groups, want) => {
+    expect(targetGroupsText(groups as never)).toBe(want)
+  })
+})

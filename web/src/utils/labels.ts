@@ -1,0 +1,166 @@
+// Chinese labels for the API's enums and codes, and the options of the pickers built from them.
+import type {
+  ActivityForm,
+  ActivityStatus,
+  AgeGroup,
+  ImportTarget,
+  NominationStatus,
+  Role,
+  SignupStatus,
+  TargetGroup,
+  UnitKind,
+} from '../api/types'
+
+/** The Element Plus tag types used for statuses. */
+export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
+
+export const activityFormLabels: Record<Exclude<ActivityForm, 'ACTIVITY_FORM_UNSPECIFIED'>, string> = {
+  ACTIVITY_FORM_LECTURE: '科普讲座',
+  ACTIVITY_FORM_EXHIBITION: '科技展览',
+  ACTIVITY_FORM_CONSULTATION: '科技咨询',
+  ACTIVITY_FORM_ONLINE_INTERACTION: '网络互动',
+  ACTIVITY_FORM_HANDS_ON_EXPERIMENT: '科学实验',
+  ACTIVITY_FORM_OPEN_DAY: '开放日',
+  ACTIVITY_FORM_SCIENTIST_SPIRIT_TALK: '科学家精神宣讲',
+  ACTIVITY_FORM_PERFORMANCE_VIDEO: '表演、微视频',
+  ACTIVITY_FORM_OTHER: '其他',
+}
+
+export const targetGroupLabels: Record<Exclude<TargetGroup, 'TARGET_GROUP_UNSPECIFIED'>, string> = {
+  TARGET_GROUP_YOUTH: '青少年',
+  TARGET_GROUP_COMMUNITY: '社区居民',
+  TARGET_GROUP_VILLAGE: '农村群众',
+  TARGET_GROUP_COMPANY: '企业职工',
+  TARGET_GROUP_SCHOOL: '学校师生',
+  TARGET_GROUP_PUBLIC: '社会公众',
+}
+
+export const activityStatusLabels: Record<Exclude<ActivityStatus, 'ACTIVITY_STATUS_UNSPECIFIED'>, string> = {
+  ACTIVITY_STATUS_DRAFT: '草稿',
+  ACTIVITY_STATUS_SUBMITTED: '待审核',
+  ACTIVITY_STATUS_APPROVED: '已通过',
+  ACTIVITY_STATUS_RETURNED: '已退回',
+  ACTIVITY_STATUS_CANCELLED: '已取消',
+}
+
+const activityStatusTags: Record<ActivityStatus, TagType> = {
+  ACTIVITY_STATUS_UNSPECIFIED: 'info',
+  ACTIVITY_STATUS_DRAFT: 'info',
+  ACTIVITY_STATUS_SUBMITTED: 'warning',
+  ACTIVITY_STATUS_APPROVED: 'success',
+  ACTIVITY_STATUS_RETURNED: 'danger',
+  ACTIVITY_STATUS_CANCELLED: 'info',
+}
+
+/** reviewStepLabels name a review transition by the status it entered. */
+export const reviewStepLabels: Record<ActivityStatus, string> = {
+  ACTIVITY_STATUS_UNSPECIFIED: '变更',
+  ACTIVITY_STATUS_DRAFT: '创建草稿',
+  ACTIVITY_STATUS_SUBMITTED: '提交审核',
+  ACTIVITY_STATUS_APPROVED: '审核通过',
+  ACTIVITY_STATUS_RETURNED: '退回修改',
+  ACTIVITY_STATUS_CANCELLED: '取消活动',
+}
+
+export const unitKindLabels: Record<Exclude<UnitKind, 'UNIT_KIND_UNSPECIFIED'>, string> = {
+  UNIT_KIND_SCIENCE_POPULARIZATION_BASE: '科普基地',
+  UNIT_KIND_SCIENTIST_SPIRIT_BASE: '科学家精神教育基地',
+  UNIT_KIND_SCIENCE_MUSEUM: '科普场馆',
+  UNIT_KIND_KEY_LABORATORY: '重点实验室',
+  UNIT_KIND_SCHOOL: '学校',
+  UNIT_KIND_COMPANY: '企业',
+  UNIT_KIND_COMMUNITY: '社区、村委会',
+  UNIT_KIND_AGRICULTURE: '农业部门（农业科技周）',
+  UNIT_KIND_METEOROLOGY: '气象部门（气象科技周）',
+  UNIT_KIND_FORESTRY_GRASSLAND: '林草部门（林草科技周）',
+  UNIT_KIND_TRANSPORT: '交通运输部门（交通运输科技周）',
+  UNIT_KIND_OTHER: '其他单位',
+}
+
+export const roleLabels: Record<Role, string> = {
+  city_admin: '市级管理员',
+  county_admin: '县（市、区）管理员',
+  organizer: '组织单位',
+  viewer: '数据查看',
+}
+
+export const ageGroupLabels: Record<Exclude<AgeGroup, 'AGE_GROUP_UNSPECIFIED'>, string> = {
+  AGE_GROUP_MINOR: '未成年',
+  AGE_GROUP_ADULT: '成年',
+}
+
+export const signupStatusLabels: Record<Exclude<SignupStatus, 'SIGNUP_STATUS_UNSPECIFIED'>, string> = {
+  SIGNUP_STATUS_CONFIRMED: '已确认',
+  SIGNUP_STATUS_WAITING: '候补',
+  SIGNUP_STATUS_CANCELLED: '已取消',
+}
+
+const signupStatusTags: Record<SignupStatus, TagType> = {
+  SIGNUP_STATUS_UNSPECIFIED: 'info',
+  SIGNUP_STATUS_CONFIRMED: 'success',
+  SIGNUP_STATUS_WAITING: 'warning',
+  SIGNUP_STATUS_CANCELLED: 'info',
+}
+
+export const nominationStatusLabels: Record<Exclude<NominationStatus, 'NOMINATION_STATUS_UNSPECIFIED'>, string> = {
+  NOMINATION_STATUS_NOMINATED: '待决定',
+  NOMINATION_STATUS_ACCEPTED: '已采纳',
+  NOMINATION_STATUS_DECLINED: '未采纳',
+}
+
+const nominationStatusTags: Record<NominationStatus, TagType> = {
+  NOMINATION_STATUS_UNSPECIFIED: 'info',
+  NOMINATION_STATUS_NOMINATED: 'warning',
+  NOMINATION_STATUS_ACCEPTED: 'success',
+  NOMINATION_STATUS_DECLINED: 'info',
+}
+
+export const importTargetLabels: Record<Exclude<ImportTarget, 'IMPORT_TARGET_UNSPECIFIED'>, string> = {
+  IMPORT_TARGET_DRAFT: '草稿（由组织单位完善后提交）',
+  IMPORT_TARGET_APPROVED: '直接通过（已审核的计划）',
+}
+
+/** The field keys of the import template, for mapping a file's own headers. */
+export const importFieldLabels: Record<string, string> = {
+  county: '县（市、区）',
+  title: '活动名称',
+  unit: '组织单位',
+  unit_kind: '单位类型',
+  form: '活动形式',
+  target_groups: '面向对象',
+  venue: '活动场所',
+  starts_at: '开始时间',
+  ends_at: '结束时间',
+  places: '名额',
+  requires_signup: '需要报名',
+  online_url: '线上地址',
+  major_demonstration: '重大示范活动',
+  workers_day_joint: '科技工作者日联动',
+  description: '活动简介',
+}
+
+/** label looks a value up in a label table and falls back to the value itself. */
+export function label<K extends string>(table: Partial<Record<K, string>>, value: K | string | undefined | null): string {
+  if (value === undefined || value === null || value === '') return '—'
+  return (table as Record<string, string | undefined>)[value] ?? value
+}
+
+export const activityStatusTag = (s: ActivityStatus): TagType => activityStatusTags[s] ?? 'info'
+export const signupStatusTag = (s: SignupStatus): TagType => signupStatusTags[s] ?? 'info'
+export const nominationStatusTag = (s: NominationStatus): TagType => nominationStatusTags[s] ?? 'info'
+
+export interface Option<V extends string = string> {
+  value: V
+  label: string
+}
+
+/** options turns a label table into select options, in the table's order. */
+export function options<K extends string>(table: Record<K, string>): Option<K>[] {
+  return (Object.keys(table) as K[]).map((value) => ({ value, label: table[value] }))
+}
+
+/** targetGroupsText lists target groups as "青少年、社会公众". */
+export function targetGroupsText(groups: readonly TargetGroup[] | undefined): string {
+  if (!groups || groups.length === 0) return '—'
+  return groups.map((g) => label(targetGroupLabels, g)).join('、')
+}
