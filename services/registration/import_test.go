@@ -70,7 +70,7 @@ func TestImportNamesEveryBadRowAndWritesNothing(t *testing.T) {
 	f := start(t)
 	rows := planRows(12)
 	rows[5][7] = "2024-05-32 09:00" // file row 7: a date that does not exist
-	rows[10][0] = "北京市东城区"         // file row 12: not a county of the edition
+	rows[10][0] = "北京市东城区"          // file row 12: not a county of the edition
 	file := xlsxFile(t, templateHeaders, rows)
 	for _, dry := range []bool{true, false} {
 		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {

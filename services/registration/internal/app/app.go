@@ -196,7 +196,9 @@ func canReview(p auth.Principal, a domain.Activity) bool {
 }
 
 // notFound hides what the caller may not see, so ids cannot be probed.
-func notFound(what string, id uuid.UUID) error { return errs.E(errs.NotFound, "%s %s not found", what, id) }
+func notFound(what string, id uuid.UUID) error {
+	return errs.E(errs.NotFound, "%s %s not found", what, id)
+}
 
 // ticketKeyPurpose names an edition's ticket signing key.
 func ticketKeyPurpose(edition string) string { return "ticket:" + edition }

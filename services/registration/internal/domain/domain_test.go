@@ -123,7 +123,6 @@ func TestImportReadsWhatPeopleType(t *testing.T) {
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
-
 func TestTransitions(t *testing.T) {
 	t.Parallel()
 	ed := edition(t)

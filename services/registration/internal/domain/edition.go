@@ -41,9 +41,9 @@ var (
 // EditionInput is what the city admin types for an edition; dates are YYYY-MM-DD.
 type EditionInput struct {
 	ID, Name, Theme, StartsOn, EndsOn, ReportDeadline, TimeZone string
-	MaxVideoSeconds                                            int
-	Counties                                                   []County
-	Forms                                                      []Form
+	MaxVideoSeconds                                             int
+	Counties                                                    []County
+	Forms                                                       []Form
 }
 
 // NewEdition checks an edition's fields.

@@ -119,7 +119,9 @@ func (g *GRPC) SubmitActivity(ctx context.Context, req *registrationv1.SubmitAct
 	if err != nil {
 		return nil, err
 	}
-	a, err := step(ctx, req.GetActivityId(), func(ctx context.Context, id uuid.UUID) (domain.Activity, error) { return g.app.SubmitActivity(ctx, p, id) })
+	a, err := step(ctx, req.GetActivityId(), func(ctx context.Context, id uuid.UUID) (domain.Activity, error) {
+		return g.app.SubmitActivity(ctx, p, id)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +134,9 @@ func (g *GRPC) ApproveActivity(ctx context.Context, req *registrationv1.ApproveA
 	if err != nil {
 		return nil, err
 	}
-	a, err := step(ctx, req.GetActivityId(), func(ctx context.Context, id uuid.UUID) (domain.Activity, error) { return g.app.ApproveActivity(ctx, p, id) })
+	a, err := step(ctx, req.GetActivityId(), func(ctx context.Context, id uuid.UUID) (domain.Activity, error) {
+		return g.app.ApproveActivity(ctx, p, id)
+	})
 	if err != nil {
 		return nil, err
 	}
