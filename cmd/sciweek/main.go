@@ -172,6 +172,8 @@ sciweek is running (started in %s). Ctrl-C stops it; the data stays for the next
 
   Dashboard      http://%s/dashboard
   Admin login    %s / %s
+  Staff logins   county-140105 … county-140181 (county admins), %s (an organizer unit) / %s
+  Public pages   http://%s/public?edition=%s  (sign up and get a ticket: the demo edition runs this week)
   JSON API       http://%s/api/v1/editions/2024  (after login, or with "Authorization: Bearer <token>")
 
   gRPC           registration %s · venue %s · check-in %s · reporting %s (reflection on)
@@ -187,7 +189,8 @@ Record a walk-in of 3 with grpcurl (each call needs a new sequence number):
     -d '{"sequence": '$(date +%%s%%6N)', "occurred_at": "'$(date -u +%%FT%%TZ)'", "venue_id": "%s", "activity_id": "%s", "walk_in": {"category": "PARTICIPANT_CATEGORY_ADULT", "headcount": 3}}' \
     %s sciweek.checkin.v1.CheckinService/RecordCheckin
 
-`, took.Round(10*time.Millisecond), host, info.AdminUsername, info.AdminPassword, host,
+`, took.Round(10*time.Millisecond), host, info.AdminUsername, info.AdminPassword, info.OrganizerUsername, info.StaffPassword,
+		host, info.LiveEdition, host,
 		st.Addrs.Registration, st.Addrs.Venue, st.Addrs.Checkin, st.Addrs.Reporting,
 		info.TerminalCredential, info.VenueName, info.ActivityTitle, info.ActivityID, st.NATSURL, db, logPath,
 		info.TerminalCredential, info.VenueID, info.ActivityID, st.Addrs.Checkin)

@@ -2,12 +2,15 @@ package stack_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -407,5 +410,92 @@ func TestPartsRunInTheirOwnProcesses(t *testing.T) {
 	}
 	if _, err := stack.Start(ctx, stack.Options{Only: "checkin", LogWriter: io.Discard}); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Fatalf("a service alone without DATABASE_URL: %v", err)
+	}
+}
+
+func TestGatewayFilesSignupsAndUploads(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t)
+	ctx := context.Background()
+	w.loginHTTP(t)
+	do := func(method, path string, body io.Reader, contentType string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, method, w.base+path, body)
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := w.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, b
+	}
+
+	// The import template downloads as an XLSX attachment with a Chinese file name.
+	resp, body := do("GET", "/download/import-template?edition_id=2024", nil, "")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=UTF-8''2024") || len(body) < 1000 || string(body[:2]) != "PK" {
+		t.Fatalf("template: %s %q %d bytes", resp.Status, resp.Header.Get("Content-Disposition"), len(body))
+	}
+	// Uploading it untouched reports its placeholder row and writes nothing.
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, _ := mw.CreateFormFile("file", "模板.xlsx")
+	_, _ = fw.Write(body)
+	_ = mw.WriteField("dry_run", "false")
+	_ = mw.Close()
+	resp, out := do("POST", "/upload/activities?edition_id=2024", &form, mw.FormDataContentType())
+	var report struct {
+		Rows   int32 `json:"rows"`
+		Errors []struct {
+			Row    int32  `json:"row"`
+			Column string `json:"column"`
+		} `json:"errors"`
+		IDs []string `json:"activity_ids"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(out, &report) != nil || report.Rows != 1 || len(report.Errors) != 1 || report.Errors[0].Row != 2 || len(report.IDs) != 0 {
+		t.Fatalf("upload: %s %s", resp.Status, out)
+	}
+	// Without a session the upload is refused.
+	anon, err := http.Post(w.base+"/upload/activities?edition_id=2024", mw.FormDataContentType(), strings.NewReader(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon.Body.Close()
+	if anon.StatusCode != http.StatusBadRequest && anon.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous upload: %s", anon.Status)
+	}
+
+	// A person signs up through the public JSON API and gets a QR code for the ticket.
+	venue, activity, _ := w.setup(t, "140105")
+	_ = venue
+	_, body = do("GET", "/api/v1/public/activities/"+activity, nil, "")
+	var pub struct {
+		Activity struct {
+			Details struct {
+				Sessions []struct {
+					ID string `json:"id"`
+				} `json:"sessions"`
+			} `json:"details"`
+		} `json:"activity"`
+	}
+	if err := json.Unmarshal(body, &pub); err != nil || len(pub.Activity.Details.Sessions) != 1 {
+		t.Fatalf("public activity: %s", body)
+	}
+	// The setup's activity is in 2024 and needs no sign-up: the public API says so.
+	resp, body = do("POST", "/api/v1/public/activities/"+activity+"/sessions/"+pub.Activity.Details.Sessions[0].ID+":signup",
+		strings.NewReader(`{"name":"王小明","phone":"13912345678","age_group":"AGE_GROUP_MINOR"}`), "application/json")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "no sign-up") {
+		t.Fatalf("sign-up for an activity without sign-up: %s %s", resp.Status, body)
+	}
+	resp, body = do("GET", "/qr.png?data="+url.QueryEscape("SW1:ABCDEFG"), nil, "")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(body, []byte("\x89PNG")) {
+		t.Fatalf("qr: %s %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	// The console is served for its routes (or says how to build it).
+	resp, body = do("GET", "/activities/new", nil, "")
+	if resp.StatusCode != 200 && !(resp.StatusCode == 503 && strings.Contains(string(body), "make web")) {
+		t.Fatalf("console route: %s %s", resp.Status, body)
 	}
 }
