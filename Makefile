@@ -24,8 +24,23 @@ deps: ## Install the PostgreSQL server binaries when they are missing (Debian; a
 		echo "PostgreSQL server binaries are missing; run: sudo apt-get update && sudo apt-get install -y postgresql"; exit 1; \
 	fi
 
+# The web console: Vue + Vite sources in web/, built into the gateway's embedded folder. npm ci
+# runs again only when the lock file changes, the build only when a source changes.
+CONSOLE := services/gateway/console/dist/index.html
+WEB_SRC := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
+
+.PHONY: web
+web: $(CONSOLE) ## Build the web console into the gateway (npm ci, vue-tsc, vite)
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CONSOLE): web/node_modules/.installed $(WEB_SRC)
+	cd web && npm run build
+
 .PHONY: build
-build: ## Build bin/sciweek
+build: web ## Build bin/sciweek (with the console inside)
 	$(GO) build -o bin/sciweek ./cmd/sciweek
 
 .PHONY: run
@@ -33,7 +48,8 @@ run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays 
 	./bin/sciweek dev
 
 .PHONY: test
-test: deps ## Run all tests (unit, integration, end to end) against real NATS and PostgreSQL
+test: deps web ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
+	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
 .PHONY: bench
@@ -74,4 +90,5 @@ tidy: ## go mod tidy in every module
 
 .PHONY: clean
 clean: ## Remove build output (not the data in .data/)
-	rm -rf bin
+	rm -rf bin web/node_modules
+	find services/gateway/console/dist -mindepth 1 ! -name .gitkeep -delete
