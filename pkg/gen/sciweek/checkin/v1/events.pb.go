@@ -297,6 +297,80 @@ func (x *ScanRefused) GetOccurredAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// TerminalSeen is published on sciweek.checkin.terminal.seen when a terminal calls, at most once
+// a minute per terminal, so the venue registry can show when each device was last heard from.
+type TerminalSeen struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// seen_at is when the terminal called.
+	SeenAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=seen_at,json=seenAt,proto3" json:"seen_at,omitempty"`
+	// terminal_id is the terminal's UUID.
+	TerminalId string `protobuf:"bytes,3,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// venue_id is the terminal's venue.
+	VenueId       string `protobuf:"bytes,4,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TerminalSeen) Reset() {
+	*x = TerminalSeen{}
+	mi := &file_sciweek_checkin_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TerminalSeen) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TerminalSeen) ProtoMessage() {}
+
+func (x *TerminalSeen) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TerminalSeen.ProtoReflect.Descriptor instead.
+func (*TerminalSeen) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *TerminalSeen) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *TerminalSeen) GetSeenAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SeenAt
+	}
+	return nil
+}
+
+func (x *TerminalSeen) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *TerminalSeen) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
 var File_sciweek_checkin_v1_events_proto protoreflect.FileDescriptor
 
 const file_sciweek_checkin_v1_events_proto_rawDesc = "" +
@@ -337,7 +411,13 @@ const file_sciweek_checkin_v1_events_proto_rawDesc = "" +
 	"terminalId\x129\n" +
 	"\x06reason\x18\b \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\x06reason\x12;\n" +
 	"\voccurred_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAtB\xd0\x01\n" +
+	"occurredAt\"\x9a\x01\n" +
+	"\fTerminalSeen\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x123\n" +
+	"\aseen_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06seenAt\x12\x1f\n" +
+	"\vterminal_id\x18\x03 \x01(\tR\n" +
+	"terminalId\x12\x19\n" +
+	"\bvenue_id\x18\x04 \x01(\tR\avenueIdB\xd0\x01\n" +
 	"\x16com.sciweek.checkin.v1B\vEventsProtoP\x01Z?github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1;checkinv1\xa2\x02\x03SCX\xaa\x02\x12Sciweek.Checkin.V1\xca\x02\x12Sciweek\\Checkin\\V1\xe2\x02\x1eSciweek\\Checkin\\V1\\GPBMetadata\xea\x02\x14Sciweek::Checkin::V1b\x06proto3"
 
 var (
@@ -352,27 +432,29 @@ func file_sciweek_checkin_v1_events_proto_rawDescGZIP() []byte {
 	return file_sciweek_checkin_v1_events_proto_rawDescData
 }
 
-var file_sciweek_checkin_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_sciweek_checkin_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_sciweek_checkin_v1_events_proto_goTypes = []any{
 	(*CheckinRecorded)(nil),       // 0: sciweek.checkin.v1.CheckinRecorded
 	(*ScanRefused)(nil),           // 1: sciweek.checkin.v1.ScanRefused
-	(CheckinKind)(0),              // 2: sciweek.checkin.v1.CheckinKind
-	(ParticipantCategory)(0),      // 3: sciweek.checkin.v1.ParticipantCategory
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
-	(RefusalReason)(0),            // 5: sciweek.checkin.v1.RefusalReason
+	(*TerminalSeen)(nil),          // 2: sciweek.checkin.v1.TerminalSeen
+	(CheckinKind)(0),              // 3: sciweek.checkin.v1.CheckinKind
+	(ParticipantCategory)(0),      // 4: sciweek.checkin.v1.ParticipantCategory
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(RefusalReason)(0),            // 6: sciweek.checkin.v1.RefusalReason
 }
 var file_sciweek_checkin_v1_events_proto_depIdxs = []int32{
-	2, // 0: sciweek.checkin.v1.CheckinRecorded.kind:type_name -> sciweek.checkin.v1.CheckinKind
-	3, // 1: sciweek.checkin.v1.CheckinRecorded.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	4, // 2: sciweek.checkin.v1.CheckinRecorded.occurred_at:type_name -> google.protobuf.Timestamp
-	4, // 3: sciweek.checkin.v1.CheckinRecorded.recorded_at:type_name -> google.protobuf.Timestamp
-	5, // 4: sciweek.checkin.v1.ScanRefused.reason:type_name -> sciweek.checkin.v1.RefusalReason
-	4, // 5: sciweek.checkin.v1.ScanRefused.occurred_at:type_name -> google.protobuf.Timestamp
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	3, // 0: sciweek.checkin.v1.CheckinRecorded.kind:type_name -> sciweek.checkin.v1.CheckinKind
+	4, // 1: sciweek.checkin.v1.CheckinRecorded.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	5, // 2: sciweek.checkin.v1.CheckinRecorded.occurred_at:type_name -> google.protobuf.Timestamp
+	5, // 3: sciweek.checkin.v1.CheckinRecorded.recorded_at:type_name -> google.protobuf.Timestamp
+	6, // 4: sciweek.checkin.v1.ScanRefused.reason:type_name -> sciweek.checkin.v1.RefusalReason
+	5, // 5: sciweek.checkin.v1.ScanRefused.occurred_at:type_name -> google.protobuf.Timestamp
+	5, // 6: sciweek.checkin.v1.TerminalSeen.seen_at:type_name -> google.protobuf.Timestamp
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_events_proto_init() }
@@ -387,7 +469,7 @@ func file_sciweek_checkin_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_events_proto_rawDesc), len(file_sciweek_checkin_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

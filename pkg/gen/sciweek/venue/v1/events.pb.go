@@ -254,6 +254,90 @@ func (x *TerminalRevoked) GetTerminal() *Terminal {
 	return nil
 }
 
+// TerminalCredentialRotated is published on sciweek.venue.terminal.rotated when a terminal's
+// credential is replaced; check-in accepts only the new one from then on.
+type TerminalCredentialRotated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// actor is who made the change: the terminal itself, or an admin resetting it.
+	Actor string `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
+	// terminal is the terminal after the change.
+	Terminal *Terminal `protobuf:"bytes,4,opt,name=terminal,proto3" json:"terminal,omitempty"`
+	// credential_sha256 is the SHA-256 of the new credential; empty when a reset left the
+	// terminal without one until its device uses the new setup code.
+	CredentialSha256 []byte `protobuf:"bytes,5,opt,name=credential_sha256,json=credentialSha256,proto3" json:"credential_sha256,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *TerminalCredentialRotated) Reset() {
+	*x = TerminalCredentialRotated{}
+	mi := &file_sciweek_venue_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TerminalCredentialRotated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TerminalCredentialRotated) ProtoMessage() {}
+
+func (x *TerminalCredentialRotated) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TerminalCredentialRotated.ProtoReflect.Descriptor instead.
+func (*TerminalCredentialRotated) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *TerminalCredentialRotated) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *TerminalCredentialRotated) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *TerminalCredentialRotated) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *TerminalCredentialRotated) GetTerminal() *Terminal {
+	if x != nil {
+		return x.Terminal
+	}
+	return nil
+}
+
+func (x *TerminalCredentialRotated) GetCredentialSha256() []byte {
+	if x != nil {
+		return x.CredentialSha256
+	}
+	return nil
+}
+
 var File_sciweek_venue_v1_events_proto protoreflect.FileDescriptor
 
 const file_sciweek_venue_v1_events_proto_rawDesc = "" +
@@ -277,7 +361,14 @@ const file_sciweek_venue_v1_events_proto_rawDesc = "" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x14\n" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x126\n" +
-	"\bterminal\x18\x04 \x01(\v2\x1a.sciweek.venue.v1.TerminalR\bterminalB\xc2\x01\n" +
+	"\bterminal\x18\x04 \x01(\v2\x1a.sciweek.venue.v1.TerminalR\bterminal\"\xee\x01\n" +
+	"\x19TerminalCredentialRotated\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x14\n" +
+	"\x05actor\x18\x03 \x01(\tR\x05actor\x126\n" +
+	"\bterminal\x18\x04 \x01(\v2\x1a.sciweek.venue.v1.TerminalR\bterminal\x12+\n" +
+	"\x11credential_sha256\x18\x05 \x01(\fR\x10credentialSha256B\xc2\x01\n" +
 	"\x14com.sciweek.venue.v1B\vEventsProtoP\x01Z;github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1;venuev1\xa2\x02\x03SVX\xaa\x02\x10Sciweek.Venue.V1\xca\x02\x10Sciweek\\Venue\\V1\xe2\x02\x1cSciweek\\Venue\\V1\\GPBMetadata\xea\x02\x12Sciweek::Venue::V1b\x06proto3"
 
 var (
@@ -292,27 +383,30 @@ func file_sciweek_venue_v1_events_proto_rawDescGZIP() []byte {
 	return file_sciweek_venue_v1_events_proto_rawDescData
 }
 
-var file_sciweek_venue_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_sciweek_venue_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_sciweek_venue_v1_events_proto_goTypes = []any{
-	(*VenueChanged)(nil),          // 0: sciweek.venue.v1.VenueChanged
-	(*TerminalProvisioned)(nil),   // 1: sciweek.venue.v1.TerminalProvisioned
-	(*TerminalRevoked)(nil),       // 2: sciweek.venue.v1.TerminalRevoked
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
-	(*Venue)(nil),                 // 4: sciweek.venue.v1.Venue
-	(*Terminal)(nil),              // 5: sciweek.venue.v1.Terminal
+	(*VenueChanged)(nil),              // 0: sciweek.venue.v1.VenueChanged
+	(*TerminalProvisioned)(nil),       // 1: sciweek.venue.v1.TerminalProvisioned
+	(*TerminalRevoked)(nil),           // 2: sciweek.venue.v1.TerminalRevoked
+	(*TerminalCredentialRotated)(nil), // 3: sciweek.venue.v1.TerminalCredentialRotated
+	(*timestamppb.Timestamp)(nil),     // 4: google.protobuf.Timestamp
+	(*Venue)(nil),                     // 5: sciweek.venue.v1.Venue
+	(*Terminal)(nil),                  // 6: sciweek.venue.v1.Terminal
 }
 var file_sciweek_venue_v1_events_proto_depIdxs = []int32{
-	3, // 0: sciweek.venue.v1.VenueChanged.occurred_at:type_name -> google.protobuf.Timestamp
-	4, // 1: sciweek.venue.v1.VenueChanged.venue:type_name -> sciweek.venue.v1.Venue
-	3, // 2: sciweek.venue.v1.TerminalProvisioned.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 3: sciweek.venue.v1.TerminalProvisioned.terminal:type_name -> sciweek.venue.v1.Terminal
-	3, // 4: sciweek.venue.v1.TerminalRevoked.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 5: sciweek.venue.v1.TerminalRevoked.terminal:type_name -> sciweek.venue.v1.Terminal
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	4, // 0: sciweek.venue.v1.VenueChanged.occurred_at:type_name -> google.protobuf.Timestamp
+	5, // 1: sciweek.venue.v1.VenueChanged.venue:type_name -> sciweek.venue.v1.Venue
+	4, // 2: sciweek.venue.v1.TerminalProvisioned.occurred_at:type_name -> google.protobuf.Timestamp
+	6, // 3: sciweek.venue.v1.TerminalProvisioned.terminal:type_name -> sciweek.venue.v1.Terminal
+	4, // 4: sciweek.venue.v1.TerminalRevoked.occurred_at:type_name -> google.protobuf.Timestamp
+	6, // 5: sciweek.venue.v1.TerminalRevoked.terminal:type_name -> sciweek.venue.v1.Terminal
+	4, // 6: sciweek.venue.v1.TerminalCredentialRotated.occurred_at:type_name -> google.protobuf.Timestamp
+	6, // 7: sciweek.venue.v1.TerminalCredentialRotated.terminal:type_name -> sciweek.venue.v1.Terminal
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_venue_v1_events_proto_init() }
@@ -327,7 +421,7 @@ func file_sciweek_venue_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_venue_v1_events_proto_rawDesc), len(file_sciweek_venue_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

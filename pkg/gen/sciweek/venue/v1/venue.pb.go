@@ -119,6 +119,8 @@ const (
 	TerminalState_TERMINAL_STATE_ACTIVE TerminalState = 1
 	// TERMINAL_STATE_REVOKED terminals are refused.
 	TerminalState_TERMINAL_STATE_REVOKED TerminalState = 2
+	// TERMINAL_STATE_PENDING terminals wait for their device to use the setup code.
+	TerminalState_TERMINAL_STATE_PENDING TerminalState = 3
 )
 
 // Enum value maps for TerminalState.
@@ -127,11 +129,13 @@ var (
 		0: "TERMINAL_STATE_UNSPECIFIED",
 		1: "TERMINAL_STATE_ACTIVE",
 		2: "TERMINAL_STATE_REVOKED",
+		3: "TERMINAL_STATE_PENDING",
 	}
 	TerminalState_value = map[string]int32{
 		"TERMINAL_STATE_UNSPECIFIED": 0,
 		"TERMINAL_STATE_ACTIVE":      1,
 		"TERMINAL_STATE_REVOKED":     2,
+		"TERMINAL_STATE_PENDING":     3,
 	}
 )
 
@@ -162,6 +166,199 @@ func (TerminalState) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{1}
 }
 
+// Coordinates are a point on the map, in WGS 84 degrees.
+type Coordinates struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// latitude is north of the equator, in degrees.
+	Latitude float64 `protobuf:"fixed64,1,opt,name=latitude,proto3" json:"latitude,omitempty"`
+	// longitude is east of Greenwich, in degrees.
+	Longitude     float64 `protobuf:"fixed64,2,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Coordinates) Reset() {
+	*x = Coordinates{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Coordinates) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Coordinates) ProtoMessage() {}
+
+func (x *Coordinates) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Coordinates.ProtoReflect.Descriptor instead.
+func (*Coordinates) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Coordinates) GetLatitude() float64 {
+	if x != nil {
+		return x.Latitude
+	}
+	return 0
+}
+
+func (x *Coordinates) GetLongitude() float64 {
+	if x != nil {
+		return x.Longitude
+	}
+	return 0
+}
+
+// VenueDetails are the fields of a venue people write.
+type VenueDetails struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// name is the venue's name, unique within its county.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// kind is what sort of place it is.
+	Kind VenueKind `protobuf:"varint,2,opt,name=kind,proto3,enum=sciweek.venue.v1.VenueKind" json:"kind,omitempty"`
+	// county_code is the county the venue is in; it cannot change after registration.
+	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// address is the street address.
+	Address string `protobuf:"bytes,4,opt,name=address,proto3" json:"address,omitempty"`
+	// coordinates place the venue on the map; optional.
+	Coordinates *Coordinates `protobuf:"bytes,5,opt,name=coordinates,proto3" json:"coordinates,omitempty"`
+	// safe_capacity is how many people may be inside at once; 0 means not set.
+	SafeCapacity uint32 `protobuf:"varint,6,opt,name=safe_capacity,json=safeCapacity,proto3" json:"safe_capacity,omitempty"`
+	// contact_name is the person responsible on site.
+	ContactName string `protobuf:"bytes,7,opt,name=contact_name,json=contactName,proto3" json:"contact_name,omitempty"`
+	// contact_phone is how to reach them.
+	ContactPhone string `protobuf:"bytes,8,opt,name=contact_phone,json=contactPhone,proto3" json:"contact_phone,omitempty"`
+	// safety_plan_on_file says the venue's security and emergency plan (安全保卫方案及应急预案) is on
+	// file; attaching the plan sets it.
+	SafetyPlanOnFile bool `protobuf:"varint,9,opt,name=safety_plan_on_file,json=safetyPlanOnFile,proto3" json:"safety_plan_on_file,omitempty"`
+	// warn_percent is the occupancy, in percent of safe capacity, at which the dashboard warns;
+	// 0 means the default, 80.
+	WarnPercent uint32 `protobuf:"varint,10,opt,name=warn_percent,json=warnPercent,proto3" json:"warn_percent,omitempty"`
+	// alarm_percent is the occupancy at which the dashboard raises the alarm; 0 means 100.
+	AlarmPercent  uint32 `protobuf:"varint,11,opt,name=alarm_percent,json=alarmPercent,proto3" json:"alarm_percent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VenueDetails) Reset() {
+	*x = VenueDetails{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VenueDetails) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VenueDetails) ProtoMessage() {}
+
+func (x *VenueDetails) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VenueDetails.ProtoReflect.Descriptor instead.
+func (*VenueDetails) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *VenueDetails) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VenueDetails) GetKind() VenueKind {
+	if x != nil {
+		return x.Kind
+	}
+	return VenueKind_VENUE_KIND_UNSPECIFIED
+}
+
+func (x *VenueDetails) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *VenueDetails) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *VenueDetails) GetCoordinates() *Coordinates {
+	if x != nil {
+		return x.Coordinates
+	}
+	return nil
+}
+
+func (x *VenueDetails) GetSafeCapacity() uint32 {
+	if x != nil {
+		return x.SafeCapacity
+	}
+	return 0
+}
+
+func (x *VenueDetails) GetContactName() string {
+	if x != nil {
+		return x.ContactName
+	}
+	return ""
+}
+
+func (x *VenueDetails) GetContactPhone() string {
+	if x != nil {
+		return x.ContactPhone
+	}
+	return ""
+}
+
+func (x *VenueDetails) GetSafetyPlanOnFile() bool {
+	if x != nil {
+		return x.SafetyPlanOnFile
+	}
+	return false
+}
+
+func (x *VenueDetails) GetWarnPercent() uint32 {
+	if x != nil {
+		return x.WarnPercent
+	}
+	return 0
+}
+
+func (x *VenueDetails) GetAlarmPercent() uint32 {
+	if x != nil {
+		return x.AlarmPercent
+	}
+	return 0
+}
+
 // Venue is a place where activities are held.
 type Venue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -180,14 +377,28 @@ type Venue struct {
 	// created_at is when the venue was registered.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// updated_at is the time of the last change.
-	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// coordinates place the venue on the map, when known.
+	Coordinates *Coordinates `protobuf:"bytes,9,opt,name=coordinates,proto3" json:"coordinates,omitempty"`
+	// contact_name is the person responsible on site.
+	ContactName string `protobuf:"bytes,10,opt,name=contact_name,json=contactName,proto3" json:"contact_name,omitempty"`
+	// contact_phone is how to reach them.
+	ContactPhone string `protobuf:"bytes,11,opt,name=contact_phone,json=contactPhone,proto3" json:"contact_phone,omitempty"`
+	// safety_plan_on_file says the security and emergency plan is on file.
+	SafetyPlanOnFile bool `protobuf:"varint,12,opt,name=safety_plan_on_file,json=safetyPlanOnFile,proto3" json:"safety_plan_on_file,omitempty"`
+	// safety_plan_file_name names the attached plan, if one is attached.
+	SafetyPlanFileName string `protobuf:"bytes,13,opt,name=safety_plan_file_name,json=safetyPlanFileName,proto3" json:"safety_plan_file_name,omitempty"`
+	// warn_percent is the occupancy, in percent of safe capacity, at which to warn.
+	WarnPercent uint32 `protobuf:"varint,14,opt,name=warn_percent,json=warnPercent,proto3" json:"warn_percent,omitempty"`
+	// alarm_percent is the occupancy at which to raise the alarm.
+	AlarmPercent  uint32 `protobuf:"varint,15,opt,name=alarm_percent,json=alarmPercent,proto3" json:"alarm_percent,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Venue) Reset() {
 	*x = Venue{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[0]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -199,7 +410,7 @@ func (x *Venue) String() string {
 func (*Venue) ProtoMessage() {}
 
 func (x *Venue) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[0]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -212,7 +423,7 @@ func (x *Venue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Venue.ProtoReflect.Descriptor instead.
 func (*Venue) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Venue) GetId() string {
@@ -271,6 +482,55 @@ func (x *Venue) GetUpdatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Venue) GetCoordinates() *Coordinates {
+	if x != nil {
+		return x.Coordinates
+	}
+	return nil
+}
+
+func (x *Venue) GetContactName() string {
+	if x != nil {
+		return x.ContactName
+	}
+	return ""
+}
+
+func (x *Venue) GetContactPhone() string {
+	if x != nil {
+		return x.ContactPhone
+	}
+	return ""
+}
+
+func (x *Venue) GetSafetyPlanOnFile() bool {
+	if x != nil {
+		return x.SafetyPlanOnFile
+	}
+	return false
+}
+
+func (x *Venue) GetSafetyPlanFileName() string {
+	if x != nil {
+		return x.SafetyPlanFileName
+	}
+	return ""
+}
+
+func (x *Venue) GetWarnPercent() uint32 {
+	if x != nil {
+		return x.WarnPercent
+	}
+	return 0
+}
+
+func (x *Venue) GetAlarmPercent() uint32 {
+	if x != nil {
+		return x.AlarmPercent
+	}
+	return 0
+}
+
 // Terminal is a check-in device bound to one venue.
 type Terminal struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -287,14 +547,20 @@ type Terminal struct {
 	// created_at is when it was provisioned.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// revoked_at is when it was revoked, if it was.
-	RevokedAt     *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=revoked_at,json=revokedAt,proto3" json:"revoked_at,omitempty"`
+	RevokedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=revoked_at,json=revokedAt,proto3" json:"revoked_at,omitempty"`
+	// setup_expires_at is when a pending terminal's setup code stops working.
+	SetupExpiresAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=setup_expires_at,json=setupExpiresAt,proto3" json:"setup_expires_at,omitempty"`
+	// activated_at is when the device took its credential.
+	ActivatedAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=activated_at,json=activatedAt,proto3" json:"activated_at,omitempty"`
+	// last_seen_at is when the terminal last called the check-in service (to the minute).
+	LastSeenAt    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=last_seen_at,json=lastSeenAt,proto3" json:"last_seen_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Terminal) Reset() {
 	*x = Terminal{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[1]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -306,7 +572,7 @@ func (x *Terminal) String() string {
 func (*Terminal) ProtoMessage() {}
 
 func (x *Terminal) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[1]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -319,7 +585,7 @@ func (x *Terminal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Terminal.ProtoReflect.Descriptor instead.
 func (*Terminal) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Terminal) GetId() string {
@@ -371,26 +637,39 @@ func (x *Terminal) GetRevokedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Terminal) GetSetupExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SetupExpiresAt
+	}
+	return nil
+}
+
+func (x *Terminal) GetActivatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ActivatedAt
+	}
+	return nil
+}
+
+func (x *Terminal) GetLastSeenAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSeenAt
+	}
+	return nil
+}
+
 // CreateVenueRequest describes a new venue.
 type CreateVenueRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// name is the venue's name.
-	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// kind is what sort of place it is.
-	Kind VenueKind `protobuf:"varint,2,opt,name=kind,proto3,enum=sciweek.venue.v1.VenueKind" json:"kind,omitempty"`
-	// county_code is the county the venue is in.
-	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
-	// address is the street address.
-	Address string `protobuf:"bytes,4,opt,name=address,proto3" json:"address,omitempty"`
-	// safe_capacity is how many people may be inside at once; 0 means not set.
-	SafeCapacity  uint32 `protobuf:"varint,5,opt,name=safe_capacity,json=safeCapacity,proto3" json:"safe_capacity,omitempty"`
+	// details describe the venue.
+	Details       *VenueDetails `protobuf:"bytes,1,opt,name=details,proto3" json:"details,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateVenueRequest) Reset() {
 	*x = CreateVenueRequest{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[2]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -402,7 +681,7 @@ func (x *CreateVenueRequest) String() string {
 func (*CreateVenueRequest) ProtoMessage() {}
 
 func (x *CreateVenueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[2]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -415,42 +694,14 @@ func (x *CreateVenueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVenueRequest.ProtoReflect.Descriptor instead.
 func (*CreateVenueRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{4}
 }
 
-func (x *CreateVenueRequest) GetName() string {
+func (x *CreateVenueRequest) GetDetails() *VenueDetails {
 	if x != nil {
-		return x.Name
+		return x.Details
 	}
-	return ""
-}
-
-func (x *CreateVenueRequest) GetKind() VenueKind {
-	if x != nil {
-		return x.Kind
-	}
-	return VenueKind_VENUE_KIND_UNSPECIFIED
-}
-
-func (x *CreateVenueRequest) GetCountyCode() string {
-	if x != nil {
-		return x.CountyCode
-	}
-	return ""
-}
-
-func (x *CreateVenueRequest) GetAddress() string {
-	if x != nil {
-		return x.Address
-	}
-	return ""
-}
-
-func (x *CreateVenueRequest) GetSafeCapacity() uint32 {
-	if x != nil {
-		return x.SafeCapacity
-	}
-	return 0
+	return nil
 }
 
 // CreateVenueResponse returns the new venue.
@@ -464,7 +715,7 @@ type CreateVenueResponse struct {
 
 func (x *CreateVenueResponse) Reset() {
 	*x = CreateVenueResponse{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[3]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -476,7 +727,7 @@ func (x *CreateVenueResponse) String() string {
 func (*CreateVenueResponse) ProtoMessage() {}
 
 func (x *CreateVenueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[3]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -489,10 +740,111 @@ func (x *CreateVenueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVenueResponse.ProtoReflect.Descriptor instead.
 func (*CreateVenueResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CreateVenueResponse) GetVenue() *Venue {
+	if x != nil {
+		return x.Venue
+	}
+	return nil
+}
+
+// UpdateVenueRequest replaces a venue's details.
+type UpdateVenueRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue_id is the venue's UUID.
+	VenueId string `protobuf:"bytes,1,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// details replace the venue's details; county_code must stay the same.
+	Details       *VenueDetails `protobuf:"bytes,2,opt,name=details,proto3" json:"details,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateVenueRequest) Reset() {
+	*x = UpdateVenueRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateVenueRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateVenueRequest) ProtoMessage() {}
+
+func (x *UpdateVenueRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateVenueRequest.ProtoReflect.Descriptor instead.
+func (*UpdateVenueRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *UpdateVenueRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *UpdateVenueRequest) GetDetails() *VenueDetails {
+	if x != nil {
+		return x.Details
+	}
+	return nil
+}
+
+// UpdateVenueResponse returns the changed venue.
+type UpdateVenueResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue is the venue after the change.
+	Venue         *Venue `protobuf:"bytes,1,opt,name=venue,proto3" json:"venue,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateVenueResponse) Reset() {
+	*x = UpdateVenueResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateVenueResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateVenueResponse) ProtoMessage() {}
+
+func (x *UpdateVenueResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateVenueResponse.ProtoReflect.Descriptor instead.
+func (*UpdateVenueResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *UpdateVenueResponse) GetVenue() *Venue {
 	if x != nil {
 		return x.Venue
 	}
@@ -510,7 +862,7 @@ type GetVenueRequest struct {
 
 func (x *GetVenueRequest) Reset() {
 	*x = GetVenueRequest{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[4]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -522,7 +874,7 @@ func (x *GetVenueRequest) String() string {
 func (*GetVenueRequest) ProtoMessage() {}
 
 func (x *GetVenueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[4]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -535,7 +887,7 @@ func (x *GetVenueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVenueRequest.ProtoReflect.Descriptor instead.
 func (*GetVenueRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetVenueRequest) GetVenueId() string {
@@ -556,7 +908,7 @@ type GetVenueResponse struct {
 
 func (x *GetVenueResponse) Reset() {
 	*x = GetVenueResponse{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[5]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -568,7 +920,7 @@ func (x *GetVenueResponse) String() string {
 func (*GetVenueResponse) ProtoMessage() {}
 
 func (x *GetVenueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[5]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -581,7 +933,7 @@ func (x *GetVenueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVenueResponse.ProtoReflect.Descriptor instead.
 func (*GetVenueResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetVenueResponse) GetVenue() *Venue {
@@ -599,14 +951,16 @@ type ListVenuesRequest struct {
 	// page_size is the most venues to return; 0 means 100.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// page_token continues a listing from the previous response's next_page_token.
-	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// query keeps venues whose name contains it.
+	Query         string `protobuf:"bytes,4,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ListVenuesRequest) Reset() {
 	*x = ListVenuesRequest{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[6]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -618,7 +972,7 @@ func (x *ListVenuesRequest) String() string {
 func (*ListVenuesRequest) ProtoMessage() {}
 
 func (x *ListVenuesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[6]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -631,7 +985,7 @@ func (x *ListVenuesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVenuesRequest.ProtoReflect.Descriptor instead.
 func (*ListVenuesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListVenuesRequest) GetCountyCode() string {
@@ -655,6 +1009,13 @@ func (x *ListVenuesRequest) GetPageToken() string {
 	return ""
 }
 
+func (x *ListVenuesRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
 // ListVenuesResponse is one page of venues.
 type ListVenuesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -668,7 +1029,7 @@ type ListVenuesResponse struct {
 
 func (x *ListVenuesResponse) Reset() {
 	*x = ListVenuesResponse{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[7]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -680,7 +1041,7 @@ func (x *ListVenuesResponse) String() string {
 func (*ListVenuesResponse) ProtoMessage() {}
 
 func (x *ListVenuesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[7]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -693,7 +1054,7 @@ func (x *ListVenuesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVenuesResponse.ProtoReflect.Descriptor instead.
 func (*ListVenuesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListVenuesResponse) GetVenues() []*Venue {
@@ -710,6 +1071,576 @@ func (x *ListVenuesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// File is a document to upload or download.
+type File struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// name is the file's name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// content_type is the media type.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// content is the file.
+	Content       []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *File) Reset() {
+	*x = File{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *File) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*File) ProtoMessage() {}
+
+func (x *File) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use File.ProtoReflect.Descriptor instead.
+func (*File) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *File) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *File) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *File) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+// AttachSafetyPlanRequest carries a venue's plan.
+type AttachSafetyPlanRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue_id is the venue's UUID.
+	VenueId string `protobuf:"bytes,1,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// file_name is the plan's file name; .pdf, .docx, .doc, .jpg or .png.
+	FileName string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// content is the file, at most 10 MiB.
+	Content       []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttachSafetyPlanRequest) Reset() {
+	*x = AttachSafetyPlanRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachSafetyPlanRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachSafetyPlanRequest) ProtoMessage() {}
+
+func (x *AttachSafetyPlanRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachSafetyPlanRequest.ProtoReflect.Descriptor instead.
+func (*AttachSafetyPlanRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *AttachSafetyPlanRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *AttachSafetyPlanRequest) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *AttachSafetyPlanRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+// AttachSafetyPlanResponse returns the venue with its plan on file.
+type AttachSafetyPlanResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue is the venue after the change.
+	Venue         *Venue `protobuf:"bytes,1,opt,name=venue,proto3" json:"venue,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttachSafetyPlanResponse) Reset() {
+	*x = AttachSafetyPlanResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachSafetyPlanResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachSafetyPlanResponse) ProtoMessage() {}
+
+func (x *AttachSafetyPlanResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachSafetyPlanResponse.ProtoReflect.Descriptor instead.
+func (*AttachSafetyPlanResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *AttachSafetyPlanResponse) GetVenue() *Venue {
+	if x != nil {
+		return x.Venue
+	}
+	return nil
+}
+
+// GetSafetyPlanRequest names a venue.
+type GetSafetyPlanRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue_id is the venue's UUID.
+	VenueId       string `protobuf:"bytes,1,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSafetyPlanRequest) Reset() {
+	*x = GetSafetyPlanRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSafetyPlanRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSafetyPlanRequest) ProtoMessage() {}
+
+func (x *GetSafetyPlanRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSafetyPlanRequest.ProtoReflect.Descriptor instead.
+func (*GetSafetyPlanRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetSafetyPlanRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+// GetSafetyPlanResponse returns the plan.
+type GetSafetyPlanResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// file is the attached plan.
+	File          *File `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSafetyPlanResponse) Reset() {
+	*x = GetSafetyPlanResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSafetyPlanResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSafetyPlanResponse) ProtoMessage() {}
+
+func (x *GetSafetyPlanResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSafetyPlanResponse.ProtoReflect.Descriptor instead.
+func (*GetSafetyPlanResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GetSafetyPlanResponse) GetFile() *File {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+// VenueRowError is one problem with one row of a venue import.
+type VenueRowError struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// row is the spreadsheet's row number, counting the header as row 1.
+	Row int32 `protobuf:"varint,1,opt,name=row,proto3" json:"row,omitempty"`
+	// column is the header of the column at fault, or empty for the whole row.
+	Column string `protobuf:"bytes,2,opt,name=column,proto3" json:"column,omitempty"`
+	// message says what is wrong and what is expected.
+	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VenueRowError) Reset() {
+	*x = VenueRowError{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VenueRowError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VenueRowError) ProtoMessage() {}
+
+func (x *VenueRowError) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VenueRowError.ProtoReflect.Descriptor instead.
+func (*VenueRowError) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *VenueRowError) GetRow() int32 {
+	if x != nil {
+		return x.Row
+	}
+	return 0
+}
+
+func (x *VenueRowError) GetColumn() string {
+	if x != nil {
+		return x.Column
+	}
+	return ""
+}
+
+func (x *VenueRowError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+// ImportVenuesRequest carries a spreadsheet of venues.
+type ImportVenuesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// file_name is the uploaded file's name; its extension (.xlsx or .csv) picks the reader.
+	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// content is the file, at most 8 MiB.
+	Content []byte `protobuf:"bytes,2,opt,name=content,proto3" json:"content,omitempty"`
+	// header_mapping maps the file's column headers to the template's field keys (county, name,
+	// kind, address, latitude, longitude, safe_capacity, contact_name, contact_phone,
+	// safety_plan_on_file).
+	HeaderMapping map[string]string `protobuf:"bytes,3,rep,name=header_mapping,json=headerMapping,proto3" json:"header_mapping,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// encoding of a CSV file: "utf-8" or "gbk"; empty detects it.
+	Encoding string `protobuf:"bytes,4,opt,name=encoding,proto3" json:"encoding,omitempty"`
+	// dry_run checks every row and writes nothing.
+	DryRun        bool `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportVenuesRequest) Reset() {
+	*x = ImportVenuesRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportVenuesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportVenuesRequest) ProtoMessage() {}
+
+func (x *ImportVenuesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportVenuesRequest.ProtoReflect.Descriptor instead.
+func (*ImportVenuesRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ImportVenuesRequest) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ImportVenuesRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportVenuesRequest) GetHeaderMapping() map[string]string {
+	if x != nil {
+		return x.HeaderMapping
+	}
+	return nil
+}
+
+func (x *ImportVenuesRequest) GetEncoding() string {
+	if x != nil {
+		return x.Encoding
+	}
+	return ""
+}
+
+func (x *ImportVenuesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// ImportVenuesResponse reports an import.
+type ImportVenuesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// rows counts the data rows read.
+	Rows int32 `protobuf:"varint,1,opt,name=rows,proto3" json:"rows,omitempty"`
+	// errors lists every problem found; a real run with errors writes nothing.
+	Errors []*VenueRowError `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
+	// venue_ids are the venues created, in row order; empty for dry runs and failures.
+	VenueIds []string `protobuf:"bytes,3,rep,name=venue_ids,json=venueIds,proto3" json:"venue_ids,omitempty"`
+	// columns maps each recognised file header to its field key.
+	Columns       map[string]string `protobuf:"bytes,4,rep,name=columns,proto3" json:"columns,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportVenuesResponse) Reset() {
+	*x = ImportVenuesResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportVenuesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportVenuesResponse) ProtoMessage() {}
+
+func (x *ImportVenuesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportVenuesResponse.ProtoReflect.Descriptor instead.
+func (*ImportVenuesResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ImportVenuesResponse) GetRows() int32 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+func (x *ImportVenuesResponse) GetErrors() []*VenueRowError {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+func (x *ImportVenuesResponse) GetVenueIds() []string {
+	if x != nil {
+		return x.VenueIds
+	}
+	return nil
+}
+
+func (x *ImportVenuesResponse) GetColumns() map[string]string {
+	if x != nil {
+		return x.Columns
+	}
+	return nil
+}
+
+// GetVenueImportTemplateRequest is empty.
+type GetVenueImportTemplateRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVenueImportTemplateRequest) Reset() {
+	*x = GetVenueImportTemplateRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVenueImportTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVenueImportTemplateRequest) ProtoMessage() {}
+
+func (x *GetVenueImportTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVenueImportTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetVenueImportTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{20}
+}
+
+// GetVenueImportTemplateResponse carries the template.
+type GetVenueImportTemplateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// file is the XLSX template.
+	File          *File `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVenueImportTemplateResponse) Reset() {
+	*x = GetVenueImportTemplateResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVenueImportTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVenueImportTemplateResponse) ProtoMessage() {}
+
+func (x *GetVenueImportTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVenueImportTemplateResponse.ProtoReflect.Descriptor instead.
+func (*GetVenueImportTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *GetVenueImportTemplateResponse) GetFile() *File {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
 // ProvisionTerminalRequest names the venue and the device.
 type ProvisionTerminalRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -723,7 +1654,7 @@ type ProvisionTerminalRequest struct {
 
 func (x *ProvisionTerminalRequest) Reset() {
 	*x = ProvisionTerminalRequest{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[8]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -735,7 +1666,7 @@ func (x *ProvisionTerminalRequest) String() string {
 func (*ProvisionTerminalRequest) ProtoMessage() {}
 
 func (x *ProvisionTerminalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[8]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -748,7 +1679,7 @@ func (x *ProvisionTerminalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProvisionTerminalRequest.ProtoReflect.Descriptor instead.
 func (*ProvisionTerminalRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ProvisionTerminalRequest) GetVenueId() string {
@@ -765,21 +1696,20 @@ func (x *ProvisionTerminalRequest) GetName() string {
 	return ""
 }
 
-// ProvisionTerminalResponse returns the terminal and its credential.
+// ProvisionTerminalResponse returns the terminal and its setup code.
 type ProvisionTerminalResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// terminal is the stored terminal.
+	// terminal is the stored terminal, pending until the device uses the code.
 	Terminal *Terminal `protobuf:"bytes,1,opt,name=terminal,proto3" json:"terminal,omitempty"`
-	// credential is the secret the terminal sends as "Bearer <credential>". It is shown only
-	// here; the service keeps only its hash.
-	Credential    string `protobuf:"bytes,2,opt,name=credential,proto3" json:"credential,omitempty"`
+	// setup_code is typed into the device once, within 15 minutes, e.g. "K7QP-2XMA".
+	SetupCode     string `protobuf:"bytes,2,opt,name=setup_code,json=setupCode,proto3" json:"setup_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ProvisionTerminalResponse) Reset() {
 	*x = ProvisionTerminalResponse{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[9]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -791,7 +1721,7 @@ func (x *ProvisionTerminalResponse) String() string {
 func (*ProvisionTerminalResponse) ProtoMessage() {}
 
 func (x *ProvisionTerminalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[9]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -804,7 +1734,7 @@ func (x *ProvisionTerminalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProvisionTerminalResponse.ProtoReflect.Descriptor instead.
 func (*ProvisionTerminalResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ProvisionTerminalResponse) GetTerminal() *Terminal {
@@ -814,9 +1744,296 @@ func (x *ProvisionTerminalResponse) GetTerminal() *Terminal {
 	return nil
 }
 
-func (x *ProvisionTerminalResponse) GetCredential() string {
+func (x *ProvisionTerminalResponse) GetSetupCode() string {
+	if x != nil {
+		return x.SetupCode
+	}
+	return ""
+}
+
+// ActivateTerminalRequest carries a setup code.
+type ActivateTerminalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// setup_code is the code shown when the terminal was provisioned; case and dashes do not
+	// matter.
+	SetupCode     string `protobuf:"bytes,1,opt,name=setup_code,json=setupCode,proto3" json:"setup_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivateTerminalRequest) Reset() {
+	*x = ActivateTerminalRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivateTerminalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivateTerminalRequest) ProtoMessage() {}
+
+func (x *ActivateTerminalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivateTerminalRequest.ProtoReflect.Descriptor instead.
+func (*ActivateTerminalRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ActivateTerminalRequest) GetSetupCode() string {
+	if x != nil {
+		return x.SetupCode
+	}
+	return ""
+}
+
+// ActivateTerminalResponse returns the device's credential.
+type ActivateTerminalResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal is the terminal, now active.
+	Terminal *Terminal `protobuf:"bytes,1,opt,name=terminal,proto3" json:"terminal,omitempty"`
+	// credential is the secret the terminal sends as "Bearer <credential>". It is shown only
+	// here; the service keeps only its hash.
+	Credential    string `protobuf:"bytes,2,opt,name=credential,proto3" json:"credential,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivateTerminalResponse) Reset() {
+	*x = ActivateTerminalResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivateTerminalResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivateTerminalResponse) ProtoMessage() {}
+
+func (x *ActivateTerminalResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivateTerminalResponse.ProtoReflect.Descriptor instead.
+func (*ActivateTerminalResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *ActivateTerminalResponse) GetTerminal() *Terminal {
+	if x != nil {
+		return x.Terminal
+	}
+	return nil
+}
+
+func (x *ActivateTerminalResponse) GetCredential() string {
 	if x != nil {
 		return x.Credential
+	}
+	return ""
+}
+
+// RotateTerminalCredentialRequest is empty: the caller is the terminal.
+type RotateTerminalCredentialRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateTerminalCredentialRequest) Reset() {
+	*x = RotateTerminalCredentialRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateTerminalCredentialRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateTerminalCredentialRequest) ProtoMessage() {}
+
+func (x *RotateTerminalCredentialRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateTerminalCredentialRequest.ProtoReflect.Descriptor instead.
+func (*RotateTerminalCredentialRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{26}
+}
+
+// RotateTerminalCredentialResponse returns the new credential.
+type RotateTerminalCredentialResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// credential replaces the old one, which stops working at once.
+	Credential    string `protobuf:"bytes,1,opt,name=credential,proto3" json:"credential,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateTerminalCredentialResponse) Reset() {
+	*x = RotateTerminalCredentialResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateTerminalCredentialResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateTerminalCredentialResponse) ProtoMessage() {}
+
+func (x *RotateTerminalCredentialResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateTerminalCredentialResponse.ProtoReflect.Descriptor instead.
+func (*RotateTerminalCredentialResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *RotateTerminalCredentialResponse) GetCredential() string {
+	if x != nil {
+		return x.Credential
+	}
+	return ""
+}
+
+// ResetTerminalSetupRequest names a terminal.
+type ResetTerminalSetupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal_id is the terminal's UUID.
+	TerminalId    string `protobuf:"bytes,1,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetTerminalSetupRequest) Reset() {
+	*x = ResetTerminalSetupRequest{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetTerminalSetupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetTerminalSetupRequest) ProtoMessage() {}
+
+func (x *ResetTerminalSetupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetTerminalSetupRequest.ProtoReflect.Descriptor instead.
+func (*ResetTerminalSetupRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *ResetTerminalSetupRequest) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+// ResetTerminalSetupResponse returns the new setup code.
+type ResetTerminalSetupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal is the terminal, pending again.
+	Terminal *Terminal `protobuf:"bytes,1,opt,name=terminal,proto3" json:"terminal,omitempty"`
+	// setup_code is the new code, valid for 15 minutes.
+	SetupCode     string `protobuf:"bytes,2,opt,name=setup_code,json=setupCode,proto3" json:"setup_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetTerminalSetupResponse) Reset() {
+	*x = ResetTerminalSetupResponse{}
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetTerminalSetupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetTerminalSetupResponse) ProtoMessage() {}
+
+func (x *ResetTerminalSetupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetTerminalSetupResponse.ProtoReflect.Descriptor instead.
+func (*ResetTerminalSetupResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ResetTerminalSetupResponse) GetTerminal() *Terminal {
+	if x != nil {
+		return x.Terminal
+	}
+	return nil
+}
+
+func (x *ResetTerminalSetupResponse) GetSetupCode() string {
+	if x != nil {
+		return x.SetupCode
 	}
 	return ""
 }
@@ -832,7 +2049,7 @@ type RevokeTerminalRequest struct {
 
 func (x *RevokeTerminalRequest) Reset() {
 	*x = RevokeTerminalRequest{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[10]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -844,7 +2061,7 @@ func (x *RevokeTerminalRequest) String() string {
 func (*RevokeTerminalRequest) ProtoMessage() {}
 
 func (x *RevokeTerminalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[10]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -857,7 +2074,7 @@ func (x *RevokeTerminalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeTerminalRequest.ProtoReflect.Descriptor instead.
 func (*RevokeTerminalRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RevokeTerminalRequest) GetTerminalId() string {
@@ -878,7 +2095,7 @@ type RevokeTerminalResponse struct {
 
 func (x *RevokeTerminalResponse) Reset() {
 	*x = RevokeTerminalResponse{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[11]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -890,7 +2107,7 @@ func (x *RevokeTerminalResponse) String() string {
 func (*RevokeTerminalResponse) ProtoMessage() {}
 
 func (x *RevokeTerminalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[11]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -903,7 +2120,7 @@ func (x *RevokeTerminalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeTerminalResponse.ProtoReflect.Descriptor instead.
 func (*RevokeTerminalResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RevokeTerminalResponse) GetTerminal() *Terminal {
@@ -924,7 +2141,7 @@ type ListTerminalsRequest struct {
 
 func (x *ListTerminalsRequest) Reset() {
 	*x = ListTerminalsRequest{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[12]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -936,7 +2153,7 @@ func (x *ListTerminalsRequest) String() string {
 func (*ListTerminalsRequest) ProtoMessage() {}
 
 func (x *ListTerminalsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[12]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -949,7 +2166,7 @@ func (x *ListTerminalsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTerminalsRequest.ProtoReflect.Descriptor instead.
 func (*ListTerminalsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListTerminalsRequest) GetVenueId() string {
@@ -970,7 +2187,7 @@ type ListTerminalsResponse struct {
 
 func (x *ListTerminalsResponse) Reset() {
 	*x = ListTerminalsResponse{}
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[13]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -982,7 +2199,7 @@ func (x *ListTerminalsResponse) String() string {
 func (*ListTerminalsResponse) ProtoMessage() {}
 
 func (x *ListTerminalsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[13]
+	mi := &file_sciweek_venue_v1_venue_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -995,7 +2212,7 @@ func (x *ListTerminalsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTerminalsResponse.ProtoReflect.Descriptor instead.
 func (*ListTerminalsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_venue_v1_venue_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListTerminalsResponse) GetTerminals() []*Terminal {
@@ -1009,7 +2226,27 @@ var File_sciweek_venue_v1_venue_proto protoreflect.FileDescriptor
 
 const file_sciweek_venue_v1_venue_proto_rawDesc = "" +
 	"\n" +
-	"\x1csciweek/venue/v1/venue.proto\x12\x10sciweek.venue.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb2\x02\n" +
+	"\x1csciweek/venue/v1/venue.proto\x12\x10sciweek.venue.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"y\n" +
+	"\vCoordinates\x123\n" +
+	"\blatitude\x18\x01 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80V@)\x00\x00\x00\x00\x00\x80V\xc0R\blatitude\x125\n" +
+	"\tlongitude\x18\x02 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80f@)\x00\x00\x00\x00\x00\x80f\xc0R\tlongitude\"\x99\x04\n" +
+	"\fVenueDetails\x12\x1e\n" +
+	"\x04name\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x02\x18\xc8\x01R\x04name\x12;\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1b.sciweek.venue.v1.VenueKindB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x122\n" +
+	"\vcounty_code\x18\x03 \x01(\tB\x11\xbaH\x0er\f2\n" +
+	"^[0-9]{6}$R\n" +
+	"countyCode\x12\"\n" +
+	"\aaddress\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\aaddress\x12?\n" +
+	"\vcoordinates\x18\x05 \x01(\v2\x1d.sciweek.venue.v1.CoordinatesR\vcoordinates\x12.\n" +
+	"\rsafe_capacity\x18\x06 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\fsafeCapacity\x12*\n" +
+	"\fcontact_name\x18\a \x01(\tB\a\xbaH\x04r\x02\x182R\vcontactName\x12,\n" +
+	"\rcontact_phone\x18\b \x01(\tB\a\xbaH\x04r\x02\x18\x1eR\fcontactPhone\x12-\n" +
+	"\x13safety_plan_on_file\x18\t \x01(\bR\x10safetyPlanOnFile\x12+\n" +
+	"\fwarn_percent\x18\n" +
+	" \x01(\rB\b\xbaH\x05*\x03\x18\xe8\aR\vwarnPercent\x12-\n" +
+	"\ralarm_percent\x18\v \x01(\rB\b\xbaH\x05*\x03\x18\xe8\aR\falarmPercent\"\xe5\x04\n" +
 	"\x05Venue\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12/\n" +
@@ -1021,7 +2258,15 @@ const file_sciweek_venue_v1_venue_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
 	"\n" +
-	"updated_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x97\x02\n" +
+	"updated_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12?\n" +
+	"\vcoordinates\x18\t \x01(\v2\x1d.sciweek.venue.v1.CoordinatesR\vcoordinates\x12!\n" +
+	"\fcontact_name\x18\n" +
+	" \x01(\tR\vcontactName\x12#\n" +
+	"\rcontact_phone\x18\v \x01(\tR\fcontactPhone\x12-\n" +
+	"\x13safety_plan_on_file\x18\f \x01(\bR\x10safetyPlanOnFile\x121\n" +
+	"\x15safety_plan_file_name\x18\r \x01(\tR\x12safetyPlanFileName\x12!\n" +
+	"\fwarn_percent\x18\x0e \x01(\rR\vwarnPercent\x12#\n" +
+	"\ralarm_percent\x18\x0f \x01(\rR\falarmPercent\"\xda\x03\n" +
 	"\bTerminal\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\bvenue_id\x18\x02 \x01(\tR\avenueId\x12\x1f\n" +
@@ -1032,41 +2277,103 @@ const file_sciweek_venue_v1_venue_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
 	"\n" +
-	"revoked_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\trevokedAt\"\xf9\x01\n" +
-	"\x12CreateVenueRequest\x12\x1e\n" +
-	"\x04name\x18\x01 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x02\x18\xc8\x01R\x04name\x12;\n" +
-	"\x04kind\x18\x02 \x01(\x0e2\x1b.sciweek.venue.v1.VenueKindB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x122\n" +
-	"\vcounty_code\x18\x03 \x01(\tB\x11\xbaH\x0er\f2\n" +
-	"^[0-9]{6}$R\n" +
-	"countyCode\x12\"\n" +
-	"\aaddress\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\aaddress\x12.\n" +
-	"\rsafe_capacity\x18\x05 \x01(\rB\t\xbaH\x06*\x04\x18\xc0\x84=R\fsafeCapacity\"D\n" +
+	"revoked_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\trevokedAt\x12D\n" +
+	"\x10setup_expires_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x0esetupExpiresAt\x12=\n" +
+	"\factivated_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vactivatedAt\x12<\n" +
+	"\flast_seen_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"lastSeenAt\"V\n" +
+	"\x12CreateVenueRequest\x12@\n" +
+	"\adetails\x18\x01 \x01(\v2\x1e.sciweek.venue.v1.VenueDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"D\n" +
 	"\x13CreateVenueResponse\x12-\n" +
+	"\x05venue\x18\x01 \x01(\v2\x17.sciweek.venue.v1.VenueR\x05venue\"{\n" +
+	"\x12UpdateVenueRequest\x12#\n" +
+	"\bvenue_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12@\n" +
+	"\adetails\x18\x02 \x01(\v2\x1e.sciweek.venue.v1.VenueDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"D\n" +
+	"\x13UpdateVenueResponse\x12-\n" +
 	"\x05venue\x18\x01 \x01(\v2\x17.sciweek.venue.v1.VenueR\x05venue\"6\n" +
 	"\x0fGetVenueRequest\x12#\n" +
 	"\bvenue_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\"A\n" +
 	"\x10GetVenueResponse\x12-\n" +
-	"\x05venue\x18\x01 \x01(\v2\x17.sciweek.venue.v1.VenueR\x05venue\"\x9c\x01\n" +
+	"\x05venue\x18\x01 \x01(\v2\x17.sciweek.venue.v1.VenueR\x05venue\"\xbb\x01\n" +
 	"\x11ListVenuesRequest\x125\n" +
 	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
 	"countyCode\x12'\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"m\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\x12\x1d\n" +
+	"\x05query\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18dR\x05query\"m\n" +
 	"\x12ListVenuesResponse\x12/\n" +
 	"\x06venues\x18\x01 \x03(\v2\x17.sciweek.venue.v1.VenueR\x06venues\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"^\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"W\n" +
+	"\x04File\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x18\n" +
+	"\acontent\x18\x03 \x01(\fR\acontent\"\x8f\x01\n" +
+	"\x17AttachSafetyPlanRequest\x12#\n" +
+	"\bvenue_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12'\n" +
+	"\tfile_name\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xff\x01R\bfileName\x12&\n" +
+	"\acontent\x18\x03 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\x80\x05R\acontent\"I\n" +
+	"\x18AttachSafetyPlanResponse\x12-\n" +
+	"\x05venue\x18\x01 \x01(\v2\x17.sciweek.venue.v1.VenueR\x05venue\";\n" +
+	"\x14GetSafetyPlanRequest\x12#\n" +
+	"\bvenue_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\"C\n" +
+	"\x15GetSafetyPlanResponse\x12*\n" +
+	"\x04file\x18\x01 \x01(\v2\x16.sciweek.venue.v1.FileR\x04file\"S\n" +
+	"\rVenueRowError\x12\x10\n" +
+	"\x03row\x18\x01 \x01(\x05R\x03row\x12\x16\n" +
+	"\x06column\x18\x02 \x01(\tR\x06column\x12\x18\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\xdf\x02\n" +
+	"\x13ImportVenuesRequest\x12'\n" +
+	"\tfile_name\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xff\x01R\bfileName\x12&\n" +
+	"\acontent\x18\x02 \x01(\fB\f\xbaH\tz\a\x10\x01\x18\x80\x80\x80\x04R\acontent\x12i\n" +
+	"\x0eheader_mapping\x18\x03 \x03(\v28.sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntryB\b\xbaH\x05\x9a\x01\x02\x102R\rheaderMapping\x121\n" +
+	"\bencoding\x18\x04 \x01(\tB\x15\xbaH\x12r\x102\x0e^(|utf-8|gbk)$R\bencoding\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\x1a@\n" +
+	"\x12HeaderMappingEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8b\x02\n" +
+	"\x14ImportVenuesResponse\x12\x12\n" +
+	"\x04rows\x18\x01 \x01(\x05R\x04rows\x127\n" +
+	"\x06errors\x18\x02 \x03(\v2\x1f.sciweek.venue.v1.VenueRowErrorR\x06errors\x12\x1b\n" +
+	"\tvenue_ids\x18\x03 \x03(\tR\bvenueIds\x12M\n" +
+	"\acolumns\x18\x04 \x03(\v23.sciweek.venue.v1.ImportVenuesResponse.ColumnsEntryR\acolumns\x1a:\n" +
+	"\fColumnsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x1f\n" +
+	"\x1dGetVenueImportTemplateRequest\"L\n" +
+	"\x1eGetVenueImportTemplateResponse\x12*\n" +
+	"\x04file\x18\x01 \x01(\v2\x16.sciweek.venue.v1.FileR\x04file\"^\n" +
 	"\x18ProvisionTerminalRequest\x12#\n" +
 	"\bvenue_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12\x1d\n" +
-	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x04name\"s\n" +
+	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x04name\"r\n" +
 	"\x19ProvisionTerminalResponse\x126\n" +
+	"\bterminal\x18\x01 \x01(\v2\x1a.sciweek.venue.v1.TerminalR\bterminal\x12\x1d\n" +
+	"\n" +
+	"setup_code\x18\x02 \x01(\tR\tsetupCode\"C\n" +
+	"\x17ActivateTerminalRequest\x12(\n" +
+	"\n" +
+	"setup_code\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x04\x18\x14R\tsetupCode\"r\n" +
+	"\x18ActivateTerminalResponse\x126\n" +
 	"\bterminal\x18\x01 \x01(\v2\x1a.sciweek.venue.v1.TerminalR\bterminal\x12\x1e\n" +
 	"\n" +
 	"credential\x18\x02 \x01(\tR\n" +
-	"credential\"B\n" +
+	"credential\"!\n" +
+	"\x1fRotateTerminalCredentialRequest\"B\n" +
+	" RotateTerminalCredentialResponse\x12\x1e\n" +
+	"\n" +
+	"credential\x18\x01 \x01(\tR\n" +
+	"credential\"F\n" +
+	"\x19ResetTerminalSetupRequest\x12)\n" +
+	"\vterminal_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"terminalId\"s\n" +
+	"\x1aResetTerminalSetupResponse\x126\n" +
+	"\bterminal\x18\x01 \x01(\v2\x1a.sciweek.venue.v1.TerminalR\bterminal\x12\x1d\n" +
+	"\n" +
+	"setup_code\x18\x02 \x01(\tR\tsetupCode\"B\n" +
 	"\x15RevokeTerminalRequest\x12)\n" +
 	"\vterminal_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"terminalId\"P\n" +
@@ -1088,20 +2395,29 @@ const file_sciweek_venue_v1_venue_proto_rawDesc = "" +
 	"\x12VENUE_KIND_VILLAGE\x10\b\x12\x16\n" +
 	"\x12VENUE_KIND_COMPANY\x10\t\x12\x15\n" +
 	"\x11VENUE_KIND_ONLINE\x10\n" +
-	"*f\n" +
+	"*\x82\x01\n" +
 	"\rTerminalState\x12\x1e\n" +
 	"\x1aTERMINAL_STATE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15TERMINAL_STATE_ACTIVE\x10\x01\x12\x1a\n" +
-	"\x16TERMINAL_STATE_REVOKED\x10\x022\xe0\x02\n" +
+	"\x16TERMINAL_STATE_REVOKED\x10\x02\x12\x1a\n" +
+	"\x16TERMINAL_STATE_PENDING\x10\x032\xa5\a\n" +
 	"\fVenueService\x12q\n" +
 	"\vCreateVenue\x12$.sciweek.venue.v1.CreateVenueRequest\x1a%.sciweek.venue.v1.CreateVenueResponse\"\x15\x82\xd3\xe4\x93\x02\x0f:\x01*\"\n" +
-	"/v1/venues\x12p\n" +
+	"/v1/venues\x12|\n" +
+	"\vUpdateVenue\x12$.sciweek.venue.v1.UpdateVenueRequest\x1a%.sciweek.venue.v1.UpdateVenueResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\x1a\x15/v1/venues/{venue_id}\x12i\n" +
+	"\x10AttachSafetyPlan\x12).sciweek.venue.v1.AttachSafetyPlanRequest\x1a*.sciweek.venue.v1.AttachSafetyPlanResponse\x12`\n" +
+	"\rGetSafetyPlan\x12&.sciweek.venue.v1.GetSafetyPlanRequest\x1a'.sciweek.venue.v1.GetSafetyPlanResponse\x12{\n" +
+	"\fImportVenues\x12%.sciweek.venue.v1.ImportVenuesRequest\x1a&.sciweek.venue.v1.ImportVenuesResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/venues:import\x12{\n" +
+	"\x16GetVenueImportTemplate\x12/.sciweek.venue.v1.GetVenueImportTemplateRequest\x1a0.sciweek.venue.v1.GetVenueImportTemplateResponse\x12p\n" +
 	"\bGetVenue\x12!.sciweek.venue.v1.GetVenueRequest\x1a\".sciweek.venue.v1.GetVenueResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/venues/{venue_id}\x12k\n" +
 	"\n" +
 	"ListVenues\x12#.sciweek.venue.v1.ListVenuesRequest\x1a$.sciweek.venue.v1.ListVenuesResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/v1/venues2\xcd\x03\n" +
+	"/v1/venues2\xa1\a\n" +
 	"\x0fTerminalService\x12\x98\x01\n" +
-	"\x11ProvisionTerminal\x12*.sciweek.venue.v1.ProvisionTerminalRequest\x1a+.sciweek.venue.v1.ProvisionTerminalResponse\"*\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/venues/{venue_id}/terminals\x12\x92\x01\n" +
+	"\x11ProvisionTerminal\x12*.sciweek.venue.v1.ProvisionTerminalRequest\x1a+.sciweek.venue.v1.ProvisionTerminalResponse\"*\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/venues/{venue_id}/terminals\x12\x8c\x01\n" +
+	"\x10ActivateTerminal\x12).sciweek.venue.v1.ActivateTerminalRequest\x1a*.sciweek.venue.v1.ActivateTerminalResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/terminals:activate\x12\xa2\x01\n" +
+	"\x18RotateTerminalCredential\x121.sciweek.venue.v1.RotateTerminalCredentialRequest\x1a2.sciweek.venue.v1.RotateTerminalCredentialResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/terminals:rotate\x12\x9d\x01\n" +
+	"\x12ResetTerminalSetup\x12+.sciweek.venue.v1.ResetTerminalSetupRequest\x1a,.sciweek.venue.v1.ResetTerminalSetupResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/terminals/{terminal_id}:reset\x12\x92\x01\n" +
 	"\x0eRevokeTerminal\x12'.sciweek.venue.v1.RevokeTerminalRequest\x1a(.sciweek.venue.v1.RevokeTerminalResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/terminals/{terminal_id}:revoke\x12\x89\x01\n" +
 	"\rListTerminals\x12&.sciweek.venue.v1.ListTerminalsRequest\x1a'.sciweek.venue.v1.ListTerminalsResponse\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/venues/{venue_id}/terminalsB\xc1\x01\n" +
 	"\x14com.sciweek.venue.v1B\n" +
@@ -1120,57 +2436,111 @@ func file_sciweek_venue_v1_venue_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_venue_v1_venue_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_venue_v1_venue_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_sciweek_venue_v1_venue_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_sciweek_venue_v1_venue_proto_goTypes = []any{
-	(VenueKind)(0),                    // 0: sciweek.venue.v1.VenueKind
-	(TerminalState)(0),                // 1: sciweek.venue.v1.TerminalState
-	(*Venue)(nil),                     // 2: sciweek.venue.v1.Venue
-	(*Terminal)(nil),                  // 3: sciweek.venue.v1.Terminal
-	(*CreateVenueRequest)(nil),        // 4: sciweek.venue.v1.CreateVenueRequest
-	(*CreateVenueResponse)(nil),       // 5: sciweek.venue.v1.CreateVenueResponse
-	(*GetVenueRequest)(nil),           // 6: sciweek.venue.v1.GetVenueRequest
-	(*GetVenueResponse)(nil),          // 7: sciweek.venue.v1.GetVenueResponse
-	(*ListVenuesRequest)(nil),         // 8: sciweek.venue.v1.ListVenuesRequest
-	(*ListVenuesResponse)(nil),        // 9: sciweek.venue.v1.ListVenuesResponse
-	(*ProvisionTerminalRequest)(nil),  // 10: sciweek.venue.v1.ProvisionTerminalRequest
-	(*ProvisionTerminalResponse)(nil), // 11: sciweek.venue.v1.ProvisionTerminalResponse
-	(*RevokeTerminalRequest)(nil),     // 12: sciweek.venue.v1.RevokeTerminalRequest
-	(*RevokeTerminalResponse)(nil),    // 13: sciweek.venue.v1.RevokeTerminalResponse
-	(*ListTerminalsRequest)(nil),      // 14: sciweek.venue.v1.ListTerminalsRequest
-	(*ListTerminalsResponse)(nil),     // 15: sciweek.venue.v1.ListTerminalsResponse
-	(*timestamppb.Timestamp)(nil),     // 16: google.protobuf.Timestamp
+	(VenueKind)(0),                           // 0: sciweek.venue.v1.VenueKind
+	(TerminalState)(0),                       // 1: sciweek.venue.v1.TerminalState
+	(*Coordinates)(nil),                      // 2: sciweek.venue.v1.Coordinates
+	(*VenueDetails)(nil),                     // 3: sciweek.venue.v1.VenueDetails
+	(*Venue)(nil),                            // 4: sciweek.venue.v1.Venue
+	(*Terminal)(nil),                         // 5: sciweek.venue.v1.Terminal
+	(*CreateVenueRequest)(nil),               // 6: sciweek.venue.v1.CreateVenueRequest
+	(*CreateVenueResponse)(nil),              // 7: sciweek.venue.v1.CreateVenueResponse
+	(*UpdateVenueRequest)(nil),               // 8: sciweek.venue.v1.UpdateVenueRequest
+	(*UpdateVenueResponse)(nil),              // 9: sciweek.venue.v1.UpdateVenueResponse
+	(*GetVenueRequest)(nil),                  // 10: sciweek.venue.v1.GetVenueRequest
+	(*GetVenueResponse)(nil),                 // 11: sciweek.venue.v1.GetVenueResponse
+	(*ListVenuesRequest)(nil),                // 12: sciweek.venue.v1.ListVenuesRequest
+	(*ListVenuesResponse)(nil),               // 13: sciweek.venue.v1.ListVenuesResponse
+	(*File)(nil),                             // 14: sciweek.venue.v1.File
+	(*AttachSafetyPlanRequest)(nil),          // 15: sciweek.venue.v1.AttachSafetyPlanRequest
+	(*AttachSafetyPlanResponse)(nil),         // 16: sciweek.venue.v1.AttachSafetyPlanResponse
+	(*GetSafetyPlanRequest)(nil),             // 17: sciweek.venue.v1.GetSafetyPlanRequest
+	(*GetSafetyPlanResponse)(nil),            // 18: sciweek.venue.v1.GetSafetyPlanResponse
+	(*VenueRowError)(nil),                    // 19: sciweek.venue.v1.VenueRowError
+	(*ImportVenuesRequest)(nil),              // 20: sciweek.venue.v1.ImportVenuesRequest
+	(*ImportVenuesResponse)(nil),             // 21: sciweek.venue.v1.ImportVenuesResponse
+	(*GetVenueImportTemplateRequest)(nil),    // 22: sciweek.venue.v1.GetVenueImportTemplateRequest
+	(*GetVenueImportTemplateResponse)(nil),   // 23: sciweek.venue.v1.GetVenueImportTemplateResponse
+	(*ProvisionTerminalRequest)(nil),         // 24: sciweek.venue.v1.ProvisionTerminalRequest
+	(*ProvisionTerminalResponse)(nil),        // 25: sciweek.venue.v1.ProvisionTerminalResponse
+	(*ActivateTerminalRequest)(nil),          // 26: sciweek.venue.v1.ActivateTerminalRequest
+	(*ActivateTerminalResponse)(nil),         // 27: sciweek.venue.v1.ActivateTerminalResponse
+	(*RotateTerminalCredentialRequest)(nil),  // 28: sciweek.venue.v1.RotateTerminalCredentialRequest
+	(*RotateTerminalCredentialResponse)(nil), // 29: sciweek.venue.v1.RotateTerminalCredentialResponse
+	(*ResetTerminalSetupRequest)(nil),        // 30: sciweek.venue.v1.ResetTerminalSetupRequest
+	(*ResetTerminalSetupResponse)(nil),       // 31: sciweek.venue.v1.ResetTerminalSetupResponse
+	(*RevokeTerminalRequest)(nil),            // 32: sciweek.venue.v1.RevokeTerminalRequest
+	(*RevokeTerminalResponse)(nil),           // 33: sciweek.venue.v1.RevokeTerminalResponse
+	(*ListTerminalsRequest)(nil),             // 34: sciweek.venue.v1.ListTerminalsRequest
+	(*ListTerminalsResponse)(nil),            // 35: sciweek.venue.v1.ListTerminalsResponse
+	nil,                                      // 36: sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntry
+	nil,                                      // 37: sciweek.venue.v1.ImportVenuesResponse.ColumnsEntry
+	(*timestamppb.Timestamp)(nil),            // 38: google.protobuf.Timestamp
 }
 var file_sciweek_venue_v1_venue_proto_depIdxs = []int32{
-	0,  // 0: sciweek.venue.v1.Venue.kind:type_name -> sciweek.venue.v1.VenueKind
-	16, // 1: sciweek.venue.v1.Venue.created_at:type_name -> google.protobuf.Timestamp
-	16, // 2: sciweek.venue.v1.Venue.updated_at:type_name -> google.protobuf.Timestamp
-	1,  // 3: sciweek.venue.v1.Terminal.state:type_name -> sciweek.venue.v1.TerminalState
-	16, // 4: sciweek.venue.v1.Terminal.created_at:type_name -> google.protobuf.Timestamp
-	16, // 5: sciweek.venue.v1.Terminal.revoked_at:type_name -> google.protobuf.Timestamp
-	0,  // 6: sciweek.venue.v1.CreateVenueRequest.kind:type_name -> sciweek.venue.v1.VenueKind
-	2,  // 7: sciweek.venue.v1.CreateVenueResponse.venue:type_name -> sciweek.venue.v1.Venue
-	2,  // 8: sciweek.venue.v1.GetVenueResponse.venue:type_name -> sciweek.venue.v1.Venue
-	2,  // 9: sciweek.venue.v1.ListVenuesResponse.venues:type_name -> sciweek.venue.v1.Venue
-	3,  // 10: sciweek.venue.v1.ProvisionTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
-	3,  // 11: sciweek.venue.v1.RevokeTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
-	3,  // 12: sciweek.venue.v1.ListTerminalsResponse.terminals:type_name -> sciweek.venue.v1.Terminal
-	4,  // 13: sciweek.venue.v1.VenueService.CreateVenue:input_type -> sciweek.venue.v1.CreateVenueRequest
-	6,  // 14: sciweek.venue.v1.VenueService.GetVenue:input_type -> sciweek.venue.v1.GetVenueRequest
-	8,  // 15: sciweek.venue.v1.VenueService.ListVenues:input_type -> sciweek.venue.v1.ListVenuesRequest
-	10, // 16: sciweek.venue.v1.TerminalService.ProvisionTerminal:input_type -> sciweek.venue.v1.ProvisionTerminalRequest
-	12, // 17: sciweek.venue.v1.TerminalService.RevokeTerminal:input_type -> sciweek.venue.v1.RevokeTerminalRequest
-	14, // 18: sciweek.venue.v1.TerminalService.ListTerminals:input_type -> sciweek.venue.v1.ListTerminalsRequest
-	5,  // 19: sciweek.venue.v1.VenueService.CreateVenue:output_type -> sciweek.venue.v1.CreateVenueResponse
-	7,  // 20: sciweek.venue.v1.VenueService.GetVenue:output_type -> sciweek.venue.v1.GetVenueResponse
-	9,  // 21: sciweek.venue.v1.VenueService.ListVenues:output_type -> sciweek.venue.v1.ListVenuesResponse
-	11, // 22: sciweek.venue.v1.TerminalService.ProvisionTerminal:output_type -> sciweek.venue.v1.ProvisionTerminalResponse
-	13, // 23: sciweek.venue.v1.TerminalService.RevokeTerminal:output_type -> sciweek.venue.v1.RevokeTerminalResponse
-	15, // 24: sciweek.venue.v1.TerminalService.ListTerminals:output_type -> sciweek.venue.v1.ListTerminalsResponse
-	19, // [19:25] is the sub-list for method output_type
-	13, // [13:19] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	0,  // 0: sciweek.venue.v1.VenueDetails.kind:type_name -> sciweek.venue.v1.VenueKind
+	2,  // 1: sciweek.venue.v1.VenueDetails.coordinates:type_name -> sciweek.venue.v1.Coordinates
+	0,  // 2: sciweek.venue.v1.Venue.kind:type_name -> sciweek.venue.v1.VenueKind
+	38, // 3: sciweek.venue.v1.Venue.created_at:type_name -> google.protobuf.Timestamp
+	38, // 4: sciweek.venue.v1.Venue.updated_at:type_name -> google.protobuf.Timestamp
+	2,  // 5: sciweek.venue.v1.Venue.coordinates:type_name -> sciweek.venue.v1.Coordinates
+	1,  // 6: sciweek.venue.v1.Terminal.state:type_name -> sciweek.venue.v1.TerminalState
+	38, // 7: sciweek.venue.v1.Terminal.created_at:type_name -> google.protobuf.Timestamp
+	38, // 8: sciweek.venue.v1.Terminal.revoked_at:type_name -> google.protobuf.Timestamp
+	38, // 9: sciweek.venue.v1.Terminal.setup_expires_at:type_name -> google.protobuf.Timestamp
+	38, // 10: sciweek.venue.v1.Terminal.activated_at:type_name -> google.protobuf.Timestamp
+	38, // 11: sciweek.venue.v1.Terminal.last_seen_at:type_name -> google.protobuf.Timestamp
+	3,  // 12: sciweek.venue.v1.CreateVenueRequest.details:type_name -> sciweek.venue.v1.VenueDetails
+	4,  // 13: sciweek.venue.v1.CreateVenueResponse.venue:type_name -> sciweek.venue.v1.Venue
+	3,  // 14: sciweek.venue.v1.UpdateVenueRequest.details:type_name -> sciweek.venue.v1.VenueDetails
+	4,  // 15: sciweek.venue.v1.UpdateVenueResponse.venue:type_name -> sciweek.venue.v1.Venue
+	4,  // 16: sciweek.venue.v1.GetVenueResponse.venue:type_name -> sciweek.venue.v1.Venue
+	4,  // 17: sciweek.venue.v1.ListVenuesResponse.venues:type_name -> sciweek.venue.v1.Venue
+	4,  // 18: sciweek.venue.v1.AttachSafetyPlanResponse.venue:type_name -> sciweek.venue.v1.Venue
+	14, // 19: sciweek.venue.v1.GetSafetyPlanResponse.file:type_name -> sciweek.venue.v1.File
+	36, // 20: sciweek.venue.v1.ImportVenuesRequest.header_mapping:type_name -> sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntry
+	19, // 21: sciweek.venue.v1.ImportVenuesResponse.errors:type_name -> sciweek.venue.v1.VenueRowError
+	37, // 22: sciweek.venue.v1.ImportVenuesResponse.columns:type_name -> sciweek.venue.v1.ImportVenuesResponse.ColumnsEntry
+	14, // 23: sciweek.venue.v1.GetVenueImportTemplateResponse.file:type_name -> sciweek.venue.v1.File
+	5,  // 24: sciweek.venue.v1.ProvisionTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 25: sciweek.venue.v1.ActivateTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 26: sciweek.venue.v1.ResetTerminalSetupResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 27: sciweek.venue.v1.RevokeTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 28: sciweek.venue.v1.ListTerminalsResponse.terminals:type_name -> sciweek.venue.v1.Terminal
+	6,  // 29: sciweek.venue.v1.VenueService.CreateVenue:input_type -> sciweek.venue.v1.CreateVenueRequest
+	8,  // 30: sciweek.venue.v1.VenueService.UpdateVenue:input_type -> sciweek.venue.v1.UpdateVenueRequest
+	15, // 31: sciweek.venue.v1.VenueService.AttachSafetyPlan:input_type -> sciweek.venue.v1.AttachSafetyPlanRequest
+	17, // 32: sciweek.venue.v1.VenueService.GetSafetyPlan:input_type -> sciweek.venue.v1.GetSafetyPlanRequest
+	20, // 33: sciweek.venue.v1.VenueService.ImportVenues:input_type -> sciweek.venue.v1.ImportVenuesRequest
+	22, // 34: sciweek.venue.v1.VenueService.GetVenueImportTemplate:input_type -> sciweek.venue.v1.GetVenueImportTemplateRequest
+	10, // 35: sciweek.venue.v1.VenueService.GetVenue:input_type -> sciweek.venue.v1.GetVenueRequest
+	12, // 36: sciweek.venue.v1.VenueService.ListVenues:input_type -> sciweek.venue.v1.ListVenuesRequest
+	24, // 37: sciweek.venue.v1.TerminalService.ProvisionTerminal:input_type -> sciweek.venue.v1.ProvisionTerminalRequest
+	26, // 38: sciweek.venue.v1.TerminalService.ActivateTerminal:input_type -> sciweek.venue.v1.ActivateTerminalRequest
+	28, // 39: sciweek.venue.v1.TerminalService.RotateTerminalCredential:input_type -> sciweek.venue.v1.RotateTerminalCredentialRequest
+	30, // 40: sciweek.venue.v1.TerminalService.ResetTerminalSetup:input_type -> sciweek.venue.v1.ResetTerminalSetupRequest
+	32, // 41: sciweek.venue.v1.TerminalService.RevokeTerminal:input_type -> sciweek.venue.v1.RevokeTerminalRequest
+	34, // 42: sciweek.venue.v1.TerminalService.ListTerminals:input_type -> sciweek.venue.v1.ListTerminalsRequest
+	7,  // 43: sciweek.venue.v1.VenueService.CreateVenue:output_type -> sciweek.venue.v1.CreateVenueResponse
+	9,  // 44: sciweek.venue.v1.VenueService.UpdateVenue:output_type -> sciweek.venue.v1.UpdateVenueResponse
+	16, // 45: sciweek.venue.v1.VenueService.AttachSafetyPlan:output_type -> sciweek.venue.v1.AttachSafetyPlanResponse
+	18, // 46: sciweek.venue.v1.VenueService.GetSafetyPlan:output_type -> sciweek.venue.v1.GetSafetyPlanResponse
+	21, // 47: sciweek.venue.v1.VenueService.ImportVenues:output_type -> sciweek.venue.v1.ImportVenuesResponse
+	23, // 48: sciweek.venue.v1.VenueService.GetVenueImportTemplate:output_type -> sciweek.venue.v1.GetVenueImportTemplateResponse
+	11, // 49: sciweek.venue.v1.VenueService.GetVenue:output_type -> sciweek.venue.v1.GetVenueResponse
+	13, // 50: sciweek.venue.v1.VenueService.ListVenues:output_type -> sciweek.venue.v1.ListVenuesResponse
+	25, // 51: sciweek.venue.v1.TerminalService.ProvisionTerminal:output_type -> sciweek.venue.v1.ProvisionTerminalResponse
+	27, // 52: sciweek.venue.v1.TerminalService.ActivateTerminal:output_type -> sciweek.venue.v1.ActivateTerminalResponse
+	29, // 53: sciweek.venue.v1.TerminalService.RotateTerminalCredential:output_type -> sciweek.venue.v1.RotateTerminalCredentialResponse
+	31, // 54: sciweek.venue.v1.TerminalService.ResetTerminalSetup:output_type -> sciweek.venue.v1.ResetTerminalSetupResponse
+	33, // 55: sciweek.venue.v1.TerminalService.RevokeTerminal:output_type -> sciweek.venue.v1.RevokeTerminalResponse
+	35, // 56: sciweek.venue.v1.TerminalService.ListTerminals:output_type -> sciweek.venue.v1.ListTerminalsResponse
+	43, // [43:57] is the sub-list for method output_type
+	29, // [29:43] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_venue_v1_venue_proto_init() }
@@ -1184,7 +2554,7 @@ func file_sciweek_venue_v1_venue_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_venue_v1_venue_proto_rawDesc), len(file_sciweek_venue_v1_venue_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   14,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -19,9 +19,14 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	VenueService_CreateVenue_FullMethodName = "/sciweek.venue.v1.VenueService/CreateVenue"
-	VenueService_GetVenue_FullMethodName    = "/sciweek.venue.v1.VenueService/GetVenue"
-	VenueService_ListVenues_FullMethodName  = "/sciweek.venue.v1.VenueService/ListVenues"
+	VenueService_CreateVenue_FullMethodName            = "/sciweek.venue.v1.VenueService/CreateVenue"
+	VenueService_UpdateVenue_FullMethodName            = "/sciweek.venue.v1.VenueService/UpdateVenue"
+	VenueService_AttachSafetyPlan_FullMethodName       = "/sciweek.venue.v1.VenueService/AttachSafetyPlan"
+	VenueService_GetSafetyPlan_FullMethodName          = "/sciweek.venue.v1.VenueService/GetSafetyPlan"
+	VenueService_ImportVenues_FullMethodName           = "/sciweek.venue.v1.VenueService/ImportVenues"
+	VenueService_GetVenueImportTemplate_FullMethodName = "/sciweek.venue.v1.VenueService/GetVenueImportTemplate"
+	VenueService_GetVenue_FullMethodName               = "/sciweek.venue.v1.VenueService/GetVenue"
+	VenueService_ListVenues_FullMethodName             = "/sciweek.venue.v1.VenueService/ListVenues"
 )
 
 // VenueServiceClient is the client API for VenueService service.
@@ -32,6 +37,18 @@ const (
 type VenueServiceClient interface {
 	// CreateVenue registers a venue in a county.
 	CreateVenue(ctx context.Context, in *CreateVenueRequest, opts ...grpc.CallOption) (*CreateVenueResponse, error)
+	// UpdateVenue changes a venue's details; the venue keeps its county.
+	UpdateVenue(ctx context.Context, in *UpdateVenueRequest, opts ...grpc.CallOption) (*UpdateVenueResponse, error)
+	// AttachSafetyPlan stores the venue's security and emergency plan (安全保卫方案及应急预案) and
+	// marks it on file. PDF, DOCX or an image, at most 10 MiB.
+	AttachSafetyPlan(ctx context.Context, in *AttachSafetyPlanRequest, opts ...grpc.CallOption) (*AttachSafetyPlanResponse, error)
+	// GetSafetyPlan returns the venue's attached plan.
+	GetSafetyPlan(ctx context.Context, in *GetSafetyPlanRequest, opts ...grpc.CallOption) (*GetSafetyPlanResponse, error)
+	// ImportVenues reads venues from a spreadsheet (XLSX, or CSV in UTF-8 or GBK). A dry run
+	// checks every row and writes nothing; a real run writes all rows or none.
+	ImportVenues(ctx context.Context, in *ImportVenuesRequest, opts ...grpc.CallOption) (*ImportVenuesResponse, error)
+	// GetVenueImportTemplate returns the XLSX template for ImportVenues.
+	GetVenueImportTemplate(ctx context.Context, in *GetVenueImportTemplateRequest, opts ...grpc.CallOption) (*GetVenueImportTemplateResponse, error)
 	// GetVenue returns one venue.
 	GetVenue(ctx context.Context, in *GetVenueRequest, opts ...grpc.CallOption) (*GetVenueResponse, error)
 	// ListVenues lists the venues the caller may see, by name.
@@ -50,6 +67,56 @@ func (c *venueServiceClient) CreateVenue(ctx context.Context, in *CreateVenueReq
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateVenueResponse)
 	err := c.cc.Invoke(ctx, VenueService_CreateVenue_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *venueServiceClient) UpdateVenue(ctx context.Context, in *UpdateVenueRequest, opts ...grpc.CallOption) (*UpdateVenueResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateVenueResponse)
+	err := c.cc.Invoke(ctx, VenueService_UpdateVenue_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *venueServiceClient) AttachSafetyPlan(ctx context.Context, in *AttachSafetyPlanRequest, opts ...grpc.CallOption) (*AttachSafetyPlanResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AttachSafetyPlanResponse)
+	err := c.cc.Invoke(ctx, VenueService_AttachSafetyPlan_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *venueServiceClient) GetSafetyPlan(ctx context.Context, in *GetSafetyPlanRequest, opts ...grpc.CallOption) (*GetSafetyPlanResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSafetyPlanResponse)
+	err := c.cc.Invoke(ctx, VenueService_GetSafetyPlan_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *venueServiceClient) ImportVenues(ctx context.Context, in *ImportVenuesRequest, opts ...grpc.CallOption) (*ImportVenuesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportVenuesResponse)
+	err := c.cc.Invoke(ctx, VenueService_ImportVenues_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *venueServiceClient) GetVenueImportTemplate(ctx context.Context, in *GetVenueImportTemplateRequest, opts ...grpc.CallOption) (*GetVenueImportTemplateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetVenueImportTemplateResponse)
+	err := c.cc.Invoke(ctx, VenueService_GetVenueImportTemplate_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +151,18 @@ func (c *venueServiceClient) ListVenues(ctx context.Context, in *ListVenuesReque
 type VenueServiceServer interface {
 	// CreateVenue registers a venue in a county.
 	CreateVenue(context.Context, *CreateVenueRequest) (*CreateVenueResponse, error)
+	// UpdateVenue changes a venue's details; the venue keeps its county.
+	UpdateVenue(context.Context, *UpdateVenueRequest) (*UpdateVenueResponse, error)
+	// AttachSafetyPlan stores the venue's security and emergency plan (安全保卫方案及应急预案) and
+	// marks it on file. PDF, DOCX or an image, at most 10 MiB.
+	AttachSafetyPlan(context.Context, *AttachSafetyPlanRequest) (*AttachSafetyPlanResponse, error)
+	// GetSafetyPlan returns the venue's attached plan.
+	GetSafetyPlan(context.Context, *GetSafetyPlanRequest) (*GetSafetyPlanResponse, error)
+	// ImportVenues reads venues from a spreadsheet (XLSX, or CSV in UTF-8 or GBK). A dry run
+	// checks every row and writes nothing; a real run writes all rows or none.
+	ImportVenues(context.Context, *ImportVenuesRequest) (*ImportVenuesResponse, error)
+	// GetVenueImportTemplate returns the XLSX template for ImportVenues.
+	GetVenueImportTemplate(context.Context, *GetVenueImportTemplateRequest) (*GetVenueImportTemplateResponse, error)
 	// GetVenue returns one venue.
 	GetVenue(context.Context, *GetVenueRequest) (*GetVenueResponse, error)
 	// ListVenues lists the venues the caller may see, by name.
@@ -100,6 +179,21 @@ type UnimplementedVenueServiceServer struct{}
 
 func (UnimplementedVenueServiceServer) CreateVenue(context.Context, *CreateVenueRequest) (*CreateVenueResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateVenue not implemented")
+}
+func (UnimplementedVenueServiceServer) UpdateVenue(context.Context, *UpdateVenueRequest) (*UpdateVenueResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateVenue not implemented")
+}
+func (UnimplementedVenueServiceServer) AttachSafetyPlan(context.Context, *AttachSafetyPlanRequest) (*AttachSafetyPlanResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AttachSafetyPlan not implemented")
+}
+func (UnimplementedVenueServiceServer) GetSafetyPlan(context.Context, *GetSafetyPlanRequest) (*GetSafetyPlanResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSafetyPlan not implemented")
+}
+func (UnimplementedVenueServiceServer) ImportVenues(context.Context, *ImportVenuesRequest) (*ImportVenuesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportVenues not implemented")
+}
+func (UnimplementedVenueServiceServer) GetVenueImportTemplate(context.Context, *GetVenueImportTemplateRequest) (*GetVenueImportTemplateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVenueImportTemplate not implemented")
 }
 func (UnimplementedVenueServiceServer) GetVenue(context.Context, *GetVenueRequest) (*GetVenueResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetVenue not implemented")
@@ -142,6 +236,96 @@ func _VenueService_CreateVenue_Handler(srv interface{}, ctx context.Context, dec
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(VenueServiceServer).CreateVenue(ctx, req.(*CreateVenueRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VenueService_UpdateVenue_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateVenueRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VenueServiceServer).UpdateVenue(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VenueService_UpdateVenue_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VenueServiceServer).UpdateVenue(ctx, req.(*UpdateVenueRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VenueService_AttachSafetyPlan_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AttachSafetyPlanRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VenueServiceServer).AttachSafetyPlan(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VenueService_AttachSafetyPlan_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VenueServiceServer).AttachSafetyPlan(ctx, req.(*AttachSafetyPlanRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VenueService_GetSafetyPlan_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSafetyPlanRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VenueServiceServer).GetSafetyPlan(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VenueService_GetSafetyPlan_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VenueServiceServer).GetSafetyPlan(ctx, req.(*GetSafetyPlanRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VenueService_ImportVenues_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportVenuesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VenueServiceServer).ImportVenues(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VenueService_ImportVenues_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VenueServiceServer).ImportVenues(ctx, req.(*ImportVenuesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VenueService_GetVenueImportTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVenueImportTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VenueServiceServer).GetVenueImportTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VenueService_GetVenueImportTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VenueServiceServer).GetVenueImportTemplate(ctx, req.(*GetVenueImportTemplateRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -194,6 +378,26 @@ var VenueService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _VenueService_CreateVenue_Handler,
 		},
 		{
+			MethodName: "UpdateVenue",
+			Handler:    _VenueService_UpdateVenue_Handler,
+		},
+		{
+			MethodName: "AttachSafetyPlan",
+			Handler:    _VenueService_AttachSafetyPlan_Handler,
+		},
+		{
+			MethodName: "GetSafetyPlan",
+			Handler:    _VenueService_GetSafetyPlan_Handler,
+		},
+		{
+			MethodName: "ImportVenues",
+			Handler:    _VenueService_ImportVenues_Handler,
+		},
+		{
+			MethodName: "GetVenueImportTemplate",
+			Handler:    _VenueService_GetVenueImportTemplate_Handler,
+		},
+		{
 			MethodName: "GetVenue",
 			Handler:    _VenueService_GetVenue_Handler,
 		},
@@ -207,20 +411,34 @@ var VenueService_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	TerminalService_ProvisionTerminal_FullMethodName = "/sciweek.venue.v1.TerminalService/ProvisionTerminal"
-	TerminalService_RevokeTerminal_FullMethodName    = "/sciweek.venue.v1.TerminalService/RevokeTerminal"
-	TerminalService_ListTerminals_FullMethodName     = "/sciweek.venue.v1.TerminalService/ListTerminals"
+	TerminalService_ProvisionTerminal_FullMethodName        = "/sciweek.venue.v1.TerminalService/ProvisionTerminal"
+	TerminalService_ActivateTerminal_FullMethodName         = "/sciweek.venue.v1.TerminalService/ActivateTerminal"
+	TerminalService_RotateTerminalCredential_FullMethodName = "/sciweek.venue.v1.TerminalService/RotateTerminalCredential"
+	TerminalService_ResetTerminalSetup_FullMethodName       = "/sciweek.venue.v1.TerminalService/ResetTerminalSetup"
+	TerminalService_RevokeTerminal_FullMethodName           = "/sciweek.venue.v1.TerminalService/RevokeTerminal"
+	TerminalService_ListTerminals_FullMethodName            = "/sciweek.venue.v1.TerminalService/ListTerminals"
 )
 
 // TerminalServiceClient is the client API for TerminalService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// TerminalService provisions the check-in terminals of venues and revokes them.
+// TerminalService provisions the check-in terminals of venues and revokes them. An admin
+// registers a terminal and gets a one-time setup code; the device exchanges the code for its
+// long-lived credential, of which only a hash is stored.
 type TerminalServiceClient interface {
-	// ProvisionTerminal registers a terminal for a venue and issues its credential. The
-	// credential is returned once; only its hash is stored.
+	// ProvisionTerminal registers a terminal for a venue and returns a one-time setup code that
+	// expires in 15 minutes.
 	ProvisionTerminal(ctx context.Context, in *ProvisionTerminalRequest, opts ...grpc.CallOption) (*ProvisionTerminalResponse, error)
+	// ActivateTerminal exchanges a setup code, once, for the terminal's credential. It needs no
+	// other credential: the code is the proof.
+	ActivateTerminal(ctx context.Context, in *ActivateTerminalRequest, opts ...grpc.CallOption) (*ActivateTerminalResponse, error)
+	// RotateTerminalCredential replaces the calling terminal's credential; the old one stops
+	// working at once.
+	RotateTerminalCredential(ctx context.Context, in *RotateTerminalCredentialRequest, opts ...grpc.CallOption) (*RotateTerminalCredentialResponse, error)
+	// ResetTerminalSetup gives a terminal a new setup code, for a device that lost its credential
+	// or a code that expired. A credential it had stops working.
+	ResetTerminalSetup(ctx context.Context, in *ResetTerminalSetupRequest, opts ...grpc.CallOption) (*ResetTerminalSetupResponse, error)
 	// RevokeTerminal withdraws a terminal's credential; check-in refuses it within seconds.
 	RevokeTerminal(ctx context.Context, in *RevokeTerminalRequest, opts ...grpc.CallOption) (*RevokeTerminalResponse, error)
 	// ListTerminals lists a venue's terminals.
@@ -239,6 +457,36 @@ func (c *terminalServiceClient) ProvisionTerminal(ctx context.Context, in *Provi
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ProvisionTerminalResponse)
 	err := c.cc.Invoke(ctx, TerminalService_ProvisionTerminal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *terminalServiceClient) ActivateTerminal(ctx context.Context, in *ActivateTerminalRequest, opts ...grpc.CallOption) (*ActivateTerminalResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ActivateTerminalResponse)
+	err := c.cc.Invoke(ctx, TerminalService_ActivateTerminal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *terminalServiceClient) RotateTerminalCredential(ctx context.Context, in *RotateTerminalCredentialRequest, opts ...grpc.CallOption) (*RotateTerminalCredentialResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RotateTerminalCredentialResponse)
+	err := c.cc.Invoke(ctx, TerminalService_RotateTerminalCredential_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *terminalServiceClient) ResetTerminalSetup(ctx context.Context, in *ResetTerminalSetupRequest, opts ...grpc.CallOption) (*ResetTerminalSetupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResetTerminalSetupResponse)
+	err := c.cc.Invoke(ctx, TerminalService_ResetTerminalSetup_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +517,22 @@ func (c *terminalServiceClient) ListTerminals(ctx context.Context, in *ListTermi
 // All implementations must embed UnimplementedTerminalServiceServer
 // for forward compatibility.
 //
-// TerminalService provisions the check-in terminals of venues and revokes them.
+// TerminalService provisions the check-in terminals of venues and revokes them. An admin
+// registers a terminal and gets a one-time setup code; the device exchanges the code for its
+// long-lived credential, of which only a hash is stored.
 type TerminalServiceServer interface {
-	// ProvisionTerminal registers a terminal for a venue and issues its credential. The
-	// credential is returned once; only its hash is stored.
+	// ProvisionTerminal registers a terminal for a venue and returns a one-time setup code that
+	// expires in 15 minutes.
 	ProvisionTerminal(context.Context, *ProvisionTerminalRequest) (*ProvisionTerminalResponse, error)
+	// ActivateTerminal exchanges a setup code, once, for the terminal's credential. It needs no
+	// other credential: the code is the proof.
+	ActivateTerminal(context.Context, *ActivateTerminalRequest) (*ActivateTerminalResponse, error)
+	// RotateTerminalCredential replaces the calling terminal's credential; the old one stops
+	// working at once.
+	RotateTerminalCredential(context.Context, *RotateTerminalCredentialRequest) (*RotateTerminalCredentialResponse, error)
+	// ResetTerminalSetup gives a terminal a new setup code, for a device that lost its credential
+	// or a code that expired. A credential it had stops working.
+	ResetTerminalSetup(context.Context, *ResetTerminalSetupRequest) (*ResetTerminalSetupResponse, error)
 	// RevokeTerminal withdraws a terminal's credential; check-in refuses it within seconds.
 	RevokeTerminal(context.Context, *RevokeTerminalRequest) (*RevokeTerminalResponse, error)
 	// ListTerminals lists a venue's terminals.
@@ -290,6 +549,15 @@ type UnimplementedTerminalServiceServer struct{}
 
 func (UnimplementedTerminalServiceServer) ProvisionTerminal(context.Context, *ProvisionTerminalRequest) (*ProvisionTerminalResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ProvisionTerminal not implemented")
+}
+func (UnimplementedTerminalServiceServer) ActivateTerminal(context.Context, *ActivateTerminalRequest) (*ActivateTerminalResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ActivateTerminal not implemented")
+}
+func (UnimplementedTerminalServiceServer) RotateTerminalCredential(context.Context, *RotateTerminalCredentialRequest) (*RotateTerminalCredentialResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RotateTerminalCredential not implemented")
+}
+func (UnimplementedTerminalServiceServer) ResetTerminalSetup(context.Context, *ResetTerminalSetupRequest) (*ResetTerminalSetupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetTerminalSetup not implemented")
 }
 func (UnimplementedTerminalServiceServer) RevokeTerminal(context.Context, *RevokeTerminalRequest) (*RevokeTerminalResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeTerminal not implemented")
@@ -332,6 +600,60 @@ func _TerminalService_ProvisionTerminal_Handler(srv interface{}, ctx context.Con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TerminalServiceServer).ProvisionTerminal(ctx, req.(*ProvisionTerminalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TerminalService_ActivateTerminal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ActivateTerminalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TerminalServiceServer).ActivateTerminal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TerminalService_ActivateTerminal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TerminalServiceServer).ActivateTerminal(ctx, req.(*ActivateTerminalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TerminalService_RotateTerminalCredential_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RotateTerminalCredentialRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TerminalServiceServer).RotateTerminalCredential(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TerminalService_RotateTerminalCredential_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TerminalServiceServer).RotateTerminalCredential(ctx, req.(*RotateTerminalCredentialRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TerminalService_ResetTerminalSetup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetTerminalSetupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TerminalServiceServer).ResetTerminalSetup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TerminalService_ResetTerminalSetup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TerminalServiceServer).ResetTerminalSetup(ctx, req.(*ResetTerminalSetupRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -382,6 +704,18 @@ var TerminalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ProvisionTerminal",
 			Handler:    _TerminalService_ProvisionTerminal_Handler,
+		},
+		{
+			MethodName: "ActivateTerminal",
+			Handler:    _TerminalService_ActivateTerminal_Handler,
+		},
+		{
+			MethodName: "RotateTerminalCredential",
+			Handler:    _TerminalService_RotateTerminalCredential_Handler,
+		},
+		{
+			MethodName: "ResetTerminalSetup",
+			Handler:    _TerminalService_ResetTerminalSetup_Handler,
 		},
 		{
 			MethodName: "RevokeTerminal",

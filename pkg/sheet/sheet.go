@@ -1,0 +1,179 @@
+// Package sheet reads the spreadsheets counties exchange today: XLSX workbooks and CSV files,
+// the latter in UTF-8 or in GBK as Excel saves them on Chinese Windows. Registration imports
+// activity plans with it and the venue service imports venues.
+package sheet
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+)
+
+// MaxRows bounds a sheet: a county's plan has hundreds of rows, not millions.
+const MaxRows = 5000
+
+// Sheet is a file's first sheet as text: the header row and the data rows, each with its row
+// number in the file.
+type Sheet struct {
+	Header     []string
+	HeaderRow  int
+	Rows       [][]string
+	RowNumbers []int
+}
+
+// Read returns the first sheet of an XLSX or CSV file, chosen by the name's extension. XLSX
+// cells are read raw, so a date cell arrives as its serial number whatever its display format.
+// encoding applies to CSV: "utf-8", "gbk", or "" to detect it.
+func Read(fileName string, content []byte, encoding string) (Sheet, error) {
+	var rows [][]string
+	var numbers []int
+	switch strings.ToLower(filepath.Ext(fileName)) {
+	case ".xlsx", ".xlsm":
+		f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{RawCellValue: true})
+		if err != nil {
+			return Sheet{}, errs.E(errs.Invalid, "%s is not a readable XLSX workbook", fileName)
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return Sheet{}, errs.E(errs.Invalid, "%s has no sheets", fileName)
+		}
+		all, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+		if err != nil {
+			return Sheet{}, errs.E(errs.Invalid, "%s: the first sheet cannot be read", fileName)
+		}
+		for i, r := range all {
+			rows, numbers = append(rows, r), append(numbers, i+1)
+		}
+	case ".csv":
+		text, err := decodeCSV(content, encoding)
+		if err != nil {
+			return Sheet{}, err
+		}
+		r := csv.NewReader(strings.NewReader(text))
+		r.FieldsPerRecord, r.LazyQuotes = -1, true
+		for {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return Sheet{}, errs.E(errs.Invalid, "%s is not valid CSV: %v", fileName, err)
+			}
+			line, _ := r.FieldPos(0)
+			rows, numbers = append(rows, rec), append(numbers, line)
+		}
+	default:
+		return Sheet{}, errs.E(errs.Invalid, "%s: upload an .xlsx workbook or a .csv file", fileName)
+	}
+	// The header is the first row with anything in it.
+	for i, r := range rows {
+		if strings.TrimSpace(strings.Join(r, "")) == "" {
+			continue
+		}
+		data, nums := rows[i+1:], numbers[i+1:]
+		if len(data) > MaxRows {
+			return Sheet{}, errs.E(errs.Invalid, "%s has %d rows; import at most %d at a time", fileName, len(data), MaxRows)
+		}
+		return Sheet{Header: r, HeaderRow: numbers[i], Rows: data, RowNumbers: nums}, nil
+	}
+	return Sheet{}, errs.E(errs.Invalid, "%s is empty", fileName)
+}
+
+// decodeCSV returns a CSV file's text: UTF-8 (with or without a byte-order mark) or GBK. An
+// empty encoding takes UTF-8 when the bytes are valid UTF-8 and GBK otherwise.
+func decodeCSV(content []byte, encoding string) (string, error) {
+	content = bytes.TrimPrefix(content, []byte("\xef\xbb\xbf"))
+	if encoding == "" {
+		encoding = "gbk"
+		if utf8.Valid(content) {
+			encoding = "utf-8"
+		}
+	}
+	switch encoding {
+	case "utf-8":
+		if !utf8.Valid(content) {
+			return "", errs.E(errs.Invalid, "the file is not UTF-8; choose GBK or let the system detect it")
+		}
+		return string(content), nil
+	case "gbk":
+		b, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), content)
+		if err != nil {
+			return "", errs.E(errs.Invalid, "the file is not GBK text")
+		}
+		return string(b), nil
+	}
+	return "", errs.E(errs.Invalid, "encoding %q: use utf-8 or gbk", encoding)
+}
+
+// Workbook writes XLSX files with the project's header style.
+type Workbook struct {
+	*excelize.File
+	header int
+}
+
+// NewWorkbook starts a workbook whose first sheet is named sheet.
+func NewWorkbook(sheet string) (*Workbook, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	style, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Color: []string{"#DCE6F1"}, Pattern: 1},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border:    []excelize.Border{{Type: "bottom", Color: "#999999", Style: 1}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Workbook{File: f, header: style}, nil
+}
+
+// Cell names the cell at column col and row row, both from 1.
+func Cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// Column names column i, from 1.
+func Column(i int) string {
+	name, _ := excelize.ColumnNumberToName(i)
+	return name
+}
+
+// Header writes headers in row, styled, with the given column width.
+func (w *Workbook) Header(sheet string, row int, headers []string, width float64) {
+	for i, h := range headers {
+		_ = w.SetCellValue(sheet, Cell(i+1, row), h)
+		_ = w.SetColWidth(sheet, Column(i+1), Column(i+1), width)
+	}
+	_ = w.SetCellStyle(sheet, Cell(1, row), Cell(len(headers), row), w.header)
+}
+
+// Row writes values from column 1 of row.
+func (w *Workbook) Row(sheet string, row int, values ...any) {
+	for i, v := range values {
+		_ = w.SetCellValue(sheet, Cell(i+1, row), v)
+	}
+}
+
+// Bytes closes the workbook and returns it as an XLSX file.
+func (w *Workbook) Bytes() ([]byte, error) {
+	defer w.Close()
+	var buf bytes.Buffer
+	if err := w.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
