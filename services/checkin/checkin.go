@@ -74,7 +74,8 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	server, err := rpc.NewServer(rpc.ServerConfig{
-		Telemetry: cfg.Telemetry, Authenticator: auth.Chain(nil, app.NewTerminalAuthenticator(model)), Policy: ports.Policy(),
+		Telemetry: cfg.Telemetry, Authenticator: auth.Chain(nil, app.NewTerminalAuthenticator(model, adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger).Seen, time.Now)),
+		Policy: ports.Policy(),
 	})
 	if err != nil {
 		return nil, err

@@ -14,12 +14,15 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 )
 
-// maxUpload bounds an import upload: the spreadsheet (8 MiB) and the form around it.
-const maxUpload = 9 << 20
+// maxUpload bounds an upload: a spreadsheet (8 MiB) or a safety plan (10 MiB) and the form
+// around it.
+const maxUpload = 11 << 20
 
 // outgoing returns the request's context with the caller's credential as gRPC metadata.
 func outgoing(r *http.Request) context.Context {
@@ -29,45 +32,48 @@ func outgoing(r *http.Request) context.Context {
 	return r.Context()
 }
 
-// uploadActivities takes a spreadsheet as a multipart form and imports it (see
-// ActivityService.ImportActivities): file, dry_run, target, encoding, header_mapping (JSON).
-func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
+// upload reads the multipart field "file" of a request, at most maxUpload bytes, whole: the
+// spreadsheets and plans it carries are a few megabytes and go on in one gRPC message.
+func upload(w http.ResponseWriter, r *http.Request) (string, []byte, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	file, head, err := r.FormFile("file")
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, status.Error(codes.InvalidArgument, "the file is larger than 8 MiB; split it"))
-			return
+			writeError(w, status.Error(codes.InvalidArgument, "the file is larger than the limit; split it or make it smaller"))
+			return "", nil, false
 		}
-		writeError(w, status.Error(codes.InvalidArgument, "send the spreadsheet as the multipart field \"file\""))
-		return
+		writeError(w, status.Error(codes.InvalidArgument, "send the file as the multipart field \"file\""))
+		return "", nil, false
 	}
 	defer file.Close()
 	content, err := io.ReadAll(file)
 	if err != nil {
 		writeError(w, status.Error(codes.InvalidArgument, "the upload was cut off; send it again"))
-		return
+		return "", nil, false
 	}
-	req := &registrationv1.ImportActivitiesRequest{
-		EditionId: r.URL.Query().Get("edition_id"), FileName: head.Filename, Content: content,
-		DryRun: r.FormValue("dry_run") == "true", Encoding: r.FormValue("encoding"),
+	return head.Filename, content, true
+}
+
+func mapping(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
+	m := r.FormValue("header_mapping")
+	if m == "" {
+		return nil, true
 	}
-	if t, ok := registrationv1.ImportTarget_value[r.FormValue("target")]; ok {
-		req.Target = registrationv1.ImportTarget(t)
+	var out map[string]string
+	if err := json.Unmarshal([]byte(m), &out); err != nil {
+		writeError(w, status.Error(codes.InvalidArgument, "header_mapping must be a JSON object of file header to field key"))
+		return nil, false
 	}
-	if m := r.FormValue("header_mapping"); m != "" {
-		if err := json.Unmarshal([]byte(m), &req.HeaderMapping); err != nil {
-			writeError(w, status.Error(codes.InvalidArgument, "header_mapping must be a JSON object of file header to field key"))
-			return
-		}
-	}
-	resp, err := g.activities.ImportActivities(outgoing(r), req)
+	return out, true
+}
+
+func (g *gateway) writeJSON(w http.ResponseWriter, msg proto.Message, err error) {
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	b, err := g.marshaler.Marshal(resp)
+	b, err := g.marshaler.Marshal(msg)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -76,8 +82,60 @@ func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
+// uploadActivities imports activity plans from a multipart form (see
+// ActivityService.ImportActivities): file, dry_run, target, encoding, header_mapping (JSON).
+func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
+	name, content, ok := upload(w, r)
+	if !ok {
+		return
+	}
+	m, ok := mapping(w, r)
+	if !ok {
+		return
+	}
+	req := &registrationv1.ImportActivitiesRequest{EditionId: r.URL.Query().Get("edition_id"), FileName: name, Content: content,
+		DryRun: r.FormValue("dry_run") == "true", Encoding: r.FormValue("encoding"), HeaderMapping: m}
+	if t, ok := registrationv1.ImportTarget_value[r.FormValue("target")]; ok {
+		req.Target = registrationv1.ImportTarget(t)
+	}
+	resp, err := g.activities.ImportActivities(outgoing(r), req)
+	g.writeJSON(w, resp, err)
+}
+
+// uploadVenues imports venues from a multipart form (see VenueService.ImportVenues).
+func (g *gateway) uploadVenues(w http.ResponseWriter, r *http.Request) {
+	name, content, ok := upload(w, r)
+	if !ok {
+		return
+	}
+	m, ok := mapping(w, r)
+	if !ok {
+		return
+	}
+	resp, err := g.venues.ImportVenues(outgoing(r), &venuev1.ImportVenuesRequest{FileName: name, Content: content,
+		DryRun: r.FormValue("dry_run") == "true", Encoding: r.FormValue("encoding"), HeaderMapping: m})
+	g.writeJSON(w, resp, err)
+}
+
+// uploadSafetyPlan attaches a venue's safety plan from a multipart form.
+func (g *gateway) uploadSafetyPlan(w http.ResponseWriter, r *http.Request) {
+	name, content, ok := upload(w, r)
+	if !ok {
+		return
+	}
+	resp, err := g.venues.AttachSafetyPlan(outgoing(r), &venuev1.AttachSafetyPlanRequest{VenueId: r.URL.Query().Get("venue_id"), FileName: name, Content: content})
+	g.writeJSON(w, resp, err)
+}
+
+// file is what the downloads serve.
+type file interface {
+	GetName() string
+	GetContentType() string
+	GetContent() []byte
+}
+
 // download serves a generated file as an attachment.
-func (g *gateway) download(get func(context.Context, url.Values) (*registrationv1.File, error)) http.HandlerFunc {
+func (g *gateway) download(get func(context.Context, url.Values) (file, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, err := get(outgoing(r), r.URL.Query())
 		if err != nil {

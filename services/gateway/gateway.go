@@ -51,6 +51,7 @@ type gateway struct {
 	activities registrationv1.ActivityServiceClient
 	featured   registrationv1.FeaturedServiceClient
 	signups    registrationv1.SignupServiceClient
+	venues     venuev1.VenueServiceClient
 	accounts   registrationv1.AccountServiceClient
 	stats      reportingv1.StatsServiceClient
 	marshaler  protojson.MarshalOptions
@@ -94,6 +95,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	g.activities = registrationv1.NewActivityServiceClient(cfg.Registration)
 	g.featured = registrationv1.NewFeaturedServiceClient(cfg.Registration)
 	g.signups = registrationv1.NewSignupServiceClient(cfg.Registration)
+	g.venues = venuev1.NewVenueServiceClient(cfg.Venue)
 	mux := http.NewServeMux()
 	mux.Handle("/api/", http.StripPrefix("/api", api))
 	mux.HandleFunc("POST /auth/login", g.login)
@@ -104,16 +106,26 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
 	mux.HandleFunc("POST /upload/activities", g.uploadActivities)
-	mux.HandleFunc("GET /download/import-template", g.download(func(ctx context.Context, q url.Values) (*registrationv1.File, error) {
+	mux.HandleFunc("POST /upload/venues", g.uploadVenues)
+	mux.HandleFunc("POST /upload/safety-plan", g.uploadSafetyPlan)
+	mux.HandleFunc("GET /download/import-template", g.download(func(ctx context.Context, q url.Values) (file, error) {
 		resp, err := g.activities.GetImportTemplate(ctx, &registrationv1.GetImportTemplateRequest{EditionId: q.Get("edition_id")})
 		return resp.GetFile(), err
 	}))
-	mux.HandleFunc("GET /download/featured", g.download(func(ctx context.Context, q url.Values) (*registrationv1.File, error) {
+	mux.HandleFunc("GET /download/featured", g.download(func(ctx context.Context, q url.Values) (file, error) {
 		resp, err := g.featured.ExportFeatured(ctx, &registrationv1.ExportFeaturedRequest{EditionId: q.Get("edition_id")})
 		return resp.GetFile(), err
 	}))
-	mux.HandleFunc("GET /download/signups", g.download(func(ctx context.Context, q url.Values) (*registrationv1.File, error) {
+	mux.HandleFunc("GET /download/signups", g.download(func(ctx context.Context, q url.Values) (file, error) {
 		resp, err := g.signups.ExportSignups(ctx, &registrationv1.ExportSignupsRequest{ActivityId: q.Get("activity_id")})
+		return resp.GetFile(), err
+	}))
+	mux.HandleFunc("GET /download/venue-template", g.download(func(ctx context.Context, _ url.Values) (file, error) {
+		resp, err := g.venues.GetVenueImportTemplate(ctx, &venuev1.GetVenueImportTemplateRequest{})
+		return resp.GetFile(), err
+	}))
+	mux.HandleFunc("GET /download/safety-plan", g.download(func(ctx context.Context, q url.Values) (file, error) {
+		resp, err := g.venues.GetSafetyPlan(ctx, &venuev1.GetSafetyPlanRequest{VenueId: q.Get("venue_id")})
 		return resp.GetFile(), err
 	}))
 	mux.HandleFunc("GET /qr.png", qrCode)

@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
@@ -36,8 +38,12 @@ type Config struct {
 	Telemetry *telemetry.Telemetry
 	// People verifies the access tokens of people.
 	People auth.Authenticator
+	// Registration, if set, resolves county names in imports from the editions it keeps.
+	Registration grpc.ClientConnInterface
 	// Streams are the deployment's stream settings.
 	Streams bus.StreamOptions
+	// Now is the clock; nil means time.Now. Tests move it to expire setup codes.
+	Now func() time.Time
 }
 
 // Migrate brings the venue schema up to date.
@@ -49,9 +55,10 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) 
 
 // Service is a wired venue service.
 type Service struct {
-	cfg    Config
-	server *rpc.Server
-	relay  *bus.Relay
+	cfg         Config
+	server      *rpc.Server
+	relay       *bus.Relay
+	projections *bus.ProjectionRunner
 }
 
 // New wires the venue service.
@@ -67,29 +74,45 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	uc, err := app.New(repo, newCredential, time.Now)
+	var counties app.Counties
+	if cfg.Registration != nil {
+		counties = adapters.Counties(cfg.Registration)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	uc, err := app.New(repo, newCredential, counties, adapters.Sheets{}, now)
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: ports.Policy()})
+	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, app.NewTerminalAuthenticator(repo)),
+		Policy: ports.Policy(), MaxRecvMsgSize: 12 << 20}) // safety plans and imports carry files
 	if err != nil {
 		return nil, err
 	}
 	g := ports.NewGRPC(uc)
 	venuev1.RegisterVenueServiceServer(server.GRPC, g)
 	venuev1.RegisterTerminalServiceServer(server.GRPC, g)
-	return &Service{cfg: cfg, server: server, relay: relay}, nil
+	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, server: server, relay: relay, projections: projections}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
 func (s *Service) Server() *rpc.Server { return s.server }
 
-// Run publishes the outbox until ctx ends.
+// Run publishes the outbox and records terminals' last calls until ctx ends.
 func (s *Service) Run(ctx context.Context) error {
 	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamVenue); err != nil {
 		return err
 	}
-	return s.relay.Run(ctx)
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.TerminalsSeen()) })
+	return g.Wait()
 }
 
 func newCredential(terminalID uuid.UUID) (string, [32]byte, error) {

@@ -165,8 +165,9 @@ func (c clients) seed(ctx context.Context, info *Info) error {
 	for i, j := range jobs {
 		g.Go(func() error {
 			ctx := gctx
-			v, err := c.venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{
-				Name: j.v.name, Kind: j.v.kind, CountyCode: j.c.code, Address: j.v.address, SafeCapacity: j.v.capacity}, c.as)
+			v, err := c.venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{Details: &venuev1.VenueDetails{
+				Name: j.v.name, Kind: j.v.kind, CountyCode: j.c.code, Address: j.v.address, SafeCapacity: j.v.capacity,
+				SafetyPlanOnFile: j.v.capacity >= 1000}}, c.as)
 			if err != nil {
 				return fmt.Errorf("venue %s: %w", describe(j.c, j.v), err)
 			}
@@ -306,7 +307,12 @@ func (c clients) provision(ctx context.Context, info *Info) error {
 	if err != nil {
 		return err
 	}
-	info.TerminalCredential = t.GetCredential()
+	// The demo plays the device too: it types the setup code in at once.
+	act, err := c.terminals.ActivateTerminal(ctx, &venuev1.ActivateTerminalRequest{SetupCode: t.GetSetupCode()})
+	if err != nil {
+		return err
+	}
+	info.TerminalCredential = act.GetCredential()
 	info.VenueName, info.ActivityTitle = v.GetVenue().GetName(), a.GetActivity().GetDetails().GetTitle()
 	return nil
 }

@@ -256,7 +256,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		if err != nil {
 			return st, err
 		}
-		ven, err := venue.New(venue.Config{Pool: venuePool, JetStream: js, Telemetry: venueTel, People: people, Streams: streams})
+		regConn, err := st.dial(st.Addrs.Registration, venueTel)
+		if err != nil {
+			return st, err
+		}
+		ven, err := venue.New(venue.Config{Pool: venuePool, JetStream: js, Telemetry: venueTel, People: people, Registration: regConn, Streams: streams})
 		if err != nil {
 			return st, err
 		}

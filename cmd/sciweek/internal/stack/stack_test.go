@@ -90,12 +90,17 @@ func startWorld(t *testing.T) *world {
 func (w *world) setup(t *testing.T, county string) (venueID, activityID string, terminal grpc.CallOption) {
 	t.Helper()
 	ctx := context.Background()
-	v, err := venuev1.NewVenueServiceClient(w.conns["venue"]).CreateVenue(ctx, &venuev1.CreateVenueRequest{
-		Name: "太原植物园", Kind: venuev1.VenueKind_VENUE_KIND_SCIENCE_EDUCATION_BASE, CountyCode: county, SafeCapacity: 5000}, w.admin)
+	v, err := venuev1.NewVenueServiceClient(w.conns["venue"]).CreateVenue(ctx, &venuev1.CreateVenueRequest{Details: &venuev1.VenueDetails{
+		Name: "太原植物园", Kind: venuev1.VenueKind_VENUE_KIND_SCIENCE_EDUCATION_BASE, CountyCode: county, SafeCapacity: 5000}}, w.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	term, err := venuev1.NewTerminalServiceClient(w.conns["venue"]).ProvisionTerminal(ctx, &venuev1.ProvisionTerminalRequest{VenueId: v.GetVenue().GetId(), Name: "南门"}, w.admin)
+	terminals := venuev1.NewTerminalServiceClient(w.conns["venue"])
+	prov, err := terminals.ProvisionTerminal(ctx, &venuev1.ProvisionTerminalRequest{VenueId: v.GetVenue().GetId(), Name: "南门"}, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	term, err := terminals.ActivateTerminal(ctx, &venuev1.ActivateTerminalRequest{SetupCode: prov.GetSetupCode()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,11 +98,14 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, scan domain.Scan
 // exist, the credential's hash must match and the terminal must not be revoked.
 type TerminalAuthenticator struct {
 	model ReadModel
+	seen  func(ctx context.Context, terminal, venue uuid.UUID, at time.Time)
+	now   func() time.Time
 }
 
-// NewTerminalAuthenticator returns an authenticator over the read model.
-func NewTerminalAuthenticator(model ReadModel) *TerminalAuthenticator {
-	return &TerminalAuthenticator{model: model}
+// NewTerminalAuthenticator returns an authenticator over the read model; seen, if set, hears of
+// every authenticated call, for the registry's last-seen times.
+func NewTerminalAuthenticator(model ReadModel, seen func(ctx context.Context, terminal, venue uuid.UUID, at time.Time), now func() time.Time) *TerminalAuthenticator {
+	return &TerminalAuthenticator{model: model, seen: seen, now: now}
 }
 
 // Authenticate returns the terminal's principal.
@@ -124,6 +127,9 @@ func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential str
 	}
 	if t.Revoked {
 		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal %s has been revoked", t.ID)
+	}
+	if a.seen != nil {
+		a.seen(ctx, t.ID, t.VenueID, a.now())
 	}
 	return auth.Principal{Subject: t.ID.String(), Role: auth.RoleTerminal, CountyCode: t.CountyCode, VenueID: t.VenueID.String()}, nil
 }

@@ -47,6 +47,18 @@ func VenueEvents() bus.Projection {
 				}
 				copy(t.CredentialHash[:], ev.GetCredentialSha256())
 				return adapters.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
+			case "sciweek.venue.v1.TerminalCredentialRotated":
+				var ev venuev1.TerminalCredentialRotated
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				t, err := terminal(ev.GetTerminal())
+				if err != nil {
+					return err
+				}
+				// An empty hash (a reset waiting for its device) admits no credential at all.
+				copy(t.CredentialHash[:], ev.GetCredentialSha256())
+				return adapters.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
 			case "sciweek.venue.v1.TerminalRevoked":
 				var ev venuev1.TerminalRevoked
 				if err := decode(m, &ev); err != nil {

@@ -17,8 +17,7 @@ type Spreadsheets struct{}
 
 // Read returns the first sheet of an XLSX or CSV file as text.
 func (Spreadsheets) Read(fileName string, content []byte, encoding string) (domain.Sheet, error) {
-	s, err := sheet.Read(fileName, content, encoding)
-	return domain.Sheet{Header: s.Header, HeaderRow: s.HeaderRow, Rows: s.Rows, RowNumbers: s.RowNumbers}, err
+	return sheet.Read(fileName, content, encoding)
 }
 
 var cell, colName = sheet.Cell, sheet.Column

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/sheet"
 )
 
 // Import field keys: the stable names a header mapping refers to.
@@ -30,47 +32,32 @@ const (
 )
 
 // ImportColumn is one column of the import template.
-type ImportColumn struct {
-	Key      string
-	Header   string
-	Required bool
-	Help     string
-}
+type ImportColumn = sheet.Field
 
 // ImportColumns are the template's columns, in order.
 var ImportColumns = []ImportColumn{
-	{FieldCounty, "县（市、区）", true, "县（市、区）名称或六位代码，如 小店区 或 140105"},
-	{FieldTitle, "活动名称", true, "2 至 200 字"},
-	{FieldUnit, "主办单位", true, "组织单位全称；系统中没有的单位会随导入登记"},
-	{FieldUnitKind, "单位类型", false, "新登记单位的类型，如 科普基地、重点实验室、学校；不填为 其他"},
-	{FieldForm, "活动形式", true, "科普讲座、科技展览、科技咨询、网络互动、科学实验、开放日、科学家精神宣讲、表演/微视频、其他"},
-	{FieldTargetGroups, "面向对象", true, "青少年、社区、农村、企业、学校、社会公众，可多选，用顿号分隔"},
-	{FieldVenue, "活动地点", false, "场馆登记中的场馆名称；线上活动可不填"},
-	{FieldStartsAt, "开始时间", true, "如 2024-05-26 09:00"},
-	{FieldEndsAt, "结束时间", true, "如 2024-05-26 11:30"},
-	{FieldPlaces, "名额", false, "整数，不填或 0 为不限"},
-	{FieldRequiresSignup, "需要报名", false, "是 / 否"},
-	{FieldOnlineURL, "线上链接", false, "线上活动的网址"},
-	{FieldMajorDemonstration, "重大示范活动", false, "是 / 否"},
-	{FieldWorkersDayJoint, "科技工作者日联动", false, "是 / 否"},
-	{FieldDescription, "活动简介", false, "至多 4000 字"},
+	{Key: FieldCounty, Header: "县（市、区）", Required: true, Help: "县（市、区）名称或六位代码，如 小店区 或 140105"},
+	{Key: FieldTitle, Header: "活动名称", Required: true, Help: "2 至 200 字"},
+	{Key: FieldUnit, Header: "主办单位", Required: true, Help: "组织单位全称；系统中没有的单位会随导入登记"},
+	{Key: FieldUnitKind, Header: "单位类型", Required: false, Help: "新登记单位的类型，如 科普基地、重点实验室、学校；不填为 其他"},
+	{Key: FieldForm, Header: "活动形式", Required: true, Help: "科普讲座、科技展览、科技咨询、网络互动、科学实验、开放日、科学家精神宣讲、表演/微视频、其他"},
+	{Key: FieldTargetGroups, Header: "面向对象", Required: true, Help: "青少年、社区、农村、企业、学校、社会公众，可多选，用顿号分隔"},
+	{Key: FieldVenue, Header: "活动地点", Required: false, Help: "场馆登记中的场馆名称；线上活动可不填"},
+	{Key: FieldStartsAt, Header: "开始时间", Required: true, Help: "如 2024-05-26 09:00"},
+	{Key: FieldEndsAt, Header: "结束时间", Required: true, Help: "如 2024-05-26 11:30"},
+	{Key: FieldPlaces, Header: "名额", Required: false, Help: "整数，不填或 0 为不限"},
+	{Key: FieldRequiresSignup, Header: "需要报名", Required: false, Help: "是 / 否"},
+	{Key: FieldOnlineURL, Header: "线上链接", Required: false, Help: "线上活动的网址"},
+	{Key: FieldMajorDemonstration, Header: "重大示范活动", Required: false, Help: "是 / 否"},
+	{Key: FieldWorkersDayJoint, Header: "科技工作者日联动", Required: false, Help: "是 / 否"},
+	{Key: FieldDescription, Header: "活动简介", Required: false, Help: "至多 4000 字"},
 }
 
-// Sheet is a spreadsheet's first sheet as text: a header row and data rows, each with its row
-// number in the file (the header is row 1 in a well-formed file).
-type Sheet struct {
-	Header     []string
-	HeaderRow  int
-	Rows       [][]string
-	RowNumbers []int
-}
+// Sheet is a spreadsheet's first sheet as text (see pkg/sheet).
+type Sheet = sheet.Sheet
 
 // RowError is one problem of one row.
-type RowError struct {
-	Row     int
-	Column  string
-	Message string
-}
+type RowError = sheet.Problem
 
 // ImportRow is a row that passed every check.
 type ImportRow struct {
@@ -87,164 +74,89 @@ type ImportLookups struct {
 	Venue func(county, name string) (id uuid.UUID, ok bool)
 }
 
-// Columns resolves a sheet's headers to field keys: the mapping first (file header → key),
-// then the template's own headers and keys. It returns the key of each header position and the
-// problems with the header row.
-func Columns(sheet Sheet, mapping map[string]string) (map[string]int, map[string]string, []RowError) {
-	byHeader := map[string]string{}
-	valid := map[string]bool{}
-	for _, c := range ImportColumns {
-		byHeader[c.Header], byHeader[c.Key], valid[c.Key] = c.Key, c.Key, true
-	}
-	var problems []RowError
-	for from, key := range mapping {
-		if !valid[key] {
-			problems = append(problems, RowError{Row: sheet.HeaderRow, Column: from, Message: fmt.Sprintf("mapped to %q, which is not a field of the template", key)})
-		}
-	}
-	pos, named := map[string]int{}, map[string]string{}
-	for i, h := range sheet.Header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		key, ok := mapping[h]
-		if !ok {
-			key, ok = byHeader[h]
-		}
-		if !ok || !valid[key] {
-			continue
-		}
-		if _, dup := pos[key]; dup {
-			problems = append(problems, RowError{Row: sheet.HeaderRow, Column: h, Message: fmt.Sprintf("a second column for %q", key)})
-			continue
-		}
-		pos[key], named[h] = i, key
-	}
-	for _, c := range ImportColumns {
-		if _, ok := pos[c.Key]; c.Required && !ok {
-			problems = append(problems, RowError{Row: sheet.HeaderRow, Column: c.Header, Message: "this column is missing (map the file's header to " + c.Key + ")"})
-		}
-	}
-	return pos, named, problems
-}
-
 // ParseImport checks every data row of a sheet and returns the good rows and every problem.
-func ParseImport(ed Edition, sheet Sheet, mapping map[string]string, look ImportLookups) ([]ImportRow, map[string]string, []RowError) {
-	pos, named, problems := Columns(sheet, mapping)
+func ParseImport(ed Edition, sh Sheet, mapping map[string]string, look ImportLookups) ([]ImportRow, map[string]string, []RowError) {
+	pos, named, problems := sheet.Columns(sh, ImportColumns, mapping)
 	if len(problems) > 0 {
 		return nil, named, problems
 	}
-	header := map[string]string{}
-	for _, c := range ImportColumns {
-		if i, ok := pos[c.Key]; ok {
-			header[c.Key] = strings.TrimSpace(sheet.Header[i])
-		}
-	}
 	var rows []ImportRow
-	for n, cells := range sheet.Rows {
-		rowNum := sheet.RowNumbers[n]
-		cell := func(key string) string {
-			i, ok := pos[key]
-			if !ok || i >= len(cells) {
-				return ""
-			}
-			return strings.TrimSpace(cells[i])
-		}
-		blank := true
-		for _, c := range cells {
-			blank = blank && strings.TrimSpace(c) == ""
-		}
-		if blank {
-			continue
-		}
-		bad := func(key, format string, args ...any) {
-			problems = append(problems, RowError{Row: rowNum, Column: header[key], Message: fmt.Sprintf(format, args...)})
-		}
-		before := len(problems)
+	problems = sheet.Rows(sh, ImportColumns, pos, func(rowNum int, cell func(string) string, bad func(string, string, ...any)) {
+		failed := false
+		fail := func(key, format string, args ...any) { failed = true; bad(key, format, args...) }
 		r := ImportRow{Row: rowNum, UnitKind: UnitOther}
 		county, ok := ed.County(cell(FieldCounty))
 		switch {
 		case cell(FieldCounty) == "":
-			bad(FieldCounty, "the county is empty")
+			fail(FieldCounty, "the county is empty")
 		case !ok:
-			bad(FieldCounty, "%q is not a county of %s", cell(FieldCounty), ed.Name)
+			fail(FieldCounty, "%q is not a county of %s", cell(FieldCounty), ed.Name)
 		}
 		r.County = county
 		if r.UnitName = cell(FieldUnit); r.UnitName == "" {
-			bad(FieldUnit, "the organizer unit is empty")
+			fail(FieldUnit, "the organizer unit is empty")
 		}
 		if k := cell(FieldUnitKind); k != "" {
 			if r.UnitKind, ok = unitKindOf(k); !ok {
-				bad(FieldUnitKind, "%q is not a unit kind", k)
+				fail(FieldUnitKind, "%q is not a unit kind", k)
 			}
 		}
 		d := Details{Title: cell(FieldTitle), Description: cell(FieldDescription), OnlineURL: cell(FieldOnlineURL)}
 		if d.Form, ok = formOf(cell(FieldForm)); !ok {
-			bad(FieldForm, "%q is not an activity form", cell(FieldForm))
+			fail(FieldForm, "%q is not an activity form", cell(FieldForm))
 		}
-		for _, g := range splitList(cell(FieldTargetGroups)) {
+		for _, g := range sheet.SplitList(cell(FieldTargetGroups)) {
 			tg, ok := targetGroupOf(g)
 			if !ok {
-				bad(FieldTargetGroups, "%q is not a target group", g)
+				fail(FieldTargetGroups, "%q is not a target group", g)
 				continue
 			}
 			d.TargetGroups = append(d.TargetGroups, tg)
 		}
 		if v := cell(FieldVenue); v != "" && county.Code != "" {
 			if d.VenueID, ok = look.Venue(county.Code, v); !ok {
-				bad(FieldVenue, "no venue %q in %s in the venue registry; register it first", v, county.Name)
+				fail(FieldVenue, "no venue %q in %s in the venue registry; register it first", v, county.Name)
 			}
 			d.VenueName = v
 		}
 		var s Session
 		var err error
 		if s.StartsAt, err = parseTime(cell(FieldStartsAt), ed.Location); err != nil {
-			bad(FieldStartsAt, "%v", err)
+			fail(FieldStartsAt, "%v", err)
 		}
 		if s.EndsAt, err = parseTime(cell(FieldEndsAt), ed.Location); err != nil {
-			bad(FieldEndsAt, "%v", err)
+			fail(FieldEndsAt, "%v", err)
 		}
 		if p := cell(FieldPlaces); p != "" {
 			if s.Places, err = strconv.Atoi(strings.TrimSuffix(p, ".0")); err != nil || s.Places < 0 {
-				bad(FieldPlaces, "%q is not a whole number of places", p)
+				fail(FieldPlaces, "%q is not a whole number of places", p)
 			}
 		}
-		for key, dst := range map[string]*bool{FieldRequiresSignup: &d.RequiresSignup, FieldMajorDemonstration: &d.MajorDemonstration, FieldWorkersDayJoint: &d.WorkersDayJoint} {
-			if *dst, ok = yesNo(cell(key)); !ok {
-				bad(key, "%q is neither 是 nor 否", cell(key))
+		for _, f := range []struct {
+			key string
+			dst *bool
+		}{{FieldRequiresSignup, &d.RequiresSignup}, {FieldMajorDemonstration, &d.MajorDemonstration}, {FieldWorkersDayJoint, &d.WorkersDayJoint}} {
+			if *f.dst, ok = sheet.YesNo(cell(f.key)); !ok {
+				fail(f.key, "%q is neither 是 nor 否", cell(f.key))
 			}
 		}
 		d.Sessions = []Session{s}
-		if len(problems) == before {
-			// The row reads well: apply the same rules as the form does.
-			checked, err := CheckDetails(ed, d)
-			if err != nil {
-				problems = append(problems, RowError{Row: rowNum, Message: err.Error()})
-			} else {
-				r.Details = checked
-			}
+		if failed {
+			return
 		}
-		if len(problems) == before {
-			rows = append(rows, r)
+		// The row reads well: apply the same rules as the form does.
+		checked, err := CheckDetails(ed, d)
+		if err != nil {
+			fail("", "%s", err.Error())
+			return
 		}
-	}
+		r.Details = checked
+		rows = append(rows, r)
+	})
 	if len(rows) == 0 && len(problems) == 0 {
-		problems = append(problems, RowError{Row: sheet.HeaderRow + 1, Message: "the file has no activity rows"})
+		problems = append(problems, RowError{Row: sh.HeaderRow + 1, Message: "the file has no activity rows"})
 	}
 	return rows, named, problems
-}
-
-func splitList(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("、,，;；/ ", r) })
-	return f
-}
-
-func yesNo(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "否", "n", "no", "false", "0", "不需要", "无":
-		return false, true
-	case "是", "y", "yes", "true", "1", "需要", "有":
-		return true, true
-	}
-	return false, false
 }
 
 func formOf(s string) (Form, bool) {

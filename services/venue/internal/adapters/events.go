@@ -1,6 +1,8 @@
 package adapters
 
 import (
+	"time"
+
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
@@ -12,6 +14,7 @@ import (
 const (
 	SubjectVenueChanged        = "sciweek.venue.venue.changed"
 	SubjectTerminalProvisioned = "sciweek.venue.terminal.provisioned"
+	SubjectTerminalRotated     = "sciweek.venue.terminal.rotated"
 	SubjectTerminalRevoked     = "sciweek.venue.terminal.revoked"
 )
 
@@ -41,23 +44,54 @@ func KindFromProto(k venuev1.VenueKind) domain.Kind {
 	return domain.Kind("")
 }
 
+func ts(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// DetailsFromProto converts the details people wrote.
+func DetailsFromProto(d *venuev1.VenueDetails) domain.Details {
+	out := domain.Details{
+		Name: d.GetName(), Kind: KindFromProto(d.GetKind()), CountyCode: d.GetCountyCode(), Address: d.GetAddress(),
+		SafeCapacity: int(d.GetSafeCapacity()), ContactName: d.GetContactName(), ContactPhone: d.GetContactPhone(),
+		SafetyPlanOnFile: d.GetSafetyPlanOnFile(), WarnPercent: int(d.GetWarnPercent()), AlarmPercent: int(d.GetAlarmPercent()),
+	}
+	if c := d.GetCoordinates(); c != nil {
+		out.Coordinates = &domain.Coordinates{Latitude: c.GetLatitude(), Longitude: c.GetLongitude()}
+	}
+	return out
+}
+
 // VenueToProto converts a venue.
 func VenueToProto(v domain.Venue) *venuev1.Venue {
-	return &venuev1.Venue{
+	out := &venuev1.Venue{
 		Id: v.ID.String(), Name: v.Name, Kind: KindToProto(v.Kind), CountyCode: v.CountyCode, Address: v.Address,
-		SafeCapacity: uint32(v.SafeCapacity), CreatedAt: timestamppb.New(v.CreatedAt), UpdatedAt: timestamppb.New(v.UpdatedAt),
+		SafeCapacity: uint32(v.SafeCapacity), CreatedAt: ts(v.CreatedAt), UpdatedAt: ts(v.UpdatedAt),
+		ContactName: v.ContactName, ContactPhone: v.ContactPhone, SafetyPlanOnFile: v.SafetyPlanOnFile, SafetyPlanFileName: v.SafetyPlanFileName,
+		WarnPercent: uint32(v.WarnPercent), AlarmPercent: uint32(v.AlarmPercent),
 	}
+	if v.Coordinates != nil {
+		out.Coordinates = &venuev1.Coordinates{Latitude: v.Coordinates.Latitude, Longitude: v.Coordinates.Longitude}
+	}
+	return out
+}
+
+var stateToProto = map[domain.TerminalState]venuev1.TerminalState{
+	domain.StatePending: venuev1.TerminalState_TERMINAL_STATE_PENDING,
+	domain.StateActive:  venuev1.TerminalState_TERMINAL_STATE_ACTIVE,
+	domain.StateRevoked: venuev1.TerminalState_TERMINAL_STATE_REVOKED,
 }
 
 // TerminalToProto converts a terminal.
 func TerminalToProto(t domain.Terminal) *venuev1.Terminal {
 	out := &venuev1.Terminal{
-		Id: t.ID.String(), VenueId: t.VenueID.String(), CountyCode: t.CountyCode, Name: t.Name,
-		State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE, CreatedAt: timestamppb.New(t.CreatedAt),
+		Id: t.ID.String(), VenueId: t.VenueID.String(), CountyCode: t.CountyCode, Name: t.Name, State: stateToProto[t.State],
+		CreatedAt: ts(t.CreatedAt), RevokedAt: ts(t.RevokedAt), ActivatedAt: ts(t.ActivatedAt), LastSeenAt: ts(t.LastSeenAt),
 	}
-	if t.State == domain.StateRevoked {
-		out.State = venuev1.TerminalState_TERMINAL_STATE_REVOKED
-		out.RevokedAt = timestamppb.New(t.RevokedAt)
+	if t.State == domain.StatePending {
+		out.SetupExpiresAt = ts(t.SetupExpiresAt)
 	}
 	return out
 }
@@ -69,17 +103,21 @@ func venueChangedEvent(ev domain.VenueChanged) bus.Event {
 	}}
 }
 
-func terminalProvisionedEvent(ev domain.TerminalProvisioned) bus.Event {
+// terminalEvent turns a terminal change into its outbox event, if it has one.
+func terminalEvent(ev domain.TerminalEvent) (bus.Event, bool) {
 	id := bus.NewEventID()
-	return bus.Event{ID: id, Subject: SubjectTerminalProvisioned, Message: &venuev1.TerminalProvisioned{
-		EventId: id.String(), OccurredAt: timestamppb.New(ev.Terminal.CreatedAt), Actor: ev.Actor,
-		Terminal: TerminalToProto(ev.Terminal), CredentialSha256: ev.CredentialHash[:],
-	}}
-}
-
-func terminalRevokedEvent(ev domain.TerminalRevoked) bus.Event {
-	id := bus.NewEventID()
-	return bus.Event{ID: id, Subject: SubjectTerminalRevoked, Message: &venuev1.TerminalRevoked{
-		EventId: id.String(), OccurredAt: timestamppb.New(ev.Terminal.RevokedAt), Actor: ev.Actor, Terminal: TerminalToProto(ev.Terminal),
-	}}
+	now := timestamppb.Now()
+	t := TerminalToProto(ev.Terminal)
+	switch ev.Kind {
+	case domain.TerminalProvisioned:
+		return bus.Event{ID: id, Subject: SubjectTerminalProvisioned, Message: &venuev1.TerminalProvisioned{
+			EventId: id.String(), OccurredAt: now, Actor: ev.Actor, Terminal: t, CredentialSha256: nullHash(ev.Terminal.CredentialHash)}}, true
+	case domain.TerminalRotated:
+		return bus.Event{ID: id, Subject: SubjectTerminalRotated, Message: &venuev1.TerminalCredentialRotated{
+			EventId: id.String(), OccurredAt: now, Actor: ev.Actor, Terminal: t, CredentialSha256: nullHash(ev.Terminal.CredentialHash)}}, true
+	case domain.TerminalRevoked:
+		return bus.Event{ID: id, Subject: SubjectTerminalRevoked, Message: &venuev1.TerminalRevoked{
+			EventId: id.String(), OccurredAt: now, Actor: ev.Actor, Terminal: t}}, true
+	}
+	return bus.Event{}, false
 }

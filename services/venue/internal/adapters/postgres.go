@@ -1,5 +1,5 @@
-// Package adapters connects the venue use cases to PostgreSQL and, through the outbox, to
-// JetStream.
+// Package adapters connects the venue use cases to PostgreSQL, to spreadsheets, to the
+// registration service (county names) and, through the outbox, to JetStream.
 package adapters
 
 import (
@@ -15,6 +15,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/venue/internal/app"
 	"github.com/sciweek/sciweek/services/venue/internal/domain"
 )
 
@@ -36,32 +37,127 @@ func NewRepository(pool *pgxpool.Pool, prop propagation.TextMapPropagator, commi
 
 func (r *Repository) inTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
 	if err := db.InTx(ctx, r.pool, fn); err != nil {
+		if db.IsUniqueViolation(err, "venues_unique_name") {
+			return errs.E(errs.Exists, "the county has a venue of that name already")
+		}
 		return db.Unavailable(err, what)
 	}
 	r.committed()
 	return nil
 }
 
-// CreateVenue stores a new venue and its VenueChanged event.
-func (r *Repository) CreateVenue(ctx context.Context, v domain.Venue, ev domain.VenueChanged) error {
-	return r.inTx(ctx, "create venue", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO venues (id, name, kind, county_code, address, safe_capacity, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			v.ID, v.Name, string(v.Kind), v.CountyCode, v.Address, v.SafeCapacity, v.CreatedAt, v.UpdatedAt); err != nil {
-			return err
-		}
-		return bus.Enqueue(ctx, tx, r.prop, venueChangedEvent(ev))
-	})
-}
-
-const venueColumns = `id, name, kind, county_code, address, safe_capacity, created_at, updated_at`
+const venueColumns = `id, name, kind, county_code, address, latitude, longitude, safe_capacity, contact_name, contact_phone,
+	safety_plan_on_file, warn_percent, alarm_percent, created_at, updated_at,
+	coalesce((SELECT file_name FROM venue_files f WHERE f.venue_id = venues.id), '')`
 
 func scanVenue(row pgx.CollectableRow) (domain.Venue, error) {
 	var v domain.Venue
 	var kind string
-	err := row.Scan(&v.ID, &v.Name, &kind, &v.CountyCode, &v.Address, &v.SafeCapacity, &v.CreatedAt, &v.UpdatedAt)
+	var lat, lng *float64
+	err := row.Scan(&v.ID, &v.Name, &kind, &v.CountyCode, &v.Address, &lat, &lng, &v.SafeCapacity, &v.ContactName, &v.ContactPhone,
+		&v.SafetyPlanOnFile, &v.WarnPercent, &v.AlarmPercent, &v.CreatedAt, &v.UpdatedAt, &v.SafetyPlanFileName)
 	v.Kind = domain.Kind(kind)
+	if lat != nil && lng != nil {
+		v.Coordinates = &domain.Coordinates{Latitude: *lat, Longitude: *lng}
+	}
 	return v, err
+}
+
+func coords(v domain.Venue) (*float64, *float64) {
+	if v.Coordinates == nil {
+		return nil, nil
+	}
+	return &v.Coordinates.Latitude, &v.Coordinates.Longitude
+}
+
+// CreateVenues stores new venues and their VenueChanged events in one transaction.
+func (r *Repository) CreateVenues(ctx context.Context, vs []domain.Venue, actor string) error {
+	return r.inTx(ctx, "create venues", func(tx pgx.Tx) error {
+		evs := make([]bus.Event, 0, len(vs))
+		for _, v := range vs {
+			lat, lng := coords(v)
+			if _, err := tx.Exec(ctx, `INSERT INTO venues (id, name, kind, county_code, address, latitude, longitude, safe_capacity, contact_name,
+				contact_phone, safety_plan_on_file, warn_percent, alarm_percent, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+				v.ID, v.Name, string(v.Kind), v.CountyCode, v.Address, lat, lng, v.SafeCapacity, v.ContactName, v.ContactPhone,
+				v.SafetyPlanOnFile, v.WarnPercent, v.AlarmPercent, v.CreatedAt, v.UpdatedAt); err != nil {
+				return err
+			}
+			evs = append(evs, venueChangedEvent(domain.VenueChanged{Venue: v, Actor: actor}))
+		}
+		return bus.Enqueue(ctx, tx, r.prop, evs...)
+	})
+}
+
+func updateVenueRow(ctx context.Context, tx pgx.Tx, v domain.Venue) error {
+	lat, lng := coords(v)
+	_, err := tx.Exec(ctx, `UPDATE venues SET name = $2, kind = $3, address = $4, latitude = $5, longitude = $6, safe_capacity = $7,
+		contact_name = $8, contact_phone = $9, safety_plan_on_file = $10, warn_percent = $11, alarm_percent = $12, updated_at = $13 WHERE id = $1`,
+		v.ID, v.Name, string(v.Kind), v.Address, lat, lng, v.SafeCapacity, v.ContactName, v.ContactPhone, v.SafetyPlanOnFile,
+		v.WarnPercent, v.AlarmPercent, v.UpdatedAt)
+	return err
+}
+
+func lockVenue(ctx context.Context, tx pgx.Tx, id uuid.UUID) (domain.Venue, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE id = $1 FOR UPDATE`, id)
+	v, err := pgx.CollectExactlyOneRow(rows, scanVenue)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Venue{}, errs.E(errs.NotFound, "venue %s not found", id)
+	}
+	return v, err
+}
+
+// UpdateVenue changes a venue under a row lock and stores its event with it.
+func (r *Repository) UpdateVenue(ctx context.Context, id uuid.UUID, change func(*domain.Venue) error, actor string) (domain.Venue, error) {
+	var out domain.Venue
+	err := r.inTx(ctx, "update venue", func(tx pgx.Tx) error {
+		v, err := lockVenue(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := change(&v); err != nil {
+			return err
+		}
+		if err := updateVenueRow(ctx, tx, v); err != nil {
+			return err
+		}
+		out = v
+		return bus.Enqueue(ctx, tx, r.prop, venueChangedEvent(domain.VenueChanged{Venue: v, Actor: actor}))
+	})
+	return out, err
+}
+
+// AttachSafetyPlan stores a venue's plan, replacing an earlier one, and marks it on file.
+func (r *Repository) AttachSafetyPlan(ctx context.Context, id uuid.UUID, f app.File, actor string, now time.Time) (domain.Venue, error) {
+	var out domain.Venue
+	err := r.inTx(ctx, "attach safety plan", func(tx pgx.Tx) error {
+		v, err := lockVenue(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO venue_files (venue_id, file_name, content_type, content, uploaded_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (venue_id) DO UPDATE SET file_name = EXCLUDED.file_name, content_type = EXCLUDED.content_type,
+			content = EXCLUDED.content, uploaded_at = EXCLUDED.uploaded_at`, id, f.Name, f.ContentType, f.Content, now); err != nil {
+			return err
+		}
+		v.SafetyPlanOnFile, v.SafetyPlanFileName, v.UpdatedAt = true, f.Name, now
+		if err := updateVenueRow(ctx, tx, v); err != nil {
+			return err
+		}
+		out = v
+		return bus.Enqueue(ctx, tx, r.prop, venueChangedEvent(domain.VenueChanged{Venue: v, Actor: actor}))
+	})
+	return out, err
+}
+
+// SafetyPlan returns a venue's attached plan.
+func (r *Repository) SafetyPlan(ctx context.Context, id uuid.UUID) (app.File, error) {
+	var f app.File
+	err := r.pool.QueryRow(ctx, `SELECT file_name, content_type, content FROM venue_files WHERE venue_id = $1`, id).Scan(&f.Name, &f.ContentType, &f.Content)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return app.File{}, errs.E(errs.NotFound, "venue %s has no safety plan attached", id)
+	}
+	return f, db.Unavailable(err, "read safety plan")
 }
 
 // Venue returns one venue.
@@ -75,41 +171,60 @@ func (r *Repository) Venue(ctx context.Context, id uuid.UUID) (domain.Venue, err
 }
 
 // Venues lists venues by name.
-func (r *Repository) Venues(ctx context.Context, county string, offset, limit int) ([]domain.Venue, error) {
-	rows, _ := r.pool.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE ($1 = '' OR county_code = $1)
-		ORDER BY name, id OFFSET $2 LIMIT $3`, county, offset, limit)
+func (r *Repository) Venues(ctx context.Context, county, query string, offset, limit int) ([]domain.Venue, error) {
+	rows, _ := r.pool.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE ($1 = '' OR county_code = $1) AND ($2 = '' OR strpos(name, $2) > 0)
+		ORDER BY name, id OFFSET $3 LIMIT $4`, county, query, offset, limit)
 	vs, err := pgx.CollectRows(rows, scanVenue)
 	return vs, db.Unavailable(err, "list venues")
 }
 
-// CreateTerminal stores a terminal with its credential hash and its TerminalProvisioned event.
-func (r *Repository) CreateTerminal(ctx context.Context, t domain.Terminal, ev domain.TerminalProvisioned) error {
-	return r.inTx(ctx, "provision terminal", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO terminals (id, venue_id, county_code, name, state, credential_sha256, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			t.ID, t.VenueID, t.CountyCode, t.Name, string(t.State), ev.CredentialHash[:], t.CreatedAt); err != nil {
-			return err
-		}
-		return bus.Enqueue(ctx, tx, r.prop, terminalProvisionedEvent(ev))
-	})
-}
-
-const terminalColumns = `id, venue_id, county_code, name, state, created_at, revoked_at`
+const terminalColumns = `id, venue_id, county_code, name, state, setup_sha256, setup_expires_at, credential_sha256, created_at,
+	activated_at, revoked_at, last_seen_at`
 
 func scanTerminal(row pgx.CollectableRow) (domain.Terminal, error) {
 	var t domain.Terminal
 	var state string
-	var revoked *time.Time
-	err := row.Scan(&t.ID, &t.VenueID, &t.CountyCode, &t.Name, &state, &t.CreatedAt, &revoked)
+	var setup, cred []byte
+	var setupExp, activated, revoked, seen *time.Time
+	err := row.Scan(&t.ID, &t.VenueID, &t.CountyCode, &t.Name, &state, &setup, &setupExp, &cred, &t.CreatedAt, &activated, &revoked, &seen)
 	t.State = domain.TerminalState(state)
-	if revoked != nil {
-		t.RevokedAt = *revoked
+	copy(t.SetupHash[:], setup)
+	copy(t.CredentialHash[:], cred)
+	for _, p := range []struct {
+		src *time.Time
+		dst *time.Time
+	}{{setupExp, &t.SetupExpiresAt}, {activated, &t.ActivatedAt}, {revoked, &t.RevokedAt}, {seen, &t.LastSeenAt}} {
+		if p.src != nil {
+			*p.dst = *p.src
+		}
 	}
 	return t, err
 }
 
+func nullHash(h [32]byte) []byte {
+	if h == ([32]byte{}) {
+		return nil
+	}
+	return h[:]
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// CreateTerminal stores a new, pending terminal; it has no credential yet, so no event.
+func (r *Repository) CreateTerminal(ctx context.Context, t domain.Terminal) error {
+	_, err := r.pool.Exec(ctx, `INSERT INTO terminals (`+terminalColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		t.ID, t.VenueID, t.CountyCode, t.Name, string(t.State), nullHash(t.SetupHash), nullTime(t.SetupExpiresAt), nullHash(t.CredentialHash),
+		t.CreatedAt, nullTime(t.ActivatedAt), nullTime(t.RevokedAt), nullTime(t.LastSeenAt))
+	return db.Unavailable(err, "provision terminal")
+}
+
 // UpdateTerminal changes a terminal under a row lock and stores the change's event with it.
-func (r *Repository) UpdateTerminal(ctx context.Context, id uuid.UUID, change func(*domain.Terminal) (domain.TerminalRevoked, error)) (domain.Terminal, error) {
+func (r *Repository) UpdateTerminal(ctx context.Context, id uuid.UUID, change func(*domain.Terminal) (domain.TerminalEvent, error)) (domain.Terminal, error) {
 	var out domain.Terminal
 	err := r.inTx(ctx, "update terminal", func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = $1 FOR UPDATE`, id)
@@ -124,18 +239,38 @@ func (r *Repository) UpdateTerminal(ctx context.Context, id uuid.UUID, change fu
 		if err != nil {
 			return err
 		}
-		var revoked *time.Time
-		if !t.RevokedAt.IsZero() {
-			revoked = &t.RevokedAt
-		}
-		if _, err := tx.Exec(ctx, `UPDATE terminals SET name = $2, state = $3, revoked_at = $4 WHERE id = $1`,
-			t.ID, t.Name, string(t.State), revoked); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE terminals SET name = $2, state = $3, setup_sha256 = $4, setup_expires_at = $5, credential_sha256 = $6,
+			activated_at = $7, revoked_at = $8 WHERE id = $1`, t.ID, t.Name, string(t.State), nullHash(t.SetupHash), nullTime(t.SetupExpiresAt),
+			nullHash(t.CredentialHash), nullTime(t.ActivatedAt), nullTime(t.RevokedAt)); err != nil {
 			return err
 		}
 		out = t
-		return bus.Enqueue(ctx, tx, r.prop, terminalRevokedEvent(ev))
+		if e, ok := terminalEvent(ev); ok {
+			return bus.Enqueue(ctx, tx, r.prop, e)
+		}
+		return nil
 	})
 	return out, err
+}
+
+// TerminalBySetupCode finds the pending terminal whose setup code has this hash.
+func (r *Repository) TerminalBySetupCode(ctx context.Context, hash [32]byte) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := r.pool.QueryRow(ctx, `SELECT id FROM terminals WHERE setup_sha256 = $1 AND state = 'pending'`, hash[:]).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, errs.E(errs.NotFound, "this setup code is not valid: it was used, or mistyped")
+	}
+	return id, db.Unavailable(err, "find setup code")
+}
+
+// Terminal returns one terminal.
+func (r *Repository) Terminal(ctx context.Context, id uuid.UUID) (domain.Terminal, error) {
+	rows, _ := r.pool.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = $1`, id)
+	t, err := pgx.CollectExactlyOneRow(rows, scanTerminal)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Terminal{}, errs.E(errs.NotFound, "terminal %s not found", id)
+	}
+	return t, db.Unavailable(err, "read terminal")
 }
 
 // Terminals lists a venue's terminals.
@@ -143,4 +278,10 @@ func (r *Repository) Terminals(ctx context.Context, venueID uuid.UUID) ([]domain
 	rows, _ := r.pool.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE venue_id = $1 ORDER BY created_at DESC, id`, venueID)
 	ts, err := pgx.CollectRows(rows, scanTerminal)
 	return ts, db.Unavailable(err, "list terminals")
+}
+
+// MarkSeen records when terminals last called check-in, keeping the latest time.
+func MarkSeen(ctx context.Context, tx pgx.Tx, id uuid.UUID, at time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE terminals SET last_seen_at = greatest(coalesce(last_seen_at, $2), $2) WHERE id = $1`, id, at)
+	return err
 }

@@ -1,4 +1,5 @@
-// Package ports exposes the venue use cases over gRPC.
+// Package ports exposes the venue use cases over gRPC and takes in the check-in service's
+// TerminalSeen events.
 package ports
 
 import (
@@ -15,14 +16,24 @@ import (
 func Policy() auth.Policy {
 	admins := []auth.Role{auth.RoleCityAdmin, auth.RoleCountyAdmin}
 	readers := []auth.Role{auth.RoleCityAdmin, auth.RoleCountyAdmin, auth.RoleOrganizer, auth.RoleViewer}
-	return auth.Policy{Roles: map[string][]auth.Role{
-		venuev1.VenueService_CreateVenue_FullMethodName:          admins,
-		venuev1.VenueService_GetVenue_FullMethodName:             readers,
-		venuev1.VenueService_ListVenues_FullMethodName:           readers,
-		venuev1.TerminalService_ProvisionTerminal_FullMethodName: admins,
-		venuev1.TerminalService_RevokeTerminal_FullMethodName:    admins,
-		venuev1.TerminalService_ListTerminals_FullMethodName:     admins,
-	}}
+	return auth.Policy{
+		Public: []string{venuev1.TerminalService_ActivateTerminal_FullMethodName},
+		Roles: map[string][]auth.Role{
+			venuev1.VenueService_CreateVenue_FullMethodName:                 admins,
+			venuev1.VenueService_UpdateVenue_FullMethodName:                 admins,
+			venuev1.VenueService_GetVenue_FullMethodName:                    readers,
+			venuev1.VenueService_ListVenues_FullMethodName:                  readers,
+			venuev1.VenueService_AttachSafetyPlan_FullMethodName:            admins,
+			venuev1.VenueService_GetSafetyPlan_FullMethodName:               admins,
+			venuev1.VenueService_ImportVenues_FullMethodName:                admins,
+			venuev1.VenueService_GetVenueImportTemplate_FullMethodName:      admins,
+			venuev1.TerminalService_ProvisionTerminal_FullMethodName:        admins,
+			venuev1.TerminalService_RevokeTerminal_FullMethodName:           admins,
+			venuev1.TerminalService_ResetTerminalSetup_FullMethodName:       admins,
+			venuev1.TerminalService_ListTerminals_FullMethodName:            admins,
+			venuev1.TerminalService_RotateTerminalCredential_FullMethodName: {auth.RoleTerminal},
+		},
+	}
 }
 
 // GRPC implements VenueService and TerminalService.
@@ -41,14 +52,28 @@ func (g *GRPC) CreateVenue(ctx context.Context, req *venuev1.CreateVenueRequest)
 	if err != nil {
 		return nil, err
 	}
-	v, err := g.app.CreateVenue(ctx, p, app.NewVenue{
-		Name: req.GetName(), Kind: adapters.KindFromProto(req.GetKind()), CountyCode: req.GetCountyCode(),
-		Address: req.GetAddress(), SafeCapacity: int(req.GetSafeCapacity()),
-	})
+	v, err := g.app.CreateVenue(ctx, p, adapters.DetailsFromProto(req.GetDetails()))
 	if err != nil {
 		return nil, err
 	}
 	return &venuev1.CreateVenueResponse{Venue: adapters.VenueToProto(v)}, nil
+}
+
+// UpdateVenue changes a venue.
+func (g *GRPC) UpdateVenue(ctx context.Context, req *venuev1.UpdateVenueRequest) (*venuev1.UpdateVenueResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	if err != nil {
+		return nil, err
+	}
+	v, err := g.app.UpdateVenue(ctx, p, id, adapters.DetailsFromProto(req.GetDetails()))
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.UpdateVenueResponse{Venue: adapters.VenueToProto(v)}, nil
 }
 
 // GetVenue returns a venue.
@@ -78,7 +103,7 @@ func (g *GRPC) ListVenues(ctx context.Context, req *venuev1.ListVenuesRequest) (
 	if err != nil {
 		return nil, err
 	}
-	vs, err := g.app.Venues(ctx, p, req.GetCountyCode(), offset, limit)
+	vs, err := g.app.Venues(ctx, p, req.GetCountyCode(), req.GetQuery(), offset, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +114,72 @@ func (g *GRPC) ListVenues(ctx context.Context, req *venuev1.ListVenuesRequest) (
 	return out, nil
 }
 
-// ProvisionTerminal registers a terminal and returns its credential once.
+// AttachSafetyPlan stores a venue's plan.
+func (g *GRPC) AttachSafetyPlan(ctx context.Context, req *venuev1.AttachSafetyPlanRequest) (*venuev1.AttachSafetyPlanResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	if err != nil {
+		return nil, err
+	}
+	v, err := g.app.AttachSafetyPlan(ctx, p, id, req.GetFileName(), req.GetContent())
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.AttachSafetyPlanResponse{Venue: adapters.VenueToProto(v)}, nil
+}
+
+// GetSafetyPlan returns a venue's plan.
+func (g *GRPC) GetSafetyPlan(ctx context.Context, req *venuev1.GetSafetyPlanRequest) (*venuev1.GetSafetyPlanResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	if err != nil {
+		return nil, err
+	}
+	f, err := g.app.SafetyPlan(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.GetSafetyPlanResponse{File: &venuev1.File{Name: f.Name, ContentType: f.ContentType, Content: f.Content}}, nil
+}
+
+// ImportVenues imports venues from a spreadsheet.
+func (g *GRPC) ImportVenues(ctx context.Context, req *venuev1.ImportVenuesRequest) (*venuev1.ImportVenuesResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := g.app.ImportVenues(ctx, p, app.ImportRequest{FileName: req.GetFileName(), Content: req.GetContent(), Mapping: req.GetHeaderMapping(),
+		Encoding: req.GetEncoding(), DryRun: req.GetDryRun()})
+	if err != nil {
+		return nil, err
+	}
+	out := &venuev1.ImportVenuesResponse{Rows: int32(rep.Rows), Columns: rep.Columns}
+	for _, e := range rep.Errors {
+		out.Errors = append(out.Errors, &venuev1.VenueRowError{Row: int32(e.Row), Column: e.Column, Message: e.Message})
+	}
+	for _, id := range rep.VenueIDs {
+		out.VenueIds = append(out.VenueIds, id.String())
+	}
+	return out, nil
+}
+
+// GetVenueImportTemplate returns the venue template.
+func (g *GRPC) GetVenueImportTemplate(ctx context.Context, _ *venuev1.GetVenueImportTemplateRequest) (*venuev1.GetVenueImportTemplateResponse, error) {
+	b, err := g.app.ImportTemplate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.GetVenueImportTemplateResponse{File: &venuev1.File{Name: "场馆登记导入模板.xlsx",
+		ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content: b}}, nil
+}
+
+// ProvisionTerminal registers a terminal and returns its setup code.
 func (g *GRPC) ProvisionTerminal(ctx context.Context, req *venuev1.ProvisionTerminalRequest) (*venuev1.ProvisionTerminalResponse, error) {
 	p, err := rpc.Principal(ctx)
 	if err != nil {
@@ -99,11 +189,50 @@ func (g *GRPC) ProvisionTerminal(ctx context.Context, req *venuev1.ProvisionTerm
 	if err != nil {
 		return nil, err
 	}
-	t, cred, err := g.app.ProvisionTerminal(ctx, p, id, req.GetName())
+	t, code, err := g.app.ProvisionTerminal(ctx, p, id, req.GetName())
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.ProvisionTerminalResponse{Terminal: adapters.TerminalToProto(t), Credential: cred}, nil
+	return &venuev1.ProvisionTerminalResponse{Terminal: adapters.TerminalToProto(t), SetupCode: code}, nil
+}
+
+// ActivateTerminal exchanges a setup code for the credential.
+func (g *GRPC) ActivateTerminal(ctx context.Context, req *venuev1.ActivateTerminalRequest) (*venuev1.ActivateTerminalResponse, error) {
+	t, cred, err := g.app.ActivateTerminal(ctx, req.GetSetupCode())
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.ActivateTerminalResponse{Terminal: adapters.TerminalToProto(t), Credential: cred}, nil
+}
+
+// RotateTerminalCredential replaces the calling terminal's credential.
+func (g *GRPC) RotateTerminalCredential(ctx context.Context, _ *venuev1.RotateTerminalCredentialRequest) (*venuev1.RotateTerminalCredentialResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := g.app.RotateCredential(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.RotateTerminalCredentialResponse{Credential: cred}, nil
+}
+
+// ResetTerminalSetup gives a terminal a new setup code.
+func (g *GRPC) ResetTerminalSetup(ctx context.Context, req *venuev1.ResetTerminalSetupRequest) (*venuev1.ResetTerminalSetupResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := rpc.ParseUUID(req.GetTerminalId(), "terminal_id")
+	if err != nil {
+		return nil, err
+	}
+	t, code, err := g.app.ResetTerminalSetup(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &venuev1.ResetTerminalSetupResponse{Terminal: adapters.TerminalToProto(t), SetupCode: code}, nil
 }
 
 // RevokeTerminal withdraws a terminal's credential.

@@ -1,0 +1,131 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sciweek/sciweek/pkg/sheet"
+)
+
+// Venue import field keys.
+const (
+	FieldCounty       = "county"
+	FieldName         = "name"
+	FieldKind         = "kind"
+	FieldAddress      = "address"
+	FieldLatitude     = "latitude"
+	FieldLongitude    = "longitude"
+	FieldSafeCapacity = "safe_capacity"
+	FieldContactName  = "contact_name"
+	FieldContactPhone = "contact_phone"
+	FieldSafetyPlan   = "safety_plan_on_file"
+)
+
+// ImportColumns are the venue template's columns, in order.
+var ImportColumns = []sheet.Field{
+	{Key: FieldCounty, Header: "县（市、区）", Required: true, Help: "县（市、区）名称或六位代码，如 小店区 或 140105"},
+	{Key: FieldName, Header: "场馆名称", Required: true, Help: "2 至 200 字，同一县（市、区）内不重名"},
+	{Key: FieldKind, Header: "场馆类型", Required: true, Help: "省级科普基地、科普教育基地、科学家精神教育基地、科普场馆、重点实验室、学校、社区、农村、企业、线上"},
+	{Key: FieldAddress, Header: "地址", Required: false, Help: "详细地址"},
+	{Key: FieldLatitude, Header: "纬度", Required: false, Help: "如 37.8706，与经度同填或同空"},
+	{Key: FieldLongitude, Header: "经度", Required: false, Help: "如 112.5489"},
+	{Key: FieldSafeCapacity, Header: "安全容量", Required: false, Help: "同时在场的最多人数，整数"},
+	{Key: FieldContactName, Header: "联系人", Required: false, Help: "现场负责人"},
+	{Key: FieldContactPhone, Header: "联系电话", Required: false, Help: "手机或座机"},
+	{Key: FieldSafetyPlan, Header: "安全预案已备案", Required: false, Help: "是 / 否"},
+}
+
+// ParseVenues checks every row of a venue sheet. counties maps county names to codes (codes map
+// to themselves); taken reports whether a county already has a venue of that name.
+func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]string, taken func(county, name string) bool) ([]Details, []int, map[string]string, []sheet.Problem) {
+	pos, named, problems := sheet.Columns(sh, ImportColumns, mapping)
+	if len(problems) > 0 {
+		return nil, nil, named, problems
+	}
+	var out []Details
+	var rowNums []int
+	seen := map[string]int{}
+	problems = sheet.Rows(sh, ImportColumns, pos, func(row int, cell func(string) string, bad func(string, string, ...any)) {
+		failed := false
+		fail := func(key, format string, args ...any) { failed = true; bad(key, format, args...) }
+		d := Details{Name: cell(FieldName), Address: cell(FieldAddress), ContactName: cell(FieldContactName), ContactPhone: cell(FieldContactPhone)}
+		c := cell(FieldCounty)
+		code, ok := counties[c]
+		if !ok && ValidCountyCode(c) && len(counties) == 0 {
+			code, ok = c, true // without the editions' list, codes are taken as they are
+		}
+		if !ok {
+			fail(FieldCounty, "%q is not a county of any edition", c)
+		}
+		d.CountyCode = code
+		if d.Kind, ok = kindOf(cell(FieldKind)); !ok {
+			fail(FieldKind, "%q is not a venue kind", cell(FieldKind))
+		}
+		lat, lng := cell(FieldLatitude), cell(FieldLongitude)
+		switch {
+		case lat == "" && lng == "":
+		case lat == "" || lng == "":
+			fail(FieldLatitude, "give both latitude and longitude, or neither")
+		default:
+			la, err1 := strconv.ParseFloat(lat, 64)
+			lo, err2 := strconv.ParseFloat(lng, 64)
+			if err1 != nil || err2 != nil {
+				fail(FieldLatitude, "%q, %q are not coordinates in degrees", lat, lng)
+			} else {
+				d.Coordinates = &Coordinates{Latitude: la, Longitude: lo}
+			}
+		}
+		if capacity := cell(FieldSafeCapacity); capacity != "" {
+			n, err := strconv.Atoi(strings.TrimSuffix(capacity, ".0"))
+			if err != nil || n < 0 {
+				fail(FieldSafeCapacity, "%q is not a whole number of people", capacity)
+			}
+			d.SafeCapacity = n
+		}
+		if d.SafetyPlanOnFile, ok = sheet.YesNo(cell(FieldSafetyPlan)); !ok {
+			fail(FieldSafetyPlan, "%q is neither 是 nor 否", cell(FieldSafetyPlan))
+		}
+		if failed {
+			return
+		}
+		checked, err := CheckDetails(d)
+		if err != nil {
+			fail("", "%s", err.Error())
+			return
+		}
+		key := checked.CountyCode + "\x00" + checked.Name
+		if first, dup := seen[key]; dup {
+			fail(FieldName, "%q is listed twice for this county (first on row %d)", checked.Name, first)
+			return
+		}
+		seen[key] = row
+		if taken(checked.CountyCode, checked.Name) {
+			fail(FieldName, "%q is already registered in this county", checked.Name)
+			return
+		}
+		out, rowNums = append(out, checked), append(rowNums, row)
+	})
+	if len(out) == 0 && len(problems) == 0 {
+		problems = append(problems, sheet.Problem{Row: sh.HeaderRow + 1, Message: "the file has no venue rows"})
+	}
+	return out, rowNums, named, problems
+}
+
+func kindOf(s string) (Kind, bool) {
+	for _, k := range Kinds {
+		if s == k.Label || s == string(k.Kind) {
+			return k.Kind, true
+		}
+	}
+	switch s {
+	case "科技馆", "博物馆", "场馆":
+		return KindScienceMuseum, true
+	case "科普基地":
+		return KindScienceEducationBase, true
+	case "实验室":
+		return KindKeyLaboratory, true
+	case "村", "农场", "田间":
+		return KindVillage, true
+	}
+	return "", false
+}
