@@ -1,4 +1,6 @@
 // Chinese labels for the API's enums and codes, and the options of the pickers built from them.
+// The words are the registration service's own (its import template uses them), so the console
+// and the spreadsheets read the same.
 import type {
   ActivityForm,
   ActivityStatus,
@@ -22,16 +24,16 @@ export const activityFormLabels: Record<Exclude<ActivityForm, 'ACTIVITY_FORM_UNS
   ACTIVITY_FORM_HANDS_ON_EXPERIMENT: '科学实验',
   ACTIVITY_FORM_OPEN_DAY: '开放日',
   ACTIVITY_FORM_SCIENTIST_SPIRIT_TALK: '科学家精神宣讲',
-  ACTIVITY_FORM_PERFORMANCE_VIDEO: '表演、微视频',
+  ACTIVITY_FORM_PERFORMANCE_VIDEO: '表演/微视频',
   ACTIVITY_FORM_OTHER: '其他',
 }
 
 export const targetGroupLabels: Record<Exclude<TargetGroup, 'TARGET_GROUP_UNSPECIFIED'>, string> = {
   TARGET_GROUP_YOUTH: '青少年',
-  TARGET_GROUP_COMMUNITY: '社区居民',
-  TARGET_GROUP_VILLAGE: '农村群众',
-  TARGET_GROUP_COMPANY: '企业职工',
-  TARGET_GROUP_SCHOOL: '学校师生',
+  TARGET_GROUP_COMMUNITY: '社区',
+  TARGET_GROUP_VILLAGE: '农村',
+  TARGET_GROUP_COMPANY: '企业',
+  TARGET_GROUP_SCHOOL: '学校',
   TARGET_GROUP_PUBLIC: '社会公众',
 }
 
@@ -69,12 +71,12 @@ export const unitKindLabels: Record<Exclude<UnitKind, 'UNIT_KIND_UNSPECIFIED'>, 
   UNIT_KIND_KEY_LABORATORY: '重点实验室',
   UNIT_KIND_SCHOOL: '学校',
   UNIT_KIND_COMPANY: '企业',
-  UNIT_KIND_COMMUNITY: '社区、村委会',
-  UNIT_KIND_AGRICULTURE: '农业部门（农业科技周）',
-  UNIT_KIND_METEOROLOGY: '气象部门（气象科技周）',
-  UNIT_KIND_FORESTRY_GRASSLAND: '林草部门（林草科技周）',
-  UNIT_KIND_TRANSPORT: '交通运输部门（交通运输科技周）',
-  UNIT_KIND_OTHER: '其他单位',
+  UNIT_KIND_COMMUNITY: '社区',
+  UNIT_KIND_AGRICULTURE: '农业部门',
+  UNIT_KIND_METEOROLOGY: '气象部门',
+  UNIT_KIND_FORESTRY_GRASSLAND: '林草部门',
+  UNIT_KIND_TRANSPORT: '交通运输部门',
+  UNIT_KIND_OTHER: '其他',
 }
 
 export const roleLabels: Record<Role, string> = {
@@ -124,16 +126,16 @@ export const importTargetLabels: Record<Exclude<ImportTarget, 'IMPORT_TARGET_UNS
 export const importFieldLabels: Record<string, string> = {
   county: '县（市、区）',
   title: '活动名称',
-  unit: '组织单位',
+  unit: '主办单位',
   unit_kind: '单位类型',
   form: '活动形式',
   target_groups: '面向对象',
-  venue: '活动场所',
+  venue: '活动地点',
   starts_at: '开始时间',
   ends_at: '结束时间',
   places: '名额',
   requires_signup: '需要报名',
-  online_url: '线上地址',
+  online_url: '线上链接',
   major_demonstration: '重大示范活动',
   workers_day_joint: '科技工作者日联动',
   description: '活动简介',
