@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ActivityDetails } from '../api/types'
-import { detailsToForm, emptySessionRow, formToDetails, isOnlineForm, sessionProblems, type SessionRow } from './activityForm'
+import { detailsToForm, emptySessionRow, formToDetails, isOnlineForm, placeProblem, sessionProblems, type SessionRow } from './activityForm'
 
 const details: ActivityDetails = {
   title: '走进重点实验室',
@@ -60,5 +60,20 @@ describe('sessionProblems', () => {
     { rows: [row('2024-05-25 09:00', '2024-05-25 11:00', 100001)], want: ['第 1 场：名额应在 0 到 100000 之间'] },
   ])('$rows.length rows → $want', ({ rows, want }) => {
     expect(sessionProblems(rows)).toEqual(want)
+  })
+})
+
+describe('placeProblem', () => {
+  const base = { form: 'ACTIVITY_FORM_LECTURE' as const, venue_id: 'v1', online_url: '', requires_signup: false }
+  it.each([
+    { name: 'venue, no link', m: base, want: null },
+    { name: 'venue and sign-up', m: { ...base, requires_signup: true }, want: null },
+    { name: 'no venue, no link', m: { ...base, venue_id: '' }, want: 'venue_id' },
+    { name: 'no venue, a link', m: { ...base, venue_id: '', online_url: 'https://x.cn' }, want: null },
+    { name: 'no venue, a link, sign-up', m: { ...base, venue_id: '', online_url: 'https://x.cn', requires_signup: true }, want: 'requires_signup' },
+    { name: 'online form without link', m: { ...base, form: 'ACTIVITY_FORM_ONLINE_INTERACTION' as const }, want: 'online_url' },
+    { name: 'online form with link', m: { ...base, form: 'ACTIVITY_FORM_ONLINE_INTERACTION' as const, online_url: 'https://x.cn' }, want: null },
+  ])('$name', ({ m, want }) => {
+    expect(placeProblem(m)?.field ?? null).toBe(want)
   })
 })

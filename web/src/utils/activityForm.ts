@@ -111,3 +111,21 @@ export function sessionProblems(rows: readonly SessionRow[]): string[] {
   })
   return out
 }
+
+export type PlaceField = 'venue_id' | 'online_url' | 'requires_signup'
+
+/**
+ * placeProblem checks where an activity takes place, by the registration service's rules: an
+ * online activity (网络互动) needs its link; without a venue it needs a link and cannot require
+ * sign-up, since there is no door to check tickets at. It names the field at fault, or null.
+ */
+export function placeProblem(m: Pick<ActivityFormModel, 'form' | 'venue_id' | 'online_url' | 'requires_signup'>): {
+  field: PlaceField
+  message: string
+} | null {
+  const link = m.online_url.trim() !== ''
+  if (isOnlineForm(m.form) && !link) return { field: 'online_url', message: '网络互动活动请填写线上链接' }
+  if (!m.venue_id && !link) return { field: 'venue_id', message: '请选择活动地点；线上活动可不选地点，但须填写线上链接' }
+  if (!m.venue_id && m.requires_signup) return { field: 'requires_signup', message: '没有活动地点就无法核验门票，线上活动不能要求报名' }
+  return null
+}

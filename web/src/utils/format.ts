@@ -123,24 +123,9 @@ export function placesLeft(session: Pick<Session, 'places' | 'confirmed'>): numb
   return Math.max(0, session.places - (session.confirmed ?? 0))
 }
 
-/** placesText says what a session offers: "不限", "剩余 12 个名额" or "已满". */
-export function placesText(session: Pick<Session, 'places' | 'confirmed'>): string {
-  const left = placesLeft(session)
-  if (left === null) return '名额不限'
-  if (left === 0) return '已满'
-  return `剩余 ${left} 个名额`
-}
-
 /** isMobilePhone accepts a mainland mobile number of 11 digits, as the server does. */
 export function isMobilePhone(phone: string): boolean {
   return /^1[3-9]\d{9}$/.test(phone.trim())
-}
-
-/** maskPhone hides the middle four digits of a mobile number: 138****1234. */
-export function maskPhone(phone: string): string {
-  const p = phone.trim()
-  if (!/^\d{11}$/.test(p)) return p
-  return `${p.slice(0, 3)}****${p.slice(7)}`
 }
 
 /** isSafeRedirect accepts only a path on this site, so ?redirect= cannot send people elsewhere. */
