@@ -186,7 +186,7 @@ sciweek is running (started in %s). Ctrl-C stops it; the data stays for the next
 Record a walk-in of 3 with grpcurl (each call needs a new sequence number):
 
   grpcurl -plaintext -H 'authorization: Bearer %s' \
-    -d '{"sequence": '$(date +%%s%%6N)', "occurred_at": "'$(date -u +%%FT%%TZ)'", "venue_id": "%s", "activity_id": "%s", "walk_in": {"category": "PARTICIPANT_CATEGORY_ADULT", "headcount": 3}}' \
+    -d '{"record": {"sequence": '$(date +%%s%%6N)', "occurred_at": "'$(date -u +%%FT%%TZ)'", "venue_id": "%s", "activity_id": "%s", "walk_in": {"category": "PARTICIPANT_CATEGORY_ADULT", "headcount": 3}}}' \
     %s sciweek.checkin.v1.CheckinService/RecordCheckin
 
 `, took.Round(10*time.Millisecond), host, info.AdminUsername, info.AdminPassword, info.OrganizerUsername, info.StaffPassword,

@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -61,6 +62,9 @@ type Error struct {
 	Msg string
 	// Err is the underlying cause, if any; it is logged, never shown to callers.
 	Err error
+	// RetryAfter, for Exhausted and Unavailable errors, is how long the caller should wait
+	// before trying again.
+	RetryAfter time.Duration
 }
 
 // Error returns the message, followed by the cause when there is one.
@@ -109,4 +113,13 @@ func Message(err error) string {
 		}
 	}
 	return "internal error"
+}
+
+// RetryAfter returns the retry delay an error suggests, or 0.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

@@ -16,6 +16,7 @@ import (
 	"buf.build/go/protovalidate"
 	grpcvalidate "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
@@ -23,6 +24,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
@@ -209,7 +211,13 @@ func (g *guard) toStatus(ctx context.Context, method string, err error, took tim
 		msg = err.Error()
 	}
 	g.log.Log(ctx, level, "rpc failed", "method", method, "code", code.String(), "error", err.Error(), "took_ms", took.Milliseconds())
-	return status.Error(code, msg)
+	st := status.New(code, msg)
+	if d := errs.RetryAfter(err); d > 0 {
+		if withDelay, derr := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(d)}); derr == nil {
+			st = withDelay
+		}
+	}
+	return st.Err()
 }
 
 // Code returns the gRPC code for an error's kind.

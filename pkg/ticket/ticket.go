@@ -6,11 +6,12 @@
 // The payload is "SW1:" followed by the base32 encoding (RFC 4648, no padding) of
 //
 //	version(1)=1 | len(edition)(1) | edition | activity(16) | session(16) | ticket(16) |
-//	valid_from(4, Unix seconds, big-endian) | valid_until(4) | Ed25519 signature(64)
+//	holder(1) | valid_from(4, Unix seconds, big-endian) | valid_until(4) | Ed25519 signature(64)
 //
 // signed over "sciweek-ticket-v1" followed by the bytes before the signature. Upper-case base32
-// keeps the QR code in alphanumeric mode: a ticket of a four-letter edition is 206 characters
-// and fits a version 10 code at error-correction level M.
+// keeps the QR code in alphanumeric mode: a ticket of a four-letter edition is 208 characters
+// and fits a version 10 code at error-correction level M. The holder byte says whether the
+// ticket is a minor's or an adult's, so statistics count young people without a lookup.
 package ticket
 
 import (
@@ -35,12 +36,23 @@ const (
 
 var encoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
+// Holder is who a ticket is for, as far as the statistics care.
+type Holder byte
+
+// The holders.
+const (
+	HolderUnknown Holder = 0
+	HolderMinor   Holder = 1
+	HolderAdult   Holder = 2
+)
+
 // Ticket is what a payload says.
 type Ticket struct {
 	EditionID  string
 	ActivityID uuid.UUID
 	SessionID  uuid.UUID
 	TicketID   uuid.UUID
+	Holder     Holder
 	ValidFrom  time.Time
 	ValidUntil time.Time
 }
@@ -63,12 +75,13 @@ func (t Ticket) body() ([]byte, error) {
 	if len(t.EditionID) == 0 || len(t.EditionID) > 32 {
 		return nil, fmt.Errorf("ticket: edition id must have 1 to 32 bytes")
 	}
-	b := make([]byte, 0, 2+len(t.EditionID)+48+8+ed25519.SignatureSize)
+	b := make([]byte, 0, 2+len(t.EditionID)+49+8+ed25519.SignatureSize)
 	b = append(b, version, byte(len(t.EditionID)))
 	b = append(b, t.EditionID...)
 	b = append(b, t.ActivityID[:]...)
 	b = append(b, t.SessionID[:]...)
 	b = append(b, t.TicketID[:]...)
+	b = append(b, byte(t.Holder))
 	b = binary.BigEndian.AppendUint32(b, uint32(t.ValidFrom.Unix()))
 	b = binary.BigEndian.AppendUint32(b, uint32(t.ValidUntil.Unix()))
 	return b, nil
@@ -103,7 +116,7 @@ func Verify(payload string, keys Keys) (Ticket, error) {
 		return Ticket{}, ErrMalformed
 	}
 	n := int(b[1])
-	bodyLen := 2 + n + 48 + 8
+	bodyLen := 2 + n + 49 + 8
 	if b[0] != version || n == 0 || len(b) != bodyLen+ed25519.SignatureSize {
 		return Ticket{}, ErrMalformed
 	}
@@ -120,8 +133,9 @@ func Verify(payload string, keys Keys) (Ticket, error) {
 	copy(t.ActivityID[:], p[0:16])
 	copy(t.SessionID[:], p[16:32])
 	copy(t.TicketID[:], p[32:48])
-	t.ValidFrom = time.Unix(int64(binary.BigEndian.Uint32(p[48:52])), 0).UTC()
-	t.ValidUntil = time.Unix(int64(binary.BigEndian.Uint32(p[52:56])), 0).UTC()
+	t.Holder = Holder(p[48])
+	t.ValidFrom = time.Unix(int64(binary.BigEndian.Uint32(p[49:53])), 0).UTC()
+	t.ValidUntil = time.Unix(int64(binary.BigEndian.Uint32(p[53:57])), 0).UTC()
 	return t, nil
 }
 

@@ -25,7 +25,7 @@ func keys(t testing.TB) (ed25519.PrivateKey, ticket.Keys) {
 
 func sample() ticket.Ticket {
 	start := time.Date(2024, 5, 26, 1, 0, 0, 0, time.UTC)
-	return ticket.Ticket{EditionID: "2024", ActivityID: uuid.New(), SessionID: uuid.New(), TicketID: uuid.New(),
+	return ticket.Ticket{EditionID: "2024", ActivityID: uuid.New(), SessionID: uuid.New(), TicketID: uuid.New(), Holder: ticket.HolderMinor,
 		ValidFrom: start, ValidUntil: start.Add(3 * time.Hour)}
 }
 

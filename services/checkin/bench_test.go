@@ -24,10 +24,10 @@ func BenchmarkRecordCheckin(b *testing.B) {
 	var seq atomic.Uint64
 	seq.Store(1_000_000)
 	record := func() error {
-		_, err := f.client.RecordCheckin(context.Background(), &checkinv1.RecordCheckinRequest{
+		_, err := f.client.RecordCheckin(context.Background(), &checkinv1.RecordCheckinRequest{Record: &checkinv1.CheckinRecord{
 			Sequence: seq.Add(1), OccurredAt: timestamppb.Now(), VenueId: venue, ActivityId: act,
-			Kind: &checkinv1.RecordCheckinRequest_WalkIn{WalkIn: &checkinv1.WalkIn{Category: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_ADULT, Headcount: 1}},
-		}, as)
+			Kind: &checkinv1.CheckinRecord_WalkIn{WalkIn: &checkinv1.WalkIn{Category: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_ADULT, Headcount: 1}},
+		}}, as)
 		return err
 	}
 	b.Run("sequential", func(b *testing.B) {

@@ -1,6 +1,8 @@
 // Package checkin is the check-in service: the terminals' API and the system of record for
-// attendance. A scan is acknowledged only after it is committed to PostgreSQL together with its
-// event (transactional outbox). This file wires its parts together.
+// attendance. Scans are judged against an in-memory catalog fed by events (no lookups on the hot
+// path), written in group-committed batches, and acknowledged only after PostgreSQL has
+// committed them together with their events (transactional outbox). This file wires its parts
+// together.
 package checkin
 
 import (
@@ -37,6 +39,10 @@ type Config struct {
 	Telemetry *telemetry.Telemetry
 	// Streams are the deployment's stream settings.
 	Streams bus.StreamOptions
+	// Batching tunes group commit; the zero value is fine.
+	Batching adapters.BatcherConfig
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Migrate brings the checkin schema up to date.
@@ -51,14 +57,19 @@ type Service struct {
 	cfg         Config
 	server      *rpc.Server
 	relay       *bus.Relay
+	batcher     *adapters.Batcher
+	catalog     *adapters.Catalog
 	projections *bus.ProjectionRunner
 }
 
-// New wires the check-in service. Terminals authenticate against the read model; people's
-// tokens are not accepted at all.
-func New(cfg Config) (*Service, error) {
+// New wires the check-in service and loads its catalog. Terminals authenticate against the
+// catalog; people's tokens are not accepted at all.
+func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil {
 		return nil, errors.New("checkin: pool, JetStream and telemetry are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
 	if err != nil {
@@ -68,14 +79,21 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	model := adapters.NewReadModel(cfg.Pool)
-	uc, err := app.New(model, records, time.Now)
+	batcher, err := adapters.NewBatcher(records, cfg.Batching, cfg.Telemetry.Meter.Meter("sciweek/checkin"), cfg.Telemetry.Tracer.Tracer("sciweek/checkin"))
 	if err != nil {
 		return nil, err
 	}
+	catalog := adapters.NewCatalog()
+	if err := catalog.Load(ctx, cfg.Pool); err != nil {
+		return nil, err
+	}
+	uc, err := app.New(catalog, batcher, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	seen := adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger)
 	server, err := rpc.NewServer(rpc.ServerConfig{
-		Telemetry: cfg.Telemetry, Authenticator: auth.Chain(nil, app.NewTerminalAuthenticator(model, adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger).Seen, time.Now)),
-		Policy: ports.Policy(),
+		Telemetry: cfg.Telemetry, Authenticator: auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), Policy: ports.Policy(),
 	})
 	if err != nil {
 		return nil, err
@@ -85,20 +103,21 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, relay: relay, projections: projections}, nil
+	return &Service{cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, projections: projections}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
 func (s *Service) Server() *rpc.Server { return s.server }
 
-// Run publishes the outbox and keeps the read model up to date until ctx ends.
+// Run writes batches, publishes the outbox and keeps the catalog up to date until ctx ends.
 func (s *Service) Run(ctx context.Context) error {
 	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamCheckin); err != nil {
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.batcher.Run(ctx) })
 	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents()) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.ActivityEvents()) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.catalog)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.catalog)) })
 	return g.Wait()
 }

@@ -132,6 +132,9 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamRegistration); err != nil {
 		return err
 	}
+	if err := s.app.PublishEditions(ctx); err != nil {
+		return err
+	}
 	return s.relay.Run(ctx)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
@@ -41,6 +42,8 @@ type Config struct {
 	MinPushInterval time.Duration
 	// Streams are the deployment's stream settings.
 	Streams bus.StreamOptions
+	// Now is the clock; nil means time.Now. Tests set it to hold a day still.
+	Now func() time.Time
 }
 
 // Migrate brings the reporting schema up to date.
@@ -55,6 +58,7 @@ type Service struct {
 	cfg         Config
 	server      *rpc.Server
 	projections *bus.ProjectionRunner
+	relay       *bus.Relay
 	changes     *app.Changes
 }
 
@@ -63,8 +67,11 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil || cfg.People == nil || cfg.Location == nil {
 		return nil, errors.New("reporting: pool, JetStream, telemetry, authenticator and location are required")
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	changes := app.NewChanges()
-	uc, err := app.New(adapters.NewStore(cfg.Pool), changes, time.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval})
+	uc, err := app.New(adapters.NewStore(cfg.Pool), changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval})
 	if err != nil {
 		return nil, err
 	}
@@ -77,13 +84,27 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, projections: projections, changes: changes}, nil
+	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
 func (s *Service) Server() *rpc.Server { return s.server }
 
-// Run applies check-in events to the aggregates until ctx ends.
+// Run applies check-in and venue events to the aggregates and publishes occupancy alarms until
+// ctx ends.
 func (s *Service) Run(ctx context.Context) error {
-	return s.projections.Run(ctx, ports.CheckinEvents(s.cfg.Location, s.cfg.Telemetry.Logger, func(int) { s.changes.Notify() }))
+	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamReporting); err != nil {
+		return err
+	}
+	f := ports.Folding{Location: s.cfg.Location, Now: s.cfg.Now, Log: s.cfg.Telemetry.Logger, Propagator: s.cfg.Telemetry.Propagator,
+		Committed: func(int) { s.changes.Notify(); s.relay.Wake() }}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.projections.Run(ctx, ports.CheckinEvents(f)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(f)) })
+	g.Go(func() error { return s.relay.Run(ctx) })
+	return g.Wait()
 }

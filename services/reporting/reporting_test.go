@@ -19,6 +19,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
 	"github.com/sciweek/sciweek/services/reporting"
 )
@@ -49,7 +50,7 @@ func start(t *testing.T) *fixture {
 	tokens := testkit.NewTokens(t)
 	f := &fixture{t: t, js: n.JetStream, tokens: tokens,
 		cfg: reporting.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond}}
-	if err := bus.EnsureStreams(context.Background(), n.JetStream, bus.StreamOptions{}, bus.StreamCheckin); err != nil {
+	if err := bus.EnsureStreams(context.Background(), n.JetStream, bus.StreamOptions{}, bus.StreamCheckin, bus.StreamVenue, bus.StreamReporting); err != nil {
 		t.Fatal(err)
 	}
 	f.client = reportingv1.NewStatsServiceClient(testkit.Serve(t, f.run().Server().GRPC, tel))
@@ -72,9 +73,14 @@ func (f *fixture) run() *reporting.Service {
 
 func (f *fixture) admit(county string, venue, activity uuid.UUID, kind checkinv1.CheckinKind, headcount uint32, at time.Time) {
 	f.t.Helper()
-	ev := &checkinv1.CheckinRecorded{EventId: uuid.NewString(), RecordId: uuid.NewString(), EditionId: "2024", CountyCode: county,
-		VenueId: venue.String(), ActivityId: activity.String(), Kind: kind, Headcount: headcount, OccurredAt: timestamppb.New(at)}
-	f.publish("sciweek.checkin.walkin.recorded."+county+"."+venue.String(), ev)
+	f.record(county, &checkinv1.RecordedCheckin{RecordId: uuid.NewString(), EditionId: "2024", VenueId: venue.String(), ActivityId: activity.String(),
+		Kind: kind, Headcount: headcount, Outcome: checkinv1.Outcome_OUTCOME_ADMITTED, OccurredAt: timestamppb.New(at)})
+}
+
+// record publishes records of one county as the check-in service does: many to an event.
+func (f *fixture) record(county string, records ...*checkinv1.RecordedCheckin) {
+	f.t.Helper()
+	f.publish("sciweek.checkin.records."+county, &checkinv1.CheckinsRecorded{EventId: uuid.NewString(), CountyCode: county, Records: records})
 }
 
 func (f *fixture) publish(subject string, ev proto.Message) {
@@ -122,8 +128,9 @@ func TestEachEventCountsOnceAcrossRestarts(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		f.admit("140106", venue, act, checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN, 3, day)
 	}
-	f.publish("sciweek.checkin.scan.refused.140105."+venue.String(), &checkinv1.ScanRefused{EventId: uuid.NewString(), EditionId: "2024",
-		CountyCode: "140105", VenueId: venue.String(), Reason: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN, OccurredAt: timestamppb.New(day)})
+	f.record("140105", &checkinv1.RecordedCheckin{RecordId: uuid.NewString(), EditionId: "2024", VenueId: venue.String(), ActivityId: act.String(),
+		Kind: checkinv1.CheckinKind_CHECKIN_KIND_TICKET, Headcount: 1, Outcome: checkinv1.Outcome_OUTCOME_REFUSED,
+		RefusalReason: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN, OccurredAt: timestamppb.New(day)})
 	f.run() // ...and a new one continues from the checkpoint
 	ov := f.waitPosition(501)
 	if ov.GetCity().GetParticipations() != 300+600 || ov.GetCity().GetTicketed() != 300 || ov.GetCity().GetWalkIns() != 600 || ov.GetRefusedScans() != 1 {
@@ -217,4 +224,119 @@ func TestWatchPushesChanges(t *testing.T) {
 		t.Fatalf("push after a check-in = %v %v", next, err)
 	}
 	t.Logf("change pushed %v after publishing", time.Since(sent).Round(time.Millisecond))
+}
+
+func TestOccupancyRaisesAndStandsDownAlarms(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	ctx := context.Background()
+	hall, farm, act := uuid.New(), uuid.New(), uuid.New()
+	f.publish("sciweek.venue.venue.changed", &venuev1.VenueChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(), Venue: &venuev1.Venue{
+		Id: hall.String(), Name: "太原市科技馆", CountyCode: "140105", SafeCapacity: 100, WarnPercent: 80, AlarmPercent: 95}})
+	now := time.Now()
+	group := func(young, teachers uint32) *checkinv1.RecordedCheckin {
+		return &checkinv1.RecordedCheckin{RecordId: uuid.NewString(), EditionId: "2024", VenueId: hall.String(), ActivityId: act.String(),
+			Kind: checkinv1.CheckinKind_CHECKIN_KIND_GROUP, Headcount: young, Adults: teachers, Outcome: checkinv1.Outcome_OUTCOME_ADMITTED, OccurredAt: timestamppb.New(now)}
+	}
+	checkout := func(n uint32, at time.Time) *checkinv1.RecordedCheckin {
+		return &checkinv1.RecordedCheckin{RecordId: uuid.NewString(), VenueId: hall.String(), Kind: checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT,
+			Headcount: n, Outcome: checkinv1.Outcome_OUTCOME_ADMITTED, OccurredAt: timestamppb.New(at)}
+	}
+	occupancy := func(as auth.Principal, county string) (*reportingv1.ListOccupancyResponse, error) {
+		return f.client.ListOccupancy(ctx, &reportingv1.ListOccupancyRequest{CountyCode: county}, f.tokens.As(t, as))
+	}
+	waitLevel := func(inside int64, level reportingv1.OccupancyLevel) {
+		t.Helper()
+		testkit.Eventually(t, 5*time.Second, func() error {
+			resp, err := occupancy(testkit.CityAdmin(), "")
+			if err != nil {
+				return err
+			}
+			for _, v := range resp.GetVenues() {
+				if v.GetVenueId() == hall.String() {
+					if v.GetInside() != inside || v.GetLevel() != level || v.GetVenueName() != "太原市科技馆" {
+						return fmt.Errorf("hall = %v", v)
+					}
+					return nil
+				}
+			}
+			return fmt.Errorf("hall not listed in %v", resp.GetVenues())
+		})
+	}
+	// Two classes with their teachers: 84 people of 100, past the warning at 80.
+	f.record("140105", group(40, 2), group(40, 2))
+	// Yesterday's late upload and a check-out of yesterday change nothing today.
+	f.record("140105", checkout(30, now.Add(-24*time.Hour)))
+	waitLevel(84, reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_WARNING)
+	f.record("140105", group(11, 1)) // 96: alarm at 95
+	waitLevel(96, reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_ALARM)
+	f.record("140105", checkout(50, now))
+	waitLevel(46, reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL)
+	// A venue without a capacity on file is listed but never raised.
+	f.record("140106", &checkinv1.RecordedCheckin{RecordId: uuid.NewString(), EditionId: "2024", VenueId: farm.String(), ActivityId: act.String(),
+		Kind: checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN, Headcount: 5000, Outcome: checkinv1.Outcome_OUTCOME_ADMITTED, OccurredAt: timestamppb.New(now)})
+
+	var levels []reportingv1.OccupancyLevel
+	testkit.Eventually(t, 5*time.Second, func() error {
+		levels = nil
+		for _, ev := range alarms(t, f.js) {
+			if ev.GetOccupancy().GetVenueId() != hall.String() || ev.GetOccupancy().GetCountyCode() != "140105" {
+				return fmt.Errorf("alarm for %v", ev.GetOccupancy())
+			}
+			levels = append(levels, ev.GetOccupancy().GetLevel())
+		}
+		if len(levels) != 3 {
+			return fmt.Errorf("alarms %v, want warning, alarm, normal", levels)
+		}
+		return nil
+	})
+	if levels[0] != reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_WARNING || levels[1] != reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_ALARM || levels[2] != reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL {
+		t.Fatalf("alarms = %v", levels)
+	}
+	testkit.Eventually(t, 5*time.Second, func() error {
+		ov, err := f.overview(testkit.CityAdmin())
+		if err != nil {
+			return err
+		}
+		occ := ov.GetOccupancy()
+		if occ.GetInside() != 5046 || occ.GetVenuesOpen() != 2 || occ.GetVenuesAlarm() != 0 || len(occ.GetFullest()) != 2 || occ.GetFullest()[0].GetVenueId() != hall.String() {
+			return fmt.Errorf("occupancy = %v", occ)
+		}
+		return nil
+	})
+	// A county admin sees their own county's venues, and is refused another county's.
+	mine, err := occupancy(testkit.CountyAdmin("140106"), "")
+	if err != nil || len(mine.GetVenues()) != 1 || mine.GetVenues()[0].GetVenueId() != farm.String() {
+		t.Fatalf("county admin's venues = %v %v", mine, err)
+	}
+	if _, err := occupancy(testkit.CountyAdmin("140106"), "140105"); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("another county's occupancy: %v", err)
+	}
+}
+
+// alarms reads every OccupancyAlarm published so far.
+func alarms(t *testing.T, js jetstream.JetStream) []*reportingv1.OccupancyAlarm {
+	t.Helper()
+	ctx := context.Background()
+	c, err := js.OrderedConsumer(ctx, bus.StreamReporting, jetstream.OrderedConsumerConfig{FilterSubjects: []string{"sciweek.reporting.occupancy.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*reportingv1.OccupancyAlarm
+	for range info.NumPending {
+		m, err := c.Next(jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev reportingv1.OccupancyAlarm
+		if err := proto.Unmarshal(m.Data(), &ev); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, &ev)
+	}
+	return out
 }

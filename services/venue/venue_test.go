@@ -413,10 +413,10 @@ func TestImportVenues(t *testing.T) {
 		{"140106", "迎泽区气象科普馆", "科普场馆", "", "", "", "300", "", "", ""},
 	}
 	bad := append(append([][]string{}, good...),
-		[]string{"140105", "小店区第一中学", "学校", "", "", "", "", "", "", ""}, // row 5: a duplicate of row 3
-		[]string{"140107", "某场馆", "城堡", "", "", "", "", "", "", ""},     // row 6: unknown kind
+		[]string{"140105", "小店区第一中学", "学校", "", "", "", "", "", "", ""},  // row 5: a duplicate of row 3
+		[]string{"140107", "某场馆", "城堡", "", "", "", "", "", "", ""},      // row 6: unknown kind
 		[]string{"140107", "另一场馆", "学校", "", "37.8", "", "", "", "", ""}, // row 7: half coordinates
-		[]string{"14", "坏代码", "学校", "", "", "", "", "", "", ""},        // row 8: not a county code
+		[]string{"14", "坏代码", "学校", "", "", "", "", "", "", ""},          // row 8: not a county code
 	)
 	resp, err := f.venues.ImportVenues(ctx, &venuev1.ImportVenuesRequest{FileName: "venues.xlsx", Content: file(bad...)}, f.city)
 	if err != nil {

@@ -276,7 +276,7 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		if err != nil {
 			return st, err
 		}
-		chk, err := checkin.New(checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams})
+		chk, err := checkin.New(ctx, checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams})
 		if err != nil {
 			return st, err
 		}

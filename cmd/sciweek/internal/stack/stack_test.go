@@ -131,8 +131,8 @@ func (w *world) setup(t *testing.T, county string) (venueID, activityID string, 
 }
 
 func walkIn(seq uint64, venue, activity string, n uint32) *checkinv1.RecordCheckinRequest {
-	return &checkinv1.RecordCheckinRequest{Sequence: seq, OccurredAt: timestamppb.Now(), VenueId: venue, ActivityId: activity,
-		Kind: &checkinv1.RecordCheckinRequest_WalkIn{WalkIn: &checkinv1.WalkIn{Category: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON, Headcount: n}}}
+	return &checkinv1.RecordCheckinRequest{SentAt: timestamppb.Now(), Record: &checkinv1.CheckinRecord{Sequence: seq, OccurredAt: timestamppb.Now(), VenueId: venue, ActivityId: activity,
+		Kind: &checkinv1.CheckinRecord_WalkIn{WalkIn: &checkinv1.WalkIn{Category: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON, Headcount: n}}}}
 }
 
 // sse reads "overview" events from the gateway's stream.
@@ -262,7 +262,7 @@ func TestCheckinReachesDashboardWithinASecondInOneTrace(t *testing.T) {
 
 	// A replay changes nothing.
 	again, err := client.RecordCheckin(ctx, req, terminal)
-	if err != nil || !again.GetReplayed() || again.GetRecordId() != ack.GetRecordId() {
+	if err != nil || !again.GetResult().GetReplayed() || again.GetResult().GetRecordId() != ack.GetResult().GetRecordId() {
 		t.Fatalf("replay = %v %v", again, err)
 	}
 	if _, err := client.RecordCheckin(ctx, walkIn(2, venue, activity, 5), terminal); err != nil {

@@ -3,35 +3,57 @@ package adapters
 import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/google/uuid"
+
 	"github.com/sciweek/sciweek/pkg/bus"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
-// KindSubject is the kind's part of a check-in subject.
-func KindSubject(k domain.Kind) string {
-	if k == domain.KindTicket {
-		return "ticket"
+// AnomaliesToProto lists a record's anomaly flags.
+func AnomaliesToProto(a domain.Anomalies) []checkinv1.Anomaly {
+	var out []checkinv1.Anomaly
+	for bit, v := range map[domain.Anomalies]checkinv1.Anomaly{
+		domain.AnomalyOutsideSession: checkinv1.Anomaly_ANOMALY_OUTSIDE_SESSION, domain.AnomalyBurst: checkinv1.Anomaly_ANOMALY_BURST,
+		domain.AnomalyClockSkew: checkinv1.Anomaly_ANOMALY_CLOCK_SKEW,
+	} {
+		if a&bit != 0 {
+			out = append(out, v)
+		}
 	}
-	return "walkin"
+	return out
 }
 
-// recordEvent turns a stored record into its event: CheckinRecorded for admissions on
-// sciweek.checkin.<kind>.recorded.<county>.<venue>, ScanRefused for refusals.
-func recordEvent(r domain.Record) bus.Event {
-	id := bus.NewEventID()
-	where := r.CountyCode + "." + r.Scan.VenueID.String()
-	if r.Outcome == domain.Refused {
-		return bus.Event{ID: id, Subject: "sciweek.checkin.scan.refused." + where, Message: &checkinv1.ScanRefused{
-			EventId: id.String(), RecordId: r.ID.String(), EditionId: r.EditionID, CountyCode: r.CountyCode,
-			VenueId: r.Scan.VenueID.String(), ActivityId: r.Scan.ActivityID.String(), TerminalId: r.Scan.TerminalID.String(),
-			Reason: checkinv1.RefusalReason(r.Refusal), OccurredAt: timestamppb.New(r.Scan.OccurredAt),
-		}}
+func recorded(r domain.Record) *checkinv1.RecordedCheckin {
+	out := &checkinv1.RecordedCheckin{
+		RecordId: r.ID.String(), EditionId: r.EditionID, VenueId: r.Scan.VenueID.String(), ActivityId: r.Scan.ActivityID.String(),
+		TerminalId: r.TerminalID.String(), TerminalSequence: r.Scan.Sequence, Kind: checkinv1.CheckinKind(r.Scan.Kind),
+		Category: checkinv1.ParticipantCategory(r.Scan.Category), Headcount: uint32(r.Scan.Headcount), Adults: uint32(r.Scan.Adults),
+		Outcome: checkinv1.Outcome(r.Outcome), RefusalReason: checkinv1.RefusalReason(r.Refusal),
+		OccurredAt: timestamppb.New(r.Scan.OccurredAt), RecordedAt: timestamppb.New(r.RecordedAt), Anomalies: AnomaliesToProto(r.Anomalies),
 	}
-	return bus.Event{ID: id, Subject: "sciweek.checkin." + KindSubject(r.Scan.Kind) + ".recorded." + where, Message: &checkinv1.CheckinRecorded{
-		EventId: id.String(), RecordId: r.ID.String(), EditionId: r.EditionID, CountyCode: r.CountyCode,
-		VenueId: r.Scan.VenueID.String(), ActivityId: r.Scan.ActivityID.String(), TerminalId: r.Scan.TerminalID.String(),
-		TerminalSequence: r.Scan.Sequence, Kind: checkinv1.CheckinKind(r.Scan.Kind), Category: checkinv1.ParticipantCategory(r.Scan.Category),
-		Headcount: uint32(r.Scan.Headcount), OccurredAt: timestamppb.New(r.Scan.OccurredAt), RecordedAt: timestamppb.New(r.RecordedAt),
-	}}
+	if r.TicketID != uuid.Nil {
+		out.TicketId = r.TicketID.String()
+	}
+	return out
+}
+
+// recordEvents groups records by county, one CheckinsRecorded event each, on
+// sciweek.checkin.records.<county>: a batch of hundreds of records is a few messages.
+func recordEvents(records []domain.Record) []bus.Event {
+	byCounty := map[string][]*checkinv1.RecordedCheckin{}
+	var order []string
+	for _, r := range records {
+		if _, ok := byCounty[r.CountyCode]; !ok {
+			order = append(order, r.CountyCode)
+		}
+		byCounty[r.CountyCode] = append(byCounty[r.CountyCode], recorded(r))
+	}
+	evs := make([]bus.Event, 0, len(order))
+	for _, county := range order {
+		id := bus.NewEventID()
+		evs = append(evs, bus.Event{ID: id, Subject: "sciweek.checkin.records." + county,
+			Message: &checkinv1.CheckinsRecorded{EventId: id.String(), CountyCode: county, Records: byCounty[county]}})
+	}
+	return evs
 }

@@ -1,5 +1,3 @@
-// Package adapters connects check-in's use cases to PostgreSQL (records and the read model) and,
-// through the outbox, to JetStream.
 package adapters
 
 import (
@@ -15,10 +13,13 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/checkin/internal/app"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
-// Records is the PostgreSQL store of check-in records.
+// Records is the PostgreSQL store of check-in records. It writes a batch with a handful of
+// statements whatever its size: the rows go in as arrays (unnest) and the unique keys sort out
+// replays and tickets admitted before.
 type Records struct {
 	pool      *pgxpool.Pool
 	prop      propagation.TextMapPropagator
@@ -33,92 +34,227 @@ func NewRecords(pool *pgxpool.Pool, prop propagation.TextMapPropagator, committe
 	return &Records{pool: pool, prop: prop, committed: committed}, nil
 }
 
-// Save stores a record and its event in one transaction; see app.Records. The commit is the
-// durability point: PostgreSQL has fsynced the WAL when it returns.
-func (s *Records) Save(ctx context.Context, r domain.Record) (domain.Record, bool, error) {
-	var (
-		stored   domain.Record
-		replayed bool
-	)
+type key struct {
+	terminal uuid.UUID
+	seq      int64
+}
+
+func keyOf(r domain.Record) key { return key{r.TerminalID, int64(r.Scan.Sequence)} }
+
+// columns are the arrays one insert of many records takes.
+type columns struct {
+	ids, terminals, venues, activities, tickets []uuid.UUID
+	seqs                                        []int64
+	editions, counties, groups                  []string
+	kinds, categories, outcomes, refusals, anom []int16
+	heads, adults                               []int32
+	payloads                                    [][]byte
+	first                                       []*time.Time
+	occurred, recorded                          []time.Time
+}
+
+func (c *columns) add(r domain.Record) {
+	var ticket *uuid.UUID
+	if r.TicketID != uuid.Nil {
+		ticket = &r.TicketID
+	}
+	var payload []byte
+	if r.Scan.Kind == domain.KindTicket {
+		payload = r.Scan.PayloadHash[:]
+	}
+	var first *time.Time
+	if !r.FirstAdmittedAt.IsZero() {
+		first = &r.FirstAdmittedAt
+	}
+	c.ids, c.terminals, c.venues, c.activities = append(c.ids, r.ID), append(c.terminals, r.TerminalID), append(c.venues, r.Scan.VenueID), append(c.activities, r.Scan.ActivityID)
+	c.tickets = append(c.tickets, nilOr(ticket))
+	c.seqs = append(c.seqs, int64(r.Scan.Sequence))
+	c.editions, c.counties, c.groups = append(c.editions, r.EditionID), append(c.counties, r.CountyCode), append(c.groups, r.Scan.GroupName)
+	c.kinds, c.categories = append(c.kinds, int16(r.Scan.Kind)), append(c.categories, int16(r.Scan.Category))
+	c.outcomes, c.refusals, c.anom = append(c.outcomes, int16(r.Outcome)), append(c.refusals, int16(r.Refusal)), append(c.anom, int16(r.Anomalies))
+	c.heads, c.adults = append(c.heads, int32(r.Scan.Headcount)), append(c.adults, int32(r.Scan.Adults))
+	c.payloads, c.first = append(c.payloads, payload), append(c.first, first)
+	c.occurred, c.recorded = append(c.occurred, r.Scan.OccurredAt), append(c.recorded, r.RecordedAt)
+}
+
+func nilOr(p *uuid.UUID) uuid.UUID {
+	if p == nil {
+		return uuid.Nil
+	}
+	return *p
+}
+
+// insert writes the records that are new and returns the keys it wrote; a record whose
+// (terminal, sequence) or admitted ticket exists already is left out.
+func insert(ctx context.Context, tx pgx.Tx, rs []domain.Record) (map[key]bool, error) {
+	var c columns
+	for _, r := range rs {
+		c.add(r)
+	}
+	rows, _ := tx.Query(ctx, `INSERT INTO checkin_records (id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id,
+		kind, category, headcount, adults, group_name, ticket_id, payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at)
+		SELECT id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id, kind, category, headcount, adults, group_name,
+			NULLIF(ticket_id, '00000000-0000-0000-0000-000000000000'::uuid), payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at
+		FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::smallint[], $9::smallint[],
+			$10::int[], $11::int[], $12::text[], $13::uuid[], $14::bytea[], $15::smallint[], $16::smallint[], $17::timestamptz[], $18::smallint[],
+			$19::timestamptz[], $20::timestamptz[])
+			AS t(id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id, kind, category, headcount, adults, group_name,
+			ticket_id, payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at)
+		ON CONFLICT DO NOTHING RETURNING terminal_id, terminal_sequence`,
+		c.ids, c.terminals, c.seqs, c.editions, c.counties, c.venues, c.activities, c.kinds, c.categories, c.heads, c.adults, c.groups,
+		c.tickets, c.payloads, c.outcomes, c.refusals, c.first, c.anom, c.occurred, c.recorded)
+	written := map[key]bool{}
+	_, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var k key
+		err := row.Scan(&k.terminal, &k.seq)
+		written[k] = true
+		return struct{}{}, err
+	})
+	return written, err
+}
+
+const recordColumns = `id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id, kind, category, headcount, adults,
+	group_name, ticket_id, payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at`
+
+func scanRecord(row pgx.CollectableRow) (domain.Record, error) {
+	var r domain.Record
+	var seq int64
+	var ticket *uuid.UUID
+	var payload []byte
+	var first *time.Time
+	err := row.Scan(&r.ID, &r.TerminalID, &seq, &r.EditionID, &r.CountyCode, &r.Scan.VenueID, &r.Scan.ActivityID, &r.Scan.Kind, &r.Scan.Category,
+		&r.Scan.Headcount, &r.Scan.Adults, &r.Scan.GroupName, &ticket, &payload, &r.Outcome, &r.Refusal, &first, &r.Anomalies,
+		&r.Scan.OccurredAt, &r.RecordedAt)
+	r.Scan.Sequence = uint64(seq)
+	r.TicketID = nilOr(ticket)
+	copy(r.Scan.PayloadHash[:], payload)
+	if first != nil {
+		r.FirstAdmittedAt = *first
+	}
+	return r, err
+}
+
+// Save stores a batch of judged records in one transaction with their events and returns the
+// stored records in the same order; see app.Recorder. The commit is the durability point:
+// PostgreSQL has fsynced the WAL when it returns.
+func (s *Records) Save(ctx context.Context, records []domain.Record) ([]app.Stored, error) {
+	out := make([]app.Stored, len(records))
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		inserted, err := insertRecord(ctx, tx, r)
+		written, err := insert(ctx, tx, records)
 		if err != nil {
 			return err
 		}
-		if inserted {
-			stored = r
-			return bus.Enqueue(ctx, tx, s.prop, recordEvent(r))
-		}
-		// Nothing was inserted: either this terminal sent this sequence number before, or the
-		// ticket was admitted before (the two unique keys of the table).
-		prev, err := recordBySequence(ctx, tx, r.Scan.TerminalID, r.Scan.Sequence)
-		if err == nil {
-			if !prev.SameScan(r.Scan) {
-				return errs.E(errs.Exists, "sequence %d of this terminal was already used for a different scan", r.Scan.Sequence)
+		// What was not written is either a replay of a (terminal, sequence) seen before or a
+		// ticket admitted before; look the first ones up in one query.
+		var missing []int
+		var terms []uuid.UUID
+		var seqs []int64
+		firstIn := map[key]int{}
+		for i, r := range records {
+			k := keyOf(r)
+			if j, dup := firstIn[k]; dup && written[k] {
+				// The same sequence twice in one batch: the second is a replay of the first.
+				if !records[j].SameScan(r.Scan) {
+					return errs.E(errs.Exists, "sequence %d appears twice in the batch with different scans", r.Scan.Sequence)
+				}
+				out[i] = app.Stored{Record: out[j].Record, Replayed: true}
+				continue
 			}
-			stored, replayed = prev, true
-			return nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		var firstAt time.Time
-		if err := tx.QueryRow(ctx, `SELECT occurred_at FROM checkin_records WHERE ticket_key = $1 AND outcome = $2`,
-			r.Scan.TicketKey, domain.Admitted).Scan(&firstAt); err != nil {
-			return err
-		}
-		r.RefuseAsAlreadyCheckedIn(firstAt)
-		if inserted, err = insertRecord(ctx, tx, r); err != nil || !inserted {
-			if err == nil {
-				err = errs.E(errs.Unavailable, "the same scan arrived twice at once; retry it")
+			firstIn[k] = i
+			if written[k] {
+				out[i] = app.Stored{Record: r}
+				continue
 			}
-			return err
+			missing = append(missing, i)
+			terms, seqs = append(terms, r.TerminalID), append(seqs, int64(r.Scan.Sequence))
 		}
-		stored = r
-		return bus.Enqueue(ctx, tx, s.prop, recordEvent(r))
+		var fresh []domain.Record
+		if len(missing) > 0 {
+			rows, _ := tx.Query(ctx, `SELECT `+recordColumns+` FROM checkin_records r
+				JOIN unnest($1::uuid[], $2::bigint[]) AS k(terminal_id, terminal_sequence) USING (terminal_id, terminal_sequence)`, terms, seqs)
+			prior, err := pgx.CollectRows(rows, scanRecord)
+			if err != nil {
+				return err
+			}
+			byKey := make(map[key]domain.Record, len(prior))
+			for _, p := range prior {
+				byKey[keyOf(p)] = p
+			}
+			var conflicted []int
+			for _, i := range missing {
+				r := records[i]
+				if p, ok := byKey[keyOf(r)]; ok {
+					if !p.SameScan(r.Scan) {
+						return errs.E(errs.Exists, "sequence %d of this terminal was already used for a different scan", r.Scan.Sequence)
+					}
+					p.Scan.TicketPayload = r.Scan.TicketPayload
+					out[i] = app.Stored{Record: p, Replayed: true}
+					continue
+				}
+				conflicted = append(conflicted, i)
+			}
+			if fresh, err = s.refuseAdmittedBefore(ctx, tx, records, conflicted, out); err != nil {
+				return err
+			}
+		}
+		// Events carry what was written now, grouped by county; replays publish nothing again.
+		var now []domain.Record
+		for i, st := range out {
+			if !st.Replayed && written[keyOf(records[i])] && st.Record.Outcome == records[i].Outcome {
+				now = append(now, st.Record)
+			}
+		}
+		now = append(now, fresh...)
+		return bus.Enqueue(ctx, tx, s.prop, recordEvents(now)...)
 	})
 	if err != nil {
-		return domain.Record{}, false, db.Unavailable(err, "record check-in")
+		return nil, db.Unavailable(err, "record check-ins")
 	}
-	if !replayed {
-		s.committed()
-	}
-	return stored, replayed, nil
+	s.committed()
+	return out, nil
 }
 
-func insertRecord(ctx context.Context, tx pgx.Tx, r domain.Record) (bool, error) {
-	var ticket *string
-	if r.Scan.TicketKey != "" {
-		ticket = &r.Scan.TicketKey
+// refuseAdmittedBefore turns ticket records that lost to an earlier admission into
+// already-checked-in refusals, stores them, and returns them.
+func (s *Records) refuseAdmittedBefore(ctx context.Context, tx pgx.Tx, records []domain.Record, idx []int, out []app.Stored) ([]domain.Record, error) {
+	if len(idx) == 0 {
+		return nil, nil
 	}
-	var firstAt *time.Time
-	if !r.FirstAdmittedAt.IsZero() {
-		firstAt = &r.FirstAdmittedAt
+	tickets := make([]uuid.UUID, 0, len(idx))
+	for _, i := range idx {
+		if records[i].TicketID == uuid.Nil || records[i].Outcome != domain.Admitted {
+			return nil, errs.E(errs.Unavailable, "the same scan arrived twice at once; send it again")
+		}
+		tickets = append(tickets, records[i].TicketID)
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO checkin_records (id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id,
-		kind, category, headcount, ticket_key, outcome, refusal, first_admitted_at, occurred_at, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`,
-		r.ID, r.Scan.TerminalID, int64(r.Scan.Sequence), r.EditionID, r.CountyCode, r.Scan.VenueID, r.Scan.ActivityID,
-		r.Scan.Kind, r.Scan.Category, r.Scan.Headcount, ticket, r.Outcome, r.Refusal, firstAt, r.Scan.OccurredAt, r.RecordedAt)
-	return tag.RowsAffected() == 1, err
-}
-
-func recordBySequence(ctx context.Context, tx pgx.Tx, terminal uuid.UUID, seq uint64) (domain.Record, error) {
-	var r domain.Record
-	var ticket *string
-	var firstAt *time.Time
-	var s int64
-	err := tx.QueryRow(ctx, `SELECT id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id, kind, category,
-		headcount, ticket_key, outcome, refusal, first_admitted_at, occurred_at, recorded_at
-		FROM checkin_records WHERE terminal_id = $1 AND terminal_sequence = $2`, terminal, int64(seq)).
-		Scan(&r.ID, &r.Scan.TerminalID, &s, &r.EditionID, &r.CountyCode, &r.Scan.VenueID, &r.Scan.ActivityID, &r.Scan.Kind,
-			&r.Scan.Category, &r.Scan.Headcount, &ticket, &r.Outcome, &r.Refusal, &firstAt, &r.Scan.OccurredAt, &r.RecordedAt)
-	r.Scan.Sequence = uint64(s)
-	if ticket != nil {
-		r.Scan.TicketKey = *ticket
+	rows, _ := tx.Query(ctx, `SELECT ticket_id, occurred_at FROM checkin_records WHERE outcome = 1 AND ticket_id = ANY($1)`, tickets)
+	firstAt := map[uuid.UUID]time.Time{}
+	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var id uuid.UUID
+		var at time.Time
+		err := row.Scan(&id, &at)
+		firstAt[id] = at
+		return struct{}{}, err
+	}); err != nil {
+		return nil, err
 	}
-	if firstAt != nil {
-		r.FirstAdmittedAt = *firstAt
+	refused := make([]domain.Record, 0, len(idx))
+	for _, i := range idx {
+		r := records[i]
+		at, ok := firstAt[r.TicketID]
+		if !ok {
+			return nil, errs.E(errs.Unavailable, "a ticket's first admission changed while it was scanned again; send it again")
+		}
+		r.RefuseAsAlreadyCheckedIn(at)
+		refused = append(refused, r)
+		out[i] = app.Stored{Record: r}
 	}
-	return r, err
+	written, err := insert(ctx, tx, refused)
+	if err != nil {
+		return nil, err
+	}
+	if len(written) != len(refused) {
+		return nil, errs.E(errs.Unavailable, "the same scan arrived twice at once; send it again")
+	}
+	return refused, nil
 }

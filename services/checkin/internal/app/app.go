@@ -1,10 +1,12 @@
-// Package app holds check-in's use cases: recording a terminal's scan durably and exactly once,
-// and knowing which terminal is calling.
+// Package app holds check-in's use cases: judging a terminal's scans against the in-memory
+// catalog, recording them durably and exactly once, and knowing which terminal is calling.
 package app
 
 import (
 	"context"
 	"crypto/subtle"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,98 +16,116 @@ import (
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
-// ReadModel is check-in's local copy of what it needs from the venue and registration services,
-// kept up to date from their events so the hot path makes no calls.
-type ReadModel interface {
-	// Terminal returns a terminal, or errs.NotFound.
-	Terminal(ctx context.Context, id uuid.UUID) (domain.Terminal, error)
-	// Venue returns a venue, or errs.NotFound.
-	Venue(ctx context.Context, id uuid.UUID) (domain.Venue, error)
-	// Activity returns an activity, or errs.NotFound.
-	Activity(ctx context.Context, id uuid.UUID) (domain.Activity, error)
+// Catalog is check-in's local copy of what it needs from the venue and registration services,
+// kept in memory and up to date from their events, so the hot path makes no calls.
+type Catalog interface {
+	domain.Catalog
+	// Terminal returns a known terminal.
+	Terminal(id uuid.UUID) (domain.Terminal, bool)
+	// Venue returns a known venue.
+	Venue(id uuid.UUID) (domain.Venue, bool)
 }
 
-// Records stores check-in records.
-type Records interface {
-	// Save stores r with its event and commits before returning. If the terminal sent this
-	// sequence number before, it stores nothing and returns the first record with replayed
-	// set. If r admits a ticket that was admitted before, it stores r as an
-	// already-checked-in refusal instead and returns that.
-	Save(ctx context.Context, r domain.Record) (stored domain.Record, replayed bool, err error)
+// Recorder stores judged records durably. Save returns once the records and their events are
+// committed to disk, with each record's final state: a replayed sequence number comes back as
+// its first record (replayed set), and a ticket admitted before as an already-checked-in
+// refusal. It answers errs.Exhausted, with a retry delay, when it is full.
+type Recorder interface {
+	Save(ctx context.Context, records []domain.Record) ([]Stored, error)
 }
 
-// Service runs the check-in use cases.
-type Service struct {
-	model   ReadModel
-	records Records
-	now     func() time.Time
-}
-
-// New returns the use cases.
-func New(model ReadModel, records Records, now func() time.Time) (*Service, error) {
-	if model == nil || records == nil || now == nil {
-		return nil, errs.E(errs.Internal, "checkin app: read model, records and clock are required")
-	}
-	return &Service{model: model, records: records, now: now}, nil
-}
-
-// Result is the answer to a terminal.
-type Result struct {
+// Stored is a record as stored.
+type Stored struct {
 	Record   domain.Record
 	Replayed bool
 }
 
-// Record records a scan made by terminal p. The result is returned only after the record and
-// its event have committed to disk.
-func (s *Service) Record(ctx context.Context, p auth.Principal, scan domain.Scan) (Result, error) {
+// Service runs the check-in use cases.
+type Service struct {
+	catalog  Catalog
+	recorder Recorder
+	now      func() time.Time
+
+	gatesMu sync.Mutex
+	gates   map[uuid.UUID]*domain.Gate
+}
+
+// New returns the use cases.
+func New(catalog Catalog, recorder Recorder, now func() time.Time) (*Service, error) {
+	if catalog == nil || recorder == nil || now == nil {
+		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder and clock are required")
+	}
+	return &Service{catalog: catalog, recorder: recorder, now: now, gates: map[uuid.UUID]*domain.Gate{}}, nil
+}
+
+// Record judges and records a terminal's scans (one, or a batch) and returns their results in
+// the order given, once they are durable. A scan a terminal should never send fails the whole
+// request and nothing is stored.
+func (s *Service) Record(ctx context.Context, p auth.Principal, scans []domain.Scan, sentAt time.Time) ([]Stored, error) {
 	if !p.Is(auth.RoleTerminal) {
-		return Result{}, errs.E(errs.PermissionDenied, "only check-in terminals record scans")
+		return nil, errs.E(errs.PermissionDenied, "only check-in terminals record scans")
 	}
-	termID, err := uuid.Parse(p.Subject)
+	id, err := uuid.Parse(p.Subject)
 	if err != nil {
-		return Result{}, errs.E(errs.Unauthenticated, "terminal identity is malformed")
+		return nil, errs.E(errs.Unauthenticated, "terminal identity is malformed")
 	}
-	term, err := s.model.Terminal(ctx, termID)
-	if err != nil {
-		return Result{}, err
+	term, ok := s.catalog.Terminal(id)
+	if !ok {
+		return nil, errs.E(errs.Unauthenticated, "terminal %s is not known", id)
 	}
-	venue, err := s.model.Venue(ctx, scan.VenueID)
-	if errs.KindOf(err) == errs.NotFound {
-		return Result{}, errs.E(errs.NotFound, "venue %s is not known", scan.VenueID)
+	now := s.now()
+	skewed := domain.Skewed(sentAt, now)
+	records := make([]domain.Record, len(scans))
+	for i, sc := range scans {
+		v, ok := s.catalog.Venue(sc.VenueID)
+		if !ok {
+			return nil, errs.E(errs.NotFound, "venue %s is not known", sc.VenueID)
+		}
+		if err := sc.Check(term); err != nil {
+			return nil, err
+		}
+		records[i] = domain.Judge(s.catalog, term, v, sc, now)
+		if skewed {
+			records[i].Anomalies |= domain.AnomalyClockSkew
+		}
 	}
-	if err != nil {
-		return Result{}, err
-	}
-	act, err := s.model.Activity(ctx, scan.ActivityID)
-	if errs.KindOf(err) == errs.NotFound {
-		return Result{}, errs.E(errs.NotFound, "activity %s is not known (approved activities reach terminals within seconds)", scan.ActivityID)
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	rec, err := domain.NewRecord(term, venue, act, scan, s.now())
-	if err != nil {
-		return Result{}, err
-	}
-	stored, replayed, err := s.records.Save(ctx, rec)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Record: stored, Replayed: replayed}, nil
+	s.flagBursts(term.ID, records)
+	return s.recorder.Save(ctx, records)
 }
 
-// TerminalAuthenticator checks terminal credentials against the read model: the terminal must
-// exist, the credential's hash must match and the terminal must not be revoked.
+// flagBursts passes a terminal's records through its gate in the order they happened.
+func (s *Service) flagBursts(terminal uuid.UUID, records []domain.Record) {
+	order := make([]int, len(records))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return records[order[a]].Scan.OccurredAt.Before(records[order[b]].Scan.OccurredAt)
+	})
+	s.gatesMu.Lock()
+	defer s.gatesMu.Unlock()
+	g, ok := s.gates[terminal]
+	if !ok {
+		g = &domain.Gate{}
+		s.gates[terminal] = g
+	}
+	for _, i := range order {
+		g.Pass(&records[i])
+	}
+}
+
+// TerminalAuthenticator checks terminal credentials against the catalog: the terminal must be
+// known, the credential's hash must match and the terminal must not be revoked.
 type TerminalAuthenticator struct {
-	model ReadModel
-	seen  func(ctx context.Context, terminal, venue uuid.UUID, at time.Time)
-	now   func() time.Time
+	catalog Catalog
+	seen    func(ctx context.Context, terminal, venue uuid.UUID, at time.Time)
+	now     func() time.Time
 }
 
-// NewTerminalAuthenticator returns an authenticator over the read model; seen, if set, hears of
+// NewTerminalAuthenticator returns an authenticator over the catalog; seen, if set, hears of
 // every authenticated call, for the registry's last-seen times.
-func NewTerminalAuthenticator(model ReadModel, seen func(ctx context.Context, terminal, venue uuid.UUID, at time.Time), now func() time.Time) *TerminalAuthenticator {
-	return &TerminalAuthenticator{model: model, seen: seen, now: now}
+func NewTerminalAuthenticator(catalog Catalog, seen func(ctx context.Context, terminal, venue uuid.UUID, at time.Time), now func() time.Time) *TerminalAuthenticator {
+	return &TerminalAuthenticator{catalog: catalog, seen: seen, now: now}
 }
 
 // Authenticate returns the terminal's principal.
@@ -114,12 +134,9 @@ func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential str
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	t, err := a.model.Terminal(ctx, cred.TerminalID)
-	if errs.KindOf(err) == errs.NotFound {
+	t, ok := a.catalog.Terminal(cred.TerminalID)
+	if !ok {
 		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not known (new terminals are recognised within seconds)")
-	}
-	if err != nil {
-		return auth.Principal{}, err
 	}
 	hash := cred.Hash()
 	if subtle.ConstantTimeCompare(hash[:], t.CredentialHash[:]) != 1 {

@@ -1,8 +1,10 @@
 // Package domain holds check-in's rules: what a terminal may record, when a scan is admitted or
-// refused, and what makes two submissions the same record. No SQL, no proto.
+// refused and why, which records deserve a second look, and what makes two submissions the same
+// record. No SQL, no proto.
 package domain
 
 import (
+	"crypto/sha256"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,19 +12,21 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 )
 
-// Kind is what a record counts.
+// Kind is what a record counts; the numbers are stored and match the contract's enum.
 type Kind int16
 
-// The record kinds; the numbers are stored.
+// The record kinds.
 const (
-	KindTicket Kind = 1
-	KindWalkIn Kind = 2
+	KindTicket   Kind = 1
+	KindWalkIn   Kind = 2
+	KindGroup    Kind = 3
+	KindCheckout Kind = 4
 )
 
-// Category is who came through the door.
+// Category is who came through the door; the numbers match the contract's enum.
 type Category int16
 
-// The participant categories; the numbers are stored.
+// The participant categories.
 const (
 	CategoryUnspecified   Category = 0
 	CategoryYoungPerson   Category = 1
@@ -37,23 +41,49 @@ func (c Category) Valid() bool { return c >= CategoryYoungPerson && c <= Categor
 // Outcome says whether a scan was admitted.
 type Outcome int16
 
-// The outcomes; the numbers are stored.
+// The outcomes.
 const (
 	Admitted Outcome = 1
 	Refused  Outcome = 2
 )
 
-// Refusal says why a scan was refused.
+// Refusal says why a scan was refused; the numbers match the contract's enum.
 type Refusal int16
 
-// The refusal reasons; the numbers are stored.
+// The refusal reasons.
 const (
 	RefusalNone             Refusal = 0
 	RefusalAlreadyCheckedIn Refusal = 1
+	RefusalInvalidSignature Refusal = 2
+	RefusalWrongVenue       Refusal = 3
+	RefusalNotYetValid      Refusal = 4
+	RefusalExpired          Refusal = 5
+	RefusalRevoked          Refusal = 6
+	RefusalActivityNotOpen  Refusal = 7
 )
 
-// MaxHeadcount is the most people one walk-in record may count.
-const MaxHeadcount = 1000
+// Anomalies are flags a record keeps; they do not stop it from counting.
+type Anomalies int16
+
+// The anomalies, as bits.
+const (
+	AnomalyOutsideSession Anomalies = 1 << iota
+	AnomalyBurst
+	AnomalyClockSkew
+)
+
+// Thresholds of the anomaly checks.
+const (
+	// SessionMargin is how long before and after a session scans are expected.
+	SessionMargin = time.Hour
+	// MinGap is the least time between two people through one gate; scans closer than that
+	// come faster than people walk.
+	MinGap = 400 * time.Millisecond
+	// MaxSkew is how far a terminal's clock may be from the server's.
+	MaxSkew = 2 * time.Minute
+	// MaxHeadcount is the most people one walk-in or check-out record may count.
+	MaxHeadcount = 1000
+)
 
 // Terminal is what check-in knows of a terminal, from the venue service's events.
 type Terminal struct {
@@ -70,6 +100,11 @@ type Venue struct {
 	CountyCode string
 }
 
+// Session is a time slot of an activity.
+type Session struct {
+	StartsAt, EndsAt time.Time
+}
+
 // Activity is what check-in knows of an activity, from registration's events.
 type Activity struct {
 	ID         uuid.UUID
@@ -77,90 +112,125 @@ type Activity struct {
 	CountyCode string
 	VenueID    uuid.UUID
 	Approved   bool
+	Sessions   []Session
 }
 
-// Scan is one submission from a terminal.
+// During reports whether t falls within a session, give or take SessionMargin.
+func (a Activity) During(t time.Time) bool {
+	for _, s := range a.Sessions {
+		if !t.Before(s.StartsAt.Add(-SessionMargin)) && !t.After(s.EndsAt.Add(SessionMargin)) {
+			return true
+		}
+	}
+	return len(a.Sessions) == 0
+}
+
+// Scan is one record as a terminal sends it.
 type Scan struct {
-	TerminalID uuid.UUID
-	Sequence   uint64
-	OccurredAt time.Time
-	VenueID    uuid.UUID
-	ActivityID uuid.UUID
-	Kind       Kind
-	TicketKey  string // the ticket's identity, for ticket scans
-	Category   Category
-	Headcount  int
+	Sequence      uint64
+	OccurredAt    time.Time
+	VenueID       uuid.UUID
+	ActivityID    uuid.UUID // may be Nil for tickets: the ticket names its activity
+	Kind          Kind
+	TicketPayload string
+	PayloadHash   [16]byte // of TicketPayload: what is stored of it, to recognise a replay
+	Category      Category
+	Headcount     int // people counted; for a group, its young people
+	Adults        int // for a group, its teachers
+	GroupName     string
 }
 
 // Record is a stored scan: the system of record for attendance.
 type Record struct {
 	ID              uuid.UUID
+	TerminalID      uuid.UUID
 	Scan            Scan
 	EditionID       string
 	CountyCode      string
+	TicketID        uuid.UUID
 	Outcome         Outcome
 	Refusal         Refusal
-	FirstAdmittedAt time.Time // for already-checked-in refusals
+	FirstAdmittedAt time.Time
+	Anomalies       Anomalies
 	RecordedAt      time.Time
 }
 
-// NewRecord checks a scan from terminal t at venue v for activity a and returns the record to
-// store, admitted. Whether a ticket was already used is decided by the store, which sees every
-// terminal's records.
-func NewRecord(t Terminal, v Venue, a Activity, s Scan, now time.Time) (Record, error) {
-	if t.VenueID != s.VenueID {
-		return Record{}, errs.E(errs.PermissionDenied, "this terminal records at venue %s, not at %s", t.VenueID, s.VenueID)
-	}
-	if !a.Approved {
-		return Record{}, errs.E(errs.FailedPrecondition, "activity %s is not approved, so it cannot take check-ins", a.ID)
-	}
-	if a.VenueID != v.ID {
-		return Record{}, errs.E(errs.FailedPrecondition, "activity %s is held at another venue (%s)", a.ID, a.VenueID)
-	}
+// Check rejects a scan a terminal should never send; such a request fails as a whole.
+func (s Scan) Check(t Terminal) error {
 	if s.Sequence == 0 {
-		return Record{}, errs.E(errs.Invalid, "sequence numbers start at 1")
+		return errs.E(errs.Invalid, "sequence numbers start at 1")
 	}
 	if s.OccurredAt.IsZero() {
-		return Record{}, errs.E(errs.Invalid, "a scan needs the time it happened")
+		return errs.E(errs.Invalid, "record %d needs the time it happened", s.Sequence)
+	}
+	if s.VenueID != t.VenueID {
+		return errs.E(errs.PermissionDenied, "this terminal records at venue %s, not at %s", t.VenueID, s.VenueID)
 	}
 	switch s.Kind {
 	case KindTicket:
-		if s.TicketKey == "" {
-			return Record{}, errs.E(errs.Invalid, "a ticket scan needs the ticket's QR payload")
+		if s.TicketPayload == "" {
+			return errs.E(errs.Invalid, "record %d: a ticket scan needs the ticket's QR payload", s.Sequence)
 		}
-		s.Headcount, s.Category = 1, CategoryUnspecified
 	case KindWalkIn:
 		if !s.Category.Valid() {
-			return Record{}, errs.E(errs.Invalid, "a walk-in needs a participant category")
+			return errs.E(errs.Invalid, "record %d: a walk-in needs a participant category", s.Sequence)
 		}
 		if s.Headcount < 1 || s.Headcount > MaxHeadcount {
-			return Record{}, errs.E(errs.Invalid, "walk-in headcount must be 1 to %d", MaxHeadcount)
+			return errs.E(errs.Invalid, "record %d: walk-in headcount must be 1 to %d", s.Sequence, MaxHeadcount)
 		}
-		s.TicketKey = ""
+	case KindGroup:
+		if s.Headcount < 0 || s.Adults < 0 || s.Headcount+s.Adults < 1 {
+			return errs.E(errs.Invalid, "record %d: a group needs at least one person", s.Sequence)
+		}
+	case KindCheckout:
+		if s.Headcount < 1 || s.Headcount > MaxHeadcount {
+			return errs.E(errs.Invalid, "record %d: check-out headcount must be 1 to %d", s.Sequence, MaxHeadcount)
+		}
 	default:
-		return Record{}, errs.E(errs.Invalid, "a scan is either a ticket or a walk-in")
+		return errs.E(errs.Invalid, "record %d is neither a ticket, a walk-in, a group nor a check-out", s.Sequence)
 	}
-	s.TerminalID = t.ID
-	// Times are kept to the microsecond, as stored, so a replay compares equal to its original.
-	s.OccurredAt = s.OccurredAt.UTC().Truncate(time.Microsecond)
-	return Record{
-		ID: uuid.New(), Scan: s, EditionID: a.EditionID, CountyCode: v.CountyCode, Outcome: Admitted,
-		RecordedAt: now.UTC().Truncate(time.Microsecond),
-	}, nil
+	if s.Kind != KindTicket && s.ActivityID == uuid.Nil {
+		return errs.E(errs.Invalid, "record %d needs the activity it counts for", s.Sequence)
+	}
+	return nil
 }
+
+// Normalize keeps times to the microsecond, as stored, so a replay compares equal to its
+// original, and clears what does not belong to the kind.
+func (s Scan) Normalize() Scan {
+	s.OccurredAt = s.OccurredAt.UTC().Truncate(time.Microsecond)
+	switch s.Kind {
+	case KindTicket:
+		s.Headcount, s.Adults, s.Category, s.GroupName = 1, 0, CategoryUnspecified, ""
+		h := sha256.Sum256([]byte(s.TicketPayload))
+		copy(s.PayloadHash[:], h[:16])
+	case KindWalkIn:
+		s.Adults, s.TicketPayload, s.GroupName = 0, "", ""
+	case KindGroup:
+		s.Category, s.TicketPayload = CategoryYoungPerson, ""
+	case KindCheckout:
+		s.Adults, s.Category, s.TicketPayload, s.GroupName = 0, CategoryUnspecified, "", ""
+	}
+	return s
+}
+
+// SameScan reports whether a resubmission under the same terminal sequence number is the same
+// scan, so it may be answered with the first result. A terminal that reuses a number for another
+// scan has a bug worth reporting, not hiding.
+func (r Record) SameScan(s Scan) bool {
+	a := r.Scan
+	if s.Kind == KindTicket {
+		return a.Sequence == s.Sequence && a.VenueID == s.VenueID && a.Kind == s.Kind && a.PayloadHash == s.PayloadHash && a.OccurredAt.Equal(s.OccurredAt)
+	}
+	return a.Sequence == s.Sequence && a.VenueID == s.VenueID && a.Kind == s.Kind && a.Category == s.Category &&
+		a.Headcount == s.Headcount && a.Adults == s.Adults && a.OccurredAt.Equal(s.OccurredAt) && a.ActivityID == s.ActivityID
+}
+
+// Refuse marks the record refused for reason.
+func (r *Record) Refuse(reason Refusal) { r.Outcome, r.Refusal = Refused, reason }
 
 // RefuseAsAlreadyCheckedIn turns an admitted ticket record into a refusal, because the ticket
 // was admitted first at firstAt.
 func (r *Record) RefuseAsAlreadyCheckedIn(firstAt time.Time) {
 	r.Outcome, r.Refusal, r.FirstAdmittedAt = Refused, RefusalAlreadyCheckedIn, firstAt
-}
-
-// SameScan reports whether a resubmission under the same terminal sequence number is the same
-// scan, so it may be answered with the first reply. A terminal that reuses a number for another
-// scan has a bug worth reporting, not hiding.
-func (r Record) SameScan(s Scan) bool {
-	a := r.Scan
-	return a.TerminalID == s.TerminalID && a.Sequence == s.Sequence && a.VenueID == s.VenueID && a.ActivityID == s.ActivityID &&
-		a.Kind == s.Kind && a.TicketKey == s.TicketKey && a.Category == s.Category && a.Headcount == s.Headcount &&
-		a.OccurredAt.Equal(s.OccurredAt)
 }

@@ -2,10 +2,12 @@ package ports
 
 import (
 	"context"
+	"crypto/ed25519"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
@@ -16,9 +18,9 @@ import (
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
-// VenueEvents keeps venues and terminals in the read model: terminals are recognised, and
-// revoked terminals refused, as soon as their event is applied.
-func VenueEvents() bus.Projection {
+// VenueEvents keeps venues and terminals in the catalog: terminals are recognised, rotated
+// credentials accepted and revoked terminals refused as soon as their event is applied.
+func VenueEvents(c *adapters.Catalog) bus.Projection {
 	return bus.Projection{
 		Name: "checkin.venue-events", Stream: bus.StreamVenue, Subjects: []string{"sciweek.venue.>"},
 		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
@@ -32,33 +34,20 @@ func VenueEvents() bus.Projection {
 				if err != nil {
 					return err
 				}
-				return adapters.PutVenue(ctx, tx, domain.Venue{ID: id, CountyCode: ev.GetVenue().GetCountyCode()}, ev.GetOccurredAt().AsTime())
+				return c.PutVenue(ctx, tx, domain.Venue{ID: id, CountyCode: ev.GetVenue().GetCountyCode()}, ev.GetOccurredAt().AsTime())
 			case "sciweek.venue.v1.TerminalProvisioned":
 				var ev venuev1.TerminalProvisioned
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				t, err := terminal(ev.GetTerminal())
-				if err != nil {
-					return err
-				}
-				if len(ev.GetCredentialSha256()) != len(t.CredentialHash) {
-					return errs.E(errs.Invalid, "terminal %s: credential hash has %d bytes", t.ID, len(ev.GetCredentialSha256()))
-				}
-				copy(t.CredentialHash[:], ev.GetCredentialSha256())
-				return adapters.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
+				return putTerminal(ctx, c, tx, ev.GetTerminal(), ev.GetCredentialSha256(), &ev)
 			case "sciweek.venue.v1.TerminalCredentialRotated":
 				var ev venuev1.TerminalCredentialRotated
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				t, err := terminal(ev.GetTerminal())
-				if err != nil {
-					return err
-				}
 				// An empty hash (a reset waiting for its device) admits no credential at all.
-				copy(t.CredentialHash[:], ev.GetCredentialSha256())
-				return adapters.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
+				return putTerminal(ctx, c, tx, ev.GetTerminal(), ev.GetCredentialSha256(), &ev)
 			case "sciweek.venue.v1.TerminalRevoked":
 				var ev venuev1.TerminalRevoked
 				if err := decode(m, &ev); err != nil {
@@ -68,11 +57,28 @@ func VenueEvents() bus.Projection {
 				if err != nil {
 					return err
 				}
-				return adapters.RevokeTerminal(ctx, tx, t.ID, ev.GetOccurredAt().AsTime())
+				return c.RevokeTerminal(ctx, tx, t.ID, ev.GetOccurredAt().AsTime())
 			}
 			return nil // events check-in does not need
 		},
 	}
+}
+
+// timed is an event with the time it happened.
+type timed interface {
+	GetOccurredAt() *timestamppb.Timestamp
+}
+
+func putTerminal(ctx context.Context, c *adapters.Catalog, tx pgx.Tx, pt *venuev1.Terminal, hash []byte, ev timed) error {
+	t, err := terminal(pt)
+	if err != nil {
+		return err
+	}
+	if len(hash) != 0 && len(hash) != len(t.CredentialHash) {
+		return errs.E(errs.Invalid, "terminal %s: credential hash has %d bytes", t.ID, len(hash))
+	}
+	copy(t.CredentialHash[:], hash)
+	return c.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
 }
 
 func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
@@ -87,12 +93,35 @@ func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
 	return domain.Terminal{ID: id, VenueID: venue, CountyCode: t.GetCountyCode(), Revoked: t.GetState() == venuev1.TerminalState_TERMINAL_STATE_REVOKED}, nil
 }
 
-// ActivityEvents keeps activities and their review status in the read model; only approved
-// activities take check-ins.
-func ActivityEvents() bus.Projection {
+// RegistrationEvents keeps activities (their review status, venue and sessions), the editions'
+// ticket keys and the revoked tickets in the catalog: the judge needs nothing else.
+func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 	return bus.Projection{
-		Name: "checkin.activity-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.activity.>"},
+		Name: "checkin.activity-events", Stream: bus.StreamRegistration,
+		Subjects: []string{"sciweek.registration.activity.>", "sciweek.registration.edition.>", "sciweek.registration.ticket.revoked"},
 		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			switch m.Type {
+			case "sciweek.registration.v1.EditionChanged":
+				var ev registrationv1.EditionChanged
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				key := ev.GetEdition().GetTicketPublicKey()
+				if len(key) != ed25519.PublicKeySize {
+					return errs.E(errs.Invalid, "edition %s: ticket key has %d bytes", ev.GetEdition().GetId(), len(key))
+				}
+				return c.PutTicketKey(ctx, tx, ev.GetEdition().GetId(), ed25519.PublicKey(key), ev.GetOccurredAt().AsTime())
+			case "sciweek.registration.v1.TicketRevoked":
+				var ev registrationv1.TicketRevoked
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				id, err := rpc.ParseUUID(ev.GetTicketId(), "ticket id")
+				if err != nil {
+					return err
+				}
+				return c.RevokeTicket(ctx, tx, id, ev.GetOccurredAt().AsTime())
+			}
 			var ev interface {
 				proto.Message
 				GetActivity() *registrationv1.Activity
@@ -125,12 +154,12 @@ func ActivityEvents() bus.Projection {
 					return err
 				}
 			}
-			status := "other"
-			if a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED {
-				status = adapters.StatusApproved
+			act := domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue,
+				Approved: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED}
+			for _, s := range a.GetDetails().GetSessions() {
+				act.Sessions = append(act.Sessions, domain.Session{StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime()})
 			}
-			return adapters.PutActivity(ctx, tx, domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue},
-				status, a.GetUpdatedAt().AsTime())
+			return c.PutActivity(ctx, tx, act, a.GetUpdatedAt().AsTime())
 		},
 	}
 }

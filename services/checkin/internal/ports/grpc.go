@@ -1,16 +1,19 @@
 // Package ports exposes check-in over gRPC to terminals, and takes in the venue and
-// registration events that feed its read model.
+// registration events that feed its catalog.
 package ports
 
 import (
 	"context"
+	"time"
 
+	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
 	"github.com/sciweek/sciweek/services/checkin/internal/app"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
@@ -18,7 +21,8 @@ import (
 // Policy lets terminals, and only terminals, record.
 func Policy() auth.Policy {
 	return auth.Policy{Roles: map[string][]auth.Role{
-		checkinv1.CheckinService_RecordCheckin_FullMethodName: {auth.RoleTerminal},
+		checkinv1.CheckinService_RecordCheckin_FullMethodName:  {auth.RoleTerminal},
+		checkinv1.CheckinService_UploadCheckins_FullMethodName: {auth.RoleTerminal},
 	}}
 }
 
@@ -31,40 +35,86 @@ type GRPC struct {
 // NewGRPC returns the gRPC port.
 func NewGRPC(a *app.Service) *GRPC { return &GRPC{app: a} }
 
-// RecordCheckin records one scan.
-func (g *GRPC) RecordCheckin(ctx context.Context, req *checkinv1.RecordCheckinRequest) (*checkinv1.RecordCheckinResponse, error) {
-	p, err := rpc.Principal(ctx)
+// scanFromProto converts one record; i numbers it in errors.
+func scanFromProto(i int, r *checkinv1.CheckinRecord) (domain.Scan, error) {
+	venue, err := rpc.ParseUUID(r.GetVenueId(), "venue_id")
 	if err != nil {
-		return nil, err
+		return domain.Scan{}, err
 	}
-	venueID, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
-	if err != nil {
-		return nil, err
+	activity := uuid.Nil
+	if r.GetActivityId() != "" {
+		if activity, err = rpc.ParseUUID(r.GetActivityId(), "activity_id"); err != nil {
+			return domain.Scan{}, err
+		}
 	}
-	activityID, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
-	if err != nil {
-		return nil, err
-	}
-	scan := domain.Scan{Sequence: req.GetSequence(), OccurredAt: req.GetOccurredAt().AsTime(), VenueID: venueID, ActivityID: activityID}
-	switch k := req.GetKind().(type) {
-	case *checkinv1.RecordCheckinRequest_Ticket:
-		scan.Kind, scan.TicketKey = domain.KindTicket, k.Ticket.GetPayload()
-	case *checkinv1.RecordCheckinRequest_WalkIn:
-		scan.Kind, scan.Category, scan.Headcount = domain.KindWalkIn, domain.Category(k.WalkIn.GetCategory()), int(k.WalkIn.GetHeadcount())
+	s := domain.Scan{Sequence: r.GetSequence(), OccurredAt: r.GetOccurredAt().AsTime(), VenueID: venue, ActivityID: activity}
+	switch k := r.GetKind().(type) {
+	case *checkinv1.CheckinRecord_Ticket:
+		s.Kind, s.TicketPayload = domain.KindTicket, k.Ticket.GetPayload()
+	case *checkinv1.CheckinRecord_WalkIn:
+		s.Kind, s.Category, s.Headcount = domain.KindWalkIn, domain.Category(k.WalkIn.GetCategory()), int(k.WalkIn.GetHeadcount())
+	case *checkinv1.CheckinRecord_Group:
+		s.Kind, s.Headcount, s.Adults, s.GroupName = domain.KindGroup, int(k.Group.GetYoungPeople()), int(k.Group.GetTeachers()), k.Group.GetGroupName()
+	case *checkinv1.CheckinRecord_Checkout:
+		s.Kind, s.Headcount = domain.KindCheckout, int(k.Checkout.GetHeadcount())
 	default:
-		return nil, errs.E(errs.Invalid, "a check-in is either a ticket or a walk_in")
+		return domain.Scan{}, errs.E(errs.Invalid, "record %d: a check-in is a ticket, a walk_in, a group or a checkout", i+1)
 	}
-	res, err := g.app.Record(ctx, p, scan)
-	if err != nil {
-		return nil, err
-	}
-	r := res.Record
-	out := &checkinv1.RecordCheckinResponse{
-		RecordId: r.ID.String(), Outcome: checkinv1.Outcome(r.Outcome), RefusalReason: checkinv1.RefusalReason(r.Refusal),
-		RecordedAt: timestamppb.New(r.RecordedAt), Replayed: res.Replayed,
+	return s, nil
+}
+
+func resultToProto(st app.Stored) *checkinv1.CheckinResult {
+	r := st.Record
+	out := &checkinv1.CheckinResult{
+		Sequence: r.Scan.Sequence, RecordId: r.ID.String(), Outcome: checkinv1.Outcome(r.Outcome), RefusalReason: checkinv1.RefusalReason(r.Refusal),
+		RecordedAt: timestamppb.New(r.RecordedAt), Replayed: st.Replayed, Anomalies: adapters.AnomaliesToProto(r.Anomalies),
 	}
 	if !r.FirstAdmittedAt.IsZero() {
 		out.FirstCheckedInAt = timestamppb.New(r.FirstAdmittedAt)
 	}
+	return out
+}
+
+func (g *GRPC) record(ctx context.Context, records []*checkinv1.CheckinRecord, sentAt *timestamppb.Timestamp) ([]*checkinv1.CheckinResult, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scans := make([]domain.Scan, len(records))
+	for i, r := range records {
+		if scans[i], err = scanFromProto(i, r); err != nil {
+			return nil, err
+		}
+	}
+	var sent time.Time // without a clock reading nothing is skewed
+	if sentAt != nil {
+		sent = sentAt.AsTime()
+	}
+	stored, err := g.app.Record(ctx, p, scans, sent)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*checkinv1.CheckinResult, len(stored))
+	for i, st := range stored {
+		out[i] = resultToProto(st)
+	}
 	return out, nil
+}
+
+// RecordCheckin records one scan.
+func (g *GRPC) RecordCheckin(ctx context.Context, req *checkinv1.RecordCheckinRequest) (*checkinv1.RecordCheckinResponse, error) {
+	out, err := g.record(ctx, []*checkinv1.CheckinRecord{req.GetRecord()}, req.GetSentAt())
+	if err != nil {
+		return nil, err
+	}
+	return &checkinv1.RecordCheckinResponse{Result: out[0]}, nil
+}
+
+// UploadCheckins records a batch of scans.
+func (g *GRPC) UploadCheckins(ctx context.Context, req *checkinv1.UploadCheckinsRequest) (*checkinv1.UploadCheckinsResponse, error) {
+	out, err := g.record(ctx, req.GetRecords(), req.GetSentAt())
+	if err != nil {
+		return nil, err
+	}
+	return &checkinv1.UploadCheckinsResponse{Results: out}, nil
 }

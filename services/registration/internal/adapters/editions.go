@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
@@ -108,9 +109,15 @@ func writeEdition(ctx context.Context, tx pgx.Tx, e domain.Edition, insert bool)
 	return err
 }
 
-// CreateEdition stores a new edition.
-func (s *Store) CreateEdition(ctx context.Context, e domain.Edition) error {
-	err := s.tx(ctx, "create edition", func(tx pgx.Tx) error { return writeEdition(ctx, tx, e, true) })
+// CreateEdition stores a new edition and its EditionChanged event.
+func (s *Store) CreateEdition(ctx context.Context, ev domain.EditionChanged) error {
+	e := ev.Edition
+	err := s.tx(ctx, "create edition", func(tx pgx.Tx) error {
+		if err := writeEdition(ctx, tx, e, true); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, editionChangedEvent(ev))
+	})
 	if db.IsUniqueViolation(err, "") {
 		return errs.E(errs.Exists, "edition %q exists already", e.ID)
 	}
@@ -119,7 +126,8 @@ func (s *Store) CreateEdition(ctx context.Context, e domain.Edition) error {
 
 // UpdateEdition replaces an edition. It refuses dates that would leave registered sessions
 // outside the week, and dropping counties that have activities.
-func (s *Store) UpdateEdition(ctx context.Context, e domain.Edition) error {
+func (s *Store) UpdateEdition(ctx context.Context, ev domain.EditionChanged) error {
+	e := ev.Edition
 	err := s.tx(ctx, "update edition", func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM editions WHERE id = $1 FOR UPDATE`, e.ID); err != nil {
 			return err
@@ -146,7 +154,21 @@ func (s *Store) UpdateEdition(ctx context.Context, e domain.Edition) error {
 		if len(stranded) > 0 {
 			return errs.E(errs.FailedPrecondition, "counties %v have activities in this edition and cannot be removed", stranded)
 		}
-		return writeEdition(ctx, tx, e, false)
+		if err := writeEdition(ctx, tx, e, false); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, editionChangedEvent(ev))
 	})
 	return err
+}
+
+// PublishEditions writes EditionChanged events for the editions.
+func (s *Store) PublishEditions(ctx context.Context, evs []domain.EditionChanged) error {
+	return s.tx(ctx, "publish editions", func(tx pgx.Tx) error {
+		out := make([]bus.Event, len(evs))
+		for i, ev := range evs {
+			out[i] = editionChangedEvent(ev)
+		}
+		return s.enqueue(ctx, tx, out...)
+	})
 }

@@ -202,3 +202,25 @@ func ticketRevokedEvent(t domain.TicketRevoked) bus.Event {
 		ActivityId: t.ActivityID.String(), Reason: t.Reason,
 	}}
 }
+
+// EditionToProto converts an edition and its ticket key.
+func EditionToProto(e domain.Edition, ticketKey []byte) *registrationv1.Edition {
+	out := &registrationv1.Edition{
+		Id: e.ID, Name: e.Name, Theme: e.Theme, StartsOn: e.StartsOn.Format(time.DateOnly), EndsOn: e.EndsOn.Format(time.DateOnly),
+		ReportDeadline: e.ReportDeadline.Format(time.DateOnly), MaxVideoSeconds: uint32(e.MaxVideoSeconds), TimeZone: e.Location.String(),
+		TicketPublicKey: ticketKey,
+	}
+	for _, c := range e.Counties {
+		out.Counties = append(out.Counties, &registrationv1.County{Code: c.Code, Name: c.Name})
+	}
+	for _, f := range e.Forms {
+		out.Forms = append(out.Forms, formToProto[f])
+	}
+	return out
+}
+
+func editionChangedEvent(ev domain.EditionChanged) bus.Event {
+	id := bus.NewEventID()
+	return bus.Event{ID: id, Subject: "sciweek.registration.edition.changed", Message: &registrationv1.EditionChanged{
+		EventId: id.String(), OccurredAt: timestamppb.Now(), Edition: EditionToProto(ev.Edition, ev.TicketKey)}}
+}

@@ -51,10 +51,13 @@ type Editions interface {
 	Edition(ctx context.Context, id string) (domain.Edition, error)
 	// Editions returns every edition, newest first.
 	Editions(ctx context.Context) ([]domain.Edition, error)
-	// CreateEdition stores a new edition, or errs.Exists.
-	CreateEdition(ctx context.Context, e domain.Edition) error
-	// UpdateEdition replaces an edition, refusing changes that would strand its activities.
-	UpdateEdition(ctx context.Context, e domain.Edition) error
+	// CreateEdition stores a new edition with its event, or errs.Exists.
+	CreateEdition(ctx context.Context, ev domain.EditionChanged) error
+	// UpdateEdition replaces an edition with its event, refusing changes that would strand its
+	// activities.
+	UpdateEdition(ctx context.Context, ev domain.EditionChanged) error
+	// PublishEditions writes EditionChanged events for the editions.
+	PublishEditions(ctx context.Context, evs []domain.EditionChanged) error
 }
 
 // Units stores organizer units.
@@ -224,7 +227,11 @@ func (s *Service) signTicket(ctx context.Context, su domain.Signup, ses domain.S
 	}
 	from, until := domain.TicketWindow(ses)
 	t := domain.Ticket{ID: uuid.New(), ValidFrom: from.Truncate(time.Second), ValidUntil: until.Truncate(time.Second)}
+	holder := ticket.HolderAdult
+	if su.AgeGroup == domain.AgeMinor {
+		holder = ticket.HolderMinor
+	}
 	t.Payload, err = ticket.Sign(ticket.Ticket{EditionID: su.EditionID, ActivityID: su.ActivityID, SessionID: ses.ID, TicketID: t.ID,
-		ValidFrom: t.ValidFrom, ValidUntil: t.ValidUntil}, key)
+		Holder: holder, ValidFrom: t.ValidFrom, ValidUntil: t.ValidUntil}, key)
 	return t, err
 }

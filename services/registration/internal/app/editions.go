@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
@@ -34,13 +35,11 @@ func (s *Service) CreateEdition(ctx context.Context, p auth.Principal, in domain
 	if err != nil {
 		return domain.Edition{}, err
 	}
-	if err := s.Editions.CreateEdition(ctx, e); err != nil {
+	key, err := s.Keys.SigningKey(ctx, ticketKeyPurpose(e.ID))
+	if err != nil {
 		return domain.Edition{}, err
 	}
-	if _, err := s.Keys.SigningKey(ctx, ticketKeyPurpose(e.ID)); err != nil {
-		return domain.Edition{}, err
-	}
-	return e, nil
+	return e, s.Editions.CreateEdition(ctx, domain.EditionChanged{Edition: e, TicketKey: key.Public().(ed25519.PublicKey)})
 }
 
 // UpdateEdition changes an edition; the store refuses changes that strand its activities.
@@ -52,8 +51,27 @@ func (s *Service) UpdateEdition(ctx context.Context, p auth.Principal, in domain
 	if err != nil {
 		return domain.Edition{}, err
 	}
-	if err := s.Editions.UpdateEdition(ctx, e); err != nil {
+	key, err := s.TicketKey(ctx, e.ID)
+	if err != nil {
 		return domain.Edition{}, err
 	}
-	return e, nil
+	return e, s.Editions.UpdateEdition(ctx, domain.EditionChanged{Edition: e, TicketKey: key})
+}
+
+// PublishEditions announces every edition with its ticket key, so consumers that started after
+// an edition was opened (or lost their copy) hold every key. Consumers apply it idempotently.
+func (s *Service) PublishEditions(ctx context.Context) error {
+	list, err := s.Editions.Editions(ctx)
+	if err != nil {
+		return err
+	}
+	evs := make([]domain.EditionChanged, 0, len(list))
+	for _, e := range list {
+		key, err := s.TicketKey(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, domain.EditionChanged{Edition: e, TicketKey: key})
+	}
+	return s.Editions.PublishEditions(ctx, evs)
 }

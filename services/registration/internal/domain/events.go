@@ -28,3 +28,10 @@ type NominationEvent struct {
 	Actor      string
 	Decided    bool
 }
+
+// EditionChanged records that an edition was opened or changed, with its ticket public key, or
+// republishes it at start so consumers hold every ticket key.
+type EditionChanged struct {
+	Edition   Edition
+	TicketKey []byte
+}

@@ -3,7 +3,6 @@ package ports
 import (
 	"context"
 	"crypto/ed25519"
-	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -21,18 +20,7 @@ func (g *GRPC) editionToProto(ctx context.Context, e domain.Edition) (*registrat
 	if err != nil {
 		return nil, err
 	}
-	out := &registrationv1.Edition{
-		Id: e.ID, Name: e.Name, Theme: e.Theme, StartsOn: e.StartsOn.Format(time.DateOnly), EndsOn: e.EndsOn.Format(time.DateOnly),
-		ReportDeadline: e.ReportDeadline.Format(time.DateOnly), MaxVideoSeconds: uint32(e.MaxVideoSeconds), TimeZone: e.Location.String(),
-		TicketPublicKey: key,
-	}
-	for _, c := range e.Counties {
-		out.Counties = append(out.Counties, &registrationv1.County{Code: c.Code, Name: c.Name})
-	}
-	for _, f := range e.Forms {
-		out.Forms = append(out.Forms, adapters.FormToProto(f))
-	}
-	return out, nil
+	return adapters.EditionToProto(e, key), nil
 }
 
 func editionInput(e *registrationv1.Edition) domain.EditionInput {

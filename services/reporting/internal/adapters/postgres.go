@@ -3,6 +3,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,8 +28,15 @@ type Store struct {
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 // Apply adds a tally's increments inside the projection's transaction: one statement per
-// table, whatever the batch size.
-func Apply(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
+// table, whatever the batch size. It returns the venues whose occupancy level changed today.
+func Apply(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, now time.Time) ([]domain.LevelChange, error) {
+	if err := applyCounts(ctx, tx, t); err != nil {
+		return nil, err
+	}
+	return applyFlows(ctx, tx, t, today, now)
+}
+
+func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 	if len(t.Counts) > 0 {
 		n := len(t.Counts)
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
@@ -63,6 +71,109 @@ func Apply(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 		}
 	}
 	return nil
+}
+
+// applyFlows adds people in and out, then re-levels today's venues that moved. Only today's
+// changes are announced: a late upload from yesterday changes yesterday's figures, not anyone's
+// safety now.
+func applyFlows(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, now time.Time) ([]domain.LevelChange, error) {
+	if len(t.Flows) == 0 {
+		return nil, nil
+	}
+	n := len(t.Flows)
+	venues, days, counties := make([]uuid.UUID, 0, n), make([]string, 0, n), make([]string, 0, n)
+	entered, exited := make([]int64, 0, n), make([]int64, 0, n)
+	for k, f := range t.Flows {
+		venues, days, counties = append(venues, k.VenueID), append(days, k.Day), append(counties, f.CountyCode)
+		entered, exited = append(entered, f.Entered), append(exited, f.Exited)
+	}
+	rows, _ := tx.Query(ctx, `WITH up AS (
+			INSERT INTO venue_occupancy AS o (venue_id, day, county_code, entered, exited, updated_at)
+			SELECT * FROM unnest($1::uuid[], $2::text[]::date[], $3::text[], $4::bigint[], $5::bigint[]), (VALUES ($7::timestamptz)) AS n
+			ON CONFLICT (day, venue_id) DO UPDATE
+			SET county_code = EXCLUDED.county_code, entered = o.entered + EXCLUDED.entered, exited = o.exited + EXCLUDED.exited, updated_at = EXCLUDED.updated_at
+			RETURNING o.venue_id, o.day, o.county_code, o.entered, o.exited, o.level, o.updated_at
+		)
+		SELECT up.venue_id, up.county_code, up.entered, up.exited, up.level, up.updated_at,
+			coalesce(l.name, ''), coalesce(l.safe_capacity, 0), coalesce(l.warn_percent, 0), coalesce(l.alarm_percent, 0)
+		FROM up LEFT JOIN venue_limits l USING (venue_id)
+		WHERE up.day = $6::date`, venues, days, counties, entered, exited, today, now)
+	current, err := pgx.CollectRows(rows, scanOccupancy)
+	if err != nil {
+		return nil, err
+	}
+	var changes []domain.LevelChange
+	var changed []uuid.UUID
+	var levels []int16
+	for _, o := range current {
+		previous := o.Level
+		o.Level = o.LevelOf(o.Inside())
+		if o.Level != previous {
+			changes = append(changes, domain.LevelChange{Occupancy: o, Previous: previous})
+			changed, levels = append(changed, o.VenueID), append(levels, int16(o.Level))
+		}
+	}
+	if len(changed) > 0 {
+		if _, err := tx.Exec(ctx, `UPDATE venue_occupancy o SET level = u.level
+			FROM unnest($1::uuid[], $2::smallint[]) AS u(venue_id, level)
+			WHERE o.day = $3::date AND o.venue_id = u.venue_id`, changed, levels, today); err != nil {
+			return nil, err
+		}
+	}
+	return changes, nil
+}
+
+func scanOccupancy(row pgx.CollectableRow) (domain.Occupancy, error) {
+	var o domain.Occupancy
+	err := row.Scan(&o.VenueID, &o.CountyCode, &o.Entered, &o.Exited, &o.Level, &o.UpdatedAt,
+		&o.Name, &o.SafeCapacity, &o.WarnPercent, &o.AlarmPercent)
+	return o, err
+}
+
+// PutVenueLimits records what the venue registry says of a venue's crowd, and re-levels today's
+// occupancy against the new limits (so raising a capacity stands an alarm down).
+func PutVenueLimits(ctx context.Context, tx pgx.Tx, v domain.VenueLimits, today string, now time.Time) ([]domain.LevelChange, error) {
+	if _, err := tx.Exec(ctx, `INSERT INTO venue_limits (venue_id, name, county_code, safe_capacity, warn_percent, alarm_percent)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (venue_id) DO UPDATE SET name = EXCLUDED.name, county_code = EXCLUDED.county_code,
+			safe_capacity = EXCLUDED.safe_capacity, warn_percent = EXCLUDED.warn_percent, alarm_percent = EXCLUDED.alarm_percent`,
+		v.VenueID, v.Name, v.CountyCode, v.SafeCapacity, v.WarnPercent, v.AlarmPercent); err != nil {
+		return nil, err
+	}
+	var o domain.Occupancy
+	err := tx.QueryRow(ctx, `SELECT venue_id, county_code, entered, exited, level, updated_at FROM venue_occupancy
+		WHERE day = $1::date AND venue_id = $2`, today, v.VenueID).Scan(&o.VenueID, &o.CountyCode, &o.Entered, &o.Exited, &o.Level, &o.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.VenueLimits = v
+	previous := o.Level
+	if o.Level = v.LevelOf(o.Inside()); o.Level == previous {
+		return nil, nil
+	}
+	o.UpdatedAt = now
+	if _, err := tx.Exec(ctx, `UPDATE venue_occupancy SET level = $3 WHERE day = $1::date AND venue_id = $2`, today, v.VenueID, int16(o.Level)); err != nil {
+		return nil, err
+	}
+	return []domain.LevelChange{{Occupancy: o, Previous: previous}}, nil
+}
+
+// Occupancy returns today's occupancy of the venues with anyone checked in, of one county when
+// county is set, fullest first.
+func (s *Store) Occupancy(ctx context.Context, county, today string) ([]domain.Occupancy, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT o.venue_id, o.county_code, o.entered, o.exited, o.level, o.updated_at,
+			coalesce(l.name, ''), coalesce(l.safe_capacity, 0), coalesce(l.warn_percent, 0), coalesce(l.alarm_percent, 0)
+		FROM venue_occupancy o LEFT JOIN venue_limits l USING (venue_id)
+		WHERE o.day = $1::date AND ($2 = '' OR o.county_code = $2) AND o.entered > 0`, today, county)
+	out, err := pgx.CollectRows(rows, scanOccupancy)
+	if err != nil {
+		return nil, db.Unavailable(err, "read occupancy")
+	}
+	domain.SortFullest(out)
+	return out, nil
 }
 
 // Overview returns an edition's figures per county, and the stream position they include.

@@ -19,7 +19,13 @@ type Store interface {
 	Overview(ctx context.Context, edition, county, today string) (domain.Overview, error)
 	// Rows returns participation rows for a query, largest first.
 	Rows(ctx context.Context, q domain.Query) ([]domain.Row, error)
+	// Occupancy returns today's occupancy of the venues with anyone checked in, of one county
+	// when county is set, fullest first.
+	Occupancy(ctx context.Context, county, today string) ([]domain.Occupancy, error)
 }
+
+// FullestShown is how many of the fullest venues the overview carries.
+const FullestShown = 10
 
 // Service runs the statistics use cases.
 type Service struct {
@@ -76,7 +82,26 @@ func (s *Service) Overview(ctx context.Context, p auth.Principal, edition string
 	if err != nil {
 		return domain.Overview{}, err
 	}
-	return s.store.Overview(ctx, edition, county, domain.Day(s.now(), s.loc))
+	today := domain.Day(s.now(), s.loc)
+	o, err := s.store.Overview(ctx, edition, county, today)
+	if err != nil {
+		return domain.Overview{}, err
+	}
+	venues, err := s.store.Occupancy(ctx, county, today)
+	if err != nil {
+		return domain.Overview{}, err
+	}
+	o.Occupancy = domain.Summarize(venues, FullestShown)
+	return o, nil
+}
+
+// Occupancy returns how full each venue the viewer may see is now, fullest first.
+func (s *Service) Occupancy(ctx context.Context, p auth.Principal, county string) ([]domain.Occupancy, error) {
+	county, err := scope(p, county)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Occupancy(ctx, county, domain.Day(s.now(), s.loc))
 }
 
 // Query returns participation rows within the viewer's scope.

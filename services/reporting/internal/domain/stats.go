@@ -59,11 +59,29 @@ type Tally struct {
 	loc      *time.Location
 	Counts   map[CountKey]Counts
 	Refusals map[RefusalKey]int64
+	Flows    map[OccupancyKey]flow
 }
 
 // NewTally returns an empty tally that counts days in loc.
 func NewTally(loc *time.Location) *Tally {
-	return &Tally{loc: loc, Counts: map[CountKey]Counts{}, Refusals: map[RefusalKey]int64{}}
+	return &Tally{loc: loc, Counts: map[CountKey]Counts{}, Refusals: map[RefusalKey]int64{}, Flows: map[OccupancyKey]flow{}}
+}
+
+// Exit is people checking out of a venue.
+type Exit struct {
+	CountyCode string
+	VenueID    uuid.UUID
+	Headcount  int64
+	OccurredAt time.Time
+}
+
+// Leave takes people out of a venue's occupancy on the day they left.
+func (t *Tally) Leave(e Exit) {
+	k := OccupancyKey{VenueID: e.VenueID, Day: Day(e.OccurredAt, t.loc)}
+	f := t.Flows[k]
+	f.Exited += e.Headcount
+	f.CountyCode = e.CountyCode
+	t.Flows[k] = f
 }
 
 // Day is the city's calendar day of t: records that arrive late count on the day they happened.
@@ -79,6 +97,11 @@ func (t *Tally) Admit(a Admission) {
 		c.WalkIns += a.Headcount
 	}
 	t.Counts[k] = c
+	ok := OccupancyKey{VenueID: a.VenueID, Day: k.Day}
+	f := t.Flows[ok]
+	f.Entered += a.Headcount
+	f.CountyCode = a.CountyCode
+	t.Flows[ok] = f
 }
 
 // Refuse adds a refusal.
@@ -86,8 +109,11 @@ func (t *Tally) Refuse(r Refusal) {
 	t.Refusals[RefusalKey{EditionID: r.EditionID, CountyCode: r.CountyCode, Day: Day(r.OccurredAt, t.loc), VenueID: r.VenueID, Reason: r.Reason}]++
 }
 
+// Flow returns the people in and out of a venue on a day in the tally, and their county.
+func (t *Tally) Flow(k OccupancyKey) (Flow, string) { f := t.Flows[k]; return f.Flow, f.CountyCode }
+
 // Empty reports whether the tally has nothing to write.
-func (t *Tally) Empty() bool { return len(t.Counts) == 0 && len(t.Refusals) == 0 }
+func (t *Tally) Empty() bool { return len(t.Counts) == 0 && len(t.Refusals) == 0 && len(t.Flows) == 0 }
 
 // Totals are participation figures.
 type Totals struct {
@@ -113,6 +139,7 @@ type Overview struct {
 	Refused        int64
 	StreamPosition uint64
 	UpdatedAt      time.Time
+	Occupancy      OccupancySummary
 }
 
 // NewOverview sums county figures into the city's, sorted by county code.

@@ -20,6 +20,7 @@ func Policy() auth.Policy {
 		reportingv1.StatsService_GetOverview_FullMethodName:         readers,
 		reportingv1.StatsService_QueryParticipations_FullMethodName: readers,
 		reportingv1.StatsService_WatchOverview_FullMethodName:       readers,
+		reportingv1.StatsService_ListOccupancy_FullMethodName:       readers,
 	}}
 }
 
@@ -43,7 +44,40 @@ func overviewToProto(o domain.Overview) *reportingv1.Overview {
 	for _, c := range o.Counties {
 		out.Counties = append(out.Counties, totals(c.CountyCode, c.Totals))
 	}
+	occ := &reportingv1.OccupancySummary{Inside: o.Occupancy.Inside, VenuesOpen: uint32(o.Occupancy.VenuesOpen),
+		VenuesWarning: uint32(o.Occupancy.VenuesWarning), VenuesAlarm: uint32(o.Occupancy.VenuesAlarm)}
+	for _, v := range o.Occupancy.Fullest {
+		occ.Fullest = append(occ.Fullest, occupancyToProto(v))
+	}
+	out.Occupancy = occ
 	return out
+}
+
+func occupancyToProto(o domain.Occupancy) *reportingv1.VenueOccupancy {
+	out := &reportingv1.VenueOccupancy{VenueId: o.VenueID.String(), VenueName: o.Name, CountyCode: o.CountyCode,
+		Inside: o.Inside(), EnteredToday: o.Entered, SafeCapacity: uint32(o.SafeCapacity),
+		WarnPercent: uint32(o.WarnPercent), AlarmPercent: uint32(o.AlarmPercent), Level: reportingv1.OccupancyLevel(o.Level)}
+	if !o.UpdatedAt.IsZero() {
+		out.UpdatedAt = timestamppb.New(o.UpdatedAt)
+	}
+	return out
+}
+
+// ListOccupancy returns how full each venue is now.
+func (g *GRPC) ListOccupancy(ctx context.Context, req *reportingv1.ListOccupancyRequest) (*reportingv1.ListOccupancyResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	venues, err := g.app.Occupancy(ctx, p, req.GetCountyCode())
+	if err != nil {
+		return nil, err
+	}
+	out := &reportingv1.ListOccupancyResponse{}
+	for _, v := range venues {
+		out.Venues = append(out.Venues, occupancyToProto(v))
+	}
+	return out, nil
 }
 
 // GetOverview returns the live figures.

@@ -95,6 +95,10 @@ const (
 	CheckinKind_CHECKIN_KIND_TICKET CheckinKind = 1
 	// CHECKIN_KIND_WALK_IN counts people who came without a ticket.
 	CheckinKind_CHECKIN_KIND_WALK_IN CheckinKind = 2
+	// CHECKIN_KIND_GROUP admits a group, such as a school class with its teachers.
+	CheckinKind_CHECKIN_KIND_GROUP CheckinKind = 3
+	// CHECKIN_KIND_CHECKOUT counts people leaving, for occupancy.
+	CheckinKind_CHECKIN_KIND_CHECKOUT CheckinKind = 4
 )
 
 // Enum value maps for CheckinKind.
@@ -103,11 +107,15 @@ var (
 		0: "CHECKIN_KIND_UNSPECIFIED",
 		1: "CHECKIN_KIND_TICKET",
 		2: "CHECKIN_KIND_WALK_IN",
+		3: "CHECKIN_KIND_GROUP",
+		4: "CHECKIN_KIND_CHECKOUT",
 	}
 	CheckinKind_value = map[string]int32{
 		"CHECKIN_KIND_UNSPECIFIED": 0,
 		"CHECKIN_KIND_TICKET":      1,
 		"CHECKIN_KIND_WALK_IN":     2,
+		"CHECKIN_KIND_GROUP":       3,
+		"CHECKIN_KIND_CHECKOUT":    4,
 	}
 )
 
@@ -200,6 +208,18 @@ const (
 	// REFUSAL_REASON_ALREADY_CHECKED_IN means the ticket was admitted before, at
 	// first_checked_in_at.
 	RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN RefusalReason = 1
+	// REFUSAL_REASON_INVALID_SIGNATURE means the QR code is not a genuine ticket.
+	RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE RefusalReason = 2
+	// REFUSAL_REASON_WRONG_VENUE means the ticket (or activity) is for another venue.
+	RefusalReason_REFUSAL_REASON_WRONG_VENUE RefusalReason = 3
+	// REFUSAL_REASON_NOT_YET_VALID means the ticket's window has not opened.
+	RefusalReason_REFUSAL_REASON_NOT_YET_VALID RefusalReason = 4
+	// REFUSAL_REASON_EXPIRED means the ticket's window has closed.
+	RefusalReason_REFUSAL_REASON_EXPIRED RefusalReason = 5
+	// REFUSAL_REASON_REVOKED means the sign-up or the activity was cancelled.
+	RefusalReason_REFUSAL_REASON_REVOKED RefusalReason = 6
+	// REFUSAL_REASON_ACTIVITY_NOT_OPEN means the activity is not approved (or not known).
+	RefusalReason_REFUSAL_REASON_ACTIVITY_NOT_OPEN RefusalReason = 7
 )
 
 // Enum value maps for RefusalReason.
@@ -207,10 +227,22 @@ var (
 	RefusalReason_name = map[int32]string{
 		0: "REFUSAL_REASON_UNSPECIFIED",
 		1: "REFUSAL_REASON_ALREADY_CHECKED_IN",
+		2: "REFUSAL_REASON_INVALID_SIGNATURE",
+		3: "REFUSAL_REASON_WRONG_VENUE",
+		4: "REFUSAL_REASON_NOT_YET_VALID",
+		5: "REFUSAL_REASON_EXPIRED",
+		6: "REFUSAL_REASON_REVOKED",
+		7: "REFUSAL_REASON_ACTIVITY_NOT_OPEN",
 	}
 	RefusalReason_value = map[string]int32{
 		"REFUSAL_REASON_UNSPECIFIED":        0,
 		"REFUSAL_REASON_ALREADY_CHECKED_IN": 1,
+		"REFUSAL_REASON_INVALID_SIGNATURE":  2,
+		"REFUSAL_REASON_WRONG_VENUE":        3,
+		"REFUSAL_REASON_NOT_YET_VALID":      4,
+		"REFUSAL_REASON_EXPIRED":            5,
+		"REFUSAL_REASON_REVOKED":            6,
+		"REFUSAL_REASON_ACTIVITY_NOT_OPEN":  7,
 	}
 )
 
@@ -241,10 +273,67 @@ func (RefusalReason) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
 }
 
+// Anomaly flags a record that deserves a second look; flagged records still count.
+type Anomaly int32
+
+const (
+	// ANOMALY_UNSPECIFIED is never set.
+	Anomaly_ANOMALY_UNSPECIFIED Anomaly = 0
+	// ANOMALY_OUTSIDE_SESSION means the scan happened outside every session of the activity.
+	Anomaly_ANOMALY_OUTSIDE_SESSION Anomaly = 1
+	// ANOMALY_BURST means scans at one terminal came faster than people walk through a gate.
+	Anomaly_ANOMALY_BURST Anomaly = 2
+	// ANOMALY_CLOCK_SKEW means the terminal's clock was far from the server's when it sent.
+	Anomaly_ANOMALY_CLOCK_SKEW Anomaly = 3
+)
+
+// Enum value maps for Anomaly.
+var (
+	Anomaly_name = map[int32]string{
+		0: "ANOMALY_UNSPECIFIED",
+		1: "ANOMALY_OUTSIDE_SESSION",
+		2: "ANOMALY_BURST",
+		3: "ANOMALY_CLOCK_SKEW",
+	}
+	Anomaly_value = map[string]int32{
+		"ANOMALY_UNSPECIFIED":     0,
+		"ANOMALY_OUTSIDE_SESSION": 1,
+		"ANOMALY_BURST":           2,
+		"ANOMALY_CLOCK_SKEW":      3,
+	}
+)
+
+func (x Anomaly) Enum() *Anomaly {
+	p := new(Anomaly)
+	*p = x
+	return p
+}
+
+func (x Anomaly) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Anomaly) Descriptor() protoreflect.EnumDescriptor {
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[4].Descriptor()
+}
+
+func (Anomaly) Type() protoreflect.EnumType {
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[4]
+}
+
+func (x Anomaly) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Anomaly.Descriptor instead.
+func (Anomaly) EnumDescriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+}
+
 // TicketScan is the content of a ticket's QR code.
 type TicketScan struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// payload is the QR code's text, which identifies the ticket.
+	// payload is the QR code's text: a ticket signed with the edition's key.
 	Payload       string `protobuf:"bytes,1,opt,name=payload,proto3" json:"payload,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -342,32 +431,400 @@ func (x *WalkIn) GetHeadcount() uint32 {
 	return 0
 }
 
-// RecordCheckinRequest is one scan at a venue's door.
-type RecordCheckinRequest struct {
+// GroupCheckin admits a group in one record, such as a school class and its teachers.
+type GroupCheckin struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// young_people is how many young people or students came.
+	YoungPeople uint32 `protobuf:"varint,1,opt,name=young_people,json=youngPeople,proto3" json:"young_people,omitempty"`
+	// teachers is how many adults came with them.
+	Teachers uint32 `protobuf:"varint,2,opt,name=teachers,proto3" json:"teachers,omitempty"`
+	// group_name names the group, e.g. "太原五中初二（3）班".
+	GroupName     string `protobuf:"bytes,3,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupCheckin) Reset() {
+	*x = GroupCheckin{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupCheckin) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupCheckin) ProtoMessage() {}
+
+func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupCheckin.ProtoReflect.Descriptor instead.
+func (*GroupCheckin) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *GroupCheckin) GetYoungPeople() uint32 {
+	if x != nil {
+		return x.YoungPeople
+	}
+	return 0
+}
+
+func (x *GroupCheckin) GetTeachers() uint32 {
+	if x != nil {
+		return x.Teachers
+	}
+	return 0
+}
+
+func (x *GroupCheckin) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+// Checkout counts people leaving the venue.
+type Checkout struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// headcount is how many left.
+	Headcount     uint32 `protobuf:"varint,1,opt,name=headcount,proto3" json:"headcount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Checkout) Reset() {
+	*x = Checkout{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Checkout) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Checkout) ProtoMessage() {}
+
+func (x *Checkout) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Checkout.ProtoReflect.Descriptor instead.
+func (*Checkout) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Checkout) GetHeadcount() uint32 {
+	if x != nil {
+		return x.Headcount
+	}
+	return 0
+}
+
+// CheckinRecord is one scan at a venue's door, as the terminal saw it.
+type CheckinRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// sequence is the terminal's own number for this record, counting up from 1. With the
 	// terminal's id it is the record's idempotency key.
 	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
-	// occurred_at is when the scan happened at the venue, by the terminal's clock.
+	// occurred_at is when the scan happened at the venue, by the terminal's clock; records that
+	// arrive late count on the day they happened.
 	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	// venue_id is the venue the terminal stands at; it must be the terminal's own.
 	VenueId string `protobuf:"bytes,3,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
-	// activity_id is the approved activity the person attends; it must be held at the venue.
+	// activity_id is the approved activity the people attend; a ticket names its own activity,
+	// so ticket scans may leave it empty.
 	ActivityId string `protobuf:"bytes,4,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
 	// kind is what the record counts.
 	//
 	// Types that are valid to be assigned to Kind:
 	//
-	//	*RecordCheckinRequest_Ticket
-	//	*RecordCheckinRequest_WalkIn
-	Kind          isRecordCheckinRequest_Kind `protobuf_oneof:"kind"`
+	//	*CheckinRecord_Ticket
+	//	*CheckinRecord_WalkIn
+	//	*CheckinRecord_Group
+	//	*CheckinRecord_Checkout
+	Kind          isCheckinRecord_Kind `protobuf_oneof:"kind"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckinRecord) Reset() {
+	*x = CheckinRecord{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckinRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckinRecord) ProtoMessage() {}
+
+func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckinRecord.ProtoReflect.Descriptor instead.
+func (*CheckinRecord) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *CheckinRecord) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+func (x *CheckinRecord) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *CheckinRecord) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *CheckinRecord) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *CheckinRecord) GetKind() isCheckinRecord_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return nil
+}
+
+func (x *CheckinRecord) GetTicket() *TicketScan {
+	if x != nil {
+		if x, ok := x.Kind.(*CheckinRecord_Ticket); ok {
+			return x.Ticket
+		}
+	}
+	return nil
+}
+
+func (x *CheckinRecord) GetWalkIn() *WalkIn {
+	if x != nil {
+		if x, ok := x.Kind.(*CheckinRecord_WalkIn); ok {
+			return x.WalkIn
+		}
+	}
+	return nil
+}
+
+func (x *CheckinRecord) GetGroup() *GroupCheckin {
+	if x != nil {
+		if x, ok := x.Kind.(*CheckinRecord_Group); ok {
+			return x.Group
+		}
+	}
+	return nil
+}
+
+func (x *CheckinRecord) GetCheckout() *Checkout {
+	if x != nil {
+		if x, ok := x.Kind.(*CheckinRecord_Checkout); ok {
+			return x.Checkout
+		}
+	}
+	return nil
+}
+
+type isCheckinRecord_Kind interface {
+	isCheckinRecord_Kind()
+}
+
+type CheckinRecord_Ticket struct {
+	// ticket admits one ticket holder.
+	Ticket *TicketScan `protobuf:"bytes,5,opt,name=ticket,proto3,oneof"`
+}
+
+type CheckinRecord_WalkIn struct {
+	// walk_in counts people without tickets.
+	WalkIn *WalkIn `protobuf:"bytes,6,opt,name=walk_in,json=walkIn,proto3,oneof"`
+}
+
+type CheckinRecord_Group struct {
+	// group admits a group.
+	Group *GroupCheckin `protobuf:"bytes,7,opt,name=group,proto3,oneof"`
+}
+
+type CheckinRecord_Checkout struct {
+	// checkout counts people leaving.
+	Checkout *Checkout `protobuf:"bytes,8,opt,name=checkout,proto3,oneof"`
+}
+
+func (*CheckinRecord_Ticket) isCheckinRecord_Kind() {}
+
+func (*CheckinRecord_WalkIn) isCheckinRecord_Kind() {}
+
+func (*CheckinRecord_Group) isCheckinRecord_Kind() {}
+
+func (*CheckinRecord_Checkout) isCheckinRecord_Kind() {}
+
+// CheckinResult is the answer for one record.
+type CheckinResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// sequence is the record's terminal sequence number.
+	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// record_id is the stored record's UUID.
+	RecordId string `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// outcome says whether the scan was admitted.
+	Outcome Outcome `protobuf:"varint,3,opt,name=outcome,proto3,enum=sciweek.checkin.v1.Outcome" json:"outcome,omitempty"`
+	// refusal_reason says why a scan was refused.
+	RefusalReason RefusalReason `protobuf:"varint,4,opt,name=refusal_reason,json=refusalReason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"refusal_reason,omitempty"`
+	// first_checked_in_at is when the ticket was first admitted, for already-checked-in refusals.
+	FirstCheckedInAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=first_checked_in_at,json=firstCheckedInAt,proto3" json:"first_checked_in_at,omitempty"`
+	// recorded_at is when the service stored the record.
+	RecordedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
+	// replayed is true when this sequence number was recorded before and this is the first
+	// result again.
+	Replayed bool `protobuf:"varint,7,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// anomalies flag what deserves a second look.
+	Anomalies     []Anomaly `protobuf:"varint,8,rep,packed,name=anomalies,proto3,enum=sciweek.checkin.v1.Anomaly" json:"anomalies,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckinResult) Reset() {
+	*x = CheckinResult{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckinResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckinResult) ProtoMessage() {}
+
+func (x *CheckinResult) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckinResult.ProtoReflect.Descriptor instead.
+func (*CheckinResult) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CheckinResult) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+func (x *CheckinResult) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *CheckinResult) GetOutcome() Outcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return Outcome_OUTCOME_UNSPECIFIED
+}
+
+func (x *CheckinResult) GetRefusalReason() RefusalReason {
+	if x != nil {
+		return x.RefusalReason
+	}
+	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
+}
+
+func (x *CheckinResult) GetFirstCheckedInAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.FirstCheckedInAt
+	}
+	return nil
+}
+
+func (x *CheckinResult) GetRecordedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RecordedAt
+	}
+	return nil
+}
+
+func (x *CheckinResult) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *CheckinResult) GetAnomalies() []Anomaly {
+	if x != nil {
+		return x.Anomalies
+	}
+	return nil
+}
+
+// RecordCheckinRequest is one scan.
+type RecordCheckinRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// record is the scan.
+	Record *CheckinRecord `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
+	// sent_at is the terminal's clock when it sent the request, to notice clocks far off.
+	SentAt        *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecordCheckinRequest) Reset() {
 	*x = RecordCheckinRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -379,7 +836,7 @@ func (x *RecordCheckinRequest) String() string {
 func (*RecordCheckinRequest) ProtoMessage() {}
 
 func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -392,103 +849,35 @@ func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinRequest.ProtoReflect.Descriptor instead.
 func (*RecordCheckinRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
 }
 
-func (x *RecordCheckinRequest) GetSequence() uint64 {
+func (x *RecordCheckinRequest) GetRecord() *CheckinRecord {
 	if x != nil {
-		return x.Sequence
-	}
-	return 0
-}
-
-func (x *RecordCheckinRequest) GetOccurredAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.OccurredAt
+		return x.Record
 	}
 	return nil
 }
 
-func (x *RecordCheckinRequest) GetVenueId() string {
+func (x *RecordCheckinRequest) GetSentAt() *timestamppb.Timestamp {
 	if x != nil {
-		return x.VenueId
-	}
-	return ""
-}
-
-func (x *RecordCheckinRequest) GetActivityId() string {
-	if x != nil {
-		return x.ActivityId
-	}
-	return ""
-}
-
-func (x *RecordCheckinRequest) GetKind() isRecordCheckinRequest_Kind {
-	if x != nil {
-		return x.Kind
+		return x.SentAt
 	}
 	return nil
 }
-
-func (x *RecordCheckinRequest) GetTicket() *TicketScan {
-	if x != nil {
-		if x, ok := x.Kind.(*RecordCheckinRequest_Ticket); ok {
-			return x.Ticket
-		}
-	}
-	return nil
-}
-
-func (x *RecordCheckinRequest) GetWalkIn() *WalkIn {
-	if x != nil {
-		if x, ok := x.Kind.(*RecordCheckinRequest_WalkIn); ok {
-			return x.WalkIn
-		}
-	}
-	return nil
-}
-
-type isRecordCheckinRequest_Kind interface {
-	isRecordCheckinRequest_Kind()
-}
-
-type RecordCheckinRequest_Ticket struct {
-	// ticket admits one ticket holder.
-	Ticket *TicketScan `protobuf:"bytes,5,opt,name=ticket,proto3,oneof"`
-}
-
-type RecordCheckinRequest_WalkIn struct {
-	// walk_in counts people without tickets.
-	WalkIn *WalkIn `protobuf:"bytes,6,opt,name=walk_in,json=walkIn,proto3,oneof"`
-}
-
-func (*RecordCheckinRequest_Ticket) isRecordCheckinRequest_Kind() {}
-
-func (*RecordCheckinRequest_WalkIn) isRecordCheckinRequest_Kind() {}
 
 // RecordCheckinResponse acknowledges a durable record.
 type RecordCheckinResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// record_id is the stored record's UUID.
-	RecordId string `protobuf:"bytes,1,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
-	// outcome says whether the scan was admitted.
-	Outcome Outcome `protobuf:"varint,2,opt,name=outcome,proto3,enum=sciweek.checkin.v1.Outcome" json:"outcome,omitempty"`
-	// refusal_reason says why a scan was refused.
-	RefusalReason RefusalReason `protobuf:"varint,3,opt,name=refusal_reason,json=refusalReason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"refusal_reason,omitempty"`
-	// first_checked_in_at is when the ticket was first admitted, for already-checked-in refusals.
-	FirstCheckedInAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=first_checked_in_at,json=firstCheckedInAt,proto3" json:"first_checked_in_at,omitempty"`
-	// recorded_at is when the service stored the record.
-	RecordedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
-	// replayed is true when this sequence number was recorded before and this is the first reply
-	// again.
-	Replayed      bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// result is the record's result.
+	Result        *CheckinResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecordCheckinResponse) Reset() {
 	*x = RecordCheckinResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -500,7 +889,7 @@ func (x *RecordCheckinResponse) String() string {
 func (*RecordCheckinResponse) ProtoMessage() {}
 
 func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -513,49 +902,115 @@ func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinResponse.ProtoReflect.Descriptor instead.
 func (*RecordCheckinResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
 }
 
-func (x *RecordCheckinResponse) GetRecordId() string {
+func (x *RecordCheckinResponse) GetResult() *CheckinResult {
 	if x != nil {
-		return x.RecordId
-	}
-	return ""
-}
-
-func (x *RecordCheckinResponse) GetOutcome() Outcome {
-	if x != nil {
-		return x.Outcome
-	}
-	return Outcome_OUTCOME_UNSPECIFIED
-}
-
-func (x *RecordCheckinResponse) GetRefusalReason() RefusalReason {
-	if x != nil {
-		return x.RefusalReason
-	}
-	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
-}
-
-func (x *RecordCheckinResponse) GetFirstCheckedInAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.FirstCheckedInAt
+		return x.Result
 	}
 	return nil
 }
 
-func (x *RecordCheckinResponse) GetRecordedAt() *timestamppb.Timestamp {
+// UploadCheckinsRequest is a batch of scans.
+type UploadCheckinsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// records are the scans, in any order; at most 1,000.
+	Records []*CheckinRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
+	// sent_at is the terminal's clock when it sent the batch.
+	SentAt        *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadCheckinsRequest) Reset() {
+	*x = UploadCheckinsRequest{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadCheckinsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadCheckinsRequest) ProtoMessage() {}
+
+func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	if x != nil {
-		return x.RecordedAt
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadCheckinsRequest.ProtoReflect.Descriptor instead.
+func (*UploadCheckinsRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *UploadCheckinsRequest) GetRecords() []*CheckinRecord {
+	if x != nil {
+		return x.Records
 	}
 	return nil
 }
 
-func (x *RecordCheckinResponse) GetReplayed() bool {
+func (x *UploadCheckinsRequest) GetSentAt() *timestamppb.Timestamp {
 	if x != nil {
-		return x.Replayed
+		return x.SentAt
 	}
-	return false
+	return nil
+}
+
+// UploadCheckinsResponse acknowledges a durable batch.
+type UploadCheckinsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// results are one per record, in request order.
+	Results       []*CheckinResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadCheckinsResponse) Reset() {
+	*x = UploadCheckinsResponse{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadCheckinsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadCheckinsResponse) ProtoMessage() {}
+
+func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadCheckinsResponse.ProtoReflect.Descriptor instead.
+func (*UploadCheckinsResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *UploadCheckinsResponse) GetResults() []*CheckinResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
 }
 
 var File_sciweek_checkin_v1_checkin_proto protoreflect.FileDescriptor
@@ -571,44 +1026,81 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\bcategory\x18\x01 \x01(\x0e2'.sciweek.checkin.v1.ParticipantCategoryB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\bcategory\x12(\n" +
 	"\theadcount\x18\x02 \x01(\rB\n" +
-	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\xd0\x02\n" +
-	"\x14RecordCheckinRequest\x12#\n" +
+	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\xec\x01\n" +
+	"\fGroupCheckin\x12+\n" +
+	"\fyoung_people\x18\x01 \x01(\rB\b\xbaH\x05*\x03\x18\xe8\aR\vyoungPeople\x12$\n" +
+	"\bteachers\x18\x02 \x01(\rB\b\xbaH\x05*\x03\x18\xc8\x01R\bteachers\x12&\n" +
+	"\n" +
+	"group_name\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\tgroupName:a\xbaH^\x1a\\\n" +
+	"\x0fgroup.not_empty\x12!a group needs at least one person\x1a&this.young_people + this.teachers > 0u\"4\n" +
+	"\bCheckout\x12(\n" +
+	"\theadcount\x18\x01 \x01(\rB\n" +
+	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\xd3\x03\n" +
+	"\rCheckinRecord\x12#\n" +
 	"\bsequence\x18\x01 \x01(\x04B\a\xbaH\x042\x02 \x00R\bsequence\x12C\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\n" +
 	"occurredAt\x12#\n" +
-	"\bvenue_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12)\n" +
-	"\vactivity_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"\bvenue_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12=\n" +
+	"\vactivity_id\x18\x04 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\n" +
 	"activityId\x128\n" +
 	"\x06ticket\x18\x05 \x01(\v2\x1e.sciweek.checkin.v1.TicketScanH\x00R\x06ticket\x125\n" +
-	"\awalk_in\x18\x06 \x01(\v2\x1a.sciweek.checkin.v1.WalkInH\x00R\x06walkInB\r\n" +
-	"\x04kind\x12\x05\xbaH\x02\b\x01\"\xd9\x02\n" +
-	"\x15RecordCheckinResponse\x12\x1b\n" +
-	"\trecord_id\x18\x01 \x01(\tR\brecordId\x125\n" +
-	"\aoutcome\x18\x02 \x01(\x0e2\x1b.sciweek.checkin.v1.OutcomeR\aoutcome\x12H\n" +
-	"\x0erefusal_reason\x18\x03 \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\rrefusalReason\x12I\n" +
-	"\x13first_checked_in_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x10firstCheckedInAt\x12;\n" +
-	"\vrecorded_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"\awalk_in\x18\x06 \x01(\v2\x1a.sciweek.checkin.v1.WalkInH\x00R\x06walkIn\x128\n" +
+	"\x05group\x18\a \x01(\v2 .sciweek.checkin.v1.GroupCheckinH\x00R\x05group\x12:\n" +
+	"\bcheckout\x18\b \x01(\v2\x1c.sciweek.checkin.v1.CheckoutH\x00R\bcheckoutB\r\n" +
+	"\x04kind\x12\x05\xbaH\x02\b\x01\"\xa8\x03\n" +
+	"\rCheckinResult\x12\x1a\n" +
+	"\bsequence\x18\x01 \x01(\x04R\bsequence\x12\x1b\n" +
+	"\trecord_id\x18\x02 \x01(\tR\brecordId\x125\n" +
+	"\aoutcome\x18\x03 \x01(\x0e2\x1b.sciweek.checkin.v1.OutcomeR\aoutcome\x12H\n" +
+	"\x0erefusal_reason\x18\x04 \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\rrefusalReason\x12I\n" +
+	"\x13first_checked_in_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x10firstCheckedInAt\x12;\n" +
+	"\vrecorded_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x1a\n" +
-	"\breplayed\x18\x06 \x01(\bR\breplayed*\xcf\x01\n" +
+	"\breplayed\x18\a \x01(\bR\breplayed\x129\n" +
+	"\tanomalies\x18\b \x03(\x0e2\x1b.sciweek.checkin.v1.AnomalyR\tanomalies\"\x8e\x01\n" +
+	"\x14RecordCheckinRequest\x12A\n" +
+	"\x06record\x18\x01 \x01(\v2!.sciweek.checkin.v1.CheckinRecordB\x06\xbaH\x03\xc8\x01\x01R\x06record\x123\n" +
+	"\asent_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"R\n" +
+	"\x15RecordCheckinResponse\x129\n" +
+	"\x06result\x18\x01 \x01(\v2!.sciweek.checkin.v1.CheckinResultR\x06result\"\x96\x01\n" +
+	"\x15UploadCheckinsRequest\x12H\n" +
+	"\arecords\x18\x01 \x03(\v2!.sciweek.checkin.v1.CheckinRecordB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\arecords\x123\n" +
+	"\asent_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"U\n" +
+	"\x16UploadCheckinsResponse\x12;\n" +
+	"\aresults\x18\x01 \x03(\v2!.sciweek.checkin.v1.CheckinResultR\aresults*\xcf\x01\n" +
 	"\x13ParticipantCategory\x12$\n" +
 	" PARTICIPANT_CATEGORY_UNSPECIFIED\x10\x00\x12%\n" +
 	"!PARTICIPANT_CATEGORY_YOUNG_PERSON\x10\x01\x12\x1e\n" +
 	"\x1aPARTICIPANT_CATEGORY_ADULT\x10\x02\x12'\n" +
 	"#PARTICIPANT_CATEGORY_SCIENCE_WORKER\x10\x03\x12\"\n" +
-	"\x1ePARTICIPANT_CATEGORY_VOLUNTEER\x10\x04*^\n" +
+	"\x1ePARTICIPANT_CATEGORY_VOLUNTEER\x10\x04*\x91\x01\n" +
 	"\vCheckinKind\x12\x1c\n" +
 	"\x18CHECKIN_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CHECKIN_KIND_TICKET\x10\x01\x12\x18\n" +
-	"\x14CHECKIN_KIND_WALK_IN\x10\x02*M\n" +
+	"\x14CHECKIN_KIND_WALK_IN\x10\x02\x12\x16\n" +
+	"\x12CHECKIN_KIND_GROUP\x10\x03\x12\x19\n" +
+	"\x15CHECKIN_KIND_CHECKOUT\x10\x04*M\n" +
 	"\aOutcome\x12\x17\n" +
 	"\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10OUTCOME_ADMITTED\x10\x01\x12\x13\n" +
-	"\x0fOUTCOME_REFUSED\x10\x02*V\n" +
+	"\x0fOUTCOME_REFUSED\x10\x02*\x9c\x02\n" +
 	"\rRefusalReason\x12\x1e\n" +
 	"\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12%\n" +
-	"!REFUSAL_REASON_ALREADY_CHECKED_IN\x10\x012\x8f\x01\n" +
+	"!REFUSAL_REASON_ALREADY_CHECKED_IN\x10\x01\x12$\n" +
+	" REFUSAL_REASON_INVALID_SIGNATURE\x10\x02\x12\x1e\n" +
+	"\x1aREFUSAL_REASON_WRONG_VENUE\x10\x03\x12 \n" +
+	"\x1cREFUSAL_REASON_NOT_YET_VALID\x10\x04\x12\x1a\n" +
+	"\x16REFUSAL_REASON_EXPIRED\x10\x05\x12\x1a\n" +
+	"\x16REFUSAL_REASON_REVOKED\x10\x06\x12$\n" +
+	" REFUSAL_REASON_ACTIVITY_NOT_OPEN\x10\a*j\n" +
+	"\aAnomaly\x12\x17\n" +
+	"\x13ANOMALY_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17ANOMALY_OUTSIDE_SESSION\x10\x01\x12\x11\n" +
+	"\rANOMALY_BURST\x10\x02\x12\x16\n" +
+	"\x12ANOMALY_CLOCK_SKEW\x10\x032\x99\x02\n" +
 	"\x0eCheckinService\x12}\n" +
-	"\rRecordCheckin\x12(.sciweek.checkin.v1.RecordCheckinRequest\x1a).sciweek.checkin.v1.RecordCheckinResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/checkinsB\xd1\x01\n" +
+	"\rRecordCheckin\x12(.sciweek.checkin.v1.RecordCheckinRequest\x1a).sciweek.checkin.v1.RecordCheckinResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/checkins\x12\x87\x01\n" +
+	"\x0eUploadCheckins\x12).sciweek.checkin.v1.UploadCheckinsRequest\x1a*.sciweek.checkin.v1.UploadCheckinsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/checkins:uploadB\xd1\x01\n" +
 	"\x16com.sciweek.checkin.v1B\fCheckinProtoP\x01Z?github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1;checkinv1\xa2\x02\x03SCX\xaa\x02\x12Sciweek.Checkin.V1\xca\x02\x12Sciweek\\Checkin\\V1\xe2\x02\x1eSciweek\\Checkin\\V1\\GPBMetadata\xea\x02\x14Sciweek::Checkin::V1b\x06proto3"
 
 var (
@@ -623,35 +1115,53 @@ func file_sciweek_checkin_v1_checkin_proto_rawDescGZIP() []byte {
 	return file_sciweek_checkin_v1_checkin_proto_rawDescData
 }
 
-var file_sciweek_checkin_v1_checkin_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_sciweek_checkin_v1_checkin_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_sciweek_checkin_v1_checkin_proto_goTypes = []any{
-	(ParticipantCategory)(0),      // 0: sciweek.checkin.v1.ParticipantCategory
-	(CheckinKind)(0),              // 1: sciweek.checkin.v1.CheckinKind
-	(Outcome)(0),                  // 2: sciweek.checkin.v1.Outcome
-	(RefusalReason)(0),            // 3: sciweek.checkin.v1.RefusalReason
-	(*TicketScan)(nil),            // 4: sciweek.checkin.v1.TicketScan
-	(*WalkIn)(nil),                // 5: sciweek.checkin.v1.WalkIn
-	(*RecordCheckinRequest)(nil),  // 6: sciweek.checkin.v1.RecordCheckinRequest
-	(*RecordCheckinResponse)(nil), // 7: sciweek.checkin.v1.RecordCheckinResponse
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(ParticipantCategory)(0),       // 0: sciweek.checkin.v1.ParticipantCategory
+	(CheckinKind)(0),               // 1: sciweek.checkin.v1.CheckinKind
+	(Outcome)(0),                   // 2: sciweek.checkin.v1.Outcome
+	(RefusalReason)(0),             // 3: sciweek.checkin.v1.RefusalReason
+	(Anomaly)(0),                   // 4: sciweek.checkin.v1.Anomaly
+	(*TicketScan)(nil),             // 5: sciweek.checkin.v1.TicketScan
+	(*WalkIn)(nil),                 // 6: sciweek.checkin.v1.WalkIn
+	(*GroupCheckin)(nil),           // 7: sciweek.checkin.v1.GroupCheckin
+	(*Checkout)(nil),               // 8: sciweek.checkin.v1.Checkout
+	(*CheckinRecord)(nil),          // 9: sciweek.checkin.v1.CheckinRecord
+	(*CheckinResult)(nil),          // 10: sciweek.checkin.v1.CheckinResult
+	(*RecordCheckinRequest)(nil),   // 11: sciweek.checkin.v1.RecordCheckinRequest
+	(*RecordCheckinResponse)(nil),  // 12: sciweek.checkin.v1.RecordCheckinResponse
+	(*UploadCheckinsRequest)(nil),  // 13: sciweek.checkin.v1.UploadCheckinsRequest
+	(*UploadCheckinsResponse)(nil), // 14: sciweek.checkin.v1.UploadCheckinsResponse
+	(*timestamppb.Timestamp)(nil),  // 15: google.protobuf.Timestamp
 }
 var file_sciweek_checkin_v1_checkin_proto_depIdxs = []int32{
-	0, // 0: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	8, // 1: sciweek.checkin.v1.RecordCheckinRequest.occurred_at:type_name -> google.protobuf.Timestamp
-	4, // 2: sciweek.checkin.v1.RecordCheckinRequest.ticket:type_name -> sciweek.checkin.v1.TicketScan
-	5, // 3: sciweek.checkin.v1.RecordCheckinRequest.walk_in:type_name -> sciweek.checkin.v1.WalkIn
-	2, // 4: sciweek.checkin.v1.RecordCheckinResponse.outcome:type_name -> sciweek.checkin.v1.Outcome
-	3, // 5: sciweek.checkin.v1.RecordCheckinResponse.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
-	8, // 6: sciweek.checkin.v1.RecordCheckinResponse.first_checked_in_at:type_name -> google.protobuf.Timestamp
-	8, // 7: sciweek.checkin.v1.RecordCheckinResponse.recorded_at:type_name -> google.protobuf.Timestamp
-	6, // 8: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
-	7, // 9: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
-	9, // [9:10] is the sub-list for method output_type
-	8, // [8:9] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	0,  // 0: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	15, // 1: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
+	5,  // 2: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
+	6,  // 3: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
+	7,  // 4: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
+	8,  // 5: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
+	2,  // 6: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
+	3,  // 7: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	15, // 8: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
+	15, // 9: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
+	4,  // 10: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
+	9,  // 11: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
+	15, // 12: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
+	10, // 13: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
+	9,  // 14: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
+	15, // 15: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
+	10, // 16: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
+	11, // 17: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
+	13, // 18: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
+	12, // 19: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
+	14, // 20: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
+	19, // [19:21] is the sub-list for method output_type
+	17, // [17:19] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_checkin_proto_init() }
@@ -659,17 +1169,19 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 	if File_sciweek_checkin_v1_checkin_proto != nil {
 		return
 	}
-	file_sciweek_checkin_v1_checkin_proto_msgTypes[2].OneofWrappers = []any{
-		(*RecordCheckinRequest_Ticket)(nil),
-		(*RecordCheckinRequest_WalkIn)(nil),
+	file_sciweek_checkin_v1_checkin_proto_msgTypes[4].OneofWrappers = []any{
+		(*CheckinRecord_Ticket)(nil),
+		(*CheckinRecord_WalkIn)(nil),
+		(*CheckinRecord_Group)(nil),
+		(*CheckinRecord_Checkout)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_checkin_proto_rawDesc), len(file_sciweek_checkin_v1_checkin_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   4,
+			NumEnums:      5,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,7 +19,8 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CheckinService_RecordCheckin_FullMethodName = "/sciweek.checkin.v1.CheckinService/RecordCheckin"
+	CheckinService_RecordCheckin_FullMethodName  = "/sciweek.checkin.v1.CheckinService/RecordCheckin"
+	CheckinService_UploadCheckins_FullMethodName = "/sciweek.checkin.v1.CheckinService/UploadCheckins"
 )
 
 // CheckinServiceClient is the client API for CheckinService service.
@@ -27,12 +28,17 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // CheckinService is the terminals' API: every scan at a venue's door goes through it. Callers
-// authenticate with their terminal credential and may record only at their own venue.
+// authenticate with their terminal credential and may record only at their own venue. A reply
+// comes only after the records are committed to disk; sending the same terminal sequence
+// number again returns the first result and changes nothing, so terminals retry freely. Under
+// overload the service answers RESOURCE_EXHAUSTED with a RetryInfo delay instead of queueing
+// without bound.
 type CheckinServiceClient interface {
-	// RecordCheckin records one scan made by the calling terminal. The reply comes only after the
-	// record is committed to disk. Sending the same terminal sequence number again returns the
-	// first reply and changes nothing, so terminals retry freely.
+	// RecordCheckin records one scan made by the calling terminal.
 	RecordCheckin(ctx context.Context, in *RecordCheckinRequest, opts ...grpc.CallOption) (*RecordCheckinResponse, error)
+	// UploadCheckins records up to 1,000 scans at once: for gates that batch, and for terminals
+	// coming back online after hours in a village hall. Results come back in request order.
+	UploadCheckins(ctx context.Context, in *UploadCheckinsRequest, opts ...grpc.CallOption) (*UploadCheckinsResponse, error)
 }
 
 type checkinServiceClient struct {
@@ -53,17 +59,32 @@ func (c *checkinServiceClient) RecordCheckin(ctx context.Context, in *RecordChec
 	return out, nil
 }
 
+func (c *checkinServiceClient) UploadCheckins(ctx context.Context, in *UploadCheckinsRequest, opts ...grpc.CallOption) (*UploadCheckinsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UploadCheckinsResponse)
+	err := c.cc.Invoke(ctx, CheckinService_UploadCheckins_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CheckinServiceServer is the server API for CheckinService service.
 // All implementations must embed UnimplementedCheckinServiceServer
 // for forward compatibility.
 //
 // CheckinService is the terminals' API: every scan at a venue's door goes through it. Callers
-// authenticate with their terminal credential and may record only at their own venue.
+// authenticate with their terminal credential and may record only at their own venue. A reply
+// comes only after the records are committed to disk; sending the same terminal sequence
+// number again returns the first result and changes nothing, so terminals retry freely. Under
+// overload the service answers RESOURCE_EXHAUSTED with a RetryInfo delay instead of queueing
+// without bound.
 type CheckinServiceServer interface {
-	// RecordCheckin records one scan made by the calling terminal. The reply comes only after the
-	// record is committed to disk. Sending the same terminal sequence number again returns the
-	// first reply and changes nothing, so terminals retry freely.
+	// RecordCheckin records one scan made by the calling terminal.
 	RecordCheckin(context.Context, *RecordCheckinRequest) (*RecordCheckinResponse, error)
+	// UploadCheckins records up to 1,000 scans at once: for gates that batch, and for terminals
+	// coming back online after hours in a village hall. Results come back in request order.
+	UploadCheckins(context.Context, *UploadCheckinsRequest) (*UploadCheckinsResponse, error)
 	mustEmbedUnimplementedCheckinServiceServer()
 }
 
@@ -76,6 +97,9 @@ type UnimplementedCheckinServiceServer struct{}
 
 func (UnimplementedCheckinServiceServer) RecordCheckin(context.Context, *RecordCheckinRequest) (*RecordCheckinResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordCheckin not implemented")
+}
+func (UnimplementedCheckinServiceServer) UploadCheckins(context.Context, *UploadCheckinsRequest) (*UploadCheckinsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UploadCheckins not implemented")
 }
 func (UnimplementedCheckinServiceServer) mustEmbedUnimplementedCheckinServiceServer() {}
 func (UnimplementedCheckinServiceServer) testEmbeddedByValue()                        {}
@@ -116,6 +140,24 @@ func _CheckinService_RecordCheckin_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CheckinService_UploadCheckins_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UploadCheckinsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CheckinServiceServer).UploadCheckins(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CheckinService_UploadCheckins_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CheckinServiceServer).UploadCheckins(ctx, req.(*UploadCheckinsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CheckinService_ServiceDesc is the grpc.ServiceDesc for CheckinService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -126,6 +168,10 @@ var CheckinService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordCheckin",
 			Handler:    _CheckinService_RecordCheckin_Handler,
+		},
+		{
+			MethodName: "UploadCheckins",
+			Handler:    _CheckinService_UploadCheckins_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

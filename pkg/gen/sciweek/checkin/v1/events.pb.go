@@ -22,55 +22,61 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// CheckinRecorded is published when a scan is admitted, on
-// sciweek.checkin.<ticket|walkin>.recorded.<county_code>.<venue_id>, so consumers can filter by
-// kind, county and venue.
-type CheckinRecorded struct {
+// RecordedCheckin is one stored record, as consumers see it.
+type RecordedCheckin struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// event_id is the event's UUIDv7; it is also the JetStream message id.
-	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
-	// record_id is the check-in record's UUID.
-	RecordId string `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// record_id is the record's UUID.
+	RecordId string `protobuf:"bytes,1,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
 	// edition_id names the activity's edition.
-	EditionId string `protobuf:"bytes,3,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
-	// county_code is the venue's county.
-	CountyCode string `protobuf:"bytes,4,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	EditionId string `protobuf:"bytes,2,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
 	// venue_id is where it happened.
-	VenueId string `protobuf:"bytes,5,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	VenueId string `protobuf:"bytes,3,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
 	// activity_id is the activity attended.
-	ActivityId string `protobuf:"bytes,6,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	ActivityId string `protobuf:"bytes,4,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
 	// terminal_id is the terminal that recorded it.
-	TerminalId string `protobuf:"bytes,7,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	TerminalId string `protobuf:"bytes,5,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
 	// terminal_sequence is the terminal's own number for the record.
-	TerminalSequence uint64 `protobuf:"varint,8,opt,name=terminal_sequence,json=terminalSequence,proto3" json:"terminal_sequence,omitempty"`
+	TerminalSequence uint64 `protobuf:"varint,6,opt,name=terminal_sequence,json=terminalSequence,proto3" json:"terminal_sequence,omitempty"`
 	// kind is what the record counts.
-	Kind CheckinKind `protobuf:"varint,9,opt,name=kind,proto3,enum=sciweek.checkin.v1.CheckinKind" json:"kind,omitempty"`
-	// category is who came in; unspecified for ticket holders until tickets carry it.
-	Category ParticipantCategory `protobuf:"varint,10,opt,name=category,proto3,enum=sciweek.checkin.v1.ParticipantCategory" json:"category,omitempty"`
-	// headcount is how many people the record counts: 1 for a ticket.
-	Headcount uint32 `protobuf:"varint,11,opt,name=headcount,proto3" json:"headcount,omitempty"`
+	Kind CheckinKind `protobuf:"varint,7,opt,name=kind,proto3,enum=sciweek.checkin.v1.CheckinKind" json:"kind,omitempty"`
+	// category is who came in: set for walk-ins, and for tickets of minors (young person) and
+	// adults.
+	Category ParticipantCategory `protobuf:"varint,8,opt,name=category,proto3,enum=sciweek.checkin.v1.ParticipantCategory" json:"category,omitempty"`
+	// headcount is how many people the record counts: 1 for a ticket; for a group, its young
+	// people.
+	Headcount uint32 `protobuf:"varint,9,opt,name=headcount,proto3" json:"headcount,omitempty"`
+	// adults is, for a group, the teachers with it.
+	Adults uint32 `protobuf:"varint,10,opt,name=adults,proto3" json:"adults,omitempty"`
+	// outcome says whether it was admitted.
+	Outcome Outcome `protobuf:"varint,11,opt,name=outcome,proto3,enum=sciweek.checkin.v1.Outcome" json:"outcome,omitempty"`
+	// refusal_reason says why it was refused.
+	RefusalReason RefusalReason `protobuf:"varint,12,opt,name=refusal_reason,json=refusalReason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"refusal_reason,omitempty"`
+	// ticket_id is the admitted or refused ticket's UUID.
+	TicketId string `protobuf:"bytes,13,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
 	// occurred_at is when it happened at the venue; statistics count it on that day.
-	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	// recorded_at is when the service stored it.
-	RecordedAt    *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
+	RecordedAt *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
+	// anomalies flag what deserves a second look.
+	Anomalies     []Anomaly `protobuf:"varint,16,rep,packed,name=anomalies,proto3,enum=sciweek.checkin.v1.Anomaly" json:"anomalies,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *CheckinRecorded) Reset() {
-	*x = CheckinRecorded{}
+func (x *RecordedCheckin) Reset() {
+	*x = RecordedCheckin{}
 	mi := &file_sciweek_checkin_v1_events_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *CheckinRecorded) String() string {
+func (x *RecordedCheckin) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*CheckinRecorded) ProtoMessage() {}
+func (*RecordedCheckin) ProtoMessage() {}
 
-func (x *CheckinRecorded) ProtoReflect() protoreflect.Message {
+func (x *RecordedCheckin) ProtoReflect() protoreflect.Message {
 	mi := &file_sciweek_checkin_v1_events_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -82,142 +88,152 @@ func (x *CheckinRecorded) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use CheckinRecorded.ProtoReflect.Descriptor instead.
-func (*CheckinRecorded) Descriptor() ([]byte, []int) {
+// Deprecated: Use RecordedCheckin.ProtoReflect.Descriptor instead.
+func (*RecordedCheckin) Descriptor() ([]byte, []int) {
 	return file_sciweek_checkin_v1_events_proto_rawDescGZIP(), []int{0}
 }
 
-func (x *CheckinRecorded) GetEventId() string {
-	if x != nil {
-		return x.EventId
-	}
-	return ""
-}
-
-func (x *CheckinRecorded) GetRecordId() string {
+func (x *RecordedCheckin) GetRecordId() string {
 	if x != nil {
 		return x.RecordId
 	}
 	return ""
 }
 
-func (x *CheckinRecorded) GetEditionId() string {
+func (x *RecordedCheckin) GetEditionId() string {
 	if x != nil {
 		return x.EditionId
 	}
 	return ""
 }
 
-func (x *CheckinRecorded) GetCountyCode() string {
-	if x != nil {
-		return x.CountyCode
-	}
-	return ""
-}
-
-func (x *CheckinRecorded) GetVenueId() string {
+func (x *RecordedCheckin) GetVenueId() string {
 	if x != nil {
 		return x.VenueId
 	}
 	return ""
 }
 
-func (x *CheckinRecorded) GetActivityId() string {
+func (x *RecordedCheckin) GetActivityId() string {
 	if x != nil {
 		return x.ActivityId
 	}
 	return ""
 }
 
-func (x *CheckinRecorded) GetTerminalId() string {
+func (x *RecordedCheckin) GetTerminalId() string {
 	if x != nil {
 		return x.TerminalId
 	}
 	return ""
 }
 
-func (x *CheckinRecorded) GetTerminalSequence() uint64 {
+func (x *RecordedCheckin) GetTerminalSequence() uint64 {
 	if x != nil {
 		return x.TerminalSequence
 	}
 	return 0
 }
 
-func (x *CheckinRecorded) GetKind() CheckinKind {
+func (x *RecordedCheckin) GetKind() CheckinKind {
 	if x != nil {
 		return x.Kind
 	}
 	return CheckinKind_CHECKIN_KIND_UNSPECIFIED
 }
 
-func (x *CheckinRecorded) GetCategory() ParticipantCategory {
+func (x *RecordedCheckin) GetCategory() ParticipantCategory {
 	if x != nil {
 		return x.Category
 	}
 	return ParticipantCategory_PARTICIPANT_CATEGORY_UNSPECIFIED
 }
 
-func (x *CheckinRecorded) GetHeadcount() uint32 {
+func (x *RecordedCheckin) GetHeadcount() uint32 {
 	if x != nil {
 		return x.Headcount
 	}
 	return 0
 }
 
-func (x *CheckinRecorded) GetOccurredAt() *timestamppb.Timestamp {
+func (x *RecordedCheckin) GetAdults() uint32 {
+	if x != nil {
+		return x.Adults
+	}
+	return 0
+}
+
+func (x *RecordedCheckin) GetOutcome() Outcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return Outcome_OUTCOME_UNSPECIFIED
+}
+
+func (x *RecordedCheckin) GetRefusalReason() RefusalReason {
+	if x != nil {
+		return x.RefusalReason
+	}
+	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
+}
+
+func (x *RecordedCheckin) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *RecordedCheckin) GetOccurredAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.OccurredAt
 	}
 	return nil
 }
 
-func (x *CheckinRecorded) GetRecordedAt() *timestamppb.Timestamp {
+func (x *RecordedCheckin) GetRecordedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.RecordedAt
 	}
 	return nil
 }
 
-// ScanRefused is published on sciweek.checkin.scan.refused.<county_code>.<venue_id> when a scan
-// is refused, so the statistics can count refusals by reason.
-type ScanRefused struct {
+func (x *RecordedCheckin) GetAnomalies() []Anomaly {
+	if x != nil {
+		return x.Anomalies
+	}
+	return nil
+}
+
+// CheckinsRecorded is published on sciweek.checkin.records.<county_code> for every committed
+// batch of records of one county: one event carries many records, so the bus and the consumers
+// keep up with the busiest day.
+type CheckinsRecorded struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// event_id is the event's UUIDv7; it is also the JetStream message id.
 	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
-	// record_id is the stored refusal's UUID.
-	RecordId string `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
-	// edition_id names the activity's edition.
-	EditionId string `protobuf:"bytes,3,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
-	// county_code is the venue's county.
-	CountyCode string `protobuf:"bytes,4,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
-	// venue_id is where it happened.
-	VenueId string `protobuf:"bytes,5,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
-	// activity_id is the activity the scan was for.
-	ActivityId string `protobuf:"bytes,6,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
-	// terminal_id is the terminal that recorded it.
-	TerminalId string `protobuf:"bytes,7,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
-	// reason is why the scan was refused.
-	Reason RefusalReason `protobuf:"varint,8,opt,name=reason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"reason,omitempty"`
-	// occurred_at is when it happened at the venue.
-	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// county_code is the county of every record in the event.
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// records are the records, admitted and refused.
+	Records       []*RecordedCheckin `protobuf:"bytes,3,rep,name=records,proto3" json:"records,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *ScanRefused) Reset() {
-	*x = ScanRefused{}
+func (x *CheckinsRecorded) Reset() {
+	*x = CheckinsRecorded{}
 	mi := &file_sciweek_checkin_v1_events_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *ScanRefused) String() string {
+func (x *CheckinsRecorded) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*ScanRefused) ProtoMessage() {}
+func (*CheckinsRecorded) ProtoMessage() {}
 
-func (x *ScanRefused) ProtoReflect() protoreflect.Message {
+func (x *CheckinsRecorded) ProtoReflect() protoreflect.Message {
 	mi := &file_sciweek_checkin_v1_events_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -229,70 +245,28 @@ func (x *ScanRefused) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use ScanRefused.ProtoReflect.Descriptor instead.
-func (*ScanRefused) Descriptor() ([]byte, []int) {
+// Deprecated: Use CheckinsRecorded.ProtoReflect.Descriptor instead.
+func (*CheckinsRecorded) Descriptor() ([]byte, []int) {
 	return file_sciweek_checkin_v1_events_proto_rawDescGZIP(), []int{1}
 }
 
-func (x *ScanRefused) GetEventId() string {
+func (x *CheckinsRecorded) GetEventId() string {
 	if x != nil {
 		return x.EventId
 	}
 	return ""
 }
 
-func (x *ScanRefused) GetRecordId() string {
-	if x != nil {
-		return x.RecordId
-	}
-	return ""
-}
-
-func (x *ScanRefused) GetEditionId() string {
-	if x != nil {
-		return x.EditionId
-	}
-	return ""
-}
-
-func (x *ScanRefused) GetCountyCode() string {
+func (x *CheckinsRecorded) GetCountyCode() string {
 	if x != nil {
 		return x.CountyCode
 	}
 	return ""
 }
 
-func (x *ScanRefused) GetVenueId() string {
+func (x *CheckinsRecorded) GetRecords() []*RecordedCheckin {
 	if x != nil {
-		return x.VenueId
-	}
-	return ""
-}
-
-func (x *ScanRefused) GetActivityId() string {
-	if x != nil {
-		return x.ActivityId
-	}
-	return ""
-}
-
-func (x *ScanRefused) GetTerminalId() string {
-	if x != nil {
-		return x.TerminalId
-	}
-	return ""
-}
-
-func (x *ScanRefused) GetReason() RefusalReason {
-	if x != nil {
-		return x.Reason
-	}
-	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
-}
-
-func (x *ScanRefused) GetOccurredAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.OccurredAt
+		return x.Records
 	}
 	return nil
 }
@@ -375,43 +349,35 @@ var File_sciweek_checkin_v1_events_proto protoreflect.FileDescriptor
 
 const file_sciweek_checkin_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"\x1fsciweek/checkin/v1/events.proto\x12\x12sciweek.checkin.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\"\xa5\x04\n" +
-	"\x0fCheckinRecorded\x12\x19\n" +
-	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1b\n" +
-	"\trecord_id\x18\x02 \x01(\tR\brecordId\x12\x1d\n" +
+	"\x1fsciweek/checkin/v1/events.proto\x12\x12sciweek.checkin.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\"\xda\x05\n" +
+	"\x0fRecordedCheckin\x12\x1b\n" +
+	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12\x1d\n" +
 	"\n" +
-	"edition_id\x18\x03 \x01(\tR\teditionId\x12\x1f\n" +
-	"\vcounty_code\x18\x04 \x01(\tR\n" +
-	"countyCode\x12\x19\n" +
-	"\bvenue_id\x18\x05 \x01(\tR\avenueId\x12\x1f\n" +
-	"\vactivity_id\x18\x06 \x01(\tR\n" +
+	"edition_id\x18\x02 \x01(\tR\teditionId\x12\x19\n" +
+	"\bvenue_id\x18\x03 \x01(\tR\avenueId\x12\x1f\n" +
+	"\vactivity_id\x18\x04 \x01(\tR\n" +
 	"activityId\x12\x1f\n" +
-	"\vterminal_id\x18\a \x01(\tR\n" +
+	"\vterminal_id\x18\x05 \x01(\tR\n" +
 	"terminalId\x12+\n" +
-	"\x11terminal_sequence\x18\b \x01(\x04R\x10terminalSequence\x123\n" +
-	"\x04kind\x18\t \x01(\x0e2\x1f.sciweek.checkin.v1.CheckinKindR\x04kind\x12C\n" +
-	"\bcategory\x18\n" +
-	" \x01(\x0e2'.sciweek.checkin.v1.ParticipantCategoryR\bcategory\x12\x1c\n" +
-	"\theadcount\x18\v \x01(\rR\theadcount\x12;\n" +
-	"\voccurred_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"\x11terminal_sequence\x18\x06 \x01(\x04R\x10terminalSequence\x123\n" +
+	"\x04kind\x18\a \x01(\x0e2\x1f.sciweek.checkin.v1.CheckinKindR\x04kind\x12C\n" +
+	"\bcategory\x18\b \x01(\x0e2'.sciweek.checkin.v1.ParticipantCategoryR\bcategory\x12\x1c\n" +
+	"\theadcount\x18\t \x01(\rR\theadcount\x12\x16\n" +
+	"\x06adults\x18\n" +
+	" \x01(\rR\x06adults\x125\n" +
+	"\aoutcome\x18\v \x01(\x0e2\x1b.sciweek.checkin.v1.OutcomeR\aoutcome\x12H\n" +
+	"\x0erefusal_reason\x18\f \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\rrefusalReason\x12\x1b\n" +
+	"\tticket_id\x18\r \x01(\tR\bticketId\x12;\n" +
+	"\voccurred_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12;\n" +
-	"\vrecorded_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"recordedAt\"\xda\x02\n" +
-	"\vScanRefused\x12\x19\n" +
-	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1b\n" +
-	"\trecord_id\x18\x02 \x01(\tR\brecordId\x12\x1d\n" +
-	"\n" +
-	"edition_id\x18\x03 \x01(\tR\teditionId\x12\x1f\n" +
-	"\vcounty_code\x18\x04 \x01(\tR\n" +
-	"countyCode\x12\x19\n" +
-	"\bvenue_id\x18\x05 \x01(\tR\avenueId\x12\x1f\n" +
-	"\vactivity_id\x18\x06 \x01(\tR\n" +
-	"activityId\x12\x1f\n" +
-	"\vterminal_id\x18\a \x01(\tR\n" +
-	"terminalId\x129\n" +
-	"\x06reason\x18\b \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\x06reason\x12;\n" +
-	"\voccurred_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAt\"\x9a\x01\n" +
+	"\vrecorded_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"recordedAt\x129\n" +
+	"\tanomalies\x18\x10 \x03(\x0e2\x1b.sciweek.checkin.v1.AnomalyR\tanomalies\"\x8d\x01\n" +
+	"\x10CheckinsRecorded\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1f\n" +
+	"\vcounty_code\x18\x02 \x01(\tR\n" +
+	"countyCode\x12=\n" +
+	"\arecords\x18\x03 \x03(\v2#.sciweek.checkin.v1.RecordedCheckinR\arecords\"\x9a\x01\n" +
 	"\fTerminalSeen\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x123\n" +
 	"\aseen_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06seenAt\x12\x1f\n" +
@@ -434,27 +400,31 @@ func file_sciweek_checkin_v1_events_proto_rawDescGZIP() []byte {
 
 var file_sciweek_checkin_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_sciweek_checkin_v1_events_proto_goTypes = []any{
-	(*CheckinRecorded)(nil),       // 0: sciweek.checkin.v1.CheckinRecorded
-	(*ScanRefused)(nil),           // 1: sciweek.checkin.v1.ScanRefused
+	(*RecordedCheckin)(nil),       // 0: sciweek.checkin.v1.RecordedCheckin
+	(*CheckinsRecorded)(nil),      // 1: sciweek.checkin.v1.CheckinsRecorded
 	(*TerminalSeen)(nil),          // 2: sciweek.checkin.v1.TerminalSeen
 	(CheckinKind)(0),              // 3: sciweek.checkin.v1.CheckinKind
 	(ParticipantCategory)(0),      // 4: sciweek.checkin.v1.ParticipantCategory
-	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(Outcome)(0),                  // 5: sciweek.checkin.v1.Outcome
 	(RefusalReason)(0),            // 6: sciweek.checkin.v1.RefusalReason
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(Anomaly)(0),                  // 8: sciweek.checkin.v1.Anomaly
 }
 var file_sciweek_checkin_v1_events_proto_depIdxs = []int32{
-	3, // 0: sciweek.checkin.v1.CheckinRecorded.kind:type_name -> sciweek.checkin.v1.CheckinKind
-	4, // 1: sciweek.checkin.v1.CheckinRecorded.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	5, // 2: sciweek.checkin.v1.CheckinRecorded.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 3: sciweek.checkin.v1.CheckinRecorded.recorded_at:type_name -> google.protobuf.Timestamp
-	6, // 4: sciweek.checkin.v1.ScanRefused.reason:type_name -> sciweek.checkin.v1.RefusalReason
-	5, // 5: sciweek.checkin.v1.ScanRefused.occurred_at:type_name -> google.protobuf.Timestamp
-	5, // 6: sciweek.checkin.v1.TerminalSeen.seen_at:type_name -> google.protobuf.Timestamp
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	3, // 0: sciweek.checkin.v1.RecordedCheckin.kind:type_name -> sciweek.checkin.v1.CheckinKind
+	4, // 1: sciweek.checkin.v1.RecordedCheckin.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	5, // 2: sciweek.checkin.v1.RecordedCheckin.outcome:type_name -> sciweek.checkin.v1.Outcome
+	6, // 3: sciweek.checkin.v1.RecordedCheckin.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	7, // 4: sciweek.checkin.v1.RecordedCheckin.occurred_at:type_name -> google.protobuf.Timestamp
+	7, // 5: sciweek.checkin.v1.RecordedCheckin.recorded_at:type_name -> google.protobuf.Timestamp
+	8, // 6: sciweek.checkin.v1.RecordedCheckin.anomalies:type_name -> sciweek.checkin.v1.Anomaly
+	0, // 7: sciweek.checkin.v1.CheckinsRecorded.records:type_name -> sciweek.checkin.v1.RecordedCheckin
+	7, // 8: sciweek.checkin.v1.TerminalSeen.seen_at:type_name -> google.protobuf.Timestamp
+	9, // [9:9] is the sub-list for method output_type
+	9, // [9:9] is the sub-list for method input_type
+	9, // [9:9] is the sub-list for extension type_name
+	9, // [9:9] is the sub-list for extension extendee
+	0, // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_events_proto_init() }

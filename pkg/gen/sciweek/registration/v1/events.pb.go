@@ -778,11 +778,77 @@ func (x *TicketRevoked) GetReason() string {
 	return ""
 }
 
+// EditionChanged is published on sciweek.registration.edition.changed when an edition is opened
+// or changed, and for every edition when the service starts, so consumers always hold the
+// ticket keys: check-in verifies tickets offline with them.
+type EditionChanged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// edition is the edition with its ticket public key.
+	Edition       *Edition `protobuf:"bytes,3,opt,name=edition,proto3" json:"edition,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EditionChanged) Reset() {
+	*x = EditionChanged{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EditionChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EditionChanged) ProtoMessage() {}
+
+func (x *EditionChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EditionChanged.ProtoReflect.Descriptor instead.
+func (*EditionChanged) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *EditionChanged) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *EditionChanged) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *EditionChanged) GetEdition() *Edition {
+	if x != nil {
+		return x.Edition
+	}
+	return nil
+}
+
 var File_sciweek_registration_v1_events_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/registration/v1/events.proto\x12\x17sciweek.registration.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&sciweek/registration/v1/activity.proto\x1a&sciweek/registration/v1/featured.proto\"\xbe\x01\n" +
+	"$sciweek/registration/v1/events.proto\x12\x17sciweek.registration.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&sciweek/registration/v1/activity.proto\x1a%sciweek/registration/v1/edition.proto\x1a&sciweek/registration/v1/featured.proto\"\xbe\x01\n" +
 	"\x0fActivityCreated\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -859,7 +925,12 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"edition_id\x18\x04 \x01(\tR\teditionId\x12\x1f\n" +
 	"\vactivity_id\x18\x05 \x01(\tR\n" +
 	"activityId\x12\x16\n" +
-	"\x06reason\x18\x06 \x01(\tR\x06reasonB\xf3\x01\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\"\xa4\x01\n" +
+	"\x0eEditionChanged\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12:\n" +
+	"\aedition\x18\x03 \x01(\v2 .sciweek.registration.v1.EditionR\aeditionB\xf3\x01\n" +
 	"\x1bcom.sciweek.registration.v1B\vEventsProtoP\x01ZIgithub.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1;registrationv1\xa2\x02\x03SRX\xaa\x02\x17Sciweek.Registration.V1\xca\x02\x17Sciweek\\Registration\\V1\xe2\x02#Sciweek\\Registration\\V1\\GPBMetadata\xea\x02\x19Sciweek::Registration::V1b\x06proto3"
 
 var (
@@ -874,7 +945,7 @@ func file_sciweek_registration_v1_events_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_events_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_sciweek_registration_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_sciweek_registration_v1_events_proto_goTypes = []any{
 	(*ActivityCreated)(nil),       // 0: sciweek.registration.v1.ActivityCreated
 	(*ActivitySubmitted)(nil),     // 1: sciweek.registration.v1.ActivitySubmitted
@@ -885,34 +956,38 @@ var file_sciweek_registration_v1_events_proto_goTypes = []any{
 	(*NominationDecided)(nil),     // 6: sciweek.registration.v1.NominationDecided
 	(*TicketIssued)(nil),          // 7: sciweek.registration.v1.TicketIssued
 	(*TicketRevoked)(nil),         // 8: sciweek.registration.v1.TicketRevoked
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
-	(*Activity)(nil),              // 10: sciweek.registration.v1.Activity
-	(*Nomination)(nil),            // 11: sciweek.registration.v1.Nomination
+	(*EditionChanged)(nil),        // 9: sciweek.registration.v1.EditionChanged
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(*Activity)(nil),              // 11: sciweek.registration.v1.Activity
+	(*Nomination)(nil),            // 12: sciweek.registration.v1.Nomination
+	(*Edition)(nil),               // 13: sciweek.registration.v1.Edition
 }
 var file_sciweek_registration_v1_events_proto_depIdxs = []int32{
-	9,  // 0: sciweek.registration.v1.ActivityCreated.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 1: sciweek.registration.v1.ActivityCreated.activity:type_name -> sciweek.registration.v1.Activity
-	9,  // 2: sciweek.registration.v1.ActivitySubmitted.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 3: sciweek.registration.v1.ActivitySubmitted.activity:type_name -> sciweek.registration.v1.Activity
-	9,  // 4: sciweek.registration.v1.ActivityApproved.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 5: sciweek.registration.v1.ActivityApproved.activity:type_name -> sciweek.registration.v1.Activity
-	9,  // 6: sciweek.registration.v1.ActivityReturned.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 7: sciweek.registration.v1.ActivityReturned.activity:type_name -> sciweek.registration.v1.Activity
-	9,  // 8: sciweek.registration.v1.ActivityCancelled.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 9: sciweek.registration.v1.ActivityCancelled.activity:type_name -> sciweek.registration.v1.Activity
-	9,  // 10: sciweek.registration.v1.ActivityNominated.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 11: sciweek.registration.v1.ActivityNominated.nomination:type_name -> sciweek.registration.v1.Nomination
-	9,  // 12: sciweek.registration.v1.NominationDecided.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 13: sciweek.registration.v1.NominationDecided.nomination:type_name -> sciweek.registration.v1.Nomination
-	9,  // 14: sciweek.registration.v1.TicketIssued.occurred_at:type_name -> google.protobuf.Timestamp
-	9,  // 15: sciweek.registration.v1.TicketIssued.valid_from:type_name -> google.protobuf.Timestamp
-	9,  // 16: sciweek.registration.v1.TicketIssued.valid_until:type_name -> google.protobuf.Timestamp
-	9,  // 17: sciweek.registration.v1.TicketRevoked.occurred_at:type_name -> google.protobuf.Timestamp
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	10, // 0: sciweek.registration.v1.ActivityCreated.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 1: sciweek.registration.v1.ActivityCreated.activity:type_name -> sciweek.registration.v1.Activity
+	10, // 2: sciweek.registration.v1.ActivitySubmitted.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 3: sciweek.registration.v1.ActivitySubmitted.activity:type_name -> sciweek.registration.v1.Activity
+	10, // 4: sciweek.registration.v1.ActivityApproved.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 5: sciweek.registration.v1.ActivityApproved.activity:type_name -> sciweek.registration.v1.Activity
+	10, // 6: sciweek.registration.v1.ActivityReturned.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 7: sciweek.registration.v1.ActivityReturned.activity:type_name -> sciweek.registration.v1.Activity
+	10, // 8: sciweek.registration.v1.ActivityCancelled.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 9: sciweek.registration.v1.ActivityCancelled.activity:type_name -> sciweek.registration.v1.Activity
+	10, // 10: sciweek.registration.v1.ActivityNominated.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 11: sciweek.registration.v1.ActivityNominated.nomination:type_name -> sciweek.registration.v1.Nomination
+	10, // 12: sciweek.registration.v1.NominationDecided.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 13: sciweek.registration.v1.NominationDecided.nomination:type_name -> sciweek.registration.v1.Nomination
+	10, // 14: sciweek.registration.v1.TicketIssued.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 15: sciweek.registration.v1.TicketIssued.valid_from:type_name -> google.protobuf.Timestamp
+	10, // 16: sciweek.registration.v1.TicketIssued.valid_until:type_name -> google.protobuf.Timestamp
+	10, // 17: sciweek.registration.v1.TicketRevoked.occurred_at:type_name -> google.protobuf.Timestamp
+	10, // 18: sciweek.registration.v1.EditionChanged.occurred_at:type_name -> google.protobuf.Timestamp
+	13, // 19: sciweek.registration.v1.EditionChanged.edition:type_name -> sciweek.registration.v1.Edition
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_events_proto_init() }
@@ -921,6 +996,7 @@ func file_sciweek_registration_v1_events_proto_init() {
 		return
 	}
 	file_sciweek_registration_v1_activity_proto_init()
+	file_sciweek_registration_v1_edition_proto_init()
 	file_sciweek_registration_v1_featured_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -928,7 +1004,7 @@ func file_sciweek_registration_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_events_proto_rawDesc), len(file_sciweek_registration_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

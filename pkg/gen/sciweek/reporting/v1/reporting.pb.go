@@ -24,6 +24,65 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// OccupancyLevel places a venue's occupancy against its safe capacity and the thresholds of the
+// venue registry.
+type OccupancyLevel int32
+
+const (
+	// OCCUPANCY_LEVEL_UNSPECIFIED is never sent.
+	OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED OccupancyLevel = 0
+	// OCCUPANCY_LEVEL_NORMAL is below the warning threshold, or the venue has no safe capacity on
+	// file.
+	OccupancyLevel_OCCUPANCY_LEVEL_NORMAL OccupancyLevel = 1
+	// OCCUPANCY_LEVEL_WARNING is at or above the warning threshold.
+	OccupancyLevel_OCCUPANCY_LEVEL_WARNING OccupancyLevel = 2
+	// OCCUPANCY_LEVEL_ALARM is at or above the alarm threshold: the venue should stop admitting.
+	OccupancyLevel_OCCUPANCY_LEVEL_ALARM OccupancyLevel = 3
+)
+
+// Enum value maps for OccupancyLevel.
+var (
+	OccupancyLevel_name = map[int32]string{
+		0: "OCCUPANCY_LEVEL_UNSPECIFIED",
+		1: "OCCUPANCY_LEVEL_NORMAL",
+		2: "OCCUPANCY_LEVEL_WARNING",
+		3: "OCCUPANCY_LEVEL_ALARM",
+	}
+	OccupancyLevel_value = map[string]int32{
+		"OCCUPANCY_LEVEL_UNSPECIFIED": 0,
+		"OCCUPANCY_LEVEL_NORMAL":      1,
+		"OCCUPANCY_LEVEL_WARNING":     2,
+		"OCCUPANCY_LEVEL_ALARM":       3,
+	}
+)
+
+func (x OccupancyLevel) Enum() *OccupancyLevel {
+	p := new(OccupancyLevel)
+	*p = x
+	return p
+}
+
+func (x OccupancyLevel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OccupancyLevel) Descriptor() protoreflect.EnumDescriptor {
+	return file_sciweek_reporting_v1_reporting_proto_enumTypes[0].Descriptor()
+}
+
+func (OccupancyLevel) Type() protoreflect.EnumType {
+	return &file_sciweek_reporting_v1_reporting_proto_enumTypes[0]
+}
+
+func (x OccupancyLevel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OccupancyLevel.Descriptor instead.
+func (OccupancyLevel) EnumDescriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
 // Dimension is what participation counts are grouped by.
 type Dimension int32
 
@@ -69,11 +128,11 @@ func (x Dimension) String() string {
 }
 
 func (Dimension) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_reporting_v1_reporting_proto_enumTypes[0].Descriptor()
+	return file_sciweek_reporting_v1_reporting_proto_enumTypes[1].Descriptor()
 }
 
 func (Dimension) Type() protoreflect.EnumType {
-	return &file_sciweek_reporting_v1_reporting_proto_enumTypes[0]
+	return &file_sciweek_reporting_v1_reporting_proto_enumTypes[1]
 }
 
 func (x Dimension) Number() protoreflect.EnumNumber {
@@ -82,7 +141,309 @@ func (x Dimension) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Dimension.Descriptor instead.
 func (Dimension) EnumDescriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+}
+
+// VenueOccupancy is how full one venue is now.
+type VenueOccupancy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue_id is the venue's UUID.
+	VenueId string `protobuf:"bytes,1,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// venue_name is the venue's name, as the venue registry last said.
+	VenueName string `protobuf:"bytes,2,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
+	// county_code is the venue's county.
+	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// inside is today's people checked in less those checked out, never below nought.
+	Inside int64 `protobuf:"varint,4,opt,name=inside,proto3" json:"inside,omitempty"`
+	// entered_today counts people checked in today.
+	EnteredToday int64 `protobuf:"varint,5,opt,name=entered_today,json=enteredToday,proto3" json:"entered_today,omitempty"`
+	// safe_capacity is the most people the venue holds safely; 0 when not on file.
+	SafeCapacity uint32 `protobuf:"varint,6,opt,name=safe_capacity,json=safeCapacity,proto3" json:"safe_capacity,omitempty"`
+	// warn_percent and alarm_percent are the venue's thresholds, in percent of safe_capacity.
+	WarnPercent uint32 `protobuf:"varint,7,opt,name=warn_percent,json=warnPercent,proto3" json:"warn_percent,omitempty"`
+	// alarm_percent is the alarm threshold, in percent of safe_capacity.
+	AlarmPercent uint32 `protobuf:"varint,8,opt,name=alarm_percent,json=alarmPercent,proto3" json:"alarm_percent,omitempty"`
+	// level places inside against the thresholds.
+	Level OccupancyLevel `protobuf:"varint,9,opt,name=level,proto3,enum=sciweek.reporting.v1.OccupancyLevel" json:"level,omitempty"`
+	// updated_at is when the last record for the venue was applied.
+	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VenueOccupancy) Reset() {
+	*x = VenueOccupancy{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VenueOccupancy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VenueOccupancy) ProtoMessage() {}
+
+func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VenueOccupancy.ProtoReflect.Descriptor instead.
+func (*VenueOccupancy) Descriptor() ([]byte, []int) {
 	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *VenueOccupancy) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *VenueOccupancy) GetVenueName() string {
+	if x != nil {
+		return x.VenueName
+	}
+	return ""
+}
+
+func (x *VenueOccupancy) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *VenueOccupancy) GetInside() int64 {
+	if x != nil {
+		return x.Inside
+	}
+	return 0
+}
+
+func (x *VenueOccupancy) GetEnteredToday() int64 {
+	if x != nil {
+		return x.EnteredToday
+	}
+	return 0
+}
+
+func (x *VenueOccupancy) GetSafeCapacity() uint32 {
+	if x != nil {
+		return x.SafeCapacity
+	}
+	return 0
+}
+
+func (x *VenueOccupancy) GetWarnPercent() uint32 {
+	if x != nil {
+		return x.WarnPercent
+	}
+	return 0
+}
+
+func (x *VenueOccupancy) GetAlarmPercent() uint32 {
+	if x != nil {
+		return x.AlarmPercent
+	}
+	return 0
+}
+
+func (x *VenueOccupancy) GetLevel() OccupancyLevel {
+	if x != nil {
+		return x.Level
+	}
+	return OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED
+}
+
+func (x *VenueOccupancy) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+// OccupancySummary is the city's (or a county's) occupancy now, for the overview.
+type OccupancySummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// inside counts people inside all venues now.
+	Inside int64 `protobuf:"varint,1,opt,name=inside,proto3" json:"inside,omitempty"`
+	// venues_open counts venues with anyone checked in today.
+	VenuesOpen uint32 `protobuf:"varint,2,opt,name=venues_open,json=venuesOpen,proto3" json:"venues_open,omitempty"`
+	// venues_warning counts venues at the warning level.
+	VenuesWarning uint32 `protobuf:"varint,3,opt,name=venues_warning,json=venuesWarning,proto3" json:"venues_warning,omitempty"`
+	// venues_alarm counts venues at the alarm level.
+	VenuesAlarm uint32 `protobuf:"varint,4,opt,name=venues_alarm,json=venuesAlarm,proto3" json:"venues_alarm,omitempty"`
+	// fullest are up to ten venues, fullest first (by share of safe capacity, then by people
+	// inside).
+	Fullest       []*VenueOccupancy `protobuf:"bytes,5,rep,name=fullest,proto3" json:"fullest,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OccupancySummary) Reset() {
+	*x = OccupancySummary{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OccupancySummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OccupancySummary) ProtoMessage() {}
+
+func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OccupancySummary.ProtoReflect.Descriptor instead.
+func (*OccupancySummary) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *OccupancySummary) GetInside() int64 {
+	if x != nil {
+		return x.Inside
+	}
+	return 0
+}
+
+func (x *OccupancySummary) GetVenuesOpen() uint32 {
+	if x != nil {
+		return x.VenuesOpen
+	}
+	return 0
+}
+
+func (x *OccupancySummary) GetVenuesWarning() uint32 {
+	if x != nil {
+		return x.VenuesWarning
+	}
+	return 0
+}
+
+func (x *OccupancySummary) GetVenuesAlarm() uint32 {
+	if x != nil {
+		return x.VenuesAlarm
+	}
+	return 0
+}
+
+func (x *OccupancySummary) GetFullest() []*VenueOccupancy {
+	if x != nil {
+		return x.Fullest
+	}
+	return nil
+}
+
+// ListOccupancyRequest filters the venues.
+type ListOccupancyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// county_code keeps one county; empty keeps all the caller may see.
+	CountyCode    string `protobuf:"bytes,1,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOccupancyRequest) Reset() {
+	*x = ListOccupancyRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOccupancyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOccupancyRequest) ProtoMessage() {}
+
+func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOccupancyRequest.ProtoReflect.Descriptor instead.
+func (*ListOccupancyRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListOccupancyRequest) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+// ListOccupancyResponse returns the venues, fullest first.
+type ListOccupancyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venues are the venues with anyone checked in today, fullest first.
+	Venues        []*VenueOccupancy `protobuf:"bytes,1,rep,name=venues,proto3" json:"venues,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOccupancyResponse) Reset() {
+	*x = ListOccupancyResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOccupancyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOccupancyResponse) ProtoMessage() {}
+
+func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOccupancyResponse.ProtoReflect.Descriptor instead.
+func (*ListOccupancyResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ListOccupancyResponse) GetVenues() []*VenueOccupancy {
+	if x != nil {
+		return x.Venues
+	}
+	return nil
 }
 
 // CountyTotals are one county's live figures.
@@ -104,7 +465,7 @@ type CountyTotals struct {
 
 func (x *CountyTotals) Reset() {
 	*x = CountyTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -116,7 +477,7 @@ func (x *CountyTotals) String() string {
 func (*CountyTotals) ProtoMessage() {}
 
 func (x *CountyTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -129,7 +490,7 @@ func (x *CountyTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyTotals.ProtoReflect.Descriptor instead.
 func (*CountyTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CountyTotals) GetCountyCode() string {
@@ -182,14 +543,16 @@ type Overview struct {
 	// only grows, so a screen can tell fresh figures from stale ones.
 	StreamPosition uint64 `protobuf:"varint,5,opt,name=stream_position,json=streamPosition,proto3" json:"stream_position,omitempty"`
 	// updated_at is when the figures last changed.
-	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// occupancy is how full the venues are now.
+	Occupancy     *OccupancySummary `protobuf:"bytes,7,opt,name=occupancy,proto3" json:"occupancy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Overview) Reset() {
 	*x = Overview{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -201,7 +564,7 @@ func (x *Overview) String() string {
 func (*Overview) ProtoMessage() {}
 
 func (x *Overview) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -214,7 +577,7 @@ func (x *Overview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Overview.ProtoReflect.Descriptor instead.
 func (*Overview) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Overview) GetEditionId() string {
@@ -259,6 +622,13 @@ func (x *Overview) GetUpdatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Overview) GetOccupancy() *OccupancySummary {
+	if x != nil {
+		return x.Occupancy
+	}
+	return nil
+}
+
 // GetOverviewRequest names an edition.
 type GetOverviewRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -270,7 +640,7 @@ type GetOverviewRequest struct {
 
 func (x *GetOverviewRequest) Reset() {
 	*x = GetOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -282,7 +652,7 @@ func (x *GetOverviewRequest) String() string {
 func (*GetOverviewRequest) ProtoMessage() {}
 
 func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -295,7 +665,7 @@ func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewRequest.ProtoReflect.Descriptor instead.
 func (*GetOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetOverviewRequest) GetEditionId() string {
@@ -316,7 +686,7 @@ type GetOverviewResponse struct {
 
 func (x *GetOverviewResponse) Reset() {
 	*x = GetOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -328,7 +698,7 @@ func (x *GetOverviewResponse) String() string {
 func (*GetOverviewResponse) ProtoMessage() {}
 
 func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -341,7 +711,7 @@ func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewResponse.ProtoReflect.Descriptor instead.
 func (*GetOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetOverviewResponse) GetOverview() *Overview {
@@ -370,7 +740,7 @@ type QueryParticipationsRequest struct {
 
 func (x *QueryParticipationsRequest) Reset() {
 	*x = QueryParticipationsRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -382,7 +752,7 @@ func (x *QueryParticipationsRequest) String() string {
 func (*QueryParticipationsRequest) ProtoMessage() {}
 
 func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -395,7 +765,7 @@ func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsRequest.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *QueryParticipationsRequest) GetEditionId() string {
@@ -450,7 +820,7 @@ type ParticipationRow struct {
 
 func (x *ParticipationRow) Reset() {
 	*x = ParticipationRow{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -462,7 +832,7 @@ func (x *ParticipationRow) String() string {
 func (*ParticipationRow) ProtoMessage() {}
 
 func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -475,7 +845,7 @@ func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParticipationRow.ProtoReflect.Descriptor instead.
 func (*ParticipationRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ParticipationRow) GetKey() string {
@@ -517,7 +887,7 @@ type QueryParticipationsResponse struct {
 
 func (x *QueryParticipationsResponse) Reset() {
 	*x = QueryParticipationsResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -529,7 +899,7 @@ func (x *QueryParticipationsResponse) String() string {
 func (*QueryParticipationsResponse) ProtoMessage() {}
 
 func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -542,7 +912,7 @@ func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsResponse.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *QueryParticipationsResponse) GetRows() []*ParticipationRow {
@@ -563,7 +933,7 @@ type WatchOverviewRequest struct {
 
 func (x *WatchOverviewRequest) Reset() {
 	*x = WatchOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -575,7 +945,7 @@ func (x *WatchOverviewRequest) String() string {
 func (*WatchOverviewRequest) ProtoMessage() {}
 
 func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -588,7 +958,7 @@ func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewRequest.ProtoReflect.Descriptor instead.
 func (*WatchOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *WatchOverviewRequest) GetEditionId() string {
@@ -609,7 +979,7 @@ type WatchOverviewResponse struct {
 
 func (x *WatchOverviewResponse) Reset() {
 	*x = WatchOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -621,7 +991,7 @@ func (x *WatchOverviewResponse) String() string {
 func (*WatchOverviewResponse) ProtoMessage() {}
 
 func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -634,7 +1004,7 @@ func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewResponse.ProtoReflect.Descriptor instead.
 func (*WatchOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *WatchOverviewResponse) GetOverview() *Overview {
@@ -648,14 +1018,41 @@ var File_sciweek_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc1\x01\n" +
+	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x03\n" +
+	"\x0eVenueOccupancy\x12\x19\n" +
+	"\bvenue_id\x18\x01 \x01(\tR\avenueId\x12\x1d\n" +
+	"\n" +
+	"venue_name\x18\x02 \x01(\tR\tvenueName\x12\x1f\n" +
+	"\vcounty_code\x18\x03 \x01(\tR\n" +
+	"countyCode\x12\x16\n" +
+	"\x06inside\x18\x04 \x01(\x03R\x06inside\x12#\n" +
+	"\rentered_today\x18\x05 \x01(\x03R\fenteredToday\x12#\n" +
+	"\rsafe_capacity\x18\x06 \x01(\rR\fsafeCapacity\x12!\n" +
+	"\fwarn_percent\x18\a \x01(\rR\vwarnPercent\x12#\n" +
+	"\ralarm_percent\x18\b \x01(\rR\falarmPercent\x12:\n" +
+	"\x05level\x18\t \x01(\x0e2$.sciweek.reporting.v1.OccupancyLevelR\x05level\x129\n" +
+	"\n" +
+	"updated_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\xd5\x01\n" +
+	"\x10OccupancySummary\x12\x16\n" +
+	"\x06inside\x18\x01 \x01(\x03R\x06inside\x12\x1f\n" +
+	"\vvenues_open\x18\x02 \x01(\rR\n" +
+	"venuesOpen\x12%\n" +
+	"\x0evenues_warning\x18\x03 \x01(\rR\rvenuesWarning\x12!\n" +
+	"\fvenues_alarm\x18\x04 \x01(\rR\vvenuesAlarm\x12>\n" +
+	"\afullest\x18\x05 \x03(\v2$.sciweek.reporting.v1.VenueOccupancyR\afullest\"M\n" +
+	"\x14ListOccupancyRequest\x125\n" +
+	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
+	"countyCode\"U\n" +
+	"\x15ListOccupancyResponse\x12<\n" +
+	"\x06venues\x18\x01 \x03(\v2$.sciweek.reporting.v1.VenueOccupancyR\x06venues\"\xc1\x01\n" +
 	"\fCountyTotals\x12\x1f\n" +
 	"\vcounty_code\x18\x01 \x01(\tR\n" +
 	"countyCode\x12&\n" +
 	"\x0eparticipations\x18\x02 \x01(\x03R\x0eparticipations\x12\x1a\n" +
 	"\bticketed\x18\x03 \x01(\x03R\bticketed\x12\x19\n" +
 	"\bwalk_ins\x18\x04 \x01(\x03R\awalkIns\x121\n" +
-	"\x14participations_today\x18\x05 \x01(\x03R\x13participationsToday\"\xaa\x02\n" +
+	"\x14participations_today\x18\x05 \x01(\x03R\x13participationsToday\"\xf0\x02\n" +
 	"\bOverview\x12\x1d\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tR\teditionId\x126\n" +
@@ -664,7 +1061,8 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\rrefused_scans\x18\x04 \x01(\x03R\frefusedScans\x12'\n" +
 	"\x0fstream_position\x18\x05 \x01(\x04R\x0estreamPosition\x129\n" +
 	"\n" +
-	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"M\n" +
+	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12D\n" +
+	"\toccupancy\x18\a \x01(\v2&.sciweek.reporting.v1.OccupancySummaryR\toccupancy\"M\n" +
 	"\x12GetOverviewRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\"Q\n" +
@@ -690,17 +1088,23 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\"S\n" +
 	"\x15WatchOverviewResponse\x12:\n" +
-	"\boverview\x18\x01 \x01(\v2\x1e.sciweek.reporting.v1.OverviewR\boverview*|\n" +
+	"\boverview\x18\x01 \x01(\v2\x1e.sciweek.reporting.v1.OverviewR\boverview*\x85\x01\n" +
+	"\x0eOccupancyLevel\x12\x1f\n" +
+	"\x1bOCCUPANCY_LEVEL_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16OCCUPANCY_LEVEL_NORMAL\x10\x01\x12\x1b\n" +
+	"\x17OCCUPANCY_LEVEL_WARNING\x10\x02\x12\x19\n" +
+	"\x15OCCUPANCY_LEVEL_ALARM\x10\x03*|\n" +
 	"\tDimension\x12\x19\n" +
 	"\x15DIMENSION_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10DIMENSION_COUNTY\x10\x01\x12\x13\n" +
 	"\x0fDIMENSION_VENUE\x10\x02\x12\x16\n" +
 	"\x12DIMENSION_ACTIVITY\x10\x03\x12\x11\n" +
-	"\rDIMENSION_DAY\x10\x042\xba\x03\n" +
+	"\rDIMENSION_DAY\x10\x042\xbb\x04\n" +
 	"\fStatsService\x12\x8e\x01\n" +
 	"\vGetOverview\x12(.sciweek.reporting.v1.GetOverviewRequest\x1a).sciweek.reporting.v1.GetOverviewResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/editions/{edition_id}/overview\x12\xac\x01\n" +
 	"\x13QueryParticipations\x120.sciweek.reporting.v1.QueryParticipationsRequest\x1a1.sciweek.reporting.v1.QueryParticipationsResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/editions/{edition_id}/participations\x12j\n" +
-	"\rWatchOverview\x12*.sciweek.reporting.v1.WatchOverviewRequest\x1a+.sciweek.reporting.v1.WatchOverviewResponse0\x01B\xe1\x01\n" +
+	"\rWatchOverview\x12*.sciweek.reporting.v1.WatchOverviewRequest\x1a+.sciweek.reporting.v1.WatchOverviewResponse0\x01\x12\x7f\n" +
+	"\rListOccupancy\x12*.sciweek.reporting.v1.ListOccupancyRequest\x1a+.sciweek.reporting.v1.ListOccupancyResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/occupancyB\xe1\x01\n" +
 	"\x18com.sciweek.reporting.v1B\x0eReportingProtoP\x01ZCgithub.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1;reportingv1\xa2\x02\x03SRX\xaa\x02\x14Sciweek.Reporting.V1\xca\x02\x14Sciweek\\Reporting\\V1\xe2\x02 Sciweek\\Reporting\\V1\\GPBMetadata\xea\x02\x16Sciweek::Reporting::V1b\x06proto3"
 
 var (
@@ -715,40 +1119,52 @@ func file_sciweek_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 	return file_sciweek_reporting_v1_reporting_proto_rawDescData
 }
 
-var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
-	(Dimension)(0),                      // 0: sciweek.reporting.v1.Dimension
-	(*CountyTotals)(nil),                // 1: sciweek.reporting.v1.CountyTotals
-	(*Overview)(nil),                    // 2: sciweek.reporting.v1.Overview
-	(*GetOverviewRequest)(nil),          // 3: sciweek.reporting.v1.GetOverviewRequest
-	(*GetOverviewResponse)(nil),         // 4: sciweek.reporting.v1.GetOverviewResponse
-	(*QueryParticipationsRequest)(nil),  // 5: sciweek.reporting.v1.QueryParticipationsRequest
-	(*ParticipationRow)(nil),            // 6: sciweek.reporting.v1.ParticipationRow
-	(*QueryParticipationsResponse)(nil), // 7: sciweek.reporting.v1.QueryParticipationsResponse
-	(*WatchOverviewRequest)(nil),        // 8: sciweek.reporting.v1.WatchOverviewRequest
-	(*WatchOverviewResponse)(nil),       // 9: sciweek.reporting.v1.WatchOverviewResponse
-	(*timestamppb.Timestamp)(nil),       // 10: google.protobuf.Timestamp
+	(OccupancyLevel)(0),                 // 0: sciweek.reporting.v1.OccupancyLevel
+	(Dimension)(0),                      // 1: sciweek.reporting.v1.Dimension
+	(*VenueOccupancy)(nil),              // 2: sciweek.reporting.v1.VenueOccupancy
+	(*OccupancySummary)(nil),            // 3: sciweek.reporting.v1.OccupancySummary
+	(*ListOccupancyRequest)(nil),        // 4: sciweek.reporting.v1.ListOccupancyRequest
+	(*ListOccupancyResponse)(nil),       // 5: sciweek.reporting.v1.ListOccupancyResponse
+	(*CountyTotals)(nil),                // 6: sciweek.reporting.v1.CountyTotals
+	(*Overview)(nil),                    // 7: sciweek.reporting.v1.Overview
+	(*GetOverviewRequest)(nil),          // 8: sciweek.reporting.v1.GetOverviewRequest
+	(*GetOverviewResponse)(nil),         // 9: sciweek.reporting.v1.GetOverviewResponse
+	(*QueryParticipationsRequest)(nil),  // 10: sciweek.reporting.v1.QueryParticipationsRequest
+	(*ParticipationRow)(nil),            // 11: sciweek.reporting.v1.ParticipationRow
+	(*QueryParticipationsResponse)(nil), // 12: sciweek.reporting.v1.QueryParticipationsResponse
+	(*WatchOverviewRequest)(nil),        // 13: sciweek.reporting.v1.WatchOverviewRequest
+	(*WatchOverviewResponse)(nil),       // 14: sciweek.reporting.v1.WatchOverviewResponse
+	(*timestamppb.Timestamp)(nil),       // 15: google.protobuf.Timestamp
 }
 var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
-	1,  // 0: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
-	1,  // 1: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
-	10, // 2: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
-	2,  // 3: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	0,  // 4: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
-	6,  // 5: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
-	2,  // 6: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	3,  // 7: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
-	5,  // 8: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
-	8,  // 9: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
-	4,  // 10: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
-	7,  // 11: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
-	9,  // 12: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
-	10, // [10:13] is the sub-list for method output_type
-	7,  // [7:10] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	0,  // 0: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
+	15, // 1: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
+	2,  // 2: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
+	2,  // 3: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
+	6,  // 4: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
+	6,  // 5: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
+	15, // 6: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
+	3,  // 7: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	7,  // 8: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	1,  // 9: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
+	11, // 10: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
+	7,  // 11: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	8,  // 12: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
+	10, // 13: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
+	13, // 14: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
+	4,  // 15: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
+	9,  // 16: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
+	12, // 17: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
+	14, // 18: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
+	5,  // 19: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
+	16, // [16:20] is the sub-list for method output_type
+	12, // [12:16] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_reporting_proto_init() }
@@ -761,8 +1177,8 @@ func file_sciweek_reporting_v1_reporting_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_reporting_v1_reporting_proto_rawDesc), len(file_sciweek_reporting_v1_reporting_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   9,
+			NumEnums:      2,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,7 @@ const (
 	StatsService_GetOverview_FullMethodName         = "/sciweek.reporting.v1.StatsService/GetOverview"
 	StatsService_QueryParticipations_FullMethodName = "/sciweek.reporting.v1.StatsService/QueryParticipations"
 	StatsService_WatchOverview_FullMethodName       = "/sciweek.reporting.v1.StatsService/WatchOverview"
+	StatsService_ListOccupancy_FullMethodName       = "/sciweek.reporting.v1.StatsService/ListOccupancy"
 )
 
 // StatsServiceClient is the client API for StatsService service.
@@ -39,6 +40,10 @@ type StatsServiceClient interface {
 	// WatchOverview sends the overview at once and again after every change, at most a few times
 	// a second, until the caller hangs up. The dashboard's live view rides on it.
 	WatchOverview(ctx context.Context, in *WatchOverviewRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchOverviewResponse], error)
+	// ListOccupancy returns how many people are inside each venue now: today's check-ins less
+	// check-outs, starting again from nought each morning. Venues with nobody checked in today are
+	// left out. A county admin gets their own county only.
+	ListOccupancy(ctx context.Context, in *ListOccupancyRequest, opts ...grpc.CallOption) (*ListOccupancyResponse, error)
 }
 
 type statsServiceClient struct {
@@ -88,6 +93,16 @@ func (c *statsServiceClient) WatchOverview(ctx context.Context, in *WatchOvervie
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type StatsService_WatchOverviewClient = grpc.ServerStreamingClient[WatchOverviewResponse]
 
+func (c *statsServiceClient) ListOccupancy(ctx context.Context, in *ListOccupancyRequest, opts ...grpc.CallOption) (*ListOccupancyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOccupancyResponse)
+	err := c.cc.Invoke(ctx, StatsService_ListOccupancy_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StatsServiceServer is the server API for StatsService service.
 // All implementations must embed UnimplementedStatsServiceServer
 // for forward compatibility.
@@ -103,6 +118,10 @@ type StatsServiceServer interface {
 	// WatchOverview sends the overview at once and again after every change, at most a few times
 	// a second, until the caller hangs up. The dashboard's live view rides on it.
 	WatchOverview(*WatchOverviewRequest, grpc.ServerStreamingServer[WatchOverviewResponse]) error
+	// ListOccupancy returns how many people are inside each venue now: today's check-ins less
+	// check-outs, starting again from nought each morning. Venues with nobody checked in today are
+	// left out. A county admin gets their own county only.
+	ListOccupancy(context.Context, *ListOccupancyRequest) (*ListOccupancyResponse, error)
 	mustEmbedUnimplementedStatsServiceServer()
 }
 
@@ -121,6 +140,9 @@ func (UnimplementedStatsServiceServer) QueryParticipations(context.Context, *Que
 }
 func (UnimplementedStatsServiceServer) WatchOverview(*WatchOverviewRequest, grpc.ServerStreamingServer[WatchOverviewResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchOverview not implemented")
+}
+func (UnimplementedStatsServiceServer) ListOccupancy(context.Context, *ListOccupancyRequest) (*ListOccupancyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOccupancy not implemented")
 }
 func (UnimplementedStatsServiceServer) mustEmbedUnimplementedStatsServiceServer() {}
 func (UnimplementedStatsServiceServer) testEmbeddedByValue()                      {}
@@ -190,6 +212,24 @@ func _StatsService_WatchOverview_Handler(srv interface{}, stream grpc.ServerStre
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type StatsService_WatchOverviewServer = grpc.ServerStreamingServer[WatchOverviewResponse]
 
+func _StatsService_ListOccupancy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOccupancyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatsServiceServer).ListOccupancy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatsService_ListOccupancy_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatsServiceServer).ListOccupancy(ctx, req.(*ListOccupancyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // StatsService_ServiceDesc is the grpc.ServiceDesc for StatsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -204,6 +244,10 @@ var StatsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "QueryParticipations",
 			Handler:    _StatsService_QueryParticipations_Handler,
+		},
+		{
+			MethodName: "ListOccupancy",
+			Handler:    _StatsService_ListOccupancy_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -1,0 +1,215 @@
+package adapters
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/checkin/internal/app"
+	"github.com/sciweek/sciweek/services/checkin/internal/domain"
+)
+
+// BatcherConfig tunes group commit.
+type BatcherConfig struct {
+	// MaxBatch is the most records one transaction writes; 0 means 2000.
+	MaxBatch int
+	// Linger is how long a writer waits for more records when it has fewer than MaxBatch. 0, the
+	// default, waits for nothing: a writer takes what is queued and commits, and while it
+	// commits the next batch gathers for the other writer, so batches grow with the load by
+	// themselves and a lone scan is never held back.
+	Linger time.Duration
+	// Writers is how many transactions may be in flight at once; 0 means 2, so one batch
+	// gathers while another commits.
+	Writers int
+	// MaxPending is how many records may wait; beyond it callers get ResourceExhausted with a
+	// retry delay instead of an ever longer queue. 0 means 50,000.
+	MaxPending int
+	// RetryAfter is the delay suggested to callers refused for overload; 0 means 200 ms.
+	RetryAfter time.Duration
+}
+
+// Batcher is group commit for check-ins: concurrent calls' records are written together, in one
+// transaction and one fsync, and each caller is answered when its records are durable. It
+// implements app.Recorder.
+type Batcher struct {
+	cfg     BatcherConfig
+	store   *Records
+	jobs    chan *job
+	mu      sync.Mutex // guards pending and closed, and is held while queueing
+	pending int
+	closed  bool
+
+	batchSize metric.Int64Histogram
+	refused   metric.Int64Counter
+	tracer    trace.Tracer
+}
+
+type job struct {
+	ctx     context.Context
+	records []domain.Record
+	done    chan jobResult
+}
+
+type jobResult struct {
+	stored []app.Stored
+	err    error
+}
+
+// NewBatcher returns a batcher over store; Run starts its writers.
+func NewBatcher(store *Records, cfg BatcherConfig, meter metric.Meter, tracer trace.Tracer) (*Batcher, error) {
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 2000
+	}
+	if cfg.Writers <= 0 {
+		cfg.Writers = 2
+	}
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = 50000
+	}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = 200 * time.Millisecond
+	}
+	size, err := meter.Int64Histogram("sciweek_checkin_batch_records", metric.WithDescription("Records written per group-committed transaction."),
+		metric.WithExplicitBucketBoundaries(1, 5, 10, 50, 100, 250, 500, 1000, 2000))
+	if err != nil {
+		return nil, err
+	}
+	refused, err := meter.Int64Counter("sciweek_checkin_overload_refusals_total", metric.WithDescription("Calls refused with RESOURCE_EXHAUSTED because the queue was full."))
+	if err != nil {
+		return nil, err
+	}
+	return &Batcher{cfg: cfg, store: store, jobs: make(chan *job, cfg.MaxPending), batchSize: size, refused: refused, tracer: tracer}, nil
+}
+
+// Save queues records and waits until they are durable; see app.Recorder.
+func (b *Batcher) Save(ctx context.Context, records []domain.Record) ([]app.Stored, error) {
+	j := &job{ctx: ctx, records: records, done: make(chan jobResult, 1)}
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, &errs.Error{Kind: errs.Unavailable, Msg: "check-in is shutting down; send again shortly", RetryAfter: time.Second}
+	}
+	if b.pending+len(records) > b.cfg.MaxPending {
+		b.mu.Unlock()
+		b.refused.Add(ctx, 1)
+		return nil, &errs.Error{Kind: errs.Exhausted, Msg: "check-in is at capacity; send again shortly", RetryAfter: b.cfg.RetryAfter}
+	}
+	b.pending += len(records)
+	b.jobs <- j // never blocks: the channel holds MaxPending jobs and pending counts records
+	b.mu.Unlock()
+	// Once queued, a job is written even if the caller goes away: the terminal will retry and
+	// get the first result back.
+	r := <-j.done
+	return r.stored, r.err
+}
+
+// Run writes batches until ctx ends; queued records are written before it returns.
+func (b *Batcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range b.cfg.Writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.write(ctx)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func (b *Batcher) write(ctx context.Context) {
+	for {
+		var first *job
+		select {
+		case first = <-b.jobs:
+		case <-ctx.Done():
+			// Take no more, and drain what is queued with a context of its own: those records
+			// were promised a durable answer.
+			b.mu.Lock()
+			b.closed = true
+			b.mu.Unlock()
+			for {
+				select {
+				case j := <-b.jobs:
+					b.commit(context.WithoutCancel(ctx), []*job{j})
+				default:
+					return
+				}
+			}
+		}
+		batch, n := []*job{first}, len(first.records)
+		var linger <-chan time.Time
+		var timer *time.Timer
+		if b.cfg.Linger > 0 {
+			timer = time.NewTimer(b.cfg.Linger)
+			linger = timer.C
+		}
+	gather:
+		for n < b.cfg.MaxBatch {
+			if linger == nil {
+				select {
+				case j := <-b.jobs:
+					batch, n = append(batch, j), n+len(j.records)
+				default:
+					break gather
+				}
+				continue
+			}
+			select {
+			case j := <-b.jobs:
+				batch, n = append(batch, j), n+len(j.records)
+			case <-linger:
+				break gather
+			}
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		b.commit(context.WithoutCancel(ctx), batch)
+	}
+}
+
+// commit writes a batch of jobs in one transaction and answers each. If the batch fails as a
+// whole (one job reusing a sequence number for another scan, say) each job is tried alone, so
+// one terminal's bug does not fail the others.
+func (b *Batcher) commit(ctx context.Context, batch []*job) {
+	var all []domain.Record
+	links := make([]trace.Link, 0, len(batch))
+	for _, j := range batch {
+		all = append(all, j.records...)
+		links = append(links, trace.LinkFromContext(j.ctx))
+	}
+	// The write continues the first caller's trace, so a single scan is one trace from the
+	// terminal to the dashboard; every other caller in the batch is linked.
+	ctx, span := b.tracer.Start(trace.ContextWithSpanContext(ctx, trace.SpanContextFromContext(batch[0].ctx)), "checkin.commit_batch",
+		trace.WithLinks(links[1:]...), trace.WithAttributes(attribute.Int("sciweek.batch.records", len(all)), attribute.Int("sciweek.batch.calls", len(batch))))
+	defer span.End()
+	stored, err := b.store.Save(ctx, all)
+	if err != nil {
+		span.RecordError(err)
+	}
+	b.batchSize.Record(ctx, int64(len(all)), metric.WithAttributes(attribute.Bool("ok", err == nil)))
+	if err != nil && len(batch) > 1 && errs.KindOf(err) != errs.Unavailable {
+		for _, j := range batch {
+			b.commit(ctx, []*job{j})
+		}
+		return
+	}
+	b.mu.Lock()
+	b.pending -= len(all)
+	b.mu.Unlock()
+	at := 0
+	for _, j := range batch {
+		if err != nil {
+			j.done <- jobResult{err: err}
+			continue
+		}
+		j.done <- jobResult{stored: stored[at : at+len(j.records)]}
+		at += len(j.records)
+	}
+}
