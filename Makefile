@@ -53,8 +53,10 @@ test: deps web ## Run all tests (unit, integration, end to end, browser) against
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
 .PHONY: bench
-bench: deps ## Run the Go benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
+bench: deps build ## Go benchmarks, then the check-in pipeline benchmark (docs/bench/)
+	mkdir -p docs/bench
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS) | tee docs/bench/go-benchmarks.txt
+	./bin/sciweek bench -preload 10000000 -out docs/bench/checkin.md
 
 .PHONY: gen
 gen: ## Regenerate the Go code from the protos

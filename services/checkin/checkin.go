@@ -40,10 +40,18 @@ type Config struct {
 	// Streams are the deployment's stream settings.
 	Streams bus.StreamOptions
 	// Batching tunes group commit; the zero value is fine.
-	Batching adapters.BatcherConfig
+	Batching Batching
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Location is the city's time zone, which says what "today" is for terminals; nil means
+	// Asia/Shanghai.
+	Location *time.Location
 }
+
+// Batching tunes group commit: how many records a transaction takes at most, how many
+// transactions may be in flight, and how many records may wait before callers are told to come
+// back later.
+type Batching = adapters.BatcherConfig
 
 // Migrate brings the checkin schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
@@ -87,7 +95,12 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err := catalog.Load(ctx, cfg.Pool); err != nil {
 		return nil, err
 	}
-	uc, err := app.New(catalog, batcher, cfg.Now)
+	if cfg.Location == nil {
+		if cfg.Location, err = time.LoadLocation("Asia/Shanghai"); err != nil {
+			return nil, err
+		}
+	}
+	uc, err := app.New(catalog, batcher, cfg.Now, cfg.Location)
 	if err != nil {
 		return nil, err
 	}

@@ -159,3 +159,19 @@ func activities(rng *rand.Rand, first time.Time, days, n int, c county, v venueS
 }
 
 func describe(c county, v venueSpec) string { return fmt.Sprintf("%s %s", c.name, v.name) }
+
+// OpenDayTitlePrefix starts the title of every venue's week-long open day in the live edition.
+const OpenDayTitlePrefix = "开放日："
+
+// openDay is a venue's open day for the whole live week, from today to the edition's last day.
+func openDay(c county, v venueSpec, today time.Time) activitySpec {
+	organizer := v.name
+	if v.kind == venuev1.VenueKind_VENUE_KIND_COMMUNITY || v.kind == venuev1.VenueKind_VENUE_KIND_SCHOOL {
+		organizer = c.name + "科学技术局"
+	}
+	return activitySpec{
+		title: OpenDayTitlePrefix + v.name, organizer: organizer, form: registrationv1.ActivityForm_ACTIVITY_FORM_OPEN_DAY,
+		groups: []registrationv1.TargetGroup{registrationv1.TargetGroup_TARGET_GROUP_PUBLIC},
+		starts: today, ends: today.AddDate(0, 0, 8).Add(-time.Minute), places: 100000,
+	}
+}

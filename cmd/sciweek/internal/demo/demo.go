@@ -148,12 +148,16 @@ func (c clients) seed(ctx context.Context, info *Info) error {
 	week2024 := time.Date(2024, 5, 25, 0, 0, 0, 0, loc)
 	now := time.Now().In(loc)
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
+	today := tomorrow.AddDate(0, 0, -1)
 	for _, ct := range counties {
 		for i, v := range ct.venues() {
 			j := job{c: ct, v: v, past: activities(rng, week2024, 8, 4, ct, v)}
 			if i == 0 { // each county's first venue also runs two activities of the live week
 				j.live = activities(rng, tomorrow, 6, 2, ct, v)
 			}
+			// Every venue opens its doors for the whole live week: tickets to it admit at any
+			// hour the demo runs, so terminals and the load generator have something to scan.
+			j.live = append(j.live, openDay(ct, v, today))
 			jobs = append(jobs, j)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -43,6 +44,9 @@ type Options struct {
 	// Only, if set, runs just that part in this process ("registration", "venue", "checkin",
 	// "reporting" or "gateway"); the others are reached at Remote. Empty runs everything.
 	Only string
+	// Except, if set, are parts not to run in this process (the benchmark runs check-in in a
+	// process of its own to measure its memory); they are reached at Remote.
+	Except []string
 	// Remote are the addresses of the parts that run elsewhere.
 	Remote Addrs
 	// DataDir holds the embedded servers' data (nats/, postgres/).
@@ -67,6 +71,8 @@ type Options struct {
 	MinPushInterval time.Duration
 	// Location is the city's time zone; nil means Asia/Shanghai.
 	Location *time.Location
+	// CheckinBatching tunes check-in's group commit; the zero value is the service's default.
+	CheckinBatching checkin.Batching
 }
 
 // Parts are the parts a stack can run.
@@ -122,7 +128,9 @@ type Stack struct {
 
 // Start brings the system (or its one part) up and returns once every local part is serving.
 func Start(ctx context.Context, opts Options) (st *Stack, err error) {
-	runs := func(part string) bool { return opts.Only == "" || opts.Only == part }
+	runs := func(part string) bool {
+		return (opts.Only == "" || opts.Only == part) && !slices.Contains(opts.Except, part)
+	}
 	if opts.Only != "" && !slices.Contains(Parts, opts.Only) {
 		return nil, fmt.Errorf("unknown part %q; one of %v", opts.Only, Parts)
 	}
@@ -276,7 +284,8 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		if err != nil {
 			return st, err
 		}
-		chk, err := checkin.New(ctx, checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams})
+		chk, err := checkin.New(ctx, checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams, Location: opts.Location,
+			Batching: opts.CheckinBatching})
 		if err != nil {
 			return st, err
 		}
@@ -365,7 +374,11 @@ func (st *Stack) startDatabase(ctx context.Context, opts *Options) error {
 	if opts.DatabaseURL == "" {
 		pg, err := devstack.StartPostgres(ctx, devstack.PostgresConfig{
 			DataDir: filepath.Join(opts.DataDir, "postgres"), Install: true, Log: st.log,
-			Settings: map[string]string{"max_connections": "200"},
+			// Durable as shipped (fsync and synchronous commit stay on); sized for a week of
+			// check-ins: checkpoints spread out and full-page images compressed, which keeps the
+			// WAL writes of the busiest hour from arriving in bursts.
+			Settings: map[string]string{"max_connections": "200", "shared_buffers": "256MB", "max_wal_size": "4GB",
+				"checkpoint_timeout": "15min", "checkpoint_completion_target": "0.9", "wal_compression": "lz4"},
 		})
 		if err != nil {
 			return err
@@ -473,8 +486,22 @@ func (st *Stack) Close(ctx context.Context) error {
 // Logger is the stack's own logger.
 func (st *Stack) Logger() *slog.Logger { return st.log }
 
-// Environment reads DATABASE_URL and NATS_URL into opts.
-func Environment(opts *Options) {
+// Environment reads DATABASE_URL, NATS_URL and the group-commit settings into opts.
+func Environment(opts *Options) error {
 	opts.DatabaseURL = os.Getenv("DATABASE_URL")
 	opts.NATSURL = os.Getenv("NATS_URL")
+	for name, field := range map[string]*int{
+		"SCIWEEK_CHECKIN_MAX_BATCH":   &opts.CheckinBatching.MaxBatch,
+		"SCIWEEK_CHECKIN_WRITERS":     &opts.CheckinBatching.Writers,
+		"SCIWEEK_CHECKIN_MAX_PENDING": &opts.CheckinBatching.MaxPending,
+	} {
+		if v := os.Getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%s=%q: want a positive whole number", name, v)
+			}
+			*field = n
+		}
+	}
+	return nil
 }

@@ -60,6 +60,20 @@ func (c *Catalog) Activity(id uuid.UUID) (domain.Activity, bool) {
 	return a, ok
 }
 
+// ActivitiesAt returns the approved activities held at a venue. It walks every activity: it
+// serves terminals saying hello, not scans.
+func (c *Catalog) ActivitiesAt(venue uuid.UUID) []domain.Activity {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []domain.Activity
+	for _, a := range c.activities {
+		if a.VenueID == venue && a.Approved {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // TicketKey returns an edition's ticket key.
 func (c *Catalog) TicketKey(edition string) (ed25519.PublicKey, bool) {
 	c.mu.RLock()
@@ -100,12 +114,12 @@ func (c *Catalog) Load(ctx context.Context, pool *pgxpool.Pool) error {
 	}); err != nil {
 		return err
 	}
-	rows, _ = pool.Query(ctx, `SELECT id, edition_id, county_code, venue_id, status, sessions FROM known_activities`)
+	rows, _ = pool.Query(ctx, `SELECT id, edition_id, county_code, venue_id, status, sessions, title FROM known_activities`)
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var a domain.Activity
 		var status string
 		var sessions []byte
-		if err := row.Scan(&a.ID, &a.EditionID, &a.CountyCode, &a.VenueID, &status, &sessions); err != nil {
+		if err := row.Scan(&a.ID, &a.EditionID, &a.CountyCode, &a.VenueID, &status, &sessions, &a.Title); err != nil {
 			return struct{}{}, err
 		}
 		a.Approved = status == StatusApproved
@@ -193,10 +207,10 @@ func (c *Catalog) PutActivity(ctx context.Context, tx pgx.Tx, a domain.Activity,
 		status = StatusApproved
 	}
 	sessions, _ := json.Marshal(a.Sessions)
-	tag, err := tx.Exec(ctx, `INSERT INTO known_activities (id, edition_id, county_code, venue_id, status, sessions, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	tag, err := tx.Exec(ctx, `INSERT INTO known_activities (id, edition_id, county_code, venue_id, status, sessions, title, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET edition_id = EXCLUDED.edition_id, county_code = EXCLUDED.county_code, venue_id = EXCLUDED.venue_id,
-		status = EXCLUDED.status, sessions = EXCLUDED.sessions, updated_at = EXCLUDED.updated_at
-		WHERE known_activities.updated_at <= EXCLUDED.updated_at`, a.ID, a.EditionID, a.CountyCode, a.VenueID, status, sessions, at)
+		status = EXCLUDED.status, sessions = EXCLUDED.sessions, title = EXCLUDED.title, updated_at = EXCLUDED.updated_at
+		WHERE known_activities.updated_at <= EXCLUDED.updated_at`, a.ID, a.EditionID, a.CountyCode, a.VenueID, status, sessions, a.Title, at)
 	if err == nil && tag.RowsAffected() == 1 {
 		c.mu.Lock()
 		c.activities[a.ID] = a

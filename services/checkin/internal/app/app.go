@@ -24,6 +24,8 @@ type Catalog interface {
 	Terminal(id uuid.UUID) (domain.Terminal, bool)
 	// Venue returns a known venue.
 	Venue(id uuid.UUID) (domain.Venue, bool)
+	// ActivitiesAt returns the approved activities held at a venue.
+	ActivitiesAt(venue uuid.UUID) []domain.Activity
 }
 
 // Recorder stores judged records durably. Save returns once the records and their events are
@@ -45,33 +47,73 @@ type Service struct {
 	catalog  Catalog
 	recorder Recorder
 	now      func() time.Time
+	loc      *time.Location
 
 	gatesMu sync.Mutex
 	gates   map[uuid.UUID]*domain.Gate
 }
 
-// New returns the use cases.
-func New(catalog Catalog, recorder Recorder, now func() time.Time) (*Service, error) {
-	if catalog == nil || recorder == nil || now == nil {
-		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder and clock are required")
+// New returns the use cases; loc is the city's time zone, which says what "today" is.
+func New(catalog Catalog, recorder Recorder, now func() time.Time, loc *time.Location) (*Service, error) {
+	if catalog == nil || recorder == nil || now == nil || loc == nil {
+		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder, clock and location are required")
 	}
-	return &Service{catalog: catalog, recorder: recorder, now: now, gates: map[uuid.UUID]*domain.Gate{}}, nil
+	return &Service{catalog: catalog, recorder: recorder, now: now, loc: loc, gates: map[uuid.UUID]*domain.Gate{}}, nil
+}
+
+// Greeting is what a terminal learns when it says hello.
+type Greeting struct {
+	Terminal domain.Terminal
+	Now      time.Time
+	Skewed   bool
+	// Activities are the approved activities at the terminal's venue with a session today;
+	// their Sessions are today's only.
+	Activities []domain.Activity
+}
+
+// Hello tells a terminal about itself, the server's clock and today's activities at its venue.
+func (s *Service) Hello(_ context.Context, p auth.Principal, sentAt time.Time) (Greeting, error) {
+	term, err := s.terminal(p)
+	if err != nil {
+		return Greeting{}, err
+	}
+	now := s.now()
+	g := Greeting{Terminal: term, Now: now, Skewed: domain.Skewed(sentAt, now)}
+	for _, a := range s.catalog.ActivitiesAt(term.VenueID) {
+		if a.Sessions = a.SessionsOn(now, s.loc); len(a.Sessions) > 0 {
+			g.Activities = append(g.Activities, a)
+		}
+	}
+	sort.Slice(g.Activities, func(i, j int) bool {
+		a, b := g.Activities[i].Sessions[0].StartsAt, g.Activities[j].Sessions[0].StartsAt
+		return a.Before(b) || (a.Equal(b) && g.Activities[i].Title < g.Activities[j].Title)
+	})
+	return g, nil
+}
+
+// terminal returns the calling terminal.
+func (s *Service) terminal(p auth.Principal) (domain.Terminal, error) {
+	if !p.Is(auth.RoleTerminal) {
+		return domain.Terminal{}, errs.E(errs.PermissionDenied, "only check-in terminals record scans")
+	}
+	id, err := uuid.Parse(p.Subject)
+	if err != nil {
+		return domain.Terminal{}, errs.E(errs.Unauthenticated, "terminal identity is malformed")
+	}
+	term, ok := s.catalog.Terminal(id)
+	if !ok {
+		return domain.Terminal{}, errs.E(errs.Unauthenticated, "terminal %s is not known", id)
+	}
+	return term, nil
 }
 
 // Record judges and records a terminal's scans (one, or a batch) and returns their results in
 // the order given, once they are durable. A scan a terminal should never send fails the whole
 // request and nothing is stored.
 func (s *Service) Record(ctx context.Context, p auth.Principal, scans []domain.Scan, sentAt time.Time) ([]Stored, error) {
-	if !p.Is(auth.RoleTerminal) {
-		return nil, errs.E(errs.PermissionDenied, "only check-in terminals record scans")
-	}
-	id, err := uuid.Parse(p.Subject)
+	term, err := s.terminal(p)
 	if err != nil {
-		return nil, errs.E(errs.Unauthenticated, "terminal identity is malformed")
-	}
-	term, ok := s.catalog.Terminal(id)
-	if !ok {
-		return nil, errs.E(errs.Unauthenticated, "terminal %s is not known", id)
+		return nil, err
 	}
 	now := s.now()
 	skewed := domain.Skewed(sentAt, now)

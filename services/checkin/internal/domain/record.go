@@ -111,8 +111,23 @@ type Activity struct {
 	EditionID  string
 	CountyCode string
 	VenueID    uuid.UUID
+	Title      string
 	Approved   bool
 	Sessions   []Session
+}
+
+// SessionsOn returns the activity's sessions that overlap the local day of t in loc.
+func (a Activity) SessionsOn(t time.Time, loc *time.Location) []Session {
+	y, m, d := t.In(loc).Date()
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	end := start.AddDate(0, 0, 1)
+	var out []Session
+	for _, s := range a.Sessions {
+		if s.StartsAt.Before(end) && s.EndsAt.After(start) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // During reports whether t falls within a session, give or take SessionMargin.

@@ -154,7 +154,7 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 					return err
 				}
 			}
-			act := domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue,
+			act := domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue, Title: a.GetDetails().GetTitle(),
 				Approved: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED}
 			for _, s := range a.GetDetails().GetSessions() {
 				act.Sessions = append(act.Sessions, domain.Session{StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime()})

@@ -23,6 +23,7 @@ func Policy() auth.Policy {
 	return auth.Policy{Roles: map[string][]auth.Role{
 		checkinv1.CheckinService_RecordCheckin_FullMethodName:  {auth.RoleTerminal},
 		checkinv1.CheckinService_UploadCheckins_FullMethodName: {auth.RoleTerminal},
+		checkinv1.CheckinService_Hello_FullMethodName:          {auth.RoleTerminal},
 	}}
 }
 
@@ -117,4 +118,30 @@ func (g *GRPC) UploadCheckins(ctx context.Context, req *checkinv1.UploadCheckins
 		return nil, err
 	}
 	return &checkinv1.UploadCheckinsResponse{Results: out}, nil
+}
+
+// Hello greets a terminal.
+func (g *GRPC) Hello(ctx context.Context, req *checkinv1.HelloRequest) (*checkinv1.HelloResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sentAt time.Time
+	if req.GetSentAt() != nil {
+		sentAt = req.GetSentAt().AsTime()
+	}
+	gr, err := g.app.Hello(ctx, p, sentAt)
+	if err != nil {
+		return nil, err
+	}
+	out := &checkinv1.HelloResponse{TerminalId: gr.Terminal.ID.String(), VenueId: gr.Terminal.VenueID.String(), CountyCode: gr.Terminal.CountyCode,
+		ServerTime: timestamppb.New(gr.Now), ClockSkewDetected: gr.Skewed}
+	for _, a := range gr.Activities {
+		ta := &checkinv1.TodaysActivity{ActivityId: a.ID.String(), EditionId: a.EditionID, Title: a.Title}
+		for _, s := range a.Sessions {
+			ta.Sessions = append(ta.Sessions, &checkinv1.SessionTimes{StartsAt: timestamppb.New(s.StartsAt), EndsAt: timestamppb.New(s.EndsAt)})
+		}
+		out.Activities = append(out.Activities, ta)
+	}
+	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -40,7 +39,7 @@ func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 	if len(t.Counts) > 0 {
 		n := len(t.Counts)
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		venues, activities := make([]uuid.UUID, 0, n), make([]uuid.UUID, 0, n)
+		venues, activities := make([][16]byte, 0, n), make([][16]byte, 0, n)
 		ticketed, walkIns := make([]int64, 0, n), make([]int64, 0, n)
 		for k, c := range t.Counts {
 			editions, counties, days = append(editions, k.EditionID), append(counties, k.CountyCode), append(days, k.Day)
@@ -58,7 +57,7 @@ func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 	if len(t.Refusals) > 0 {
 		n := len(t.Refusals)
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		venues, reasons, refused := make([]uuid.UUID, 0, n), make([]int16, 0, n), make([]int64, 0, n)
+		venues, reasons, refused := make([][16]byte, 0, n), make([]int16, 0, n), make([]int64, 0, n)
 		for k, c := range t.Refusals {
 			editions, counties, days = append(editions, k.EditionID), append(counties, k.CountyCode), append(days, k.Day)
 			venues, reasons, refused = append(venues, k.VenueID), append(reasons, k.Reason), append(refused, c)
@@ -81,7 +80,7 @@ func applyFlows(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, n
 		return nil, nil
 	}
 	n := len(t.Flows)
-	venues, days, counties := make([]uuid.UUID, 0, n), make([]string, 0, n), make([]string, 0, n)
+	venues, days, counties := make([][16]byte, 0, n), make([]string, 0, n), make([]string, 0, n)
 	entered, exited := make([]int64, 0, n), make([]int64, 0, n)
 	for k, f := range t.Flows {
 		venues, days, counties = append(venues, k.VenueID), append(days, k.Day), append(counties, f.CountyCode)
@@ -103,7 +102,7 @@ func applyFlows(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, n
 		return nil, err
 	}
 	var changes []domain.LevelChange
-	var changed []uuid.UUID
+	var changed [][16]byte // pgx encodes [16]byte directly, uuid.UUID as text
 	var levels []int16
 	for _, o := range current {
 		previous := o.Level

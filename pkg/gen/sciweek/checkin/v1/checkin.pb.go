@@ -330,6 +330,272 @@ func (Anomaly) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
 }
 
+// HelloRequest carries the terminal's clock.
+type HelloRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// sent_at is the terminal's clock when it sent the request.
+	SentAt        *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HelloRequest) Reset() {
+	*x = HelloRequest{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HelloRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HelloRequest) ProtoMessage() {}
+
+func (x *HelloRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HelloRequest.ProtoReflect.Descriptor instead.
+func (*HelloRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *HelloRequest) GetSentAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SentAt
+	}
+	return nil
+}
+
+// TodaysActivity is an approved activity at the terminal's venue with a session today.
+type TodaysActivity struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// activity_id is the activity's UUID: walk-ins and groups name it.
+	ActivityId string `protobuf:"bytes,1,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// edition_id names the activity's edition.
+	EditionId string `protobuf:"bytes,2,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// title is the activity's title.
+	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// sessions are the activity's sessions today, by start.
+	Sessions      []*SessionTimes `protobuf:"bytes,4,rep,name=sessions,proto3" json:"sessions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TodaysActivity) Reset() {
+	*x = TodaysActivity{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TodaysActivity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TodaysActivity) ProtoMessage() {}
+
+func (x *TodaysActivity) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TodaysActivity.ProtoReflect.Descriptor instead.
+func (*TodaysActivity) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TodaysActivity) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *TodaysActivity) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *TodaysActivity) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *TodaysActivity) GetSessions() []*SessionTimes {
+	if x != nil {
+		return x.Sessions
+	}
+	return nil
+}
+
+// SessionTimes is when a session runs.
+type SessionTimes struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// starts_at is when it begins.
+	StartsAt *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=starts_at,json=startsAt,proto3" json:"starts_at,omitempty"`
+	// ends_at is when it ends.
+	EndsAt        *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=ends_at,json=endsAt,proto3" json:"ends_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionTimes) Reset() {
+	*x = SessionTimes{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionTimes) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionTimes) ProtoMessage() {}
+
+func (x *SessionTimes) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionTimes.ProtoReflect.Descriptor instead.
+func (*SessionTimes) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SessionTimes) GetStartsAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartsAt
+	}
+	return nil
+}
+
+func (x *SessionTimes) GetEndsAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndsAt
+	}
+	return nil
+}
+
+// HelloResponse is what the terminal needs to start scanning.
+type HelloResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal_id is the calling terminal's UUID.
+	TerminalId string `protobuf:"bytes,1,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// venue_id is the terminal's venue: every record it sends names it.
+	VenueId string `protobuf:"bytes,2,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// county_code is the venue's county.
+	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// server_time is the server's clock when it answered.
+	ServerTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=server_time,json=serverTime,proto3" json:"server_time,omitempty"`
+	// clock_skew_detected is set when sent_at is more than two minutes from server_time; records
+	// sent with such a clock are flagged.
+	ClockSkewDetected bool `protobuf:"varint,5,opt,name=clock_skew_detected,json=clockSkewDetected,proto3" json:"clock_skew_detected,omitempty"`
+	// activities are the approved activities at the venue with a session today, by first start.
+	Activities    []*TodaysActivity `protobuf:"bytes,6,rep,name=activities,proto3" json:"activities,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HelloResponse) Reset() {
+	*x = HelloResponse{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HelloResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HelloResponse) ProtoMessage() {}
+
+func (x *HelloResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HelloResponse.ProtoReflect.Descriptor instead.
+func (*HelloResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *HelloResponse) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *HelloResponse) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *HelloResponse) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *HelloResponse) GetServerTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ServerTime
+	}
+	return nil
+}
+
+func (x *HelloResponse) GetClockSkewDetected() bool {
+	if x != nil {
+		return x.ClockSkewDetected
+	}
+	return false
+}
+
+func (x *HelloResponse) GetActivities() []*TodaysActivity {
+	if x != nil {
+		return x.Activities
+	}
+	return nil
+}
+
 // TicketScan is the content of a ticket's QR code.
 type TicketScan struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -341,7 +607,7 @@ type TicketScan struct {
 
 func (x *TicketScan) Reset() {
 	*x = TicketScan{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -353,7 +619,7 @@ func (x *TicketScan) String() string {
 func (*TicketScan) ProtoMessage() {}
 
 func (x *TicketScan) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -366,7 +632,7 @@ func (x *TicketScan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TicketScan.ProtoReflect.Descriptor instead.
 func (*TicketScan) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *TicketScan) GetPayload() string {
@@ -389,7 +655,7 @@ type WalkIn struct {
 
 func (x *WalkIn) Reset() {
 	*x = WalkIn{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -401,7 +667,7 @@ func (x *WalkIn) String() string {
 func (*WalkIn) ProtoMessage() {}
 
 func (x *WalkIn) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -414,7 +680,7 @@ func (x *WalkIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WalkIn.ProtoReflect.Descriptor instead.
 func (*WalkIn) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *WalkIn) GetCategory() ParticipantCategory {
@@ -446,7 +712,7 @@ type GroupCheckin struct {
 
 func (x *GroupCheckin) Reset() {
 	*x = GroupCheckin{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -458,7 +724,7 @@ func (x *GroupCheckin) String() string {
 func (*GroupCheckin) ProtoMessage() {}
 
 func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -471,7 +737,7 @@ func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupCheckin.ProtoReflect.Descriptor instead.
 func (*GroupCheckin) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GroupCheckin) GetYoungPeople() uint32 {
@@ -506,7 +772,7 @@ type Checkout struct {
 
 func (x *Checkout) Reset() {
 	*x = Checkout{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -518,7 +784,7 @@ func (x *Checkout) String() string {
 func (*Checkout) ProtoMessage() {}
 
 func (x *Checkout) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -531,7 +797,7 @@ func (x *Checkout) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Checkout.ProtoReflect.Descriptor instead.
 func (*Checkout) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Checkout) GetHeadcount() uint32 {
@@ -570,7 +836,7 @@ type CheckinRecord struct {
 
 func (x *CheckinRecord) Reset() {
 	*x = CheckinRecord{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -582,7 +848,7 @@ func (x *CheckinRecord) String() string {
 func (*CheckinRecord) ProtoMessage() {}
 
 func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -595,7 +861,7 @@ func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckinRecord.ProtoReflect.Descriptor instead.
 func (*CheckinRecord) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CheckinRecord) GetSequence() uint64 {
@@ -727,7 +993,7 @@ type CheckinResult struct {
 
 func (x *CheckinResult) Reset() {
 	*x = CheckinResult{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -739,7 +1005,7 @@ func (x *CheckinResult) String() string {
 func (*CheckinResult) ProtoMessage() {}
 
 func (x *CheckinResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -752,7 +1018,7 @@ func (x *CheckinResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckinResult.ProtoReflect.Descriptor instead.
 func (*CheckinResult) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CheckinResult) GetSequence() uint64 {
@@ -824,7 +1090,7 @@ type RecordCheckinRequest struct {
 
 func (x *RecordCheckinRequest) Reset() {
 	*x = RecordCheckinRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -836,7 +1102,7 @@ func (x *RecordCheckinRequest) String() string {
 func (*RecordCheckinRequest) ProtoMessage() {}
 
 func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -849,7 +1115,7 @@ func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinRequest.ProtoReflect.Descriptor instead.
 func (*RecordCheckinRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RecordCheckinRequest) GetRecord() *CheckinRecord {
@@ -877,7 +1143,7 @@ type RecordCheckinResponse struct {
 
 func (x *RecordCheckinResponse) Reset() {
 	*x = RecordCheckinResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -889,7 +1155,7 @@ func (x *RecordCheckinResponse) String() string {
 func (*RecordCheckinResponse) ProtoMessage() {}
 
 func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -902,7 +1168,7 @@ func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinResponse.ProtoReflect.Descriptor instead.
 func (*RecordCheckinResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecordCheckinResponse) GetResult() *CheckinResult {
@@ -925,7 +1191,7 @@ type UploadCheckinsRequest struct {
 
 func (x *UploadCheckinsRequest) Reset() {
 	*x = UploadCheckinsRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1203,7 @@ func (x *UploadCheckinsRequest) String() string {
 func (*UploadCheckinsRequest) ProtoMessage() {}
 
 func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1216,7 @@ func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadCheckinsRequest.ProtoReflect.Descriptor instead.
 func (*UploadCheckinsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UploadCheckinsRequest) GetRecords() []*CheckinRecord {
@@ -978,7 +1244,7 @@ type UploadCheckinsResponse struct {
 
 func (x *UploadCheckinsResponse) Reset() {
 	*x = UploadCheckinsResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -990,7 +1256,7 @@ func (x *UploadCheckinsResponse) String() string {
 func (*UploadCheckinsResponse) ProtoMessage() {}
 
 func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1003,7 +1269,7 @@ func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadCheckinsResponse.ProtoReflect.Descriptor instead.
 func (*UploadCheckinsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UploadCheckinsResponse) GetResults() []*CheckinResult {
@@ -1017,7 +1283,31 @@ var File_sciweek_checkin_v1_checkin_proto protoreflect.FileDescriptor
 
 const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\n" +
-	" sciweek/checkin/v1/checkin.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"2\n" +
+	" sciweek/checkin/v1/checkin.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"C\n" +
+	"\fHelloRequest\x123\n" +
+	"\asent_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"\xa4\x01\n" +
+	"\x0eTodaysActivity\x12\x1f\n" +
+	"\vactivity_id\x18\x01 \x01(\tR\n" +
+	"activityId\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x02 \x01(\tR\teditionId\x12\x14\n" +
+	"\x05title\x18\x03 \x01(\tR\x05title\x12<\n" +
+	"\bsessions\x18\x04 \x03(\v2 .sciweek.checkin.v1.SessionTimesR\bsessions\"|\n" +
+	"\fSessionTimes\x127\n" +
+	"\tstarts_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\bstartsAt\x123\n" +
+	"\aends_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\"\x9d\x02\n" +
+	"\rHelloResponse\x12\x1f\n" +
+	"\vterminal_id\x18\x01 \x01(\tR\n" +
+	"terminalId\x12\x19\n" +
+	"\bvenue_id\x18\x02 \x01(\tR\avenueId\x12\x1f\n" +
+	"\vcounty_code\x18\x03 \x01(\tR\n" +
+	"countyCode\x12;\n" +
+	"\vserver_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"serverTime\x12.\n" +
+	"\x13clock_skew_detected\x18\x05 \x01(\bR\x11clockSkewDetected\x12B\n" +
+	"\n" +
+	"activities\x18\x06 \x03(\v2\".sciweek.checkin.v1.TodaysActivityR\n" +
+	"activities\"2\n" +
 	"\n" +
 	"TicketScan\x12$\n" +
 	"\apayload\x18\x01 \x01(\tB\n" +
@@ -1035,13 +1325,13 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\x0fgroup.not_empty\x12!a group needs at least one person\x1a&this.young_people + this.teachers > 0u\"4\n" +
 	"\bCheckout\x12(\n" +
 	"\theadcount\x18\x01 \x01(\rB\n" +
-	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\xd3\x03\n" +
+	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\xc2\x03\n" +
 	"\rCheckinRecord\x12#\n" +
 	"\bsequence\x18\x01 \x01(\x04B\a\xbaH\x042\x02 \x00R\bsequence\x12C\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\n" +
 	"occurredAt\x12#\n" +
-	"\bvenue_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12=\n" +
-	"\vactivity_id\x18\x04 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\n" +
+	"\bvenue_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12,\n" +
+	"\vactivity_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\n" +
 	"activityId\x128\n" +
 	"\x06ticket\x18\x05 \x01(\v2\x1e.sciweek.checkin.v1.TicketScanH\x00R\x06ticket\x125\n" +
 	"\awalk_in\x18\x06 \x01(\v2\x1a.sciweek.checkin.v1.WalkInH\x00R\x06walkIn\x128\n" +
@@ -1097,10 +1387,11 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\x13ANOMALY_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17ANOMALY_OUTSIDE_SESSION\x10\x01\x12\x11\n" +
 	"\rANOMALY_BURST\x10\x02\x12\x16\n" +
-	"\x12ANOMALY_CLOCK_SKEW\x10\x032\x99\x02\n" +
+	"\x12ANOMALY_CLOCK_SKEW\x10\x032\x87\x03\n" +
 	"\x0eCheckinService\x12}\n" +
 	"\rRecordCheckin\x12(.sciweek.checkin.v1.RecordCheckinRequest\x1a).sciweek.checkin.v1.RecordCheckinResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/checkins\x12\x87\x01\n" +
-	"\x0eUploadCheckins\x12).sciweek.checkin.v1.UploadCheckinsRequest\x1a*.sciweek.checkin.v1.UploadCheckinsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/checkins:uploadB\xd1\x01\n" +
+	"\x0eUploadCheckins\x12).sciweek.checkin.v1.UploadCheckinsRequest\x1a*.sciweek.checkin.v1.UploadCheckinsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/checkins:upload\x12l\n" +
+	"\x05Hello\x12 .sciweek.checkin.v1.HelloRequest\x1a!.sciweek.checkin.v1.HelloResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/terminals:helloB\xd1\x01\n" +
 	"\x16com.sciweek.checkin.v1B\fCheckinProtoP\x01Z?github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1;checkinv1\xa2\x02\x03SCX\xaa\x02\x12Sciweek.Checkin.V1\xca\x02\x12Sciweek\\Checkin\\V1\xe2\x02\x1eSciweek\\Checkin\\V1\\GPBMetadata\xea\x02\x14Sciweek::Checkin::V1b\x06proto3"
 
 var (
@@ -1116,52 +1407,64 @@ func file_sciweek_checkin_v1_checkin_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_checkin_v1_checkin_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_sciweek_checkin_v1_checkin_proto_goTypes = []any{
 	(ParticipantCategory)(0),       // 0: sciweek.checkin.v1.ParticipantCategory
 	(CheckinKind)(0),               // 1: sciweek.checkin.v1.CheckinKind
 	(Outcome)(0),                   // 2: sciweek.checkin.v1.Outcome
 	(RefusalReason)(0),             // 3: sciweek.checkin.v1.RefusalReason
 	(Anomaly)(0),                   // 4: sciweek.checkin.v1.Anomaly
-	(*TicketScan)(nil),             // 5: sciweek.checkin.v1.TicketScan
-	(*WalkIn)(nil),                 // 6: sciweek.checkin.v1.WalkIn
-	(*GroupCheckin)(nil),           // 7: sciweek.checkin.v1.GroupCheckin
-	(*Checkout)(nil),               // 8: sciweek.checkin.v1.Checkout
-	(*CheckinRecord)(nil),          // 9: sciweek.checkin.v1.CheckinRecord
-	(*CheckinResult)(nil),          // 10: sciweek.checkin.v1.CheckinResult
-	(*RecordCheckinRequest)(nil),   // 11: sciweek.checkin.v1.RecordCheckinRequest
-	(*RecordCheckinResponse)(nil),  // 12: sciweek.checkin.v1.RecordCheckinResponse
-	(*UploadCheckinsRequest)(nil),  // 13: sciweek.checkin.v1.UploadCheckinsRequest
-	(*UploadCheckinsResponse)(nil), // 14: sciweek.checkin.v1.UploadCheckinsResponse
-	(*timestamppb.Timestamp)(nil),  // 15: google.protobuf.Timestamp
+	(*HelloRequest)(nil),           // 5: sciweek.checkin.v1.HelloRequest
+	(*TodaysActivity)(nil),         // 6: sciweek.checkin.v1.TodaysActivity
+	(*SessionTimes)(nil),           // 7: sciweek.checkin.v1.SessionTimes
+	(*HelloResponse)(nil),          // 8: sciweek.checkin.v1.HelloResponse
+	(*TicketScan)(nil),             // 9: sciweek.checkin.v1.TicketScan
+	(*WalkIn)(nil),                 // 10: sciweek.checkin.v1.WalkIn
+	(*GroupCheckin)(nil),           // 11: sciweek.checkin.v1.GroupCheckin
+	(*Checkout)(nil),               // 12: sciweek.checkin.v1.Checkout
+	(*CheckinRecord)(nil),          // 13: sciweek.checkin.v1.CheckinRecord
+	(*CheckinResult)(nil),          // 14: sciweek.checkin.v1.CheckinResult
+	(*RecordCheckinRequest)(nil),   // 15: sciweek.checkin.v1.RecordCheckinRequest
+	(*RecordCheckinResponse)(nil),  // 16: sciweek.checkin.v1.RecordCheckinResponse
+	(*UploadCheckinsRequest)(nil),  // 17: sciweek.checkin.v1.UploadCheckinsRequest
+	(*UploadCheckinsResponse)(nil), // 18: sciweek.checkin.v1.UploadCheckinsResponse
+	(*timestamppb.Timestamp)(nil),  // 19: google.protobuf.Timestamp
 }
 var file_sciweek_checkin_v1_checkin_proto_depIdxs = []int32{
-	0,  // 0: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	15, // 1: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
-	5,  // 2: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
-	6,  // 3: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
-	7,  // 4: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
-	8,  // 5: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
-	2,  // 6: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
-	3,  // 7: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
-	15, // 8: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
-	15, // 9: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
-	4,  // 10: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
-	9,  // 11: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
-	15, // 12: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
-	10, // 13: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
-	9,  // 14: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
-	15, // 15: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
-	10, // 16: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
-	11, // 17: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
-	13, // 18: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
-	12, // 19: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
-	14, // 20: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
-	19, // [19:21] is the sub-list for method output_type
-	17, // [17:19] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	19, // 0: sciweek.checkin.v1.HelloRequest.sent_at:type_name -> google.protobuf.Timestamp
+	7,  // 1: sciweek.checkin.v1.TodaysActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
+	19, // 2: sciweek.checkin.v1.SessionTimes.starts_at:type_name -> google.protobuf.Timestamp
+	19, // 3: sciweek.checkin.v1.SessionTimes.ends_at:type_name -> google.protobuf.Timestamp
+	19, // 4: sciweek.checkin.v1.HelloResponse.server_time:type_name -> google.protobuf.Timestamp
+	6,  // 5: sciweek.checkin.v1.HelloResponse.activities:type_name -> sciweek.checkin.v1.TodaysActivity
+	0,  // 6: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	19, // 7: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
+	9,  // 8: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
+	10, // 9: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
+	11, // 10: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
+	12, // 11: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
+	2,  // 12: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
+	3,  // 13: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	19, // 14: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
+	19, // 15: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
+	4,  // 16: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
+	13, // 17: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
+	19, // 18: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
+	14, // 19: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
+	13, // 20: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
+	19, // 21: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
+	14, // 22: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
+	15, // 23: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
+	17, // 24: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
+	5,  // 25: sciweek.checkin.v1.CheckinService.Hello:input_type -> sciweek.checkin.v1.HelloRequest
+	16, // 26: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
+	18, // 27: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
+	8,  // 28: sciweek.checkin.v1.CheckinService.Hello:output_type -> sciweek.checkin.v1.HelloResponse
+	26, // [26:29] is the sub-list for method output_type
+	23, // [23:26] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_checkin_proto_init() }
@@ -1169,7 +1472,7 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 	if File_sciweek_checkin_v1_checkin_proto != nil {
 		return
 	}
-	file_sciweek_checkin_v1_checkin_proto_msgTypes[4].OneofWrappers = []any{
+	file_sciweek_checkin_v1_checkin_proto_msgTypes[8].OneofWrappers = []any{
 		(*CheckinRecord_Ticket)(nil),
 		(*CheckinRecord_WalkIn)(nil),
 		(*CheckinRecord_Group)(nil),
@@ -1181,7 +1484,7 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_checkin_proto_rawDesc), len(file_sciweek_checkin_v1_checkin_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   10,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

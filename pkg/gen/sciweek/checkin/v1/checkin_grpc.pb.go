@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	CheckinService_RecordCheckin_FullMethodName  = "/sciweek.checkin.v1.CheckinService/RecordCheckin"
 	CheckinService_UploadCheckins_FullMethodName = "/sciweek.checkin.v1.CheckinService/UploadCheckins"
+	CheckinService_Hello_FullMethodName          = "/sciweek.checkin.v1.CheckinService/Hello"
 )
 
 // CheckinServiceClient is the client API for CheckinService service.
@@ -39,6 +40,11 @@ type CheckinServiceClient interface {
 	// UploadCheckins records up to 1,000 scans at once: for gates that batch, and for terminals
 	// coming back online after hours in a village hall. Results come back in request order.
 	UploadCheckins(ctx context.Context, in *UploadCheckinsRequest, opts ...grpc.CallOption) (*UploadCheckinsResponse, error)
+	// Hello tells the calling terminal who it is, where it stands, what the server's clock says
+	// and which approved activities its venue holds today. Terminals call it when they start and
+	// when they come back online: it proves the credential works before the first visitor
+	// arrives, and lets a terminal with a wrong clock correct its record times.
+	Hello(ctx context.Context, in *HelloRequest, opts ...grpc.CallOption) (*HelloResponse, error)
 }
 
 type checkinServiceClient struct {
@@ -69,6 +75,16 @@ func (c *checkinServiceClient) UploadCheckins(ctx context.Context, in *UploadChe
 	return out, nil
 }
 
+func (c *checkinServiceClient) Hello(ctx context.Context, in *HelloRequest, opts ...grpc.CallOption) (*HelloResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(HelloResponse)
+	err := c.cc.Invoke(ctx, CheckinService_Hello_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CheckinServiceServer is the server API for CheckinService service.
 // All implementations must embed UnimplementedCheckinServiceServer
 // for forward compatibility.
@@ -85,6 +101,11 @@ type CheckinServiceServer interface {
 	// UploadCheckins records up to 1,000 scans at once: for gates that batch, and for terminals
 	// coming back online after hours in a village hall. Results come back in request order.
 	UploadCheckins(context.Context, *UploadCheckinsRequest) (*UploadCheckinsResponse, error)
+	// Hello tells the calling terminal who it is, where it stands, what the server's clock says
+	// and which approved activities its venue holds today. Terminals call it when they start and
+	// when they come back online: it proves the credential works before the first visitor
+	// arrives, and lets a terminal with a wrong clock correct its record times.
+	Hello(context.Context, *HelloRequest) (*HelloResponse, error)
 	mustEmbedUnimplementedCheckinServiceServer()
 }
 
@@ -100,6 +121,9 @@ func (UnimplementedCheckinServiceServer) RecordCheckin(context.Context, *RecordC
 }
 func (UnimplementedCheckinServiceServer) UploadCheckins(context.Context, *UploadCheckinsRequest) (*UploadCheckinsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UploadCheckins not implemented")
+}
+func (UnimplementedCheckinServiceServer) Hello(context.Context, *HelloRequest) (*HelloResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Hello not implemented")
 }
 func (UnimplementedCheckinServiceServer) mustEmbedUnimplementedCheckinServiceServer() {}
 func (UnimplementedCheckinServiceServer) testEmbeddedByValue()                        {}
@@ -158,6 +182,24 @@ func _CheckinService_UploadCheckins_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CheckinService_Hello_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(HelloRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CheckinServiceServer).Hello(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CheckinService_Hello_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CheckinServiceServer).Hello(ctx, req.(*HelloRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CheckinService_ServiceDesc is the grpc.ServiceDesc for CheckinService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -172,6 +214,10 @@ var CheckinService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UploadCheckins",
 			Handler:    _CheckinService_UploadCheckins_Handler,
+		},
+		{
+			MethodName: "Hello",
+			Handler:    _CheckinService_Hello_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
