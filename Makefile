@@ -24,6 +24,17 @@ deps: ## Install the PostgreSQL server binaries when they are missing (Debian; a
 		echo "PostgreSQL server binaries are missing; run: sudo apt-get update && sudo apt-get install -y postgresql"; exit 1; \
 	fi
 
+# The browser tests drive Debian's Chromium; the Noto CJK fonts let it draw the Chinese pages.
+.PHONY: browser
+browser: ## Install Chromium and CJK fonts for the browser tests when they are missing (Debian; as root)
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium and fonts-noto-cjk…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	else \
+		echo "Chromium is missing; run: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; \
+	fi
+
 # The web console: Vue + Vite sources in web/, built into the gateway's embedded folder. npm ci
 # runs again only when the lock file changes, the build only when a source changes.
 CONSOLE := services/gateway/console/dist/index.html
@@ -48,12 +59,12 @@ run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays 
 	./bin/sciweek dev
 
 .PHONY: test
-test: deps web ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
+test: deps browser web ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
 	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
 .PHONY: bench
-bench: deps build ## Go benchmarks, then the check-in pipeline benchmark (docs/bench/)
+bench: deps browser build ## Go benchmarks, then the check-in pipeline benchmark (docs/bench/)
 	mkdir -p docs/bench
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS) | tee docs/bench/go-benchmarks.txt
 	./bin/sciweek bench -preload 10000000 -out docs/bench/checkin.md

@@ -71,6 +71,7 @@ type ProjectionRunner struct {
 	streams     StreamOptions
 	tracer      trace.Tracer
 	standbyPoll time.Duration
+	idleCheck   time.Duration
 	applied     metric.Int64Counter
 	skipped     metric.Int64Counter
 	log         *slog.Logger
@@ -91,7 +92,7 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 		return nil, err
 	}
 	return &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"), standbyPoll: 2 * time.Second,
-		applied: applied, skipped: skipped, log: tel.Logger}, nil
+		idleCheck: time.Second, applied: applied, skipped: skipped, log: tel.Logger}, nil
 }
 
 // Run applies the projection until ctx ends. It reads with an ordered consumer that starts
@@ -208,6 +209,10 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	// Unblock a callback waiting on a full inbox before stopping the consumer.
 	defer func() { cancel(); cc.Stop() }()
 	batch := make([]jetstream.Msg, 0, p.BatchSize)
+	// While idle the runner looks at its checkpoint now and then: a rebuild moves it back, and
+	// the replay must start without waiting for the next event.
+	idle := time.NewTicker(r.idleCheck)
+	defer idle.Stop()
 	for {
 		batch = batch[:0]
 		select {
@@ -215,6 +220,15 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 			return progressed, ctx.Err()
 		case err := <-consumeErr:
 			return progressed, err
+		case <-idle.C:
+			now, err := r.Checkpoint(ctx, p.Name)
+			if err != nil {
+				return progressed, err
+			}
+			if now != last {
+				return progressed, fmt.Errorf("checkpoint of %s moved from %d to %d: starting again from it", p.Name, last, now)
+			}
+			continue
 		case m := <-inbox:
 			batch = append(batch, m)
 		}

@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
+	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 	"google.golang.org/grpc/codes"
@@ -143,7 +145,7 @@ func (g *gateway) download(get func(context.Context, url.Values) (file, error)) 
 			return
 		}
 		w.Header().Set("Content-Type", f.GetContentType())
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"download.xlsx\"; filename*=UTF-8''%s", url.PathEscape(f.GetName())))
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"%s\"; filename*=UTF-8''%s", asciiName(f.GetName()), url.PathEscape(f.GetName())))
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(f.GetContent())
 	}
@@ -168,4 +170,23 @@ func qrCode(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store") // a ticket is personal
 	_, _ = w.Write(png)
+}
+
+// asciiName is the fallback file name for browsers that ignore filename*: the name with every
+// character outside printable ASCII (and quotes) replaced, keeping the extension.
+func asciiName(name string) string {
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	var b strings.Builder
+	for _, r := range base {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			r = '_'
+		}
+		b.WriteRune(r)
+	}
+	out := strings.Trim(b.String(), "_")
+	if out == "" {
+		out = "download"
+	}
+	return out + ext
 }

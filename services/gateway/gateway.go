@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
@@ -101,6 +102,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	mux.HandleFunc("POST /auth/login", g.login)
 	mux.HandleFunc("POST /auth/logout", g.logout)
 	mux.HandleFunc("GET /events/overview", g.overviewEvents)
+	mux.HandleFunc("GET /events/dashboard", g.dashboardEvents)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
@@ -127,6 +129,13 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /download/safety-plan", g.download(func(ctx context.Context, q url.Values) (file, error) {
 		resp, err := g.venues.GetSafetyPlan(ctx, &venuev1.GetSafetyPlanRequest{VenueId: q.Get("venue_id")})
 		return resp.GetFile(), err
+	}))
+	mux.HandleFunc("GET /download/dashboard.xlsx", g.download(func(ctx context.Context, q url.Values) (file, error) {
+		req, err := dashboardRequest(q)
+		if err != nil {
+			return nil, err
+		}
+		return g.stats.ExportDashboard(ctx, req)
 	}))
 	mux.HandleFunc("GET /qr.png", qrCode)
 	mux.Handle("/", console.Handler())
@@ -231,6 +240,68 @@ func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
 	if edition == "" {
 		edition = "2024"
 	}
+	g.events(w, r, "overview", func(ctx context.Context) (func() (proto.Message, error), error) {
+		stream, err := g.stats.WatchOverview(ctx, &reportingv1.WatchOverviewRequest{EditionId: edition})
+		if err != nil {
+			return nil, err
+		}
+		return func() (proto.Message, error) {
+			msg, err := stream.Recv()
+			return msg.GetOverview(), err
+		}, nil
+	})
+}
+
+// dashboardEvents streams the dashboard of a filter as server-sent events named "dashboard",
+// at most about once a second. The filter comes as edition, county_code, from_day, to_day,
+// form and target_group (enum names, as the JSON API writes them).
+func (g *gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
+	req, err := dashboardRequest(r.URL.Query())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	g.events(w, r, "dashboard", func(ctx context.Context) (func() (proto.Message, error), error) {
+		stream, err := g.stats.WatchDashboard(ctx, &reportingv1.WatchDashboardRequest{EditionId: req.GetEditionId(), Filter: req.GetFilter()})
+		if err != nil {
+			return nil, err
+		}
+		return func() (proto.Message, error) {
+			msg, err := stream.Recv()
+			return msg.GetDashboard(), err
+		}, nil
+	})
+}
+
+// dashboardRequest reads a dashboard filter from a query string.
+func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error) {
+	req := &reportingv1.ExportDashboardRequest{EditionId: q.Get("edition"), Filter: &reportingv1.DashboardFilter{
+		CountyCode: q.Get("county_code"), FromDay: q.Get("from_day"), ToDay: q.Get("to_day")}}
+	if req.EditionId == "" {
+		req.EditionId = "2024"
+	}
+	if v := q.Get("form"); v != "" {
+		n, ok := registrationv1.ActivityForm_value[v]
+		if !ok {
+			return nil, status.Errorf(codes.InvalidArgument, "form %q is not a form of activity (ACTIVITY_FORM_LECTURE, …)", v)
+		}
+		req.Filter.Form = registrationv1.ActivityForm(n)
+	}
+	if v := q.Get("target_group"); v != "" {
+		n, ok := registrationv1.TargetGroup_value[v]
+		if !ok {
+			return nil, status.Errorf(codes.InvalidArgument, "target_group %q is not a target group (TARGET_GROUP_YOUTH, …)", v)
+		}
+		req.Filter.TargetGroup = registrationv1.TargetGroup(n)
+	}
+	return req, nil
+}
+
+// events relays a gRPC stream as server-sent events named name. It waits for the first message
+// before answering, so a refusal gets a real HTTP status; after that it sends a keep-alive
+// comment now and then, and when the stream ends the browser reconnects after the retry
+// interval (a restarted server included).
+func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, open func(ctx context.Context) (func() (proto.Message, error), error)) {
 	cred := credential(r)
 	if cred == "" {
 		writeError(w, status.Error(codes.Unauthenticated, "sign in first"))
@@ -243,13 +314,12 @@ func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(r.Context(), "authorization", "Bearer "+cred))
 	defer cancel()
-	stream, err := g.stats.WatchOverview(ctx, &reportingv1.WatchOverviewRequest{EditionId: edition})
+	recv, err := open(ctx)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	// Wait for the first overview before answering, so refusals get a real HTTP status.
-	first, err := stream.Recv()
+	first, err := recv()
 	if err != nil {
 		writeError(w, err)
 		return
@@ -260,12 +330,12 @@ func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte("retry: 2000\n\n"))
-	updates := make(chan *reportingv1.WatchOverviewResponse, 1)
+	updates := make(chan proto.Message, 1)
 	updates <- first
 	failed := make(chan error, 1)
 	go func() {
 		for {
-			msg, err := stream.Recv()
+			msg, err := recv()
 			if err != nil {
 				failed <- err
 				return
@@ -284,19 +354,18 @@ func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		case err := <-failed:
-			st := status.Convert(err)
-			if st.Code() != codes.Canceled {
-				g.cfg.Telemetry.Logger.WarnContext(ctx, "overview stream ended", "error", err)
+			if st := status.Convert(err); st.Code() != codes.Canceled {
+				g.cfg.Telemetry.Logger.WarnContext(ctx, "event stream ended", "events", name, "error", err)
 			}
 			return // the browser reconnects after the retry interval
 		case <-keepAlive.C:
 			_, _ = w.Write([]byte(": keep-alive\n\n"))
 		case msg := <-updates:
-			data, err := g.marshaler.Marshal(msg.GetOverview())
+			data, err := g.marshaler.Marshal(msg)
 			if err != nil {
 				return
 			}
-			if _, err := w.Write([]byte("event: overview\ndata: " + string(data) + "\n\n")); err != nil {
+			if _, err := w.Write([]byte("event: " + name + "\ndata: " + string(data) + "\n\n")); err != nil {
 				return
 			}
 		}

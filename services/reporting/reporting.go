@@ -14,6 +14,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
+	"github.com/sciweek/sciweek/pkg/errs"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
@@ -44,6 +45,9 @@ type Config struct {
 	Streams bus.StreamOptions
 	// Now is the clock; nil means time.Now. Tests set it to hold a day still.
 	Now func() time.Time
+	// DashboardInterval is the least time between two dashboard pushes to a screen; 0 means
+	// one second.
+	DashboardInterval time.Duration
 }
 
 // Migrate brings the reporting schema up to date.
@@ -71,7 +75,19 @@ func New(cfg Config) (*Service, error) {
 		cfg.Now = time.Now
 	}
 	changes := app.NewChanges()
-	uc, err := app.New(adapters.NewStore(cfg.Pool), changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval})
+	head := func(ctx context.Context) (uint64, error) {
+		st, err := cfg.JetStream.Stream(ctx, bus.StreamCheckin)
+		if err != nil {
+			return 0, errs.E(errs.Unavailable, "read the check-in stream: %v", err)
+		}
+		info, err := st.Info(ctx)
+		if err != nil {
+			return 0, errs.E(errs.Unavailable, "read the check-in stream: %v", err)
+		}
+		return info.State.LastSeq, nil
+	}
+	uc, err := app.New(adapters.NewStore(cfg.Pool), changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
+		DashboardInterval: cfg.DashboardInterval, Head: head})
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +113,7 @@ func (s *Service) Server() *rpc.Server { return s.server }
 // Run applies check-in and venue events to the aggregates and publishes occupancy alarms until
 // ctx ends.
 func (s *Service) Run(ctx context.Context) error {
-	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamReporting); err != nil {
+	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration); err != nil {
 		return err
 	}
 	f := ports.Folding{Location: s.cfg.Location, Now: s.cfg.Now, Log: s.cfg.Telemetry.Logger, Propagator: s.cfg.Telemetry.Propagator,
@@ -105,6 +121,7 @@ func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.projections.Run(ctx, ports.CheckinEvents(f)) })
 	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(f)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(f)) })
 	g.Go(func() error { return s.relay.Run(ctx) })
 	return g.Wait()
 }

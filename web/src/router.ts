@@ -17,7 +17,18 @@ declare module 'vue-router' {
 }
 
 const consoleRoutes: RouteRecordRaw[] = [
-  { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '实时数据', roles: statsRoles } },
+  {
+    path: 'dashboard',
+    name: 'dashboard',
+    component: () => import('./views/DashboardView.vue'),
+    meta: { title: '实时数据', roles: statsRoles },
+    // /dashboard?mode=screen is the big screen under another name.
+    beforeEnter: (to) => {
+      if (to.query.mode !== 'screen') return true
+      const { mode: _mode, ...query } = to.query
+      return { name: 'screen', query }
+    },
+  },
   { path: 'activities', name: 'activities', component: () => import('./views/ActivityListView.vue'), meta: { title: '活动管理' } },
   { path: 'activities/new', name: 'activity-new', component: () => import('./views/ActivityFormView.vue'), meta: { title: '登记活动', roles: writerRoles } },
   { path: 'activities/:id/edit', name: 'activity-edit', component: () => import('./views/ActivityFormView.vue'), props: true, meta: { title: '修改活动', roles: writerRoles } },
@@ -26,6 +37,9 @@ const consoleRoutes: RouteRecordRaw[] = [
   { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: '批量导入', roles: writerRoles } },
   { path: 'featured', name: 'featured', component: () => import('./views/FeaturedView.vue'), meta: { title: '特色活动推荐', roles: adminRoles } },
   { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '组织单位', roles: adminRoles } },
+  { path: 'venues', name: 'venues', component: () => import('./views/VenuesView.vue'), meta: { title: '场馆与终端', roles: adminRoles } },
+  { path: 'venues/import', name: 'venue-import', component: () => import('./views/VenueImportView.vue'), meta: { title: '批量导入场馆', roles: adminRoles } },
+  { path: 'venues/:id', name: 'venue', component: () => import('./views/VenueDetailView.vue'), props: true, meta: { title: '场馆详情', roles: adminRoles } },
   { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { title: '账号管理', roles: adminRoles } },
   { path: 'edition', name: 'edition', component: () => import('./views/EditionView.vue'), meta: { title: '活动周设置' } },
 ]
@@ -44,6 +58,8 @@ const routes: RouteRecordRaw[] = [
     // "/" itself only decides where to go (see the guard below).
     children: [{ path: '', name: 'home', component: { render: () => null } }, ...consoleRoutes],
   },
+  // The bureau's wall: the dashboard full screen, without the console around it.
+  { path: '/screen', name: 'screen', component: () => import('./views/ScreenView.vue'), meta: { title: '数据大屏', roles: statsRoles } },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
   { path: '/public', component: () => import('./components/PublicLayout.vue'), children: publicRoutes, meta: { public: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在', public: true } },

@@ -1,32 +1,34 @@
-// Live statistics: the overview stream the gateway serves as server-sent events.
+// Live statistics: the bureau's dashboard, read once or followed as server-sent events.
+import { dashboardApiQuery, dashboardEventsUrl, type DashboardFilterModel } from '../utils/dashboard'
 import { api } from './http'
-import type { Overview } from './types'
+import { pathSegment } from './query'
+import type { Dashboard } from './types'
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'closed'
 
-export interface OverviewStream {
+export interface LiveStream {
   close(): void
 }
 
+export interface LiveHandlers<T> {
+  onData: (data: T) => void
+  onState: (state: LiveState) => void
+  onRefused: () => void
+}
+
 /**
- * watchOverview follows /events/overview. EventSource reconnects by itself after a network drop;
- * when the server refuses the stream (signed out, not allowed) the source closes for good, and
+ * watchEvents follows a stream of the gateway's named server-sent events whose data are JSON.
+ * EventSource reconnects by itself after a network drop or a server restart; when the server
+ * refuses the stream (signed out, not allowed, a bad filter) the source closes for good, and
  * onRefused decides what to do (the dashboard checks the session and tries again later).
  */
-export function watchOverview(
-  editionId: string,
-  handlers: {
-    onOverview: (overview: Overview) => void
-    onState: (state: LiveState) => void
-    onRefused: () => void
-  },
-): OverviewStream {
-  const source = new EventSource(`/events/overview?edition=${encodeURIComponent(editionId)}`)
+function watchEvents<T>(url: string, event: string, handlers: LiveHandlers<T>): LiveStream {
+  const source = new EventSource(url)
   handlers.onState('connecting')
-  source.addEventListener('overview', (ev) => {
+  source.addEventListener(event, (ev) => {
     handlers.onState('live')
     try {
-      handlers.onOverview(JSON.parse((ev as MessageEvent<string>).data) as Overview)
+      handlers.onData(JSON.parse((ev as MessageEvent<string>).data) as T)
     } catch {
       // A malformed event is skipped; the next one carries the whole picture again.
     }
@@ -43,8 +45,19 @@ export function watchOverview(
   return { close: () => source.close() }
 }
 
-/** getOverview reads the overview once (GET /v1/editions/{id}/overview). */
-export async function getOverview(editionId: string): Promise<Overview> {
-  const resp = await api.get<{ overview: Overview }>(`/api/v1/editions/${encodeURIComponent(editionId)}/overview`, { quiet: true })
-  return resp.overview
+/**
+ * watchDashboard follows /events/dashboard for one filter: the whole dashboard at once and again
+ * after changes, at most about once a second. A new filter needs a new stream.
+ */
+export function watchDashboard(editionId: string, filter: DashboardFilterModel, handlers: LiveHandlers<Dashboard>): LiveStream {
+  return watchEvents<Dashboard>(dashboardEventsUrl(editionId, filter), 'dashboard', handlers)
+}
+
+/** getDashboard reads the dashboard once (GET /v1/editions/{id}/dashboard). */
+export async function getDashboard(editionId: string, filter: DashboardFilterModel): Promise<Dashboard> {
+  const resp = await api.get<{ dashboard: Dashboard }>(`/api/v1/editions/${pathSegment(editionId)}/dashboard`, {
+    query: dashboardApiQuery(filter),
+    quiet: true,
+  })
+  return resp.dashboard
 }

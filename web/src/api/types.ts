@@ -280,14 +280,60 @@ export interface CancelSignupResponse {
 
 // ---- venue/v1/venue.proto -------------------------------------------------------------------
 
+export type VenueKind =
+  | 'VENUE_KIND_UNSPECIFIED'
+  | 'VENUE_KIND_PROVINCIAL_SCIENCE_BASE'
+  | 'VENUE_KIND_SCIENCE_EDUCATION_BASE'
+  | 'VENUE_KIND_SCIENTIST_SPIRIT_BASE'
+  | 'VENUE_KIND_SCIENCE_MUSEUM'
+  | 'VENUE_KIND_KEY_LABORATORY'
+  | 'VENUE_KIND_SCHOOL'
+  | 'VENUE_KIND_COMMUNITY'
+  | 'VENUE_KIND_VILLAGE'
+  | 'VENUE_KIND_COMPANY'
+  | 'VENUE_KIND_ONLINE'
+
+export interface Coordinates {
+  latitude: number
+  longitude: number
+}
+
+/** The fields of a venue people write (CreateVenue, UpdateVenue). */
+export interface VenueDetails {
+  name: string
+  kind: VenueKind
+  county_code: string
+  address: string
+  /** null when the venue is not placed on the map. */
+  coordinates: Coordinates | null
+  /** 0 means not set. */
+  safe_capacity: number
+  contact_name: string
+  contact_phone: string
+  safety_plan_on_file: boolean
+  /** 0 means the default, 80. */
+  warn_percent: number
+  /** 0 means the default, 100. */
+  alarm_percent: number
+}
+
 export interface Venue {
   id: string
   name: string
+  kind: VenueKind
   county_code: string
   address: string
   safe_capacity: number
   created_at: Timestamp
   updated_at: Timestamp
+  coordinates: Coordinates | null
+  contact_name: string
+  contact_phone: string
+  safety_plan_on_file: boolean
+  /** The attached plan's file name; "" when none is attached. */
+  safety_plan_file_name: string
+  warn_percent: number
+  alarm_percent: number
 }
 
 export interface ListVenuesResponse {
@@ -295,21 +341,177 @@ export interface ListVenuesResponse {
   next_page_token: string
 }
 
+/** The filters of ListVenues (GET /v1/venues). */
+export interface VenueFilter {
+  county_code?: string
+  query?: string
+  page_size?: number
+  page_token?: string
+}
+
+export interface ImportVenuesResponse {
+  rows: number
+  errors: RowError[]
+  venue_ids: string[]
+  columns: Record<string, string>
+}
+
+export type TerminalState = 'TERMINAL_STATE_UNSPECIFIED' | 'TERMINAL_STATE_ACTIVE' | 'TERMINAL_STATE_REVOKED' | 'TERMINAL_STATE_PENDING'
+
+export interface Terminal {
+  id: string
+  venue_id: string
+  county_code: string
+  name: string
+  state: TerminalState
+  created_at: Timestamp
+  revoked_at: Timestamp
+  /** When a pending terminal's setup code stops working. */
+  setup_expires_at: Timestamp
+  activated_at: Timestamp
+  /** When the terminal last called the check-in service (to the minute); null: never. */
+  last_seen_at: Timestamp
+}
+
+/** ProvisionTerminal and ResetTerminalSetup both answer a terminal and its one-time code. */
+export interface SetupCodeResponse {
+  terminal: Terminal
+  setup_code: string
+}
+
+// ---- checkin/v1/checkin.proto ---------------------------------------------------------------
+
+export type RefusalReason =
+  | 'REFUSAL_REASON_UNSPECIFIED'
+  | 'REFUSAL_REASON_ALREADY_CHECKED_IN'
+  | 'REFUSAL_REASON_INVALID_SIGNATURE'
+  | 'REFUSAL_REASON_WRONG_VENUE'
+  | 'REFUSAL_REASON_NOT_YET_VALID'
+  | 'REFUSAL_REASON_EXPIRED'
+  | 'REFUSAL_REASON_REVOKED'
+  | 'REFUSAL_REASON_ACTIVITY_NOT_OPEN'
+
 // ---- reporting/v1/reporting.proto -----------------------------------------------------------
 
-export interface CountyTotals {
+export type OccupancyLevel = 'OCCUPANCY_LEVEL_UNSPECIFIED' | 'OCCUPANCY_LEVEL_NORMAL' | 'OCCUPANCY_LEVEL_WARNING' | 'OCCUPANCY_LEVEL_ALARM'
+
+export interface VenueOccupancy {
+  venue_id: string
+  venue_name: string
   county_code: string
+  inside: Int64
+  entered_today: Int64
+  /** 0 when not on file. */
+  safe_capacity: number
+  warn_percent: number
+  alarm_percent: number
+  level: OccupancyLevel
+  updated_at: Timestamp
+}
+
+export interface OccupancySummary {
+  inside: Int64
+  venues_open: number
+  venues_warning: number
+  venues_alarm: number
+  /** Up to ten venues, fullest first. */
+  fullest: VenueOccupancy[]
+}
+
+/** DashboardFilter narrows every panel; empty strings and *_UNSPECIFIED keep all. */
+export interface DashboardFilter {
+  county_code: string
+  /** YYYY-MM-DD or "". */
+  from_day: string
+  to_day: string
+  form: ActivityForm
+  target_group: TargetGroup
+}
+
+export interface DashboardTotals {
   participations: Int64
   ticketed: Int64
   walk_ins: Int64
-  participations_today: Int64
+  young_people: Int64
+  adults: Int64
+  science_workers: Int64
+  volunteers: Int64
+  distinct_people: Int64
+  today: Int64
+  yesterday: Int64
+  refused_scans: Int64
+  activities_planned: Int64
+  activities_held: Int64
+  online_activities: Int64
+  venues_opened: Int64
 }
 
-export interface Overview {
+export interface CountyRanking {
+  county_code: string
+  county_name: string
+  participations: Int64
+  today: Int64
+  young_people: Int64
+  activities_planned: Int64
+  activities_held: Int64
+  venues_opened: Int64
+}
+
+export interface HourCount {
+  /** YYYY-MM-DDTHH in the city's calendar. */
+  hour: string
+  participations: Int64
+}
+
+export interface DayCount {
+  day: string
+  participations: Int64
+  young_people: Int64
+}
+
+export interface FormCount {
+  form: ActivityForm
+  activities_planned: Int64
+  activities_held: Int64
+  participations: Int64
+}
+
+export interface TargetGroupCount {
+  target_group: TargetGroup
+  activities_planned: Int64
+  participations: Int64
+}
+
+export interface ActivityCount {
+  activity_id: string
+  title: string
+  county_code: string
+  venue_name: string
+  form: ActivityForm
+  participations: Int64
+}
+
+export interface RefusalCount {
+  reason: RefusalReason
+  refused: Int64
+}
+
+export interface Dashboard {
   edition_id: string
-  city: CountyTotals | null
-  counties: CountyTotals[]
-  refused_scans: Int64
+  filter: DashboardFilter | null
+  /** The city's current day, YYYY-MM-DD. */
+  today: string
+  totals: DashboardTotals | null
+  counties: CountyRanking[]
+  by_hour: HourCount[]
+  by_day: DayCount[]
+  forms: FormCount[]
+  target_groups: TargetGroupCount[]
+  top_activities: ActivityCount[]
+  online_activities: ActivityCount[]
+  refusals: RefusalCount[]
+  occupancy: OccupancySummary | null
+  venues_in_alarm: VenueOccupancy[]
   stream_position: Int64
   updated_at: Timestamp
 }

@@ -1,16 +1,23 @@
-// VenueService: the venues activities take place at.
-import { api } from './http'
+// VenueService: the registry of venues activities take place at, their safety plans and the
+// venue import (the gateway's multipart upload and download endpoints).
+import { api, request } from './http'
 import { pathSegment } from './query'
-import type { ListVenuesResponse, Venue } from './types'
+import type { ImportVenuesResponse, ListVenuesResponse, Venue, VenueDetails, VenueFilter } from './types'
+
+interface VenueResponse {
+  venue: Venue
+}
+
+export function listVenues(filter: VenueFilter): Promise<ListVenuesResponse> {
+  return api.get<ListVenuesResponse>('/api/v1/venues', { query: { ...filter } })
+}
 
 /** listAllVenues follows the pages of a county's venues (for pickers). */
 export async function listAllVenues(countyCode: string): Promise<Venue[]> {
   const venues: Venue[] = []
   let token = ''
   for (let page = 0; page < 50; page++) {
-    const resp = await api.get<ListVenuesResponse>('/api/v1/venues', {
-      query: { county_code: countyCode, page_size: 1000, page_token: token },
-    })
+    const resp = await listVenues({ county_code: countyCode, page_size: 1000, page_token: token })
     venues.push(...(resp.venues ?? []))
     token = resp.next_page_token
     if (!token) break
@@ -19,5 +26,48 @@ export async function listAllVenues(countyCode: string): Promise<Venue[]> {
 }
 
 export async function getVenue(id: string): Promise<Venue> {
-  return (await api.get<{ venue: Venue }>(`/api/v1/venues/${pathSegment(id)}`, { quiet: true })).venue
+  return (await api.get<VenueResponse>(`/api/v1/venues/${pathSegment(id)}`, { quiet: true })).venue
 }
+
+/** createVenue registers a venue; the form shows the refusal, so the call is quiet. */
+export async function createVenue(details: VenueDetails): Promise<Venue> {
+  return (await api.post<VenueResponse>('/api/v1/venues', { details }, { quiet: true })).venue
+}
+
+/** updateVenue replaces a venue's details; its county cannot change. */
+export async function updateVenue(id: string, details: VenueDetails): Promise<Venue> {
+  return (await api.put<VenueResponse>(`/api/v1/venues/${pathSegment(id)}`, { venue_id: id, details }, { quiet: true })).venue
+}
+
+/** uploadSafetyPlan attaches the venue's security and emergency plan (PDF, DOC(X), JPG, PNG; 10 MB). */
+export async function uploadSafetyPlan(venueId: string, file: File): Promise<Venue> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  const resp = await request<VenueResponse>('POST', '/upload/safety-plan', { query: { venue_id: venueId }, body: form })
+  return resp.venue
+}
+
+export function safetyPlanUrl(venueId: string): string {
+  return `/download/safety-plan?venue_id=${encodeURIComponent(venueId)}`
+}
+
+export interface VenueImportOptions {
+  file: File
+  dryRun: boolean
+  /** "", "utf-8" or "gbk"; "" lets the server detect a CSV's encoding. */
+  encoding: '' | 'utf-8' | 'gbk'
+  /** headerMapping maps the file's own headers to the template's field keys. */
+  headerMapping: Record<string, string>
+}
+
+/** importVenues checks (dry run) or imports a spreadsheet of venues: all rows or none. */
+export function importVenues(opts: VenueImportOptions): Promise<ImportVenuesResponse> {
+  const form = new FormData()
+  form.append('file', opts.file, opts.file.name)
+  form.append('dry_run', opts.dryRun ? 'true' : 'false')
+  form.append('encoding', opts.encoding)
+  if (Object.keys(opts.headerMapping).length > 0) form.append('header_mapping', JSON.stringify(opts.headerMapping))
+  return request<ImportVenuesResponse>('POST', '/upload/venues', { body: form })
+}
+
+export const venueTemplateUrl = '/download/venue-template'

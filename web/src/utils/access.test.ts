@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { ActivityStatus, Role } from '../api/types'
-import { activityActions, allowed, creatableRoles, homeFor, menuFor } from './access'
+import { activityActions, allowed, countyChoices, creatableRoles, homeFor, lockedCounty, menuFor } from './access'
 
 describe('menuFor', () => {
   it.each<{ role: Role | undefined; want: string[] }>([
-    { role: 'city_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/units', '/accounts', '/edition'] },
-    { role: 'county_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/units', '/accounts', '/edition'] },
+    { role: 'city_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/units', '/venues', '/accounts', '/edition'] },
+    { role: 'county_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/units', '/venues', '/accounts', '/edition'] },
     { role: 'organizer', want: ['/activities', '/import', '/edition'] },
     { role: 'viewer', want: ['/dashboard', '/activities', '/edition'] },
     { role: undefined, want: [] },
@@ -61,5 +61,24 @@ describe('creatableRoles', () => {
     { role: 'viewer', want: [] },
   ])('$role', ({ role, want }) => {
     expect(creatableRoles(role)).toEqual(want)
+  })
+})
+
+describe('countyChoices and lockedCounty', () => {
+  const counties = [
+    { code: '140105', name: '小店区' },
+    { code: '140106', name: '迎泽区' },
+  ]
+  it.each<{ role: Role | undefined; own: string; want: string[]; locked: string }>([
+    { role: 'city_admin', own: '', want: ['140105', '140106'], locked: '' },
+    { role: 'viewer', own: '', want: ['140105', '140106'], locked: '' },
+    { role: 'county_admin', own: '140106', want: ['140106'], locked: '140106' },
+    { role: 'county_admin', own: '149999', want: ['149999'], locked: '149999' },
+    { role: 'county_admin', own: '', want: [], locked: '' },
+    { role: 'organizer', own: '140105', want: [], locked: '' },
+    { role: undefined, own: '', want: [], locked: '' },
+  ])('$role of $own', ({ role, own, want, locked }) => {
+    expect(countyChoices(role, own, counties).map((c) => c.code)).toEqual(want)
+    expect(lockedCounty(role, own)).toBe(locked)
   })
 })

@@ -1,12 +1,12 @@
 // What each role sees in the console. The server enforces every rule; this only keeps the
 // console from offering what would be refused.
-import type { ActivityStatus, Role } from '../api/types'
+import type { ActivityStatus, County, Role } from '../api/types'
 
 export interface MenuItem {
   path: string
   title: string
   /** icon names an @element-plus/icons-vue icon (see ConsoleLayout). */
-  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'User' | 'Setting'
+  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting'
   roles: readonly Role[]
 }
 
@@ -22,6 +22,7 @@ export const menu: readonly MenuItem[] = [
   { path: '/import', title: '批量导入', icon: 'Upload', roles: writerRoles },
   { path: '/featured', title: '特色活动推荐', icon: 'Star', roles: adminRoles },
   { path: '/units', title: '组织单位', icon: 'OfficeBuilding', roles: adminRoles },
+  { path: '/venues', title: '场馆与终端', icon: 'Location', roles: adminRoles },
   { path: '/accounts', title: '账号管理', icon: 'User', roles: adminRoles },
   { path: '/edition', title: '活动周设置', icon: 'Setting', roles: allRoles },
 ]
@@ -63,4 +64,23 @@ export function creatableRoles(role: Role | undefined): Role[] {
   if (role === 'city_admin') return ['county_admin', 'viewer']
   if (role === 'county_admin') return ['organizer']
   return []
+}
+
+/**
+ * countyChoices are the counties a role may pick in a county filter or form: all of them for
+ * city-wide roles, only their own for a county admin (and none for an organizer, whose unit
+ * fixes the county).
+ */
+export function countyChoices(role: Role | undefined, ownCounty: string, counties: readonly County[]): County[] {
+  if (role === 'city_admin' || role === 'viewer') return [...counties]
+  if (role === 'county_admin') {
+    const own = counties.find((c) => c.code === ownCounty)
+    return own ? [own] : ownCounty ? [{ code: ownCounty, name: ownCounty }] : []
+  }
+  return []
+}
+
+/** lockedCounty is the county a role is held to in every filter: a county admin's own, else "". */
+export function lockedCounty(role: Role | undefined, ownCounty: string): string {
+  return role === 'county_admin' ? ownCounty : ''
 }

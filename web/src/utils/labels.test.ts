@@ -5,11 +5,17 @@ import {
   activityStatusTag,
   label,
   nominationStatusTag,
+  occupancyLevelLabels,
   options,
+  refusalReasonLabels,
   roleLabels,
   signupStatusTag,
   targetGroupsText,
+  terminalStateLabels,
+  terminalStateTag,
   unitKindLabels,
+  venueImportFieldLabels,
+  venueKindLabels,
 } from './labels'
 
 describe('label', () => {
@@ -55,5 +61,35 @@ describe('options and lists', () => {
     [undefined, '—'],
   ] as const)('targetGroupsText(%j)', (groups, want) => {
     expect(targetGroupsText(groups as never)).toBe(want)
+  })
+})
+
+describe('venue, terminal, refusal and occupancy labels', () => {
+  it.each([
+    [venueKindLabels, 'VENUE_KIND_PROVINCIAL_SCIENCE_BASE', '省级科普基地'],
+    [venueKindLabels, 'VENUE_KIND_SCIENCE_MUSEUM', '科普场馆'],
+    [venueKindLabels, 'VENUE_KIND_ONLINE', '线上'],
+    [terminalStateLabels, 'TERMINAL_STATE_PENDING', '待激活'],
+    [terminalStateLabels, 'TERMINAL_STATE_ACTIVE', '在用'],
+    [terminalStateLabels, 'TERMINAL_STATE_REVOKED', '已吊销'],
+    [refusalReasonLabels, 'REFUSAL_REASON_ALREADY_CHECKED_IN', '已入场'],
+    [refusalReasonLabels, 'REFUSAL_REASON_ACTIVITY_NOT_OPEN', '活动未开放'],
+    [occupancyLevelLabels, 'OCCUPANCY_LEVEL_ALARM', '告警'],
+    [venueImportFieldLabels, 'safety_plan_on_file', '安全预案已备案'],
+  ] as const)('%#: %s', (table, value, want) => {
+    expect(label(table as Record<string, string>, value)).toBe(want)
+  })
+
+  it.each([
+    [terminalStateTag('TERMINAL_STATE_ACTIVE'), 'success'],
+    [terminalStateTag('TERMINAL_STATE_PENDING'), 'warning'],
+    [terminalStateTag('TERMINAL_STATE_REVOKED'), 'info'],
+  ])('%s', (got, want) => {
+    expect(got).toBe(want)
+  })
+
+  it('every venue kind of the proto has a label', () => {
+    expect(Object.keys(venueKindLabels)).toHaveLength(10)
+    expect(Object.keys(refusalReasonLabels)).toHaveLength(7)
   })
 })

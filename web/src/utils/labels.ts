@@ -7,10 +7,14 @@ import type {
   AgeGroup,
   ImportTarget,
   NominationStatus,
+  OccupancyLevel,
+  RefusalReason,
   Role,
   SignupStatus,
   TargetGroup,
+  TerminalState,
   UnitKind,
+  VenueKind,
 } from '../api/types'
 
 /** The Element Plus tag types used for statuses. */
@@ -141,6 +145,64 @@ export const importFieldLabels: Record<string, string> = {
   description: '活动简介',
 }
 
+/** Venue kinds in the venue service's own words (its import template lists the same). */
+export const venueKindLabels: Record<Exclude<VenueKind, 'VENUE_KIND_UNSPECIFIED'>, string> = {
+  VENUE_KIND_PROVINCIAL_SCIENCE_BASE: '省级科普基地',
+  VENUE_KIND_SCIENCE_EDUCATION_BASE: '科普教育基地',
+  VENUE_KIND_SCIENTIST_SPIRIT_BASE: '科学家精神教育基地',
+  VENUE_KIND_SCIENCE_MUSEUM: '科普场馆',
+  VENUE_KIND_KEY_LABORATORY: '重点实验室',
+  VENUE_KIND_SCHOOL: '学校',
+  VENUE_KIND_COMMUNITY: '社区',
+  VENUE_KIND_VILLAGE: '农村',
+  VENUE_KIND_COMPANY: '企业',
+  VENUE_KIND_ONLINE: '线上',
+}
+
+/** The field keys of the venue import template (ImportVenuesRequest.header_mapping). */
+export const venueImportFieldLabels: Record<string, string> = {
+  county: '县（市、区）',
+  name: '场馆名称',
+  kind: '场馆类型',
+  address: '地址',
+  latitude: '纬度',
+  longitude: '经度',
+  safe_capacity: '安全容量',
+  contact_name: '联系人',
+  contact_phone: '联系电话',
+  safety_plan_on_file: '安全预案已备案',
+}
+
+export const terminalStateLabels: Record<Exclude<TerminalState, 'TERMINAL_STATE_UNSPECIFIED'>, string> = {
+  TERMINAL_STATE_PENDING: '待激活',
+  TERMINAL_STATE_ACTIVE: '在用',
+  TERMINAL_STATE_REVOKED: '已吊销',
+}
+
+const terminalStateTags: Record<TerminalState, TagType> = {
+  TERMINAL_STATE_UNSPECIFIED: 'info',
+  TERMINAL_STATE_PENDING: 'warning',
+  TERMINAL_STATE_ACTIVE: 'success',
+  TERMINAL_STATE_REVOKED: 'info',
+}
+
+/** Why the check-in service refused a scan. */
+export const refusalReasonLabels: Record<Exclude<RefusalReason, 'REFUSAL_REASON_UNSPECIFIED'>, string> = {
+  REFUSAL_REASON_ALREADY_CHECKED_IN: '已入场',
+  REFUSAL_REASON_INVALID_SIGNATURE: '无效签名',
+  REFUSAL_REASON_WRONG_VENUE: '场馆不符',
+  REFUSAL_REASON_NOT_YET_VALID: '未到时间',
+  REFUSAL_REASON_EXPIRED: '已过期',
+  REFUSAL_REASON_REVOKED: '已撤销',
+  REFUSAL_REASON_ACTIVITY_NOT_OPEN: '活动未开放',
+}
+
+export const occupancyLevelLabels: Record<Exclude<OccupancyLevel, 'OCCUPANCY_LEVEL_UNSPECIFIED'>, string> = {
+  OCCUPANCY_LEVEL_NORMAL: '正常',
+  OCCUPANCY_LEVEL_WARNING: '预警',
+  OCCUPANCY_LEVEL_ALARM: '告警',
+}
+
 /** label looks a value up in a label table and falls back to the value itself. */
 export function label<K extends string>(table: Partial<Record<K, string>>, value: K | string | undefined | null): string {
   if (value === undefined || value === null || value === '') return '—'
@@ -150,6 +212,7 @@ export function label<K extends string>(table: Partial<Record<K, string>>, value
 export const activityStatusTag = (s: ActivityStatus): TagType => activityStatusTags[s] ?? 'info'
 export const signupStatusTag = (s: SignupStatus): TagType => signupStatusTags[s] ?? 'info'
 export const nominationStatusTag = (s: NominationStatus): TagType => nominationStatusTags[s] ?? 'info'
+export const terminalStateTag = (s: TerminalState): TagType => terminalStateTags[s] ?? 'info'
 
 export interface Option<V extends string = string> {
   value: V

@@ -1,6 +1,7 @@
 package adapters
 
 import (
+	"encoding/hex"
 	"time"
 
 	"github.com/google/uuid"
@@ -182,12 +183,15 @@ func nominationEvent(ev domain.NominationEvent) bus.Event {
 		Message: &registrationv1.ActivityNominated{EventId: id.String(), OccurredAt: Timestamp(ev.Nomination.NominatedAt), Actor: ev.Actor, Nomination: n}}
 }
 
-func ticketIssuedEvent(su domain.Signup, a domain.Activity) bus.Event {
+// ticketIssuedEvent announces a ticket. phoneKey is the sign-up's keyed phone hash; a prefix of
+// it lets statistics count distinct people without learning who they are.
+func ticketIssuedEvent(su domain.Signup, a domain.Activity, phoneKey []byte) bus.Event {
 	id := bus.NewEventID()
 	ev := &registrationv1.TicketIssued{
 		EventId: id.String(), OccurredAt: timestamppb.Now(), TicketId: su.Ticket.ID.String(), EditionId: su.EditionID,
 		ActivityId: su.ActivityID.String(), SessionId: su.SessionID.String(), CountyCode: a.CountyCode,
 		ValidFrom: Timestamp(su.Ticket.ValidFrom), ValidUntil: Timestamp(su.Ticket.ValidUntil),
+		HolderKey: hex.EncodeToString(phoneKey[:min(len(phoneKey), 16)]),
 	}
 	if a.Details.VenueID != uuid.Nil {
 		ev.VenueId = a.Details.VenueID.String()

@@ -15,13 +15,14 @@ import (
 )
 
 const signupColumns = `id, edition_id, activity_id, session_id, name, phone_masked, age_group, status, ticket_id, ticket_payload,
-	valid_from, valid_until, cancelled_reason, created_at, manage_hash,
+	valid_from, valid_until, cancelled_reason, created_at, manage_hash, phone_hash,
 	CASE WHEN status = 'waiting' THEN (SELECT count(*) FROM signups w WHERE w.session_id = signups.session_id AND w.status = 'waiting'
 		AND (w.created_at, w.id) <= (signups.created_at, signups.id)) ELSE 0 END`
 
 type signupRow struct {
 	domain.Signup
 	manageHash []byte
+	phoneHash  []byte
 }
 
 func scanSignup(row pgx.CollectableRow) (signupRow, error) {
@@ -31,7 +32,7 @@ func scanSignup(row pgx.CollectableRow) (signupRow, error) {
 	var from, until *time.Time
 	var position int64
 	err := row.Scan(&r.ID, &r.EditionID, &r.ActivityID, &r.SessionID, &r.Name, &r.PhoneMasked, &age, &status, &ticket, &r.Ticket.Payload,
-		&from, &until, &r.CancelledReason, &r.CreatedAt, &r.manageHash, &position)
+		&from, &until, &r.CancelledReason, &r.CreatedAt, &r.manageHash, &r.phoneHash, &position)
 	r.AgeGroup, r.Status, r.WaitingPosition = domain.AgeGroup(age), domain.SignupStatus(status), int(position)
 	if ticket != nil {
 		r.Ticket.ID = *ticket
@@ -102,7 +103,7 @@ func (s *Store) SignUp(ctx context.Context, su domain.Signup, phoneKey, manageKe
 			return err
 		}
 		if out.Status == domain.SignupConfirmed {
-			return s.enqueue(ctx, tx, ticketIssuedEvent(out, a))
+			return s.enqueue(ctx, tx, ticketIssuedEvent(out, a, phoneKey))
 		}
 		return nil
 	})
@@ -192,7 +193,7 @@ func (s *Store) CancelSignup(ctx context.Context, id uuid.UUID, check func(domai
 				if _, err := tx.Exec(ctx, `UPDATE activity_sessions SET confirmed = confirmed + 1, waiting = waiting - 1 WHERE id = $1`, ses.ID); err != nil {
 					return err
 				}
-				evs = append(evs, ticketIssuedEvent(p, a))
+				evs = append(evs, ticketIssuedEvent(p, a, next.phoneHash))
 				promoted = &p
 			}
 		}

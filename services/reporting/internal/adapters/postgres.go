@@ -35,41 +35,82 @@ func Apply(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, now ti
 	return applyFlows(ctx, tx, t, today, now)
 }
 
+// applyCounts adds the participation, hour, refusal and distinct-people increments, one
+// statement per table, sent together in one round trip.
 func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
-	if len(t.Counts) > 0 {
-		n := len(t.Counts)
+	batch := &pgx.Batch{}
+	if n := len(t.Counts); n > 0 {
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		venues, activities := make([][16]byte, 0, n), make([][16]byte, 0, n)
 		ticketed, walkIns := make([]int64, 0, n), make([]int64, 0, n)
+		young, adults, workers, volunteers := make([]int64, 0, n), make([]int64, 0, n), make([]int64, 0, n), make([]int64, 0, n)
 		for k, c := range t.Counts {
 			editions, counties, days = append(editions, k.EditionID), append(counties, k.CountyCode), append(days, k.Day)
 			venues, activities = append(venues, k.VenueID), append(activities, k.ActivityID)
 			ticketed, walkIns = append(ticketed, c.Ticketed), append(walkIns, c.WalkIns)
+			young, adults = append(young, c.YoungPeople), append(adults, c.Adults)
+			workers, volunteers = append(workers, c.ScienceWorkers), append(volunteers, c.Volunteers)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO participation_counts (edition_id, county_code, day, venue_id, activity_id, ticketed, walk_ins)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::uuid[], $5::uuid[], $6::bigint[], $7::bigint[])
+		batch.Queue(`INSERT INTO participation_counts AS p (edition_id, county_code, day, venue_id, activity_id, ticketed, walk_ins,
+				young_people, adults, science_workers, volunteers)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::uuid[], $5::uuid[], $6::bigint[], $7::bigint[],
+				$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
 			ON CONFLICT (edition_id, county_code, day, venue_id, activity_id) DO UPDATE
-			SET ticketed = participation_counts.ticketed + EXCLUDED.ticketed, walk_ins = participation_counts.walk_ins + EXCLUDED.walk_ins`,
-			editions, counties, days, venues, activities, ticketed, walkIns); err != nil {
-			return err
-		}
+			SET ticketed = p.ticketed + EXCLUDED.ticketed, walk_ins = p.walk_ins + EXCLUDED.walk_ins,
+				young_people = p.young_people + EXCLUDED.young_people, adults = p.adults + EXCLUDED.adults,
+				science_workers = p.science_workers + EXCLUDED.science_workers, volunteers = p.volunteers + EXCLUDED.volunteers`,
+			editions, counties, days, venues, activities, ticketed, walkIns, young, adults, workers, volunteers)
 	}
-	if len(t.Refusals) > 0 {
-		n := len(t.Refusals)
+	if n := len(t.Hours); n > 0 {
+		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		hours, activities, people := make([]int16, 0, n), make([][16]byte, 0, n), make([]int64, 0, n)
+		for k, c := range t.Hours {
+			editions, counties, days = append(editions, k.EditionID), append(counties, k.CountyCode), append(days, k.Day)
+			hours, activities, people = append(hours, int16(k.Hour)), append(activities, k.ActivityID), append(people, c)
+		}
+		batch.Queue(`INSERT INTO participation_hours AS h (edition_id, county_code, day, hour, activity_id, people)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::smallint[], $5::uuid[], $6::bigint[])
+			ON CONFLICT (edition_id, day, hour, county_code, activity_id) DO UPDATE SET people = h.people + EXCLUDED.people`,
+			editions, counties, days, hours, activities, people)
+		batch.Queue(`INSERT INTO participation_county_hours AS h (edition_id, county_code, day, hour, people)
+			SELECT e, c, d, hr, sum(p) FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::smallint[], $5::bigint[]) AS u(e, c, d, hr, p)
+			GROUP BY e, c, d, hr
+			ON CONFLICT (edition_id, day, hour, county_code) DO UPDATE SET people = h.people + EXCLUDED.people`,
+			editions, counties, days, hours, people)
+	}
+	if n := len(t.Refusals); n > 0 {
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		venues, reasons, refused := make([][16]byte, 0, n), make([]int16, 0, n), make([]int64, 0, n)
 		for k, c := range t.Refusals {
 			editions, counties, days = append(editions, k.EditionID), append(counties, k.CountyCode), append(days, k.Day)
 			venues, reasons, refused = append(venues, k.VenueID), append(reasons, k.Reason), append(refused, c)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO refusal_counts (edition_id, county_code, day, venue_id, reason, refused)
+		batch.Queue(`INSERT INTO refusal_counts (edition_id, county_code, day, venue_id, reason, refused)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::uuid[], $5::smallint[], $6::bigint[])
 			ON CONFLICT (edition_id, county_code, day, venue_id, reason) DO UPDATE SET refused = refusal_counts.refused + EXCLUDED.refused`,
-			editions, counties, days, venues, reasons, refused); err != nil {
+			editions, counties, days, venues, reasons, refused)
+	}
+	if n := len(t.Tickets); n > 0 {
+		editions, counties, tickets := make([]string, 0, n), make([]string, 0, n), make([][16]byte, 0, n)
+		for _, a := range t.Tickets {
+			editions, counties, tickets = append(editions, a.EditionID), append(counties, a.CountyCode), append(tickets, a.TicketID)
+		}
+		// A ticket whose holder is not known (its TicketIssued event not seen) counts as a
+		// person of its own: the count errs towards more people, never fewer.
+		batch.Queue(`INSERT INTO people_seen (edition_id, county_code, holder_key)
+			SELECT u.e, u.c, coalesce(h.holder_key, 'ticket:' || u.t::text)
+			FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(e, c, t) LEFT JOIN ticket_holders h ON h.ticket_id = u.t
+			ON CONFLICT DO NOTHING`, editions, counties, tickets)
+	}
+	if batch.Len() == 0 {
+		return nil
+	}
+	if len(t.Tickets) > 0 {
+		if err := lockPeople(ctx, tx); err != nil {
 			return err
 		}
 	}
-	return nil
+	return tx.SendBatch(ctx, batch).Close()
 }
 
 // applyFlows adds people in and out, then re-levels today's venues that moved. Only today's
@@ -160,13 +201,17 @@ func PutVenueLimits(ctx context.Context, tx pgx.Tx, v domain.VenueLimits, today 
 	return []domain.LevelChange{{Occupancy: o, Previous: previous}}, nil
 }
 
+// occupancyQuery reads today's occupancy ($1) of the venues with anyone checked in, of one
+// county ($2) or all.
+const occupancyQuery = `SELECT o.venue_id, o.county_code, o.entered, o.exited, o.level, o.updated_at,
+		coalesce(l.name, ''), coalesce(l.safe_capacity, 0), coalesce(l.warn_percent, 0), coalesce(l.alarm_percent, 0)
+	FROM venue_occupancy o LEFT JOIN venue_limits l USING (venue_id)
+	WHERE o.day = $1::date AND ($2 = '' OR o.county_code = $2) AND o.entered > 0`
+
 // Occupancy returns today's occupancy of the venues with anyone checked in, of one county when
 // county is set, fullest first.
 func (s *Store) Occupancy(ctx context.Context, county, today string) ([]domain.Occupancy, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT o.venue_id, o.county_code, o.entered, o.exited, o.level, o.updated_at,
-			coalesce(l.name, ''), coalesce(l.safe_capacity, 0), coalesce(l.warn_percent, 0), coalesce(l.alarm_percent, 0)
-		FROM venue_occupancy o LEFT JOIN venue_limits l USING (venue_id)
-		WHERE o.day = $1::date AND ($2 = '' OR o.county_code = $2) AND o.entered > 0`, today, county)
+	rows, _ := s.pool.Query(ctx, occupancyQuery, today, county)
 	out, err := pgx.CollectRows(rows, scanOccupancy)
 	if err != nil {
 		return nil, db.Unavailable(err, "read occupancy")

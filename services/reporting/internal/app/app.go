@@ -22,10 +22,20 @@ type Store interface {
 	// Occupancy returns today's occupancy of the venues with anyone checked in, of one county
 	// when county is set, fullest first.
 	Occupancy(ctx context.Context, county, today string) ([]domain.Occupancy, error)
+	// Dashboard returns every panel of the dashboard for a filter whose county is already
+	// the viewer's scope.
+	Dashboard(ctx context.Context, edition string, f domain.Filter, today, yesterday string) (domain.Dashboard, error)
+	// Rebuild throws the check-in aggregates away and has the projection replay the stream
+	// up to replayUntil (and on).
+	Rebuild(ctx context.Context, replayUntil uint64) error
+	// Checkpoint returns the stream position the aggregates are complete up to.
+	Checkpoint(ctx context.Context) (uint64, error)
+	// Participations counts every participation the aggregates hold.
+	Participations(ctx context.Context) (int64, error)
 }
 
-// FullestShown is how many of the fullest venues the overview carries.
-const FullestShown = 10
+// StreamHead returns the check-in stream's last sequence: what a rebuild must reach.
+type StreamHead func(ctx context.Context) (uint64, error)
 
 // Service runs the statistics use cases.
 type Service struct {
@@ -35,6 +45,8 @@ type Service struct {
 	now         func() time.Time
 	minInterval time.Duration
 	poll        time.Duration
+	head        StreamHead
+	hub         *hub
 }
 
 // Config tunes the live view.
@@ -45,6 +57,11 @@ type Config struct {
 	MinInterval time.Duration
 	// Poll is how often a watcher looks for changes applied by another replica; 0 means 1 s.
 	Poll time.Duration
+	// DashboardInterval is the least time between two dashboard pushes to a screen; 0 means
+	// one second.
+	DashboardInterval time.Duration
+	// Head reads the check-in stream's last sequence, for rebuilds.
+	Head StreamHead
 }
 
 // New returns the use cases.
@@ -58,7 +75,12 @@ func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Serv
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second
 	}
-	return &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll}, nil
+	if cfg.DashboardInterval <= 0 {
+		cfg.DashboardInterval = time.Second
+	}
+	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head}
+	s.hub = newHub(s, cfg.DashboardInterval, cfg.Poll)
+	return s, nil
 }
 
 // scope returns the county a viewer is limited to ("" for the whole city), refusing a request
@@ -91,7 +113,7 @@ func (s *Service) Overview(ctx context.Context, p auth.Principal, edition string
 	if err != nil {
 		return domain.Overview{}, err
 	}
-	o.Occupancy = domain.Summarize(venues, FullestShown)
+	o.Occupancy = domain.Summarize(venues, domain.FullestShown)
 	return o, nil
 }
 
@@ -120,6 +142,95 @@ func (s *Service) Query(ctx context.Context, p auth.Principal, q domain.Query) (
 		}
 	}
 	return s.store.Rows(ctx, q)
+}
+
+// Dashboard returns the dashboard for a filter within the viewer's scope; a county admin asking
+// for another county is refused.
+func (s *Service) Dashboard(ctx context.Context, p auth.Principal, edition string, f domain.Filter) (domain.Dashboard, error) {
+	f, err := s.scopeFilter(p, f)
+	if err != nil {
+		return domain.Dashboard{}, err
+	}
+	return s.dashboard(ctx, edition, f)
+}
+
+func (s *Service) scopeFilter(p auth.Principal, f domain.Filter) (domain.Filter, error) {
+	county, err := scope(p, f.CountyCode)
+	if err != nil {
+		return domain.Filter{}, err
+	}
+	f.CountyCode = county
+	return f, f.Check()
+}
+
+func (s *Service) dashboard(ctx context.Context, edition string, f domain.Filter) (domain.Dashboard, error) {
+	now := s.now().In(s.loc)
+	return s.store.Dashboard(ctx, edition, f, now.Format(time.DateOnly), now.AddDate(0, 0, -1).Format(time.DateOnly))
+}
+
+// WatchDashboard calls send with the dashboard at once and again after changes, at most once
+// per interval. Every screen with the same filter (after scoping) shares one computation.
+func (s *Service) WatchDashboard(ctx context.Context, p auth.Principal, edition string, f domain.Filter, send func(domain.Dashboard) error) error {
+	f, err := s.scopeFilter(p, f)
+	if err != nil {
+		return err
+	}
+	updates, stop, err := s.hub.subscribe(ctx, feedKey{edition: edition, filter: f})
+	if err != nil {
+		return err
+	}
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case d, ok := <-updates:
+			if !ok {
+				return errs.E(errs.Unavailable, "the dashboard's figures cannot be read now; reconnect shortly")
+			}
+			if err := send(d); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Rebuild throws the aggregates away, has them folded again from every stored check-in event,
+// and returns once they are complete: how many stream messages were replayed and the
+// participations the figures hold afterwards. Only the city admin may.
+func (s *Service) Rebuild(ctx context.Context, p auth.Principal) (events uint64, participations int64, took time.Duration, err error) {
+	if !p.Is(auth.RoleCityAdmin) {
+		return 0, 0, 0, errs.E(errs.PermissionDenied, "only the city admin may rebuild the statistics")
+	}
+	if s.head == nil {
+		return 0, 0, 0, errs.E(errs.Internal, "reporting: no stream head configured")
+	}
+	start := time.Now()
+	head, err := s.head(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if err := s.store.Rebuild(ctx, head); err != nil {
+		return 0, 0, 0, err
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		pos, err := s.store.Checkpoint(ctx)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if pos >= head {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return 0, 0, 0, errs.E(errs.Unavailable, "the rebuild goes on; the figures are complete once it reaches position %d", head)
+		case <-tick.C:
+		}
+	}
+	n, err := s.store.Participations(ctx)
+	return head, n, time.Since(start), err
 }
 
 // Watch calls send with the overview at once and again whenever it changes, no more often than

@@ -117,6 +117,9 @@ type OccupancySummary struct {
 	Fullest       []Occupancy
 }
 
+// FullestShown is how many of the fullest venues the overview and the dashboard carry.
+const FullestShown = 10
+
 // Summarize sums venues' occupancy and keeps the n fullest.
 func Summarize(venues []Occupancy, n int) OccupancySummary {
 	s := OccupancySummary{VenuesOpen: len(venues)}

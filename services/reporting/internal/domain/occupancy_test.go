@@ -44,9 +44,9 @@ func TestOccupancyClosesAtTheEndOfTheDay(t *testing.T) {
 	venue := uuid.New()
 	tally := domain.NewTally(loc)
 	evening := time.Date(2024, 5, 25, 20, 0, 0, 0, loc)
-	tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, Headcount: 40, OccurredAt: evening})
+	tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, People: domain.People{Adults: 40}, OccurredAt: evening})
 	tally.Leave(domain.Exit{CountyCode: "140105", VenueID: venue, Headcount: 30, OccurredAt: evening.Add(time.Hour)})
-	tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, Headcount: 5, OccurredAt: evening.Add(13 * time.Hour)})
+	tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, People: domain.People{YoungPeople: 5}, OccurredAt: evening.Add(13 * time.Hour)})
 	// More check-outs than check-ins the next morning: nobody is inside, not minus people.
 	tally.Leave(domain.Exit{CountyCode: "140105", VenueID: venue, Headcount: 9, OccurredAt: evening.Add(14 * time.Hour)})
 	if got := flowOf(tally, venue, "2024-05-25"); got != 10 {

@@ -9,15 +9,59 @@ import (
 	"github.com/google/uuid"
 )
 
-// Admission is one admitted check-in as the statistics see it.
+// Admission is one admitted check-in as the statistics see it: who came in, by category.
 type Admission struct {
 	EditionID  string
 	CountyCode string
 	VenueID    uuid.UUID
 	ActivityID uuid.UUID
 	Ticketed   bool
-	Headcount  int64
+	// TicketID is the admitted ticket, for counting distinct people; Nil for walk-ins.
+	TicketID   uuid.UUID
+	People     People
 	OccurredAt time.Time
+}
+
+// People are participations by category (the statistics table's columns).
+type People struct {
+	YoungPeople    int64
+	Adults         int64
+	ScienceWorkers int64
+	Volunteers     int64
+}
+
+// Total is everyone.
+func (p People) Total() int64 { return p.YoungPeople + p.Adults + p.ScienceWorkers + p.Volunteers }
+
+// Add adds q to p.
+func (p People) Add(q People) People {
+	return People{p.YoungPeople + q.YoungPeople, p.Adults + q.Adults, p.ScienceWorkers + q.ScienceWorkers, p.Volunteers + q.Volunteers}
+}
+
+// Category is who came through the door; the numbers match check-in's contract.
+type Category int16
+
+// The categories.
+const (
+	CategoryUnspecified   Category = 0
+	CategoryYoungPerson   Category = 1
+	CategoryAdult         Category = 2
+	CategoryScienceWorker Category = 3
+	CategoryVolunteer     Category = 4
+)
+
+// PeopleOf counts n people of a category; people of no stated category count as adults, the
+// statistics table's remainder.
+func PeopleOf(c Category, n int64) People {
+	switch c {
+	case CategoryYoungPerson:
+		return People{YoungPeople: n}
+	case CategoryScienceWorker:
+		return People{ScienceWorkers: n}
+	case CategoryVolunteer:
+		return People{Volunteers: n}
+	}
+	return People{Adults: n}
 }
 
 // Refusal is one refused scan.
@@ -42,6 +86,23 @@ type CountKey struct {
 type Counts struct {
 	Ticketed int64
 	WalkIns  int64
+	People
+}
+
+// HourKey is one row of hourly participations: an activity in an hour of a day.
+type HourKey struct {
+	EditionID  string
+	CountyCode string
+	Day        string
+	Hour       int
+	ActivityID uuid.UUID
+}
+
+// TicketAdmission is an admitted ticket, for counting the distinct people of an edition.
+type TicketAdmission struct {
+	EditionID  string
+	CountyCode string
+	TicketID   uuid.UUID
 }
 
 // RefusalKey is one row of refusal counts.
@@ -58,13 +119,15 @@ type RefusalKey struct {
 type Tally struct {
 	loc      *time.Location
 	Counts   map[CountKey]Counts
+	Hours    map[HourKey]int64
 	Refusals map[RefusalKey]int64
 	Flows    map[OccupancyKey]flow
+	Tickets  []TicketAdmission
 }
 
 // NewTally returns an empty tally that counts days in loc.
 func NewTally(loc *time.Location) *Tally {
-	return &Tally{loc: loc, Counts: map[CountKey]Counts{}, Refusals: map[RefusalKey]int64{}, Flows: map[OccupancyKey]flow{}}
+	return &Tally{loc: loc, Counts: map[CountKey]Counts{}, Refusals: map[RefusalKey]int64{}, Flows: map[OccupancyKey]flow{}, Hours: map[HourKey]int64{}}
 }
 
 // Exit is people checking out of a venue.
@@ -89,17 +152,26 @@ func Day(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.
 
 // Admit adds an admission.
 func (t *Tally) Admit(a Admission) {
-	k := CountKey{EditionID: a.EditionID, CountyCode: a.CountyCode, Day: Day(a.OccurredAt, t.loc), VenueID: a.VenueID, ActivityID: a.ActivityID}
+	local := a.OccurredAt.In(t.loc)
+	day := local.Format(time.DateOnly)
+	n := a.People.Total()
+	k := CountKey{EditionID: a.EditionID, CountyCode: a.CountyCode, Day: day, VenueID: a.VenueID, ActivityID: a.ActivityID}
 	c := t.Counts[k]
 	if a.Ticketed {
-		c.Ticketed += a.Headcount
+		c.Ticketed += n
 	} else {
-		c.WalkIns += a.Headcount
+		c.WalkIns += n
 	}
+	c.People = c.People.Add(a.People)
 	t.Counts[k] = c
-	ok := OccupancyKey{VenueID: a.VenueID, Day: k.Day}
+	// Late records from offline terminals land in the hour they happened.
+	t.Hours[HourKey{EditionID: a.EditionID, CountyCode: a.CountyCode, Day: day, Hour: local.Hour(), ActivityID: a.ActivityID}] += n
+	if a.Ticketed && a.TicketID != uuid.Nil {
+		t.Tickets = append(t.Tickets, TicketAdmission{EditionID: a.EditionID, CountyCode: a.CountyCode, TicketID: a.TicketID})
+	}
+	ok := OccupancyKey{VenueID: a.VenueID, Day: day}
 	f := t.Flows[ok]
-	f.Entered += a.Headcount
+	f.Entered += n
 	f.CountyCode = a.CountyCode
 	t.Flows[ok] = f
 }
@@ -113,7 +185,9 @@ func (t *Tally) Refuse(r Refusal) {
 func (t *Tally) Flow(k OccupancyKey) (Flow, string) { f := t.Flows[k]; return f.Flow, f.CountyCode }
 
 // Empty reports whether the tally has nothing to write.
-func (t *Tally) Empty() bool { return len(t.Counts) == 0 && len(t.Refusals) == 0 && len(t.Flows) == 0 }
+func (t *Tally) Empty() bool {
+	return len(t.Counts) == 0 && len(t.Refusals) == 0 && len(t.Flows) == 0 && len(t.Hours) == 0
+}
 
 // Totals are participation figures.
 type Totals struct {

@@ -46,21 +46,31 @@ func TestTallyFoldsABatchIntoOneIncrementPerRow(t *testing.T) {
 	venue, act := uuid.New(), uuid.New()
 	at := time.Date(2024, 5, 26, 2, 0, 0, 0, time.UTC)
 	tally := domain.NewTally(taiyuan(t))
-	admit := func(ticketed bool, n int64) {
-		tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, ActivityID: act, Ticketed: ticketed, Headcount: n, OccurredAt: at})
+	admit := func(ticketed bool, p domain.People) {
+		tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, ActivityID: act, Ticketed: ticketed, People: p, OccurredAt: at,
+			TicketID: map[bool]uuid.UUID{true: uuid.New()}[ticketed]})
 	}
-	admit(true, 1)
-	admit(true, 1)
-	admit(false, 30)
-	admit(false, 12)
+	admit(true, domain.PeopleOf(domain.CategoryYoungPerson, 1))
+	admit(true, domain.PeopleOf(domain.CategoryUnspecified, 1))
+	admit(false, domain.People{YoungPeople: 28, Adults: 2}) // a class and its teachers
+	admit(false, domain.PeopleOf(domain.CategoryVolunteer, 12))
+	// An offline terminal's scan from an hour earlier lands in its own hour.
+	tally.Admit(domain.Admission{EditionID: "2024", CountyCode: "140105", VenueID: venue, ActivityID: act, People: domain.PeopleOf(domain.CategoryScienceWorker, 3),
+		OccurredAt: at.Add(-time.Hour)})
 	tally.Refuse(domain.Refusal{EditionID: "2024", CountyCode: "140105", VenueID: venue, Reason: 1, OccurredAt: at})
 	tally.Refuse(domain.Refusal{EditionID: "2024", CountyCode: "140105", VenueID: venue, Reason: 1, OccurredAt: at})
-	if len(tally.Counts) != 1 || len(tally.Refusals) != 1 {
-		t.Fatalf("rows: %d counts, %d refusals; want 1 and 1", len(tally.Counts), len(tally.Refusals))
+	if len(tally.Counts) != 1 || len(tally.Refusals) != 1 || len(tally.Hours) != 2 || len(tally.Tickets) != 2 {
+		t.Fatalf("rows: %d counts, %d refusals, %d hours, %d tickets; want 1, 1, 2 and 2", len(tally.Counts), len(tally.Refusals), len(tally.Hours), len(tally.Tickets))
 	}
 	for k, c := range tally.Counts {
-		if k.Day != "2024-05-26" || c != (domain.Counts{Ticketed: 2, WalkIns: 42}) {
-			t.Fatalf("%+v = %+v", k, c)
+		want := domain.Counts{Ticketed: 2, WalkIns: 45, People: domain.People{YoungPeople: 29, Adults: 3, ScienceWorkers: 3, Volunteers: 12}}
+		if k.Day != "2024-05-26" || c != want {
+			t.Fatalf("%+v = %+v, want %+v", k, c, want)
+		}
+	}
+	for k, n := range tally.Hours {
+		if want := map[int]int64{10: 44, 9: 3}[k.Hour]; n != want {
+			t.Fatalf("hour %d: %d people, want %d", k.Hour, n, want)
 		}
 	}
 	for _, n := range tally.Refusals {

@@ -15,6 +15,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/services/reporting/internal/adapters"
@@ -59,9 +60,115 @@ func CheckinEvents(f Folding) bus.Projection {
 			if err != nil {
 				return err
 			}
+			// A rebuild replays events folded before; their level changes were announced then.
+			replayUntil, err := adapters.ReplayUntil(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if msgs[len(msgs)-1].Sequence <= replayUntil {
+				return nil
+			}
 			return announce(ctx, tx, f.Propagator, changes, now)
 		},
 	}
+}
+
+// RegistrationEvents keeps what the dashboard needs from registration: each activity's form,
+// target groups and status, the counties' names, and whose ticket is whose (as an opaque key),
+// for counting distinct people.
+func RegistrationEvents(f Folding) bus.Projection {
+	return bus.Projection{
+		Name: "reporting.registration-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.>"},
+		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			var a *registrationv1.Activity
+			switch m.Type {
+			case "sciweek.registration.v1.ActivityCreated":
+				var ev registrationv1.ActivityCreated
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				a = ev.GetActivity()
+			case "sciweek.registration.v1.ActivitySubmitted":
+				var ev registrationv1.ActivitySubmitted
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				a = ev.GetActivity()
+			case "sciweek.registration.v1.ActivityApproved":
+				var ev registrationv1.ActivityApproved
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				a = ev.GetActivity()
+			case "sciweek.registration.v1.ActivityReturned":
+				var ev registrationv1.ActivityReturned
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				a = ev.GetActivity()
+			case "sciweek.registration.v1.ActivityCancelled":
+				var ev registrationv1.ActivityCancelled
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				a = ev.GetActivity()
+			case "sciweek.registration.v1.EditionChanged":
+				var ev registrationv1.EditionChanged
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				var counties []adapters.County
+				for _, c := range ev.GetEdition().GetCounties() {
+					counties = append(counties, adapters.County{Code: c.GetCode(), Name: c.GetName()})
+				}
+				return adapters.PutEditionCounties(ctx, tx, ev.GetEdition().GetId(), counties)
+			case "sciweek.registration.v1.TicketIssued":
+				var ev registrationv1.TicketIssued
+				if err := decode(m, &ev); err != nil {
+					return err
+				}
+				id, err := uuid.Parse(ev.GetTicketId())
+				if err != nil || ev.GetHolderKey() == "" {
+					return nil // a ticket of before holder keys counts as its own person
+				}
+				return adapters.PutTicketHolder(ctx, tx, id, ev.GetHolderKey())
+			default:
+				return nil
+			}
+			return putActivity(ctx, tx, a)
+		},
+	}
+}
+
+func putActivity(ctx context.Context, tx pgx.Tx, a *registrationv1.Activity) error {
+	id, err := uuid.Parse(a.GetId())
+	if err != nil {
+		return errs.E(errs.Invalid, "activity id %q: %v", a.GetId(), err)
+	}
+	d := a.GetDetails()
+	venue := uuid.Nil
+	if d.GetVenueId() != "" {
+		if venue, err = uuid.Parse(d.GetVenueId()); err != nil {
+			return errs.E(errs.Invalid, "venue id %q: %v", d.GetVenueId(), err)
+		}
+	}
+	groups := make([]int16, 0, len(d.GetTargetGroups()))
+	for _, g := range d.GetTargetGroups() {
+		groups = append(groups, int16(g))
+	}
+	form := int16(d.GetForm())
+	return adapters.PutActivity(ctx, tx, adapters.Activity{
+		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: form, TargetGroups: groups, VenueID: venue,
+		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Online: form == domain.FormOnline || venue == uuid.Nil,
+		UpdatedAt: a.GetUpdatedAt().AsTime(),
+	})
+}
+
+func decode(m bus.Message, into proto.Message) error {
+	if err := proto.Unmarshal(m.Data, into); err != nil {
+		return errs.E(errs.Invalid, "decode %s: %v", m.Type, err)
+	}
+	return nil
 }
 
 // VenueEvents keeps the venues' names, safe capacities and thresholds.
@@ -132,11 +239,21 @@ func fold(t *domain.Tally, m bus.Message) error {
 		if err != nil {
 			return err
 		}
-		t.Admit(domain.Admission{
-			EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, ActivityID: activity,
-			Ticketed:  r.GetKind() == checkinv1.CheckinKind_CHECKIN_KIND_TICKET,
-			Headcount: int64(r.GetHeadcount()) + int64(r.GetAdults()), OccurredAt: at,
-		})
+		a := domain.Admission{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, ActivityID: activity, OccurredAt: at}
+		switch r.GetKind() {
+		case checkinv1.CheckinKind_CHECKIN_KIND_TICKET:
+			a.Ticketed = true
+			a.People = domain.PeopleOf(domain.Category(r.GetCategory()), 1)
+			if id, err := uuid.Parse(r.GetTicketId()); err == nil {
+				a.TicketID = id
+			}
+		case checkinv1.CheckinKind_CHECKIN_KIND_GROUP:
+			// A class and its teachers: the young people count as such, the teachers as adults.
+			a.People = domain.People{YoungPeople: int64(r.GetHeadcount()), Adults: int64(r.GetAdults())}
+		default:
+			a.People = domain.PeopleOf(domain.Category(r.GetCategory()), int64(r.GetHeadcount()))
+		}
+		t.Admit(a)
 	}
 	return nil
 }

@@ -21,6 +21,10 @@ func Policy() auth.Policy {
 		reportingv1.StatsService_QueryParticipations_FullMethodName: readers,
 		reportingv1.StatsService_WatchOverview_FullMethodName:       readers,
 		reportingv1.StatsService_ListOccupancy_FullMethodName:       readers,
+		reportingv1.StatsService_GetDashboard_FullMethodName:        readers,
+		reportingv1.StatsService_WatchDashboard_FullMethodName:      readers,
+		reportingv1.StatsService_ExportDashboard_FullMethodName:     readers,
+		reportingv1.StatsService_RebuildAggregates_FullMethodName:   {auth.RoleCityAdmin},
 	}}
 }
 
@@ -44,13 +48,17 @@ func overviewToProto(o domain.Overview) *reportingv1.Overview {
 	for _, c := range o.Counties {
 		out.Counties = append(out.Counties, totals(c.CountyCode, c.Totals))
 	}
-	occ := &reportingv1.OccupancySummary{Inside: o.Occupancy.Inside, VenuesOpen: uint32(o.Occupancy.VenuesOpen),
-		VenuesWarning: uint32(o.Occupancy.VenuesWarning), VenuesAlarm: uint32(o.Occupancy.VenuesAlarm)}
-	for _, v := range o.Occupancy.Fullest {
+	out.Occupancy = occupancySummaryToProto(o.Occupancy)
+	return out
+}
+
+func occupancySummaryToProto(s domain.OccupancySummary) *reportingv1.OccupancySummary {
+	occ := &reportingv1.OccupancySummary{Inside: s.Inside, VenuesOpen: uint32(s.VenuesOpen),
+		VenuesWarning: uint32(s.VenuesWarning), VenuesAlarm: uint32(s.VenuesAlarm)}
+	for _, v := range s.Fullest {
 		occ.Fullest = append(occ.Fullest, occupancyToProto(v))
 	}
-	out.Occupancy = occ
-	return out
+	return occ
 }
 
 func occupancyToProto(o domain.Occupancy) *reportingv1.VenueOccupancy {

@@ -581,7 +581,11 @@ type TicketIssued struct {
 	// valid_from is when it starts admitting.
 	ValidFrom *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
 	// valid_until is when it stops.
-	ValidUntil    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	ValidUntil *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	// holder_key is the same for every ticket signed up for with one phone number and different
+	// for different numbers; it is a keyed hash and names no one. Statistics count distinct
+	// people with it.
+	HolderKey     string `protobuf:"bytes,11,opt,name=holder_key,json=holderKey,proto3" json:"holder_key,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -684,6 +688,13 @@ func (x *TicketIssued) GetValidUntil() *timestamppb.Timestamp {
 		return x.ValidUntil
 	}
 	return nil
+}
+
+func (x *TicketIssued) GetHolderKey() string {
+	if x != nil {
+		return x.HolderKey
+	}
+	return ""
 }
 
 // TicketRevoked is published on sciweek.registration.ticket.revoked when a sign-up is cancelled
@@ -896,7 +907,7 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x12C\n" +
 	"\n" +
 	"nomination\x18\x04 \x01(\v2#.sciweek.registration.v1.NominationR\n" +
-	"nomination\"\x96\x03\n" +
+	"nomination\"\xb5\x03\n" +
 	"\fTicketIssued\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -915,7 +926,9 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"valid_from\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tvalidFrom\x12;\n" +
 	"\vvalid_until\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"validUntil\"\xdc\x01\n" +
+	"validUntil\x12\x1d\n" +
+	"\n" +
+	"holder_key\x18\v \x01(\tR\tholderKey\"\xdc\x01\n" +
 	"\rTicketRevoked\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +

@@ -8,6 +8,8 @@ package reportingv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	v11 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	v1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -144,6 +146,1377 @@ func (Dimension) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
 }
 
+// DashboardFilter narrows every panel of the dashboard.
+type DashboardFilter struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// county_code keeps one county; empty keeps all the caller may see.
+	CountyCode string `protobuf:"bytes,1,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// from_day keeps days on or after it, as YYYY-MM-DD; empty means no bound.
+	FromDay string `protobuf:"bytes,2,opt,name=from_day,json=fromDay,proto3" json:"from_day,omitempty"`
+	// to_day keeps days on or before it, as YYYY-MM-DD; empty means no bound.
+	ToDay string `protobuf:"bytes,3,opt,name=to_day,json=toDay,proto3" json:"to_day,omitempty"`
+	// form keeps activities of one form; unspecified keeps all.
+	Form v1.ActivityForm `protobuf:"varint,4,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	// target_group keeps activities for one target group; unspecified keeps all.
+	TargetGroup   v1.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DashboardFilter) Reset() {
+	*x = DashboardFilter{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DashboardFilter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DashboardFilter) ProtoMessage() {}
+
+func (x *DashboardFilter) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DashboardFilter.ProtoReflect.Descriptor instead.
+func (*DashboardFilter) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *DashboardFilter) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *DashboardFilter) GetFromDay() string {
+	if x != nil {
+		return x.FromDay
+	}
+	return ""
+}
+
+func (x *DashboardFilter) GetToDay() string {
+	if x != nil {
+		return x.ToDay
+	}
+	return ""
+}
+
+func (x *DashboardFilter) GetForm() v1.ActivityForm {
+	if x != nil {
+		return x.Form
+	}
+	return v1.ActivityForm(0)
+}
+
+func (x *DashboardFilter) GetTargetGroup() v1.TargetGroup {
+	if x != nil {
+		return x.TargetGroup
+	}
+	return v1.TargetGroup(0)
+}
+
+// DashboardTotals are the headline figures.
+type DashboardTotals struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// participations counts people admitted (人次): ticket holders, walk-ins and groups.
+	Participations int64 `protobuf:"varint,1,opt,name=participations,proto3" json:"participations,omitempty"`
+	// ticketed counts ticket holders admitted.
+	Ticketed int64 `protobuf:"varint,2,opt,name=ticketed,proto3" json:"ticketed,omitempty"`
+	// walk_ins counts people admitted without a ticket, groups included.
+	WalkIns int64 `protobuf:"varint,3,opt,name=walk_ins,json=walkIns,proto3" json:"walk_ins,omitempty"`
+	// young_people counts young people and students (青少年) among participations.
+	YoungPeople int64 `protobuf:"varint,4,opt,name=young_people,json=youngPeople,proto3" json:"young_people,omitempty"`
+	// adults counts other members of the public, teachers with groups included.
+	Adults int64 `protobuf:"varint,5,opt,name=adults,proto3" json:"adults,omitempty"`
+	// science_workers counts science workers (科技工作者).
+	ScienceWorkers int64 `protobuf:"varint,6,opt,name=science_workers,json=scienceWorkers,proto3" json:"science_workers,omitempty"`
+	// volunteers counts science volunteers (科普志愿者).
+	Volunteers int64 `protobuf:"varint,7,opt,name=volunteers,proto3" json:"volunteers,omitempty"`
+	// distinct_people counts different people among ticket holders (one phone number is one
+	// person), over the whole edition in the filter's county; walk-ins cannot be told apart and
+	// are not in it. Not filtered by day, form or target group.
+	DistinctPeople int64 `protobuf:"varint,8,opt,name=distinct_people,json=distinctPeople,proto3" json:"distinct_people,omitempty"`
+	// today and yesterday are the participations of those days in the city's calendar.
+	Today int64 `protobuf:"varint,9,opt,name=today,proto3" json:"today,omitempty"`
+	// yesterday is the day before today.
+	Yesterday int64 `protobuf:"varint,10,opt,name=yesterday,proto3" json:"yesterday,omitempty"`
+	// refused_scans counts refused scans.
+	RefusedScans int64 `protobuf:"varint,11,opt,name=refused_scans,json=refusedScans,proto3" json:"refused_scans,omitempty"`
+	// activities_planned counts approved on-site activities; activities_held those with anyone
+	// checked in.
+	ActivitiesPlanned int64 `protobuf:"varint,12,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
+	// activities_held counts on-site activities with at least one person admitted.
+	ActivitiesHeld int64 `protobuf:"varint,13,opt,name=activities_held,json=activitiesHeld,proto3" json:"activities_held,omitempty"`
+	// online_activities counts approved online activities, listed apart: nobody checks in to them.
+	OnlineActivities int64 `protobuf:"varint,14,opt,name=online_activities,json=onlineActivities,proto3" json:"online_activities,omitempty"`
+	// venues_opened counts venues with at least one person admitted.
+	VenuesOpened  int64 `protobuf:"varint,15,opt,name=venues_opened,json=venuesOpened,proto3" json:"venues_opened,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DashboardTotals) Reset() {
+	*x = DashboardTotals{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DashboardTotals) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DashboardTotals) ProtoMessage() {}
+
+func (x *DashboardTotals) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DashboardTotals.ProtoReflect.Descriptor instead.
+func (*DashboardTotals) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *DashboardTotals) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetTicketed() int64 {
+	if x != nil {
+		return x.Ticketed
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetWalkIns() int64 {
+	if x != nil {
+		return x.WalkIns
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetYoungPeople() int64 {
+	if x != nil {
+		return x.YoungPeople
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetAdults() int64 {
+	if x != nil {
+		return x.Adults
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetScienceWorkers() int64 {
+	if x != nil {
+		return x.ScienceWorkers
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetVolunteers() int64 {
+	if x != nil {
+		return x.Volunteers
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetDistinctPeople() int64 {
+	if x != nil {
+		return x.DistinctPeople
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetToday() int64 {
+	if x != nil {
+		return x.Today
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetYesterday() int64 {
+	if x != nil {
+		return x.Yesterday
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetRefusedScans() int64 {
+	if x != nil {
+		return x.RefusedScans
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetActivitiesPlanned() int64 {
+	if x != nil {
+		return x.ActivitiesPlanned
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetActivitiesHeld() int64 {
+	if x != nil {
+		return x.ActivitiesHeld
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetOnlineActivities() int64 {
+	if x != nil {
+		return x.OnlineActivities
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetVenuesOpened() int64 {
+	if x != nil {
+		return x.VenuesOpened
+	}
+	return 0
+}
+
+// CountyRanking is one county's line in the ranking.
+type CountyRanking struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// county_code is the county's code.
+	CountyCode string `protobuf:"bytes,1,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// county_name is its name, from the edition.
+	CountyName string `protobuf:"bytes,2,opt,name=county_name,json=countyName,proto3" json:"county_name,omitempty"`
+	// participations counts people admitted.
+	Participations int64 `protobuf:"varint,3,opt,name=participations,proto3" json:"participations,omitempty"`
+	// today counts today's participations.
+	Today int64 `protobuf:"varint,4,opt,name=today,proto3" json:"today,omitempty"`
+	// young_people counts young people among them.
+	YoungPeople int64 `protobuf:"varint,5,opt,name=young_people,json=youngPeople,proto3" json:"young_people,omitempty"`
+	// activities_planned and activities_held count on-site activities.
+	ActivitiesPlanned int64 `protobuf:"varint,6,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
+	// activities_held counts on-site activities with anyone admitted.
+	ActivitiesHeld int64 `protobuf:"varint,7,opt,name=activities_held,json=activitiesHeld,proto3" json:"activities_held,omitempty"`
+	// venues_opened counts venues with anyone admitted.
+	VenuesOpened  int64 `protobuf:"varint,8,opt,name=venues_opened,json=venuesOpened,proto3" json:"venues_opened,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountyRanking) Reset() {
+	*x = CountyRanking{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountyRanking) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountyRanking) ProtoMessage() {}
+
+func (x *CountyRanking) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountyRanking.ProtoReflect.Descriptor instead.
+func (*CountyRanking) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CountyRanking) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *CountyRanking) GetCountyName() string {
+	if x != nil {
+		return x.CountyName
+	}
+	return ""
+}
+
+func (x *CountyRanking) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *CountyRanking) GetToday() int64 {
+	if x != nil {
+		return x.Today
+	}
+	return 0
+}
+
+func (x *CountyRanking) GetYoungPeople() int64 {
+	if x != nil {
+		return x.YoungPeople
+	}
+	return 0
+}
+
+func (x *CountyRanking) GetActivitiesPlanned() int64 {
+	if x != nil {
+		return x.ActivitiesPlanned
+	}
+	return 0
+}
+
+func (x *CountyRanking) GetActivitiesHeld() int64 {
+	if x != nil {
+		return x.ActivitiesHeld
+	}
+	return 0
+}
+
+func (x *CountyRanking) GetVenuesOpened() int64 {
+	if x != nil {
+		return x.VenuesOpened
+	}
+	return 0
+}
+
+// HourCount is the participations of one hour.
+type HourCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// hour is the hour's start, as YYYY-MM-DDTHH in the city's calendar.
+	Hour string `protobuf:"bytes,1,opt,name=hour,proto3" json:"hour,omitempty"`
+	// participations counts people admitted in it.
+	Participations int64 `protobuf:"varint,2,opt,name=participations,proto3" json:"participations,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *HourCount) Reset() {
+	*x = HourCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HourCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HourCount) ProtoMessage() {}
+
+func (x *HourCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HourCount.ProtoReflect.Descriptor instead.
+func (*HourCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *HourCount) GetHour() string {
+	if x != nil {
+		return x.Hour
+	}
+	return ""
+}
+
+func (x *HourCount) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+// DayCount is the participations of one day.
+type DayCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// day is the day, as YYYY-MM-DD.
+	Day string `protobuf:"bytes,1,opt,name=day,proto3" json:"day,omitempty"`
+	// participations counts people admitted.
+	Participations int64 `protobuf:"varint,2,opt,name=participations,proto3" json:"participations,omitempty"`
+	// young_people counts young people among them.
+	YoungPeople   int64 `protobuf:"varint,3,opt,name=young_people,json=youngPeople,proto3" json:"young_people,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DayCount) Reset() {
+	*x = DayCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DayCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DayCount) ProtoMessage() {}
+
+func (x *DayCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DayCount.ProtoReflect.Descriptor instead.
+func (*DayCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *DayCount) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *DayCount) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *DayCount) GetYoungPeople() int64 {
+	if x != nil {
+		return x.YoungPeople
+	}
+	return 0
+}
+
+// FormCount is the activities and participations of one form of activity.
+type FormCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// form is the form.
+	Form v1.ActivityForm `protobuf:"varint,1,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	// activities_planned counts approved activities of the form.
+	ActivitiesPlanned int64 `protobuf:"varint,2,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
+	// activities_held counts those with anyone admitted.
+	ActivitiesHeld int64 `protobuf:"varint,3,opt,name=activities_held,json=activitiesHeld,proto3" json:"activities_held,omitempty"`
+	// participations counts people admitted to them.
+	Participations int64 `protobuf:"varint,4,opt,name=participations,proto3" json:"participations,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *FormCount) Reset() {
+	*x = FormCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FormCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FormCount) ProtoMessage() {}
+
+func (x *FormCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FormCount.ProtoReflect.Descriptor instead.
+func (*FormCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *FormCount) GetForm() v1.ActivityForm {
+	if x != nil {
+		return x.Form
+	}
+	return v1.ActivityForm(0)
+}
+
+func (x *FormCount) GetActivitiesPlanned() int64 {
+	if x != nil {
+		return x.ActivitiesPlanned
+	}
+	return 0
+}
+
+func (x *FormCount) GetActivitiesHeld() int64 {
+	if x != nil {
+		return x.ActivitiesHeld
+	}
+	return 0
+}
+
+func (x *FormCount) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+// TargetGroupCount is the activities and participations for one target group.
+type TargetGroupCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// target_group is the group.
+	TargetGroup v1.TargetGroup `protobuf:"varint,1,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	// activities_planned counts approved activities for it.
+	ActivitiesPlanned int64 `protobuf:"varint,2,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
+	// participations counts people admitted to them; an activity for two groups counts in both.
+	Participations int64 `protobuf:"varint,3,opt,name=participations,proto3" json:"participations,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *TargetGroupCount) Reset() {
+	*x = TargetGroupCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TargetGroupCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TargetGroupCount) ProtoMessage() {}
+
+func (x *TargetGroupCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TargetGroupCount.ProtoReflect.Descriptor instead.
+func (*TargetGroupCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *TargetGroupCount) GetTargetGroup() v1.TargetGroup {
+	if x != nil {
+		return x.TargetGroup
+	}
+	return v1.TargetGroup(0)
+}
+
+func (x *TargetGroupCount) GetActivitiesPlanned() int64 {
+	if x != nil {
+		return x.ActivitiesPlanned
+	}
+	return 0
+}
+
+func (x *TargetGroupCount) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+// ActivityCount is one activity's figures.
+type ActivityCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// activity_id is the activity.
+	ActivityId string `protobuf:"bytes,1,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// title is its title.
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// county_code is its county.
+	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// venue_name is its venue's name.
+	VenueName string `protobuf:"bytes,4,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
+	// form is its form.
+	Form v1.ActivityForm `protobuf:"varint,5,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	// participations counts people admitted.
+	Participations int64 `protobuf:"varint,6,opt,name=participations,proto3" json:"participations,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ActivityCount) Reset() {
+	*x = ActivityCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivityCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivityCount) ProtoMessage() {}
+
+func (x *ActivityCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivityCount.ProtoReflect.Descriptor instead.
+func (*ActivityCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ActivityCount) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *ActivityCount) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *ActivityCount) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *ActivityCount) GetVenueName() string {
+	if x != nil {
+		return x.VenueName
+	}
+	return ""
+}
+
+func (x *ActivityCount) GetForm() v1.ActivityForm {
+	if x != nil {
+		return x.Form
+	}
+	return v1.ActivityForm(0)
+}
+
+func (x *ActivityCount) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+// RefusalCount is the refused scans of one reason.
+type RefusalCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// reason is why they were refused.
+	Reason v11.RefusalReason `protobuf:"varint,1,opt,name=reason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"reason,omitempty"`
+	// refused counts them.
+	Refused       int64 `protobuf:"varint,2,opt,name=refused,proto3" json:"refused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RefusalCount) Reset() {
+	*x = RefusalCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefusalCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefusalCount) ProtoMessage() {}
+
+func (x *RefusalCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefusalCount.ProtoReflect.Descriptor instead.
+func (*RefusalCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RefusalCount) GetReason() v11.RefusalReason {
+	if x != nil {
+		return x.Reason
+	}
+	return v11.RefusalReason(0)
+}
+
+func (x *RefusalCount) GetRefused() int64 {
+	if x != nil {
+		return x.Refused
+	}
+	return 0
+}
+
+// Dashboard is every panel of the dashboard for one filter.
+type Dashboard struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// filter is the filter applied, with the county the caller is held to.
+	Filter *DashboardFilter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
+	// today is the city's current day, YYYY-MM-DD.
+	Today string `protobuf:"bytes,3,opt,name=today,proto3" json:"today,omitempty"`
+	// totals are the headline figures.
+	Totals *DashboardTotals `protobuf:"bytes,4,opt,name=totals,proto3" json:"totals,omitempty"`
+	// counties rank the counties by participations, largest first.
+	Counties []*CountyRanking `protobuf:"bytes,5,rep,name=counties,proto3" json:"counties,omitempty"`
+	// by_hour is participations per hour with any, in order.
+	ByHour []*HourCount `protobuf:"bytes,6,rep,name=by_hour,json=byHour,proto3" json:"by_hour,omitempty"`
+	// by_day is participations per day with any, in order.
+	ByDay []*DayCount `protobuf:"bytes,7,rep,name=by_day,json=byDay,proto3" json:"by_day,omitempty"`
+	// forms are the forms of activity, by participations.
+	Forms []*FormCount `protobuf:"bytes,8,rep,name=forms,proto3" json:"forms,omitempty"`
+	// target_groups are the target groups, by participations.
+	TargetGroups []*TargetGroupCount `protobuf:"bytes,9,rep,name=target_groups,json=targetGroups,proto3" json:"target_groups,omitempty"`
+	// top_activities are the ten activities with the most participations.
+	TopActivities []*ActivityCount `protobuf:"bytes,10,rep,name=top_activities,json=topActivities,proto3" json:"top_activities,omitempty"`
+	// online_activities are the approved online activities (up to 50), listed apart.
+	OnlineActivities []*ActivityCount `protobuf:"bytes,11,rep,name=online_activities,json=onlineActivities,proto3" json:"online_activities,omitempty"`
+	// refusals are refused scans by reason, most first.
+	Refusals []*RefusalCount `protobuf:"bytes,12,rep,name=refusals,proto3" json:"refusals,omitempty"`
+	// occupancy is how full the venues are now (not filtered by day, form or target group).
+	Occupancy *OccupancySummary `protobuf:"bytes,13,opt,name=occupancy,proto3" json:"occupancy,omitempty"`
+	// venues_in_alarm are every venue at the alarm level now.
+	VenuesInAlarm []*VenueOccupancy `protobuf:"bytes,14,rep,name=venues_in_alarm,json=venuesInAlarm,proto3" json:"venues_in_alarm,omitempty"`
+	// stream_position is the check-in stream's sequence the figures are complete up to.
+	StreamPosition uint64 `protobuf:"varint,15,opt,name=stream_position,json=streamPosition,proto3" json:"stream_position,omitempty"`
+	// updated_at is when the figures last changed.
+	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Dashboard) Reset() {
+	*x = Dashboard{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Dashboard) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Dashboard) ProtoMessage() {}
+
+func (x *Dashboard) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Dashboard.ProtoReflect.Descriptor instead.
+func (*Dashboard) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *Dashboard) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *Dashboard) GetFilter() *DashboardFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *Dashboard) GetToday() string {
+	if x != nil {
+		return x.Today
+	}
+	return ""
+}
+
+func (x *Dashboard) GetTotals() *DashboardTotals {
+	if x != nil {
+		return x.Totals
+	}
+	return nil
+}
+
+func (x *Dashboard) GetCounties() []*CountyRanking {
+	if x != nil {
+		return x.Counties
+	}
+	return nil
+}
+
+func (x *Dashboard) GetByHour() []*HourCount {
+	if x != nil {
+		return x.ByHour
+	}
+	return nil
+}
+
+func (x *Dashboard) GetByDay() []*DayCount {
+	if x != nil {
+		return x.ByDay
+	}
+	return nil
+}
+
+func (x *Dashboard) GetForms() []*FormCount {
+	if x != nil {
+		return x.Forms
+	}
+	return nil
+}
+
+func (x *Dashboard) GetTargetGroups() []*TargetGroupCount {
+	if x != nil {
+		return x.TargetGroups
+	}
+	return nil
+}
+
+func (x *Dashboard) GetTopActivities() []*ActivityCount {
+	if x != nil {
+		return x.TopActivities
+	}
+	return nil
+}
+
+func (x *Dashboard) GetOnlineActivities() []*ActivityCount {
+	if x != nil {
+		return x.OnlineActivities
+	}
+	return nil
+}
+
+func (x *Dashboard) GetRefusals() []*RefusalCount {
+	if x != nil {
+		return x.Refusals
+	}
+	return nil
+}
+
+func (x *Dashboard) GetOccupancy() *OccupancySummary {
+	if x != nil {
+		return x.Occupancy
+	}
+	return nil
+}
+
+func (x *Dashboard) GetVenuesInAlarm() []*VenueOccupancy {
+	if x != nil {
+		return x.VenuesInAlarm
+	}
+	return nil
+}
+
+func (x *Dashboard) GetStreamPosition() uint64 {
+	if x != nil {
+		return x.StreamPosition
+	}
+	return 0
+}
+
+func (x *Dashboard) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+// GetDashboardRequest names an edition and a filter.
+type GetDashboardRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// filter narrows the panels.
+	Filter        *DashboardFilter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDashboardRequest) Reset() {
+	*x = GetDashboardRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDashboardRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDashboardRequest) ProtoMessage() {}
+
+func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDashboardRequest.ProtoReflect.Descriptor instead.
+func (*GetDashboardRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetDashboardRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *GetDashboardRequest) GetFilter() *DashboardFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+// GetDashboardResponse returns the dashboard.
+type GetDashboardResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// dashboard is every panel.
+	Dashboard     *Dashboard `protobuf:"bytes,1,opt,name=dashboard,proto3" json:"dashboard,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDashboardResponse) Reset() {
+	*x = GetDashboardResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDashboardResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDashboardResponse) ProtoMessage() {}
+
+func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDashboardResponse.ProtoReflect.Descriptor instead.
+func (*GetDashboardResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *GetDashboardResponse) GetDashboard() *Dashboard {
+	if x != nil {
+		return x.Dashboard
+	}
+	return nil
+}
+
+// WatchDashboardRequest names an edition and a filter.
+type WatchDashboardRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// filter narrows the panels.
+	Filter        *DashboardFilter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchDashboardRequest) Reset() {
+	*x = WatchDashboardRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchDashboardRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchDashboardRequest) ProtoMessage() {}
+
+func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchDashboardRequest.ProtoReflect.Descriptor instead.
+func (*WatchDashboardRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *WatchDashboardRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *WatchDashboardRequest) GetFilter() *DashboardFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+// WatchDashboardResponse carries the dashboard after a change.
+type WatchDashboardResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// dashboard is every panel.
+	Dashboard     *Dashboard `protobuf:"bytes,1,opt,name=dashboard,proto3" json:"dashboard,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchDashboardResponse) Reset() {
+	*x = WatchDashboardResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchDashboardResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchDashboardResponse) ProtoMessage() {}
+
+func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchDashboardResponse.ProtoReflect.Descriptor instead.
+func (*WatchDashboardResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *WatchDashboardResponse) GetDashboard() *Dashboard {
+	if x != nil {
+		return x.Dashboard
+	}
+	return nil
+}
+
+// ExportDashboardRequest names an edition and a filter.
+type ExportDashboardRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// filter narrows the panels.
+	Filter        *DashboardFilter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportDashboardRequest) Reset() {
+	*x = ExportDashboardRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDashboardRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDashboardRequest) ProtoMessage() {}
+
+func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDashboardRequest.ProtoReflect.Descriptor instead.
+func (*ExportDashboardRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ExportDashboardRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *ExportDashboardRequest) GetFilter() *DashboardFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+// ExportDashboardResponse is the workbook.
+type ExportDashboardResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// name is the file name to save it under.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// content_type is the XLSX media type.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// content is the workbook.
+	Content       []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportDashboardResponse) Reset() {
+	*x = ExportDashboardResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDashboardResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDashboardResponse) ProtoMessage() {}
+
+func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDashboardResponse.ProtoReflect.Descriptor instead.
+func (*ExportDashboardResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ExportDashboardResponse) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ExportDashboardResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ExportDashboardResponse) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+// RebuildAggregatesRequest asks for a rebuild.
+type RebuildAggregatesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebuildAggregatesRequest) Reset() {
+	*x = RebuildAggregatesRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebuildAggregatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebuildAggregatesRequest) ProtoMessage() {}
+
+func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebuildAggregatesRequest.ProtoReflect.Descriptor instead.
+func (*RebuildAggregatesRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
+}
+
+// RebuildAggregatesResponse says what the rebuild did.
+type RebuildAggregatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// events counts the check-in stream's messages replayed.
+	Events int64 `protobuf:"varint,1,opt,name=events,proto3" json:"events,omitempty"`
+	// participations counts the participations (人次) the figures hold afterwards, all editions.
+	Participations int64 `protobuf:"varint,2,opt,name=participations,proto3" json:"participations,omitempty"`
+	// took_ms is how long it took, in milliseconds.
+	TookMs        int64 `protobuf:"varint,3,opt,name=took_ms,json=tookMs,proto3" json:"took_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebuildAggregatesResponse) Reset() {
+	*x = RebuildAggregatesResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebuildAggregatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebuildAggregatesResponse) ProtoMessage() {}
+
+func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebuildAggregatesResponse.ProtoReflect.Descriptor instead.
+func (*RebuildAggregatesResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *RebuildAggregatesResponse) GetEvents() int64 {
+	if x != nil {
+		return x.Events
+	}
+	return 0
+}
+
+func (x *RebuildAggregatesResponse) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *RebuildAggregatesResponse) GetTookMs() int64 {
+	if x != nil {
+		return x.TookMs
+	}
+	return 0
+}
+
 // VenueOccupancy is how full one venue is now.
 type VenueOccupancy struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -173,7 +1546,7 @@ type VenueOccupancy struct {
 
 func (x *VenueOccupancy) Reset() {
 	*x = VenueOccupancy{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -185,7 +1558,7 @@ func (x *VenueOccupancy) String() string {
 func (*VenueOccupancy) ProtoMessage() {}
 
 func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -198,7 +1571,7 @@ func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VenueOccupancy.ProtoReflect.Descriptor instead.
 func (*VenueOccupancy) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *VenueOccupancy) GetVenueId() string {
@@ -291,7 +1664,7 @@ type OccupancySummary struct {
 
 func (x *OccupancySummary) Reset() {
 	*x = OccupancySummary{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -303,7 +1676,7 @@ func (x *OccupancySummary) String() string {
 func (*OccupancySummary) ProtoMessage() {}
 
 func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -316,7 +1689,7 @@ func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OccupancySummary.ProtoReflect.Descriptor instead.
 func (*OccupancySummary) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *OccupancySummary) GetInside() int64 {
@@ -365,7 +1738,7 @@ type ListOccupancyRequest struct {
 
 func (x *ListOccupancyRequest) Reset() {
 	*x = ListOccupancyRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -377,7 +1750,7 @@ func (x *ListOccupancyRequest) String() string {
 func (*ListOccupancyRequest) ProtoMessage() {}
 
 func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -390,7 +1763,7 @@ func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyRequest.ProtoReflect.Descriptor instead.
 func (*ListOccupancyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListOccupancyRequest) GetCountyCode() string {
@@ -411,7 +1784,7 @@ type ListOccupancyResponse struct {
 
 func (x *ListOccupancyResponse) Reset() {
 	*x = ListOccupancyResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -423,7 +1796,7 @@ func (x *ListOccupancyResponse) String() string {
 func (*ListOccupancyResponse) ProtoMessage() {}
 
 func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -436,7 +1809,7 @@ func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyResponse.ProtoReflect.Descriptor instead.
 func (*ListOccupancyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListOccupancyResponse) GetVenues() []*VenueOccupancy {
@@ -465,7 +1838,7 @@ type CountyTotals struct {
 
 func (x *CountyTotals) Reset() {
 	*x = CountyTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -477,7 +1850,7 @@ func (x *CountyTotals) String() string {
 func (*CountyTotals) ProtoMessage() {}
 
 func (x *CountyTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -490,7 +1863,7 @@ func (x *CountyTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyTotals.ProtoReflect.Descriptor instead.
 func (*CountyTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CountyTotals) GetCountyCode() string {
@@ -552,7 +1925,7 @@ type Overview struct {
 
 func (x *Overview) Reset() {
 	*x = Overview{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -564,7 +1937,7 @@ func (x *Overview) String() string {
 func (*Overview) ProtoMessage() {}
 
 func (x *Overview) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -577,7 +1950,7 @@ func (x *Overview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Overview.ProtoReflect.Descriptor instead.
 func (*Overview) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Overview) GetEditionId() string {
@@ -640,7 +2013,7 @@ type GetOverviewRequest struct {
 
 func (x *GetOverviewRequest) Reset() {
 	*x = GetOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -652,7 +2025,7 @@ func (x *GetOverviewRequest) String() string {
 func (*GetOverviewRequest) ProtoMessage() {}
 
 func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -665,7 +2038,7 @@ func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewRequest.ProtoReflect.Descriptor instead.
 func (*GetOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetOverviewRequest) GetEditionId() string {
@@ -686,7 +2059,7 @@ type GetOverviewResponse struct {
 
 func (x *GetOverviewResponse) Reset() {
 	*x = GetOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -698,7 +2071,7 @@ func (x *GetOverviewResponse) String() string {
 func (*GetOverviewResponse) ProtoMessage() {}
 
 func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -711,7 +2084,7 @@ func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewResponse.ProtoReflect.Descriptor instead.
 func (*GetOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetOverviewResponse) GetOverview() *Overview {
@@ -740,7 +2113,7 @@ type QueryParticipationsRequest struct {
 
 func (x *QueryParticipationsRequest) Reset() {
 	*x = QueryParticipationsRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -752,7 +2125,7 @@ func (x *QueryParticipationsRequest) String() string {
 func (*QueryParticipationsRequest) ProtoMessage() {}
 
 func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -765,7 +2138,7 @@ func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsRequest.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *QueryParticipationsRequest) GetEditionId() string {
@@ -820,7 +2193,7 @@ type ParticipationRow struct {
 
 func (x *ParticipationRow) Reset() {
 	*x = ParticipationRow{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -832,7 +2205,7 @@ func (x *ParticipationRow) String() string {
 func (*ParticipationRow) ProtoMessage() {}
 
 func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -845,7 +2218,7 @@ func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParticipationRow.ProtoReflect.Descriptor instead.
 func (*ParticipationRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ParticipationRow) GetKey() string {
@@ -887,7 +2260,7 @@ type QueryParticipationsResponse struct {
 
 func (x *QueryParticipationsResponse) Reset() {
 	*x = QueryParticipationsResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -899,7 +2272,7 @@ func (x *QueryParticipationsResponse) String() string {
 func (*QueryParticipationsResponse) ProtoMessage() {}
 
 func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -912,7 +2285,7 @@ func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsResponse.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *QueryParticipationsResponse) GetRows() []*ParticipationRow {
@@ -933,7 +2306,7 @@ type WatchOverviewRequest struct {
 
 func (x *WatchOverviewRequest) Reset() {
 	*x = WatchOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -945,7 +2318,7 @@ func (x *WatchOverviewRequest) String() string {
 func (*WatchOverviewRequest) ProtoMessage() {}
 
 func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -958,7 +2331,7 @@ func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewRequest.ProtoReflect.Descriptor instead.
 func (*WatchOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *WatchOverviewRequest) GetEditionId() string {
@@ -979,7 +2352,7 @@ type WatchOverviewResponse struct {
 
 func (x *WatchOverviewResponse) Reset() {
 	*x = WatchOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -991,7 +2364,7 @@ func (x *WatchOverviewResponse) String() string {
 func (*WatchOverviewResponse) ProtoMessage() {}
 
 func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1004,7 +2377,7 @@ func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewResponse.ProtoReflect.Descriptor instead.
 func (*WatchOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *WatchOverviewResponse) GetOverview() *Overview {
@@ -1018,7 +2391,118 @@ var File_sciweek_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x03\n" +
+	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xe2\x02\n" +
+	"\x0fDashboardFilter\x125\n" +
+	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
+	"countyCode\x12A\n" +
+	"\bfrom_day\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\afromDay\x12=\n" +
+	"\x06to_day\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x05toDay\x12C\n" +
+	"\x04form\x18\x04 \x01(\x0e2%.sciweek.registration.v1.ActivityFormB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04form\x12Q\n" +
+	"\ftarget_group\x18\x05 \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\"\xa0\x04\n" +
+	"\x0fDashboardTotals\x12&\n" +
+	"\x0eparticipations\x18\x01 \x01(\x03R\x0eparticipations\x12\x1a\n" +
+	"\bticketed\x18\x02 \x01(\x03R\bticketed\x12\x19\n" +
+	"\bwalk_ins\x18\x03 \x01(\x03R\awalkIns\x12!\n" +
+	"\fyoung_people\x18\x04 \x01(\x03R\vyoungPeople\x12\x16\n" +
+	"\x06adults\x18\x05 \x01(\x03R\x06adults\x12'\n" +
+	"\x0fscience_workers\x18\x06 \x01(\x03R\x0escienceWorkers\x12\x1e\n" +
+	"\n" +
+	"volunteers\x18\a \x01(\x03R\n" +
+	"volunteers\x12'\n" +
+	"\x0fdistinct_people\x18\b \x01(\x03R\x0edistinctPeople\x12\x14\n" +
+	"\x05today\x18\t \x01(\x03R\x05today\x12\x1c\n" +
+	"\tyesterday\x18\n" +
+	" \x01(\x03R\tyesterday\x12#\n" +
+	"\rrefused_scans\x18\v \x01(\x03R\frefusedScans\x12-\n" +
+	"\x12activities_planned\x18\f \x01(\x03R\x11activitiesPlanned\x12'\n" +
+	"\x0factivities_held\x18\r \x01(\x03R\x0eactivitiesHeld\x12+\n" +
+	"\x11online_activities\x18\x0e \x01(\x03R\x10onlineActivities\x12#\n" +
+	"\rvenues_opened\x18\x0f \x01(\x03R\fvenuesOpened\"\xaf\x02\n" +
+	"\rCountyRanking\x12\x1f\n" +
+	"\vcounty_code\x18\x01 \x01(\tR\n" +
+	"countyCode\x12\x1f\n" +
+	"\vcounty_name\x18\x02 \x01(\tR\n" +
+	"countyName\x12&\n" +
+	"\x0eparticipations\x18\x03 \x01(\x03R\x0eparticipations\x12\x14\n" +
+	"\x05today\x18\x04 \x01(\x03R\x05today\x12!\n" +
+	"\fyoung_people\x18\x05 \x01(\x03R\vyoungPeople\x12-\n" +
+	"\x12activities_planned\x18\x06 \x01(\x03R\x11activitiesPlanned\x12'\n" +
+	"\x0factivities_held\x18\a \x01(\x03R\x0eactivitiesHeld\x12#\n" +
+	"\rvenues_opened\x18\b \x01(\x03R\fvenuesOpened\"G\n" +
+	"\tHourCount\x12\x12\n" +
+	"\x04hour\x18\x01 \x01(\tR\x04hour\x12&\n" +
+	"\x0eparticipations\x18\x02 \x01(\x03R\x0eparticipations\"g\n" +
+	"\bDayCount\x12\x10\n" +
+	"\x03day\x18\x01 \x01(\tR\x03day\x12&\n" +
+	"\x0eparticipations\x18\x02 \x01(\x03R\x0eparticipations\x12!\n" +
+	"\fyoung_people\x18\x03 \x01(\x03R\vyoungPeople\"\xc6\x01\n" +
+	"\tFormCount\x129\n" +
+	"\x04form\x18\x01 \x01(\x0e2%.sciweek.registration.v1.ActivityFormR\x04form\x12-\n" +
+	"\x12activities_planned\x18\x02 \x01(\x03R\x11activitiesPlanned\x12'\n" +
+	"\x0factivities_held\x18\x03 \x01(\x03R\x0eactivitiesHeld\x12&\n" +
+	"\x0eparticipations\x18\x04 \x01(\x03R\x0eparticipations\"\xb2\x01\n" +
+	"\x10TargetGroupCount\x12G\n" +
+	"\ftarget_group\x18\x01 \x01(\x0e2$.sciweek.registration.v1.TargetGroupR\vtargetGroup\x12-\n" +
+	"\x12activities_planned\x18\x02 \x01(\x03R\x11activitiesPlanned\x12&\n" +
+	"\x0eparticipations\x18\x03 \x01(\x03R\x0eparticipations\"\xe9\x01\n" +
+	"\rActivityCount\x12\x1f\n" +
+	"\vactivity_id\x18\x01 \x01(\tR\n" +
+	"activityId\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12\x1f\n" +
+	"\vcounty_code\x18\x03 \x01(\tR\n" +
+	"countyCode\x12\x1d\n" +
+	"\n" +
+	"venue_name\x18\x04 \x01(\tR\tvenueName\x129\n" +
+	"\x04form\x18\x05 \x01(\x0e2%.sciweek.registration.v1.ActivityFormR\x04form\x12&\n" +
+	"\x0eparticipations\x18\x06 \x01(\x03R\x0eparticipations\"c\n" +
+	"\fRefusalCount\x129\n" +
+	"\x06reason\x18\x01 \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\x06reason\x12\x18\n" +
+	"\arefused\x18\x02 \x01(\x03R\arefused\"\xca\a\n" +
+	"\tDashboard\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tR\teditionId\x12=\n" +
+	"\x06filter\x18\x02 \x01(\v2%.sciweek.reporting.v1.DashboardFilterR\x06filter\x12\x14\n" +
+	"\x05today\x18\x03 \x01(\tR\x05today\x12=\n" +
+	"\x06totals\x18\x04 \x01(\v2%.sciweek.reporting.v1.DashboardTotalsR\x06totals\x12?\n" +
+	"\bcounties\x18\x05 \x03(\v2#.sciweek.reporting.v1.CountyRankingR\bcounties\x128\n" +
+	"\aby_hour\x18\x06 \x03(\v2\x1f.sciweek.reporting.v1.HourCountR\x06byHour\x125\n" +
+	"\x06by_day\x18\a \x03(\v2\x1e.sciweek.reporting.v1.DayCountR\x05byDay\x125\n" +
+	"\x05forms\x18\b \x03(\v2\x1f.sciweek.reporting.v1.FormCountR\x05forms\x12K\n" +
+	"\rtarget_groups\x18\t \x03(\v2&.sciweek.reporting.v1.TargetGroupCountR\ftargetGroups\x12J\n" +
+	"\x0etop_activities\x18\n" +
+	" \x03(\v2#.sciweek.reporting.v1.ActivityCountR\rtopActivities\x12P\n" +
+	"\x11online_activities\x18\v \x03(\v2#.sciweek.reporting.v1.ActivityCountR\x10onlineActivities\x12>\n" +
+	"\brefusals\x18\f \x03(\v2\".sciweek.reporting.v1.RefusalCountR\brefusals\x12D\n" +
+	"\toccupancy\x18\r \x01(\v2&.sciweek.reporting.v1.OccupancySummaryR\toccupancy\x12L\n" +
+	"\x0fvenues_in_alarm\x18\x0e \x03(\v2$.sciweek.reporting.v1.VenueOccupancyR\rvenuesInAlarm\x12'\n" +
+	"\x0fstream_position\x18\x0f \x01(\x04R\x0estreamPosition\x129\n" +
+	"\n" +
+	"updated_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x8d\x01\n" +
+	"\x13GetDashboardRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12=\n" +
+	"\x06filter\x18\x02 \x01(\v2%.sciweek.reporting.v1.DashboardFilterR\x06filter\"U\n" +
+	"\x14GetDashboardResponse\x12=\n" +
+	"\tdashboard\x18\x01 \x01(\v2\x1f.sciweek.reporting.v1.DashboardR\tdashboard\"\x8f\x01\n" +
+	"\x15WatchDashboardRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12=\n" +
+	"\x06filter\x18\x02 \x01(\v2%.sciweek.reporting.v1.DashboardFilterR\x06filter\"W\n" +
+	"\x16WatchDashboardResponse\x12=\n" +
+	"\tdashboard\x18\x01 \x01(\v2\x1f.sciweek.reporting.v1.DashboardR\tdashboard\"\x90\x01\n" +
+	"\x16ExportDashboardRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12=\n" +
+	"\x06filter\x18\x02 \x01(\v2%.sciweek.reporting.v1.DashboardFilterR\x06filter\"j\n" +
+	"\x17ExportDashboardResponse\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x18\n" +
+	"\acontent\x18\x03 \x01(\fR\acontent\"\x1a\n" +
+	"\x18RebuildAggregatesRequest\"t\n" +
+	"\x19RebuildAggregatesResponse\x12\x16\n" +
+	"\x06events\x18\x01 \x01(\x03R\x06events\x12&\n" +
+	"\x0eparticipations\x18\x02 \x01(\x03R\x0eparticipations\x12\x17\n" +
+	"\atook_ms\x18\x03 \x01(\x03R\x06tookMs\"\x8c\x03\n" +
 	"\x0eVenueOccupancy\x12\x19\n" +
 	"\bvenue_id\x18\x01 \x01(\tR\avenueId\x12\x1d\n" +
 	"\n" +
@@ -1099,12 +2583,16 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x10DIMENSION_COUNTY\x10\x01\x12\x13\n" +
 	"\x0fDIMENSION_VENUE\x10\x02\x12\x16\n" +
 	"\x12DIMENSION_ACTIVITY\x10\x03\x12\x11\n" +
-	"\rDIMENSION_DAY\x10\x042\xbb\x04\n" +
+	"\rDIMENSION_DAY\x10\x042\xc9\b\n" +
 	"\fStatsService\x12\x8e\x01\n" +
 	"\vGetOverview\x12(.sciweek.reporting.v1.GetOverviewRequest\x1a).sciweek.reporting.v1.GetOverviewResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/editions/{edition_id}/overview\x12\xac\x01\n" +
 	"\x13QueryParticipations\x120.sciweek.reporting.v1.QueryParticipationsRequest\x1a1.sciweek.reporting.v1.QueryParticipationsResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/editions/{edition_id}/participations\x12j\n" +
 	"\rWatchOverview\x12*.sciweek.reporting.v1.WatchOverviewRequest\x1a+.sciweek.reporting.v1.WatchOverviewResponse0\x01\x12\x7f\n" +
-	"\rListOccupancy\x12*.sciweek.reporting.v1.ListOccupancyRequest\x1a+.sciweek.reporting.v1.ListOccupancyResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/occupancyB\xe1\x01\n" +
+	"\rListOccupancy\x12*.sciweek.reporting.v1.ListOccupancyRequest\x1a+.sciweek.reporting.v1.ListOccupancyResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/occupancy\x12\x92\x01\n" +
+	"\fGetDashboard\x12).sciweek.reporting.v1.GetDashboardRequest\x1a*.sciweek.reporting.v1.GetDashboardResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/editions/{edition_id}/dashboard\x12m\n" +
+	"\x0eWatchDashboard\x12+.sciweek.reporting.v1.WatchDashboardRequest\x1a,.sciweek.reporting.v1.WatchDashboardResponse0\x01\x12n\n" +
+	"\x0fExportDashboard\x12,.sciweek.reporting.v1.ExportDashboardRequest\x1a-.sciweek.reporting.v1.ExportDashboardResponse\x12\x97\x01\n" +
+	"\x11RebuildAggregates\x12..sciweek.reporting.v1.RebuildAggregatesRequest\x1a/.sciweek.reporting.v1.RebuildAggregatesResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/aggregates:rebuildB\xe1\x01\n" +
 	"\x18com.sciweek.reporting.v1B\x0eReportingProtoP\x01ZCgithub.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1;reportingv1\xa2\x02\x03SRX\xaa\x02\x14Sciweek.Reporting.V1\xca\x02\x14Sciweek\\Reporting\\V1\xe2\x02 Sciweek\\Reporting\\V1\\GPBMetadata\xea\x02\x16Sciweek::Reporting::V1b\x06proto3"
 
 var (
@@ -1120,51 +2608,104 @@ func file_sciweek_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(OccupancyLevel)(0),                 // 0: sciweek.reporting.v1.OccupancyLevel
 	(Dimension)(0),                      // 1: sciweek.reporting.v1.Dimension
-	(*VenueOccupancy)(nil),              // 2: sciweek.reporting.v1.VenueOccupancy
-	(*OccupancySummary)(nil),            // 3: sciweek.reporting.v1.OccupancySummary
-	(*ListOccupancyRequest)(nil),        // 4: sciweek.reporting.v1.ListOccupancyRequest
-	(*ListOccupancyResponse)(nil),       // 5: sciweek.reporting.v1.ListOccupancyResponse
-	(*CountyTotals)(nil),                // 6: sciweek.reporting.v1.CountyTotals
-	(*Overview)(nil),                    // 7: sciweek.reporting.v1.Overview
-	(*GetOverviewRequest)(nil),          // 8: sciweek.reporting.v1.GetOverviewRequest
-	(*GetOverviewResponse)(nil),         // 9: sciweek.reporting.v1.GetOverviewResponse
-	(*QueryParticipationsRequest)(nil),  // 10: sciweek.reporting.v1.QueryParticipationsRequest
-	(*ParticipationRow)(nil),            // 11: sciweek.reporting.v1.ParticipationRow
-	(*QueryParticipationsResponse)(nil), // 12: sciweek.reporting.v1.QueryParticipationsResponse
-	(*WatchOverviewRequest)(nil),        // 13: sciweek.reporting.v1.WatchOverviewRequest
-	(*WatchOverviewResponse)(nil),       // 14: sciweek.reporting.v1.WatchOverviewResponse
-	(*timestamppb.Timestamp)(nil),       // 15: google.protobuf.Timestamp
+	(*DashboardFilter)(nil),             // 2: sciweek.reporting.v1.DashboardFilter
+	(*DashboardTotals)(nil),             // 3: sciweek.reporting.v1.DashboardTotals
+	(*CountyRanking)(nil),               // 4: sciweek.reporting.v1.CountyRanking
+	(*HourCount)(nil),                   // 5: sciweek.reporting.v1.HourCount
+	(*DayCount)(nil),                    // 6: sciweek.reporting.v1.DayCount
+	(*FormCount)(nil),                   // 7: sciweek.reporting.v1.FormCount
+	(*TargetGroupCount)(nil),            // 8: sciweek.reporting.v1.TargetGroupCount
+	(*ActivityCount)(nil),               // 9: sciweek.reporting.v1.ActivityCount
+	(*RefusalCount)(nil),                // 10: sciweek.reporting.v1.RefusalCount
+	(*Dashboard)(nil),                   // 11: sciweek.reporting.v1.Dashboard
+	(*GetDashboardRequest)(nil),         // 12: sciweek.reporting.v1.GetDashboardRequest
+	(*GetDashboardResponse)(nil),        // 13: sciweek.reporting.v1.GetDashboardResponse
+	(*WatchDashboardRequest)(nil),       // 14: sciweek.reporting.v1.WatchDashboardRequest
+	(*WatchDashboardResponse)(nil),      // 15: sciweek.reporting.v1.WatchDashboardResponse
+	(*ExportDashboardRequest)(nil),      // 16: sciweek.reporting.v1.ExportDashboardRequest
+	(*ExportDashboardResponse)(nil),     // 17: sciweek.reporting.v1.ExportDashboardResponse
+	(*RebuildAggregatesRequest)(nil),    // 18: sciweek.reporting.v1.RebuildAggregatesRequest
+	(*RebuildAggregatesResponse)(nil),   // 19: sciweek.reporting.v1.RebuildAggregatesResponse
+	(*VenueOccupancy)(nil),              // 20: sciweek.reporting.v1.VenueOccupancy
+	(*OccupancySummary)(nil),            // 21: sciweek.reporting.v1.OccupancySummary
+	(*ListOccupancyRequest)(nil),        // 22: sciweek.reporting.v1.ListOccupancyRequest
+	(*ListOccupancyResponse)(nil),       // 23: sciweek.reporting.v1.ListOccupancyResponse
+	(*CountyTotals)(nil),                // 24: sciweek.reporting.v1.CountyTotals
+	(*Overview)(nil),                    // 25: sciweek.reporting.v1.Overview
+	(*GetOverviewRequest)(nil),          // 26: sciweek.reporting.v1.GetOverviewRequest
+	(*GetOverviewResponse)(nil),         // 27: sciweek.reporting.v1.GetOverviewResponse
+	(*QueryParticipationsRequest)(nil),  // 28: sciweek.reporting.v1.QueryParticipationsRequest
+	(*ParticipationRow)(nil),            // 29: sciweek.reporting.v1.ParticipationRow
+	(*QueryParticipationsResponse)(nil), // 30: sciweek.reporting.v1.QueryParticipationsResponse
+	(*WatchOverviewRequest)(nil),        // 31: sciweek.reporting.v1.WatchOverviewRequest
+	(*WatchOverviewResponse)(nil),       // 32: sciweek.reporting.v1.WatchOverviewResponse
+	(v1.ActivityForm)(0),                // 33: sciweek.registration.v1.ActivityForm
+	(v1.TargetGroup)(0),                 // 34: sciweek.registration.v1.TargetGroup
+	(v11.RefusalReason)(0),              // 35: sciweek.checkin.v1.RefusalReason
+	(*timestamppb.Timestamp)(nil),       // 36: google.protobuf.Timestamp
 }
 var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
-	0,  // 0: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
-	15, // 1: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
-	2,  // 2: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
-	2,  // 3: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
-	6,  // 4: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
-	6,  // 5: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
-	15, // 6: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
-	3,  // 7: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	7,  // 8: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	1,  // 9: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
-	11, // 10: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
-	7,  // 11: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	8,  // 12: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
-	10, // 13: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
-	13, // 14: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
-	4,  // 15: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
-	9,  // 16: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
-	12, // 17: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
-	14, // 18: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
-	5,  // 19: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
-	16, // [16:20] is the sub-list for method output_type
-	12, // [12:16] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	33, // 0: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
+	34, // 1: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	33, // 2: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	34, // 3: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	33, // 4: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	35, // 5: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
+	2,  // 6: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	3,  // 7: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
+	4,  // 8: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
+	5,  // 9: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
+	6,  // 10: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
+	7,  // 11: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
+	8,  // 12: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
+	9,  // 13: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	9,  // 14: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	10, // 15: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
+	21, // 16: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	20, // 17: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
+	36, // 18: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
+	2,  // 19: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	11, // 20: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	2,  // 21: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	11, // 22: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	2,  // 23: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	0,  // 24: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
+	36, // 25: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
+	20, // 26: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
+	20, // 27: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
+	24, // 28: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
+	24, // 29: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
+	36, // 30: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
+	21, // 31: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	25, // 32: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	1,  // 33: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
+	29, // 34: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
+	25, // 35: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	26, // 36: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
+	28, // 37: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
+	31, // 38: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
+	22, // 39: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
+	12, // 40: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
+	14, // 41: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
+	16, // 42: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
+	18, // 43: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
+	27, // 44: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
+	30, // 45: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
+	32, // 46: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
+	23, // 47: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
+	13, // 48: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
+	15, // 49: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
+	17, // 50: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
+	19, // 51: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
+	44, // [44:52] is the sub-list for method output_type
+	36, // [36:44] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_reporting_proto_init() }
@@ -1178,7 +2719,7 @@ func file_sciweek_reporting_v1_reporting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_reporting_v1_reporting_proto_rawDesc), len(file_sciweek_reporting_v1_reporting_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   13,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,10 @@ const (
 	StatsService_QueryParticipations_FullMethodName = "/sciweek.reporting.v1.StatsService/QueryParticipations"
 	StatsService_WatchOverview_FullMethodName       = "/sciweek.reporting.v1.StatsService/WatchOverview"
 	StatsService_ListOccupancy_FullMethodName       = "/sciweek.reporting.v1.StatsService/ListOccupancy"
+	StatsService_GetDashboard_FullMethodName        = "/sciweek.reporting.v1.StatsService/GetDashboard"
+	StatsService_WatchDashboard_FullMethodName      = "/sciweek.reporting.v1.StatsService/WatchDashboard"
+	StatsService_ExportDashboard_FullMethodName     = "/sciweek.reporting.v1.StatsService/ExportDashboard"
+	StatsService_RebuildAggregates_FullMethodName   = "/sciweek.reporting.v1.StatsService/RebuildAggregates"
 )
 
 // StatsServiceClient is the client API for StatsService service.
@@ -44,6 +48,20 @@ type StatsServiceClient interface {
 	// check-outs, starting again from nought each morning. Venues with nobody checked in today are
 	// left out. A county admin gets their own county only.
 	ListOccupancy(ctx context.Context, in *ListOccupancyRequest, opts ...grpc.CallOption) (*ListOccupancyResponse, error)
+	// GetDashboard returns every panel of the bureau's dashboard for an edition, filtered by
+	// county, day range, form and target group. A county admin gets their own county only, and
+	// asking for another county is refused.
+	GetDashboard(ctx context.Context, in *GetDashboardRequest, opts ...grpc.CallOption) (*GetDashboardResponse, error)
+	// WatchDashboard sends the dashboard at once and again after changes, at most once a second,
+	// until the caller hangs up. Screens with the same filter share one computation.
+	WatchDashboard(ctx context.Context, in *WatchDashboardRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchDashboardResponse], error)
+	// ExportDashboard returns the dashboard for a filter as an XLSX workbook, a sheet per panel,
+	// for people who work on the figures in a spreadsheet.
+	ExportDashboard(ctx context.Context, in *ExportDashboardRequest, opts ...grpc.CallOption) (*ExportDashboardResponse, error)
+	// RebuildAggregates throws the aggregates away and folds every stored check-in record again,
+	// from the start of the check-in stream; the figures are complete again when it returns. For
+	// the city admin, after a fix to the folding rules or a damaged table.
+	RebuildAggregates(ctx context.Context, in *RebuildAggregatesRequest, opts ...grpc.CallOption) (*RebuildAggregatesResponse, error)
 }
 
 type statsServiceClient struct {
@@ -103,6 +121,55 @@ func (c *statsServiceClient) ListOccupancy(ctx context.Context, in *ListOccupanc
 	return out, nil
 }
 
+func (c *statsServiceClient) GetDashboard(ctx context.Context, in *GetDashboardRequest, opts ...grpc.CallOption) (*GetDashboardResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetDashboardResponse)
+	err := c.cc.Invoke(ctx, StatsService_GetDashboard_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *statsServiceClient) WatchDashboard(ctx context.Context, in *WatchDashboardRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchDashboardResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &StatsService_ServiceDesc.Streams[1], StatsService_WatchDashboard_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[WatchDashboardRequest, WatchDashboardResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type StatsService_WatchDashboardClient = grpc.ServerStreamingClient[WatchDashboardResponse]
+
+func (c *statsServiceClient) ExportDashboard(ctx context.Context, in *ExportDashboardRequest, opts ...grpc.CallOption) (*ExportDashboardResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExportDashboardResponse)
+	err := c.cc.Invoke(ctx, StatsService_ExportDashboard_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *statsServiceClient) RebuildAggregates(ctx context.Context, in *RebuildAggregatesRequest, opts ...grpc.CallOption) (*RebuildAggregatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RebuildAggregatesResponse)
+	err := c.cc.Invoke(ctx, StatsService_RebuildAggregates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StatsServiceServer is the server API for StatsService service.
 // All implementations must embed UnimplementedStatsServiceServer
 // for forward compatibility.
@@ -122,6 +189,20 @@ type StatsServiceServer interface {
 	// check-outs, starting again from nought each morning. Venues with nobody checked in today are
 	// left out. A county admin gets their own county only.
 	ListOccupancy(context.Context, *ListOccupancyRequest) (*ListOccupancyResponse, error)
+	// GetDashboard returns every panel of the bureau's dashboard for an edition, filtered by
+	// county, day range, form and target group. A county admin gets their own county only, and
+	// asking for another county is refused.
+	GetDashboard(context.Context, *GetDashboardRequest) (*GetDashboardResponse, error)
+	// WatchDashboard sends the dashboard at once and again after changes, at most once a second,
+	// until the caller hangs up. Screens with the same filter share one computation.
+	WatchDashboard(*WatchDashboardRequest, grpc.ServerStreamingServer[WatchDashboardResponse]) error
+	// ExportDashboard returns the dashboard for a filter as an XLSX workbook, a sheet per panel,
+	// for people who work on the figures in a spreadsheet.
+	ExportDashboard(context.Context, *ExportDashboardRequest) (*ExportDashboardResponse, error)
+	// RebuildAggregates throws the aggregates away and folds every stored check-in record again,
+	// from the start of the check-in stream; the figures are complete again when it returns. For
+	// the city admin, after a fix to the folding rules or a damaged table.
+	RebuildAggregates(context.Context, *RebuildAggregatesRequest) (*RebuildAggregatesResponse, error)
 	mustEmbedUnimplementedStatsServiceServer()
 }
 
@@ -143,6 +224,18 @@ func (UnimplementedStatsServiceServer) WatchOverview(*WatchOverviewRequest, grpc
 }
 func (UnimplementedStatsServiceServer) ListOccupancy(context.Context, *ListOccupancyRequest) (*ListOccupancyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOccupancy not implemented")
+}
+func (UnimplementedStatsServiceServer) GetDashboard(context.Context, *GetDashboardRequest) (*GetDashboardResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDashboard not implemented")
+}
+func (UnimplementedStatsServiceServer) WatchDashboard(*WatchDashboardRequest, grpc.ServerStreamingServer[WatchDashboardResponse]) error {
+	return status.Error(codes.Unimplemented, "method WatchDashboard not implemented")
+}
+func (UnimplementedStatsServiceServer) ExportDashboard(context.Context, *ExportDashboardRequest) (*ExportDashboardResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportDashboard not implemented")
+}
+func (UnimplementedStatsServiceServer) RebuildAggregates(context.Context, *RebuildAggregatesRequest) (*RebuildAggregatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RebuildAggregates not implemented")
 }
 func (UnimplementedStatsServiceServer) mustEmbedUnimplementedStatsServiceServer() {}
 func (UnimplementedStatsServiceServer) testEmbeddedByValue()                      {}
@@ -230,6 +323,71 @@ func _StatsService_ListOccupancy_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _StatsService_GetDashboard_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDashboardRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatsServiceServer).GetDashboard(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatsService_GetDashboard_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatsServiceServer).GetDashboard(ctx, req.(*GetDashboardRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _StatsService_WatchDashboard_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchDashboardRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(StatsServiceServer).WatchDashboard(m, &grpc.GenericServerStream[WatchDashboardRequest, WatchDashboardResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type StatsService_WatchDashboardServer = grpc.ServerStreamingServer[WatchDashboardResponse]
+
+func _StatsService_ExportDashboard_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportDashboardRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatsServiceServer).ExportDashboard(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatsService_ExportDashboard_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatsServiceServer).ExportDashboard(ctx, req.(*ExportDashboardRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _StatsService_RebuildAggregates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RebuildAggregatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatsServiceServer).RebuildAggregates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatsService_RebuildAggregates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatsServiceServer).RebuildAggregates(ctx, req.(*RebuildAggregatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // StatsService_ServiceDesc is the grpc.ServiceDesc for StatsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -249,11 +407,28 @@ var StatsService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "ListOccupancy",
 			Handler:    _StatsService_ListOccupancy_Handler,
 		},
+		{
+			MethodName: "GetDashboard",
+			Handler:    _StatsService_GetDashboard_Handler,
+		},
+		{
+			MethodName: "ExportDashboard",
+			Handler:    _StatsService_ExportDashboard_Handler,
+		},
+		{
+			MethodName: "RebuildAggregates",
+			Handler:    _StatsService_RebuildAggregates_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "WatchOverview",
 			Handler:       _StatsService_WatchOverview_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "WatchDashboard",
+			Handler:       _StatsService_WatchDashboard_Handler,
 			ServerStreams: true,
 		},
 	},

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/demo"
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/loadgen"
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/testkit"
+)
+
+// ScreenshotsDir is where the browser tests save their screenshots, relative to the repository
+// (the README names it); SCIWEEK_SCREENSHOTS overrides it.
+const ScreenshotsDir = "test-output/screenshots"
+
+// demoSystem is the whole system with the demo data and some check-ins, as `make run` and a
+// few minutes of `sciweek loadgen` would leave it.
+type demoSystem struct {
+	st     *stack.Stack
+	info   demo.Info
+	base   string
+	stats  reportingv1.StatsServiceClient
+	admin  grpc.CallOption
+	world  *loadgen.World
+	checks []grpc.ClientConnInterface
+}
+
+func startDemo(t testing.TB) *demoSystem {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := stack.Start(ctx, stack.Options{DataDir: dir, DatabaseURL: testkit.Postgres(t), NATSPort: -1, LogWriter: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	dial := func(addr string) *grpc.ClientConn {
+		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	reg, ven, chk, rep := dial(st.Addrs.Registration), dial(st.Addrs.Venue), dial(st.Addrs.Checkin), dial(st.Addrs.Reporting)
+	info, err := demo.Ensure(ctx, dir, st.Registration, demo.Conns{Registration: reg, Venue: ven})
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := loadgen.Prepare(ctx, loadgen.Setup{Registration: reg, Venue: ven, Checkin: chk, Username: info.AdminUsername, Password: info.AdminPassword,
+		Edition: demo.LiveEdition, Terminals: 4, Venues: 4, Tickets: 20, RunID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, err := registrationv1.NewAccountServiceClient(reg).Login(ctx, &registrationv1.LoginRequest{Username: info.AdminUsername, Password: info.AdminPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &demoSystem{st: st, info: info, base: "http://" + st.Addrs.Gateway, stats: reportingv1.NewStatsServiceClient(rep),
+		admin: grpc.PerRPCCredentials(rpc.BearerCredential(login.GetAccessToken())), world: world, checks: []grpc.ClientConnInterface{chk}}
+}
+
+// scan has the terminals scan for a while and returns when the dashboard's API shows it all.
+func (s *demoSystem) scan(t testing.TB, d time.Duration) *reportingv1.Dashboard {
+	t.Helper()
+	ctx := context.Background()
+	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: s.checks, Terminals: s.world.Terminals, Duration: d, Rate: 100, Batch: 2,
+		Mix: loadgen.Mix{Ticket: 0.3, Group: 0.05, Checkout: 0.1}})
+	if err != nil || sum.Unacknowledged > 0 {
+		t.Fatalf("scanning: %v (%d unacknowledged)", err, sum.Unacknowledged)
+	}
+	var dash *reportingv1.Dashboard
+	testkit.Eventually(t, 10*time.Second, func() error {
+		resp, err := s.stats.GetDashboard(ctx, &reportingv1.GetDashboardRequest{EditionId: demo.LiveEdition}, s.admin)
+		if err != nil {
+			return err
+		}
+		dash = resp.GetDashboard()
+		if dash.GetStreamPosition() == 0 || dash.GetTotals().GetParticipations() == 0 {
+			return fmt.Errorf("dashboard not caught up: %v", dash.GetTotals())
+		}
+		return nil
+	})
+	return dash
+}
+
+// chromium starts Debian's Chromium, headless. It is installed by `make browser` (which `make
+// test` runs); without it the test fails with the command to run.
+func chromium(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("Chromium is needed for the browser tests: run `make browser` (apt-get install chromium fonts-noto-cjk)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(width, height),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+func signIn(t testing.TB, ctx context.Context, base, user, password string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(`#login-username`),
+		chromedp.SendKeys(`#login-username`, user),
+		chromedp.SendKeys(`#login-password`, password),
+		chromedp.Click(`#login-submit`),
+	); err != nil {
+		t.Fatalf("sign in as %s: %v", user, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`location.pathname !== '/login'`)); err != nil {
+		t.Fatalf("sign in as %s: %v", user, err)
+	}
+}
+
+// number reads an element's raw figure (its data-value).
+func number(t testing.TB, ctx context.Context, sel string) int64 {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q)?.dataset.value ?? ''`, sel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		t.Fatalf("%s shows %q, not a number", sel, v)
+	}
+	return n
+}
+
+// shownPosition waits until the page shows figures complete up to at least pos.
+func shownPosition(t testing.TB, ctx context.Context, root string, pos uint64) {
+	t.Helper()
+	expr := fmt.Sprintf(`Number(document.querySelector(%q)?.dataset.streamPosition ?? 0) >= %d`, root, pos)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the page did not reach stream position %d: %v", pos, err)
+	}
+}
+
+func screenshot(t testing.TB, ctx context.Context, name string) string {
+	t.Helper()
+	dir := os.Getenv("SCIWEEK_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", ScreenshotsDir) // from cmd/sciweek to the repository
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(path)
+	return abs
+}
+
+// TestDashboardInChromium opens the dashboard in Chromium against the running system: the
+// figures match the reporting API, new check-ins change the page without a reload, the big
+// screen shows the same, and a county admin sees their county only while the API refuses them
+// another county's figures. Screenshots of both modes go to ScreenshotsDir.
+func TestDashboardInChromium(t *testing.T) {
+	t.Parallel()
+	s := startDemo(t)
+	first := s.scan(t, 2*time.Second)
+	ctx := chromium(t, 1440, 1000)
+	signIn(t, ctx, s.base, s.info.AdminUsername, s.info.AdminPassword)
+	opened := time.Now()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/dashboard?edition="+demo.LiveEdition)); err != nil {
+		t.Fatal(err)
+	}
+	shownPosition(t, ctx, "#dashboard", first.GetStreamPosition())
+	t.Logf("first figures on the page %v after navigation", time.Since(opened).Round(time.Millisecond))
+	pageMatches := func(d *reportingv1.Dashboard) error {
+		tot := d.GetTotals()
+		for sel, want := range map[string]int64{
+			"#kpi-participations": tot.GetParticipations(), "#kpi-ticketed": tot.GetTicketed(), "#kpi-walkins": tot.GetWalkIns(),
+			"#kpi-young-share": tot.GetYoungPeople(), "#kpi-refused": tot.GetRefusedScans(), "#kpi-distinct": tot.GetDistinctPeople(),
+			"#kpi-activities-held": tot.GetActivitiesHeld(), "#kpi-activities-planned": tot.GetActivitiesPlanned(), "#kpi-venues-opened": tot.GetVenuesOpened(),
+		} {
+			if got := number(t, ctx, sel); got != want {
+				return fmt.Errorf("%s shows %d, the API says %d", sel, got, want)
+			}
+		}
+		for _, c := range d.GetCounties() {
+			sel := fmt.Sprintf(`tr[data-county="%s"] [data-field="participations"]`, c.GetCountyCode())
+			if got := number(t, ctx, sel); got != c.GetParticipations() {
+				return fmt.Errorf("county %s shows %d, the API says %d", c.GetCountyCode(), got, c.GetParticipations())
+			}
+		}
+		return nil
+	}
+	// Read the API at the position the page shows, then compare.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		resp, err := s.stats.GetDashboard(context.Background(), &reportingv1.GetDashboardRequest{EditionId: demo.LiveEdition}, s.admin)
+		if err != nil {
+			return err
+		}
+		return pageMatches(resp.GetDashboard())
+	})
+
+	// New check-ins reach the open page by themselves.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.sciweekNotReloaded = true`)); err != nil {
+		t.Fatal(err)
+	}
+	before := number(t, ctx, "#kpi-participations")
+	second := s.scan(t, time.Second)
+	if second.GetTotals().GetParticipations() <= before {
+		t.Fatalf("the second scan added nothing (%d → %d)", before, second.GetTotals().GetParticipations())
+	}
+	shownPosition(t, ctx, "#dashboard", second.GetStreamPosition())
+	if err := pageMatches(second); err != nil {
+		t.Fatal(err)
+	}
+	if still, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.sciweekNotReloaded === true`)); err != nil || !still {
+		t.Fatalf("the page reloaded to show the change (%v)", err)
+	}
+	t.Logf("normal mode: %s", screenshot(t, ctx, "dashboard.png"))
+
+	// The big screen: 1920×1080, dark, the same figures.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(s.base+"/screen?edition="+demo.LiveEdition)); err != nil {
+		t.Fatal(err)
+	}
+	shownPosition(t, ctx, "#screen", second.GetStreamPosition())
+	if got := number(t, ctx, "#screen #kpi-participations"); got != second.GetTotals().GetParticipations() {
+		t.Fatalf("the big screen shows %d participations, the API %d", got, second.GetTotals().GetParticipations())
+	}
+	t.Logf("big screen: %s", screenshot(t, ctx, "screen.png"))
+
+	// A county admin sees their county, and the API refuses them another.
+	county := "140105"
+	countyCtx := chromium(t, 1440, 1000)
+	signIn(t, countyCtx, s.base, "county-"+county, s.info.StaffPassword)
+	if err := chromedp.Do(countyCtx, chromedp.Navigate(s.base+"/dashboard?edition="+demo.LiveEdition+"&county=140106")); err != nil {
+		t.Fatal(err)
+	}
+	shownPosition(t, countyCtx, "#dashboard", 1)
+	rows, err := chromedp.Run(countyCtx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('tr[data-county]')].map(r => r.dataset.county)`))
+	if err != nil || len(rows) != 1 || rows[0] != county {
+		t.Fatalf("a county admin's ranking shows %v (%v), want only %s", rows, err, county)
+	}
+	mine, err := s.stats.GetDashboard(context.Background(), &reportingv1.GetDashboardRequest{EditionId: demo.LiveEdition,
+		Filter: &reportingv1.DashboardFilter{CountyCode: county}}, s.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := number(t, countyCtx, "#kpi-participations"); got != mine.GetDashboard().GetTotals().GetParticipations() {
+		t.Fatalf("the county admin's page shows %d, the county's figure is %d", got, mine.GetDashboard().GetTotals().GetParticipations())
+	}
+	// The page's session cookie is HttpOnly; the API is asked with a session of its own.
+	login, err := http.Post(s.base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":"county-%s","password":%q}`, county, s.info.StaffPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, s.base+"/api/v1/editions/"+demo.LiveEdition+"/dashboard?filter.county_code=140106", nil)
+	for _, c := range login.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a county admin asking the API for another county's dashboard: %s, want 403", resp.Status)
+	}
+}

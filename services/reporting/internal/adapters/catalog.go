@@ -1,0 +1,141 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sciweek/sciweek/pkg/db"
+)
+
+// Activity is what the dashboard needs of an activity.
+type Activity struct {
+	ID           uuid.UUID
+	EditionID    string
+	CountyCode   string
+	Title        string
+	Form         int16
+	TargetGroups []int16
+	VenueID      uuid.UUID // Nil for online activities
+	Planned      bool      // approved, not cancelled
+	Online       bool
+	UpdatedAt    time.Time
+}
+
+// PutActivity stores an activity's state unless a newer one is stored.
+func PutActivity(ctx context.Context, tx pgx.Tx, a Activity) error {
+	var venue *[16]byte
+	if a.VenueID != uuid.Nil {
+		v := [16]byte(a.VenueID)
+		venue = &v
+	}
+	groups := a.TargetGroups
+	if groups == nil {
+		groups = []int16{}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, title, form, target_groups, venue_id, planned, online, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (id) DO UPDATE SET edition_id = EXCLUDED.edition_id, county_code = EXCLUDED.county_code, title = EXCLUDED.title,
+			form = EXCLUDED.form, target_groups = EXCLUDED.target_groups, venue_id = EXCLUDED.venue_id, planned = EXCLUDED.planned,
+			online = EXCLUDED.online, updated_at = EXCLUDED.updated_at
+		WHERE activities.updated_at <= EXCLUDED.updated_at`,
+		[16]byte(a.ID), a.EditionID, a.CountyCode, a.Title, a.Form, groups, venue, a.Planned, a.Online, a.UpdatedAt)
+	return err
+}
+
+// County is a county of an edition.
+type County struct {
+	Code, Name string
+}
+
+// PutEditionCounties replaces the names of an edition's counties.
+func PutEditionCounties(ctx context.Context, tx pgx.Tx, edition string, counties []County) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM edition_counties WHERE edition_id = $1`, edition); err != nil {
+		return err
+	}
+	codes, names := make([]string, len(counties)), make([]string, len(counties))
+	for i, c := range counties {
+		codes[i], names[i] = c.Code, c.Name
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO edition_counties (edition_id, county_code, name) SELECT $1, c, n FROM unnest($2::text[], $3::text[]) AS u(c, n)`,
+		edition, codes, names)
+	return err
+}
+
+// PutTicketHolder records whose ticket it is, by the person's opaque key. The events come on
+// another stream than the check-ins, so a ticket may have been admitted before its holder was
+// known, and counted as a person of its own: that count is moved to the holder.
+func PutTicketHolder(ctx context.Context, tx pgx.Tx, ticket uuid.UUID, holderKey string) error {
+	if err := lockPeople(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO ticket_holders (ticket_id, holder_key) VALUES ($1, $2) ON CONFLICT (ticket_id) DO NOTHING`, [16]byte(ticket), holderKey); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `WITH moved AS (DELETE FROM people_seen WHERE holder_key = 'ticket:' || $1::uuid::text RETURNING edition_id, county_code)
+		INSERT INTO people_seen (edition_id, county_code, holder_key) SELECT edition_id, county_code, $2 FROM moved ON CONFLICT DO NOTHING`,
+		[16]byte(ticket), holderKey)
+	return err
+}
+
+// StartRebuild throws the check-in aggregates away and moves the projection's checkpoint back
+// to the start, in one transaction; the running projection notices at its next batch (its
+// checkpoint moved) and replays the stream from the beginning. Occupancy keeps the levels it
+// announced, so the replay announces nothing again. Venue names, activities and ticket
+// holders come from other streams and stay.
+func StartRebuild(ctx context.Context, tx pgx.Tx, replayUntil uint64) error {
+	if _, err := tx.Exec(ctx, `TRUNCATE participation_counts, participation_hours, participation_county_hours, refusal_counts, people_seen`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE venue_occupancy SET entered = 0, exited = 0`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO rebuilds (projection, replay_until, started_at) VALUES ($1, $2, now())
+		ON CONFLICT (projection) DO UPDATE SET replay_until = EXCLUDED.replay_until, started_at = EXCLUDED.started_at`,
+		ProjectionName, int64(replayUntil)); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET last_sequence = 0, updated_at = now() WHERE name = $1`, ProjectionName)
+	return err
+}
+
+// ReplayUntil returns the stream position up to which the projection is replaying after a
+// rebuild (0 when none): events up to it were folded before and must not announce again.
+func ReplayUntil(ctx context.Context, tx pgx.Tx) (uint64, error) {
+	var n int64
+	err := tx.QueryRow(ctx, `SELECT replay_until FROM rebuilds WHERE projection = $1`, ProjectionName).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return uint64(n), err
+}
+
+// Checkpoint returns the stream position the aggregates are complete up to.
+func (s *Store) Checkpoint(ctx context.Context) (uint64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $1), 0)`, ProjectionName).Scan(&n)
+	return uint64(n), db.Unavailable(err, "read the checkpoint")
+}
+
+// Rebuild starts a rebuild in its own transaction.
+func (s *Store) Rebuild(ctx context.Context, replayUntil uint64) error {
+	return db.Unavailable(db.InTx(ctx, s.pool, func(tx pgx.Tx) error { return StartRebuild(ctx, tx, replayUntil) }), "start the rebuild")
+}
+
+// Participations counts every participation the aggregates hold, all editions together.
+func (s *Store) Participations(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(sum(ticketed + walk_ins), 0) FROM participation_counts`).Scan(&n)
+	return n, db.Unavailable(err, "count participations")
+}
+
+// lockPeople serializes the two projections that meet in people_seen: without it, a check-in
+// batch and a TicketIssued applied at the same moment would each miss the other's rows and
+// leave a ticket counted as a person of its own.
+func lockPeople(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sciweek.reporting.people_seen'))`)
+	return err
+}

@@ -1,0 +1,26 @@
+// Helpers of the spreadsheet import pages: the file's size, the summary of the problems found and
+// the header mapping typed in by people.
+import type { RowError } from '../api/types'
+
+/** fileSizeText prints a file size as "12 KB" or "1.5 MB". */
+export function fileSizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
+}
+
+/** importErrorTitle sums up a failed check or import: rows read, rows at fault, problems. */
+export function importErrorTitle(rows: number, errors: readonly RowError[], dryRun: boolean): string {
+  const faulty = new Set(errors.map((e) => e.row)).size
+  return `${dryRun ? '检查' : '导入'}未通过：${rows} 行中有 ${faulty} 行存在 ${errors.length} 个问题，未写入任何数据。`
+}
+
+/** headerMappingOf keeps the complete pairs of a mapping editor, headers trimmed. */
+export function headerMappingOf(pairs: readonly { header: string; field: string }[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const m of pairs) if (m.header.trim() && m.field) out[m.header.trim()] = m.field
+  return out
+}
+
+/** mappedColumns are the recognised columns read under another header than the template's. */
+export function mappedColumns(columns: Record<string, string> | null | undefined, templateHeaders: Record<string, string>): [string, string][] {
+  return Object.entries(columns ?? {}).filter(([header, key]) => templateHeaders[key] !== header)
+}
