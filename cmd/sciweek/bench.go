@@ -57,6 +57,10 @@ func benchCmd(args []string) error {
 	conns := fs.Int("conns", 4, "connections from the terminals to check-in")
 	preload := fs.Int("preload", 0, "records to store before the runs, to measure check-in's memory with a full table")
 	latencyRate := fs.Float64("rate", 0, "records per second of the latency run (default half the end-to-end rate)")
+	dashOut := fs.String("dashboard-out", "docs/bench/dashboard.md", "where to write the dashboard results (empty skips the dashboard benchmark)")
+	dashRecords := fs.Int("dashboard-records", 10_000_000, "check-in records the aggregates hold for the dashboard benchmark")
+	dashActivities := fs.Int("dashboard-activities", 1000, "approved activities for the dashboard benchmark")
+	screens := fs.Int("screens", 200, "screens connected for the fan-out measurement")
 	dataDir := fs.String("data", "", "folder for the servers' data (default a temporary folder, removed afterwards)")
 	_ = fs.Parse(args)
 
@@ -268,7 +272,11 @@ func benchCmd(args []string) error {
 		}
 		say("written to %s", *out)
 	}
-	return nil
+	if *dashOut == "" {
+		return nil
+	}
+	return benchDashboard(ctx, dashboardBench{st: st, info: info, regConn: regConn, repConn: repConn, venueConn: venueConn, say: say, out: *dashOut,
+		records: *dashRecords, activities: *dashActivities, screens: *screens, args: r.Args})
 }
 
 func freeAddr() (string, error) {

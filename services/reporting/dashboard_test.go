@@ -144,6 +144,25 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 		t.Fatalf("refusals: %v", d.GetRefusals())
 	}
 
+	// The week's curve follows the form and target group filters too.
+	for _, filter := range []*reportingv1.DashboardFilter{
+		{Form: registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION},
+		{TargetGroup: registrationv1.TargetGroup_TARGET_GROUP_PUBLIC},
+		{Form: registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION, TargetGroup: registrationv1.TargetGroup_TARGET_GROUP_PUBLIC},
+	} {
+		got, err := f.dashboard(testkit.CityAdmin(), filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hours := map[string]int64{}
+		for _, h := range got.GetByHour() {
+			hours[h.GetHour()] = h.GetParticipations()
+		}
+		if len(hours) != 2 || hours[y+"T15"] != 10 || hours[td+"T10"] != 1 {
+			t.Fatalf("by hour for %v: %v", filter, hours)
+		}
+	}
+
 	tests := []struct {
 		name           string
 		as             auth.Principal

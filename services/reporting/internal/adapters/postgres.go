@@ -77,6 +77,20 @@ func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 			GROUP BY e, c, d, hr
 			ON CONFLICT (edition_id, day, hour, county_code) DO UPDATE SET people = h.people + EXCLUDED.people`,
 			editions, counties, days, hours, people)
+		batch.Queue(`INSERT INTO participation_form_hours AS h (edition_id, county_code, day, hour, form, people)
+			SELECT u.e, u.c, u.d, u.hr, coalesce(a.form, 0), sum(u.p)
+			FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::smallint[], $5::uuid[], $6::bigint[]) AS u(e, c, d, hr, act, p)
+			LEFT JOIN activities a ON a.id = u.act
+			GROUP BY 1, 2, 3, 4, 5
+			ON CONFLICT (edition_id, form, day, hour, county_code) DO UPDATE SET people = h.people + EXCLUDED.people`,
+			editions, counties, days, hours, activities, people)
+		batch.Queue(`INSERT INTO participation_group_hours AS h (edition_id, county_code, day, hour, target_group, people)
+			SELECT u.e, u.c, u.d, u.hr, g, sum(u.p)
+			FROM unnest($1::text[], $2::text[], $3::text[]::date[], $4::smallint[], $5::uuid[], $6::bigint[]) AS u(e, c, d, hr, act, p)
+			JOIN activities a ON a.id = u.act, unnest(a.target_groups) AS g
+			GROUP BY 1, 2, 3, 4, 5
+			ON CONFLICT (edition_id, target_group, day, hour, county_code) DO UPDATE SET people = h.people + EXCLUDED.people`,
+			editions, counties, days, hours, activities, people)
 	}
 	if n := len(t.Refusals); n > 0 {
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
@@ -97,13 +111,22 @@ func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 		}
 		// A ticket whose holder is not known (its TicketIssued event not seen) counts as a
 		// person of its own: the count errs towards more people, never fewer.
-		batch.Queue(`INSERT INTO people_seen (edition_id, county_code, holder_key)
-			SELECT u.e, u.c, coalesce(h.holder_key, 'ticket:' || u.t::text)
-			FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(e, c, t) LEFT JOIN ticket_holders h ON h.ticket_id = u.t
-			ON CONFLICT DO NOTHING`, editions, counties, tickets)
+		batch.Queue(`WITH seen AS (
+				INSERT INTO people_seen (edition_id, county_code, holder_key)
+				SELECT u.e, u.c, coalesce(h.holder_key, 'ticket:' || u.t::text)
+				FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(e, c, t) LEFT JOIN ticket_holders h ON h.ticket_id = u.t
+				ON CONFLICT DO NOTHING RETURNING edition_id, county_code
+			)
+			INSERT INTO people_counts AS p (edition_id, county_code, people) SELECT edition_id, county_code, count(*) FROM seen GROUP BY 1, 2
+			ON CONFLICT (edition_id, county_code) DO UPDATE SET people = p.people + EXCLUDED.people`, editions, counties, tickets)
 	}
 	if batch.Len() == 0 {
 		return nil
+	}
+	if len(t.Hours) > 0 {
+		if err := lockRollups(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if len(t.Tickets) > 0 {
 		if err := lockPeople(ctx, tx); err != nil {

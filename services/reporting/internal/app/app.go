@@ -32,6 +32,8 @@ type Store interface {
 	Checkpoint(ctx context.Context) (uint64, error)
 	// Participations counts every participation the aggregates hold.
 	Participations(ctx context.Context) (int64, error)
+	// Analyze refreshes the planner's statistics of the aggregates.
+	Analyze(ctx context.Context) error
 }
 
 // StreamHead returns the check-in stream's last sequence: what a rebuild must reach.
@@ -228,6 +230,9 @@ func (s *Service) Rebuild(ctx context.Context, p auth.Principal) (events uint64,
 			return 0, 0, 0, errs.E(errs.Unavailable, "the rebuild goes on; the figures are complete once it reaches position %d", head)
 		case <-tick.C:
 		}
+	}
+	if err := s.store.Analyze(ctx); err != nil {
+		return 0, 0, 0, err
 	}
 	n, err := s.store.Participations(ctx)
 	return head, n, time.Since(start), err

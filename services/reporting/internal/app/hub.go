@@ -92,8 +92,9 @@ func (h *hub) run(ctx context.Context, key feedKey, f *feed) {
 			}
 		default:
 			failures = 0
-			h.publish(f, d)
-			pushed = time.Now()
+			if h.publish(f, d) {
+				pushed = time.Now()
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -113,11 +114,12 @@ func (h *hub) run(ctx context.Context, key feedKey, f *feed) {
 	}
 }
 
-func (h *hub) publish(f *feed, d domain.Dashboard) {
+// publish hands d to every screen unless it shows what they have; it reports whether it did.
+func (h *hub) publish(f *feed, d domain.Dashboard) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if f.last != nil && sameFigures(*f.last, d) {
-		return
+		return false
 	}
 	f.last = &d
 	for ch := range f.subs {
@@ -127,6 +129,7 @@ func (h *hub) publish(f *feed, d domain.Dashboard) {
 		}
 		ch <- d
 	}
+	return true
 }
 
 // fail closes every screen's channel: they reconnect and start a new feed.

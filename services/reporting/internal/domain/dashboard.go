@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -122,13 +124,218 @@ type Dashboard struct {
 	UpdatedAt        time.Time
 }
 
-// Sum fills the totals that are sums of the county lines.
-func (d *Dashboard) Sum() {
-	t := &d.Totals
-	t.ActivitiesHeld, t.VenuesOpened, t.Today = 0, 0, 0
-	for _, c := range d.Counties {
-		t.ActivitiesHeld += c.ActivitiesHeld
-		t.VenuesOpened += c.VenuesOpened
-		t.Today += c.Today
+// ActivityInfo is what the dashboard knows of an activity from registration.
+type ActivityInfo struct {
+	ID           uuid.UUID
+	CountyCode   string
+	Title        string
+	Form         int16
+	TargetGroups []int16
+	Planned      bool
+	Online       bool
+}
+
+// Matches reports whether the activity passes the filter's form and target group.
+func (a ActivityInfo) Matches(f Filter) bool {
+	if f.Form != 0 && a.Form != f.Form {
+		return false
 	}
+	if f.TargetGroup != 0 && !slices.Contains(a.TargetGroups, f.TargetGroup) {
+		return false
+	}
+	return true
+}
+
+// ActivityFigures are one activity's participations within the filter's counties and days.
+type ActivityFigures struct {
+	ActivityID        uuid.UUID
+	CountyCode        string
+	VenueID           uuid.UUID
+	VenueName         string
+	Ticketed, WalkIns int64
+	People
+	Today, Yesterday int64
+}
+
+// Participations counts people admitted.
+func (a ActivityFigures) Participations() int64 { return a.Ticketed + a.WalkIns }
+
+// DashboardInput is what the store reads for one filter; Build turns it into the panels.
+type DashboardInput struct {
+	EditionID      string
+	Filter         Filter
+	Today          string
+	CountyNames    map[string]string // the counties the viewer may see, by code
+	Activities     map[uuid.UUID]ActivityInfo
+	Figures        []ActivityFigures // per activity and venue, days and county already applied
+	ByHour         []HourCount
+	ByDay          []DayCount
+	Refusals       []RefusalCount
+	DistinctPeople int64
+	Venues         []Occupancy
+	StreamPosition uint64
+	UpdatedAt      time.Time
+}
+
+// TopShown and OnlineShown are how many activities the top and online lists carry.
+const (
+	TopShown    = 10
+	OnlineShown = 50
+)
+
+// Build folds per-activity figures into every panel: the filter's form and target group apply
+// here, through what registration says of each activity (an activity it has not described
+// counts only when neither is asked for).
+func Build(in DashboardInput) Dashboard {
+	d := Dashboard{EditionID: in.EditionID, Filter: in.Filter, Today: in.Today, ByHour: in.ByHour, ByDay: in.ByDay, Refusals: in.Refusals,
+		StreamPosition: in.StreamPosition, UpdatedAt: in.UpdatedAt}
+	type countyAcc struct {
+		CountyRanking
+		venues map[uuid.UUID]bool
+	}
+	counties := map[string]*countyAcc{}
+	county := func(code string) *countyAcc {
+		c, ok := counties[code]
+		if !ok {
+			name := in.CountyNames[code]
+			if name == "" {
+				name = code
+			}
+			c = &countyAcc{CountyRanking: CountyRanking{CountyCode: code, CountyName: name}, venues: map[uuid.UUID]bool{}}
+			counties[code] = c
+		}
+		return c
+	}
+	for code := range in.CountyNames {
+		county(code)
+	}
+	forms := map[int16]*FormCount{}
+	form := func(k int16) *FormCount {
+		if forms[k] == nil {
+			forms[k] = &FormCount{Form: k}
+		}
+		return forms[k]
+	}
+	groups := map[int16]*TargetGroupCount{}
+	group := func(k int16) *TargetGroupCount {
+		if groups[k] == nil {
+			groups[k] = &TargetGroupCount{TargetGroup: k}
+		}
+		return groups[k]
+	}
+	for _, a := range in.Activities {
+		if !a.Planned || !a.Matches(in.Filter) {
+			continue
+		}
+		if a.Online {
+			d.Totals.OnlineActivities++
+			d.OnlineActivities = append(d.OnlineActivities, ActivityCount{ActivityID: a.ID, Title: a.Title, CountyCode: a.CountyCode, Form: a.Form})
+		} else {
+			county(a.CountyCode).ActivitiesPlanned++
+			d.Totals.ActivitiesPlanned++
+		}
+		form(a.Form).ActivitiesPlanned++
+		for _, g := range a.TargetGroups {
+			group(g).ActivitiesPlanned++
+		}
+	}
+	perActivity := map[uuid.UUID]*ActivityCount{}
+	held := map[uuid.UUID]bool{}
+	for _, f := range in.Figures {
+		info, known := in.Activities[f.ActivityID]
+		if !known && (in.Filter.Form != 0 || in.Filter.TargetGroup != 0) {
+			continue
+		}
+		if known && !info.Matches(in.Filter) {
+			continue
+		}
+		n := f.Participations()
+		t := &d.Totals
+		t.Ticketed, t.WalkIns, t.People = t.Ticketed+f.Ticketed, t.WalkIns+f.WalkIns, t.People.Add(f.People)
+		t.Today, t.Yesterday = t.Today+f.Today, t.Yesterday+f.Yesterday
+		c := county(f.CountyCode)
+		c.Participations, c.Today, c.YoungPeople = c.Participations+n, c.Today+f.Today, c.YoungPeople+f.YoungPeople
+		if n > 0 {
+			c.venues[f.VenueID] = true
+			if !held[f.ActivityID] && !info.Online {
+				held[f.ActivityID] = true
+				c.ActivitiesHeld++
+				t.ActivitiesHeld++
+				form(info.Form).ActivitiesHeld++
+			}
+		}
+		form(info.Form).Participations += n
+		for _, g := range info.TargetGroups {
+			group(g).Participations += n
+		}
+		ac := perActivity[f.ActivityID]
+		if ac == nil {
+			ac = &ActivityCount{ActivityID: f.ActivityID, Title: info.Title, CountyCode: f.CountyCode, VenueName: f.VenueName, Form: info.Form}
+			perActivity[f.ActivityID] = ac
+		}
+		ac.Participations += n
+	}
+	for _, c := range counties {
+		c.VenuesOpened = int64(len(c.venues))
+		d.Totals.VenuesOpened += c.VenuesOpened
+		d.Counties = append(d.Counties, c.CountyRanking)
+	}
+	for _, r := range in.Refusals {
+		d.Totals.Refused += r.Refused
+	}
+	d.Totals.DistinctPeople = in.DistinctPeople
+	sort.Slice(d.Counties, func(i, j int) bool {
+		a, b := d.Counties[i], d.Counties[j]
+		if a.Participations != b.Participations {
+			return a.Participations > b.Participations
+		}
+		return a.CountyCode < b.CountyCode
+	})
+	for _, f := range forms {
+		d.Forms = append(d.Forms, *f)
+	}
+	sort.Slice(d.Forms, func(i, j int) bool {
+		a, b := d.Forms[i], d.Forms[j]
+		if a.Participations != b.Participations {
+			return a.Participations > b.Participations
+		}
+		return a.Form < b.Form
+	})
+	for _, g := range groups {
+		d.TargetGroups = append(d.TargetGroups, *g)
+	}
+	sort.Slice(d.TargetGroups, func(i, j int) bool {
+		a, b := d.TargetGroups[i], d.TargetGroups[j]
+		if a.Participations != b.Participations {
+			return a.Participations > b.Participations
+		}
+		return a.TargetGroup < b.TargetGroup
+	})
+	for _, a := range perActivity {
+		d.TopActivities = append(d.TopActivities, *a)
+	}
+	sort.Slice(d.TopActivities, func(i, j int) bool {
+		a, b := d.TopActivities[i], d.TopActivities[j]
+		if a.Participations != b.Participations {
+			return a.Participations > b.Participations
+		}
+		return a.ActivityID.String() < b.ActivityID.String()
+	})
+	d.TopActivities = d.TopActivities[:min(TopShown, len(d.TopActivities))]
+	sort.Slice(d.OnlineActivities, func(i, j int) bool {
+		a, b := d.OnlineActivities[i], d.OnlineActivities[j]
+		if a.Title != b.Title {
+			return a.Title < b.Title
+		}
+		return a.ActivityID.String() < b.ActivityID.String()
+	})
+	d.OnlineActivities = d.OnlineActivities[:min(OnlineShown, len(d.OnlineActivities))]
+	SortFullest(in.Venues)
+	d.Occupancy = Summarize(in.Venues, FullestShown)
+	for _, v := range in.Venues {
+		if v.Level == LevelAlarm {
+			d.VenuesInAlarm = append(d.VenuesInAlarm, v)
+		}
+	}
+	return d
 }
