@@ -189,6 +189,9 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	defer cancel()
 	inbox := make(chan jetstream.Msg, 4*p.BatchSize)
 	consumeErr := make(chan error, 1)
+	// Bounded by bytes as well as messages: check-in events carry up to a thousand records, and
+	// a backlog of them (a rebuild, a restart after a busy hour) must not outrun the client's
+	// buffers (which drop messages and make the consumer start over).
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		select {
 		case inbox <- m:
@@ -202,7 +205,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 		case consumeErr <- err:
 		default:
 		}
-	}))
+	}), jetstream.PullMaxBytes(8<<20))
 	if err != nil {
 		return false, fmt.Errorf("consume: %w", err)
 	}
