@@ -55,6 +55,7 @@ type gateway struct {
 	venues     venuev1.VenueServiceClient
 	accounts   registrationv1.AccountServiceClient
 	stats      reportingv1.StatsServiceClient
+	reports    reportingv1.ReportServiceClient
 	marshaler  protojson.MarshalOptions
 }
 
@@ -68,6 +69,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	}
 	g := &gateway{
 		cfg: cfg, accounts: registrationv1.NewAccountServiceClient(cfg.Registration), stats: reportingv1.NewStatsServiceClient(cfg.Reporting),
+		reports:   reportingv1.NewReportServiceClient(cfg.Reporting),
 		marshaler: protojson.MarshalOptions{EmitUnpopulated: true, UseProtoNames: true},
 	}
 	api := runtime.NewServeMux(
@@ -88,6 +90,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		func() error { return venuev1.RegisterTerminalServiceHandler(ctx, api, cfg.Venue) },
 		func() error { return checkinv1.RegisterCheckinServiceHandler(ctx, api, cfg.Checkin) },
 		func() error { return reportingv1.RegisterStatsServiceHandler(ctx, api, cfg.Reporting) },
+		func() error { return reportingv1.RegisterReportServiceHandler(ctx, api, cfg.Reporting) },
 	} {
 		if err := reg(); err != nil {
 			return nil, err
@@ -136,6 +139,15 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 			return nil, err
 		}
 		return g.stats.ExportDashboard(ctx, req)
+	}))
+	mux.HandleFunc("POST /upload/report-file", g.uploadReportFile)
+	mux.HandleFunc("GET /download/report-file", g.downloadReportFile)
+	mux.HandleFunc("GET /download/merged-table", g.download(func(ctx context.Context, q url.Values) (file, error) {
+		format := reportingv1.TableFormat_TABLE_FORMAT_XLSX
+		if q.Get("format") == "csv" {
+			format = reportingv1.TableFormat_TABLE_FORMAT_CSV
+		}
+		return g.reports.ExportMergedTable(ctx, &reportingv1.ExportMergedTableRequest{EditionId: q.Get("edition"), Format: format})
 	}))
 	mux.HandleFunc("GET /qr.png", qrCode)
 	mux.Handle("/", console.Handler())

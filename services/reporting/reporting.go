@@ -5,11 +5,16 @@ package reporting
 import (
 	"context"
 	"errors"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
@@ -20,6 +25,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/services/reporting/internal/adapters"
 	"github.com/sciweek/sciweek/services/reporting/internal/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/domain"
 	"github.com/sciweek/sciweek/services/reporting/internal/ports"
 	"github.com/sciweek/sciweek/services/reporting/migrations"
 )
@@ -48,7 +54,19 @@ type Config struct {
 	// DashboardInterval is the least time between two dashboard pushes to a screen; 0 means
 	// one second.
 	DashboardInterval time.Duration
+	// Registration, if set, gives the featured activities for the merged table's second sheet.
+	Registration grpc.ClientConnInterface
+	// FilesDir keeps the reports' files on local disk, unless S3 is set.
+	FilesDir string
+	// S3, if its endpoint is set, keeps the files in an S3-compatible store instead.
+	S3 S3Config
+	// FileLimits are the largest files by kind; zero means 50 MB summaries, 20 MB images and
+	// 1 GiB videos.
+	FileLimits app.Limits
 }
+
+// S3Config says where an S3-compatible store is.
+type S3Config = adapters.S3Config
 
 // Migrate brings the reporting schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
@@ -91,11 +109,19 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: ports.Policy()})
+	reports, err := newReports(cfg, uc)
+	if err != nil {
+		return nil, err
+	}
+	policy := ports.Policy()
+	maps.Copy(policy.Roles, ports.ReportPolicy().Roles)
+	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: policy,
+		MaxRecvMsgSize: 2 << 20})
 	if err != nil {
 		return nil, err
 	}
 	reportingv1.RegisterStatsServiceServer(server.GRPC, ports.NewGRPC(uc))
+	reportingv1.RegisterReportServiceServer(server.GRPC, ports.NewReports(reports))
 	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
 	if err != nil {
 		return nil, err
@@ -105,6 +131,43 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes}, nil
+}
+
+// newReports wires the report back: its files on local disk or in S3, read by the adapters'
+// inspector, the featured list from registration.
+func newReports(cfg Config, stats *app.Service) (*app.Reports, error) {
+	var files app.Files
+	if cfg.S3.Endpoint != "" {
+		s3, err := adapters.NewS3Files(context.Background(), cfg.S3)
+		if err != nil {
+			return nil, err
+		}
+		files = s3
+	} else {
+		dir := cfg.FilesDir
+		if dir == "" {
+			dir = filepath.Join(os.TempDir(), "sciweek-report-files")
+		}
+		local, err := adapters.NewLocalFiles(dir)
+		if err != nil {
+			return nil, err
+		}
+		files = local
+	}
+	var featured app.Featured
+	if cfg.Registration != nil {
+		featured = adapters.NewFeatured(cfg.Registration)
+	}
+	tempDir := ""
+	if cfg.FilesDir != "" {
+		tempDir = filepath.Join(cfg.FilesDir, ".uploads") // beside the files: a rename, not a copy
+	}
+	return app.NewReports(app.ReportsConfig{Store: adapters.NewStore(cfg.Pool), Stats: stats, Files: files, Featured: featured,
+		Inspect: func(kind domain.FileKind, r io.ReaderAt, size int64) (string, time.Duration, error) {
+			seen, err := adapters.Inspect(kind, r, size)
+			return seen.ContentType, seen.Duration, err
+		},
+		Limits: cfg.FileLimits, TempDir: tempDir, Now: cfg.Now})
 }
 
 // Server is the service's gRPC server, ready to serve.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -30,6 +31,7 @@ type fixture struct {
 	t      *testing.T
 	cfg    reporting.Config
 	client reportingv1.StatsServiceClient
+	conn   *grpc.ClientConn
 	js     jetstream.JetStream
 	tokens *testkit.Tokens
 	stop   func()
@@ -49,11 +51,13 @@ func start(t *testing.T) *fixture {
 	}
 	tokens := testkit.NewTokens(t)
 	f := &fixture{t: t, js: n.JetStream, tokens: tokens,
-		cfg: reporting.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond}}
+		cfg: reporting.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond,
+			FilesDir: t.TempDir()}}
 	if err := bus.EnsureStreams(context.Background(), n.JetStream, bus.StreamOptions{}, bus.StreamCheckin, bus.StreamVenue, bus.StreamReporting); err != nil {
 		t.Fatal(err)
 	}
-	f.client = reportingv1.NewStatsServiceClient(testkit.Serve(t, f.run().Server().GRPC, tel))
+	f.conn = testkit.Serve(t, f.run().Server().GRPC, tel)
+	f.client = reportingv1.NewStatsServiceClient(f.conn)
 	return f
 }
 

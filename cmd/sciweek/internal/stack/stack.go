@@ -73,6 +73,9 @@ type Options struct {
 	Location *time.Location
 	// CheckinBatching tunes check-in's group commit; the zero value is the service's default.
 	CheckinBatching checkin.Batching
+	// S3, if its endpoint is set, keeps the reports' files in an S3-compatible store instead of
+	// <DataDir>/files.
+	S3 reporting.S3Config
 }
 
 // Parts are the parts a stack can run.
@@ -301,8 +304,13 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		if err != nil {
 			return st, err
 		}
+		regConn, err := st.dial(st.Addrs.Registration, reportingTel)
+		if err != nil {
+			return st, err
+		}
 		rep, err := reporting.New(reporting.Config{Pool: reportingPool, JetStream: js, Telemetry: reportingTel, People: people,
-			Location: opts.Location, MinPushInterval: opts.MinPushInterval, Streams: streams})
+			Location: opts.Location, MinPushInterval: opts.MinPushInterval, Streams: streams, Registration: regConn,
+			FilesDir: filepath.Join(opts.DataDir, "files"), S3: opts.S3})
 		if err != nil {
 			return st, err
 		}
@@ -490,6 +498,18 @@ func (st *Stack) Logger() *slog.Logger { return st.log }
 func Environment(opts *Options) error {
 	opts.DatabaseURL = os.Getenv("DATABASE_URL")
 	opts.NATSURL = os.Getenv("NATS_URL")
+	opts.S3 = reporting.S3Config{Endpoint: os.Getenv("SCIWEEK_S3_ENDPOINT"), Bucket: os.Getenv("SCIWEEK_S3_BUCKET"),
+		AccessKey: os.Getenv("SCIWEEK_S3_ACCESS_KEY"), SecretKey: os.Getenv("SCIWEEK_S3_SECRET_KEY"), Region: os.Getenv("SCIWEEK_S3_REGION"),
+		Secure: os.Getenv("SCIWEEK_S3_INSECURE") == ""}
+	if opts.S3.Endpoint != "" && opts.S3.Bucket == "" {
+		opts.S3.Bucket = "sciweek-reports"
+	}
+	if opts.DataDir == "" {
+		opts.DataDir = os.Getenv("SCIWEEK_DATA")
+	}
+	if opts.DataDir == "" {
+		opts.DataDir = ".data"
+	}
 	for name, field := range map[string]*int{
 		"SCIWEEK_CHECKIN_MAX_BATCH":   &opts.CheckinBatching.MaxBatch,
 		"SCIWEEK_CHECKIN_WRITERS":     &opts.CheckinBatching.Writers,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
@@ -502,5 +503,80 @@ func TestGatewayFilesSignupsAndUploads(t *testing.T) {
 	resp, body = do("GET", "/activities/new", nil, "")
 	if resp.StatusCode != 200 && !(resp.StatusCode == 503 && strings.Contains(string(body), "make web")) {
 		t.Fatalf("console route: %s %s", resp.Status, body)
+	}
+}
+
+// TestReportFilesThroughTheGateway sends a county's report files through the gateway's
+// streaming upload, as the console does, and downloads the city's merged table.
+func TestReportFilesThroughTheGateway(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t)
+	ctx := context.Background()
+	w.loginHTTP(t)
+	upload := func(kind, name string, content []byte) (*http.Response, []byte) {
+		t.Helper()
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		go func() {
+			fw, _ := mw.CreateFormFile("file", name)
+			_, _ = fw.Write(content)
+			_ = mw.Close()
+			_ = pw.Close()
+		}()
+		req, _ := http.NewRequestWithContext(ctx, "POST", w.base+"/upload/report-file?edition=2024&county=140105&kind="+kind, pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := w.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	var resp *http.Response
+	var body []byte
+	// The edition reaches the reporting service through registration's events.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		resp, body = upload("FILE_KIND_VIDEO", "回放.mp4", testkit.MP4(240, 1024))
+		if resp.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("%s %s", resp.Status, body)
+		}
+		return nil
+	})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "4:00") {
+		t.Fatalf("a 4-minute video: %s %s", resp.Status, body)
+	}
+	big := testkit.MP4(179, 3<<20) // three megabytes: several chunks on each leg
+	resp, body = upload("FILE_KIND_VIDEO", "开幕式.mp4", big)
+	var stored struct {
+		File struct {
+			ID   string `json:"id"`
+			Size string `json:"size"`
+		} `json:"file"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(body, &stored) != nil || stored.File.Size != fmt.Sprint(len(big)) {
+		t.Fatalf("a 2m59s video: %s %s", resp.Status, body)
+	}
+	down, err := w.http.Get(w.base + "/download/report-file?id=" + stored.File.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _ := io.ReadAll(down.Body)
+	down.Body.Close()
+	if down.StatusCode != 200 || !bytes.Equal(back, big) || !strings.Contains(down.Header.Get("Content-Disposition"), url.PathEscape("开幕式.mp4")) {
+		t.Fatalf("download: %s, %d bytes of %d", down.Status, len(back), len(big))
+	}
+	merged, err := w.http.Get(w.base + "/download/merged-table?edition=2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := io.ReadAll(merged.Body)
+	merged.Body.Close()
+	book, err := excelize.OpenReader(bytes.NewReader(content))
+	if merged.StatusCode != 200 || err != nil {
+		t.Fatalf("merged table: %s %v", merged.Status, err)
+	}
+	if sheets := book.GetSheetList(); len(sheets) != 2 || sheets[1] != "附件2 特色活动推荐清单" {
+		t.Fatalf("merged table's sheets: %v", sheets)
 	}
 }

@@ -22,6 +22,7 @@ type Activity struct {
 	VenueID      uuid.UUID // Nil for online activities
 	Planned      bool      // approved, not cancelled
 	Online       bool
+	Major        bool // a major demonstration activity (重大示范活动)
 	UpdatedAt    time.Time
 }
 
@@ -47,13 +48,13 @@ func PutActivity(ctx context.Context, tx pgx.Tx, a Activity) error {
 	if groups == nil {
 		groups = []int16{}
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, title, form, target_groups, venue_id, planned, online, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	tag, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, title, form, target_groups, venue_id, planned, online, major, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (id) DO UPDATE SET edition_id = EXCLUDED.edition_id, county_code = EXCLUDED.county_code, title = EXCLUDED.title,
 			form = EXCLUDED.form, target_groups = EXCLUDED.target_groups, venue_id = EXCLUDED.venue_id, planned = EXCLUDED.planned,
-			online = EXCLUDED.online, updated_at = EXCLUDED.updated_at
+			online = EXCLUDED.online, major = EXCLUDED.major, updated_at = EXCLUDED.updated_at
 		WHERE activities.updated_at <= EXCLUDED.updated_at`,
-		[16]byte(a.ID), a.EditionID, a.CountyCode, a.Title, a.Form, groups, venue, a.Planned, a.Online, a.UpdatedAt)
+		[16]byte(a.ID), a.EditionID, a.CountyCode, a.Title, a.Form, groups, venue, a.Planned, a.Online, a.Major, a.UpdatedAt)
 	if err != nil || tag.RowsAffected() == 0 {
 		return err // an older state than the one stored changes nothing
 	}

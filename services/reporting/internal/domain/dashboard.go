@@ -45,8 +45,10 @@ type DashboardTotals struct {
 	Refused           int64
 	ActivitiesPlanned int64
 	ActivitiesHeld    int64
-	OnlineActivities  int64
-	VenuesOpened      int64
+	// MajorActivitiesHeld counts the major demonstration activities (重大示范活动) held.
+	MajorActivitiesHeld int64
+	OnlineActivities    int64
+	VenuesOpened        int64
 }
 
 // Participations counts people admitted.
@@ -133,6 +135,7 @@ type ActivityInfo struct {
 	TargetGroups []int16
 	Planned      bool
 	Online       bool
+	Major        bool
 }
 
 // Matches reports whether the activity passes the filter's form and target group.
@@ -261,6 +264,9 @@ func Build(in DashboardInput) Dashboard {
 				held[f.ActivityID] = true
 				c.ActivitiesHeld++
 				t.ActivitiesHeld++
+				if info.Major {
+					t.MajorActivitiesHeld++
+				}
 				form(info.Form).ActivitiesHeld++
 			}
 		}

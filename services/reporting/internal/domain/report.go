@@ -388,3 +388,86 @@ func (r *Report) Figures(cols []Column, counted CountedFigures) []Figure {
 	}
 	return out
 }
+
+// MergedRow is one county's line of the city's table.
+type MergedRow struct {
+	CountyCode, CountyName string
+	Status                 ReportStatus
+	Late                   bool
+	Accepted               bool // the figures are an accepted version's
+	Figures                []Figure
+}
+
+// MergedTable is the city's table: a line per county and the city's total.
+type MergedTable struct {
+	Columns []Column
+	Rows    []MergedRow
+	Total   []string // per column: the sum of the counties' figures
+}
+
+// Merge adds the counties' figures up, column by column, exactly: typed figures may have
+// decimals (funds in 万元) and are summed as fixed-point numbers, not floats.
+func Merge(cols []Column, rows []MergedRow) MergedTable {
+	t := MergedTable{Columns: cols, Rows: rows, Total: make([]string, len(cols))}
+	for i, c := range cols {
+		var sum int64 // in ten-thousandths
+		for _, r := range rows {
+			sum += fixed(r.Figures[i].Value)
+		}
+		t.Total[i] = formatFixed(sum, c.Decimals)
+	}
+	return t
+}
+
+// fixed reads a decimal of up to four places as ten-thousandths; an empty figure is nought.
+func fixed(s string) int64 {
+	if s == "" {
+		return 0
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "0000")[:4]
+	var n int64
+	for _, c := range whole + frac {
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+// formatFixed writes ten-thousandths with the column's decimals, or more when the figures
+// had more.
+func formatFixed(n int64, decimals int) string {
+	whole, frac := n/10000, fmt.Sprintf("%04d", n%10000)
+	places := strings.TrimRight(frac, "0")
+	if len(places) < decimals {
+		places = frac[:decimals]
+	}
+	if places == "" {
+		return fmt.Sprint(whole)
+	}
+	return fmt.Sprintf("%d.%s", whole, places)
+}
+
+// ReportEdition is what the report back needs of an edition.
+type ReportEdition struct {
+	ID       string
+	Name     string
+	Deadline Deadline
+	MaxVideo time.Duration
+}
+
+// StoredFile is a report's file with where its content is kept.
+type StoredFile struct {
+	ReportFile
+	EditionID, CountyCode, StorageKey string
+	Deleted                           bool
+}
+
+// ReportVersion is an accepted report as it was.
+type ReportVersion struct {
+	CountyCode string
+	Version    int
+	AcceptedAt time.Time
+	AcceptedBy string
+	Figures    []Figure
+	Files      []ReportFile
+}

@@ -147,3 +147,22 @@ func TestCheckColumns(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeAddsUpExactly(t *testing.T) {
+	t.Parallel()
+	cols := []domain.Column{
+		{Key: "participations", Source: domain.SourceCounted, Metric: "participations"},
+		{Key: "funds", Source: domain.SourceTyped, Decimals: 2},
+	}
+	row := func(p, funds string) domain.MergedRow {
+		return domain.MergedRow{Figures: []domain.Figure{{Value: p}, {Value: funds}}}
+	}
+	// 0.1 + 0.2 in floats is 0.30000000000000004; a bureau's table must say 0.30.
+	got := domain.Merge(cols, []domain.MergedRow{row("12000", "0.1"), row("3456", "0.2"), row("0", ""), row("1", "12.05")})
+	if got.Total[0] != "15457" || got.Total[1] != "12.35" {
+		t.Fatalf("total = %v", got.Total)
+	}
+	if got := domain.Merge(cols, []domain.MergedRow{row("1", "3")}); got.Total[1] != "3.00" {
+		t.Fatalf("two decimals: %v", got.Total)
+	}
+}

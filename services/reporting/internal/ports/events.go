@@ -121,7 +121,19 @@ func RegistrationEvents(f Folding) bus.Projection {
 				for _, c := range ev.GetEdition().GetCounties() {
 					counties = append(counties, adapters.County{Code: c.GetCode(), Name: c.GetName()})
 				}
-				return adapters.PutEditionCounties(ctx, tx, ev.GetEdition().GetId(), counties)
+				e := ev.GetEdition()
+				zone, maxVideo := e.GetTimeZone(), int(e.GetMaxVideoSeconds())
+				if zone == "" {
+					zone = "Asia/Shanghai"
+				}
+				if maxVideo == 0 {
+					maxVideo = 180 // the notice's three minutes
+				}
+				if err := adapters.PutEdition(ctx, tx, adapters.Edition{ID: e.GetId(), Name: e.GetName(), ReportDeadline: e.GetReportDeadline(),
+					MaxVideoSeconds: maxVideo, TimeZone: zone}); err != nil {
+					return err
+				}
+				return adapters.PutEditionCounties(ctx, tx, e.GetId(), counties)
 			case "sciweek.registration.v1.TicketIssued":
 				var ev registrationv1.TicketIssued
 				if err := decode(m, &ev); err != nil {
@@ -160,6 +172,7 @@ func putActivity(ctx context.Context, tx pgx.Tx, a *registrationv1.Activity) err
 	return adapters.PutActivity(ctx, tx, adapters.Activity{
 		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: form, TargetGroups: groups, VenueID: venue,
 		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Online: form == domain.FormOnline || venue == uuid.Nil,
+		Major:     d.GetMajorDemonstration(),
 		UpdatedAt: a.GetUpdatedAt().AsTime(),
 	})
 }

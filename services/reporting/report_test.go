@@ -1,0 +1,347 @@
+package reporting_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	"github.com/sciweek/sciweek/pkg/testkit"
+)
+
+func video(seconds float64) []byte { return testkit.MP4(seconds, 8192) }
+
+// edition announces an edition's report settings as registration does.
+func (f *fixture) edition(id, deadline string, counties ...string) {
+	f.t.Helper()
+	names := map[string]string{"140105": "小店区", "140106": "迎泽区", "140107": "杏花岭区"}
+	ed := &registrationv1.Edition{Id: id, Name: id + "年太原市科技活动周", ReportDeadline: deadline, MaxVideoSeconds: 180, TimeZone: "Asia/Shanghai"}
+	for _, c := range counties {
+		ed.Counties = append(ed.Counties, &registrationv1.County{Code: c, Name: names[c]})
+	}
+	f.publish("sciweek.registration.edition.changed", &registrationv1.EditionChanged{EventId: uuid.NewString(), Edition: ed})
+}
+
+// reports is a ReportService client calling as someone.
+func (f *fixture) reports(as auth.Principal) (reportingv1.ReportServiceClient, context.Context) {
+	f.t.Helper()
+	tok, _, err := f.tokens.Issuer.Issue(as)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return reportingv1.NewReportServiceClient(f.conn), metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+tok)
+}
+
+// upload streams a file to a county's report in chunks of 3,000 bytes.
+func (f *fixture) upload(as auth.Principal, edition, county string, kind reportingv1.FileKind, name string, content []byte) (*reportingv1.ReportFile, error) {
+	client, ctx := f.reports(as)
+	stream, err := client.UploadReportFile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := stream.Send(&reportingv1.UploadReportFileRequest{Part: &reportingv1.UploadReportFileRequest_Header{Header: &reportingv1.UploadReportFileRequest_FileHeader{
+		EditionId: edition, CountyCode: county, Kind: kind, Name: name}}}); err != nil {
+		return nil, err
+	}
+	for len(content) > 0 {
+		n := min(3000, len(content))
+		if err := stream.Send(&reportingv1.UploadReportFileRequest{Part: &reportingv1.UploadReportFileRequest_Chunk{Chunk: content[:n]}}); err != nil {
+			break // refused: the reason comes with the close
+		}
+		content = content[n:]
+	}
+	resp, err := stream.CloseAndRecv()
+	return resp.GetFile(), err
+}
+
+// fill types every typed figure of a county's report.
+func (f *fixture) fill(as auth.Principal, edition, county string, extra ...*reportingv1.ValueInput) (*reportingv1.Report, error) {
+	client, ctx := f.reports(as)
+	got, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: edition, CountyCode: county})
+	if err != nil {
+		return nil, err
+	}
+	var in []*reportingv1.ValueInput
+	for i, c := range got.GetReport().GetColumns() {
+		if c.GetSource() == reportingv1.ColumnSource_COLUMN_SOURCE_TYPED {
+			v := strconv.Itoa(10 + i)
+			if c.GetDecimals() > 0 {
+				v += ".25"
+			}
+			in = append(in, &reportingv1.ValueInput{ColumnKey: c.GetKey(), Typed: v})
+		}
+	}
+	saved, err := client.SaveReport(ctx, &reportingv1.SaveReportRequest{EditionId: edition, CountyCode: county, Values: append(in, extra...)})
+	return saved.GetReport(), err
+}
+
+func value(r *reportingv1.Report, key string) *reportingv1.ReportValue {
+	for _, v := range r.GetValues() {
+		if v.GetColumnKey() == key {
+			return v
+		}
+	}
+	return nil
+}
+
+func TestReportBack(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	f.week(t) // 2024: 48 participations in 140105, 11 in 140106
+	future := time.Now().AddDate(0, 0, 5).Format(time.DateOnly)
+	f.edition("2024", future, "140105", "140106", "140107")
+	xiaodian, yingze := testkit.CountyAdmin("140105"), testkit.CountyAdmin("140106")
+	f.settled(t, 59)
+	testkit.Eventually(t, 10*time.Second, func() error {
+		client, ctx := f.reports(xiaodian)
+		r, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105"})
+		if err != nil {
+			return err
+		}
+		if r.GetReport().GetDeadline() != future {
+			return fmt.Errorf("deadline %q", r.GetReport().GetDeadline())
+		}
+		return nil
+	})
+
+	// The county's table: counted figures from the live statistics, typed ones, a correction.
+	r, err := f.fill(xiaodian, "2024", "140105", &reportingv1.ValueInput{ColumnKey: "venues_opened", Corrected: "3", CorrectionReason: "一处流动科普站未设终端，按现场登记计入"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := value(r, "participations"); p.GetCounted() != "48" || p.GetValue() != "48" {
+		t.Fatalf("participations = %v, want 48 counted", p)
+	}
+	if v := value(r, "venues_opened"); v.GetCounted() != "1" || v.GetValue() != "3" || v.GetCorrectionReason() == "" {
+		t.Fatalf("a correction keeps the counted figure beside it: %v", v)
+	}
+	if v := value(r, "held_lecture"); v.GetCounted() != "1" {
+		t.Fatalf("lectures held = %v", v)
+	}
+	if r.GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT {
+		t.Fatalf("status %v", r.GetStatus())
+	}
+
+	// Files: the length of a video is read from its container.
+	pdf := []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+	uploads := []struct {
+		name    string
+		kind    reportingv1.FileKind
+		content []byte
+		code    codes.Code
+		says    string
+	}{
+		{"总结报告.pdf", reportingv1.FileKind_FILE_KIND_SUMMARY, pdf, codes.OK, ""},
+		{"开幕式.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, video(179), codes.OK, ""},
+		{"全程回放.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, video(240), codes.InvalidArgument, "4:00"},
+		{"假视频.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, []byte(strings.Repeat("not a video ", 500)), codes.InvalidArgument, "MP4"},
+		{"总结.txt", reportingv1.FileKind_FILE_KIND_SUMMARY, []byte("a summary in plain text"), codes.InvalidArgument, "PDF"},
+	}
+	for _, u := range uploads {
+		file, err := f.upload(xiaodian, "2024", "140105", u.kind, u.name, u.content)
+		if status.Code(err) != u.code || !strings.Contains(status.Convert(err).Message(), u.says) {
+			t.Fatalf("%s: %v, want %v saying %q", u.name, err, u.code, u.says)
+		}
+		if u.code == codes.OK && (file.GetSize() != int64(len(u.content)) || file.GetName() != u.name) {
+			t.Fatalf("%s stored as %v", u.name, file)
+		}
+		if u.kind == reportingv1.FileKind_FILE_KIND_VIDEO && u.code == codes.OK && file.GetDurationSeconds() != 179 {
+			t.Fatalf("video length %v", file.GetDurationSeconds())
+		}
+	}
+	client, ctx := f.reports(xiaodian)
+	got, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105"})
+	if err != nil || len(got.GetReport().GetFiles()) != 2 {
+		t.Fatalf("files after refusals: %v %v (refused uploads must leave nothing)", got.GetReport().GetFiles(), err)
+	}
+	// The file comes back whole.
+	down, err := client.DownloadReportFile(ctx, &reportingv1.DownloadReportFileRequest{FileId: got.GetReport().GetFiles()[0].GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []byte
+	for {
+		msg, err := down.Recv()
+		if err != nil {
+			break
+		}
+		back = append(back, msg.GetChunk()...)
+	}
+	if !bytes.Equal(back, pdf) {
+		t.Fatalf("downloaded %d bytes, uploaded %d", len(back), len(pdf))
+	}
+
+	// Another county can neither read nor write it.
+	other, octx := f.reports(yingze)
+	if _, err := other.GetReport(octx, &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105"}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("another county reading: %v", err)
+	}
+	if _, err := f.upload(yingze, "2024", "140105", reportingv1.FileKind_FILE_KIND_SUMMARY, "x.pdf", pdf); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("another county uploading: %v", err)
+	}
+	if _, err := other.DownloadReportFile(octx, &reportingv1.DownloadReportFileRequest{FileId: got.GetReport().GetFiles()[0].GetId()}); err == nil {
+		if _, err := mustRecv(other, octx, got.GetReport().GetFiles()[0].GetId()); status.Code(err) != codes.PermissionDenied {
+			t.Fatalf("another county downloading: %v", err)
+		}
+	}
+
+	// Submitted, accepted, locked.
+	if _, err := client.SubmitReport(ctx, &reportingv1.SubmitReportRequest{EditionId: "2024", CountyCode: "140105"}); err != nil {
+		t.Fatal(err)
+	}
+	city, cctx := f.reports(testkit.CityAdmin())
+	if _, err := client.AcceptReport(ctx, &reportingv1.AcceptReportRequest{EditionId: "2024", CountyCode: "140105"}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("a county accepting its own report: %v", err)
+	}
+	accepted, err := city.AcceptReport(cctx, &reportingv1.AcceptReportRequest{EditionId: "2024", CountyCode: "140105"})
+	if err != nil || accepted.GetReport().GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_ACCEPTED || len(accepted.GetReport().GetVersions()) != 1 {
+		t.Fatalf("accept: %v %v", accepted, err)
+	}
+	if _, err := f.fill(xiaodian, "2024", "140105"); status.Code(err) != codes.FailedPrecondition {
+		t.Fatalf("changing an accepted report: %v", err)
+	}
+	// 140106 saves a draft; 140107 does nothing.
+	if _, err := f.fill(yingze, "2024", "140106"); err != nil {
+		t.Fatal(err)
+	}
+
+	// The merged table: a row per county, the total their sum, counted figures the live ones.
+	live := map[string]int64{}
+	for _, county := range []string{"140105", "140106", "140107"} {
+		d, err := f.dashboard(testkit.CityAdmin(), &reportingv1.DashboardFilter{CountyCode: county})
+		if err != nil {
+			t.Fatal(err)
+		}
+		live[county] = d.GetTotals().GetParticipations()
+	}
+	merged, err := city.ExportMergedTable(cctx, &reportingv1.ExportMergedTableRequest{EditionId: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(merged.GetContent()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.GetRows(book.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Title, headings, three counties, the total.
+	if len(rows) < 6 || rows[5][1] != "合计" {
+		t.Fatalf("merged table rows: %v", rows)
+	}
+	col := map[string]int{}
+	for i, h := range rows[1] {
+		col[h] = i
+	}
+	for i, county := range []string{"小店区", "迎泽区", "杏花岭区"} {
+		if rows[2+i][1] != county {
+			t.Fatalf("row %d is %q, want %s", i, rows[2+i][1], county)
+		}
+	}
+	for h, c := range col {
+		if c < 2 || h == "状态" {
+			continue
+		}
+		var sum float64
+		for i := 2; i < 5; i++ {
+			if c < len(rows[i]) && rows[i][c] != "" {
+				v, err := strconv.ParseFloat(rows[i][c], 64)
+				if err != nil {
+					t.Fatalf("%s of row %d: %q", h, i, rows[i][c])
+				}
+				sum += v
+			}
+		}
+		total, _ := strconv.ParseFloat(rows[5][c], 64)
+		if fmt.Sprintf("%.2f", total) != fmt.Sprintf("%.2f", sum) {
+			t.Fatalf("%s: total %v, counties add up to %v", h, total, sum)
+		}
+	}
+	p := col["参与人次"]
+	for i, code := range []string{"140105", "140106", "140107"} {
+		if rows[2+i][p] != strconv.FormatInt(live[code], 10) {
+			t.Fatalf("%s participations %q, the live statistics say %d", code, rows[2+i][p], live[code])
+		}
+	}
+	comment, err := book.GetComments(book.GetSheetName(0))
+	if err != nil || len(comment) != 1 || !strings.Contains(comment[0].Paragraph[0].Text, "系统统计：1") {
+		t.Fatalf("the corrected figure's comment: %v %v", comment, err)
+	}
+	csv, err := city.ExportMergedTable(cctx, &reportingv1.ExportMergedTableRequest{EditionId: "2024", Format: reportingv1.TableFormat_TABLE_FORMAT_CSV})
+	if err != nil || !bytes.HasPrefix(csv.GetContent(), []byte("\ufeff序号,县（市、区）,")) || !strings.Contains(string(csv.GetContent()), "合计") {
+		t.Fatalf("CSV: %q %v", csv.GetContent(), err)
+	}
+	if _, err := client.ExportMergedTable(ctx, &reportingv1.ExportMergedTableRequest{EditionId: "2024"}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("a county exporting the city's table: %v", err)
+	}
+	list, err := city.ListReports(cctx, &reportingv1.ListReportsRequest{EditionId: "2024"})
+	if err != nil || len(list.GetReports()) != 3 || list.GetReports()[0].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_ACCEPTED ||
+		list.GetReports()[1].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT || list.GetReports()[2].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_NOT_STARTED {
+		t.Fatalf("list: %v %v", list, err)
+	}
+	if _, err := city.SetReportColumns(cctx, &reportingv1.SetReportColumnsRequest{EditionId: "2024", Columns: []*reportingv1.ReportColumn{
+		{Key: "media_reports", Label: "媒体报道（篇）", Source: reportingv1.ColumnSource_COLUMN_SOURCE_TYPED}}}); status.Code(err) != codes.FailedPrecondition {
+		t.Fatalf("changing the columns after a county submitted: %v", err)
+	}
+}
+
+func mustRecv(c reportingv1.ReportServiceClient, ctx context.Context, id string) (*reportingv1.DownloadReportFileResponse, error) {
+	s, err := c.DownloadReportFile(ctx, &reportingv1.DownloadReportFileRequest{FileId: id})
+	if err != nil {
+		return nil, err
+	}
+	return s.Recv()
+}
+
+func TestReportDeadline(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	f.edition("2023", yesterday, "140106")
+	yingze := testkit.CountyAdmin("140106")
+	pdf := []byte("%PDF-1.4\n%%EOF\n")
+	testkit.Eventually(t, 10*time.Second, func() error {
+		_, err := f.upload(yingze, "2023", "140106", reportingv1.FileKind_FILE_KIND_SUMMARY, "总结.pdf", pdf)
+		return err
+	})
+	if _, err := f.fill(yingze, "2023", "140106"); err != nil {
+		t.Fatal(err)
+	}
+	client, ctx := f.reports(yingze)
+	_, err := client.SubmitReport(ctx, &reportingv1.SubmitReportRequest{EditionId: "2023", CountyCode: "140106"})
+	if status.Code(err) != codes.FailedPrecondition || !strings.Contains(status.Convert(err).Message(), yesterday) {
+		t.Fatalf("submitting after the deadline: %v, want FailedPrecondition naming %s", err, yesterday)
+	}
+	got, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: "2023", CountyCode: "140106"})
+	if err != nil || !got.GetReport().GetOverdue() {
+		t.Fatalf("overdue: %v %v", got, err)
+	}
+	if _, err := client.ReopenReport(ctx, &reportingv1.ReopenReportRequest{EditionId: "2023", CountyCode: "140106"}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("a county reopening itself: %v", err)
+	}
+	city, cctx := f.reports(testkit.CityAdmin())
+	if _, err := city.ReopenReport(cctx, &reportingv1.ReopenReportRequest{EditionId: "2023", CountyCode: "140106"}); err != nil {
+		t.Fatal(err)
+	}
+	submitted, err := client.SubmitReport(ctx, &reportingv1.SubmitReportRequest{EditionId: "2023", CountyCode: "140106"})
+	if err != nil || !submitted.GetReport().GetLate() || submitted.GetReport().GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_SUBMITTED {
+		t.Fatalf("a late submission after reopening: %v %v", submitted, err)
+	}
+	returned, err := city.ReturnReport(cctx, &reportingv1.ReturnReportRequest{EditionId: "2023", CountyCode: "140106", Reason: "请补充活动照片"})
+	if err != nil || returned.GetReport().GetReturnedReason() != "请补充活动照片" {
+		t.Fatalf("return: %v %v", returned, err)
+	}
+}
