@@ -1,13 +1,16 @@
 package reporting_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
@@ -161,6 +164,23 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 		if len(hours) != 2 || hours[y+"T15"] != 10 || hours[td+"T10"] != 1 {
 			t.Fatalf("by hour for %v: %v", filter, hours)
 		}
+	}
+
+	// The view exports as a workbook with the same figures.
+	exported, err := f.client.ExportDashboard(context.Background(), &reportingv1.ExportDashboardRequest{EditionId: "2024",
+		Filter: &reportingv1.DashboardFilter{CountyCode: "140105"}}, f.tokens.As(t, testkit.CityAdmin()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(exported.GetContent()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := book.GetCellValue("概览", "B8"); v != "48" {
+		t.Fatalf("exported participations %q, want 48 (sheets %v)", v, book.GetSheetList())
+	}
+	if len(book.GetSheetList()) != 10 || !strings.Contains(exported.GetName(), "140105") {
+		t.Fatalf("workbook %s with sheets %v", exported.GetName(), book.GetSheetList())
 	}
 
 	tests := []struct {
