@@ -2,7 +2,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/types'
 import { loadSession, session } from './session'
-import { adminRoles, allowed, homeFor, statsRoles, writerRoles } from './utils/access'
+import { adminRoles, allowed, homeFor, reportRoles, reviewRoles, statsRoles, writerRoles } from './utils/access'
 import { isSafeRedirect } from './utils/format'
 
 declare module 'vue-router' {
@@ -36,6 +36,9 @@ const consoleRoutes: RouteRecordRaw[] = [
   { path: 'activities/:id/signups', name: 'activity-signups', component: () => import('./views/SignupListView.vue'), props: true, meta: { title: '报名名单', roles: writerRoles } },
   { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: '批量导入', roles: writerRoles } },
   { path: 'featured', name: 'featured', component: () => import('./views/FeaturedView.vue'), meta: { title: '特色活动推荐', roles: adminRoles } },
+  { path: 'report', name: 'report', component: () => import('./views/ReportView.vue'), meta: { title: '总结报送', roles: reportRoles } },
+  { path: 'reports', name: 'reports', component: () => import('./views/ReportListView.vue'), meta: { title: '总结报送审核', roles: reviewRoles } },
+  { path: 'reports/:county', name: 'report-review', component: () => import('./views/ReportView.vue'), props: true, meta: { title: '总结报送审核', roles: reviewRoles } },
   { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '组织单位', roles: adminRoles } },
   { path: 'venues', name: 'venues', component: () => import('./views/VenuesView.vue'), meta: { title: '场馆与终端', roles: adminRoles } },
   { path: 'venues/import', name: 'venue-import', component: () => import('./views/VenueImportView.vue'), meta: { title: '批量导入场馆', roles: adminRoles } },

@@ -515,3 +515,103 @@ export interface Dashboard {
   stream_position: Int64
   updated_at: Timestamp
 }
+
+// ---- reporting/v1/report.proto --------------------------------------------------------------
+
+export type ReportStatus =
+  | 'REPORT_STATUS_UNSPECIFIED'
+  | 'REPORT_STATUS_NOT_STARTED'
+  | 'REPORT_STATUS_DRAFT'
+  | 'REPORT_STATUS_SUBMITTED'
+  | 'REPORT_STATUS_RETURNED'
+  | 'REPORT_STATUS_ACCEPTED'
+
+export type ColumnSource = 'COLUMN_SOURCE_UNSPECIFIED' | 'COLUMN_SOURCE_COUNTED' | 'COLUMN_SOURCE_TYPED'
+
+export type FileKind = 'FILE_KIND_UNSPECIFIED' | 'FILE_KIND_SUMMARY' | 'FILE_KIND_IMAGE' | 'FILE_KIND_VIDEO'
+
+export type TableFormat = 'TABLE_FORMAT_UNSPECIFIED' | 'TABLE_FORMAT_XLSX' | 'TABLE_FORMAT_CSV'
+
+export interface ReportColumn {
+  key: string
+  label: string
+  source: ColumnSource
+  /** For counted columns: "activities_held", "activities_held:<form>", "major_activities_held", … */
+  metric: string
+  /** How many decimals typed figures may have (0–4). */
+  decimals: number
+}
+
+/** ReportValue: figures are decimal strings ("" when unset). */
+export interface ReportValue {
+  column_key: string
+  counted: string
+  typed: string
+  corrected: string
+  correction_reason: string
+  /** The figure that counts: the typed one, the correction, or the counted one. */
+  value: string
+}
+
+export interface ReportFile {
+  id: string
+  kind: FileKind
+  name: string
+  content_type: string
+  size: Int64
+  duration_seconds: number
+  sha256: string
+  uploaded_at: Timestamp
+}
+
+export interface ReportVersion {
+  version: number
+  accepted_at: Timestamp
+  accepted_by: string
+  values: ReportValue[]
+  files: ReportFile[]
+}
+
+export interface Report {
+  edition_id: string
+  county_code: string
+  county_name: string
+  status: ReportStatus
+  late: boolean
+  overdue: boolean
+  /** The last day, YYYY-MM-DD, in the edition's time zone. */
+  deadline: string
+  reopened: boolean
+  columns: ReportColumn[]
+  values: ReportValue[]
+  files: ReportFile[]
+  returned_reason: string
+  submitted_at: Timestamp
+  updated_at: Timestamp
+  versions: ReportVersion[]
+  max_video_seconds: number
+}
+
+/** ValueInput is a figure the county sets (SaveReportRequest.values). */
+export interface ValueInput {
+  column_key: string
+  typed: string
+  corrected: string
+  correction_reason: string
+}
+
+export interface ReportSummary {
+  county_code: string
+  county_name: string
+  status: ReportStatus
+  late: boolean
+  overdue: boolean
+  reopened: boolean
+  files: number
+  submitted_at: Timestamp
+}
+
+export interface ListReportsResponse {
+  deadline: string
+  reports: ReportSummary[]
+}

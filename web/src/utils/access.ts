@@ -6,7 +6,7 @@ export interface MenuItem {
   path: string
   title: string
   /** icon names an @element-plus/icons-vue icon (see ConsoleLayout). */
-  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting'
+  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting' | 'Document' | 'DocumentChecked'
   roles: readonly Role[]
 }
 
@@ -15,12 +15,17 @@ export const adminRoles: readonly Role[] = ['city_admin', 'county_admin']
 export const writerRoles: readonly Role[] = ['city_admin', 'county_admin', 'organizer']
 /** statsRoles may read the live statistics (the reporting service's readers). */
 export const statsRoles: readonly Role[] = ['city_admin', 'county_admin', 'viewer']
+/** reportRoles submit their county's report back; reviewRoles review them all. */
+export const reportRoles: readonly Role[] = ['county_admin']
+export const reviewRoles: readonly Role[] = ['city_admin']
 
 export const menu: readonly MenuItem[] = [
   { path: '/dashboard', title: '实时数据', icon: 'DataLine', roles: statsRoles },
   { path: '/activities', title: '活动管理', icon: 'Calendar', roles: allRoles },
   { path: '/import', title: '批量导入', icon: 'Upload', roles: writerRoles },
   { path: '/featured', title: '特色活动推荐', icon: 'Star', roles: adminRoles },
+  { path: '/report', title: '总结报送', icon: 'Document', roles: reportRoles },
+  { path: '/reports', title: '总结报送审核', icon: 'DocumentChecked', roles: reviewRoles },
   { path: '/units', title: '组织单位', icon: 'OfficeBuilding', roles: adminRoles },
   { path: '/venues', title: '场馆与终端', icon: 'Location', roles: adminRoles },
   { path: '/accounts', title: '账号管理', icon: 'User', roles: adminRoles },

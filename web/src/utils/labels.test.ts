@@ -3,11 +3,15 @@ import {
   activityFormLabels,
   activityStatusLabels,
   activityStatusTag,
+  columnSourceLabels,
+  fileKindLabels,
   label,
   nominationStatusTag,
   occupancyLevelLabels,
   options,
   refusalReasonLabels,
+  reportStatusLabels,
+  reportStatusTag,
   roleLabels,
   signupStatusTag,
   targetGroupsText,
@@ -91,5 +95,33 @@ describe('venue, terminal, refusal and occupancy labels', () => {
   it('every venue kind of the proto has a label', () => {
     expect(Object.keys(venueKindLabels)).toHaveLength(10)
     expect(Object.keys(refusalReasonLabels)).toHaveLength(7)
+  })
+})
+
+describe('report labels', () => {
+  it.each([
+    [reportStatusLabels, 'REPORT_STATUS_NOT_STARTED', '未开始'],
+    [reportStatusLabels, 'REPORT_STATUS_DRAFT', '草稿'],
+    [reportStatusLabels, 'REPORT_STATUS_SUBMITTED', '已报送'],
+    [reportStatusLabels, 'REPORT_STATUS_RETURNED', '已退回'],
+    [reportStatusLabels, 'REPORT_STATUS_ACCEPTED', '已接收'],
+    [reportStatusLabels, 'REPORT_STATUS_UNSPECIFIED', 'REPORT_STATUS_UNSPECIFIED'],
+    [columnSourceLabels, 'COLUMN_SOURCE_COUNTED', '系统统计'],
+    [columnSourceLabels, 'COLUMN_SOURCE_TYPED', '填报'],
+    [fileKindLabels, 'FILE_KIND_SUMMARY', '总结报告'],
+    [fileKindLabels, 'FILE_KIND_IMAGE', '图片'],
+    [fileKindLabels, 'FILE_KIND_VIDEO', '视频'],
+  ] as const)('%#: %s', (table, value, want) => {
+    expect(label(table as Record<string, string>, value)).toBe(want)
+  })
+
+  it.each([
+    ['REPORT_STATUS_NOT_STARTED', 'info'],
+    ['REPORT_STATUS_DRAFT', 'primary'],
+    ['REPORT_STATUS_SUBMITTED', 'warning'],
+    ['REPORT_STATUS_RETURNED', 'danger'],
+    ['REPORT_STATUS_ACCEPTED', 'success'],
+  ] as const)('reportStatusTag(%s) = %s', (status, want) => {
+    expect(reportStatusTag(status)).toBe(want)
   })
 })

@@ -5,10 +5,13 @@ import type {
   ActivityForm,
   ActivityStatus,
   AgeGroup,
+  ColumnSource,
+  FileKind,
   ImportTarget,
   NominationStatus,
   OccupancyLevel,
   RefusalReason,
+  ReportStatus,
   Role,
   SignupStatus,
   TargetGroup,
@@ -203,6 +206,36 @@ export const occupancyLevelLabels: Record<Exclude<OccupancyLevel, 'OCCUPANCY_LEV
   OCCUPANCY_LEVEL_ALARM: '告警',
 }
 
+/** Where a county's report back stands (ReportService). */
+export const reportStatusLabels: Record<Exclude<ReportStatus, 'REPORT_STATUS_UNSPECIFIED'>, string> = {
+  REPORT_STATUS_NOT_STARTED: '未开始',
+  REPORT_STATUS_DRAFT: '草稿',
+  REPORT_STATUS_SUBMITTED: '已报送',
+  REPORT_STATUS_RETURNED: '已退回',
+  REPORT_STATUS_ACCEPTED: '已接收',
+}
+
+const reportStatusTags: Record<ReportStatus, TagType> = {
+  REPORT_STATUS_UNSPECIFIED: 'info',
+  REPORT_STATUS_NOT_STARTED: 'info',
+  REPORT_STATUS_DRAFT: 'primary',
+  REPORT_STATUS_SUBMITTED: 'warning',
+  REPORT_STATUS_RETURNED: 'danger',
+  REPORT_STATUS_ACCEPTED: 'success',
+}
+
+/** Where a statistics table column's figures come from. */
+export const columnSourceLabels: Record<Exclude<ColumnSource, 'COLUMN_SOURCE_UNSPECIFIED'>, string> = {
+  COLUMN_SOURCE_COUNTED: '系统统计',
+  COLUMN_SOURCE_TYPED: '填报',
+}
+
+export const fileKindLabels: Record<Exclude<FileKind, 'FILE_KIND_UNSPECIFIED'>, string> = {
+  FILE_KIND_SUMMARY: '总结报告',
+  FILE_KIND_IMAGE: '图片',
+  FILE_KIND_VIDEO: '视频',
+}
+
 /** label looks a value up in a label table and falls back to the value itself. */
 export function label<K extends string>(table: Partial<Record<K, string>>, value: K | string | undefined | null): string {
   if (value === undefined || value === null || value === '') return '—'
@@ -213,6 +246,7 @@ export const activityStatusTag = (s: ActivityStatus): TagType => activityStatusT
 export const signupStatusTag = (s: SignupStatus): TagType => signupStatusTags[s] ?? 'info'
 export const nominationStatusTag = (s: NominationStatus): TagType => nominationStatusTags[s] ?? 'info'
 export const terminalStateTag = (s: TerminalState): TagType => terminalStateTags[s] ?? 'info'
+export const reportStatusTag = (s: ReportStatus): TagType => reportStatusTags[s] ?? 'info'
 
 export interface Option<V extends string = string> {
   value: V
