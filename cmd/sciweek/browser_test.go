@@ -289,3 +289,67 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("a county admin asking the API for another county's dashboard: %s, want 403", resp.Status)
 	}
 }
+
+// TestReportBackInChromium has a county admin fill in the statistics table, attach the
+// summary report and submit, in the browser against the running system, and the city admin see
+// it submitted. Screenshots of both pages go to ScreenshotsDir.
+func TestReportBackInChromium(t *testing.T) {
+	t.Parallel()
+	s := startDemo(t)
+	dash := s.scan(t, time.Second)
+	ctx := chromium(t, 1440, 1000)
+	signIn(t, ctx, s.base, "county-140105", s.info.StaffPassword)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/report?edition="+demo.LiveEdition), chromedp.WaitVisible(`#report-status`),
+		chromedp.WaitVisible(`tr[data-column="participations"]`)); err != nil {
+		t.Fatal(err)
+	}
+	// The counted figure is the live statistics' for the county.
+	county, err := s.stats.GetDashboard(context.Background(), &reportingv1.GetDashboardRequest{EditionId: demo.LiveEdition,
+		Filter: &reportingv1.DashboardFilter{CountyCode: "140105"}}, s.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = dash
+	if got := number(t, ctx, `tr[data-column="participations"] [data-field="counted"]`); got != county.GetDashboard().GetTotals().GetParticipations() {
+		t.Fatalf("the table counts %d participations, the live statistics %d", got, county.GetDashboard().GetTotals().GetParticipations())
+	}
+	summary := filepath.Join(t.TempDir(), "小店区科技活动周总结.pdf")
+	if err := os.WriteFile(summary, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(`#file-upload-summary`, []string{summary})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#report-files li[data-file-id]').length === 1`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the summary did not upload: %v", err)
+	}
+	// Type every figure the county types in, as a person would.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[data-input="typed"]').forEach(i => {
+		i.value = '12'; i.dispatchEvent(new Event('input', { bubbles: true })) })`), chromedp.Click(`#report-save`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector('#report-submit')?.disabled`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("submission stays blocked: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`#report-submit`), chromedp.WaitVisible(`.el-message-box__btns .el-button--primary`),
+		chromedp.Click(`.el-message-box__btns .el-button--primary`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#report-status')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the report did not go in: %v", err)
+	}
+	t.Logf("county's report: %s", screenshot(t, ctx, "report.png"))
+
+	city := chromium(t, 1440, 1000)
+	signIn(t, city, s.base, s.info.AdminUsername, s.info.AdminPassword)
+	if err := chromedp.Do(city, chromedp.Navigate(s.base+"/reports?edition="+demo.LiveEdition), chromedp.WaitVisible(`tr[data-county="140105"]`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(city, chromedp.Poll[bool](`document.querySelector('tr[data-county="140105"]')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the bureau's list does not show 140105 submitted: %v", err)
+	}
+	t.Logf("bureau's list: %s", screenshot(t, city, "reports.png"))
+}
