@@ -134,6 +134,18 @@ func signIn(t testing.TB, ctx context.Context, base, user, password string) {
 	}
 }
 
+// text reads what an element shows, for failure messages; it is empty when the page cannot answer.
+func text(ctx context.Context, sel string) string {
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ''`, sel)))
+	if err != nil {
+		return ""
+	}
+	if r := []rune(s); len(r) > 600 {
+		s = string(r[:600])
+	}
+	return s
+}
+
 // number reads an element's raw figure (its data-value).
 func number(t testing.TB, ctx context.Context, sel string) int64 {
 	t.Helper()
@@ -329,11 +341,21 @@ func TestReportBackInChromium(t *testing.T) {
 		i.value = '12'; i.dispatchEvent(new Event('input', { bubbles: true })) })`), chromedp.Click(`#report-save`)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector('#report-submit')?.disabled`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		t.Fatalf("submission stays blocked: %v", err)
+	// Wait for the draft to be stored and the button to settle: the save's answer re-renders the
+	// table, and a click aimed while the layout moves can land beside the button.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#report-dirty')?.dataset.dirty === 'false' &&
+		!document.querySelector('#report-save')?.classList.contains('is-loading') && !document.querySelector('#report-submit')?.disabled`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("submission stays blocked: %v; the page says %q", err, text(ctx, `#report-submit-card`))
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(`#report-submit`), chromedp.WaitVisible(`.el-message-box__btns .el-button--primary`),
-		chromedp.Click(`.el-message-box__btns .el-button--primary`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#report-submit').click()`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.querySelector('.el-message-box__btns .el-button--primary')`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("no confirmation after 报送: %v; the page says %q", err, text(ctx, `body`))
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.el-message-box__btns .el-button--primary').click()`)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#report-status')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,

@@ -245,26 +245,31 @@ func (s *Store) Occupancy(ctx context.Context, county, today string) ([]domain.O
 
 // Overview returns an edition's figures per county, and the stream position they include.
 func (s *Store) Overview(ctx context.Context, edition, county, today string) (domain.Overview, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT county_code, sum(ticketed), sum(walk_ins),
-			coalesce(sum(ticketed + walk_ins) FILTER (WHERE day = $3::date), 0)
-		FROM participation_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)
-		GROUP BY county_code`, edition, county, today)
-	counties, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.CountyTotals, error) {
-		var c domain.CountyTotals
-		err := row.Scan(&c.CountyCode, &c.Ticketed, &c.WalkIns, &c.Today)
-		return c, err
-	})
-	if err != nil {
-		return domain.Overview{}, db.Unavailable(err, "read overview")
-	}
-	var refused int64
-	var position int64
+	var counties []domain.CountyTotals
+	var refused, position int64
 	var updated *time.Time
-	err = s.pool.QueryRow(ctx, `SELECT
-			(SELECT coalesce(sum(refused), 0) FROM refusal_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)),
-			coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $3), 0),
-			(SELECT updated_at FROM projection_checkpoints WHERE name = $3)`, edition, county, ProjectionName).
-		Scan(&refused, &position, &updated)
+	// One read-only snapshot: the position must name exactly the events the counts include, or a
+	// reader waiting for a position could see counts from before it.
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT county_code, sum(ticketed), sum(walk_ins),
+				coalesce(sum(ticketed + walk_ins) FILTER (WHERE day = $3::date), 0)
+			FROM participation_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)
+			GROUP BY county_code`, edition, county, today)
+		var err error
+		counties, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.CountyTotals, error) {
+			var c domain.CountyTotals
+			err := row.Scan(&c.CountyCode, &c.Ticketed, &c.WalkIns, &c.Today)
+			return c, err
+		})
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT
+				(SELECT coalesce(sum(refused), 0) FROM refusal_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)),
+				coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $3), 0),
+				(SELECT updated_at FROM projection_checkpoints WHERE name = $3)`, edition, county, ProjectionName).
+			Scan(&refused, &position, &updated)
+	})
 	if err != nil {
 		return domain.Overview{}, db.Unavailable(err, "read overview")
 	}
