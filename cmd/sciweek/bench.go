@@ -3,15 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,6 +59,7 @@ func benchCmd(args []string) error {
 	tickets := fs.Int("tickets", 5000, "tickets signed up for and scanned")
 	batch := fs.Int("batch", 20, "records per call (gates batch; 1 is a handheld scanning one by one)")
 	conns := fs.Int("conns", 4, "connections from the terminals to check-in")
+	profiles := fs.String("profiles", "", "folder for CPU profiles of the half-rate run (check-in, and the process holding everything else); empty takes none")
 	preload := fs.Int("preload", 0, "records to store before the runs, to measure check-in's memory with a full table")
 	latencyRate := fs.Float64("rate", 0, "records per second of the latency run (default half the end-to-end rate)")
 	dashOut := fs.String("dashboard-out", "docs/bench/dashboard.md", "where to write the dashboard results (empty skips the dashboard benchmark)")
@@ -179,6 +184,9 @@ func benchCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if r.SettleFull, err = settle(ctx, st.DatabaseURL); err != nil {
+		return err
+	}
 	say("end to end: %d terminals, %d records a call, as fast as acknowledged, for %s", *terminals, *batch, *duration)
 	full, err := loadgen.Run(ctx, loadgen.Config{Conns: checkinConns, Terminals: world.Terminals, Duration: *duration, Batch: *batch, Mix: mix,
 		Progress: os.Stderr})
@@ -216,6 +224,13 @@ func benchCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The full-rate run left hundreds of megabytes for the kernel to write back; landing in the
+	// middle of this run, that writeback would hold up PostgreSQL's WAL flushes and measure the
+	// previous run rather than this one. Write it out first.
+	if r.SettleHalf, err = settle(ctx, st.DatabaseURL); err != nil {
+		return err
+	}
+	say("  the disks settled in %s", r.SettleHalf.Round(time.Millisecond))
 	rate := r.EndToEnd / 2
 	if *latencyRate > 0 {
 		rate = *latencyRate
@@ -230,8 +245,22 @@ func benchCmd(args []string) error {
 	wctx, cancelWatch := context.WithCancel(ctx)
 	watching := make(chan error, 1)
 	go func() { watching <- vis.watch(wctx, stats, admin) }()
+	profiled := make(chan error, 1)
+	if *profiles != "" {
+		stopProfiles, err := profile(*profiles, metricsAddr, *half)
+		if err != nil {
+			cancelWatch()
+			return err
+		}
+		go func() { profiled <- stopProfiles() }()
+	} else {
+		profiled <- nil
+	}
 	halfSum, err := loadgen.Run(ctx, loadgen.Config{Conns: checkinConns, Terminals: world.Terminals, Duration: *half, Batch: *batch, Mix: mix,
 		Rate: rate, Progress: os.Stderr, OnAck: vis.acked})
+	if perr := <-profiled; perr != nil {
+		say("profiles: %v", perr)
+	}
 	if err != nil {
 		cancelWatch()
 		return err
@@ -579,6 +608,59 @@ func preloadRecords(ctx context.Context, url string, n int) (time.Duration, erro
 	return time.Since(start), err
 }
 
+// profile takes CPU profiles for d: the check-in process's from its metrics port, and this
+// process's (loadgen, NATS and the other services). The returned function waits for both.
+func profile(dir, checkinMetrics string, d time.Duration) (func() error, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	self, err := os.Create(filepath.Join(dir, "bench.pprof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(self); err != nil {
+		self.Close()
+		return nil, err
+	}
+	remote := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", checkinMetrics, int(d.Seconds())))
+		if err != nil {
+			remote <- err
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(filepath.Join(dir, "checkin.pprof"))
+		if err != nil {
+			remote <- err
+			return
+		}
+		_, err = io.Copy(f, resp.Body)
+		remote <- errors.Join(err, f.Close())
+	}()
+	return func() error {
+		time.Sleep(d)
+		pprof.StopCPUProfile()
+		return errors.Join(self.Close(), <-remote)
+	}, nil
+}
+
+// settle writes out what earlier runs left dirty: PostgreSQL's buffers (a checkpoint) and the
+// kernel's page cache (sync), JetStream's files included.
+func settle(ctx context.Context, url string) (time.Duration, error) {
+	start := time.Now()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, `CHECKPOINT`); err != nil {
+		return 0, err
+	}
+	syscall.Sync()
+	return time.Since(start), nil
+}
+
 func storedRecords(ctx context.Context, url string) (int64, error) {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -596,6 +678,7 @@ type benchResults struct {
 	Batch, Terminals, Venues, Counties   int
 	Preloaded                            int
 	PreloadTook                          time.Duration
+	SettleFull, SettleHalf               time.Duration
 	StoreRate                            float64
 	PublishMsgRate, PublishRate          float64
 	RecordsPerEvent                      float64
@@ -629,7 +712,7 @@ func (r benchResults) markdown() string {
 	fmt.Fprintf(&b, "# Check-in pipeline benchmark\n\n")
 	fmt.Fprintf(&b, "Measured %s on this machine (%d CPUs, %s, Go %s), everything on it: PostgreSQL (durable: fsync and synchronous commit on), "+
 		"embedded NATS JetStream (file storage), registration, venue, reporting and the gateway in one process, check-in in a process of its own, "+
-		"and the simulated terminals.\n\nReproduce with `make bench` (which runs `%s`).\n\n",
+		"and the simulated terminals.\n\nReproduce with `make bench`; this run was `%s`.\n\n",
 		r.Started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), cpuModel(), strings.TrimPrefix(runtime.Version(), "go"), r.Args)
 	fmt.Fprintf(&b, "Load: %d terminals at %d venues in %d counties of the demo data, %d records a call (gates batch), "+
 		"10%% ticket scans (a few shown twice), 2%% school groups, 20%% check-outs, the rest walk-ins.\n\n", r.Terminals, r.Venues, r.Counties, r.Batch)
@@ -648,6 +731,8 @@ func (r benchResults) markdown() string {
 	if r.Preloaded > 0 {
 		fmt.Fprintf(&b, " Before the runs %d records were stored directly (%s).", r.Preloaded, r.PreloadTook.Round(time.Second))
 	}
+	fmt.Fprintf(&b, " Before each of the two runs PostgreSQL was checkpointed and the disks synced (%s and %s), so that neither measures "+
+		"the writeback of what ran before it.", ms(r.SettleFull), ms(r.SettleHalf))
 	fmt.Fprintf(&b, "\n\nServer side during the latency run, from the check-in service's histograms: whole call %s; "+
 		"waiting for a writer %s; the group-committed transaction %s.", r.ServerRPC, r.ServerQueue, r.ServerCommit)
 	fmt.Fprintf(&b, "\n\nRun took %s.\n", r.Finished.Sub(r.Started).Round(time.Second))

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -284,7 +285,14 @@ flags:
 	}
 	defer func() { _ = st.Close(context.Background()) }()
 	if part != "gateway" && *metricsAddr != "" {
-		srv := &http.Server{Addr: *metricsAddr, Handler: st.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		// The metrics port is the operators' own; it also serves the Go profiles, so a service
+		// can be profiled under load where it runs (the benchmark does).
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", st.Metrics.Handler())
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		srv := &http.Server{Addr: *metricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = srv.ListenAndServe() }()
 		defer srv.Close()
 	}

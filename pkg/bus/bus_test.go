@@ -76,28 +76,38 @@ func streamCount(t *testing.T, js jetstream.JetStream) uint64 {
 
 func TestRelayPublishesCommittedEventsOnly(t *testing.T) {
 	t.Parallel()
-	pool, n := setup(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	relay, err := bus.NewRelay(bus.RelayConfig{Pool: pool, JetStream: n.JetStream, Telemetry: testkit.Telemetry(t, "bustest"), Schema: "bustest", PollInterval: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name   string
+		linger time.Duration
+	}{{"publishing at once", 0}, {"lingering after a wake", 30 * time.Millisecond}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pool, n := setup(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			relay, err := bus.NewRelay(bus.RelayConfig{Pool: pool, JetStream: n.JetStream, Telemetry: testkit.Telemetry(t, "bustest"), Schema: "bustest",
+				PollInterval: 20 * time.Millisecond, Linger: tc.linger})
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() { _ = relay.Run(ctx) }()
+			enqueue(t, pool, "sciweek.checkin.test.rolledback", false)
+			for i := 0; i < 25; i++ {
+				enqueue(t, pool, "sciweek.checkin.test.committed", true)
+				relay.Wake()
+			}
+			testkit.Eventually(t, 5*time.Second, func() error {
+				if got := streamCount(t, n.JetStream); got != 25 {
+					return fmt.Errorf("stream has %d messages, want 25", got)
+				}
+				var left int
+				if err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&left); err != nil || left != 0 {
+					return fmt.Errorf("outbox still holds %d (%v)", left, err)
+				}
+				return nil
+			})
+		})
 	}
-	go func() { _ = relay.Run(ctx) }()
-	enqueue(t, pool, "sciweek.checkin.test.rolledback", false)
-	for i := 0; i < 25; i++ {
-		enqueue(t, pool, "sciweek.checkin.test.committed", true)
-	}
-	testkit.Eventually(t, 5*time.Second, func() error {
-		if got := streamCount(t, n.JetStream); got != 25 {
-			return fmt.Errorf("stream has %d messages, want 25", got)
-		}
-		var left int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&left); err != nil || left != 0 {
-			return fmt.Errorf("outbox still holds %d (%v)", left, err)
-		}
-		return nil
-	})
 }
 
 func TestRepublishAfterCrashIsDroppedAsDuplicate(t *testing.T) {
@@ -222,4 +232,45 @@ func TestOnlyOneReplicaAppliesAProjection(t *testing.T) {
 	if got, _ := tally(context.Background(), pool); got != 400 {
 		t.Fatalf("tally grew to %d: more than one replica applied the events", got)
 	}
+}
+
+func TestLingeringProjectionAppliesABurstInFewTransactions(t *testing.T) {
+	t.Parallel()
+	pool, n := setup(t)
+	runner, err := bus.NewProjectionRunner(pool, n.JetStream, testkit.Telemetry(t, "bustest"), bus.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batches, applied atomic.Int64
+	proj := bus.Projection{
+		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"}, Linger: 500 * time.Millisecond,
+		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			_, err := tx.Exec(ctx, `INSERT INTO tally (subject, n) VALUES ($1, 1) ON CONFLICT (subject) DO UPDATE SET n = tally.n + 1`, m.Subject)
+			return err
+		},
+		Committed: func(k int) { batches.Add(1); applied.Add(int64(k)) },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = runner.Run(ctx, proj) }()
+	// Let the consumer start, so the burst arrives while it waits rather than all at once.
+	time.Sleep(300 * time.Millisecond)
+	publish(t, n.JetStream, "sciweek.checkin.test.burst", 40)
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if got := applied.Load(); got != 40 {
+			return fmt.Errorf("applied %d, want 40", got)
+		}
+		return nil
+	})
+	if got := batches.Load(); got > 3 {
+		t.Fatalf("a burst of 40 took %d transactions; lingering should gather it into one or two", got)
+	}
+	// A lone event is not held back beyond the linger.
+	publish(t, n.JetStream, "sciweek.checkin.test.lone", 1)
+	testkit.Eventually(t, 2*time.Second, func() error {
+		if got := applied.Load(); got != 41 {
+			return fmt.Errorf("applied %d, want 41", got)
+		}
+		return nil
+	})
 }

@@ -79,6 +79,11 @@ type RelayConfig struct {
 	// PollInterval is how often the relay looks for events written by other replicas; 0 means
 	// 200 ms. Writes in this process wake it at once through Wake.
 	PollInterval time.Duration
+	// Linger is how long the relay lets events gather after a wake before it publishes them; 0
+	// publishes at once. Each round is a transaction of its own (its delete is flushed to the
+	// WAL), so a service committing hundreds of times a second lingers a little to publish in
+	// fewer, larger rounds.
+	Linger time.Duration
 }
 
 // Relay publishes a service's outbox to JetStream, in order. Only one relay per schema works at
@@ -154,6 +159,13 @@ func (r *Relay) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-r.wake:
+			if r.cfg.Linger > 0 {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(r.cfg.Linger):
+				}
+			}
 		case <-time.After(wait):
 		}
 	}
