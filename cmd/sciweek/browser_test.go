@@ -354,17 +354,36 @@ func TestReportBackInChromium(t *testing.T) {
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("the summary did not upload: %v", err)
 	}
-	// Type every figure the county types in, as a person would.
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[data-input="typed"]').forEach(i => {
-		i.value = '12'; i.dispatchEvent(new Event('input', { bubbles: true })) })`), chromedp.Click(`#report-save`)); err != nil {
-		t.Fatal(err)
+	// Type every figure the county types in, as a person would, and save the draft. The upload's
+	// own refresh may still re-render the table, so the draft counts as saved only when the page
+	// says so with the figures in it.
+	const typed = `[...document.querySelectorAll('input[data-input="typed"]')]`
+	const state = `({dirty: document.querySelector('#report-dirty')?.dataset.dirty, saving: !!document.querySelector('#report-save')?.classList.contains('is-loading'),
+		submitDisabled: !!document.querySelector('#report-submit')?.disabled, typed: ` + typed + `.map(i => i.value).join(',')})`
+	saved := false
+	for attempt := 0; attempt < 3 && !saved; attempt++ {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](typed+`.forEach(i => {
+			i.value = '12'; i.dispatchEvent(new Event('input', { bubbles: true })) })`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#report-dirty')?.dataset.dirty === 'true'`,
+			chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			continue
+		}
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#report-save').click()`)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#report-dirty')?.dataset.dirty === 'false' &&
+			!document.querySelector('#report-save')?.classList.contains('is-loading') && !document.querySelector('#report-submit')?.disabled &&
+			`+typed+`.every(i => i.value === '12')`, chromedp.WithPollingTimeout(10*time.Second)))
+		if saved = err == nil; !saved {
+			st, _ := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](state))
+			t.Logf("saving the draft, attempt %d: the page is %v", attempt+1, st)
+		}
 	}
-	// Wait for the draft to be stored and the button to settle: the save's answer re-renders the
-	// table, and a click aimed while the layout moves can land beside the button.
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#report-dirty')?.dataset.dirty === 'false' &&
-		!document.querySelector('#report-save')?.classList.contains('is-loading') && !document.querySelector('#report-submit')?.disabled`,
-		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		t.Fatalf("submission stays blocked: %v; the page says %q", err, text(ctx, `#report-submit-card`))
+	if !saved {
+		st, _ := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](state))
+		t.Fatalf("the draft did not save: the page is %v and says %q", st, text(ctx, `#report-submit-card`))
 	}
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#report-submit').click()`)); err != nil {
 		t.Fatal(err)
