@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"regexp"
+	"strings"
 
 	"github.com/exaring/otelpgx"
 	"github.com/jackc/pgx/v5"
@@ -121,6 +122,16 @@ func Unavailable(err error, what string) error {
 	var e *errs.Error
 	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	// A value the database refuses (class 22, data exception) or a broken rule (class 23,
+	// integrity constraint) is the request's fault: sending it again fails again, so it must
+	// never read as a retryable outage.
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23")) {
+		if pe.Code == "23505" {
+			return errs.Wrap(errs.Exists, err, what+": it exists already")
+		}
+		return errs.Wrap(errs.Invalid, err, what+": a value is out of range or breaks a rule")
 	}
 	return errs.Wrap(errs.Unavailable, err, what+": database unavailable, try again")
 }

@@ -45,6 +45,7 @@ var refusals = map[checkinv1.RefusalReason]string{
 	checkinv1.RefusalReason_REFUSAL_REASON_EXPIRED:            "已过期",
 	checkinv1.RefusalReason_REFUSAL_REASON_REVOKED:            "已撤销",
 	checkinv1.RefusalReason_REFUSAL_REASON_ACTIVITY_NOT_OPEN:  "活动未开放",
+	checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE:  "时间异常",
 }
 
 // Refusal names why a scan was refused.

@@ -103,7 +103,11 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 			return nil, err
 		}
 	}
-	uc, err := app.New(catalog, batcher, cfg.Now, cfg.Location)
+	door, err := adapters.NewDoor(cfg.Pool, cfg.Now, 0)
+	if err != nil {
+		return nil, err
+	}
+	uc, err := app.New(catalog, batcher, door, cfg.Now, cfg.Location)
 	if err != nil {
 		return nil, err
 	}

@@ -390,6 +390,7 @@ export type RefusalReason =
   | 'REFUSAL_REASON_EXPIRED'
   | 'REFUSAL_REASON_REVOKED'
   | 'REFUSAL_REASON_ACTIVITY_NOT_OPEN'
+  | 'REFUSAL_REASON_TIME_OUT_OF_RANGE'
 
 // ---- reporting/v1/reporting.proto -----------------------------------------------------------
 

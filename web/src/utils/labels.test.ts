@@ -94,7 +94,7 @@ describe('venue, terminal, refusal and occupancy labels', () => {
 
   it('every venue kind of the proto has a label', () => {
     expect(Object.keys(venueKindLabels)).toHaveLength(10)
-    expect(Object.keys(refusalReasonLabels)).toHaveLength(7)
+    expect(Object.keys(refusalReasonLabels)).toHaveLength(8)
   })
 })
 

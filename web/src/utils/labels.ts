@@ -198,6 +198,7 @@ export const refusalReasonLabels: Record<Exclude<RefusalReason, 'REFUSAL_REASON_
   REFUSAL_REASON_EXPIRED: '已过期',
   REFUSAL_REASON_REVOKED: '已撤销',
   REFUSAL_REASON_ACTIVITY_NOT_OPEN: '活动未开放',
+  REFUSAL_REASON_TIME_OUT_OF_RANGE: '时间异常',
 }
 
 export const occupancyLevelLabels: Record<Exclude<OccupancyLevel, 'OCCUPANCY_LEVEL_UNSPECIFIED'>, string> = {

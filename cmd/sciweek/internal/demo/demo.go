@@ -162,7 +162,7 @@ func (c clients) seed(ctx context.Context, info *Info) error {
 		}
 	}
 	var mu sync.Mutex
-	firstVenue, firstActivity := make([]string, len(jobs)), make([]string, len(jobs))
+	firstVenue, openDay := make([]string, len(jobs)), make([]string, len(jobs))
 	unitOf := map[string]string{} // county + unit name -> id
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
@@ -176,17 +176,13 @@ func (c clients) seed(ctx context.Context, info *Info) error {
 				return fmt.Errorf("venue %s: %w", describe(j.c, j.v), err)
 			}
 			firstVenue[i] = v.GetVenue().GetId()
-			for k, a := range j.past {
+			for _, a := range j.past {
 				unit, err := c.unit(ctx, &mu, unitOf, j.c.code, a.organizer, unitKind(j.v))
 				if err != nil {
 					return err
 				}
-				id, err := c.approved(ctx, "2024", unit, v.GetVenue().GetId(), a)
-				if err != nil {
+				if _, err := c.approved(ctx, "2024", unit, v.GetVenue().GetId(), a); err != nil {
 					return err
-				}
-				if k == 0 {
-					firstActivity[i] = id
 				}
 			}
 			for _, a := range j.live {
@@ -197,9 +193,12 @@ func (c clients) seed(ctx context.Context, info *Info) error {
 				if a.places == 0 {
 					a.places = 30
 				}
-				if _, err := c.approved(ctx, LiveEdition, unit, v.GetVenue().GetId(), a); err != nil {
+				id, err := c.approved(ctx, LiveEdition, unit, v.GetVenue().GetId(), a)
+				if err != nil {
 					return err
 				}
+				openDay[i] = id // the last is the venue's open day, in session whenever the demo runs
+
 			}
 			return nil
 		})
@@ -207,7 +206,9 @@ func (c clients) seed(ctx context.Context, info *Info) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	info.VenueID, info.ActivityID, info.LiveEdition = firstVenue[0], firstActivity[0], LiveEdition
+	// The demo terminal records into the edition that runs this week: a walk-in recorded today
+	// for the 2024 week would be refused as out of its time.
+	info.VenueID, info.ActivityID, info.LiveEdition = firstVenue[0], openDay[0], LiveEdition
 	return c.staff(ctx, info, unitOf)
 }
 
@@ -287,10 +288,10 @@ func (c clients) staff(ctx context.Context, info *Info, units map[string]string)
 }
 
 // provision gives the demo venue a terminal. After a lost demo.json it picks the first approved
-// activity of the 2024 edition and its venue.
+// activity of the live edition and its venue.
 func (c clients) provision(ctx context.Context, info *Info) error {
 	if info.VenueID == "" {
-		list, err := c.acts.ListActivities(ctx, &registrationv1.ListActivitiesRequest{EditionId: "2024", Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, PageSize: 1}, c.as)
+		list, err := c.acts.ListActivities(ctx, &registrationv1.ListActivitiesRequest{EditionId: LiveEdition, Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, PageSize: 1}, c.as)
 		if err != nil {
 			return err
 		}

@@ -132,7 +132,10 @@ func (w *world) setup(t *testing.T, county string) (venueID, activityID string, 
 }
 
 func walkIn(seq uint64, venue, activity string, n uint32) *checkinv1.RecordCheckinRequest {
-	return &checkinv1.RecordCheckinRequest{SentAt: timestamppb.Now(), Record: &checkinv1.CheckinRecord{Sequence: seq, OccurredAt: timestamppb.Now(), VenueId: venue, ActivityId: activity,
+	// During the activity's session in the 2024 week: a scan dated today would lie outside the
+	// edition and be refused as a broken clock.
+	at := time.Date(2024, 5, 30, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	return &checkinv1.RecordCheckinRequest{SentAt: timestamppb.Now(), Record: &checkinv1.CheckinRecord{Sequence: seq, OccurredAt: timestamppb.New(at), VenueId: venue, ActivityId: activity,
 		Kind: &checkinv1.CheckinRecord_WalkIn{WalkIn: &checkinv1.WalkIn{Category: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON, Headcount: n}}}}
 }
 

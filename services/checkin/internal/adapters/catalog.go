@@ -26,14 +26,14 @@ type Catalog struct {
 	terminals  map[uuid.UUID]domain.Terminal
 	venues     map[uuid.UUID]domain.Venue
 	activities map[uuid.UUID]domain.Activity
-	keys       map[string]ed25519.PublicKey
+	editions   map[string]domain.Edition
 	revoked    map[uuid.UUID]struct{}
 }
 
 // NewCatalog returns an empty catalog.
 func NewCatalog() *Catalog {
 	return &Catalog{terminals: map[uuid.UUID]domain.Terminal{}, venues: map[uuid.UUID]domain.Venue{},
-		activities: map[uuid.UUID]domain.Activity{}, keys: map[string]ed25519.PublicKey{}, revoked: map[uuid.UUID]struct{}{}}
+		activities: map[uuid.UUID]domain.Activity{}, editions: map[string]domain.Edition{}, revoked: map[uuid.UUID]struct{}{}}
 }
 
 // Terminal returns a known terminal.
@@ -78,8 +78,40 @@ func (c *Catalog) ActivitiesAt(venue uuid.UUID) []domain.Activity {
 func (c *Catalog) TicketKey(edition string) (ed25519.PublicKey, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	k, ok := c.keys[edition]
-	return k, ok
+	e, ok := c.editions[edition]
+	return ed25519.PublicKey(e.Key), ok
+}
+
+// Edition returns a known edition.
+func (c *Catalog) Edition(id string) (domain.Edition, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.editions[id]
+	return e, ok
+}
+
+// Editions returns every known edition, for terminals that verify tickets themselves.
+func (c *Catalog) Editions() []domain.Edition {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]domain.Edition, 0, len(c.editions))
+	for _, e := range c.editions {
+		out = append(out, e)
+	}
+	return out
+}
+
+// AllActivitiesAt returns every activity held at a venue, approved or not.
+func (c *Catalog) AllActivitiesAt(venue uuid.UUID) []domain.Activity {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []domain.Activity
+	for _, a := range c.activities {
+		if a.VenueID == venue {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Revoked reports whether a ticket was revoked.
@@ -94,21 +126,21 @@ func (c *Catalog) Revoked(id uuid.UUID) bool {
 func (c *Catalog) Load(ctx context.Context, pool *pgxpool.Pool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rows, _ := pool.Query(ctx, `SELECT id, venue_id, county_code, credential_sha256, revoked FROM known_terminals`)
+	rows, _ := pool.Query(ctx, `SELECT id, venue_id, county_code, name, credential_sha256, revoked FROM known_terminals`)
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var t domain.Terminal
 		var hash []byte
-		err := row.Scan(&t.ID, &t.VenueID, &t.CountyCode, &hash, &t.Revoked)
+		err := row.Scan(&t.ID, &t.VenueID, &t.CountyCode, &t.Name, &hash, &t.Revoked)
 		copy(t.CredentialHash[:], hash)
 		c.terminals[t.ID] = t
 		return struct{}{}, err
 	}); err != nil {
 		return err
 	}
-	rows, _ = pool.Query(ctx, `SELECT id, county_code FROM known_venues`)
+	rows, _ = pool.Query(ctx, `SELECT id, county_code, name, safe_capacity, warn_percent, alarm_percent FROM known_venues`)
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var v domain.Venue
-		err := row.Scan(&v.ID, &v.CountyCode)
+		err := row.Scan(&v.ID, &v.CountyCode, &v.Name, &v.SafeCapacity, &v.WarnPercent, &v.AlarmPercent)
 		c.venues[v.ID] = v
 		return struct{}{}, err
 	}); err != nil {
@@ -129,12 +161,11 @@ func (c *Catalog) Load(ctx context.Context, pool *pgxpool.Pool) error {
 	}); err != nil {
 		return err
 	}
-	rows, _ = pool.Query(ctx, `SELECT id, ticket_key FROM known_editions`)
+	rows, _ = pool.Query(ctx, `SELECT id, ticket_key, starts_on, ends_on, time_zone FROM known_editions`)
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var id string
-		var key []byte
-		err := row.Scan(&id, &key)
-		c.keys[id] = ed25519.PublicKey(key)
+		var e domain.Edition
+		err := row.Scan(&e.ID, &e.Key, &e.StartsOn, &e.EndsOn, &e.TimeZone)
+		c.editions[e.ID] = e
 		return struct{}{}, err
 	}); err != nil {
 		return err
@@ -158,9 +189,11 @@ const StatusApproved = "approved"
 
 // PutVenue stores a venue's state as of at, unless a newer state is stored.
 func (c *Catalog) PutVenue(ctx context.Context, tx pgx.Tx, v domain.Venue, at time.Time) error {
-	tag, err := tx.Exec(ctx, `INSERT INTO known_venues (id, county_code, updated_at) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET county_code = EXCLUDED.county_code, updated_at = EXCLUDED.updated_at
-		WHERE known_venues.updated_at <= EXCLUDED.updated_at`, v.ID, v.CountyCode, at)
+	tag, err := tx.Exec(ctx, `INSERT INTO known_venues (id, county_code, name, safe_capacity, warn_percent, alarm_percent, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (id) DO UPDATE SET county_code = EXCLUDED.county_code, name = EXCLUDED.name, safe_capacity = EXCLUDED.safe_capacity,
+		warn_percent = EXCLUDED.warn_percent, alarm_percent = EXCLUDED.alarm_percent, updated_at = EXCLUDED.updated_at
+		WHERE known_venues.updated_at <= EXCLUDED.updated_at`, v.ID, v.CountyCode, v.Name, v.SafeCapacity, v.WarnPercent, v.AlarmPercent, at)
 	if err == nil && tag.RowsAffected() == 1 {
 		c.mu.Lock()
 		c.venues[v.ID] = v
@@ -171,10 +204,10 @@ func (c *Catalog) PutVenue(ctx context.Context, tx pgx.Tx, v domain.Venue, at ti
 
 // PutTerminal stores a terminal's state as of at, unless a newer state is stored.
 func (c *Catalog) PutTerminal(ctx context.Context, tx pgx.Tx, t domain.Terminal, at time.Time) error {
-	tag, err := tx.Exec(ctx, `INSERT INTO known_terminals (id, venue_id, county_code, credential_sha256, revoked, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (id) DO UPDATE SET venue_id = EXCLUDED.venue_id, county_code = EXCLUDED.county_code,
+	tag, err := tx.Exec(ctx, `INSERT INTO known_terminals (id, venue_id, county_code, name, credential_sha256, revoked, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (id) DO UPDATE SET venue_id = EXCLUDED.venue_id, county_code = EXCLUDED.county_code, name = EXCLUDED.name,
 		credential_sha256 = EXCLUDED.credential_sha256, revoked = known_terminals.revoked OR EXCLUDED.revoked, updated_at = EXCLUDED.updated_at
-		WHERE known_terminals.updated_at <= EXCLUDED.updated_at RETURNING revoked`, t.ID, t.VenueID, t.CountyCode, t.CredentialHash[:], t.Revoked, at)
+		WHERE known_terminals.updated_at <= EXCLUDED.updated_at RETURNING revoked`, t.ID, t.VenueID, t.CountyCode, t.Name, t.CredentialHash[:], t.Revoked, at)
 	if err == nil && tag.RowsAffected() == 1 {
 		c.mu.Lock()
 		if old, ok := c.terminals[t.ID]; ok && old.Revoked {
@@ -219,13 +252,14 @@ func (c *Catalog) PutActivity(ctx context.Context, tx pgx.Tx, a domain.Activity,
 	return err
 }
 
-// PutTicketKey stores an edition's ticket key.
-func (c *Catalog) PutTicketKey(ctx context.Context, tx pgx.Tx, edition string, key ed25519.PublicKey, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO known_editions (id, ticket_key, updated_at) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET ticket_key = EXCLUDED.ticket_key, updated_at = EXCLUDED.updated_at`, edition, []byte(key), at)
+// PutEdition stores an edition's ticket key and days.
+func (c *Catalog) PutEdition(ctx context.Context, tx pgx.Tx, e domain.Edition, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO known_editions (id, ticket_key, starts_on, ends_on, time_zone, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (id) DO UPDATE SET ticket_key = EXCLUDED.ticket_key, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
+		time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at`, e.ID, e.Key, e.StartsOn, e.EndsOn, e.TimeZone, at)
 	if err == nil {
 		c.mu.Lock()
-		c.keys[edition] = key
+		c.editions[e.ID] = e
 		c.mu.Unlock()
 	}
 	return err

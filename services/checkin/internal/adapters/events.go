@@ -15,7 +15,7 @@ func AnomaliesToProto(a domain.Anomalies) []checkinv1.Anomaly {
 	var out []checkinv1.Anomaly
 	for bit, v := range map[domain.Anomalies]checkinv1.Anomaly{
 		domain.AnomalyOutsideSession: checkinv1.Anomaly_ANOMALY_OUTSIDE_SESSION, domain.AnomalyBurst: checkinv1.Anomaly_ANOMALY_BURST,
-		domain.AnomalyClockSkew: checkinv1.Anomaly_ANOMALY_CLOCK_SKEW,
+		domain.AnomalyClockSkew: checkinv1.Anomaly_ANOMALY_CLOCK_SKEW, domain.AnomalyOverCapacity: checkinv1.Anomaly_ANOMALY_OVER_CAPACITY,
 	} {
 		if a&bit != 0 {
 			out = append(out, v)

@@ -231,13 +231,17 @@ func (s *Records) refuseAdmittedBefore(ctx context.Context, tx pgx.Tx, records [
 		}
 		tickets = append(tickets, records[i].TicketID)
 	}
-	rows, _ := tx.Query(ctx, `SELECT ticket_id, occurred_at FROM checkin_records WHERE outcome = 1 AND ticket_id = ANY($1)`, tickets)
-	firstAt := map[uuid.UUID]time.Time{}
+	rows, _ := tx.Query(ctx, `SELECT ticket_id, occurred_at, terminal_id FROM checkin_records WHERE outcome = 1 AND ticket_id = ANY($1)`, tickets)
+	type admission struct {
+		at       time.Time
+		terminal uuid.UUID
+	}
+	firstAt := map[uuid.UUID]admission{}
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var id [16]byte
+		var id, terminal [16]byte
 		var at time.Time
-		err := row.Scan(&id, &at)
-		firstAt[id] = at
+		err := row.Scan(&id, &at, &terminal)
+		firstAt[id] = admission{at, terminal}
 		return struct{}{}, err
 	}); err != nil {
 		return nil, err
@@ -245,11 +249,12 @@ func (s *Records) refuseAdmittedBefore(ctx context.Context, tx pgx.Tx, records [
 	refused := make([]domain.Record, 0, len(idx))
 	for _, i := range idx {
 		r := records[i]
-		at, ok := firstAt[r.TicketID]
+		first, ok := firstAt[r.TicketID]
 		if !ok {
 			return nil, errs.E(errs.Unavailable, "a ticket's first admission changed while it was scanned again; send it again")
 		}
-		r.RefuseAsAlreadyCheckedIn(at)
+		r.RefuseAsAlreadyCheckedIn(first.at)
+		r.FirstTerminalID = first.terminal
 		refused = append(refused, r)
 		out[i] = app.Stored{Record: r}
 	}

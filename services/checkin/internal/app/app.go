@@ -40,25 +40,33 @@ type Recorder interface {
 type Stored struct {
 	Record   domain.Record
 	Replayed bool
+	// FirstDoor names the terminal that admitted the ticket first, for already-checked-in
+	// refusals, when known.
+	FirstDoor string
 }
 
 // Service runs the check-in use cases.
 type Service struct {
-	catalog  Catalog
-	recorder Recorder
-	now      func() time.Time
-	loc      *time.Location
+	catalog     Catalog
+	recorder    Recorder
+	door        DoorStore
+	doorCatalog DoorCatalog
+	now         func() time.Time
+	loc         *time.Location
 
 	gatesMu sync.Mutex
 	gates   map[uuid.UUID]*domain.Gate
 }
 
 // New returns the use cases; loc is the city's time zone, which says what "today" is.
-func New(catalog Catalog, recorder Recorder, now func() time.Time, loc *time.Location) (*Service, error) {
-	if catalog == nil || recorder == nil || now == nil || loc == nil {
-		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder, clock and location are required")
+func New(catalog interface {
+	Catalog
+	DoorCatalog
+}, recorder Recorder, door DoorStore, now func() time.Time, loc *time.Location) (*Service, error) {
+	if catalog == nil || recorder == nil || door == nil || now == nil || loc == nil {
+		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder, door store, clock and location are required")
 	}
-	return &Service{catalog: catalog, recorder: recorder, now: now, loc: loc, gates: map[uuid.UUID]*domain.Gate{}}, nil
+	return &Service{catalog: catalog, doorCatalog: catalog, recorder: recorder, door: door, now: now, loc: loc, gates: map[uuid.UUID]*domain.Gate{}}, nil
 }
 
 // Greeting is what a terminal learns when it says hello.
@@ -132,7 +140,18 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, scans []domain.S
 		}
 	}
 	s.flagBursts(term.ID, records)
-	return s.recorder.Save(ctx, records)
+	stored, err := s.recorder.Save(ctx, records)
+	if err != nil {
+		return nil, err
+	}
+	for i := range stored {
+		if id := stored[i].Record.FirstTerminalID; id != uuid.Nil {
+			if t, ok := s.catalog.Terminal(id); ok {
+				stored[i].FirstDoor = t.Name
+			}
+		}
+	}
+	return stored, nil
 }
 
 // flagBursts passes a terminal's records through its gate in the order they happened.

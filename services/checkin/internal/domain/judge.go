@@ -19,6 +19,37 @@ type Catalog interface {
 	TicketKey(edition string) (ed25519.PublicKey, bool)
 	// Revoked reports whether a ticket was revoked.
 	Revoked(ticketID uuid.UUID) bool
+	// Edition returns a known edition.
+	Edition(id string) (Edition, bool)
+}
+
+// Plausible reports whether a scan at time at can count for activity a of edition e, judged at
+// now: not ahead of the server's clock by more than MaxSkew, and within the edition's days (or,
+// when those are not known, the activity's sessions), give or take EditionTolerance. A terminal
+// whose clock says 1970 or 9999 is broken, and its records must not make days of their own in
+// the official figures.
+func Plausible(at, now time.Time, a Activity, e Edition, known bool) bool {
+	if at.After(now.Add(MaxSkew)) {
+		return false
+	}
+	var from, until time.Time
+	ok := false
+	if known {
+		from, until, ok = e.Window()
+	}
+	for _, s := range a.Sessions {
+		if !ok || s.StartsAt.Before(from) {
+			from = s.StartsAt
+		}
+		if !ok || s.EndsAt.After(until) {
+			until = s.EndsAt
+		}
+		ok = true
+	}
+	if !ok {
+		return true
+	}
+	return !at.Before(from.Add(-EditionTolerance)) && !at.After(until.Add(EditionTolerance))
 }
 
 // Judge decides a terminal's scan: admitted or refused and why, with its anomalies. Whether a
@@ -58,6 +89,10 @@ func Judge(c Catalog, t Terminal, v Venue, s Scan, now time.Time) Record {
 		return r
 	}
 	r.EditionID = a.EditionID
+	if e, known := c.Edition(a.EditionID); !Plausible(s.OccurredAt, now, a, e, known) {
+		r.Refuse(RefusalTimeOutOfRange)
+		return r
+	}
 	if s.Kind == KindTicket {
 		// Checked after the venue so that a ticket for another venue reads as such, whatever its window.
 		switch err := tk0.ValidAt(s.OccurredAt); {
@@ -75,6 +110,9 @@ func Judge(c Catalog, t Terminal, v Venue, s Scan, now time.Time) Record {
 	}
 	if !a.During(s.OccurredAt) {
 		r.Anomalies |= AnomalyOutsideSession
+	}
+	if s.OverCapacityConfirmed && s.Kind != KindCheckout {
+		r.Anomalies |= AnomalyOverCapacity
 	}
 	return r
 }

@@ -5,6 +5,7 @@ package domain
 
 import (
 	"crypto/sha256"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,6 +61,7 @@ const (
 	RefusalExpired          Refusal = 5
 	RefusalRevoked          Refusal = 6
 	RefusalActivityNotOpen  Refusal = 7
+	RefusalTimeOutOfRange   Refusal = 8
 )
 
 // Anomalies are flags a record keeps; they do not stop it from counting.
@@ -70,6 +72,9 @@ const (
 	AnomalyOutsideSession Anomalies = 1 << iota
 	AnomalyBurst
 	AnomalyClockSkew
+	// AnomalyOverCapacity marks an admission staff confirmed while the venue was at its alarm
+	// level.
+	AnomalyOverCapacity
 )
 
 // Thresholds of the anomaly checks.
@@ -83,6 +88,14 @@ const (
 	MaxSkew = 2 * time.Minute
 	// MaxHeadcount is the most people one walk-in or check-out record may count.
 	MaxHeadcount = 1000
+	// MaxSequence is the largest terminal sequence number: it is stored as a signed 64-bit
+	// number.
+	MaxSequence = math.MaxInt64
+	// EditionTolerance is how far before an edition's first day or after its last a scan may
+	// lie and still count: a day, for clocks set to the wrong day and sessions past midnight.
+	EditionTolerance = 24 * time.Hour
+	// MaxGroup is the most young people, and MaxTeachers the most adults, one group may have.
+	MaxGroup, MaxTeachers = 1000, 200
 )
 
 // Terminal is what check-in knows of a terminal, from the venue service's events.
@@ -90,6 +103,7 @@ type Terminal struct {
 	ID             uuid.UUID
 	VenueID        uuid.UUID
 	CountyCode     string
+	Name           string
 	CredentialHash [32]byte
 	Revoked        bool
 }
@@ -98,6 +112,35 @@ type Terminal struct {
 type Venue struct {
 	ID         uuid.UUID
 	CountyCode string
+	Name       string
+	// SafeCapacity is how many may be inside at once; 0 when not set.
+	SafeCapacity int
+	// WarnPercent and AlarmPercent are the occupancy levels, in percent of SafeCapacity.
+	WarnPercent, AlarmPercent int
+}
+
+// Edition is what check-in knows of an edition: its ticket key and its days.
+type Edition struct {
+	ID  string
+	Key []byte
+	// StartsOn and EndsOn are the first and last day, YYYY-MM-DD in TimeZone; empty when the
+	// edition's event did not say.
+	StartsOn, EndsOn, TimeZone string
+}
+
+// Window returns when the edition runs: from the start of its first day to the end of its last,
+// in its time zone. ok is false when its days are not known.
+func (e Edition) Window() (from, until time.Time, ok bool) {
+	loc, err := time.LoadLocation(e.TimeZone)
+	if err != nil || e.TimeZone == "" {
+		loc = time.UTC
+	}
+	start, err1 := time.ParseInLocation(time.DateOnly, e.StartsOn, loc)
+	end, err2 := time.ParseInLocation(time.DateOnly, e.EndsOn, loc)
+	if err1 != nil || err2 != nil || end.Before(start) {
+		return time.Time{}, time.Time{}, false
+	}
+	return start, end.AddDate(0, 0, 1), true
 }
 
 // Session is a time slot of an activity.
@@ -153,6 +196,8 @@ type Scan struct {
 	Headcount     int // people counted; for a group, its young people
 	Adults        int // for a group, its teachers
 	GroupName     string
+	// OverCapacityConfirmed is set when staff confirmed the admission at the alarm level.
+	OverCapacityConfirmed bool
 }
 
 // Record is a stored scan: the system of record for attendance.
@@ -166,6 +211,9 @@ type Record struct {
 	Outcome         Outcome
 	Refusal         Refusal
 	FirstAdmittedAt time.Time
+	// FirstTerminalID is the terminal that admitted the ticket first, for already-checked-in
+	// refusals; Nil when not known (a replay of such a refusal).
+	FirstTerminalID uuid.UUID
 	Anomalies       Anomalies
 	RecordedAt      time.Time
 }
@@ -175,8 +223,14 @@ func (s Scan) Check(t Terminal) error {
 	if s.Sequence == 0 {
 		return errs.E(errs.Invalid, "sequence numbers start at 1")
 	}
+	if s.Sequence > MaxSequence {
+		return errs.E(errs.Invalid, "sequence %d is too large: terminal sequence numbers stay below 2^63", s.Sequence)
+	}
 	if s.OccurredAt.IsZero() {
 		return errs.E(errs.Invalid, "record %d needs the time it happened", s.Sequence)
+	}
+	if y := s.OccurredAt.Year(); y < 1 || y > 9999 {
+		return errs.E(errs.Invalid, "record %d: its time must lie between the years 1 and 9999", s.Sequence)
 	}
 	if s.VenueID != t.VenueID {
 		return errs.E(errs.PermissionDenied, "this terminal records at venue %s, not at %s", t.VenueID, s.VenueID)
@@ -196,6 +250,12 @@ func (s Scan) Check(t Terminal) error {
 	case KindGroup:
 		if s.Headcount < 0 || s.Adults < 0 || s.Headcount+s.Adults < 1 {
 			return errs.E(errs.Invalid, "record %d: a group needs at least one person", s.Sequence)
+		}
+		if s.Headcount > MaxGroup || s.Adults > MaxTeachers {
+			return errs.E(errs.Invalid, "record %d: a group has at most %d young people and %d teachers", s.Sequence, MaxGroup, MaxTeachers)
+		}
+		if len(s.GroupName) > 400 {
+			return errs.E(errs.Invalid, "record %d: a group's name has at most 100 characters", s.Sequence)
 		}
 	case KindCheckout:
 		if s.Headcount < 1 || s.Headcount > MaxHeadcount {

@@ -17,6 +17,7 @@ type catalog struct {
 	activities map[uuid.UUID]domain.Activity
 	keys       map[string]ed25519.PublicKey
 	revoked    map[uuid.UUID]bool
+	editions   map[string]domain.Edition
 }
 
 func (c catalog) Activity(id uuid.UUID) (domain.Activity, bool) {
@@ -25,6 +26,10 @@ func (c catalog) Activity(id uuid.UUID) (domain.Activity, bool) {
 }
 func (c catalog) TicketKey(e string) (ed25519.PublicKey, bool) { k, ok := c.keys[e]; return k, ok }
 func (c catalog) Revoked(id uuid.UUID) bool                    { return c.revoked[id] }
+func (c catalog) Edition(id string) (domain.Edition, bool) {
+	e, ok := c.editions[id]
+	return e, ok
+}
 
 func TestScanCheck(t *testing.T) {
 	t.Parallel()
@@ -128,7 +133,8 @@ func TestJudge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := domain.Judge(c, term, venue, tt.scan, during)
+			// Judged when the terminal uploads, after every scan of the table happened.
+			r := domain.Judge(c, term, venue, tt.scan, start.Add(6*time.Hour))
 			if r.Refusal != tt.refusal || (r.Outcome == domain.Refused) != (tt.refusal != domain.RefusalNone) {
 				t.Fatalf("outcome %d refusal %d, want refusal %d", r.Outcome, r.Refusal, tt.refusal)
 			}

@@ -34,7 +34,9 @@ func VenueEvents(c *adapters.Catalog) bus.Projection {
 				if err != nil {
 					return err
 				}
-				return c.PutVenue(ctx, tx, domain.Venue{ID: id, CountyCode: ev.GetVenue().GetCountyCode()}, ev.GetOccurredAt().AsTime())
+				v := ev.GetVenue()
+				return c.PutVenue(ctx, tx, domain.Venue{ID: id, CountyCode: v.GetCountyCode(), Name: v.GetName(), SafeCapacity: int(v.GetSafeCapacity()),
+					WarnPercent: int(v.GetWarnPercent()), AlarmPercent: int(v.GetAlarmPercent())}, ev.GetOccurredAt().AsTime())
 			case "sciweek.venue.v1.TerminalProvisioned":
 				var ev venuev1.TerminalProvisioned
 				if err := decode(m, &ev); err != nil {
@@ -90,7 +92,7 @@ func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
 	if err != nil {
 		return domain.Terminal{}, err
 	}
-	return domain.Terminal{ID: id, VenueID: venue, CountyCode: t.GetCountyCode(), Revoked: t.GetState() == venuev1.TerminalState_TERMINAL_STATE_REVOKED}, nil
+	return domain.Terminal{ID: id, VenueID: venue, CountyCode: t.GetCountyCode(), Name: t.GetName(), Revoked: t.GetState() == venuev1.TerminalState_TERMINAL_STATE_REVOKED}, nil
 }
 
 // RegistrationEvents keeps activities (their review status, venue and sessions), the editions'
@@ -106,11 +108,13 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				key := ev.GetEdition().GetTicketPublicKey()
+				ed := ev.GetEdition()
+				key := ed.GetTicketPublicKey()
 				if len(key) != ed25519.PublicKeySize {
-					return errs.E(errs.Invalid, "edition %s: ticket key has %d bytes", ev.GetEdition().GetId(), len(key))
+					return errs.E(errs.Invalid, "edition %s: ticket key has %d bytes", ed.GetId(), len(key))
 				}
-				return c.PutTicketKey(ctx, tx, ev.GetEdition().GetId(), ed25519.PublicKey(key), ev.GetOccurredAt().AsTime())
+				return c.PutEdition(ctx, tx, domain.Edition{ID: ed.GetId(), Key: key, StartsOn: ed.GetStartsOn(), EndsOn: ed.GetEndsOn(),
+					TimeZone: ed.GetTimeZone()}, ev.GetOccurredAt().AsTime())
 			case "sciweek.registration.v1.TicketRevoked":
 				var ev registrationv1.TicketRevoked
 				if err := decode(m, &ev); err != nil {

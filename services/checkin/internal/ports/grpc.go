@@ -24,6 +24,7 @@ func Policy() auth.Policy {
 		checkinv1.CheckinService_RecordCheckin_FullMethodName:  {auth.RoleTerminal},
 		checkinv1.CheckinService_UploadCheckins_FullMethodName: {auth.RoleTerminal},
 		checkinv1.CheckinService_Hello_FullMethodName:          {auth.RoleTerminal},
+		checkinv1.CheckinService_SyncTerminal_FullMethodName:   {auth.RoleTerminal},
 	}}
 }
 
@@ -48,7 +49,8 @@ func scanFromProto(i int, r *checkinv1.CheckinRecord) (domain.Scan, error) {
 			return domain.Scan{}, err
 		}
 	}
-	s := domain.Scan{Sequence: r.GetSequence(), OccurredAt: r.GetOccurredAt().AsTime(), VenueID: venue, ActivityID: activity}
+	s := domain.Scan{Sequence: r.GetSequence(), OccurredAt: r.GetOccurredAt().AsTime(), VenueID: venue, ActivityID: activity,
+		OverCapacityConfirmed: r.GetOverCapacityConfirmed()}
 	switch k := r.GetKind().(type) {
 	case *checkinv1.CheckinRecord_Ticket:
 		s.Kind, s.TicketPayload = domain.KindTicket, k.Ticket.GetPayload()
@@ -68,7 +70,7 @@ func resultToProto(st app.Stored) *checkinv1.CheckinResult {
 	r := st.Record
 	out := &checkinv1.CheckinResult{
 		Sequence: r.Scan.Sequence, RecordId: r.ID.String(), Outcome: checkinv1.Outcome(r.Outcome), RefusalReason: checkinv1.RefusalReason(r.Refusal),
-		RecordedAt: timestamppb.New(r.RecordedAt), Replayed: st.Replayed, Anomalies: adapters.AnomaliesToProto(r.Anomalies),
+		RecordedAt: timestamppb.New(r.RecordedAt), Replayed: st.Replayed, Anomalies: adapters.AnomaliesToProto(r.Anomalies), FirstDoor: st.FirstDoor,
 	}
 	if !r.FirstAdmittedAt.IsZero() {
 		out.FirstCheckedInAt = timestamppb.New(r.FirstAdmittedAt)
@@ -144,4 +146,62 @@ func (g *GRPC) Hello(ctx context.Context, req *checkinv1.HelloRequest) (*checkin
 		out.Activities = append(out.Activities, ta)
 	}
 	return out, nil
+}
+
+// SyncTerminal tells a door what changed since its cursor.
+func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequest) (*checkinv1.SyncTerminalResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sentAt time.Time
+	if req.GetSentAt() != nil {
+		sentAt = req.GetSentAt().AsTime()
+	}
+	d, err := g.app.Sync(ctx, p, req.GetCursor(), sentAt)
+	if err != nil {
+		return nil, err
+	}
+	out := &checkinv1.SyncTerminalResponse{
+		Cursor: d.Cursor.String(), Full: d.Full, ServerTime: timestamppb.New(d.Now), TerminalId: d.Terminal.ID.String(), TerminalName: d.Terminal.Name,
+		VenueId: d.Terminal.VenueID.String(), VenueName: d.Venue.Name, CountyCode: d.Terminal.CountyCode, ClockSkewDetected: d.Skewed,
+		Occupancy: &checkinv1.DoorOccupancy{
+			Day: d.Day, AdmittedToday: uint64(d.Flow.Admitted), Inside: uint64(d.Flow.Inside()), SafeCapacity: uint32(d.Venue.SafeCapacity),
+			WarnPercent: uint32(d.Venue.WarnPercent), AlarmPercent: uint32(d.Venue.AlarmPercent), Level: levelToProto(d.Level),
+			CountedAt: timestamppb.New(d.Counted),
+		},
+	}
+	for _, e := range d.Editions {
+		out.Editions = append(out.Editions, &checkinv1.EditionKey{EditionId: e.ID, PublicKey: e.Key, StartsOn: e.StartsOn, EndsOn: e.EndsOn, TimeZone: e.TimeZone})
+	}
+	for _, a := range d.Activities {
+		da := &checkinv1.DoorActivity{ActivityId: a.ID.String(), EditionId: a.EditionID, Title: a.Title, Open: a.Approved}
+		for _, s := range a.Sessions {
+			da.Sessions = append(da.Sessions, &checkinv1.SessionTimes{StartsAt: timestamppb.New(s.StartsAt), EndsAt: timestamppb.New(s.EndsAt)})
+		}
+		out.Activities = append(out.Activities, da)
+	}
+	out.RevokedTicketIds = make([]string, len(d.Revoked))
+	for i, id := range d.Revoked {
+		out.RevokedTicketIds[i] = id.String()
+	}
+	out.Admitted = make([]*checkinv1.AdmittedTicket, len(d.Admitted))
+	for i, a := range d.Admitted {
+		out.Admitted[i] = &checkinv1.AdmittedTicket{TicketId: a.TicketID.String(), AdmittedAt: timestamppb.New(a.AdmittedAt),
+			TerminalId: a.TerminalID.String(), Door: d.Doors[a.TerminalID]}
+	}
+	return out, nil
+}
+
+// levelToProto names an occupancy level in the contract.
+func levelToProto(l domain.Level) checkinv1.OccupancyLevel {
+	switch l {
+	case domain.LevelNormal:
+		return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL
+	case domain.LevelWarning:
+		return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_WARNING
+	case domain.LevelAlarm:
+		return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_ALARM
+	}
+	return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED
 }

@@ -245,6 +245,10 @@ func fold(t *domain.Tally, m bus.Message) error {
 		}
 		at := r.GetOccurredAt().AsTime()
 		if r.GetOutcome() == checkinv1.Outcome_OUTCOME_REFUSED {
+			if r.GetRefusalReason() == checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE {
+				// The terminal's clock was broken: its time would make a day of its own.
+				at = r.GetRecordedAt().AsTime()
+			}
 			t.Refuse(domain.Refusal{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, Reason: int16(r.GetRefusalReason()), OccurredAt: at})
 			continue
 		}

@@ -24,6 +24,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// OccupancyLevel is how full a venue is against its safe capacity.
+type OccupancyLevel int32
+
+const (
+	// OCCUPANCY_LEVEL_UNSPECIFIED means no safe capacity is set.
+	OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED OccupancyLevel = 0
+	// OCCUPANCY_LEVEL_NORMAL is below the warning level.
+	OccupancyLevel_OCCUPANCY_LEVEL_NORMAL OccupancyLevel = 1
+	// OCCUPANCY_LEVEL_WARNING is at or above the warning level.
+	OccupancyLevel_OCCUPANCY_LEVEL_WARNING OccupancyLevel = 2
+	// OCCUPANCY_LEVEL_ALARM is at or above the alarm level: doors ask before each admission.
+	OccupancyLevel_OCCUPANCY_LEVEL_ALARM OccupancyLevel = 3
+)
+
+// Enum value maps for OccupancyLevel.
+var (
+	OccupancyLevel_name = map[int32]string{
+		0: "OCCUPANCY_LEVEL_UNSPECIFIED",
+		1: "OCCUPANCY_LEVEL_NORMAL",
+		2: "OCCUPANCY_LEVEL_WARNING",
+		3: "OCCUPANCY_LEVEL_ALARM",
+	}
+	OccupancyLevel_value = map[string]int32{
+		"OCCUPANCY_LEVEL_UNSPECIFIED": 0,
+		"OCCUPANCY_LEVEL_NORMAL":      1,
+		"OCCUPANCY_LEVEL_WARNING":     2,
+		"OCCUPANCY_LEVEL_ALARM":       3,
+	}
+)
+
+func (x OccupancyLevel) Enum() *OccupancyLevel {
+	p := new(OccupancyLevel)
+	*p = x
+	return p
+}
+
+func (x OccupancyLevel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OccupancyLevel) Descriptor() protoreflect.EnumDescriptor {
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[0].Descriptor()
+}
+
+func (OccupancyLevel) Type() protoreflect.EnumType {
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[0]
+}
+
+func (x OccupancyLevel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OccupancyLevel.Descriptor instead.
+func (OccupancyLevel) EnumDescriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{0}
+}
+
 // ParticipantCategory is who came through the door, as the statistics table counts them.
 type ParticipantCategory int32
 
@@ -69,11 +126,11 @@ func (x ParticipantCategory) String() string {
 }
 
 func (ParticipantCategory) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_checkin_v1_checkin_proto_enumTypes[0].Descriptor()
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[1].Descriptor()
 }
 
 func (ParticipantCategory) Type() protoreflect.EnumType {
-	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[0]
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[1]
 }
 
 func (x ParticipantCategory) Number() protoreflect.EnumNumber {
@@ -82,7 +139,7 @@ func (x ParticipantCategory) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ParticipantCategory.Descriptor instead.
 func (ParticipantCategory) EnumDescriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{1}
 }
 
 // CheckinKind is what a record counts.
@@ -130,11 +187,11 @@ func (x CheckinKind) String() string {
 }
 
 func (CheckinKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_checkin_v1_checkin_proto_enumTypes[1].Descriptor()
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[2].Descriptor()
 }
 
 func (CheckinKind) Type() protoreflect.EnumType {
-	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[1]
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[2]
 }
 
 func (x CheckinKind) Number() protoreflect.EnumNumber {
@@ -143,7 +200,7 @@ func (x CheckinKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CheckinKind.Descriptor instead.
 func (CheckinKind) EnumDescriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
 }
 
 // Outcome says whether a scan was admitted.
@@ -183,11 +240,11 @@ func (x Outcome) String() string {
 }
 
 func (Outcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_checkin_v1_checkin_proto_enumTypes[2].Descriptor()
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[3].Descriptor()
 }
 
 func (Outcome) Type() protoreflect.EnumType {
-	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[2]
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[3]
 }
 
 func (x Outcome) Number() protoreflect.EnumNumber {
@@ -196,7 +253,7 @@ func (x Outcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Outcome.Descriptor instead.
 func (Outcome) EnumDescriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
 }
 
 // RefusalReason is why a scan was refused, for the terminal to show and for the statistics.
@@ -220,6 +277,11 @@ const (
 	RefusalReason_REFUSAL_REASON_REVOKED RefusalReason = 6
 	// REFUSAL_REASON_ACTIVITY_NOT_OPEN means the activity is not approved (or not known).
 	RefusalReason_REFUSAL_REASON_ACTIVITY_NOT_OPEN RefusalReason = 7
+	// REFUSAL_REASON_TIME_OUT_OF_RANGE means the scan's time lies outside the activity's
+	// edition (give or take a day), or ahead of the server's clock by more than the allowed
+	// skew: a terminal with a broken clock. Such records are kept but never counted, and the
+	// statistics file the refusal under the day it was recorded.
+	RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE RefusalReason = 8
 )
 
 // Enum value maps for RefusalReason.
@@ -233,6 +295,7 @@ var (
 		5: "REFUSAL_REASON_EXPIRED",
 		6: "REFUSAL_REASON_REVOKED",
 		7: "REFUSAL_REASON_ACTIVITY_NOT_OPEN",
+		8: "REFUSAL_REASON_TIME_OUT_OF_RANGE",
 	}
 	RefusalReason_value = map[string]int32{
 		"REFUSAL_REASON_UNSPECIFIED":        0,
@@ -243,6 +306,7 @@ var (
 		"REFUSAL_REASON_EXPIRED":            5,
 		"REFUSAL_REASON_REVOKED":            6,
 		"REFUSAL_REASON_ACTIVITY_NOT_OPEN":  7,
+		"REFUSAL_REASON_TIME_OUT_OF_RANGE":  8,
 	}
 )
 
@@ -257,11 +321,11 @@ func (x RefusalReason) String() string {
 }
 
 func (RefusalReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_checkin_v1_checkin_proto_enumTypes[3].Descriptor()
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[4].Descriptor()
 }
 
 func (RefusalReason) Type() protoreflect.EnumType {
-	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[3]
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[4]
 }
 
 func (x RefusalReason) Number() protoreflect.EnumNumber {
@@ -270,7 +334,7 @@ func (x RefusalReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RefusalReason.Descriptor instead.
 func (RefusalReason) EnumDescriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
 }
 
 // Anomaly flags a record that deserves a second look; flagged records still count.
@@ -285,6 +349,9 @@ const (
 	Anomaly_ANOMALY_BURST Anomaly = 2
 	// ANOMALY_CLOCK_SKEW means the terminal's clock was far from the server's when it sent.
 	Anomaly_ANOMALY_CLOCK_SKEW Anomaly = 3
+	// ANOMALY_OVER_CAPACITY means the door admitted the person while the venue was at its alarm
+	// level, after staff confirmed it.
+	Anomaly_ANOMALY_OVER_CAPACITY Anomaly = 4
 )
 
 // Enum value maps for Anomaly.
@@ -294,12 +361,14 @@ var (
 		1: "ANOMALY_OUTSIDE_SESSION",
 		2: "ANOMALY_BURST",
 		3: "ANOMALY_CLOCK_SKEW",
+		4: "ANOMALY_OVER_CAPACITY",
 	}
 	Anomaly_value = map[string]int32{
 		"ANOMALY_UNSPECIFIED":     0,
 		"ANOMALY_OUTSIDE_SESSION": 1,
 		"ANOMALY_BURST":           2,
 		"ANOMALY_CLOCK_SKEW":      3,
+		"ANOMALY_OVER_CAPACITY":   4,
 	}
 )
 
@@ -314,11 +383,11 @@ func (x Anomaly) String() string {
 }
 
 func (Anomaly) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_checkin_v1_checkin_proto_enumTypes[4].Descriptor()
+	return file_sciweek_checkin_v1_checkin_proto_enumTypes[5].Descriptor()
 }
 
 func (Anomaly) Type() protoreflect.EnumType {
-	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[4]
+	return &file_sciweek_checkin_v1_checkin_proto_enumTypes[5]
 }
 
 func (x Anomaly) Number() protoreflect.EnumNumber {
@@ -327,7 +396,574 @@ func (x Anomaly) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Anomaly.Descriptor instead.
 func (Anomaly) EnumDescriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
+}
+
+// SyncTerminalRequest names what the terminal already has.
+type SyncTerminalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// cursor is the cursor of the terminal's last answer; empty for everything.
+	Cursor string `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	// sent_at is the terminal's clock when it sent the request.
+	SentAt        *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncTerminalRequest) Reset() {
+	*x = SyncTerminalRequest{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncTerminalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncTerminalRequest) ProtoMessage() {}
+
+func (x *SyncTerminalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncTerminalRequest.ProtoReflect.Descriptor instead.
+func (*SyncTerminalRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *SyncTerminalRequest) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+func (x *SyncTerminalRequest) GetSentAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SentAt
+	}
+	return nil
+}
+
+// EditionKey is what a terminal needs to verify an edition's tickets and to know its days.
+type EditionKey struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// public_key is the raw 32-byte Ed25519 key of the edition's tickets.
+	PublicKey []byte `protobuf:"bytes,2,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`
+	// starts_on is the edition's first day, YYYY-MM-DD in time_zone; empty when not known.
+	StartsOn string `protobuf:"bytes,3,opt,name=starts_on,json=startsOn,proto3" json:"starts_on,omitempty"`
+	// ends_on is the edition's last day, YYYY-MM-DD.
+	EndsOn string `protobuf:"bytes,4,opt,name=ends_on,json=endsOn,proto3" json:"ends_on,omitempty"`
+	// time_zone is the IANA zone of the dates.
+	TimeZone      string `protobuf:"bytes,5,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EditionKey) Reset() {
+	*x = EditionKey{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EditionKey) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EditionKey) ProtoMessage() {}
+
+func (x *EditionKey) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EditionKey.ProtoReflect.Descriptor instead.
+func (*EditionKey) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *EditionKey) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *EditionKey) GetPublicKey() []byte {
+	if x != nil {
+		return x.PublicKey
+	}
+	return nil
+}
+
+func (x *EditionKey) GetStartsOn() string {
+	if x != nil {
+		return x.StartsOn
+	}
+	return ""
+}
+
+func (x *EditionKey) GetEndsOn() string {
+	if x != nil {
+		return x.EndsOn
+	}
+	return ""
+}
+
+func (x *EditionKey) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+// DoorActivity is an activity held at the terminal's venue.
+type DoorActivity struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// activity_id is the activity's UUID.
+	ActivityId string `protobuf:"bytes,1,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// edition_id names its edition.
+	EditionId string `protobuf:"bytes,2,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// title is the activity's title.
+	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// open is true while the activity is approved; scans for a closed one are refused.
+	Open bool `protobuf:"varint,4,opt,name=open,proto3" json:"open,omitempty"`
+	// sessions are all its sessions, by start.
+	Sessions      []*SessionTimes `protobuf:"bytes,5,rep,name=sessions,proto3" json:"sessions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DoorActivity) Reset() {
+	*x = DoorActivity{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DoorActivity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DoorActivity) ProtoMessage() {}
+
+func (x *DoorActivity) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DoorActivity.ProtoReflect.Descriptor instead.
+func (*DoorActivity) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *DoorActivity) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *DoorActivity) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *DoorActivity) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *DoorActivity) GetOpen() bool {
+	if x != nil {
+		return x.Open
+	}
+	return false
+}
+
+func (x *DoorActivity) GetSessions() []*SessionTimes {
+	if x != nil {
+		return x.Sessions
+	}
+	return nil
+}
+
+// AdmittedTicket is a ticket a door of the venue admitted.
+type AdmittedTicket struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// ticket_id is the ticket's UUID.
+	TicketId string `protobuf:"bytes,1,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	// admitted_at is when it was admitted, by the admitting terminal's clock.
+	AdmittedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=admitted_at,json=admittedAt,proto3" json:"admitted_at,omitempty"`
+	// terminal_id is the terminal that admitted it.
+	TerminalId string `protobuf:"bytes,3,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// door is that terminal's name, e.g. "东门闸机 1".
+	Door          string `protobuf:"bytes,4,opt,name=door,proto3" json:"door,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmittedTicket) Reset() {
+	*x = AdmittedTicket{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmittedTicket) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmittedTicket) ProtoMessage() {}
+
+func (x *AdmittedTicket) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmittedTicket.ProtoReflect.Descriptor instead.
+func (*AdmittedTicket) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *AdmittedTicket) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *AdmittedTicket) GetAdmittedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AdmittedAt
+	}
+	return nil
+}
+
+func (x *AdmittedTicket) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *AdmittedTicket) GetDoor() string {
+	if x != nil {
+		return x.Door
+	}
+	return ""
+}
+
+// DoorOccupancy is a venue's occupancy today, as the check-in records say.
+type DoorOccupancy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// day is the local day counted, YYYY-MM-DD.
+	Day string `protobuf:"bytes,1,opt,name=day,proto3" json:"day,omitempty"`
+	// admitted_today is how many people were admitted today.
+	AdmittedToday uint64 `protobuf:"varint,2,opt,name=admitted_today,json=admittedToday,proto3" json:"admitted_today,omitempty"`
+	// inside is admitted_today less those who checked out, never below zero.
+	Inside uint64 `protobuf:"varint,3,opt,name=inside,proto3" json:"inside,omitempty"`
+	// safe_capacity is how many may be inside at once; 0 when not set.
+	SafeCapacity uint32 `protobuf:"varint,4,opt,name=safe_capacity,json=safeCapacity,proto3" json:"safe_capacity,omitempty"`
+	// warn_percent is the warning level in percent of safe capacity.
+	WarnPercent uint32 `protobuf:"varint,5,opt,name=warn_percent,json=warnPercent,proto3" json:"warn_percent,omitempty"`
+	// alarm_percent is the alarm level in percent of safe capacity.
+	AlarmPercent uint32 `protobuf:"varint,6,opt,name=alarm_percent,json=alarmPercent,proto3" json:"alarm_percent,omitempty"`
+	// level is where inside stands against those.
+	Level OccupancyLevel `protobuf:"varint,7,opt,name=level,proto3,enum=sciweek.checkin.v1.OccupancyLevel" json:"level,omitempty"`
+	// counted_at is when the figures were counted; they may be a few seconds old.
+	CountedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=counted_at,json=countedAt,proto3" json:"counted_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DoorOccupancy) Reset() {
+	*x = DoorOccupancy{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DoorOccupancy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DoorOccupancy) ProtoMessage() {}
+
+func (x *DoorOccupancy) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DoorOccupancy.ProtoReflect.Descriptor instead.
+func (*DoorOccupancy) Descriptor() ([]byte, []int) {
 	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *DoorOccupancy) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *DoorOccupancy) GetAdmittedToday() uint64 {
+	if x != nil {
+		return x.AdmittedToday
+	}
+	return 0
+}
+
+func (x *DoorOccupancy) GetInside() uint64 {
+	if x != nil {
+		return x.Inside
+	}
+	return 0
+}
+
+func (x *DoorOccupancy) GetSafeCapacity() uint32 {
+	if x != nil {
+		return x.SafeCapacity
+	}
+	return 0
+}
+
+func (x *DoorOccupancy) GetWarnPercent() uint32 {
+	if x != nil {
+		return x.WarnPercent
+	}
+	return 0
+}
+
+func (x *DoorOccupancy) GetAlarmPercent() uint32 {
+	if x != nil {
+		return x.AlarmPercent
+	}
+	return 0
+}
+
+func (x *DoorOccupancy) GetLevel() OccupancyLevel {
+	if x != nil {
+		return x.Level
+	}
+	return OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED
+}
+
+func (x *DoorOccupancy) GetCountedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CountedAt
+	}
+	return nil
+}
+
+// SyncTerminalResponse is what changed since the request's cursor.
+type SyncTerminalResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// cursor goes into the next request.
+	Cursor string `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	// full is true when this answer replaces everything the terminal held (admitted tickets and
+	// revocations included), false when they add to it.
+	Full bool `protobuf:"varint,2,opt,name=full,proto3" json:"full,omitempty"`
+	// server_time is the server's clock when it answered.
+	ServerTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=server_time,json=serverTime,proto3" json:"server_time,omitempty"`
+	// terminal_id is the calling terminal's UUID.
+	TerminalId string `protobuf:"bytes,4,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// terminal_name is the calling terminal's name.
+	TerminalName string `protobuf:"bytes,5,opt,name=terminal_name,json=terminalName,proto3" json:"terminal_name,omitempty"`
+	// venue_id is the terminal's venue.
+	VenueId string `protobuf:"bytes,6,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// venue_name is the venue's name.
+	VenueName string `protobuf:"bytes,7,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
+	// county_code is the venue's county.
+	CountyCode string `protobuf:"bytes,8,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// clock_skew_detected is set when sent_at is more than two minutes from server_time.
+	ClockSkewDetected bool `protobuf:"varint,9,opt,name=clock_skew_detected,json=clockSkewDetected,proto3" json:"clock_skew_detected,omitempty"`
+	// editions are every edition's key and days; always complete.
+	Editions []*EditionKey `protobuf:"bytes,10,rep,name=editions,proto3" json:"editions,omitempty"`
+	// activities are every activity at the venue; always complete.
+	Activities []*DoorActivity `protobuf:"bytes,11,rep,name=activities,proto3" json:"activities,omitempty"`
+	// revoked_ticket_ids are tickets revoked since the cursor (all of them when full). A few
+	// may repeat from the previous answer: keep them as a set.
+	RevokedTicketIds []string `protobuf:"bytes,12,rep,name=revoked_ticket_ids,json=revokedTicketIds,proto3" json:"revoked_ticket_ids,omitempty"`
+	// admitted are tickets admitted at the venue since the cursor (when full, those of the last
+	// fortnight). A few may repeat from the previous answer: keep them by ticket.
+	Admitted []*AdmittedTicket `protobuf:"bytes,13,rep,name=admitted,proto3" json:"admitted,omitempty"`
+	// occupancy is the venue's occupancy today.
+	Occupancy     *DoorOccupancy `protobuf:"bytes,14,opt,name=occupancy,proto3" json:"occupancy,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncTerminalResponse) Reset() {
+	*x = SyncTerminalResponse{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncTerminalResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncTerminalResponse) ProtoMessage() {}
+
+func (x *SyncTerminalResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncTerminalResponse.ProtoReflect.Descriptor instead.
+func (*SyncTerminalResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SyncTerminalResponse) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+func (x *SyncTerminalResponse) GetFull() bool {
+	if x != nil {
+		return x.Full
+	}
+	return false
+}
+
+func (x *SyncTerminalResponse) GetServerTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ServerTime
+	}
+	return nil
+}
+
+func (x *SyncTerminalResponse) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *SyncTerminalResponse) GetTerminalName() string {
+	if x != nil {
+		return x.TerminalName
+	}
+	return ""
+}
+
+func (x *SyncTerminalResponse) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *SyncTerminalResponse) GetVenueName() string {
+	if x != nil {
+		return x.VenueName
+	}
+	return ""
+}
+
+func (x *SyncTerminalResponse) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *SyncTerminalResponse) GetClockSkewDetected() bool {
+	if x != nil {
+		return x.ClockSkewDetected
+	}
+	return false
+}
+
+func (x *SyncTerminalResponse) GetEditions() []*EditionKey {
+	if x != nil {
+		return x.Editions
+	}
+	return nil
+}
+
+func (x *SyncTerminalResponse) GetActivities() []*DoorActivity {
+	if x != nil {
+		return x.Activities
+	}
+	return nil
+}
+
+func (x *SyncTerminalResponse) GetRevokedTicketIds() []string {
+	if x != nil {
+		return x.RevokedTicketIds
+	}
+	return nil
+}
+
+func (x *SyncTerminalResponse) GetAdmitted() []*AdmittedTicket {
+	if x != nil {
+		return x.Admitted
+	}
+	return nil
+}
+
+func (x *SyncTerminalResponse) GetOccupancy() *DoorOccupancy {
+	if x != nil {
+		return x.Occupancy
+	}
+	return nil
 }
 
 // HelloRequest carries the terminal's clock.
@@ -341,7 +977,7 @@ type HelloRequest struct {
 
 func (x *HelloRequest) Reset() {
 	*x = HelloRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -353,7 +989,7 @@ func (x *HelloRequest) String() string {
 func (*HelloRequest) ProtoMessage() {}
 
 func (x *HelloRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -366,7 +1002,7 @@ func (x *HelloRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloRequest.ProtoReflect.Descriptor instead.
 func (*HelloRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *HelloRequest) GetSentAt() *timestamppb.Timestamp {
@@ -393,7 +1029,7 @@ type TodaysActivity struct {
 
 func (x *TodaysActivity) Reset() {
 	*x = TodaysActivity{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -405,7 +1041,7 @@ func (x *TodaysActivity) String() string {
 func (*TodaysActivity) ProtoMessage() {}
 
 func (x *TodaysActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -418,7 +1054,7 @@ func (x *TodaysActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TodaysActivity.ProtoReflect.Descriptor instead.
 func (*TodaysActivity) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *TodaysActivity) GetActivityId() string {
@@ -462,7 +1098,7 @@ type SessionTimes struct {
 
 func (x *SessionTimes) Reset() {
 	*x = SessionTimes{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -474,7 +1110,7 @@ func (x *SessionTimes) String() string {
 func (*SessionTimes) ProtoMessage() {}
 
 func (x *SessionTimes) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -487,7 +1123,7 @@ func (x *SessionTimes) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionTimes.ProtoReflect.Descriptor instead.
 func (*SessionTimes) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SessionTimes) GetStartsAt() *timestamppb.Timestamp {
@@ -526,7 +1162,7 @@ type HelloResponse struct {
 
 func (x *HelloResponse) Reset() {
 	*x = HelloResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -538,7 +1174,7 @@ func (x *HelloResponse) String() string {
 func (*HelloResponse) ProtoMessage() {}
 
 func (x *HelloResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -551,7 +1187,7 @@ func (x *HelloResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloResponse.ProtoReflect.Descriptor instead.
 func (*HelloResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *HelloResponse) GetTerminalId() string {
@@ -607,7 +1243,7 @@ type TicketScan struct {
 
 func (x *TicketScan) Reset() {
 	*x = TicketScan{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -619,7 +1255,7 @@ func (x *TicketScan) String() string {
 func (*TicketScan) ProtoMessage() {}
 
 func (x *TicketScan) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -632,7 +1268,7 @@ func (x *TicketScan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TicketScan.ProtoReflect.Descriptor instead.
 func (*TicketScan) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TicketScan) GetPayload() string {
@@ -655,7 +1291,7 @@ type WalkIn struct {
 
 func (x *WalkIn) Reset() {
 	*x = WalkIn{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -667,7 +1303,7 @@ func (x *WalkIn) String() string {
 func (*WalkIn) ProtoMessage() {}
 
 func (x *WalkIn) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -680,7 +1316,7 @@ func (x *WalkIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WalkIn.ProtoReflect.Descriptor instead.
 func (*WalkIn) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *WalkIn) GetCategory() ParticipantCategory {
@@ -712,7 +1348,7 @@ type GroupCheckin struct {
 
 func (x *GroupCheckin) Reset() {
 	*x = GroupCheckin{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -724,7 +1360,7 @@ func (x *GroupCheckin) String() string {
 func (*GroupCheckin) ProtoMessage() {}
 
 func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -737,7 +1373,7 @@ func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupCheckin.ProtoReflect.Descriptor instead.
 func (*GroupCheckin) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GroupCheckin) GetYoungPeople() uint32 {
@@ -772,7 +1408,7 @@ type Checkout struct {
 
 func (x *Checkout) Reset() {
 	*x = Checkout{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -784,7 +1420,7 @@ func (x *Checkout) String() string {
 func (*Checkout) ProtoMessage() {}
 
 func (x *Checkout) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -797,7 +1433,7 @@ func (x *Checkout) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Checkout.ProtoReflect.Descriptor instead.
 func (*Checkout) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Checkout) GetHeadcount() uint32 {
@@ -811,7 +1447,8 @@ func (x *Checkout) GetHeadcount() uint32 {
 type CheckinRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// sequence is the terminal's own number for this record, counting up from 1. With the
-	// terminal's id it is the record's idempotency key.
+	// terminal's id it is the record's idempotency key. It is stored as a signed 64-bit number,
+	// so it stays below 2^63.
 	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// occurred_at is when the scan happened at the venue, by the terminal's clock; records that
 	// arrive late count on the day they happened.
@@ -829,14 +1466,17 @@ type CheckinRecord struct {
 	//	*CheckinRecord_WalkIn
 	//	*CheckinRecord_Group
 	//	*CheckinRecord_Checkout
-	Kind          isCheckinRecord_Kind `protobuf_oneof:"kind"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Kind isCheckinRecord_Kind `protobuf_oneof:"kind"`
+	// over_capacity_confirmed is set when staff confirmed the admission while the door showed the
+	// venue at its alarm level; the record is flagged so the dashboard shows which doors did.
+	OverCapacityConfirmed bool `protobuf:"varint,9,opt,name=over_capacity_confirmed,json=overCapacityConfirmed,proto3" json:"over_capacity_confirmed,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *CheckinRecord) Reset() {
 	*x = CheckinRecord{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -848,7 +1488,7 @@ func (x *CheckinRecord) String() string {
 func (*CheckinRecord) ProtoMessage() {}
 
 func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -861,7 +1501,7 @@ func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckinRecord.ProtoReflect.Descriptor instead.
 func (*CheckinRecord) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CheckinRecord) GetSequence() uint64 {
@@ -935,6 +1575,13 @@ func (x *CheckinRecord) GetCheckout() *Checkout {
 	return nil
 }
 
+func (x *CheckinRecord) GetOverCapacityConfirmed() bool {
+	if x != nil {
+		return x.OverCapacityConfirmed
+	}
+	return false
+}
+
 type isCheckinRecord_Kind interface {
 	isCheckinRecord_Kind()
 }
@@ -980,6 +1627,9 @@ type CheckinResult struct {
 	RefusalReason RefusalReason `protobuf:"varint,4,opt,name=refusal_reason,json=refusalReason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"refusal_reason,omitempty"`
 	// first_checked_in_at is when the ticket was first admitted, for already-checked-in refusals.
 	FirstCheckedInAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=first_checked_in_at,json=firstCheckedInAt,proto3" json:"first_checked_in_at,omitempty"`
+	// first_door names the terminal that admitted the ticket first, for already-checked-in
+	// refusals, when known.
+	FirstDoor string `protobuf:"bytes,9,opt,name=first_door,json=firstDoor,proto3" json:"first_door,omitempty"`
 	// recorded_at is when the service stored the record.
 	RecordedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
 	// replayed is true when this sequence number was recorded before and this is the first
@@ -993,7 +1643,7 @@ type CheckinResult struct {
 
 func (x *CheckinResult) Reset() {
 	*x = CheckinResult{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1005,7 +1655,7 @@ func (x *CheckinResult) String() string {
 func (*CheckinResult) ProtoMessage() {}
 
 func (x *CheckinResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1018,7 +1668,7 @@ func (x *CheckinResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckinResult.ProtoReflect.Descriptor instead.
 func (*CheckinResult) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CheckinResult) GetSequence() uint64 {
@@ -1056,6 +1706,13 @@ func (x *CheckinResult) GetFirstCheckedInAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *CheckinResult) GetFirstDoor() string {
+	if x != nil {
+		return x.FirstDoor
+	}
+	return ""
+}
+
 func (x *CheckinResult) GetRecordedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.RecordedAt
@@ -1090,7 +1747,7 @@ type RecordCheckinRequest struct {
 
 func (x *RecordCheckinRequest) Reset() {
 	*x = RecordCheckinRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1102,7 +1759,7 @@ func (x *RecordCheckinRequest) String() string {
 func (*RecordCheckinRequest) ProtoMessage() {}
 
 func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1115,7 +1772,7 @@ func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinRequest.ProtoReflect.Descriptor instead.
 func (*RecordCheckinRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RecordCheckinRequest) GetRecord() *CheckinRecord {
@@ -1143,7 +1800,7 @@ type RecordCheckinResponse struct {
 
 func (x *RecordCheckinResponse) Reset() {
 	*x = RecordCheckinResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1155,7 +1812,7 @@ func (x *RecordCheckinResponse) String() string {
 func (*RecordCheckinResponse) ProtoMessage() {}
 
 func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1168,7 +1825,7 @@ func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinResponse.ProtoReflect.Descriptor instead.
 func (*RecordCheckinResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RecordCheckinResponse) GetResult() *CheckinResult {
@@ -1191,7 +1848,7 @@ type UploadCheckinsRequest struct {
 
 func (x *UploadCheckinsRequest) Reset() {
 	*x = UploadCheckinsRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1203,7 +1860,7 @@ func (x *UploadCheckinsRequest) String() string {
 func (*UploadCheckinsRequest) ProtoMessage() {}
 
 func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1216,7 +1873,7 @@ func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadCheckinsRequest.ProtoReflect.Descriptor instead.
 func (*UploadCheckinsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *UploadCheckinsRequest) GetRecords() []*CheckinRecord {
@@ -1244,7 +1901,7 @@ type UploadCheckinsResponse struct {
 
 func (x *UploadCheckinsResponse) Reset() {
 	*x = UploadCheckinsResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1256,7 +1913,7 @@ func (x *UploadCheckinsResponse) String() string {
 func (*UploadCheckinsResponse) ProtoMessage() {}
 
 func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1269,7 +1926,7 @@ func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadCheckinsResponse.ProtoReflect.Descriptor instead.
 func (*UploadCheckinsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UploadCheckinsResponse) GetResults() []*CheckinResult {
@@ -1283,7 +1940,66 @@ var File_sciweek_checkin_v1_checkin_proto protoreflect.FileDescriptor
 
 const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\n" +
-	" sciweek/checkin/v1/checkin.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"C\n" +
+	" sciweek/checkin/v1/checkin.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"l\n" +
+	"\x13SyncTerminalRequest\x12 \n" +
+	"\x06cursor\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x06cursor\x123\n" +
+	"\asent_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"\x9d\x01\n" +
+	"\n" +
+	"EditionKey\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tR\teditionId\x12\x1d\n" +
+	"\n" +
+	"public_key\x18\x02 \x01(\fR\tpublicKey\x12\x1b\n" +
+	"\tstarts_on\x18\x03 \x01(\tR\bstartsOn\x12\x17\n" +
+	"\aends_on\x18\x04 \x01(\tR\x06endsOn\x12\x1b\n" +
+	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\"\xb6\x01\n" +
+	"\fDoorActivity\x12\x1f\n" +
+	"\vactivity_id\x18\x01 \x01(\tR\n" +
+	"activityId\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x02 \x01(\tR\teditionId\x12\x14\n" +
+	"\x05title\x18\x03 \x01(\tR\x05title\x12\x12\n" +
+	"\x04open\x18\x04 \x01(\bR\x04open\x12<\n" +
+	"\bsessions\x18\x05 \x03(\v2 .sciweek.checkin.v1.SessionTimesR\bsessions\"\x9f\x01\n" +
+	"\x0eAdmittedTicket\x12\x1b\n" +
+	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12;\n" +
+	"\vadmitted_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"admittedAt\x12\x1f\n" +
+	"\vterminal_id\x18\x03 \x01(\tR\n" +
+	"terminalId\x12\x12\n" +
+	"\x04door\x18\x04 \x01(\tR\x04door\"\xc2\x02\n" +
+	"\rDoorOccupancy\x12\x10\n" +
+	"\x03day\x18\x01 \x01(\tR\x03day\x12%\n" +
+	"\x0eadmitted_today\x18\x02 \x01(\x04R\radmittedToday\x12\x16\n" +
+	"\x06inside\x18\x03 \x01(\x04R\x06inside\x12#\n" +
+	"\rsafe_capacity\x18\x04 \x01(\rR\fsafeCapacity\x12!\n" +
+	"\fwarn_percent\x18\x05 \x01(\rR\vwarnPercent\x12#\n" +
+	"\ralarm_percent\x18\x06 \x01(\rR\falarmPercent\x128\n" +
+	"\x05level\x18\a \x01(\x0e2\".sciweek.checkin.v1.OccupancyLevelR\x05level\x129\n" +
+	"\n" +
+	"counted_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcountedAt\"\xfd\x04\n" +
+	"\x14SyncTerminalResponse\x12\x16\n" +
+	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x12\n" +
+	"\x04full\x18\x02 \x01(\bR\x04full\x12;\n" +
+	"\vserver_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"serverTime\x12\x1f\n" +
+	"\vterminal_id\x18\x04 \x01(\tR\n" +
+	"terminalId\x12#\n" +
+	"\rterminal_name\x18\x05 \x01(\tR\fterminalName\x12\x19\n" +
+	"\bvenue_id\x18\x06 \x01(\tR\avenueId\x12\x1d\n" +
+	"\n" +
+	"venue_name\x18\a \x01(\tR\tvenueName\x12\x1f\n" +
+	"\vcounty_code\x18\b \x01(\tR\n" +
+	"countyCode\x12.\n" +
+	"\x13clock_skew_detected\x18\t \x01(\bR\x11clockSkewDetected\x12:\n" +
+	"\beditions\x18\n" +
+	" \x03(\v2\x1e.sciweek.checkin.v1.EditionKeyR\beditions\x12@\n" +
+	"\n" +
+	"activities\x18\v \x03(\v2 .sciweek.checkin.v1.DoorActivityR\n" +
+	"activities\x12,\n" +
+	"\x12revoked_ticket_ids\x18\f \x03(\tR\x10revokedTicketIds\x12>\n" +
+	"\badmitted\x18\r \x03(\v2\".sciweek.checkin.v1.AdmittedTicketR\badmitted\x12?\n" +
+	"\toccupancy\x18\x0e \x01(\v2!.sciweek.checkin.v1.DoorOccupancyR\toccupancy\"C\n" +
 	"\fHelloRequest\x123\n" +
 	"\asent_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"\xa4\x01\n" +
 	"\x0eTodaysActivity\x12\x1f\n" +
@@ -1325,9 +2041,9 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\x0fgroup.not_empty\x12!a group needs at least one person\x1a&this.young_people + this.teachers > 0u\"4\n" +
 	"\bCheckout\x12(\n" +
 	"\theadcount\x18\x01 \x01(\rB\n" +
-	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\xc2\x03\n" +
-	"\rCheckinRecord\x12#\n" +
-	"\bsequence\x18\x01 \x01(\x04B\a\xbaH\x042\x02 \x00R\bsequence\x12C\n" +
+	"\xbaH\a*\x05\x18\xe8\a(\x01R\theadcount\"\x84\x04\n" +
+	"\rCheckinRecord\x12-\n" +
+	"\bsequence\x18\x01 \x01(\x04B\x11\xbaH\x0e2\f\x18\xff\xff\xff\xff\xff\xff\xff\xff\x7f \x00R\bsequence\x12C\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\n" +
 	"occurredAt\x12#\n" +
 	"\bvenue_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12,\n" +
@@ -1336,14 +2052,17 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\x06ticket\x18\x05 \x01(\v2\x1e.sciweek.checkin.v1.TicketScanH\x00R\x06ticket\x125\n" +
 	"\awalk_in\x18\x06 \x01(\v2\x1a.sciweek.checkin.v1.WalkInH\x00R\x06walkIn\x128\n" +
 	"\x05group\x18\a \x01(\v2 .sciweek.checkin.v1.GroupCheckinH\x00R\x05group\x12:\n" +
-	"\bcheckout\x18\b \x01(\v2\x1c.sciweek.checkin.v1.CheckoutH\x00R\bcheckoutB\r\n" +
-	"\x04kind\x12\x05\xbaH\x02\b\x01\"\xa8\x03\n" +
+	"\bcheckout\x18\b \x01(\v2\x1c.sciweek.checkin.v1.CheckoutH\x00R\bcheckout\x126\n" +
+	"\x17over_capacity_confirmed\x18\t \x01(\bR\x15overCapacityConfirmedB\r\n" +
+	"\x04kind\x12\x05\xbaH\x02\b\x01\"\xc7\x03\n" +
 	"\rCheckinResult\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x04R\bsequence\x12\x1b\n" +
 	"\trecord_id\x18\x02 \x01(\tR\brecordId\x125\n" +
 	"\aoutcome\x18\x03 \x01(\x0e2\x1b.sciweek.checkin.v1.OutcomeR\aoutcome\x12H\n" +
 	"\x0erefusal_reason\x18\x04 \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\rrefusalReason\x12I\n" +
-	"\x13first_checked_in_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x10firstCheckedInAt\x12;\n" +
+	"\x13first_checked_in_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x10firstCheckedInAt\x12\x1d\n" +
+	"\n" +
+	"first_door\x18\t \x01(\tR\tfirstDoor\x12;\n" +
 	"\vrecorded_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x1a\n" +
 	"\breplayed\x18\a \x01(\bR\breplayed\x129\n" +
@@ -1357,7 +2076,12 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\arecords\x18\x01 \x03(\v2!.sciweek.checkin.v1.CheckinRecordB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\arecords\x123\n" +
 	"\asent_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"U\n" +
 	"\x16UploadCheckinsResponse\x12;\n" +
-	"\aresults\x18\x01 \x03(\v2!.sciweek.checkin.v1.CheckinResultR\aresults*\xcf\x01\n" +
+	"\aresults\x18\x01 \x03(\v2!.sciweek.checkin.v1.CheckinResultR\aresults*\x85\x01\n" +
+	"\x0eOccupancyLevel\x12\x1f\n" +
+	"\x1bOCCUPANCY_LEVEL_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16OCCUPANCY_LEVEL_NORMAL\x10\x01\x12\x1b\n" +
+	"\x17OCCUPANCY_LEVEL_WARNING\x10\x02\x12\x19\n" +
+	"\x15OCCUPANCY_LEVEL_ALARM\x10\x03*\xcf\x01\n" +
 	"\x13ParticipantCategory\x12$\n" +
 	" PARTICIPANT_CATEGORY_UNSPECIFIED\x10\x00\x12%\n" +
 	"!PARTICIPANT_CATEGORY_YOUNG_PERSON\x10\x01\x12\x1e\n" +
@@ -1373,7 +2097,7 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\aOutcome\x12\x17\n" +
 	"\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10OUTCOME_ADMITTED\x10\x01\x12\x13\n" +
-	"\x0fOUTCOME_REFUSED\x10\x02*\x9c\x02\n" +
+	"\x0fOUTCOME_REFUSED\x10\x02*\xc2\x02\n" +
 	"\rRefusalReason\x12\x1e\n" +
 	"\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12%\n" +
 	"!REFUSAL_REASON_ALREADY_CHECKED_IN\x10\x01\x12$\n" +
@@ -1382,16 +2106,19 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\x1cREFUSAL_REASON_NOT_YET_VALID\x10\x04\x12\x1a\n" +
 	"\x16REFUSAL_REASON_EXPIRED\x10\x05\x12\x1a\n" +
 	"\x16REFUSAL_REASON_REVOKED\x10\x06\x12$\n" +
-	" REFUSAL_REASON_ACTIVITY_NOT_OPEN\x10\a*j\n" +
+	" REFUSAL_REASON_ACTIVITY_NOT_OPEN\x10\a\x12$\n" +
+	" REFUSAL_REASON_TIME_OUT_OF_RANGE\x10\b*\x85\x01\n" +
 	"\aAnomaly\x12\x17\n" +
 	"\x13ANOMALY_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17ANOMALY_OUTSIDE_SESSION\x10\x01\x12\x11\n" +
 	"\rANOMALY_BURST\x10\x02\x12\x16\n" +
-	"\x12ANOMALY_CLOCK_SKEW\x10\x032\x87\x03\n" +
+	"\x12ANOMALY_CLOCK_SKEW\x10\x03\x12\x19\n" +
+	"\x15ANOMALY_OVER_CAPACITY\x10\x042\x8a\x04\n" +
 	"\x0eCheckinService\x12}\n" +
 	"\rRecordCheckin\x12(.sciweek.checkin.v1.RecordCheckinRequest\x1a).sciweek.checkin.v1.RecordCheckinResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/checkins\x12\x87\x01\n" +
 	"\x0eUploadCheckins\x12).sciweek.checkin.v1.UploadCheckinsRequest\x1a*.sciweek.checkin.v1.UploadCheckinsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/checkins:upload\x12l\n" +
-	"\x05Hello\x12 .sciweek.checkin.v1.HelloRequest\x1a!.sciweek.checkin.v1.HelloResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/terminals:helloB\xd1\x01\n" +
+	"\x05Hello\x12 .sciweek.checkin.v1.HelloRequest\x1a!.sciweek.checkin.v1.HelloResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/terminals:hello\x12\x80\x01\n" +
+	"\fSyncTerminal\x12'.sciweek.checkin.v1.SyncTerminalRequest\x1a(.sciweek.checkin.v1.SyncTerminalResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/v1/terminals:syncB\xd1\x01\n" +
 	"\x16com.sciweek.checkin.v1B\fCheckinProtoP\x01Z?github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1;checkinv1\xa2\x02\x03SCX\xaa\x02\x12Sciweek.Checkin.V1\xca\x02\x12Sciweek\\Checkin\\V1\xe2\x02\x1eSciweek\\Checkin\\V1\\GPBMetadata\xea\x02\x14Sciweek::Checkin::V1b\x06proto3"
 
 var (
@@ -1406,65 +2133,84 @@ func file_sciweek_checkin_v1_checkin_proto_rawDescGZIP() []byte {
 	return file_sciweek_checkin_v1_checkin_proto_rawDescData
 }
 
-var file_sciweek_checkin_v1_checkin_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_sciweek_checkin_v1_checkin_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_sciweek_checkin_v1_checkin_proto_goTypes = []any{
-	(ParticipantCategory)(0),       // 0: sciweek.checkin.v1.ParticipantCategory
-	(CheckinKind)(0),               // 1: sciweek.checkin.v1.CheckinKind
-	(Outcome)(0),                   // 2: sciweek.checkin.v1.Outcome
-	(RefusalReason)(0),             // 3: sciweek.checkin.v1.RefusalReason
-	(Anomaly)(0),                   // 4: sciweek.checkin.v1.Anomaly
-	(*HelloRequest)(nil),           // 5: sciweek.checkin.v1.HelloRequest
-	(*TodaysActivity)(nil),         // 6: sciweek.checkin.v1.TodaysActivity
-	(*SessionTimes)(nil),           // 7: sciweek.checkin.v1.SessionTimes
-	(*HelloResponse)(nil),          // 8: sciweek.checkin.v1.HelloResponse
-	(*TicketScan)(nil),             // 9: sciweek.checkin.v1.TicketScan
-	(*WalkIn)(nil),                 // 10: sciweek.checkin.v1.WalkIn
-	(*GroupCheckin)(nil),           // 11: sciweek.checkin.v1.GroupCheckin
-	(*Checkout)(nil),               // 12: sciweek.checkin.v1.Checkout
-	(*CheckinRecord)(nil),          // 13: sciweek.checkin.v1.CheckinRecord
-	(*CheckinResult)(nil),          // 14: sciweek.checkin.v1.CheckinResult
-	(*RecordCheckinRequest)(nil),   // 15: sciweek.checkin.v1.RecordCheckinRequest
-	(*RecordCheckinResponse)(nil),  // 16: sciweek.checkin.v1.RecordCheckinResponse
-	(*UploadCheckinsRequest)(nil),  // 17: sciweek.checkin.v1.UploadCheckinsRequest
-	(*UploadCheckinsResponse)(nil), // 18: sciweek.checkin.v1.UploadCheckinsResponse
-	(*timestamppb.Timestamp)(nil),  // 19: google.protobuf.Timestamp
+	(OccupancyLevel)(0),            // 0: sciweek.checkin.v1.OccupancyLevel
+	(ParticipantCategory)(0),       // 1: sciweek.checkin.v1.ParticipantCategory
+	(CheckinKind)(0),               // 2: sciweek.checkin.v1.CheckinKind
+	(Outcome)(0),                   // 3: sciweek.checkin.v1.Outcome
+	(RefusalReason)(0),             // 4: sciweek.checkin.v1.RefusalReason
+	(Anomaly)(0),                   // 5: sciweek.checkin.v1.Anomaly
+	(*SyncTerminalRequest)(nil),    // 6: sciweek.checkin.v1.SyncTerminalRequest
+	(*EditionKey)(nil),             // 7: sciweek.checkin.v1.EditionKey
+	(*DoorActivity)(nil),           // 8: sciweek.checkin.v1.DoorActivity
+	(*AdmittedTicket)(nil),         // 9: sciweek.checkin.v1.AdmittedTicket
+	(*DoorOccupancy)(nil),          // 10: sciweek.checkin.v1.DoorOccupancy
+	(*SyncTerminalResponse)(nil),   // 11: sciweek.checkin.v1.SyncTerminalResponse
+	(*HelloRequest)(nil),           // 12: sciweek.checkin.v1.HelloRequest
+	(*TodaysActivity)(nil),         // 13: sciweek.checkin.v1.TodaysActivity
+	(*SessionTimes)(nil),           // 14: sciweek.checkin.v1.SessionTimes
+	(*HelloResponse)(nil),          // 15: sciweek.checkin.v1.HelloResponse
+	(*TicketScan)(nil),             // 16: sciweek.checkin.v1.TicketScan
+	(*WalkIn)(nil),                 // 17: sciweek.checkin.v1.WalkIn
+	(*GroupCheckin)(nil),           // 18: sciweek.checkin.v1.GroupCheckin
+	(*Checkout)(nil),               // 19: sciweek.checkin.v1.Checkout
+	(*CheckinRecord)(nil),          // 20: sciweek.checkin.v1.CheckinRecord
+	(*CheckinResult)(nil),          // 21: sciweek.checkin.v1.CheckinResult
+	(*RecordCheckinRequest)(nil),   // 22: sciweek.checkin.v1.RecordCheckinRequest
+	(*RecordCheckinResponse)(nil),  // 23: sciweek.checkin.v1.RecordCheckinResponse
+	(*UploadCheckinsRequest)(nil),  // 24: sciweek.checkin.v1.UploadCheckinsRequest
+	(*UploadCheckinsResponse)(nil), // 25: sciweek.checkin.v1.UploadCheckinsResponse
+	(*timestamppb.Timestamp)(nil),  // 26: google.protobuf.Timestamp
 }
 var file_sciweek_checkin_v1_checkin_proto_depIdxs = []int32{
-	19, // 0: sciweek.checkin.v1.HelloRequest.sent_at:type_name -> google.protobuf.Timestamp
-	7,  // 1: sciweek.checkin.v1.TodaysActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
-	19, // 2: sciweek.checkin.v1.SessionTimes.starts_at:type_name -> google.protobuf.Timestamp
-	19, // 3: sciweek.checkin.v1.SessionTimes.ends_at:type_name -> google.protobuf.Timestamp
-	19, // 4: sciweek.checkin.v1.HelloResponse.server_time:type_name -> google.protobuf.Timestamp
-	6,  // 5: sciweek.checkin.v1.HelloResponse.activities:type_name -> sciweek.checkin.v1.TodaysActivity
-	0,  // 6: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	19, // 7: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
-	9,  // 8: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
-	10, // 9: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
-	11, // 10: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
-	12, // 11: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
-	2,  // 12: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
-	3,  // 13: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
-	19, // 14: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
-	19, // 15: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
-	4,  // 16: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
-	13, // 17: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
-	19, // 18: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
-	14, // 19: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
-	13, // 20: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
-	19, // 21: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
-	14, // 22: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
-	15, // 23: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
-	17, // 24: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
-	5,  // 25: sciweek.checkin.v1.CheckinService.Hello:input_type -> sciweek.checkin.v1.HelloRequest
-	16, // 26: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
-	18, // 27: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
-	8,  // 28: sciweek.checkin.v1.CheckinService.Hello:output_type -> sciweek.checkin.v1.HelloResponse
-	26, // [26:29] is the sub-list for method output_type
-	23, // [23:26] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	26, // 0: sciweek.checkin.v1.SyncTerminalRequest.sent_at:type_name -> google.protobuf.Timestamp
+	14, // 1: sciweek.checkin.v1.DoorActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
+	26, // 2: sciweek.checkin.v1.AdmittedTicket.admitted_at:type_name -> google.protobuf.Timestamp
+	0,  // 3: sciweek.checkin.v1.DoorOccupancy.level:type_name -> sciweek.checkin.v1.OccupancyLevel
+	26, // 4: sciweek.checkin.v1.DoorOccupancy.counted_at:type_name -> google.protobuf.Timestamp
+	26, // 5: sciweek.checkin.v1.SyncTerminalResponse.server_time:type_name -> google.protobuf.Timestamp
+	7,  // 6: sciweek.checkin.v1.SyncTerminalResponse.editions:type_name -> sciweek.checkin.v1.EditionKey
+	8,  // 7: sciweek.checkin.v1.SyncTerminalResponse.activities:type_name -> sciweek.checkin.v1.DoorActivity
+	9,  // 8: sciweek.checkin.v1.SyncTerminalResponse.admitted:type_name -> sciweek.checkin.v1.AdmittedTicket
+	10, // 9: sciweek.checkin.v1.SyncTerminalResponse.occupancy:type_name -> sciweek.checkin.v1.DoorOccupancy
+	26, // 10: sciweek.checkin.v1.HelloRequest.sent_at:type_name -> google.protobuf.Timestamp
+	14, // 11: sciweek.checkin.v1.TodaysActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
+	26, // 12: sciweek.checkin.v1.SessionTimes.starts_at:type_name -> google.protobuf.Timestamp
+	26, // 13: sciweek.checkin.v1.SessionTimes.ends_at:type_name -> google.protobuf.Timestamp
+	26, // 14: sciweek.checkin.v1.HelloResponse.server_time:type_name -> google.protobuf.Timestamp
+	13, // 15: sciweek.checkin.v1.HelloResponse.activities:type_name -> sciweek.checkin.v1.TodaysActivity
+	1,  // 16: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	26, // 17: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
+	16, // 18: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
+	17, // 19: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
+	18, // 20: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
+	19, // 21: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
+	3,  // 22: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
+	4,  // 23: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	26, // 24: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
+	26, // 25: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
+	5,  // 26: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
+	20, // 27: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
+	26, // 28: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
+	21, // 29: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
+	20, // 30: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
+	26, // 31: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
+	21, // 32: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
+	22, // 33: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
+	24, // 34: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
+	12, // 35: sciweek.checkin.v1.CheckinService.Hello:input_type -> sciweek.checkin.v1.HelloRequest
+	6,  // 36: sciweek.checkin.v1.CheckinService.SyncTerminal:input_type -> sciweek.checkin.v1.SyncTerminalRequest
+	23, // 37: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
+	25, // 38: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
+	15, // 39: sciweek.checkin.v1.CheckinService.Hello:output_type -> sciweek.checkin.v1.HelloResponse
+	11, // 40: sciweek.checkin.v1.CheckinService.SyncTerminal:output_type -> sciweek.checkin.v1.SyncTerminalResponse
+	37, // [37:41] is the sub-list for method output_type
+	33, // [33:37] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_checkin_proto_init() }
@@ -1472,7 +2218,7 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 	if File_sciweek_checkin_v1_checkin_proto != nil {
 		return
 	}
-	file_sciweek_checkin_v1_checkin_proto_msgTypes[8].OneofWrappers = []any{
+	file_sciweek_checkin_v1_checkin_proto_msgTypes[14].OneofWrappers = []any{
 		(*CheckinRecord_Ticket)(nil),
 		(*CheckinRecord_WalkIn)(nil),
 		(*CheckinRecord_Group)(nil),
@@ -1483,8 +2229,8 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_checkin_proto_rawDesc), len(file_sciweek_checkin_v1_checkin_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   14,
+			NumEnums:      6,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

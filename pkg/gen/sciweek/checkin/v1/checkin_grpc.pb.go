@@ -22,6 +22,7 @@ const (
 	CheckinService_RecordCheckin_FullMethodName  = "/sciweek.checkin.v1.CheckinService/RecordCheckin"
 	CheckinService_UploadCheckins_FullMethodName = "/sciweek.checkin.v1.CheckinService/UploadCheckins"
 	CheckinService_Hello_FullMethodName          = "/sciweek.checkin.v1.CheckinService/Hello"
+	CheckinService_SyncTerminal_FullMethodName   = "/sciweek.checkin.v1.CheckinService/SyncTerminal"
 )
 
 // CheckinServiceClient is the client API for CheckinService service.
@@ -45,6 +46,13 @@ type CheckinServiceClient interface {
 	// when they come back online: it proves the credential works before the first visitor
 	// arrives, and lets a terminal with a wrong clock correct its record times.
 	Hello(ctx context.Context, in *HelloRequest, opts ...grpc.CallOption) (*HelloResponse, error)
+	// SyncTerminal hands the calling terminal what it needs to judge scans by itself while the
+	// network is gone: the editions' ticket keys and dates, its venue's activities and sessions,
+	// revoked tickets and the tickets any door of its venue has admitted, and the venue's
+	// occupancy today. The terminal sends the cursor of its last answer and gets what changed
+	// since; an empty cursor, or one this server does not recognise, gets everything (full).
+	// Cheap enough for every door to poll every few seconds.
+	SyncTerminal(ctx context.Context, in *SyncTerminalRequest, opts ...grpc.CallOption) (*SyncTerminalResponse, error)
 }
 
 type checkinServiceClient struct {
@@ -85,6 +93,16 @@ func (c *checkinServiceClient) Hello(ctx context.Context, in *HelloRequest, opts
 	return out, nil
 }
 
+func (c *checkinServiceClient) SyncTerminal(ctx context.Context, in *SyncTerminalRequest, opts ...grpc.CallOption) (*SyncTerminalResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SyncTerminalResponse)
+	err := c.cc.Invoke(ctx, CheckinService_SyncTerminal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CheckinServiceServer is the server API for CheckinService service.
 // All implementations must embed UnimplementedCheckinServiceServer
 // for forward compatibility.
@@ -106,6 +124,13 @@ type CheckinServiceServer interface {
 	// when they come back online: it proves the credential works before the first visitor
 	// arrives, and lets a terminal with a wrong clock correct its record times.
 	Hello(context.Context, *HelloRequest) (*HelloResponse, error)
+	// SyncTerminal hands the calling terminal what it needs to judge scans by itself while the
+	// network is gone: the editions' ticket keys and dates, its venue's activities and sessions,
+	// revoked tickets and the tickets any door of its venue has admitted, and the venue's
+	// occupancy today. The terminal sends the cursor of its last answer and gets what changed
+	// since; an empty cursor, or one this server does not recognise, gets everything (full).
+	// Cheap enough for every door to poll every few seconds.
+	SyncTerminal(context.Context, *SyncTerminalRequest) (*SyncTerminalResponse, error)
 	mustEmbedUnimplementedCheckinServiceServer()
 }
 
@@ -124,6 +149,9 @@ func (UnimplementedCheckinServiceServer) UploadCheckins(context.Context, *Upload
 }
 func (UnimplementedCheckinServiceServer) Hello(context.Context, *HelloRequest) (*HelloResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Hello not implemented")
+}
+func (UnimplementedCheckinServiceServer) SyncTerminal(context.Context, *SyncTerminalRequest) (*SyncTerminalResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SyncTerminal not implemented")
 }
 func (UnimplementedCheckinServiceServer) mustEmbedUnimplementedCheckinServiceServer() {}
 func (UnimplementedCheckinServiceServer) testEmbeddedByValue()                        {}
@@ -200,6 +228,24 @@ func _CheckinService_Hello_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CheckinService_SyncTerminal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SyncTerminalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CheckinServiceServer).SyncTerminal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CheckinService_SyncTerminal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CheckinServiceServer).SyncTerminal(ctx, req.(*SyncTerminalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CheckinService_ServiceDesc is the grpc.ServiceDesc for CheckinService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -218,6 +264,10 @@ var CheckinService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Hello",
 			Handler:    _CheckinService_Hello_Handler,
+		},
+		{
+			MethodName: "SyncTerminal",
+			Handler:    _CheckinService_SyncTerminal_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
