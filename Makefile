@@ -24,15 +24,17 @@ deps: ## Install the PostgreSQL server binaries when they are missing (Debian; a
 		echo "PostgreSQL server binaries are missing; run: sudo apt-get update && sudo apt-get install -y postgresql"; exit 1; \
 	fi
 
-# The browser tests drive Debian's Chromium; the Noto CJK fonts let it draw the Chinese pages.
+# The browser tests drive Debian's Chromium; the Noto CJK fonts let it draw the Chinese pages;
+# ffmpeg turns a ticket's QR code into the video Chromium's fake camera plays to the door app
+# (and makes real MP4 files for the report back's tests).
 .PHONY: browser
-browser: ## Install Chromium and CJK fonts for the browser tests when they are missing (Debian; as root)
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+browser: ## Install Chromium, CJK fonts and ffmpeg for the browser tests when they are missing (Debian; as root)
+	@if command -v chromium >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's chromium and fonts-noto-cjk…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+		echo "installing Debian's chromium, fonts-noto-cjk and ffmpeg…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk ffmpeg >/dev/null; \
 	else \
-		echo "Chromium is missing; run: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; \
+		echo "Chromium or ffmpeg is missing; run: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk ffmpeg"; exit 1; \
 	fi
 
 # The web console: Vue + Vite sources in web/, built into the gateway's embedded folder. npm ci

@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,7 @@ import (
 	_ "time/tzdata" // the city's time zone must resolve on machines without tzdata
 
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/demo"
+	"github.com/sciweek/sciweek/cmd/sciweek/internal/devtls"
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
 	"github.com/sciweek/sciweek/pkg/rpc"
 )
@@ -95,9 +97,16 @@ func dev(args []string) error {
 	natsPort := fs.Int("nats-port", 4222, "client port of the embedded NATS server")
 	logTo := fs.String("log", "", `where JSON logs go: a file, or "-" for stderr (default <data>/sciweek.log)`)
 	level := fs.String("log-level", "info", "least severe level logged: debug, info, warn, error")
+	tlsCert := fs.String("tls-cert", "", "certificate file (PEM, with its chain): the gateway serves HTTPS")
+	tlsKey := fs.String("tls-key", "", "key file of -tls-cert")
+	tlsLocal := fs.Bool("tls-local", false, "serve HTTPS with a local authority made in <data>/tls, for phones on the local network (see README)")
 	_ = fs.Parse(args)
 
 	if err := os.MkdirAll(*data, 0o755); err != nil {
+		return err
+	}
+	gwTLS, caFile, err := gatewayTLS(*tlsCert, *tlsKey, *tlsLocal, filepath.Join(*data, "tls"))
+	if err != nil {
 		return err
 	}
 	var lvl slog.Level
@@ -121,7 +130,7 @@ func dev(args []string) error {
 	defer stop()
 
 	opts := stack.Options{
-		DataDir: *data, NATSPort: *natsPort, LogWriter: logw, LogLevel: lvl, OTLPEndpoint: os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"),
+		DataDir: *data, NATSPort: *natsPort, LogWriter: logw, LogLevel: lvl, OTLPEndpoint: os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), GatewayTLS: gwTLS,
 		Addrs: stack.Addrs{
 			Gateway:      fmt.Sprintf("%s:%d", *host, *httpPort),
 			Registration: fmt.Sprintf("%s:%d", *host, *grpcBase),
@@ -160,7 +169,7 @@ func dev(args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	banner(st, info, logPath, time.Since(started))
+	banner(st, info, logPath, time.Since(started), gwTLS != nil, caFile)
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- st.Wait() }()
 	select {
@@ -174,10 +183,41 @@ func dev(args []string) error {
 	}
 }
 
-func banner(st *stack.Stack, info demo.Info, logPath string, took time.Duration) {
+// gatewayTLS returns the gateway's TLS configuration: from a certificate pair, or from a local
+// authority made in dir; nil for plain HTTP. caFile is the authority a phone must trust.
+func gatewayTLS(certFile, keyFile string, local bool, dir string) (cfg *tls.Config, caFile string, err error) {
+	if local {
+		if certFile != "" {
+			return nil, "", errors.New("-tls-local makes its own certificate: give it or -tls-cert, not both")
+		}
+		f, err := devtls.LocalCA(dir, devtls.Hosts(), time.Now())
+		if err != nil {
+			return nil, "", fmt.Errorf("local certificate authority: %w", err)
+		}
+		certFile, keyFile, caFile = f.Cert, f.Key, f.CACert
+	}
+	if certFile == "" && keyFile == "" {
+		return nil, "", nil
+	}
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, "", fmt.Errorf("-tls-cert/-tls-key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, caFile, nil
+}
+
+func banner(st *stack.Stack, info demo.Info, logPath string, took time.Duration, https bool, caFile string) {
 	host := st.Addrs.Gateway
 	if strings.HasPrefix(host, "0.0.0.0:") {
 		host = "127.0.0.1:" + strings.TrimPrefix(host, "0.0.0.0:")
+	}
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
+	door := fmt.Sprintf("%s://%s/door/  (the check-in app: pair it with a setup code from the venue's terminal page)", scheme, host)
+	if caFile != "" {
+		door += "\n                 phones on this network: trust " + caFile + " first (README: HTTPS for phones)"
 	}
 	db := st.DatabaseURL
 	if st.Postgres != nil {
@@ -186,7 +226,8 @@ func banner(st *stack.Stack, info demo.Info, logPath string, took time.Duration)
 	fmt.Printf(`
 sciweek is running (started in %s). Ctrl-C stops it; the data stays for the next start.
 
-  Dashboard      http://%s/dashboard
+  Dashboard      %s://%s/dashboard
+  Door app       %s
   Admin login    %s / %s
   Staff logins   county-140105 … county-140181 (county admins), %s (an organizer unit) / %s
   Public pages   http://%s/public?edition=%s  (sign up and get a ticket: the demo edition runs this week)
@@ -205,7 +246,7 @@ Record a walk-in of 3 with grpcurl (each call needs a new sequence number):
     -d '{"record": {"sequence": '$(date +%%s%%6N)', "occurred_at": "'$(date -u +%%FT%%TZ)'", "venue_id": "%s", "activity_id": "%s", "walk_in": {"category": "PARTICIPANT_CATEGORY_ADULT", "headcount": 3}}}' \
     %s sciweek.checkin.v1.CheckinService/RecordCheckin
 
-`, took.Round(10*time.Millisecond), host, info.AdminUsername, info.AdminPassword, info.OrganizerUsername, info.StaffPassword,
+`, took.Round(10*time.Millisecond), scheme, host, door, info.AdminUsername, info.AdminPassword, info.OrganizerUsername, info.StaffPassword,
 		host, info.LiveEdition, host,
 		st.Addrs.Registration, st.Addrs.Venue, st.Addrs.Checkin, st.Addrs.Reporting,
 		info.TerminalCredential, info.VenueName, info.ActivityTitle, info.ActivityID, st.NATSURL, db, logPath,
@@ -247,6 +288,8 @@ flags:
 	part := args[0]
 	listen := fs.String("listen", "", "address to serve on (default 0.0.0.0:7100 for the gateway, 0.0.0.0:7101-7104 for the services)")
 	metricsAddr := fs.String("metrics", ":9090", "address of /metrics for services (the gateway serves /metrics itself)")
+	tlsCert := fs.String("tls-cert", "", "gateway only: certificate file (PEM, with its chain) to serve HTTPS")
+	tlsKey := fs.String("tls-key", "", "gateway only: key file of -tls-cert")
 	level := fs.String("log-level", "info", "least severe level logged: debug, info, warn, error")
 	_ = fs.Parse(args[1:])
 	defaults := map[string]string{"gateway": "0.0.0.0:7100", "registration": "0.0.0.0:7101", "venue": "0.0.0.0:7102", "checkin": "0.0.0.0:7103", "reporting": "0.0.0.0:7104"}
@@ -263,6 +306,10 @@ flags:
 			Checkin: os.Getenv("SCIWEEK_CHECKIN_ADDR"), Reporting: os.Getenv("SCIWEEK_REPORTING_ADDR"),
 		}}
 	if err := stack.Environment(&opts); err != nil {
+		return err
+	}
+	var err error
+	if opts.GatewayTLS, _, err = gatewayTLS(*tlsCert, *tlsKey, false, ""); err != nil {
 		return err
 	}
 	switch part {

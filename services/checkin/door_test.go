@@ -33,7 +33,7 @@ func (f *fixture) namedTerminal(t testing.TB, venue, county, name string) (strin
 	}
 	hash := cred.Hash()
 	f.publish(t, "sciweek.venue.terminal.provisioned", &venuev1.TerminalProvisioned{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-		Terminal: &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: county, Name: name, State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE},
+		Terminal:         &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: county, Name: name, State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE},
 		CredentialSha256: hash[:]})
 	return id.String(), grpc.PerRPCCredentials(rpc.BearerCredential(cred.String()))
 }
@@ -245,7 +245,7 @@ func TestSyncTellsADoorWhatChanged(t *testing.T) {
 	})
 
 	// A cursor from another database, or none it can read, gets everything.
-	for _, cursor := range []string{"v1." + uuid.NewString() + ".1700000000000000", "garbage", "v1.x.y"} {
+	for _, cursor := range []string{"v1." + uuid.NewString() + ".1700000000000000.0", "garbage", "v1.x.y.z"} {
 		s, err := f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{Cursor: cursor}, door1)
 		if err != nil || !s.GetFull() || len(s.GetAdmitted()) != 1 {
 			t.Fatalf("cursor %q: full=%v admitted=%d %v", cursor, s.GetFull(), len(s.GetAdmitted()), err)

@@ -12,10 +12,10 @@ ALTER TABLE known_venues
     ADD COLUMN safe_capacity integer NOT NULL DEFAULT 0,
     ADD COLUMN warn_percent  integer NOT NULL DEFAULT 0,
     ADD COLUMN alarm_percent integer NOT NULL DEFAULT 0;
--- stored_at is when check-in learnt of a revocation, so a door can ask for those since its last
--- sync (revoked_at is when registration revoked it, which may be earlier).
-ALTER TABLE revoked_tickets ADD COLUMN stored_at timestamptz NOT NULL DEFAULT now();
-CREATE INDEX revoked_tickets_stored_at ON revoked_tickets (stored_at);
+-- seq numbers revocations in the order check-in learnt of them (one projection writes them, one
+-- transaction at a time), so a door asks for those after the last it has.
+ALTER TABLE revoked_tickets ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX revoked_tickets_seq ON revoked_tickets (seq);
 -- Admitted tickets by venue and time stored: a door's sync reads those since its last one. The
 -- index holds admitted tickets only, so walk-ins and refusals cost the hot path nothing more.
 CREATE INDEX checkin_records_admitted_tickets ON checkin_records (venue_id, recorded_at)
@@ -35,8 +35,8 @@ INSERT INTO sync_generation DEFAULT VALUES;
 DROP TABLE sync_generation;
 DROP INDEX checkin_records_recorded_brin;
 DROP INDEX checkin_records_admitted_tickets;
-DROP INDEX revoked_tickets_stored_at;
-ALTER TABLE revoked_tickets DROP COLUMN stored_at;
+DROP INDEX revoked_tickets_seq;
+ALTER TABLE revoked_tickets DROP COLUMN seq;
 ALTER TABLE known_venues DROP COLUMN name, DROP COLUMN safe_capacity, DROP COLUMN warn_percent, DROP COLUMN alarm_percent;
 ALTER TABLE known_terminals DROP COLUMN name;
 ALTER TABLE known_editions DROP COLUMN starts_on, DROP COLUMN ends_on, DROP COLUMN time_zone;

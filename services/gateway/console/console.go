@@ -32,6 +32,10 @@ func Handler() http.Handler {
 			return
 		}
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if name == "door" || strings.HasPrefix(name, "door/") {
+			serveDoor(w, r, dist, name)
+			return
+		}
 		if name != "" && name != "index.html" {
 			if st, err := fs.Stat(dist, name); err == nil && !st.IsDir() {
 				if strings.HasPrefix(name, "assets/") {
@@ -45,4 +49,38 @@ func Handler() http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write(index)
 	})
+}
+
+// serveDoor serves the door app, its own small bundle built into dist/door: files as they are,
+// and its index.html for every other path under /door/. The service worker and the manifest
+// are revalidated on every load, so a new version reaches the doors at their next visit; the
+// hashed assets (the QR decoder's WebAssembly among them) are cached for a year.
+func serveDoor(w http.ResponseWriter, r *http.Request, dist fs.FS, name string) {
+	if name == "door" {
+		http.Redirect(w, r, "/door/", http.StatusMovedPermanently)
+		return
+	}
+	if st, err := fs.Stat(dist, name); err == nil && !st.IsDir() {
+		switch {
+		case strings.HasPrefix(name, "door/assets/"):
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		default:
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		if strings.HasSuffix(name, ".webmanifest") {
+			w.Header().Set("Content-Type", "application/manifest+json")
+		}
+		http.ServeFileFS(w, r, dist, name)
+		return
+	}
+	index, err := fs.ReadFile(dist, "door/index.html")
+	if err != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("The door app is not built into this binary: run `make web` (or `make run`) and rebuild.\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(index)
 }

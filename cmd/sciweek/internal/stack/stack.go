@@ -5,6 +5,7 @@ package stack
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -65,6 +66,9 @@ type Options struct {
 	LogLevel slog.Level
 	// OTLPEndpoint, if set, receives traces over OTLP/gRPC.
 	OTLPEndpoint string
+	// GatewayTLS, if set, makes the gateway serve HTTPS: phones at the doors get the camera
+	// only from a secure origin.
+	GatewayTLS *tls.Config
 	// SpanProcessors receive every finished span of every service (tests record with them).
 	SpanProcessors []sdktrace.SpanProcessor
 	// MinPushInterval is the least time between two dashboard pushes to one screen.
@@ -335,7 +339,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		}
 		httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return runCtx }}
 		g.Go(func() error {
-			if err := httpSrv.Serve(lis["gateway"]); !errors.Is(err, http.ErrServerClosed) {
+			l := lis["gateway"]
+			if opts.GatewayTLS != nil {
+				l = tls.NewListener(l, opts.GatewayTLS)
+			}
+			if err := httpSrv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil

@@ -74,15 +74,16 @@ func (d *Door) AdmittedSince(ctx context.Context, venue uuid.UUID, since time.Ti
 	return out, db.Unavailable(err, "read the tickets admitted at the venue")
 }
 
-// RevokedSince returns the tickets revoked after since; see app.DoorStore.
-func (d *Door) RevokedSince(ctx context.Context, since time.Time) ([]uuid.UUID, error) {
-	rows, _ := d.pool.Query(ctx, `SELECT ticket_id FROM revoked_tickets WHERE stored_at > $1 ORDER BY stored_at`, since)
+// RevokedAfter returns the tickets revoked after the one numbered after; see app.DoorStore.
+func (d *Door) RevokedAfter(ctx context.Context, after int64) ([]uuid.UUID, int64, error) {
+	rows, _ := d.pool.Query(ctx, `SELECT ticket_id, seq FROM revoked_tickets WHERE seq > $1 ORDER BY seq`, after)
+	var last int64
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (uuid.UUID, error) {
 		var id [16]byte
-		err := row.Scan(&id)
+		err := row.Scan(&id, &last)
 		return id, err
 	})
-	return out, db.Unavailable(err, "read the revoked tickets")
+	return out, last, db.Unavailable(err, "read the revoked tickets")
 }
 
 // Flow returns a venue's people in and out today; see app.DoorStore.

@@ -17,8 +17,9 @@ type DoorStore interface {
 	Generation(ctx context.Context) (uuid.UUID, error)
 	// AdmittedSince returns the tickets admitted at a venue stored after since, oldest first.
 	AdmittedSince(ctx context.Context, venue uuid.UUID, since time.Time) ([]domain.AdmittedTicket, error)
-	// RevokedSince returns the tickets whose revocation check-in learnt of after since.
-	RevokedSince(ctx context.Context, since time.Time) ([]uuid.UUID, error)
+	// RevokedAfter returns the tickets whose revocation check-in learnt of after the one
+	// numbered after, and the number of the last.
+	RevokedAfter(ctx context.Context, after int64) (ids []uuid.UUID, last int64, err error)
 	// Flow returns a venue's people in and out on the local day that starts at dayStart, as
 	// counted at countedAt (a few seconds' cache at most).
 	Flow(ctx context.Context, venue uuid.UUID, dayStart time.Time) (flow domain.DayFlow, countedAt time.Time, err error)
@@ -78,8 +79,15 @@ func (s *Service) Sync(ctx context.Context, p auth.Principal, cursor string, sen
 		out.Full = true
 		since = time.Time{}
 	}
-	if out.Revoked, err = s.door.RevokedSince(ctx, since); err != nil {
+	revokedAfter := int64(0)
+	if !out.Full {
+		revokedAfter = c.Revoked
+	}
+	if out.Revoked, out.Cursor.Revoked, err = s.door.RevokedAfter(ctx, revokedAfter); err != nil {
 		return DoorSync{}, err
+	}
+	if out.Cursor.Revoked == 0 {
+		out.Cursor.Revoked = revokedAfter
 	}
 	admittedSince := since
 	if out.Full {

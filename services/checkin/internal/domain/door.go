@@ -21,22 +21,24 @@ const SyncOverlap = 15 * time.Second
 const FullSyncWindow = 14 * 24 * time.Hour
 
 // Cursor is where a door's last sync stopped: the database it came from (so a cursor from before
-// a restore is recognised as foreign) and the server time the sync read up to.
+// a restore is recognised as foreign), the server time the sync read admissions up to, and the
+// last revocation it had.
 type Cursor struct {
 	Generation uuid.UUID
 	At         time.Time
+	Revoked    int64
 }
 
 // String encodes the cursor for the door, which keeps it as an opaque string.
 func (c Cursor) String() string {
-	return fmt.Sprintf("v1.%s.%d", c.Generation, c.At.UnixMicro())
+	return fmt.Sprintf("v1.%s.%d.%d", c.Generation, c.At.UnixMicro(), c.Revoked)
 }
 
 // ParseCursor decodes a door's cursor; ok is false for an empty or malformed one, which gets a
 // full sync.
 func ParseCursor(s string) (Cursor, bool) {
 	parts := strings.Split(s, ".")
-	if len(parts) != 3 || parts[0] != "v1" {
+	if len(parts) != 4 || parts[0] != "v1" {
 		return Cursor{}, false
 	}
 	g, err := uuid.Parse(parts[1])
@@ -47,7 +49,11 @@ func ParseCursor(s string) (Cursor, bool) {
 	if err != nil || us <= 0 {
 		return Cursor{}, false
 	}
-	return Cursor{Generation: g, At: time.UnixMicro(us).UTC()}, true
+	rev, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil || rev < 0 {
+		return Cursor{}, false
+	}
+	return Cursor{Generation: g, At: time.UnixMicro(us).UTC(), Revoked: rev}, true
 }
 
 // AdmittedTicket is a ticket a door of the venue admitted.
