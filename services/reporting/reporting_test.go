@@ -344,3 +344,43 @@ func alarms(t *testing.T, js jetstream.JetStream) []*reportingv1.OccupancyAlarm 
 	}
 	return out
 }
+
+// TestOverCapacityAdmissionsShowTheirDoors: admissions staff confirmed at the alarm level are
+// listed with the venue's occupancy by door, most first, and only for today.
+func TestOverCapacityAdmissionsShowTheirDoors(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	ctx := context.Background()
+	hall, act, east, west := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	f.publish("sciweek.venue.venue.changed", &venuev1.VenueChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(), Venue: &venuev1.Venue{
+		Id: hall.String(), Name: "太原市科技馆", CountyCode: "140105", SafeCapacity: 10, AlarmPercent: 100}})
+	now := time.Now()
+	walkIn := func(door uuid.UUID, n uint32, at time.Time, confirmed bool) *checkinv1.RecordedCheckin {
+		r := &checkinv1.RecordedCheckin{RecordId: uuid.NewString(), EditionId: "2024", VenueId: hall.String(), ActivityId: act.String(), TerminalId: door.String(),
+			Kind: checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN, Headcount: n, Outcome: checkinv1.Outcome_OUTCOME_ADMITTED, OccurredAt: timestamppb.New(at)}
+		if confirmed {
+			r.Anomalies = []checkinv1.Anomaly{checkinv1.Anomaly_ANOMALY_OVER_CAPACITY}
+		}
+		return r
+	}
+	f.record("140105", walkIn(east, 10, now, false), walkIn(west, 1, now, true), walkIn(east, 2, now, true), walkIn(east, 1, now, true),
+		walkIn(west, 5, now.Add(-24*time.Hour), true))
+	testkit.Eventually(t, 5*time.Second, func() error {
+		resp, err := f.client.ListOccupancy(ctx, &reportingv1.ListOccupancyRequest{}, f.tokens.As(t, testkit.CityAdmin()))
+		if err != nil {
+			return err
+		}
+		for _, v := range resp.GetVenues() {
+			if v.GetVenueId() != hall.String() {
+				continue
+			}
+			d := v.GetOverCapacityDoors()
+			if v.GetInside() != 14 || len(d) != 2 || d[0].GetTerminalId() != east.String() || d[0].GetAdmitted() != 3 ||
+				d[1].GetTerminalId() != west.String() || d[1].GetAdmitted() != 1 {
+				return fmt.Errorf("hall = %v", v)
+			}
+			return nil
+		}
+		return fmt.Errorf("hall not listed")
+	})
+}

@@ -33,6 +33,10 @@ func Handler() http.Handler {
 		}
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 		if name == "door" || strings.HasPrefix(name, "door/") {
+			if r.URL.Path == "/door" { // the app's scope is /door/
+				http.Redirect(w, r, "/door/", http.StatusMovedPermanently)
+				return
+			}
 			serveDoor(w, r, dist, name)
 			return
 		}
@@ -56,10 +60,6 @@ func Handler() http.Handler {
 // are revalidated on every load, so a new version reaches the doors at their next visit; the
 // hashed assets (the QR decoder's WebAssembly among them) are cached for a year.
 func serveDoor(w http.ResponseWriter, r *http.Request, dist fs.FS, name string) {
-	if name == "door" {
-		http.Redirect(w, r, "/door/", http.StatusMovedPermanently)
-		return
-	}
 	if st, err := fs.Stat(dist, name); err == nil && !st.IsDir() {
 		switch {
 		case strings.HasPrefix(name, "door/assets/"):

@@ -408,6 +408,13 @@ export interface VenueOccupancy {
   alarm_percent: number
   level: OccupancyLevel
   updated_at: Timestamp
+  /** Doors whose staff confirmed admissions today at the alarm level, most first. */
+  over_capacity_doors?: OverCapacityDoor[]
+}
+
+export interface OverCapacityDoor {
+  terminal_id: string
+  admitted: Int64
 }
 
 export interface OccupancySummary {

@@ -304,6 +304,15 @@ describe('occupancy', () => {
     expect(row?.level).toBe(level)
     expect(row?.percent).toBe(percent)
     expect(row?.name).toBe(patch.venue_name === '' ? 'v1' : '科技馆')
+    expect(row?.overCapacity).toEqual([])
+  })
+
+  it('lists the doors that admitted at the alarm level, with int64 figures as numbers', () => {
+    const [row] = occupancyRows([v({ over_capacity_doors: [{ terminal_id: 't1', admitted: '3' }, { terminal_id: 't2', admitted: '1' }] })])
+    expect(row?.overCapacity).toEqual([
+      { terminalId: 't1', admitted: 3 },
+      { terminalId: 't2', admitted: 1 },
+    ])
   })
 })
 

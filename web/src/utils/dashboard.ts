@@ -406,6 +406,8 @@ export interface OccupancyRow {
   text: string
   /** The same, shorter, for the big screen's bar labels: "80% · 1,200/1,500" or "35 人 · 未设容量". */
   shortText: string
+  /** Doors that admitted people at the alarm level after their staff confirmed, most first. */
+  overCapacity: { terminalId: string; admitted: number }[]
 }
 
 export function occupancyRows(venues: readonly VenueOccupancy[] | null | undefined): OccupancyRow[] {
@@ -425,6 +427,7 @@ export function occupancyRows(venues: readonly VenueOccupancy[] | null | undefin
       level: occupancyLevel(v),
       text: percent === null ? `${people} 人 · 未设安全容量` : `${people} / ${v.safe_capacity.toLocaleString('zh-CN')} 人 · ${percent}%`,
       shortText: percent === null ? `${people} 人 · 未设容量` : `${percent}% · ${people}/${v.safe_capacity.toLocaleString('zh-CN')}`,
+      overCapacity: (v.over_capacity_doors ?? []).map((d) => ({ terminalId: d.terminal_id, admitted: toNumber(d.admitted) })),
     }
   })
 }

@@ -30,9 +30,9 @@ const refusals: RefusalRow[] = [
   { reason: 'REFUSAL_REASON_WRONG_VENUE', name: '场馆不符', refused: 2 },
 ]
 const occupancy: OccupancyRow[] = [
-  { id: 'a', name: '<b>馆</b>', countyCode: '140105', inside: 130, capacity: 100, percent: 130, warn: 80, alarm: 100, level: 'alarm', text: '130 / 100 人 · 130%', shortText: '130% · 130/100' },
-  { id: 'b', name: '科技馆', countyCode: '140105', inside: 85, capacity: 100, percent: 85, warn: 80, alarm: 100, level: 'warning', text: '85 / 100 人 · 85%', shortText: '85% · 85/100' },
-  { id: 'c', name: '社区中心', countyCode: '140106', inside: 12, capacity: 0, percent: null, warn: 80, alarm: 100, level: 'normal', text: '12 人 · 未设安全容量', shortText: '12 人 · 未设容量' },
+  { id: 'a', name: '<b>馆</b>', countyCode: '140105', inside: 130, capacity: 100, percent: 130, warn: 80, alarm: 100, level: 'alarm', text: '130 / 100 人 · 130%', shortText: '130% · 130/100', overCapacity: [] },
+  { id: 'b', name: '科技馆', countyCode: '140105', inside: 85, capacity: 100, percent: 85, warn: 80, alarm: 100, level: 'warning', text: '85 / 100 人 · 85%', shortText: '85% · 85/100', overCapacity: [] },
+  { id: 'c', name: '社区中心', countyCode: '140106', inside: 12, capacity: 0, percent: null, warn: 80, alarm: 100, level: 'normal', text: '12 人 · 未设安全容量', shortText: '12 人 · 未设容量', overCapacity: [] },
 ]
 
 describe('every chart', () => {

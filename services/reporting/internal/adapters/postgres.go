@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -30,6 +31,9 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // table, whatever the batch size. It returns the venues whose occupancy level changed today.
 func Apply(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, now time.Time) ([]domain.LevelChange, error) {
 	if err := applyCounts(ctx, tx, t); err != nil {
+		return nil, err
+	}
+	if err := applyOverCapacity(ctx, tx, t); err != nil {
 		return nil, err
 	}
 	return applyFlows(ctx, tx, t, today, now)
@@ -186,6 +190,22 @@ func applyFlows(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, n
 	return changes, nil
 }
 
+// applyOverCapacity adds the people doors admitted after confirming at the alarm level.
+func applyOverCapacity(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
+	if len(t.OverCapacity) == 0 {
+		return nil
+	}
+	n := len(t.OverCapacity)
+	venues, terminals, days, people := make([][16]byte, 0, n), make([][16]byte, 0, n), make([]string, 0, n), make([]int64, 0, n)
+	for k, v := range t.OverCapacity {
+		venues, terminals, days, people = append(venues, k.VenueID), append(terminals, k.TerminalID), append(days, k.Day), append(people, v)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO venue_over_capacity AS o (venue_id, terminal_id, day, admitted)
+		SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::date[], $4::bigint[])
+		ON CONFLICT (day, venue_id, terminal_id) DO UPDATE SET admitted = o.admitted + EXCLUDED.admitted`, venues, terminals, days, people)
+	return err
+}
+
 func scanOccupancy(row pgx.CollectableRow) (domain.Occupancy, error) {
 	var o domain.Occupancy
 	err := row.Scan(&o.VenueID, &o.CountyCode, &o.Entered, &o.Exited, &o.Level, &o.UpdatedAt,
@@ -238,6 +258,22 @@ func (s *Store) Occupancy(ctx context.Context, county, today string) ([]domain.O
 	out, err := pgx.CollectRows(rows, scanOccupancy)
 	if err != nil {
 		return nil, db.Unavailable(err, "read occupancy")
+	}
+	// The doors that admitted over capacity are few (only at the alarm level): one more query.
+	rows, _ = s.pool.Query(ctx, `SELECT venue_id, terminal_id, admitted FROM venue_over_capacity
+		WHERE day = $1::date ORDER BY admitted DESC, terminal_id`, today)
+	doors := map[uuid.UUID][]domain.DoorConfirmations{}
+	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var venue, terminal [16]byte
+		var n int64
+		err := row.Scan(&venue, &terminal, &n)
+		doors[venue] = append(doors[venue], domain.DoorConfirmations{TerminalID: terminal, Admitted: n})
+		return struct{}{}, err
+	}); err != nil {
+		return nil, db.Unavailable(err, "read the doors that admitted over capacity")
+	}
+	for i := range out {
+		out[i].OverCapacity = doors[out[i].VenueID]
 	}
 	domain.SortFullest(out)
 	return out, nil

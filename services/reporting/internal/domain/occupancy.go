@@ -84,6 +84,15 @@ type Occupancy struct {
 	Flow
 	Level     Level
 	UpdatedAt time.Time
+	// OverCapacity are the doors that admitted people today after confirming at the alarm
+	// level, most first.
+	OverCapacity []DoorConfirmations
+}
+
+// DoorConfirmations is one door's admissions confirmed at the alarm level.
+type DoorConfirmations struct {
+	TerminalID uuid.UUID
+	Admitted   int64
 }
 
 // Share is inside as a fraction of safe capacity; 0 when no capacity is on file.

@@ -20,6 +20,17 @@ type Admission struct {
 	TicketID   uuid.UUID
 	People     People
 	OccurredAt time.Time
+	// OverCapacity is set when the door's staff confirmed the admission at the alarm level;
+	// TerminalID is then the door.
+	OverCapacity bool
+	TerminalID   uuid.UUID
+}
+
+// OverCapacityKey is one door's confirmed admissions at a venue on a day.
+type OverCapacityKey struct {
+	VenueID    uuid.UUID
+	Day        string
+	TerminalID uuid.UUID
 }
 
 // People are participations by category (the statistics table's columns).
@@ -123,11 +134,14 @@ type Tally struct {
 	Refusals map[RefusalKey]int64
 	Flows    map[OccupancyKey]flow
 	Tickets  []TicketAdmission
+	// OverCapacity counts people admitted after staff confirmed at the alarm level, by door.
+	OverCapacity map[OverCapacityKey]int64
 }
 
 // NewTally returns an empty tally that counts days in loc.
 func NewTally(loc *time.Location) *Tally {
-	return &Tally{loc: loc, Counts: map[CountKey]Counts{}, Refusals: map[RefusalKey]int64{}, Flows: map[OccupancyKey]flow{}, Hours: map[HourKey]int64{}}
+	return &Tally{loc: loc, Counts: map[CountKey]Counts{}, Refusals: map[RefusalKey]int64{}, Flows: map[OccupancyKey]flow{}, Hours: map[HourKey]int64{},
+		OverCapacity: map[OverCapacityKey]int64{}}
 }
 
 // Exit is people checking out of a venue.
@@ -169,6 +183,9 @@ func (t *Tally) Admit(a Admission) {
 	if a.Ticketed && a.TicketID != uuid.Nil {
 		t.Tickets = append(t.Tickets, TicketAdmission{EditionID: a.EditionID, CountyCode: a.CountyCode, TicketID: a.TicketID})
 	}
+	if a.OverCapacity {
+		t.OverCapacity[OverCapacityKey{VenueID: a.VenueID, Day: day, TerminalID: a.TerminalID}] += n
+	}
 	ok := OccupancyKey{VenueID: a.VenueID, Day: day}
 	f := t.Flows[ok]
 	f.Entered += n
@@ -186,7 +203,7 @@ func (t *Tally) Flow(k OccupancyKey) (Flow, string) { f := t.Flows[k]; return f.
 
 // Empty reports whether the tally has nothing to write.
 func (t *Tally) Empty() bool {
-	return len(t.Counts) == 0 && len(t.Refusals) == 0 && len(t.Flows) == 0 && len(t.Hours) == 0
+	return len(t.Counts) == 0 && len(t.Refusals) == 0 && len(t.Flows) == 0 && len(t.Hours) == 0 && len(t.OverCapacity) == 0
 }
 
 // Totals are participation figures.

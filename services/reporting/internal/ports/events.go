@@ -261,6 +261,12 @@ func fold(t *domain.Tally, m bus.Message) error {
 			return err
 		}
 		a := domain.Admission{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, ActivityID: activity, OccurredAt: at}
+		for _, an := range r.GetAnomalies() {
+			if an == checkinv1.Anomaly_ANOMALY_OVER_CAPACITY {
+				a.OverCapacity = true
+				a.TerminalID, _ = uuid.Parse(r.GetTerminalId())
+			}
+		}
 		switch r.GetKind() {
 		case checkinv1.CheckinKind_CHECKIN_KIND_TICKET:
 			a.Ticketed = true

@@ -68,6 +68,9 @@ func occupancyToProto(o domain.Occupancy) *reportingv1.VenueOccupancy {
 	if !o.UpdatedAt.IsZero() {
 		out.UpdatedAt = timestamppb.New(o.UpdatedAt)
 	}
+	for _, d := range o.OverCapacity {
+		out.OverCapacityDoors = append(out.OverCapacityDoors, &reportingv1.OverCapacityDoor{TerminalId: d.TerminalID.String(), Admitted: d.Admitted})
+	}
 	return out
 }
 
