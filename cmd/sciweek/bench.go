@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -282,6 +284,29 @@ func benchCmd(args []string) error {
 	}
 	r.ServerRPC, r.ServerQueue, r.ServerCommit = after.describe(before, metricRPC), after.describe(before, metricQueue), after.describe(before, metricCommit)
 	r.RSSAfterHalf, r.PeakRSS = child.memory()
+
+	// (e) Handheld doors: one record a call (the door app online, scanning one person at a
+	// time), against the ceiling of bare unary calls to the same process in the same run.
+	say("stage: bare gRPC unary calls to check-in (health check), 64 callers (%s)", *stage)
+	if r.UnaryRate, err = measureUnary(ctx, checkinConns, 64, *stage); err != nil {
+		return err
+	}
+	say("  %.0f calls/s", r.UnaryRate)
+	if base, err = participations(ctx, stats, admin); err != nil {
+		return err
+	}
+	say("handheld: one record a call, as fast as acknowledged, for %s", *half)
+	hand, err := loadgen.Run(ctx, loadgen.Config{Conns: checkinConns, Terminals: world.Terminals, Duration: *half, Batch: 1, Mix: mix, Progress: os.Stderr})
+	if err != nil {
+		return err
+	}
+	handCaught, err := waitFor(ctx, stats, admin, base+hand.People(), 5*time.Minute)
+	if err != nil {
+		return err
+	}
+	r.HandheldRate = float64(hand.Records) / (hand.Elapsed + handCaught).Seconds()
+	r.HandheldP99 = hand.Latency(0.99)
+	say("  %.0f records/s end to end (%.0f%% of the unary ceiling)", r.HandheldRate, 100*r.HandheldRate/r.UnaryRate)
 	r.Stored, err = storedRecords(ctx, st.DatabaseURL)
 	if err != nil {
 		return err
@@ -306,6 +331,34 @@ func benchCmd(args []string) error {
 	}
 	return benchDashboard(ctx, dashboardBench{st: st, info: info, regConn: regConn, repConn: repConn, venueConn: venueConn, say: say, out: *dashOut,
 		records: *dashRecords, activities: *dashActivities, screens: *screens, args: r.Args})
+}
+
+// measureUnary returns how many bare unary calls (gRPC health checks: no authentication, no
+// storage) the check-in process answers a second with callers in flight: the ceiling a
+// one-record-a-call door can approach.
+func measureUnary(ctx context.Context, conns []grpc.ClientConnInterface, callers int, d time.Duration) (float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var calls atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	start := time.Now()
+	for i := range callers {
+		h := healthpb.NewHealthClient(conns[i%len(conns)])
+		g.Go(func() error {
+			for gctx.Err() == nil {
+				if _, err := h.Check(gctx, &healthpb.HealthCheckRequest{}); err != nil {
+					if gctx.Err() != nil {
+						return nil
+					}
+					return fmt.Errorf("health check: %w", err)
+				}
+				calls.Add(1)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	return float64(calls.Load()) / time.Since(start).Seconds(), err
 }
 
 func freeAddr() (string, error) {
@@ -695,6 +748,8 @@ type benchResults struct {
 	PeakRSS                              int64
 	Stored                               int64
 	ServerRPC, ServerQueue, ServerCommit string
+	UnaryRate, HandheldRate              float64
+	HandheldP99                          time.Duration
 }
 
 // The check-in service's latency histograms, as its /metrics names them.
@@ -723,6 +778,11 @@ func (r benchResults) markdown() string {
 	fmt.Fprintf(&b, "| (b) End to end, terminal to aggregate, sustained | %.0f records/s (%.0f%% of the ceiling) | ≥ 20,000/s |\n", r.EndToEnd, 100*r.EndToEnd/ceiling)
 	fmt.Fprintf(&b, "| (c) Call latency at half that rate (%.0f records/s) | p50 %s · p99 %s · max %s | p99 < 25 ms |\n", r.HalfRate, ms(r.HalfP50), ms(r.HalfP99), ms(r.HalfMax))
 	fmt.Fprintf(&b, "| (d) Acknowledgement to dashboard push (%d samples) | p50 %s · p99 %s · max %s | p99 < 1 s |\n", r.VisSamples, ms(r.VisP50), ms(r.VisP99), ms(r.VisMax))
+	if r.UnaryRate > 0 {
+		fmt.Fprintf(&b, "| (e) Bare gRPC unary calls to check-in (health check, 64 callers) | %.0f calls/s | |\n", r.UnaryRate)
+		fmt.Fprintf(&b, "| (e) Handheld doors: one record a call, end to end | %.0f records/s (%.0f%% of the unary ceiling, %.0f%% of the batched figure) · call p99 %s | |\n",
+			r.HandheldRate, 100*r.HandheldRate/r.UnaryRate, 100*r.HandheldRate/r.EndToEnd, ms(r.HandheldP99))
+	}
 	fmt.Fprintf(&b, "| Check-in service memory with %d records stored | %s resident after the runs · %s peak | < 300 MB at 10 M |\n", r.Stored, mib(r.RSSAfterHalf), mib(r.PeakRSS))
 	fmt.Fprintf(&b, "\nDetails: the sustained run acknowledged %d records in its window (%.0f/s; call latency p50 %s, p99 %s at full load; %d retries, %d of them overloaded); "+
 		"the aggregates had caught up %s after the last acknowledgement, and (b) counts that time in. ", r.Acked, r.AckedRate, ms(r.FullP50), ms(r.FullP99), r.Retries, r.Overloaded, ms(r.CatchUp))
