@@ -48,7 +48,7 @@ export default defineConfig({
     proxy: Object.fromEntries(proxied.map((p) => [p, { target: gateway, changeOrigin: false }])),
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'door/**/*.test.ts'],
     environment: 'node',
   },
 })

@@ -111,7 +111,7 @@ func (s *demoSystem) scan(t testing.TB, d time.Duration) *reportingv1.Dashboard 
 
 // chromium starts Debian's Chromium, headless. It is installed by `make browser` (which `make
 // test` runs); without it the test fails with the command to run.
-func chromium(t testing.TB, width, height int) context.Context {
+func chromium(t testing.TB, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -119,6 +119,7 @@ func chromium(t testing.TB, width, height int) context.Context {
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(width, height),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)

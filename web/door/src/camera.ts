@@ -1,0 +1,83 @@
+// The camera preview and its scan loop: getUserMedia (the back camera), a frame decoded about
+// every 100 ms. Every decoded text goes to onText, also while an answer is on screen, so the
+// caller can tell a code still held in view from a new one.
+
+import { detector, type Detector } from './detector'
+
+export class Camera {
+  private stream: MediaStream | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private det: Detector | undefined
+  private live = false
+
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly onText: (text: string) => void,
+  ) {}
+
+  get on(): boolean {
+    return this.live
+  }
+
+  /** start opens the camera; throws with a Chinese message when it cannot. */
+  async start(): Promise<void> {
+    if (this.live) return
+    if (!navigator.mediaDevices?.getUserMedia) throw new Error('此浏览器不能使用摄像头（需要 HTTPS 或本机地址）')
+    let stream: MediaStream
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: false,
+        video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+      })
+    } catch (e) {
+      const name = e instanceof DOMException ? e.name : ''
+      if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error('没有摄像头权限：请在浏览器设置中允许本页使用摄像头')
+      if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('没有找到摄像头')
+      throw new Error('摄像头打不开：' + (e instanceof Error ? e.message : String(e)))
+    }
+    this.stream = stream
+    this.live = true
+    this.video.srcObject = stream
+    this.video.muted = true
+    this.video.setAttribute('playsinline', '')
+    try {
+      await this.video.play()
+    } catch {
+      // Autoplay of a muted stream is allowed; a refusal here still shows frames once tapped.
+    }
+    try {
+      this.det = await detector()
+    } catch (e) {
+      this.stop()
+      throw new Error('扫码组件加载失败：' + (e instanceof Error ? e.message : String(e)))
+    }
+    if (this.live) this.schedule()
+  }
+
+  stop(): void {
+    this.live = false
+    clearTimeout(this.timer)
+    for (const t of this.stream?.getTracks() ?? []) t.stop()
+    this.stream = undefined
+    this.video.srcObject = null
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.tick(), 100)
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.live) return
+    try {
+      if (this.det && !document.hidden && this.video.readyState >= 2 && this.video.videoWidth > 0) {
+        const codes = await this.det.detect(this.video)
+        const text = codes.find((c) => c.rawValue)?.rawValue
+        if (text && this.live) this.onText(text)
+      }
+    } catch {
+      // A frame that cannot be read is skipped.
+    }
+    if (this.live) this.schedule()
+  }
+}
