@@ -23,28 +23,68 @@ import (
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
-// qrVideo makes the video Chromium's fake camera plays: the QR code of text, drawn as a real
-// ticket's would be, looped for a few seconds by ffmpeg into a y4m file in the test's folder.
-func qrVideo(t testing.TB, text string) string {
+// setVenueCapacity changes a venue's safe capacity in the registry, as its county admin would.
+func setVenueCapacity(t testing.TB, venues venuev1.VenueServiceClient, admin grpc.CallOption, venueID string, n uint32) {
 	t.Helper()
-	ffmpeg, err := exec.LookPath("ffmpeg")
+	ctx := context.Background()
+	v, err := venues.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: venueID}, admin)
 	if err != nil {
-		t.Fatal("ffmpeg is needed for the door app's camera test: run `make browser` (apt-get install ffmpeg)")
+		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	png := filepath.Join(dir, "qr.png")
+	cur := v.GetVenue()
+	details := &venuev1.VenueDetails{Name: cur.GetName(), Kind: cur.GetKind(), CountyCode: cur.GetCountyCode(), Address: cur.GetAddress(),
+		Coordinates: cur.GetCoordinates(), SafeCapacity: n, ContactName: cur.GetContactName(), ContactPhone: cur.GetContactPhone(),
+		SafetyPlanOnFile: cur.GetSafetyPlanOnFile()}
+	if _, err := venues.UpdateVenue(ctx, &venuev1.UpdateVenueRequest{VenueId: venueID, Details: details}, admin); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dialTest connects to a service of the test's system.
+func dialTest(t testing.TB, addr string) *grpc.ClientConn {
+	t.Helper()
+	c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// qrPNG draws text's QR code as a real ticket's would be, in the test's folder.
+func qrPNG(t testing.TB, text string) (dir, png string) {
+	t.Helper()
+	dir = t.TempDir()
+	png = filepath.Join(dir, "qr.png")
 	if err := qrcode.WriteFile(text, qrcode.Medium, 400, png); err != nil {
 		t.Fatal(err)
 	}
-	y4m := filepath.Join(dir, "qr.y4m")
-	// A missing input makes ffmpeg's -loop spin for ever: the context bounds it.
+	return dir, png
+}
+
+// runFFmpeg runs Debian's ffmpeg, bounded in time: a missing input makes its -loop spin for ever.
+func runFFmpeg(t testing.TB, args ...string) {
+	t.Helper()
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Fatal("ffmpeg is needed for the door app's camera tests: run `make browser` (apt-get install ffmpeg)")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-loop", "1", "-i", png, "-t", "3", "-r", "10",
-		"-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white", "-pix_fmt", "yuv420p", y4m).CombinedOutput()
+	out, err := exec.CommandContext(ctx, ffmpeg, append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("ffmpeg: %v: %s", err, out)
 	}
+}
+
+// qrVideo makes the video Chromium's fake camera plays: text's QR code, looped for a few seconds
+// into a y4m file.
+func qrVideo(t testing.TB, text string) string {
+	t.Helper()
+	dir, png := qrPNG(t, text)
+	y4m := filepath.Join(dir, "qr.y4m")
+	runFFmpeg(t, "-loop", "1", "-i", png, "-t", "3", "-r", "10",
+		"-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white", "-pix_fmt", "yuv420p", y4m)
 	return y4m
 }
 
@@ -151,11 +191,7 @@ func TestDoorAppInChromium(t *testing.T) {
 	t.Parallel()
 	s := startDemo(t)
 	ctx := context.Background()
-	venueConn, err := grpc.NewClient(s.st.Addrs.Venue, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = venueConn.Close() })
+	venueConn := dialTest(t, s.st.Addrs.Venue)
 	terminals := venuev1.NewTerminalServiceClient(venueConn)
 	venues := venuev1.NewVenueServiceClient(venueConn)
 
@@ -191,21 +227,7 @@ func TestDoorAppInChromium(t *testing.T) {
 		})
 	}
 	base := participations()
-	// setCapacity changes the venue's safe capacity in the registry, as its county admin would.
-	setCapacity := func(n uint32) {
-		t.Helper()
-		v, err := venues.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: door.VenueID}, s.admin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cur := v.GetVenue()
-		details := &venuev1.VenueDetails{Name: cur.GetName(), Kind: cur.GetKind(), CountyCode: cur.GetCountyCode(), Address: cur.GetAddress(),
-			Coordinates: cur.GetCoordinates(), SafeCapacity: n, ContactName: cur.GetContactName(), ContactPhone: cur.GetContactPhone(),
-			SafetyPlanOnFile: cur.GetSafetyPlanOnFile()}
-		if _, err := venues.UpdateVenue(ctx, &venuev1.UpdateVenueRequest{VenueId: door.VenueID, Details: details}, s.admin); err != nil {
-			t.Fatal(err)
-		}
-	}
+	setCapacity := func(n uint32) { setVenueCapacity(t, venues, s.admin, door.VenueID, n) }
 	// A large hall first, so the 200 offline walk-ins below stay under its alarm level.
 	setCapacity(100000)
 

@@ -97,6 +97,12 @@ func (f *fixture) venue(t testing.TB, county string) string {
 }
 
 func (f *fixture) terminal(t testing.TB, venue, county string) (string, grpc.CallOption) {
+	return f.namedTerminal(t, venue, county, "")
+}
+
+// namedTerminal provisions a terminal with a name, as the venue registry does.
+func (f *fixture) namedTerminal(t testing.TB, venue, county, name string) (string, grpc.CallOption) {
+	t.Helper()
 	id := uuid.New()
 	cred, err := auth.NewTerminalCredential(id)
 	if err != nil {
@@ -104,7 +110,8 @@ func (f *fixture) terminal(t testing.TB, venue, county string) (string, grpc.Cal
 	}
 	hash := cred.Hash()
 	f.publish(t, "sciweek.venue.terminal.provisioned", &venuev1.TerminalProvisioned{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-		Terminal: &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: county, State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE}, CredentialSha256: hash[:]})
+		Terminal:         &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: county, Name: name, State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE},
+		CredentialSha256: hash[:]})
 	return id.String(), grpc.PerRPCCredentials(rpc.BearerCredential(cred.String()))
 }
 

@@ -10,33 +10,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/sciweek/sciweek/pkg/auth"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
-	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
-
-// namedTerminal provisions a terminal with a name, as the venue registry does.
-func (f *fixture) namedTerminal(t testing.TB, venue, county, name string) (string, grpc.CallOption) {
-	t.Helper()
-	id := uuid.New()
-	cred, err := auth.NewTerminalCredential(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash := cred.Hash()
-	f.publish(t, "sciweek.venue.terminal.provisioned", &venuev1.TerminalProvisioned{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-		Terminal:         &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: county, Name: name, State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE},
-		CredentialSha256: hash[:]})
-	return id.String(), grpc.PerRPCCredentials(rpc.BearerCredential(cred.String()))
-}
 
 // TestSequenceNumbersAtTheLimitOfTheirType: a door that sends a sequence number of 2^63 or more
 // is told so (InvalidArgument), and the other doors' calls committed at the same time all

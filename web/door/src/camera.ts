@@ -12,7 +12,7 @@ export class Camera {
 
   constructor(
     private readonly video: HTMLVideoElement,
-    private readonly onText: (text: string) => void,
+    private readonly onText: (text: string, capturedAt: number) => void,
   ) {}
 
   get on(): boolean {
@@ -71,9 +71,10 @@ export class Camera {
     if (!this.live) return
     try {
       if (this.det && !document.hidden && this.video.readyState >= 2 && this.video.videoWidth > 0) {
+        const capturedAt = performance.now()
         const codes = await this.det.detect(this.video)
         const text = codes.find((c) => c.rawValue)?.rawValue
-        if (text && this.live) this.onText(text)
+        if (text && this.live) this.onText(text, capturedAt)
       }
     } catch {
       // A frame that cannot be read is skipped.

@@ -89,11 +89,7 @@ func (g *GRPC) record(ctx context.Context, records []*checkinv1.CheckinRecord, s
 			return nil, err
 		}
 	}
-	var sent time.Time // without a clock reading nothing is skewed
-	if sentAt != nil {
-		sent = sentAt.AsTime()
-	}
-	stored, err := g.app.Record(ctx, p, scans, sent)
+	stored, err := g.app.Record(ctx, p, scans, terminalClock(sentAt))
 	if err != nil {
 		return nil, err
 	}
@@ -128,11 +124,7 @@ func (g *GRPC) Hello(ctx context.Context, req *checkinv1.HelloRequest) (*checkin
 	if err != nil {
 		return nil, err
 	}
-	var sentAt time.Time
-	if req.GetSentAt() != nil {
-		sentAt = req.GetSentAt().AsTime()
-	}
-	gr, err := g.app.Hello(ctx, p, sentAt)
+	gr, err := g.app.Hello(ctx, p, terminalClock(req.GetSentAt()))
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +146,7 @@ func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequ
 	if err != nil {
 		return nil, err
 	}
-	var sentAt time.Time
-	if req.GetSentAt() != nil {
-		sentAt = req.GetSentAt().AsTime()
-	}
-	d, err := g.app.Sync(ctx, p, req.GetCursor(), sentAt)
+	d, err := g.app.Sync(ctx, p, req.GetCursor(), terminalClock(req.GetSentAt()))
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +179,15 @@ func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequ
 			TerminalId: a.TerminalID.String(), Door: d.Doors[a.TerminalID]}
 	}
 	return out, nil
+}
+
+// terminalClock is the terminal's clock reading as it sent the request; zero when it sent none,
+// and without a reading nothing is skewed.
+func terminalClock(ts *timestamppb.Timestamp) time.Time {
+	if ts == nil {
+		return time.Time{}
+	}
+	return ts.AsTime()
 }
 
 // levelToProto names an occupancy level in the contract.
