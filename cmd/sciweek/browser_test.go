@@ -113,6 +113,12 @@ func (s *demoSystem) scan(t testing.TB, d time.Duration) *reportingv1.Dashboard 
 // test` runs); without it the test fails with the command to run.
 func chromium(t testing.TB, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	return chromiumFor(t, 2*time.Minute, width, height, extra...)
+}
+
+// chromiumFor is chromium for a session of at most d.
+func chromiumFor(t testing.TB, d time.Duration, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatal("Chromium is needed for the browser tests: run `make browser` (apt-get install chromium fonts-noto-cjk)")
@@ -122,7 +128,7 @@ func chromium(t testing.TB, width, height int, extra ...chromedp.ExecAllocatorOp
 	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
 	return ctx
 }

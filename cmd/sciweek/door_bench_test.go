@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -67,7 +69,7 @@ func BenchmarkDoorApp(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	phone := doorBrowser(b, blinkingQRVideo(b, door.Tickets[0]))
+	phone := doorBrowserFor(b, 10*time.Minute, blinkingQRVideo(b, door.Tickets[0]))
 	pair(b, phone, s.base, prov.GetSetupCode())
 	throttle := func(rate float64) {
 		if err := chromedp.Do(phone, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -78,6 +80,11 @@ func BenchmarkDoorApp(b *testing.B) {
 		}
 	}
 
+	// SCIWEEK_DOOR_BENCH_QUEUE shortens the queue for a quick look; the figure is for 10,000.
+	queued := 10000
+	if n, err := strconv.Atoi(os.Getenv("SCIWEEK_DOOR_BENCH_QUEUE")); err == nil && n > 0 {
+		queued = n
+	}
 	for b.Loop() {
 		throttle(4)
 		// Verification: 200 tickets typed in (each a full judgment: signature, window, venue,
@@ -110,6 +117,8 @@ func BenchmarkDoorApp(b *testing.B) {
 		if len(verify) < 200 || len(camera) < 10 {
 			b.Fatalf("measured %d verifications and %d camera scans", len(verify), len(camera))
 		}
+		b.Logf("verify p50 %.1f ms p99 %.1f ms (%d; first %.1f ms); camera scan to answer p50 %.0f ms p99 %.0f ms (%d; in order %.0f)", quantile(verify, 0.5), quantile(verify, 0.99), len(verify),
+			verify[0], quantile(camera, 0.5), quantile(camera, 0.99), len(camera), camera)
 		b.ReportMetric(quantile(verify, 0.5), "verify-p50-ms")
 		b.ReportMetric(quantile(verify, 0.99), "verify-p99-ms")
 		b.ReportMetric(quantile(verify, 0.99)/30, "verify-p99/target")
@@ -123,19 +132,22 @@ func BenchmarkDoorApp(b *testing.B) {
 		doorWait(b, phone, "offline shown", `document.querySelector('#status-online')?.dataset.online === 'false'`, 10*time.Second)
 		evalString(b, phone, `(async () => {
 			const btn = document.querySelector('#walkin-adult'), p = document.querySelector('#pending-count')
-			for (let i = 0; i < 10000; i++) btn.click()
-			for (let w = 0; Number(p.textContent) < 10000; w++) {
-				if (w > 6000) throw new Error('only ' + p.textContent + ' queued')
+			for (let i = 0; i < `+strconv.Itoa(queued)+`; i++) btn.click()
+			for (let w = 0; Number(p.textContent) < `+strconv.Itoa(queued)+`; w++) {
+				if (w > 15000) throw new Error('only ' + p.textContent + ' queued')
 				await new Promise(r => setTimeout(r, 20))
 			}
 			return ''
 		})()`)
+		b.Logf("%d records queued offline", queued)
 		back := time.Now()
 		offline(b, phone, false)
 		doorWait(b, phone, "all acknowledged", `document.querySelector('#pending-count')?.textContent.trim() === '0'`, 2*time.Minute)
 		took := time.Since(back).Seconds()
-		b.ReportMetric(took, "10k-ack-s")
-		b.ReportMetric(took/20, "10k-ack/target")
+		if queued == 10000 {
+			b.ReportMetric(took, "10k-ack-s")
+			b.ReportMetric(took/20, "10k-ack/target")
+		}
 	}
 }
 

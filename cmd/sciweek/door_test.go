@@ -91,12 +91,17 @@ func qrVideo(t testing.TB, text string) string {
 // doorBrowser is a phone-sized Chromium whose camera shows video (if set).
 func doorBrowser(t testing.TB, video string) context.Context {
 	t.Helper()
+	return doorBrowserFor(t, 2*time.Minute, video)
+}
+
+// doorBrowserFor is doorBrowser for a session of at most d.
+func doorBrowserFor(t testing.TB, d time.Duration, video string) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{chromedp.Flag("use-fake-ui-for-media-stream", true), chromedp.Flag("autoplay-policy", "no-user-gesture-required")}
 	if video != "" {
 		opts = append(opts, chromedp.Flag("use-fake-device-for-media-stream", true), chromedp.Flag("use-file-for-fake-video-capture", video))
 	}
-	ctx := chromium(t, 390, 844, opts...)
-	return ctx
+	return chromiumFor(t, d, 390, 844, opts...)
 }
 
 // offline cuts the page's network (service worker included) or gives it back, as DevTools'

@@ -26,9 +26,8 @@ type Door struct {
 	// FlowEvery is how old the counts a door sees may be.
 	flowEvery time.Duration
 
-	genOnce sync.Once
-	gen     uuid.UUID
-	genErr  error
+	genMu sync.Mutex
+	gen   uuid.UUID // Nil until read
 
 	flowMu  sync.Mutex
 	flowDay time.Time
@@ -47,17 +46,19 @@ func NewDoor(pool *pgxpool.Pool, now func() time.Time, flowEvery time.Duration) 
 	return &Door{pool: pool, now: now, flowEvery: flowEvery}, nil
 }
 
-// Generation names this database; see app.DoorStore.
+// Generation names this database; see app.DoorStore. It is read once, and again after a failure.
 func (d *Door) Generation(ctx context.Context) (uuid.UUID, error) {
-	d.genOnce.Do(func() {
-		d.genErr = d.pool.QueryRow(ctx, `SELECT generation FROM sync_generation`).Scan(&d.gen)
-	})
-	if d.genErr != nil {
-		err := d.genErr
-		d.genOnce = sync.Once{} // try again on the next call
+	d.genMu.Lock()
+	defer d.genMu.Unlock()
+	if d.gen != uuid.Nil {
+		return d.gen, nil
+	}
+	var gen uuid.UUID
+	if err := d.pool.QueryRow(ctx, `SELECT generation FROM sync_generation`).Scan(&gen); err != nil {
 		return uuid.Nil, db.Unavailable(err, "read the sync generation")
 	}
-	return d.gen, nil
+	d.gen = gen
+	return gen, nil
 }
 
 // AdmittedSince returns the tickets admitted at venue stored after since; see app.DoorStore.
