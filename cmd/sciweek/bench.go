@@ -30,8 +30,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -347,7 +349,8 @@ func measureUnary(ctx context.Context, conns []grpc.ClientConnInterface, callers
 		g.Go(func() error {
 			for gctx.Err() == nil {
 				if _, err := h.Check(gctx, &healthpb.HealthCheckRequest{}); err != nil {
-					if gctx.Err() != nil {
+					// gRPC's own deadline timer may fire a moment before the context's.
+					if gctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded {
 						return nil
 					}
 					return fmt.Errorf("health check: %w", err)
