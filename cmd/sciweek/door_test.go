@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -212,7 +213,6 @@ func TestDoorAppInChromium(t *testing.T) {
 		}
 		return p.GetTerminal().GetId(), p.GetSetupCode()
 	}
-	_, code1 := provision("1号门")
 	door2ID, code2 := provision("2号门")
 
 	participations := func() int64 {
@@ -236,9 +236,37 @@ func TestDoorAppInChromium(t *testing.T) {
 	// A large hall first, so the 200 offline walk-ins below stay under its alarm level.
 	setCapacity(100000)
 
-	// Door 1: a phone whose camera sees the first ticket.
+	// Door 1 is registered on the console's venue page, which shows its setup code and the QR
+	// code a phone's camera opens the door app with.
+	desk := chromium(t, 1440, 1000)
+	signIn(t, desk, s.base, s.info.AdminUsername, s.info.AdminPassword)
+	if err := chromedp.Do(desk, chromedp.Navigate(s.base+"/venues/"+door.VenueID), chromedp.WaitVisible(`#provision-terminal`)); err != nil {
+		t.Fatal(err)
+	}
+	click(t, desk, "#provision-terminal")
+	if err := chromedp.Do(desk, chromedp.WaitVisible(`#terminal-name`), chromedp.SendKeys(`#terminal-name`, "1号门")); err != nil {
+		t.Fatal(err)
+	}
+	click(t, desk, "#provision-submit")
+	doorWait(t, desk, "setup code shown", `(document.querySelector('#setup-code')?.textContent ?? '').trim().length >= 4 && !!document.querySelector('#setup-qr')?.complete`, 20*time.Second)
+	code1 := strings.TrimSpace(text(desk, "#setup-code"))
+	qrSrc := evalString(t, desk, `document.querySelector('#setup-qr').getAttribute('src')`)
+	qrURL, err := url.Parse(qrSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairURL := qrURL.Query().Get("data")
+	if !strings.HasSuffix(pairURL, "/door/?setup="+url.QueryEscape(code1)) && !strings.HasSuffix(pairURL, "/door/?setup="+code1) {
+		t.Fatalf("the console's QR code says %q for setup code %q", pairURL, code1)
+	}
+	screenshot(t, desk, "console-setup-code.png")
+
+	// Door 1: a phone whose camera sees the first ticket opens what the console's QR code says.
 	phone := doorBrowser(t, qrVideo(t, door.Tickets[0]))
-	pair(t, phone, s.base, code1)
+	if err := chromedp.Do(phone, chromedp.Navigate(pairURL)); err != nil {
+		t.Fatal(err)
+	}
+	doorWait(t, phone, "paired and synced", `document.body.dataset.ready === 'scan'`, 30*time.Second)
 	screenshot(t, phone, "door-ready.png")
 	if err := chromedp.Do(phone, chromedp.Click(`#camera-start`)); err != nil {
 		t.Fatal(err)
