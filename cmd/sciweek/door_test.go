@@ -244,7 +244,10 @@ func TestDoorAppInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	click(t, desk, "#provision-terminal")
-	if err := chromedp.Do(desk, chromedp.WaitVisible(`#terminal-name`), chromedp.SendKeys(`#terminal-name`, "1号门")); err != nil {
+	// The form suggests a name; the admin types their own over it.
+	if err := chromedp.Do(desk, chromedp.WaitVisible(`#terminal-name`),
+		chromedp.Evaluate[chromedp.Void](`(() => { const i = document.querySelector('#terminal-name'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})) })()`),
+		chromedp.SendKeys(`#terminal-name`, "1号门")); err != nil {
 		t.Fatal(err)
 	}
 	click(t, desk, "#provision-submit")
@@ -360,7 +363,7 @@ func TestDoorAppInChromium(t *testing.T) {
 	offline(t, tablet, false)
 	doorWait(t, tablet, "uploaded", `document.querySelector('#pending-count')?.textContent.trim() === '0'`, 30*time.Second)
 	doorWait(t, tablet, "double entry shown", `document.querySelectorAll('#double-entries [data-ticket]').length === 1`, 20*time.Second)
-	if w := text(tablet, "#double-entries"); !strings.Contains(w, "双重入场") || !strings.Contains(w, "1号门") {
+	if w := text(tablet, "#double-entries"); !strings.Contains(w, "双重入场") || !strings.Contains(w, "已在 1号门") {
 		t.Fatalf("the double-entry warning says %q", w)
 	}
 	screenshot(t, tablet, "door-double-entry.png")
