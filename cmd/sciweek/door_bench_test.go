@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strconv"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
