@@ -1,9 +1,9 @@
 // Times in a named IANA zone (the edition's, e.g. Asia/Shanghai) without a date library: the
 // door shows "已入场 10:02" in the venue's time, whatever zone the device is set to.
 
-const DAY = 86_400_000
+import { wallParts, type WallParts } from '../../src/utils/format'
 
-const formats = new Map<string, Intl.DateTimeFormat>()
+const DAY = 86_400_000
 
 /** zoneOrUTC returns tz when the platform knows it, else UTC (as the server's judge does). */
 export function zoneOrUTC(tz: string | undefined): string {
@@ -16,47 +16,10 @@ export function zoneOrUTC(tz: string | undefined): string {
   }
 }
 
-function parts(tz: string): Intl.DateTimeFormat {
-  const zone = zoneOrUTC(tz)
-  let f = formats.get(zone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formats.set(zone, f)
-  }
-  return f
-}
-
-interface Fields {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-}
-
-function fields(ms: number, tz: string): Fields {
-  const out: Record<string, number> = {}
-  for (const p of parts(tz).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') out[p.type] = Number(p.value)
-  }
-  return {
-    year: out.year ?? 1970,
-    month: out.month ?? 1,
-    day: out.day ?? 1,
-    hour: (out.hour ?? 0) % 24,
-    minute: out.minute ?? 0,
-    second: out.second ?? 0,
-  }
+// The wall clock comes from the console's formatting module: one implementation of a zone's
+// parts for both bundles (it imports nothing but types, so the door stays small).
+function fields(ms: number, tz: string): WallParts {
+  return wallParts(ms, zoneOrUTC(tz))
 }
 
 /** offsetAt is how far the zone's wall clock is ahead of UTC at instant ms. */

@@ -18,7 +18,7 @@ export function formatCount(value: Int64 | number | null | undefined): string {
   return toNumber(value).toLocaleString('zh-CN')
 }
 
-interface WallParts {
+export interface WallParts {
   year: number
   month: number
   day: number
@@ -29,7 +29,8 @@ interface WallParts {
 
 const partFormatters = new Map<string, Intl.DateTimeFormat>()
 
-function wallParts(instant: number, timeZone: string): WallParts {
+/** wallParts is the wall clock of timeZone at an instant (the door app reads it too). */
+export function wallParts(instant: number, timeZone: string): WallParts {
   let fmt = partFormatters.get(timeZone)
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-US', {

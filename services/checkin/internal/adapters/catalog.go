@@ -163,9 +163,10 @@ func (c *Catalog) Load(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	rows, _ = pool.Query(ctx, `SELECT id, ticket_key, starts_on, ends_on, time_zone FROM known_editions`)
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var e domain.Edition
-		err := row.Scan(&e.ID, &e.Key, &e.StartsOn, &e.EndsOn, &e.TimeZone)
-		c.editions[e.ID] = e
+		var id, startsOn, endsOn, tz string
+		var key []byte
+		err := row.Scan(&id, &key, &startsOn, &endsOn, &tz)
+		c.editions[id] = domain.NewEdition(id, key, startsOn, endsOn, tz)
 		return struct{}{}, err
 	}); err != nil {
 		return err

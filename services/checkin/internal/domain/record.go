@@ -119,18 +119,37 @@ type Venue struct {
 	WarnPercent, AlarmPercent int
 }
 
-// Edition is what check-in knows of an edition: its ticket key and its days.
+// Edition is what check-in knows of an edition: its ticket key and its days. Build it with
+// NewEdition, which reads the days once: the judge asks for them on every scan.
 type Edition struct {
 	ID  string
 	Key []byte
 	// StartsOn and EndsOn are the first and last day, YYYY-MM-DD in TimeZone; empty when the
 	// edition's event did not say.
 	StartsOn, EndsOn, TimeZone string
+
+	parsed      bool
+	from, until time.Time
+	days        bool
+}
+
+// NewEdition returns an edition with its days read.
+func NewEdition(id string, key []byte, startsOn, endsOn, timeZone string) Edition {
+	e := Edition{ID: id, Key: key, StartsOn: startsOn, EndsOn: endsOn, TimeZone: timeZone, parsed: true}
+	e.from, e.until, e.days = e.window()
+	return e
 }
 
 // Window returns when the edition runs: from the start of its first day to the end of its last,
 // in its time zone. ok is false when its days are not known.
 func (e Edition) Window() (from, until time.Time, ok bool) {
+	if e.parsed {
+		return e.from, e.until, e.days
+	}
+	return e.window()
+}
+
+func (e Edition) window() (from, until time.Time, ok bool) {
 	loc, err := time.LoadLocation(e.TimeZone)
 	if err != nil || e.TimeZone == "" {
 		loc = time.UTC

@@ -113,8 +113,8 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 				if len(key) != ed25519.PublicKeySize {
 					return errs.E(errs.Invalid, "edition %s: ticket key has %d bytes", ed.GetId(), len(key))
 				}
-				return c.PutEdition(ctx, tx, domain.Edition{ID: ed.GetId(), Key: key, StartsOn: ed.GetStartsOn(), EndsOn: ed.GetEndsOn(),
-					TimeZone: ed.GetTimeZone()}, ev.GetOccurredAt().AsTime())
+				return c.PutEdition(ctx, tx, domain.NewEdition(ed.GetId(), key, ed.GetStartsOn(), ed.GetEndsOn(), ed.GetTimeZone()),
+					ev.GetOccurredAt().AsTime())
 			case "sciweek.registration.v1.TicketRevoked":
 				var ev registrationv1.TicketRevoked
 				if err := decode(m, &ev); err != nil {

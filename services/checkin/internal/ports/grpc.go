@@ -131,11 +131,8 @@ func (g *GRPC) Hello(ctx context.Context, req *checkinv1.HelloRequest) (*checkin
 	out := &checkinv1.HelloResponse{TerminalId: gr.Terminal.ID.String(), VenueId: gr.Terminal.VenueID.String(), CountyCode: gr.Terminal.CountyCode,
 		ServerTime: timestamppb.New(gr.Now), ClockSkewDetected: gr.Skewed}
 	for _, a := range gr.Activities {
-		ta := &checkinv1.TodaysActivity{ActivityId: a.ID.String(), EditionId: a.EditionID, Title: a.Title}
-		for _, s := range a.Sessions {
-			ta.Sessions = append(ta.Sessions, &checkinv1.SessionTimes{StartsAt: timestamppb.New(s.StartsAt), EndsAt: timestamppb.New(s.EndsAt)})
-		}
-		out.Activities = append(out.Activities, ta)
+		out.Activities = append(out.Activities, &checkinv1.TodaysActivity{ActivityId: a.ID.String(), EditionId: a.EditionID, Title: a.Title,
+			Sessions: sessionsToProto(a.Sessions)})
 	}
 	return out, nil
 }
@@ -163,11 +160,8 @@ func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequ
 		out.Editions = append(out.Editions, &checkinv1.EditionKey{EditionId: e.ID, PublicKey: e.Key, StartsOn: e.StartsOn, EndsOn: e.EndsOn, TimeZone: e.TimeZone})
 	}
 	for _, a := range d.Activities {
-		da := &checkinv1.DoorActivity{ActivityId: a.ID.String(), EditionId: a.EditionID, Title: a.Title, Open: a.Approved}
-		for _, s := range a.Sessions {
-			da.Sessions = append(da.Sessions, &checkinv1.SessionTimes{StartsAt: timestamppb.New(s.StartsAt), EndsAt: timestamppb.New(s.EndsAt)})
-		}
-		out.Activities = append(out.Activities, da)
+		out.Activities = append(out.Activities, &checkinv1.DoorActivity{ActivityId: a.ID.String(), EditionId: a.EditionID, Title: a.Title,
+			Open: a.Approved, Sessions: sessionsToProto(a.Sessions)})
 	}
 	out.RevokedTicketIds = make([]string, len(d.Revoked))
 	for i, id := range d.Revoked {
@@ -179,6 +173,15 @@ func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequ
 			TerminalId: a.TerminalID.String(), Door: d.Doors[a.TerminalID]}
 	}
 	return out, nil
+}
+
+// sessionsToProto converts an activity's sessions.
+func sessionsToProto(sessions []domain.Session) []*checkinv1.SessionTimes {
+	out := make([]*checkinv1.SessionTimes, len(sessions))
+	for i, s := range sessions {
+		out[i] = &checkinv1.SessionTimes{StartsAt: timestamppb.New(s.StartsAt), EndsAt: timestamppb.New(s.EndsAt)}
+	}
+	return out
 }
 
 // terminalClock is the terminal's clock reading as it sent the request; zero when it sent none,
