@@ -72,13 +72,13 @@ bench: deps browser build ## Go benchmarks, then the check-in pipeline benchmark
 	./bin/sciweek bench -preload 10000000 -out docs/bench/checkin.md
 
 .PHONY: gen
-gen: ## Regenerate the Go code from the protos
+gen: web/node_modules/.installed ## Regenerate the Go and TypeScript code from the protos (protoc-gen-es comes from web/'s npm packages)
 	buf=$(BUF) && $$buf format -w && $$buf generate
 
 .PHONY: checkgen
 checkgen: gen ## Fail when the committed generated code is stale
-	@if [ -n "$$(git status --porcelain -- pkg/gen proto third_party)" ]; then \
-		git status --short -- pkg/gen proto third_party; echo "generated code is stale: run make gen and commit"; exit 1; fi
+	@if [ -n "$$(git status --porcelain -- pkg/gen web/src/gen proto third_party)" ]; then \
+		git status --short -- pkg/gen web/src/gen proto third_party; echo "generated code is stale: run make gen and commit"; exit 1; fi
 
 .PHONY: lint
 lint: ## go vet, buf lint and buf format

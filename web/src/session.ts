@@ -72,6 +72,7 @@ export async function signIn(username: string, password: string): Promise<Accoun
     county_code: result.county_code ?? '',
     unit_id: result.unit_id ?? '',
     display_name: result.display_name ?? '',
+    updated_at: null,
   }
   state.checked = true
   // /auth/me has the unit of an organizer even if the login answer lacks it.

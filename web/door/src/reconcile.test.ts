@@ -84,7 +84,7 @@ describe('reconcile', () => {
   })
 
   it('does not warn for other refusals of an admitted ticket', () => {
-    const res = { ...already('3'), refusal_reason: 'REFUSAL_REASON_REVOKED' }
+    const res = { ...already('3'), refusal_reason: 'REFUSAL_REASON_REVOKED' as const }
     expect(reconcile([ticket(3, 'dddd0000-0000-4000-8000-000000000004')], [res]).warnings).toEqual([])
   })
 

@@ -1,122 +1,61 @@
-// JSON shapes of the terminal API (grpc-gateway with UseProtoNames and EmitUnpopulated):
-// snake_case fields, enums by name, 64-bit integers as strings, timestamps as RFC 3339 (null
-// when unset), bytes as base64.
+// JSON shapes of the terminal API, derived from proto/ through the code protoc-gen-es generates
+// (web/src/gen; the console's src/api/wire.ts says how the gateway writes them). Types only:
+// none of it reaches the door's bundle.
 
-export interface ApiTerminal {
-  id: string
-  venue_id: string
-  county_code?: string
-  name: string
-  state?: string
-}
+import type {
+  AdmittedTicketSchema,
+  CheckinRecordSchema,
+  CheckinResultSchema,
+  DoorActivitySchema,
+  DoorOccupancySchema,
+  EditionKeySchema,
+  OccupancyLevelJson,
+  ParticipantCategoryJson,
+  SessionTimesSchema,
+  SyncTerminalResponseSchema,
+  UploadCheckinsRequestSchema,
+  UploadCheckinsResponseSchema,
+} from '../../src/gen/sciweek/checkin/v1/checkin_pb'
+import type {
+  ActivateTerminalResponseSchema,
+  RotateTerminalCredentialResponseSchema,
+  TerminalSchema,
+} from '../../src/gen/sciweek/venue/v1/venue_pb'
+import type { Wire } from '../../src/api/wire'
 
-export interface ActivateResponse {
+export type ApiTerminal = Wire<typeof TerminalSchema>
+
+export type ActivateResponse = Omit<Wire<typeof ActivateTerminalResponseSchema>, 'terminal'> & {
+  /** Always set: the terminal the code activated. */
   terminal: ApiTerminal
-  credential: string
 }
 
-export interface RotateResponse {
-  credential: string
-}
+export type RotateResponse = Wire<typeof RotateTerminalCredentialResponseSchema>
+/** EditionKey: public_key is the raw 32-byte Ed25519 key, base64. */
+export type EditionKey = Wire<typeof EditionKeySchema>
+export type SessionTimes = Wire<typeof SessionTimesSchema>
+export type DoorActivity = Wire<typeof DoorActivitySchema>
+export type AdmittedTicket = Wire<typeof AdmittedTicketSchema>
+export type OccupancyLevel = OccupancyLevelJson
+export type DoorOccupancy = Wire<typeof DoorOccupancySchema>
+export type SyncResponse = Wire<typeof SyncTerminalResponseSchema>
 
-export interface EditionKey {
-  edition_id: string
-  /** public_key is the raw 32-byte Ed25519 key, base64. */
-  public_key: string
-  starts_on?: string
-  ends_on?: string
-  time_zone?: string
-}
+/** The walk-in categories a door counts (never UNSPECIFIED). */
+export type Category = Exclude<ParticipantCategoryJson, 'PARTICIPANT_CATEGORY_UNSPECIFIED'>
 
-export interface SessionTimes {
-  starts_at: string | null
-  ends_at: string | null
-}
+type Record = Wire<typeof CheckinRecordSchema>
 
-export interface DoorActivity {
-  activity_id: string
-  edition_id: string
-  title: string
-  open: boolean
-  sessions?: SessionTimes[] | null
-}
+/**
+ * WireRecord is a record as the door sends it: always with its time, and without the fields the
+ * gateway reads as their zero value when absent.
+ */
+export type WireRecord = Omit<Record, 'occurred_at' | 'activity_id' | 'over_capacity_confirmed'> &
+  Partial<Pick<Record, 'activity_id' | 'over_capacity_confirmed'>> & { occurred_at: string }
 
-export interface AdmittedTicket {
-  ticket_id: string
-  admitted_at: string | null
-  terminal_id?: string
-  door?: string
-}
-
-export type OccupancyLevel =
-  | 'OCCUPANCY_LEVEL_UNSPECIFIED'
-  | 'OCCUPANCY_LEVEL_NORMAL'
-  | 'OCCUPANCY_LEVEL_WARNING'
-  | 'OCCUPANCY_LEVEL_ALARM'
-
-export interface DoorOccupancy {
-  day?: string
-  admitted_today?: string | number
-  inside?: string | number
-  safe_capacity?: number
-  warn_percent?: number
-  alarm_percent?: number
-  level?: OccupancyLevel | number
-  counted_at?: string | null
-}
-
-export interface SyncResponse {
-  cursor: string
-  full: boolean
-  server_time: string | null
-  terminal_id?: string
-  terminal_name?: string
-  venue_id?: string
-  venue_name?: string
-  county_code?: string
-  clock_skew_detected?: boolean
-  editions?: EditionKey[] | null
-  activities?: DoorActivity[] | null
-  revoked_ticket_ids?: string[] | null
-  admitted?: AdmittedTicket[] | null
-  occupancy?: DoorOccupancy | null
-}
-
-export type Category =
-  | 'PARTICIPANT_CATEGORY_YOUNG_PERSON'
-  | 'PARTICIPANT_CATEGORY_ADULT'
-  | 'PARTICIPANT_CATEGORY_SCIENCE_WORKER'
-  | 'PARTICIPANT_CATEGORY_VOLUNTEER'
-
-export interface WireRecord {
-  sequence: string
-  occurred_at: string
-  venue_id: string
-  activity_id?: string
-  ticket?: { payload: string }
-  walk_in?: { category: Category; headcount: number }
-  group?: { young_people: number; teachers: number; group_name: string }
-  checkout?: { headcount: number }
-  over_capacity_confirmed?: boolean
-}
-
-export interface UploadRequest {
+export type UploadRequest = Omit<Wire<typeof UploadCheckinsRequestSchema>, 'records' | 'sent_at'> & {
   records: WireRecord[]
   sent_at: string
 }
 
-export interface CheckinResult {
-  sequence: string
-  record_id?: string
-  outcome: 'OUTCOME_ADMITTED' | 'OUTCOME_REFUSED' | 'OUTCOME_UNSPECIFIED' | string
-  refusal_reason?: string
-  first_checked_in_at?: string | null
-  first_door?: string
-  recorded_at?: string | null
-  replayed?: boolean
-  anomalies?: string[] | null
-}
-
-export interface UploadResponse {
-  results: CheckinResult[]
-}
+export type CheckinResult = Wire<typeof CheckinResultSchema>
+export type UploadResponse = Wire<typeof UploadCheckinsResponseSchema>

@@ -269,6 +269,7 @@ describe('occupancy', () => {
     alarm_percent: 100,
     level: 'OCCUPANCY_LEVEL_UNSPECIFIED',
     updated_at: null,
+    over_capacity_doors: [],
     ...patch,
   })
 

@@ -14,6 +14,7 @@ function edition(id: string, starts_on: string, ends_on: string): Edition {
     counties: [],
     time_zone: 'Asia/Shanghai',
     forms: [],
+    ticket_public_key: '',
   }
 }
 
