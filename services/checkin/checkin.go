@@ -67,6 +67,7 @@ type Service struct {
 	relay       *bus.Relay
 	batcher     *adapters.Batcher
 	catalog     *adapters.Catalog
+	door        *adapters.Door
 	projections *bus.ProjectionRunner
 }
 
@@ -123,7 +124,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, projections: projections}, nil
+	return &Service{cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, door: door, projections: projections}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
@@ -139,5 +140,6 @@ func (s *Service) Run(ctx context.Context) error {
 	g.Go(func() error { return s.relay.Run(ctx) })
 	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.catalog)) })
 	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.catalog)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.TicketEvents(s.door)) })
 	return g.Wait()
 }

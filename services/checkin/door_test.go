@@ -18,6 +18,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/pkg/ticket"
 )
 
 // TestSequenceNumbersAtTheLimitOfTheirType: a door that sends a sequence number of 2^63 or more
@@ -239,5 +240,80 @@ func TestSyncTellsADoorWhatChanged(t *testing.T) {
 	}
 	if _, err := f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{Cursor: string(make([]byte, 200))}, door1); status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("long cursor: %v", err)
+	}
+}
+
+// TestSyncHandsADoorItsVenuesTickets: the tickets registration issues for a venue's activities
+// reach its doors with their short codes, once each, and no other venue's, no long-expired ticket
+// and no online activity's; a scan of a payload a door got this way is judged like any other.
+func TestSyncHandsADoorItsVenuesTickets(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	ctx := context.Background()
+	venue, other := f.venue(t, "140107"), f.venue(t, "140107")
+	act := f.activity(t, venue, "140107", registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
+	_, door := f.namedTerminal(t, venue, "140107", "东门")
+	f.ready(t, door, venue, act)
+
+	issue := func(venue string, until time.Time, withPayload bool) (payload, id string) {
+		payload, id = f.ticket(t, act, time.Now().Add(-time.Hour), until)
+		ev := &registrationv1.TicketIssued{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(), TicketId: id, EditionId: "2024",
+			ActivityId: act, VenueId: venue, ValidUntil: timestamppb.New(until)}
+		if withPayload {
+			ev.Payload = payload
+		}
+		f.publish(t, "sciweek.registration.ticket.issued", ev)
+		return payload, id
+	}
+	soon := time.Now().Add(time.Hour)
+	p1, id1 := issue(venue, soon, true)
+	p2, id2 := issue(venue, soon, true)
+	issue(other, soon, true)                          // another venue's
+	issue(venue, time.Now().Add(-48*time.Hour), true) // expired two days ago
+	issue("", soon, true)                             // an online activity's
+	issue(venue, soon, false)                         // announced before events carried payloads
+
+	want := map[string]string{id1: p1, id2: p2}
+	var full *checkinv1.SyncTerminalResponse
+	testkit.Eventually(t, 5*time.Second, func() error {
+		var err error
+		if full, err = f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{}, door); err != nil {
+			return err
+		}
+		if len(full.GetTickets()) < len(want) {
+			return fmt.Errorf("%d tickets", len(full.GetTickets()))
+		}
+		return nil
+	})
+	check := func(got []*checkinv1.VenueTicket, want map[string]string) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("tickets %v, want %d", got, len(want))
+		}
+		for _, tk := range got {
+			if want[tk.GetTicketId()] != tk.GetPayload() || tk.GetShortCode() != ticket.ShortCode(uuid.MustParse(tk.GetTicketId())) {
+				t.Fatalf("ticket %v", tk)
+			}
+		}
+	}
+	check(full.GetTickets(), want)
+
+	// The next sync brings only what was issued since.
+	p3, id3 := issue(venue, soon, true)
+	testkit.Eventually(t, 5*time.Second, func() error {
+		delta, err := f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{Cursor: full.GetCursor()}, door)
+		if err != nil {
+			return err
+		}
+		if len(delta.GetTickets()) == 0 {
+			return fmt.Errorf("no new ticket")
+		}
+		check(delta.GetTickets(), map[string]string{id3: p3})
+		return nil
+	})
+
+	// A door admitting by short code sends the payload it synced: judged like a scan.
+	if res, err := f.record(f.scan(venue, p2), door); err != nil || res.GetOutcome() != checkinv1.Outcome_OUTCOME_ADMITTED {
+		t.Fatalf("admit %v %v", res, err)
 	}
 }

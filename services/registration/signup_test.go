@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -99,7 +100,7 @@ func TestConcurrentSignupsNeverOversell(t *testing.T) {
 		t.Fatalf("session counts %d confirmed, %d waiting", s.GetConfirmed(), s.GetWaiting())
 	}
 	issued := events(t, f.js, "sciweek.registration.ticket.issued", func() *registrationv1.TicketIssued { return &registrationv1.TicketIssued{} }, 50)
-	if issued[0].GetVenueId() != f.xiaodianV || issued[0].GetCountyCode() != "140105" {
+	if issued[0].GetVenueId() != f.xiaodianV || issued[0].GetCountyCode() != "140105" || !strings.HasPrefix(issued[0].GetPayload(), ticket.Prefix) {
 		t.Fatalf("TicketIssued = %v", issued[0])
 	}
 
@@ -150,7 +151,8 @@ func TestSignupRulesAndTickets(t *testing.T) {
 		t.Fatal(err)
 	}
 	tk := first.GetSignup().GetTicket()
-	if tk.GetPayload() == "" || first.GetSignup().GetPhoneMasked() != "138****1234" || first.GetManageCode() == "" {
+	if tk.GetPayload() == "" || first.GetSignup().GetPhoneMasked() != "138****1234" || first.GetManageCode() == "" ||
+		tk.GetShortCode() != ticket.ShortCode(uuid.MustParse(tk.GetId())) {
 		t.Fatalf("sign-up = %v", first)
 	}
 

@@ -87,6 +87,29 @@ func (d *Door) RevokedAfter(ctx context.Context, after int64) ([]uuid.UUID, int6
 	return out, last, db.Unavailable(err, "read the revoked tickets")
 }
 
+// PutTicket stores a ticket issued for an activity at a venue, in the projection's transaction;
+// a ticket seen again is left as it was.
+func (d *Door) PutTicket(ctx context.Context, tx pgx.Tx, t domain.VenueTicket) error {
+	_, err := tx.Exec(ctx, `INSERT INTO venue_tickets (ticket_id, venue_id, short_code, payload, valid_until) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.VenueID, t.ShortCode, t.Payload, t.ValidUntil)
+	return err
+}
+
+// TicketsAfter returns a venue's tickets numbered after after; see app.DoorStore.
+func (d *Door) TicketsAfter(ctx context.Context, venue uuid.UUID, after int64, validAfter time.Time, limit int) ([]domain.VenueTicket, int64, error) {
+	rows, _ := d.pool.Query(ctx, `SELECT ticket_id, short_code, payload, valid_until, seq FROM venue_tickets
+		WHERE venue_id = $1 AND seq > $2 AND valid_until > $3 ORDER BY seq LIMIT $4`, venue, after, validAfter, limit)
+	last := after
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.VenueTicket, error) {
+		t := domain.VenueTicket{VenueID: venue}
+		var id [16]byte
+		err := row.Scan(&id, &t.ShortCode, &t.Payload, &t.ValidUntil, &last)
+		t.TicketID = id
+		return t, err
+	})
+	return out, last, db.Unavailable(err, "read the venue's tickets")
+}
+
 // Flow returns a venue's people in and out today; see app.DoorStore.
 func (d *Door) Flow(ctx context.Context, venue uuid.UUID, dayStart time.Time) (domain.DayFlow, time.Time, error) {
 	d.flowMu.Lock()

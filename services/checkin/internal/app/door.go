@@ -20,6 +20,9 @@ type DoorStore interface {
 	// RevokedAfter returns the tickets whose revocation check-in learnt of after the one
 	// numbered after, and the number of the last.
 	RevokedAfter(ctx context.Context, after int64) (ids []uuid.UUID, last int64, err error)
+	// TicketsAfter returns up to limit of a venue's tickets numbered after after that are valid
+	// after validAfter, oldest first, and the number of the last (after when there is none).
+	TicketsAfter(ctx context.Context, venue uuid.UUID, after int64, validAfter time.Time, limit int) (tickets []domain.VenueTicket, last int64, err error)
 	// Flow returns a venue's people in and out on the local day that starts at dayStart, as
 	// counted at countedAt (a few seconds' cache at most).
 	Flow(ctx context.Context, venue uuid.UUID, dayStart time.Time) (flow domain.DayFlow, countedAt time.Time, err error)
@@ -45,6 +48,7 @@ type DoorSync struct {
 	Activities []domain.Activity
 	Revoked    []uuid.UUID
 	Admitted   []domain.AdmittedTicket
+	Tickets    []domain.VenueTicket
 	// Doors names the terminals in Admitted.
 	Doors   map[uuid.UUID]string
 	Day     string
@@ -88,6 +92,13 @@ func (s *Service) Sync(ctx context.Context, p auth.Principal, cursor string, sen
 	}
 	if out.Cursor.Revoked == 0 {
 		out.Cursor.Revoked = revokedAfter
+	}
+	ticketsAfter := int64(0)
+	if !out.Full {
+		ticketsAfter = c.Tickets
+	}
+	if out.Tickets, out.Cursor.Tickets, err = s.door.TicketsAfter(ctx, term.VenueID, ticketsAfter, now.Add(-domain.TicketKeepAfterExpiry), domain.TicketsPerSync); err != nil {
+		return DoorSync{}, err
 	}
 	admittedSince := since
 	if out.Full {

@@ -21,24 +21,25 @@ const SyncOverlap = 15 * time.Second
 const FullSyncWindow = 14 * 24 * time.Hour
 
 // Cursor is where a door's last sync stopped: the database it came from (so a cursor from before
-// a restore is recognised as foreign), the server time the sync read admissions up to, and the
-// last revocation it had.
+// a restore is recognised as foreign), the server time the sync read admissions up to, the
+// last revocation it had and the last of its venue's tickets.
 type Cursor struct {
 	Generation uuid.UUID
 	At         time.Time
 	Revoked    int64
+	Tickets    int64
 }
 
 // String encodes the cursor for the door, which keeps it as an opaque string.
 func (c Cursor) String() string {
-	return fmt.Sprintf("v1.%s.%d.%d", c.Generation, c.At.UnixMicro(), c.Revoked)
+	return fmt.Sprintf("v1.%s.%d.%d.%d", c.Generation, c.At.UnixMicro(), c.Revoked, c.Tickets)
 }
 
 // ParseCursor decodes a door's cursor; ok is false for an empty or malformed one, which gets a
-// full sync.
+// full sync. A cursor of four parts (from before doors synced tickets) has had no ticket yet.
 func ParseCursor(s string) (Cursor, bool) {
 	parts := strings.Split(s, ".")
-	if len(parts) != 4 || parts[0] != "v1" {
+	if (len(parts) != 4 && len(parts) != 5) || parts[0] != "v1" {
 		return Cursor{}, false
 	}
 	g, err := uuid.Parse(parts[1])
@@ -53,8 +54,31 @@ func ParseCursor(s string) (Cursor, bool) {
 	if err != nil || rev < 0 {
 		return Cursor{}, false
 	}
-	return Cursor{Generation: g, At: time.UnixMicro(us).UTC(), Revoked: rev}, true
+	c := Cursor{Generation: g, At: time.UnixMicro(us).UTC(), Revoked: rev}
+	if len(parts) == 5 {
+		if c.Tickets, err = strconv.ParseInt(parts[4], 10, 64); err != nil || c.Tickets < 0 {
+			return Cursor{}, false
+		}
+	}
+	return c, true
 }
+
+// VenueTicket is a ticket issued for an activity at a venue, as a door syncs it.
+type VenueTicket struct {
+	TicketID   uuid.UUID
+	VenueID    uuid.UUID
+	ShortCode  string
+	Payload    string
+	ValidUntil time.Time
+}
+
+// TicketsPerSync bounds the tickets one sync answer carries, so a door's first sync at a venue
+// with many sign-ups stays small; it gets the rest on its next polls.
+const TicketsPerSync = 5000
+
+// TicketKeepAfterExpiry is how long after a ticket expires doors still get it: a door with a
+// slow clock may still be judging its session.
+const TicketKeepAfterExpiry = 24 * time.Hour
 
 // AdmittedTicket is a ticket a door of the venue admitted.
 type AdmittedTicket struct {

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -76,13 +77,19 @@ func TestLevelOf(t *testing.T) {
 
 func TestCursorRoundTrip(t *testing.T) {
 	t.Parallel()
-	c := domain.Cursor{Generation: uuid.New(), At: time.Date(2024, 5, 26, 9, 30, 0, 123456000, time.UTC), Revoked: 42}
+	c := domain.Cursor{Generation: uuid.New(), At: time.Date(2024, 5, 26, 9, 30, 0, 123456000, time.UTC), Revoked: 42, Tickets: 7}
 	got, ok := domain.ParseCursor(c.String())
 	if !ok || got != c {
 		t.Fatalf("round trip: %v %v, want %v", got, ok, c)
 	}
+	// A door that synced before tickets were synced keeps its place and gets every ticket.
+	old := fmt.Sprintf("v1.%s.%d.%d", c.Generation, c.At.UnixMicro(), c.Revoked)
+	if got, ok := domain.ParseCursor(old); !ok || got.Tickets != 0 || got.Revoked != 42 {
+		t.Fatalf("ParseCursor(%q) = %v, %v; want the cursor with no ticket", old, got, ok)
+	}
 	for _, bad := range []string{"", "v1", "v2." + uuid.NewString() + ".1.0", "v1.nope.1.0", "v1." + uuid.NewString() + ".-5.0", "v1." + uuid.NewString() + ".99999999999999999999.0",
-		"v1." + uuid.NewString() + ".1", "v1." + uuid.NewString() + ".1.-1"} {
+		"v1." + uuid.NewString() + ".1", "v1." + uuid.NewString() + ".1.-1", "v1." + uuid.NewString() + ".1.0.-1", "v1." + uuid.NewString() + ".1.0.x",
+		"v1." + uuid.NewString() + ".1.0.0.0"} {
 		if _, ok := domain.ParseCursor(bad); ok {
 			t.Errorf("ParseCursor(%q) accepted", bad)
 		}
@@ -96,6 +103,7 @@ func FuzzParseCursor(f *testing.F) {
 	f.Add("v1.0191c3a4-5b6c-7d8e-9f00-112233445566.1716712200000000.0")
 	f.Add("v1.x.1.1")
 	f.Add("v1.0191c3a4-5b6c-7d8e-9f00-112233445566.9223372036854775807.9223372036854775807")
+	f.Add("v1.0191c3a4-5b6c-7d8e-9f00-112233445566.1716712200000000.3.9223372036854775807")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, ok := domain.ParseCursor(s)
 		if !ok {

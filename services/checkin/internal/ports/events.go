@@ -14,6 +14,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
@@ -164,6 +165,39 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 				act.Sessions = append(act.Sessions, domain.Session{StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime()})
 			}
 			return c.PutActivity(ctx, tx, act, a.GetUpdatedAt().AsTime())
+		},
+	}
+}
+
+// TicketEvents keeps the tickets issued for activities at venues, which doors sync to admit a
+// ticket by its short code. It replays registration's stream from the start on its own, so
+// tickets issued before check-in had it are there too.
+func TicketEvents(d *adapters.Door) bus.Projection {
+	return bus.Projection{
+		Name: "checkin.ticket-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.ticket.issued"},
+		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+			if m.Type != "sciweek.registration.v1.TicketIssued" {
+				return nil
+			}
+			var ev registrationv1.TicketIssued
+			if err := decode(m, &ev); err != nil {
+				return err
+			}
+			// An online activity's ticket has no door to go to; a ticket announced before events
+			// carried the payload cannot be handed to one.
+			if ev.GetVenueId() == "" || ev.GetPayload() == "" {
+				return nil
+			}
+			id, err := rpc.ParseUUID(ev.GetTicketId(), "ticket id")
+			if err != nil {
+				return err
+			}
+			venue, err := rpc.ParseUUID(ev.GetVenueId(), "ticket venue id")
+			if err != nil {
+				return err
+			}
+			return d.PutTicket(ctx, tx, domain.VenueTicket{TicketID: id, VenueID: venue, ShortCode: ticket.ShortCode(id), Payload: ev.GetPayload(),
+				ValidUntil: ev.GetValidUntil().AsTime()})
 		},
 	}
 }

@@ -172,6 +172,10 @@ func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequ
 		out.Admitted[i] = &checkinv1.AdmittedTicket{TicketId: a.TicketID.String(), AdmittedAt: timestamppb.New(a.AdmittedAt),
 			TerminalId: a.TerminalID.String(), Door: d.Doors[a.TerminalID]}
 	}
+	out.Tickets = make([]*checkinv1.VenueTicket, len(d.Tickets))
+	for i, t := range d.Tickets {
+		out.Tickets[i] = &checkinv1.VenueTicket{TicketId: t.TicketID.String(), ShortCode: t.ShortCode, Payload: t.Payload}
+	}
 	return out, nil
 }
 

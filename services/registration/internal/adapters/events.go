@@ -191,7 +191,7 @@ func ticketIssuedEvent(su domain.Signup, a domain.Activity, phoneKey []byte) bus
 		EventId: id.String(), OccurredAt: timestamppb.Now(), TicketId: su.Ticket.ID.String(), EditionId: su.EditionID,
 		ActivityId: su.ActivityID.String(), SessionId: su.SessionID.String(), CountyCode: a.CountyCode,
 		ValidFrom: Timestamp(su.Ticket.ValidFrom), ValidUntil: Timestamp(su.Ticket.ValidUntil),
-		HolderKey: hex.EncodeToString(phoneKey[:min(len(phoneKey), 16)]),
+		HolderKey: hex.EncodeToString(phoneKey[:min(len(phoneKey), 16)]), Payload: su.Ticket.Payload,
 	}
 	if a.Details.VenueID != uuid.Nil {
 		ev.VenueId = a.Details.VenueID.String()

@@ -7,6 +7,7 @@ import (
 
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/registration/internal/adapters"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
@@ -33,7 +34,8 @@ func signupToProto(s domain.Signup, withTicket bool) *registrationv1.Signup {
 		AgeGroup: ageToProto[s.AgeGroup], Status: signupStatusToProto[s.Status], WaitingPosition: uint32(s.WaitingPosition), CreatedAt: ts(s.CreatedAt),
 	}
 	if withTicket && s.Status == domain.SignupConfirmed && s.Ticket.ID != uuid.Nil {
-		out.Ticket = &registrationv1.Ticket{Id: s.Ticket.ID.String(), Payload: s.Ticket.Payload, ValidFrom: ts(s.Ticket.ValidFrom), ValidUntil: ts(s.Ticket.ValidUntil)}
+		out.Ticket = &registrationv1.Ticket{Id: s.Ticket.ID.String(), Payload: s.Ticket.Payload, ValidFrom: ts(s.Ticket.ValidFrom), ValidUntil: ts(s.Ticket.ValidUntil),
+			ShortCode: ticket.ShortCode(s.Ticket.ID)}
 	}
 	return out
 }

@@ -691,6 +691,70 @@ func (x *AdmittedTicket) GetDoor() string {
 	return ""
 }
 
+// VenueTicket is a ticket for one of a door's venue's activities.
+type VenueTicket struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// ticket_id is the ticket's UUID.
+	TicketId string `protobuf:"bytes,1,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	// short_code is the code printed under its QR code (pkg/ticket.ShortCode).
+	ShortCode string `protobuf:"bytes,2,opt,name=short_code,json=shortCode,proto3" json:"short_code,omitempty"`
+	// payload is the signed ticket; the door verifies it as if it had scanned it.
+	Payload       string `protobuf:"bytes,3,opt,name=payload,proto3" json:"payload,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VenueTicket) Reset() {
+	*x = VenueTicket{}
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VenueTicket) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VenueTicket) ProtoMessage() {}
+
+func (x *VenueTicket) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VenueTicket.ProtoReflect.Descriptor instead.
+func (*VenueTicket) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *VenueTicket) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *VenueTicket) GetShortCode() string {
+	if x != nil {
+		return x.ShortCode
+	}
+	return ""
+}
+
+func (x *VenueTicket) GetPayload() string {
+	if x != nil {
+		return x.Payload
+	}
+	return ""
+}
+
 // DoorOccupancy is a venue's occupancy today, as the check-in records say.
 type DoorOccupancy struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -716,7 +780,7 @@ type DoorOccupancy struct {
 
 func (x *DoorOccupancy) Reset() {
 	*x = DoorOccupancy{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -728,7 +792,7 @@ func (x *DoorOccupancy) String() string {
 func (*DoorOccupancy) ProtoMessage() {}
 
 func (x *DoorOccupancy) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -741,7 +805,7 @@ func (x *DoorOccupancy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoorOccupancy.ProtoReflect.Descriptor instead.
 func (*DoorOccupancy) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *DoorOccupancy) GetDay() string {
@@ -833,14 +897,18 @@ type SyncTerminalResponse struct {
 	// fortnight). A few may repeat from the previous answer: keep them by ticket.
 	Admitted []*AdmittedTicket `protobuf:"bytes,13,rep,name=admitted,proto3" json:"admitted,omitempty"`
 	// occupancy is the venue's occupancy today.
-	Occupancy     *DoorOccupancy `protobuf:"bytes,14,opt,name=occupancy,proto3" json:"occupancy,omitempty"`
+	Occupancy *DoorOccupancy `protobuf:"bytes,14,opt,name=occupancy,proto3" json:"occupancy,omitempty"`
+	// tickets are the tickets issued for the venue's activities since the door's cursor, skipping
+	// those expired a day or more: what a door needs to admit a ticket whose short code is typed
+	// in, even offline. At most 5,000 an answer; the next poll brings the rest.
+	Tickets       []*VenueTicket `protobuf:"bytes,15,rep,name=tickets,proto3" json:"tickets,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SyncTerminalResponse) Reset() {
 	*x = SyncTerminalResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -852,7 +920,7 @@ func (x *SyncTerminalResponse) String() string {
 func (*SyncTerminalResponse) ProtoMessage() {}
 
 func (x *SyncTerminalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -865,7 +933,7 @@ func (x *SyncTerminalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncTerminalResponse.ProtoReflect.Descriptor instead.
 func (*SyncTerminalResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *SyncTerminalResponse) GetCursor() string {
@@ -966,6 +1034,13 @@ func (x *SyncTerminalResponse) GetOccupancy() *DoorOccupancy {
 	return nil
 }
 
+func (x *SyncTerminalResponse) GetTickets() []*VenueTicket {
+	if x != nil {
+		return x.Tickets
+	}
+	return nil
+}
+
 // HelloRequest carries the terminal's clock.
 type HelloRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -977,7 +1052,7 @@ type HelloRequest struct {
 
 func (x *HelloRequest) Reset() {
 	*x = HelloRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -989,7 +1064,7 @@ func (x *HelloRequest) String() string {
 func (*HelloRequest) ProtoMessage() {}
 
 func (x *HelloRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1002,7 +1077,7 @@ func (x *HelloRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloRequest.ProtoReflect.Descriptor instead.
 func (*HelloRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *HelloRequest) GetSentAt() *timestamppb.Timestamp {
@@ -1029,7 +1104,7 @@ type TodaysActivity struct {
 
 func (x *TodaysActivity) Reset() {
 	*x = TodaysActivity{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1041,7 +1116,7 @@ func (x *TodaysActivity) String() string {
 func (*TodaysActivity) ProtoMessage() {}
 
 func (x *TodaysActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1054,7 +1129,7 @@ func (x *TodaysActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TodaysActivity.ProtoReflect.Descriptor instead.
 func (*TodaysActivity) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *TodaysActivity) GetActivityId() string {
@@ -1098,7 +1173,7 @@ type SessionTimes struct {
 
 func (x *SessionTimes) Reset() {
 	*x = SessionTimes{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1110,7 +1185,7 @@ func (x *SessionTimes) String() string {
 func (*SessionTimes) ProtoMessage() {}
 
 func (x *SessionTimes) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1123,7 +1198,7 @@ func (x *SessionTimes) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionTimes.ProtoReflect.Descriptor instead.
 func (*SessionTimes) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SessionTimes) GetStartsAt() *timestamppb.Timestamp {
@@ -1162,7 +1237,7 @@ type HelloResponse struct {
 
 func (x *HelloResponse) Reset() {
 	*x = HelloResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1174,7 +1249,7 @@ func (x *HelloResponse) String() string {
 func (*HelloResponse) ProtoMessage() {}
 
 func (x *HelloResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1187,7 +1262,7 @@ func (x *HelloResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloResponse.ProtoReflect.Descriptor instead.
 func (*HelloResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *HelloResponse) GetTerminalId() string {
@@ -1243,7 +1318,7 @@ type TicketScan struct {
 
 func (x *TicketScan) Reset() {
 	*x = TicketScan{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1255,7 +1330,7 @@ func (x *TicketScan) String() string {
 func (*TicketScan) ProtoMessage() {}
 
 func (x *TicketScan) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[10]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1268,7 +1343,7 @@ func (x *TicketScan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TicketScan.ProtoReflect.Descriptor instead.
 func (*TicketScan) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TicketScan) GetPayload() string {
@@ -1291,7 +1366,7 @@ type WalkIn struct {
 
 func (x *WalkIn) Reset() {
 	*x = WalkIn{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1303,7 +1378,7 @@ func (x *WalkIn) String() string {
 func (*WalkIn) ProtoMessage() {}
 
 func (x *WalkIn) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[11]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1316,7 +1391,7 @@ func (x *WalkIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WalkIn.ProtoReflect.Descriptor instead.
 func (*WalkIn) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *WalkIn) GetCategory() ParticipantCategory {
@@ -1348,7 +1423,7 @@ type GroupCheckin struct {
 
 func (x *GroupCheckin) Reset() {
 	*x = GroupCheckin{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1360,7 +1435,7 @@ func (x *GroupCheckin) String() string {
 func (*GroupCheckin) ProtoMessage() {}
 
 func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[12]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1373,7 +1448,7 @@ func (x *GroupCheckin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupCheckin.ProtoReflect.Descriptor instead.
 func (*GroupCheckin) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GroupCheckin) GetYoungPeople() uint32 {
@@ -1408,7 +1483,7 @@ type Checkout struct {
 
 func (x *Checkout) Reset() {
 	*x = Checkout{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1420,7 +1495,7 @@ func (x *Checkout) String() string {
 func (*Checkout) ProtoMessage() {}
 
 func (x *Checkout) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[13]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1433,7 +1508,7 @@ func (x *Checkout) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Checkout.ProtoReflect.Descriptor instead.
 func (*Checkout) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Checkout) GetHeadcount() uint32 {
@@ -1476,7 +1551,7 @@ type CheckinRecord struct {
 
 func (x *CheckinRecord) Reset() {
 	*x = CheckinRecord{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[14]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1488,7 +1563,7 @@ func (x *CheckinRecord) String() string {
 func (*CheckinRecord) ProtoMessage() {}
 
 func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[14]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1501,7 +1576,7 @@ func (x *CheckinRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckinRecord.ProtoReflect.Descriptor instead.
 func (*CheckinRecord) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{14}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CheckinRecord) GetSequence() uint64 {
@@ -1643,7 +1718,7 @@ type CheckinResult struct {
 
 func (x *CheckinResult) Reset() {
 	*x = CheckinResult{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[15]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1655,7 +1730,7 @@ func (x *CheckinResult) String() string {
 func (*CheckinResult) ProtoMessage() {}
 
 func (x *CheckinResult) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[15]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1668,7 +1743,7 @@ func (x *CheckinResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckinResult.ProtoReflect.Descriptor instead.
 func (*CheckinResult) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{15}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CheckinResult) GetSequence() uint64 {
@@ -1747,7 +1822,7 @@ type RecordCheckinRequest struct {
 
 func (x *RecordCheckinRequest) Reset() {
 	*x = RecordCheckinRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[16]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1759,7 +1834,7 @@ func (x *RecordCheckinRequest) String() string {
 func (*RecordCheckinRequest) ProtoMessage() {}
 
 func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[16]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1772,7 +1847,7 @@ func (x *RecordCheckinRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinRequest.ProtoReflect.Descriptor instead.
 func (*RecordCheckinRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RecordCheckinRequest) GetRecord() *CheckinRecord {
@@ -1800,7 +1875,7 @@ type RecordCheckinResponse struct {
 
 func (x *RecordCheckinResponse) Reset() {
 	*x = RecordCheckinResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[17]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1812,7 +1887,7 @@ func (x *RecordCheckinResponse) String() string {
 func (*RecordCheckinResponse) ProtoMessage() {}
 
 func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[17]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1825,7 +1900,7 @@ func (x *RecordCheckinResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCheckinResponse.ProtoReflect.Descriptor instead.
 func (*RecordCheckinResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RecordCheckinResponse) GetResult() *CheckinResult {
@@ -1848,7 +1923,7 @@ type UploadCheckinsRequest struct {
 
 func (x *UploadCheckinsRequest) Reset() {
 	*x = UploadCheckinsRequest{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[18]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1860,7 +1935,7 @@ func (x *UploadCheckinsRequest) String() string {
 func (*UploadCheckinsRequest) ProtoMessage() {}
 
 func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[18]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1873,7 +1948,7 @@ func (x *UploadCheckinsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadCheckinsRequest.ProtoReflect.Descriptor instead.
 func (*UploadCheckinsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UploadCheckinsRequest) GetRecords() []*CheckinRecord {
@@ -1901,7 +1976,7 @@ type UploadCheckinsResponse struct {
 
 func (x *UploadCheckinsResponse) Reset() {
 	*x = UploadCheckinsResponse{}
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[19]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1913,7 +1988,7 @@ func (x *UploadCheckinsResponse) String() string {
 func (*UploadCheckinsResponse) ProtoMessage() {}
 
 func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[19]
+	mi := &file_sciweek_checkin_v1_checkin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1926,7 +2001,7 @@ func (x *UploadCheckinsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadCheckinsResponse.ProtoReflect.Descriptor instead.
 func (*UploadCheckinsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{19}
+	return file_sciweek_checkin_v1_checkin_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *UploadCheckinsResponse) GetResults() []*CheckinResult {
@@ -1967,7 +2042,12 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"admittedAt\x12\x1f\n" +
 	"\vterminal_id\x18\x03 \x01(\tR\n" +
 	"terminalId\x12\x12\n" +
-	"\x04door\x18\x04 \x01(\tR\x04door\"\xc2\x02\n" +
+	"\x04door\x18\x04 \x01(\tR\x04door\"c\n" +
+	"\vVenueTicket\x12\x1b\n" +
+	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12\x1d\n" +
+	"\n" +
+	"short_code\x18\x02 \x01(\tR\tshortCode\x12\x18\n" +
+	"\apayload\x18\x03 \x01(\tR\apayload\"\xc2\x02\n" +
 	"\rDoorOccupancy\x12\x10\n" +
 	"\x03day\x18\x01 \x01(\tR\x03day\x12%\n" +
 	"\x0eadmitted_today\x18\x02 \x01(\x04R\radmittedToday\x12\x16\n" +
@@ -1977,7 +2057,7 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"\ralarm_percent\x18\x06 \x01(\rR\falarmPercent\x128\n" +
 	"\x05level\x18\a \x01(\x0e2\".sciweek.checkin.v1.OccupancyLevelR\x05level\x129\n" +
 	"\n" +
-	"counted_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcountedAt\"\xfd\x04\n" +
+	"counted_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcountedAt\"\xb8\x05\n" +
 	"\x14SyncTerminalResponse\x12\x16\n" +
 	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x12\n" +
 	"\x04full\x18\x02 \x01(\bR\x04full\x12;\n" +
@@ -1999,7 +2079,8 @@ const file_sciweek_checkin_v1_checkin_proto_rawDesc = "" +
 	"activities\x12,\n" +
 	"\x12revoked_ticket_ids\x18\f \x03(\tR\x10revokedTicketIds\x12>\n" +
 	"\badmitted\x18\r \x03(\v2\".sciweek.checkin.v1.AdmittedTicketR\badmitted\x12?\n" +
-	"\toccupancy\x18\x0e \x01(\v2!.sciweek.checkin.v1.DoorOccupancyR\toccupancy\"C\n" +
+	"\toccupancy\x18\x0e \x01(\v2!.sciweek.checkin.v1.DoorOccupancyR\toccupancy\x129\n" +
+	"\atickets\x18\x0f \x03(\v2\x1f.sciweek.checkin.v1.VenueTicketR\atickets\"C\n" +
 	"\fHelloRequest\x123\n" +
 	"\asent_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\"\xa4\x01\n" +
 	"\x0eTodaysActivity\x12\x1f\n" +
@@ -2134,7 +2215,7 @@ func file_sciweek_checkin_v1_checkin_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_checkin_v1_checkin_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_sciweek_checkin_v1_checkin_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_sciweek_checkin_v1_checkin_proto_goTypes = []any{
 	(OccupancyLevel)(0),            // 0: sciweek.checkin.v1.OccupancyLevel
 	(ParticipantCategory)(0),       // 1: sciweek.checkin.v1.ParticipantCategory
@@ -2146,71 +2227,73 @@ var file_sciweek_checkin_v1_checkin_proto_goTypes = []any{
 	(*EditionKey)(nil),             // 7: sciweek.checkin.v1.EditionKey
 	(*DoorActivity)(nil),           // 8: sciweek.checkin.v1.DoorActivity
 	(*AdmittedTicket)(nil),         // 9: sciweek.checkin.v1.AdmittedTicket
-	(*DoorOccupancy)(nil),          // 10: sciweek.checkin.v1.DoorOccupancy
-	(*SyncTerminalResponse)(nil),   // 11: sciweek.checkin.v1.SyncTerminalResponse
-	(*HelloRequest)(nil),           // 12: sciweek.checkin.v1.HelloRequest
-	(*TodaysActivity)(nil),         // 13: sciweek.checkin.v1.TodaysActivity
-	(*SessionTimes)(nil),           // 14: sciweek.checkin.v1.SessionTimes
-	(*HelloResponse)(nil),          // 15: sciweek.checkin.v1.HelloResponse
-	(*TicketScan)(nil),             // 16: sciweek.checkin.v1.TicketScan
-	(*WalkIn)(nil),                 // 17: sciweek.checkin.v1.WalkIn
-	(*GroupCheckin)(nil),           // 18: sciweek.checkin.v1.GroupCheckin
-	(*Checkout)(nil),               // 19: sciweek.checkin.v1.Checkout
-	(*CheckinRecord)(nil),          // 20: sciweek.checkin.v1.CheckinRecord
-	(*CheckinResult)(nil),          // 21: sciweek.checkin.v1.CheckinResult
-	(*RecordCheckinRequest)(nil),   // 22: sciweek.checkin.v1.RecordCheckinRequest
-	(*RecordCheckinResponse)(nil),  // 23: sciweek.checkin.v1.RecordCheckinResponse
-	(*UploadCheckinsRequest)(nil),  // 24: sciweek.checkin.v1.UploadCheckinsRequest
-	(*UploadCheckinsResponse)(nil), // 25: sciweek.checkin.v1.UploadCheckinsResponse
-	(*timestamppb.Timestamp)(nil),  // 26: google.protobuf.Timestamp
+	(*VenueTicket)(nil),            // 10: sciweek.checkin.v1.VenueTicket
+	(*DoorOccupancy)(nil),          // 11: sciweek.checkin.v1.DoorOccupancy
+	(*SyncTerminalResponse)(nil),   // 12: sciweek.checkin.v1.SyncTerminalResponse
+	(*HelloRequest)(nil),           // 13: sciweek.checkin.v1.HelloRequest
+	(*TodaysActivity)(nil),         // 14: sciweek.checkin.v1.TodaysActivity
+	(*SessionTimes)(nil),           // 15: sciweek.checkin.v1.SessionTimes
+	(*HelloResponse)(nil),          // 16: sciweek.checkin.v1.HelloResponse
+	(*TicketScan)(nil),             // 17: sciweek.checkin.v1.TicketScan
+	(*WalkIn)(nil),                 // 18: sciweek.checkin.v1.WalkIn
+	(*GroupCheckin)(nil),           // 19: sciweek.checkin.v1.GroupCheckin
+	(*Checkout)(nil),               // 20: sciweek.checkin.v1.Checkout
+	(*CheckinRecord)(nil),          // 21: sciweek.checkin.v1.CheckinRecord
+	(*CheckinResult)(nil),          // 22: sciweek.checkin.v1.CheckinResult
+	(*RecordCheckinRequest)(nil),   // 23: sciweek.checkin.v1.RecordCheckinRequest
+	(*RecordCheckinResponse)(nil),  // 24: sciweek.checkin.v1.RecordCheckinResponse
+	(*UploadCheckinsRequest)(nil),  // 25: sciweek.checkin.v1.UploadCheckinsRequest
+	(*UploadCheckinsResponse)(nil), // 26: sciweek.checkin.v1.UploadCheckinsResponse
+	(*timestamppb.Timestamp)(nil),  // 27: google.protobuf.Timestamp
 }
 var file_sciweek_checkin_v1_checkin_proto_depIdxs = []int32{
-	26, // 0: sciweek.checkin.v1.SyncTerminalRequest.sent_at:type_name -> google.protobuf.Timestamp
-	14, // 1: sciweek.checkin.v1.DoorActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
-	26, // 2: sciweek.checkin.v1.AdmittedTicket.admitted_at:type_name -> google.protobuf.Timestamp
+	27, // 0: sciweek.checkin.v1.SyncTerminalRequest.sent_at:type_name -> google.protobuf.Timestamp
+	15, // 1: sciweek.checkin.v1.DoorActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
+	27, // 2: sciweek.checkin.v1.AdmittedTicket.admitted_at:type_name -> google.protobuf.Timestamp
 	0,  // 3: sciweek.checkin.v1.DoorOccupancy.level:type_name -> sciweek.checkin.v1.OccupancyLevel
-	26, // 4: sciweek.checkin.v1.DoorOccupancy.counted_at:type_name -> google.protobuf.Timestamp
-	26, // 5: sciweek.checkin.v1.SyncTerminalResponse.server_time:type_name -> google.protobuf.Timestamp
+	27, // 4: sciweek.checkin.v1.DoorOccupancy.counted_at:type_name -> google.protobuf.Timestamp
+	27, // 5: sciweek.checkin.v1.SyncTerminalResponse.server_time:type_name -> google.protobuf.Timestamp
 	7,  // 6: sciweek.checkin.v1.SyncTerminalResponse.editions:type_name -> sciweek.checkin.v1.EditionKey
 	8,  // 7: sciweek.checkin.v1.SyncTerminalResponse.activities:type_name -> sciweek.checkin.v1.DoorActivity
 	9,  // 8: sciweek.checkin.v1.SyncTerminalResponse.admitted:type_name -> sciweek.checkin.v1.AdmittedTicket
-	10, // 9: sciweek.checkin.v1.SyncTerminalResponse.occupancy:type_name -> sciweek.checkin.v1.DoorOccupancy
-	26, // 10: sciweek.checkin.v1.HelloRequest.sent_at:type_name -> google.protobuf.Timestamp
-	14, // 11: sciweek.checkin.v1.TodaysActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
-	26, // 12: sciweek.checkin.v1.SessionTimes.starts_at:type_name -> google.protobuf.Timestamp
-	26, // 13: sciweek.checkin.v1.SessionTimes.ends_at:type_name -> google.protobuf.Timestamp
-	26, // 14: sciweek.checkin.v1.HelloResponse.server_time:type_name -> google.protobuf.Timestamp
-	13, // 15: sciweek.checkin.v1.HelloResponse.activities:type_name -> sciweek.checkin.v1.TodaysActivity
-	1,  // 16: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	26, // 17: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
-	16, // 18: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
-	17, // 19: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
-	18, // 20: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
-	19, // 21: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
-	3,  // 22: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
-	4,  // 23: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
-	26, // 24: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
-	26, // 25: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
-	5,  // 26: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
-	20, // 27: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
-	26, // 28: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
-	21, // 29: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
-	20, // 30: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
-	26, // 31: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
-	21, // 32: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
-	22, // 33: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
-	24, // 34: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
-	12, // 35: sciweek.checkin.v1.CheckinService.Hello:input_type -> sciweek.checkin.v1.HelloRequest
-	6,  // 36: sciweek.checkin.v1.CheckinService.SyncTerminal:input_type -> sciweek.checkin.v1.SyncTerminalRequest
-	23, // 37: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
-	25, // 38: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
-	15, // 39: sciweek.checkin.v1.CheckinService.Hello:output_type -> sciweek.checkin.v1.HelloResponse
-	11, // 40: sciweek.checkin.v1.CheckinService.SyncTerminal:output_type -> sciweek.checkin.v1.SyncTerminalResponse
-	37, // [37:41] is the sub-list for method output_type
-	33, // [33:37] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	11, // 9: sciweek.checkin.v1.SyncTerminalResponse.occupancy:type_name -> sciweek.checkin.v1.DoorOccupancy
+	10, // 10: sciweek.checkin.v1.SyncTerminalResponse.tickets:type_name -> sciweek.checkin.v1.VenueTicket
+	27, // 11: sciweek.checkin.v1.HelloRequest.sent_at:type_name -> google.protobuf.Timestamp
+	15, // 12: sciweek.checkin.v1.TodaysActivity.sessions:type_name -> sciweek.checkin.v1.SessionTimes
+	27, // 13: sciweek.checkin.v1.SessionTimes.starts_at:type_name -> google.protobuf.Timestamp
+	27, // 14: sciweek.checkin.v1.SessionTimes.ends_at:type_name -> google.protobuf.Timestamp
+	27, // 15: sciweek.checkin.v1.HelloResponse.server_time:type_name -> google.protobuf.Timestamp
+	14, // 16: sciweek.checkin.v1.HelloResponse.activities:type_name -> sciweek.checkin.v1.TodaysActivity
+	1,  // 17: sciweek.checkin.v1.WalkIn.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	27, // 18: sciweek.checkin.v1.CheckinRecord.occurred_at:type_name -> google.protobuf.Timestamp
+	17, // 19: sciweek.checkin.v1.CheckinRecord.ticket:type_name -> sciweek.checkin.v1.TicketScan
+	18, // 20: sciweek.checkin.v1.CheckinRecord.walk_in:type_name -> sciweek.checkin.v1.WalkIn
+	19, // 21: sciweek.checkin.v1.CheckinRecord.group:type_name -> sciweek.checkin.v1.GroupCheckin
+	20, // 22: sciweek.checkin.v1.CheckinRecord.checkout:type_name -> sciweek.checkin.v1.Checkout
+	3,  // 23: sciweek.checkin.v1.CheckinResult.outcome:type_name -> sciweek.checkin.v1.Outcome
+	4,  // 24: sciweek.checkin.v1.CheckinResult.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	27, // 25: sciweek.checkin.v1.CheckinResult.first_checked_in_at:type_name -> google.protobuf.Timestamp
+	27, // 26: sciweek.checkin.v1.CheckinResult.recorded_at:type_name -> google.protobuf.Timestamp
+	5,  // 27: sciweek.checkin.v1.CheckinResult.anomalies:type_name -> sciweek.checkin.v1.Anomaly
+	21, // 28: sciweek.checkin.v1.RecordCheckinRequest.record:type_name -> sciweek.checkin.v1.CheckinRecord
+	27, // 29: sciweek.checkin.v1.RecordCheckinRequest.sent_at:type_name -> google.protobuf.Timestamp
+	22, // 30: sciweek.checkin.v1.RecordCheckinResponse.result:type_name -> sciweek.checkin.v1.CheckinResult
+	21, // 31: sciweek.checkin.v1.UploadCheckinsRequest.records:type_name -> sciweek.checkin.v1.CheckinRecord
+	27, // 32: sciweek.checkin.v1.UploadCheckinsRequest.sent_at:type_name -> google.protobuf.Timestamp
+	22, // 33: sciweek.checkin.v1.UploadCheckinsResponse.results:type_name -> sciweek.checkin.v1.CheckinResult
+	23, // 34: sciweek.checkin.v1.CheckinService.RecordCheckin:input_type -> sciweek.checkin.v1.RecordCheckinRequest
+	25, // 35: sciweek.checkin.v1.CheckinService.UploadCheckins:input_type -> sciweek.checkin.v1.UploadCheckinsRequest
+	13, // 36: sciweek.checkin.v1.CheckinService.Hello:input_type -> sciweek.checkin.v1.HelloRequest
+	6,  // 37: sciweek.checkin.v1.CheckinService.SyncTerminal:input_type -> sciweek.checkin.v1.SyncTerminalRequest
+	24, // 38: sciweek.checkin.v1.CheckinService.RecordCheckin:output_type -> sciweek.checkin.v1.RecordCheckinResponse
+	26, // 39: sciweek.checkin.v1.CheckinService.UploadCheckins:output_type -> sciweek.checkin.v1.UploadCheckinsResponse
+	16, // 40: sciweek.checkin.v1.CheckinService.Hello:output_type -> sciweek.checkin.v1.HelloResponse
+	12, // 41: sciweek.checkin.v1.CheckinService.SyncTerminal:output_type -> sciweek.checkin.v1.SyncTerminalResponse
+	38, // [38:42] is the sub-list for method output_type
+	34, // [34:38] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_checkin_proto_init() }
@@ -2218,7 +2301,7 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 	if File_sciweek_checkin_v1_checkin_proto != nil {
 		return
 	}
-	file_sciweek_checkin_v1_checkin_proto_msgTypes[14].OneofWrappers = []any{
+	file_sciweek_checkin_v1_checkin_proto_msgTypes[15].OneofWrappers = []any{
 		(*CheckinRecord_Ticket)(nil),
 		(*CheckinRecord_WalkIn)(nil),
 		(*CheckinRecord_Group)(nil),
@@ -2230,7 +2313,7 @@ func file_sciweek_checkin_v1_checkin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_checkin_proto_rawDesc), len(file_sciweek_checkin_v1_checkin_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   20,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -585,7 +585,10 @@ type TicketIssued struct {
 	// holder_key is the same for every ticket signed up for with one phone number and different
 	// for different numbers; it is a keyed hash and names no one. Statistics count distinct
 	// people with it.
-	HolderKey     string `protobuf:"bytes,11,opt,name=holder_key,json=holderKey,proto3" json:"holder_key,omitempty"`
+	HolderKey string `protobuf:"bytes,11,opt,name=holder_key,json=holderKey,proto3" json:"holder_key,omitempty"`
+	// payload is the signed ticket, as its QR code carries it: check-in hands it to the doors of
+	// the venue, so a door can admit a ticket whose short code is typed in, even offline.
+	Payload       string `protobuf:"bytes,12,opt,name=payload,proto3" json:"payload,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -693,6 +696,13 @@ func (x *TicketIssued) GetValidUntil() *timestamppb.Timestamp {
 func (x *TicketIssued) GetHolderKey() string {
 	if x != nil {
 		return x.HolderKey
+	}
+	return ""
+}
+
+func (x *TicketIssued) GetPayload() string {
+	if x != nil {
+		return x.Payload
 	}
 	return ""
 }
@@ -907,7 +917,7 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x12C\n" +
 	"\n" +
 	"nomination\x18\x04 \x01(\v2#.sciweek.registration.v1.NominationR\n" +
-	"nomination\"\xb5\x03\n" +
+	"nomination\"\xcf\x03\n" +
 	"\fTicketIssued\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -928,7 +938,8 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"validUntil\x12\x1d\n" +
 	"\n" +
-	"holder_key\x18\v \x01(\tR\tholderKey\"\xdc\x01\n" +
+	"holder_key\x18\v \x01(\tR\tholderKey\x12\x18\n" +
+	"\apayload\x18\f \x01(\tR\apayload\"\xdc\x01\n" +
 	"\rTicketRevoked\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +

@@ -145,7 +145,11 @@ type Ticket struct {
 	// valid_from is when the ticket starts admitting.
 	ValidFrom *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
 	// valid_until is when it stops.
-	ValidUntil    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	ValidUntil *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	// short_code is what a person reads out or types at a door when the QR code cannot be
+	// scanned: eight characters of Crockford base32 (pkg/ticket.ShortCode), shown as two groups
+	// of four.
+	ShortCode     string `protobuf:"bytes,5,opt,name=short_code,json=shortCode,proto3" json:"short_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -206,6 +210,13 @@ func (x *Ticket) GetValidUntil() *timestamppb.Timestamp {
 		return x.ValidUntil
 	}
 	return nil
+}
+
+func (x *Ticket) GetShortCode() string {
+	if x != nil {
+		return x.ShortCode
+	}
+	return ""
 }
 
 // Signup is one person's sign-up for one session.
@@ -1274,14 +1285,16 @@ var File_sciweek_registration_v1_signup_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/registration/v1/signup.proto\x12\x17sciweek.registration.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&sciweek/registration/v1/activity.proto\"\xaa\x01\n" +
+	"$sciweek/registration/v1/signup.proto\x12\x17sciweek.registration.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&sciweek/registration/v1/activity.proto\"\xc9\x01\n" +
 	"\x06Ticket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\apayload\x18\x02 \x01(\tR\apayload\x129\n" +
 	"\n" +
 	"valid_from\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tvalidFrom\x12;\n" +
 	"\vvalid_until\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"validUntil\"\xad\x03\n" +
+	"validUntil\x12\x1d\n" +
+	"\n" +
+	"short_code\x18\x05 \x01(\tR\tshortCode\"\xad\x03\n" +
 	"\x06Signup\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1f\n" +
 	"\vactivity_id\x18\x02 \x01(\tR\n" +

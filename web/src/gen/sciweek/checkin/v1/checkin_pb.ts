@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/checkin/v1/checkin.proto.
  */
 export const file_sciweek_checkin_v1_checkin: GenFile = /*@__PURE__*/
-  fileDesc("CiBzY2l3ZWVrL2NoZWNraW4vdjEvY2hlY2tpbi5wcm90bxISc2Npd2Vlay5jaGVja2luLnYxIlwKE1N5bmNUZXJtaW5hbFJlcXVlc3QSGAoGY3Vyc29yGAEgASgJQgi6SAVyAxiAARIrCgdzZW50X2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJrCgpFZGl0aW9uS2V5EhIKCmVkaXRpb25faWQYASABKAkSEgoKcHVibGljX2tleRgCIAEoDBIRCglzdGFydHNfb24YAyABKAkSDwoHZW5kc19vbhgEIAEoCRIRCgl0aW1lX3pvbmUYBSABKAkiiAEKDERvb3JBY3Rpdml0eRITCgthY3Rpdml0eV9pZBgBIAEoCRISCgplZGl0aW9uX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEgwKBG9wZW4YBCABKAgSMgoIc2Vzc2lvbnMYBSADKAsyIC5zY2l3ZWVrLmNoZWNraW4udjEuU2Vzc2lvblRpbWVzIncKDkFkbWl0dGVkVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIvCgthZG1pdHRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLdGVybWluYWxfaWQYAyABKAkSDAoEZG9vchgEIAEoCSLrAQoNRG9vck9jY3VwYW5jeRILCgNkYXkYASABKAkSFgoOYWRtaXR0ZWRfdG9kYXkYAiABKAQSDgoGaW5zaWRlGAMgASgEEhUKDXNhZmVfY2FwYWNpdHkYBCABKA0SFAoMd2Fybl9wZXJjZW50GAUgASgNEhUKDWFsYXJtX3BlcmNlbnQYBiABKA0SMQoFbGV2ZWwYByABKA4yIi5zY2l3ZWVrLmNoZWNraW4udjEuT2NjdXBhbmN5TGV2ZWwSLgoKY291bnRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi2QMKFFN5bmNUZXJtaW5hbFJlc3BvbnNlEg4KBmN1cnNvchgBIAEoCRIMCgRmdWxsGAIgASgIEi8KC3NlcnZlcl90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgt0ZXJtaW5hbF9pZBgEIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAUgASgJEhAKCHZlbnVlX2lkGAYgASgJEhIKCnZlbnVlX25hbWUYByABKAkSEwoLY291bnR5X2NvZGUYCCABKAkSGwoTY2xvY2tfc2tld19kZXRlY3RlZBgJIAEoCBIwCghlZGl0aW9ucxgKIAMoCzIeLnNjaXdlZWsuY2hlY2tpbi52MS5FZGl0aW9uS2V5EjQKCmFjdGl2aXRpZXMYCyADKAsyIC5zY2l3ZWVrLmNoZWNraW4udjEuRG9vckFjdGl2aXR5EhoKEnJldm9rZWRfdGlja2V0X2lkcxgMIAMoCRI0CghhZG1pdHRlZBgNIAMoCzIiLnNjaXdlZWsuY2hlY2tpbi52MS5BZG1pdHRlZFRpY2tldBI0CglvY2N1cGFuY3kYDiABKAsyIS5zY2l3ZWVrLmNoZWNraW4udjEuRG9vck9jY3VwYW5jeSI7CgxIZWxsb1JlcXVlc3QSKwoHc2VudF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifAoOVG9kYXlzQWN0aXZpdHkSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKZWRpdGlvbl9pZBgCIAEoCRINCgV0aXRsZRgDIAEoCRIyCghzZXNzaW9ucxgEIAMoCzIgLnNjaXdlZWsuY2hlY2tpbi52MS5TZXNzaW9uVGltZXMiagoMU2Vzc2lvblRpbWVzEi0KCXN0YXJ0c19hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHZW5kc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0QEKDUhlbGxvUmVzcG9uc2USEwoLdGVybWluYWxfaWQYASABKAkSEAoIdmVudWVfaWQYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSLwoLc2VydmVyX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2Nsb2NrX3NrZXdfZGV0ZWN0ZWQYBSABKAgSNgoKYWN0aXZpdGllcxgGIAMoCzIiLnNjaXdlZWsuY2hlY2tpbi52MS5Ub2RheXNBY3Rpdml0eSIpCgpUaWNrZXRTY2FuEhsKB3BheWxvYWQYASABKAlCCrpIB3IFEAgYgAQibgoGV2Fsa0luEkUKCGNhdGVnb3J5GAEgASgOMicuc2Npd2Vlay5jaGVja2luLnYxLlBhcnRpY2lwYW50Q2F0ZWdvcnlCCrpIB4IBBBABIAASHQoJaGVhZGNvdW50GAIgASgNQgq6SAcqBRjoBygBIsoBCgxHcm91cENoZWNraW4SHgoMeW91bmdfcGVvcGxlGAEgASgNQgi6SAUqAxjoBxIaCgh0ZWFjaGVycxgCIAEoDUIIukgFKgMYyAESGwoKZ3JvdXBfbmFtZRgDIAEoCUIHukgEcgIYZDphukheGlwKD2dyb3VwLm5vdF9lbXB0eRIhYSBncm91cCBuZWVkcyBhdCBsZWFzdCBvbmUgcGVyc29uGiZ0aGlzLnlvdW5nX3Blb3BsZSArIHRoaXMudGVhY2hlcnMgPiAwdSIpCghDaGVja291dBIdCgloZWFkY291bnQYASABKA1CCrpIByoFGOgHKAEioQMKDUNoZWNraW5SZWNvcmQSIwoIc2VxdWVuY2UYASABKARCEbpIDjIMGP//////////fyAAEjcKC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIGukgDyAEBEhoKCHZlbnVlX2lkGAMgASgJQgi6SAVyA7ABARIgCgthY3Rpdml0eV9pZBgEIAEoCUILukgI2AEBcgOwAQESMAoGdGlja2V0GAUgASgLMh4uc2Npd2Vlay5jaGVja2luLnYxLlRpY2tldFNjYW5IABItCgd3YWxrX2luGAYgASgLMhouc2Npd2Vlay5jaGVja2luLnYxLldhbGtJbkgAEjEKBWdyb3VwGAcgASgLMiAuc2Npd2Vlay5jaGVja2luLnYxLkdyb3VwQ2hlY2tpbkgAEjAKCGNoZWNrb3V0GAggASgLMhwuc2Npd2Vlay5jaGVja2luLnYxLkNoZWNrb3V0SAASHwoXb3Zlcl9jYXBhY2l0eV9jb25maXJtZWQYCSABKAhCDQoEa2luZBIFukgCCAEi3QIKDUNoZWNraW5SZXN1bHQSEAoIc2VxdWVuY2UYASABKAQSEQoJcmVjb3JkX2lkGAIgASgJEiwKB291dGNvbWUYAyABKA4yGy5zY2l3ZWVrLmNoZWNraW4udjEuT3V0Y29tZRI5Cg5yZWZ1c2FsX3JlYXNvbhgEIAEoDjIhLnNjaXdlZWsuY2hlY2tpbi52MS5SZWZ1c2FsUmVhc29uEjcKE2ZpcnN0X2NoZWNrZWRfaW5fYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmZpcnN0X2Rvb3IYCSABKAkSLwoLcmVjb3JkZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHJlcGxheWVkGAcgASgIEi4KCWFub21hbGllcxgIIAMoDjIbLnNjaXdlZWsuY2hlY2tpbi52MS5Bbm9tYWx5In4KFFJlY29yZENoZWNraW5SZXF1ZXN0EjkKBnJlY29yZBgBIAEoCzIhLnNjaXdlZWsuY2hlY2tpbi52MS5DaGVja2luUmVjb3JkQga6SAPIAQESKwoHc2VudF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSgoVUmVjb3JkQ2hlY2tpblJlc3BvbnNlEjEKBnJlc3VsdBgBIAEoCzIhLnNjaXdlZWsuY2hlY2tpbi52MS5DaGVja2luUmVzdWx0IoUBChVVcGxvYWRDaGVja2luc1JlcXVlc3QSPwoHcmVjb3JkcxgBIAMoCzIhLnNjaXdlZWsuY2hlY2tpbi52MS5DaGVja2luUmVjb3JkQgu6SAiSAQUIARDoBxIrCgdzZW50X2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJMChZVcGxvYWRDaGVja2luc1Jlc3BvbnNlEjIKB3Jlc3VsdHMYASADKAsyIS5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpblJlc3VsdCqFAQoOT2NjdXBhbmN5TGV2ZWwSHwobT0NDVVBBTkNZX0xFVkVMX1VOU1BFQ0lGSUVEEAASGgoWT0NDVVBBTkNZX0xFVkVMX05PUk1BTBABEhsKF09DQ1VQQU5DWV9MRVZFTF9XQVJOSU5HEAISGQoVT0NDVVBBTkNZX0xFVkVMX0FMQVJNEAMqzwEKE1BhcnRpY2lwYW50Q2F0ZWdvcnkSJAogUEFSVElDSVBBTlRfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIlCiFQQVJUSUNJUEFOVF9DQVRFR09SWV9ZT1VOR19QRVJTT04QARIeChpQQVJUSUNJUEFOVF9DQVRFR09SWV9BRFVMVBACEicKI1BBUlRJQ0lQQU5UX0NBVEVHT1JZX1NDSUVOQ0VfV09SS0VSEAMSIgoeUEFSVElDSVBBTlRfQ0FURUdPUllfVk9MVU5URUVSEAQqkQEKC0NoZWNraW5LaW5kEhwKGENIRUNLSU5fS0lORF9VTlNQRUNJRklFRBAAEhcKE0NIRUNLSU5fS0lORF9USUNLRVQQARIYChRDSEVDS0lOX0tJTkRfV0FMS19JThACEhYKEkNIRUNLSU5fS0lORF9HUk9VUBADEhkKFUNIRUNLSU5fS0lORF9DSEVDS09VVBAEKk0KB091dGNvbWUSFwoTT1VUQ09NRV9VTlNQRUNJRklFRBAAEhQKEE9VVENPTUVfQURNSVRURUQQARITCg9PVVRDT01FX1JFRlVTRUQQAirCAgoNUmVmdXNhbFJlYXNvbhIeChpSRUZVU0FMX1JFQVNPTl9VTlNQRUNJRklFRBAAEiUKIVJFRlVTQUxfUkVBU09OX0FMUkVBRFlfQ0hFQ0tFRF9JThABEiQKIFJFRlVTQUxfUkVBU09OX0lOVkFMSURfU0lHTkFUVVJFEAISHgoaUkVGVVNBTF9SRUFTT05fV1JPTkdfVkVOVUUQAxIgChxSRUZVU0FMX1JFQVNPTl9OT1RfWUVUX1ZBTElEEAQSGgoWUkVGVVNBTF9SRUFTT05fRVhQSVJFRBAFEhoKFlJFRlVTQUxfUkVBU09OX1JFVk9LRUQQBhIkCiBSRUZVU0FMX1JFQVNPTl9BQ1RJVklUWV9OT1RfT1BFThAHEiQKIFJFRlVTQUxfUkVBU09OX1RJTUVfT1VUX09GX1JBTkdFEAgqhQEKB0Fub21hbHkSFwoTQU5PTUFMWV9VTlNQRUNJRklFRBAAEhsKF0FOT01BTFlfT1VUU0lERV9TRVNTSU9OEAESEQoNQU5PTUFMWV9CVVJTVBACEhYKEkFOT01BTFlfQ0xPQ0tfU0tFVxADEhkKFUFOT01BTFlfT1ZFUl9DQVBBQ0lUWRAEMooECg5DaGVja2luU2VydmljZRJ9Cg1SZWNvcmRDaGVja2luEiguc2Npd2Vlay5jaGVja2luLnYxLlJlY29yZENoZWNraW5SZXF1ZXN0Gikuc2Npd2Vlay5jaGVja2luLnYxLlJlY29yZENoZWNraW5SZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvY2hlY2tpbnMShwEKDlVwbG9hZENoZWNraW5zEikuc2Npd2Vlay5jaGVja2luLnYxLlVwbG9hZENoZWNraW5zUmVxdWVzdBoqLnNjaXdlZWsuY2hlY2tpbi52MS5VcGxvYWRDaGVja2luc1Jlc3BvbnNlIh6C0+STAhg6ASoiEy92MS9jaGVja2luczp1cGxvYWQSbAoFSGVsbG8SIC5zY2l3ZWVrLmNoZWNraW4udjEuSGVsbG9SZXF1ZXN0GiEuc2Npd2Vlay5jaGVja2luLnYxLkhlbGxvUmVzcG9uc2UiHoLT5JMCGDoBKiITL3YxL3Rlcm1pbmFsczpoZWxsbxKAAQoMU3luY1Rlcm1pbmFsEicuc2Npd2Vlay5jaGVja2luLnYxLlN5bmNUZXJtaW5hbFJlcXVlc3QaKC5zY2l3ZWVrLmNoZWNraW4udjEuU3luY1Rlcm1pbmFsUmVzcG9uc2UiHYLT5JMCFzoBKiISL3YxL3Rlcm1pbmFsczpzeW5jQtEBChZjb20uc2Npd2Vlay5jaGVja2luLnYxQgxDaGVja2luUHJvdG9QAVo/Z2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL2NoZWNraW4vdjE7Y2hlY2tpbnYxogIDU0NYqgISU2Npd2Vlay5DaGVja2luLlYxygISU2Npd2Vla1xDaGVja2luXFYx4gIeU2Npd2Vla1xDaGVja2luXFYxXEdQQk1ldGFkYXRh6gIUU2Npd2Vlazo6Q2hlY2tpbjo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("CiBzY2l3ZWVrL2NoZWNraW4vdjEvY2hlY2tpbi5wcm90bxISc2Npd2Vlay5jaGVja2luLnYxIlwKE1N5bmNUZXJtaW5hbFJlcXVlc3QSGAoGY3Vyc29yGAEgASgJQgi6SAVyAxiAARIrCgdzZW50X2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJrCgpFZGl0aW9uS2V5EhIKCmVkaXRpb25faWQYASABKAkSEgoKcHVibGljX2tleRgCIAEoDBIRCglzdGFydHNfb24YAyABKAkSDwoHZW5kc19vbhgEIAEoCRIRCgl0aW1lX3pvbmUYBSABKAkiiAEKDERvb3JBY3Rpdml0eRITCgthY3Rpdml0eV9pZBgBIAEoCRISCgplZGl0aW9uX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEgwKBG9wZW4YBCABKAgSMgoIc2Vzc2lvbnMYBSADKAsyIC5zY2l3ZWVrLmNoZWNraW4udjEuU2Vzc2lvblRpbWVzIncKDkFkbWl0dGVkVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIvCgthZG1pdHRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLdGVybWluYWxfaWQYAyABKAkSDAoEZG9vchgEIAEoCSJFCgtWZW51ZVRpY2tldBIRCgl0aWNrZXRfaWQYASABKAkSEgoKc2hvcnRfY29kZRgCIAEoCRIPCgdwYXlsb2FkGAMgASgJIusBCg1Eb29yT2NjdXBhbmN5EgsKA2RheRgBIAEoCRIWCg5hZG1pdHRlZF90b2RheRgCIAEoBBIOCgZpbnNpZGUYAyABKAQSFQoNc2FmZV9jYXBhY2l0eRgEIAEoDRIUCgx3YXJuX3BlcmNlbnQYBSABKA0SFQoNYWxhcm1fcGVyY2VudBgGIAEoDRIxCgVsZXZlbBgHIAEoDjIiLnNjaXdlZWsuY2hlY2tpbi52MS5PY2N1cGFuY3lMZXZlbBIuCgpjb3VudGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKLBAoUU3luY1Rlcm1pbmFsUmVzcG9uc2USDgoGY3Vyc29yGAEgASgJEgwKBGZ1bGwYAiABKAgSLwoLc2VydmVyX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3Rlcm1pbmFsX2lkGAQgASgJEhUKDXRlcm1pbmFsX25hbWUYBSABKAkSEAoIdmVudWVfaWQYBiABKAkSEgoKdmVudWVfbmFtZRgHIAEoCRITCgtjb3VudHlfY29kZRgIIAEoCRIbChNjbG9ja19za2V3X2RldGVjdGVkGAkgASgIEjAKCGVkaXRpb25zGAogAygLMh4uc2Npd2Vlay5jaGVja2luLnYxLkVkaXRpb25LZXkSNAoKYWN0aXZpdGllcxgLIAMoCzIgLnNjaXdlZWsuY2hlY2tpbi52MS5Eb29yQWN0aXZpdHkSGgoScmV2b2tlZF90aWNrZXRfaWRzGAwgAygJEjQKCGFkbWl0dGVkGA0gAygLMiIuc2Npd2Vlay5jaGVja2luLnYxLkFkbWl0dGVkVGlja2V0EjQKCW9jY3VwYW5jeRgOIAEoCzIhLnNjaXdlZWsuY2hlY2tpbi52MS5Eb29yT2NjdXBhbmN5EjAKB3RpY2tldHMYDyADKAsyHy5zY2l3ZWVrLmNoZWNraW4udjEuVmVudWVUaWNrZXQiOwoMSGVsbG9SZXF1ZXN0EisKB3NlbnRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInwKDlRvZGF5c0FjdGl2aXR5EhMKC2FjdGl2aXR5X2lkGAEgASgJEhIKCmVkaXRpb25faWQYAiABKAkSDQoFdGl0bGUYAyABKAkSMgoIc2Vzc2lvbnMYBCADKAsyIC5zY2l3ZWVrLmNoZWNraW4udjEuU2Vzc2lvblRpbWVzImoKDFNlc3Npb25UaW1lcxItCglzdGFydHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItEBCg1IZWxsb1Jlc3BvbnNlEhMKC3Rlcm1pbmFsX2lkGAEgASgJEhAKCHZlbnVlX2lkGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEi8KC3NlcnZlcl90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNjbG9ja19za2V3X2RldGVjdGVkGAUgASgIEjYKCmFjdGl2aXRpZXMYBiADKAsyIi5zY2l3ZWVrLmNoZWNraW4udjEuVG9kYXlzQWN0aXZpdHkiKQoKVGlja2V0U2NhbhIbCgdwYXlsb2FkGAEgASgJQgq6SAdyBRAIGIAEIm4KBldhbGtJbhJFCghjYXRlZ29yeRgBIAEoDjInLnNjaXdlZWsuY2hlY2tpbi52MS5QYXJ0aWNpcGFudENhdGVnb3J5Qgq6SAeCAQQQASAAEh0KCWhlYWRjb3VudBgCIAEoDUIKukgHKgUY6AcoASLKAQoMR3JvdXBDaGVja2luEh4KDHlvdW5nX3Blb3BsZRgBIAEoDUIIukgFKgMY6AcSGgoIdGVhY2hlcnMYAiABKA1CCLpIBSoDGMgBEhsKCmdyb3VwX25hbWUYAyABKAlCB7pIBHICGGQ6YbpIXhpcCg9ncm91cC5ub3RfZW1wdHkSIWEgZ3JvdXAgbmVlZHMgYXQgbGVhc3Qgb25lIHBlcnNvbhomdGhpcy55b3VuZ19wZW9wbGUgKyB0aGlzLnRlYWNoZXJzID4gMHUiKQoIQ2hlY2tvdXQSHQoJaGVhZGNvdW50GAEgASgNQgq6SAcqBRjoBygBIqEDCg1DaGVja2luUmVjb3JkEiMKCHNlcXVlbmNlGAEgASgEQhG6SA4yDBj//////////38gABI3CgtvY2N1cnJlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIaCgh2ZW51ZV9pZBgDIAEoCUIIukgFcgOwAQESIAoLYWN0aXZpdHlfaWQYBCABKAlCC7pICNgBAXIDsAEBEjAKBnRpY2tldBgFIAEoCzIeLnNjaXdlZWsuY2hlY2tpbi52MS5UaWNrZXRTY2FuSAASLQoHd2Fsa19pbhgGIAEoCzIaLnNjaXdlZWsuY2hlY2tpbi52MS5XYWxrSW5IABIxCgVncm91cBgHIAEoCzIgLnNjaXdlZWsuY2hlY2tpbi52MS5Hcm91cENoZWNraW5IABIwCghjaGVja291dBgIIAEoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5DaGVja291dEgAEh8KF292ZXJfY2FwYWNpdHlfY29uZmlybWVkGAkgASgIQg0KBGtpbmQSBbpIAggBIt0CCg1DaGVja2luUmVzdWx0EhAKCHNlcXVlbmNlGAEgASgEEhEKCXJlY29yZF9pZBgCIAEoCRIsCgdvdXRjb21lGAMgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLk91dGNvbWUSOQoOcmVmdXNhbF9yZWFzb24YBCABKA4yIS5zY2l3ZWVrLmNoZWNraW4udjEuUmVmdXNhbFJlYXNvbhI3ChNmaXJzdF9jaGVja2VkX2luX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpmaXJzdF9kb29yGAkgASgJEi8KC3JlY29yZGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghyZXBsYXllZBgHIAEoCBIuCglhbm9tYWxpZXMYCCADKA4yGy5zY2l3ZWVrLmNoZWNraW4udjEuQW5vbWFseSJ+ChRSZWNvcmRDaGVja2luUmVxdWVzdBI5CgZyZWNvcmQYASABKAsyIS5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpblJlY29yZEIGukgDyAEBEisKB3NlbnRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkoKFVJlY29yZENoZWNraW5SZXNwb25zZRIxCgZyZXN1bHQYASABKAsyIS5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpblJlc3VsdCKFAQoVVXBsb2FkQ2hlY2tpbnNSZXF1ZXN0Ej8KB3JlY29yZHMYASADKAsyIS5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpblJlY29yZEILukgIkgEFCAEQ6AcSKwoHc2VudF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiTAoWVXBsb2FkQ2hlY2tpbnNSZXNwb25zZRIyCgdyZXN1bHRzGAEgAygLMiEuc2Npd2Vlay5jaGVja2luLnYxLkNoZWNraW5SZXN1bHQqhQEKDk9jY3VwYW5jeUxldmVsEh8KG09DQ1VQQU5DWV9MRVZFTF9VTlNQRUNJRklFRBAAEhoKFk9DQ1VQQU5DWV9MRVZFTF9OT1JNQUwQARIbChdPQ0NVUEFOQ1lfTEVWRUxfV0FSTklORxACEhkKFU9DQ1VQQU5DWV9MRVZFTF9BTEFSTRADKs8BChNQYXJ0aWNpcGFudENhdGVnb3J5EiQKIFBBUlRJQ0lQQU5UX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASJQohUEFSVElDSVBBTlRfQ0FURUdPUllfWU9VTkdfUEVSU09OEAESHgoaUEFSVElDSVBBTlRfQ0FURUdPUllfQURVTFQQAhInCiNQQVJUSUNJUEFOVF9DQVRFR09SWV9TQ0lFTkNFX1dPUktFUhADEiIKHlBBUlRJQ0lQQU5UX0NBVEVHT1JZX1ZPTFVOVEVFUhAEKpEBCgtDaGVja2luS2luZBIcChhDSEVDS0lOX0tJTkRfVU5TUEVDSUZJRUQQABIXChNDSEVDS0lOX0tJTkRfVElDS0VUEAESGAoUQ0hFQ0tJTl9LSU5EX1dBTEtfSU4QAhIWChJDSEVDS0lOX0tJTkRfR1JPVVAQAxIZChVDSEVDS0lOX0tJTkRfQ0hFQ0tPVVQQBCpNCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABIUChBPVVRDT01FX0FETUlUVEVEEAESEwoPT1VUQ09NRV9SRUZVU0VEEAIqwgIKDVJlZnVzYWxSZWFzb24SHgoaUkVGVVNBTF9SRUFTT05fVU5TUEVDSUZJRUQQABIlCiFSRUZVU0FMX1JFQVNPTl9BTFJFQURZX0NIRUNLRURfSU4QARIkCiBSRUZVU0FMX1JFQVNPTl9JTlZBTElEX1NJR05BVFVSRRACEh4KGlJFRlVTQUxfUkVBU09OX1dST05HX1ZFTlVFEAMSIAocUkVGVVNBTF9SRUFTT05fTk9UX1lFVF9WQUxJRBAEEhoKFlJFRlVTQUxfUkVBU09OX0VYUElSRUQQBRIaChZSRUZVU0FMX1JFQVNPTl9SRVZPS0VEEAYSJAogUkVGVVNBTF9SRUFTT05fQUNUSVZJVFlfTk9UX09QRU4QBxIkCiBSRUZVU0FMX1JFQVNPTl9USU1FX09VVF9PRl9SQU5HRRAIKoUBCgdBbm9tYWx5EhcKE0FOT01BTFlfVU5TUEVDSUZJRUQQABIbChdBTk9NQUxZX09VVFNJREVfU0VTU0lPThABEhEKDUFOT01BTFlfQlVSU1QQAhIWChJBTk9NQUxZX0NMT0NLX1NLRVcQAxIZChVBTk9NQUxZX09WRVJfQ0FQQUNJVFkQBDKKBAoOQ2hlY2tpblNlcnZpY2USfQoNUmVjb3JkQ2hlY2tpbhIoLnNjaXdlZWsuY2hlY2tpbi52MS5SZWNvcmRDaGVja2luUmVxdWVzdBopLnNjaXdlZWsuY2hlY2tpbi52MS5SZWNvcmRDaGVja2luUmVzcG9uc2UiF4LT5JMCEToBKiIML3YxL2NoZWNraW5zEocBCg5VcGxvYWRDaGVja2lucxIpLnNjaXdlZWsuY2hlY2tpbi52MS5VcGxvYWRDaGVja2luc1JlcXVlc3QaKi5zY2l3ZWVrLmNoZWNraW4udjEuVXBsb2FkQ2hlY2tpbnNSZXNwb25zZSIegtPkkwIYOgEqIhMvdjEvY2hlY2tpbnM6dXBsb2FkEmwKBUhlbGxvEiAuc2Npd2Vlay5jaGVja2luLnYxLkhlbGxvUmVxdWVzdBohLnNjaXdlZWsuY2hlY2tpbi52MS5IZWxsb1Jlc3BvbnNlIh6C0+STAhg6ASoiEy92MS90ZXJtaW5hbHM6aGVsbG8SgAEKDFN5bmNUZXJtaW5hbBInLnNjaXdlZWsuY2hlY2tpbi52MS5TeW5jVGVybWluYWxSZXF1ZXN0Giguc2Npd2Vlay5jaGVja2luLnYxLlN5bmNUZXJtaW5hbFJlc3BvbnNlIh2C0+STAhc6ASoiEi92MS90ZXJtaW5hbHM6c3luY0LRAQoWY29tLnNjaXdlZWsuY2hlY2tpbi52MUIMQ2hlY2tpblByb3RvUAFaP2dpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9jaGVja2luL3YxO2NoZWNraW52MaICA1NDWKoCElNjaXdlZWsuQ2hlY2tpbi5WMcoCElNjaXdlZWtcQ2hlY2tpblxWMeICHlNjaXdlZWtcQ2hlY2tpblxWMVxHUEJNZXRhZGF0YeoCFFNjaXdlZWs6OkNoZWNraW46OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * SyncTerminalRequest names what the terminal already has.
@@ -325,6 +325,69 @@ export const AdmittedTicketSchema: GenMessage<AdmittedTicket, {jsonType: Admitte
   messageDesc(file_sciweek_checkin_v1_checkin, 3);
 
 /**
+ * VenueTicket is a ticket for one of a door's venue's activities.
+ *
+ * @generated from message sciweek.checkin.v1.VenueTicket
+ */
+export type VenueTicket = Message<"sciweek.checkin.v1.VenueTicket"> & {
+  /**
+   * ticket_id is the ticket's UUID.
+   *
+   * @generated from field: string ticket_id = 1;
+   */
+  ticketId: string;
+
+  /**
+   * short_code is the code printed under its QR code (pkg/ticket.ShortCode).
+   *
+   * @generated from field: string short_code = 2;
+   */
+  shortCode: string;
+
+  /**
+   * payload is the signed ticket; the door verifies it as if it had scanned it.
+   *
+   * @generated from field: string payload = 3;
+   */
+  payload: string;
+};
+
+/**
+ * VenueTicket is a ticket for one of a door's venue's activities.
+ *
+ * @generated from message sciweek.checkin.v1.VenueTicket
+ */
+export type VenueTicketJson = {
+  /**
+   * ticket_id is the ticket's UUID.
+   *
+   * @generated from field: string ticket_id = 1;
+   */
+  ticketId?: string;
+
+  /**
+   * short_code is the code printed under its QR code (pkg/ticket.ShortCode).
+   *
+   * @generated from field: string short_code = 2;
+   */
+  shortCode?: string;
+
+  /**
+   * payload is the signed ticket; the door verifies it as if it had scanned it.
+   *
+   * @generated from field: string payload = 3;
+   */
+  payload?: string;
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.VenueTicket.
+ * Use `create(VenueTicketSchema)` to create a new message.
+ */
+export const VenueTicketSchema: GenMessage<VenueTicket, {jsonType: VenueTicketJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_checkin, 4);
+
+/**
  * DoorOccupancy is a venue's occupancy today, as the check-in records say.
  *
  * @generated from message sciweek.checkin.v1.DoorOccupancy
@@ -455,7 +518,7 @@ export type DoorOccupancyJson = {
  * Use `create(DoorOccupancySchema)` to create a new message.
  */
 export const DoorOccupancySchema: GenMessage<DoorOccupancy, {jsonType: DoorOccupancyJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 4);
+  messageDesc(file_sciweek_checkin_v1_checkin, 5);
 
 /**
  * SyncTerminalResponse is what changed since the request's cursor.
@@ -563,6 +626,15 @@ export type SyncTerminalResponse = Message<"sciweek.checkin.v1.SyncTerminalRespo
    * @generated from field: sciweek.checkin.v1.DoorOccupancy occupancy = 14;
    */
   occupancy?: DoorOccupancy | undefined;
+
+  /**
+   * tickets are the tickets issued for the venue's activities since the door's cursor, skipping
+   * those expired a day or more: what a door needs to admit a ticket whose short code is typed
+   * in, even offline. At most 5,000 an answer; the next poll brings the rest.
+   *
+   * @generated from field: repeated sciweek.checkin.v1.VenueTicket tickets = 15;
+   */
+  tickets: VenueTicket[];
 };
 
 /**
@@ -671,6 +743,15 @@ export type SyncTerminalResponseJson = {
    * @generated from field: sciweek.checkin.v1.DoorOccupancy occupancy = 14;
    */
   occupancy?: DoorOccupancyJson;
+
+  /**
+   * tickets are the tickets issued for the venue's activities since the door's cursor, skipping
+   * those expired a day or more: what a door needs to admit a ticket whose short code is typed
+   * in, even offline. At most 5,000 an answer; the next poll brings the rest.
+   *
+   * @generated from field: repeated sciweek.checkin.v1.VenueTicket tickets = 15;
+   */
+  tickets?: VenueTicketJson[];
 };
 
 /**
@@ -678,7 +759,7 @@ export type SyncTerminalResponseJson = {
  * Use `create(SyncTerminalResponseSchema)` to create a new message.
  */
 export const SyncTerminalResponseSchema: GenMessage<SyncTerminalResponse, {jsonType: SyncTerminalResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 5);
+  messageDesc(file_sciweek_checkin_v1_checkin, 6);
 
 /**
  * HelloRequest carries the terminal's clock.
@@ -713,7 +794,7 @@ export type HelloRequestJson = {
  * Use `create(HelloRequestSchema)` to create a new message.
  */
 export const HelloRequestSchema: GenMessage<HelloRequest, {jsonType: HelloRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 6);
+  messageDesc(file_sciweek_checkin_v1_checkin, 7);
 
 /**
  * TodaysActivity is an approved activity at the terminal's venue with a session today.
@@ -790,7 +871,7 @@ export type TodaysActivityJson = {
  * Use `create(TodaysActivitySchema)` to create a new message.
  */
 export const TodaysActivitySchema: GenMessage<TodaysActivity, {jsonType: TodaysActivityJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 7);
+  messageDesc(file_sciweek_checkin_v1_checkin, 8);
 
 /**
  * SessionTimes is when a session runs.
@@ -839,7 +920,7 @@ export type SessionTimesJson = {
  * Use `create(SessionTimesSchema)` to create a new message.
  */
 export const SessionTimesSchema: GenMessage<SessionTimes, {jsonType: SessionTimesJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 8);
+  messageDesc(file_sciweek_checkin_v1_checkin, 9);
 
 /**
  * HelloResponse is what the terminal needs to start scanning.
@@ -946,7 +1027,7 @@ export type HelloResponseJson = {
  * Use `create(HelloResponseSchema)` to create a new message.
  */
 export const HelloResponseSchema: GenMessage<HelloResponse, {jsonType: HelloResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 9);
+  messageDesc(file_sciweek_checkin_v1_checkin, 10);
 
 /**
  * TicketScan is the content of a ticket's QR code.
@@ -981,7 +1062,7 @@ export type TicketScanJson = {
  * Use `create(TicketScanSchema)` to create a new message.
  */
 export const TicketScanSchema: GenMessage<TicketScan, {jsonType: TicketScanJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 10);
+  messageDesc(file_sciweek_checkin_v1_checkin, 11);
 
 /**
  * WalkIn counts people admitted without a ticket.
@@ -1030,7 +1111,7 @@ export type WalkInJson = {
  * Use `create(WalkInSchema)` to create a new message.
  */
 export const WalkInSchema: GenMessage<WalkIn, {jsonType: WalkInJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 11);
+  messageDesc(file_sciweek_checkin_v1_checkin, 12);
 
 /**
  * GroupCheckin admits a group in one record, such as a school class and its teachers.
@@ -1093,7 +1174,7 @@ export type GroupCheckinJson = {
  * Use `create(GroupCheckinSchema)` to create a new message.
  */
 export const GroupCheckinSchema: GenMessage<GroupCheckin, {jsonType: GroupCheckinJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 12);
+  messageDesc(file_sciweek_checkin_v1_checkin, 13);
 
 /**
  * Checkout counts people leaving the venue.
@@ -1128,7 +1209,7 @@ export type CheckoutJson = {
  * Use `create(CheckoutSchema)` to create a new message.
  */
 export const CheckoutSchema: GenMessage<Checkout, {jsonType: CheckoutJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 13);
+  messageDesc(file_sciweek_checkin_v1_checkin, 14);
 
 /**
  * CheckinRecord is one scan at a venue's door, as the terminal saw it.
@@ -1296,7 +1377,7 @@ export type CheckinRecordJson = {
  * Use `create(CheckinRecordSchema)` to create a new message.
  */
 export const CheckinRecordSchema: GenMessage<CheckinRecord, {jsonType: CheckinRecordJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 14);
+  messageDesc(file_sciweek_checkin_v1_checkin, 15);
 
 /**
  * CheckinResult is the answer for one record.
@@ -1447,7 +1528,7 @@ export type CheckinResultJson = {
  * Use `create(CheckinResultSchema)` to create a new message.
  */
 export const CheckinResultSchema: GenMessage<CheckinResult, {jsonType: CheckinResultJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 15);
+  messageDesc(file_sciweek_checkin_v1_checkin, 16);
 
 /**
  * RecordCheckinRequest is one scan.
@@ -1496,7 +1577,7 @@ export type RecordCheckinRequestJson = {
  * Use `create(RecordCheckinRequestSchema)` to create a new message.
  */
 export const RecordCheckinRequestSchema: GenMessage<RecordCheckinRequest, {jsonType: RecordCheckinRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 16);
+  messageDesc(file_sciweek_checkin_v1_checkin, 17);
 
 /**
  * RecordCheckinResponse acknowledges a durable record.
@@ -1531,7 +1612,7 @@ export type RecordCheckinResponseJson = {
  * Use `create(RecordCheckinResponseSchema)` to create a new message.
  */
 export const RecordCheckinResponseSchema: GenMessage<RecordCheckinResponse, {jsonType: RecordCheckinResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 17);
+  messageDesc(file_sciweek_checkin_v1_checkin, 18);
 
 /**
  * UploadCheckinsRequest is a batch of scans.
@@ -1580,7 +1661,7 @@ export type UploadCheckinsRequestJson = {
  * Use `create(UploadCheckinsRequestSchema)` to create a new message.
  */
 export const UploadCheckinsRequestSchema: GenMessage<UploadCheckinsRequest, {jsonType: UploadCheckinsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 18);
+  messageDesc(file_sciweek_checkin_v1_checkin, 19);
 
 /**
  * UploadCheckinsResponse acknowledges a durable batch.
@@ -1615,7 +1696,7 @@ export type UploadCheckinsResponseJson = {
  * Use `create(UploadCheckinsResponseSchema)` to create a new message.
  */
 export const UploadCheckinsResponseSchema: GenMessage<UploadCheckinsResponse, {jsonType: UploadCheckinsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_checkin, 19);
+  messageDesc(file_sciweek_checkin_v1_checkin, 20);
 
 /**
  * OccupancyLevel is how full a venue is against its safe capacity.
