@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base32"
 	"fmt"
 	"net/url"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 	qrcode "github.com/skip2/go-qrcode"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -22,6 +24,7 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/pkg/ticket"
 )
 
 // setVenueCapacity changes a venue's safe capacity in the registry, as its county admin would.
@@ -130,6 +133,35 @@ func offline(t testing.TB, ctx context.Context, off bool) {
 }
 
 // evalString runs a script in the page and returns its string value.
+// ticketIDs reads a payload's activity, session and ticket ids (pkg/ticket's layout: version,
+// edition, then the three ids), without checking its signature.
+func ticketIDs(t testing.TB, payload string) (activity, session, id uuid.UUID) {
+	t.Helper()
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimPrefix(payload, ticket.Prefix))
+	if err != nil || len(raw) < 2 || len(raw) < 2+int(raw[1])+48 {
+		t.Fatalf("ticket %q: %v", payload, err)
+	}
+	at := 2 + int(raw[1])
+	copy(activity[:], raw[at:at+16])
+	copy(session[:], raw[at+16:at+32])
+	copy(id[:], raw[at+32:at+48])
+	return activity, session, id
+}
+
+// ticketActivityOf names the activity and session a ticket admits to.
+func ticketActivityOf(t testing.TB, payload string) (activity, session string) {
+	t.Helper()
+	a, s, _ := ticketIDs(t, payload)
+	return a.String(), s.String()
+}
+
+// shortCodeOf is the short code printed under a ticket's QR code.
+func shortCodeOf(t testing.TB, payload string) string {
+	t.Helper()
+	_, _, id := ticketIDs(t, payload)
+	return ticket.ShortCode(id)
+}
+
 func evalString(t testing.TB, ctx context.Context, js string) string {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
@@ -265,8 +297,34 @@ func TestDoorAppInChromium(t *testing.T) {
 	}
 	screenshot(t, desk, "console-setup-code.png")
 
-	// Door 1: a phone whose camera sees the first ticket opens what the console's QR code says.
-	phone := doorBrowser(t, qrVideo(t, door.Tickets[0]))
+	// A visitor signs up on the public page, on a phone, for a session at the venue; the page
+	// shows the ticket's QR code and its short code.
+	activityID, sessionID := ticketActivityOf(t, door.Tickets[0])
+	visitor := chromium(t, 390, 844)
+	if err := chromedp.Do(visitor, chromedp.Navigate(s.base+"/public/activities/"+activityID),
+		chromedp.WaitVisible(fmt.Sprintf(`[data-session="%s"] button`, sessionID))); err != nil {
+		t.Fatal(err)
+	}
+	click(t, visitor, fmt.Sprintf(`[data-session="%s"] button`, sessionID))
+	if err := chromedp.Do(visitor, chromedp.WaitVisible(`#signup-name`), chromedp.SendKeys(`#signup-name`, "王小明"),
+		chromedp.SendKeys(`#signup-phone`, fmt.Sprintf("137%08d", time.Now().UnixNano()%100000000)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('input[value="AGE_GROUP_MINOR"]').closest('label').click()`)); err != nil {
+		t.Fatal(err)
+	}
+	click(t, visitor, "#signup-submit")
+	doorWait(t, visitor, "the ticket shown", `!!document.querySelector('#ticket-qr')?.complete && !!document.querySelector('#ticket-code')`, 20*time.Second)
+	ticketSrc, err := url.Parse(evalString(t, visitor, `document.querySelector('#ticket-qr').getAttribute('src')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitorTicket := ticketSrc.Query().Get("data")
+	if code := strings.ReplaceAll(text(visitor, "#ticket-code"), " ", ""); code != shortCodeOf(t, visitorTicket) {
+		t.Fatalf("the ticket page shows the code %q, want %q", code, shortCodeOf(t, visitorTicket))
+	}
+	screenshot(t, visitor, "public-ticket.png")
+
+	// Door 1: a phone whose camera sees the visitor's ticket opens what the console's QR code says.
+	phone := doorBrowser(t, qrVideo(t, visitorTicket))
 	if err := chromedp.Do(phone, chromedp.Navigate(pairURL)); err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +350,9 @@ func TestDoorAppInChromium(t *testing.T) {
 	doorWait(t, phone, "uploaded", `document.querySelector('#pending-count')?.textContent.trim() === '0'`, 20*time.Second)
 	waitCounted(base + 1)
 
-	// Offline: 200 walk-ins, the page reloaded in the middle, a ticket typed in.
+	// Offline: 200 walk-ins, the page reloaded in the middle, a ticket's short code typed in.
+	// The door has its venue's tickets from its syncs before the network goes.
+	doorWait(t, phone, "the venue's tickets synced", fmt.Sprintf(`Number(document.querySelector('#tickets-known')?.textContent) >= %d`, len(door.Tickets)), 20*time.Second)
 	offline(t, phone, true)
 	doorWait(t, phone, "offline shown", `document.querySelector('#status-online')?.dataset.online === 'false'`, 10*time.Second)
 	tap := func(k int) {
@@ -328,11 +388,19 @@ func TestDoorAppInChromium(t *testing.T) {
 		click(t, ctx, "#ticket-submit") // the button itself, whatever answer is on screen
 	}
 	n = answers(t, phone)
-	typeTicket(phone, door.Tickets[1])
+	// As a volunteer types what the person reads out: lower case, with a dash.
+	typed := strings.ToLower(shortCodeOf(t, door.Tickets[1]))
+	typeTicket(phone, typed[:4]+"-"+typed[4:])
 	if outcome, reason, n = answer(t, phone, n); outcome != "admitted" {
-		t.Fatalf("typed ticket offline: %s %s", outcome, reason)
+		t.Fatalf("short code typed offline: %s %s (%s)", outcome, reason, text(phone, "#answer"))
 	}
 	screenshot(t, phone, "door-offline.png")
+	// A code read out wrong is refused with what to do, and nothing is recorded.
+	typeTicket(phone, "0000 0000")
+	if outcome, reason, n = answer(t, phone, n); outcome != "refused" || reason != "CODE_UNKNOWN" || !strings.Contains(text(phone, "#answer-reason"), "请核对或扫码") {
+		t.Fatalf("unknown short code: %s %s (%s)", outcome, reason, text(phone, "#answer"))
+	}
+	screenshot(t, phone, "door-code-unknown.png")
 	if got := pendingCount(t, phone); got != 201 {
 		t.Fatalf("%d records wait, want 201", got)
 	}

@@ -40,7 +40,7 @@ export interface ConfigValues {
 
 export type ConfigKey = keyof ConfigValues
 
-export type SnapshotBase = Omit<Snapshot, 'admitted' | 'revoked'>
+export type SnapshotBase = Omit<Snapshot, 'admitted' | 'revoked' | 'tickets'>
 
 interface DoorSchema extends DBSchema {
   config: { key: string; value: unknown }
@@ -114,24 +114,31 @@ export class DoorDB {
 
   async snapshot(): Promise<Snapshot | undefined> {
     const tx = this.db.transaction('snapshot')
-    const [base, admitted, revoked] = await Promise.all([tx.store.get('base'), tx.store.get('admitted'), tx.store.get('revoked')])
+    const [base, admitted, revoked, tickets] = await Promise.all([
+      tx.store.get('base'),
+      tx.store.get('admitted'),
+      tx.store.get('revoked'),
+      tx.store.get('tickets'),
+    ])
     await tx.done
     if (!base) return undefined
     return {
       ...(base as SnapshotBase),
       admitted: (admitted as Record<string, Admission> | undefined) ?? {},
       revoked: (revoked as string[] | undefined) ?? [],
+      tickets: (tickets as Record<string, string[]> | undefined) ?? {},
     }
   }
 
   /** saveSync writes a sync's result and its cursor together. */
-  async saveSync(s: Snapshot, parts: { admitted: boolean; revoked: boolean }, config: Config): Promise<void> {
+  async saveSync(s: Snapshot, parts: { admitted: boolean; revoked: boolean; tickets: boolean }, config: Config): Promise<void> {
     const tx = this.db.transaction(['snapshot', 'config'], 'readwrite')
     const snap = tx.objectStore('snapshot')
-    const { admitted, revoked, ...base } = s
+    const { admitted, revoked, tickets, ...base } = s
     const ops: Promise<unknown>[] = [snap.put(base, 'base')]
     if (parts.admitted) ops.push(snap.put(admitted, 'admitted'))
     if (parts.revoked) ops.push(snap.put(revoked, 'revoked'))
+    if (parts.tickets) ops.push(snap.put(tickets, 'tickets'))
     const cfg = tx.objectStore('config')
     for (const [k, v] of Object.entries(config)) if (v !== undefined) ops.push(cfg.put(v, k))
     await Promise.all([...ops, tx.done])

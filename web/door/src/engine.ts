@@ -11,6 +11,7 @@ import { effectiveOutcome, isFailed, isPending, toWire, type NewRecord, type Que
 import { reconcile, type Warning } from './reconcile'
 import { mergeSync, type Activity, type Admission, type Snapshot } from './snapshot'
 import { KeyRing } from './ticket'
+import { shortCode } from './code'
 import { parseTime, zoneOrUTC } from './time'
 import type { ActivateResponse, RotateResponse, SyncResponse, UploadResponse } from './types'
 
@@ -222,6 +223,29 @@ export class Engine {
   }
 
   /** judge decides a scanned ticket text now, from the last sync and this device's records. */
+  /**
+   * ticketsFor returns the signed payloads of this venue's tickets with a short code, as the
+   * last sync brought them: none when the code is unknown here, two or more in the rare case
+   * that tickets share it.
+   */
+  ticketsFor(code: string): string[] {
+    return this.snap?.tickets[code] ?? []
+  }
+
+  private counted?: { tickets: Snapshot['tickets']; n: number }
+
+  /** knownTickets is how many of the venue's tickets this door can admit by short code. */
+  get knownTickets(): number {
+    const tickets = this.snap?.tickets
+    if (!tickets) return 0
+    if (this.counted?.tickets !== tickets) {
+      let n = 0
+      for (const payloads of Object.values(tickets)) n += payloads.length
+      this.counted = { tickets, n }
+    }
+    return this.counted.n
+  }
+
   async judge(payload: string): Promise<Verdict> {
     if (!this.ctx) this.rebuild()
     return judgeTicket(this.ctx!, payload, this.now())
@@ -457,7 +481,7 @@ export class Engine {
       countyCode: resp.county_code || prev?.countyCode || '',
     }
     const values: Config = { cursor: resp.cursor ?? '', lastSync: Date.now(), clock, terminal }
-    await this.db.saveSync(merged.snapshot, { admitted: merged.admittedChanged, revoked: merged.revokedChanged }, values)
+    await this.db.saveSync(merged.snapshot, { admitted: merged.admittedChanged, revoked: merged.revokedChanged, tickets: merged.ticketsChanged }, values)
     Object.assign(this.cfg, values)
     this.snap = merged.snapshot
     this.synced = true
@@ -566,6 +590,10 @@ export class Engine {
       changed.push(u)
     }
     const fresh = warnings.filter((w) => !this.warnings.has(w.sequence))
+    for (const w of fresh) {
+      const code = await shortCode(w.ticketId)
+      if (code) w.code = code
+    }
     await this.db.updateRecords(changed, fresh)
     for (const r of changed) {
       this.records.set(r.sequence, r)

@@ -6,6 +6,7 @@ import './styles.css'
 import { pairingMessage } from './api'
 import { BurstDetector } from './burst'
 import { Camera } from './camera'
+import { formatCode, normalizeCode } from './code'
 import { Engine } from './engine'
 import { plausible, type Verdict } from './judge'
 import { alreadyText, CATEGORIES, holderText, reasonText } from './reasons'
@@ -200,9 +201,34 @@ function measure(name: string, start: number, detail: string): void {
   }
 }
 
+/**
+ * resolveCode turns a typed short code into the signed payload the venue's sync brought for it;
+ * undefined (with the answer shown) when this door knows no such ticket, or more than one.
+ */
+function resolveCode(code: string): string | undefined {
+  const found = engine.ticketsFor(code)
+  if (found.length === 1) return found[0]
+  const shown = formatCode(code)
+  if (found.length > 1) {
+    showAnswer({ outcome: 'refused', reason: 'CODE_SHARED', title: '请扫描二维码', text: `票码 ${shown} 对应多张票，请扫码` })
+  } else {
+    const last = engine.cfg.lastSync
+    const when = last !== undefined ? `（${hhmm(last, engine.timeZone)} 同步）` : '（尚未同步）'
+    showAnswer({ outcome: 'refused', reason: 'CODE_UNKNOWN', title: '未找到此票码', text: `${shown} 不在本场馆的票中${when}，请核对或扫码` })
+  }
+  return undefined
+}
+
 async function handleScan(raw: string, source: 'camera' | 'keyboard' | 'input', startedAt = performance.now()): Promise<boolean> {
-  const text = raw.trim()
+  let text = raw.trim()
   if (!text || blocked()) return false
+  // A camera reads QR codes only; a scanner or a person may type the code printed under one.
+  const code = source === 'camera' ? undefined : normalizeCode(text)
+  if (code) {
+    const payload = resolveCode(code)
+    if (!payload) return true
+    text = payload
+  }
   busy = true
   $('answer').dataset.source = source
   try {
@@ -542,6 +568,7 @@ function render(): void {
   const offset = engine.clockSkew ? (engine.cfg.clock?.offset ?? 0) : 0
   setText('last-sync', last ? hhmmss(last + offset, tz) : '—')
   $('last-sync').dataset.value = last ? new Date(last + offset).toISOString() : ''
+  setText('tickets-known', String(engine.knownTickets))
   setText('status-error', engine.lastError)
 
   const c = engine.counts()

@@ -5,11 +5,14 @@
 import { fromResult, type QueuedRecord, type ServerVerdict } from './records'
 import type { CheckinResult } from './types'
 import { hhmm } from './time'
+import { formatCode } from './code'
 
 export interface Warning {
   /** sequence is the record's, the warning's key. */
   sequence: number
   ticketId: string
+  /** code is the ticket's short code, as printed under its QR code. */
+  code?: string
   /** scannedAt is when this device admitted it. */
   scannedAt: number
   /** firstAt and firstDoor are the admission the server holds. */
@@ -44,9 +47,9 @@ export function reconcile(sent: QueuedRecord[], results: CheckinResult[]): Recon
   return { verdicts, warnings }
 }
 
-/** warningText is "双重入场：票 ABCD 10:02 已在 东门 入场". */
+/** warningText is "双重入场：票 K7Q2 M9XD 10:02 已在 东门 入场", naming the ticket as it is printed. */
 export function warningText(w: Warning, tz: string): string {
-  const code = w.ticketId.replace(/-/g, '').slice(0, 4).toUpperCase()
+  const code = w.code ? formatCode(w.code) : w.ticketId.replace(/-/g, '').slice(0, 4).toUpperCase()
   const time = w.firstAt !== undefined ? ` ${hhmm(w.firstAt, tz)}` : ''
   return `双重入场：票 ${code}${time} 已在 ${w.firstDoor || '其他检票口'} 入场`
 }

@@ -41,6 +41,7 @@ function answer(over: Partial<SyncResponse>): SyncResponse {
       level: 'OCCUPANCY_LEVEL_WARNING',
       counted_at: '2024-05-26T01:59:58Z',
     },
+    tickets: [],
     ...over,
   }
 }
@@ -133,5 +134,21 @@ describe('mergeSync', () => {
     expect(readOccupancy(loose<DoorOccupancy>({ level: 'OCCUPANCY_LEVEL_NORMAL' }))?.level).toBe('NORMAL')
     expect(readOccupancy(loose<DoorOccupancy>({}))).toMatchObject({ level: 'UNSPECIFIED', inside: 0, safeCapacity: 0 })
     expect(readOccupancy(null)).toBeUndefined()
+  })
+
+  it('keeps the venue tickets by short code: replaced on a full answer, added on a delta', () => {
+    const t = (id: string, code: string) => ({ ticket_id: id, short_code: code, payload: `SW1:${id}` })
+    const first = mergeSync(undefined, answer({ full: true, tickets: [t('a', 'K7Q2M9XD'), t('b', 'W59F57S5')] }))
+    expect(first.ticketsChanged).toBe(true)
+    expect(first.snapshot.tickets).toEqual({ K7Q2M9XD: ['SW1:a'], W59F57S5: ['SW1:b'] })
+    // A repeat changes nothing; a new ticket is added; two tickets may share a code.
+    const again = mergeSync(first.snapshot, answer({ tickets: [t('a', 'K7Q2M9XD')] }))
+    expect(again.ticketsChanged).toBe(false)
+    const more = mergeSync(again.snapshot, answer({ tickets: [t('c', 'k7q2m9xd'), t('d', 'E62XPJRE')] }))
+    expect(more.ticketsChanged).toBe(true)
+    expect(more.snapshot.tickets).toEqual({ K7Q2M9XD: ['SW1:a', 'SW1:c'], W59F57S5: ['SW1:b'], E62XPJRE: ['SW1:d'] })
+    expect(first.snapshot.tickets).toEqual({ K7Q2M9XD: ['SW1:a'], W59F57S5: ['SW1:b'] })
+    // A full answer starts over.
+    expect(mergeSync(more.snapshot, answer({ full: true, tickets: [t('d', 'E62XPJRE')] })).snapshot.tickets).toEqual({ E62XPJRE: ['SW1:d'] })
   })
 })

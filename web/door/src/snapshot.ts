@@ -1,7 +1,8 @@
 // What the door knows from its syncs, and how a sync answer changes it: editions, activities
 // and occupancy are always complete and replace what was there; admitted tickets and
 // revocations replace on a full answer and add up on a delta one (admitted kept by ticket,
-// revocations as a set, since an answer may repeat a few of the previous one).
+// revocations as a set, since an answer may repeat a few of the previous one). The venue's
+// tickets, by short code, replace on a full answer and add up on a delta one.
 
 import type { DoorActivity, DoorOccupancy, EditionKey, SyncResponse } from './types'
 import { parseTime } from './time'
@@ -52,6 +53,11 @@ export interface Snapshot {
   revoked: string[]
   /** admitted maps ticket id (lower case) to its first admission at the venue. */
   admitted: Record<string, Admission>
+  /**
+   * tickets maps a short code to the signed payloads of the venue's tickets that have it: one,
+   * but for the rare code two tickets share (the door then asks for the QR code).
+   */
+  tickets: Record<string, string[]>
   occupancy?: Occupancy
   serverTime?: number
   clockSkew: boolean
@@ -59,9 +65,10 @@ export interface Snapshot {
 
 export interface Merged {
   snapshot: Snapshot
-  /** admittedChanged and revokedChanged say whether those large parts need writing. */
+  /** admittedChanged, revokedChanged and ticketsChanged say whether those large parts need writing. */
   admittedChanged: boolean
   revokedChanged: boolean
+  ticketsChanged: boolean
 }
 
 const LEVELS = ['UNSPECIFIED', 'NORMAL', 'WARNING', 'ALARM'] as const
@@ -125,6 +132,7 @@ export function emptySnapshot(): Snapshot {
     activities: [],
     revoked: [],
     admitted: {},
+    tickets: {},
     clockSkew: false,
   }
 }
@@ -161,6 +169,17 @@ export function mergeSync(prev: Snapshot | undefined, resp: SyncResponse): Merge
       revokedChanged = true
     }
   }
+  let ticketsChanged = full
+  let tickets = full ? {} : base.tickets
+  for (const t of resp.tickets ?? []) {
+    if (!t.short_code || !t.payload) continue
+    const code = t.short_code.toUpperCase()
+    const known = tickets[code] ?? []
+    if (known.includes(t.payload)) continue
+    if (!ticketsChanged) tickets = { ...tickets }
+    tickets[code] = [...known, t.payload]
+    ticketsChanged = true
+  }
   const snapshot: Snapshot = {
     terminalId: resp.terminal_id || base.terminalId,
     terminalName: resp.terminal_name || base.terminalName,
@@ -171,11 +190,12 @@ export function mergeSync(prev: Snapshot | undefined, resp: SyncResponse): Merge
     activities: resp.activities ? resp.activities.map(readActivity) : base.activities,
     revoked,
     admitted,
+    tickets,
     clockSkew: resp.clock_skew_detected === true,
   }
   const occupancy = resp.occupancy === undefined ? base.occupancy : readOccupancy(resp.occupancy)
   if (occupancy) snapshot.occupancy = occupancy
   const serverTime = parseTime(resp.server_time)
   if (serverTime !== undefined) snapshot.serverTime = serverTime
-  return { snapshot, admittedChanged, revokedChanged }
+  return { snapshot, admittedChanged, revokedChanged, ticketsChanged }
 }
