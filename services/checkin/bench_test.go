@@ -2,6 +2,7 @@ package checkin_test
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
 // BenchmarkRecordCheckin measures one acknowledged walk-in through gRPC, authentication, the
@@ -53,8 +55,9 @@ func BenchmarkRecordCheckin(b *testing.B) {
 }
 
 // BenchmarkSyncTerminal measures one door's poll (a delta since its last cursor, over gRPC with
-// its credential) at a venue whose doors admitted 200 tickets, 1,000 revocations in the city
-// and 5,000 other records in the table; the occupancy count is included at the rate doors
+// its credential) at a venue whose doors admitted 200 tickets and with 2,000 tickets signed up
+// for (the full answer carries them all), 1,000 revocations in the city and 5,000 other records
+// in the table; the occupancy count is included at the rate doors
 // see it refreshed. 500 doors polling every 5 s make 100 polls a second: the CPU share of one
 // core they take is 100 × ns/op ÷ 10⁹ (reported as cpu%/500doors).
 func BenchmarkSyncTerminal(b *testing.B) {
@@ -79,13 +82,26 @@ func BenchmarkSyncTerminal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// 2,000 tickets signed up for at the venue, which a full answer hands over (payload and code).
+	for range 2000 {
+		p, id := f.ticket(b, act, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+		f.publish(b, "sciweek.registration.ticket.issued", &registrationv1.TicketIssued{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
+			TicketId: id, ActivityId: act, VenueId: venue, ValidUntil: timestamppb.New(time.Now().Add(time.Hour)), Payload: p})
+	}
 	for range 1000 {
 		f.publish(b, "sciweek.registration.ticket.revoked", &registrationv1.TicketRevoked{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(), TicketId: uuid.NewString()})
 	}
-	first, err := f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{}, as)
-	if err != nil {
-		b.Fatal(err)
-	}
+	var first *checkinv1.SyncTerminalResponse
+	testkit.Eventually(b, 30*time.Second, func() error {
+		var err error
+		if first, err = f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{}, as); err != nil {
+			return err
+		}
+		if len(first.GetTickets()) < 2000 || len(first.GetRevokedTicketIds()) < 1000 {
+			return fmt.Errorf("%d tickets, %d revocations", len(first.GetTickets()), len(first.GetRevokedTicketIds()))
+		}
+		return nil
+	})
 	b.Run("full", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := f.client.SyncTerminal(ctx, &checkinv1.SyncTerminalRequest{}, as); err != nil {

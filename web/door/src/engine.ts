@@ -205,6 +205,7 @@ export class Engine {
       },
       keys: this.keys,
     }
+    this.keys.prepare((s?.editions ?? []).map((e) => e.publicKey))
   }
 
   private rebuildOwn(): void {

@@ -259,6 +259,7 @@ async function handleScan(raw: string, source: 'camera' | 'keyboard' | 'input', 
       return true
     }
     const t = verdict.ticket
+    const storing = performance.now()
     const rec = await engine.add({
       kind: 'ticket',
       payload: text.length > PAYLOAD_MAX ? text.slice(0, PAYLOAD_MAX) : text,
@@ -266,6 +267,7 @@ async function handleScan(raw: string, source: 'camera' | 'keyboard' | 'input', 
       ...(over ? { overCapacityConfirmed: true } : {}),
       local: verdict.reason ? { outcome: verdict.outcome, reason: verdict.reason } : { outcome: verdict.outcome },
     })
+    measure('door.store', storing, source)
     showAnswer(verdictAnswer(verdict, rec))
     measure('door.scan-to-answer', startedAt, source)
     return true

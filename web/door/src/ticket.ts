@@ -111,6 +111,18 @@ export class KeyRing {
     return k
   }
 
+  /**
+   * prepare imports the keys now and verifies one signature with each, off the scanning path: the
+   * first verification of a page otherwise pays for the import and for the engine's first run
+   * of Ed25519 (tens of milliseconds on a slow phone, the slowest ticket of a session).
+   */
+  prepare(publicKeysBase64: string[]): void {
+    for (const k of publicKeysBase64) {
+      if (this.keys.has(k)) continue
+      void this.verify(k, new Uint8Array(1), new Uint8Array(SIGNATURE_SIZE))
+    }
+  }
+
   /** verify reports whether signature is the key's signature of message. */
   async verify(publicKeyBase64: string, message: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>): Promise<boolean> {
     const key = await this.key(publicKeyBase64)
