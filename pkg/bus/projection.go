@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 )
@@ -40,6 +41,12 @@ type Message struct {
 // Any other error rolls the batch back and the projection retries from its checkpoint.
 type Handler func(ctx context.Context, tx pgx.Tx, msg Message) error
 
+// Applier applies one message inside the projection's unit of work: ctx carries the
+// transaction (db.TxFrom), so a port decodes the event and calls its service's use case, and the
+// repositories the use case writes through join the transaction without the port or the app
+// seeing it. Errors mean what they mean for a Handler.
+type Applier func(ctx context.Context, msg Message) error
+
 // BatchHandler applies a whole batch inside the projection's transaction, for projections that
 // fold many events into few rows. It skips messages it cannot understand itself; an error rolls
 // the batch back and the projection retries from its checkpoint.
@@ -53,7 +60,10 @@ type Projection struct {
 	Stream string
 	// Subjects filters the stream; empty means every subject.
 	Subjects []string
-	// Handle applies one message. Set either Handle or HandleBatch.
+	// Apply applies one message through the app, the transaction in its context. Set exactly
+	// one of Apply, Handle and HandleBatch.
+	Apply Applier
+	// Handle applies one message with the transaction in hand.
 	Handle Handler
 	// HandleBatch applies a batch of messages.
 	HandleBatch BatchHandler
@@ -104,8 +114,14 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 // after the stored checkpoint; each batch and the new checkpoint commit together, so after a
 // crash or restart every event is applied exactly once.
 func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
-	if p.Name == "" || (p.Handle == nil) == (p.HandleBatch == nil) {
-		return errors.New("bus: a projection needs a name and exactly one of Handle and HandleBatch")
+	set := 0
+	for _, h := range []bool{p.Apply != nil, p.Handle != nil, p.HandleBatch != nil} {
+		if h {
+			set++
+		}
+	}
+	if p.Name == "" || set != 1 {
+		return errors.New("bus: a projection needs a name and exactly one of Apply, Handle and HandleBatch")
 	}
 	if p.BatchSize <= 0 {
 		p.BatchSize = 500
@@ -329,7 +345,12 @@ func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jets
 		}
 	} else {
 		for i, msg := range msgs {
-			err := p.Handle(ctxs[i], tx, msg)
+			var err error
+			if p.Apply != nil {
+				err = p.Apply(db.WithTx(ctxs[i], tx), msg)
+			} else {
+				err = p.Handle(ctxs[i], tx, msg)
+			}
 			switch {
 			case err == nil:
 			case errs.KindOf(err) == errs.Invalid:

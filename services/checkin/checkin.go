@@ -67,7 +67,7 @@ type Service struct {
 	relay       *bus.Relay
 	batcher     *adapters.Batcher
 	catalog     *adapters.Catalog
-	door        *adapters.Door
+	app         *app.Service
 	projections *bus.ProjectionRunner
 }
 
@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, door: door, projections: projections}, nil
+	return &Service{cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, app: uc, projections: projections}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
@@ -138,8 +138,8 @@ func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.batcher.Run(ctx) })
 	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.catalog)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.catalog)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.TicketEvents(s.door)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.app)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.app)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.TicketEvents(s.app)) })
 	return g.Wait()
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sciweek/sciweek/pkg/db"
+	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
@@ -184,12 +186,16 @@ func (c *Catalog) Load(ctx context.Context, pool *pgxpool.Pool) error {
 // StatusApproved is the stored status of approved activities.
 const StatusApproved = "approved"
 
-// The Put methods below write a fact to PostgreSQL inside a projection's transaction and to
-// memory at once. If the transaction rolls back the projection applies the event again, and
+// The Put methods below write a fact to PostgreSQL inside the unit of work their event's
+// projection opened (db.TxFrom) and to memory at once. If the transaction rolls back the projection applies the event again, and
 // the facts are idempotent, so memory being briefly ahead does no harm.
 
 // PutVenue stores a venue's state as of at, unless a newer state is stored.
-func (c *Catalog) PutVenue(ctx context.Context, tx pgx.Tx, v domain.Venue, at time.Time) error {
+func (c *Catalog) PutVenue(ctx context.Context, v domain.Venue, at time.Time) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
 	tag, err := tx.Exec(ctx, `INSERT INTO known_venues (id, county_code, name, safe_capacity, warn_percent, alarm_percent, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET county_code = EXCLUDED.county_code, name = EXCLUDED.name, safe_capacity = EXCLUDED.safe_capacity,
@@ -204,7 +210,11 @@ func (c *Catalog) PutVenue(ctx context.Context, tx pgx.Tx, v domain.Venue, at ti
 }
 
 // PutTerminal stores a terminal's state as of at, unless a newer state is stored.
-func (c *Catalog) PutTerminal(ctx context.Context, tx pgx.Tx, t domain.Terminal, at time.Time) error {
+func (c *Catalog) PutTerminal(ctx context.Context, t domain.Terminal, at time.Time) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
 	tag, err := tx.Exec(ctx, `INSERT INTO known_terminals (id, venue_id, county_code, name, credential_sha256, revoked, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET venue_id = EXCLUDED.venue_id, county_code = EXCLUDED.county_code, name = EXCLUDED.name,
 		credential_sha256 = EXCLUDED.credential_sha256, revoked = known_terminals.revoked OR EXCLUDED.revoked, updated_at = EXCLUDED.updated_at
@@ -221,8 +231,12 @@ func (c *Catalog) PutTerminal(ctx context.Context, tx pgx.Tx, t domain.Terminal,
 }
 
 // RevokeTerminal marks a terminal revoked. Revocation is final, so it needs no ordering guard.
-func (c *Catalog) RevokeTerminal(ctx context.Context, tx pgx.Tx, id uuid.UUID, at time.Time) error {
-	_, err := tx.Exec(ctx, `UPDATE known_terminals SET revoked = true, updated_at = greatest(updated_at, $2) WHERE id = $1`, id, at)
+func (c *Catalog) RevokeTerminal(ctx context.Context, id uuid.UUID, at time.Time) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE known_terminals SET revoked = true, updated_at = greatest(updated_at, $2) WHERE id = $1`, id, at)
 	if err == nil {
 		c.mu.Lock()
 		if t, ok := c.terminals[id]; ok {
@@ -235,7 +249,11 @@ func (c *Catalog) RevokeTerminal(ctx context.Context, tx pgx.Tx, id uuid.UUID, a
 }
 
 // PutActivity stores an activity's state as of at, unless a newer state is stored.
-func (c *Catalog) PutActivity(ctx context.Context, tx pgx.Tx, a domain.Activity, at time.Time) error {
+func (c *Catalog) PutActivity(ctx context.Context, a domain.Activity, at time.Time) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
 	status := "other"
 	if a.Approved {
 		status = StatusApproved
@@ -254,8 +272,12 @@ func (c *Catalog) PutActivity(ctx context.Context, tx pgx.Tx, a domain.Activity,
 }
 
 // PutEdition stores an edition's ticket key and days.
-func (c *Catalog) PutEdition(ctx context.Context, tx pgx.Tx, e domain.Edition, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO known_editions (id, ticket_key, starts_on, ends_on, time_zone, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+func (c *Catalog) PutEdition(ctx context.Context, e domain.Edition, at time.Time) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO known_editions (id, ticket_key, starts_on, ends_on, time_zone, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (id) DO UPDATE SET ticket_key = EXCLUDED.ticket_key, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
 		time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at`, e.ID, e.Key, e.StartsOn, e.EndsOn, e.TimeZone, at)
 	if err == nil {
@@ -267,12 +289,26 @@ func (c *Catalog) PutEdition(ctx context.Context, tx pgx.Tx, e domain.Edition, a
 }
 
 // RevokeTicket stores a revoked ticket.
-func (c *Catalog) RevokeTicket(ctx context.Context, tx pgx.Tx, id uuid.UUID, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO revoked_tickets (ticket_id, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, at)
+func (c *Catalog) RevokeTicket(ctx context.Context, id uuid.UUID, at time.Time) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO revoked_tickets (ticket_id, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, at)
 	if err == nil {
 		c.mu.Lock()
 		c.revoked[id] = struct{}{}
 		c.mu.Unlock()
 	}
 	return err
+}
+
+// unitOfWork is the transaction of the event being applied: catalog facts are written only from
+// events, in their projection's unit of work.
+func unitOfWork(ctx context.Context) (pgx.Tx, error) {
+	tx, ok := db.TxFrom(ctx)
+	if !ok {
+		return nil, errs.Wrap(errs.Internal, db.ErrNoTx, "write the catalog")
+	}
+	return tx, nil
 }

@@ -87,10 +87,14 @@ func (d *Door) RevokedAfter(ctx context.Context, after int64) ([]uuid.UUID, int6
 	return out, last, db.Unavailable(err, "read the revoked tickets")
 }
 
-// PutTicket stores a ticket issued for an activity at a venue, in the projection's transaction;
+// PutTicket stores a ticket issued for an activity at a venue, in its event's unit of work;
 // a ticket seen again is left as it was.
-func (d *Door) PutTicket(ctx context.Context, tx pgx.Tx, t domain.VenueTicket) error {
-	_, err := tx.Exec(ctx, `INSERT INTO venue_tickets (ticket_id, venue_id, short_code, payload, valid_until) VALUES ($1, $2, $3, $4, $5)
+func (d *Door) PutTicket(ctx context.Context, t domain.VenueTicket) error {
+	tx, err := unitOfWork(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO venue_tickets (ticket_id, venue_id, short_code, payload, valid_until) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.VenueID, t.ShortCode, t.Payload, t.ValidUntil)
 	return err
 }

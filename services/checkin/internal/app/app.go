@@ -47,12 +47,14 @@ type Stored struct {
 
 // Service runs the check-in use cases.
 type Service struct {
-	catalog     Catalog
-	recorder    Recorder
-	door        DoorStore
-	doorCatalog DoorCatalog
-	now         func() time.Time
-	loc         *time.Location
+	catalog       Catalog
+	catalogWriter CatalogWriter
+	tickets       TicketStore
+	recorder      Recorder
+	door          DoorStore
+	doorCatalog   DoorCatalog
+	now           func() time.Time
+	loc           *time.Location
 
 	gatesMu sync.Mutex
 	gates   map[uuid.UUID]*domain.Gate
@@ -62,11 +64,16 @@ type Service struct {
 func New(catalog interface {
 	Catalog
 	DoorCatalog
-}, recorder Recorder, door DoorStore, now func() time.Time, loc *time.Location) (*Service, error) {
+	CatalogWriter
+}, recorder Recorder, door interface {
+	DoorStore
+	TicketStore
+}, now func() time.Time, loc *time.Location) (*Service, error) {
 	if catalog == nil || recorder == nil || door == nil || now == nil || loc == nil {
 		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder, door store, clock and location are required")
 	}
-	return &Service{catalog: catalog, doorCatalog: catalog, recorder: recorder, door: door, now: now, loc: loc, gates: map[uuid.UUID]*domain.Gate{}}, nil
+	return &Service{catalog: catalog, doorCatalog: catalog, catalogWriter: catalog, tickets: door, recorder: recorder, door: door, now: now, loc: loc,
+		gates: map[uuid.UUID]*domain.Gate{}}, nil
 }
 
 // Greeting is what a terminal learns when it says hello.

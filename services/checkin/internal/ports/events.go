@@ -2,55 +2,58 @@ package ports
 
 import (
 	"context"
-	"crypto/ed25519"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/pkg/ticket"
-	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
+	"github.com/sciweek/sciweek/services/checkin/internal/app"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
 // VenueEvents keeps venues and terminals in the catalog: terminals are recognised, rotated
 // credentials accepted and revoked terminals refused as soon as their event is applied.
-func VenueEvents(c *adapters.Catalog) bus.Projection {
+func VenueEvents(uc *app.Service) bus.Projection {
 	return bus.Projection{
 		Name: "checkin.venue-events", Stream: bus.StreamVenue, Subjects: []string{"sciweek.venue.>"},
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+		Apply: func(ctx context.Context, m bus.Message) error {
 			switch m.Type {
 			case "sciweek.venue.v1.VenueChanged":
 				var ev venuev1.VenueChanged
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				id, err := rpc.ParseUUID(ev.GetVenue().GetId(), "venue id")
+				v := ev.GetVenue()
+				id, err := rpc.ParseUUID(v.GetId(), "venue id")
 				if err != nil {
 					return err
 				}
-				v := ev.GetVenue()
-				return c.PutVenue(ctx, tx, domain.Venue{ID: id, CountyCode: v.GetCountyCode(), Name: v.GetName(), SafeCapacity: int(v.GetSafeCapacity()),
+				return uc.VenueChanged(ctx, domain.Venue{ID: id, CountyCode: v.GetCountyCode(), Name: v.GetName(), SafeCapacity: int(v.GetSafeCapacity()),
 					WarnPercent: int(v.GetWarnPercent()), AlarmPercent: int(v.GetAlarmPercent())}, ev.GetOccurredAt().AsTime())
 			case "sciweek.venue.v1.TerminalProvisioned":
 				var ev venuev1.TerminalProvisioned
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				return putTerminal(ctx, c, tx, ev.GetTerminal(), ev.GetCredentialSha256(), &ev)
+				t, err := terminal(ev.GetTerminal())
+				if err != nil {
+					return err
+				}
+				return uc.TerminalChanged(ctx, t, ev.GetCredentialSha256(), ev.GetOccurredAt().AsTime())
 			case "sciweek.venue.v1.TerminalCredentialRotated":
 				var ev venuev1.TerminalCredentialRotated
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				// An empty hash (a reset waiting for its device) admits no credential at all.
-				return putTerminal(ctx, c, tx, ev.GetTerminal(), ev.GetCredentialSha256(), &ev)
+				t, err := terminal(ev.GetTerminal())
+				if err != nil {
+					return err
+				}
+				return uc.TerminalChanged(ctx, t, ev.GetCredentialSha256(), ev.GetOccurredAt().AsTime())
 			case "sciweek.venue.v1.TerminalRevoked":
 				var ev venuev1.TerminalRevoked
 				if err := decode(m, &ev); err != nil {
@@ -60,28 +63,11 @@ func VenueEvents(c *adapters.Catalog) bus.Projection {
 				if err != nil {
 					return err
 				}
-				return c.RevokeTerminal(ctx, tx, t.ID, ev.GetOccurredAt().AsTime())
+				return uc.TerminalRevoked(ctx, t.ID, ev.GetOccurredAt().AsTime())
 			}
 			return nil // events check-in does not need
 		},
 	}
-}
-
-// timed is an event with the time it happened.
-type timed interface {
-	GetOccurredAt() *timestamppb.Timestamp
-}
-
-func putTerminal(ctx context.Context, c *adapters.Catalog, tx pgx.Tx, pt *venuev1.Terminal, hash []byte, ev timed) error {
-	t, err := terminal(pt)
-	if err != nil {
-		return err
-	}
-	if len(hash) != 0 && len(hash) != len(t.CredentialHash) {
-		return errs.E(errs.Invalid, "terminal %s: credential hash has %d bytes", t.ID, len(hash))
-	}
-	copy(t.CredentialHash[:], hash)
-	return c.PutTerminal(ctx, tx, t, ev.GetOccurredAt().AsTime())
 }
 
 func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
@@ -98,11 +84,11 @@ func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
 
 // RegistrationEvents keeps activities (their review status, venue and sessions), the editions'
 // ticket keys and the revoked tickets in the catalog: the judge needs nothing else.
-func RegistrationEvents(c *adapters.Catalog) bus.Projection {
+func RegistrationEvents(uc *app.Service) bus.Projection {
 	return bus.Projection{
 		Name: "checkin.activity-events", Stream: bus.StreamRegistration,
 		Subjects: []string{"sciweek.registration.activity.>", "sciweek.registration.edition.>", "sciweek.registration.ticket.revoked"},
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+		Apply: func(ctx context.Context, m bus.Message) error {
 			switch m.Type {
 			case "sciweek.registration.v1.EditionChanged":
 				var ev registrationv1.EditionChanged
@@ -110,11 +96,7 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 					return err
 				}
 				ed := ev.GetEdition()
-				key := ed.GetTicketPublicKey()
-				if len(key) != ed25519.PublicKeySize {
-					return errs.E(errs.Invalid, "edition %s: ticket key has %d bytes", ed.GetId(), len(key))
-				}
-				return c.PutEdition(ctx, tx, domain.NewEdition(ed.GetId(), key, ed.GetStartsOn(), ed.GetEndsOn(), ed.GetTimeZone()),
+				return uc.EditionChanged(ctx, domain.NewEdition(ed.GetId(), ed.GetTicketPublicKey(), ed.GetStartsOn(), ed.GetEndsOn(), ed.GetTimeZone()),
 					ev.GetOccurredAt().AsTime())
 			case "sciweek.registration.v1.TicketRevoked":
 				var ev registrationv1.TicketRevoked
@@ -125,7 +107,7 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 				if err != nil {
 					return err
 				}
-				return c.RevokeTicket(ctx, tx, id, ev.GetOccurredAt().AsTime())
+				return uc.TicketRevoked(ctx, id, ev.GetOccurredAt().AsTime())
 			}
 			var ev interface {
 				proto.Message
@@ -164,7 +146,7 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 			for _, s := range a.GetDetails().GetSessions() {
 				act.Sessions = append(act.Sessions, domain.Session{StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime()})
 			}
-			return c.PutActivity(ctx, tx, act, a.GetUpdatedAt().AsTime())
+			return uc.ActivityChanged(ctx, act, a.GetUpdatedAt().AsTime())
 		},
 	}
 }
@@ -172,10 +154,10 @@ func RegistrationEvents(c *adapters.Catalog) bus.Projection {
 // TicketEvents keeps the tickets issued for activities at venues, which doors sync to admit a
 // ticket by its short code. It replays registration's stream from the start on its own, so
 // tickets issued before check-in had it are there too.
-func TicketEvents(d *adapters.Door) bus.Projection {
+func TicketEvents(uc *app.Service) bus.Projection {
 	return bus.Projection{
 		Name: "checkin.ticket-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.ticket.issued"},
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+		Apply: func(ctx context.Context, m bus.Message) error {
 			if m.Type != "sciweek.registration.v1.TicketIssued" {
 				return nil
 			}
@@ -183,21 +165,17 @@ func TicketEvents(d *adapters.Door) bus.Projection {
 			if err := decode(m, &ev); err != nil {
 				return err
 			}
-			// An online activity's ticket has no door to go to; a ticket announced before events
-			// carried the payload cannot be handed to one.
-			if ev.GetVenueId() == "" || ev.GetPayload() == "" {
-				return nil
-			}
 			id, err := rpc.ParseUUID(ev.GetTicketId(), "ticket id")
 			if err != nil {
 				return err
 			}
-			venue, err := rpc.ParseUUID(ev.GetVenueId(), "ticket venue id")
-			if err != nil {
-				return err
+			venue := uuid.Nil // an online activity's ticket
+			if v := ev.GetVenueId(); v != "" {
+				if venue, err = rpc.ParseUUID(v, "ticket venue id"); err != nil {
+					return err
+				}
 			}
-			return d.PutTicket(ctx, tx, domain.VenueTicket{TicketID: id, VenueID: venue, ShortCode: ticket.ShortCode(id), Payload: ev.GetPayload(),
-				ValidUntil: ev.GetValidUntil().AsTime()})
+			return uc.TicketIssued(ctx, domain.VenueTicket{TicketID: id, VenueID: venue, Payload: ev.GetPayload(), ValidUntil: ev.GetValidUntil().AsTime()})
 		},
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
 	"github.com/sciweek/sciweek/services/checkin/internal/app"
+	"github.com/sciweek/sciweek/services/checkin/internal/convert"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
@@ -55,7 +55,7 @@ func scanFromProto(i int, r *checkinv1.CheckinRecord) (domain.Scan, error) {
 	case *checkinv1.CheckinRecord_Ticket:
 		s.Kind, s.TicketPayload = domain.KindTicket, k.Ticket.GetPayload()
 	case *checkinv1.CheckinRecord_WalkIn:
-		s.Kind, s.Category, s.Headcount = domain.KindWalkIn, domain.Category(k.WalkIn.GetCategory()), int(k.WalkIn.GetHeadcount())
+		s.Kind, s.Category, s.Headcount = domain.KindWalkIn, convert.CategoryFromProto(k.WalkIn.GetCategory()), int(k.WalkIn.GetHeadcount())
 	case *checkinv1.CheckinRecord_Group:
 		s.Kind, s.Headcount, s.Adults, s.GroupName = domain.KindGroup, int(k.Group.GetYoungPeople()), int(k.Group.GetTeachers()), k.Group.GetGroupName()
 	case *checkinv1.CheckinRecord_Checkout:
@@ -69,8 +69,8 @@ func scanFromProto(i int, r *checkinv1.CheckinRecord) (domain.Scan, error) {
 func resultToProto(st app.Stored) *checkinv1.CheckinResult {
 	r := st.Record
 	out := &checkinv1.CheckinResult{
-		Sequence: r.Scan.Sequence, RecordId: r.ID.String(), Outcome: checkinv1.Outcome(r.Outcome), RefusalReason: checkinv1.RefusalReason(r.Refusal),
-		RecordedAt: timestamppb.New(r.RecordedAt), Replayed: st.Replayed, Anomalies: adapters.AnomaliesToProto(r.Anomalies), FirstDoor: st.FirstDoor,
+		Sequence: r.Scan.Sequence, RecordId: r.ID.String(), Outcome: convert.Outcome(r.Outcome), RefusalReason: convert.Refusal(r.Refusal),
+		RecordedAt: timestamppb.New(r.RecordedAt), Replayed: st.Replayed, Anomalies: convert.Anomalies(r.Anomalies), FirstDoor: st.FirstDoor,
 	}
 	if !r.FirstAdmittedAt.IsZero() {
 		out.FirstCheckedInAt = timestamppb.New(r.FirstAdmittedAt)
@@ -152,7 +152,7 @@ func (g *GRPC) SyncTerminal(ctx context.Context, req *checkinv1.SyncTerminalRequ
 		VenueId: d.Terminal.VenueID.String(), VenueName: d.Venue.Name, CountyCode: d.Terminal.CountyCode, ClockSkewDetected: d.Skewed,
 		Occupancy: &checkinv1.DoorOccupancy{
 			Day: d.Day, AdmittedToday: uint64(d.Flow.Admitted), Inside: uint64(d.Flow.Inside()), SafeCapacity: uint32(d.Venue.SafeCapacity),
-			WarnPercent: uint32(d.Venue.WarnPercent), AlarmPercent: uint32(d.Venue.AlarmPercent), Level: levelToProto(d.Level),
+			WarnPercent: uint32(d.Venue.WarnPercent), AlarmPercent: uint32(d.Venue.AlarmPercent), Level: convert.Level(d.Level),
 			CountedAt: timestamppb.New(d.Counted),
 		},
 	}
@@ -195,17 +195,4 @@ func terminalClock(ts *timestamppb.Timestamp) time.Time {
 		return time.Time{}
 	}
 	return ts.AsTime()
-}
-
-// levelToProto names an occupancy level in the contract.
-func levelToProto(l domain.Level) checkinv1.OccupancyLevel {
-	switch l {
-	case domain.LevelNormal:
-		return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL
-	case domain.LevelWarning:
-		return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_WARNING
-	case domain.LevelAlarm:
-		return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_ALARM
-	}
-	return checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED
 }
