@@ -59,6 +59,7 @@ type Service struct {
 	server      *rpc.Server
 	relay       *bus.Relay
 	projections *bus.ProjectionRunner
+	app         *app.Service
 }
 
 // New wires the venue service.
@@ -98,7 +99,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, relay: relay, projections: projections}, nil
+	return &Service{cfg: cfg, server: server, relay: relay, projections: projections, app: uc}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
@@ -111,7 +112,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.TerminalsSeen()) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.TerminalsSeen(s.app)) })
 	return g.Wait()
 }
 

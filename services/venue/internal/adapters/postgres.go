@@ -280,8 +280,13 @@ func (r *Repository) Terminals(ctx context.Context, venueID uuid.UUID) ([]domain
 	return ts, db.Unavailable(err, "list terminals")
 }
 
-// MarkSeen records when terminals last called check-in, keeping the latest time.
-func MarkSeen(ctx context.Context, tx pgx.Tx, id uuid.UUID, at time.Time) error {
+// MarkSeen records when a terminal last called check-in, keeping the latest time, in the unit of
+// work of the event that says so.
+func (r *Repository) MarkSeen(ctx context.Context, id uuid.UUID, at time.Time) error {
+	tx, ok := db.TxFrom(ctx)
+	if !ok {
+		return errs.Wrap(errs.Internal, db.ErrNoTx, "mark a terminal seen")
+	}
 	_, err := tx.Exec(ctx, `UPDATE terminals SET last_seen_at = greatest(coalesce(last_seen_at, $2), $2) WHERE id = $1`, id, at)
 	return err
 }

@@ -20,6 +20,9 @@ import (
 // Repository stores venues and terminals; every method that changes data also writes its event
 // to the outbox in the same transaction.
 type Repository interface {
+	// MarkSeen records when a terminal last called check-in, keeping the latest time; it joins
+	// the unit of work of the event being applied.
+	MarkSeen(ctx context.Context, id uuid.UUID, at time.Time) error
 	// CreateVenues stores new venues with their events, all or none; a name taken in its county
 	// is errs.Exists.
 	CreateVenues(ctx context.Context, vs []domain.Venue, actor string) error
@@ -326,4 +329,9 @@ func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential str
 		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not valid")
 	}
 	return auth.Principal{Subject: t.ID.String(), Role: auth.RoleTerminal, CountyCode: t.CountyCode, VenueID: t.VenueID.String()}, nil
+}
+
+// TerminalSeen records that a terminal called check-in at at, for the console's list.
+func (s *Service) TerminalSeen(ctx context.Context, id uuid.UUID, at time.Time) error {
+	return s.repo.MarkSeen(ctx, id, at)
 }

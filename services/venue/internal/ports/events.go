@@ -3,21 +3,20 @@ package ports
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/services/venue/internal/adapters"
+	"github.com/sciweek/sciweek/services/venue/internal/app"
 )
 
 // TerminalsSeen records when each terminal last called check-in, for the console's list.
-func TerminalsSeen() bus.Projection {
+func TerminalsSeen(uc *app.Service) bus.Projection {
 	return bus.Projection{
 		Name: "venue.terminals-seen", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.terminal.seen"},
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+		Apply: func(ctx context.Context, m bus.Message) error {
 			var ev checkinv1.TerminalSeen
 			if err := proto.Unmarshal(m.Data, &ev); err != nil {
 				return errs.Wrap(errs.Invalid, err, "undecodable TerminalSeen")
@@ -26,7 +25,7 @@ func TerminalsSeen() bus.Projection {
 			if err != nil {
 				return err
 			}
-			return adapters.MarkSeen(ctx, tx, id, ev.GetSeenAt().AsTime())
+			return uc.TerminalSeen(ctx, id, ev.GetSeenAt().AsTime())
 		},
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/sciweek/sciweek/pkg/auth"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/services/venue/internal/adapters"
 	"github.com/sciweek/sciweek/services/venue/internal/app"
+	"github.com/sciweek/sciweek/services/venue/internal/convert"
 )
 
 // Policy says which roles may call each venue RPC; the use cases then check the county.
@@ -52,11 +52,11 @@ func (g *GRPC) CreateVenue(ctx context.Context, req *venuev1.CreateVenueRequest)
 	if err != nil {
 		return nil, err
 	}
-	v, err := g.app.CreateVenue(ctx, p, adapters.DetailsFromProto(req.GetDetails()))
+	v, err := g.app.CreateVenue(ctx, p, convert.DetailsFromProto(req.GetDetails()))
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.CreateVenueResponse{Venue: adapters.VenueToProto(v)}, nil
+	return &venuev1.CreateVenueResponse{Venue: convert.VenueToProto(v)}, nil
 }
 
 // UpdateVenue changes a venue.
@@ -69,11 +69,11 @@ func (g *GRPC) UpdateVenue(ctx context.Context, req *venuev1.UpdateVenueRequest)
 	if err != nil {
 		return nil, err
 	}
-	v, err := g.app.UpdateVenue(ctx, p, id, adapters.DetailsFromProto(req.GetDetails()))
+	v, err := g.app.UpdateVenue(ctx, p, id, convert.DetailsFromProto(req.GetDetails()))
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.UpdateVenueResponse{Venue: adapters.VenueToProto(v)}, nil
+	return &venuev1.UpdateVenueResponse{Venue: convert.VenueToProto(v)}, nil
 }
 
 // GetVenue returns a venue.
@@ -90,7 +90,7 @@ func (g *GRPC) GetVenue(ctx context.Context, req *venuev1.GetVenueRequest) (*ven
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.GetVenueResponse{Venue: adapters.VenueToProto(v)}, nil
+	return &venuev1.GetVenueResponse{Venue: convert.VenueToProto(v)}, nil
 }
 
 // ListVenues lists venues.
@@ -109,7 +109,7 @@ func (g *GRPC) ListVenues(ctx context.Context, req *venuev1.ListVenuesRequest) (
 	}
 	out := &venuev1.ListVenuesResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(vs))}
 	for _, v := range vs {
-		out.Venues = append(out.Venues, adapters.VenueToProto(v))
+		out.Venues = append(out.Venues, convert.VenueToProto(v))
 	}
 	return out, nil
 }
@@ -128,7 +128,7 @@ func (g *GRPC) AttachSafetyPlan(ctx context.Context, req *venuev1.AttachSafetyPl
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.AttachSafetyPlanResponse{Venue: adapters.VenueToProto(v)}, nil
+	return &venuev1.AttachSafetyPlanResponse{Venue: convert.VenueToProto(v)}, nil
 }
 
 // GetSafetyPlan returns a venue's plan.
@@ -193,7 +193,7 @@ func (g *GRPC) ProvisionTerminal(ctx context.Context, req *venuev1.ProvisionTerm
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.ProvisionTerminalResponse{Terminal: adapters.TerminalToProto(t), SetupCode: code}, nil
+	return &venuev1.ProvisionTerminalResponse{Terminal: convert.TerminalToProto(t), SetupCode: code}, nil
 }
 
 // ActivateTerminal exchanges a setup code for the credential.
@@ -202,7 +202,7 @@ func (g *GRPC) ActivateTerminal(ctx context.Context, req *venuev1.ActivateTermin
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.ActivateTerminalResponse{Terminal: adapters.TerminalToProto(t), Credential: cred}, nil
+	return &venuev1.ActivateTerminalResponse{Terminal: convert.TerminalToProto(t), Credential: cred}, nil
 }
 
 // RotateTerminalCredential replaces the calling terminal's credential.
@@ -232,7 +232,7 @@ func (g *GRPC) ResetTerminalSetup(ctx context.Context, req *venuev1.ResetTermina
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.ResetTerminalSetupResponse{Terminal: adapters.TerminalToProto(t), SetupCode: code}, nil
+	return &venuev1.ResetTerminalSetupResponse{Terminal: convert.TerminalToProto(t), SetupCode: code}, nil
 }
 
 // RevokeTerminal withdraws a terminal's credential.
@@ -249,7 +249,7 @@ func (g *GRPC) RevokeTerminal(ctx context.Context, req *venuev1.RevokeTerminalRe
 	if err != nil {
 		return nil, err
 	}
-	return &venuev1.RevokeTerminalResponse{Terminal: adapters.TerminalToProto(t)}, nil
+	return &venuev1.RevokeTerminalResponse{Terminal: convert.TerminalToProto(t)}, nil
 }
 
 // ListTerminals lists a venue's terminals.
@@ -268,7 +268,7 @@ func (g *GRPC) ListTerminals(ctx context.Context, req *venuev1.ListTerminalsRequ
 	}
 	out := &venuev1.ListTerminalsResponse{}
 	for _, t := range ts {
-		out.Terminals = append(out.Terminals, adapters.TerminalToProto(t))
+		out.Terminals = append(out.Terminals, convert.TerminalToProto(t))
 	}
 	return out, nil
 }
