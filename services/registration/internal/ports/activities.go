@@ -8,8 +8,8 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/services/registration/internal/adapters"
 	"github.com/sciweek/sciweek/services/registration/internal/app"
+	"github.com/sciweek/sciweek/services/registration/internal/convert"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
@@ -42,11 +42,11 @@ func detailsFromProto(d *registrationv1.ActivityDetails) (domain.Details, error)
 		return domain.Details{}, err
 	}
 	out := domain.Details{
-		Title: d.GetTitle(), Form: adapters.FormFromProto(d.GetForm()), VenueID: venue, RequiresSignup: d.GetRequiresSignup(),
+		Title: d.GetTitle(), Form: convert.FormFromProto(d.GetForm()), VenueID: venue, RequiresSignup: d.GetRequiresSignup(),
 		OnlineURL: d.GetOnlineUrl(), MajorDemonstration: d.GetMajorDemonstration(), WorkersDayJoint: d.GetWorkersDayJoint(), Description: d.GetDescription(),
 	}
 	for _, g := range d.GetTargetGroups() {
-		out.TargetGroups = append(out.TargetGroups, adapters.GroupFromProto(g))
+		out.TargetGroups = append(out.TargetGroups, convert.GroupFromProto(g))
 	}
 	for i, s := range d.GetSessions() {
 		id, err := optionalUUID(s.GetId(), "sessions.id")
@@ -76,7 +76,7 @@ func (g *GRPC) CreateActivity(ctx context.Context, req *registrationv1.CreateAct
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.CreateActivityResponse{Activity: adapters.ActivityToProto(a)}, nil
+	return &registrationv1.CreateActivityResponse{Activity: convert.ActivityToProto(a)}, nil
 }
 
 // UpdateActivity changes a draft.
@@ -97,7 +97,7 @@ func (g *GRPC) UpdateActivity(ctx context.Context, req *registrationv1.UpdateAct
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.UpdateActivityResponse{Activity: adapters.ActivityToProto(a)}, nil
+	return &registrationv1.UpdateActivityResponse{Activity: convert.ActivityToProto(a)}, nil
 }
 
 // step parses the request's activity id and runs one review step on it.
@@ -110,7 +110,7 @@ func step(ctx context.Context, raw string, run func(context.Context, uuid.UUID) 
 	if err != nil {
 		return nil, err
 	}
-	return adapters.ActivityToProto(a), nil
+	return convert.ActivityToProto(a), nil
 }
 
 // SubmitActivity sends an activity to review.
@@ -204,15 +204,15 @@ func (g *GRPC) ListActivities(ctx context.Context, req *registrationv1.ListActiv
 		return nil, err
 	}
 	list, err := g.app.ListActivities(ctx, p, app.ActivityFilter{
-		EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), UnitID: unit, Status: adapters.StatusFromProto(req.GetStatus()),
-		Form: adapters.FormFromProto(req.GetForm()), Query: req.GetQuery(),
+		EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), UnitID: unit, Status: convert.StatusFromProto(req.GetStatus()),
+		Form: convert.FormFromProto(req.GetForm()), Query: req.GetQuery(),
 	}, offset, limit)
 	if err != nil {
 		return nil, err
 	}
 	out := &registrationv1.ListActivitiesResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(list))}
 	for _, a := range list {
-		out.Activities = append(out.Activities, adapters.ActivityToProto(a))
+		out.Activities = append(out.Activities, convert.ActivityToProto(a))
 	}
 	return out, nil
 }

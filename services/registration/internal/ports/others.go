@@ -11,7 +11,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/services/registration/internal/adapters"
+	"github.com/sciweek/sciweek/services/registration/internal/convert"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
@@ -20,7 +20,7 @@ func (g *GRPC) editionToProto(ctx context.Context, e domain.Edition) (*registrat
 	if err != nil {
 		return nil, err
 	}
-	return adapters.EditionToProto(e, key), nil
+	return convert.EditionToProto(e, key), nil
 }
 
 func editionInput(e *registrationv1.Edition) domain.EditionInput {
@@ -30,7 +30,7 @@ func editionInput(e *registrationv1.Edition) domain.EditionInput {
 		in.Counties = append(in.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
 	}
 	for _, f := range e.GetForms() {
-		in.Forms = append(in.Forms, adapters.FormFromProto(f))
+		in.Forms = append(in.Forms, convert.FormFromProto(f))
 	}
 	return in
 }
@@ -96,11 +96,11 @@ func (g *GRPC) CreateUnit(ctx context.Context, req *registrationv1.CreateUnitReq
 	if err != nil {
 		return nil, err
 	}
-	u, err := g.app.CreateUnit(ctx, p, req.GetName(), req.GetCountyCode(), adapters.UnitKindFromProto(req.GetKind()))
+	u, err := g.app.CreateUnit(ctx, p, req.GetName(), req.GetCountyCode(), convert.UnitKindFromProto(req.GetKind()))
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.CreateUnitResponse{Unit: adapters.UnitToProto(u)}, nil
+	return &registrationv1.CreateUnitResponse{Unit: convert.UnitToProto(u)}, nil
 }
 
 // GetUnit returns a unit.
@@ -117,7 +117,7 @@ func (g *GRPC) GetUnit(ctx context.Context, req *registrationv1.GetUnitRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.GetUnitResponse{Unit: adapters.UnitToProto(u)}, nil
+	return &registrationv1.GetUnitResponse{Unit: convert.UnitToProto(u)}, nil
 }
 
 // ListUnits lists units.
@@ -136,20 +136,9 @@ func (g *GRPC) ListUnits(ctx context.Context, req *registrationv1.ListUnitsReque
 	}
 	out := &registrationv1.ListUnitsResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(list))}
 	for _, u := range list {
-		out.Units = append(out.Units, adapters.UnitToProto(u))
+		out.Units = append(out.Units, convert.UnitToProto(u))
 	}
 	return out, nil
-}
-
-func accountToProto(a domain.Account) *registrationv1.Account {
-	out := &registrationv1.Account{Username: a.Username, Role: string(a.Role), CountyCode: a.CountyCode, DisplayName: a.DisplayName}
-	if a.UnitID != uuid.Nil {
-		out.UnitId = a.UnitID.String()
-	}
-	if !a.UpdatedAt.IsZero() {
-		out.UpdatedAt = timestamppb.New(a.UpdatedAt)
-	}
-	return out
 }
 
 // Login signs a person in.
@@ -184,7 +173,7 @@ func (g *GRPC) WhoAmI(ctx context.Context, _ *registrationv1.WhoAmIRequest) (*re
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.WhoAmIResponse{Account: accountToProto(a)}, nil
+	return &registrationv1.WhoAmIResponse{Account: convert.AccountToProto(a)}, nil
 }
 
 // CreateAccount creates an account.
@@ -201,7 +190,7 @@ func (g *GRPC) CreateAccount(ctx context.Context, req *registrationv1.CreateAcco
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.CreateAccountResponse{Account: accountToProto(a)}, nil
+	return &registrationv1.CreateAccountResponse{Account: convert.AccountToProto(a)}, nil
 }
 
 // ListAccounts lists accounts.
@@ -216,7 +205,7 @@ func (g *GRPC) ListAccounts(ctx context.Context, req *registrationv1.ListAccount
 	}
 	out := &registrationv1.ListAccountsResponse{}
 	for _, a := range list {
-		out.Accounts = append(out.Accounts, accountToProto(a))
+		out.Accounts = append(out.Accounts, convert.AccountToProto(a))
 	}
 	return out, nil
 }
@@ -235,7 +224,7 @@ func (g *GRPC) NominateActivity(ctx context.Context, req *registrationv1.Nominat
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.NominateActivityResponse{Nomination: adapters.NominationToProto(n)}, nil
+	return &registrationv1.NominateActivityResponse{Nomination: convert.NominationToProto(n)}, nil
 }
 
 // DecideNomination accepts or declines a nomination.
@@ -252,7 +241,7 @@ func (g *GRPC) DecideNomination(ctx context.Context, req *registrationv1.DecideN
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.DecideNominationResponse{Nomination: adapters.NominationToProto(n)}, nil
+	return &registrationv1.DecideNominationResponse{Nomination: convert.NominationToProto(n)}, nil
 }
 
 // ListNominations lists nominations.
@@ -261,13 +250,13 @@ func (g *GRPC) ListNominations(ctx context.Context, req *registrationv1.ListNomi
 	if err != nil {
 		return nil, err
 	}
-	list, err := g.app.ListNominations(ctx, p, req.GetEditionId(), req.GetCountyCode(), adapters.NominationStatusFromProto(req.GetStatus()))
+	list, err := g.app.ListNominations(ctx, p, req.GetEditionId(), req.GetCountyCode(), convert.NominationStatusFromProto(req.GetStatus()))
 	if err != nil {
 		return nil, err
 	}
 	out := &registrationv1.ListNominationsResponse{}
 	for _, n := range list {
-		out.Nominations = append(out.Nominations, adapters.NominationToProto(n))
+		out.Nominations = append(out.Nominations, convert.NominationToProto(n))
 	}
 	return out, nil
 }

@@ -3,44 +3,15 @@ package ports
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/pkg/ticket"
-	"github.com/sciweek/sciweek/services/registration/internal/adapters"
+	"github.com/sciweek/sciweek/services/registration/internal/convert"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
 func publicActivity(a domain.Activity) *registrationv1.PublicActivity {
-	return &registrationv1.PublicActivity{Id: a.ID.String(), CountyCode: a.CountyCode, Organizer: a.Organizer, Details: adapters.DetailsToProto(a.Details)}
+	return &registrationv1.PublicActivity{Id: a.ID.String(), CountyCode: a.CountyCode, Organizer: a.Organizer, Details: convert.DetailsToProto(a.Details)}
 }
-
-var ageToProto = map[domain.AgeGroup]registrationv1.AgeGroup{
-	domain.AgeMinor: registrationv1.AgeGroup_AGE_GROUP_MINOR,
-	domain.AgeAdult: registrationv1.AgeGroup_AGE_GROUP_ADULT,
-}
-
-var signupStatusToProto = map[domain.SignupStatus]registrationv1.SignupStatus{
-	domain.SignupConfirmed: registrationv1.SignupStatus_SIGNUP_STATUS_CONFIRMED,
-	domain.SignupWaiting:   registrationv1.SignupStatus_SIGNUP_STATUS_WAITING,
-	domain.SignupCancelled: registrationv1.SignupStatus_SIGNUP_STATUS_CANCELLED,
-}
-
-// signupToProto converts a sign-up; withTicket includes the ticket for its holder.
-func signupToProto(s domain.Signup, withTicket bool) *registrationv1.Signup {
-	out := &registrationv1.Signup{
-		Id: s.ID.String(), ActivityId: s.ActivityID.String(), SessionId: s.SessionID.String(), Name: s.Name, PhoneMasked: s.PhoneMasked,
-		AgeGroup: ageToProto[s.AgeGroup], Status: signupStatusToProto[s.Status], WaitingPosition: uint32(s.WaitingPosition), CreatedAt: ts(s.CreatedAt),
-	}
-	if withTicket && s.Status == domain.SignupConfirmed && s.Ticket.ID != uuid.Nil {
-		out.Ticket = &registrationv1.Ticket{Id: s.Ticket.ID.String(), Payload: s.Ticket.Payload, ValidFrom: ts(s.Ticket.ValidFrom), ValidUntil: ts(s.Ticket.ValidUntil),
-			ShortCode: ticket.ShortCode(s.Ticket.ID)}
-	}
-	return out
-}
-
-var ts = adapters.Timestamp
 
 // ListPublicActivities lists approved activities for the public.
 func (g *GRPC) ListPublicActivities(ctx context.Context, req *registrationv1.ListPublicActivitiesRequest) (*registrationv1.ListPublicActivitiesResponse, error) {
@@ -90,7 +61,7 @@ func (g *GRPC) SignUp(ctx context.Context, req *registrationv1.SignUpRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.SignUpResponse{Signup: signupToProto(s, true), ManageCode: code}, nil
+	return &registrationv1.SignUpResponse{Signup: convert.SignupToProto(s, true), ManageCode: code}, nil
 }
 
 // GetSignup returns a sign-up to the holder of its code.
@@ -103,7 +74,7 @@ func (g *GRPC) GetSignup(ctx context.Context, req *registrationv1.GetSignupReque
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.GetSignupResponse{Signup: signupToProto(s, true)}, nil
+	return &registrationv1.GetSignupResponse{Signup: convert.SignupToProto(s, true)}, nil
 }
 
 // CancelSignup gives a place back.
@@ -116,7 +87,7 @@ func (g *GRPC) CancelSignup(ctx context.Context, req *registrationv1.CancelSignu
 	if err != nil {
 		return nil, err
 	}
-	out := &registrationv1.CancelSignupResponse{Signup: signupToProto(s, false)}
+	out := &registrationv1.CancelSignupResponse{Signup: convert.SignupToProto(s, false)}
 	if promoted != nil {
 		out.PromotedSignupId = promoted.ID.String()
 	}
@@ -143,7 +114,7 @@ func (g *GRPC) ListSignups(ctx context.Context, req *registrationv1.ListSignupsR
 	}
 	out := &registrationv1.ListSignupsResponse{}
 	for _, s := range list {
-		out.Signups = append(out.Signups, signupToProto(s, false))
+		out.Signups = append(out.Signups, convert.SignupToProto(s, false))
 	}
 	return out, nil
 }
