@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -157,14 +156,13 @@ func TestProjectionAppliesEachEventOnceAcrossRestartsAndFailures(t *testing.T) {
 	var calls atomic.Int64
 	proj := bus.Projection{
 		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"}, BatchSize: 50,
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
+		Apply: func(ctx context.Context, m bus.Message) error {
 			// Every 97th call fails like a lost connection: the batch must roll back and be
 			// applied again, without counting twice.
 			if calls.Add(1)%97 == 0 {
 				return errors.New("connection reset")
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO tally (subject, n) VALUES ($1, 1) ON CONFLICT (subject) DO UPDATE SET n = tally.n + 1`, m.Subject)
-			return err
+			return count(ctx, m)
 		},
 	}
 	publish(t, n.JetStream, "sciweek.checkin.test.a", 300)
@@ -206,9 +204,8 @@ func TestOnlyOneReplicaAppliesAProjection(t *testing.T) {
 	pool, n := setup(t)
 	proj := bus.Projection{
 		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"},
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
-			_, err := tx.Exec(ctx, `INSERT INTO tally (subject, n) VALUES ($1, 1) ON CONFLICT (subject) DO UPDATE SET n = tally.n + 1`, m.Subject)
-			return err
+		Apply: func(ctx context.Context, m bus.Message) error {
+			return count(ctx, m)
 		},
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -244,9 +241,8 @@ func TestLingeringProjectionAppliesABurstInFewTransactions(t *testing.T) {
 	var batches, applied atomic.Int64
 	proj := bus.Projection{
 		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"}, Linger: 500 * time.Millisecond,
-		Handle: func(ctx context.Context, tx pgx.Tx, m bus.Message) error {
-			_, err := tx.Exec(ctx, `INSERT INTO tally (subject, n) VALUES ($1, 1) ON CONFLICT (subject) DO UPDATE SET n = tally.n + 1`, m.Subject)
-			return err
+		Apply: func(ctx context.Context, m bus.Message) error {
+			return count(ctx, m)
 		},
 		Committed: func(k int) { batches.Add(1); applied.Add(int64(k)) },
 	}
@@ -273,4 +269,14 @@ func TestLingeringProjectionAppliesABurstInFewTransactions(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// count counts a message in the unit of work the runner opened.
+func count(ctx context.Context, m bus.Message) error {
+	tx, ok := db.TxFrom(ctx)
+	if !ok {
+		return db.ErrNoTx
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO tally (subject, n) VALUES ($1, 1) ON CONFLICT (subject) DO UPDATE SET n = tally.n + 1`, m.Subject)
+	return err
 }

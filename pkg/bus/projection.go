@@ -35,22 +35,20 @@ type Message struct {
 	Header nats.Header
 }
 
-// Handler applies one message inside the projection's transaction. Returning an errs.Invalid
-// error means the message cannot be understood (for example it does not decode): the projection
-// logs it and moves on, so a handler must return Invalid only before it has written anything.
-// Any other error rolls the batch back and the projection retries from its checkpoint.
-type Handler func(ctx context.Context, tx pgx.Tx, msg Message) error
-
 // Applier applies one message inside the projection's unit of work: ctx carries the
 // transaction (db.TxFrom), so a port decodes the event and calls its service's use case, and the
 // repositories the use case writes through join the transaction without the port or the app
-// seeing it. Errors mean what they mean for a Handler.
+// seeing it. Returning an errs.Invalid error means the message cannot be understood (for example
+// it does not decode): the projection logs it and moves on, so an Applier must return Invalid
+// only before it has written anything. Any other error rolls the batch back and the projection
+// retries from its checkpoint.
 type Applier func(ctx context.Context, msg Message) error
 
-// BatchHandler applies a whole batch inside the projection's transaction, for projections that
-// fold many events into few rows. It skips messages it cannot understand itself; an error rolls
-// the batch back and the projection retries from its checkpoint.
-type BatchHandler func(ctx context.Context, tx pgx.Tx, msgs []Message) error
+// BatchApplier applies a whole batch inside the projection's unit of work, the transaction in
+// ctx (db.TxFrom), for projections that fold many events into few rows. It skips messages it
+// cannot understand itself; an error rolls the batch back and the projection retries from its
+// checkpoint.
+type BatchApplier func(ctx context.Context, msgs []Message) error
 
 // Projection is a named, durable reader of one stream that keeps tables up to date.
 type Projection struct {
@@ -60,13 +58,10 @@ type Projection struct {
 	Stream string
 	// Subjects filters the stream; empty means every subject.
 	Subjects []string
-	// Apply applies one message through the app, the transaction in its context. Set exactly
-	// one of Apply, Handle and HandleBatch.
+	// Apply applies one message, the transaction in its context. Set either Apply or ApplyBatch.
 	Apply Applier
-	// Handle applies one message with the transaction in hand.
-	Handle Handler
-	// HandleBatch applies a batch of messages.
-	HandleBatch BatchHandler
+	// ApplyBatch applies a batch of messages, the transaction in its context.
+	ApplyBatch BatchApplier
 	// Committed, if set, is called after each batch commits, e.g. to wake live views.
 	Committed func(applied int)
 	// BatchSize is the most messages applied in one transaction; 0 means 500.
@@ -114,14 +109,8 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 // after the stored checkpoint; each batch and the new checkpoint commit together, so after a
 // crash or restart every event is applied exactly once.
 func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
-	set := 0
-	for _, h := range []bool{p.Apply != nil, p.Handle != nil, p.HandleBatch != nil} {
-		if h {
-			set++
-		}
-	}
-	if p.Name == "" || set != 1 {
-		return errors.New("bus: a projection needs a name and exactly one of Apply, Handle and HandleBatch")
+	if p.Name == "" || (p.Apply == nil) == (p.ApplyBatch == nil) {
+		return errors.New("bus: a projection needs a name and exactly one of Apply and ApplyBatch")
 	}
 	if p.BatchSize <= 0 {
 		p.BatchSize = 500
@@ -339,18 +328,13 @@ func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jets
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // rollback after commit is a no-op
 	skipped := 0
-	if p.HandleBatch != nil {
-		if err := p.HandleBatch(ctx, tx, msgs); err != nil {
+	if p.ApplyBatch != nil {
+		if err := p.ApplyBatch(db.WithTx(ctx, tx), msgs); err != nil {
 			return fmt.Errorf("apply batch up to #%d: %w", top, err)
 		}
 	} else {
 		for i, msg := range msgs {
-			var err error
-			if p.Apply != nil {
-				err = p.Apply(db.WithTx(ctxs[i], tx), msg)
-			} else {
-				err = p.Handle(ctxs[i], tx, msg)
-			}
+			err := p.Apply(db.WithTx(ctxs[i], tx), msg)
 			switch {
 			case err == nil:
 			case errs.KindOf(err) == errs.Invalid:

@@ -82,6 +82,7 @@ type Service struct {
 	projections *bus.ProjectionRunner
 	relay       *bus.Relay
 	changes     *app.Changes
+	projector   *app.Projector
 }
 
 // New wires the reporting service.
@@ -104,12 +105,17 @@ func New(cfg Config) (*Service, error) {
 		}
 		return info.State.LastSeq, nil
 	}
-	uc, err := app.New(adapters.NewStore(cfg.Pool), changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
+	store := adapters.NewStore(cfg.Pool)
+	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
 		DashboardInterval: cfg.DashboardInterval, Head: head})
 	if err != nil {
 		return nil, err
 	}
-	reports, err := newReports(cfg, uc)
+	projector, err := app.NewProjector(store, adapters.NewAlarms(cfg.Telemetry.Propagator), cfg.Now, cfg.Location)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := newReports(cfg, store, uc)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +136,12 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes}, nil
+	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector}, nil
 }
 
 // newReports wires the report back: its files on local disk or in S3, read by the adapters'
 // inspector, the featured list from registration.
-func newReports(cfg Config, stats *app.Service) (*app.Reports, error) {
+func newReports(cfg Config, store *adapters.Store, stats *app.Service) (*app.Reports, error) {
 	var files app.Files
 	if cfg.S3.Endpoint != "" {
 		s3, err := adapters.NewS3Files(context.Background(), cfg.S3)
@@ -162,7 +168,7 @@ func newReports(cfg Config, stats *app.Service) (*app.Reports, error) {
 	if cfg.FilesDir != "" {
 		tempDir = filepath.Join(cfg.FilesDir, ".uploads") // beside the files: a rename, not a copy
 	}
-	return app.NewReports(app.ReportsConfig{Store: adapters.NewStore(cfg.Pool), Stats: stats, Files: files, Featured: featured,
+	return app.NewReports(app.ReportsConfig{Store: store, Stats: stats, Files: files, Featured: featured,
 		Inspect: func(kind domain.FileKind, r io.ReaderAt, size int64) (string, time.Duration, error) {
 			seen, err := adapters.Inspect(kind, r, size)
 			return seen.ContentType, seen.Duration, err
@@ -179,12 +185,13 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration); err != nil {
 		return err
 	}
-	f := ports.Folding{Location: s.cfg.Location, Now: s.cfg.Now, Log: s.cfg.Telemetry.Logger, Propagator: s.cfg.Telemetry.Propagator,
-		Committed: func(int) { s.changes.Notify(); s.relay.Wake() }}
+	committed := func(int) { s.changes.Notify(); s.relay.Wake() }
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.projections.Run(ctx, ports.CheckinEvents(f)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(f)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(f)) })
+	g.Go(func() error {
+		return s.projections.Run(ctx, ports.CheckinEvents(s.projector, committed, s.cfg.Telemetry.Logger))
+	})
+	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.projector)) })
+	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.projector)) })
 	g.Go(func() error { return s.relay.Run(ctx) })
 	return g.Wait()
 }

@@ -3,33 +3,18 @@ package adapters
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sciweek/sciweek/pkg/db"
+	"github.com/sciweek/sciweek/services/reporting/internal/domain"
 )
 
-// Activity is what the dashboard needs of an activity.
-type Activity struct {
-	ID           uuid.UUID
-	EditionID    string
-	CountyCode   string
-	Title        string
-	Form         int16
-	TargetGroups []int16
-	VenueID      uuid.UUID // Nil for online activities
-	Planned      bool      // approved, not cancelled
-	Online       bool
-	Major        bool // a major demonstration activity (重大示范活动)
-	UpdatedAt    time.Time
-}
-
-// PutActivity stores an activity's state unless a newer one is stored. When its form or
+// putActivity stores an activity's state unless a newer one is stored. When its form or
 // target groups change (or become known, after check-ins were folded under none), its hours
 // move between the roll-ups, so the filtered curves always agree with the activities.
-func PutActivity(ctx context.Context, tx pgx.Tx, a Activity) error {
+func putActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 	if err := lockRollups(ctx, tx); err != nil {
 		return err
 	}
@@ -117,13 +102,8 @@ func lockRollups(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// County is a county of an edition.
-type County struct {
-	Code, Name string
-}
-
-// PutEditionCounties replaces the names of an edition's counties.
-func PutEditionCounties(ctx context.Context, tx pgx.Tx, edition string, counties []County) error {
+// putEditionCounties replaces the names of an edition's counties.
+func putEditionCounties(ctx context.Context, tx pgx.Tx, edition string, counties []domain.County) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM edition_counties WHERE edition_id = $1`, edition); err != nil {
 		return err
 	}
@@ -136,10 +116,10 @@ func PutEditionCounties(ctx context.Context, tx pgx.Tx, edition string, counties
 	return err
 }
 
-// PutTicketHolder records whose ticket it is, by the person's opaque key. The events come on
+// putTicketHolder records whose ticket it is, by the person's opaque key. The events come on
 // another stream than the check-ins, so a ticket may have been admitted before its holder was
 // known, and counted as a person of its own: that count is moved to the holder.
-func PutTicketHolder(ctx context.Context, tx pgx.Tx, ticket uuid.UUID, holderKey string) error {
+func putTicketHolder(ctx context.Context, tx pgx.Tx, ticket uuid.UUID, holderKey string) error {
 	if err := lockPeople(ctx, tx); err != nil {
 		return err
 	}
@@ -182,9 +162,9 @@ func StartRebuild(ctx context.Context, tx pgx.Tx, replayUntil uint64) error {
 	return err
 }
 
-// ReplayUntil returns the stream position up to which the projection is replaying after a
+// replayUntil returns the stream position up to which the projection is replaying after a
 // rebuild (0 when none): events up to it were folded before and must not announce again.
-func ReplayUntil(ctx context.Context, tx pgx.Tx) (uint64, error) {
+func replayUntil(ctx context.Context, tx pgx.Tx) (uint64, error) {
 	var n int64
 	err := tx.QueryRow(ctx, `SELECT replay_until FROM rebuilds WHERE projection = $1`, ProjectionName).Scan(&n)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -15,9 +15,8 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/domain"
 )
 
-// ProjectionName is the name of the projection that applies check-in events; its checkpoint is
-// the stream position the figures are complete up to.
-const ProjectionName = "reporting.checkin-events"
+// ProjectionName is the check-in projection's (domain.CheckinProjection).
+const ProjectionName = domain.CheckinProjection
 
 // Store reads and writes the aggregates.
 type Store struct {
@@ -27,9 +26,9 @@ type Store struct {
 // NewStore returns a store over pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// Apply adds a tally's increments inside the projection's transaction: one statement per
+// apply adds a tally's increments inside the projection's transaction: one statement per
 // table, whatever the batch size. It returns the venues whose occupancy level changed today.
-func Apply(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, now time.Time) ([]domain.LevelChange, error) {
+func apply(ctx context.Context, tx pgx.Tx, t *domain.Tally, today string, now time.Time) ([]domain.LevelChange, error) {
 	if err := applyCounts(ctx, tx, t); err != nil {
 		return nil, err
 	}
@@ -213,9 +212,9 @@ func scanOccupancy(row pgx.CollectableRow) (domain.Occupancy, error) {
 	return o, err
 }
 
-// PutVenueLimits records what the venue registry says of a venue's crowd, and re-levels today's
+// putVenueLimits records what the venue registry says of a venue's crowd, and re-levels today's
 // occupancy against the new limits (so raising a capacity stands an alarm down).
-func PutVenueLimits(ctx context.Context, tx pgx.Tx, v domain.VenueLimits, today string, now time.Time) ([]domain.LevelChange, error) {
+func putVenueLimits(ctx context.Context, tx pgx.Tx, v domain.VenueLimits, today string, now time.Time) ([]domain.LevelChange, error) {
 	if _, err := tx.Exec(ctx, `INSERT INTO venue_limits (venue_id, name, county_code, safe_capacity, warn_percent, alarm_percent)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (venue_id) DO UPDATE SET name = EXCLUDED.name, county_code = EXCLUDED.county_code,

@@ -15,17 +15,8 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/domain"
 )
 
-// Edition is an edition's report settings as registration's event gives them.
-type Edition struct {
-	ID              string
-	Name            string
-	ReportDeadline  string
-	MaxVideoSeconds int
-	TimeZone        string
-}
-
-// PutEdition stores an edition's report settings from registration's event.
-func PutEdition(ctx context.Context, tx pgx.Tx, e Edition) error {
+// putEdition stores an edition's report settings from registration's event.
+func putEdition(ctx context.Context, tx pgx.Tx, e domain.Edition) error {
 	_, err := tx.Exec(ctx, `INSERT INTO editions (edition_id, name, report_deadline, max_video_seconds, time_zone) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (edition_id) DO UPDATE SET name = EXCLUDED.name, report_deadline = EXCLUDED.report_deadline,
 			max_video_seconds = EXCLUDED.max_video_seconds, time_zone = EXCLUDED.time_zone`,

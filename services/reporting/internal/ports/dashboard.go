@@ -9,6 +9,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/reporting/internal/convert"
 	"github.com/sciweek/sciweek/services/reporting/internal/domain"
 )
 
@@ -70,7 +71,7 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 		out.Refusals = append(out.Refusals, &reportingv1.RefusalCount{Reason: checkinv1.RefusalReason(r.Reason), Refused: r.Refused})
 	}
 	for _, v := range d.VenuesInAlarm {
-		out.VenuesInAlarm = append(out.VenuesInAlarm, occupancyToProto(v))
+		out.VenuesInAlarm = append(out.VenuesInAlarm, convert.OccupancyToProto(v))
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/services/reporting/internal/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/convert"
 	"github.com/sciweek/sciweek/services/reporting/internal/domain"
 )
 
@@ -56,22 +57,9 @@ func occupancySummaryToProto(s domain.OccupancySummary) *reportingv1.OccupancySu
 	occ := &reportingv1.OccupancySummary{Inside: s.Inside, VenuesOpen: uint32(s.VenuesOpen),
 		VenuesWarning: uint32(s.VenuesWarning), VenuesAlarm: uint32(s.VenuesAlarm)}
 	for _, v := range s.Fullest {
-		occ.Fullest = append(occ.Fullest, occupancyToProto(v))
+		occ.Fullest = append(occ.Fullest, convert.OccupancyToProto(v))
 	}
 	return occ
-}
-
-func occupancyToProto(o domain.Occupancy) *reportingv1.VenueOccupancy {
-	out := &reportingv1.VenueOccupancy{VenueId: o.VenueID.String(), VenueName: o.Name, CountyCode: o.CountyCode,
-		Inside: o.Inside(), EnteredToday: o.Entered, SafeCapacity: uint32(o.SafeCapacity),
-		WarnPercent: uint32(o.WarnPercent), AlarmPercent: uint32(o.AlarmPercent), Level: reportingv1.OccupancyLevel(o.Level)}
-	if !o.UpdatedAt.IsZero() {
-		out.UpdatedAt = timestamppb.New(o.UpdatedAt)
-	}
-	for _, d := range o.OverCapacity {
-		out.OverCapacityDoors = append(out.OverCapacityDoors, &reportingv1.OverCapacityDoor{TerminalId: d.TerminalID.String(), Admitted: d.Admitted})
-	}
-	return out
 }
 
 // ListOccupancy returns how full each venue is now.
@@ -86,7 +74,7 @@ func (g *GRPC) ListOccupancy(ctx context.Context, req *reportingv1.ListOccupancy
 	}
 	out := &reportingv1.ListOccupancyResponse{}
 	for _, v := range venues {
-		out.Venues = append(out.Venues, occupancyToProto(v))
+		out.Venues = append(out.Venues, convert.OccupancyToProto(v))
 	}
 	return out, nil
 }
