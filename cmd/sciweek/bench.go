@@ -41,6 +41,7 @@ import (
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/loadgen"
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
 	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
@@ -547,7 +548,7 @@ func eventsPerRecord(ctx context.Context, url string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cons, err := js.OrderedConsumer(ctx, bus.StreamCheckin, jetstream.OrderedConsumerConfig{FilterSubjects: []string{"sciweek.checkin.records.>"}})
+	cons, err := js.OrderedConsumer(ctx, bus.StreamCheckin, jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.CheckinsRecorded.Filter()}})
 	if err != nil {
 		return 0, err
 	}

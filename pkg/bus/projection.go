@@ -56,9 +56,16 @@ type Projection struct {
 	Name string
 	// Stream is the stream it reads.
 	Stream string
-	// Subjects filters the stream; empty means every subject.
+	// Subjects filters the stream when the projection names no kinds (Routes, Kinds); empty
+	// means every subject.
 	Subjects []string
-	// Apply applies one message, the transaction in its context. Set either Apply or ApplyBatch.
+	// Routes apply the events of each kind, by message type; the projection reads only their
+	// subjects. Set exactly one of Routes, Apply and ApplyBatch.
+	Routes []Route
+	// Kinds are the events an ApplyBatch projection folds: it reads only their subjects and
+	// is handed only messages of their types.
+	Kinds []Kind
+	// Apply applies one message, the transaction in its context.
 	Apply Applier
 	// ApplyBatch applies a batch of messages, the transaction in its context.
 	ApplyBatch BatchApplier
@@ -109,8 +116,50 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 // after the stored checkpoint; each batch and the new checkpoint commit together, so after a
 // crash or restart every event is applied exactly once.
 func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
-	if p.Name == "" || (p.Apply == nil) == (p.ApplyBatch == nil) {
-		return errors.New("bus: a projection needs a name and exactly one of Apply and ApplyBatch")
+	set := 0
+	for _, h := range []bool{len(p.Routes) > 0, p.Apply != nil, p.ApplyBatch != nil} {
+		if h {
+			set++
+		}
+	}
+	if p.Name == "" || set != 1 || (len(p.Kinds) > 0 && p.ApplyBatch == nil) {
+		return errors.New("bus: a projection needs a name and exactly one of Routes, Apply and ApplyBatch (Kinds go with ApplyBatch)")
+	}
+	if len(p.Routes) > 0 {
+		routes := make(map[string]Applier, len(p.Routes))
+		for _, r := range p.Routes {
+			if r.Kind.Type == "" || r.Apply == nil {
+				return fmt.Errorf("bus: projection %s has a route without a kind or a handler", p.Name)
+			}
+			routes[r.Kind.Type] = r.Apply
+		}
+		// Another message type on the same subjects is an event this projection does not
+		// need: applied as nothing, so the checkpoint moves past it.
+		p.Apply = func(ctx context.Context, m Message) error {
+			if apply, ok := routes[m.Type]; ok {
+				return apply(ctx, m)
+			}
+			return nil
+		}
+	}
+	if len(p.Kinds) > 0 {
+		types := make(map[string]bool, len(p.Kinds))
+		for _, k := range p.Kinds {
+			types[k.Type] = true
+		}
+		batch := p.ApplyBatch
+		p.ApplyBatch = func(ctx context.Context, msgs []Message) error {
+			kept := make([]Message, 0, len(msgs))
+			for _, m := range msgs {
+				if types[m.Type] {
+					kept = append(kept, m)
+				}
+			}
+			if len(kept) == 0 {
+				return nil
+			}
+			return batch(ctx, kept)
+		}
 	}
 	if p.BatchSize <= 0 {
 		p.BatchSize = 500
@@ -188,7 +237,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 		return false, fmt.Errorf("read checkpoint: %w", err)
 	}
 	cons, err := r.js.OrderedConsumer(ctx, p.Stream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: p.Subjects,
+		FilterSubjects: p.filters(),
 		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
 		OptStartSeq:    last + 1,
 	})

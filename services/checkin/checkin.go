@@ -138,8 +138,22 @@ func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.batcher.Run(ctx) })
 	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.app)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.app)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.TicketEvents(s.app)) })
+	for _, p := range projections(s.app) {
+		g.Go(func() error { return s.projections.Run(ctx, p) })
+	}
 	return g.Wait()
+}
+
+// projections are the events check-in applies.
+func projections(uc *app.Service) []bus.Projection {
+	return []bus.Projection{ports.VenueEvents(uc), ports.RegistrationEvents(uc), ports.TicketEvents(uc)}
+}
+
+// Consumes lists the kinds of event check-in applies (pkg/events says who consumes what).
+func Consumes() []bus.Kind {
+	var out []bus.Kind
+	for _, p := range projections(nil) {
+		out = append(out, p.Consumes()...)
+	}
+	return out
 }

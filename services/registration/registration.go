@@ -151,3 +151,7 @@ func FetchTokenVerifier(ctx context.Context, conn grpc.ClientConnInterface) (*au
 	}
 	return auth.NewTokenVerifier(keys...)
 }
+
+// Consumes lists the kinds of event registration applies: none, it is the source of its own
+// facts (pkg/events says who consumes what).
+func Consumes() []bus.Kind { return nil }

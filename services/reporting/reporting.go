@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -187,11 +188,23 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	committed := func(int) { s.changes.Notify(); s.relay.Wake() }
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return s.projections.Run(ctx, ports.CheckinEvents(s.projector, committed, s.cfg.Telemetry.Logger))
-	})
-	g.Go(func() error { return s.projections.Run(ctx, ports.VenueEvents(s.projector)) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.RegistrationEvents(s.projector)) })
+	for _, p := range projections(s.projector, committed, s.cfg.Telemetry.Logger) {
+		g.Go(func() error { return s.projections.Run(ctx, p) })
+	}
 	g.Go(func() error { return s.relay.Run(ctx) })
 	return g.Wait()
+}
+
+// projections are the events reporting applies.
+func projections(p *app.Projector, committed func(int), log *slog.Logger) []bus.Projection {
+	return []bus.Projection{ports.CheckinEvents(p, committed, log), ports.VenueEvents(p), ports.RegistrationEvents(p)}
+}
+
+// Consumes lists the kinds of event reporting applies (pkg/events says who consumes what).
+func Consumes() []bus.Kind {
+	var out []bus.Kind
+	for _, p := range projections(nil, nil, nil) {
+		out = append(out, p.Consumes()...)
+	}
+	return out
 }

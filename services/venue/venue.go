@@ -123,3 +123,7 @@ func newCredential(terminalID uuid.UUID) (string, [32]byte, error) {
 	}
 	return c.String(), c.Hash(), nil
 }
+
+// Consumes lists the kinds of event the venue service applies (pkg/events says who consumes
+// what).
+func Consumes() []bus.Kind { return ports.TerminalsSeen(nil).Consumes() }

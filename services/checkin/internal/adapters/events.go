@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/services/checkin/internal/convert"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
@@ -39,7 +40,7 @@ func recordEvents(records []domain.Record) []bus.Event {
 	evs := make([]bus.Event, 0, len(order))
 	for _, county := range order {
 		id := bus.NewEventID()
-		evs = append(evs, bus.Event{ID: id, Subject: "sciweek.checkin.records." + county,
+		evs = append(evs, bus.Event{ID: id, Subject: events.CheckinsRecorded.For(county),
 			Message: &checkinv1.CheckinsRecorded{EventId: id.String(), CountyCode: county, Records: byCounty[county]}})
 	}
 	return evs

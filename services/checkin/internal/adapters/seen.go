@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 )
 
@@ -43,10 +44,10 @@ func (r *SeenReporter) Seen(ctx context.Context, id, venue uuid.UUID, at time.Ti
 	}
 	r.last[id] = at
 	r.mu.Unlock()
-	msg := nats.NewMsg("sciweek.checkin.terminal.seen")
+	msg := nats.NewMsg(events.TerminalSeen.Subject)
 	msg.Data, _ = proto.Marshal(&checkinv1.TerminalSeen{EventId: bus.NewEventID().String(), SeenAt: timestamppb.New(at),
 		TerminalId: id.String(), VenueId: venue.String()})
-	msg.Header.Set(bus.HeaderType, "sciweek.checkin.v1.TerminalSeen")
+	msg.Header.Set(bus.HeaderType, events.TerminalSeen.Type)
 	// Replicas that see the same terminal in the same minute publish the same message id.
 	if _, err := r.js.PublishMsgAsync(msg, jetstream.WithMsgID("seen-"+id.String()+"-"+at.Truncate(r.every).Format("200601021504"))); err != nil {
 		r.log.WarnContext(ctx, "terminal seen report not published", "terminal", id, "error", err)

@@ -5,9 +5,11 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/events"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
@@ -18,11 +20,17 @@ import (
 // VenueEvents keeps venues and terminals in the catalog: terminals are recognised, rotated
 // credentials accepted and revoked terminals refused as soon as their event is applied.
 func VenueEvents(uc *app.Service) bus.Projection {
+	terminalChanged := func(ctx context.Context, pt *venuev1.Terminal, hash []byte, ev timed) error {
+		t, err := terminal(pt)
+		if err != nil {
+			return err
+		}
+		return uc.TerminalChanged(ctx, t, hash, ev.GetOccurredAt().AsTime())
+	}
 	return bus.Projection{
-		Name: "checkin.venue-events", Stream: bus.StreamVenue, Subjects: []string{"sciweek.venue.>"},
-		Apply: func(ctx context.Context, m bus.Message) error {
-			switch m.Type {
-			case "sciweek.venue.v1.VenueChanged":
+		Name: "checkin.venue-events", Stream: bus.StreamVenue,
+		Routes: []bus.Route{
+			{Kind: events.VenueChanged, Apply: func(ctx context.Context, m bus.Message) error {
 				var ev venuev1.VenueChanged
 				if err := decode(m, &ev); err != nil {
 					return err
@@ -34,27 +42,22 @@ func VenueEvents(uc *app.Service) bus.Projection {
 				}
 				return uc.VenueChanged(ctx, domain.Venue{ID: id, CountyCode: v.GetCountyCode(), Name: v.GetName(), SafeCapacity: int(v.GetSafeCapacity()),
 					WarnPercent: int(v.GetWarnPercent()), AlarmPercent: int(v.GetAlarmPercent())}, ev.GetOccurredAt().AsTime())
-			case "sciweek.venue.v1.TerminalProvisioned":
+			}},
+			{Kind: events.TerminalProvisioned, Apply: func(ctx context.Context, m bus.Message) error {
 				var ev venuev1.TerminalProvisioned
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				t, err := terminal(ev.GetTerminal())
-				if err != nil {
-					return err
-				}
-				return uc.TerminalChanged(ctx, t, ev.GetCredentialSha256(), ev.GetOccurredAt().AsTime())
-			case "sciweek.venue.v1.TerminalCredentialRotated":
+				return terminalChanged(ctx, ev.GetTerminal(), ev.GetCredentialSha256(), &ev)
+			}},
+			{Kind: events.TerminalCredentialRotated, Apply: func(ctx context.Context, m bus.Message) error {
 				var ev venuev1.TerminalCredentialRotated
 				if err := decode(m, &ev); err != nil {
 					return err
 				}
-				t, err := terminal(ev.GetTerminal())
-				if err != nil {
-					return err
-				}
-				return uc.TerminalChanged(ctx, t, ev.GetCredentialSha256(), ev.GetOccurredAt().AsTime())
-			case "sciweek.venue.v1.TerminalRevoked":
+				return terminalChanged(ctx, ev.GetTerminal(), ev.GetCredentialSha256(), &ev)
+			}},
+			{Kind: events.TerminalRevoked, Apply: func(ctx context.Context, m bus.Message) error {
 				var ev venuev1.TerminalRevoked
 				if err := decode(m, &ev); err != nil {
 					return err
@@ -64,10 +67,14 @@ func VenueEvents(uc *app.Service) bus.Projection {
 					return err
 				}
 				return uc.TerminalRevoked(ctx, t.ID, ev.GetOccurredAt().AsTime())
-			}
-			return nil // events check-in does not need
+			}},
 		},
 	}
+}
+
+// timed is an event with the time it happened.
+type timed interface {
+	GetOccurredAt() *timestamppb.Timestamp
 }
 
 func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
@@ -85,70 +92,78 @@ func terminal(t *venuev1.Terminal) (domain.Terminal, error) {
 // RegistrationEvents keeps activities (their review status, venue and sessions), the editions'
 // ticket keys and the revoked tickets in the catalog: the judge needs nothing else.
 func RegistrationEvents(uc *app.Service) bus.Projection {
-	return bus.Projection{
-		Name: "checkin.activity-events", Stream: bus.StreamRegistration,
-		Subjects: []string{"sciweek.registration.activity.>", "sciweek.registration.edition.>", "sciweek.registration.ticket.revoked"},
-		Apply: func(ctx context.Context, m bus.Message) error {
-			switch m.Type {
-			case "sciweek.registration.v1.EditionChanged":
-				var ev registrationv1.EditionChanged
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				ed := ev.GetEdition()
-				return uc.EditionChanged(ctx, domain.NewEdition(ed.GetId(), ed.GetTicketPublicKey(), ed.GetStartsOn(), ed.GetEndsOn(), ed.GetTimeZone()),
-					ev.GetOccurredAt().AsTime())
-			case "sciweek.registration.v1.TicketRevoked":
-				var ev registrationv1.TicketRevoked
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				id, err := rpc.ParseUUID(ev.GetTicketId(), "ticket id")
-				if err != nil {
-					return err
-				}
-				return uc.TicketRevoked(ctx, id, ev.GetOccurredAt().AsTime())
-			}
-			var ev interface {
-				proto.Message
-				GetActivity() *registrationv1.Activity
-			}
-			switch m.Type {
-			case "sciweek.registration.v1.ActivityCreated":
-				ev = &registrationv1.ActivityCreated{}
-			case "sciweek.registration.v1.ActivitySubmitted":
-				ev = &registrationv1.ActivitySubmitted{}
-			case "sciweek.registration.v1.ActivityApproved":
-				ev = &registrationv1.ActivityApproved{}
-			case "sciweek.registration.v1.ActivityReturned":
-				ev = &registrationv1.ActivityReturned{}
-			case "sciweek.registration.v1.ActivityCancelled":
-				ev = &registrationv1.ActivityCancelled{}
-			default:
-				return nil
-			}
-			if err := decode(m, ev); err != nil {
+	routes := []bus.Route{
+		{Kind: events.EditionChanged, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev registrationv1.EditionChanged
+			if err := decode(m, &ev); err != nil {
 				return err
 			}
-			a := ev.GetActivity()
-			id, err := rpc.ParseUUID(a.GetId(), "activity id")
+			ed := ev.GetEdition()
+			return uc.EditionChanged(ctx, domain.NewEdition(ed.GetId(), ed.GetTicketPublicKey(), ed.GetStartsOn(), ed.GetEndsOn(), ed.GetTimeZone()),
+				ev.GetOccurredAt().AsTime())
+		}},
+		{Kind: events.TicketRevoked, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev registrationv1.TicketRevoked
+			if err := decode(m, &ev); err != nil {
+				return err
+			}
+			id, err := rpc.ParseUUID(ev.GetTicketId(), "ticket id")
 			if err != nil {
 				return err
 			}
-			venue := uuid.Nil // online activities have no venue and take no check-ins
-			if v := a.GetDetails().GetVenueId(); v != "" {
-				if venue, err = rpc.ParseUUID(v, "activity venue id"); err != nil {
-					return err
-				}
-			}
-			act := domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue, Title: a.GetDetails().GetTitle(),
-				Approved: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED}
-			for _, s := range a.GetDetails().GetSessions() {
-				act.Sessions = append(act.Sessions, domain.Session{StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime()})
-			}
-			return uc.ActivityChanged(ctx, act, a.GetUpdatedAt().AsTime())
-		},
+			return uc.TicketRevoked(ctx, id, ev.GetOccurredAt().AsTime())
+		}},
 	}
+	// Every change of an activity carries its whole state.
+	for _, k := range []struct {
+		kind bus.Kind
+		ev   func() activityEvent
+	}{
+		{events.ActivityCreated, func() activityEvent { return &registrationv1.ActivityCreated{} }},
+		{events.ActivitySubmitted, func() activityEvent { return &registrationv1.ActivitySubmitted{} }},
+		{events.ActivityApproved, func() activityEvent { return &registrationv1.ActivityApproved{} }},
+		{events.ActivityReturned, func() activityEvent { return &registrationv1.ActivityReturned{} }},
+		{events.ActivityCancelled, func() activityEvent { return &registrationv1.ActivityCancelled{} }},
+	} {
+		routes = append(routes, bus.Route{Kind: k.kind, Apply: func(ctx context.Context, m bus.Message) error {
+			ev := k.ev()
+			if err := decode(m, ev); err != nil {
+				return err
+			}
+			act, err := activity(ev.GetActivity())
+			if err != nil {
+				return err
+			}
+			return uc.ActivityChanged(ctx, act, ev.GetActivity().GetUpdatedAt().AsTime())
+		}})
+	}
+	return bus.Projection{Name: "checkin.activity-events", Stream: bus.StreamRegistration, Routes: routes}
+}
+
+// activityEvent is any of registration's activity events.
+type activityEvent interface {
+	proto.Message
+	GetActivity() *registrationv1.Activity
+}
+
+// activity decodes what the judge needs of an activity.
+func activity(a *registrationv1.Activity) (domain.Activity, error) {
+	id, err := rpc.ParseUUID(a.GetId(), "activity id")
+	if err != nil {
+		return domain.Activity{}, err
+	}
+	venue := uuid.Nil // online activities have no venue and take no check-ins
+	if v := a.GetDetails().GetVenueId(); v != "" {
+		if venue, err = rpc.ParseUUID(v, "activity venue id"); err != nil {
+			return domain.Activity{}, err
+		}
+	}
+	act := domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue, Title: a.GetDetails().GetTitle(),
+		Approved: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED}
+	for _, s := range a.GetDetails().GetSessions() {
+		act.Sessions = append(act.Sessions, domain.Session{StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime()})
+	}
+	return act, nil
 }
 
 // TicketEvents keeps the tickets issued for activities at venues, which doors sync to admit a
@@ -156,11 +171,8 @@ func RegistrationEvents(uc *app.Service) bus.Projection {
 // tickets issued before check-in had it are there too.
 func TicketEvents(uc *app.Service) bus.Projection {
 	return bus.Projection{
-		Name: "checkin.ticket-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.ticket.issued"},
-		Apply: func(ctx context.Context, m bus.Message) error {
-			if m.Type != "sciweek.registration.v1.TicketIssued" {
-				return nil
-			}
+		Name: "checkin.ticket-events", Stream: bus.StreamRegistration,
+		Routes: []bus.Route{{Kind: events.TicketIssued, Apply: func(ctx context.Context, m bus.Message) error {
 			var ev registrationv1.TicketIssued
 			if err := decode(m, &ev); err != nil {
 				return err
@@ -176,7 +188,7 @@ func TicketEvents(uc *app.Service) bus.Projection {
 				}
 			}
 			return uc.TicketIssued(ctx, domain.VenueTicket{TicketID: id, VenueID: venue, Payload: ev.GetPayload(), ValidUntil: ev.GetValidUntil().AsTime()})
-		},
+		}}},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/events"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/services/registration/internal/convert"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
@@ -24,15 +25,15 @@ func activityEvents(ev domain.ActivityEvent) []bus.Event {
 	case "":
 		return nil
 	case domain.StatusDraft:
-		e.Subject, e.Message = "sciweek.registration.activity.created", &registrationv1.ActivityCreated{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap}
+		e.Subject, e.Message = events.ActivityCreated.Subject, &registrationv1.ActivityCreated{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap}
 	case domain.StatusSubmitted:
-		e.Subject, e.Message = "sciweek.registration.activity.submitted", &registrationv1.ActivitySubmitted{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap}
+		e.Subject, e.Message = events.ActivitySubmitted.Subject, &registrationv1.ActivitySubmitted{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap}
 	case domain.StatusApproved:
-		e.Subject, e.Message = "sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap}
+		e.Subject, e.Message = events.ActivityApproved.Subject, &registrationv1.ActivityApproved{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap}
 	case domain.StatusReturned:
-		e.Subject, e.Message = "sciweek.registration.activity.returned", &registrationv1.ActivityReturned{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap, Reason: ev.Reason}
+		e.Subject, e.Message = events.ActivityReturned.Subject, &registrationv1.ActivityReturned{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap, Reason: ev.Reason}
 	case domain.StatusCancelled:
-		e.Subject, e.Message = "sciweek.registration.activity.cancelled", &registrationv1.ActivityCancelled{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap, Reason: ev.Reason}
+		e.Subject, e.Message = events.ActivityCancelled.Subject, &registrationv1.ActivityCancelled{EventId: id.String(), OccurredAt: at, Actor: actor, Activity: snap, Reason: ev.Reason}
 	default:
 		panic("registration: no event for status " + string(ev.Status)) // a new status needs its event first
 	}
@@ -43,10 +44,10 @@ func nominationEvent(ev domain.NominationEvent) bus.Event {
 	id := bus.NewEventID()
 	n := convert.NominationToProto(ev.Nomination)
 	if ev.Decided {
-		return bus.Event{ID: id, Subject: "sciweek.registration.nomination.decided",
+		return bus.Event{ID: id, Subject: events.NominationDecided.Subject,
 			Message: &registrationv1.NominationDecided{EventId: id.String(), OccurredAt: convert.Timestamp(ev.Nomination.DecidedAt), Actor: ev.Actor, Nomination: n}}
 	}
-	return bus.Event{ID: id, Subject: "sciweek.registration.nomination.nominated",
+	return bus.Event{ID: id, Subject: events.ActivityNominated.Subject,
 		Message: &registrationv1.ActivityNominated{EventId: id.String(), OccurredAt: convert.Timestamp(ev.Nomination.NominatedAt), Actor: ev.Actor, Nomination: n}}
 }
 
@@ -63,12 +64,12 @@ func ticketIssuedEvent(su domain.Signup, a domain.Activity, phoneKey []byte) bus
 	if a.Details.VenueID != uuid.Nil {
 		ev.VenueId = a.Details.VenueID.String()
 	}
-	return bus.Event{ID: id, Subject: "sciweek.registration.ticket.issued", Message: ev}
+	return bus.Event{ID: id, Subject: events.TicketIssued.Subject, Message: ev}
 }
 
 func ticketRevokedEvent(t domain.TicketRevoked) bus.Event {
 	id := bus.NewEventID()
-	return bus.Event{ID: id, Subject: "sciweek.registration.ticket.revoked", Message: &registrationv1.TicketRevoked{
+	return bus.Event{ID: id, Subject: events.TicketRevoked.Subject, Message: &registrationv1.TicketRevoked{
 		EventId: id.String(), OccurredAt: timestamppb.Now(), TicketId: t.TicketID.String(), EditionId: t.EditionID,
 		ActivityId: t.ActivityID.String(), Reason: t.Reason,
 	}}
@@ -76,6 +77,6 @@ func ticketRevokedEvent(t domain.TicketRevoked) bus.Event {
 
 func editionChangedEvent(ev domain.EditionChanged) bus.Event {
 	id := bus.NewEventID()
-	return bus.Event{ID: id, Subject: "sciweek.registration.edition.changed", Message: &registrationv1.EditionChanged{
+	return bus.Event{ID: id, Subject: events.EditionChanged.Subject, Message: &registrationv1.EditionChanged{
 		EventId: id.String(), OccurredAt: timestamppb.Now(), Edition: convert.EditionToProto(ev.Edition, ev.TicketKey)}}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/events"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/services/reporting/internal/convert"
 	"github.com/sciweek/sciweek/services/reporting/internal/domain"
@@ -90,9 +91,6 @@ func (s *Store) PutTicketHolder(ctx context.Context, ticket uuid.UUID, holderKey
 	return putTicketHolder(ctx, tx, ticket, holderKey)
 }
 
-// SubjectOccupancyAlarm prefixes the subjects of OccupancyAlarm events; the county code follows.
-const SubjectOccupancyAlarm = "sciweek.reporting.occupancy."
-
 // Alarms announces occupancy level changes through the outbox of the unit of work that stored
 // the counts: an alarm is published if and only if the counts that raised it are stored. It
 // implements app.Announcer.
@@ -112,13 +110,13 @@ func (a *Alarms) Announce(ctx context.Context, changes []domain.LevelChange, now
 	if err != nil {
 		return err
 	}
-	events := make([]bus.Event, 0, len(changes))
+	out := make([]bus.Event, 0, len(changes))
 	for _, c := range changes {
 		id := bus.NewEventID()
-		events = append(events, bus.Event{ID: id, Subject: SubjectOccupancyAlarm + c.CountyCode, Message: &reportingv1.OccupancyAlarm{
+		out = append(out, bus.Event{ID: id, Subject: events.OccupancyAlarm.For(c.CountyCode), Message: &reportingv1.OccupancyAlarm{
 			EventId: id.String(), OccurredAt: timestamppb.New(now), Occupancy: convert.OccupancyToProto(c.Occupancy),
 			PreviousLevel: convert.Level(c.Previous),
 		}})
 	}
-	return bus.Enqueue(ctx, tx, a.prop, events...)
+	return bus.Enqueue(ctx, tx, a.prop, out...)
 }

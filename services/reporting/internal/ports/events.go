@@ -12,6 +12,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
@@ -24,7 +25,7 @@ import (
 // transaction: an alarm is published if and only if the counts that raised it are stored.
 func CheckinEvents(p *app.Projector, committed func(int), log *slog.Logger) bus.Projection {
 	return bus.Projection{
-		Name: domain.CheckinProjection, Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.records.>"}, BatchSize: 500,
+		Name: domain.CheckinProjection, Stream: bus.StreamCheckin, Kinds: []bus.Kind{events.CheckinsRecorded}, BatchSize: 500,
 		// A tenth of a second of events goes in one transaction: on a busy day that is hundreds
 		// of events folded into one upsert per row, instead of a commit per handful racing the
 		// check-in writers for the disk; the dashboard pushes every 250 ms anyway.
@@ -53,70 +54,59 @@ func CheckinEvents(p *app.Projector, committed func(int), log *slog.Logger) bus.
 // target groups and status, the counties' names, and whose ticket is whose (as an opaque key),
 // for counting distinct people.
 func RegistrationEvents(p *app.Projector) bus.Projection {
-	return bus.Projection{
-		Name: "reporting.registration-events", Stream: bus.StreamRegistration, Subjects: []string{"sciweek.registration.>"},
-		Apply: func(ctx context.Context, m bus.Message) error {
-			var a *registrationv1.Activity
-			switch m.Type {
-			case "sciweek.registration.v1.ActivityCreated":
-				var ev registrationv1.ActivityCreated
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				a = ev.GetActivity()
-			case "sciweek.registration.v1.ActivitySubmitted":
-				var ev registrationv1.ActivitySubmitted
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				a = ev.GetActivity()
-			case "sciweek.registration.v1.ActivityApproved":
-				var ev registrationv1.ActivityApproved
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				a = ev.GetActivity()
-			case "sciweek.registration.v1.ActivityReturned":
-				var ev registrationv1.ActivityReturned
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				a = ev.GetActivity()
-			case "sciweek.registration.v1.ActivityCancelled":
-				var ev registrationv1.ActivityCancelled
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				a = ev.GetActivity()
-			case "sciweek.registration.v1.EditionChanged":
-				var ev registrationv1.EditionChanged
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				e := ev.GetEdition()
-				ed := domain.Edition{ID: e.GetId(), Name: e.GetName(), ReportDeadline: e.GetReportDeadline(), MaxVideoSeconds: int(e.GetMaxVideoSeconds()),
-					TimeZone: e.GetTimeZone()}
-				for _, c := range e.GetCounties() {
-					ed.Counties = append(ed.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
-				}
-				return p.EditionChanged(ctx, ed)
-			case "sciweek.registration.v1.TicketIssued":
-				var ev registrationv1.TicketIssued
-				if err := decode(m, &ev); err != nil {
-					return err
-				}
-				id, _ := uuid.Parse(ev.GetTicketId()) // Nil, counted as its own person, when unreadable
-				return p.TicketIssued(ctx, id, ev.GetHolderKey())
-			default:
-				return nil
+	routes := []bus.Route{
+		{Kind: events.EditionChanged, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev registrationv1.EditionChanged
+			if err := decode(m, &ev); err != nil {
+				return err
 			}
-			act, err := activity(a)
+			e := ev.GetEdition()
+			ed := domain.Edition{ID: e.GetId(), Name: e.GetName(), ReportDeadline: e.GetReportDeadline(), MaxVideoSeconds: int(e.GetMaxVideoSeconds()),
+				TimeZone: e.GetTimeZone()}
+			for _, c := range e.GetCounties() {
+				ed.Counties = append(ed.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
+			}
+			return p.EditionChanged(ctx, ed)
+		}},
+		{Kind: events.TicketIssued, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev registrationv1.TicketIssued
+			if err := decode(m, &ev); err != nil {
+				return err
+			}
+			id, _ := uuid.Parse(ev.GetTicketId()) // Nil, counted as its own person, when unreadable
+			return p.TicketIssued(ctx, id, ev.GetHolderKey())
+		}},
+	}
+	// Every change of an activity carries its whole state.
+	for _, k := range []struct {
+		kind bus.Kind
+		ev   func() activityEvent
+	}{
+		{events.ActivityCreated, func() activityEvent { return &registrationv1.ActivityCreated{} }},
+		{events.ActivitySubmitted, func() activityEvent { return &registrationv1.ActivitySubmitted{} }},
+		{events.ActivityApproved, func() activityEvent { return &registrationv1.ActivityApproved{} }},
+		{events.ActivityReturned, func() activityEvent { return &registrationv1.ActivityReturned{} }},
+		{events.ActivityCancelled, func() activityEvent { return &registrationv1.ActivityCancelled{} }},
+	} {
+		routes = append(routes, bus.Route{Kind: k.kind, Apply: func(ctx context.Context, m bus.Message) error {
+			ev := k.ev()
+			if err := decode(m, ev); err != nil {
+				return err
+			}
+			act, err := activity(ev.GetActivity())
 			if err != nil {
 				return err
 			}
 			return p.ActivityChanged(ctx, act)
-		},
+		}})
 	}
+	return bus.Projection{Name: "reporting.registration-events", Stream: bus.StreamRegistration, Routes: routes}
+}
+
+// activityEvent is any of registration's activity events.
+type activityEvent interface {
+	proto.Message
+	GetActivity() *registrationv1.Activity
 }
 
 // activity decodes what the statistics need of an activity.
@@ -152,11 +142,8 @@ func decode(m bus.Message, into proto.Message) error {
 // VenueEvents keeps the venues' names, safe capacities and thresholds.
 func VenueEvents(p *app.Projector) bus.Projection {
 	return bus.Projection{
-		Name: "reporting.venue-events", Stream: bus.StreamVenue, Subjects: []string{"sciweek.venue.venue.>"},
-		Apply: func(ctx context.Context, m bus.Message) error {
-			if m.Type != "sciweek.venue.v1.VenueChanged" {
-				return nil
-			}
+		Name: "reporting.venue-events", Stream: bus.StreamVenue,
+		Routes: []bus.Route{{Kind: events.VenueChanged, Apply: func(ctx context.Context, m bus.Message) error {
 			var ev venuev1.VenueChanged
 			if err := decode(m, &ev); err != nil {
 				return err
@@ -170,7 +157,7 @@ func VenueEvents(p *app.Projector) bus.Projection {
 				VenueID: id, Name: v.GetName(), CountyCode: v.GetCountyCode(), SafeCapacity: int64(v.GetSafeCapacity()),
 				WarnPercent: int64(v.GetWarnPercent()), AlarmPercent: int64(v.GetAlarmPercent()),
 			})
-		},
+		}}},
 	}
 }
 
@@ -180,11 +167,8 @@ var kinds = map[checkinv1.CheckinKind]domain.RecordKind{
 	checkinv1.CheckinKind_CHECKIN_KIND_GROUP: domain.RecordGroup, checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT: domain.RecordCheckout,
 }
 
-// checkinRecords decodes a CheckinsRecorded event; any other event has none.
+// checkinRecords decodes a CheckinsRecorded event (the projection is handed no other).
 func checkinRecords(m bus.Message) ([]domain.CheckinRecord, error) {
-	if m.Type != "sciweek.checkin.v1.CheckinsRecorded" {
-		return nil, nil
-	}
 	var ev checkinv1.CheckinsRecorded
 	if err := proto.Unmarshal(m.Data, &ev); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/services/venue/internal/app"
@@ -15,8 +16,8 @@ import (
 // TerminalsSeen records when each terminal last called check-in, for the console's list.
 func TerminalsSeen(uc *app.Service) bus.Projection {
 	return bus.Projection{
-		Name: "venue.terminals-seen", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.terminal.seen"},
-		Apply: func(ctx context.Context, m bus.Message) error {
+		Name: "venue.terminals-seen", Stream: bus.StreamCheckin,
+		Routes: []bus.Route{{Kind: events.TerminalSeen, Apply: func(ctx context.Context, m bus.Message) error {
 			var ev checkinv1.TerminalSeen
 			if err := proto.Unmarshal(m.Data, &ev); err != nil {
 				return errs.Wrap(errs.Invalid, err, "undecodable TerminalSeen")
@@ -26,6 +27,6 @@ func TerminalsSeen(uc *app.Service) bus.Projection {
 				return err
 			}
 			return uc.TerminalSeen(ctx, id, ev.GetSeenAt().AsTime())
-		},
+		}}},
 	}
 }
