@@ -9,6 +9,9 @@ PKGS := $(addprefix ./,$(addsuffix /...,$(MODULES)))
 # buf lives in its own module (tools/go.mod) so its dependencies never move the project's own;
 # `go tool -n` builds it once into the Go build cache and prints where.
 BUF = $$(GOWORK=off $(GO) -C tools tool -n buf)
+# golangci-lint has a module of its own (tools/lint/go.mod), so its many dependencies never move
+# buf's.
+GOLANGCI = $$(GOWORK=off $(GO) -C tools/lint tool -n golangci-lint)
 
 .PHONY: help
 help: ## List the targets
@@ -65,6 +68,14 @@ test: deps browser web ## Run all tests (unit, integration, end to end, browser)
 	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
+.PHONY: test-unit
+# The fast loop: the rules (domain), the conversions, the shared packages that need no server,
+# and the architecture and event-catalogue checks. Seconds, nothing to start.
+UNIT_PKGS := ./pkg/auth ./pkg/errs ./pkg/events ./pkg/labels ./pkg/rpc ./pkg/ticket \
+	$(addprefix ./,$(wildcard services/*/internal/domain services/*/internal/convert)) ./cmd/sciweek/internal/archtest
+test-unit: ## Run the tests that need no server (domain, conversions, pkg, architecture): seconds
+	$(GO) test -count=1 $(UNIT_PKGS)
+
 .PHONY: bench
 bench: deps browser build ## Go benchmarks, then the check-in pipeline benchmark (docs/bench/)
 	mkdir -p docs/bench
@@ -81,13 +92,21 @@ checkgen: gen ## Fail when the committed generated code is stale
 		git status --short -- pkg/gen web/src/gen proto third_party; echo "generated code is stale: run make gen and commit"; exit 1; fi
 
 .PHONY: lint
-lint: ## go vet, buf lint and buf format
+lint: ## go vet, golangci-lint (.golangci.yml), buf lint and buf format
 	$(GO) vet $(PKGS)
+	gcl=$(GOLANGCI) && $$gcl run $(PKGS)
 	buf=$(BUF) && $$buf lint && $$buf format -d --exit-code
 
 .PHONY: breaking
-breaking: ## Compare the protos with main's for breaking changes
-	buf=$(BUF) && $$buf breaking --against '.git#branch=main'
+# AGAINST is what the protos are compared with: the previous commit by default (CI), or e.g.
+# AGAINST='.git#branch=main' before a merge. A shallow clone is deepened by one commit first; a
+# repository with a single commit has no earlier contract to break, and says so.
+AGAINST ?= .git\#ref=HEAD~1
+breaking: ## Fail when the protos break their previous commit's contract (buf breaking)
+	@git rev-parse -q --verify HEAD~1 >/dev/null || git fetch -q --deepen=1 2>/dev/null || true
+	@if [ "$(AGAINST)" = '.git#ref=HEAD~1' ] && ! git rev-parse -q --verify HEAD~1 >/dev/null; then \
+		echo "make breaking: no previous commit here, so no earlier contract to compare with"; \
+	else buf=$(BUF) && $$buf breaking --against '$(AGAINST)'; fi
 
 .PHONY: grpcurl
 grpcurl: ## Build bin/grpcurl (pinned in tools/go.mod) to call the services by hand
@@ -102,6 +121,7 @@ vendor-proto: ## Re-print third_party/proto from the Go packages the runtime lin
 tidy: ## go mod tidy in every module
 	for m in $(MODULES); do (cd $$m && $(GO) mod tidy) || exit 1; done
 	cd tools && GOWORK=off $(GO) mod tidy
+	cd tools/lint && GOWORK=off $(GO) mod tidy
 
 .PHONY: clean
 clean: ## Remove build output (not the data in .data/)

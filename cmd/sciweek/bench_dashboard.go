@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -537,7 +538,7 @@ func lookChromium() (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("Chromium is needed to time the page: run `make browser`")
+	return "", errors.New("timing the page needs Chromium: run `make browser`")
 }
 
 func (r dashboardResults) markdown() string {

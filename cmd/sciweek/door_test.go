@@ -341,7 +341,7 @@ func TestDoorAppInChromium(t *testing.T) {
 	click(t, phone, "#camera-stop")
 	time.Sleep(2 * time.Second)
 	click(t, phone, "#camera-start")
-	outcome, reason, n = answer(t, phone, n)
+	outcome, reason, _ = answer(t, phone, n)
 	if outcome != "refused" || reason != "ALREADY_CHECKED_IN" || !strings.Contains(text(phone, "#answer-reason"), "已入场") {
 		t.Fatalf("second scan of the ticket: %s %s (%s)", outcome, reason, text(phone, "#answer"))
 	}
@@ -397,7 +397,7 @@ func TestDoorAppInChromium(t *testing.T) {
 	screenshot(t, phone, "door-offline.png")
 	// A code read out wrong is refused with what to do, and nothing is recorded.
 	typeTicket(phone, "0000 0000")
-	if outcome, reason, n = answer(t, phone, n); outcome != "refused" || reason != "CODE_UNKNOWN" || !strings.Contains(text(phone, "#answer-reason"), "请核对或扫码") {
+	if outcome, reason, _ = answer(t, phone, n); outcome != "refused" || reason != "CODE_UNKNOWN" || !strings.Contains(text(phone, "#answer-reason"), "请核对或扫码") {
 		t.Fatalf("unknown short code: %s %s (%s)", outcome, reason, text(phone, "#answer"))
 	}
 	screenshot(t, phone, "door-code-unknown.png")

@@ -209,7 +209,7 @@ func (p *Postgres) Stop() error {
 			_ = p.cmd.Process.Signal(step.sig)
 		}
 		select {
-		case <-p.done:
+		case <-p.done: //nolint:errcheck // how it exited does not matter once it is gone
 			return nil
 		case <-time.After(step.wait):
 		}

@@ -172,7 +172,9 @@ func (w *world) sse(t *testing.T, ctx context.Context) <-chan *reportingv1.Overv
 					return
 				}
 				var n int64
-				fmt.Sscan(ov.City.Participations, &n)
+				if _, err := fmt.Sscan(ov.City.Participations, &n); err != nil {
+					return
+				}
 				out <- &reportingv1.Overview{City: &reportingv1.CountyTotals{Participations: n}}
 			}
 		}

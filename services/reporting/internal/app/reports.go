@@ -58,8 +58,8 @@ type Limits struct {
 	Summary, Image, Video int64
 }
 
-// DefaultLimits: a summary of 50 MB, images of 20 MB, videos of 1 GiB (three minutes of 1080p
-// from a phone is a few hundred MB).
+// DefaultLimits are a summary of 50 MB, images of 20 MB, videos of 1 GiB (three minutes of
+// 1080p from a phone is a few hundred MB).
 var DefaultLimits = Limits{Summary: 50 << 20, Image: 20 << 20, Video: 1 << 30}
 
 // Reports runs the report back's use cases.
