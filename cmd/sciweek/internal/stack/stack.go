@@ -34,10 +34,8 @@ import (
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/services/checkin"
-	"github.com/sciweek/sciweek/services/gateway"
 	"github.com/sciweek/sciweek/services/registration"
 	"github.com/sciweek/sciweek/services/reporting"
-	"github.com/sciweek/sciweek/services/venue"
 )
 
 // Options configure a stack.
@@ -82,28 +80,9 @@ type Options struct {
 	S3 reporting.S3Config
 }
 
-// Parts are the parts a stack can run.
-var Parts = []string{"registration", "venue", "checkin", "reporting", "gateway"}
-
 // Addrs are the listen addresses of the parts.
 type Addrs struct {
 	Gateway, Registration, Venue, Checkin, Reporting string
-}
-
-func (a *Addrs) of(part string) *string {
-	switch part {
-	case "gateway":
-		return &a.Gateway
-	case "registration":
-		return &a.Registration
-	case "venue":
-		return &a.Venue
-	case "checkin":
-		return &a.Checkin
-	case "reporting":
-		return &a.Reporting
-	}
-	return nil
 }
 
 // Stack is a running system, or the part of it that runs in this process.
@@ -141,7 +120,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	if opts.Only != "" && !slices.Contains(Parts, opts.Only) {
 		return nil, fmt.Errorf("unknown part %q; one of %v", opts.Only, Parts)
 	}
-	needsData := runs("registration") || runs("venue") || runs("checkin") || runs("reporting")
+	needsData, needsPeople := false, false
+	for _, p := range table() {
+		needsData = needsData || (runs(p.name) && p.schema != "")
+		needsPeople = needsPeople || (runs(p.name) && p.people)
+	}
 	if opts.Only != "" && needsData && (opts.DatabaseURL == "" || opts.NATSURL == "") {
 		return nil, errors.New("a service run on its own needs DATABASE_URL and NATS_URL")
 	}
@@ -227,119 +210,10 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 			return nil
 		})
 	}
-	service := func(name string) (*telemetry.Telemetry, error) {
-		t, err := tel(name)
-		if err == nil {
-			st.closers = append(st.closers, t.Shutdown)
-		}
-		return t, err
-	}
-
-	// Registration signs the tokens everyone else verifies, so it comes first.
-	var people auth.Authenticator
-	if runs("registration") {
-		regTel, err := service("registration")
-		if err != nil {
-			return st, err
-		}
-		regPool, err := open(regTel, registration.Schema, registration.Migrate)
-		if err != nil {
-			return st, err
-		}
-		venueConn, err := st.dial(st.Addrs.Venue, regTel)
-		if err != nil {
-			return st, err
-		}
-		reg, err := registration.New(ctx, registration.Config{Pool: regPool, JetStream: js, Telemetry: regTel, Venue: venueConn, Streams: streams})
-		if err != nil {
-			return st, err
-		}
-		st.Registration, people = reg, reg.TokenVerifier()
-		serve("registration", reg.Server(), reg.Run)
-	} else if runs("venue") || runs("reporting") {
-		if people, err = st.fetchVerifier(ctx, main); err != nil {
-			return st, err
-		}
-	}
-
-	if runs("venue") {
-		venueTel, err := service("venue")
-		if err != nil {
-			return st, err
-		}
-		venuePool, err := open(venueTel, venue.Schema, venue.Migrate)
-		if err != nil {
-			return st, err
-		}
-		regConn, err := st.dial(st.Addrs.Registration, venueTel)
-		if err != nil {
-			return st, err
-		}
-		ven, err := venue.New(venue.Config{Pool: venuePool, JetStream: js, Telemetry: venueTel, People: people, Registration: regConn, Streams: streams})
-		if err != nil {
-			return st, err
-		}
-		serve("venue", ven.Server(), ven.Run)
-	}
-
-	if runs("checkin") {
-		checkinTel, err := service("checkin")
-		if err != nil {
-			return st, err
-		}
-		checkinPool, err := open(checkinTel, checkin.Schema, checkin.Migrate)
-		if err != nil {
-			return st, err
-		}
-		chk, err := checkin.New(ctx, checkin.Config{Pool: checkinPool, JetStream: js, Telemetry: checkinTel, Streams: streams, Location: opts.Location,
-			Batching: opts.CheckinBatching})
-		if err != nil {
-			return st, err
-		}
-		serve("checkin", chk.Server(), chk.Run)
-	}
-
-	if runs("reporting") {
-		reportingTel, err := service("reporting")
-		if err != nil {
-			return st, err
-		}
-		reportingPool, err := open(reportingTel, reporting.Schema, reporting.Migrate)
-		if err != nil {
-			return st, err
-		}
-		regConn, err := st.dial(st.Addrs.Registration, reportingTel)
-		if err != nil {
-			return st, err
-		}
-		rep, err := reporting.New(reporting.Config{Pool: reportingPool, JetStream: js, Telemetry: reportingTel, People: people,
-			Location: opts.Location, MinPushInterval: opts.MinPushInterval, Streams: streams, Registration: regConn,
-			FilesDir: filepath.Join(opts.DataDir, "files"), S3: opts.S3})
-		if err != nil {
-			return st, err
-		}
-		serve("reporting", rep.Server(), rep.Run)
-	}
-
-	if runs("gateway") {
-		gwTel, err := service("gateway")
-		if err != nil {
-			return st, err
-		}
-		conns := map[string]*grpc.ClientConn{}
-		for _, part := range []string{"registration", "venue", "checkin", "reporting"} {
-			if conns[part], err = st.dial(*st.Addrs.of(part), gwTel); err != nil {
-				return st, err
-			}
-		}
-		handler, err := gateway.New(ctx, gateway.Config{Telemetry: gwTel, Registration: conns["registration"], Venue: conns["venue"],
-			Checkin: conns["checkin"], Reporting: conns["reporting"], Metrics: metrics.Handler()})
-		if err != nil {
-			return st, err
-		}
+	serveHTTP := func(name string, handler http.Handler) {
 		httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return runCtx }}
 		g.Go(func() error {
-			l := lis["gateway"]
+			l := lis[name]
 			if opts.GatewayTLS != nil {
 				l = tls.NewListener(l, opts.GatewayTLS)
 			}
@@ -357,6 +231,44 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 			}
 			return nil
 		})
+	}
+	service := func(name string) (*telemetry.Telemetry, error) {
+		t, err := tel(name)
+		if err == nil {
+			st.closers = append(st.closers, t.Shutdown)
+		}
+		return t, err
+	}
+
+	// Parts that verify people's tokens and run without registration fetch its keys.
+	e := &env{ctx: ctx, st: st, opts: &opts, js: js, streams: streams}
+	if needsPeople && !runs("registration") {
+		if e.people, err = st.fetchVerifier(ctx, main); err != nil {
+			return st, err
+		}
+	}
+	for _, p := range table() {
+		if !runs(p.name) {
+			continue
+		}
+		if e.tel, err = service(p.name); err != nil {
+			return st, err
+		}
+		e.pool = nil
+		if p.schema != "" {
+			if e.pool, err = open(e.tel, p.schema, p.migrate); err != nil {
+				return st, err
+			}
+		}
+		r, err := p.start(e)
+		if err != nil {
+			return st, fmt.Errorf("%s: %w", p.name, err)
+		}
+		if r.http != nil {
+			serveHTTP(p.name, r.http)
+		} else {
+			serve(p.name, r.server, r.run)
+		}
 	}
 
 	if err := st.waitHealthy(ctx, main); err != nil {
