@@ -5,8 +5,12 @@ import (
 
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
+	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 )
 
@@ -40,3 +44,40 @@ func (b BearerCredential) GetRequestMetadata(context.Context, ...string) (map[st
 
 // RequireTransportSecurity is false: see Dial.
 func (b BearerCredential) RequireTransportSecurity() bool { return false }
+
+// ForwardCredential makes a call to another service on behalf of the person whose call this
+// is: their credential goes along, so the other service applies its own rules to them.
+func ForwardCredential(ctx context.Context) context.Context {
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get("authorization"); len(v) > 0 {
+			return metadata.AppendToOutgoingContext(ctx, "authorization", v[0])
+		}
+	}
+	return ctx
+}
+
+// kindOfCode is the error kind of another service's answer; a transport failure or a code
+// with no kind of its own is Unavailable, which callers may retry.
+var kindOfCode = map[codes.Code]errs.Kind{
+	codes.InvalidArgument: errs.Invalid, codes.OutOfRange: errs.Invalid, codes.NotFound: errs.NotFound, codes.AlreadyExists: errs.Exists,
+	codes.FailedPrecondition: errs.FailedPrecondition, codes.Aborted: errs.FailedPrecondition, codes.PermissionDenied: errs.PermissionDenied,
+	codes.Unauthenticated: errs.Unauthenticated, codes.ResourceExhausted: errs.Exhausted, codes.Internal: errs.Internal,
+}
+
+// FromStatus turns another service's error answer into an error of the same kind, with that
+// service's message, so this service's port maps it to the same code (Code) instead of
+// reporting every refusal downstream as an internal error. what says which call failed.
+func FromStatus(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return errs.Wrap(errs.Unavailable, err, what)
+	}
+	kind, ok := kindOfCode[st.Code()]
+	if !ok {
+		kind = errs.Unavailable
+	}
+	return errs.Wrap(kind, err, st.Message())
+}

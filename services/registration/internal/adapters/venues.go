@@ -6,11 +6,11 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/sciweek/sciweek/pkg/errs"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
 )
 
 // VenueClient asks the venue service about venues, off the hot path. It calls on behalf of the
@@ -23,15 +23,6 @@ type VenueClient struct {
 // NewVenueClient returns a client over conn.
 func NewVenueClient(conn grpc.ClientConnInterface) *VenueClient {
 	return &VenueClient{client: venuev1.NewVenueServiceClient(conn)}
-}
-
-func forward(ctx context.Context) context.Context {
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		if auth := md.Get("authorization"); len(auth) > 0 {
-			return metadata.AppendToOutgoingContext(ctx, "authorization", auth[0])
-		}
-	}
-	return ctx
 }
 
 func venueError(err error, id string) error {
@@ -47,7 +38,7 @@ func venueError(err error, id string) error {
 
 // Venue returns the county and name of a venue.
 func (c *VenueClient) Venue(ctx context.Context, id uuid.UUID) (string, string, error) {
-	resp, err := c.client.GetVenue(forward(ctx), &venuev1.GetVenueRequest{VenueId: id.String()})
+	resp, err := c.client.GetVenue(rpc.ForwardCredential(ctx), &venuev1.GetVenueRequest{VenueId: id.String()})
 	if err != nil {
 		return "", "", venueError(err, id.String())
 	}
@@ -59,7 +50,7 @@ func (c *VenueClient) VenuesOf(ctx context.Context, county string) (map[string]u
 	out := map[string]uuid.UUID{}
 	token := ""
 	for {
-		resp, err := c.client.ListVenues(forward(ctx), &venuev1.ListVenuesRequest{CountyCode: county, PageSize: 1000, PageToken: token})
+		resp, err := c.client.ListVenues(rpc.ForwardCredential(ctx), &venuev1.ListVenuesRequest{CountyCode: county, PageSize: 1000, PageToken: token})
 		if err != nil {
 			return nil, venueError(err, "of county "+county)
 		}

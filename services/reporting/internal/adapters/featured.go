@@ -4,9 +4,9 @@ import (
 	"context"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/metadata"
 
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
 )
 
 // Featured asks the registration service for an edition's featured activities (附件2), as the
@@ -22,14 +22,9 @@ func NewFeatured(conn grpc.ClientConnInterface) *Featured {
 
 // Export returns the featured list's workbook.
 func (f *Featured) Export(ctx context.Context, edition string) ([]byte, error) {
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		if v := md.Get("authorization"); len(v) > 0 {
-			ctx = metadata.AppendToOutgoingContext(ctx, "authorization", v[0])
-		}
-	}
-	resp, err := f.client.ExportFeatured(ctx, &registrationv1.ExportFeaturedRequest{EditionId: edition})
+	resp, err := f.client.ExportFeatured(rpc.ForwardCredential(ctx), &registrationv1.ExportFeaturedRequest{EditionId: edition})
 	if err != nil {
-		return nil, err
+		return nil, rpc.FromStatus(err, "registration did not answer for the featured activities; try again")
 	}
 	return resp.GetFile().GetContent(), nil
 }
