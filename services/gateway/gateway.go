@@ -54,6 +54,7 @@ type gateway struct {
 	signups    registrationv1.SignupServiceClient
 	venues     venuev1.VenueServiceClient
 	accounts   registrationv1.AccountServiceClient
+	editions   registrationv1.EditionServiceClient
 	stats      reportingv1.StatsServiceClient
 	reports    reportingv1.ReportServiceClient
 	marshaler  protojson.MarshalOptions
@@ -97,6 +98,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		}
 	}
 	g.activities = registrationv1.NewActivityServiceClient(cfg.Registration)
+	g.editions = registrationv1.NewEditionServiceClient(cfg.Registration)
 	g.featured = registrationv1.NewFeaturedServiceClient(cfg.Registration)
 	g.signups = registrationv1.NewSignupServiceClient(cfg.Registration)
 	g.venues = venuev1.NewVenueServiceClient(cfg.Venue)
@@ -135,6 +137,9 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	}))
 	mux.HandleFunc("GET /download/dashboard.xlsx", g.download(func(ctx context.Context, q url.Values) (file, error) {
 		req, err := dashboardRequest(q)
+		if err == nil {
+			req.EditionId, err = g.edition(ctx, req.GetEditionId())
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -250,11 +255,11 @@ func (g *gateway) logout(w http.ResponseWriter, _ *http.Request) {
 // overviewEvents streams an edition's live overview as server-sent events: one "overview"
 // event at once and one after every change. Browsers reconnect on their own after a restart.
 func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
-	edition := r.URL.Query().Get("edition")
-	if edition == "" {
-		edition = "2024"
-	}
 	g.events(w, r, "overview", func(ctx context.Context) (func() (proto.Message, error), error) {
+		edition, err := g.edition(ctx, r.URL.Query().Get("edition"))
+		if err != nil {
+			return nil, err
+		}
 		stream, err := g.stats.WatchOverview(ctx, &reportingv1.WatchOverviewRequest{EditionId: edition})
 		if err != nil {
 			return nil, err
@@ -276,6 +281,9 @@ func (g *gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.events(w, r, "dashboard", func(ctx context.Context) (func() (proto.Message, error), error) {
+		if req.EditionId, err = g.edition(ctx, req.GetEditionId()); err != nil {
+			return nil, err
+		}
 		stream, err := g.stats.WatchDashboard(ctx, &reportingv1.WatchDashboardRequest{EditionId: req.GetEditionId(), Filter: req.GetFilter()})
 		if err != nil {
 			return nil, err
@@ -291,9 +299,6 @@ func (g *gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error) {
 	req := &reportingv1.ExportDashboardRequest{EditionId: q.Get("edition"), Filter: &reportingv1.DashboardFilter{
 		CountyCode: q.Get("county_code"), FromDay: q.Get("from_day"), ToDay: q.Get("to_day")}}
-	if req.EditionId == "" {
-		req.EditionId = "2024"
-	}
 	if v := q.Get("form"); v != "" {
 		n, ok := registrationv1.ActivityForm_value[v]
 		if !ok {
@@ -385,4 +390,35 @@ func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, op
 		}
 		flusher.Flush()
 	}
+}
+
+// edition is the edition a request names or, when it names none, the one running today in its
+// own time zone, else the one that starts last: what someone trying the stream by hand means.
+func (g *gateway) edition(ctx context.Context, given string) (string, error) {
+	if given != "" {
+		return given, nil
+	}
+	resp, err := g.editions.ListEditions(ctx, &registrationv1.ListEditionsRequest{})
+	if err != nil {
+		return "", err
+	}
+	now := time.Now()
+	latest, latestStart := "", ""
+	for _, e := range resp.GetEditions() {
+		loc, lerr := time.LoadLocation(e.GetTimeZone())
+		if lerr != nil {
+			loc = time.UTC
+		}
+		today := now.In(loc).Format(time.DateOnly)
+		if e.GetStartsOn() <= today && today <= e.GetEndsOn() {
+			return e.GetId(), nil
+		}
+		if e.GetStartsOn() > latestStart {
+			latest, latestStart = e.GetId(), e.GetStartsOn()
+		}
+	}
+	if latest == "" {
+		return "", status.Error(codes.FailedPrecondition, "还没有活动周：请先在控制台的“活动周设置”中创建一届")
+	}
+	return latest, nil
 }

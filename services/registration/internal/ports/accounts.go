@@ -1,0 +1,84 @@
+package ports
+
+import (
+	"context"
+	"crypto/ed25519"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/registration/internal/convert"
+)
+
+// Login signs a person in.
+func (g *GRPC) Login(ctx context.Context, req *registrationv1.LoginRequest) (*registrationv1.LoginResponse, error) {
+	tok, exp, acc, err := g.app.Login(ctx, req.GetUsername(), req.GetPassword())
+	if err != nil {
+		return nil, err
+	}
+	out := &registrationv1.LoginResponse{AccessToken: tok, ExpiresAt: timestamppb.New(exp), Role: string(acc.Role), CountyCode: acc.CountyCode,
+		DisplayName: acc.DisplayName, Username: acc.Username}
+	if acc.UnitID != uuid.Nil {
+		out.UnitId = acc.UnitID.String()
+	}
+	return out, nil
+}
+
+// GetTokenKeys returns the public key that verifies access tokens.
+func (g *GRPC) GetTokenKeys(context.Context, *registrationv1.GetTokenKeysRequest) (*registrationv1.GetTokenKeysResponse, error) {
+	if len(g.publicKey) != ed25519.PublicKeySize {
+		return nil, errs.E(errs.Internal, "token key not loaded")
+	}
+	return &registrationv1.GetTokenKeysResponse{Ed25519PublicKeys: [][]byte{g.publicKey}}, nil
+}
+
+// WhoAmI returns the caller's account.
+func (g *GRPC) WhoAmI(ctx context.Context, _ *registrationv1.WhoAmIRequest) (*registrationv1.WhoAmIResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := g.app.WhoAmI(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.WhoAmIResponse{Account: convert.AccountToProto(a)}, nil
+}
+
+// CreateAccount creates an account.
+func (g *GRPC) CreateAccount(ctx context.Context, req *registrationv1.CreateAccountRequest) (*registrationv1.CreateAccountResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	unit, err := optionalUUID(req.GetUnitId(), "unit_id")
+	if err != nil {
+		return nil, err
+	}
+	a, err := g.app.CreateAccount(ctx, p, req.GetUsername(), req.GetPassword(), auth.Role(req.GetRole()), req.GetCountyCode(), unit, req.GetDisplayName())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.CreateAccountResponse{Account: convert.AccountToProto(a)}, nil
+}
+
+// ListAccounts lists accounts.
+func (g *GRPC) ListAccounts(ctx context.Context, req *registrationv1.ListAccountsRequest) (*registrationv1.ListAccountsResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := g.app.ListAccounts(ctx, p, req.GetCountyCode())
+	if err != nil {
+		return nil, err
+	}
+	out := &registrationv1.ListAccountsResponse{}
+	for _, a := range list {
+		out.Accounts = append(out.Accounts, convert.AccountToProto(a))
+	}
+	return out, nil
+}
