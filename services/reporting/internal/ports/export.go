@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
-	"github.com/sciweek/sciweek/pkg/labels"
+	"github.com/sciweek/sciweek/services/reporting/internal/labels"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/sheet"
 )

@@ -1,7 +1,6 @@
-// Package labels holds the Chinese names of the contracts' enums that more than one service
-// prints: in spreadsheets for people (the dashboard export, the statistics table). The console
-// has its own copy for the browser (web/src/utils/labels.ts); the contracts' comments carry the
-// same words.
+// Package labels holds the Chinese names of the contracts' enums that reporting prints in
+// spreadsheets for people (the dashboard export, the statistics table). The console has its own
+// copy for the browser (web/src/utils/labels.ts); the contracts' comments carry the same words.
 package labels
 
 import (

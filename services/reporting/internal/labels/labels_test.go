@@ -6,7 +6,7 @@ import (
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
-	"github.com/sciweek/sciweek/pkg/labels"
+	"github.com/sciweek/sciweek/services/reporting/internal/labels"
 )
 
 // TestEveryValueHasAName walks each enum, so a value added to a contract without a Chinese
