@@ -19,6 +19,9 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 )
 
+// XLSXContentType is the media type of an .xlsx workbook, for the files the services hand out.
+const XLSXContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 // MaxRows bounds a sheet: a county's plan has hundreds of rows, not millions.
 const MaxRows = 5000
 

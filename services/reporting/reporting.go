@@ -1,5 +1,10 @@
-// Package reporting is the reporting service: live statistics folded from the check-in events,
-// exactly once, and pushed to the people watching. This file wires its parts together.
+// Package reporting is the reporting service, two bounded contexts in one process and one
+// schema: the live statistics (internal/stats: check-in events folded exactly once into
+// aggregates, the dashboard, occupancy and its alarms, pushed to the people watching) and the
+// report back after the week (internal/reportback: each county's statistics table, summary and
+// media, checked, reviewed and merged). The report back asks the statistics for counted figures
+// through one interface (rbapp.Counter) and reads none of their tables, so it can become a
+// service of its own (docs/architecture.md). This file wires the parts together.
 package reporting
 
 import (
@@ -24,10 +29,13 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
-	"github.com/sciweek/sciweek/services/reporting/internal/adapters"
-	"github.com/sciweek/sciweek/services/reporting/internal/app"
-	"github.com/sciweek/sciweek/services/reporting/internal/domain"
-	"github.com/sciweek/sciweek/services/reporting/internal/ports"
+	rbadapters "github.com/sciweek/sciweek/services/reporting/internal/reportback/adapters"
+	rbapp "github.com/sciweek/sciweek/services/reporting/internal/reportback/app"
+	rbdomain "github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
+	rbports "github.com/sciweek/sciweek/services/reporting/internal/reportback/ports"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/adapters"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/ports"
 	"github.com/sciweek/sciweek/services/reporting/migrations"
 )
 
@@ -63,11 +71,11 @@ type Config struct {
 	S3 S3Config
 	// FileLimits are the largest files by kind; zero means 50 MB summaries, 20 MB images and
 	// 1 GiB videos.
-	FileLimits app.Limits
+	FileLimits rbapp.Limits
 }
 
 // S3Config says where an S3-compatible store is.
-type S3Config = adapters.S3Config
+type S3Config = rbadapters.S3Config
 
 // Migrate brings the reporting schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
@@ -116,19 +124,19 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	reports, err := newReports(cfg, store, uc)
+	reports, err := newReports(cfg, uc)
 	if err != nil {
 		return nil, err
 	}
 	policy := ports.Policy()
-	maps.Copy(policy.Roles, ports.ReportPolicy().Roles)
+	maps.Copy(policy.Roles, rbports.ReportPolicy().Roles)
 	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: policy,
 		MaxRecvMsgSize: 2 << 20})
 	if err != nil {
 		return nil, err
 	}
 	reportingv1.RegisterStatsServiceServer(server.GRPC, ports.NewGRPC(uc))
-	reportingv1.RegisterReportServiceServer(server.GRPC, ports.NewReports(reports))
+	reportingv1.RegisterReportServiceServer(server.GRPC, rbports.NewReports(reports))
 	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
 	if err != nil {
 		return nil, err
@@ -142,10 +150,10 @@ func New(cfg Config) (*Service, error) {
 
 // newReports wires the report back: its files on local disk or in S3, read by the adapters'
 // inspector, the featured list from registration.
-func newReports(cfg Config, store *adapters.Store, stats *app.Service) (*app.Reports, error) {
-	var files app.Files
+func newReports(cfg Config, stats *app.Service) (*rbapp.Reports, error) {
+	var files rbapp.Files
 	if cfg.S3.Endpoint != "" {
-		s3, err := adapters.NewS3Files(context.Background(), cfg.S3)
+		s3, err := rbadapters.NewS3Files(context.Background(), cfg.S3)
 		if err != nil {
 			return nil, err
 		}
@@ -155,23 +163,23 @@ func newReports(cfg Config, store *adapters.Store, stats *app.Service) (*app.Rep
 		if dir == "" {
 			dir = filepath.Join(os.TempDir(), "sciweek-report-files")
 		}
-		local, err := adapters.NewLocalFiles(dir)
+		local, err := rbadapters.NewLocalFiles(dir)
 		if err != nil {
 			return nil, err
 		}
 		files = local
 	}
-	var featured app.Featured
+	var featured rbapp.Featured
 	if cfg.Registration != nil {
-		featured = adapters.NewFeatured(cfg.Registration)
+		featured = rbadapters.NewFeatured(cfg.Registration)
 	}
 	tempDir := ""
 	if cfg.FilesDir != "" {
 		tempDir = filepath.Join(cfg.FilesDir, ".uploads") // beside the files: a rename, not a copy
 	}
-	return app.NewReports(app.ReportsConfig{Store: store, Stats: stats, Files: files, Featured: featured,
-		Inspect: func(kind domain.FileKind, r io.ReaderAt, size int64) (string, time.Duration, error) {
-			seen, err := adapters.Inspect(kind, r, size)
+	return rbapp.NewReports(rbapp.ReportsConfig{Store: rbadapters.NewStore(cfg.Pool), Counter: counter{stats}, Files: files, Featured: featured,
+		Inspect: func(kind rbdomain.FileKind, r io.ReaderAt, size int64) (string, time.Duration, error) {
+			seen, err := rbadapters.Inspect(kind, r, size)
 			return seen.ContentType, seen.Duration, err
 		},
 		Limits: cfg.FileLimits, TempDir: tempDir, Now: cfg.Now})
@@ -207,4 +215,22 @@ func Consumes() []bus.Kind {
 		out = append(out, p.Consumes()...)
 	}
 	return out
+}
+
+// counter answers the report back's one question from the live statistics: the only place the
+// two contexts meet.
+type counter struct{ stats *app.Service }
+
+// Counted returns what the statistics counted of a county's whole week.
+func (c counter) Counted(ctx context.Context, edition, county string) (rbdomain.CountedFigures, error) {
+	d, err := c.stats.CountyWeek(ctx, edition, county)
+	if err != nil {
+		return rbdomain.CountedFigures{}, err
+	}
+	out := rbdomain.CountedFigures{ActivitiesHeld: d.Totals.ActivitiesHeld, MajorActivitiesHeld: d.Totals.MajorActivitiesHeld,
+		Participations: d.Totals.Participations(), YoungPeople: d.Totals.YoungPeople, VenuesOpened: d.Totals.VenuesOpened, HeldByForm: map[int16]int64{}}
+	for _, f := range d.Forms {
+		out.HeldByForm[f.Form] = f.ActivitiesHeld
+	}
+	return out, nil
 }

@@ -68,20 +68,35 @@ func workspace(t *testing.T) []pkg {
 	return pkgs
 }
 
-// service returns the service a package belongs to and the layer under internal/ it is in ("" for
-// the service's own root package and others).
-func service(path string) (svc, layer string) {
+// layers are the layers of a service (or of a bounded context inside one).
+var layers = []string{"domain", "app", "adapters", "ports"}
+
+// service returns the service a package belongs to, the bounded context inside it ("" when the
+// service is one context) and the layer it is in ("" for others, such as a service's root
+// package or its convert package): services/reporting/internal/stats/app is reporting, stats, app.
+func service(path string) (svc, context, layer string) {
 	rest, ok := strings.CutPrefix(path, "services/")
 	if !ok {
-		return "", ""
+		return "", "", ""
 	}
 	parts := strings.Split(rest, "/")
 	// An external test package (checkin_test) belongs to the package it tests.
-	svc = strings.TrimSuffix(parts[0], "_test")
-	if len(parts) >= 3 && parts[1] == "internal" {
-		layer = strings.TrimSuffix(parts[2], "_test")
+	for i := range parts {
+		parts[i] = strings.TrimSuffix(parts[i], "_test")
 	}
-	return svc, layer
+	svc = parts[0]
+	if len(parts) >= 3 && parts[1] == "internal" {
+		switch {
+		case slices.Contains(layers, parts[2]):
+			layer = parts[2]
+		case len(parts) >= 4:
+			context = parts[2]
+			if slices.Contains(layers, parts[3]) {
+				layer = parts[3]
+			}
+		}
+	}
+	return svc, context, layer
 }
 
 // breaks lists every import that breaks a rule.
@@ -91,11 +106,14 @@ func breaks(pkgs []pkg) []string {
 		out = append(out, fmt.Sprintf("%s imports %s", p.path, strings.TrimPrefix(imp, module)))
 	}
 	for _, p := range pkgs {
-		svc, layer := service(p.path)
+		svc, ctx, layer := service(p.path)
 		for _, imp := range p.imports {
 			isp := strings.TrimPrefix(imp, module)
-			isvc, ilayer := service(isp)
+			isvc, ictx, ilayer := service(isp)
 			switch {
+			// Two bounded contexts of one service meet only where the service wires them.
+			case svc == isvc && ctx != "" && ictx != "" && ctx != ictx:
+				broke(p, imp)
 			// The domain is rules only: no contract, no database, no transport.
 			case layer == "domain" && (strings.HasPrefix(imp, "google.golang.org/protobuf") || strings.HasPrefix(isp, "pkg/gen") ||
 				strings.HasPrefix(imp, "github.com/jackc/pgx") || strings.HasPrefix(imp, "google.golang.org/grpc") || strings.HasPrefix(imp, "github.com/nats-io")):
@@ -149,12 +167,16 @@ func TestTheRulesCatchBreaks(t *testing.T) {
 		{"app importing an adapter", pkg{"services/venue/internal/app", []string{module + "services/venue/internal/adapters"}}, true},
 		{"port importing an adapter", pkg{"services/checkin/internal/ports", []string{module + "services/checkin/internal/adapters"}}, true},
 		{"port importing pgx", pkg{"services/checkin/internal/ports", []string{"github.com/jackc/pgx/v5"}}, true},
-		{"one service importing another", pkg{"services/reporting/internal/adapters", []string{module + "services/checkin/internal/domain"}}, true},
+		{"one service importing another", pkg{"services/reporting/internal/stats/adapters", []string{module + "services/checkin/internal/domain"}}, true},
 		{"the binary importing an internal package", pkg{"cmd/sciweek", []string{module + "services/checkin/internal/app"}}, true},
 		{"a port as it should be", pkg{"services/checkin/internal/ports", []string{module + "services/checkin/internal/app", module + "pkg/gen/sciweek/checkin/v1",
 			module + "services/checkin/internal/convert", "context"}}, false},
 		{"the binary wiring a service", pkg{"cmd/sciweek", []string{module + "services/checkin"}}, false},
 		{"a service's own external tests", pkg{"services/checkin_test", []string{module + "services/checkin", module + "services/checkin/internal/adapters"}}, false},
+		{"a context's port importing its adapter", pkg{"services/reporting/internal/stats/ports", []string{module + "services/reporting/internal/stats/adapters"}}, true},
+		{"one context importing another", pkg{"services/reporting/internal/reportback/app", []string{module + "services/reporting/internal/stats/app"}}, true},
+		{"the service wiring its two contexts", pkg{"services/reporting", []string{module + "services/reporting/internal/stats/app",
+			module + "services/reporting/internal/reportback/app"}}, false},
 		{"a domain's external tests importing pgx", pkg{"services/checkin/internal/domain_test", []string{"github.com/jackc/pgx/v5"}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/registration/internal/app"
 	"github.com/sciweek/sciweek/services/registration/internal/convert"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
@@ -240,7 +241,7 @@ func (g *GRPC) ImportActivities(ctx context.Context, req *registrationv1.ImportA
 	return out, nil
 }
 
-const xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const xlsx = sheet.XLSXContentType
 
 // GetImportTemplate returns the import template.
 func (g *GRPC) GetImportTemplate(ctx context.Context, req *registrationv1.GetImportTemplateRequest) (*registrationv1.GetImportTemplateResponse, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/auth"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/venue/internal/app"
 	"github.com/sciweek/sciweek/services/venue/internal/convert"
 )
@@ -176,7 +177,7 @@ func (g *GRPC) GetVenueImportTemplate(ctx context.Context, _ *venuev1.GetVenueIm
 		return nil, err
 	}
 	return &venuev1.GetVenueImportTemplateResponse{File: &venuev1.File{Name: "场馆登记导入模板.xlsx",
-		ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content: b}}, nil
+		ContentType: sheet.XLSXContentType, Content: b}}, nil
 }
 
 // ProvisionTerminal registers a terminal and returns its setup code.

@@ -1,0 +1,577 @@
+// Package app holds the report back's use cases: each county's statistics table, summary and
+// media after the week, from draft to acceptance, the checks on its files, and the merged table.
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
+)
+
+// ReportTx is what a report's use case may add in the transaction that saves the report.
+type ReportTx interface {
+	// AddFile records a stored file.
+	AddFile(f domain.StoredFile) error
+	// DeleteFile marks a file deleted; kept says an accepted version still shows it.
+	DeleteFile(id uuid.UUID, at time.Time) (kept bool, err error)
+	// AddVersion keeps an accepted report and returns its number.
+	AddVersion(v domain.ReportVersion) (int, error)
+	// HoldColumns keeps the edition's columns from changing until the transaction ends.
+	HoldColumns() error
+}
+
+// ReportStore keeps the reports.
+type ReportStore interface {
+	// Edition returns an edition's report settings.
+	Edition(ctx context.Context, id string) (domain.ReportEdition, error)
+	// CountyNames returns the names of an edition's counties, by code.
+	CountyNames(ctx context.Context, edition string) (map[string]string, error)
+	// Columns returns an edition's statistics table columns.
+	Columns(ctx context.Context, edition string) ([]domain.Column, error)
+	// SetColumns replaces them, unless a county has submitted.
+	SetColumns(ctx context.Context, edition string, cols []domain.Column) error
+	// ReadReport returns a county's report.
+	ReadReport(ctx context.Context, edition, county string) (*domain.Report, error)
+	// UpdateReport runs fn on a county's report, locked, and saves it with what fn added.
+	UpdateReport(ctx context.Context, edition, county string, fn func(tx ReportTx, r *domain.Report) error) (*domain.Report, error)
+	// File returns a file, deleted or not.
+	File(ctx context.Context, id uuid.UUID) (domain.StoredFile, error)
+	// Versions returns a county's accepted versions (all counties' when county is empty).
+	Versions(ctx context.Context, edition, county string) ([]domain.ReportVersion, error)
+}
+
+// Featured exports the edition's featured activities (附件2) as an XLSX workbook.
+type Featured interface {
+	Export(ctx context.Context, edition string) ([]byte, error)
+}
+
+// Limits are the largest files a report takes, by kind.
+type Limits struct {
+	Summary, Image, Video int64
+}
+
+// DefaultLimits are a summary of 50 MB, images of 20 MB, videos of 1 GiB (three minutes of
+// 1080p from a phone is a few hundred MB).
+var DefaultLimits = Limits{Summary: 50 << 20, Image: 20 << 20, Video: 1 << 30}
+
+// Reports runs the report back's use cases.
+type Reports struct {
+	ReportsConfig
+}
+
+// ReportsConfig is what the report back's use cases need.
+type ReportsConfig struct {
+	// Store keeps the reports.
+	Store ReportStore
+	// Counter says what the live statistics counted.
+	Counter Counter
+	// Files keeps the files' content.
+	Files Files
+	// Inspect reads what an uploaded file is.
+	Inspect Inspector
+	// Featured, if set, exports the featured activities for the merged table.
+	Featured Featured
+	// Limits are the largest files by kind; zero means DefaultLimits.
+	Limits Limits
+	// TempDir holds uploads until they are checked; empty means the system's.
+	TempDir string
+	// Now is the clock.
+	Now func() time.Time
+}
+
+// NewReports returns the use cases.
+func NewReports(cfg ReportsConfig) (*Reports, error) {
+	if cfg.Store == nil || cfg.Counter == nil || cfg.Files == nil || cfg.Inspect == nil || cfg.Now == nil {
+		return nil, errs.E(errs.Internal, "reports: store, statistics, files, inspector and clock are required")
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	if cfg.TempDir == "" {
+		cfg.TempDir = os.TempDir()
+	}
+	if err := os.MkdirAll(cfg.TempDir, 0o750); err != nil {
+		return nil, err
+	}
+	return &Reports{cfg}, nil
+}
+
+// reportScope lets city admins at every county and county admins at their own.
+func reportScope(p auth.Principal, county string) error {
+	switch {
+	case p.Is(auth.RoleCityAdmin):
+		return nil
+	case p.Is(auth.RoleCountyAdmin) && p.CountyCode == county:
+		return nil
+	case p.Is(auth.RoleCountyAdmin):
+		return errs.E(errs.PermissionDenied, "you may see and change the report of your own county (%s) only", p.CountyCode)
+	}
+	return errs.E(errs.PermissionDenied, "role %s has no reports", p.Role)
+}
+
+func cityOnly(p auth.Principal, what string) error {
+	if !p.Is(auth.RoleCityAdmin) {
+		return errs.E(errs.PermissionDenied, "only the city admin may %s", what)
+	}
+	return nil
+}
+
+// ReportView is a county's report as people see it.
+type ReportView struct {
+	Report     *domain.Report
+	Edition    domain.ReportEdition
+	CountyName string
+	Columns    []domain.Column
+	Figures    []domain.Figure
+	Overdue    bool
+	Versions   []domain.ReportVersion
+}
+
+// Counter is the report back's one question to the live statistics (the stats context): what
+// they counted of a county's whole week. The report back reads no statistics table itself, so
+// the two can become services of their own.
+type Counter interface {
+	Counted(ctx context.Context, edition, county string) (domain.CountedFigures, error)
+}
+
+// counted reads what the live statistics say of a county's whole week.
+func (rs *Reports) counted(ctx context.Context, edition, county string) (domain.CountedFigures, error) {
+	return rs.Counter.Counted(ctx, edition, county)
+}
+
+func (rs *Reports) view(ctx context.Context, r *domain.Report) (ReportView, error) {
+	ed, err := rs.Store.Edition(ctx, r.EditionID)
+	if err != nil {
+		return ReportView{}, err
+	}
+	cols, err := rs.Store.Columns(ctx, r.EditionID)
+	if err != nil {
+		return ReportView{}, err
+	}
+	names, err := rs.Store.CountyNames(ctx, r.EditionID)
+	if err != nil {
+		return ReportView{}, err
+	}
+	counted, err := rs.counted(ctx, r.EditionID, r.CountyCode)
+	if err != nil {
+		return ReportView{}, err
+	}
+	versions, err := rs.Store.Versions(ctx, r.EditionID, r.CountyCode)
+	if err != nil {
+		return ReportView{}, err
+	}
+	return ReportView{Report: r, Edition: ed, CountyName: names[r.CountyCode], Columns: cols, Figures: r.Figures(cols, counted),
+		Overdue: r.Overdue(ed.Deadline, rs.Now()), Versions: versions}, nil
+}
+
+// checkCounty refuses a county the edition does not have.
+func (rs *Reports) checkCounty(ctx context.Context, edition, county string) error {
+	names, err := rs.Store.CountyNames(ctx, edition)
+	if err != nil {
+		return err
+	}
+	if _, ok := names[county]; !ok {
+		return errs.E(errs.NotFound, "edition %s has no county %s", edition, county)
+	}
+	return nil
+}
+
+// Get returns a county's report.
+func (rs *Reports) Get(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
+	if err := reportScope(p, county); err != nil {
+		return ReportView{}, err
+	}
+	if err := rs.checkCounty(ctx, edition, county); err != nil {
+		return ReportView{}, err
+	}
+	r, err := rs.Store.ReadReport(ctx, edition, county)
+	if err != nil {
+		return ReportView{}, err
+	}
+	return rs.view(ctx, r)
+}
+
+// Save stores the county's figures as a draft.
+func (rs *Reports) Save(ctx context.Context, p auth.Principal, edition, county string, in []domain.ValueInput) (ReportView, error) {
+	if err := reportScope(p, county); err != nil {
+		return ReportView{}, err
+	}
+	if err := rs.checkCounty(ctx, edition, county); err != nil {
+		return ReportView{}, err
+	}
+	cols, err := rs.Store.Columns(ctx, edition)
+	if err != nil {
+		return ReportView{}, err
+	}
+	r, err := rs.Store.UpdateReport(ctx, edition, county, func(_ ReportTx, r *domain.Report) error {
+		return r.Save(cols, in, rs.Now())
+	})
+	if err != nil {
+		return ReportView{}, err
+	}
+	return rs.view(ctx, r)
+}
+
+// Submit sends the report to the bureau.
+func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
+	if err := reportScope(p, county); err != nil {
+		return ReportView{}, err
+	}
+	ed, err := rs.Store.Edition(ctx, edition)
+	if err != nil {
+		return ReportView{}, err
+	}
+	r, err := rs.Store.UpdateReport(ctx, edition, county, func(tx ReportTx, r *domain.Report) error {
+		if err := tx.HoldColumns(); err != nil {
+			return err
+		}
+		cols, err := rs.Store.Columns(ctx, edition)
+		if err != nil {
+			return err
+		}
+		return r.Submit(cols, ed.Deadline, rs.Now())
+	})
+	if err != nil {
+		return ReportView{}, err
+	}
+	return rs.view(ctx, r)
+}
+
+// Return sends a submitted report back (city admin).
+func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition, county, reason string) (ReportView, error) {
+	if err := cityOnly(p, "send reports back"); err != nil {
+		return ReportView{}, err
+	}
+	ed, err := rs.Store.Edition(ctx, edition)
+	if err != nil {
+		return ReportView{}, err
+	}
+	r, err := rs.Store.UpdateReport(ctx, edition, county, func(_ ReportTx, r *domain.Report) error {
+		return r.Return(reason, ed.Deadline, rs.Now())
+	})
+	if err != nil {
+		return ReportView{}, err
+	}
+	return rs.view(ctx, r)
+}
+
+// Accept locks a submitted report and keeps it as a new version, with today's counted figures
+// (city admin).
+func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
+	if err := cityOnly(p, "accept reports"); err != nil {
+		return ReportView{}, err
+	}
+	cols, err := rs.Store.Columns(ctx, edition)
+	if err != nil {
+		return ReportView{}, err
+	}
+	counted, err := rs.counted(ctx, edition, county)
+	if err != nil {
+		return ReportView{}, err
+	}
+	now := rs.Now()
+	r, err := rs.Store.UpdateReport(ctx, edition, county, func(tx ReportTx, r *domain.Report) error {
+		if err := r.Accept(now); err != nil {
+			return err
+		}
+		_, err := tx.AddVersion(domain.ReportVersion{AcceptedAt: now, AcceptedBy: p.Subject, Figures: r.Figures(cols, counted), Files: r.Files})
+		return err
+	})
+	if err != nil {
+		return ReportView{}, err
+	}
+	return rs.view(ctx, r)
+}
+
+// Reopen lets a county submit after the deadline (city admin).
+func (rs *Reports) Reopen(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
+	if err := cityOnly(p, "reopen reports"); err != nil {
+		return ReportView{}, err
+	}
+	if err := rs.checkCounty(ctx, edition, county); err != nil {
+		return ReportView{}, err
+	}
+	r, err := rs.Store.UpdateReport(ctx, edition, county, func(_ ReportTx, r *domain.Report) error { return r.Reopen(rs.Now()) })
+	if err != nil {
+		return ReportView{}, err
+	}
+	return rs.view(ctx, r)
+}
+
+// ReportLine is a county's line in the city admin's list.
+type ReportLine struct {
+	CountyCode, CountyName string
+	Report                 *domain.Report
+	Overdue                bool
+}
+
+// List returns every county's report state (city admin).
+func (rs *Reports) List(ctx context.Context, p auth.Principal, edition string) (domain.ReportEdition, []ReportLine, error) {
+	if err := cityOnly(p, "list every county's report"); err != nil {
+		return domain.ReportEdition{}, nil, err
+	}
+	ed, err := rs.Store.Edition(ctx, edition)
+	if err != nil {
+		return domain.ReportEdition{}, nil, err
+	}
+	names, err := rs.Store.CountyNames(ctx, edition)
+	if err != nil {
+		return domain.ReportEdition{}, nil, err
+	}
+	lines := make([]ReportLine, 0, len(names))
+	for code, name := range names {
+		r, err := rs.Store.ReadReport(ctx, edition, code)
+		if err != nil {
+			return domain.ReportEdition{}, nil, err
+		}
+		lines = append(lines, ReportLine{CountyCode: code, CountyName: name, Report: r, Overdue: r.Overdue(ed.Deadline, rs.Now())})
+	}
+	sortLines(lines)
+	return ed, lines, nil
+}
+
+func sortLines(lines []ReportLine) {
+	for i := 1; i < len(lines); i++ {
+		for j := i; j > 0 && lines[j].CountyCode < lines[j-1].CountyCode; j-- {
+			lines[j], lines[j-1] = lines[j-1], lines[j]
+		}
+	}
+}
+
+// FileHeader names an upload.
+type FileHeader struct {
+	EditionID, CountyCode string
+	Kind                  domain.FileKind
+	Name                  string
+}
+
+// Upload stores a report's file from content, streamed: it is written to a temporary file
+// (never held whole in memory) while its size is checked, then its kind, and a video's length,
+// are read from its own bytes; only then does it go to the store and the report. Whatever
+// fails, nothing is left behind.
+func (rs *Reports) Upload(ctx context.Context, p auth.Principal, h FileHeader, content io.Reader) (domain.ReportFile, error) {
+	if err := reportScope(p, h.CountyCode); err != nil {
+		return domain.ReportFile{}, err
+	}
+	ed, err := rs.Store.Edition(ctx, h.EditionID)
+	if err != nil {
+		return domain.ReportFile{}, err
+	}
+	if err := rs.checkCounty(ctx, h.EditionID, h.CountyCode); err != nil {
+		return domain.ReportFile{}, err
+	}
+	current, err := rs.Store.ReadReport(ctx, h.EditionID, h.CountyCode)
+	if err != nil {
+		return domain.ReportFile{}, err
+	}
+	if err := current.Editable(); err != nil {
+		return domain.ReportFile{}, err
+	}
+	limit := map[domain.FileKind]int64{domain.FileSummary: rs.Limits.Summary, domain.FileImage: rs.Limits.Image, domain.FileVideo: rs.Limits.Video}[h.Kind]
+	if limit == 0 {
+		return domain.ReportFile{}, errs.E(errs.Invalid, "a report's file is a summary, an image or a video")
+	}
+	tmp, err := os.CreateTemp(rs.TempDir, "upload-*")
+	if err != nil {
+		return domain.ReportFile{}, err
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name()) // gone after a move into the store; removed on any failure
+	}()
+	sum := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, sum), io.LimitReader(content, limit+1))
+	if err != nil {
+		return domain.ReportFile{}, errs.E(errs.Invalid, "the upload broke off (%v); nothing was kept, send the file again", err)
+	}
+	if n > limit {
+		return domain.ReportFile{}, errs.E(errs.Invalid, "%s is larger than the %s allowed for this kind of file", h.Name, megabytes(limit))
+	}
+	if n == 0 {
+		return domain.ReportFile{}, errs.E(errs.Invalid, "%s is empty", h.Name)
+	}
+	if err := tmp.Sync(); err != nil {
+		return domain.ReportFile{}, err
+	}
+	contentType, length, err := rs.Inspect(h.Kind, tmp, n)
+	if err != nil {
+		return domain.ReportFile{}, err
+	}
+	if h.Kind == domain.FileVideo && length > ed.MaxVideo {
+		return domain.ReportFile{}, errs.E(errs.Invalid, "%s is %s long; videos may be at most %s", h.Name, clock(length), clock(ed.MaxVideo))
+	}
+	f := domain.StoredFile{ReportFile: domain.ReportFile{ID: uuid.New(), Kind: h.Kind, Name: h.Name, ContentType: contentType, Size: n,
+		Duration: length, SHA256: hex.EncodeToString(sum.Sum(nil)), UploadedAt: rs.Now()},
+		EditionID: h.EditionID, CountyCode: h.CountyCode}
+	f.StorageKey = fmt.Sprintf("%s/%s/%s", h.EditionID, h.CountyCode, f.ID)
+	if err := rs.Files.Put(ctx, f.StorageKey, tmp.Name(), n, f.ContentType); err != nil {
+		return domain.ReportFile{}, err
+	}
+	_, err = rs.Store.UpdateReport(ctx, h.EditionID, h.CountyCode, func(tx ReportTx, r *domain.Report) error {
+		if err := r.Editable(); err != nil { // it may have been submitted meanwhile
+			return err
+		}
+		if r.Status == domain.ReportNotStarted {
+			r.Status = domain.ReportDraft
+		}
+		r.UpdatedAt = f.UploadedAt
+		return tx.AddFile(f)
+	})
+	if err != nil {
+		_ = rs.Files.Delete(context.WithoutCancel(ctx), f.StorageKey)
+		return domain.ReportFile{}, err
+	}
+	return f.ReportFile, nil
+}
+
+// Inspector reads what a file is; set by the wiring (the adapters know the formats).
+type Inspector func(kind domain.FileKind, r io.ReaderAt, size int64) (contentType string, length time.Duration, err error)
+
+// Open returns a file and its content, to whoever may see its county's report.
+func (rs *Reports) Open(ctx context.Context, p auth.Principal, id uuid.UUID) (domain.StoredFile, io.ReadCloser, int64, error) {
+	f, err := rs.Store.File(ctx, id)
+	if err != nil {
+		return domain.StoredFile{}, nil, 0, err
+	}
+	if err := reportScope(p, f.CountyCode); err != nil {
+		return domain.StoredFile{}, nil, 0, err
+	}
+	r, size, err := rs.Files.Open(ctx, f.StorageKey)
+	return f, r, size, err
+}
+
+// Delete removes a file from a report that can still change; its content stays while an
+// accepted version shows it.
+func (rs *Reports) Delete(ctx context.Context, p auth.Principal, id uuid.UUID) error {
+	f, err := rs.Store.File(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := reportScope(p, f.CountyCode); err != nil {
+		return err
+	}
+	if f.Deleted {
+		return errs.E(errs.NotFound, "file %s was deleted already", id)
+	}
+	var kept bool
+	_, err = rs.Store.UpdateReport(ctx, f.EditionID, f.CountyCode, func(tx ReportTx, r *domain.Report) error {
+		if err := r.Editable(); err != nil {
+			return err
+		}
+		r.UpdatedAt = rs.Now()
+		var err error
+		kept, err = tx.DeleteFile(id, r.UpdatedAt)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !kept {
+		return rs.Files.Delete(ctx, f.StorageKey)
+	}
+	return nil
+}
+
+// SetColumns changes an edition's columns (city admin).
+func (rs *Reports) SetColumns(ctx context.Context, p auth.Principal, edition string, cols []domain.Column) ([]domain.Column, error) {
+	if err := cityOnly(p, "change the statistics table"); err != nil {
+		return nil, err
+	}
+	if err := domain.CheckColumns(cols); err != nil {
+		return nil, err
+	}
+	if err := rs.Store.SetColumns(ctx, edition, cols); err != nil {
+		return nil, err
+	}
+	return rs.Store.Columns(ctx, edition)
+}
+
+// Merged builds the city's table (city admin): accepted counties show their latest accepted
+// version; the others their current figures with today's counts.
+func (rs *Reports) Merged(ctx context.Context, p auth.Principal, edition string) (domain.ReportEdition, domain.MergedTable, error) {
+	ed, lines, err := rs.List(ctx, p, edition)
+	if err != nil {
+		return domain.ReportEdition{}, domain.MergedTable{}, err
+	}
+	cols, err := rs.Store.Columns(ctx, edition)
+	if err != nil {
+		return domain.ReportEdition{}, domain.MergedTable{}, err
+	}
+	versions, err := rs.Store.Versions(ctx, edition, "")
+	if err != nil {
+		return domain.ReportEdition{}, domain.MergedTable{}, err
+	}
+	rows := make([]domain.MergedRow, 0, len(lines))
+	for _, l := range lines {
+		row := domain.MergedRow{CountyCode: l.CountyCode, CountyName: l.CountyName, Status: l.Report.Status, Late: l.Report.Late}
+		if l.Report.Status == domain.ReportAccepted {
+			if v := latestVersion(versions, l.CountyCode); v != nil && sameColumns(v.Figures, cols) {
+				row.Figures, row.Accepted = v.Figures, true
+			}
+		}
+		if row.Figures == nil {
+			counted, err := rs.counted(ctx, edition, l.CountyCode)
+			if err != nil {
+				return domain.ReportEdition{}, domain.MergedTable{}, err
+			}
+			row.Figures = l.Report.Figures(cols, counted)
+		}
+		rows = append(rows, row)
+	}
+	return ed, domain.Merge(cols, rows), nil
+}
+
+// FeaturedList returns the featured activities' workbook, or nil when there is no exporter.
+func (rs *Reports) FeaturedList(ctx context.Context, edition string) ([]byte, error) {
+	if rs.Featured == nil {
+		return nil, nil
+	}
+	return rs.Featured.Export(ctx, edition)
+}
+
+// latestVersion is the county's last accepted version. Versions carry no county (they are read
+// per county or all together, in county then version order); the figures' order tells.
+func latestVersion(all []domain.ReportVersion, county string) *domain.ReportVersion {
+	var out *domain.ReportVersion
+	for i := range all {
+		if all[i].CountyCode == county {
+			out = &all[i]
+		}
+	}
+	return out
+}
+
+func sameColumns(figures []domain.Figure, cols []domain.Column) bool {
+	if len(figures) != len(cols) {
+		return false
+	}
+	for i := range cols {
+		if figures[i].Key != cols[i].Key {
+			return false
+		}
+	}
+	return true
+}
+
+func megabytes(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.0f GB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
+}
+
+// clock writes a length as minutes and seconds, e.g. 4:00.
+func clock(d time.Duration) string {
+	s := int(d.Round(time.Second).Seconds())
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

@@ -1,0 +1,475 @@
+// Package domain holds the report back's rules: the statistics table's columns and figures
+// (counted, typed, corrected), the report's states, the deadline, the merged table.
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/errs"
+)
+
+// ColumnSource says where a column's figures come from; the numbers match the contract.
+type ColumnSource int16
+
+// The sources.
+const (
+	SourceCounted ColumnSource = 1
+	SourceTyped   ColumnSource = 2
+)
+
+// Column is a column of the statistics table (附件1).
+type Column struct {
+	Key      string
+	Label    string
+	Source   ColumnSource
+	Metric   string // for counted columns: see CountedFigures.Value
+	Decimals int    // for typed columns
+}
+
+// FormSlugs name the forms of activity in counted metrics ("activities_held:lecture"), by
+// registration's form number.
+var FormSlugs = map[int16]string{
+	1: "lecture", 2: "exhibition", 3: "consultation", 4: "online_interaction", 5: "hands_on_experiment",
+	6: "open_day", 7: "scientist_spirit_talk", 8: "performance_video", 9: "other",
+}
+
+// DefaultColumns are the statistics table's usual columns (DOMAIN.md, "Report back"): what the
+// system counts first, then what the county types in.
+func DefaultColumns() []Column {
+	cols := []Column{{Key: "activities_held", Label: "开展活动（项）", Source: SourceCounted, Metric: "activities_held"}}
+	labels := map[int16]string{1: "科普讲座", 2: "科技展览", 3: "科技咨询", 4: "网络互动", 5: "科学实验", 6: "开放日", 7: "科学家精神宣讲", 8: "表演/微视频", 9: "其他"}
+	for n := int16(1); n <= 9; n++ {
+		cols = append(cols, Column{Key: "held_" + FormSlugs[n], Label: "其中：" + labels[n] + "（项）", Source: SourceCounted, Metric: "activities_held:" + FormSlugs[n]})
+	}
+	return append(cols,
+		Column{Key: "major_activities_held", Label: "其中：重大示范活动（项）", Source: SourceCounted, Metric: "major_activities_held"},
+		Column{Key: "participations", Label: "参与人次", Source: SourceCounted, Metric: "participations"},
+		Column{Key: "young_people", Label: "其中：青少年（人次）", Source: SourceCounted, Metric: "young_people"},
+		Column{Key: "venues_opened", Label: "开放基地、场馆、实验室（个）", Source: SourceCounted, Metric: "venues_opened"},
+		Column{Key: "science_workers", Label: "科技工作者参与（人）", Source: SourceTyped},
+		Column{Key: "volunteers", Label: "科普志愿者参与（人）", Source: SourceTyped},
+		Column{Key: "materials", Label: "发放资料（份）", Source: SourceTyped},
+		Column{Key: "media_reports", Label: "媒体报道（篇）", Source: SourceTyped},
+		Column{Key: "online_views", Label: "网络浏览（人次）", Source: SourceTyped},
+		Column{Key: "livestream_audience", Label: "直播观看（人次）", Source: SourceTyped},
+		Column{Key: "funds", Label: "经费投入（万元）", Source: SourceTyped, Decimals: 2},
+	)
+}
+
+// CheckColumns rejects a column list a table cannot be made of.
+func CheckColumns(cols []Column) error {
+	seen := map[string]bool{}
+	for i, c := range cols {
+		if seen[c.Key] {
+			return errs.E(errs.Invalid, "column %d: key %q appears twice", i+1, c.Key)
+		}
+		seen[c.Key] = true
+		switch c.Source {
+		case SourceCounted:
+			if !KnownMetric(c.Metric) {
+				return errs.E(errs.Invalid, "column %q: %q is not something the system counts (activities_held, activities_held:<form>, "+
+					"major_activities_held, participations, young_people, venues_opened)", c.Key, c.Metric)
+			}
+		case SourceTyped:
+			if c.Metric != "" {
+				return errs.E(errs.Invalid, "column %q is typed in; it has no metric", c.Key)
+			}
+		default:
+			return errs.E(errs.Invalid, "column %q: say whether it is counted or typed", c.Key)
+		}
+	}
+	return nil
+}
+
+// KnownMetric reports whether the system counts m.
+func KnownMetric(m string) bool {
+	switch m {
+	case "activities_held", "major_activities_held", "participations", "young_people", "venues_opened":
+		return true
+	}
+	if slug, ok := strings.CutPrefix(m, "activities_held:"); ok {
+		for _, s := range FormSlugs {
+			if s == slug {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CountedFigures are what the live statistics say of a county's week.
+type CountedFigures struct {
+	ActivitiesHeld      int64
+	HeldByForm          map[int16]int64
+	MajorActivitiesHeld int64
+	Participations      int64
+	YoungPeople         int64
+	VenuesOpened        int64
+}
+
+// Value returns the figure a counted metric names.
+func (c CountedFigures) Value(metric string) int64 {
+	switch metric {
+	case "activities_held":
+		return c.ActivitiesHeld
+	case "major_activities_held":
+		return c.MajorActivitiesHeld
+	case "participations":
+		return c.Participations
+	case "young_people":
+		return c.YoungPeople
+	case "venues_opened":
+		return c.VenuesOpened
+	}
+	if slug, ok := strings.CutPrefix(metric, "activities_held:"); ok {
+		for n, s := range FormSlugs {
+			if s == slug {
+				return c.HeldByForm[n]
+			}
+		}
+	}
+	return 0
+}
+
+// ReportStatus is where a county's report stands; the numbers match the contract.
+type ReportStatus int16
+
+// The statuses.
+const (
+	ReportNotStarted ReportStatus = 1
+	ReportDraft      ReportStatus = 2
+	ReportSubmitted  ReportStatus = 3
+	ReportReturned   ReportStatus = 4
+	ReportAccepted   ReportStatus = 5
+)
+
+// Value is a county's own figure of a column: typed, or a correction of a counted one.
+type Value struct {
+	Typed     string // a decimal, for typed columns
+	Corrected string // a whole number, for counted columns
+	Reason    string // why the counted figure was corrected
+}
+
+// ValueInput is a change a county asks for.
+type ValueInput struct {
+	ColumnKey string
+	Typed     string
+	Corrected string
+	Reason    string
+}
+
+// FileKind is what a report's file is; the numbers match the contract.
+type FileKind int16
+
+// The kinds.
+const (
+	FileSummary FileKind = 1
+	FileImage   FileKind = 2
+	FileVideo   FileKind = 3
+)
+
+// ReportFile is a stored file of a report.
+type ReportFile struct {
+	ID          uuid.UUID
+	Kind        FileKind
+	Name        string
+	ContentType string
+	Size        int64
+	Duration    time.Duration
+	SHA256      string
+	UploadedAt  time.Time
+}
+
+// Report is a county's report for an edition.
+type Report struct {
+	EditionID      string
+	CountyCode     string
+	Status         ReportStatus
+	Late           bool
+	OnTimeOnce     bool // submitted before the deadline at least once
+	Reopened       bool
+	Values         map[string]Value
+	Files          []ReportFile
+	ReturnedReason string
+	SubmittedAt    time.Time
+	UpdatedAt      time.Time
+}
+
+// Deadline is an edition's last day for reports, in its time zone.
+type Deadline struct {
+	Day string // YYYY-MM-DD
+	Loc *time.Location
+}
+
+// Passed reports whether the deadline's day has ended at now.
+func (d Deadline) Passed(now time.Time) bool {
+	if d.Day == "" {
+		return false
+	}
+	day, err := time.ParseInLocation(time.DateOnly, d.Day, d.Loc)
+	if err != nil {
+		return false
+	}
+	return !now.Before(day.AddDate(0, 0, 1))
+}
+
+// Editable reports whether the county may change figures and files.
+func (r *Report) Editable() error {
+	switch r.Status {
+	case ReportSubmitted:
+		return errs.E(errs.FailedPrecondition, "the report is submitted; the bureau reviews it now (it can send it back for changes)")
+	case ReportAccepted:
+		return errs.E(errs.FailedPrecondition, "the report is accepted and locked")
+	}
+	return nil
+}
+
+var (
+	wholeNumber = regexp.MustCompile(`^[0-9]{1,12}$`)
+	decimal     = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,4})?$`)
+)
+
+// Save applies a county's figures as a draft.
+func (r *Report) Save(cols []Column, in []ValueInput, now time.Time) error {
+	if err := r.Editable(); err != nil {
+		return err
+	}
+	byKey := map[string]Column{}
+	for _, c := range cols {
+		byKey[c.Key] = c
+	}
+	if r.Values == nil {
+		r.Values = map[string]Value{}
+	}
+	for _, v := range in {
+		c, ok := byKey[v.ColumnKey]
+		if !ok {
+			return errs.E(errs.Invalid, "the table has no column %q", v.ColumnKey)
+		}
+		switch c.Source {
+		case SourceTyped:
+			if v.Corrected != "" || v.Reason != "" {
+				return errs.E(errs.Invalid, "%s is typed in, not counted: give its figure, not a correction", c.Label)
+			}
+			if v.Typed != "" {
+				if !decimal.MatchString(v.Typed) {
+					return errs.E(errs.Invalid, "%s: %q is not a number", c.Label, v.Typed)
+				}
+				if _, frac, ok := strings.Cut(v.Typed, "."); ok && len(frac) > c.Decimals {
+					return errs.E(errs.Invalid, "%s takes at most %d decimals, not %q", c.Label, c.Decimals, v.Typed)
+				}
+			}
+			r.Values[c.Key] = Value{Typed: v.Typed}
+		case SourceCounted:
+			if v.Typed != "" {
+				return errs.E(errs.Invalid, "%s is counted by the system; to change it give a correction and its reason", c.Label)
+			}
+			if v.Corrected != "" {
+				if !wholeNumber.MatchString(v.Corrected) {
+					return errs.E(errs.Invalid, "%s: the correction %q is not a whole number", c.Label, v.Corrected)
+				}
+				if len(strings.TrimSpace(v.Reason)) < 4 {
+					return errs.E(errs.Invalid, "%s: a correction of a counted figure needs a written reason", c.Label)
+				}
+			}
+			r.Values[c.Key] = Value{Corrected: v.Corrected, Reason: strings.TrimSpace(v.Reason)}
+		}
+	}
+	r.Status, r.UpdatedAt = ReportDraft, now
+	return nil
+}
+
+// Submit sends the report to the bureau: every typed figure and a summary report are needed,
+// and after the deadline only a reopened county may submit (and is marked late).
+func (r *Report) Submit(cols []Column, d Deadline, now time.Time) error {
+	if r.Status == ReportSubmitted {
+		return errs.E(errs.FailedPrecondition, "the report is submitted already")
+	}
+	if err := r.Editable(); err != nil {
+		return err
+	}
+	passed := d.Passed(now)
+	if passed && !r.Reopened {
+		return errs.E(errs.FailedPrecondition, "the deadline (%s) has passed; ask the bureau to reopen your report", d.Day)
+	}
+	var missing []string
+	for _, c := range cols {
+		if c.Source == SourceTyped && r.Values[c.Key].Typed == "" {
+			missing = append(missing, c.Label)
+		}
+	}
+	if len(missing) > 0 {
+		return errs.E(errs.FailedPrecondition, "fill in %s before submitting", strings.Join(missing, "、"))
+	}
+	hasSummary := false
+	for _, f := range r.Files {
+		hasSummary = hasSummary || f.Kind == FileSummary
+	}
+	if !hasSummary {
+		return errs.E(errs.FailedPrecondition, "attach the summary report (PDF or DOCX) before submitting")
+	}
+	if !passed {
+		r.OnTimeOnce = true
+	}
+	r.Late = passed && !r.OnTimeOnce
+	r.Status, r.SubmittedAt, r.UpdatedAt, r.ReturnedReason = ReportSubmitted, now, now, ""
+	return nil
+}
+
+// Return sends a submitted report back with a reason. After the deadline the county may
+// submit again without asking.
+func (r *Report) Return(reason string, d Deadline, now time.Time) error {
+	if r.Status != ReportSubmitted {
+		return errs.E(errs.FailedPrecondition, "only a submitted report can be sent back")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return errs.E(errs.Invalid, "say what the county should change")
+	}
+	r.Status, r.ReturnedReason, r.UpdatedAt = ReportReturned, strings.TrimSpace(reason), now
+	if d.Passed(now) {
+		r.Reopened = true
+	}
+	return nil
+}
+
+// Accept locks a submitted report.
+func (r *Report) Accept(now time.Time) error {
+	if r.Status != ReportSubmitted {
+		return errs.E(errs.FailedPrecondition, "only a submitted report can be accepted")
+	}
+	r.Status, r.UpdatedAt = ReportAccepted, now
+	return nil
+}
+
+// Reopen lets the county submit after the deadline.
+func (r *Report) Reopen(now time.Time) error {
+	if r.Status == ReportAccepted {
+		return errs.E(errs.FailedPrecondition, "the report is accepted; nothing to reopen")
+	}
+	r.Reopened, r.UpdatedAt = true, now
+	return nil
+}
+
+// Overdue reports whether the deadline passed without a submission.
+func (r *Report) Overdue(d Deadline, now time.Time) bool {
+	return d.Passed(now) && (r.Status == ReportNotStarted || r.Status == ReportDraft || r.Status == ReportReturned) && !r.Reopened
+}
+
+// Figure is one column's figures: what the system counted, what the county gave, and the one
+// that counts.
+type Figure struct {
+	Column
+	Counted   string
+	Typed     string
+	Corrected string
+	Reason    string
+	Value     string
+}
+
+// Figures lays the report's values over the columns, with today's counted figures.
+func (r *Report) Figures(cols []Column, counted CountedFigures) []Figure {
+	out := make([]Figure, len(cols))
+	for i, c := range cols {
+		v := r.Values[c.Key]
+		f := Figure{Column: c, Typed: v.Typed, Corrected: v.Corrected, Reason: v.Reason}
+		if c.Source == SourceCounted {
+			f.Counted = fmt.Sprint(counted.Value(c.Metric))
+			f.Value = f.Counted
+			if v.Corrected != "" {
+				f.Value = v.Corrected
+			}
+		} else {
+			f.Value = v.Typed
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// MergedRow is one county's line of the city's table.
+type MergedRow struct {
+	CountyCode, CountyName string
+	Status                 ReportStatus
+	Late                   bool
+	Accepted               bool // the figures are an accepted version's
+	Figures                []Figure
+}
+
+// MergedTable is the city's table: a line per county and the city's total.
+type MergedTable struct {
+	Columns []Column
+	Rows    []MergedRow
+	Total   []string // per column: the sum of the counties' figures
+}
+
+// Merge adds the counties' figures up, column by column, exactly: typed figures may have
+// decimals (funds in 万元) and are summed as fixed-point numbers, not floats.
+func Merge(cols []Column, rows []MergedRow) MergedTable {
+	t := MergedTable{Columns: cols, Rows: rows, Total: make([]string, len(cols))}
+	for i, c := range cols {
+		var sum int64 // in ten-thousandths
+		for _, r := range rows {
+			sum += fixed(r.Figures[i].Value)
+		}
+		t.Total[i] = formatFixed(sum, c.Decimals)
+	}
+	return t
+}
+
+// fixed reads a decimal of up to four places as ten-thousandths; an empty figure is nought.
+func fixed(s string) int64 {
+	if s == "" {
+		return 0
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "0000")[:4]
+	var n int64
+	for _, c := range whole + frac {
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+// formatFixed writes ten-thousandths with the column's decimals, or more when the figures
+// had more.
+func formatFixed(n int64, decimals int) string {
+	whole, frac := n/10000, fmt.Sprintf("%04d", n%10000)
+	places := strings.TrimRight(frac, "0")
+	if len(places) < decimals {
+		places = frac[:decimals]
+	}
+	if places == "" {
+		return fmt.Sprint(whole)
+	}
+	return fmt.Sprintf("%d.%s", whole, places)
+}
+
+// ReportEdition is what the report back needs of an edition.
+type ReportEdition struct {
+	ID       string
+	Name     string
+	Deadline Deadline
+	MaxVideo time.Duration
+}
+
+// StoredFile is a report's file with where its content is kept.
+type StoredFile struct {
+	ReportFile
+	EditionID, CountyCode, StorageKey string
+	Deleted                           bool
+}
+
+// ReportVersion is an accepted report as it was.
+type ReportVersion struct {
+	CountyCode string
+	Version    int
+	AcceptedAt time.Time
+	AcceptedBy string
+	Figures    []Figure
+	Files      []ReportFile
+}

@@ -1,0 +1,322 @@
+// Package app holds the live statistics' use cases: what each viewer may see, and pushing fresh
+// figures to the people watching.
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
+)
+
+// Store reads the aggregates.
+type Store interface {
+	// Overview returns an edition's figures, of one county when county is set; today is the
+	// city's current day (YYYY-MM-DD).
+	Overview(ctx context.Context, edition, county, today string) (domain.Overview, error)
+	// Rows returns participation rows for a query, largest first.
+	Rows(ctx context.Context, q domain.Query) ([]domain.Row, error)
+	// Occupancy returns today's occupancy of the venues with anyone checked in, of one county
+	// when county is set, fullest first.
+	Occupancy(ctx context.Context, county, today string) ([]domain.Occupancy, error)
+	// Dashboard returns every panel of the dashboard for a filter whose county is already
+	// the viewer's scope.
+	Dashboard(ctx context.Context, edition string, f domain.Filter, today, yesterday string) (domain.Dashboard, error)
+	// Rebuild throws the check-in aggregates away and has the projection replay the stream
+	// up to replayUntil (and on).
+	Rebuild(ctx context.Context, replayUntil uint64) error
+	// Checkpoint returns the stream position the aggregates are complete up to.
+	Checkpoint(ctx context.Context) (uint64, error)
+	// Participations counts every participation the aggregates hold.
+	Participations(ctx context.Context) (int64, error)
+	// Analyze refreshes the planner's statistics of the aggregates.
+	Analyze(ctx context.Context) error
+}
+
+// StreamHead returns the check-in stream's last sequence: what a rebuild must reach.
+type StreamHead func(ctx context.Context) (uint64, error)
+
+// Service runs the statistics use cases.
+type Service struct {
+	store       Store
+	changes     *Changes
+	loc         *time.Location
+	now         func() time.Time
+	minInterval time.Duration
+	poll        time.Duration
+	head        StreamHead
+	hub         *hub
+}
+
+// Config tunes the live view.
+type Config struct {
+	// Location is the city's time zone: days are counted in it.
+	Location *time.Location
+	// MinInterval is the least time between two pushes to one watcher; 0 means 250 ms.
+	MinInterval time.Duration
+	// Poll is how often a watcher looks for changes applied by another replica; 0 means 1 s.
+	Poll time.Duration
+	// DashboardInterval is the least time between two dashboard pushes to a screen; 0 means
+	// one second.
+	DashboardInterval time.Duration
+	// Head reads the check-in stream's last sequence, for rebuilds.
+	Head StreamHead
+}
+
+// New returns the use cases.
+func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Service, error) {
+	if store == nil || changes == nil || now == nil || cfg.Location == nil {
+		return nil, errs.E(errs.Internal, "reporting app: store, changes, clock and location are required")
+	}
+	if cfg.MinInterval <= 0 {
+		cfg.MinInterval = 250 * time.Millisecond
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.DashboardInterval <= 0 {
+		cfg.DashboardInterval = time.Second
+	}
+	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head}
+	s.hub = newHub(s, cfg.DashboardInterval, cfg.Poll)
+	return s, nil
+}
+
+// scope returns the county a viewer is limited to ("" for the whole city), refusing a request
+// for another county rather than quietly answering with the viewer's own.
+func scope(p auth.Principal, asked string) (string, error) {
+	if p.SeesAllCounties() {
+		return asked, nil
+	}
+	if !p.Is(auth.RoleCountyAdmin) {
+		return "", errs.E(errs.PermissionDenied, "role %s may not see statistics", p.Role)
+	}
+	if asked != "" && asked != p.CountyCode {
+		return "", errs.E(errs.PermissionDenied, "you may see the figures of your own county (%s) only", p.CountyCode)
+	}
+	return p.CountyCode, nil
+}
+
+// Overview returns the live figures the viewer may see: the whole city, or one county.
+func (s *Service) Overview(ctx context.Context, p auth.Principal, edition string) (domain.Overview, error) {
+	county, err := scope(p, "")
+	if err != nil {
+		return domain.Overview{}, err
+	}
+	today := domain.Day(s.now(), s.loc)
+	o, err := s.store.Overview(ctx, edition, county, today)
+	if err != nil {
+		return domain.Overview{}, err
+	}
+	venues, err := s.store.Occupancy(ctx, county, today)
+	if err != nil {
+		return domain.Overview{}, err
+	}
+	o.Occupancy = domain.Summarize(venues, domain.FullestShown)
+	return o, nil
+}
+
+// Occupancy returns how full each venue the viewer may see is now, fullest first.
+func (s *Service) Occupancy(ctx context.Context, p auth.Principal, county string) ([]domain.Occupancy, error) {
+	county, err := scope(p, county)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Occupancy(ctx, county, domain.Day(s.now(), s.loc))
+}
+
+// Query returns participation rows within the viewer's scope.
+func (s *Service) Query(ctx context.Context, p auth.Principal, q domain.Query) ([]domain.Row, error) {
+	county, err := scope(p, q.CountyCode)
+	if err != nil {
+		return nil, err
+	}
+	q.CountyCode = county
+	if q.FromDay != "" && q.ToDay != "" && q.FromDay > q.ToDay {
+		return nil, errs.E(errs.Invalid, "from_day %s is after to_day %s", q.FromDay, q.ToDay)
+	}
+	for _, d := range []string{q.FromDay, q.ToDay} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return nil, errs.E(errs.Invalid, "%q is not a date (YYYY-MM-DD)", d)
+		}
+	}
+	return s.store.Rows(ctx, q)
+}
+
+// Dashboard returns the dashboard for a filter within the viewer's scope; a county admin asking
+// for another county is refused.
+func (s *Service) Dashboard(ctx context.Context, p auth.Principal, edition string, f domain.Filter) (domain.Dashboard, error) {
+	f, err := s.scopeFilter(p, f)
+	if err != nil {
+		return domain.Dashboard{}, err
+	}
+	return s.dashboard(ctx, edition, f)
+}
+
+func (s *Service) scopeFilter(p auth.Principal, f domain.Filter) (domain.Filter, error) {
+	county, err := scope(p, f.CountyCode)
+	if err != nil {
+		return domain.Filter{}, err
+	}
+	f.CountyCode = county
+	return f, f.Check()
+}
+
+// CountyWeek is a county's dashboard over the whole edition, unscoped: what the report back
+// (another context of this service, which checks its callers itself) takes as counted figures.
+func (s *Service) CountyWeek(ctx context.Context, edition, county string) (domain.Dashboard, error) {
+	return s.dashboard(ctx, edition, domain.Filter{CountyCode: county})
+}
+
+func (s *Service) dashboard(ctx context.Context, edition string, f domain.Filter) (domain.Dashboard, error) {
+	now := s.now().In(s.loc)
+	return s.store.Dashboard(ctx, edition, f, now.Format(time.DateOnly), now.AddDate(0, 0, -1).Format(time.DateOnly))
+}
+
+// WatchDashboard calls send with the dashboard at once and again after changes, at most once
+// per interval. Every screen with the same filter (after scoping) shares one computation.
+func (s *Service) WatchDashboard(ctx context.Context, p auth.Principal, edition string, f domain.Filter, send func(domain.Dashboard) error) error {
+	f, err := s.scopeFilter(p, f)
+	if err != nil {
+		return err
+	}
+	updates, stop, err := s.hub.subscribe(ctx, feedKey{edition: edition, filter: f})
+	if err != nil {
+		return err
+	}
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case d, ok := <-updates:
+			if !ok {
+				return errs.E(errs.Unavailable, "the dashboard's figures cannot be read now; reconnect shortly")
+			}
+			if err := send(d); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Rebuild throws the aggregates away, has them folded again from every stored check-in event,
+// and returns once they are complete: how many stream messages were replayed and the
+// participations the figures hold afterwards. Only the city admin may.
+func (s *Service) Rebuild(ctx context.Context, p auth.Principal) (events uint64, participations int64, took time.Duration, err error) {
+	if !p.Is(auth.RoleCityAdmin) {
+		return 0, 0, 0, errs.E(errs.PermissionDenied, "only the city admin may rebuild the statistics")
+	}
+	if s.head == nil {
+		return 0, 0, 0, errs.E(errs.Internal, "reporting: no stream head configured")
+	}
+	start := time.Now()
+	head, err := s.head(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if err := s.store.Rebuild(ctx, head); err != nil {
+		return 0, 0, 0, err
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		pos, err := s.store.Checkpoint(ctx)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if pos >= head {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return 0, 0, 0, errs.E(errs.Unavailable, "the rebuild goes on; the figures are complete once it reaches position %d", head)
+		case <-tick.C:
+		}
+	}
+	if err := s.store.Analyze(ctx); err != nil {
+		return 0, 0, 0, err
+	}
+	n, err := s.store.Participations(ctx)
+	return head, n, time.Since(start), err
+}
+
+// Watch calls send with the overview at once and again whenever it changes, no more often than
+// the configured interval, until ctx ends or send fails.
+func (s *Service) Watch(ctx context.Context, p auth.Principal, edition string, send func(domain.Overview) error) error {
+	changed, stop := s.changes.Subscribe()
+	defer stop()
+	ov, err := s.Overview(ctx, p, edition)
+	if err != nil {
+		return err
+	}
+	if err := send(ov); err != nil {
+		return err
+	}
+	last := ov.StreamPosition
+	poll := time.NewTicker(s.poll)
+	defer poll.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		case <-poll.C:
+		}
+		// Coalesce bursts: everything applied during the pause goes out in one push.
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(s.minInterval):
+		}
+		ov, err := s.Overview(ctx, p, edition)
+		if err != nil {
+			return err
+		}
+		if ov.StreamPosition == last {
+			continue
+		}
+		last = ov.StreamPosition
+		if err := send(ov); err != nil {
+			return err
+		}
+	}
+}
+
+// Changes tells watchers in this process that the aggregates changed. A notification carries
+// nothing: watchers re-read, so a missed one only delays them until the next.
+type Changes struct {
+	mu   sync.Mutex
+	subs map[chan struct{}]struct{}
+}
+
+// NewChanges returns a notifier without subscribers.
+func NewChanges() *Changes { return &Changes{subs: map[chan struct{}]struct{}{}} }
+
+// Notify wakes every subscriber without blocking.
+func (c *Changes) Notify() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for ch := range c.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Subscribe returns a channel that receives after changes, and the function to unsubscribe.
+func (c *Changes) Subscribe() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	c.mu.Lock()
+	c.subs[ch] = struct{}{}
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		delete(c.subs, ch)
+		c.mu.Unlock()
+	}
+}

@@ -1,0 +1,208 @@
+// Package ports exposes the statistics over gRPC and takes in the check-in, registration and
+// venue events: each event is decoded here and handed to the app's Projector.
+package ports
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/events"
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
+)
+
+// CheckinEvents folds check-in events into the aggregates and the venues' occupancy, a batch
+// per transaction, and announces occupancy level changes through the outbox of that same
+// transaction: an alarm is published if and only if the counts that raised it are stored.
+func CheckinEvents(p *app.Projector, committed func(int), log *slog.Logger) bus.Projection {
+	return bus.Projection{
+		Name: domain.CheckinProjection, Stream: bus.StreamCheckin, Kinds: []bus.Kind{events.CheckinsRecorded}, BatchSize: 500,
+		// A tenth of a second of events goes in one transaction: on a busy day that is hundreds
+		// of events folded into one upsert per row, instead of a commit per handful racing the
+		// check-in writers for the disk; the dashboard pushes every 250 ms anyway.
+		Linger:    100 * time.Millisecond,
+		Committed: committed,
+		ApplyBatch: func(ctx context.Context, msgs []bus.Message) error {
+			tally := p.Tally()
+			for _, m := range msgs {
+				records, err := checkinRecords(m)
+				if err != nil {
+					// A message that does not decode cannot become decodable by retrying:
+					// log it and go on rather than stop the city's statistics.
+					log.ErrorContext(ctx, "skipping an undecodable check-in event", "subject", m.Subject, "sequence", m.Sequence, "error", err)
+					continue
+				}
+				for _, r := range records {
+					tally.Fold(r)
+				}
+			}
+			return p.CheckinsRecorded(ctx, tally, msgs[len(msgs)-1].Sequence)
+		},
+	}
+}
+
+// RegistrationEvents keeps what the dashboard needs from registration: each activity's form,
+// target groups and status, the counties' names, and whose ticket is whose (as an opaque key),
+// for counting distinct people.
+func RegistrationEvents(p *app.Projector) bus.Projection {
+	routes := []bus.Route{
+		{Kind: events.EditionChanged, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev registrationv1.EditionChanged
+			if err := decode(m, &ev); err != nil {
+				return err
+			}
+			e := ev.GetEdition()
+			ed := domain.Edition{ID: e.GetId(), Name: e.GetName(), ReportDeadline: e.GetReportDeadline(), MaxVideoSeconds: int(e.GetMaxVideoSeconds()),
+				TimeZone: e.GetTimeZone()}
+			for _, c := range e.GetCounties() {
+				ed.Counties = append(ed.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
+			}
+			return p.EditionChanged(ctx, ed)
+		}},
+		{Kind: events.TicketIssued, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev registrationv1.TicketIssued
+			if err := decode(m, &ev); err != nil {
+				return err
+			}
+			id, _ := uuid.Parse(ev.GetTicketId()) // Nil, counted as its own person, when unreadable
+			return p.TicketIssued(ctx, id, ev.GetHolderKey())
+		}},
+	}
+	// Every change of an activity carries its whole state.
+	for _, k := range []struct {
+		kind bus.Kind
+		ev   func() activityEvent
+	}{
+		{events.ActivityCreated, func() activityEvent { return &registrationv1.ActivityCreated{} }},
+		{events.ActivitySubmitted, func() activityEvent { return &registrationv1.ActivitySubmitted{} }},
+		{events.ActivityApproved, func() activityEvent { return &registrationv1.ActivityApproved{} }},
+		{events.ActivityReturned, func() activityEvent { return &registrationv1.ActivityReturned{} }},
+		{events.ActivityCancelled, func() activityEvent { return &registrationv1.ActivityCancelled{} }},
+	} {
+		routes = append(routes, bus.Route{Kind: k.kind, Apply: func(ctx context.Context, m bus.Message) error {
+			ev := k.ev()
+			if err := decode(m, ev); err != nil {
+				return err
+			}
+			act, err := activity(ev.GetActivity())
+			if err != nil {
+				return err
+			}
+			return p.ActivityChanged(ctx, act)
+		}})
+	}
+	return bus.Projection{Name: "reporting.registration-events", Stream: bus.StreamRegistration, Routes: routes}
+}
+
+// activityEvent is any of registration's activity events.
+type activityEvent interface {
+	proto.Message
+	GetActivity() *registrationv1.Activity
+}
+
+// activity decodes what the statistics need of an activity.
+func activity(a *registrationv1.Activity) (domain.Activity, error) {
+	id, err := uuid.Parse(a.GetId())
+	if err != nil {
+		return domain.Activity{}, errs.E(errs.Invalid, "activity id %q: %v", a.GetId(), err)
+	}
+	d := a.GetDetails()
+	venue := uuid.Nil
+	if d.GetVenueId() != "" {
+		if venue, err = uuid.Parse(d.GetVenueId()); err != nil {
+			return domain.Activity{}, errs.E(errs.Invalid, "venue id %q: %v", d.GetVenueId(), err)
+		}
+	}
+	groups := make([]int16, 0, len(d.GetTargetGroups()))
+	for _, g := range d.GetTargetGroups() {
+		groups = append(groups, int16(g))
+	}
+	return domain.Activity{
+		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: int16(d.GetForm()), TargetGroups: groups, VenueID: venue,
+		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Major: d.GetMajorDemonstration(), UpdatedAt: a.GetUpdatedAt().AsTime(),
+	}, nil
+}
+
+func decode(m bus.Message, into proto.Message) error {
+	if err := proto.Unmarshal(m.Data, into); err != nil {
+		return errs.E(errs.Invalid, "decode %s: %v", m.Type, err)
+	}
+	return nil
+}
+
+// VenueEvents keeps the venues' names, safe capacities and thresholds.
+func VenueEvents(p *app.Projector) bus.Projection {
+	return bus.Projection{
+		Name: "reporting.venue-events", Stream: bus.StreamVenue,
+		Routes: []bus.Route{{Kind: events.VenueChanged, Apply: func(ctx context.Context, m bus.Message) error {
+			var ev venuev1.VenueChanged
+			if err := decode(m, &ev); err != nil {
+				return err
+			}
+			v := ev.GetVenue()
+			id, err := uuid.Parse(v.GetId())
+			if err != nil {
+				return errs.E(errs.Invalid, "venue id %q: %v", v.GetId(), err)
+			}
+			return p.VenueChanged(ctx, domain.VenueLimits{
+				VenueID: id, Name: v.GetName(), CountyCode: v.GetCountyCode(), SafeCapacity: int64(v.GetSafeCapacity()),
+				WarnPercent: int64(v.GetWarnPercent()), AlarmPercent: int64(v.GetAlarmPercent()),
+			})
+		}}},
+	}
+}
+
+// kinds names check-in's record kinds in reporting's domain.
+var kinds = map[checkinv1.CheckinKind]domain.RecordKind{
+	checkinv1.CheckinKind_CHECKIN_KIND_TICKET: domain.RecordTicket, checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN: domain.RecordWalkIn,
+	checkinv1.CheckinKind_CHECKIN_KIND_GROUP: domain.RecordGroup, checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT: domain.RecordCheckout,
+}
+
+// checkinRecords decodes a CheckinsRecorded event (the projection is handed no other).
+func checkinRecords(m bus.Message) ([]domain.CheckinRecord, error) {
+	var ev checkinv1.CheckinsRecorded
+	if err := proto.Unmarshal(m.Data, &ev); err != nil {
+		return nil, err
+	}
+	out := make([]domain.CheckinRecord, 0, len(ev.GetRecords()))
+	for _, r := range ev.GetRecords() {
+		venue, err := uuid.Parse(r.GetVenueId())
+		if err != nil {
+			return nil, err
+		}
+		rec := domain.CheckinRecord{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, Kind: kinds[r.GetKind()],
+			Category: domain.Category(r.GetCategory()), Headcount: int64(r.GetHeadcount()), Adults: int64(r.GetAdults()),
+			OccurredAt: r.GetOccurredAt().AsTime(), RecordedAt: r.GetRecordedAt().AsTime()}
+		if r.GetOutcome() == checkinv1.Outcome_OUTCOME_REFUSED {
+			rec.Refused, rec.Refusal = true, int16(r.GetRefusalReason())
+			rec.ClockBroken = r.GetRefusalReason() == checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE
+			out = append(out, rec)
+			continue
+		}
+		if rec.Kind != domain.RecordCheckout {
+			if rec.ActivityID, err = uuid.Parse(r.GetActivityId()); err != nil {
+				return nil, err
+			}
+		}
+		for _, an := range r.GetAnomalies() {
+			if an == checkinv1.Anomaly_ANOMALY_OVER_CAPACITY {
+				rec.OverCapacity = true
+				rec.TerminalID, _ = uuid.Parse(r.GetTerminalId())
+			}
+		}
+		if id, err := uuid.Parse(r.GetTicketId()); err == nil && rec.Kind == domain.RecordTicket {
+			rec.TicketID = id
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
