@@ -77,36 +77,14 @@ func RegistrationEvents(p *app.Projector) bus.Projection {
 			return p.TicketIssued(ctx, id, ev.GetHolderKey())
 		}},
 	}
-	// Every change of an activity carries its whole state.
-	for _, k := range []struct {
-		kind bus.Kind
-		ev   func() activityEvent
-	}{
-		{events.ActivityCreated, func() activityEvent { return &registrationv1.ActivityCreated{} }},
-		{events.ActivitySubmitted, func() activityEvent { return &registrationv1.ActivitySubmitted{} }},
-		{events.ActivityApproved, func() activityEvent { return &registrationv1.ActivityApproved{} }},
-		{events.ActivityReturned, func() activityEvent { return &registrationv1.ActivityReturned{} }},
-		{events.ActivityCancelled, func() activityEvent { return &registrationv1.ActivityCancelled{} }},
-	} {
-		routes = append(routes, bus.Route{Kind: k.kind, Apply: func(ctx context.Context, m bus.Message) error {
-			ev := k.ev()
-			if err := decode(m, ev); err != nil {
-				return err
-			}
-			act, err := activity(ev.GetActivity())
-			if err != nil {
-				return err
-			}
-			return p.ActivityChanged(ctx, act)
-		}})
-	}
+	routes = append(routes, events.ActivityRoutes(func(ctx context.Context, a *registrationv1.Activity) error {
+		act, err := activity(a)
+		if err != nil {
+			return err
+		}
+		return p.ActivityChanged(ctx, act)
+	})...)
 	return bus.Projection{Name: "reporting.registration-events", Stream: bus.StreamRegistration, Routes: routes}
-}
-
-// activityEvent is any of registration's activity events.
-type activityEvent interface {
-	proto.Message
-	GetActivity() *registrationv1.Activity
 }
 
 // activity decodes what the statistics need of an activity.
