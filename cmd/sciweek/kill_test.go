@@ -14,7 +14,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -104,12 +103,7 @@ func (c *checkinChild) stop() {
 
 func publish(t *testing.T, js jetstream.JetStream, subject string, ev proto.Message) {
 	t.Helper()
-	msg := nats.NewMsg(subject)
-	msg.Data, _ = proto.Marshal(ev)
-	msg.Header.Set(bus.HeaderType, string(ev.ProtoReflect().Descriptor().FullName()))
-	if _, err := js.PublishMsg(context.Background(), msg); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Publish(t, js, subject, ev)
 }
 
 // TestAcknowledgedCheckinsSurviveSIGKILL streams uploads from terminals at check-in, kills the

@@ -23,7 +23,9 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/devstack"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 )
@@ -206,5 +208,21 @@ func Eventually(t testing.TB, timeout time.Duration, check func() error) {
 			t.Fatalf("not true after %v: %v", timeout, err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Publish sends an event the way its owning service's relay would: the serialized message, with
+// its type in the bus.HeaderType header.
+func Publish(t testing.TB, js jetstream.JetStream, subject string, ev proto.Message) {
+	t.Helper()
+	msg := nats.NewMsg(subject)
+	data, err := proto.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg.Data = data
+	msg.Header.Set(bus.HeaderType, string(ev.ProtoReflect().Descriptor().FullName()))
+	if _, err := js.PublishMsg(context.Background(), msg); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -81,12 +80,7 @@ func start(t testing.TB, batching ...adapters.BatcherConfig) *fixture {
 // publish sends an event as its owning service's relay would.
 func (f *fixture) publish(t testing.TB, subject string, ev proto.Message) {
 	t.Helper()
-	msg := nats.NewMsg(subject)
-	msg.Data, _ = proto.Marshal(ev)
-	msg.Header.Set(bus.HeaderType, string(ev.ProtoReflect().Descriptor().FullName()))
-	if _, err := f.js.PublishMsg(context.Background(), msg); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Publish(t, f.js, subject, ev)
 }
 
 func (f *fixture) venue(t testing.TB, county string) string {

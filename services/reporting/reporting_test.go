@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -89,12 +88,7 @@ func (f *fixture) record(county string, records ...*checkinv1.RecordedCheckin) {
 
 func (f *fixture) publish(subject string, ev proto.Message) {
 	f.t.Helper()
-	msg := nats.NewMsg(subject)
-	msg.Data, _ = proto.Marshal(ev)
-	msg.Header.Set(bus.HeaderType, string(ev.ProtoReflect().Descriptor().FullName()))
-	if _, err := f.js.PublishMsg(context.Background(), msg); err != nil {
-		f.t.Fatal(err)
-	}
+	testkit.Publish(f.t, f.js, subject, ev)
 }
 
 func (f *fixture) overview(as auth.Principal) (*reportingv1.Overview, error) {
