@@ -118,3 +118,49 @@ func TestScopes(t *testing.T) {
 		})
 	}
 }
+
+func TestTerminalAuthenticatorRefusesWhatItMust(t *testing.T) {
+	t.Parallel()
+	good, err := auth.NewTerminalCredential(uuid.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := auth.NewTerminalCredential(good.TerminalID)
+	venue := uuid.New()
+	record := auth.TerminalRecord{ID: good.TerminalID, VenueID: venue, CountyCode: "140105", CredentialHash: good.Hash()}
+	for _, tc := range []struct {
+		name       string
+		credential string
+		record     auth.TerminalRecord
+		found      bool
+		lookupErr  error
+		want       errs.Kind
+		message    string
+	}{
+		{"the right credential", good.String(), record, true, nil, 0, ""},
+		{"an unknown terminal", good.String(), record, false, nil, errs.Unauthenticated, "not known here"},
+		{"another secret for the terminal", other.String(), record, true, nil, errs.Unauthenticated, "terminal credential is not valid"},
+		{"a revoked terminal", good.String(), func() auth.TerminalRecord { r := record; r.Refusal = "terminal revoked"; return r }(), true, nil,
+			errs.Unauthenticated, "terminal revoked"},
+		{"a malformed credential", "sct_nope", record, true, nil, errs.Unauthenticated, "terminal credential is malformed"},
+		{"the registry is down", good.String(), record, false, errs.E(errs.Unavailable, "down"), errs.Unavailable, "down"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			seen := 0
+			a := auth.NewTerminalAuthenticator(func(context.Context, uuid.UUID) (auth.TerminalRecord, bool, error) {
+				return tc.record, tc.found, tc.lookupErr
+			}, "not known here", func(context.Context, auth.TerminalRecord) { seen++ })
+			p, err := a.Authenticate(context.Background(), tc.credential)
+			if tc.message == "" {
+				if err != nil || p.Role != auth.RoleTerminal || p.Subject != good.TerminalID.String() || p.VenueID != venue.String() || seen != 1 {
+					t.Fatalf("Authenticate = %+v, %v (seen %d)", p, err, seen)
+				}
+				return
+			}
+			if errs.KindOf(err) != tc.want || errs.Message(err) != tc.message || seen != 0 {
+				t.Fatalf("Authenticate = %v (%v, %q), seen %d", err, errs.KindOf(err), errs.Message(err), seen)
+			}
+		})
+	}
+}

@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"strings"
 
@@ -56,4 +58,60 @@ func ParseTerminalCredential(s string) (TerminalCredential, error) {
 		return TerminalCredential{}, bad
 	}
 	return TerminalCredential{TerminalID: id, Secret: secret}, nil
+}
+
+// TerminalRecord is what a service knows of a terminal to authenticate its calls.
+type TerminalRecord struct {
+	ID, VenueID    uuid.UUID
+	CountyCode     string
+	CredentialHash [sha256.Size]byte
+	// Refusal, when set, is why a terminal whose credential matches may not call: revoked, or
+	// not active here.
+	Refusal string
+}
+
+// TerminalLookup returns what a service knows of a terminal; found is false for one it does not
+// know.
+type TerminalLookup func(ctx context.Context, id uuid.UUID) (t TerminalRecord, found bool, err error)
+
+// TerminalAuthenticator checks a terminal's credential against a service's own record of its
+// terminals: the terminal must be known, the credential's hash must match (compared in constant
+// time) and nothing may refuse it. Check-in (its in-memory catalog) and the venue registry (its
+// table) both use it.
+type TerminalAuthenticator struct {
+	lookup  TerminalLookup
+	unknown string
+	seen    func(ctx context.Context, t TerminalRecord)
+}
+
+// NewTerminalAuthenticator returns the authenticator; unknown is the refusal for a terminal the
+// service does not know, and seen, if set, hears of every authenticated call.
+func NewTerminalAuthenticator(lookup TerminalLookup, unknown string, seen func(ctx context.Context, t TerminalRecord)) *TerminalAuthenticator {
+	return &TerminalAuthenticator{lookup: lookup, unknown: unknown, seen: seen}
+}
+
+// Authenticate returns the terminal's principal.
+func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential string) (Principal, error) {
+	cred, err := ParseTerminalCredential(credential)
+	if err != nil {
+		return Principal{}, err
+	}
+	t, found, err := a.lookup(ctx, cred.TerminalID)
+	if err != nil {
+		return Principal{}, err
+	}
+	if !found {
+		return Principal{}, errs.E(errs.Unauthenticated, "%s", a.unknown)
+	}
+	hash := cred.Hash()
+	if subtle.ConstantTimeCompare(hash[:], t.CredentialHash[:]) != 1 {
+		return Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not valid")
+	}
+	if t.Refusal != "" {
+		return Principal{}, errs.E(errs.Unauthenticated, "%s", t.Refusal)
+	}
+	if a.seen != nil {
+		a.seen(ctx, t)
+	}
+	return Principal{Subject: t.ID.String(), Role: RoleTerminal, CountyCode: t.CountyCode, VenueID: t.VenueID.String()}, nil
 }

@@ -4,7 +4,7 @@ package app
 
 import (
 	"context"
-	"crypto/subtle"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -182,39 +182,21 @@ func (s *Service) flagBursts(terminal uuid.UUID, records []domain.Record) {
 	}
 }
 
-// TerminalAuthenticator checks terminal credentials against the catalog: the terminal must be
-// known, the credential's hash must match and the terminal must not be revoked.
-type TerminalAuthenticator struct {
-	catalog Catalog
-	seen    func(ctx context.Context, terminal, venue uuid.UUID, at time.Time)
-	now     func() time.Time
-}
-
-// NewTerminalAuthenticator returns an authenticator over the catalog; seen, if set, hears of
-// every authenticated call, for the registry's last-seen times.
-func NewTerminalAuthenticator(catalog Catalog, seen func(ctx context.Context, terminal, venue uuid.UUID, at time.Time), now func() time.Time) *TerminalAuthenticator {
-	return &TerminalAuthenticator{catalog: catalog, seen: seen, now: now}
-}
-
-// Authenticate returns the terminal's principal.
-func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential string) (auth.Principal, error) {
-	cred, err := auth.ParseTerminalCredential(credential)
-	if err != nil {
-		return auth.Principal{}, err
+// NewTerminalAuthenticator checks terminal credentials against the catalog: the terminal must be
+// known, the credential's hash must match and the terminal must not be revoked. seen, if set,
+// hears of every authenticated call, for the registry's last-seen times.
+func NewTerminalAuthenticator(catalog Catalog, seen func(ctx context.Context, terminal, venue uuid.UUID, at time.Time), now func() time.Time) *auth.TerminalAuthenticator {
+	lookup := func(_ context.Context, id uuid.UUID) (auth.TerminalRecord, bool, error) {
+		t, ok := catalog.Terminal(id)
+		r := auth.TerminalRecord{ID: t.ID, VenueID: t.VenueID, CountyCode: t.CountyCode, CredentialHash: t.CredentialHash}
+		if t.Revoked {
+			r.Refusal = fmt.Sprintf("terminal %s has been revoked", t.ID)
+		}
+		return r, ok, nil
 	}
-	t, ok := a.catalog.Terminal(cred.TerminalID)
-	if !ok {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not known (new terminals are recognised within seconds)")
+	var heard func(context.Context, auth.TerminalRecord)
+	if seen != nil {
+		heard = func(ctx context.Context, t auth.TerminalRecord) { seen(ctx, t.ID, t.VenueID, now()) }
 	}
-	hash := cred.Hash()
-	if subtle.ConstantTimeCompare(hash[:], t.CredentialHash[:]) != 1 {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not valid")
-	}
-	if t.Revoked {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal %s has been revoked", t.ID)
-	}
-	if a.seen != nil {
-		a.seen(ctx, t.ID, t.VenueID, a.now())
-	}
-	return auth.Principal{Subject: t.ID.String(), Role: auth.RoleTerminal, CountyCode: t.CountyCode, VenueID: t.VenueID.String()}, nil
+	return auth.NewTerminalAuthenticator(lookup, "terminal credential is not known (new terminals are recognised within seconds)", heard)
 }

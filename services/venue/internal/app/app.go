@@ -300,35 +300,24 @@ func (s *Service) Terminals(ctx context.Context, p auth.Principal, venueID uuid.
 	return s.repo.Terminals(ctx, venueID)
 }
 
-// TerminalAuthenticator checks terminal credentials against the registry, for the one thing a
-// terminal may do here: rotate its own credential.
-type TerminalAuthenticator struct {
-	repo Repository
-}
-
-// NewTerminalAuthenticator returns an authenticator over the registry.
-func NewTerminalAuthenticator(repo Repository) *TerminalAuthenticator {
-	return &TerminalAuthenticator{repo: repo}
-}
-
-// Authenticate returns the terminal's principal.
-func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential string) (auth.Principal, error) {
-	cred, err := auth.ParseTerminalCredential(credential)
-	if err != nil {
-		return auth.Principal{}, err
+// NewTerminalAuthenticator checks terminal credentials against the registry, for the one thing
+// a terminal may do here: rotate its own credential. Only an active terminal may.
+func NewTerminalAuthenticator(repo Repository) *auth.TerminalAuthenticator {
+	lookup := func(ctx context.Context, id uuid.UUID) (auth.TerminalRecord, bool, error) {
+		t, err := repo.Terminal(ctx, id)
+		if errs.KindOf(err) == errs.NotFound {
+			return auth.TerminalRecord{}, false, nil
+		}
+		if err != nil {
+			return auth.TerminalRecord{}, false, err
+		}
+		r := auth.TerminalRecord{ID: t.ID, VenueID: t.VenueID, CountyCode: t.CountyCode, CredentialHash: t.CredentialHash}
+		if t.State != domain.StateActive {
+			r.Refusal = "terminal credential is not valid"
+		}
+		return r, true, nil
 	}
-	t, err := a.repo.Terminal(ctx, cred.TerminalID)
-	if errs.KindOf(err) == errs.NotFound {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not known")
-	}
-	if err != nil {
-		return auth.Principal{}, err
-	}
-	hash := cred.Hash()
-	if t.State != domain.StateActive || subtle.ConstantTimeCompare(hash[:], t.CredentialHash[:]) != 1 {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not valid")
-	}
-	return auth.Principal{Subject: t.ID.String(), Role: auth.RoleTerminal, CountyCode: t.CountyCode, VenueID: t.VenueID.String()}, nil
+	return auth.NewTerminalAuthenticator(lookup, "terminal credential is not known", nil)
 }
 
 // TerminalSeen records that a terminal called check-in at at, for the console's list.
