@@ -206,6 +206,18 @@ func TestCheckinReachesDashboardWithinASecondInOneTrace(t *testing.T) {
 	if first := <-events; first.GetCity().GetParticipations() != 0 {
 		t.Fatalf("first overview = %v", first)
 	}
+	// Someone trying the stream by hand names no edition: they get the one running now, else
+	// the latest (this world has only 2024's).
+	byHand, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.base+"/events/overview", nil)
+	stream, err := w.http.Do(byHand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := bufio.NewReader(stream.Body).ReadString('}')
+	stream.Body.Close()
+	if stream.StatusCode != http.StatusOK || !strings.Contains(head, `"edition_id":"2024"`) {
+		t.Fatalf("the stream with no edition: %s, %q", stream.Status, head)
+	}
 
 	// The terminal's first call may come before check-in has applied the TerminalProvisioned and
 	// ActivityApproved events; a terminal retries with the same sequence number, which is safe.
