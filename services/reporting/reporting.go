@@ -177,7 +177,7 @@ func newReports(cfg Config, stats *app.Service) (*rbapp.Reports, error) {
 	if cfg.FilesDir != "" {
 		tempDir = filepath.Join(cfg.FilesDir, ".uploads") // beside the files: a rename, not a copy
 	}
-	return rbapp.NewReports(rbapp.ReportsConfig{Store: rbadapters.NewStore(cfg.Pool), Counter: counter{stats}, Files: files, Featured: featured,
+	return rbapp.NewReports(rbapp.ReportsConfig{Store: rbadapters.NewStore(cfg.Pool), Counter: counter{stats}, Files: files, Featured: featured, Tables: rbadapters.Tables{},
 		Inspect: func(kind rbdomain.FileKind, r io.ReaderAt, size int64) (string, time.Duration, error) {
 			seen, err := rbadapters.Inspect(kind, r, size)
 			return seen.ContentType, seen.Duration, err

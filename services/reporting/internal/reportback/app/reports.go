@@ -15,6 +15,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
 
@@ -81,6 +82,8 @@ type ReportsConfig struct {
 	Inspect Inspector
 	// Featured, if set, exports the featured activities for the merged table.
 	Featured Featured
+	// Tables lays the merged table out as files.
+	Tables TableWriter
 	// Limits are the largest files by kind; zero means DefaultLimits.
 	Limits Limits
 	// TempDir holds uploads until they are checked; empty means the system's.
@@ -91,7 +94,7 @@ type ReportsConfig struct {
 
 // NewReports returns the use cases.
 func NewReports(cfg ReportsConfig) (*Reports, error) {
-	if cfg.Store == nil || cfg.Counter == nil || cfg.Files == nil || cfg.Inspect == nil || cfg.Now == nil {
+	if cfg.Store == nil || cfg.Counter == nil || cfg.Tables == nil || cfg.Files == nil || cfg.Inspect == nil || cfg.Now == nil {
 		return nil, errs.E(errs.Internal, "reports: store, statistics, files, inspector and clock are required")
 	}
 	if cfg.Limits == (Limits{}) {
@@ -574,4 +577,48 @@ func megabytes(n int64) string {
 func clock(d time.Duration) string {
 	s := int(d.Round(time.Second).Seconds())
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// TableFormat is the kind of file the merged table is exported as.
+type TableFormat int
+
+// The formats.
+const (
+	TableXLSX TableFormat = iota
+	TableCSV
+)
+
+// TableWriter lays the merged table out as the files people open.
+type TableWriter interface {
+	// Workbook writes it as XLSX in the official table's layout, the featured activities'
+	// workbook (附件2) as its second sheet when there is one.
+	Workbook(title string, t domain.MergedTable, featured []byte) ([]byte, error)
+	// CSV writes it as CSV.
+	CSV(t domain.MergedTable) ([]byte, error)
+}
+
+// ExportedFile is a file to hand out.
+type ExportedFile struct {
+	Name, ContentType string
+	Content           []byte
+}
+
+// ExportMerged exports the merged table of the counties the caller may see, titled after the
+// edition; the workbook carries the featured list too.
+func (rs *Reports) ExportMerged(ctx context.Context, p auth.Principal, edition string, format TableFormat) (ExportedFile, error) {
+	ed, t, err := rs.Merged(ctx, p, edition)
+	if err != nil {
+		return ExportedFile{}, err
+	}
+	title := ed.Name + "开展情况统计表"
+	if format == TableCSV {
+		content, err := rs.Tables.CSV(t)
+		return ExportedFile{Name: title + ".csv", ContentType: "text/csv; charset=utf-8", Content: content}, err
+	}
+	featured, err := rs.FeaturedList(ctx, edition)
+	if err != nil {
+		return ExportedFile{}, err
+	}
+	content, err := rs.Tables.Workbook(title, t, featured)
+	return ExportedFile{Name: title + ".xlsx", ContentType: sheet.XLSXContentType, Content: content}, err
 }

@@ -2,21 +2,15 @@
 package ports
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"fmt"
 	"io"
-	"strings"
 
-	"github.com/xuri/excelize/v2"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/app"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
@@ -320,190 +314,13 @@ func (s *Reports) ExportMergedTable(ctx context.Context, req *reportingv1.Export
 	if err != nil {
 		return nil, err
 	}
-	ed, t, err := s.app.Merged(ctx, p, req.GetEditionId())
-	if err != nil {
-		return nil, err
-	}
-	title := ed.Name + "开展情况统计表"
+	format := app.TableXLSX
 	if req.GetFormat() == reportingv1.TableFormat_TABLE_FORMAT_CSV {
-		content, err := MergedCSV(t)
-		if err != nil {
-			return nil, err
-		}
-		return &reportingv1.ExportMergedTableResponse{Name: title + ".csv", ContentType: "text/csv; charset=utf-8", Content: content}, nil
+		format = app.TableCSV
 	}
-	featured, err := s.app.FeaturedList(ctx, req.GetEditionId())
+	f, err := s.app.ExportMerged(ctx, p, req.GetEditionId(), format)
 	if err != nil {
 		return nil, err
 	}
-	content, err := MergedWorkbook(title, t, featured)
-	if err != nil {
-		return nil, err
-	}
-	return &reportingv1.ExportMergedTableResponse{Name: title + ".xlsx", ContentType: sheet.XLSXContentType, Content: content}, nil
-}
-
-var statusNames = map[domain.ReportStatus]string{
-	domain.ReportNotStarted: "未开始", domain.ReportDraft: "草稿", domain.ReportSubmitted: "已报送", domain.ReportReturned: "已退回", domain.ReportAccepted: "已接收",
-}
-
-func statusName(r domain.MergedRow) string {
-	s := statusNames[r.Status]
-	if r.Late {
-		s += "（迟交）"
-	}
-	return s
-}
-
-// headers are the table's column headings, each marked counted or typed.
-func headers(t domain.MergedTable, mark func(domain.Column) string) []string {
-	h := []string{"序号", "县（市、区）"}
-	for _, c := range t.Columns {
-		h = append(h, c.Label+mark(c))
-	}
-	return append(h, "状态")
-}
-
-// MergedCSV writes the merged table as UTF-8 CSV with a byte-order mark (so Excel reads the
-// Chinese), counted columns marked in their headings.
-func MergedCSV(t domain.MergedTable) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	_ = w.Write(headers(t, func(c domain.Column) string {
-		if c.Source == domain.SourceCounted {
-			return "［系统统计］"
-		}
-		return "［填报］"
-	}))
-	for i, r := range t.Rows {
-		line := []string{fmt.Sprint(i + 1), r.CountyName}
-		for _, f := range r.Figures {
-			line = append(line, f.Value)
-		}
-		_ = w.Write(append(line, statusName(r)))
-	}
-	_ = w.Write(append(append([]string{"", "合计"}, t.Total...), ""))
-	w.Flush()
-	return buf.Bytes(), w.Error()
-}
-
-// MergedWorkbook writes the merged table in the layout of the official table: a title, a row
-// per county and the city's total, counted figures shaded blue, corrected ones orange with the counted figure and the
-// reason in a comment; and the featured activities (附件2) as the second sheet. The total is
-// written as the number it is (summed exactly in domain.Merge), not a formula, so every
-// reader of the file sees it without recalculating.
-func MergedWorkbook(title string, t domain.MergedTable, featured []byte) ([]byte, error) {
-	const name = "附件1 统计表"
-	w, err := sheet.NewWorkbook(name)
-	if err != nil {
-		return nil, err
-	}
-	counted, err := w.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"#DDEBF7"}, Pattern: 1}})
-	if err != nil {
-		return nil, err
-	}
-	corrected, err := w.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"#FCE4D6"}, Pattern: 1}})
-	if err != nil {
-		return nil, err
-	}
-	bold, err := w.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	width := len(t.Columns) + 3
-	_ = w.SetCellValue(name, "A1", title)
-	_ = w.MergeCell(name, "A1", sheet.Cell(width, 1))
-	_ = w.SetCellStyle(name, "A1", "A1", bold)
-	w.Header(name, 2, headers(t, func(domain.Column) string { return "" }), 14)
-	_ = w.SetColWidth(name, "B", "B", 16)
-	for i, r := range t.Rows {
-		row := i + 3
-		w.Row(name, row, i+1, r.CountyName)
-		for j, f := range r.Figures {
-			cell := sheet.Cell(j+3, row)
-			if err := setNumber(w, name, cell, f.Value); err != nil {
-				return nil, err
-			}
-			switch {
-			case f.Source == domain.SourceCounted && f.Corrected != "":
-				_ = w.SetCellStyle(name, cell, cell, corrected)
-				_ = w.AddComment(name, excelize.Comment{Cell: cell, Author: "sciweek", Paragraph: []excelize.RichTextRun{
-					{Text: fmt.Sprintf("系统统计：%s\n更正原因：%s", f.Counted, f.Reason)}}})
-			case f.Source == domain.SourceCounted:
-				_ = w.SetCellStyle(name, cell, cell, counted)
-			}
-		}
-		_ = w.SetCellValue(name, sheet.Cell(width, row), statusName(r))
-	}
-	totalRow := len(t.Rows) + 3
-	_ = w.SetCellValue(name, sheet.Cell(2, totalRow), "合计")
-	for j, total := range t.Total {
-		cell := sheet.Cell(j+3, totalRow)
-		if err := setNumber(w, name, cell, total); err != nil {
-			return nil, err
-		}
-	}
-	_ = w.SetCellStyle(name, sheet.Cell(1, totalRow), sheet.Cell(width, totalRow), bold)
-	legend := totalRow + 2
-	_ = w.SetCellValue(name, sheet.Cell(1, legend), "说明：蓝色为系统统计数据（来自现场签到），橙色为县（市、区）更正的系统统计数据（批注中为系统统计值和更正原因），其余为填报数据。")
-	_ = w.SetCellStyle(name, sheet.Cell(1, legend+1), sheet.Cell(1, legend+1), counted)
-	if len(featured) > 0 {
-		if err := copyFirstSheet(w.File, featured, "附件2 特色活动推荐清单"); err != nil {
-			return nil, err
-		}
-	}
-	return w.Bytes()
-}
-
-// setNumber writes a figure as a number, so the sheet can sum it; an empty figure stays empty.
-func setNumber(w *sheet.Workbook, sheetName, cell, v string) error {
-	if v == "" {
-		return nil
-	}
-	if !strings.Contains(v, ".") {
-		var n int64
-		if _, err := fmt.Sscan(v, &n); err == nil {
-			return w.SetCellValue(sheetName, cell, n)
-		}
-	}
-	var f float64
-	if _, err := fmt.Sscan(v, &f); err == nil {
-		return w.SetCellValue(sheetName, cell, f)
-	}
-	return w.SetCellValue(sheetName, cell, v)
-}
-
-// copyFirstSheet copies the values of another workbook's first sheet into a new sheet.
-func copyFirstSheet(into *excelize.File, from []byte, name string) error {
-	src, err := excelize.OpenReader(bytes.NewReader(from))
-	if err != nil {
-		return fmt.Errorf("featured list: %w", err)
-	}
-	defer src.Close()
-	rows, err := src.GetRows(src.GetSheetName(0))
-	if err != nil {
-		return err
-	}
-	if _, err := into.NewSheet(name); err != nil {
-		return err
-	}
-	for i, row := range rows {
-		for j, v := range row {
-			if err := into.SetCellValue(name, sheet.Cell(j+1, i+1), v); err != nil {
-				return err
-			}
-		}
-	}
-	return into.SetColWidth(name, "A", sheet.Column(max(1, len(rowsWidest(rows)))), 18)
-}
-
-func rowsWidest(rows [][]string) []string {
-	var w []string
-	for _, r := range rows {
-		if len(r) > len(w) {
-			w = r
-		}
-	}
-	return w
+	return &reportingv1.ExportMergedTableResponse{Name: f.Name, ContentType: f.ContentType, Content: f.Content}, nil
 }
