@@ -116,7 +116,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	store := adapters.NewStore(cfg.Pool)
 	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
-		DashboardInterval: cfg.DashboardInterval, Head: head})
+		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}})
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,13 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
@@ -49,6 +51,7 @@ type Service struct {
 	poll        time.Duration
 	head        StreamHead
 	hub         *hub
+	workbooks   DashboardWriter
 }
 
 // Config tunes the live view.
@@ -64,12 +67,14 @@ type Config struct {
 	DashboardInterval time.Duration
 	// Head reads the check-in stream's last sequence, for rebuilds.
 	Head StreamHead
+	// Workbooks writes dashboards as workbooks, for the export.
+	Workbooks DashboardWriter
 }
 
 // New returns the use cases.
 func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Service, error) {
-	if store == nil || changes == nil || now == nil || cfg.Location == nil {
-		return nil, errs.E(errs.Internal, "reporting app: store, changes, clock and location are required")
+	if store == nil || changes == nil || now == nil || cfg.Location == nil || cfg.Workbooks == nil {
+		return nil, errs.E(errs.Internal, "reporting app: store, changes, clock, location and workbook writer are required")
 	}
 	if cfg.MinInterval <= 0 {
 		cfg.MinInterval = 250 * time.Millisecond
@@ -80,7 +85,7 @@ func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Serv
 	if cfg.DashboardInterval <= 0 {
 		cfg.DashboardInterval = time.Second
 	}
-	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head}
+	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head, workbooks: cfg.Workbooks}
 	s.hub = newHub(s, cfg.DashboardInterval, cfg.Poll)
 	return s, nil
 }
@@ -319,4 +324,33 @@ func (c *Changes) Subscribe() (<-chan struct{}, func()) {
 		delete(c.subs, ch)
 		c.mu.Unlock()
 	}
+}
+
+// DashboardWriter writes a dashboard as the workbook people download.
+type DashboardWriter interface {
+	Dashboard(d domain.Dashboard) ([]byte, error)
+}
+
+// ExportedFile is a file to hand out.
+type ExportedFile struct {
+	Name, ContentType string
+	Content           []byte
+}
+
+// ExportDashboard writes the dashboard of a filter, as the caller may see it, as a workbook
+// named after its edition, county and day.
+func (s *Service) ExportDashboard(ctx context.Context, p auth.Principal, edition string, f domain.Filter) (ExportedFile, error) {
+	d, err := s.Dashboard(ctx, p, edition, f)
+	if err != nil {
+		return ExportedFile{}, err
+	}
+	content, err := s.workbooks.Dashboard(d)
+	if err != nil {
+		return ExportedFile{}, err
+	}
+	name := fmt.Sprintf("科技活动周数据-%s-%s.xlsx", d.EditionID, d.Today)
+	if d.Filter.CountyCode != "" {
+		name = fmt.Sprintf("科技活动周数据-%s-%s-%s.xlsx", d.EditionID, d.Filter.CountyCode, d.Today)
+	}
+	return ExportedFile{Name: name, ContentType: sheet.XLSXContentType, Content: content}, nil
 }

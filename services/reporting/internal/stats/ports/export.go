@@ -2,17 +2,10 @@ package ports
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
-	"github.com/sciweek/sciweek/pkg/sheet"
-	"github.com/sciweek/sciweek/services/reporting/internal/stats/labels"
 )
-
-// xlsxType is the media type of an XLSX workbook.
-const xlsxType = sheet.XLSXContentType
 
 // ExportDashboard writes the dashboard of a filter as a workbook.
 func (g *GRPC) ExportDashboard(ctx context.Context, req *reportingv1.ExportDashboardRequest) (*reportingv1.ExportDashboardResponse, error) {
@@ -20,117 +13,9 @@ func (g *GRPC) ExportDashboard(ctx context.Context, req *reportingv1.ExportDashb
 	if err != nil {
 		return nil, err
 	}
-	d, err := g.app.Dashboard(ctx, p, req.GetEditionId(), filterFromProto(req.GetFilter()))
+	f, err := g.app.ExportDashboard(ctx, p, req.GetEditionId(), filterFromProto(req.GetFilter()))
 	if err != nil {
 		return nil, err
 	}
-	content, err := DashboardWorkbook(DashboardToProto(d))
-	if err != nil {
-		return nil, err
-	}
-	name := fmt.Sprintf("科技活动周数据-%s-%s.xlsx", d.EditionID, d.Today)
-	if d.Filter.CountyCode != "" {
-		name = fmt.Sprintf("科技活动周数据-%s-%s-%s.xlsx", d.EditionID, d.Filter.CountyCode, d.Today)
-	}
-	return &reportingv1.ExportDashboardResponse{Name: name, ContentType: xlsxType, Content: content}, nil
-}
-
-// DashboardWorkbook lays a dashboard out as sheets: the figures and the filter that made them,
-// then one sheet per panel, numbers as numbers so they can be summed.
-func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
-	w, err := sheet.NewWorkbook("概览")
-	if err != nil {
-		return nil, err
-	}
-	f, t := d.GetFilter(), d.GetTotals()
-	row := 1
-	put := func(label string, v any) {
-		w.Row("概览", row, label, v)
-		row++
-	}
-	w.Header("概览", row, []string{"项目", "数值"}, 24)
-	row++
-	county := f.GetCountyCode()
-	if county == "" {
-		county = "全市"
-	}
-	days := "全部"
-	if f.GetFromDay() != "" || f.GetToDay() != "" {
-		days = f.GetFromDay() + " 至 " + f.GetToDay()
-	}
-	form, group := "全部", "全部"
-	if f.GetForm() != 0 {
-		form = labels.Form(f.GetForm())
-	}
-	if f.GetTargetGroup() != 0 {
-		group = labels.TargetGroup(f.GetTargetGroup())
-	}
-	for _, kv := range []struct {
-		k string
-		v any
-	}{
-		{"活动周", d.GetEditionId()}, {"县（市、区）", county}, {"日期", days}, {"活动形式", form}, {"服务对象", group}, {"数据日期", d.GetToday()},
-		{"参与人次", t.GetParticipations()}, {"其中：持票入场", t.GetTicketed()}, {"其中：现场登记", t.GetWalkIns()},
-		{"青少年", t.GetYoungPeople()}, {"其他公众", t.GetAdults()}, {"科技工作者", t.GetScienceWorkers()}, {"科普志愿者", t.GetVolunteers()},
-		{"持票独立人数", t.GetDistinctPeople()}, {"今日参与人次", t.GetToday()}, {"昨日参与人次", t.GetYesterday()}, {"拒绝扫码", t.GetRefusedScans()},
-		{"现场活动（计划）", t.GetActivitiesPlanned()}, {"现场活动（已举办）", t.GetActivitiesHeld()}, {"网络活动", t.GetOnlineActivities()},
-		{"开放场馆", t.GetVenuesOpened()}, {"当前在馆人数", d.GetOccupancy().GetInside()}, {"数据序号", strconv.FormatUint(d.GetStreamPosition(), 10)},
-	} {
-		put(kv.k, kv.v)
-	}
-
-	table := func(name string, headers []string, rows [][]any) {
-		_, _ = w.NewSheet(name)
-		w.Header(name, 1, headers, 18)
-		for i, r := range rows {
-			w.Row(name, i+2, r...)
-		}
-	}
-	var rows [][]any
-	for _, c := range d.GetCounties() {
-		rows = append(rows, []any{c.GetCountyCode(), c.GetCountyName(), c.GetParticipations(), c.GetToday(), c.GetYoungPeople(),
-			c.GetActivitiesPlanned(), c.GetActivitiesHeld(), c.GetVenuesOpened()})
-	}
-	table("各县（市、区）", []string{"代码", "县（市、区）", "参与人次", "今日", "青少年", "活动（计划）", "活动（已举办）", "开放场馆"}, rows)
-	rows = nil
-	for _, c := range d.GetByDay() {
-		rows = append(rows, []any{c.GetDay(), c.GetParticipations(), c.GetYoungPeople()})
-	}
-	table("每日", []string{"日期", "参与人次", "青少年"}, rows)
-	rows = nil
-	for _, h := range d.GetByHour() {
-		rows = append(rows, []any{h.GetHour(), h.GetParticipations()})
-	}
-	table("每小时", []string{"时段", "参与人次"}, rows)
-	rows = nil
-	for _, x := range d.GetForms() {
-		rows = append(rows, []any{labels.Form(x.GetForm()), x.GetActivitiesPlanned(), x.GetActivitiesHeld(), x.GetParticipations()})
-	}
-	table("活动形式", []string{"活动形式", "活动（计划）", "活动（已举办）", "参与人次"}, rows)
-	rows = nil
-	for _, x := range d.GetTargetGroups() {
-		rows = append(rows, []any{labels.TargetGroup(x.GetTargetGroup()), x.GetActivitiesPlanned(), x.GetParticipations()})
-	}
-	table("服务对象", []string{"服务对象", "活动（计划）", "参与人次"}, rows)
-	rows = nil
-	for _, a := range d.GetTopActivities() {
-		rows = append(rows, []any{a.GetTitle(), a.GetCountyCode(), a.GetVenueName(), labels.Form(a.GetForm()), a.GetParticipations()})
-	}
-	table("热门活动", []string{"活动", "县（市、区）", "场馆", "活动形式", "参与人次"}, rows)
-	rows = nil
-	for _, a := range d.GetOnlineActivities() {
-		rows = append(rows, []any{a.GetTitle(), a.GetCountyCode(), labels.Form(a.GetForm())})
-	}
-	table("网络活动", []string{"活动", "县（市、区）", "活动形式"}, rows)
-	rows = nil
-	for _, v := range d.GetOccupancy().GetFullest() {
-		rows = append(rows, []any{v.GetVenueName(), v.GetCountyCode(), v.GetInside(), v.GetSafeCapacity(), labels.Level(v.GetLevel())})
-	}
-	table("场馆在馆人数", []string{"场馆", "县（市、区）", "在馆人数", "安全容量", "状态"}, rows)
-	rows = nil
-	for _, r := range d.GetRefusals() {
-		rows = append(rows, []any{labels.Refusal(r.GetReason()), r.GetRefused()})
-	}
-	table("拒绝原因", []string{"原因", "次数"}, rows)
-	return w.Bytes()
+	return &reportingv1.ExportDashboardResponse{Name: f.Name, ContentType: f.ContentType, Content: f.Content}, nil
 }

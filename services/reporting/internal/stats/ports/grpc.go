@@ -49,17 +49,8 @@ func overviewToProto(o domain.Overview) *reportingv1.Overview {
 	for _, c := range o.Counties {
 		out.Counties = append(out.Counties, totals(c.CountyCode, c.Totals))
 	}
-	out.Occupancy = occupancySummaryToProto(o.Occupancy)
+	out.Occupancy = convert.OccupancySummaryToProto(o.Occupancy)
 	return out
-}
-
-func occupancySummaryToProto(s domain.OccupancySummary) *reportingv1.OccupancySummary {
-	occ := &reportingv1.OccupancySummary{Inside: s.Inside, VenuesOpen: uint32(s.VenuesOpen),
-		VenuesWarning: uint32(s.VenuesWarning), VenuesAlarm: uint32(s.VenuesAlarm)}
-	for _, v := range s.Fullest {
-		occ.Fullest = append(occ.Fullest, convert.OccupancyToProto(v))
-	}
-	return occ
 }
 
 // ListOccupancy returns how full each venue is now.
