@@ -149,3 +149,26 @@ func TestInspect(t *testing.T) {
 		})
 	}
 }
+
+// FuzzVideoLength: whatever a county uploads as a video, reading its length never panics or
+// runs away, and a file it cannot read is refused as Invalid.
+func FuzzVideoLength(f *testing.F) {
+	for _, m := range []mp4{{seconds: 180}, {seconds: 2, version1: true}, {seconds: 65, moovLast: true, largeMdat: true}, {seconds: 30, brand: "qt  "},
+		{seconds: 240, noMvhd: true}} {
+		f.Add(m.bytes())
+	}
+	f.Add([]byte("not a video"))
+	f.Add([]byte{0, 0, 0, 8, 'f', 't', 'y', 'p'})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, _, err := adapters.VideoLength(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			if k := errs.KindOf(err); k != errs.Invalid {
+				t.Fatalf("refused with %v (%v); an unreadable video is Invalid", k, err)
+			}
+			return
+		}
+		if d < 0 {
+			t.Fatalf("length %v", d)
+		}
+	})
+}
