@@ -5,6 +5,7 @@
 package convert
 
 import (
+	enums "github.com/sciweek/sciweek/pkg/enum"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
@@ -17,11 +18,7 @@ type enum[D, P comparable] struct {
 }
 
 func newEnum[D, P comparable](pairs map[D]P) enum[D, P] {
-	e := enum[D, P]{toProto: pairs, fromProto: make(map[P]D, len(pairs))}
-	for d, p := range pairs {
-		e.fromProto[p] = d
-	}
-	return e
+	return enum[D, P]{toProto: pairs, fromProto: enums.Invert(pairs)}
 }
 
 var (

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sciweek/sciweek/pkg/enum"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
@@ -64,34 +65,32 @@ var nominationToProto = map[domain.NominationStatus]registrationv1.NominationSta
 	domain.NominationDeclined:  registrationv1.NominationStatus_NOMINATION_STATUS_DECLINED,
 }
 
-func reverse[D comparable, P comparable](m map[D]P, p P) D {
-	for d, x := range m {
-		if x == p {
-			return d
-		}
-	}
-	var zero D
-	return zero
-}
+var (
+	formFromProto       = enum.Invert(formToProto)
+	statusFromProto     = enum.Invert(statusToProto)
+	groupFromProto      = enum.Invert(groupToProto)
+	unitKindFromProto   = enum.Invert(unitKindToProto)
+	nominationFromProto = enum.Invert(nominationToProto)
+)
 
 // FormFromProto converts a proto form; unknown values give the empty (invalid or "any") form.
-func FormFromProto(f registrationv1.ActivityForm) domain.Form { return reverse(formToProto, f) }
+func FormFromProto(f registrationv1.ActivityForm) domain.Form { return formFromProto[f] }
 
 // FormToProto converts a form.
 func FormToProto(f domain.Form) registrationv1.ActivityForm { return formToProto[f] }
 
 // StatusFromProto converts a proto status; unspecified gives the empty status (any).
-func StatusFromProto(s registrationv1.ActivityStatus) domain.Status { return reverse(statusToProto, s) }
+func StatusFromProto(s registrationv1.ActivityStatus) domain.Status { return statusFromProto[s] }
 
 // GroupFromProto converts a proto target group.
-func GroupFromProto(g registrationv1.TargetGroup) domain.TargetGroup { return reverse(groupToProto, g) }
+func GroupFromProto(g registrationv1.TargetGroup) domain.TargetGroup { return groupFromProto[g] }
 
 // UnitKindFromProto converts a proto unit kind.
-func UnitKindFromProto(k registrationv1.UnitKind) domain.UnitKind { return reverse(unitKindToProto, k) }
+func UnitKindFromProto(k registrationv1.UnitKind) domain.UnitKind { return unitKindFromProto[k] }
 
 // NominationStatusFromProto converts a proto nomination status.
 func NominationStatusFromProto(s registrationv1.NominationStatus) domain.NominationStatus {
-	return reverse(nominationToProto, s)
+	return nominationFromProto[s]
 }
 
 // Timestamp converts a time, leaving zero times unset.

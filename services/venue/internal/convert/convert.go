@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sciweek/sciweek/pkg/enum"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/services/venue/internal/domain"
 )
@@ -25,7 +26,7 @@ var kindToProto = map[domain.Kind]venuev1.VenueKind{
 	domain.KindOnline:                venuev1.VenueKind_VENUE_KIND_ONLINE,
 }
 
-var kindFromProto = inverse(kindToProto)
+var kindFromProto = enum.Invert(kindToProto)
 
 // KindToProto converts a venue kind to its proto enum.
 func KindToProto(k domain.Kind) venuev1.VenueKind { return kindToProto[k] }
@@ -85,14 +86,6 @@ func TerminalToProto(t domain.Terminal) *venuev1.Terminal {
 	}
 	if t.State == domain.StatePending {
 		out.SetupExpiresAt = Timestamp(t.SetupExpiresAt)
-	}
-	return out
-}
-
-func inverse[D, P comparable](m map[D]P) map[P]D {
-	out := make(map[P]D, len(m))
-	for d, p := range m {
-		out[p] = d
 	}
 	return out
 }

@@ -155,10 +155,10 @@ func StartRebuild(ctx context.Context, tx pgx.Tx, replayUntil uint64) error {
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO rebuilds (projection, replay_until, started_at) VALUES ($1, $2, now())
 		ON CONFLICT (projection) DO UPDATE SET replay_until = EXCLUDED.replay_until, started_at = EXCLUDED.started_at`,
-		ProjectionName, int64(replayUntil)); err != nil {
+		domain.CheckinProjection, int64(replayUntil)); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET last_sequence = 0, updated_at = now() WHERE name = $1`, ProjectionName)
+	_, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET last_sequence = 0, updated_at = now() WHERE name = $1`, domain.CheckinProjection)
 	return err
 }
 
@@ -166,7 +166,7 @@ func StartRebuild(ctx context.Context, tx pgx.Tx, replayUntil uint64) error {
 // rebuild (0 when none): events up to it were folded before and must not announce again.
 func replayUntil(ctx context.Context, tx pgx.Tx) (uint64, error) {
 	var n int64
-	err := tx.QueryRow(ctx, `SELECT replay_until FROM rebuilds WHERE projection = $1`, ProjectionName).Scan(&n)
+	err := tx.QueryRow(ctx, `SELECT replay_until FROM rebuilds WHERE projection = $1`, domain.CheckinProjection).Scan(&n)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}
@@ -176,7 +176,7 @@ func replayUntil(ctx context.Context, tx pgx.Tx) (uint64, error) {
 // Checkpoint returns the stream position the aggregates are complete up to.
 func (s *Store) Checkpoint(ctx context.Context) (uint64, error) {
 	var n int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $1), 0)`, ProjectionName).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $1), 0)`, domain.CheckinProjection).Scan(&n)
 	return uint64(n), db.Unavailable(err, "read the checkpoint")
 }
 

@@ -135,7 +135,7 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 	var updated *time.Time
 	var position int64
 	b.Queue(`SELECT coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $1), 0),
-		(SELECT updated_at FROM projection_checkpoints WHERE name = $1)`, ProjectionName).
+		(SELECT updated_at FROM projection_checkpoints WHERE name = $1)`, domain.CheckinProjection).
 		QueryRow(func(row pgx.Row) error { return row.Scan(&position, &updated) })
 	b.Queue(occupancyQuery, today, f.CountyCode).Query(func(rows pgx.Rows) error {
 		var err error

@@ -15,9 +15,6 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
-// ProjectionName is the check-in projection's (domain.CheckinProjection).
-const ProjectionName = domain.CheckinProjection
-
 // Store reads and writes the aggregates.
 type Store struct {
 	pool *pgxpool.Pool
@@ -302,7 +299,7 @@ func (s *Store) Overview(ctx context.Context, edition, county, today string) (do
 		return tx.QueryRow(ctx, `SELECT
 				(SELECT coalesce(sum(refused), 0) FROM refusal_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)),
 				coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $3), 0),
-				(SELECT updated_at FROM projection_checkpoints WHERE name = $3)`, edition, county, ProjectionName).
+				(SELECT updated_at FROM projection_checkpoints WHERE name = $3)`, edition, county, domain.CheckinProjection).
 			Scan(&refused, &position, &updated)
 	})
 	if err != nil {
