@@ -142,11 +142,7 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 		ids = append(ids, id)
 	}
 
-	addr, err := freeAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	child := &checkinChild{addr: addr, log: filepath.Join(t.TempDir(), "checkin.log"),
+	child := &checkinChild{addr: testkit.FreeAddr(t), log: filepath.Join(t.TempDir(), "checkin.log"),
 		env: []string{"DATABASE_URL=" + dbURL, "NATS_URL=" + n.Server.ClientURL(), "GORACE=halt_on_error=1"}}
 	if err := child.start(); err != nil {
 		t.Fatal(err)
@@ -162,7 +158,7 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 		}
 	})
 
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(child.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}

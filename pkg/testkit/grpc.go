@@ -35,6 +35,18 @@ func Serve(t testing.TB, s *grpc.Server, tel *telemetry.Telemetry) *grpc.ClientC
 	return conn
 }
 
+// FreeAddr returns a loopback address no one listens on now, for a server a test starts in
+// another process.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	return lis.Addr().String()
+}
+
 // Tokens signs access tokens for tests and verifies them like a service would.
 type Tokens struct {
 	// Issuer signs tokens.

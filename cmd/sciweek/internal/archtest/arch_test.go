@@ -7,8 +7,13 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -185,5 +190,67 @@ func TestTheRulesCatchBreaks(t *testing.T) {
 				t.Fatalf("breaks = %v, want a break: %v", got, tc.breaks)
 			}
 		})
+	}
+}
+
+// tableReference finds SQL that names a service's schema: "FROM checkin.checkin_records".
+var tableReference = regexp.MustCompile(`(?i)\b(from|into|update|join|table|truncate)\s+(registration|venue|checkin|reporting)\.[a-z_]+`)
+
+// foreignTables returns the string literals in the Go source under dir (tests and generated
+// code aside) that name a table of a service other than own ("" for code outside services).
+func foreignTables(t *testing.T, dir, own string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "gen") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				for _, m := range tableReference.FindAllStringSubmatch(lit.Value, -1) {
+					if m[2] != own {
+						out = append(out, fmt.Sprintf("%s: %s", path, m[0]))
+					}
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestNoOneTouchesAnotherServicesTables keeps each schema its service's own: no code outside a
+// service (the binary, the benchmark, the gateway, the shared packages) and no other service
+// names its tables in SQL. Whole-system tests may read the system of record to audit it.
+func TestNoOneTouchesAnotherServicesTables(t *testing.T) {
+	t.Parallel()
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..", "..", "..")
+	var found []string
+	for _, dir := range []string{"cmd", "pkg", "services/gateway"} {
+		found = append(found, foreignTables(t, filepath.Join(root, dir), "")...)
+	}
+	for _, svc := range []string{"registration", "venue", "checkin", "reporting"} {
+		found = append(found, foreignTables(t, filepath.Join(root, "services", svc), svc)...)
+	}
+	for _, f := range found {
+		t.Errorf("%s: names another service's table; go through its API", f)
+	}
+	if !tableReference.MatchString("SELECT count(*) FROM checkin.checkin_records") || tableReference.MatchString("FROM checkin_records") {
+		t.Fatal("the table pattern no longer recognises a schema-qualified table")
 	}
 }

@@ -79,6 +79,12 @@ type Config struct {
 	OnAck func(at time.Time, people int64)
 	// Seed makes the run repeatable; 0 picks one.
 	Seed uint64
+	// Records, if positive, ends the run once that many records have been made, whichever
+	// comes first with Duration: a backfill of a set size.
+	Records int64
+	// At, if set, gives each record the time it happened, for a backfill of earlier days (an
+	// edition's history uploaded by doors that were offline); nil records everything now.
+	At func(rng *rand.Rand) time.Time
 }
 
 // Summary is what a run did.
@@ -141,6 +147,8 @@ func (s Summary) Latency(q float64) time.Duration {
 // counters are the live totals the progress line shows.
 type counters struct {
 	records, refused, replayed, retries, overloaded, failed atomic.Int64
+	// made counts the records the terminals have made, for Config.Records.
+	made atomic.Int64
 }
 
 // Run simulates the terminals until Duration has passed and every terminal has uploaded what
@@ -296,9 +304,23 @@ func (tr *terminalRun) run(ctx context.Context) {
 		if !now.Before(end) {
 			break
 		}
-		batch := make([]*checkinv1.CheckinRecord, tr.cfg.Batch)
+		size := tr.cfg.Batch
+		if tr.cfg.Records > 0 {
+			made := tr.live.made.Add(int64(size))
+			if left := tr.cfg.Records - (made - int64(size)); left < int64(size) {
+				size = int(max(left, 0))
+			}
+			if size == 0 {
+				break
+			}
+		}
+		batch := make([]*checkinv1.CheckinRecord, size)
 		for i := range batch {
-			batch[i] = tr.record(now)
+			at := now
+			if tr.cfg.At != nil {
+				at = tr.cfg.At(tr.rng)
+			}
+			batch[i] = tr.record(at)
 		}
 		if offline := !tr.offlineAt.IsZero() && !now.Before(tr.offlineAt) && now.Before(tr.offlineAt.Add(tr.cfg.OfflineFor)); offline {
 			buffered = append(buffered, batch...)

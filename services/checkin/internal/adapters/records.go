@@ -267,12 +267,3 @@ func (s *Records) refuseAdmittedBefore(ctx context.Context, tx pgx.Tx, records [
 	}
 	return refused, nil
 }
-
-// InsertOnly writes records in one transaction without their events or any replay handling:
-// the store alone, for measuring what PostgreSQL can take.
-func (s *Records) InsertOnly(ctx context.Context, records []domain.Record) error {
-	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := insert(ctx, tx, records)
-		return err
-	})
-}
