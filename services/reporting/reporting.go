@@ -228,9 +228,9 @@ func (c counter) Counted(ctx context.Context, edition, county string) (rbdomain.
 		return rbdomain.CountedFigures{}, err
 	}
 	out := rbdomain.CountedFigures{ActivitiesHeld: d.Totals.ActivitiesHeld, MajorActivitiesHeld: d.Totals.MajorActivitiesHeld,
-		Participations: d.Totals.Participations(), YoungPeople: d.Totals.YoungPeople, VenuesOpened: d.Totals.VenuesOpened, HeldByForm: map[int16]int64{}}
+		Participations: d.Totals.Participations(), YoungPeople: d.Totals.YoungPeople, VenuesOpened: d.Totals.VenuesOpened, HeldByForm: map[string]int64{}}
 	for _, f := range d.Forms {
-		out.HeldByForm[f.Form] = f.ActivitiesHeld
+		out.HeldByForm[f.Form.Slug()] = f.ActivitiesHeld
 	}
 	return out, nil
 }

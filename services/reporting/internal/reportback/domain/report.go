@@ -5,6 +5,7 @@ package domain
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,20 +32,25 @@ type Column struct {
 	Decimals int    // for typed columns
 }
 
-// FormSlugs name the forms of activity in counted metrics ("activities_held:lecture"), by
-// registration's form number.
-var FormSlugs = map[int16]string{
-	1: "lecture", 2: "exhibition", 3: "consultation", 4: "online_interaction", 5: "hands_on_experiment",
-	6: "open_day", 7: "scientist_spirit_talk", 8: "performance_video", 9: "other",
+// FormColumn is a form of activity as the statistics table breaks activities held down by it.
+type FormColumn struct {
+	// Slug names the form in counted metrics ("activities_held:lecture"), as the live statistics
+	// name it.
+	Slug string
+	// Label is the column's Chinese name.
+	Label string
 }
+
+// Forms are the forms of activity the notice names, in the table's order.
+var Forms = []FormColumn{{"lecture", "科普讲座"}, {"exhibition", "科技展览"}, {"consultation", "科技咨询"}, {"online_interaction", "网络互动"},
+	{"hands_on_experiment", "科学实验"}, {"open_day", "开放日"}, {"scientist_spirit_talk", "科学家精神宣讲"}, {"performance_video", "表演/微视频"}, {"other", "其他"}}
 
 // DefaultColumns are the statistics table's usual columns (DOMAIN.md, "Report back"): what the
 // system counts first, then what the county types in.
 func DefaultColumns() []Column {
 	cols := []Column{{Key: "activities_held", Label: "开展活动（项）", Source: SourceCounted, Metric: "activities_held"}}
-	labels := map[int16]string{1: "科普讲座", 2: "科技展览", 3: "科技咨询", 4: "网络互动", 5: "科学实验", 6: "开放日", 7: "科学家精神宣讲", 8: "表演/微视频", 9: "其他"}
-	for n := int16(1); n <= 9; n++ {
-		cols = append(cols, Column{Key: "held_" + FormSlugs[n], Label: "其中：" + labels[n] + "（项）", Source: SourceCounted, Metric: "activities_held:" + FormSlugs[n]})
+	for _, f := range Forms {
+		cols = append(cols, Column{Key: "held_" + f.Slug, Label: "其中：" + f.Label + "（项）", Source: SourceCounted, Metric: "activities_held:" + f.Slug})
 	}
 	return append(cols,
 		Column{Key: "major_activities_held", Label: "其中：重大示范活动（项）", Source: SourceCounted, Metric: "major_activities_held"},
@@ -93,19 +99,16 @@ func KnownMetric(m string) bool {
 		return true
 	}
 	if slug, ok := strings.CutPrefix(m, "activities_held:"); ok {
-		for _, s := range FormSlugs {
-			if s == slug {
-				return true
-			}
-		}
+		return slices.ContainsFunc(Forms, func(f FormColumn) bool { return f.Slug == slug })
 	}
 	return false
 }
 
 // CountedFigures are what the live statistics say of a county's week.
 type CountedFigures struct {
-	ActivitiesHeld      int64
-	HeldByForm          map[int16]int64
+	ActivitiesHeld int64
+	// HeldByForm counts activities held by form, by the form's slug.
+	HeldByForm          map[string]int64
 	MajorActivitiesHeld int64
 	Participations      int64
 	YoungPeople         int64
@@ -127,11 +130,7 @@ func (c CountedFigures) Value(metric string) int64 {
 		return c.VenuesOpened
 	}
 	if slug, ok := strings.CutPrefix(metric, "activities_held:"); ok {
-		for n, s := range FormSlugs {
-			if s == slug {
-				return c.HeldByForm[n]
-			}
-		}
+		return c.HeldByForm[slug]
 	}
 	return 0
 }

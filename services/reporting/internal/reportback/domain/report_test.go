@@ -124,7 +124,7 @@ func TestFiguresPreferTheCorrection(t *testing.T) {
 		{Key: "funds", Source: domain.SourceTyped, Decimals: 2},
 	}
 	r := &domain.Report{Values: map[string]domain.Value{"participations": {Corrected: "120", Reason: "补录"}, "funds": {Typed: "3.5"}}}
-	got := r.Figures(cols, domain.CountedFigures{Participations: 100, HeldByForm: map[int16]int64{1: 7}})
+	got := r.Figures(cols, domain.CountedFigures{Participations: 100, HeldByForm: map[string]int64{"lecture": 7}})
 	if got[0].Counted != "100" || got[0].Value != "120" || got[1].Value != "7" || got[2].Value != "3.5" {
 		t.Fatalf("figures = %+v", got)
 	}

@@ -18,8 +18,8 @@ func putActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 	if err := lockRollups(ctx, tx); err != nil {
 		return err
 	}
-	var oldForm int16
-	oldGroups := []int16{}
+	var oldForm domain.Form
+	oldGroups := []domain.TargetGroup{}
 	err := tx.QueryRow(ctx, `SELECT form, target_groups FROM activities WHERE id = $1`, [16]byte(a.ID)).Scan(&oldForm, &oldGroups)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
@@ -31,7 +31,7 @@ func putActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 	}
 	groups := a.TargetGroups
 	if groups == nil {
-		groups = []int16{}
+		groups = []domain.TargetGroup{}
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, title, form, target_groups, venue_id, planned, online, major, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -44,7 +44,7 @@ func putActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 		return err // an older state than the one stored changes nothing
 	}
 	if oldForm != a.Form {
-		if err := moveHours(ctx, tx, a.ID, "participation_form_hours", "form", []int16{oldForm}, []int16{a.Form}); err != nil {
+		if err := moveHours(ctx, tx, a.ID, "participation_form_hours", "form", []domain.Form{oldForm}, []domain.Form{a.Form}); err != nil {
 			return err
 		}
 	}
@@ -58,7 +58,7 @@ func putActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 
 // moveHours takes an activity's hours out of a roll-up under the old keys and adds them under
 // the new ones.
-func moveHours(ctx context.Context, tx pgx.Tx, activity uuid.UUID, table, key string, from, to []int16) error {
+func moveHours[K ~int16](ctx context.Context, tx pgx.Tx, activity uuid.UUID, table, key string, from, to []K) error {
 	hours := `SELECT edition_id, county_code, day, hour, sum(people) AS people FROM participation_hours WHERE activity_id = $1 GROUP BY 1, 2, 3, 4`
 	if len(from) > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE `+table+` h SET people = h.people - x.people FROM (`+hours+`) x, unnest($2::smallint[]) AS k
@@ -78,11 +78,11 @@ func moveHours(ctx context.Context, tx pgx.Tx, activity uuid.UUID, table, key st
 	return nil
 }
 
-func sameSet(a, b []int16) bool {
+func sameSet[K comparable](a, b []K) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	seen := map[int16]bool{}
+	seen := map[K]bool{}
 	for _, x := range a {
 		seen[x] = true
 	}

@@ -94,7 +94,7 @@ func applyCounts(ctx context.Context, tx pgx.Tx, t *domain.Tally) error {
 	}
 	if n := len(t.Refusals); n > 0 {
 		editions, counties, days := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		venues, reasons, refused := make([][16]byte, 0, n), make([]int16, 0, n), make([]int64, 0, n)
+		venues, reasons, refused := make([][16]byte, 0, n), make([]domain.RefusalReason, 0, n), make([]int64, 0, n)
 		for k, c := range t.Refusals {
 			editions, counties, days = append(editions, k.EditionID), append(counties, k.CountyCode), append(days, k.Day)
 			venues, reasons, refused = append(venues, k.VenueID), append(reasons, k.Reason), append(refused, c)

@@ -1,17 +1,98 @@
-// Package convert is the live statistics' home for converting between their domain and the
-// contract where the gRPC port and the outbox's events both need it: a venue's occupancy, which
-// the dashboard shows and an OccupancyAlarm carries. Enums go through explicit tables, which
-// convert_test.go round-trips over every value the contract declares.
+// Package convert is the live statistics' one home for converting between their domain and the
+// contracts: the events they take in (check-in's records, registration's activities), the
+// dashboard the gRPC port returns, and a venue's occupancy, which an OccupancyAlarm carries too.
+// Enums go through explicit tables, never a cast: the domain's numbers are stored in the
+// aggregates and need not follow the contracts', and convert_test.go round-trips every value
+// each contract declares.
 package convert
 
 import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	enums "github.com/sciweek/sciweek/pkg/enum"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
+
+// enum is a two-way table between a domain enum and a contract enum; a value missing from the
+// table converts to the zero value, which is UNSPECIFIED in the contract.
+type enum[D, P comparable] struct {
+	toProto   map[D]P
+	fromProto map[P]D
+}
+
+func newEnum[D, P comparable](pairs map[D]P) enum[D, P] {
+	return enum[D, P]{toProto: pairs, fromProto: enums.Invert(pairs)}
+}
+
+var (
+	forms = newEnum(map[domain.Form]registrationv1.ActivityForm{
+		domain.FormLecture:             registrationv1.ActivityForm_ACTIVITY_FORM_LECTURE,
+		domain.FormExhibition:          registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION,
+		domain.FormConsultation:        registrationv1.ActivityForm_ACTIVITY_FORM_CONSULTATION,
+		domain.FormOnlineInteraction:   registrationv1.ActivityForm_ACTIVITY_FORM_ONLINE_INTERACTION,
+		domain.FormHandsOnExperiment:   registrationv1.ActivityForm_ACTIVITY_FORM_HANDS_ON_EXPERIMENT,
+		domain.FormOpenDay:             registrationv1.ActivityForm_ACTIVITY_FORM_OPEN_DAY,
+		domain.FormScientistSpiritTalk: registrationv1.ActivityForm_ACTIVITY_FORM_SCIENTIST_SPIRIT_TALK,
+		domain.FormPerformanceVideo:    registrationv1.ActivityForm_ACTIVITY_FORM_PERFORMANCE_VIDEO,
+		domain.FormOther:               registrationv1.ActivityForm_ACTIVITY_FORM_OTHER,
+	})
+	groups = newEnum(map[domain.TargetGroup]registrationv1.TargetGroup{
+		domain.TargetGroupYouth: registrationv1.TargetGroup_TARGET_GROUP_YOUTH, domain.TargetGroupCommunity: registrationv1.TargetGroup_TARGET_GROUP_COMMUNITY,
+		domain.TargetGroupVillage: registrationv1.TargetGroup_TARGET_GROUP_VILLAGE, domain.TargetGroupCompany: registrationv1.TargetGroup_TARGET_GROUP_COMPANY,
+		domain.TargetGroupSchool: registrationv1.TargetGroup_TARGET_GROUP_SCHOOL, domain.TargetGroupPublic: registrationv1.TargetGroup_TARGET_GROUP_PUBLIC,
+	})
+	refusals = newEnum(map[domain.RefusalReason]checkinv1.RefusalReason{
+		domain.RefusalAlreadyCheckedIn: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN,
+		domain.RefusalInvalidSignature: checkinv1.RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE,
+		domain.RefusalWrongVenue:       checkinv1.RefusalReason_REFUSAL_REASON_WRONG_VENUE,
+		domain.RefusalNotYetValid:      checkinv1.RefusalReason_REFUSAL_REASON_NOT_YET_VALID,
+		domain.RefusalExpired:          checkinv1.RefusalReason_REFUSAL_REASON_EXPIRED,
+		domain.RefusalRevoked:          checkinv1.RefusalReason_REFUSAL_REASON_REVOKED,
+		domain.RefusalActivityNotOpen:  checkinv1.RefusalReason_REFUSAL_REASON_ACTIVITY_NOT_OPEN,
+		domain.RefusalTimeOutOfRange:   checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE,
+	})
+	categories = newEnum(map[domain.Category]checkinv1.ParticipantCategory{
+		domain.CategoryYoungPerson:   checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON,
+		domain.CategoryAdult:         checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_ADULT,
+		domain.CategoryScienceWorker: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_SCIENCE_WORKER,
+		domain.CategoryVolunteer:     checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_VOLUNTEER,
+	})
+	kinds = newEnum(map[domain.RecordKind]checkinv1.CheckinKind{
+		domain.RecordTicket: checkinv1.CheckinKind_CHECKIN_KIND_TICKET, domain.RecordWalkIn: checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN,
+		domain.RecordGroup: checkinv1.CheckinKind_CHECKIN_KIND_GROUP, domain.RecordCheckout: checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT,
+	})
+)
+
+// Form names a form of activity in registration's contract.
+func Form(f domain.Form) registrationv1.ActivityForm { return forms.toProto[f] }
+
+// FormFromProto reads a form of activity; UNSPECIFIED and unknown values give no form.
+func FormFromProto(f registrationv1.ActivityForm) domain.Form { return forms.fromProto[f] }
+
+// TargetGroup names a target group in registration's contract.
+func TargetGroup(g domain.TargetGroup) registrationv1.TargetGroup { return groups.toProto[g] }
+
+// TargetGroupFromProto reads a target group; UNSPECIFIED and unknown values give none.
+func TargetGroupFromProto(g registrationv1.TargetGroup) domain.TargetGroup {
+	return groups.fromProto[g]
+}
+
+// Refusal names a refusal reason in check-in's contract.
+func Refusal(r domain.RefusalReason) checkinv1.RefusalReason { return refusals.toProto[r] }
+
+// RefusalFromProto reads a refusal reason.
+func RefusalFromProto(r checkinv1.RefusalReason) domain.RefusalReason { return refusals.fromProto[r] }
+
+// CategoryFromProto reads who came through the door; unknown values count as no category.
+func CategoryFromProto(c checkinv1.ParticipantCategory) domain.Category {
+	return categories.fromProto[c]
+}
+
+// KindFromProto reads what a check-in record counts.
+func KindFromProto(k checkinv1.CheckinKind) domain.RecordKind { return kinds.fromProto[k] }
 
 var levelToProto = map[domain.Level]reportingv1.OccupancyLevel{
 	domain.LevelNormal:  reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL,
@@ -64,16 +145,16 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 		out.ByDay = append(out.ByDay, &reportingv1.DayCount{Day: c.Day, Participations: c.Participations, YoungPeople: c.YoungPeople})
 	}
 	for _, f := range d.Forms {
-		out.Forms = append(out.Forms, &reportingv1.FormCount{Form: registrationv1.ActivityForm(f.Form), ActivitiesPlanned: f.ActivitiesPlanned,
+		out.Forms = append(out.Forms, &reportingv1.FormCount{Form: Form(f.Form), ActivitiesPlanned: f.ActivitiesPlanned,
 			ActivitiesHeld: f.ActivitiesHeld, Participations: f.Participations})
 	}
 	for _, g := range d.TargetGroups {
-		out.TargetGroups = append(out.TargetGroups, &reportingv1.TargetGroupCount{TargetGroup: registrationv1.TargetGroup(g.TargetGroup),
+		out.TargetGroups = append(out.TargetGroups, &reportingv1.TargetGroupCount{TargetGroup: TargetGroup(g.TargetGroup),
 			ActivitiesPlanned: g.ActivitiesPlanned, Participations: g.Participations})
 	}
 	activity := func(a domain.ActivityCount) *reportingv1.ActivityCount {
 		return &reportingv1.ActivityCount{ActivityId: a.ActivityID.String(), Title: a.Title, CountyCode: a.CountyCode, VenueName: a.VenueName,
-			Form: registrationv1.ActivityForm(a.Form), Participations: a.Participations}
+			Form: Form(a.Form), Participations: a.Participations}
 	}
 	for _, a := range d.TopActivities {
 		out.TopActivities = append(out.TopActivities, activity(a))
@@ -82,7 +163,7 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 		out.OnlineActivities = append(out.OnlineActivities, activity(a))
 	}
 	for _, r := range d.Refusals {
-		out.Refusals = append(out.Refusals, &reportingv1.RefusalCount{Reason: checkinv1.RefusalReason(r.Reason), Refused: r.Refused})
+		out.Refusals = append(out.Refusals, &reportingv1.RefusalCount{Reason: Refusal(r.Reason), Refused: r.Refused})
 	}
 	for _, v := range d.VenuesInAlarm {
 		out.VenuesInAlarm = append(out.VenuesInAlarm, OccupancyToProto(v))
@@ -92,7 +173,7 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 
 func filterToProto(f domain.Filter) *reportingv1.DashboardFilter {
 	return &reportingv1.DashboardFilter{CountyCode: f.CountyCode, FromDay: f.FromDay, ToDay: f.ToDay,
-		Form: registrationv1.ActivityForm(f.Form), TargetGroup: registrationv1.TargetGroup(f.TargetGroup)}
+		Form: Form(f.Form), TargetGroup: TargetGroup(f.TargetGroup)}
 }
 
 // OccupancySummaryToProto converts the city's (or a county's) occupancy summary.

@@ -3,13 +3,26 @@ package convert
 import (
 	"testing"
 
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
 func TestEveryEnumRoundTrips(t *testing.T) {
 	t.Parallel()
 	testkit.EnumRoundTrip(t, levelToProto, reportingv1.OccupancyLevel(0).Descriptor())
+	testkit.EnumRoundTrip(t, forms.toProto, registrationv1.ActivityForm(0).Descriptor())
+	testkit.EnumRoundTrip(t, groups.toProto, registrationv1.TargetGroup(0).Descriptor())
+	testkit.EnumRoundTrip(t, refusals.toProto, checkinv1.RefusalReason(0).Descriptor())
+	testkit.EnumRoundTrip(t, categories.toProto, checkinv1.ParticipantCategory(0).Descriptor())
+	testkit.EnumRoundTrip(t, kinds.toProto, checkinv1.CheckinKind(0).Descriptor())
+	for _, f := range domain.Forms() {
+		if FormFromProto(Form(f)) != f || f.Slug() == "" {
+			t.Errorf("form %v does not round-trip or has no slug", f)
+		}
+	}
 	if Level(0) != reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_UNSPECIFIED {
 		t.Error("a venue with no level must have UNSPECIFIED")
 	}

@@ -16,8 +16,8 @@ type Activity struct {
 	EditionID    string
 	CountyCode   string
 	Title        string
-	Form         int16
-	TargetGroups []int16
+	Form         Form
+	TargetGroups []TargetGroup
 	VenueID      uuid.UUID // Nil for online activities
 	Planned      bool      // approved, not cancelled
 	Online       bool
@@ -27,7 +27,9 @@ type Activity struct {
 
 // IsOnline is the online rule: an activity of the online-interaction form, or one held at no
 // venue, takes no check-ins, and the dashboard lists it apart.
-func IsOnline(form int16, venue uuid.UUID) bool { return form == FormOnline || venue == uuid.Nil }
+func IsOnline(form Form, venue uuid.UUID) bool {
+	return form == FormOnlineInteraction || venue == uuid.Nil
+}
 
 // County is a county of an edition.
 type County struct {
@@ -77,21 +79,18 @@ const (
 
 // CheckinRecord is one record check-in stored, as its CheckinsRecorded event tells it.
 type CheckinRecord struct {
-	EditionID  string
-	CountyCode string
-	VenueID    uuid.UUID
-	ActivityID uuid.UUID
-	TerminalID uuid.UUID
-	TicketID   uuid.UUID // Nil unless a ticket was scanned
-	Kind       RecordKind
-	Category   Category
-	Headcount  int64
-	Adults     int64 // a group's teachers
-	Refused    bool
-	// Refusal is the refusal reason's number in check-in's contract; ClockBroken is set for
-	// TIME_OUT_OF_RANGE, a scan whose device clock was wrong.
-	Refusal      int16
-	ClockBroken  bool
+	EditionID    string
+	CountyCode   string
+	VenueID      uuid.UUID
+	ActivityID   uuid.UUID
+	TerminalID   uuid.UUID
+	TicketID     uuid.UUID // Nil unless a ticket was scanned
+	Kind         RecordKind
+	Category     Category
+	Headcount    int64
+	Adults       int64 // a group's teachers
+	Refused      bool
+	Refusal      RefusalReason
 	OverCapacity bool
 	OccurredAt   time.Time
 	RecordedAt   time.Time
@@ -101,7 +100,7 @@ type CheckinRecord struct {
 func (t *Tally) Fold(r CheckinRecord) {
 	at := r.OccurredAt
 	if r.Refused {
-		if r.ClockBroken {
+		if r.Refusal == RefusalTimeOutOfRange {
 			// The terminal's clock was broken: its time would make a day of its own.
 			at = r.RecordedAt
 		}

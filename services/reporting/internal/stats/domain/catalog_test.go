@@ -58,17 +58,17 @@ func TestFoldCountsEachKindOfRecord(t *testing.T) {
 			}
 		}},
 		{"a refusal counts on the day it happened", with(func(r *domain.CheckinRecord) {
-			r.Kind, r.Refused, r.Refusal = domain.RecordTicket, true, 6
+			r.Kind, r.Refused, r.Refusal = domain.RecordTicket, true, domain.RefusalRevoked
 		}), func(t *testing.T, tl *domain.Tally) {
-			if n := tl.Refusals[domain.RefusalKey{EditionID: "2024", CountyCode: "140105", Day: "2024-05-26", VenueID: venue, Reason: 6}]; n != 1 || len(tl.Counts) != 0 {
+			if n := tl.Refusals[domain.RefusalKey{EditionID: "2024", CountyCode: "140105", Day: "2024-05-26", VenueID: venue, Reason: domain.RefusalRevoked}]; n != 1 || len(tl.Counts) != 0 {
 				t.Fatalf("refusals %v, counts %v", tl.Refusals, tl.Counts)
 			}
 		}},
 		{"a refusal from a broken clock counts on the day it was recorded", with(func(r *domain.CheckinRecord) {
-			r.Kind, r.Refused, r.Refusal, r.ClockBroken = domain.RecordWalkIn, true, 8, true
+			r.Kind, r.Refused, r.Refusal = domain.RecordWalkIn, true, domain.RefusalTimeOutOfRange
 			r.OccurredAt = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 		}), func(t *testing.T, tl *domain.Tally) {
-			if n := tl.Refusals[domain.RefusalKey{EditionID: "2024", CountyCode: "140105", Day: "2024-05-26", VenueID: venue, Reason: 8}]; n != 1 {
+			if n := tl.Refusals[domain.RefusalKey{EditionID: "2024", CountyCode: "140105", Day: "2024-05-26", VenueID: venue, Reason: domain.RefusalTimeOutOfRange}]; n != 1 {
 				t.Fatalf("refusals %v", tl.Refusals)
 			}
 		}},
@@ -93,11 +93,11 @@ func TestEditionDefaultsAndTheOnlineRule(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		form   int16
+		form   domain.Form
 		venue  uuid.UUID
 		online bool
 	}{
-		{"online interaction", domain.FormOnline, uuid.New(), true},
+		{"online interaction", domain.FormOnlineInteraction, uuid.New(), true},
 		{"no venue", 1, uuid.Nil, true},
 		{"a lecture at a venue", 1, uuid.New(), false},
 	} {

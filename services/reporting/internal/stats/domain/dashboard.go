@@ -15,8 +15,8 @@ type Filter struct {
 	CountyCode  string
 	FromDay     string // YYYY-MM-DD
 	ToDay       string
-	Form        int16 // registration's ActivityForm
-	TargetGroup int16 // registration's TargetGroup
+	Form        Form
+	TargetGroup TargetGroup
 }
 
 // Check rejects a filter a person could not have meant.
@@ -31,10 +31,6 @@ func (f Filter) Check() error {
 	}
 	return nil
 }
-
-// FormOnline is registration's online-interaction form: nobody checks in to such activities,
-// so the dashboard lists them apart.
-const FormOnline int16 = 4
 
 // DashboardTotals are the headline figures.
 type DashboardTotals struct {
@@ -78,14 +74,14 @@ type DayCount struct {
 
 // FormCount is one form's activities and participations.
 type FormCount struct {
-	Form                              int16
+	Form                              Form
 	ActivitiesPlanned, ActivitiesHeld int64
 	Participations                    int64
 }
 
 // TargetGroupCount is one target group's activities and participations.
 type TargetGroupCount struct {
-	TargetGroup       int16
+	TargetGroup       TargetGroup
 	ActivitiesPlanned int64
 	Participations    int64
 }
@@ -96,13 +92,13 @@ type ActivityCount struct {
 	Title          string
 	CountyCode     string
 	VenueName      string
-	Form           int16
+	Form           Form
 	Participations int64
 }
 
 // RefusalCount is the refused scans of one reason.
 type RefusalCount struct {
-	Reason  int16
+	Reason  RefusalReason
 	Refused int64
 }
 
@@ -131,8 +127,8 @@ type ActivityInfo struct {
 	ID           uuid.UUID
 	CountyCode   string
 	Title        string
-	Form         int16
-	TargetGroups []int16
+	Form         Form
+	TargetGroups []TargetGroup
 	Planned      bool
 	Online       bool
 	Major        bool
@@ -212,15 +208,15 @@ func Build(in DashboardInput) Dashboard {
 	for code := range in.CountyNames {
 		county(code)
 	}
-	forms := map[int16]*FormCount{}
-	form := func(k int16) *FormCount {
+	forms := map[Form]*FormCount{}
+	form := func(k Form) *FormCount {
 		if forms[k] == nil {
 			forms[k] = &FormCount{Form: k}
 		}
 		return forms[k]
 	}
-	groups := map[int16]*TargetGroupCount{}
-	group := func(k int16) *TargetGroupCount {
+	groups := map[TargetGroup]*TargetGroupCount{}
+	group := func(k TargetGroup) *TargetGroupCount {
 		if groups[k] == nil {
 			groups[k] = &TargetGroupCount{TargetGroup: k}
 		}

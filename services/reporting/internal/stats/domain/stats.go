@@ -49,7 +49,8 @@ func (p People) Add(q People) People {
 	return People{p.YoungPeople + q.YoungPeople, p.Adults + q.Adults, p.ScienceWorkers + q.ScienceWorkers, p.Volunteers + q.Volunteers}
 }
 
-// Category is who came through the door; the numbers match check-in's contract.
+// Category is who came through the door. Its numbers are stored in the aggregates; convert maps
+// them to check-in's contract.
 type Category int16
 
 // The categories.
@@ -80,7 +81,7 @@ type Refusal struct {
 	EditionID  string
 	CountyCode string
 	VenueID    uuid.UUID
-	Reason     int16
+	Reason     RefusalReason
 	OccurredAt time.Time
 }
 
@@ -122,7 +123,7 @@ type RefusalKey struct {
 	CountyCode string
 	Day        string
 	VenueID    uuid.UUID
-	Reason     int16
+	Reason     RefusalReason
 }
 
 // Tally folds a batch of events into the increments to add, so a batch of thousands of events

@@ -11,7 +11,7 @@ import (
 
 func filterFromProto(f *reportingv1.DashboardFilter) domain.Filter {
 	return domain.Filter{CountyCode: f.GetCountyCode(), FromDay: f.GetFromDay(), ToDay: f.GetToDay(),
-		Form: int16(f.GetForm()), TargetGroup: int16(f.GetTargetGroup())}
+		Form: convert.FormFromProto(f.GetForm()), TargetGroup: convert.TargetGroupFromProto(f.GetTargetGroup())}
 }
 
 // GetDashboard returns the dashboard.

@@ -17,6 +17,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/convert"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
@@ -100,12 +101,12 @@ func activity(a *registrationv1.Activity) (domain.Activity, error) {
 			return domain.Activity{}, errs.E(errs.Invalid, "venue id %q: %v", d.GetVenueId(), err)
 		}
 	}
-	groups := make([]int16, 0, len(d.GetTargetGroups()))
+	groups := make([]domain.TargetGroup, 0, len(d.GetTargetGroups()))
 	for _, g := range d.GetTargetGroups() {
-		groups = append(groups, int16(g))
+		groups = append(groups, convert.TargetGroupFromProto(g))
 	}
 	return domain.Activity{
-		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: int16(d.GetForm()), TargetGroups: groups, VenueID: venue,
+		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: convert.FormFromProto(d.GetForm()), TargetGroups: groups, VenueID: venue,
 		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Major: d.GetMajorDemonstration(), UpdatedAt: a.GetUpdatedAt().AsTime(),
 	}, nil
 }
@@ -139,12 +140,6 @@ func VenueEvents(p *app.Projector) bus.Projection {
 	}
 }
 
-// kinds names check-in's record kinds in reporting's domain.
-var kinds = map[checkinv1.CheckinKind]domain.RecordKind{
-	checkinv1.CheckinKind_CHECKIN_KIND_TICKET: domain.RecordTicket, checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN: domain.RecordWalkIn,
-	checkinv1.CheckinKind_CHECKIN_KIND_GROUP: domain.RecordGroup, checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT: domain.RecordCheckout,
-}
-
 // checkinRecords decodes a CheckinsRecorded event (the projection is handed no other).
 func checkinRecords(m bus.Message) ([]domain.CheckinRecord, error) {
 	var ev checkinv1.CheckinsRecorded
@@ -157,12 +152,11 @@ func checkinRecords(m bus.Message) ([]domain.CheckinRecord, error) {
 		if err != nil {
 			return nil, err
 		}
-		rec := domain.CheckinRecord{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, Kind: kinds[r.GetKind()],
-			Category: domain.Category(r.GetCategory()), Headcount: int64(r.GetHeadcount()), Adults: int64(r.GetAdults()),
+		rec := domain.CheckinRecord{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, Kind: convert.KindFromProto(r.GetKind()),
+			Category: convert.CategoryFromProto(r.GetCategory()), Headcount: int64(r.GetHeadcount()), Adults: int64(r.GetAdults()),
 			OccurredAt: r.GetOccurredAt().AsTime(), RecordedAt: r.GetRecordedAt().AsTime()}
 		if r.GetOutcome() == checkinv1.Outcome_OUTCOME_REFUSED {
-			rec.Refused, rec.Refusal = true, int16(r.GetRefusalReason())
-			rec.ClockBroken = r.GetRefusalReason() == checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE
+			rec.Refused, rec.Refusal = true, convert.RefusalFromProto(r.GetRefusalReason())
 			out = append(out, rec)
 			continue
 		}
