@@ -10,32 +10,21 @@ import (
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
-// enum is a two-way table between a domain enum and a contract enum; a value missing from the
-// table converts to the zero value, which is UNSPECIFIED in the contract.
-type enum[D, P comparable] struct {
-	toProto   map[D]P
-	fromProto map[P]D
-}
-
-func newEnum[D, P comparable](pairs map[D]P) enum[D, P] {
-	return enum[D, P]{toProto: pairs, fromProto: enums.Invert(pairs)}
-}
-
 var (
-	kinds = newEnum(map[domain.Kind]checkinv1.CheckinKind{
+	kinds = enums.NewTable(map[domain.Kind]checkinv1.CheckinKind{
 		domain.KindTicket: checkinv1.CheckinKind_CHECKIN_KIND_TICKET, domain.KindWalkIn: checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN,
 		domain.KindGroup: checkinv1.CheckinKind_CHECKIN_KIND_GROUP, domain.KindCheckout: checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT,
 	})
-	categories = newEnum(map[domain.Category]checkinv1.ParticipantCategory{
+	categories = enums.NewTable(map[domain.Category]checkinv1.ParticipantCategory{
 		domain.CategoryYoungPerson:   checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON,
 		domain.CategoryAdult:         checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_ADULT,
 		domain.CategoryScienceWorker: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_SCIENCE_WORKER,
 		domain.CategoryVolunteer:     checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_VOLUNTEER,
 	})
-	outcomes = newEnum(map[domain.Outcome]checkinv1.Outcome{
+	outcomes = enums.NewTable(map[domain.Outcome]checkinv1.Outcome{
 		domain.Admitted: checkinv1.Outcome_OUTCOME_ADMITTED, domain.Refused: checkinv1.Outcome_OUTCOME_REFUSED,
 	})
-	refusals = newEnum(map[domain.Refusal]checkinv1.RefusalReason{
+	refusals = enums.NewTable(map[domain.Refusal]checkinv1.RefusalReason{
 		domain.RefusalAlreadyCheckedIn: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN,
 		domain.RefusalInvalidSignature: checkinv1.RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE,
 		domain.RefusalWrongVenue:       checkinv1.RefusalReason_REFUSAL_REASON_WRONG_VENUE,
@@ -45,43 +34,43 @@ var (
 		domain.RefusalActivityNotOpen:  checkinv1.RefusalReason_REFUSAL_REASON_ACTIVITY_NOT_OPEN,
 		domain.RefusalTimeOutOfRange:   checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE,
 	})
-	levels = newEnum(map[domain.Level]checkinv1.OccupancyLevel{
+	levels = enums.NewTable(map[domain.Level]checkinv1.OccupancyLevel{
 		domain.LevelNormal: checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL, domain.LevelWarning: checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_WARNING,
 		domain.LevelAlarm: checkinv1.OccupancyLevel_OCCUPANCY_LEVEL_ALARM,
 	})
-	anomalies = newEnum(map[domain.Anomalies]checkinv1.Anomaly{
+	anomalies = enums.NewTable(map[domain.Anomalies]checkinv1.Anomaly{
 		domain.AnomalyOutsideSession: checkinv1.Anomaly_ANOMALY_OUTSIDE_SESSION, domain.AnomalyBurst: checkinv1.Anomaly_ANOMALY_BURST,
 		domain.AnomalyClockSkew: checkinv1.Anomaly_ANOMALY_CLOCK_SKEW, domain.AnomalyOverCapacity: checkinv1.Anomaly_ANOMALY_OVER_CAPACITY,
 	})
 )
 
 // Kind names a record's kind in the contract.
-func Kind(k domain.Kind) checkinv1.CheckinKind { return kinds.toProto[k] }
+func Kind(k domain.Kind) checkinv1.CheckinKind { return kinds.ToProto[k] }
 
 // Category names a participant category in the contract.
-func Category(c domain.Category) checkinv1.ParticipantCategory { return categories.toProto[c] }
+func Category(c domain.Category) checkinv1.ParticipantCategory { return categories.ToProto[c] }
 
 // CategoryFromProto reads a category; an unknown one is CategoryUnspecified, which the domain
 // refuses.
 func CategoryFromProto(c checkinv1.ParticipantCategory) domain.Category {
-	return categories.fromProto[c]
+	return categories.FromProto[c]
 }
 
 // Outcome names an outcome in the contract.
-func Outcome(o domain.Outcome) checkinv1.Outcome { return outcomes.toProto[o] }
+func Outcome(o domain.Outcome) checkinv1.Outcome { return outcomes.ToProto[o] }
 
 // Refusal names a refusal reason in the contract; RefusalNone is UNSPECIFIED.
-func Refusal(r domain.Refusal) checkinv1.RefusalReason { return refusals.toProto[r] }
+func Refusal(r domain.Refusal) checkinv1.RefusalReason { return refusals.ToProto[r] }
 
 // Level names an occupancy level in the contract; LevelUnknown is UNSPECIFIED.
-func Level(l domain.Level) checkinv1.OccupancyLevel { return levels.toProto[l] }
+func Level(l domain.Level) checkinv1.OccupancyLevel { return levels.ToProto[l] }
 
 // Anomalies lists a record's anomaly flags, in the order of their bits.
 func Anomalies(a domain.Anomalies) []checkinv1.Anomaly {
 	var out []checkinv1.Anomaly
 	for bit := domain.Anomalies(1); bit != 0 && bit <= a; bit <<= 1 {
 		if a&bit != 0 {
-			if p, ok := anomalies.toProto[bit]; ok {
+			if p, ok := anomalies.ToProto[bit]; ok {
 				out = append(out, p)
 			}
 		}

@@ -10,13 +10,13 @@ import (
 
 func TestEveryEnumRoundTrips(t *testing.T) {
 	t.Parallel()
-	testkit.EnumRoundTrip(t, kinds.toProto, checkinv1.CheckinKind(0).Descriptor())
-	testkit.EnumRoundTrip(t, categories.toProto, checkinv1.ParticipantCategory(0).Descriptor())
-	testkit.EnumRoundTrip(t, outcomes.toProto, checkinv1.Outcome(0).Descriptor())
-	testkit.EnumRoundTrip(t, refusals.toProto, checkinv1.RefusalReason(0).Descriptor())
-	testkit.EnumRoundTrip(t, levels.toProto, checkinv1.OccupancyLevel(0).Descriptor())
-	testkit.EnumRoundTrip(t, anomalies.toProto, checkinv1.Anomaly(0).Descriptor())
-	for d, p := range categories.toProto {
+	testkit.EnumRoundTrip(t, kinds.ToProto, checkinv1.CheckinKind(0).Descriptor())
+	testkit.EnumRoundTrip(t, categories.ToProto, checkinv1.ParticipantCategory(0).Descriptor())
+	testkit.EnumRoundTrip(t, outcomes.ToProto, checkinv1.Outcome(0).Descriptor())
+	testkit.EnumRoundTrip(t, refusals.ToProto, checkinv1.RefusalReason(0).Descriptor())
+	testkit.EnumRoundTrip(t, levels.ToProto, checkinv1.OccupancyLevel(0).Descriptor())
+	testkit.EnumRoundTrip(t, anomalies.ToProto, checkinv1.Anomaly(0).Descriptor())
+	for d, p := range categories.ToProto {
 		if CategoryFromProto(p) != d {
 			t.Errorf("category %v ⇄ %v", d, p)
 		}

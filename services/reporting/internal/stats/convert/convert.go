@@ -16,19 +16,8 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
-// enum is a two-way table between a domain enum and a contract enum; a value missing from the
-// table converts to the zero value, which is UNSPECIFIED in the contract.
-type enum[D, P comparable] struct {
-	toProto   map[D]P
-	fromProto map[P]D
-}
-
-func newEnum[D, P comparable](pairs map[D]P) enum[D, P] {
-	return enum[D, P]{toProto: pairs, fromProto: enums.Invert(pairs)}
-}
-
 var (
-	forms = newEnum(map[domain.Form]registrationv1.ActivityForm{
+	forms = enums.NewTable(map[domain.Form]registrationv1.ActivityForm{
 		domain.FormLecture:             registrationv1.ActivityForm_ACTIVITY_FORM_LECTURE,
 		domain.FormExhibition:          registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION,
 		domain.FormConsultation:        registrationv1.ActivityForm_ACTIVITY_FORM_CONSULTATION,
@@ -39,12 +28,12 @@ var (
 		domain.FormPerformanceVideo:    registrationv1.ActivityForm_ACTIVITY_FORM_PERFORMANCE_VIDEO,
 		domain.FormOther:               registrationv1.ActivityForm_ACTIVITY_FORM_OTHER,
 	})
-	groups = newEnum(map[domain.TargetGroup]registrationv1.TargetGroup{
+	groups = enums.NewTable(map[domain.TargetGroup]registrationv1.TargetGroup{
 		domain.TargetGroupYouth: registrationv1.TargetGroup_TARGET_GROUP_YOUTH, domain.TargetGroupCommunity: registrationv1.TargetGroup_TARGET_GROUP_COMMUNITY,
 		domain.TargetGroupVillage: registrationv1.TargetGroup_TARGET_GROUP_VILLAGE, domain.TargetGroupCompany: registrationv1.TargetGroup_TARGET_GROUP_COMPANY,
 		domain.TargetGroupSchool: registrationv1.TargetGroup_TARGET_GROUP_SCHOOL, domain.TargetGroupPublic: registrationv1.TargetGroup_TARGET_GROUP_PUBLIC,
 	})
-	refusals = newEnum(map[domain.RefusalReason]checkinv1.RefusalReason{
+	refusals = enums.NewTable(map[domain.RefusalReason]checkinv1.RefusalReason{
 		domain.RefusalAlreadyCheckedIn: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN,
 		domain.RefusalInvalidSignature: checkinv1.RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE,
 		domain.RefusalWrongVenue:       checkinv1.RefusalReason_REFUSAL_REASON_WRONG_VENUE,
@@ -54,45 +43,45 @@ var (
 		domain.RefusalActivityNotOpen:  checkinv1.RefusalReason_REFUSAL_REASON_ACTIVITY_NOT_OPEN,
 		domain.RefusalTimeOutOfRange:   checkinv1.RefusalReason_REFUSAL_REASON_TIME_OUT_OF_RANGE,
 	})
-	categories = newEnum(map[domain.Category]checkinv1.ParticipantCategory{
+	categories = enums.NewTable(map[domain.Category]checkinv1.ParticipantCategory{
 		domain.CategoryYoungPerson:   checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_YOUNG_PERSON,
 		domain.CategoryAdult:         checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_ADULT,
 		domain.CategoryScienceWorker: checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_SCIENCE_WORKER,
 		domain.CategoryVolunteer:     checkinv1.ParticipantCategory_PARTICIPANT_CATEGORY_VOLUNTEER,
 	})
-	kinds = newEnum(map[domain.RecordKind]checkinv1.CheckinKind{
+	kinds = enums.NewTable(map[domain.RecordKind]checkinv1.CheckinKind{
 		domain.RecordTicket: checkinv1.CheckinKind_CHECKIN_KIND_TICKET, domain.RecordWalkIn: checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN,
 		domain.RecordGroup: checkinv1.CheckinKind_CHECKIN_KIND_GROUP, domain.RecordCheckout: checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT,
 	})
 )
 
 // Form names a form of activity in registration's contract.
-func Form(f domain.Form) registrationv1.ActivityForm { return forms.toProto[f] }
+func Form(f domain.Form) registrationv1.ActivityForm { return forms.ToProto[f] }
 
 // FormFromProto reads a form of activity; UNSPECIFIED and unknown values give no form.
-func FormFromProto(f registrationv1.ActivityForm) domain.Form { return forms.fromProto[f] }
+func FormFromProto(f registrationv1.ActivityForm) domain.Form { return forms.FromProto[f] }
 
 // TargetGroup names a target group in registration's contract.
-func TargetGroup(g domain.TargetGroup) registrationv1.TargetGroup { return groups.toProto[g] }
+func TargetGroup(g domain.TargetGroup) registrationv1.TargetGroup { return groups.ToProto[g] }
 
 // TargetGroupFromProto reads a target group; UNSPECIFIED and unknown values give none.
 func TargetGroupFromProto(g registrationv1.TargetGroup) domain.TargetGroup {
-	return groups.fromProto[g]
+	return groups.FromProto[g]
 }
 
 // Refusal names a refusal reason in check-in's contract.
-func Refusal(r domain.RefusalReason) checkinv1.RefusalReason { return refusals.toProto[r] }
+func Refusal(r domain.RefusalReason) checkinv1.RefusalReason { return refusals.ToProto[r] }
 
 // RefusalFromProto reads a refusal reason.
-func RefusalFromProto(r checkinv1.RefusalReason) domain.RefusalReason { return refusals.fromProto[r] }
+func RefusalFromProto(r checkinv1.RefusalReason) domain.RefusalReason { return refusals.FromProto[r] }
 
 // CategoryFromProto reads who came through the door; unknown values count as no category.
 func CategoryFromProto(c checkinv1.ParticipantCategory) domain.Category {
-	return categories.fromProto[c]
+	return categories.FromProto[c]
 }
 
 // KindFromProto reads what a check-in record counts.
-func KindFromProto(k checkinv1.CheckinKind) domain.RecordKind { return kinds.fromProto[k] }
+func KindFromProto(k checkinv1.CheckinKind) domain.RecordKind { return kinds.FromProto[k] }
 
 var levelToProto = map[domain.Level]reportingv1.OccupancyLevel{
 	domain.LevelNormal:  reportingv1.OccupancyLevel_OCCUPANCY_LEVEL_NORMAL,

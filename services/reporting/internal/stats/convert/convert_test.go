@@ -13,11 +13,11 @@ import (
 func TestEveryEnumRoundTrips(t *testing.T) {
 	t.Parallel()
 	testkit.EnumRoundTrip(t, levelToProto, reportingv1.OccupancyLevel(0).Descriptor())
-	testkit.EnumRoundTrip(t, forms.toProto, registrationv1.ActivityForm(0).Descriptor())
-	testkit.EnumRoundTrip(t, groups.toProto, registrationv1.TargetGroup(0).Descriptor())
-	testkit.EnumRoundTrip(t, refusals.toProto, checkinv1.RefusalReason(0).Descriptor())
-	testkit.EnumRoundTrip(t, categories.toProto, checkinv1.ParticipantCategory(0).Descriptor())
-	testkit.EnumRoundTrip(t, kinds.toProto, checkinv1.CheckinKind(0).Descriptor())
+	testkit.EnumRoundTrip(t, forms.ToProto, registrationv1.ActivityForm(0).Descriptor())
+	testkit.EnumRoundTrip(t, groups.ToProto, registrationv1.TargetGroup(0).Descriptor())
+	testkit.EnumRoundTrip(t, refusals.ToProto, checkinv1.RefusalReason(0).Descriptor())
+	testkit.EnumRoundTrip(t, categories.ToProto, checkinv1.ParticipantCategory(0).Descriptor())
+	testkit.EnumRoundTrip(t, kinds.ToProto, checkinv1.CheckinKind(0).Descriptor())
 	for _, f := range domain.Forms() {
 		if FormFromProto(Form(f)) != f || f.Slug() == "" {
 			t.Errorf("form %v does not round-trip or has no slug", f)
