@@ -71,7 +71,7 @@ test: deps browser web ## Run all tests (unit, integration, end to end, browser)
 .PHONY: test-unit
 # The fast loop: the rules (domain), the conversions, the shared packages that need no server,
 # and the architecture and event-catalogue checks. Seconds, nothing to start.
-UNIT_PKGS := ./pkg/auth ./pkg/errs ./pkg/events ./pkg/rpc ./pkg/ticket ./services/reporting/internal/stats/labels \
+UNIT_PKGS := ./pkg/auth ./pkg/errs ./pkg/events ./pkg/rpc ./pkg/ticket ./services/gateway ./services/reporting/internal/stats/labels \
 	$(addprefix ./,$(wildcard services/*/internal/domain services/*/internal/convert services/*/internal/*/domain services/*/internal/*/convert)) ./cmd/sciweek/internal/archtest
 test-unit: ## Run the tests that need no server (domain, conversions, pkg, architecture): seconds
 	$(GO) test -count=1 $(UNIT_PKGS)

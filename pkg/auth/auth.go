@@ -109,3 +109,20 @@ func (p Policy) IsPublic(method string) bool { return slices.Contains(p.Public, 
 func (p Policy) Allows(method string, role Role) bool {
 	return slices.Contains(p.Roles[method], role)
 }
+
+// roleLabels are the roles as the console names them.
+var roleLabels = map[Role]string{
+	RoleCityAdmin:   "市级管理员",
+	RoleCountyAdmin: "县（市、区）管理员",
+	RoleOrganizer:   "组织单位",
+	RoleTerminal:    "签到终端",
+	RoleViewer:      "数据查看",
+}
+
+// Label names the role in Chinese, as the console does.
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return "未知角色"
+}

@@ -140,7 +140,7 @@ func TestTerminalAuthenticatorRefusesWhatItMust(t *testing.T) {
 		{"the right credential", good.String(), record, true, nil, 0, ""},
 		{"an unknown terminal", good.String(), record, false, nil, errs.Unauthenticated, "not known here"},
 		{"another secret for the terminal", other.String(), record, true, nil, errs.Unauthenticated, "terminal credential is not valid"},
-		{"a revoked terminal", good.String(), func() auth.TerminalRecord { r := record; r.Refusal = "terminal revoked"; return r }(), true, nil,
+		{"a revoked terminal", good.String(), func() auth.TerminalRecord { r := record; r.Refusal = revoked.New(); return r }(), true, nil,
 			errs.Unauthenticated, "terminal revoked"},
 		{"a malformed credential", "sct_nope", record, true, nil, errs.Unauthenticated, "terminal credential is malformed"},
 		{"the registry is down", good.String(), record, false, errs.E(errs.Unavailable, "down"), errs.Unavailable, "down"},
@@ -150,7 +150,7 @@ func TestTerminalAuthenticatorRefusesWhatItMust(t *testing.T) {
 			seen := 0
 			a := auth.NewTerminalAuthenticator(func(context.Context, uuid.UUID) (auth.TerminalRecord, bool, error) {
 				return tc.record, tc.found, tc.lookupErr
-			}, "not known here", func(context.Context, auth.TerminalRecord) { seen++ })
+			}, notKnownHere, func(context.Context, auth.TerminalRecord) { seen++ })
 			p, err := a.Authenticate(context.Background(), tc.credential)
 			if tc.message == "" {
 				if err != nil || p.Role != auth.RoleTerminal || p.Subject != good.TerminalID.String() || p.VenueID != venue.String() || seen != 1 {
@@ -164,3 +164,9 @@ func TestTerminalAuthenticatorRefusesWhatItMust(t *testing.T) {
 		})
 	}
 }
+
+// The refusals a service would declare for its terminals.
+var (
+	notKnownHere = errs.Reason{Code: "TEST_TERMINAL_NOT_KNOWN", Kind: errs.Unauthenticated, English: "not known here", Chinese: "不认识此终端"}
+	revoked      = errs.Reason{Code: "TEST_TERMINAL_REVOKED", Kind: errs.Unauthenticated, English: "terminal revoked", Chinese: "终端已撤销"}
+)

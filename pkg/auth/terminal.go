@@ -41,7 +41,7 @@ func (c TerminalCredential) Hash() [sha256.Size]byte { return sha256.Sum256([]by
 
 // ParseTerminalCredential splits a credential into its terminal id and secret.
 func ParseTerminalCredential(s string) (TerminalCredential, error) {
-	bad := errs.E(errs.Unauthenticated, "terminal credential is malformed")
+	bad := ErrTerminalCredentialMalformed.New()
 	rest, ok := strings.CutPrefix(s, TerminalCredentialPrefix)
 	if !ok {
 		return TerminalCredential{}, bad
@@ -66,8 +66,8 @@ type TerminalRecord struct {
 	CountyCode     string
 	CredentialHash [sha256.Size]byte
 	// Refusal, when set, is why a terminal whose credential matches may not call: revoked, or
-	// not active here.
-	Refusal string
+	// not active here (an Unauthenticated error of the service's reason).
+	Refusal error
 }
 
 // TerminalLookup returns what a service knows of a terminal; found is false for one it does not
@@ -80,13 +80,23 @@ type TerminalLookup func(ctx context.Context, id uuid.UUID) (t TerminalRecord, f
 // table) both use it.
 type TerminalAuthenticator struct {
 	lookup  TerminalLookup
-	unknown string
+	unknown errs.Reason
 	seen    func(ctx context.Context, t TerminalRecord)
 }
 
+// The refusals of a terminal's credential.
+var (
+	ErrTerminalCredentialMalformed = errs.Reason{Code: "TERMINAL_CREDENTIAL_MALFORMED", Kind: errs.Unauthenticated,
+		English: "terminal credential is malformed",
+		Chinese: "终端凭据格式不对，请在管理后台重置终端后重新配对"}
+	ErrTerminalCredentialWrong = errs.Reason{Code: "TERMINAL_CREDENTIAL_WRONG", Kind: errs.Unauthenticated,
+		English: "terminal credential is not valid",
+		Chinese: "终端凭据不正确，请在管理后台重置终端后重新配对"}
+)
+
 // NewTerminalAuthenticator returns the authenticator; unknown is the refusal for a terminal the
 // service does not know, and seen, if set, hears of every authenticated call.
-func NewTerminalAuthenticator(lookup TerminalLookup, unknown string, seen func(ctx context.Context, t TerminalRecord)) *TerminalAuthenticator {
+func NewTerminalAuthenticator(lookup TerminalLookup, unknown errs.Reason, seen func(ctx context.Context, t TerminalRecord)) *TerminalAuthenticator {
 	return &TerminalAuthenticator{lookup: lookup, unknown: unknown, seen: seen}
 }
 
@@ -101,14 +111,14 @@ func (a *TerminalAuthenticator) Authenticate(ctx context.Context, credential str
 		return Principal{}, err
 	}
 	if !found {
-		return Principal{}, errs.E(errs.Unauthenticated, "%s", a.unknown)
+		return Principal{}, a.unknown.New()
 	}
 	hash := cred.Hash()
 	if subtle.ConstantTimeCompare(hash[:], t.CredentialHash[:]) != 1 {
-		return Principal{}, errs.E(errs.Unauthenticated, "terminal credential is not valid")
+		return Principal{}, ErrTerminalCredentialWrong.New()
 	}
-	if t.Refusal != "" {
-		return Principal{}, errs.E(errs.Unauthenticated, "%s", t.Refusal)
+	if t.Refusal != nil {
+		return Principal{}, t.Refusal
 	}
 	if a.seen != nil {
 		a.seen(ctx, t)

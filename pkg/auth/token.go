@@ -103,15 +103,34 @@ func (v *TokenVerifier) Authenticate(_ context.Context, token string) (Principal
 			continue
 		}
 		if !c.Role.Valid() || c.Role == RoleTerminal || c.Subject == "" {
-			return Principal{}, errs.E(errs.Unauthenticated, "access token names no valid role")
+			return Principal{}, ErrTokenRoleInvalid.New()
 		}
 		return Principal{Subject: c.Subject, Role: c.Role, CountyCode: c.County, UnitID: c.Unit, VenueID: c.Venue, DisplayName: c.Display}, nil
 	}
 	if errors.Is(lastErr, jwt.ErrTokenExpired) {
-		return Principal{}, errs.E(errs.Unauthenticated, "access token expired: sign in again")
+		return Principal{}, ErrTokenExpired.New()
 	}
-	return Principal{}, errs.E(errs.Unauthenticated, "access token is not valid: sign in again")
+	return Principal{}, ErrTokenInvalid.New()
 }
+
+// The refusals of a person's access token and of a credential sent to the wrong service.
+var (
+	ErrTokenRoleInvalid = errs.Reason{Code: "ACCESS_TOKEN_ROLE_INVALID", Kind: errs.Unauthenticated,
+		English: "access token names no valid role",
+		Chinese: "登录信息无效，请重新登录"}
+	ErrTokenExpired = errs.Reason{Code: "ACCESS_TOKEN_EXPIRED", Kind: errs.Unauthenticated,
+		English: "access token expired: sign in again",
+		Chinese: "登录已过期，请重新登录"}
+	ErrTokenInvalid = errs.Reason{Code: "ACCESS_TOKEN_INVALID", Kind: errs.Unauthenticated,
+		English: "access token is not valid: sign in again",
+		Chinese: "登录信息无效，请重新登录"}
+	ErrTerminalCredentialNotHere = errs.Reason{Code: "TERMINAL_CREDENTIAL_NOT_ACCEPTED", Kind: errs.Unauthenticated,
+		English: "terminal credentials are not accepted here",
+		Chinese: "签到终端不能进行此操作，请用管理账号登录"}
+	ErrPersonCredentialNotHere = errs.Reason{Code: "PERSON_CREDENTIAL_NOT_ACCEPTED", Kind: errs.Unauthenticated,
+		English: "only terminal credentials are accepted here",
+		Chinese: "此操作只接受签到终端的凭据"}
+)
 
 // TerminalCredentialPrefix starts every terminal credential, so one authorization header can
 // carry either kind of credential and the right authenticator is picked without trying both.
@@ -123,12 +142,12 @@ func Chain(people, terminals Authenticator) Authenticator {
 	return AuthenticatorFunc(func(ctx context.Context, cred string) (Principal, error) {
 		if strings.HasPrefix(cred, TerminalCredentialPrefix) {
 			if terminals == nil {
-				return Principal{}, errs.E(errs.Unauthenticated, "terminal credentials are not accepted here")
+				return Principal{}, ErrTerminalCredentialNotHere.New()
 			}
 			return terminals.Authenticate(ctx, cred)
 		}
 		if people == nil {
-			return Principal{}, errs.E(errs.Unauthenticated, "only terminal credentials are accepted here")
+			return Principal{}, ErrPersonCredentialNotHere.New()
 		}
 		return people.Authenticate(ctx, cred)
 	})

@@ -1,5 +1,7 @@
-// Package errs gives errors a kind that says what the caller can do about them. Domain and
-// application code return kinds; ports map them to transport codes in one place
+// Package errs gives errors a kind that says what the caller can do about them, and a reason:
+// a stable code programs switch on, its arguments, and the message in English (for API clients
+// and logs) and in Chinese (for the people who read the console). Domain and application code
+// return errors of a Reason; ports map them to transport codes and error details in one place
 // (see pkg/rpc), so no layer below the port knows about gRPC.
 package errs
 
@@ -54,17 +56,45 @@ func (k Kind) String() string {
 	return fmt.Sprintf("kind(%d)", k)
 }
 
-// Error is an error with a kind and a message meant for the person who made the request.
+// Error is an error with a kind, a reason and messages meant for the person who made the request.
 type Error struct {
 	// Kind says what the caller can do about it.
 	Kind Kind
-	// Msg says what went wrong in words a person can act on.
+	// Msg says what went wrong in English words a person can act on: the message API clients get.
 	Msg string
+	// Reason is the stable code of what went wrong (UPPER_SNAKE_CASE), empty for an error made
+	// without one (E, Wrap): then ReasonOf answers with the kind's general reason.
+	Reason string
+	// Args are the values the messages name, by their lowerCamelCase names.
+	Args map[string]string
+	// Chinese is the message for people (zh-CN).
+	Chinese string
+	// Fields, for Invalid errors about a request's fields, say what is wrong with each.
+	Fields []FieldProblem
 	// Err is the underlying cause, if any; it is logged, never shown to callers.
 	Err error
 	// RetryAfter, for Exhausted and Unavailable errors, is how long the caller should wait
 	// before trying again.
 	RetryAfter time.Duration
+}
+
+// FieldProblem is what is wrong with one field of a request (google.rpc.BadRequest's
+// FieldViolation): its path, the rule it breaks and the messages.
+type FieldProblem struct {
+	// Field is the field's path in the request, e.g. "details.sessions[0].starts_at".
+	Field string
+	// Rule is the broken rule's stable id, e.g. "string.min_len".
+	Rule string
+	// English and Chinese say what is wrong and what is expected.
+	English, Chinese string
+}
+
+// FieldsOf returns the field problems of the outermost *Error in err's chain.
+func FieldsOf(err error) []FieldProblem {
+	if e, ok := outer(err); ok && e.Kind != Internal {
+		return e.Fields
+	}
+	return nil
 }
 
 // Error returns the message, followed by the cause when there is one.
@@ -81,12 +111,15 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// E returns an error of the given kind with a formatted message.
+// E returns an error of the given kind with a formatted message and no reason of its own. New
+// code raises a Reason instead, which carries a stable code and the Chinese text; an error of E
+// reaches people as the kind's general Chinese message unless its message is Chinese already.
 func E(kind Kind, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Wrap returns an error of the given kind with a message and a cause. A nil cause gives nil.
+// Like E it has no reason of its own; Reason.Wrap is the way with one.
 func Wrap(kind Kind, err error, msg string) error {
 	if err == nil {
 		return nil
@@ -94,31 +127,33 @@ func Wrap(kind Kind, err error, msg string) error {
 	return &Error{Kind: kind, Msg: msg, Err: err}
 }
 
+// outer returns the outermost *Error of err's chain.
+func outer(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
 // KindOf returns the kind of the outermost *Error in err's chain, or Internal.
 func KindOf(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := outer(err); ok {
 		return e.Kind
 	}
 	return Internal
 }
 
-// Message returns the message meant for the caller: the outermost *Error's message, or a
-// generic one for errors without a kind, whose text may leak internals.
+// Message returns the English message meant for the caller: the outermost *Error's message, or
+// a generic one for errors without a kind, whose text may leak internals.
 func Message(err error) string {
-	var e *Error
-	if errors.As(err, &e) && e.Kind != Internal {
-		if e.Msg != "" {
-			return e.Msg
-		}
+	if e, ok := outer(err); ok && e.Kind != Internal && e.Msg != "" {
+		return e.Msg
 	}
-	return "internal error"
+	return general[Internal].English
 }
 
 // RetryAfter returns the retry delay an error suggests, or 0.
 func RetryAfter(err error) time.Duration {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := outer(err); ok {
 		return e.RetryAfter
 	}
 	return 0

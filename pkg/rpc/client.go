@@ -5,7 +5,6 @@ import (
 
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -56,28 +55,24 @@ func ForwardCredential(ctx context.Context) context.Context {
 	return ctx
 }
 
-// kindOfCode is the error kind of another service's answer; a transport failure or a code
-// with no kind of its own is Unavailable, which callers may retry.
-var kindOfCode = map[codes.Code]errs.Kind{
-	codes.InvalidArgument: errs.Invalid, codes.OutOfRange: errs.Invalid, codes.NotFound: errs.NotFound, codes.AlreadyExists: errs.Exists,
-	codes.FailedPrecondition: errs.FailedPrecondition, codes.Aborted: errs.FailedPrecondition, codes.PermissionDenied: errs.PermissionDenied,
-	codes.Unauthenticated: errs.Unauthenticated, codes.ResourceExhausted: errs.Exhausted, codes.Internal: errs.Internal,
-}
+// ErrUpstreamUnavailable is a call to another service that got no answer.
+var ErrUpstreamUnavailable = errs.Reason{Code: "UPSTREAM_UNAVAILABLE", Kind: errs.Unavailable,
+	English: "{call}: another service did not answer; try again shortly",
+	Chinese: "系统内部的服务暂时没有响应，请稍后重试"}
 
-// FromStatus turns another service's error answer into an error of the same kind, with that
-// service's message, so this service's port maps it to the same code (Code) instead of
-// reporting every refusal downstream as an internal error. what says which call failed.
-func FromStatus(err error, what string) error {
+// FromStatus turns another service's error answer into an error of the same kind, reason,
+// arguments and messages, so this service's port maps it to the same code and details (Status)
+// instead of reporting every refusal downstream as an internal error. call says which call
+// failed, for the log.
+func FromStatus(err error, call string) error {
 	if err == nil {
 		return nil
 	}
 	st, ok := status.FromError(err)
 	if !ok {
-		return errs.Wrap(errs.Unavailable, err, what)
+		return ErrUpstreamUnavailable.Wrap(err, "call", call)
 	}
-	kind, ok := kindOfCode[st.Code()]
-	if !ok {
-		kind = errs.Unavailable
-	}
-	return errs.Wrap(kind, err, st.Message())
+	d := DetailsOf(st)
+	return &errs.Error{Kind: KindOfCode(st.Code()), Msg: st.Message(), Reason: d.Reason, Args: d.Args, Chinese: d.Chinese,
+		Fields: d.Fields, RetryAfter: d.RetryAfter, Err: err}
 }

@@ -27,7 +27,7 @@ func TestFromStatusKeepsTheOtherServicesAnswer(t *testing.T) {
 		{"overloaded", status.Error(codes.ResourceExhausted, "busy"), errs.Exhausted, "busy"},
 		{"the service is down", status.Error(codes.Unavailable, "connection refused"), errs.Unavailable, "connection refused"},
 		{"a deadline", status.Error(codes.DeadlineExceeded, "deadline exceeded"), errs.Unavailable, "deadline exceeded"},
-		{"not a status at all", errors.New("dial tcp: refused"), errs.Unavailable, "export the featured list"},
+		{"not a status at all", errors.New("dial tcp: refused"), errs.Unavailable, "export the featured list: another service did not answer; try again shortly"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -39,6 +39,27 @@ func TestFromStatusKeepsTheOtherServicesAnswer(t *testing.T) {
 	}
 	if rpc.FromStatus(nil, "x") != nil {
 		t.Fatal("no error must stay no error")
+	}
+}
+
+// TestFromStatusKeepsTheReason: a refusal passed on from another service keeps its reason, its
+// arguments, its Chinese message and its field problems, so the person sees what that service said.
+func TestFromStatusKeepsTheReason(t *testing.T) {
+	t.Parallel()
+	refusal := errs.Reason{Code: "TEST_COUNTY_ONLY", Kind: errs.PermissionDenied,
+		English: "only county {county}", Chinese: "只能查看本县（{county}）的数据"}
+	e := refusal.New("county", "140105")
+	e.Fields = []errs.FieldProblem{{Field: "county_code", Rule: "string.pattern", English: "bad", Chinese: "县（市、区）：格式不对"}}
+	got := rpc.FromStatus(rpc.Status(e).Err(), "list units")
+	if !errs.Is(got, refusal) || errs.KindOf(got) != errs.PermissionDenied || errs.ArgsOf(got)["county"] != "140105" ||
+		errs.Chinese(got) != "只能查看本县（140105）的数据" || errs.Message(got) != "only county 140105" ||
+		len(errs.FieldsOf(got)) != 1 || errs.FieldsOf(got)[0].Chinese != "县（市、区）：格式不对" {
+		t.Fatalf("passed on as %v: %s %v %q %+v", got, errs.ReasonOf(got), errs.ArgsOf(got), errs.Chinese(got), errs.FieldsOf(got))
+	}
+	// A status without details (an old service, a proxy) still reads as Chinese for people.
+	plain := rpc.FromStatus(status.Error(codes.NotFound, "edition 2030 not found"), "get edition")
+	if errs.ReasonOf(plain) != "NOT_FOUND" || !errs.HasChinese(errs.Chinese(plain)) {
+		t.Fatalf("plain status: %s %q", errs.ReasonOf(plain), errs.Chinese(plain))
 	}
 }
 

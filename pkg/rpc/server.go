@@ -14,9 +14,7 @@ import (
 	"time"
 
 	"buf.build/go/protovalidate"
-	grpcvalidate "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/protovalidate"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
@@ -24,7 +22,6 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
@@ -60,7 +57,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: protovalidate: %w", err)
 	}
-	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger}
+	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger, validator: validator}
 	opts := []grpc.ServerOption{}
 	if cfg.MaxRecvMsgSize > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize))
@@ -71,14 +68,27 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 			otelgrpc.WithMeterProvider(cfg.Telemetry.Meter),
 			otelgrpc.WithPropagators(cfg.Telemetry.Propagator),
 		)),
-		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryAuth, grpcvalidate.UnaryServerInterceptor(validator)),
-		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamAuth, grpcvalidate.StreamServerInterceptor(validator)),
+		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryAuth, g.unaryValidate),
+		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamAuth, g.streamValidate),
 	)...)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)
 	return &Server{GRPC: srv, Health: hs}, nil
 }
+
+// The refusals of the guard every call passes.
+var (
+	ErrMissingCredential = errs.Reason{Code: "CREDENTIAL_MISSING", Kind: errs.Unauthenticated,
+		English: `missing credential: send "authorization: Bearer <token>"`,
+		Chinese: "请先登录"}
+	ErrCredentialRefused = errs.Reason{Code: "CREDENTIAL_REFUSED", Kind: errs.Unauthenticated,
+		English: "{why}",
+		Chinese: "身份验证未通过：{whyChinese}"}
+	ErrRoleNotAllowed = errs.Reason{Code: "ROLE_NOT_ALLOWED", Kind: errs.PermissionDenied,
+		English: "role {role} may not call {method}",
+		Chinese: "当前账号（{roleLabel}）无权进行此操作"}
+)
 
 // openMethods need no credential whatever the policy says: probes and tools must reach them.
 func openMethod(method string) bool {
@@ -87,9 +97,10 @@ func openMethod(method string) bool {
 }
 
 type guard struct {
-	auth   auth.Authenticator
-	policy auth.Policy
-	log    *slog.Logger
+	auth      auth.Authenticator
+	policy    auth.Policy
+	log       *slog.Logger
+	validator protovalidate.Validator
 }
 
 // authorize authenticates the caller and checks the role policy for method.
@@ -99,7 +110,7 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 	}
 	cred := bearer(ctx)
 	if cred == "" {
-		return ctx, errs.E(errs.Unauthenticated, "missing credential: send \"authorization: Bearer <token>\"")
+		return ctx, ErrMissingCredential.New()
 	}
 	p, err := g.auth.Authenticate(ctx, cred)
 	if err != nil {
@@ -109,11 +120,11 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 		case errs.Unauthenticated:
 			return ctx, err
 		default:
-			return ctx, errs.Wrap(errs.Unauthenticated, err, errs.Message(err))
+			return ctx, ErrCredentialRefused.Wrap(err, "why", errs.Message(err), "whyChinese", errs.Chinese(err))
 		}
 	}
 	if !g.policy.Allows(method, p.Role) {
-		return ctx, errs.E(errs.PermissionDenied, "role %s may not call %s", p.Role, method)
+		return ctx, ErrRoleNotAllowed.New("role", p.Role, "roleLabel", p.Role.Label(), "method", method)
 	}
 	return auth.WithPrincipal(ctx, p), nil
 }
@@ -147,6 +158,31 @@ func (g *guard) streamAuth(srv any, ss grpc.ServerStream, info *grpc.StreamServe
 	return next(srv, &contextStream{ServerStream: ss, ctx: ctx})
 }
 
+// unaryValidate checks the request against its contract's rules before the handler sees it.
+func (g *guard) unaryValidate(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	if err := validateRequest(g.validator, req); err != nil {
+		return nil, err
+	}
+	return next(ctx, req)
+}
+
+// streamValidate checks every message a client streams in.
+func (g *guard) streamValidate(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	return next(srv, &validatingStream{ServerStream: ss, validator: g.validator})
+}
+
+type validatingStream struct {
+	grpc.ServerStream
+	validator protovalidate.Validator
+}
+
+func (s *validatingStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return validateRequest(s.validator, m)
+}
+
 type contextStream struct {
 	grpc.ServerStream
 	ctx context.Context
@@ -176,7 +212,7 @@ func (g *guard) unaryRecover(ctx context.Context, req any, info *grpc.UnaryServe
 	defer func() {
 		if r := recover(); r != nil {
 			g.log.ErrorContext(ctx, "panic in rpc", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			err = status.Error(codes.Internal, "internal error")
+			err = Status(fmt.Errorf("panic: %v", r)).Err()
 		}
 	}()
 	return next(ctx, req)
@@ -186,66 +222,26 @@ func (g *guard) streamRecover(srv any, ss grpc.ServerStream, info *grpc.StreamSe
 	defer func() {
 		if r := recover(); r != nil {
 			g.log.ErrorContext(ss.Context(), "panic in rpc", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			err = status.Error(codes.Internal, "internal error")
+			err = Status(fmt.Errorf("panic: %v", r)).Err()
 		}
 	}()
 	return next(srv, ss)
 }
 
-// toStatus maps an error to its gRPC status: the one place where kinds become codes. Internal
-// errors are logged with their cause and reach the caller only as "internal error".
+// toStatus maps an error to its gRPC status (Status) and logs the failure: internal errors with
+// their cause at error level, overload and outages as warnings, the callers' mistakes as info.
 func (g *guard) toStatus(ctx context.Context, method string, err error, took time.Duration) error {
 	if _, ok := status.FromError(err); ok {
 		return err
 	}
-	code := Code(err)
-	msg := errs.Message(err)
+	st := Status(err)
 	level := slog.LevelInfo
-	switch code {
+	switch st.Code() {
 	case codes.Internal:
 		level = slog.LevelError
-		msg = "internal error"
 	case codes.Unavailable, codes.ResourceExhausted:
 		level = slog.LevelWarn
-	case codes.Canceled, codes.DeadlineExceeded:
-		msg = err.Error()
 	}
-	g.log.Log(ctx, level, "rpc failed", "method", method, "code", code.String(), "error", err.Error(), "took_ms", took.Milliseconds())
-	st := status.New(code, msg)
-	if d := errs.RetryAfter(err); d > 0 {
-		if withDelay, derr := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(d)}); derr == nil {
-			st = withDelay
-		}
-	}
+	g.log.Log(ctx, level, "rpc failed", "method", method, "code", st.Code().String(), "reason", errs.ReasonOf(err), "error", err.Error(), "took_ms", took.Milliseconds())
 	return st.Err()
-}
-
-// Code returns the gRPC code for an error's kind.
-func Code(err error) codes.Code {
-	switch {
-	case errors.Is(err, context.Canceled):
-		return codes.Canceled
-	case errors.Is(err, context.DeadlineExceeded):
-		return codes.DeadlineExceeded
-	}
-	switch errs.KindOf(err) {
-	case errs.Invalid:
-		return codes.InvalidArgument
-	case errs.NotFound:
-		return codes.NotFound
-	case errs.Exists:
-		return codes.AlreadyExists
-	case errs.FailedPrecondition:
-		return codes.FailedPrecondition
-	case errs.PermissionDenied:
-		return codes.PermissionDenied
-	case errs.Unauthenticated:
-		return codes.Unauthenticated
-	case errs.Exhausted:
-		return codes.ResourceExhausted
-	case errs.Unavailable:
-		return codes.Unavailable
-	default:
-		return codes.Internal
-	}
 }

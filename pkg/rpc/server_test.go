@@ -3,8 +3,11 @@ package rpc_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"testing"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -72,7 +75,7 @@ func TestServerMapsCredentialsPolicyAndErrorsToCodes(t *testing.T) {
 		{"our database down is unavailable, not the caller's fault", nil, []grpc.CallOption{as("db-down")}, nil, codes.Unavailable, "database unavailable, try again"},
 		{"role outside the policy", nil, []grpc.CallOption{as("organizer")}, nil, codes.PermissionDenied, "role organizer may not call /sciweek.reporting.v1.StatsService/GetOverview"},
 		{"malformed request", &reportingv1.GetOverviewRequest{EditionId: "NOT VALID"}, []grpc.CallOption{as("city")}, nil, codes.InvalidArgument, ""},
-		{"kind becomes code", nil, []grpc.CallOption{as("city")}, func(context.Context) error { return errs.E(errs.FailedPrecondition, "edition is closed") }, codes.FailedPrecondition, "edition is closed"},
+		{"kind becomes code", nil, []grpc.CallOption{as("city")}, func(context.Context) error { return closed.New("edition", "2024") }, codes.FailedPrecondition, "edition 2024 is closed"},
 		{"error without kind hides its text", nil, []grpc.CallOption{as("city")}, func(context.Context) error { return errors.New("pq: password for user x") }, codes.Internal, "internal error"},
 		{"panic is an internal error", nil, []grpc.CallOption{as("city")}, func(context.Context) error { panic("boom") }, codes.Internal, "internal error"},
 		{"principal reaches the handler", nil, []grpc.CallOption{as("city")}, func(ctx context.Context) error {
@@ -97,11 +100,67 @@ func TestServerMapsCredentialsPolicyAndErrorsToCodes(t *testing.T) {
 			if st.Code() != tt.want || (tt.message != "" && st.Message() != tt.message) {
 				t.Fatalf("got %v %q, want %v %q", st.Code(), st.Message(), tt.want, tt.message)
 			}
+			if st.Code() == codes.OK {
+				return
+			}
+			// Every refusal carries a reason and a Chinese message for people.
+			d := rpc.DetailsOf(st)
+			var info *errdetails.ErrorInfo
+			for _, x := range st.Details() {
+				if i, ok := x.(*errdetails.ErrorInfo); ok {
+					info = i
+				}
+			}
+			if info == nil || info.GetDomain() != rpc.Domain || d.Reason == "" || !errs.HasChinese(d.Chinese) {
+				t.Fatalf("details %v: reason %q, Chinese %q", st.Details(), d.Reason, d.Chinese)
+			}
 		})
 	}
 	// Probes reach health without a credential.
 	if _, err := healthpb.NewHealthClient(conn).Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
 		t.Fatalf("health without a credential: %v", err)
+	}
+}
+
+var closed = errs.Reason{Code: "TEST_EDITION_CLOSED", Kind: errs.FailedPrecondition,
+	English: "edition {edition} is closed", Chinese: "{edition} 活动周已结束"}
+
+// TestStatusCarriesReasonArgumentsAndChinese: the one mapping gives the status an English message
+// for API clients, ErrorInfo with the reason and its arguments for programs, and a zh-CN
+// LocalizedMessage for people; an internal error shows none of its text.
+func TestStatusCarriesReasonArgumentsAndChinese(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name            string
+		err             error
+		code            codes.Code
+		message, reason string
+		args            map[string]string
+		chinese         string
+	}{
+		{"a reason", closed.New("edition", "2024"), codes.FailedPrecondition, "edition 2024 is closed", "TEST_EDITION_CLOSED",
+			map[string]string{"edition": "2024"}, "2024 活动周已结束"},
+		{"wrapped by fmt", fmt.Errorf("closing: %w", closed.New("edition", "2025")), codes.FailedPrecondition, "edition 2025 is closed", "TEST_EDITION_CLOSED",
+			map[string]string{"edition": "2025"}, "2025 活动周已结束"},
+		{"an error without a reason gets its kind's", errs.E(errs.NotFound, "venue v1 not found"), codes.NotFound, "venue v1 not found", "NOT_FOUND",
+			nil, errs.General(errs.NotFound).Chinese},
+		{"an error written in Chinese keeps its words", errs.E(errs.Invalid, "名额不能为负数"), codes.InvalidArgument, "名额不能为负数", "INVALID_ARGUMENT",
+			nil, "名额不能为负数"},
+		{"a reason wrapping a cause shows the reason, not the cause", closed.Wrap(errors.New("pq: x"), "edition", "2024"), codes.FailedPrecondition,
+			"edition 2024 is closed", "TEST_EDITION_CLOSED", map[string]string{"edition": "2024"}, "2024 活动周已结束"},
+		{"internal hides everything", &errs.Error{Kind: errs.Internal, Msg: "secret", Reason: "TEST_SECRET", Chinese: "秘密", Args: map[string]string{"k": "v"}},
+			codes.Internal, "internal error", "INTERNAL", nil, errs.General(errs.Internal).Chinese},
+		{"a plain error is internal", errors.New("pq: password for user x"), codes.Internal, "internal error", "INTERNAL", nil, errs.General(errs.Internal).Chinese},
+		{"a cancelled call", fmt.Errorf("query: %w", context.Canceled), codes.Canceled, rpc.ErrCancelled.English, "CANCELLED", nil, rpc.ErrCancelled.Chinese},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := rpc.Status(tc.err)
+			d := rpc.DetailsOf(st)
+			if st.Code() != tc.code || st.Message() != tc.message || d.Reason != tc.reason || d.Chinese != tc.chinese || !maps.Equal(d.Args, tc.args) {
+				t.Fatalf("Status = %v %q, reason %q args %v Chinese %q", st.Code(), st.Message(), d.Reason, d.Args, d.Chinese)
+			}
+		})
 	}
 }
 

@@ -13,9 +13,7 @@ import (
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
@@ -42,16 +40,16 @@ func upload(w http.ResponseWriter, r *http.Request) (string, []byte, bool) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, status.Error(codes.InvalidArgument, "the file is larger than the limit; split it or make it smaller"))
+			writeError(w, ErrUploadTooLarge.New())
 			return "", nil, false
 		}
-		writeError(w, status.Error(codes.InvalidArgument, "send the file as the multipart field \"file\""))
+		writeError(w, ErrUploadNoFile.New())
 		return "", nil, false
 	}
 	defer file.Close()
 	content, err := io.ReadAll(file)
 	if err != nil {
-		writeError(w, status.Error(codes.InvalidArgument, "the upload was cut off; send it again"))
+		writeError(w, ErrUploadCutOff.New())
 		return "", nil, false
 	}
 	return head.Filename, content, true
@@ -64,7 +62,7 @@ func mapping(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
 	}
 	var out map[string]string
 	if err := json.Unmarshal([]byte(m), &out); err != nil {
-		writeError(w, status.Error(codes.InvalidArgument, "header_mapping must be a JSON object of file header to field key"))
+		writeError(w, ErrHeaderMappingInvalid.New())
 		return nil, false
 	}
 	return out, true
@@ -155,7 +153,7 @@ func (g *gateway) download(get func(context.Context, url.Values) (file, error)) 
 func qrCode(w http.ResponseWriter, r *http.Request) {
 	data := r.URL.Query().Get("data")
 	if data == "" || len(data) > 1024 {
-		writeError(w, status.Error(codes.InvalidArgument, "data must have 1 to 1024 characters"))
+		writeError(w, ErrQRDataLength.New())
 		return
 	}
 	size, err := strconv.Atoi(r.URL.Query().Get("size"))
@@ -164,7 +162,7 @@ func qrCode(w http.ResponseWriter, r *http.Request) {
 	}
 	png, err := qrcode.Encode(data, qrcode.Medium, size)
 	if err != nil {
-		writeError(w, status.Error(codes.InvalidArgument, "data cannot be drawn as a QR code"))
+		writeError(w, ErrQRDataUndrawable.New())
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

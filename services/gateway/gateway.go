@@ -25,6 +25,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/services/gateway/console"
 )
@@ -75,6 +76,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	}
 	api := runtime.NewServeMux(
 		runtime.WithMetadata(cookieCredential),
+		runtime.WithErrorHandler(apiErrors),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
 			MarshalOptions:   g.marshaler,
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
@@ -204,18 +206,6 @@ func cookieCredential(_ context.Context, r *http.Request) metadata.MD {
 	return nil
 }
 
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	st := status.Convert(err)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(runtime.HTTPStatusFromCode(st.Code()))
-	_ = json.NewEncoder(w).Encode(apiError{Code: st.Code().String(), Message: st.Message()})
-}
-
 // login signs a person in and keeps their token in an HttpOnly cookie, out of reach of scripts.
 func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
 	var in struct {
@@ -223,7 +213,7 @@ func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
-		writeError(w, status.Error(codes.InvalidArgument, "send {\"username\": …, \"password\": …} as JSON"))
+		writeError(w, ErrLoginBodyInvalid.New())
 		return
 	}
 	resp, err := g.accounts.Login(r.Context(), &registrationv1.LoginRequest{Username: in.Username, Password: in.Password})
@@ -302,14 +292,14 @@ func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error)
 	if v := q.Get("form"); v != "" {
 		n, ok := registrationv1.ActivityForm_value[v]
 		if !ok {
-			return nil, status.Errorf(codes.InvalidArgument, "form %q is not a form of activity (ACTIVITY_FORM_LECTURE, …)", v)
+			return nil, ErrFilterFormUnknown.New("value", v)
 		}
 		req.Filter.Form = registrationv1.ActivityForm(n)
 	}
 	if v := q.Get("target_group"); v != "" {
 		n, ok := registrationv1.TargetGroup_value[v]
 		if !ok {
-			return nil, status.Errorf(codes.InvalidArgument, "target_group %q is not a target group (TARGET_GROUP_YOUTH, …)", v)
+			return nil, ErrFilterTargetGroupUnknown.New("value", v)
 		}
 		req.Filter.TargetGroup = registrationv1.TargetGroup(n)
 	}
@@ -323,12 +313,12 @@ func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error)
 func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, open func(ctx context.Context) (func() (proto.Message, error), error)) {
 	cred := credential(r)
 	if cred == "" {
-		writeError(w, status.Error(codes.Unauthenticated, "sign in first"))
+		writeError(w, rpc.ErrMissingCredential.New())
 		return
 	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
-		writeError(w, status.Error(codes.Internal, "streaming unsupported"))
+		writeError(w, errors.New("gateway: the response writer cannot stream"))
 		return
 	}
 	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(r.Context(), "authorization", "Bearer "+cred))
@@ -418,7 +408,7 @@ func (g *gateway) edition(ctx context.Context, given string) (string, error) {
 		}
 	}
 	if latest == "" {
-		return "", status.Error(codes.FailedPrecondition, "还没有活动周：请先在控制台的“活动周设置”中创建一届")
+		return "", ErrNoEdition.New()
 	}
 	return latest, nil
 }

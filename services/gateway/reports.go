@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 )
 
@@ -22,12 +19,12 @@ func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	kind, ok := reportingv1.FileKind_value[q.Get("kind")]
 	if !ok || kind == 0 {
-		writeError(w, status.Error(codes.InvalidArgument, "kind must be FILE_KIND_SUMMARY, FILE_KIND_IMAGE or FILE_KIND_VIDEO"))
+		writeError(w, ErrReportFileKindUnknown.New())
 		return
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		writeError(w, status.Error(codes.InvalidArgument, "send the file as multipart/form-data, field \"file\""))
+		writeError(w, ErrUploadNoFile.New())
 		return
 	}
 	var part interface {
@@ -37,7 +34,7 @@ func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			writeError(w, status.Error(codes.InvalidArgument, "send the file as the multipart field \"file\""))
+			writeError(w, ErrUploadNoFile.New())
 			return
 		}
 		if p.FormName() == "file" {
@@ -74,7 +71,7 @@ func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 		}
 		if err != nil {
 			cancel()
-			writeError(w, status.Error(codes.InvalidArgument, "the upload broke off; nothing was kept, send the file again"))
+			writeError(w, ErrUploadCutOff.New())
 			return
 		}
 	}

@@ -1,5 +1,6 @@
 // The door's calls to the gateway's JSON API: POST with a JSON body, the terminal credential as
-// a Bearer token, errors as {code, message, details} with an HTTP status.
+// a Bearer token, errors as {code, message, reason, localized_message, details} with an HTTP
+// status. The person at the door reads the Chinese localized message (doorMessage).
 
 import { retryHint } from './backoff'
 
@@ -63,12 +64,34 @@ export async function post<T>(path: string, body: unknown, credential?: string, 
     json = undefined
   }
   if (resp.ok && json !== undefined) return json as T
-  const err = (json && typeof json === 'object' ? json : {}) as { code?: number | string; message?: string; details?: unknown }
+  const err = (json && typeof json === 'object' ? json : {}) as ErrorBody
   let retryAfter = retryHint(err.details)
   const header = Number(resp.headers.get('Retry-After'))
   if (retryAfter === undefined && Number.isFinite(header) && header > 0) retryAfter = header * 1000
-  const message = err.message || (resp.ok ? '服务器答复无法识别' : `服务器错误（HTTP ${resp.status}）`)
-  throw new ApiError(resp.ok ? 502 : resp.status, message, err.code, err.details, retryAfter)
+  throw new ApiError(resp.ok ? 502 : resp.status, doorMessage(resp.ok ? 502 : resp.status, err), err.code, err.details, retryAfter)
+}
+
+/** ErrorBody is the gateway's error answer. */
+export interface ErrorBody {
+  code?: number | string
+  message?: string
+  localized_message?: { message?: string }
+  details?: unknown
+}
+
+const han = /[\u4e00-\u9fff]/
+
+/**
+ * doorMessage is what the door shows for a failed call: the server's Chinese message, or its
+ * message when that is Chinese, else a Chinese text of the HTTP status. English never shows.
+ */
+export function doorMessage(status: number, err: ErrorBody): string {
+  for (const m of [err.localized_message?.message, err.message]) if (typeof m === 'string' && han.test(m)) return m.trim()
+  if (status === 401) return '终端凭据已失效，请重新配对'
+  if (status === 403) return '此终端无权进行此操作'
+  if (status === 429 || status === 503) return '服务器繁忙，稍后自动重试'
+  if (status >= 500) return `服务器错误（HTTP ${status}）`
+  return status === 502 ? '服务器答复无法识别' : `请求未成功（HTTP ${status}）`
 }
 
 /** pairingMessage is what the pairing screen says about a failed activation. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { doorMessage } from './api'
 import { backoffDelay, parseDuration, retryHint } from './backoff'
 import { counts, todaysActivities } from './counts'
 import { isFailed, isPending, toWire, type QueuedRecord } from './records'
@@ -181,5 +182,18 @@ describe('counts', () => {
       { id: 'early', editionId: '2024', title: '早场', open: true, sessions: [{ start: at('2024-05-26T09:00:00+08:00'), end: at('2024-05-26T11:00:00+08:00') }] },
     ]
     expect(todaysActivities(acts, now, TZ).map((a) => a.id)).toEqual(['early', 'late'])
+  })
+})
+
+describe('doorMessage', () => {
+  it.each([
+    [400, { message: 'setup code is not valid', localized_message: { message: '设置码无效或已过期' } }, '设置码无效或已过期'],
+    [400, { message: '还没有活动周' }, '还没有活动周'],
+    [401, { message: 'terminal has been revoked' }, '终端凭据已失效，请重新配对'],
+    [503, { message: 'check-in is shutting down' }, '服务器繁忙，稍后自动重试'],
+    [500, {}, '服务器错误（HTTP 500）'],
+    [404, { message: 'not found' }, '请求未成功（HTTP 404）'],
+  ])('%i %j', (status, body, want) => {
+    expect(doorMessage(status, body)).toBe(want)
   })
 })

@@ -1,6 +1,10 @@
-// Turning an HTTP failure into one message for people. The gateway answers errors as
-// {"code": <gRPC code number or name>, "message": "..."}; the message is shown as the server
-// wrote it, and only when there is none does the console fall back to a Chinese text per code.
+// Turning an HTTP failure into one message for people. The gateway answers every error as
+// {"code": <gRPC code number>, "message": "<English, for API clients>", "reason": "<stable code>",
+//  "args": {...}, "localized_message": {"locale": "zh-CN", "message": "<Chinese, for people>"},
+//  "fields": [{"field", "rule", "message"}], "details": [...]}.
+// People read the Chinese message; a body without one (a proxy's page, an old server) shows its
+// message only when that is Chinese, else a Chinese text per code or HTTP status: no English
+// sentence from a server reaches the console.
 
 /** gRPC status codes by number, as grpc-gateway writes them in `code`. */
 const grpcCodeNames = [
@@ -72,11 +76,32 @@ export function grpcCodeName(code: unknown): GrpcCodeName | undefined {
 export interface ErrorBody {
   code?: unknown
   message?: unknown
+  reason?: unknown
+  args?: unknown
+  localized_message?: unknown
+  fields?: unknown
+}
+
+/** A field's problem, as the gateway sends it: the request field's path, the rule and the Chinese words. */
+export interface FieldProblem {
+  field: string
+  rule: string
+  message: string
+}
+
+const han = /[\u4e00-\u9fff]/
+
+/** chinese is the text when it is one a person reading Chinese reads, else ''. */
+function chinese(text: unknown): string {
+  return typeof text === 'string' && han.test(text) ? text.trim() : ''
 }
 
 /** errorMessage is the text to show for a failed response. */
 export function errorMessage(status: number, body: ErrorBody | null | undefined): string {
-  const message = typeof body?.message === 'string' ? body.message.trim() : ''
+  const loc = body?.localized_message
+  const localized = loc && typeof loc === 'object' ? chinese((loc as { message?: unknown }).message) : ''
+  if (localized !== '') return localized
+  const message = chinese(body?.message)
   if (message !== '') return message
   const name = grpcCodeName(body?.code)
   if (name && fallbackByCode[name]) return fallbackByCode[name]
@@ -85,16 +110,54 @@ export function errorMessage(status: number, body: ErrorBody | null | undefined)
   return `请求失败（${status}）`
 }
 
-/** ApiError is a failed API call: the HTTP status, the gRPC code (when sent) and the message. */
+/** reasonOf reads the reason code of an error body ('' when there is none). */
+export function reasonOf(body: ErrorBody | null | undefined): string {
+  return typeof body?.reason === 'string' ? body.reason : ''
+}
+
+/** argsOf reads the reason's arguments of an error body. */
+export function argsOf(body: ErrorBody | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  const args = body?.args
+  if (args && typeof args === 'object') {
+    for (const [k, v] of Object.entries(args)) if (typeof v === 'string') out[k] = v
+  }
+  return out
+}
+
+/** fieldsOf reads the field problems of an error body, keeping only those with Chinese words. */
+export function fieldsOf(body: ErrorBody | null | undefined): FieldProblem[] {
+  if (!Array.isArray(body?.fields)) return []
+  return body.fields.flatMap((f: unknown) => {
+    if (!f || typeof f !== 'object') return []
+    const { field, rule, message } = f as Record<string, unknown>
+    const text = chinese(message)
+    return typeof field === 'string' && text ? [{ field, rule: typeof rule === 'string' ? rule : '', message: text }] : []
+  })
+}
+
+/**
+ * ApiError is a failed API call: the HTTP status, the gRPC code (when sent), the message for
+ * people (Chinese), and the reason code and its arguments for pages that act on a reason.
+ */
 export class ApiError extends Error {
   readonly status: number
   readonly code: GrpcCodeName | undefined
+  /** reason is the stable reason code, e.g. 'ACTIVITY_NOT_EDITABLE'; '' when the server sent none. */
+  readonly reason: string
+  /** args are the reason's arguments, by name. */
+  readonly args: Record<string, string>
+  /** fields are the problems of a request's fields, each with its Chinese words. */
+  readonly fields: FieldProblem[]
 
   constructor(status: number, body: ErrorBody | null | undefined) {
     super(errorMessage(status, body))
     this.name = 'ApiError'
     this.status = status
     this.code = grpcCodeName(body?.code)
+    this.reason = reasonOf(body)
+    this.args = argsOf(body)
+    this.fields = fieldsOf(body)
   }
 
   /** unauthenticated says the caller is not (or no longer) signed in. */

@@ -329,24 +329,52 @@ func TestBadInputAndRefusalsThroughTheStack(t *testing.T) {
 		})
 	}
 
-	// The dashboard's stream and the JSON API refuse callers without a session.
+	// The dashboard's stream and the JSON API refuse callers without a session, and every
+	// refusal reads as a reason for programs, English for API clients and Chinese for people.
+	type apiError struct {
+		Code             int               `json:"code"`
+		Message          string            `json:"message"`
+		Reason           string            `json:"reason"`
+		Args             map[string]string `json:"args"`
+		LocalizedMessage struct {
+			Locale, Message string
+		} `json:"localized_message"`
+		Fields []struct{ Field, Rule, Message string } `json:"fields"`
+	}
+	refused := func(t *testing.T, what string, resp *http.Response, status int, reason, chinese string) apiError {
+		t.Helper()
+		defer resp.Body.Close()
+		var body apiError
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatalf("%s: %s, body not JSON: %v", what, resp.Status, err)
+		}
+		if resp.StatusCode != status || body.Reason != reason || body.Message == "" || body.LocalizedMessage.Locale != "zh-CN" ||
+			!strings.Contains(body.LocalizedMessage.Message, chinese) {
+			t.Errorf("%s: %s %+v, want %d %s %q", what, resp.Status, body, status, reason, chinese)
+		}
+		return body
+	}
 	for _, path := range []string{"/events/overview", "/api/v1/editions/2024/overview"} {
 		resp, err := http.Get(w.base + path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusUnauthorized {
-			t.Errorf("%s without a session: %s, want 401", path, resp.Status)
-		}
+		refused(t, path+" without a session", resp, http.StatusUnauthorized, "CREDENTIAL_MISSING", "请先登录")
 	}
 	resp, err := http.Post(w.base+"/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"nope"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("login with a wrong password: %s, want 401", resp.Status)
+	refused(t, "login with a wrong password", resp, http.StatusUnauthorized, "LOGIN_FAILED", "用户名或密码不正确")
+	// A request that breaks its contract names the field by its label, in Chinese.
+	w.loginHTTP(t)
+	resp, err = w.http.Get(w.base + "/api/v1/editions/2024/participations?group_by=DIMENSION_UNSPECIFIED")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := refused(t, "participations without a dimension", resp, http.StatusBadRequest, "REQUEST_FIELD_INVALID", "统计方式：请选择一项")
+	if len(body.Fields) != 1 || body.Fields[0].Field != "group_by" || body.Fields[0].Rule != "enum.not_in" {
+		t.Errorf("field problems %+v", body.Fields)
 	}
 }
 

@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -190,7 +189,7 @@ func NewTerminalAuthenticator(catalog Catalog, seen func(ctx context.Context, te
 		t, ok := catalog.Terminal(id)
 		r := auth.TerminalRecord{ID: t.ID, VenueID: t.VenueID, CountyCode: t.CountyCode, CredentialHash: t.CredentialHash}
 		if t.Revoked {
-			r.Refusal = fmt.Sprintf("terminal %s has been revoked", t.ID)
+			r.Refusal = ErrTerminalRevoked.New("terminal", t.ID)
 		}
 		return r, ok, nil
 	}
@@ -198,5 +197,15 @@ func NewTerminalAuthenticator(catalog Catalog, seen func(ctx context.Context, te
 	if seen != nil {
 		heard = func(ctx context.Context, t auth.TerminalRecord) { seen(ctx, t.ID, t.VenueID, now()) }
 	}
-	return auth.NewTerminalAuthenticator(lookup, "terminal credential is not known (new terminals are recognised within seconds)", heard)
+	return auth.NewTerminalAuthenticator(lookup, ErrTerminalNotKnown, heard)
 }
+
+// The refusals of a terminal's credential at check-in.
+var (
+	ErrTerminalRevoked = errs.Reason{Code: "TERMINAL_REVOKED", Kind: errs.Unauthenticated,
+		English: "terminal {terminal} has been revoked",
+		Chinese: "此终端已被撤销，不能再签到；如需继续使用，请在管理后台重新登记终端"}
+	ErrTerminalNotKnown = errs.Reason{Code: "TERMINAL_NOT_KNOWN_YET", Kind: errs.Unauthenticated,
+		English: "terminal credential is not known (new terminals are recognised within seconds)",
+		Chinese: "签到服务还不认识此终端：新登记的终端几秒钟后即可使用，请稍后重试"}
+)

@@ -16,7 +16,7 @@ import (
 func (s *Service) Login(ctx context.Context, username, password string) (string, time.Time, domain.Account, error) {
 	acc, err := s.Accounts.Account(ctx, username)
 	if errs.KindOf(err) == errs.NotFound {
-		return "", time.Time{}, domain.Account{}, errs.E(errs.Unauthenticated, "wrong user name or password")
+		return "", time.Time{}, domain.Account{}, domain.ErrLoginFailed.New()
 	}
 	if err != nil {
 		return "", time.Time{}, domain.Account{}, err

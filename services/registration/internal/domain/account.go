@@ -48,10 +48,16 @@ func NewAccount(username, password string, role auth.Role, county, displayName s
 func (a Account) CheckPassword(password string) error {
 	err := bcrypt.CompareHashAndPassword(a.PasswordHash, []byte(password))
 	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
-		return errs.E(errs.Unauthenticated, "wrong user name or password")
+		return ErrLoginFailed.New()
 	}
 	return err
 }
+
+// ErrLoginFailed is a sign-in with an unknown user name or a wrong password: the same answer for
+// both, so user names cannot be probed.
+var ErrLoginFailed = errs.Reason{Code: "LOGIN_FAILED", Kind: errs.Unauthenticated,
+	English: "wrong user name or password",
+	Chinese: "用户名或密码不正确"}
 
 // Principal is who the account's holder is once signed in.
 func (a Account) Principal() auth.Principal {

@@ -313,12 +313,22 @@ func NewTerminalAuthenticator(repo Repository) *auth.TerminalAuthenticator {
 		}
 		r := auth.TerminalRecord{ID: t.ID, VenueID: t.VenueID, CountyCode: t.CountyCode, CredentialHash: t.CredentialHash}
 		if t.State != domain.StateActive {
-			r.Refusal = "terminal credential is not valid"
+			r.Refusal = ErrTerminalNotActive.New()
 		}
 		return r, true, nil
 	}
-	return auth.NewTerminalAuthenticator(lookup, "terminal credential is not known", nil)
+	return auth.NewTerminalAuthenticator(lookup, ErrTerminalUnknown, nil)
 }
+
+// The refusals of a terminal's credential at the venue registry.
+var (
+	ErrTerminalNotActive = errs.Reason{Code: "TERMINAL_NOT_ACTIVE", Kind: errs.Unauthenticated,
+		English: "terminal credential is not valid",
+		Chinese: "此终端已被撤销或重置，请在管理后台取得新的设置码后重新配对"}
+	ErrTerminalUnknown = errs.Reason{Code: "TERMINAL_UNKNOWN", Kind: errs.Unauthenticated,
+		English: "terminal credential is not known",
+		Chinese: "系统中没有此终端，请在管理后台登记终端后重新配对"}
+)
 
 // TerminalSeen records that a terminal called check-in at at, for the console's list.
 func (s *Service) TerminalSeen(ctx context.Context, id uuid.UUID, at time.Time) error {
