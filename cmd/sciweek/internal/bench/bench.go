@@ -1,8 +1,9 @@
 // Package bench measures the check-in pipeline and the live statistics on this machine with
-// everything on it: what `make bench` runs (`sciweek bench`). Each figure is a phase of its own.
-// The stage limits (PostgreSQL inserting rows of a check-in's shape, JetStream publishing events
-// of the pipeline's size, bare gRPC calls) are measured in the same run, so the pipeline's
-// figures read as shares of them on a machine whose speed changes from hour to hour.
+// everything on it: what `make bench` runs (`sciweek bench`). Each figure is a phase of its own,
+// measured several times (min, median and max are reported, because this machine's speed changes
+// from minute to minute), and the stage limits (PostgreSQL inserting rows of a check-in's shape,
+// JetStream publishing events of the pipeline's size, bare gRPC calls) are measured in every
+// run, so the pipeline's figures read as shares of limits measured beside them.
 //
 // The benchmark is a client like any other: it reaches the services through their APIs (the
 // records it stores go through check-in's UploadCheckins and RecordCheckin, as doors send them)
@@ -24,23 +25,25 @@ type Options struct {
 	Out string
 	// DashboardOut is where the dashboard figures go; empty skips the dashboard benchmark.
 	DashboardOut string
-	// Duration is the sustained end-to-end run, Half the run at half its rate (latency and
-	// visibility, and the handheld run), Stage each stage measurement.
+	// Runs is how many times each check-in figure is measured.
+	Runs int
+	// Duration is each run at full rate, Half each run at half that rate (latency and
+	// visibility), Stage each stage measurement.
 	Duration, Half, Stage time.Duration
 	// Terminals, Venues and Tickets size the simulated world.
 	Terminals, Venues, Tickets int
-	// Batch is the records a call (a gate's batch; 1 is a handheld door).
+	// Batch is the records a call of the gates' runs; the handheld runs send one.
 	Batch int
 	// Conns is the connections from the terminals to check-in.
 	Conns int
-	// Profiles, if set, is a folder for CPU profiles of the half-rate run.
+	// Noisy adds a round with one core kept busy by a CPU hog process.
+	Noisy bool
+	// Profiles, if set, is a folder for CPU profiles of the first run's half-rate runs.
 	Profiles string
 	// Preload is the records uploaded through check-in before the runs, spread over the
 	// benchmark edition's past days: the full table check-in's memory is measured with, and
 	// the week the dashboard is queried over.
 	Preload int
-	// Rate, if positive, is the latency run's rate instead of half the end-to-end rate.
-	Rate float64
 	// Activities is how many approved activities the benchmark edition holds.
 	Activities int
 	// Screens is how many dashboards are connected for the fan-out measurement.
@@ -58,6 +61,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	o.Runs = max(o.Runs, 1)
 	say := func(format string, a ...any) { fmt.Fprintf(o.Log, "bench: "+format+"\n", a...) }
 	env, err := start(ctx, o, say)
 	if err != nil {
@@ -75,27 +79,22 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 	}
-	if r.StoreRate, err = env.storeStage(ctx, o.Stage); err != nil {
-		return err
+	for i := range o.Runs {
+		say("run %d of %d", i+1, o.Runs)
+		profiles := ""
+		if i == 0 {
+			profiles = o.Profiles
+		}
+		f, err := env.run(ctx, o, profiles)
+		if err != nil {
+			return err
+		}
+		r.Runs = append(r.Runs, f)
 	}
-	if r.Sustained, err = env.sustained(ctx, o.Duration, o.Batch); err != nil {
-		return err
-	}
-	if r.RecordsPerEvent, r.PublishMsgRate, err = env.publishStage(ctx, o.Stage); err != nil {
-		return err
-	}
-	rate := r.Sustained.EndToEnd / 2
-	if o.Rate > 0 {
-		rate = o.Rate
-	}
-	if r.Half, err = env.halfRate(ctx, o.Half, o.Batch, rate, o.Profiles); err != nil {
-		return err
-	}
-	if r.UnaryRate, err = env.unaryStage(ctx, o.Stage); err != nil {
-		return err
-	}
-	if r.Handheld, err = env.handheld(ctx, o.Half); err != nil {
-		return err
+	if o.Noisy {
+		if r.Noisy, err = env.noisy(ctx, o); err != nil {
+			return err
+		}
 	}
 	r.Stored = env.stored
 	r.RSS, r.PeakRSS = env.child.memory()
@@ -112,6 +111,66 @@ func Run(ctx context.Context, o Options) error {
 	}
 	d.Args, d.Preload = o.Args, r.Preload
 	return write(say, o.DashboardOut, d.markdown())
+}
+
+// runFigures are one run's figures: the stage limits, then the gates' load and the handheld
+// doors' load, each at full and at half rate.
+type runFigures struct {
+	StoreRate, PublishMsgRate, RecordsPerEvent, UnaryRate float64
+	Batched, Handheld                                     load
+}
+
+// run measures the stages and both loads once.
+func (e *env) run(ctx context.Context, o Options, profiles string) (runFigures, error) {
+	var f runFigures
+	var err error
+	if f.StoreRate, err = e.storeStage(ctx, o.Stage); err != nil {
+		return f, err
+	}
+	if f.UnaryRate, err = e.unaryStage(ctx, o.Stage); err != nil {
+		return f, err
+	}
+	if f.Batched, err = e.load(ctx, o.Batch, o.Duration, o.Half, subfolder(profiles, "batched")); err != nil {
+		return f, err
+	}
+	if f.RecordsPerEvent, f.PublishMsgRate, err = e.publishStage(ctx, o.Stage); err != nil {
+		return f, err
+	}
+	if f.Handheld, err = e.load(ctx, 1, o.Duration, o.Half, subfolder(profiles, "handheld")); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// noisyFigures are both loads with one core taken by another process.
+type noisyFigures struct {
+	Batched, Handheld load
+}
+
+// noisy measures both loads once while a CPU hog keeps one core busy, as a neighbour on a
+// shared machine would.
+func (e *env) noisy(ctx context.Context, o Options) (*noisyFigures, error) {
+	e.say("noisy neighbour: one core kept busy by another process")
+	stop, err := hog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	var n noisyFigures
+	if n.Batched, err = e.load(ctx, o.Batch, o.Duration, o.Half, ""); err != nil {
+		return nil, err
+	}
+	if n.Handheld, err = e.load(ctx, 1, o.Duration, o.Half, ""); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+func subfolder(dir, name string) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, name)
 }
 
 // write prints a result and saves it to path, when one is given.

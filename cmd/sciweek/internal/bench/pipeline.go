@@ -73,14 +73,36 @@ func (e *env) preload(ctx context.Context, n int) (preloaded, error) {
 	return p, nil
 }
 
+// load is one kind of door's figures: as fast as they are acknowledged, then at half that rate.
+type load struct {
+	Batch int
+	Full  sustainedRun
+	Half  halfRun
+}
+
+// load runs the terminals with batch records a call, first as fast as they are acknowledged for
+// full, then at half the rate that reached the dashboard for half.
+func (e *env) load(ctx context.Context, batch int, full, half time.Duration, profiles string) (load, error) {
+	l := load{Batch: batch}
+	var err error
+	if l.Full, err = e.sustained(ctx, full, batch); err != nil {
+		return l, err
+	}
+	l.Half, err = e.halfRate(ctx, half, batch, l.Full.EndToEnd/2, profiles)
+	return l, err
+}
+
 // sustainedRun is the end-to-end figure: terminals as fast as they are acknowledged.
 type sustainedRun struct {
 	Acked               int64
 	AckedRate, EndToEnd float64
 	CatchUp             time.Duration
 	Retries, Overloaded int64
-	P50, P99            time.Duration
-	Settle              time.Duration
+	// Unhinted counts overload and outage answers without a retry delay; Failed counts records
+	// given up on.
+	Unhinted, Failed int64
+	P50, P99         time.Duration
+	Settle           time.Duration
 }
 
 // sustained runs the terminals as fast as they are acknowledged for d and counts the time the
@@ -94,7 +116,7 @@ func (e *env) sustained(ctx context.Context, d time.Duration, batch int) (sustai
 	if r.Settle, err = e.settle(ctx); err != nil {
 		return r, err
 	}
-	e.say("end to end: %d terminals, %d records a call, as fast as acknowledged, for %s", len(e.world.Terminals), batch, d)
+	e.say("full rate: %d terminals, %d records a call, as fast as acknowledged, for %s", len(e.world.Terminals), batch, d)
 	full, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Progress: e.log})
 	if err != nil {
@@ -106,9 +128,10 @@ func (e *env) sustained(ctx context.Context, d time.Duration, batch int) (sustai
 	e.stored += full.Records
 	r.Acked, r.AckedRate = full.Records, full.Rate()
 	r.EndToEnd = float64(full.Records) / (full.Elapsed + r.CatchUp).Seconds()
-	r.Retries, r.Overloaded = full.Retries, full.Overloaded
+	r.Retries, r.Overloaded, r.Unhinted, r.Failed = full.Retries, full.Overloaded, full.Unhinted, full.Unacknowledged
 	r.P50, r.P99 = full.Latency(0.5), full.Latency(0.99)
-	e.say("  %.0f records/s acknowledged; aggregates caught up %s after the last; %.0f records/s end to end", r.AckedRate, r.CatchUp.Round(time.Millisecond), r.EndToEnd)
+	e.say("  %.0f records/s acknowledged, p99 %s; aggregates caught up %s after the last; %.0f records/s end to end", r.AckedRate, ms(r.P99),
+		r.CatchUp.Round(time.Millisecond), r.EndToEnd)
 	return r, nil
 }
 
@@ -118,6 +141,7 @@ type halfRun struct {
 	P50, P99, Max            time.Duration
 	VisP50, VisP99, VisMax   time.Duration
 	VisSamples               int
+	Unhinted, Failed         int64
 	Settle                   time.Duration
 	ServerRPC, Queue, Commit string
 }
@@ -137,7 +161,7 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 	if r.Settle, err = e.settle(ctx); err != nil {
 		return r, err
 	}
-	e.say("half rate: %.0f records/s for %s, watching the dashboard (the disks settled in %s)", rate, d, r.Settle.Round(time.Millisecond))
+	e.say("half rate: %.0f records/s, %d records a call, for %s, watching the dashboard (the disks settled in %s)", rate, batch, d, r.Settle.Round(time.Millisecond))
 	serverSide := []string{metricRPC, metricQueue, metricCommit}
 	before, err := scrapeHistograms(e.metricsAddr, serverSide...)
 	if err != nil {
@@ -176,40 +200,14 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 		return r, err
 	}
 	r.Rate, r.P50, r.P99, r.Max = sum.Rate(), sum.Latency(0.5), sum.Latency(0.99), sum.Latency(1)
+	r.Unhinted, r.Failed = sum.Unhinted, sum.Unacknowledged
 	r.VisP50, r.VisP99, r.VisMax, r.VisSamples = vis.quantiles()
 	after, err := scrapeHistograms(e.metricsAddr, serverSide...)
 	if err != nil {
 		return r, err
 	}
 	r.ServerRPC, r.Queue, r.Commit = after.describe(before, metricRPC), after.describe(before, metricQueue), after.describe(before, metricCommit)
-	return r, nil
-}
-
-// handheldRun is the figure of doors that scan one person at a time.
-type handheldRun struct {
-	Rate float64
-	P99  time.Duration
-}
-
-// handheld runs the terminals with one record a call (the door app online) as fast as they are
-// acknowledged, end to end.
-func (e *env) handheld(ctx context.Context, d time.Duration) (handheldRun, error) {
-	base, err := e.participations(ctx)
-	if err != nil {
-		return handheldRun{}, err
-	}
-	e.say("handheld: one record a call, as fast as acknowledged, for %s", d)
-	hand, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: 1, Mix: mix, Progress: e.log})
-	if err != nil {
-		return handheldRun{}, err
-	}
-	caught, err := e.waitFor(ctx, base+hand.People(), 5*time.Minute)
-	if err != nil {
-		return handheldRun{}, err
-	}
-	e.stored += hand.Records
-	r := handheldRun{Rate: float64(hand.Records) / (hand.Elapsed + caught).Seconds(), P99: hand.Latency(0.99)}
-	e.say("  %.0f records/s end to end", r.Rate)
+	e.say("  p99 %s; dashboard push p99 %s", ms(r.P99), ms(r.VisP99))
 	return r, nil
 }
 

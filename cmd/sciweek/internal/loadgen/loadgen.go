@@ -115,6 +115,9 @@ type Summary struct {
 	// Retries counts calls sent again after a retryable error, and Overloaded those of them
 	// answered RESOURCE_EXHAUSTED.
 	Retries, Overloaded int64
+	// Unhinted counts UNAVAILABLE and RESOURCE_EXHAUSTED answers that came without a RetryInfo
+	// delay: the server must always say when to come back.
+	Unhinted int64
 	// Errors are the first few non-retryable errors.
 	Errors []string
 	// Latencies are the acknowledged calls' latencies, sorted.
@@ -226,6 +229,7 @@ func (s *Summary) merge(o Summary) {
 	s.DuplicateMismatches += o.DuplicateMismatches
 	s.Retries += o.Retries
 	s.Overloaded += o.Overloaded
+	s.Unhinted += o.Unhinted
 	if len(s.Errors) < 10 {
 		s.Errors = append(s.Errors, o.Errors[:min(len(o.Errors), 10-len(s.Errors))]...)
 	}
@@ -510,7 +514,10 @@ func (tr *terminalRun) deliver(ctx context.Context, records []*checkinv1.Checkin
 		if err == nil {
 			return results, time.Since(sent), nil
 		}
-		wait, retry := retryable(err, backoff)
+		wait, hinted, retry := retryable(err, backoff)
+		if c := status.Code(err); !hinted && (c == codes.Unavailable || c == codes.ResourceExhausted) {
+			tr.sum.Unhinted++
+		}
 		if !retry || time.Now().After(giveUp) {
 			return nil, 0, err
 		}
@@ -538,8 +545,8 @@ func (tr *terminalRun) deliver(ctx context.Context, records []*checkinv1.Checkin
 const GiveUpAfter = time.Minute
 
 // retryable says whether a terminal should send a call again, and after how long: the
-// server's RetryInfo when it gives one.
-func retryable(err error, backoff time.Duration) (time.Duration, bool) {
+// server's RetryInfo when it gives one (hinted), else the terminal's own backoff.
+func retryable(err error, backoff time.Duration) (wait time.Duration, hinted, retry bool) {
 	st := status.Convert(err)
 	switch st.Code() {
 	case codes.Unavailable, codes.ResourceExhausted, codes.DeadlineExceeded, codes.Aborted:
@@ -547,12 +554,12 @@ func retryable(err error, backoff time.Duration) (time.Duration, bool) {
 		// A terminal just provisioned is recognised within seconds; one revoked never is, and
 		// the loop gives up when the run's context ends.
 	default:
-		return 0, false
+		return 0, false, false
 	}
 	for _, d := range st.Details() {
 		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay() != nil {
-			return ri.GetRetryDelay().AsDuration(), true
+			return ri.GetRetryDelay().AsDuration(), true, true
 		}
 	}
-	return backoff, true
+	return backoff, false, true
 }
