@@ -3,6 +3,7 @@ package adapters
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -20,13 +21,11 @@ type BatcherConfig struct {
 	// 0 means 100. Larger batches raise the most the service takes per second; smaller ones,
 	// with more writers, keep calls quick at the rates of a busy day (see docs/bench).
 	MaxBatch int
-	// Linger is how long a writer waits for more records when it has fewer than MaxBatch. 0, the
-	// default, waits for nothing: a writer takes what is queued and commits, and while it
-	// commits the next batch gathers for the other writer, so batches grow with the load by
-	// themselves and a lone scan is never held back.
+	// Linger is how long a writer waits for more records, when it has fewer than MaxBatch and no
+	// other transaction is in flight. 0, the default, waits for nothing (see Batcher).
 	Linger time.Duration
-	// Writers is how many transactions may be in flight at once; 0 means 4, so batches gather
-	// while others commit.
+	// Writers is how many transactions may be in flight at once; 0 means 4. A second one starts
+	// only when the first cannot take what waits (see Batcher).
 	Writers int
 	// MaxPending is how many records may wait; beyond it callers get ResourceExhausted with a
 	// retry delay instead of an ever longer queue. 0 means 50,000.
@@ -38,6 +37,14 @@ type BatcherConfig struct {
 // Batcher is group commit for check-ins: concurrent calls' records are written together, in one
 // transaction and one fsync, and each caller is answered when its records are durable. It
 // implements app.Recorder.
+//
+// Batches adapt to the load. One writer at a time gathers the queue. With no transaction in
+// flight it commits at once, so a lone scan is never held back; with one in flight it gathers
+// until that transaction ends, then commits everything that came meanwhile, so a busy minute
+// makes one commit per fsync, not one per call; only a full batch (MaxBatch) starts another
+// transaction beside those in flight, up to Writers. Before, every writer committed whatever it
+// found: at half load four writers committed one or two records each, and the calls waited for
+// each other's fsyncs — the tail was worse at half load than at full (docs/bench/latency.md).
 type Batcher struct {
 	cfg     BatcherConfig
 	store   *Records
@@ -45,6 +52,12 @@ type Batcher struct {
 	mu      sync.Mutex // guards pending and closed, and is held while queueing
 	pending int
 	closed  bool
+
+	// gathering is held by the one writer gathering a batch.
+	gathering sync.Mutex
+	// inflight counts the transactions being committed; ended hears of each one's end.
+	inflight atomic.Int32
+	ended    chan struct{}
 
 	batchSize metric.Int64Histogram
 	refused   metric.Int64Counter
@@ -101,7 +114,7 @@ func NewBatcher(store *Records, cfg BatcherConfig, meter metric.Meter, tracer tr
 		return nil, err
 	}
 	return &Batcher{cfg: cfg, store: store, jobs: make(chan *job, cfg.MaxPending), batchSize: size, refused: refused,
-		queued: queued, committed: committed, tracer: tracer}, nil
+		queued: queued, committed: committed, tracer: tracer, ended: make(chan struct{}, 1)}, nil
 }
 
 // Save queues records and waits until they are durable; see app.Recorder.
@@ -142,54 +155,93 @@ func (b *Batcher) Run(ctx context.Context) error {
 
 func (b *Batcher) write(ctx context.Context) {
 	for {
-		var first *job
+		batch, ok := b.gather(ctx)
+		if !ok {
+			return
+		}
+		b.inflight.Add(1)
+		b.commit(context.WithoutCancel(ctx), batch)
+		b.inflight.Add(-1)
 		select {
-		case first = <-b.jobs:
-		case <-ctx.Done():
-			// Take no more, and drain what is queued with a context of its own: those records
-			// were promised a durable answer.
-			b.mu.Lock()
-			b.closed = true
-			b.mu.Unlock()
-			for {
-				select {
-				case j := <-b.jobs:
-					b.commit(context.WithoutCancel(ctx), []*job{j})
-				default:
-					return
-				}
+		case b.ended <- struct{}{}:
+		default: // the gatherer has a wake-up waiting already
+		}
+	}
+}
+
+// gather takes the next batch off the queue, as the one writer gathering; false when ctx has
+// ended and the queue is drained.
+func (b *Batcher) gather(ctx context.Context) ([]*job, bool) {
+	b.gathering.Lock()
+	defer b.gathering.Unlock()
+	var first *job
+	select {
+	case first = <-b.jobs:
+	case <-ctx.Done():
+		// Take no more, and drain what is queued with a context of its own: those records
+		// were promised a durable answer.
+		b.mu.Lock()
+		b.closed = true
+		b.mu.Unlock()
+		for {
+			select {
+			case j := <-b.jobs:
+				b.commit(context.WithoutCancel(ctx), []*job{j})
+			default:
+				return nil, false
 			}
 		}
-		batch, n := []*job{first}, len(first.records)
-		var linger <-chan time.Time
-		var timer *time.Timer
-		if b.cfg.Linger > 0 {
-			timer = time.NewTimer(b.cfg.Linger)
-			linger = timer.C
-		}
-	gather:
-		for n < b.cfg.MaxBatch {
-			if linger == nil {
-				select {
-				case j := <-b.jobs:
-					batch, n = append(batch, j), n+len(j.records)
-				default:
-					break gather
-				}
-				continue
-			}
+	}
+	batch, n := []*job{first}, len(first.records)
+	// A wake-up left by a transaction that ended before now says nothing about the ones in
+	// flight: drop it, then look.
+	select {
+	case <-b.ended:
+	default:
+	}
+	var linger <-chan time.Time
+	if b.cfg.Linger > 0 {
+		timer := time.NewTimer(b.cfg.Linger)
+		defer timer.Stop()
+		linger = timer.C
+	}
+	for n < b.cfg.MaxBatch {
+		var ended <-chan struct{}
+		if b.inflight.Load() > 0 {
+			ended = b.ended // wait for the transaction in flight, gathering meanwhile
+		} else if linger == nil {
+			// Nothing in flight: take what is queued now and commit at once.
 			select {
 			case j := <-b.jobs:
 				batch, n = append(batch, j), n+len(j.records)
-			case <-linger:
-				break gather
+				continue
+			default:
+				return batch, true
 			}
 		}
-		if timer != nil {
-			timer.Stop()
+		select {
+		case j := <-b.jobs:
+			batch, n = append(batch, j), n+len(j.records)
+		case <-ended:
+			return b.takeQueued(batch, n), true
+		case <-linger:
+			return b.takeQueued(batch, n), true
 		}
-		b.commit(context.WithoutCancel(ctx), batch)
 	}
+	return batch, true
+}
+
+// takeQueued adds what is queued now to batch, up to MaxBatch.
+func (b *Batcher) takeQueued(batch []*job, n int) []*job {
+	for n < b.cfg.MaxBatch {
+		select {
+		case j := <-b.jobs:
+			batch, n = append(batch, j), n+len(j.records)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit writes a batch of jobs in one transaction and answers each. If the batch fails as a
