@@ -46,13 +46,25 @@ func Enqueue(ctx context.Context, tx pgx.Tx, prop propagation.TextMapPropagator,
 	if len(events) == 0 {
 		return nil
 	}
+	batch := &pgx.Batch{}
+	if err := QueueEvents(ctx, batch, prop, events...); err != nil {
+		return err
+	}
+	return tx.SendBatch(ctx, batch).Close()
+}
+
+// QueueEvents adds the outbox rows of events to batch, with the current trace context, for a
+// writer that sends its transaction's last statements and its COMMIT in one round trip.
+func QueueEvents(ctx context.Context, batch *pgx.Batch, prop propagation.TextMapPropagator, events ...Event) error {
+	if len(events) == 0 {
+		return nil
+	}
 	carrier := propagation.MapCarrier{}
 	prop.Inject(ctx, carrier)
 	headers, err := json.Marshal(carrier)
 	if err != nil {
 		return err
 	}
-	batch := &pgx.Batch{}
 	for _, ev := range events {
 		payload, err := proto.Marshal(ev.Message)
 		if err != nil {
@@ -61,7 +73,7 @@ func Enqueue(ctx context.Context, tx pgx.Tx, prop propagation.TextMapPropagator,
 		batch.Queue(`INSERT INTO outbox (event_id, subject, msg_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
 			ev.ID, ev.Subject, string(ev.Message.ProtoReflect().Descriptor().FullName()), payload, headers)
 	}
-	return tx.SendBatch(ctx, batch).Close()
+	return nil
 }
 
 // RelayConfig is what a relay needs.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.opentelemetry.io/otel/propagation"
 
@@ -86,14 +87,15 @@ func nilOr(p *uuid.UUID) uuid.UUID {
 	return *p
 }
 
-// insert writes the records that are new and returns the keys it wrote; a record whose
-// (terminal, sequence) or admitted ticket exists already is left out.
-func insert(ctx context.Context, tx pgx.Tx, rs []domain.Record) (map[key]bool, error) {
-	var c columns
-	for _, r := range rs {
-		c.add(r)
-	}
-	rows, _ := tx.Query(ctx, `INSERT INTO checkin_records (id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id,
+// querier is what the store's statements run on: the connection holding the transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// insertRecords writes the records that are new and returns the keys of those written; a record
+// whose (terminal, sequence) or admitted ticket exists already is left out. It is one statement
+// whatever the batch's size: the rows go in as arrays.
+const insertRecords = `INSERT INTO checkin_records (id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id,
 		kind, category, headcount, adults, group_name, ticket_id, payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at)
 		SELECT id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id, kind, category, headcount, adults, group_name,
 			NULLIF(ticket_id, '00000000-0000-0000-0000-000000000000'::uuid), payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at
@@ -102,9 +104,26 @@ func insert(ctx context.Context, tx pgx.Tx, rs []domain.Record) (map[key]bool, e
 			$19::timestamptz[], $20::timestamptz[])
 			AS t(id, terminal_id, terminal_sequence, edition_id, county_code, venue_id, activity_id, kind, category, headcount, adults, group_name,
 			ticket_id, payload_sha, outcome, refusal, first_admitted_at, anomalies, occurred_at, recorded_at)
-		ON CONFLICT DO NOTHING RETURNING terminal_id, terminal_sequence`,
-		c.ids, c.terminals, c.seqs, c.editions, c.counties, c.venues, c.activities, c.kinds, c.categories, c.heads, c.adults, c.groups,
-		c.tickets, c.payloads, c.outcomes, c.refusals, c.first, c.anom, c.occurred, c.recorded)
+		ON CONFLICT DO NOTHING RETURNING terminal_id, terminal_sequence`
+
+// insertArgs are insertRecords' arguments for rs.
+func insertArgs(rs []domain.Record) []any {
+	var c columns
+	for _, r := range rs {
+		c.add(r)
+	}
+	return []any{c.ids, c.terminals, c.seqs, c.editions, c.counties, c.venues, c.activities, c.kinds, c.categories, c.heads, c.adults, c.groups,
+		c.tickets, c.payloads, c.outcomes, c.refusals, c.first, c.anom, c.occurred, c.recorded}
+}
+
+// insert writes the records that are new and returns the keys it wrote.
+func insert(ctx context.Context, q querier, rs []domain.Record) (map[key]bool, error) {
+	rows, _ := q.Query(ctx, insertRecords, insertArgs(rs)...)
+	return readWritten(rows)
+}
+
+// readWritten reads the keys insertRecords returns.
+func readWritten(rows pgx.Rows) (map[key]bool, error) {
 	written := map[key]bool{}
 	_, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var k key
@@ -141,76 +160,12 @@ func scanRecord(row pgx.CollectableRow) (domain.Record, error) {
 // Save stores a batch of judged records in one transaction with their events and returns the
 // stored records in the same order; see app.Recorder. The commit is the durability point:
 // PostgreSQL has fsynced the WAL when it returns.
+//
+// The transaction takes two round trips when every record is new, as on a busy day: BEGIN goes
+// with the insert, and the events go with the COMMIT. Four, one per statement, each a wake-up of
+// the database's process and of this one, made the commit's time under load.
 func (s *Records) Save(ctx context.Context, records []domain.Record) ([]app.Stored, error) {
-	out := make([]app.Stored, len(records))
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		written, err := insert(ctx, tx, records)
-		if err != nil {
-			return err
-		}
-		// What was not written is either a replay of a (terminal, sequence) seen before or a
-		// ticket admitted before; look the first ones up in one query.
-		var missing []int
-		var terms [][16]byte
-		var seqs []int64
-		firstIn := map[key]int{}
-		for i, r := range records {
-			k := keyOf(r)
-			if j, dup := firstIn[k]; dup && written[k] {
-				// The same sequence twice in one batch: the second is a replay of the first.
-				if !records[j].SameScan(r.Scan) {
-					return errs.E(errs.Exists, "sequence %d appears twice in the batch with different scans", r.Scan.Sequence)
-				}
-				out[i] = app.Stored{Record: out[j].Record, Replayed: true}
-				continue
-			}
-			firstIn[k] = i
-			if written[k] {
-				out[i] = app.Stored{Record: r}
-				continue
-			}
-			missing = append(missing, i)
-			terms, seqs = append(terms, r.TerminalID), append(seqs, int64(r.Scan.Sequence))
-		}
-		var fresh []domain.Record
-		if len(missing) > 0 {
-			rows, _ := tx.Query(ctx, `SELECT `+recordColumns+` FROM checkin_records r
-				JOIN unnest($1::uuid[], $2::bigint[]) AS k(terminal_id, terminal_sequence) USING (terminal_id, terminal_sequence)`, terms, seqs)
-			prior, err := pgx.CollectRows(rows, scanRecord)
-			if err != nil {
-				return err
-			}
-			byKey := make(map[key]domain.Record, len(prior))
-			for _, p := range prior {
-				byKey[keyOf(p)] = p
-			}
-			var conflicted []int
-			for _, i := range missing {
-				r := records[i]
-				if p, ok := byKey[keyOf(r)]; ok {
-					if !p.SameScan(r.Scan) {
-						return errs.E(errs.Exists, "sequence %d of this terminal was already used for a different scan", r.Scan.Sequence)
-					}
-					p.Scan.TicketPayload = r.Scan.TicketPayload
-					out[i] = app.Stored{Record: p, Replayed: true}
-					continue
-				}
-				conflicted = append(conflicted, i)
-			}
-			if fresh, err = s.refuseAdmittedBefore(ctx, tx, records, conflicted, out); err != nil {
-				return err
-			}
-		}
-		// Events carry what was written now, grouped by county; replays publish nothing again.
-		var now []domain.Record
-		for i, st := range out {
-			if !st.Replayed && written[keyOf(records[i])] && st.Record.Outcome == records[i].Outcome {
-				now = append(now, st.Record)
-			}
-		}
-		now = append(now, fresh...)
-		return bus.Enqueue(ctx, tx, s.prop, recordEvents(now)...)
-	})
+	out, err := s.save(ctx, records)
 	if err != nil {
 		return nil, db.Unavailable(err, "record check-ins")
 	}
@@ -218,9 +173,124 @@ func (s *Records) Save(ctx context.Context, records []domain.Record) ([]app.Stor
 	return out, nil
 }
 
+func (s *Records) save(ctx context.Context, records []domain.Record) (_ []app.Stored, err error) {
+	pc, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer pc.Release() // the pool drops a connection left inside a transaction
+	conn := pc.Conn()
+	open := false
+	defer func() {
+		if open {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	head := &pgx.Batch{}
+	head.Queue("BEGIN")
+	head.Queue(insertRecords, insertArgs(records)...)
+	br := conn.SendBatch(ctx, head)
+	open = true
+	_, err = br.Exec()
+	var written map[key]bool
+	if err == nil {
+		rows, _ := br.Query()
+		written, err = readWritten(rows)
+	}
+	if err = errors.Join(err, br.Close()); err != nil {
+		return nil, err
+	}
+	out, fresh, err := s.resolve(ctx, conn, records, written)
+	if err != nil {
+		return nil, err
+	}
+	// Events carry what was written now, grouped by county; replays publish nothing again.
+	var now []domain.Record
+	for i, st := range out {
+		if !st.Replayed && written[keyOf(records[i])] && st.Record.Outcome == records[i].Outcome {
+			now = append(now, st.Record)
+		}
+	}
+	now = append(now, fresh...)
+	tail := &pgx.Batch{}
+	if err := bus.QueueEvents(ctx, tail, s.prop, recordEvents(now)...); err != nil {
+		return nil, err
+	}
+	var tag pgconn.CommandTag
+	tail.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error { tag = ct; return nil })
+	if err := conn.SendBatch(ctx, tail).Close(); err != nil {
+		return nil, err
+	}
+	open = false
+	if tag.String() != "COMMIT" {
+		// PostgreSQL answers COMMIT of a transaction it has given up on with ROLLBACK.
+		return nil, errs.E(errs.Unavailable, "the transaction was rolled back")
+	}
+	return out, nil
+}
+
+// resolve gives each record its stored state after the insert: written now, a replay of a
+// (terminal, sequence) seen before (answered with the first record), or a ticket admitted before
+// (stored as an already-checked-in refusal, returned in fresh).
+func (s *Records) resolve(ctx context.Context, q querier, records []domain.Record, written map[key]bool) (out []app.Stored, fresh []domain.Record, err error) {
+	out = make([]app.Stored, len(records))
+	// What was not written is either a replay of a (terminal, sequence) seen before or a
+	// ticket admitted before; look the first ones up in one query.
+	var missing []int
+	var terms [][16]byte
+	var seqs []int64
+	firstIn := map[key]int{}
+	for i, r := range records {
+		k := keyOf(r)
+		if j, dup := firstIn[k]; dup && written[k] {
+			// The same sequence twice in one batch: the second is a replay of the first.
+			if !records[j].SameScan(r.Scan) {
+				return nil, nil, errs.E(errs.Exists, "sequence %d appears twice in the batch with different scans", r.Scan.Sequence)
+			}
+			out[i] = app.Stored{Record: out[j].Record, Replayed: true}
+			continue
+		}
+		firstIn[k] = i
+		if written[k] {
+			out[i] = app.Stored{Record: r}
+			continue
+		}
+		missing = append(missing, i)
+		terms, seqs = append(terms, r.TerminalID), append(seqs, int64(r.Scan.Sequence))
+	}
+	if len(missing) == 0 {
+		return out, nil, nil
+	}
+	rows, _ := q.Query(ctx, `SELECT `+recordColumns+` FROM checkin_records r
+		JOIN unnest($1::uuid[], $2::bigint[]) AS k(terminal_id, terminal_sequence) USING (terminal_id, terminal_sequence)`, terms, seqs)
+	prior, err := pgx.CollectRows(rows, scanRecord)
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey := make(map[key]domain.Record, len(prior))
+	for _, p := range prior {
+		byKey[keyOf(p)] = p
+	}
+	var conflicted []int
+	for _, i := range missing {
+		r := records[i]
+		if p, ok := byKey[keyOf(r)]; ok {
+			if !p.SameScan(r.Scan) {
+				return nil, nil, errs.E(errs.Exists, "sequence %d of this terminal was already used for a different scan", r.Scan.Sequence)
+			}
+			p.Scan.TicketPayload = r.Scan.TicketPayload
+			out[i] = app.Stored{Record: p, Replayed: true}
+			continue
+		}
+		conflicted = append(conflicted, i)
+	}
+	fresh, err = s.refuseAdmittedBefore(ctx, q, records, conflicted, out)
+	return out, fresh, err
+}
+
 // refuseAdmittedBefore turns ticket records that lost to an earlier admission into
 // already-checked-in refusals, stores them, and returns them.
-func (s *Records) refuseAdmittedBefore(ctx context.Context, tx pgx.Tx, records []domain.Record, idx []int, out []app.Stored) ([]domain.Record, error) {
+func (s *Records) refuseAdmittedBefore(ctx context.Context, tx querier, records []domain.Record, idx []int, out []app.Stored) ([]domain.Record, error) {
 	if len(idx) == 0 {
 		return nil, nil
 	}
