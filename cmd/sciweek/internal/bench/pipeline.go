@@ -103,6 +103,7 @@ type sustainedRun struct {
 	Unhinted, Failed int64
 	P50, P99         time.Duration
 	Settle           time.Duration
+	CPU              cpuShare
 }
 
 // sustained runs the terminals as fast as they are acknowledged for d and counts the time the
@@ -117,11 +118,13 @@ func (e *env) sustained(ctx context.Context, d time.Duration, batch int) (sustai
 		return r, err
 	}
 	e.say("full rate: %d terminals, %d records a call, as fast as acknowledged, for %s", len(e.world.Terminals), batch, d)
+	cpu := e.cpuNow()
 	full, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Progress: e.log})
 	if err != nil {
 		return r, err
 	}
+	r.CPU = e.cpuNow().since(cpu)
 	if r.CatchUp, err = e.waitFor(ctx, base+full.People(), 5*time.Minute); err != nil {
 		return r, err
 	}
@@ -144,6 +147,7 @@ type halfRun struct {
 	Unhinted, Failed         int64
 	Settle                   time.Duration
 	ServerRPC, Queue, Commit string
+	CPU                      cpuShare
 }
 
 // halfRate runs the terminals at rate for d, pairing each acknowledgement with the first
@@ -182,8 +186,10 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 	} else {
 		profiled <- nil
 	}
+	cpu := e.cpuNow()
 	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Rate: rate, Progress: e.log, OnAck: vis.acked})
+	r.CPU = e.cpuNow().since(cpu)
 	if perr := <-profiled; perr != nil {
 		e.say("profiles: %v", perr)
 	}

@@ -143,6 +143,11 @@ func (r results) markdown() string {
 			g.Full.EndToEnd, ms(g.Full.P99), ms(g.Half.P99), h.Full.EndToEnd, ms(h.Full.P99), ms(h.Half.P99), ms(g.Half.VisP99), ms(h.Half.VisP99),
 			g.Half.ServerRPC, g.Half.Queue, g.Half.Commit)
 	}
+	fmt.Fprintf(&b, "\n## Where the cores went\n\nCores kept busy during each run (CPU time over wall time; the machine has %d): check-in's process, PostgreSQL's "+
+		"processes, and the benchmark's own process, which holds the load generator beside NATS and the other services.\n\n| run | gates, full | gates, half | handheld, full | handheld, half |\n|---|---|---|---|---|\n", runtime.NumCPU())
+	for i, f := range runs {
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, f.Batched.Full.CPU, f.Batched.Half.CPU, f.Handheld.Full.CPU, f.Handheld.Half.CPU)
+	}
 	fmt.Fprintf(&b, "\nRun took %s.\n", r.Finished.Sub(r.Started).Round(time.Second))
 	return b.String()
 }
