@@ -129,12 +129,26 @@ func Unavailable(err error, what string) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23")) {
 		if pe.Code == "23505" {
-			return errs.Wrap(errs.Exists, err, what+": it exists already")
+			return ErrExists.Wrap(err, "what", what)
 		}
-		return errs.Wrap(errs.Invalid, err, what+": a value is out of range or breaks a rule")
+		return ErrValueRefused.Wrap(err, "what", what)
 	}
-	return errs.Wrap(errs.Unavailable, err, what+": database unavailable, try again")
+	return ErrUnavailable.Wrap(err, "what", what)
 }
+
+// The database's answers that reach the caller. what names the operation, for the English
+// message and the log.
+var (
+	ErrExists = errs.Reason{Code: "RECORD_EXISTS", Kind: errs.Exists,
+		English: "{what}: it exists already",
+		Chinese: "要保存的内容已存在，请勿重复提交"}
+	ErrValueRefused = errs.Reason{Code: "VALUE_REFUSED", Kind: errs.Invalid,
+		English: "{what}: a value is out of range or breaks a rule",
+		Chinese: "有一项内容超出允许的范围，请检查后重试"}
+	ErrUnavailable = errs.Reason{Code: "DATABASE_UNAVAILABLE", Kind: errs.Unavailable,
+		English: "{what}: database unavailable, try again",
+		Chinese: "数据库暂时不可用，请稍后重试"}
+)
 
 // IsUniqueViolation reports whether err is a unique-constraint violation, optionally of the named
 // constraint.

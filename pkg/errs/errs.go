@@ -111,15 +111,16 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// E returns an error of the given kind with a formatted message and no reason of its own. New
-// code raises a Reason instead, which carries a stable code and the Chinese text; an error of E
-// reaches people as the kind's general Chinese message unless its message is Chinese already.
+// E returns an error of the given kind with a formatted message and no reason of its own: for
+// tests and tools. Code whose errors people may see raises a Reason instead (the catalogue test
+// in cmd/sciweek/internal/archtest refuses E outside tests); an error of E reaches people as its
+// kind's general Chinese message, unless its message is Chinese already.
 func E(kind Kind, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Wrap returns an error of the given kind with a message and a cause. A nil cause gives nil.
-// Like E it has no reason of its own; Reason.Wrap is the way with one.
+// Like E it has no reason of its own and is for tests and tools; Reason.Wrap is the way with one.
 func Wrap(kind Kind, err error, msg string) error {
 	if err == nil {
 		return nil

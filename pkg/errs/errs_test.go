@@ -116,3 +116,18 @@ func TestReasonCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestIsChinese(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"“气象”不是单位类型，请填写其中之一：气象部门":     true,
+		"总结报告请上传 PDF 或 Word（.docx）文件": true,
+		`"气象" is not a unit kind`:     false,
+		"form 联欢会 is not a form":      false,
+		"":                            false,
+	} {
+		if got := errs.IsChinese(s); got != want {
+			t.Errorf("IsChinese(%q) = %v", s, got)
+		}
+	}
+}

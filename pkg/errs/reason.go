@@ -116,7 +116,7 @@ func (r Reason) Check() []string {
 	if strings.TrimSpace(r.English) == "" {
 		out = append(out, r.Code+": no English message")
 	}
-	if !HasChinese(r.Chinese) {
+	if !IsChinese(placeholder.ReplaceAllString(r.Chinese, "")) {
 		out = append(out, r.Code+": no Chinese message")
 	}
 	for _, m := range []string{r.English, r.Chinese} {
@@ -130,14 +130,20 @@ func (r Reason) Check() []string {
 	return out
 }
 
-// HasChinese says whether s has a Han character: whether a person reading Chinese reads it.
-func HasChinese(s string) bool {
+// IsChinese says whether s is written in Chinese: it has Han characters, at least half as many
+// as Latin letters (a Chinese sentence may name PDF or Excel; an English one quoting "气象" is
+// not Chinese).
+func IsChinese(s string) bool {
+	han, latin := 0, 0
 	for _, c := range s {
-		if unicode.Is(unicode.Han, c) {
-			return true
+		switch {
+		case unicode.Is(unicode.Han, c):
+			han++
+		case c < unicode.MaxASCII && unicode.IsLetter(c):
+			latin++
 		}
 	}
-	return false
+	return han > 0 && 2*han >= latin
 }
 
 // general are the reasons of errors raised without one (E, Wrap, errors of other libraries):
@@ -205,7 +211,7 @@ func Chinese(err error) string {
 		return general[Internal].Chinese
 	case e.Chinese != "":
 		return e.Chinese
-	case HasChinese(e.Msg):
+	case IsChinese(e.Msg):
 		return e.Msg
 	}
 	return General(e.Kind).Chinese

@@ -36,10 +36,15 @@ func ActivityRoutes(apply func(ctx context.Context, a *registrationv1.Activity) 
 		routes[i] = bus.Route{Kind: e.kind, Apply: func(ctx context.Context, m bus.Message) error {
 			ev := e.msg()
 			if err := proto.Unmarshal(m.Data, ev); err != nil {
-				return errs.Wrap(errs.Invalid, err, "undecodable "+m.Type)
+				return ErrUndecodable.Wrap(err, "type", m.Type)
 			}
 			return apply(ctx, ev.GetActivity())
 		}}
 	}
 	return routes
 }
+
+// ErrUndecodable is an event whose bytes are not its message: the projection logs and skips it.
+var ErrUndecodable = errs.Reason{Code: "EVENT_UNDECODABLE", Kind: errs.Invalid,
+	English: "undecodable {type}",
+	Chinese: "无法解读的事件（{type}）"}

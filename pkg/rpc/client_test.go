@@ -58,7 +58,7 @@ func TestFromStatusKeepsTheReason(t *testing.T) {
 	}
 	// A status without details (an old service, a proxy) still reads as Chinese for people.
 	plain := rpc.FromStatus(status.Error(codes.NotFound, "edition 2030 not found"), "get edition")
-	if errs.ReasonOf(plain) != "NOT_FOUND" || !errs.HasChinese(errs.Chinese(plain)) {
+	if errs.ReasonOf(plain) != "NOT_FOUND" || !errs.IsChinese(errs.Chinese(plain)) {
 		t.Fatalf("plain status: %s %q", errs.ReasonOf(plain), errs.Chinese(plain))
 	}
 }

@@ -23,12 +23,12 @@ func Page(size int32, token string) (offset, limit int, err error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
-		return 0, 0, errs.E(errs.Invalid, "page_token is not one this service issued")
+		return 0, 0, ErrPageToken.New()
 	}
 	n, ok := strings.CutPrefix(string(raw), "o:")
 	offset, err = strconv.Atoi(n)
 	if !ok || err != nil || offset < 0 {
-		return 0, 0, errs.E(errs.Invalid, "page_token is not one this service issued")
+		return 0, 0, ErrPageToken.New()
 	}
 	return offset, limit, nil
 }
@@ -41,3 +41,8 @@ func NextPageToken(offset, limit, got int) string {
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+got)))
 }
+
+// ErrPageToken is a page token this service did not issue.
+var ErrPageToken = errs.Reason{Code: "PAGE_TOKEN_INVALID", Kind: errs.Invalid,
+	English: "page_token is not one this service issued",
+	Chinese: "翻页信息已失效，请回到第一页重新查看"}

@@ -14,7 +14,7 @@ import (
 func Principal(ctx context.Context) (auth.Principal, error) {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "missing credential")
+		return auth.Principal{}, ErrMissingCredential.New()
 	}
 	return p, nil
 }
@@ -23,7 +23,12 @@ func Principal(ctx context.Context) (auth.Principal, error) {
 func ParseUUID(s, field string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, errs.E(errs.Invalid, "%s %q is not a UUID", field, s)
+		return uuid.Nil, ErrNotUUID.New("field", field, "value", s)
 	}
 	return id, nil
 }
+
+// ErrNotUUID is a request field that must hold an id and holds something else.
+var ErrNotUUID = errs.Reason{Code: "ID_NOT_UUID", Kind: errs.Invalid,
+	English: "{field} {value} is not a UUID",
+	Chinese: "编号“{value}”无效，请从列表中重新选择"}

@@ -111,7 +111,7 @@ func TestServerMapsCredentialsPolicyAndErrorsToCodes(t *testing.T) {
 					info = i
 				}
 			}
-			if info == nil || info.GetDomain() != rpc.Domain || d.Reason == "" || !errs.HasChinese(d.Chinese) {
+			if info == nil || info.GetDomain() != rpc.Domain || d.Reason == "" || !errs.IsChinese(d.Chinese) {
 				t.Fatalf("details %v: reason %q, Chinese %q", st.Details(), d.Reason, d.Chinese)
 			}
 		})

@@ -165,7 +165,7 @@ func DetailsOf(st *status.Status) Details {
 	}
 	if d.Chinese == "" {
 		d.Chinese = general.Chinese
-		if errs.HasChinese(st.Message()) {
+		if errs.IsChinese(st.Message()) {
 			d.Chinese = st.Message()
 		}
 	}

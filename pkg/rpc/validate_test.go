@@ -63,7 +63,7 @@ func TestViolationsBecomeChineseFieldMessages(t *testing.T) {
 					if f.Rule != tt.rule || f.Chinese != tt.chinese || f.English == "" {
 						t.Fatalf("%s: %+v, want rule %s and %q", tt.field, f, tt.rule, tt.chinese)
 					}
-					if got := errs.Chinese(err); got == "" || !errs.HasChinese(got) {
+					if got := errs.Chinese(err); got == "" || !errs.IsChinese(got) {
 						t.Fatalf("the error's Chinese message %q", got)
 					}
 					return

@@ -44,16 +44,16 @@ func Read(fileName string, content []byte, encoding string) (Sheet, error) {
 	case ".xlsx", ".xlsm":
 		f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{RawCellValue: true})
 		if err != nil {
-			return Sheet{}, errs.E(errs.Invalid, "%s is not a readable XLSX workbook", fileName)
+			return Sheet{}, ErrXLSXUnreadable.New("file", fileName)
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
-			return Sheet{}, errs.E(errs.Invalid, "%s has no sheets", fileName)
+			return Sheet{}, ErrNoSheets.New("file", fileName)
 		}
 		all, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 		if err != nil {
-			return Sheet{}, errs.E(errs.Invalid, "%s: the first sheet cannot be read", fileName)
+			return Sheet{}, ErrSheetUnreadable.New("file", fileName)
 		}
 		for i, r := range all {
 			rows, numbers = append(rows, r), append(numbers, i+1)
@@ -71,13 +71,17 @@ func Read(fileName string, content []byte, encoding string) (Sheet, error) {
 				break
 			}
 			if err != nil {
-				return Sheet{}, errs.E(errs.Invalid, "%s is not valid CSV: %v", fileName, err)
+				line := 0
+				if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+					line = pe.Line
+				}
+				return Sheet{}, ErrCSVInvalid.New("file", fileName, "problem", err, "line", line)
 			}
 			line, _ := r.FieldPos(0)
 			rows, numbers = append(rows, rec), append(numbers, line)
 		}
 	default:
-		return Sheet{}, errs.E(errs.Invalid, "%s: upload an .xlsx workbook or a .csv file", fileName)
+		return Sheet{}, ErrFormatUnknown.New("file", fileName)
 	}
 	// The header is the first row with anything in it.
 	for i, r := range rows {
@@ -86,11 +90,11 @@ func Read(fileName string, content []byte, encoding string) (Sheet, error) {
 		}
 		data, nums := rows[i+1:], numbers[i+1:]
 		if len(data) > MaxRows {
-			return Sheet{}, errs.E(errs.Invalid, "%s has %d rows; import at most %d at a time", fileName, len(data), MaxRows)
+			return Sheet{}, ErrTooManyRows.New("file", fileName, "rows", len(data), "max", MaxRows)
 		}
 		return Sheet{Header: r, HeaderRow: numbers[i], Rows: data, RowNumbers: nums}, nil
 	}
-	return Sheet{}, errs.E(errs.Invalid, "%s is empty", fileName)
+	return Sheet{}, ErrEmpty.New("file", fileName)
 }
 
 // decodeCSV returns a CSV file's text: UTF-8 (with or without a byte-order mark) or GBK. An
@@ -106,17 +110,17 @@ func decodeCSV(content []byte, encoding string) (string, error) {
 	switch encoding {
 	case "utf-8":
 		if !utf8.Valid(content) {
-			return "", errs.E(errs.Invalid, "the file is not UTF-8; choose GBK or let the system detect it")
+			return "", ErrNotUTF8.New()
 		}
 		return string(content), nil
 	case "gbk":
 		b, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), content)
 		if err != nil {
-			return "", errs.E(errs.Invalid, "the file is not GBK text")
+			return "", ErrNotGBK.New()
 		}
 		return string(b), nil
 	}
-	return "", errs.E(errs.Invalid, "encoding %q: use utf-8 or gbk", encoding)
+	return "", ErrEncodingUnknown.New("value", encoding)
 }
 
 // Workbook writes XLSX files with the project's header style.
@@ -180,3 +184,37 @@ func (w *Workbook) Bytes() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// The refusals of a file as a whole; file is the uploaded file's name.
+var (
+	ErrXLSXUnreadable = errs.Reason{Code: "SHEET_XLSX_UNREADABLE", Kind: errs.Invalid,
+		English: "{file} is not a readable XLSX workbook",
+		Chinese: "“{file}”不是可以读取的 Excel 工作簿：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"}
+	ErrNoSheets = errs.Reason{Code: "SHEET_NONE", Kind: errs.Invalid,
+		English: "{file} has no sheets",
+		Chinese: "“{file}”里没有工作表"}
+	ErrSheetUnreadable = errs.Reason{Code: "SHEET_UNREADABLE", Kind: errs.Invalid,
+		English: "{file}: the first sheet cannot be read",
+		Chinese: "“{file}”的工作表无法读取：请用 Excel 或 WPS 打开后另存再上传"}
+	ErrCSVInvalid = errs.Reason{Code: "SHEET_CSV_INVALID", Kind: errs.Invalid,
+		English: "{file} is not valid CSV: {problem}",
+		Chinese: "“{file}”第 {line} 行无法按 CSV 读取（多半是引号不成对）：请用 Excel 打开后另存为 .xlsx 再上传"}
+	ErrFormatUnknown = errs.Reason{Code: "SHEET_FORMAT_UNKNOWN", Kind: errs.Invalid,
+		English: "{file}: upload an .xlsx workbook or a .csv file",
+		Chinese: "不能读取“{file}”这种文件：请上传 Excel 工作簿（.xlsx）或 CSV 文件"}
+	ErrTooManyRows = errs.Reason{Code: "SHEET_TOO_MANY_ROWS", Kind: errs.Invalid,
+		English: "{file} has {rows} rows; import at most {max} at a time",
+		Chinese: "“{file}”有 {rows} 行，一次最多导入 {max} 行：请拆分后分批导入"}
+	ErrEmpty = errs.Reason{Code: "SHEET_EMPTY", Kind: errs.Invalid,
+		English: "{file} is empty",
+		Chinese: "“{file}”是空的"}
+	ErrNotUTF8 = errs.Reason{Code: "CSV_NOT_UTF8", Kind: errs.Invalid,
+		English: "the file is not UTF-8; choose GBK or let the system detect it",
+		Chinese: "文件不是 UTF-8 编码：请选择 GBK 或“自动识别”"}
+	ErrNotGBK = errs.Reason{Code: "CSV_NOT_GBK", Kind: errs.Invalid,
+		English: "the file is not GBK text",
+		Chinese: "文件不是 GBK 编码：请选择 UTF-8 或“自动识别”"}
+	ErrEncodingUnknown = errs.Reason{Code: "CSV_ENCODING_UNKNOWN", Kind: errs.Invalid,
+		English: "encoding {value}: use utf-8 or gbk",
+		Chinese: "无法识别编码“{value}”：请选择 UTF-8 或 GBK"}
+)

@@ -106,11 +106,11 @@ func New(cfg Config) (*Service, error) {
 	head := func(ctx context.Context) (uint64, error) {
 		st, err := cfg.JetStream.Stream(ctx, bus.StreamCheckin)
 		if err != nil {
-			return 0, errs.E(errs.Unavailable, "read the check-in stream: %v", err)
+			return 0, ErrStreamUnavailable.Wrap(err)
 		}
 		info, err := st.Info(ctx)
 		if err != nil {
-			return 0, errs.E(errs.Unavailable, "read the check-in stream: %v", err)
+			return 0, ErrStreamUnavailable.Wrap(err)
 		}
 		return info.State.LastSeq, nil
 	}
@@ -234,3 +234,8 @@ func (c counter) Counted(ctx context.Context, edition, county string) (rbdomain.
 	}
 	return out, nil
 }
+
+// ErrStreamUnavailable is the check-in stream not answering a rebuild.
+var ErrStreamUnavailable = errs.Reason{Code: "CHECKIN_STREAM_UNAVAILABLE", Kind: errs.Unavailable,
+	English: "the check-in stream cannot be read now; try again",
+	Chinese: "暂时读不到签到数据流，请稍后重试"}

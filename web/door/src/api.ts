@@ -2,6 +2,7 @@
 // a Bearer token, errors as {code, message, reason, localized_message, details} with an HTTP
 // status. The person at the door reads the Chinese localized message (doorMessage).
 
+import { isChinese } from '../../src/utils/format'
 import { retryHint } from './backoff'
 
 export class ApiError extends Error {
@@ -79,14 +80,12 @@ export interface ErrorBody {
   details?: unknown
 }
 
-const han = /[\u4e00-\u9fff]/
-
 /**
  * doorMessage is what the door shows for a failed call: the server's Chinese message, or its
  * message when that is Chinese, else a Chinese text of the HTTP status. English never shows.
  */
 export function doorMessage(status: number, err: ErrorBody): string {
-  for (const m of [err.localized_message?.message, err.message]) if (typeof m === 'string' && han.test(m)) return m.trim()
+  for (const m of [err.localized_message?.message, err.message]) if (isChinese(m)) return m.trim()
   if (status === 401) return '终端凭据已失效，请重新配对'
   if (status === 403) return '此终端无权进行此操作'
   if (status === 429 || status === 503) return '服务器繁忙，稍后自动重试'

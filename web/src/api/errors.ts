@@ -6,6 +6,8 @@
 // message only when that is Chinese, else a Chinese text per code or HTTP status: no English
 // sentence from a server reaches the console.
 
+import { isChinese } from '../utils/format'
+
 /** gRPC status codes by number, as grpc-gateway writes them in `code`. */
 const grpcCodeNames = [
   'OK',
@@ -89,11 +91,9 @@ export interface FieldProblem {
   message: string
 }
 
-const han = /[\u4e00-\u9fff]/
-
-/** chinese is the text when it is one a person reading Chinese reads, else ''. */
+/** chinese is the text when it is written in Chinese, else ''. */
 function chinese(text: unknown): string {
-  return typeof text === 'string' && han.test(text) ? text.trim() : ''
+  return isChinese(text) ? text.trim() : ''
 }
 
 /** errorMessage is the text to show for a failed response. */

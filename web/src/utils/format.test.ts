@@ -3,6 +3,7 @@ import {
   formatCount,
   formatDateTime,
   formatSessionTime,
+  isChinese,
   isMobilePhone,
   isoToWallTime,
   isSafeRedirect,
@@ -112,5 +113,18 @@ describe('isSafeRedirect', () => {
     [['/a'], false],
   ])('%j → %s', (path, want) => {
     expect(isSafeRedirect(path)).toBe(want)
+  })
+})
+
+describe('isChinese', () => {
+  it.each([
+    ['“气象”不是单位类型，请填写其中之一：气象部门', true],
+    ['总结报告请上传 PDF 或 Word（.docx）文件', true],
+    ['"气象" is not a unit kind', false],
+    ['form 联欢会 is not one of the known activity forms', false],
+    ['', false],
+    [42, false],
+  ])('%j → %s', (text, want) => {
+    expect(isChinese(text)).toBe(want)
   })
 })

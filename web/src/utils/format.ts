@@ -133,3 +133,15 @@ export function isMobilePhone(phone: string): boolean {
 export function isSafeRedirect(path: unknown): path is string {
   return typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') && !path.startsWith('/login')
 }
+
+/**
+ * isChinese says whether a server's text is written in Chinese: it has Han characters, at least
+ * half as many as Latin letters (a Chinese sentence may name PDF or Excel; an English one quoting
+ * "气象" is not Chinese). The same rule as the server's errs.IsChinese.
+ */
+export function isChinese(text: unknown): text is string {
+  if (typeof text !== 'string') return false
+  const han = (text.match(/\p{Script=Han}/gu) ?? []).length
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length
+  return han > 0 && 2 * han >= latin
+}

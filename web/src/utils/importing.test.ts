@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fileSizeText, headerMappingOf, importErrorTitle, mappedColumns } from './importing'
+import { fileSizeText, headerMappingOf, importErrorTitle, mappedColumns, rowProblemText } from './importing'
 import { venueImportFieldLabels } from './labels'
 
 describe('fileSizeText', () => {
@@ -44,5 +44,16 @@ describe('headerMappingOf and mappedColumns', () => {
     { columns: { 场馆名称: 'name', 县区: 'county' }, want: [['县区', 'county']] },
   ])('%#', ({ columns, want }) => {
     expect(mappedColumns(columns, venueImportFieldLabels)).toEqual(want)
+  })
+})
+
+describe('rowProblemText', () => {
+  const p = (message: string, localized_message: string) => ({ row: 4, column: '单位类型', message, reason: 'UNIT_KIND_UNKNOWN', localized_message })
+  it.each([
+    [p('"气象" is not a unit kind', '“气象”不是单位类型，请填写其中之一：气象部门'), '“气象”不是单位类型，请填写其中之一：气象部门'],
+    [p('名额不能为负数', ''), '名额不能为负数'],
+    [p('"气象" is not a unit kind', ''), '这一行的内容不符合要求，请对照模板检查'],
+  ])('%j', (problem, want) => {
+    expect(rowProblemText(problem)).toBe(want)
   })
 })

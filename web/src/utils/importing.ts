@@ -1,14 +1,28 @@
 // Helpers of the spreadsheet import pages: the file's size, the summary of the problems found and
 // the header mapping typed in by people.
 import type { RowError } from '../api/types'
+import { isChinese } from './format'
 
 /** fileSizeText prints a file size as "12 KB" or "1.5 MB". */
 export function fileSizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
 }
 
+/** A row's problem as either import answers it (activities' RowError, venues' VenueRowError). */
+export type RowProblem = Pick<RowError, 'row' | 'column' | 'message' | 'reason' | 'localized_message'>
+
+/**
+ * rowProblemText is what the problem list says about a row: the server's Chinese words, never
+ * its English message (an older server without them gets a general Chinese text).
+ */
+export function rowProblemText(p: RowProblem): string {
+  if (isChinese(p.localized_message)) return p.localized_message
+  if (isChinese(p.message)) return p.message
+  return '这一行的内容不符合要求，请对照模板检查'
+}
+
 /** importErrorTitle sums up a failed check or import: rows read, rows at fault, problems. */
-export function importErrorTitle(rows: number, errors: readonly RowError[], dryRun: boolean): string {
+export function importErrorTitle(rows: number, errors: readonly Pick<RowError, 'row'>[], dryRun: boolean): string {
   const faulty = new Set(errors.map((e) => e.row)).size
   return `${dryRun ? '检查' : '导入'}未通过：${rows} 行中有 ${faulty} 行存在 ${errors.length} 个问题，未写入任何数据。`
 }

@@ -40,6 +40,7 @@ func catalogue(t *testing.T, root string) ([]reason, []call, []string) {
 	var reasons []reason
 	var calls []call
 	var problems []string
+	plain := map[string][]string{}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -80,6 +81,16 @@ func catalogue(t *testing.T, root string) ([]reason, []call, []string) {
 			}
 		}
 		inErrs := dir == "pkg/errs" && f.Name.Name == "errs"
+		statusName := ""
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); p == "google.golang.org/grpc/status" {
+				statusName = "status"
+				if imp.Name != nil {
+					statusName = imp.Name.Name
+				}
+			}
+		}
+		isTest := strings.HasSuffix(path, "_test.go")
 		isReasonType := func(e ast.Expr) bool {
 			switch x := e.(type) {
 			case *ast.SelectorExpr:
@@ -142,7 +153,20 @@ func catalogue(t *testing.T, root string) ([]reason, []call, []string) {
 				reasons = append(reasons, r)
 			case *ast.CallExpr:
 				sel, ok := x.Fun.(*ast.SelectorExpr)
-				if !ok || (sel.Sel.Name != "New" && sel.Sel.Name != "Wrap") {
+				if !ok {
+					return true
+				}
+				// An error a person may see is raised from a reason: not errs.E or errs.Wrap, not a
+				// gRPC status made by hand (pkg/rpc makes them all).
+				if id, ok := sel.X.(*ast.Ident); ok && !isTest {
+					switch {
+					case errsName != "" && id.Name == errsName && (sel.Sel.Name == "E" || sel.Sel.Name == "Wrap"):
+						plain[dir] = append(plain[dir], fmt.Sprintf("%s: errs.%s makes an error without a reason; raise an errs.Reason", fset.Position(x.Pos()), sel.Sel.Name))
+					case statusName != "" && id.Name == statusName && dir != "pkg/rpc" && slices.Contains([]string{"Error", "Errorf", "New", "Newf"}, sel.Sel.Name):
+						plain[dir] = append(plain[dir], fmt.Sprintf("%s: status.%s makes an error without a reason; raise an errs.Reason and let pkg/rpc map it", fset.Position(x.Pos()), sel.Sel.Name))
+					}
+				}
+				if sel.Sel.Name != "New" && sel.Sel.Name != "Wrap" {
 					return true
 				}
 				c := call{pos: fset.Position(x.Pos()).String()}
@@ -181,6 +205,9 @@ func catalogue(t *testing.T, root string) ([]reason, []call, []string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, ps := range plain {
+		problems = append(problems, ps...)
 	}
 	return reasons, calls, problems
 }
@@ -251,6 +278,9 @@ func f(k string) error {
 	if k == "" {
 		return ErrGood.New()
 	}
+	if k == "plain" {
+		return errs.E(errs.Invalid, "no reason")
+	}
 	return ErrGood.New(k, "x")
 }
 `
@@ -260,7 +290,8 @@ func f(k string) error {
 	_, _, problems := catalogueProblems(t, filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(dir)))))
 	text := strings.Join(problems, "\n")
 	for _, want := range []string{"X_ENGLISH: no Chinese message", "X_NO_ZH: no Chinese message", "code X_GOOD is declared at",
-		`code "x-bad" is not UPPER_SNAKE_CASE`, `raises X_GOOD without its argument "value"`, "argument 1 must be a literal name"} {
+		`code "x-bad" is not UPPER_SNAKE_CASE`, `raises X_GOOD without its argument "value"`, "argument 1 must be a literal name",
+		"errs.E makes an error without a reason"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the catalogue missed %q; it said:\n%s", want, text)
 		}

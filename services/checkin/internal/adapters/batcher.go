@@ -123,12 +123,16 @@ func (b *Batcher) Save(ctx context.Context, records []domain.Record) ([]app.Stor
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		return nil, &errs.Error{Kind: errs.Unavailable, Msg: "check-in is shutting down; send again shortly", RetryAfter: time.Second}
+		e := ErrShuttingDown.New()
+		e.RetryAfter = time.Second
+		return nil, e
 	}
 	if b.pending+len(records) > b.cfg.MaxPending {
 		b.mu.Unlock()
 		b.refused.Add(ctx, 1)
-		return nil, &errs.Error{Kind: errs.Exhausted, Msg: "check-in is at capacity; send again shortly", RetryAfter: b.cfg.RetryAfter}
+		e := ErrAtCapacity.New()
+		e.RetryAfter = b.cfg.RetryAfter
+		return nil, e
 	}
 	b.pending += len(records)
 	b.jobs <- j // never blocks: the channel holds MaxPending jobs and pending counts records
@@ -286,3 +290,13 @@ func (b *Batcher) commit(ctx context.Context, batch []*job) {
 		at += len(j.records)
 	}
 }
+
+// The batcher's refusals: the terminal keeps its records and sends them again.
+var (
+	ErrShuttingDown = errs.Reason{Code: "CHECKIN_SHUTTING_DOWN", Kind: errs.Unavailable,
+		English: "check-in is shutting down; send again shortly",
+		Chinese: "签到服务正在重启，记录已保存在设备上，稍后会自动重新上传"}
+	ErrAtCapacity = errs.Reason{Code: "CHECKIN_AT_CAPACITY", Kind: errs.Exhausted,
+		English: "check-in is at capacity; send again shortly",
+		Chinese: "签到服务繁忙，记录已保存在设备上，稍后会自动重新上传"}
+)

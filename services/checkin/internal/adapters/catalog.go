@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -15,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sciweek/sciweek/pkg/db"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
@@ -308,7 +308,7 @@ func (c *Catalog) RevokeTicket(ctx context.Context, id uuid.UUID, at time.Time) 
 func unitOfWork(ctx context.Context) (pgx.Tx, error) {
 	tx, ok := db.TxFrom(ctx)
 	if !ok {
-		return nil, errs.Wrap(errs.Internal, db.ErrNoTx, "write the catalog")
+		return nil, fmt.Errorf("write the catalog: %w", db.ErrNoTx)
 	}
 	return tx, nil
 }

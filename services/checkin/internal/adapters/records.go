@@ -224,7 +224,7 @@ func (s *Records) save(ctx context.Context, records []domain.Record) (_ []app.St
 	open = false
 	if tag.String() != "COMMIT" {
 		// PostgreSQL answers COMMIT of a transaction it has given up on with ROLLBACK.
-		return nil, errs.E(errs.Unavailable, "the transaction was rolled back")
+		return nil, ErrRolledBack.New()
 	}
 	return out, nil
 }
@@ -245,7 +245,7 @@ func (s *Records) resolve(ctx context.Context, q querier, records []domain.Recor
 		if j, dup := firstIn[k]; dup && written[k] {
 			// The same sequence twice in one batch: the second is a replay of the first.
 			if !records[j].SameScan(r.Scan) {
-				return nil, nil, errs.E(errs.Exists, "sequence %d appears twice in the batch with different scans", r.Scan.Sequence)
+				return nil, nil, ErrSequenceTwiceInBatch.New("sequence", r.Scan.Sequence)
 			}
 			out[i] = app.Stored{Record: out[j].Record, Replayed: true}
 			continue
@@ -276,7 +276,7 @@ func (s *Records) resolve(ctx context.Context, q querier, records []domain.Recor
 		r := records[i]
 		if p, ok := byKey[keyOf(r)]; ok {
 			if !p.SameScan(r.Scan) {
-				return nil, nil, errs.E(errs.Exists, "sequence %d of this terminal was already used for a different scan", r.Scan.Sequence)
+				return nil, nil, ErrSequenceReused.New("sequence", r.Scan.Sequence)
 			}
 			p.Scan.TicketPayload = r.Scan.TicketPayload
 			out[i] = app.Stored{Record: p, Replayed: true}
@@ -297,7 +297,7 @@ func (s *Records) refuseAdmittedBefore(ctx context.Context, tx querier, records 
 	tickets := make([][16]byte, 0, len(idx))
 	for _, i := range idx {
 		if records[i].TicketID == uuid.Nil || records[i].Outcome != domain.Admitted {
-			return nil, errs.E(errs.Unavailable, "the same scan arrived twice at once; send it again")
+			return nil, ErrScanRace.New()
 		}
 		tickets = append(tickets, records[i].TicketID)
 	}
@@ -321,7 +321,7 @@ func (s *Records) refuseAdmittedBefore(ctx context.Context, tx querier, records 
 		r := records[i]
 		first, ok := firstAt[r.TicketID]
 		if !ok {
-			return nil, errs.E(errs.Unavailable, "a ticket's first admission changed while it was scanned again; send it again")
+			return nil, ErrTicketRace.New()
 		}
 		r.RefuseAsAlreadyCheckedIn(first.at)
 		r.FirstTerminalID = first.terminal
@@ -333,7 +333,26 @@ func (s *Records) refuseAdmittedBefore(ctx context.Context, tx querier, records 
 		return nil, err
 	}
 	if len(written) != len(refused) {
-		return nil, errs.E(errs.Unavailable, "the same scan arrived twice at once; send it again")
+		return nil, ErrScanRace.New()
 	}
 	return refused, nil
 }
+
+// What the records' table refuses.
+var (
+	ErrSequenceTwiceInBatch = errs.Reason{Code: "CHECKIN_SEQUENCE_TWICE_IN_BATCH", Kind: errs.Exists,
+		English: "sequence {sequence} appears twice in the batch with different scans",
+		Chinese: "同一批记录中流水号 {sequence} 出现了两次且内容不同：请在管理后台重置终端后重新配对"}
+	ErrSequenceReused = errs.Reason{Code: "CHECKIN_SEQUENCE_REUSED", Kind: errs.Exists,
+		English: "sequence {sequence} of this terminal was already used for a different scan",
+		Chinese: "此终端的流水号 {sequence} 已用于另一条记录：请在管理后台重置终端后重新配对"}
+	ErrRolledBack = errs.Reason{Code: "CHECKIN_ROLLED_BACK", Kind: errs.Unavailable,
+		English: "the transaction was rolled back; send again",
+		Chinese: "记录未能保存，设备会自动重新上传"}
+	ErrScanRace = errs.Reason{Code: "CHECKIN_SCAN_RACE", Kind: errs.Unavailable,
+		English: "the same scan arrived twice at once; send it again",
+		Chinese: "同一条记录同时到达了两次，请重新发送"}
+	ErrTicketRace = errs.Reason{Code: "CHECKIN_TICKET_RACE", Kind: errs.Unavailable,
+		English: "a ticket's first admission changed while it was scanned again; send it again",
+		Chinese: "这张票正在另一处验票，请重新发送"}
+)

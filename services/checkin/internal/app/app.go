@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 	"time"
@@ -69,7 +70,7 @@ func New(catalog interface {
 	TicketStore
 }, now func() time.Time, loc *time.Location) (*Service, error) {
 	if catalog == nil || recorder == nil || door == nil || now == nil || loc == nil {
-		return nil, errs.E(errs.Internal, "checkin app: catalog, recorder, door store, clock and location are required")
+		return nil, errors.New("checkin app: catalog, recorder, door store, clock and location are required")
 	}
 	return &Service{catalog: catalog, doorCatalog: catalog, catalogWriter: catalog, tickets: door, recorder: recorder, door: door, now: now, loc: loc,
 		gates: map[uuid.UUID]*domain.Gate{}}, nil
@@ -108,15 +109,15 @@ func (s *Service) Hello(_ context.Context, p auth.Principal, sentAt time.Time) (
 // terminal returns the calling terminal.
 func (s *Service) terminal(p auth.Principal) (domain.Terminal, error) {
 	if !p.Is(auth.RoleTerminal) {
-		return domain.Terminal{}, errs.E(errs.PermissionDenied, "only check-in terminals record scans")
+		return domain.Terminal{}, ErrTerminalsOnly.New()
 	}
 	id, err := uuid.Parse(p.Subject)
 	if err != nil {
-		return domain.Terminal{}, errs.E(errs.Unauthenticated, "terminal identity is malformed")
+		return domain.Terminal{}, ErrTerminalIdentity.New()
 	}
 	term, ok := s.catalog.Terminal(id)
 	if !ok {
-		return domain.Terminal{}, errs.E(errs.Unauthenticated, "terminal %s is not known", id)
+		return domain.Terminal{}, ErrTerminalNotKnown.New()
 	}
 	return term, nil
 }
@@ -135,7 +136,7 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, scans []domain.S
 	for i, sc := range scans {
 		v, ok := s.catalog.Venue(sc.VenueID)
 		if !ok {
-			return nil, errs.E(errs.NotFound, "venue %s is not known", sc.VenueID)
+			return nil, ErrVenueNotKnown.New("venue", sc.VenueID)
 		}
 		if err := sc.Check(term); err != nil {
 			return nil, err
@@ -205,6 +206,15 @@ var (
 	ErrTerminalRevoked = errs.Reason{Code: "TERMINAL_REVOKED", Kind: errs.Unauthenticated,
 		English: "terminal {terminal} has been revoked",
 		Chinese: "此终端已被撤销，不能再签到；如需继续使用，请在管理后台重新登记终端"}
+	ErrTerminalsOnly = errs.Reason{Code: "CHECKIN_TERMINALS_ONLY", Kind: errs.PermissionDenied,
+		English: "only check-in terminals record scans",
+		Chinese: "只有签到终端可以记录入场"}
+	ErrTerminalIdentity = errs.Reason{Code: "TERMINAL_IDENTITY_MALFORMED", Kind: errs.Unauthenticated,
+		English: "terminal identity is malformed",
+		Chinese: "终端身份无法识别，请重新配对"}
+	ErrVenueNotKnown = errs.Reason{Code: "CHECKIN_VENUE_NOT_KNOWN", Kind: errs.NotFound,
+		English: "venue {venue} is not known",
+		Chinese: "签到服务还不认识这个场馆：新登记的场馆几秒钟后即可使用，请稍后重试"}
 	ErrTerminalNotKnown = errs.Reason{Code: "TERMINAL_NOT_KNOWN_YET", Kind: errs.Unauthenticated,
 		English: "terminal credential is not known (new terminals are recognised within seconds)",
 		Chinese: "签到服务还不认识此终端：新登记的终端几秒钟后即可使用，请稍后重试"}

@@ -39,7 +39,7 @@ func (s *Service) VenueChanged(ctx context.Context, v domain.Venue, at time.Time
 // SHA-256; an empty one (a reset waiting for its device) admits no credential at all.
 func (s *Service) TerminalChanged(ctx context.Context, t domain.Terminal, hash []byte, at time.Time) error {
 	if len(hash) != 0 && len(hash) != len(t.CredentialHash) {
-		return errs.E(errs.Invalid, "terminal %s: credential hash has %d bytes", t.ID, len(hash))
+		return ErrCredentialHashSize.New("terminal", t.ID, "bytes", len(hash))
 	}
 	copy(t.CredentialHash[:], hash)
 	return s.catalogWriter.PutTerminal(ctx, t, at)
@@ -53,7 +53,7 @@ func (s *Service) TerminalRevoked(ctx context.Context, id uuid.UUID, at time.Tim
 // EditionChanged keeps an edition's ticket key and days.
 func (s *Service) EditionChanged(ctx context.Context, e domain.Edition, at time.Time) error {
 	if len(e.Key) != ed25519.PublicKeySize {
-		return errs.E(errs.Invalid, "edition %s: ticket key has %d bytes", e.ID, len(e.Key))
+		return ErrTicketKeySize.New("edition", e.ID, "bytes", len(e.Key))
 	}
 	return s.catalogWriter.PutEdition(ctx, e, at)
 }
@@ -78,3 +78,13 @@ func (s *Service) TicketIssued(ctx context.Context, t domain.VenueTicket) error 
 	t.ShortCode = ticket.ShortCode(t.TicketID)
 	return s.tickets.PutTicket(ctx, t)
 }
+
+// Events that do not make sense: the projection logs and skips them.
+var (
+	ErrCredentialHashSize = errs.Reason{Code: "EVENT_CREDENTIAL_HASH_SIZE", Kind: errs.Invalid,
+		English: "terminal {terminal}: credential hash has {bytes} bytes",
+		Chinese: "终端凭据的摘要长度不对（{bytes} 字节）"}
+	ErrTicketKeySize = errs.Reason{Code: "EVENT_TICKET_KEY_SIZE", Kind: errs.Invalid,
+		English: "edition {edition}: ticket key has {bytes} bytes",
+		Chinese: "活动周 {edition} 的验票公钥长度不对（{bytes} 字节）"}
+)

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // Kind is what a record counts; the numbers are stored and match the contract's enum.
@@ -240,51 +238,51 @@ type Record struct {
 // Check rejects a scan a terminal should never send; such a request fails as a whole.
 func (s Scan) Check(t Terminal) error {
 	if s.Sequence == 0 {
-		return errs.E(errs.Invalid, "sequence numbers start at 1")
+		return ErrSequenceZero.New()
 	}
 	if s.Sequence > MaxSequence {
-		return errs.E(errs.Invalid, "sequence %d is too large: terminal sequence numbers stay below 2^63", s.Sequence)
+		return ErrSequenceTooLarge.New("sequence", s.Sequence)
 	}
 	if s.OccurredAt.IsZero() {
-		return errs.E(errs.Invalid, "record %d needs the time it happened", s.Sequence)
+		return ErrTimeMissing.New("sequence", s.Sequence)
 	}
 	if y := s.OccurredAt.Year(); y < 1 || y > 9999 {
-		return errs.E(errs.Invalid, "record %d: its time must lie between the years 1 and 9999", s.Sequence)
+		return ErrTimeOutOfYears.New("sequence", s.Sequence)
 	}
 	if s.VenueID != t.VenueID {
-		return errs.E(errs.PermissionDenied, "this terminal records at venue %s, not at %s", t.VenueID, s.VenueID)
+		return ErrOtherVenue.New("own", t.VenueID, "venue", s.VenueID)
 	}
 	switch s.Kind {
 	case KindTicket:
 		if s.TicketPayload == "" {
-			return errs.E(errs.Invalid, "record %d: a ticket scan needs the ticket's QR payload", s.Sequence)
+			return ErrTicketPayloadMissing.New("sequence", s.Sequence)
 		}
 	case KindWalkIn:
 		if !s.Category.Valid() {
-			return errs.E(errs.Invalid, "record %d: a walk-in needs a participant category", s.Sequence)
+			return ErrCategoryMissing.New("sequence", s.Sequence)
 		}
 		if s.Headcount < 1 || s.Headcount > MaxHeadcount {
-			return errs.E(errs.Invalid, "record %d: walk-in headcount must be 1 to %d", s.Sequence, MaxHeadcount)
+			return ErrWalkInHeadcount.New("sequence", s.Sequence, "max", MaxHeadcount)
 		}
 	case KindGroup:
 		if s.Headcount < 0 || s.Adults < 0 || s.Headcount+s.Adults < 1 {
-			return errs.E(errs.Invalid, "record %d: a group needs at least one person", s.Sequence)
+			return ErrGroupEmpty.New("sequence", s.Sequence)
 		}
 		if s.Headcount > MaxGroup || s.Adults > MaxTeachers {
-			return errs.E(errs.Invalid, "record %d: a group has at most %d young people and %d teachers", s.Sequence, MaxGroup, MaxTeachers)
+			return ErrGroupTooLarge.New("sequence", s.Sequence, "maxYoung", MaxGroup, "maxTeachers", MaxTeachers)
 		}
 		if len(s.GroupName) > 400 {
-			return errs.E(errs.Invalid, "record %d: a group's name has at most 100 characters", s.Sequence)
+			return ErrGroupNameLength.New("sequence", s.Sequence)
 		}
 	case KindCheckout:
 		if s.Headcount < 1 || s.Headcount > MaxHeadcount {
-			return errs.E(errs.Invalid, "record %d: check-out headcount must be 1 to %d", s.Sequence, MaxHeadcount)
+			return ErrCheckoutHeadcount.New("sequence", s.Sequence, "max", MaxHeadcount)
 		}
 	default:
-		return errs.E(errs.Invalid, "record %d is neither a ticket, a walk-in, a group nor a check-out", s.Sequence)
+		return ErrKindUnknown.New("sequence", s.Sequence)
 	}
 	if s.Kind != KindTicket && s.ActivityID == uuid.Nil {
-		return errs.E(errs.Invalid, "record %d needs the activity it counts for", s.Sequence)
+		return ErrActivityMissing.New("sequence", s.Sequence)
 	}
 	return nil
 }

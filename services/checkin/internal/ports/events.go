@@ -8,7 +8,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/events"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
@@ -172,7 +171,7 @@ func TicketEvents(uc *app.Service) bus.Projection {
 
 func decode(m bus.Message, into proto.Message) error {
 	if err := proto.Unmarshal(m.Data, into); err != nil {
-		return errs.Wrap(errs.Invalid, err, "undecodable "+m.Type)
+		return events.ErrUndecodable.Wrap(err, "type", m.Type)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/services/checkin/internal/app"
@@ -61,7 +60,7 @@ func scanFromProto(i int, r *checkinv1.CheckinRecord) (domain.Scan, error) {
 	case *checkinv1.CheckinRecord_Checkout:
 		s.Kind, s.Headcount = domain.KindCheckout, int(k.Checkout.GetHeadcount())
 	default:
-		return domain.Scan{}, errs.E(errs.Invalid, "record %d: a check-in is a ticket, a walk_in, a group or a checkout", i+1)
+		return domain.Scan{}, domain.ErrKindUnknown.New("sequence", r.GetSequence())
 	}
 	return s, nil
 }

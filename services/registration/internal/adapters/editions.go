@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -52,7 +53,7 @@ func (s *Store) counties(ctx context.Context, q querier, e *domain.Edition) erro
 func (s *Store) Edition(ctx context.Context, id string) (domain.Edition, error) {
 	e, err := scanEdition(s.pool.QueryRow(ctx, `SELECT `+editionColumns+` FROM editions WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Edition{}, errs.E(errs.NotFound, "edition %q not found", id)
+		return domain.Edition{}, domain.ErrEditionNotFound.New("id", id)
 	}
 	if err != nil {
 		return domain.Edition{}, db.Unavailable(err, "read edition")
@@ -92,7 +93,7 @@ func writeEdition(ctx context.Context, tx pgx.Tx, e domain.Edition, insert bool)
 		return err
 	}
 	if tag.RowsAffected() != 1 {
-		return errs.E(errs.NotFound, "edition %q not found", e.ID)
+		return domain.ErrEditionNotFound.New("id", e.ID)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE edition_counties SET position = -position - 1 WHERE edition_id = $1`, e.ID); err != nil {
 		return err
@@ -119,7 +120,7 @@ func (s *Store) CreateEdition(ctx context.Context, ev domain.EditionChanged) err
 		return s.enqueue(ctx, tx, editionChangedEvent(ev))
 	})
 	if db.IsUniqueViolation(err, "") {
-		return errs.E(errs.Exists, "edition %q exists already", e.ID)
+		return ErrEditionExists.New("id", e.ID)
 	}
 	return err
 }
@@ -139,8 +140,7 @@ func (s *Store) UpdateEdition(ctx context.Context, ev domain.EditionChanged) err
 			return err
 		}
 		if outside > 0 {
-			return errs.E(errs.FailedPrecondition, "%d registered sessions fall outside %s to %s; move or cancel them first",
-				outside, e.StartsOn.Format(time.DateOnly), e.EndsOn.Format(time.DateOnly))
+			return ErrEditionSessionsOutside.New("count", outside, "startsOn", e.StartsOn.Format(time.DateOnly), "endsOn", e.EndsOn.Format(time.DateOnly))
 		}
 		codes := make([]string, len(e.Counties))
 		for i, c := range e.Counties {
@@ -152,7 +152,7 @@ func (s *Store) UpdateEdition(ctx context.Context, ev domain.EditionChanged) err
 			return err
 		}
 		if len(stranded) > 0 {
-			return errs.E(errs.FailedPrecondition, "counties %v have activities in this edition and cannot be removed", stranded)
+			return ErrEditionCountiesInUse.New("counties", strings.Join(stranded, "、"))
 		}
 		if err := writeEdition(ctx, tx, e, false); err != nil {
 			return err
@@ -172,3 +172,16 @@ func (s *Store) PublishEditions(ctx context.Context, evs []domain.EditionChanged
 		return s.enqueue(ctx, tx, out...)
 	})
 }
+
+// The refusals of an edition's change.
+var (
+	ErrEditionExists = errs.Reason{Code: "EDITION_EXISTS", Kind: errs.Exists,
+		English: "edition {id} exists already",
+		Chinese: "活动周编号“{id}”已存在，请换一个"}
+	ErrEditionSessionsOutside = errs.Reason{Code: "EDITION_SESSIONS_OUTSIDE", Kind: errs.FailedPrecondition,
+		English: "{count} registered sessions fall outside {startsOn} to {endsOn}; move or cancel them first",
+		Chinese: "已登记的 {count} 个场次不在 {startsOn} 至 {endsOn} 之间：请先调整或取消这些场次"}
+	ErrEditionCountiesInUse = errs.Reason{Code: "EDITION_COUNTIES_IN_USE", Kind: errs.FailedPrecondition,
+		English: "counties {counties} have activities in this edition and cannot be removed",
+		Chinese: "县（市、区）代码 {counties} 已有本届活动，不能从名单中删除"}
+)

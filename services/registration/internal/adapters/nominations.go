@@ -39,7 +39,7 @@ func (s *Store) CreateNomination(ctx context.Context, n domain.Nomination, ev do
 		return s.enqueue(ctx, tx, nominationEvent(ev))
 	})
 	if db.IsUniqueViolation(err, "") {
-		return errs.E(errs.Exists, "this activity was nominated already")
+		return ErrNominatedAlready.New()
 	}
 	return err
 }
@@ -52,7 +52,7 @@ func (s *Store) UpdateNomination(ctx context.Context, activityID uuid.UUID, chan
 			WHERE n.activity_id = $1 FOR UPDATE OF n`, activityID)
 		n, err := pgx.CollectExactlyOneRow(rows, scanNomination)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "activity %s was not nominated", activityID)
+			return domain.ErrNotNominated.New("id", activityID)
 		}
 		if err != nil {
 			return err
@@ -79,3 +79,8 @@ func (s *Store) Nominations(ctx context.Context, edition, county string, status 
 	list, err := pgx.CollectRows(rows, scanNomination)
 	return list, db.Unavailable(err, "list nominations")
 }
+
+// ErrNominatedAlready is a second nomination of one activity.
+var ErrNominatedAlready = errs.Reason{Code: "NOMINATION_EXISTS", Kind: errs.Exists,
+	English: "this activity was nominated already",
+	Chinese: "这个活动已经推荐过了"}

@@ -50,7 +50,7 @@ func lockSession(ctx context.Context, tx pgx.Tx, sessionID uuid.UUID) (domain.Se
 	err := tx.QueryRow(ctx, `SELECT id, activity_id, starts_at, ends_at, places, confirmed, waiting FROM activity_sessions WHERE id = $1 FOR UPDATE`, sessionID).
 		Scan(&ses.ID, &activityID, &ses.StartsAt, &ses.EndsAt, &ses.Places, &ses.Confirmed, &ses.Waiting)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Session{}, domain.Activity{}, errs.E(errs.NotFound, "session %s not found", sessionID)
+		return domain.Session{}, domain.Activity{}, domain.ErrSessionNotFound.New("id", sessionID)
 	}
 	if err != nil {
 		return domain.Session{}, domain.Activity{}, err
@@ -75,7 +75,7 @@ func (s *Store) SignUp(ctx context.Context, su domain.Signup, phoneKey, manageKe
 			return err
 		}
 		if a.Status != domain.StatusApproved {
-			return errs.E(errs.FailedPrecondition, "this activity is not open: it is %s", a.Status)
+			return domain.ErrActivityNotOpen.New("status", a.Status, "statusLabel", a.Status.Label())
 		}
 		if out, err = decide(ses); err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Store) SignUp(ctx context.Context, su domain.Signup, phoneKey, manageKe
 		return nil
 	})
 	if db.IsUniqueViolation(err, "signups_one_place_per_phone") {
-		return domain.Signup{}, errs.E(errs.Exists, "this phone number already holds a place in this session")
+		return domain.Signup{}, domain.ErrPhoneTaken.New("phone", su.PhoneMasked)
 	}
 	return out, err
 }
@@ -118,7 +118,7 @@ func (s *Store) Signup(ctx context.Context, id uuid.UUID) (domain.Signup, []byte
 	rows, _ := s.pool.Query(ctx, `SELECT `+signupColumns+` FROM signups WHERE id = $1`, id)
 	r, err := pgx.CollectExactlyOneRow(rows, scanSignup)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Signup{}, nil, errs.E(errs.NotFound, "sign-up %s not found", id)
+		return domain.Signup{}, nil, domain.ErrSignupNotFound.New("id", id)
 	}
 	if err != nil {
 		return domain.Signup{}, nil, db.Unavailable(err, "read sign-up")
@@ -137,7 +137,7 @@ func (s *Store) CancelSignup(ctx context.Context, id uuid.UUID, check func(domai
 	err := s.tx(ctx, "cancel sign-up", func(tx pgx.Tx) error {
 		var sessionID uuid.UUID
 		if err := tx.QueryRow(ctx, `SELECT session_id FROM signups WHERE id = $1`, id).Scan(&sessionID); errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "sign-up %s not found", id)
+			return domain.ErrSignupNotFound.New("id", id)
 		} else if err != nil {
 			return err
 		}
@@ -154,7 +154,7 @@ func (s *Store) CancelSignup(ctx context.Context, id uuid.UUID, check func(domai
 			return err
 		}
 		if r.Status == domain.SignupCancelled {
-			return errs.E(errs.FailedPrecondition, "this sign-up was cancelled already")
+			return ErrSignupCancelledAlready.New()
 		}
 		was := r.Status
 		out = r.Signup
@@ -240,3 +240,8 @@ func (s *Store) Signups(ctx context.Context, activityID, sessionID uuid.UUID) ([
 	}
 	return out, nil
 }
+
+// ErrSignupCancelledAlready is a sign-up cancelled a second time.
+var ErrSignupCancelledAlready = errs.Reason{Code: "SIGNUP_ALREADY_CANCELLED", Kind: errs.FailedPrecondition,
+	English: "this sign-up was cancelled already",
+	Chinese: "这个报名已经取消过了"}

@@ -178,7 +178,7 @@ func (s *Store) ImportActivities(ctx context.Context, units []domain.Unit, acts 
 		return s.enqueue(ctx, tx, out...)
 	})
 	if db.IsUniqueViolation(err, "") {
-		return errs.E(errs.FailedPrecondition, "another import or change registered the same unit meanwhile; run the import again")
+		return ErrImportUnitRace.New()
 	}
 	return err
 }
@@ -192,7 +192,7 @@ func load(ctx context.Context, q querier, id uuid.UUID, lock bool) (domain.Activ
 	rows, _ := q.Query(ctx, sql, id)
 	a, err := pgx.CollectExactlyOneRow(rows, scanActivity)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Activity{}, errs.E(errs.NotFound, "activity %s not found", id)
+		return domain.Activity{}, domain.ErrActivityNotFound.New("id", id)
 	}
 	if err != nil {
 		return domain.Activity{}, err
@@ -318,3 +318,9 @@ func (s *Store) Activities(ctx context.Context, f app.ActivityFilter, offset, li
 	}
 	return list, db.Unavailable(loadSessions(ctx, s.pool, ptrs), "list activities")
 }
+
+// ErrImportUnitRace is an import that registers a unit another import or change registered
+// meanwhile: nothing was written, and the next run finds the unit.
+var ErrImportUnitRace = errs.Reason{Code: "IMPORT_UNIT_RACE", Kind: errs.FailedPrecondition,
+	English: "another import or change registered the same unit meanwhile; run the import again",
+	Chinese: "导入期间有人登记了同名单位，本次未写入任何数据：请重新导入"}

@@ -24,7 +24,7 @@ func (s *Store) CreateUnit(ctx context.Context, u domain.Unit) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO units (id, name, county_code, kind, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		u.ID, u.Name, u.CountyCode, string(u.Kind), u.CreatedAt)
 	if db.IsUniqueViolation(err, "") {
-		return errs.E(errs.Exists, "county %s has a unit named %q already", u.CountyCode, u.Name)
+		return ErrUnitNameTaken.New("county", u.CountyCode, "name", u.Name)
 	}
 	return db.Unavailable(err, "create unit")
 }
@@ -42,7 +42,7 @@ func (s *Store) Unit(ctx context.Context, id uuid.UUID) (domain.Unit, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, name, county_code, kind, created_at FROM units WHERE id = $1`, id)
 	u, err := pgx.CollectExactlyOneRow(rows, scanUnit)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Unit{}, errs.E(errs.NotFound, "unit %s not found", id)
+		return domain.Unit{}, domain.ErrUnitNotFound.New("id", id)
 	}
 	return u, db.Unavailable(err, "read unit")
 }
@@ -81,7 +81,7 @@ func (s *Store) Account(ctx context.Context, username string) (domain.Account, e
 	rows, _ := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE username = $1`, username)
 	a, err := pgx.CollectExactlyOneRow(rows, scanAccount)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Account{}, errs.E(errs.NotFound, "account %q not found", username)
+		return domain.Account{}, domain.ErrAccountNotFound.New("username", username)
 	}
 	return a, db.Unavailable(err, "read account")
 }
@@ -101,7 +101,7 @@ func (s *Store) CreateAccount(ctx context.Context, a domain.Account) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO accounts (username, password_hash, role, county_code, unit_id, display_name, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, now())`, a.Username, a.PasswordHash, string(a.Role), a.CountyCode, unitParam(a.UnitID), a.DisplayName)
 	if db.IsUniqueViolation(err, "") {
-		return errs.E(errs.Exists, "user name %q is taken", a.Username)
+		return ErrUsernameTaken.New("username", a.Username)
 	}
 	return db.Unavailable(err, "create account")
 }
@@ -112,3 +112,13 @@ func (s *Store) Accounts(ctx context.Context, county string) ([]domain.Account, 
 	list, err := pgx.CollectRows(rows, scanAccount)
 	return list, db.Unavailable(err, "list accounts")
 }
+
+// The names that must be unique.
+var (
+	ErrUnitNameTaken = errs.Reason{Code: "UNIT_NAME_TAKEN", Kind: errs.Exists,
+		English: "county {county} has a unit named {name} already",
+		Chinese: "本县（市、区）已有名为“{name}”的单位"}
+	ErrUsernameTaken = errs.Reason{Code: "ACCOUNT_USERNAME_TAKEN", Kind: errs.Exists,
+		English: "user name {username} is taken",
+		Chinese: "用户名“{username}”已被使用，请换一个"}
+)

@@ -27,12 +27,10 @@ func NewVenueClient(conn grpc.ClientConnInterface) *VenueClient {
 
 func venueError(err error, id string) error {
 	switch status.Code(err) {
-	case codes.NotFound:
-		return errs.E(errs.NotFound, "venue %s not found", id)
-	case codes.PermissionDenied:
-		return errs.E(errs.PermissionDenied, "you may not use venue %s", id)
+	case codes.NotFound, codes.PermissionDenied, codes.InvalidArgument:
+		return rpc.FromStatus(err, "venue "+id) // the registry's own reason and words
 	default:
-		return errs.Wrap(errs.Unavailable, err, "venue service unavailable, try again")
+		return ErrVenueServiceUnavailable.Wrap(err)
 	}
 }
 
@@ -64,3 +62,8 @@ func (c *VenueClient) VenuesOf(ctx context.Context, county string) (map[string]u
 		}
 	}
 }
+
+// ErrVenueServiceUnavailable is the venue registry not answering.
+var ErrVenueServiceUnavailable = errs.Reason{Code: "VENUE_SERVICE_UNAVAILABLE", Kind: errs.Unavailable,
+	English: "venue service unavailable, try again",
+	Chinese: "场馆登记服务暂时不可用，请稍后重试"}

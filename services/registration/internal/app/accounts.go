@@ -41,7 +41,7 @@ func (s *Service) WhoAmI(ctx context.Context, p auth.Principal) (domain.Account,
 func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, username, password string, role auth.Role, county string, unitID uuid.UUID, displayName string) (domain.Account, error) {
 	switch role {
 	case auth.RoleCountyAdmin, auth.RoleViewer:
-		if err := cityOnly(p, "create "+string(role)+" accounts"); err != nil {
+		if err := cityOnly(p, "create "+string(role)+" accounts", "创建"+role.Label()+"账号"); err != nil {
 			return domain.Account{}, err
 		}
 		if role == auth.RoleViewer {
@@ -50,17 +50,17 @@ func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, username,
 	case auth.RoleOrganizer:
 		u, err := s.Units.Unit(ctx, unitID)
 		if errs.KindOf(err) == errs.NotFound || (err == nil && !p.CanSeeCounty(u.CountyCode)) {
-			return domain.Account{}, errs.E(errs.Invalid, "an organizer account needs a unit of your county (unit_id)")
+			return domain.Account{}, ErrOrganizerNeedsUnit.New()
 		}
 		if err != nil {
 			return domain.Account{}, err
 		}
 		if !p.CanAdministerCounty(u.CountyCode) {
-			return domain.Account{}, errs.E(errs.PermissionDenied, "only an admin of county %s may create accounts for its units", u.CountyCode)
+			return domain.Account{}, ErrAccountsOtherCounty.New("county", u.CountyCode)
 		}
 		county = u.CountyCode
 	default:
-		return domain.Account{}, errs.E(errs.Invalid, "accounts can be county admins, organizers or viewers")
+		return domain.Account{}, ErrAccountRoleNotAllowed.New("role", role)
 	}
 	acc, err := domain.NewAccount(username, password, role, county, displayName)
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Service) ListAccounts(ctx context.Context, p auth.Principal, county str
 	case p.Is(auth.RoleCountyAdmin) && (county == "" || county == p.CountyCode):
 		county = p.CountyCode
 	default:
-		return nil, errs.E(errs.PermissionDenied, "you may list the accounts of your own county only")
+		return nil, ErrAccountsOwnCounty.New()
 	}
 	return s.Accounts.Accounts(ctx, county)
 }

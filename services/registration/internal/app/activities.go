@@ -16,15 +16,15 @@ func (s *Service) unitFor(ctx context.Context, p auth.Principal, unitID uuid.UUI
 	if p.Is(auth.RoleOrganizer) {
 		own, err := uuid.Parse(p.UnitID)
 		if err != nil {
-			return domain.Unit{}, errs.E(errs.PermissionDenied, "your account is not linked to an organizer unit")
+			return domain.Unit{}, ErrNoUnitLinked.New()
 		}
 		if unitID != uuid.Nil && unitID != own {
-			return domain.Unit{}, errs.E(errs.PermissionDenied, "you may register activities for your own unit only")
+			return domain.Unit{}, ErrOwnUnitOnly.New()
 		}
 		unitID = own
 	}
 	if unitID == uuid.Nil {
-		return domain.Unit{}, errs.E(errs.Invalid, "name the organizer unit (unit_id)")
+		return domain.Unit{}, ErrUnitRequired.New()
 	}
 	u, err := s.Units.Unit(ctx, unitID)
 	if err != nil {
@@ -32,9 +32,9 @@ func (s *Service) unitFor(ctx context.Context, p auth.Principal, unitID uuid.UUI
 	}
 	if !p.CanAdministerCounty(u.CountyCode) && !(p.Is(auth.RoleOrganizer) && p.UnitID == u.ID.String()) {
 		if !p.CanSeeCounty(u.CountyCode) {
-			return domain.Unit{}, notFound("unit", unitID)
+			return domain.Unit{}, notFound(domain.ErrUnitNotFound, unitID)
 		}
-		return domain.Unit{}, errs.E(errs.PermissionDenied, "you may register activities only in your own county (%s)", p.CountyCode)
+		return domain.Unit{}, ErrOwnCountyOnly.New("county", p.CountyCode)
 	}
 	return u, nil
 }
@@ -47,13 +47,13 @@ func (s *Service) withVenue(ctx context.Context, county string, d domain.Details
 	}
 	vc, name, err := s.Venues.Venue(ctx, d.VenueID)
 	if errs.KindOf(err) == errs.NotFound {
-		return d, errs.E(errs.Invalid, "venue %s is not in the venue registry; register it first", d.VenueID)
+		return d, ErrVenueNotRegistered.New("venue", d.VenueID)
 	}
 	if err != nil {
 		return d, err
 	}
 	if vc != county {
-		return d, errs.E(errs.Invalid, "venue %s (%s) is in county %s, not in the activity's county %s", name, d.VenueID, vc, county)
+		return d, ErrVenueOtherCounty.New("name", name, "venue", d.VenueID, "venueCounty", vc, "county", county)
 	}
 	d.VenueName = name
 	return d, nil
@@ -63,7 +63,7 @@ func (s *Service) withVenue(ctx context.Context, county string, d domain.Details
 // the unit's county.
 func (s *Service) CreateActivity(ctx context.Context, p auth.Principal, editionID string, unitID uuid.UUID, d domain.Details) (domain.Activity, error) {
 	if p.Is(auth.RoleViewer) {
-		return domain.Activity{}, errs.E(errs.PermissionDenied, "viewers cannot register activities")
+		return domain.Activity{}, ErrViewerCannotRegister.New()
 	}
 	u, err := s.unitFor(ctx, p, unitID)
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *Service) GetActivity(ctx context.Context, p auth.Principal, id uuid.UUI
 		return domain.Activity{}, err
 	}
 	if !canSee(p, a) {
-		return domain.Activity{}, notFound("activity", id)
+		return domain.Activity{}, notFound(domain.ErrActivityNotFound, id)
 	}
 	return a, nil
 }
@@ -108,23 +108,23 @@ func (s *Service) ListActivities(ctx context.Context, p auth.Principal, f Activi
 	case auth.RoleCityAdmin, auth.RoleViewer:
 	case auth.RoleCountyAdmin:
 		if f.CountyCode != "" && f.CountyCode != p.CountyCode {
-			return nil, errs.E(errs.PermissionDenied, "you may list activities of your own county (%s) only", p.CountyCode)
+			return nil, ErrListOwnCountyOnly.New("county", p.CountyCode)
 		}
 		f.CountyCode = p.CountyCode
 	case auth.RoleOrganizer:
 		own, err := uuid.Parse(p.UnitID)
 		if err != nil {
-			return nil, errs.E(errs.PermissionDenied, "your account is not linked to an organizer unit")
+			return nil, ErrNoUnitLinked.New()
 		}
 		if f.UnitID != uuid.Nil && f.UnitID != own {
-			return nil, errs.E(errs.PermissionDenied, "you may list your own unit's activities only")
+			return nil, ErrListOwnUnitOnly.New()
 		}
 		if f.CountyCode != "" && f.CountyCode != p.CountyCode {
-			return nil, errs.E(errs.PermissionDenied, "you may list your own unit's activities only")
+			return nil, ErrListOwnUnitOnly.New()
 		}
 		f.UnitID = own
 	default:
-		return nil, errs.E(errs.PermissionDenied, "role %s may not list activities", p.Role)
+		return nil, ErrRoleCannotList.New("role", p.Role, "roleLabel", p.Role.Label())
 	}
 	return s.Activities.Activities(ctx, f, offset, limit)
 }
@@ -132,7 +132,7 @@ func (s *Service) ListActivities(ctx context.Context, p auth.Principal, f Activi
 // managing lets the activity's organizer unit, its county's admin and the city admin act.
 func managing(p auth.Principal, a domain.Activity) error {
 	if !canManage(p, a) {
-		return errs.E(errs.PermissionDenied, "viewers cannot change activities")
+		return ErrCannotChange.New()
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func managing(p auth.Principal, a domain.Activity) error {
 // reviewing lets only an admin of the activity's county (or the city admin) act.
 func reviewing(p auth.Principal, a domain.Activity) error {
 	if !canReview(p, a) {
-		return errs.E(errs.PermissionDenied, "only an admin of county %s may review this activity", a.CountyCode)
+		return ErrReviewOtherCounty.New("county", a.CountyCode)
 	}
 	return nil
 }
@@ -150,7 +150,7 @@ func (s *Service) change(ctx context.Context, p auth.Principal, id uuid.UUID, al
 	step func(*domain.Activity) (domain.ActivityEvent, error)) (domain.Activity, int, error) {
 	return s.Activities.UpdateActivity(ctx, id, func(a *domain.Activity) (domain.ActivityEvent, error) {
 		if !canSee(p, *a) {
-			return domain.ActivityEvent{}, notFound("activity", id)
+			return domain.ActivityEvent{}, notFound(domain.ErrActivityNotFound, id)
 		}
 		if err := allowed(p, *a); err != nil {
 			return domain.ActivityEvent{}, err

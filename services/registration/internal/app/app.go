@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -170,7 +171,7 @@ type Service struct {
 func New(d Deps) (*Service, error) {
 	if d.Activities == nil || d.Editions == nil || d.Units == nil || d.Accounts == nil || d.Nominations == nil || d.Signups == nil ||
 		d.Keys == nil || d.Venues == nil || d.Spreadsheets == nil || d.Tokens == nil || d.Now == nil {
-		return nil, errs.E(errs.Internal, "registration app: every dependency is required")
+		return nil, errors.New("registration app: every dependency is required")
 	}
 	return &Service{Deps: d}, nil
 }
@@ -198,9 +199,10 @@ func canReview(p auth.Principal, a domain.Activity) bool {
 	return p.CanAdministerCounty(a.CountyCode)
 }
 
-// notFound hides what the caller may not see, so ids cannot be probed.
-func notFound(what string, id uuid.UUID) error {
-	return errs.E(errs.NotFound, "%s %s not found", what, id)
+// notFound hides what the caller may not see, so ids cannot be probed: the answer is the one of
+// an id that does not exist.
+func notFound(what errs.Reason, id uuid.UUID) error {
+	return what.New("id", id)
 }
 
 // ticketKeyPurpose names an edition's ticket signing key.

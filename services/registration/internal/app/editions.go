@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
@@ -19,16 +18,17 @@ func (s *Service) ListEditions(ctx context.Context) ([]domain.Edition, error) {
 	return s.Editions.Editions(ctx)
 }
 
-func cityOnly(p auth.Principal, what string) error {
+// cityOnly lets only the city admin do what (in English and Chinese).
+func cityOnly(p auth.Principal, what, whatChinese string) error {
 	if !p.Is(auth.RoleCityAdmin) {
-		return errs.E(errs.PermissionDenied, "only the city admin may %s", what)
+		return ErrCityAdminOnly.New("what", what, "whatChinese", whatChinese)
 	}
 	return nil
 }
 
 // CreateEdition opens a new edition and makes its ticket key.
 func (s *Service) CreateEdition(ctx context.Context, p auth.Principal, in domain.EditionInput) (domain.Edition, error) {
-	if err := cityOnly(p, "open an edition"); err != nil {
+	if err := cityOnly(p, "open an edition", "创建活动周"); err != nil {
 		return domain.Edition{}, err
 	}
 	e, err := domain.NewEdition(in)
@@ -44,7 +44,7 @@ func (s *Service) CreateEdition(ctx context.Context, p auth.Principal, in domain
 
 // UpdateEdition changes an edition; the store refuses changes that strand its activities.
 func (s *Service) UpdateEdition(ctx context.Context, p auth.Principal, in domain.EditionInput) (domain.Edition, error) {
-	if err := cityOnly(p, "change an edition"); err != nil {
+	if err := cityOnly(p, "change an edition", "修改活动周设置"); err != nil {
 		return domain.Edition{}, err
 	}
 	e, err := domain.NewEdition(in)

@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
@@ -18,7 +17,7 @@ func (s *Service) NominateActivity(ctx context.Context, p auth.Principal, activi
 		return domain.Nomination{}, err
 	}
 	if !p.Is(auth.RoleCountyAdmin) || p.CountyCode != a.CountyCode {
-		return domain.Nomination{}, errs.E(errs.PermissionDenied, "only the admin of county %s nominates its activities", a.CountyCode)
+		return domain.Nomination{}, ErrNominateOtherCounty.New("county", a.CountyCode)
 	}
 	n, err := domain.Nominate(a, recommendation, p.Subject, s.Now())
 	if err != nil {
@@ -29,7 +28,7 @@ func (s *Service) NominateActivity(ctx context.Context, p auth.Principal, activi
 
 // DecideNomination accepts or declines a nomination; the city admin decides.
 func (s *Service) DecideNomination(ctx context.Context, p auth.Principal, activityID uuid.UUID, accept bool, note string) (domain.Nomination, error) {
-	if err := cityOnly(p, "decide on featured activities"); err != nil {
+	if err := cityOnly(p, "decide on featured activities", "决定特色活动推荐"); err != nil {
 		return domain.Nomination{}, err
 	}
 	return s.Nominations.UpdateNomination(ctx, activityID, func(n *domain.Nomination) (domain.NominationEvent, error) {
@@ -47,7 +46,7 @@ func (s *Service) ListNominations(ctx context.Context, p auth.Principal, edition
 	case p.Is(auth.RoleCountyAdmin) && (county == "" || county == p.CountyCode):
 		county = p.CountyCode
 	default:
-		return nil, errs.E(errs.PermissionDenied, "you may see the nominations of your own county only")
+		return nil, ErrNominationsOwnCounty.New()
 	}
 	if _, err := s.Editions.Edition(ctx, edition); err != nil {
 		return nil, err

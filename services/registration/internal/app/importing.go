@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
@@ -35,10 +35,10 @@ type ImportReport struct {
 // with any bad row, writes nothing; otherwise every row is written in one transaction.
 func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportRequest) (ImportReport, error) {
 	if p.Is(auth.RoleViewer) {
-		return ImportReport{}, errs.E(errs.PermissionDenied, "viewers cannot import activities")
+		return ImportReport{}, ErrViewerCannotImport.New()
 	}
 	if req.Approve && !p.Is(auth.RoleCityAdmin, auth.RoleCountyAdmin) {
-		return ImportReport{}, errs.E(errs.PermissionDenied, "only admins may import approved activities")
+		return ImportReport{}, ErrApprovedImportAdminsOnly.New()
 	}
 	ed, err := s.Editions.Edition(ctx, req.EditionID)
 	if err != nil {
@@ -122,12 +122,12 @@ func (s *Service) importUnits(ctx context.Context, p auth.Principal, rows []doma
 		switch {
 		case p.Is(auth.RoleCityAdmin):
 		case p.Is(auth.RoleCountyAdmin) && r.County.Code != p.CountyCode:
-			report.Errors = append(report.Errors, domain.RowError{Row: r.Row, Column: "县（市、区）", Message: fmt.Sprintf("you may import activities of your own county (%s) only", p.CountyCode)})
+			report.Errors = append(report.Errors, sheet.At(r.Row, "县（市、区）", ErrImportOwnCountyOnly.New("county", p.CountyCode)))
 			continue
 		case p.Is(auth.RoleOrganizer):
 			own, err := s.GetUnit(ctx, p, uuid.MustParse(orNil(p.UnitID)))
 			if err != nil || r.UnitName != own.Name || r.County.Code != own.CountyCode {
-				report.Errors = append(report.Errors, domain.RowError{Row: r.Row, Column: "主办单位", Message: "you may import your own unit's activities only"})
+				report.Errors = append(report.Errors, sheet.At(r.Row, "主办单位", ErrImportOwnUnitOnly.New()))
 				continue
 			}
 		}
@@ -149,7 +149,7 @@ func (s *Service) importUnits(ctx context.Context, p auth.Principal, rows []doma
 		if !found {
 			u, err := domain.NewUnit(r.UnitName, r.County.Code, r.UnitKind, s.Now())
 			if err != nil {
-				report.Errors = append(report.Errors, domain.RowError{Row: r.Row, Column: "主办单位", Message: err.Error()})
+				report.Errors = append(report.Errors, sheet.At(r.Row, "主办单位", err))
 				continue
 			}
 			out.byKey[key] = u

@@ -30,7 +30,7 @@ func (s *Service) PublicActivity(ctx context.Context, id uuid.UUID) (domain.Acti
 		return domain.Activity{}, err
 	}
 	if a.Status != domain.StatusApproved {
-		return domain.Activity{}, notFound("activity", id)
+		return domain.Activity{}, notFound(domain.ErrActivityNotFound, id)
 	}
 	a.History = nil
 	return a, nil
@@ -90,7 +90,7 @@ func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, n
 		return su, nil
 	})
 	if errs.KindOf(err) == errs.Exists {
-		return domain.Signup{}, "", errs.E(errs.Exists, "phone %s already holds a place in this session", su.PhoneMasked)
+		return domain.Signup{}, "", domain.ErrPhoneTaken.New("phone", su.PhoneMasked)
 	}
 	return stored, code, err
 }
@@ -98,7 +98,7 @@ func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, n
 func checkCode(code string) func(domain.Signup, []byte) error {
 	return func(_ domain.Signup, hash []byte) error {
 		if !hmac.Equal(manageHash(code), hash) {
-			return errs.E(errs.PermissionDenied, "the manage code does not match this sign-up")
+			return ErrManageCodeWrong.New()
 		}
 		return nil
 	}
@@ -130,7 +130,7 @@ func (s *Service) ListSignups(ctx context.Context, p auth.Principal, activityID,
 		return domain.Activity{}, nil, err
 	}
 	if !canManage(p, a) {
-		return domain.Activity{}, nil, errs.E(errs.PermissionDenied, "sign-up lists hold personal data: only the organizer and the admins see them")
+		return domain.Activity{}, nil, ErrSignupListPersonal.New()
 	}
 	list, err := s.Signups.Signups(ctx, activityID, sessionID)
 	return a, list, err

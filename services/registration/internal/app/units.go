@@ -6,14 +6,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
 // CreateUnit registers a unit in a county the caller administers.
 func (s *Service) CreateUnit(ctx context.Context, p auth.Principal, name, county string, kind domain.UnitKind) (domain.Unit, error) {
 	if !p.CanAdministerCounty(county) {
-		return domain.Unit{}, errs.E(errs.PermissionDenied, "you may register units only in your own county (%s)", p.CountyCode)
+		return domain.Unit{}, ErrUnitOwnCountyOnly.New("county", p.CountyCode)
 	}
 	u, err := domain.NewUnit(name, county, kind, s.Now())
 	if err != nil {
@@ -29,7 +28,7 @@ func (s *Service) GetUnit(ctx context.Context, p auth.Principal, id uuid.UUID) (
 		return domain.Unit{}, err
 	}
 	if p.Is(auth.RoleOrganizer) && p.UnitID != u.ID.String() || !p.CanSeeCounty(u.CountyCode) {
-		return domain.Unit{}, notFound("unit", id)
+		return domain.Unit{}, notFound(domain.ErrUnitNotFound, id)
 	}
 	return u, nil
 }
@@ -51,7 +50,7 @@ func (s *Service) ListUnits(ctx context.Context, p auth.Principal, county string
 	case county == "":
 		county = p.CountyCode
 	case county != p.CountyCode:
-		return nil, errs.E(errs.PermissionDenied, "you may list units of your own county (%s) only", p.CountyCode)
+		return nil, ErrUnitListOwnCountyOnly.New("county", p.CountyCode)
 	}
 	return s.Units.Units(ctx, county, offset, limit)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/enum"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
@@ -196,4 +197,10 @@ func AccountToProto(a domain.Account) *registrationv1.Account {
 		out.UpdatedAt = timestamppb.New(a.UpdatedAt)
 	}
 	return out
+}
+
+// RowError is an import's problem in the contract: where, the reason and its arguments, and the
+// English and Chinese messages.
+func RowError(p sheet.Problem) *registrationv1.RowError {
+	return &registrationv1.RowError{Row: int32(p.Row), Column: p.Column, Message: p.Message, Reason: p.Reason, Args: p.Args, LocalizedMessage: p.Chinese}
 }

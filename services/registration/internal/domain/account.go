@@ -26,16 +26,16 @@ type Account struct {
 // NewAccount checks an account's fields and hashes its password.
 func NewAccount(username, password string, role auth.Role, county, displayName string) (Account, error) {
 	if username == "" || len(username) > 64 {
-		return Account{}, errs.E(errs.Invalid, "user name must have 1 to 64 characters")
+		return Account{}, ErrUsernameLength.New()
 	}
 	if len(password) < 8 {
-		return Account{}, errs.E(errs.Invalid, "password must have at least 8 characters")
+		return Account{}, ErrPasswordShort.New()
 	}
 	if !role.Valid() || role == auth.RoleTerminal {
-		return Account{}, errs.E(errs.Invalid, "role %q cannot sign in", role)
+		return Account{}, ErrRoleCannotSignIn.New("role", role)
 	}
 	if (role == auth.RoleCountyAdmin || role == auth.RoleOrganizer) && county == "" {
-		return Account{}, errs.E(errs.Invalid, "a %s account needs a county", role)
+		return Account{}, ErrAccountNeedsCounty.New("role", role, "roleLabel", role.Label())
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {

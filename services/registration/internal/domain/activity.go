@@ -8,8 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // Form is the form of an activity as the notice names them.
@@ -156,21 +154,21 @@ type Activity struct {
 func CheckDetails(ed Edition, d Details) (Details, error) {
 	d.Title, d.Description, d.OnlineURL = strings.TrimSpace(d.Title), strings.TrimSpace(d.Description), strings.TrimSpace(d.OnlineURL)
 	if n := utf8.RuneCountInString(d.Title); n < 2 || n > 200 {
-		return Details{}, errs.E(errs.Invalid, "title must have 2 to 200 characters")
+		return Details{}, ErrTitleLength.New("length", n)
 	}
 	if !d.Form.Valid() {
-		return Details{}, errs.E(errs.Invalid, "form %q is not one of the known activity forms", d.Form)
+		return Details{}, ErrFormUnknown.New("value", d.Form, "accepted", FormLabels())
 	}
 	if !ed.AcceptsForm(d.Form) {
-		return Details{}, errs.E(errs.Invalid, "%s does not take %s activities", ed.Name, d.Form.Label())
+		return Details{}, ErrFormNotInEdition.New("edition", ed.Name, "form", d.Form.Label(), "accepted", ed.FormLabels())
 	}
 	if len(d.TargetGroups) == 0 {
-		return Details{}, errs.E(errs.Invalid, "say who the activity is for (at least one target group)")
+		return Details{}, ErrNoTargetGroup.New()
 	}
 	groups := make([]TargetGroup, 0, len(d.TargetGroups))
 	for _, g := range d.TargetGroups {
 		if !g.Valid() {
-			return Details{}, errs.E(errs.Invalid, "target group %q is not one of the known groups", g)
+			return Details{}, ErrTargetGroupUnknown.New("value", g, "accepted", TargetGroupLabels())
 		}
 		if !slices.Contains(groups, g) {
 			groups = append(groups, g)
@@ -179,22 +177,22 @@ func CheckDetails(ed Edition, d Details) (Details, error) {
 	d.TargetGroups = groups
 	if d.OnlineURL != "" {
 		if u, err := url.Parse(d.OnlineURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Details{}, errs.E(errs.Invalid, "online link %q must be an http(s) address", d.OnlineURL)
+			return Details{}, ErrOnlineURLInvalid.New("value", d.OnlineURL)
 		}
 	}
 	switch {
 	case d.Form == FormOnlineInteraction && d.OnlineURL == "":
-		return Details{}, errs.E(errs.Invalid, "an online activity needs its online link")
+		return Details{}, ErrOnlineNeedsURL.New()
 	case d.Online() && d.OnlineURL == "":
-		return Details{}, errs.E(errs.Invalid, "an activity needs a venue, or an online link if it takes place online")
+		return Details{}, ErrNeedsVenueOrURL.New()
 	case d.Online() && d.RequiresSignup:
-		return Details{}, errs.E(errs.Invalid, "an online activity has no door to check tickets at, so it cannot require sign-up")
+		return Details{}, ErrOnlineSignup.New()
 	}
 	if len(d.Sessions) == 0 {
-		return Details{}, errs.E(errs.Invalid, "an activity needs at least one session")
+		return Details{}, ErrNoSession.New()
 	}
-	if utf8.RuneCountInString(d.Description) > 4000 {
-		return Details{}, errs.E(errs.Invalid, "description must have at most 4000 characters")
+	if n := utf8.RuneCountInString(d.Description); n > 4000 {
+		return Details{}, ErrDescriptionLength.New("length", n)
 	}
 	sessions := make([]Session, len(d.Sessions))
 	for i, s := range d.Sessions {
@@ -220,7 +218,7 @@ type NewActivity struct {
 // CreateActivity checks a new activity against its edition and returns it as a draft.
 func CreateActivity(ed Edition, in NewActivity, actor string, now time.Time) (Activity, error) {
 	if !ed.HasCounty(in.Unit.CountyCode) {
-		return Activity{}, errs.E(errs.Invalid, "county %s does not take part in %s", in.Unit.CountyCode, ed.Name)
+		return Activity{}, ErrCountyNotInEdition.New("county", in.Unit.CountyCode, "countyName", ed.CountyName(in.Unit.CountyCode), "edition", ed.Name)
 	}
 	// A new activity's sessions are new, whatever ids the caller sent.
 	in.Details.Sessions = slices.Clone(in.Details.Sessions)
@@ -247,7 +245,7 @@ func (a *Activity) move(to Status, actor, reason string, now time.Time) {
 // sign-ups cannot go away.
 func (a *Activity) Update(ed Edition, d Details, now time.Time) error {
 	if a.Status != StatusDraft && a.Status != StatusReturned {
-		return errs.E(errs.FailedPrecondition, "activity is %s; only drafts and returned activities can be changed", a.Status)
+		return ErrNotEditable.New("status", a.Status, "statusLabel", a.Status.Label())
 	}
 	// Sessions keep their identity (and sign-ups) by id; ids that are not this activity's
 	// sessions make new sessions.
@@ -263,7 +261,7 @@ func (a *Activity) Update(ed Edition, d Details, now time.Time) error {
 	}
 	for _, old := range a.Details.Sessions {
 		if old.Confirmed+old.Waiting > 0 && !slices.ContainsFunc(d.Sessions, func(s Session) bool { return s.ID == old.ID }) {
-			return errs.E(errs.FailedPrecondition, "the session of %s has sign-ups and cannot be removed", ed.Local(old.StartsAt))
+			return ErrSessionHasSignups.New("startsAt", ed.Local(old.StartsAt), "signups", old.Confirmed+old.Waiting)
 		}
 	}
 	a.Details, a.UpdatedAt = d, now
@@ -273,7 +271,7 @@ func (a *Activity) Update(ed Edition, d Details, now time.Time) error {
 // Submit sends a draft or returned activity to its county for review.
 func (a *Activity) Submit(actor string, now time.Time) error {
 	if a.Status != StatusDraft && a.Status != StatusReturned {
-		return errs.E(errs.FailedPrecondition, "activity is %s; only drafts and returned activities can be submitted", a.Status)
+		return ErrNotSubmittable.New("status", a.Status, "statusLabel", a.Status.Label())
 	}
 	a.move(StatusSubmitted, actor, "", now)
 	return nil
@@ -282,28 +280,31 @@ func (a *Activity) Submit(actor string, now time.Time) error {
 // Approve makes a submitted activity public.
 func (a *Activity) Approve(actor string, now time.Time) error {
 	if a.Status != StatusSubmitted {
-		return errs.E(errs.FailedPrecondition, "activity is %s; only submitted activities can be approved", a.Status)
+		return ErrNotApprovable.New("status", a.Status, "statusLabel", a.Status.Label())
 	}
 	a.move(StatusApproved, actor, "", now)
 	return nil
 }
 
-func reasonOf(reason, what string) (string, error) {
+func reasonOf(reason string, what Status) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) < 2 {
-		return "", errs.E(errs.Invalid, "say why the activity is %s, so its organizer knows", what)
+		if what == StatusCancelled {
+			return "", ErrCancelNeedsReason.New()
+		}
+		return "", ErrReturnNeedsReason.New()
 	}
 	return reason, nil
 }
 
 // Return sends a submitted activity back to its organizer with a reason.
 func (a *Activity) Return(actor, reason string, now time.Time) error {
-	reason, err := reasonOf(reason, "returned")
+	reason, err := reasonOf(reason, StatusReturned)
 	if err != nil {
 		return err
 	}
 	if a.Status != StatusSubmitted {
-		return errs.E(errs.FailedPrecondition, "activity is %s; only submitted activities can be returned", a.Status)
+		return ErrNotReturnable.New("status", a.Status, "statusLabel", a.Status.Label())
 	}
 	a.move(StatusReturned, actor, reason, now)
 	return nil
@@ -311,12 +312,12 @@ func (a *Activity) Return(actor, reason string, now time.Time) error {
 
 // Cancel calls the activity off, whatever its status, with a reason.
 func (a *Activity) Cancel(actor, reason string, now time.Time) error {
-	reason, err := reasonOf(reason, "cancelled")
+	reason, err := reasonOf(reason, StatusCancelled)
 	if err != nil {
 		return err
 	}
 	if a.Status == StatusCancelled {
-		return errs.E(errs.FailedPrecondition, "activity was already cancelled")
+		return ErrAlreadyCancelled.New()
 	}
 	a.move(StatusCancelled, actor, reason, now)
 	return nil

@@ -1,7 +1,6 @@
 package domain_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -93,18 +92,18 @@ func TestImportReadsWhatPeopleType(t *testing.T) {
 		{"slashes without zeros", row("2024/5/26 9:00", "2024/5/26 11:00", "实验", "学生、公众", "否"), "2024-05-26 09:00", ""},
 		{"Chinese date", row("2024年5月26日 09:00", "2024年5月26日 11:00", "科学实验", "青少年", ""), "2024-05-26 09:00", ""},
 		{"Excel serial", row("45438.375", "45438.4583333333", "科学实验", "青少年", "1"), "2024-05-26 09:00", ""},
-		{"date without a time", row("2024-05-26", "2024-05-26 11:00", "科学实验", "青少年", "是"), "", "has no time of day"},
-		{"unknown form", row("2024-05-26 09:00", "2024-05-26 11:00", "联欢会", "青少年", "是"), "", "not an activity form"},
-		{"unknown group", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "外星人", "是"), "", "not a target group"},
-		{"neither yes nor no", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "青少年", "也许"), "", "neither"},
+		{"date without a time", row("2024-05-26", "2024-05-26 11:00", "科学实验", "青少年", "是"), "", "IMPORT_TIME_OF_DAY_MISSING"},
+		{"unknown form", row("2024-05-26 09:00", "2024-05-26 11:00", "联欢会", "青少年", "是"), "", "ACTIVITY_FORM_UNKNOWN"},
+		{"unknown group", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "外星人", "是"), "", "ACTIVITY_TARGET_GROUP_UNKNOWN"},
+		{"neither yes nor no", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "青少年", "也许"), "", "IMPORT_YES_NO_INVALID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rows, _, problems := domain.ParseImport(ed, domain.Sheet{Header: header, HeaderRow: 1, Rows: [][]string{tt.cells}, RowNumbers: []int{2}}, nil, look)
 			if tt.wantErr != "" {
-				if len(problems) != 1 || problems[0].Row != 2 || !contains(problems[0].Message, tt.wantErr) {
-					t.Fatalf("problems = %+v, want one on row 2 containing %q", problems, tt.wantErr)
+				if len(problems) != 1 || problems[0].Row != 2 || problems[0].Reason != tt.wantErr || !errs.IsChinese(problems[0].Chinese) {
+					t.Fatalf("problems = %+v, want one on row 2 of %s, in Chinese", problems, tt.wantErr)
 				}
 				return
 			}
@@ -120,8 +119,6 @@ func TestImportReadsWhatPeopleType(t *testing.T) {
 		})
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestTransitions(t *testing.T) {
 	t.Parallel()

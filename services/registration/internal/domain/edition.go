@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // County is a county-level division taking part in an edition.
@@ -49,60 +47,60 @@ type EditionInput struct {
 // NewEdition checks an edition's fields.
 func NewEdition(in EditionInput) (Edition, error) {
 	if !editionID.MatchString(in.ID) {
-		return Edition{}, errs.E(errs.Invalid, "edition id %q must be 1 to 32 lowercase letters, digits or dashes, e.g. 2025", in.ID)
+		return Edition{}, ErrEditionID.New("value", in.ID)
 	}
 	name := strings.TrimSpace(in.Name)
 	if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
-		return Edition{}, errs.E(errs.Invalid, "edition name must have 2 to 100 characters")
+		return Edition{}, ErrEditionNameLength.New("length", n)
 	}
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil || in.TimeZone == "" {
-		return Edition{}, errs.E(errs.Invalid, "time zone %q is not an IANA zone such as Asia/Shanghai", in.TimeZone)
+		return Edition{}, ErrTimeZone.New("value", in.TimeZone)
 	}
-	day := func(field, s string) (time.Time, error) {
+	day := func(field, label, s string) (time.Time, error) {
 		t, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
-			return time.Time{}, errs.E(errs.Invalid, "%s %q is not a date (YYYY-MM-DD)", field, s)
+			return time.Time{}, ErrEditionDate.New("field", field, "label", label, "value", s)
 		}
 		return t, nil
 	}
 	e := Edition{ID: in.ID, Name: name, Theme: strings.TrimSpace(in.Theme), MaxVideoSeconds: in.MaxVideoSeconds, Location: loc}
-	if e.StartsOn, err = day("starts_on", in.StartsOn); err != nil {
+	if e.StartsOn, err = day("starts_on", "开始日期", in.StartsOn); err != nil {
 		return Edition{}, err
 	}
-	if e.EndsOn, err = day("ends_on", in.EndsOn); err != nil {
+	if e.EndsOn, err = day("ends_on", "结束日期", in.EndsOn); err != nil {
 		return Edition{}, err
 	}
-	if e.ReportDeadline, err = day("report_deadline", in.ReportDeadline); err != nil {
+	if e.ReportDeadline, err = day("report_deadline", "报送截止日期", in.ReportDeadline); err != nil {
 		return Edition{}, err
 	}
 	if e.EndsOn.Before(e.StartsOn) {
-		return Edition{}, errs.E(errs.Invalid, "the week cannot end (%s) before it starts (%s)", in.EndsOn, in.StartsOn)
+		return Edition{}, ErrEditionEndsBeforeStart.New("endsOn", in.EndsOn, "startsOn", in.StartsOn)
 	}
 	if e.ReportDeadline.Before(e.EndsOn) {
-		return Edition{}, errs.E(errs.Invalid, "the report deadline (%s) cannot be before the week ends (%s)", in.ReportDeadline, in.EndsOn)
+		return Edition{}, ErrDeadlineBeforeEnd.New("deadline", in.ReportDeadline, "endsOn", in.EndsOn)
 	}
 	if in.MaxVideoSeconds < 1 || in.MaxVideoSeconds > 3600 {
-		return Edition{}, errs.E(errs.Invalid, "the longest video must be 1 to 3600 seconds")
+		return Edition{}, ErrMaxVideoSeconds.New("value", in.MaxVideoSeconds)
 	}
 	if len(in.Counties) == 0 {
-		return Edition{}, errs.E(errs.Invalid, "an edition needs at least one county")
+		return Edition{}, ErrEditionNoCounty.New()
 	}
 	seen := map[string]bool{}
 	for _, c := range in.Counties {
 		c.Name = strings.TrimSpace(c.Name)
 		if !countyCode.MatchString(c.Code) || c.Name == "" {
-			return Edition{}, errs.E(errs.Invalid, "county %q (%s) needs a six-digit code and a name", c.Name, c.Code)
+			return Edition{}, ErrEditionCountyInvalid.New("name", c.Name, "code", c.Code)
 		}
 		if seen[c.Code] || seen["n:"+c.Name] {
-			return Edition{}, errs.E(errs.Invalid, "county %s (%s) is listed twice", c.Name, c.Code)
+			return Edition{}, ErrEditionCountyTwice.New("name", c.Name, "code", c.Code)
 		}
 		seen[c.Code], seen["n:"+c.Name] = true, true
 		e.Counties = append(e.Counties, c)
 	}
 	for _, f := range in.Forms {
 		if !f.Valid() {
-			return Edition{}, errs.E(errs.Invalid, "form %q is not one of the known activity forms", f)
+			return Edition{}, ErrFormUnknown.New("value", f, "accepted", FormLabels())
 		}
 		if !slices.Contains(e.Forms, f) {
 			e.Forms = append(e.Forms, f)
@@ -127,6 +125,15 @@ func (e Edition) County(codeOrName string) (County, bool) {
 	return County{}, false
 }
 
+// CountyNames lists the edition's counties by name.
+func (e Edition) CountyNames() string {
+	out := make([]string, len(e.Counties))
+	for i, c := range e.Counties {
+		out[i] = c.Name
+	}
+	return strings.Join(out, listSep)
+}
+
 // CountyName returns a county's name, or its code when the edition does not list it.
 func (e Edition) CountyName(code string) string {
 	if c, ok := e.County(code); ok {
@@ -146,14 +153,14 @@ func (e Edition) Contains(t time.Time) bool {
 // CheckSession rejects a session that does not fall within the edition's days.
 func (e Edition) CheckSession(i int, s Session) error {
 	if !s.EndsAt.After(s.StartsAt) {
-		return errs.E(errs.Invalid, "session %d ends (%s) before it starts (%s)", i+1, e.Local(s.EndsAt), e.Local(s.StartsAt))
+		return ErrSessionEndsBeforeStart.New("session", i+1, "endsAt", e.Local(s.EndsAt), "startsAt", e.Local(s.StartsAt))
 	}
 	if !e.Contains(s.StartsAt) || s.EndsAt.After(e.EndsOn.AddDate(0, 0, 1)) {
-		return errs.E(errs.Invalid, "session %d (%s to %s) is outside %s, which runs from %s to %s",
-			i+1, e.Local(s.StartsAt), e.Local(s.EndsAt), e.Name, e.StartsOn.Format(time.DateOnly), e.EndsOn.Format(time.DateOnly))
+		return ErrSessionOutsideEdition.New("session", i+1, "startsAt", e.Local(s.StartsAt), "endsAt", e.Local(s.EndsAt),
+			"edition", e.Name, "startsOn", e.StartsOn.Format(time.DateOnly), "endsOn", e.EndsOn.Format(time.DateOnly))
 	}
 	if s.Places < 0 {
-		return errs.E(errs.Invalid, "session %d: places cannot be negative", i+1)
+		return ErrPlacesNegative.New("session", i+1)
 	}
 	return nil
 }

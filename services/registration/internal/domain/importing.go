@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
 )
 
@@ -81,55 +81,55 @@ func ParseImport(ed Edition, sh Sheet, mapping map[string]string, look ImportLoo
 		return nil, named, problems
 	}
 	var rows []ImportRow
-	problems = sheet.Rows(sh, ImportColumns, pos, func(rowNum int, cell func(string) string, bad func(string, string, ...any)) {
+	problems = sheet.Rows(sh, ImportColumns, pos, func(rowNum int, cell func(string) string, bad func(string, error)) {
 		failed := false
-		fail := func(key, format string, args ...any) { failed = true; bad(key, format, args...) }
+		fail := func(key string, err error) { failed = true; bad(key, err) }
 		r := ImportRow{Row: rowNum, UnitKind: UnitOther}
 		county, ok := ed.County(cell(FieldCounty))
 		switch {
 		case cell(FieldCounty) == "":
-			fail(FieldCounty, "the county is empty")
+			fail(FieldCounty, ErrImportCountyEmpty.New())
 		case !ok:
-			fail(FieldCounty, "%q is not a county of %s", cell(FieldCounty), ed.Name)
+			fail(FieldCounty, ErrImportCountyUnknown.New("value", cell(FieldCounty), "edition", ed.Name, "accepted", ed.CountyNames()))
 		}
 		r.County = county
 		if r.UnitName = cell(FieldUnit); r.UnitName == "" {
-			fail(FieldUnit, "the organizer unit is empty")
+			fail(FieldUnit, ErrImportUnitEmpty.New())
 		}
 		if k := cell(FieldUnitKind); k != "" {
 			if r.UnitKind, ok = unitKindOf(k); !ok {
-				fail(FieldUnitKind, "%q is not a unit kind", k)
+				fail(FieldUnitKind, ErrUnitKindUnknown.New("value", k, "accepted", UnitKindLabels()))
 			}
 		}
 		d := Details{Title: cell(FieldTitle), Description: cell(FieldDescription), OnlineURL: cell(FieldOnlineURL)}
 		if d.Form, ok = formOf(cell(FieldForm)); !ok {
-			fail(FieldForm, "%q is not an activity form", cell(FieldForm))
+			fail(FieldForm, ErrFormUnknown.New("value", cell(FieldForm), "accepted", FormLabels()))
 		}
 		for _, g := range sheet.SplitList(cell(FieldTargetGroups)) {
 			tg, ok := targetGroupOf(g)
 			if !ok {
-				fail(FieldTargetGroups, "%q is not a target group", g)
+				fail(FieldTargetGroups, ErrTargetGroupUnknown.New("value", g, "accepted", TargetGroupLabels()))
 				continue
 			}
 			d.TargetGroups = append(d.TargetGroups, tg)
 		}
 		if v := cell(FieldVenue); v != "" && county.Code != "" {
 			if d.VenueID, ok = look.Venue(county.Code, v); !ok {
-				fail(FieldVenue, "no venue %q in %s in the venue registry; register it first", v, county.Name)
+				fail(FieldVenue, ErrImportVenueUnknown.New("value", v, "county", county.Name))
 			}
 			d.VenueName = v
 		}
 		var s Session
 		var err error
 		if s.StartsAt, err = parseTime(cell(FieldStartsAt), ed.Location); err != nil {
-			fail(FieldStartsAt, "%v", err)
+			fail(FieldStartsAt, err)
 		}
 		if s.EndsAt, err = parseTime(cell(FieldEndsAt), ed.Location); err != nil {
-			fail(FieldEndsAt, "%v", err)
+			fail(FieldEndsAt, err)
 		}
 		if p := cell(FieldPlaces); p != "" {
 			if s.Places, err = strconv.Atoi(strings.TrimSuffix(p, ".0")); err != nil || s.Places < 0 {
-				fail(FieldPlaces, "%q is not a whole number of places", p)
+				fail(FieldPlaces, ErrImportPlacesInvalid.New("value", p))
 			}
 		}
 		for _, f := range []struct {
@@ -137,7 +137,7 @@ func ParseImport(ed Edition, sh Sheet, mapping map[string]string, look ImportLoo
 			dst *bool
 		}{{FieldRequiresSignup, &d.RequiresSignup}, {FieldMajorDemonstration, &d.MajorDemonstration}, {FieldWorkersDayJoint, &d.WorkersDayJoint}} {
 			if *f.dst, ok = sheet.YesNo(cell(f.key)); !ok {
-				fail(f.key, "%q is neither 是 nor 否", cell(f.key))
+				fail(f.key, ErrImportYesNo.New("value", cell(f.key)))
 			}
 		}
 		d.Sessions = []Session{s}
@@ -147,14 +147,14 @@ func ParseImport(ed Edition, sh Sheet, mapping map[string]string, look ImportLoo
 		// The row reads well: apply the same rules as the form does.
 		checked, err := CheckDetails(ed, d)
 		if err != nil {
-			fail("", "%s", err.Error())
+			fail("", err)
 			return
 		}
 		r.Details = checked
 		rows = append(rows, r)
 	})
 	if len(rows) == 0 && len(problems) == 0 {
-		problems = append(problems, RowError{Row: sh.HeaderRow + 1, Message: "the file has no activity rows"})
+		problems = append(problems, sheet.At(sh.HeaderRow+1, "", ErrImportNoRows.New()))
 	}
 	return rows, named, problems
 }
@@ -218,7 +218,7 @@ var timeLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006/1/2 
 // number of days since 30 December 1899).
 func parseTime(s string, loc *time.Location) (time.Time, error) {
 	if s == "" {
-		return time.Time{}, fmt.Errorf("the time is empty")
+		return time.Time{}, ErrTimeEmpty.New()
 	}
 	for _, layout := range timeLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
@@ -231,7 +231,41 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 		return base.Add(time.Duration(math.Round(frac*86400)) * time.Second), nil
 	}
 	if _, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return time.Time{}, fmt.Errorf("%q has no time of day; write it like 2024-05-26 09:00", s)
+		return time.Time{}, ErrTimeOfDayMissing.New("value", s)
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date and time; write it like 2024-05-26 09:00", s)
+	return time.Time{}, ErrTimeInvalid.New("value", s)
 }
+
+// The problems of an import's rows.
+var (
+	ErrImportCountyEmpty = errs.Reason{Code: "IMPORT_COUNTY_EMPTY", Kind: errs.Invalid,
+		English: "the county is empty",
+		Chinese: "没有填写县（市、区）"}
+	ErrImportCountyUnknown = errs.Reason{Code: "IMPORT_COUNTY_UNKNOWN", Kind: errs.Invalid,
+		English: "{value} is not a county of {edition}",
+		Chinese: "“{value}”不是{edition}的县（市、区），请填写其中之一：{accepted}"}
+	ErrImportUnitEmpty = errs.Reason{Code: "IMPORT_UNIT_EMPTY", Kind: errs.Invalid,
+		English: "the organizer unit is empty",
+		Chinese: "没有填写主办单位"}
+	ErrImportVenueUnknown = errs.Reason{Code: "IMPORT_VENUE_UNKNOWN", Kind: errs.Invalid,
+		English: "no venue {value} in {county} in the venue registry; register it first",
+		Chinese: "{county}的场馆登记中没有“{value}”：请先在“场馆”中登记，或把名称改成与登记一致"}
+	ErrImportPlacesInvalid = errs.Reason{Code: "IMPORT_PLACES_INVALID", Kind: errs.Invalid,
+		English: "{value} is not a whole number of places",
+		Chinese: "名额“{value}”不是整数；不限名额请留空或填 0"}
+	ErrImportYesNo = errs.Reason{Code: "IMPORT_YES_NO_INVALID", Kind: errs.Invalid,
+		English: "{value} is neither 是 nor 否",
+		Chinese: "“{value}”应填 是 或 否"}
+	ErrImportNoRows = errs.Reason{Code: "IMPORT_NO_ROWS", Kind: errs.Invalid,
+		English: "the file has no activity rows",
+		Chinese: "文件里没有活动：请在表头下面逐行填写活动"}
+	ErrTimeEmpty = errs.Reason{Code: "IMPORT_TIME_EMPTY", Kind: errs.Invalid,
+		English: "the time is empty",
+		Chinese: "没有填写时间"}
+	ErrTimeOfDayMissing = errs.Reason{Code: "IMPORT_TIME_OF_DAY_MISSING", Kind: errs.Invalid,
+		English: "{value} has no time of day; write it like 2024-05-26 09:00",
+		Chinese: "“{value}”只有日期，没有几点几分：请写成 2024-05-26 09:00 的样子"}
+	ErrTimeInvalid = errs.Reason{Code: "IMPORT_TIME_INVALID", Kind: errs.Invalid,
+		English: "{value} is not a date and time; write it like 2024-05-26 09:00",
+		Chinese: "“{value}”不是日期时间：请写成 2024-05-26 09:00 的样子"}
+)

@@ -6,8 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // NominationStatus is where a featured-activity nomination stands.
@@ -40,11 +38,11 @@ type Nomination struct {
 // Nominate recommends an approved activity.
 func Nominate(a Activity, recommendation, actor string, now time.Time) (Nomination, error) {
 	if a.Status != StatusApproved {
-		return Nomination{}, errs.E(errs.FailedPrecondition, "activity is %s; only approved activities can be featured", a.Status)
+		return Nomination{}, ErrNotNominable.New("status", a.Status, "statusLabel", a.Status.Label())
 	}
 	recommendation = strings.TrimSpace(recommendation)
 	if n := utf8.RuneCountInString(recommendation); n < 5 || n > 500 {
-		return Nomination{}, errs.E(errs.Invalid, "the recommendation must have 5 to 500 characters")
+		return Nomination{}, ErrRecommendationLength.New("length", n)
 	}
 	return Nomination{
 		ActivityID: a.ID, EditionID: a.EditionID, CountyCode: a.CountyCode, ActivityTitle: a.Details.Title, Organizer: a.Organizer,
@@ -55,11 +53,11 @@ func Nominate(a Activity, recommendation, actor string, now time.Time) (Nominati
 // Decide accepts or declines a nomination; declining needs a note.
 func (n *Nomination) Decide(accept bool, note, actor string, now time.Time) error {
 	if n.Status != NominationNominated {
-		return errs.E(errs.FailedPrecondition, "the nomination was already %s", n.Status)
+		return ErrNominationDecided.New("status", n.Status, "statusLabel", n.Status.Label())
 	}
 	note = strings.TrimSpace(note)
 	if !accept && utf8.RuneCountInString(note) < 2 {
-		return errs.E(errs.Invalid, "say why the nomination is declined, so the county knows")
+		return ErrDeclineNeedsNote.New()
 	}
 	n.Status = NominationDeclined
 	if accept {

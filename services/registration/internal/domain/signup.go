@@ -7,8 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // AgeGroup is the age group a person signs up in.
@@ -70,7 +68,7 @@ func NormalizePhone(s string) (string, error) {
 	s = strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(strings.TrimSpace(s))
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
 	if !mobile.MatchString(s) {
-		return "", errs.E(errs.Invalid, "phone must be an 11-digit mobile number starting with 1")
+		return "", ErrPhoneInvalid.New()
 	}
 	return s, nil
 }
@@ -87,10 +85,10 @@ func MaskPhone(phone string) string {
 // with the session locked (see Admit).
 func NewSignup(a Activity, sessionID uuid.UUID, name string, age AgeGroup, now time.Time) (Signup, Session, error) {
 	if a.Status != StatusApproved {
-		return Signup{}, Session{}, errs.E(errs.FailedPrecondition, "this activity is not open: it is %s", a.Status)
+		return Signup{}, Session{}, ErrActivityNotOpen.New("status", a.Status, "statusLabel", a.Status.Label())
 	}
 	if !a.Details.RequiresSignup {
-		return Signup{}, Session{}, errs.E(errs.FailedPrecondition, "this activity needs no sign-up: just come")
+		return Signup{}, Session{}, ErrNoSignupNeeded.New()
 	}
 	var s Session
 	found := false
@@ -100,17 +98,17 @@ func NewSignup(a Activity, sessionID uuid.UUID, name string, age AgeGroup, now t
 		}
 	}
 	if !found {
-		return Signup{}, Session{}, errs.E(errs.NotFound, "session %s is not a session of this activity", sessionID)
+		return Signup{}, Session{}, ErrSessionNotOfActivity.New("session", sessionID)
 	}
 	if !now.Before(s.EndsAt) {
-		return Signup{}, Session{}, errs.E(errs.FailedPrecondition, "this session is over")
+		return Signup{}, Session{}, ErrSessionOver.New()
 	}
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n < 1 || n > 50 {
-		return Signup{}, Session{}, errs.E(errs.Invalid, "name must have 1 to 50 characters")
+		return Signup{}, Session{}, ErrSignupNameLength.New()
 	}
 	if age != AgeMinor && age != AgeAdult {
-		return Signup{}, Session{}, errs.E(errs.Invalid, "say whether the person is a minor or an adult")
+		return Signup{}, Session{}, ErrAgeGroupMissing.New()
 	}
 	return Signup{ID: uuid.New(), EditionID: a.EditionID, ActivityID: a.ID, SessionID: s.ID, Name: name, AgeGroup: age, CreatedAt: now}, s, nil
 }

@@ -6,8 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // UnitKind is what sort of organization a unit is.
@@ -63,13 +61,13 @@ type Unit struct {
 func NewUnit(name, county string, kind UnitKind, now time.Time) (Unit, error) {
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n < 2 || n > 200 {
-		return Unit{}, errs.E(errs.Invalid, "unit name must have 2 to 200 characters")
+		return Unit{}, ErrUnitNameLength.New("length", n)
 	}
 	if !countyCode.MatchString(county) {
-		return Unit{}, errs.E(errs.Invalid, "county code %q must be six digits", county)
+		return Unit{}, ErrCountyCodeInvalid.New("value", county)
 	}
 	if !kind.Valid() {
-		return Unit{}, errs.E(errs.Invalid, "unit kind %q is not one of the known kinds", kind)
+		return Unit{}, ErrUnitKindUnknown.New("value", kind, "accepted", UnitKindLabels())
 	}
 	return Unit{ID: uuid.New(), Name: name, CountyCode: county, Kind: kind, CreatedAt: now}, nil
 }

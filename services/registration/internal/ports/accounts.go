@@ -3,12 +3,12 @@ package ports
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/services/registration/internal/convert"
@@ -31,7 +31,7 @@ func (g *GRPC) Login(ctx context.Context, req *registrationv1.LoginRequest) (*re
 // GetTokenKeys returns the public key that verifies access tokens.
 func (g *GRPC) GetTokenKeys(context.Context, *registrationv1.GetTokenKeysRequest) (*registrationv1.GetTokenKeysResponse, error) {
 	if len(g.publicKey) != ed25519.PublicKeySize {
-		return nil, errs.E(errs.Internal, "token key not loaded")
+		return nil, errors.New("registration: the token key is not loaded")
 	}
 	return &registrationv1.GetTokenKeysResponse{Ed25519PublicKeys: [][]byte{g.publicKey}}, nil
 }

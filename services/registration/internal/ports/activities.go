@@ -2,10 +2,10 @@ package ports
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/google/uuid"
 
-	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/sheet"
@@ -50,9 +50,9 @@ func detailsFromProto(d *registrationv1.ActivityDetails) (domain.Details, error)
 		out.TargetGroups = append(out.TargetGroups, convert.GroupFromProto(g))
 	}
 	for i, s := range d.GetSessions() {
-		id, err := optionalUUID(s.GetId(), "sessions.id")
+		id, err := optionalUUID(s.GetId(), fmt.Sprintf("details.sessions[%d].id", i))
 		if err != nil {
-			return domain.Details{}, errs.E(errs.Invalid, "session %d: %v", i+1, err)
+			return domain.Details{}, err
 		}
 		out.Sessions = append(out.Sessions, domain.Session{ID: id, StartsAt: s.GetStartsAt().AsTime(), EndsAt: s.GetEndsAt().AsTime(), Places: int(s.GetPlaces())})
 	}
@@ -233,7 +233,7 @@ func (g *GRPC) ImportActivities(ctx context.Context, req *registrationv1.ImportA
 	}
 	out := &registrationv1.ImportActivitiesResponse{Rows: int32(rep.Rows), UnitsCreated: rep.UnitsCreated, Columns: rep.Columns}
 	for _, e := range rep.Errors {
-		out.Errors = append(out.Errors, &registrationv1.RowError{Row: int32(e.Row), Column: e.Column, Message: e.Message})
+		out.Errors = append(out.Errors, convert.RowError(e))
 	}
 	for _, id := range rep.ActivityIDs {
 		out.ActivityIds = append(out.ActivityIds, id.String())

@@ -5,6 +5,7 @@ package adapters
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,7 +39,7 @@ func NewRepository(pool *pgxpool.Pool, prop propagation.TextMapPropagator, commi
 func (r *Repository) inTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
 	if err := db.InTx(ctx, r.pool, fn); err != nil {
 		if db.IsUniqueViolation(err, "venues_unique_name") {
-			return errs.E(errs.Exists, "the county has a venue of that name already")
+			return ErrNameTaken.New()
 		}
 		return db.Unavailable(err, what)
 	}
@@ -102,7 +103,7 @@ func lockVenue(ctx context.Context, tx pgx.Tx, id uuid.UUID) (domain.Venue, erro
 	rows, _ := tx.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE id = $1 FOR UPDATE`, id)
 	v, err := pgx.CollectExactlyOneRow(rows, scanVenue)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Venue{}, errs.E(errs.NotFound, "venue %s not found", id)
+		return domain.Venue{}, domain.ErrVenueNotFound.New("id", id)
 	}
 	return v, err
 }
@@ -155,7 +156,7 @@ func (r *Repository) SafetyPlan(ctx context.Context, id uuid.UUID) (app.File, er
 	var f app.File
 	err := r.pool.QueryRow(ctx, `SELECT file_name, content_type, content FROM venue_files WHERE venue_id = $1`, id).Scan(&f.Name, &f.ContentType, &f.Content)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return app.File{}, errs.E(errs.NotFound, "venue %s has no safety plan attached", id)
+		return app.File{}, ErrNoSafetyPlan.New("id", id)
 	}
 	return f, db.Unavailable(err, "read safety plan")
 }
@@ -165,7 +166,7 @@ func (r *Repository) Venue(ctx context.Context, id uuid.UUID) (domain.Venue, err
 	rows, _ := r.pool.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE id = $1`, id)
 	v, err := pgx.CollectExactlyOneRow(rows, scanVenue)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Venue{}, errs.E(errs.NotFound, "venue %s not found", id)
+		return domain.Venue{}, domain.ErrVenueNotFound.New("id", id)
 	}
 	return v, db.Unavailable(err, "read venue")
 }
@@ -230,7 +231,7 @@ func (r *Repository) UpdateTerminal(ctx context.Context, id uuid.UUID, change fu
 		rows, _ := tx.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = $1 FOR UPDATE`, id)
 		t, err := pgx.CollectExactlyOneRow(rows, scanTerminal)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "terminal %s not found", id)
+			return domain.ErrTerminalNotFound.New("id", id)
 		}
 		if err != nil {
 			return err
@@ -258,7 +259,7 @@ func (r *Repository) TerminalBySetupCode(ctx context.Context, hash [32]byte) (uu
 	var id uuid.UUID
 	err := r.pool.QueryRow(ctx, `SELECT id FROM terminals WHERE setup_sha256 = $1 AND state = 'pending'`, hash[:]).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, errs.E(errs.NotFound, "this setup code is not valid: it was used, or mistyped")
+		return uuid.Nil, domain.ErrSetupCodeInvalid.New()
 	}
 	return id, db.Unavailable(err, "find setup code")
 }
@@ -268,7 +269,7 @@ func (r *Repository) Terminal(ctx context.Context, id uuid.UUID) (domain.Termina
 	rows, _ := r.pool.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = $1`, id)
 	t, err := pgx.CollectExactlyOneRow(rows, scanTerminal)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Terminal{}, errs.E(errs.NotFound, "terminal %s not found", id)
+		return domain.Terminal{}, domain.ErrTerminalNotFound.New("id", id)
 	}
 	return t, db.Unavailable(err, "read terminal")
 }
@@ -285,8 +286,18 @@ func (r *Repository) Terminals(ctx context.Context, venueID uuid.UUID) ([]domain
 func (r *Repository) MarkSeen(ctx context.Context, id uuid.UUID, at time.Time) error {
 	tx, ok := db.TxFrom(ctx)
 	if !ok {
-		return errs.Wrap(errs.Internal, db.ErrNoTx, "mark a terminal seen")
+		return fmt.Errorf("mark a terminal seen: %w", db.ErrNoTx)
 	}
 	_, err := tx.Exec(ctx, `UPDATE terminals SET last_seen_at = greatest(coalesce(last_seen_at, $2), $2) WHERE id = $1`, id, at)
 	return err
 }
+
+// What the registry's tables refuse.
+var (
+	ErrNameTaken = errs.Reason{Code: "VENUE_NAME_TAKEN", Kind: errs.Exists,
+		English: "the county has a venue of that name already",
+		Chinese: "本县（市、区）已有同名场馆"}
+	ErrNoSafetyPlan = errs.Reason{Code: "SAFETY_PLAN_NONE", Kind: errs.NotFound,
+		English: "venue {id} has no safety plan attached",
+		Chinese: "这个场馆还没有上传安全预案"}
+)

@@ -67,7 +67,7 @@ func Counties(conn grpc.ClientConnInterface) func(context.Context) (map[string]s
 	return func(ctx context.Context) (map[string]string, error) {
 		resp, err := client.ListEditions(ctx, &registrationv1.ListEditionsRequest{})
 		if err != nil {
-			return nil, errs.Wrap(errs.Unavailable, err, "the registration service did not answer with the counties; try again")
+			return nil, ErrCountiesUnavailable.Wrap(err)
 		}
 		out := map[string]string{}
 		for _, e := range resp.GetEditions() {
@@ -78,3 +78,8 @@ func Counties(conn grpc.ClientConnInterface) func(context.Context) (map[string]s
 		return out, nil
 	}
 }
+
+// ErrCountiesUnavailable is registration not answering with the editions' counties.
+var ErrCountiesUnavailable = errs.Reason{Code: "VENUE_COUNTIES_UNAVAILABLE", Kind: errs.Unavailable,
+	English: "the registration service did not answer with the counties; try again",
+	Chinese: "暂时取不到县（市、区）名单，请稍后重试"}

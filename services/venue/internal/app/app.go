@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"path/filepath"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ type Service struct {
 // New returns the use cases over repo.
 func New(repo Repository, creds CredentialMaker, counties Counties, sheets Sheets, now func() time.Time) (*Service, error) {
 	if repo == nil || creds == nil || sheets == nil || now == nil {
-		return nil, errs.E(errs.Internal, "venue app: repository, credential maker, spreadsheets and clock are required")
+		return nil, errors.New("venue app: repository, credential maker, spreadsheets and clock are required")
 	}
 	return &Service{repo: repo, creds: creds, counties: counties, sheets: sheets, now: now}, nil
 }
@@ -84,7 +85,7 @@ func New(repo Repository, creds CredentialMaker, counties Counties, sheets Sheet
 // CreateVenue registers a venue in a county the caller administers.
 func (s *Service) CreateVenue(ctx context.Context, p auth.Principal, d domain.Details) (domain.Venue, error) {
 	if !p.CanAdministerCounty(d.CountyCode) {
-		return domain.Venue{}, errs.E(errs.PermissionDenied, "you may register venues only in your own county (%s)", p.CountyCode)
+		return domain.Venue{}, ErrOwnCountyOnly.New("county", p.CountyCode)
 	}
 	v, err := domain.NewVenue(d, s.now())
 	if err != nil {
@@ -100,10 +101,10 @@ func (s *Service) CreateVenue(ctx context.Context, p auth.Principal, d domain.De
 // venues they see but may not change as denied.
 func seeing(p auth.Principal, county string, id uuid.UUID, change bool) error {
 	if !p.CanSeeCounty(county) {
-		return errs.E(errs.NotFound, "venue %s not found", id)
+		return domain.ErrVenueNotFound.New("id", id)
 	}
 	if change && !p.CanAdministerCounty(county) {
-		return errs.E(errs.PermissionDenied, "only an admin of county %s may change this venue", county)
+		return ErrChangeOtherCounty.New("county", county)
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func (s *Service) Venues(ctx context.Context, p auth.Principal, county, query st
 	case county == "":
 		county = p.CountyCode
 	case county != p.CountyCode:
-		return nil, errs.E(errs.PermissionDenied, "you may list venues of your own county (%s) only", p.CountyCode)
+		return nil, ErrListOwnCountyOnly.New("county", p.CountyCode)
 	}
 	return s.repo.Venues(ctx, county, query, offset, limit)
 }
@@ -162,10 +163,10 @@ func (s *Service) AttachSafetyPlan(ctx context.Context, p auth.Principal, id uui
 	}
 	kind, ok := planTypes[strings.ToLower(filepath.Ext(name))]
 	if !ok {
-		return domain.Venue{}, errs.E(errs.Invalid, "attach the plan as a PDF, Word document (.docx, .doc) or image (.jpg, .png)")
+		return domain.Venue{}, ErrPlanType.New("file", filepath.Base(name))
 	}
 	if !strings.HasPrefix(string(content), kind.magic) {
-		return domain.Venue{}, errs.E(errs.Invalid, "%s is not a %s file: its content does not match its name", filepath.Base(name), strings.TrimPrefix(filepath.Ext(name), "."))
+		return domain.Venue{}, ErrPlanContent.New("file", filepath.Base(name), "type", strings.TrimPrefix(filepath.Ext(name), "."))
 	}
 	return s.repo.AttachSafetyPlan(ctx, id, File{Name: filepath.Base(name), ContentType: kind.contentType, Content: content}, p.Subject, s.now())
 }
@@ -186,7 +187,7 @@ func (s *Service) ProvisionTerminal(ctx context.Context, p auth.Principal, venue
 		return domain.Terminal{}, "", err
 	}
 	if !p.CanAdministerCounty(v.CountyCode) {
-		return domain.Terminal{}, "", errs.E(errs.PermissionDenied, "only an admin of county %s may provision terminals at %s", v.CountyCode, v.Name)
+		return domain.Terminal{}, "", ErrProvisionOtherCounty.New("county", v.CountyCode, "venue", v.Name)
 	}
 	code, err := domain.NewSetupCode()
 	if err != nil {
@@ -214,7 +215,7 @@ func (s *Service) ActivateTerminal(ctx context.Context, code string) (domain.Ter
 	}
 	t, err := s.repo.UpdateTerminal(ctx, id, func(t *domain.Terminal) (domain.TerminalEvent, error) {
 		if subtle.ConstantTimeCompare(t.SetupHash[:], func() []byte { h := domain.SetupCodeHash(code); return h[:] }()) != 1 {
-			return domain.TerminalEvent{}, errs.E(errs.NotFound, "this setup code is not valid: it was used, or mistyped")
+			return domain.TerminalEvent{}, domain.ErrSetupCodeInvalid.New()
 		}
 		if err := t.Activate(hash, s.now()); err != nil {
 			return domain.TerminalEvent{}, err
@@ -231,7 +232,7 @@ func (s *Service) ActivateTerminal(ctx context.Context, code string) (domain.Ter
 func (s *Service) RotateCredential(ctx context.Context, p auth.Principal) (string, error) {
 	id, err := uuid.Parse(p.Subject)
 	if err != nil || !p.Is(auth.RoleTerminal) {
-		return "", errs.E(errs.PermissionDenied, "only a terminal rotates its own credential")
+		return "", ErrRotateTerminalsOnly.New()
 	}
 	secret, hash, err := s.creds(id)
 	if err != nil {
@@ -250,10 +251,10 @@ func (s *Service) RotateCredential(ctx context.Context, p auth.Principal) (strin
 func (s *Service) terminalChange(ctx context.Context, p auth.Principal, id uuid.UUID, step func(*domain.Terminal) (domain.TerminalEvent, error)) (domain.Terminal, error) {
 	return s.repo.UpdateTerminal(ctx, id, func(t *domain.Terminal) (domain.TerminalEvent, error) {
 		if !p.CanSeeCounty(t.CountyCode) {
-			return domain.TerminalEvent{}, errs.E(errs.NotFound, "terminal %s not found", id)
+			return domain.TerminalEvent{}, domain.ErrTerminalNotFound.New("id", id)
 		}
 		if !p.CanAdministerCounty(t.CountyCode) {
-			return domain.TerminalEvent{}, errs.E(errs.PermissionDenied, "only an admin of county %s may change this terminal", t.CountyCode)
+			return domain.TerminalEvent{}, ErrTerminalOtherCounty.New("county", t.CountyCode)
 		}
 		return step(t)
 	})
@@ -295,7 +296,7 @@ func (s *Service) Terminals(ctx context.Context, p auth.Principal, venueID uuid.
 		return nil, err
 	}
 	if !p.CanAdministerCounty(v.CountyCode) {
-		return nil, errs.E(errs.PermissionDenied, "only an admin of county %s may see its terminals", v.CountyCode)
+		return nil, ErrTerminalsOtherCounty.New("county", v.CountyCode)
 	}
 	return s.repo.Terminals(ctx, venueID)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/venue/internal/domain"
 )
@@ -40,7 +39,7 @@ type ImportReport struct {
 // any bad row, writes nothing; otherwise every row is written in one transaction.
 func (s *Service) ImportVenues(ctx context.Context, p auth.Principal, req ImportRequest) (ImportReport, error) {
 	if !p.Is(auth.RoleCityAdmin, auth.RoleCountyAdmin) {
-		return ImportReport{}, errs.E(errs.PermissionDenied, "only admins import venues")
+		return ImportReport{}, ErrImportAdminsOnly.New()
 	}
 	sh, err := s.sheets.Read(req.FileName, req.Content, req.Encoding)
 	if err != nil {
@@ -76,7 +75,7 @@ func (s *Service) ImportVenues(ctx context.Context, p auth.Principal, req Import
 	venues := make([]domain.Venue, 0, len(details))
 	for i, d := range details {
 		if !p.CanAdministerCounty(d.CountyCode) {
-			report.Errors = append(report.Errors, sheet.Problem{Row: rowNums[i], Column: "县（市、区）", Message: "you may import venues of your own county (" + p.CountyCode + ") only"})
+			report.Errors = append(report.Errors, sheet.At(rowNums[i], "县（市、区）", ErrImportOwnCountyOnly.New("county", p.CountyCode)))
 			continue
 		}
 		v, err := domain.NewVenue(d, now)

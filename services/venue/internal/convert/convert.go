@@ -10,6 +10,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/enum"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/venue/internal/domain"
 )
 
@@ -88,4 +89,10 @@ func TerminalToProto(t domain.Terminal) *venuev1.Terminal {
 		out.SetupExpiresAt = Timestamp(t.SetupExpiresAt)
 	}
 	return out
+}
+
+// RowError is an import's problem in the contract: where, the reason and its arguments, and the
+// English and Chinese messages.
+func RowError(p sheet.Problem) *venuev1.VenueRowError {
+	return &venuev1.VenueRowError{Row: int32(p.Row), Column: p.Column, Message: p.Message, Reason: p.Reason, Args: p.Args, LocalizedMessage: p.Chinese}
 }

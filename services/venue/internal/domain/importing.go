@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
 )
 
@@ -45,9 +46,9 @@ func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]
 	var out []Details
 	var rowNums []int
 	seen := map[string]int{}
-	problems = sheet.Rows(sh, ImportColumns, pos, func(row int, cell func(string) string, bad func(string, string, ...any)) {
+	problems = sheet.Rows(sh, ImportColumns, pos, func(row int, cell func(string) string, bad func(string, error)) {
 		failed := false
-		fail := func(key, format string, args ...any) { failed = true; bad(key, format, args...) }
+		fail := func(key string, err error) { failed = true; bad(key, err) }
 		d := Details{Name: cell(FieldName), Address: cell(FieldAddress), ContactName: cell(FieldContactName), ContactPhone: cell(FieldContactPhone)}
 		c := cell(FieldCounty)
 		code, ok := counties[c]
@@ -55,22 +56,22 @@ func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]
 			code, ok = c, true // without the editions' list, codes are taken as they are
 		}
 		if !ok {
-			fail(FieldCounty, "%q is not a county of any edition", c)
+			fail(FieldCounty, ErrImportCountyUnknown.New("value", c))
 		}
 		d.CountyCode = code
 		if d.Kind, ok = kindOf(cell(FieldKind)); !ok {
-			fail(FieldKind, "%q is not a venue kind", cell(FieldKind))
+			fail(FieldKind, ErrKindUnknown.New("value", cell(FieldKind), "accepted", KindLabels()))
 		}
 		lat, lng := cell(FieldLatitude), cell(FieldLongitude)
 		switch {
 		case lat == "" && lng == "":
 		case lat == "" || lng == "":
-			fail(FieldLatitude, "give both latitude and longitude, or neither")
+			fail(FieldLatitude, ErrImportCoordinatesHalf.New())
 		default:
 			la, err1 := strconv.ParseFloat(lat, 64)
 			lo, err2 := strconv.ParseFloat(lng, 64)
 			if err1 != nil || err2 != nil {
-				fail(FieldLatitude, "%q, %q are not coordinates in degrees", lat, lng)
+				fail(FieldLatitude, ErrImportCoordinatesInvalid.New("latitude", lat, "longitude", lng))
 			} else {
 				d.Coordinates = &Coordinates{Latitude: la, Longitude: lo}
 			}
@@ -78,35 +79,35 @@ func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]
 		if capacity := cell(FieldSafeCapacity); capacity != "" {
 			n, err := strconv.Atoi(strings.TrimSuffix(capacity, ".0"))
 			if err != nil || n < 0 {
-				fail(FieldSafeCapacity, "%q is not a whole number of people", capacity)
+				fail(FieldSafeCapacity, ErrImportCapacityInvalid.New("value", capacity))
 			}
 			d.SafeCapacity = n
 		}
 		if d.SafetyPlanOnFile, ok = sheet.YesNo(cell(FieldSafetyPlan)); !ok {
-			fail(FieldSafetyPlan, "%q is neither 是 nor 否", cell(FieldSafetyPlan))
+			fail(FieldSafetyPlan, ErrImportYesNo.New("value", cell(FieldSafetyPlan)))
 		}
 		if failed {
 			return
 		}
 		checked, err := CheckDetails(d)
 		if err != nil {
-			fail("", "%s", err.Error())
+			fail("", err)
 			return
 		}
 		key := checked.CountyCode + "\x00" + checked.Name
 		if first, dup := seen[key]; dup {
-			fail(FieldName, "%q is listed twice for this county (first on row %d)", checked.Name, first)
+			fail(FieldName, ErrImportNameTwice.New("name", checked.Name, "first", first))
 			return
 		}
 		seen[key] = row
 		if taken(checked.CountyCode, checked.Name) {
-			fail(FieldName, "%q is already registered in this county", checked.Name)
+			fail(FieldName, ErrImportNameTaken.New("name", checked.Name))
 			return
 		}
 		out, rowNums = append(out, checked), append(rowNums, row)
 	})
 	if len(out) == 0 && len(problems) == 0 {
-		problems = append(problems, sheet.Problem{Row: sh.HeaderRow + 1, Message: "the file has no venue rows"})
+		problems = append(problems, sheet.At(sh.HeaderRow+1, "", ErrImportNoRows.New()))
 	}
 	return out, rowNums, named, problems
 }
@@ -129,3 +130,31 @@ func kindOf(s string) (Kind, bool) {
 	}
 	return "", false
 }
+
+// The problems of a venue import's rows.
+var (
+	ErrImportCountyUnknown = errs.Reason{Code: "VENUE_IMPORT_COUNTY_UNKNOWN", Kind: errs.Invalid,
+		English: "{value} is not a county of any edition",
+		Chinese: "“{value}”不是任何一届活动周的县（市、区）：请填写县（市、区）名称或六位代码，如 小店区 或 140105"}
+	ErrImportCoordinatesHalf = errs.Reason{Code: "VENUE_IMPORT_COORDINATES_HALF", Kind: errs.Invalid,
+		English: "give both latitude and longitude, or neither",
+		Chinese: "经度和纬度要么都填，要么都不填"}
+	ErrImportCoordinatesInvalid = errs.Reason{Code: "VENUE_IMPORT_COORDINATES_INVALID", Kind: errs.Invalid,
+		English: "{latitude}, {longitude} are not coordinates in degrees",
+		Chinese: "“{latitude}”“{longitude}”不是以度为单位的经纬度，请写成 37.8706 和 112.5489 的样子"}
+	ErrImportCapacityInvalid = errs.Reason{Code: "VENUE_IMPORT_CAPACITY_INVALID", Kind: errs.Invalid,
+		English: "{value} is not a whole number of people",
+		Chinese: "安全容量“{value}”不是整数人数"}
+	ErrImportYesNo = errs.Reason{Code: "VENUE_IMPORT_YES_NO_INVALID", Kind: errs.Invalid,
+		English: "{value} is neither 是 nor 否",
+		Chinese: "“{value}”应填 是 或 否"}
+	ErrImportNameTwice = errs.Reason{Code: "VENUE_IMPORT_NAME_TWICE", Kind: errs.Invalid,
+		English: "{name} is listed twice for this county (first on row {first})",
+		Chinese: "“{name}”在同一县（市、区）重复出现（第一次在第 {first} 行）"}
+	ErrImportNameTaken = errs.Reason{Code: "VENUE_IMPORT_NAME_TAKEN", Kind: errs.Invalid,
+		English: "{name} is already registered in this county",
+		Chinese: "本县（市、区）已经登记过“{name}”"}
+	ErrImportNoRows = errs.Reason{Code: "VENUE_IMPORT_NO_ROWS", Kind: errs.Invalid,
+		English: "the file has no venue rows",
+		Chinese: "文件里没有场馆：请在表头下面逐行填写场馆"}
+)

@@ -6,14 +6,13 @@ package domain
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // Kind is what sort of place a venue is.
@@ -98,19 +97,19 @@ func CheckDetails(d Details) (Details, error) {
 	d.Name, d.Address = strings.TrimSpace(d.Name), strings.TrimSpace(d.Address)
 	d.ContactName, d.ContactPhone = strings.TrimSpace(d.ContactName), strings.TrimSpace(d.ContactPhone)
 	if n := utf8.RuneCountInString(d.Name); n < 2 || n > 200 {
-		return Details{}, errs.E(errs.Invalid, "venue name must have 2 to 200 characters")
+		return Details{}, ErrNameLength.New("length", n)
 	}
 	if !d.Kind.Valid() {
-		return Details{}, errs.E(errs.Invalid, "venue kind %q is not one of the known kinds", d.Kind)
+		return Details{}, ErrKindUnknown.New("value", d.Kind, "accepted", KindLabels())
 	}
 	if !ValidCountyCode(d.CountyCode) {
-		return Details{}, errs.E(errs.Invalid, "county code %q must be six digits (GB/T 2260)", d.CountyCode)
+		return Details{}, ErrCountyCodeInvalid.New("value", d.CountyCode)
 	}
 	if d.SafeCapacity < 0 {
-		return Details{}, errs.E(errs.Invalid, "safe capacity cannot be negative")
+		return Details{}, ErrCapacityNegative.New()
 	}
 	if c := d.Coordinates; c != nil && (c.Latitude < -90 || c.Latitude > 90 || c.Longitude < -180 || c.Longitude > 180) {
-		return Details{}, errs.E(errs.Invalid, "coordinates %.5f, %.5f are not on the map", c.Latitude, c.Longitude)
+		return Details{}, ErrCoordinatesOffMap.New("latitude", fmt.Sprintf("%.5f", c.Latitude), "longitude", fmt.Sprintf("%.5f", c.Longitude))
 	}
 	if d.WarnPercent == 0 {
 		d.WarnPercent = DefaultWarnPercent
@@ -119,7 +118,7 @@ func CheckDetails(d Details) (Details, error) {
 		d.AlarmPercent = DefaultAlarmPercent
 	}
 	if d.WarnPercent < 1 || d.AlarmPercent > 1000 || d.WarnPercent > d.AlarmPercent {
-		return Details{}, errs.E(errs.Invalid, "the warning threshold (%d%%) must be above 0 and at most the alarm threshold (%d%%)", d.WarnPercent, d.AlarmPercent)
+		return Details{}, ErrThresholds.New("warn", d.WarnPercent, "alarm", d.AlarmPercent)
 	}
 	return d, nil
 }
@@ -137,7 +136,7 @@ func NewVenue(d Details, now time.Time) (Venue, error) {
 // terminals and statistics are the county's.
 func (v *Venue) Update(d Details, now time.Time) error {
 	if d.CountyCode != v.CountyCode {
-		return errs.E(errs.Invalid, "a venue cannot move to another county (%s to %s); register a new venue instead", v.CountyCode, d.CountyCode)
+		return ErrCountyMove.New("from", v.CountyCode, "to", d.CountyCode)
 	}
 	d, err := CheckDetails(d)
 	if err != nil {
@@ -208,7 +207,7 @@ type Terminal struct {
 func NewTerminal(v Venue, name, setupCode string, now time.Time) (Terminal, error) {
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n < 1 || n > 100 {
-		return Terminal{}, errs.E(errs.Invalid, "terminal name must have 1 to 100 characters")
+		return Terminal{}, ErrTerminalNameLength.New()
 	}
 	return Terminal{ID: uuid.New(), VenueID: v.ID, CountyCode: v.CountyCode, Name: name, State: StatePending,
 		SetupHash: SetupCodeHash(setupCode), SetupExpiresAt: now.Add(SetupValidity), CreatedAt: now}, nil
@@ -217,10 +216,10 @@ func NewTerminal(v Venue, name, setupCode string, now time.Time) (Terminal, erro
 // Activate gives a pending terminal its credential; the setup code is used up.
 func (t *Terminal) Activate(credentialHash [32]byte, now time.Time) error {
 	if t.State != StatePending {
-		return errs.E(errs.NotFound, "this setup code is not valid: it was used, or mistyped")
+		return ErrSetupCodeInvalid.New()
 	}
 	if now.After(t.SetupExpiresAt) {
-		return errs.E(errs.FailedPrecondition, "this setup code expired at %s; ask the county admin for a new one", t.SetupExpiresAt.Format("15:04"))
+		return ErrSetupCodeExpired.New("expiredAt", t.SetupExpiresAt.Format("15:04"))
 	}
 	t.State, t.CredentialHash, t.SetupHash, t.ActivatedAt = StateActive, credentialHash, [32]byte{}, now
 	return nil
@@ -229,7 +228,7 @@ func (t *Terminal) Activate(credentialHash [32]byte, now time.Time) error {
 // Rotate replaces an active terminal's credential.
 func (t *Terminal) Rotate(credentialHash [32]byte) error {
 	if t.State != StateActive {
-		return errs.E(errs.FailedPrecondition, "terminal %s is %s; only active terminals rotate their credential", t.ID, t.State)
+		return ErrTerminalNotActive.New("terminal", t.ID, "state", t.State)
 	}
 	t.CredentialHash = credentialHash
 	return nil
@@ -239,7 +238,7 @@ func (t *Terminal) Rotate(credentialHash [32]byte) error {
 // stops working.
 func (t *Terminal) ResetSetup(setupCode string, now time.Time) error {
 	if t.State == StateRevoked {
-		return errs.E(errs.FailedPrecondition, "terminal %s was revoked; provision a new one", t.ID)
+		return ErrTerminalRevoked.New("terminal", t.ID)
 	}
 	t.State, t.SetupHash, t.SetupExpiresAt, t.CredentialHash = StatePending, SetupCodeHash(setupCode), now.Add(SetupValidity), [32]byte{}
 	return nil
@@ -248,7 +247,7 @@ func (t *Terminal) ResetSetup(setupCode string, now time.Time) error {
 // Revoke withdraws the terminal's credential for good.
 func (t *Terminal) Revoke(now time.Time) error {
 	if t.State == StateRevoked {
-		return errs.E(errs.FailedPrecondition, "terminal %s was already revoked at %s", t.ID, t.RevokedAt.Format(time.RFC3339))
+		return ErrTerminalRevokedAlready.New("terminal", t.ID, "revokedAt", t.RevokedAt.Format(time.RFC3339))
 	}
 	t.State, t.RevokedAt, t.CredentialHash, t.SetupHash = StateRevoked, now, [32]byte{}, [32]byte{}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
@@ -20,7 +19,7 @@ func TerminalsSeen(uc *app.Service) bus.Projection {
 		Routes: []bus.Route{{Kind: events.TerminalSeen, Apply: func(ctx context.Context, m bus.Message) error {
 			var ev checkinv1.TerminalSeen
 			if err := proto.Unmarshal(m.Data, &ev); err != nil {
-				return errs.Wrap(errs.Invalid, err, "undecodable TerminalSeen")
+				return events.ErrUndecodable.Wrap(err, "type", "TerminalSeen")
 			}
 			id, err := rpc.ParseUUID(ev.GetTerminalId(), "terminal id")
 			if err != nil {

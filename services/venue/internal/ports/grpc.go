@@ -162,7 +162,7 @@ func (g *GRPC) ImportVenues(ctx context.Context, req *venuev1.ImportVenuesReques
 	}
 	out := &venuev1.ImportVenuesResponse{Rows: int32(rep.Rows), Columns: rep.Columns}
 	for _, e := range rep.Errors {
-		out.Errors = append(out.Errors, &venuev1.VenueRowError{Row: int32(e.Row), Column: e.Column, Message: e.Message})
+		out.Errors = append(out.Errors, convert.RowError(e))
 	}
 	for _, id := range rep.VenueIDs {
 		out.VenueIds = append(out.VenueIds, id.String())

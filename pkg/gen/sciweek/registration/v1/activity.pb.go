@@ -1682,14 +1682,22 @@ func (x *ImportActivitiesRequest) GetTarget() ImportTarget {
 // RowError is one problem with one row of an import.
 type RowError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// row is the spreadsheet's row number, counting the header as row 1.
+	// row is the row number as the file shows it (a spreadsheet program's row number, title
+	// rows above the header included; a CSV file's line).
 	Row int32 `protobuf:"varint,1,opt,name=row,proto3" json:"row,omitempty"`
-	// column is the header of the column at fault, or empty for the whole row.
+	// column is the header of the column at fault, as the file writes it, or empty for the
+	// whole row.
 	Column string `protobuf:"bytes,2,opt,name=column,proto3" json:"column,omitempty"`
-	// message says what is wrong and what is expected.
-	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// message says in English what is wrong and what is expected, for API clients.
+	Message string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
+	// reason is the problem's stable code, e.g. "UNIT_KIND_UNKNOWN" (as google.rpc.ErrorInfo's).
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// args are the reason's arguments by name, e.g. {"value": "气象"}.
+	Args map[string]string `protobuf:"bytes,5,rep,name=args,proto3" json:"args,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// localized_message says the same in Chinese (zh-CN), for people.
+	LocalizedMessage string `protobuf:"bytes,6,opt,name=localized_message,json=localizedMessage,proto3" json:"localized_message,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *RowError) Reset() {
@@ -1739,6 +1747,27 @@ func (x *RowError) GetColumn() string {
 func (x *RowError) GetMessage() string {
 	if x != nil {
 		return x.Message
+	}
+	return ""
+}
+
+func (x *RowError) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RowError) GetArgs() map[string]string {
+	if x != nil {
+		return x.Args
+	}
+	return nil
+}
+
+func (x *RowError) GetLocalizedMessage() string {
+	if x != nil {
+		return x.LocalizedMessage
 	}
 	return ""
 }
@@ -2105,11 +2134,17 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x06target\x18\a \x01(\x0e2%.sciweek.registration.v1.ImportTargetB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06target\x1a@\n" +
 	"\x12HeaderMappingEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"N\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8d\x02\n" +
 	"\bRowError\x12\x10\n" +
 	"\x03row\x18\x01 \x01(\x05R\x03row\x12\x16\n" +
 	"\x06column\x18\x02 \x01(\tR\x06column\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\xc7\x02\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12?\n" +
+	"\x04args\x18\x05 \x03(\v2+.sciweek.registration.v1.RowError.ArgsEntryR\x04args\x12+\n" +
+	"\x11localized_message\x18\x06 \x01(\tR\x10localizedMessage\x1a7\n" +
+	"\tArgsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc7\x02\n" +
 	"\x18ImportActivitiesResponse\x12\x12\n" +
 	"\x04rows\x18\x01 \x01(\x05R\x04rows\x129\n" +
 	"\x06errors\x18\x02 \x03(\v2!.sciweek.registration.v1.RowErrorR\x06errors\x12!\n" +
@@ -2184,7 +2219,7 @@ func file_sciweek_registration_v1_activity_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_registration_v1_activity_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_sciweek_registration_v1_activity_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_sciweek_registration_v1_activity_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_sciweek_registration_v1_activity_proto_goTypes = []any{
 	(ActivityForm)(0),                 // 0: sciweek.registration.v1.ActivityForm
 	(TargetGroup)(0),                  // 1: sciweek.registration.v1.TargetGroup
@@ -2217,22 +2252,23 @@ var file_sciweek_registration_v1_activity_proto_goTypes = []any{
 	(*GetImportTemplateResponse)(nil), // 28: sciweek.registration.v1.GetImportTemplateResponse
 	(*File)(nil),                      // 29: sciweek.registration.v1.File
 	nil,                               // 30: sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
-	nil,                               // 31: sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
-	(*timestamppb.Timestamp)(nil),     // 32: google.protobuf.Timestamp
+	nil,                               // 31: sciweek.registration.v1.RowError.ArgsEntry
+	nil,                               // 32: sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
+	(*timestamppb.Timestamp)(nil),     // 33: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_activity_proto_depIdxs = []int32{
-	32, // 0: sciweek.registration.v1.Session.starts_at:type_name -> google.protobuf.Timestamp
-	32, // 1: sciweek.registration.v1.Session.ends_at:type_name -> google.protobuf.Timestamp
+	33, // 0: sciweek.registration.v1.Session.starts_at:type_name -> google.protobuf.Timestamp
+	33, // 1: sciweek.registration.v1.Session.ends_at:type_name -> google.protobuf.Timestamp
 	0,  // 2: sciweek.registration.v1.ActivityDetails.form:type_name -> sciweek.registration.v1.ActivityForm
 	1,  // 3: sciweek.registration.v1.ActivityDetails.target_groups:type_name -> sciweek.registration.v1.TargetGroup
 	4,  // 4: sciweek.registration.v1.ActivityDetails.sessions:type_name -> sciweek.registration.v1.Session
 	5,  // 5: sciweek.registration.v1.Activity.details:type_name -> sciweek.registration.v1.ActivityDetails
 	2,  // 6: sciweek.registration.v1.Activity.status:type_name -> sciweek.registration.v1.ActivityStatus
-	32, // 7: sciweek.registration.v1.Activity.created_at:type_name -> google.protobuf.Timestamp
-	32, // 8: sciweek.registration.v1.Activity.updated_at:type_name -> google.protobuf.Timestamp
+	33, // 7: sciweek.registration.v1.Activity.created_at:type_name -> google.protobuf.Timestamp
+	33, // 8: sciweek.registration.v1.Activity.updated_at:type_name -> google.protobuf.Timestamp
 	7,  // 9: sciweek.registration.v1.Activity.history:type_name -> sciweek.registration.v1.ReviewStep
 	2,  // 10: sciweek.registration.v1.ReviewStep.status:type_name -> sciweek.registration.v1.ActivityStatus
-	32, // 11: sciweek.registration.v1.ReviewStep.at:type_name -> google.protobuf.Timestamp
+	33, // 11: sciweek.registration.v1.ReviewStep.at:type_name -> google.protobuf.Timestamp
 	5,  // 12: sciweek.registration.v1.CreateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
 	6,  // 13: sciweek.registration.v1.CreateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
 	5,  // 14: sciweek.registration.v1.UpdateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
@@ -2247,34 +2283,35 @@ var file_sciweek_registration_v1_activity_proto_depIdxs = []int32{
 	6,  // 23: sciweek.registration.v1.ListActivitiesResponse.activities:type_name -> sciweek.registration.v1.Activity
 	30, // 24: sciweek.registration.v1.ImportActivitiesRequest.header_mapping:type_name -> sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
 	3,  // 25: sciweek.registration.v1.ImportActivitiesRequest.target:type_name -> sciweek.registration.v1.ImportTarget
-	25, // 26: sciweek.registration.v1.ImportActivitiesResponse.errors:type_name -> sciweek.registration.v1.RowError
-	31, // 27: sciweek.registration.v1.ImportActivitiesResponse.columns:type_name -> sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
-	29, // 28: sciweek.registration.v1.GetImportTemplateResponse.file:type_name -> sciweek.registration.v1.File
-	8,  // 29: sciweek.registration.v1.ActivityService.CreateActivity:input_type -> sciweek.registration.v1.CreateActivityRequest
-	10, // 30: sciweek.registration.v1.ActivityService.UpdateActivity:input_type -> sciweek.registration.v1.UpdateActivityRequest
-	12, // 31: sciweek.registration.v1.ActivityService.SubmitActivity:input_type -> sciweek.registration.v1.SubmitActivityRequest
-	14, // 32: sciweek.registration.v1.ActivityService.ApproveActivity:input_type -> sciweek.registration.v1.ApproveActivityRequest
-	16, // 33: sciweek.registration.v1.ActivityService.ReturnActivity:input_type -> sciweek.registration.v1.ReturnActivityRequest
-	18, // 34: sciweek.registration.v1.ActivityService.CancelActivity:input_type -> sciweek.registration.v1.CancelActivityRequest
-	20, // 35: sciweek.registration.v1.ActivityService.GetActivity:input_type -> sciweek.registration.v1.GetActivityRequest
-	22, // 36: sciweek.registration.v1.ActivityService.ListActivities:input_type -> sciweek.registration.v1.ListActivitiesRequest
-	24, // 37: sciweek.registration.v1.ActivityService.ImportActivities:input_type -> sciweek.registration.v1.ImportActivitiesRequest
-	27, // 38: sciweek.registration.v1.ActivityService.GetImportTemplate:input_type -> sciweek.registration.v1.GetImportTemplateRequest
-	9,  // 39: sciweek.registration.v1.ActivityService.CreateActivity:output_type -> sciweek.registration.v1.CreateActivityResponse
-	11, // 40: sciweek.registration.v1.ActivityService.UpdateActivity:output_type -> sciweek.registration.v1.UpdateActivityResponse
-	13, // 41: sciweek.registration.v1.ActivityService.SubmitActivity:output_type -> sciweek.registration.v1.SubmitActivityResponse
-	15, // 42: sciweek.registration.v1.ActivityService.ApproveActivity:output_type -> sciweek.registration.v1.ApproveActivityResponse
-	17, // 43: sciweek.registration.v1.ActivityService.ReturnActivity:output_type -> sciweek.registration.v1.ReturnActivityResponse
-	19, // 44: sciweek.registration.v1.ActivityService.CancelActivity:output_type -> sciweek.registration.v1.CancelActivityResponse
-	21, // 45: sciweek.registration.v1.ActivityService.GetActivity:output_type -> sciweek.registration.v1.GetActivityResponse
-	23, // 46: sciweek.registration.v1.ActivityService.ListActivities:output_type -> sciweek.registration.v1.ListActivitiesResponse
-	26, // 47: sciweek.registration.v1.ActivityService.ImportActivities:output_type -> sciweek.registration.v1.ImportActivitiesResponse
-	28, // 48: sciweek.registration.v1.ActivityService.GetImportTemplate:output_type -> sciweek.registration.v1.GetImportTemplateResponse
-	39, // [39:49] is the sub-list for method output_type
-	29, // [29:39] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	31, // 26: sciweek.registration.v1.RowError.args:type_name -> sciweek.registration.v1.RowError.ArgsEntry
+	25, // 27: sciweek.registration.v1.ImportActivitiesResponse.errors:type_name -> sciweek.registration.v1.RowError
+	32, // 28: sciweek.registration.v1.ImportActivitiesResponse.columns:type_name -> sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
+	29, // 29: sciweek.registration.v1.GetImportTemplateResponse.file:type_name -> sciweek.registration.v1.File
+	8,  // 30: sciweek.registration.v1.ActivityService.CreateActivity:input_type -> sciweek.registration.v1.CreateActivityRequest
+	10, // 31: sciweek.registration.v1.ActivityService.UpdateActivity:input_type -> sciweek.registration.v1.UpdateActivityRequest
+	12, // 32: sciweek.registration.v1.ActivityService.SubmitActivity:input_type -> sciweek.registration.v1.SubmitActivityRequest
+	14, // 33: sciweek.registration.v1.ActivityService.ApproveActivity:input_type -> sciweek.registration.v1.ApproveActivityRequest
+	16, // 34: sciweek.registration.v1.ActivityService.ReturnActivity:input_type -> sciweek.registration.v1.ReturnActivityRequest
+	18, // 35: sciweek.registration.v1.ActivityService.CancelActivity:input_type -> sciweek.registration.v1.CancelActivityRequest
+	20, // 36: sciweek.registration.v1.ActivityService.GetActivity:input_type -> sciweek.registration.v1.GetActivityRequest
+	22, // 37: sciweek.registration.v1.ActivityService.ListActivities:input_type -> sciweek.registration.v1.ListActivitiesRequest
+	24, // 38: sciweek.registration.v1.ActivityService.ImportActivities:input_type -> sciweek.registration.v1.ImportActivitiesRequest
+	27, // 39: sciweek.registration.v1.ActivityService.GetImportTemplate:input_type -> sciweek.registration.v1.GetImportTemplateRequest
+	9,  // 40: sciweek.registration.v1.ActivityService.CreateActivity:output_type -> sciweek.registration.v1.CreateActivityResponse
+	11, // 41: sciweek.registration.v1.ActivityService.UpdateActivity:output_type -> sciweek.registration.v1.UpdateActivityResponse
+	13, // 42: sciweek.registration.v1.ActivityService.SubmitActivity:output_type -> sciweek.registration.v1.SubmitActivityResponse
+	15, // 43: sciweek.registration.v1.ActivityService.ApproveActivity:output_type -> sciweek.registration.v1.ApproveActivityResponse
+	17, // 44: sciweek.registration.v1.ActivityService.ReturnActivity:output_type -> sciweek.registration.v1.ReturnActivityResponse
+	19, // 45: sciweek.registration.v1.ActivityService.CancelActivity:output_type -> sciweek.registration.v1.CancelActivityResponse
+	21, // 46: sciweek.registration.v1.ActivityService.GetActivity:output_type -> sciweek.registration.v1.GetActivityResponse
+	23, // 47: sciweek.registration.v1.ActivityService.ListActivities:output_type -> sciweek.registration.v1.ListActivitiesResponse
+	26, // 48: sciweek.registration.v1.ActivityService.ImportActivities:output_type -> sciweek.registration.v1.ImportActivitiesResponse
+	28, // 49: sciweek.registration.v1.ActivityService.GetImportTemplate:output_type -> sciweek.registration.v1.GetImportTemplateResponse
+	40, // [40:50] is the sub-list for method output_type
+	30, // [30:40] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_activity_proto_init() }
@@ -2288,7 +2325,7 @@ func file_sciweek_registration_v1_activity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_activity_proto_rawDesc), len(file_sciweek_registration_v1_activity_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   28,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

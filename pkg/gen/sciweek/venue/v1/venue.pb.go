@@ -1340,14 +1340,22 @@ func (x *GetSafetyPlanResponse) GetFile() *File {
 // VenueRowError is one problem with one row of a venue import.
 type VenueRowError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// row is the spreadsheet's row number, counting the header as row 1.
+	// row is the row number as the file shows it (a spreadsheet program's row number, title
+	// rows above the header included; a CSV file's line).
 	Row int32 `protobuf:"varint,1,opt,name=row,proto3" json:"row,omitempty"`
-	// column is the header of the column at fault, or empty for the whole row.
+	// column is the header of the column at fault, as the file writes it, or empty for the
+	// whole row.
 	Column string `protobuf:"bytes,2,opt,name=column,proto3" json:"column,omitempty"`
-	// message says what is wrong and what is expected.
-	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// message says in English what is wrong and what is expected, for API clients.
+	Message string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
+	// reason is the problem's stable code (as google.rpc.ErrorInfo's).
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// args are the reason's arguments by name.
+	Args map[string]string `protobuf:"bytes,5,rep,name=args,proto3" json:"args,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// localized_message says the same in Chinese (zh-CN), for people.
+	LocalizedMessage string `protobuf:"bytes,6,opt,name=localized_message,json=localizedMessage,proto3" json:"localized_message,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *VenueRowError) Reset() {
@@ -1397,6 +1405,27 @@ func (x *VenueRowError) GetColumn() string {
 func (x *VenueRowError) GetMessage() string {
 	if x != nil {
 		return x.Message
+	}
+	return ""
+}
+
+func (x *VenueRowError) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *VenueRowError) GetArgs() map[string]string {
+	if x != nil {
+		return x.Args
+	}
+	return nil
+}
+
+func (x *VenueRowError) GetLocalizedMessage() string {
+	if x != nil {
+		return x.LocalizedMessage
 	}
 	return ""
 }
@@ -2321,11 +2350,17 @@ const file_sciweek_venue_v1_venue_proto_rawDesc = "" +
 	"\x14GetSafetyPlanRequest\x12#\n" +
 	"\bvenue_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\"C\n" +
 	"\x15GetSafetyPlanResponse\x12*\n" +
-	"\x04file\x18\x01 \x01(\v2\x16.sciweek.venue.v1.FileR\x04file\"S\n" +
+	"\x04file\x18\x01 \x01(\v2\x16.sciweek.venue.v1.FileR\x04file\"\x90\x02\n" +
 	"\rVenueRowError\x12\x10\n" +
 	"\x03row\x18\x01 \x01(\x05R\x03row\x12\x16\n" +
 	"\x06column\x18\x02 \x01(\tR\x06column\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\xdf\x02\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12=\n" +
+	"\x04args\x18\x05 \x03(\v2).sciweek.venue.v1.VenueRowError.ArgsEntryR\x04args\x12+\n" +
+	"\x11localized_message\x18\x06 \x01(\tR\x10localizedMessage\x1a7\n" +
+	"\tArgsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xdf\x02\n" +
 	"\x13ImportVenuesRequest\x12'\n" +
 	"\tfile_name\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\xff\x01R\bfileName\x12&\n" +
@@ -2436,7 +2471,7 @@ func file_sciweek_venue_v1_venue_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_venue_v1_venue_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_venue_v1_venue_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_sciweek_venue_v1_venue_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_sciweek_venue_v1_venue_proto_goTypes = []any{
 	(VenueKind)(0),                           // 0: sciweek.venue.v1.VenueKind
 	(TerminalState)(0),                       // 1: sciweek.venue.v1.TerminalState
@@ -2474,23 +2509,24 @@ var file_sciweek_venue_v1_venue_proto_goTypes = []any{
 	(*RevokeTerminalResponse)(nil),           // 33: sciweek.venue.v1.RevokeTerminalResponse
 	(*ListTerminalsRequest)(nil),             // 34: sciweek.venue.v1.ListTerminalsRequest
 	(*ListTerminalsResponse)(nil),            // 35: sciweek.venue.v1.ListTerminalsResponse
-	nil,                                      // 36: sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntry
-	nil,                                      // 37: sciweek.venue.v1.ImportVenuesResponse.ColumnsEntry
-	(*timestamppb.Timestamp)(nil),            // 38: google.protobuf.Timestamp
+	nil,                                      // 36: sciweek.venue.v1.VenueRowError.ArgsEntry
+	nil,                                      // 37: sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntry
+	nil,                                      // 38: sciweek.venue.v1.ImportVenuesResponse.ColumnsEntry
+	(*timestamppb.Timestamp)(nil),            // 39: google.protobuf.Timestamp
 }
 var file_sciweek_venue_v1_venue_proto_depIdxs = []int32{
 	0,  // 0: sciweek.venue.v1.VenueDetails.kind:type_name -> sciweek.venue.v1.VenueKind
 	2,  // 1: sciweek.venue.v1.VenueDetails.coordinates:type_name -> sciweek.venue.v1.Coordinates
 	0,  // 2: sciweek.venue.v1.Venue.kind:type_name -> sciweek.venue.v1.VenueKind
-	38, // 3: sciweek.venue.v1.Venue.created_at:type_name -> google.protobuf.Timestamp
-	38, // 4: sciweek.venue.v1.Venue.updated_at:type_name -> google.protobuf.Timestamp
+	39, // 3: sciweek.venue.v1.Venue.created_at:type_name -> google.protobuf.Timestamp
+	39, // 4: sciweek.venue.v1.Venue.updated_at:type_name -> google.protobuf.Timestamp
 	2,  // 5: sciweek.venue.v1.Venue.coordinates:type_name -> sciweek.venue.v1.Coordinates
 	1,  // 6: sciweek.venue.v1.Terminal.state:type_name -> sciweek.venue.v1.TerminalState
-	38, // 7: sciweek.venue.v1.Terminal.created_at:type_name -> google.protobuf.Timestamp
-	38, // 8: sciweek.venue.v1.Terminal.revoked_at:type_name -> google.protobuf.Timestamp
-	38, // 9: sciweek.venue.v1.Terminal.setup_expires_at:type_name -> google.protobuf.Timestamp
-	38, // 10: sciweek.venue.v1.Terminal.activated_at:type_name -> google.protobuf.Timestamp
-	38, // 11: sciweek.venue.v1.Terminal.last_seen_at:type_name -> google.protobuf.Timestamp
+	39, // 7: sciweek.venue.v1.Terminal.created_at:type_name -> google.protobuf.Timestamp
+	39, // 8: sciweek.venue.v1.Terminal.revoked_at:type_name -> google.protobuf.Timestamp
+	39, // 9: sciweek.venue.v1.Terminal.setup_expires_at:type_name -> google.protobuf.Timestamp
+	39, // 10: sciweek.venue.v1.Terminal.activated_at:type_name -> google.protobuf.Timestamp
+	39, // 11: sciweek.venue.v1.Terminal.last_seen_at:type_name -> google.protobuf.Timestamp
 	3,  // 12: sciweek.venue.v1.CreateVenueRequest.details:type_name -> sciweek.venue.v1.VenueDetails
 	4,  // 13: sciweek.venue.v1.CreateVenueResponse.venue:type_name -> sciweek.venue.v1.Venue
 	3,  // 14: sciweek.venue.v1.UpdateVenueRequest.details:type_name -> sciweek.venue.v1.VenueDetails
@@ -2499,48 +2535,49 @@ var file_sciweek_venue_v1_venue_proto_depIdxs = []int32{
 	4,  // 17: sciweek.venue.v1.ListVenuesResponse.venues:type_name -> sciweek.venue.v1.Venue
 	4,  // 18: sciweek.venue.v1.AttachSafetyPlanResponse.venue:type_name -> sciweek.venue.v1.Venue
 	14, // 19: sciweek.venue.v1.GetSafetyPlanResponse.file:type_name -> sciweek.venue.v1.File
-	36, // 20: sciweek.venue.v1.ImportVenuesRequest.header_mapping:type_name -> sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntry
-	19, // 21: sciweek.venue.v1.ImportVenuesResponse.errors:type_name -> sciweek.venue.v1.VenueRowError
-	37, // 22: sciweek.venue.v1.ImportVenuesResponse.columns:type_name -> sciweek.venue.v1.ImportVenuesResponse.ColumnsEntry
-	14, // 23: sciweek.venue.v1.GetVenueImportTemplateResponse.file:type_name -> sciweek.venue.v1.File
-	5,  // 24: sciweek.venue.v1.ProvisionTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
-	5,  // 25: sciweek.venue.v1.ActivateTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
-	5,  // 26: sciweek.venue.v1.ResetTerminalSetupResponse.terminal:type_name -> sciweek.venue.v1.Terminal
-	5,  // 27: sciweek.venue.v1.RevokeTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
-	5,  // 28: sciweek.venue.v1.ListTerminalsResponse.terminals:type_name -> sciweek.venue.v1.Terminal
-	6,  // 29: sciweek.venue.v1.VenueService.CreateVenue:input_type -> sciweek.venue.v1.CreateVenueRequest
-	8,  // 30: sciweek.venue.v1.VenueService.UpdateVenue:input_type -> sciweek.venue.v1.UpdateVenueRequest
-	15, // 31: sciweek.venue.v1.VenueService.AttachSafetyPlan:input_type -> sciweek.venue.v1.AttachSafetyPlanRequest
-	17, // 32: sciweek.venue.v1.VenueService.GetSafetyPlan:input_type -> sciweek.venue.v1.GetSafetyPlanRequest
-	20, // 33: sciweek.venue.v1.VenueService.ImportVenues:input_type -> sciweek.venue.v1.ImportVenuesRequest
-	22, // 34: sciweek.venue.v1.VenueService.GetVenueImportTemplate:input_type -> sciweek.venue.v1.GetVenueImportTemplateRequest
-	10, // 35: sciweek.venue.v1.VenueService.GetVenue:input_type -> sciweek.venue.v1.GetVenueRequest
-	12, // 36: sciweek.venue.v1.VenueService.ListVenues:input_type -> sciweek.venue.v1.ListVenuesRequest
-	24, // 37: sciweek.venue.v1.TerminalService.ProvisionTerminal:input_type -> sciweek.venue.v1.ProvisionTerminalRequest
-	26, // 38: sciweek.venue.v1.TerminalService.ActivateTerminal:input_type -> sciweek.venue.v1.ActivateTerminalRequest
-	28, // 39: sciweek.venue.v1.TerminalService.RotateTerminalCredential:input_type -> sciweek.venue.v1.RotateTerminalCredentialRequest
-	30, // 40: sciweek.venue.v1.TerminalService.ResetTerminalSetup:input_type -> sciweek.venue.v1.ResetTerminalSetupRequest
-	32, // 41: sciweek.venue.v1.TerminalService.RevokeTerminal:input_type -> sciweek.venue.v1.RevokeTerminalRequest
-	34, // 42: sciweek.venue.v1.TerminalService.ListTerminals:input_type -> sciweek.venue.v1.ListTerminalsRequest
-	7,  // 43: sciweek.venue.v1.VenueService.CreateVenue:output_type -> sciweek.venue.v1.CreateVenueResponse
-	9,  // 44: sciweek.venue.v1.VenueService.UpdateVenue:output_type -> sciweek.venue.v1.UpdateVenueResponse
-	16, // 45: sciweek.venue.v1.VenueService.AttachSafetyPlan:output_type -> sciweek.venue.v1.AttachSafetyPlanResponse
-	18, // 46: sciweek.venue.v1.VenueService.GetSafetyPlan:output_type -> sciweek.venue.v1.GetSafetyPlanResponse
-	21, // 47: sciweek.venue.v1.VenueService.ImportVenues:output_type -> sciweek.venue.v1.ImportVenuesResponse
-	23, // 48: sciweek.venue.v1.VenueService.GetVenueImportTemplate:output_type -> sciweek.venue.v1.GetVenueImportTemplateResponse
-	11, // 49: sciweek.venue.v1.VenueService.GetVenue:output_type -> sciweek.venue.v1.GetVenueResponse
-	13, // 50: sciweek.venue.v1.VenueService.ListVenues:output_type -> sciweek.venue.v1.ListVenuesResponse
-	25, // 51: sciweek.venue.v1.TerminalService.ProvisionTerminal:output_type -> sciweek.venue.v1.ProvisionTerminalResponse
-	27, // 52: sciweek.venue.v1.TerminalService.ActivateTerminal:output_type -> sciweek.venue.v1.ActivateTerminalResponse
-	29, // 53: sciweek.venue.v1.TerminalService.RotateTerminalCredential:output_type -> sciweek.venue.v1.RotateTerminalCredentialResponse
-	31, // 54: sciweek.venue.v1.TerminalService.ResetTerminalSetup:output_type -> sciweek.venue.v1.ResetTerminalSetupResponse
-	33, // 55: sciweek.venue.v1.TerminalService.RevokeTerminal:output_type -> sciweek.venue.v1.RevokeTerminalResponse
-	35, // 56: sciweek.venue.v1.TerminalService.ListTerminals:output_type -> sciweek.venue.v1.ListTerminalsResponse
-	43, // [43:57] is the sub-list for method output_type
-	29, // [29:43] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	36, // 20: sciweek.venue.v1.VenueRowError.args:type_name -> sciweek.venue.v1.VenueRowError.ArgsEntry
+	37, // 21: sciweek.venue.v1.ImportVenuesRequest.header_mapping:type_name -> sciweek.venue.v1.ImportVenuesRequest.HeaderMappingEntry
+	19, // 22: sciweek.venue.v1.ImportVenuesResponse.errors:type_name -> sciweek.venue.v1.VenueRowError
+	38, // 23: sciweek.venue.v1.ImportVenuesResponse.columns:type_name -> sciweek.venue.v1.ImportVenuesResponse.ColumnsEntry
+	14, // 24: sciweek.venue.v1.GetVenueImportTemplateResponse.file:type_name -> sciweek.venue.v1.File
+	5,  // 25: sciweek.venue.v1.ProvisionTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 26: sciweek.venue.v1.ActivateTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 27: sciweek.venue.v1.ResetTerminalSetupResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 28: sciweek.venue.v1.RevokeTerminalResponse.terminal:type_name -> sciweek.venue.v1.Terminal
+	5,  // 29: sciweek.venue.v1.ListTerminalsResponse.terminals:type_name -> sciweek.venue.v1.Terminal
+	6,  // 30: sciweek.venue.v1.VenueService.CreateVenue:input_type -> sciweek.venue.v1.CreateVenueRequest
+	8,  // 31: sciweek.venue.v1.VenueService.UpdateVenue:input_type -> sciweek.venue.v1.UpdateVenueRequest
+	15, // 32: sciweek.venue.v1.VenueService.AttachSafetyPlan:input_type -> sciweek.venue.v1.AttachSafetyPlanRequest
+	17, // 33: sciweek.venue.v1.VenueService.GetSafetyPlan:input_type -> sciweek.venue.v1.GetSafetyPlanRequest
+	20, // 34: sciweek.venue.v1.VenueService.ImportVenues:input_type -> sciweek.venue.v1.ImportVenuesRequest
+	22, // 35: sciweek.venue.v1.VenueService.GetVenueImportTemplate:input_type -> sciweek.venue.v1.GetVenueImportTemplateRequest
+	10, // 36: sciweek.venue.v1.VenueService.GetVenue:input_type -> sciweek.venue.v1.GetVenueRequest
+	12, // 37: sciweek.venue.v1.VenueService.ListVenues:input_type -> sciweek.venue.v1.ListVenuesRequest
+	24, // 38: sciweek.venue.v1.TerminalService.ProvisionTerminal:input_type -> sciweek.venue.v1.ProvisionTerminalRequest
+	26, // 39: sciweek.venue.v1.TerminalService.ActivateTerminal:input_type -> sciweek.venue.v1.ActivateTerminalRequest
+	28, // 40: sciweek.venue.v1.TerminalService.RotateTerminalCredential:input_type -> sciweek.venue.v1.RotateTerminalCredentialRequest
+	30, // 41: sciweek.venue.v1.TerminalService.ResetTerminalSetup:input_type -> sciweek.venue.v1.ResetTerminalSetupRequest
+	32, // 42: sciweek.venue.v1.TerminalService.RevokeTerminal:input_type -> sciweek.venue.v1.RevokeTerminalRequest
+	34, // 43: sciweek.venue.v1.TerminalService.ListTerminals:input_type -> sciweek.venue.v1.ListTerminalsRequest
+	7,  // 44: sciweek.venue.v1.VenueService.CreateVenue:output_type -> sciweek.venue.v1.CreateVenueResponse
+	9,  // 45: sciweek.venue.v1.VenueService.UpdateVenue:output_type -> sciweek.venue.v1.UpdateVenueResponse
+	16, // 46: sciweek.venue.v1.VenueService.AttachSafetyPlan:output_type -> sciweek.venue.v1.AttachSafetyPlanResponse
+	18, // 47: sciweek.venue.v1.VenueService.GetSafetyPlan:output_type -> sciweek.venue.v1.GetSafetyPlanResponse
+	21, // 48: sciweek.venue.v1.VenueService.ImportVenues:output_type -> sciweek.venue.v1.ImportVenuesResponse
+	23, // 49: sciweek.venue.v1.VenueService.GetVenueImportTemplate:output_type -> sciweek.venue.v1.GetVenueImportTemplateResponse
+	11, // 50: sciweek.venue.v1.VenueService.GetVenue:output_type -> sciweek.venue.v1.GetVenueResponse
+	13, // 51: sciweek.venue.v1.VenueService.ListVenues:output_type -> sciweek.venue.v1.ListVenuesResponse
+	25, // 52: sciweek.venue.v1.TerminalService.ProvisionTerminal:output_type -> sciweek.venue.v1.ProvisionTerminalResponse
+	27, // 53: sciweek.venue.v1.TerminalService.ActivateTerminal:output_type -> sciweek.venue.v1.ActivateTerminalResponse
+	29, // 54: sciweek.venue.v1.TerminalService.RotateTerminalCredential:output_type -> sciweek.venue.v1.RotateTerminalCredentialResponse
+	31, // 55: sciweek.venue.v1.TerminalService.ResetTerminalSetup:output_type -> sciweek.venue.v1.ResetTerminalSetupResponse
+	33, // 56: sciweek.venue.v1.TerminalService.RevokeTerminal:output_type -> sciweek.venue.v1.RevokeTerminalResponse
+	35, // 57: sciweek.venue.v1.TerminalService.ListTerminals:output_type -> sciweek.venue.v1.ListTerminalsResponse
+	44, // [44:58] is the sub-list for method output_type
+	30, // [30:44] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_venue_v1_venue_proto_init() }
@@ -2554,7 +2591,7 @@ func file_sciweek_venue_v1_venue_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_venue_v1_venue_proto_rawDesc), len(file_sciweek_venue_v1_venue_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   36,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -32,7 +32,7 @@ func NewLocalFiles(dir string) (*LocalFiles, error) {
 
 func (l *LocalFiles) path(key string) (string, error) {
 	if key == "" || strings.Contains(key, "..") || strings.HasPrefix(key, "/") {
-		return "", errs.E(errs.Invalid, "bad file key %q", key)
+		return "", fmt.Errorf("report files: bad file key %q", key)
 	}
 	return filepath.Join(l.dir, filepath.FromSlash(key)), nil
 }
@@ -94,7 +94,7 @@ func (l *LocalFiles) Open(_ context.Context, key string) (io.ReadCloser, int64, 
 	}
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, errs.E(errs.NotFound, "the file's content is missing from the store")
+		return nil, 0, ErrContentMissing.New()
 	}
 	if err != nil {
 		return nil, 0, err
@@ -162,7 +162,7 @@ func NewS3Files(ctx context.Context, cfg S3Config) (*S3Files, error) {
 func (s *S3Files) Put(ctx context.Context, key, path string, size int64, contentType string) error {
 	_, err := s.client.FPutObject(ctx, s.bucket, key, path, minio.PutObjectOptions{ContentType: contentType})
 	if err != nil {
-		return errs.E(errs.Unavailable, "the file store cannot take the file now: %v", err)
+		return ErrStoreUnavailable.Wrap(err, "what", "take the file")
 	}
 	return nil
 }
@@ -171,15 +171,15 @@ func (s *S3Files) Put(ctx context.Context, key, path string, size int64, content
 func (s *S3Files) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
 	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, 0, errs.E(errs.Unavailable, "the file store cannot be read now: %v", err)
+		return nil, 0, ErrStoreUnavailable.Wrap(err, "what", "be read")
 	}
 	st, err := obj.Stat()
 	if err != nil {
 		obj.Close()
 		if minio.ToErrorResponse(err).Code == "NoSuchKey" {
-			return nil, 0, errs.E(errs.NotFound, "the file's content is missing from the store")
+			return nil, 0, ErrContentMissing.New()
 		}
-		return nil, 0, errs.E(errs.Unavailable, "the file store cannot be read now: %v", err)
+		return nil, 0, ErrStoreUnavailable.Wrap(err, "what", "be read")
 	}
 	return obj, st.Size, nil
 }
@@ -187,7 +187,17 @@ func (s *S3Files) Open(ctx context.Context, key string) (io.ReadCloser, int64, e
 // Delete removes a file; a missing one is not an error.
 func (s *S3Files) Delete(ctx context.Context, key string) error {
 	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil && minio.ToErrorResponse(err).Code != "NoSuchKey" {
-		return errs.E(errs.Unavailable, "the file store cannot delete now: %v", err)
+		return ErrStoreUnavailable.Wrap(err, "what", "delete")
 	}
 	return nil
 }
+
+// The file store's answers that reach people.
+var (
+	ErrContentMissing = errs.Reason{Code: "REPORT_FILE_CONTENT_MISSING", Kind: errs.NotFound,
+		English: "the file's content is missing from the store",
+		Chinese: "文件内容在存储中找不到了：请重新上传这个文件"}
+	ErrStoreUnavailable = errs.Reason{Code: "REPORT_FILE_STORE_UNAVAILABLE", Kind: errs.Unavailable,
+		English: "the file store cannot {what} now; try again",
+		Chinese: "文件存储暂时不可用，请稍后重试"}
+)

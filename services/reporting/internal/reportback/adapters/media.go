@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/reporting/internal/reportback/app"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
 
@@ -53,7 +54,7 @@ func Inspect(kind domain.FileKind, r io.ReaderAt, size int64) (Inspected, error)
 				}
 			}
 		}
-		return Inspected{}, errs.E(errs.Invalid, "the summary report must be a PDF or a Word (DOCX) file")
+		return Inspected{}, ErrSummaryType.New()
 	case domain.FileImage:
 		switch {
 		case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
@@ -63,7 +64,7 @@ func Inspect(kind domain.FileKind, r io.ReaderAt, size int64) (Inspected, error)
 		case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
 			return Inspected{ContentType: TypeWebP}, nil
 		}
-		return Inspected{}, errs.E(errs.Invalid, "images must be JPEG, PNG or WebP")
+		return Inspected{}, ErrImageType.New()
 	case domain.FileVideo:
 		d, contentType, err := VideoLength(r, size)
 		if err != nil {
@@ -71,11 +72,30 @@ func Inspect(kind domain.FileKind, r io.ReaderAt, size int64) (Inspected, error)
 		}
 		return Inspected{ContentType: contentType, Duration: d}, nil
 	}
-	return Inspected{}, errs.E(errs.Invalid, "a report's file is a summary, an image or a video")
+	return Inspected{}, app.ErrFileKind.New()
 }
 
-// errNotVideo is what a file that is no MP4 or MOV gets.
-var errNotVideo = errs.E(errs.Invalid, "videos must be MP4 or MOV files; this file is neither")
+// The refusals of a report's file by what its bytes are.
+var (
+	ErrSummaryType = errs.Reason{Code: "REPORT_SUMMARY_TYPE", Kind: errs.Invalid,
+		English: "the summary report must be a PDF or a Word (DOCX) file",
+		Chinese: "总结报告请上传 PDF 或 Word（.docx）文件"}
+	ErrImageType = errs.Reason{Code: "REPORT_IMAGE_TYPE", Kind: errs.Invalid,
+		English: "images must be JPEG, PNG or WebP",
+		Chinese: "图片请上传 JPEG、PNG 或 WebP 格式"}
+	ErrNotVideo = errs.Reason{Code: "REPORT_VIDEO_TYPE", Kind: errs.Invalid,
+		English: "videos must be MP4 or MOV files; this file is neither",
+		Chinese: "视频请上传 MP4 或 MOV 格式：这个文件两者都不是"}
+	ErrVideoNoMovie = errs.Reason{Code: "REPORT_VIDEO_NO_MOOV", Kind: errs.Invalid,
+		English: "the video has no movie header (moov): it is incomplete or damaged",
+		Chinese: "视频文件不完整或已损坏（缺少 moov）：请重新导出后再上传"}
+	ErrVideoLengthUnreadable = errs.Reason{Code: "REPORT_VIDEO_LENGTH_UNREADABLE", Kind: errs.Invalid,
+		English: "the video's length cannot be read from its container",
+		Chinese: "读不出视频的时长：请重新导出后再上传"}
+	ErrVideoDamaged = errs.Reason{Code: "REPORT_VIDEO_DAMAGED", Kind: errs.Invalid,
+		English: "the video's container is damaged ({detail})",
+		Chinese: "视频文件已损坏：请重新导出后再上传"}
+)
 
 // VideoLength reads an MP4 or QuickTime file's length from its movie header (moov/mvhd), or,
 // for fragmented files, from the movie extends header (mvex/mehd), or from its longest track
@@ -94,13 +114,13 @@ func VideoLength(r io.ReaderAt, size int64) (time.Duration, string, error) {
 			case "ftyp":
 				buf := make([]byte, 4)
 				if _, err := r.ReadAt(buf, b.body); err != nil {
-					return errNotVideo
+					return ErrNotVideo.New()
 				}
 				brand = string(buf)
 			case "moov", "mdat", "free", "skip", "wide":
 				brand = "qt  " // QuickTime files of old may start without ftyp
 			default:
-				return errNotVideo
+				return ErrNotVideo.New()
 			}
 		}
 		if b.typ == "moov" && moov == nil {
@@ -113,14 +133,14 @@ func VideoLength(r io.ReaderAt, size int64) (time.Duration, string, error) {
 		return 0, "", err
 	}
 	if first {
-		return 0, "", errNotVideo
+		return 0, "", ErrNotVideo.New()
 	}
 	contentType := TypeMP4
 	if brand == "qt  " {
 		contentType = TypeMOV
 	}
 	if moov == nil {
-		return 0, "", errs.E(errs.Invalid, "the video has no movie header (moov): it is incomplete or damaged")
+		return 0, "", ErrVideoNoMovie.New()
 	}
 	var movie, fragments, longest float64
 	err = walk(r, moov.body, moov.end, func(b box) error {
@@ -186,7 +206,7 @@ func VideoLength(r io.ReaderAt, size int64) (time.Duration, string, error) {
 		seconds = longest
 	}
 	if seconds <= 0 || math.IsInf(seconds, 0) || seconds > 24*3600 {
-		return 0, "", errs.E(errs.Invalid, "the video's length cannot be read from its container")
+		return 0, "", ErrVideoLengthUnreadable.New()
 	}
 	return time.Duration(seconds * float64(time.Second)), contentType, nil
 }
@@ -201,11 +221,11 @@ type box struct {
 func walk(r io.ReaderAt, from, to int64, fn func(box) error) error {
 	for off := from; off < to; {
 		if to-off < 8 {
-			return errs.E(errs.Invalid, "the video's container is damaged (a box is cut short)")
+			return ErrVideoDamaged.New("detail", "a box is cut short")
 		}
 		hdr := make([]byte, 16)
 		if _, err := r.ReadAt(hdr[:8], off); err != nil {
-			return errs.E(errs.Invalid, "the video's container is damaged: %v", err)
+			return ErrVideoDamaged.Wrap(err, "detail", err.Error())
 		}
 		size := int64(binary.BigEndian.Uint32(hdr[:4]))
 		typ := string(hdr[4:8])
@@ -213,7 +233,7 @@ func walk(r io.ReaderAt, from, to int64, fn func(box) error) error {
 		switch size {
 		case 1: // a 64-bit size follows
 			if _, err := r.ReadAt(hdr[8:16], off+8); err != nil {
-				return errs.E(errs.Invalid, "the video's container is damaged: %v", err)
+				return ErrVideoDamaged.Wrap(err, "detail", err.Error())
 			}
 			size = int64(binary.BigEndian.Uint64(hdr[8:16]))
 			body = off + 16
@@ -222,9 +242,9 @@ func walk(r io.ReaderAt, from, to int64, fn func(box) error) error {
 		}
 		if size < body-off || off+size > to {
 			if off == from && from == 0 {
-				return errNotVideo
+				return ErrNotVideo.New()
 			}
-			return errs.E(errs.Invalid, "the video's container is damaged (box %q claims %d bytes)", printable(typ), size)
+			return ErrVideoDamaged.New("detail", fmt.Sprintf("box %q claims %d bytes", printable(typ), size))
 		}
 		if err := fn(box{typ: typ, body: body, end: off + size}); err != nil {
 			return err
@@ -302,9 +322,9 @@ func uint64At(r io.ReaderAt, off int64) (uint64, error) {
 
 func damaged(err error) error {
 	if errors.Is(err, io.EOF) {
-		return errs.E(errs.Invalid, "the video's container is damaged (it ends inside a header)")
+		return ErrVideoDamaged.New("detail", "it ends inside a header")
 	}
-	return errs.E(errs.Invalid, "the video's container cannot be read: %v", err)
+	return ErrVideoDamaged.Wrap(err, "detail", err.Error())
 }
 
 func printable(s string) string {

@@ -22,7 +22,7 @@ func (s *Store) Edition(ctx context.Context, id string) (domain.ReportEdition, e
 	err := s.pool.QueryRow(ctx, `SELECT name, report_deadline, max_video_seconds, time_zone FROM editions WHERE edition_id = $1`, id).
 		Scan(&name, &deadline, &maxVideo, &zone)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.ReportEdition{}, errs.E(errs.NotFound, "edition %s is not known", id)
+		return domain.ReportEdition{}, ErrEditionNotKnown.New("id", id)
 	}
 	if err != nil {
 		return domain.ReportEdition{}, db.Unavailable(err, "read the edition")
@@ -75,7 +75,7 @@ func (s *Store) SetColumns(ctx context.Context, edition string, cols []domain.Co
 			return err
 		}
 		if submitted {
-			return errs.E(errs.FailedPrecondition, "a county has submitted its report already; the columns can no longer change")
+			return ErrColumnsFrozen.New()
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM report_columns WHERE edition_id = $1`, edition); err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Store) File(ctx context.Context, id uuid.UUID) (domain.StoredFile, erro
 		FROM report_files WHERE id = $1`, [16]byte(id)).
 		Scan(&f.Kind, &f.Name, &f.ContentType, &f.Size, &ms, &f.SHA256, &f.UploadedAt, &f.EditionID, &f.CountyCode, &f.StorageKey, &deleted)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.StoredFile{}, errs.E(errs.NotFound, "file %s not found", id)
+		return domain.StoredFile{}, ErrFileNotFound.New("id", id)
 	}
 	f.ID, f.Duration, f.Deleted = id, time.Duration(ms)*time.Millisecond, deleted != nil
 	return f, db.Unavailable(err, "read the file")
@@ -292,3 +292,16 @@ func (s *Store) ReadReport(ctx context.Context, edition, county string) (*domain
 	})
 	return out, db.Unavailable(err, "read the report")
 }
+
+// What the reports' tables refuse.
+var (
+	ErrEditionNotKnown = errs.Reason{Code: "REPORT_EDITION_NOT_KNOWN", Kind: errs.NotFound,
+		English: "edition {id} is not known",
+		Chinese: "活动周“{id}”不存在；新创建的活动周几秒钟后才能使用，请稍后重试"}
+	ErrColumnsFrozen = errs.Reason{Code: "REPORT_COLUMNS_FROZEN", Kind: errs.FailedPrecondition,
+		English: "a county has submitted its report already; the columns can no longer change",
+		Chinese: "已有县（市、区）提交了报送，统计表的列不能再改"}
+	ErrFileNotFound = errs.Reason{Code: "REPORT_FILE_NOT_FOUND", Kind: errs.NotFound,
+		English: "file {id} not found",
+		Chinese: "文件不存在，或你无权查看"}
+)

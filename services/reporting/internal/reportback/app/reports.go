@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
@@ -95,7 +95,7 @@ type ReportsConfig struct {
 // NewReports returns the use cases.
 func NewReports(cfg ReportsConfig) (*Reports, error) {
 	if cfg.Store == nil || cfg.Counter == nil || cfg.Tables == nil || cfg.Files == nil || cfg.Inspect == nil || cfg.Now == nil {
-		return nil, errs.E(errs.Internal, "reports: store, statistics, files, inspector and clock are required")
+		return nil, errors.New("reports: store, statistics, files, inspector and clock are required")
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
@@ -117,14 +117,15 @@ func reportScope(p auth.Principal, county string) error {
 	case p.Is(auth.RoleCountyAdmin) && p.CountyCode == county:
 		return nil
 	case p.Is(auth.RoleCountyAdmin):
-		return errs.E(errs.PermissionDenied, "you may see and change the report of your own county (%s) only", p.CountyCode)
+		return ErrOwnCountyOnly.New("county", p.CountyCode)
 	}
-	return errs.E(errs.PermissionDenied, "role %s has no reports", p.Role)
+	return ErrRoleHasNoReports.New("role", p.Role, "roleLabel", p.Role.Label())
 }
 
-func cityOnly(p auth.Principal, what string) error {
+// cityOnly lets only the city admin do what (in English and Chinese).
+func cityOnly(p auth.Principal, what, whatChinese string) error {
 	if !p.Is(auth.RoleCityAdmin) {
-		return errs.E(errs.PermissionDenied, "only the city admin may %s", what)
+		return ErrCityOnly.New("what", what, "whatChinese", whatChinese)
 	}
 	return nil
 }
@@ -184,7 +185,7 @@ func (rs *Reports) checkCounty(ctx context.Context, edition, county string) erro
 		return err
 	}
 	if _, ok := names[county]; !ok {
-		return errs.E(errs.NotFound, "edition %s has no county %s", edition, county)
+		return ErrCountyNotInEdition.New("edition", edition, "county", county)
 	}
 	return nil
 }
@@ -252,7 +253,7 @@ func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition, county
 
 // Return sends a submitted report back (city admin).
 func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition, county, reason string) (ReportView, error) {
-	if err := cityOnly(p, "send reports back"); err != nil {
+	if err := cityOnly(p, "send reports back", "退回报送"); err != nil {
 		return ReportView{}, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
@@ -271,7 +272,7 @@ func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition, county
 // Accept locks a submitted report and keeps it as a new version, with today's counted figures
 // (city admin).
 func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
-	if err := cityOnly(p, "accept reports"); err != nil {
+	if err := cityOnly(p, "accept reports", "接收报送"); err != nil {
 		return ReportView{}, err
 	}
 	cols, err := rs.Store.Columns(ctx, edition)
@@ -298,7 +299,7 @@ func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition, county
 
 // Reopen lets a county submit after the deadline (city admin).
 func (rs *Reports) Reopen(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
-	if err := cityOnly(p, "reopen reports"); err != nil {
+	if err := cityOnly(p, "reopen reports", "重新开放报送"); err != nil {
 		return ReportView{}, err
 	}
 	if err := rs.checkCounty(ctx, edition, county); err != nil {
@@ -320,7 +321,7 @@ type ReportLine struct {
 
 // List returns every county's report state (city admin).
 func (rs *Reports) List(ctx context.Context, p auth.Principal, edition string) (domain.ReportEdition, []ReportLine, error) {
-	if err := cityOnly(p, "list every county's report"); err != nil {
+	if err := cityOnly(p, "list every county's report", "查看各县（市、区）的报送情况"); err != nil {
 		return domain.ReportEdition{}, nil, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
@@ -382,7 +383,7 @@ func (rs *Reports) Upload(ctx context.Context, p auth.Principal, h FileHeader, c
 	}
 	limit := map[domain.FileKind]int64{domain.FileSummary: rs.Limits.Summary, domain.FileImage: rs.Limits.Image, domain.FileVideo: rs.Limits.Video}[h.Kind]
 	if limit == 0 {
-		return domain.ReportFile{}, errs.E(errs.Invalid, "a report's file is a summary, an image or a video")
+		return domain.ReportFile{}, ErrFileKind.New()
 	}
 	tmp, err := os.CreateTemp(rs.TempDir, "upload-*")
 	if err != nil {
@@ -395,13 +396,13 @@ func (rs *Reports) Upload(ctx context.Context, p auth.Principal, h FileHeader, c
 	sum := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, sum), io.LimitReader(content, limit+1))
 	if err != nil {
-		return domain.ReportFile{}, errs.E(errs.Invalid, "the upload broke off (%v); nothing was kept, send the file again", err)
+		return domain.ReportFile{}, ErrUploadBrokeOff.Wrap(err)
 	}
 	if n > limit {
-		return domain.ReportFile{}, errs.E(errs.Invalid, "%s is larger than the %s allowed for this kind of file", h.Name, megabytes(limit))
+		return domain.ReportFile{}, ErrFileTooLarge.New("file", h.Name, "limit", megabytes(limit))
 	}
 	if n == 0 {
-		return domain.ReportFile{}, errs.E(errs.Invalid, "%s is empty", h.Name)
+		return domain.ReportFile{}, ErrFileEmpty.New("file", h.Name)
 	}
 	if err := tmp.Sync(); err != nil {
 		return domain.ReportFile{}, err
@@ -411,7 +412,7 @@ func (rs *Reports) Upload(ctx context.Context, p auth.Principal, h FileHeader, c
 		return domain.ReportFile{}, err
 	}
 	if h.Kind == domain.FileVideo && length > ed.MaxVideo {
-		return domain.ReportFile{}, errs.E(errs.Invalid, "%s is %s long; videos may be at most %s", h.Name, clock(length), clock(ed.MaxVideo))
+		return domain.ReportFile{}, ErrVideoTooLong.New("file", h.Name, "length", clock(length), "max", clock(ed.MaxVideo))
 	}
 	f := domain.StoredFile{ReportFile: domain.ReportFile{ID: uuid.New(), Kind: h.Kind, Name: h.Name, ContentType: contentType, Size: n,
 		Duration: length, SHA256: hex.EncodeToString(sum.Sum(nil)), UploadedAt: rs.Now()},
@@ -464,7 +465,7 @@ func (rs *Reports) Delete(ctx context.Context, p auth.Principal, id uuid.UUID) e
 		return err
 	}
 	if f.Deleted {
-		return errs.E(errs.NotFound, "file %s was deleted already", id)
+		return ErrFileDeleted.New("id", id)
 	}
 	var kept bool
 	_, err = rs.Store.UpdateReport(ctx, f.EditionID, f.CountyCode, func(tx ReportTx, r *domain.Report) error {
@@ -487,7 +488,7 @@ func (rs *Reports) Delete(ctx context.Context, p auth.Principal, id uuid.UUID) e
 
 // SetColumns changes an edition's columns (city admin).
 func (rs *Reports) SetColumns(ctx context.Context, p auth.Principal, edition string, cols []domain.Column) ([]domain.Column, error) {
-	if err := cityOnly(p, "change the statistics table"); err != nil {
+	if err := cityOnly(p, "change the statistics table", "修改统计表的列"); err != nil {
 		return nil, err
 	}
 	if err := domain.CheckColumns(cols); err != nil {

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/sciweek/sciweek/pkg/errs"
 )
 
 // ColumnSource says where a column's figures come from; the numbers match the contract.
@@ -72,21 +70,20 @@ func CheckColumns(cols []Column) error {
 	seen := map[string]bool{}
 	for i, c := range cols {
 		if seen[c.Key] {
-			return errs.E(errs.Invalid, "column %d: key %q appears twice", i+1, c.Key)
+			return ErrColumnKeyTwice.New("column", i+1, "key", c.Key, "label", c.Label)
 		}
 		seen[c.Key] = true
 		switch c.Source {
 		case SourceCounted:
 			if !KnownMetric(c.Metric) {
-				return errs.E(errs.Invalid, "column %q: %q is not something the system counts (activities_held, activities_held:<form>, "+
-					"major_activities_held, participations, young_people, venues_opened)", c.Key, c.Metric)
+				return ErrMetricUnknown.New("key", c.Key, "label", c.Label, "metric", c.Metric)
 			}
 		case SourceTyped:
 			if c.Metric != "" {
-				return errs.E(errs.Invalid, "column %q is typed in; it has no metric", c.Key)
+				return ErrTypedHasMetric.New("key", c.Key, "label", c.Label)
 			}
 		default:
-			return errs.E(errs.Invalid, "column %q: say whether it is counted or typed", c.Key)
+			return ErrSourceMissing.New("key", c.Key, "label", c.Label)
 		}
 	}
 	return nil
@@ -221,9 +218,9 @@ func (d Deadline) Passed(now time.Time) bool {
 func (r *Report) Editable() error {
 	switch r.Status {
 	case ReportSubmitted:
-		return errs.E(errs.FailedPrecondition, "the report is submitted; the bureau reviews it now (it can send it back for changes)")
+		return ErrSubmittedLocked.New()
 	case ReportAccepted:
-		return errs.E(errs.FailedPrecondition, "the report is accepted and locked")
+		return ErrAcceptedLocked.New()
 	}
 	return nil
 }
@@ -248,32 +245,32 @@ func (r *Report) Save(cols []Column, in []ValueInput, now time.Time) error {
 	for _, v := range in {
 		c, ok := byKey[v.ColumnKey]
 		if !ok {
-			return errs.E(errs.Invalid, "the table has no column %q", v.ColumnKey)
+			return ErrNoSuchColumn.New("key", v.ColumnKey)
 		}
 		switch c.Source {
 		case SourceTyped:
 			if v.Corrected != "" || v.Reason != "" {
-				return errs.E(errs.Invalid, "%s is typed in, not counted: give its figure, not a correction", c.Label)
+				return ErrTypedCorrected.New("label", c.Label)
 			}
 			if v.Typed != "" {
 				if !decimal.MatchString(v.Typed) {
-					return errs.E(errs.Invalid, "%s: %q is not a number", c.Label, v.Typed)
+					return ErrNotANumber.New("label", c.Label, "value", v.Typed)
 				}
 				if _, frac, ok := strings.Cut(v.Typed, "."); ok && len(frac) > c.Decimals {
-					return errs.E(errs.Invalid, "%s takes at most %d decimals, not %q", c.Label, c.Decimals, v.Typed)
+					return ErrTooManyDecimals.New("label", c.Label, "decimals", c.Decimals, "value", v.Typed)
 				}
 			}
 			r.Values[c.Key] = Value{Typed: v.Typed}
 		case SourceCounted:
 			if v.Typed != "" {
-				return errs.E(errs.Invalid, "%s is counted by the system; to change it give a correction and its reason", c.Label)
+				return ErrCountedTyped.New("label", c.Label)
 			}
 			if v.Corrected != "" {
 				if !wholeNumber.MatchString(v.Corrected) {
-					return errs.E(errs.Invalid, "%s: the correction %q is not a whole number", c.Label, v.Corrected)
+					return ErrCorrectionNotWhole.New("label", c.Label, "value", v.Corrected)
 				}
 				if len(strings.TrimSpace(v.Reason)) < 4 {
-					return errs.E(errs.Invalid, "%s: a correction of a counted figure needs a written reason", c.Label)
+					return ErrCorrectionNeedsReason.New("label", c.Label)
 				}
 			}
 			r.Values[c.Key] = Value{Corrected: v.Corrected, Reason: strings.TrimSpace(v.Reason)}
@@ -287,14 +284,14 @@ func (r *Report) Save(cols []Column, in []ValueInput, now time.Time) error {
 // and after the deadline only a reopened county may submit (and is marked late).
 func (r *Report) Submit(cols []Column, d Deadline, now time.Time) error {
 	if r.Status == ReportSubmitted {
-		return errs.E(errs.FailedPrecondition, "the report is submitted already")
+		return ErrSubmittedAlready.New()
 	}
 	if err := r.Editable(); err != nil {
 		return err
 	}
 	passed := d.Passed(now)
 	if passed && !r.Reopened {
-		return errs.E(errs.FailedPrecondition, "the deadline (%s) has passed; ask the bureau to reopen your report", d.Day)
+		return ErrDeadlinePassed.New("deadline", d.Day)
 	}
 	var missing []string
 	for _, c := range cols {
@@ -303,14 +300,14 @@ func (r *Report) Submit(cols []Column, d Deadline, now time.Time) error {
 		}
 	}
 	if len(missing) > 0 {
-		return errs.E(errs.FailedPrecondition, "fill in %s before submitting", strings.Join(missing, "、"))
+		return ErrFiguresMissing.New("columns", strings.Join(missing, "、"))
 	}
 	hasSummary := false
 	for _, f := range r.Files {
 		hasSummary = hasSummary || f.Kind == FileSummary
 	}
 	if !hasSummary {
-		return errs.E(errs.FailedPrecondition, "attach the summary report (PDF or DOCX) before submitting")
+		return ErrSummaryMissing.New()
 	}
 	if !passed {
 		r.OnTimeOnce = true
@@ -324,10 +321,10 @@ func (r *Report) Submit(cols []Column, d Deadline, now time.Time) error {
 // submit again without asking.
 func (r *Report) Return(reason string, d Deadline, now time.Time) error {
 	if r.Status != ReportSubmitted {
-		return errs.E(errs.FailedPrecondition, "only a submitted report can be sent back")
+		return ErrNotReturnable.New()
 	}
 	if strings.TrimSpace(reason) == "" {
-		return errs.E(errs.Invalid, "say what the county should change")
+		return ErrReturnNeedsReason.New()
 	}
 	r.Status, r.ReturnedReason, r.UpdatedAt = ReportReturned, strings.TrimSpace(reason), now
 	if d.Passed(now) {
@@ -339,7 +336,7 @@ func (r *Report) Return(reason string, d Deadline, now time.Time) error {
 // Accept locks a submitted report.
 func (r *Report) Accept(now time.Time) error {
 	if r.Status != ReportSubmitted {
-		return errs.E(errs.FailedPrecondition, "only a submitted report can be accepted")
+		return ErrNotAcceptable.New()
 	}
 	r.Status, r.UpdatedAt = ReportAccepted, now
 	return nil
@@ -348,7 +345,7 @@ func (r *Report) Accept(now time.Time) error {
 // Reopen lets the county submit after the deadline.
 func (r *Report) Reopen(now time.Time) error {
 	if r.Status == ReportAccepted {
-		return errs.E(errs.FailedPrecondition, "the report is accepted; nothing to reopen")
+		return ErrNotReopenable.New()
 	}
 	r.Reopened, r.UpdatedAt = true, now
 	return nil

@@ -3,6 +3,7 @@ package ports
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -203,11 +204,14 @@ func (s *Reports) UploadReportFile(stream reportingv1.ReportService_UploadReport
 	}
 	first, err := stream.Recv()
 	if err != nil {
-		return errs.E(errs.Invalid, "the upload sent nothing: %v", err)
+		if _, ok := errors.AsType[*errs.Error](err); ok {
+			return err // the header broke its contract's rules
+		}
+		return ErrUploadEmpty.Wrap(err)
 	}
 	h := first.GetHeader()
 	if h == nil {
-		return errs.E(errs.Invalid, "an upload starts with the file's header (edition, county, kind, name)")
+		return ErrUploadHeaderFirst.New()
 	}
 	f, err := s.app.Upload(stream.Context(), p, app.FileHeader{EditionID: h.GetEditionId(), CountyCode: h.GetCountyCode(), Kind: domain.FileKind(h.GetKind()), Name: h.GetName()},
 		&chunkReader{stream: stream})
@@ -230,7 +234,7 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 			return 0, err // io.EOF at the end of the upload
 		}
 		if msg.GetHeader() != nil {
-			return 0, errs.E(errs.Invalid, "an upload has one header, first")
+			return 0, ErrUploadHeaderFirst.New()
 		}
 		c.buf = msg.GetChunk()
 	}
@@ -269,7 +273,7 @@ func (s *Reports) DownloadReportFile(req *reportingv1.DownloadReportFileRequest,
 			return nil
 		}
 		if err != nil {
-			return errs.E(errs.Unavailable, "the file store broke off: %v", err)
+			return ErrFileStoreBrokeOff.Wrap(err)
 		}
 	}
 }
@@ -324,3 +328,16 @@ func (s *Reports) ExportMergedTable(ctx context.Context, req *reportingv1.Export
 	}
 	return &reportingv1.ExportMergedTableResponse{Name: f.Name, ContentType: f.ContentType, Content: f.Content}, nil
 }
+
+// The refusals of an upload's or a download's stream.
+var (
+	ErrUploadEmpty = errs.Reason{Code: "REPORT_UPLOAD_EMPTY", Kind: errs.Invalid,
+		English: "the upload sent nothing",
+		Chinese: "没有收到文件，请重新上传"}
+	ErrUploadHeaderFirst = errs.Reason{Code: "REPORT_UPLOAD_HEADER_FIRST", Kind: errs.Invalid,
+		English: "an upload starts with the file's header (edition, county, kind, name), once",
+		Chinese: "上传的内容不完整，请重新上传"}
+	ErrFileStoreBrokeOff = errs.Reason{Code: "REPORT_FILE_STORE_BROKE_OFF", Kind: errs.Unavailable,
+		English: "the file store broke off",
+		Chinese: "文件存储中断，请稍后重新下载"}
+)

@@ -325,7 +325,7 @@ func (s *Store) Rows(ctx context.Context, q domain.Query) ([]domain.Row, error) 
 	case domain.ByDay:
 		key = "to_char(day, 'YYYY-MM-DD')"
 	default:
-		return nil, errs.E(errs.Invalid, "cannot group by %q", q.GroupBy)
+		return nil, ErrGroupByUnknown.New("value", q.GroupBy)
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+key+` AS k, sum(ticketed), sum(walk_ins) FROM participation_counts
 		WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)
@@ -338,3 +338,8 @@ func (s *Store) Rows(ctx context.Context, q domain.Query) ([]domain.Row, error) 
 	})
 	return out, db.Unavailable(err, "query participations")
 }
+
+// ErrGroupByUnknown is a participation query by a dimension the store does not keep.
+var ErrGroupByUnknown = errs.Reason{Code: "STATS_GROUP_BY_UNKNOWN", Kind: errs.Invalid,
+	English: "cannot group by {value}",
+	Chinese: "不能按这种方式统计，请选择按县（市、区）、场馆、活动或日期"}

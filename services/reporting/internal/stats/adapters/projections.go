@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/events"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/convert"
@@ -26,7 +26,7 @@ import (
 func unitOfWork(ctx context.Context, what string) (pgx.Tx, error) {
 	tx, ok := db.TxFrom(ctx)
 	if !ok {
-		return nil, errs.Wrap(errs.Internal, db.ErrNoTx, what)
+		return nil, fmt.Errorf("%s: %w", what, db.ErrNoTx)
 	}
 	return tx, nil
 }

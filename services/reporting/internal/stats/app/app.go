@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -74,7 +75,7 @@ type Config struct {
 // New returns the use cases.
 func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Service, error) {
 	if store == nil || changes == nil || now == nil || cfg.Location == nil || cfg.Workbooks == nil {
-		return nil, errs.E(errs.Internal, "reporting app: store, changes, clock, location and workbook writer are required")
+		return nil, errors.New("reporting app: store, changes, clock, location and workbook writer are required")
 	}
 	if cfg.MinInterval <= 0 {
 		cfg.MinInterval = 250 * time.Millisecond
@@ -97,10 +98,10 @@ func scope(p auth.Principal, asked string) (string, error) {
 		return asked, nil
 	}
 	if !p.Is(auth.RoleCountyAdmin) {
-		return "", errs.E(errs.PermissionDenied, "role %s may not see statistics", p.Role)
+		return "", ErrRoleCannotSee.New("role", p.Role, "roleLabel", p.Role.Label())
 	}
 	if asked != "" && asked != p.CountyCode {
-		return "", errs.E(errs.PermissionDenied, "you may see the figures of your own county (%s) only", p.CountyCode)
+		return "", ErrOwnCountyOnly.New("county", p.CountyCode)
 	}
 	return p.CountyCode, nil
 }
@@ -141,11 +142,11 @@ func (s *Service) Query(ctx context.Context, p auth.Principal, q domain.Query) (
 	}
 	q.CountyCode = county
 	if q.FromDay != "" && q.ToDay != "" && q.FromDay > q.ToDay {
-		return nil, errs.E(errs.Invalid, "from_day %s is after to_day %s", q.FromDay, q.ToDay)
+		return nil, domain.ErrDayRange.New("from", q.FromDay, "to", q.ToDay)
 	}
 	for _, d := range []string{q.FromDay, q.ToDay} {
 		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
-			return nil, errs.E(errs.Invalid, "%q is not a date (YYYY-MM-DD)", d)
+			return nil, domain.ErrDayInvalid.New("value", d)
 		}
 	}
 	return s.store.Rows(ctx, q)
@@ -199,7 +200,7 @@ func (s *Service) WatchDashboard(ctx context.Context, p auth.Principal, edition 
 			return nil
 		case d, ok := <-updates:
 			if !ok {
-				return errs.E(errs.Unavailable, "the dashboard's figures cannot be read now; reconnect shortly")
+				return ErrDashboardUnavailable.New()
 			}
 			if err := send(d); err != nil {
 				return err
@@ -213,10 +214,10 @@ func (s *Service) WatchDashboard(ctx context.Context, p auth.Principal, edition 
 // participations the figures hold afterwards. Only the city admin may.
 func (s *Service) Rebuild(ctx context.Context, p auth.Principal) (events uint64, participations int64, took time.Duration, err error) {
 	if !p.Is(auth.RoleCityAdmin) {
-		return 0, 0, 0, errs.E(errs.PermissionDenied, "only the city admin may rebuild the statistics")
+		return 0, 0, 0, ErrRebuildCityOnly.New()
 	}
 	if s.head == nil {
-		return 0, 0, 0, errs.E(errs.Internal, "reporting: no stream head configured")
+		return 0, 0, 0, errors.New("reporting: no stream head configured")
 	}
 	start := time.Now()
 	head, err := s.head(ctx)
@@ -238,7 +239,7 @@ func (s *Service) Rebuild(ctx context.Context, p auth.Principal) (events uint64,
 		}
 		select {
 		case <-ctx.Done():
-			return 0, 0, 0, errs.E(errs.Unavailable, "the rebuild goes on; the figures are complete once it reaches position %d", head)
+			return 0, 0, 0, ErrRebuildGoesOn.New("head", head)
 		case <-tick.C:
 		}
 	}
@@ -354,3 +355,22 @@ func (s *Service) ExportDashboard(ctx context.Context, p auth.Principal, edition
 	}
 	return ExportedFile{Name: name, ContentType: sheet.XLSXContentType, Content: content}, nil
 }
+
+// The statistics' refusals.
+var (
+	ErrRoleCannotSee = errs.Reason{Code: "STATS_ROLE_NOT_ALLOWED", Kind: errs.PermissionDenied,
+		English: "role {role} may not see statistics",
+		Chinese: "当前账号（{roleLabel}）不能查看统计数据"}
+	ErrOwnCountyOnly = errs.Reason{Code: "STATS_OWN_COUNTY_ONLY", Kind: errs.PermissionDenied,
+		English: "you may see the figures of your own county ({county}) only",
+		Chinese: "只能查看本县（市、区）的数据"}
+	ErrDashboardUnavailable = errs.Reason{Code: "DASHBOARD_UNAVAILABLE", Kind: errs.Unavailable,
+		English: "the dashboard's figures cannot be read now; reconnect shortly",
+		Chinese: "实时数据暂时读不到，页面会自动重新连接"}
+	ErrRebuildCityOnly = errs.Reason{Code: "STATS_REBUILD_CITY_ONLY", Kind: errs.PermissionDenied,
+		English: "only the city admin may rebuild the statistics",
+		Chinese: "只有市级管理员可以重建统计数据"}
+	ErrRebuildGoesOn = errs.Reason{Code: "STATS_REBUILD_GOES_ON", Kind: errs.Unavailable,
+		English: "the rebuild goes on; the figures are complete once it reaches position {head}",
+		Chinese: "统计数据仍在重建，完成后数字才完整，请稍后再看"}
+)

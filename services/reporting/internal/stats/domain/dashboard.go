@@ -23,11 +23,11 @@ type Filter struct {
 func (f Filter) Check() error {
 	for _, d := range []string{f.FromDay, f.ToDay} {
 		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
-			return errs.E(errs.Invalid, "%q is not a date (YYYY-MM-DD)", d)
+			return ErrDayInvalid.New("value", d)
 		}
 	}
 	if f.FromDay != "" && f.ToDay != "" && f.FromDay > f.ToDay {
-		return errs.E(errs.Invalid, "the day range starts (%s) after it ends (%s)", f.FromDay, f.ToDay)
+		return ErrDayRange.New("from", f.FromDay, "to", f.ToDay)
 	}
 	return nil
 }
@@ -341,3 +341,13 @@ func Build(in DashboardInput) Dashboard {
 	}
 	return d
 }
+
+// The problems of a day range.
+var (
+	ErrDayInvalid = errs.Reason{Code: "STATS_DAY_INVALID", Kind: errs.Invalid,
+		English: "{value} is not a date (YYYY-MM-DD)",
+		Chinese: "“{value}”不是日期，请写成 2024-05-25 的样子"}
+	ErrDayRange = errs.Reason{Code: "STATS_DAY_RANGE", Kind: errs.Invalid,
+		English: "the day range starts ({from}) after it ends ({to})",
+		Chinese: "开始日期（{from}）晚于结束日期（{to}）"}
+)

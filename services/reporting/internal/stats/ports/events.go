@@ -11,11 +11,11 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/events"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/convert"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
@@ -92,13 +92,13 @@ func RegistrationEvents(p *app.Projector) bus.Projection {
 func activity(a *registrationv1.Activity) (domain.Activity, error) {
 	id, err := uuid.Parse(a.GetId())
 	if err != nil {
-		return domain.Activity{}, errs.E(errs.Invalid, "activity id %q: %v", a.GetId(), err)
+		return domain.Activity{}, rpc.ErrNotUUID.Wrap(err, "field", "activity.id", "value", a.GetId())
 	}
 	d := a.GetDetails()
 	venue := uuid.Nil
 	if d.GetVenueId() != "" {
 		if venue, err = uuid.Parse(d.GetVenueId()); err != nil {
-			return domain.Activity{}, errs.E(errs.Invalid, "venue id %q: %v", d.GetVenueId(), err)
+			return domain.Activity{}, rpc.ErrNotUUID.Wrap(err, "field", "activity.details.venue_id", "value", d.GetVenueId())
 		}
 	}
 	groups := make([]domain.TargetGroup, 0, len(d.GetTargetGroups()))
@@ -113,7 +113,7 @@ func activity(a *registrationv1.Activity) (domain.Activity, error) {
 
 func decode(m bus.Message, into proto.Message) error {
 	if err := proto.Unmarshal(m.Data, into); err != nil {
-		return errs.E(errs.Invalid, "decode %s: %v", m.Type, err)
+		return events.ErrUndecodable.Wrap(err, "type", m.Type)
 	}
 	return nil
 }
@@ -130,7 +130,7 @@ func VenueEvents(p *app.Projector) bus.Projection {
 			v := ev.GetVenue()
 			id, err := uuid.Parse(v.GetId())
 			if err != nil {
-				return errs.E(errs.Invalid, "venue id %q: %v", v.GetId(), err)
+				return rpc.ErrNotUUID.Wrap(err, "field", "venue.id", "value", v.GetId())
 			}
 			return p.VenueChanged(ctx, domain.VenueLimits{
 				VenueID: id, Name: v.GetName(), CountyCode: v.GetCountyCode(), SafeCapacity: int64(v.GetSafeCapacity()),
