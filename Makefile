@@ -40,6 +40,18 @@ browser: ## Install Chromium, CJK fonts and ffmpeg for the browser tests when th
 		echo "Chromium or ffmpeg is missing; run: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk ffmpeg"; exit 1; \
 	fi
 
+# The import tests read .xls files made by a real spreadsheet program: Debian's LibreOffice
+# (without its desktop) converts the XLSX plans they build into Excel 97-2003 workbooks.
+.PHONY: office
+office: ## Install LibreOffice Calc (headless) for the spreadsheet tests when it is missing (Debian; as root)
+	@if command -v soffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's libreoffice-calc-nogui…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	else \
+		echo "LibreOffice is missing; run: sudo apt-get update && sudo apt-get install -y libreoffice-calc-nogui"; exit 1; \
+	fi
+
 # The web console: Vue + Vite sources in web/, built into the gateway's embedded folder. npm ci
 # runs again only when the lock file changes, the build only when a source changes.
 CONSOLE := services/gateway/console/dist/index.html
@@ -64,7 +76,7 @@ run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays 
 	./bin/sciweek dev
 
 .PHONY: test
-test: deps browser web ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
+test: deps browser office web ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
 	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 

@@ -124,7 +124,9 @@ func TestIsChinese(t *testing.T) {
 		"总结报告请上传 PDF 或 Word（.docx）文件": true,
 		`"气象" is not a unit kind`:     false,
 		"form 联欢会 is not a form":      false,
-		"":                            false,
+		"“plan.csv”是空的":               true,
+		"form 联欢会 is not one of the known activity forms: 科普讲座、科技展览、科技咨询": false,
+		"": false,
 	} {
 		if got := errs.IsChinese(s); got != want {
 			t.Errorf("IsChinese(%q) = %v", s, got)

@@ -130,21 +130,35 @@ func (r Reason) Check() []string {
 	return out
 }
 
-// IsChinese says whether s is written in Chinese: it has Han characters, at least half as many
-// as Latin letters (a Chinese sentence may name PDF or Excel; an English one quoting "气象" is
-// not Chinese).
+// IsChinese says whether s is written in Chinese: it has Han characters, and outside quotes no
+// English word of the kind every English sentence has (is, not, the, of, must…). A Chinese
+// sentence may name PDF, Excel or plan.xlsx; an English one quoting "气象" or listing 科普讲座、…
+// is not Chinese.
 func IsChinese(s string) bool {
-	han, latin := 0, 0
+	s = quoted.ReplaceAllString(s, "")
+	han := false
 	for _, c := range s {
-		switch {
-		case unicode.Is(unicode.Han, c):
-			han++
-		case c < unicode.MaxASCII && unicode.IsLetter(c):
-			latin++
+		han = han || unicode.Is(unicode.Han, c)
+	}
+	if !han {
+		return false
+	}
+	for _, w := range latinWord.FindAllString(strings.ToLower(s), -1) {
+		if englishWords[w] {
+			return false
 		}
 	}
-	return han > 0 && 2*han >= latin
+	return true
 }
+
+var (
+	quoted       = regexp.MustCompile(`“[^”]*”|"[^"]*"|「[^」]*」|‘[^’]*’`)
+	latinWord    = regexp.MustCompile(`[a-z']+`)
+	englishWords = map[string]bool{"is": true, "are": true, "was": true, "not": true, "no": true, "the": true, "a": true, "an": true,
+		"of": true, "to": true, "be": true, "must": true, "has": true, "have": true, "may": true, "only": true, "and": true,
+		"for": true, "in": true, "on": true, "with": true, "this": true, "it": true, "its": true, "cannot": true, "can": true,
+		"at": true, "from": true, "by": true, "as": true, "or": true, "please": true, "your": true, "you": true}
+)
 
 // general are the reasons of errors raised without one (E, Wrap, errors of other libraries):
 // one per kind, so every error a person sees still has a code and a Chinese message.

@@ -126,9 +126,8 @@ func TestImportCSVInGBKWithAHeaderMapping(t *testing.T) {
 	f := start(t)
 	// A county's own sheet: other headers, GBK as Excel saves CSV on Chinese Windows, and the
 	// dates as people type them.
-	header := []string{"区县", "名称", "承办单位", "形式", "对象", "地点", "开始", "结束", "人数"}
-	mapping := map[string]string{"区县": "county", "名称": "title", "承办单位": "unit", "形式": "form", "对象": "target_groups", "地点": "venue",
-		"开始": "starts_at", "结束": "ends_at", "人数": "places"}
+	header := []string{"区县", "名称", "牵头单位", "形式", "对象", "地点", "开始", "结束", "可报人数"}
+	mapping := map[string]string{"牵头单位": "unit", "可报人数": "places"} // the rest are headers the import knows
 	var buf bytes.Buffer
 	w := csv.NewWriter(transform.NewWriter(&buf, simplifiedchinese.GBK.NewEncoder()))
 	_ = w.Write(header)
@@ -142,12 +141,13 @@ func TestImportCSVInGBKWithAHeaderMapping(t *testing.T) {
 	if err != nil || len(resp.GetErrors()) != 0 || len(resp.GetActivityIds()) != 2 {
 		t.Fatalf("GBK import: %v %v", resp, err)
 	}
-	if resp.GetColumns()["名称"] != "title" || len(resp.GetUnitsCreated()) != 2 {
+	if resp.GetColumns()["名称"] != "title" || resp.GetColumns()["牵头单位"] != "unit" || len(resp.GetUnitsCreated()) != 2 {
 		t.Fatalf("columns %v, units created %v", resp.GetColumns(), resp.GetUnitsCreated())
 	}
 	// Without the mapping the file is refused with the missing columns named.
 	resp, err = f.importFile("yingze.csv", buf.Bytes(), true, nil)
-	if err != nil || len(resp.GetErrors()) == 0 || resp.GetErrors()[0].GetRow() != 1 || !strings.Contains(resp.GetErrors()[0].GetMessage(), "missing") {
+	if err != nil || len(resp.GetErrors()) != 1 || resp.GetErrors()[0].GetRow() != 1 || resp.GetErrors()[0].GetReason() != "IMPORT_COLUMN_MISSING" ||
+		resp.GetErrors()[0].GetLocalizedMessage() != "缺少“主办单位”列：请按模板填写表头，或在“表头对应”中指明文件里哪一列是“主办单位”" {
 		t.Fatalf("unmapped headers: %v %v", resp, err)
 	}
 }
@@ -198,7 +198,8 @@ func TestImportTemplateAndRefusals(t *testing.T) {
 	rows2[1][0], rows2[1][6] = "迎泽区", "中国煤炭博物馆"
 	resp, err = f.activities.ImportActivities(ctx, &registrationv1.ImportActivitiesRequest{EditionId: "2024", FileName: "x.xlsx",
 		Content: xlsxFile(t, templateHeaders, rows2)}, xiaodian)
-	if err != nil || len(resp.GetErrors()) != 1 || resp.GetErrors()[0].GetRow() != 3 || !strings.Contains(resp.GetErrors()[0].GetMessage(), "own county") {
+	if err != nil || len(resp.GetErrors()) != 1 || resp.GetErrors()[0].GetRow() != 3 || resp.GetErrors()[0].GetReason() != "IMPORT_OWN_COUNTY_ONLY" ||
+		resp.GetErrors()[0].GetLocalizedMessage() != "只能导入本县（市、区）的活动" {
 		t.Fatalf("county admin importing another county's row: %v %v", resp, err)
 	}
 	// Organizers may not import approved activities.

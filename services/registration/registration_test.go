@@ -19,6 +19,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/errs"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
@@ -198,6 +199,10 @@ func wantCode(t *testing.T, err error, code codes.Code, message string) {
 	st := status.Convert(err)
 	if st.Code() != code || !strings.Contains(strings.ToLower(st.Message()), strings.ToLower(message)) {
 		t.Fatalf("got %v %q, want %v containing %q", st.Code(), st.Message(), code, message)
+	}
+	// Every refusal also carries its reason and the words people read, in Chinese.
+	if d := rpc.DetailsOf(st); d.Reason == "" || !errs.IsChinese(d.Chinese) {
+		t.Fatalf("%v %q: reason %q, Chinese %q", st.Code(), st.Message(), d.Reason, d.Chinese)
 	}
 }
 

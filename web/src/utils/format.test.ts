@@ -122,6 +122,8 @@ describe('isChinese', () => {
     ['总结报告请上传 PDF 或 Word（.docx）文件', true],
     ['"气象" is not a unit kind', false],
     ['form 联欢会 is not one of the known activity forms', false],
+    ['form 联欢会 is not one of the known activity forms: 科普讲座、科技展览、科技咨询、网络互动', false],
+    ['“plan.csv”是空的', true],
     ['', false],
     [42, false],
   ])('%j → %s', (text, want) => {

@@ -134,14 +134,19 @@ export function isSafeRedirect(path: unknown): path is string {
   return typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') && !path.startsWith('/login')
 }
 
+const englishWords = new Set(
+  'is are was not no the a an of to be must has have may only and for in on with this it its cannot can at from by as or please your you'.split(' '),
+)
+
 /**
- * isChinese says whether a server's text is written in Chinese: it has Han characters, at least
- * half as many as Latin letters (a Chinese sentence may name PDF or Excel; an English one quoting
- * "气象" is not Chinese). The same rule as the server's errs.IsChinese.
+ * isChinese says whether a server's text is written in Chinese: it has Han characters, and
+ * outside quotes no English word of the kind every English sentence has (is, not, the, of,
+ * must…). A Chinese sentence may name PDF or plan.xlsx; an English one quoting "气象" is not
+ * Chinese. The same rule as the server's errs.IsChinese.
  */
 export function isChinese(text: unknown): text is string {
   if (typeof text !== 'string') return false
-  const han = (text.match(/\p{Script=Han}/gu) ?? []).length
-  const latin = (text.match(/[A-Za-z]/g) ?? []).length
-  return han > 0 && 2 * han >= latin
+  const bare = text.replace(/“[^”]*”|"[^"]*"|「[^」]*」|‘[^’]*’/g, '')
+  if (!/\p{Script=Han}/u.test(bare)) return false
+  return !(bare.toLowerCase().match(/[a-z']+/g) ?? []).some((w) => englishWords.has(w))
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fileSizeText, headerMappingOf, importErrorTitle, mappedColumns, rowProblemText } from './importing'
+import { fileSizeText, headerMappingOf, importErrorTitle, mappedColumns, rowProblemText, tableWhere } from './importing'
 import { venueImportFieldLabels } from './labels'
 
 describe('fileSizeText', () => {
@@ -55,5 +55,14 @@ describe('rowProblemText', () => {
     [p('"气象" is not a unit kind', ''), '这一行的内容不符合要求，请对照模板检查'],
   ])('%j', (problem, want) => {
     expect(rowProblemText(problem)).toBe(want)
+  })
+})
+
+describe('tableWhere', () => {
+  it.each([
+    [{ sheet: '活动安排', header_row: 4 }, '读取了工作表「活动安排」第 4 行的表头，上方的标题行已跳过。'],
+    [{ sheet: '', header_row: 1 }, '读取了文件的表头。'],
+  ])('%j', (r, want) => {
+    expect(tableWhere(r)).toBe(want)
   })
 })

@@ -21,6 +21,12 @@ export function rowProblemText(p: RowProblem): string {
   return '这一行的内容不符合要求，请对照模板检查'
 }
 
+/** tableWhere says where the table was read: the sheet and the header's row, when titles were skipped. */
+export function tableWhere(r: { sheet: string; header_row: number }): string {
+  const sheet = r.sheet ? `工作表「${r.sheet}」` : '文件'
+  return r.header_row > 1 ? `读取了${sheet}第 ${r.header_row} 行的表头，上方的标题行已跳过。` : `读取了${sheet}的表头。`
+}
+
 /** importErrorTitle sums up a failed check or import: rows read, rows at fault, problems. */
 export function importErrorTitle(rows: number, errors: readonly Pick<RowError, 'row'>[], dryRun: boolean): string {
   const faulty = new Set(errors.map((e) => e.row)).size

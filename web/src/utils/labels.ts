@@ -140,6 +140,8 @@ export const importFieldLabels: Record<string, string> = {
   venue: '活动地点',
   starts_at: '开始时间',
   ends_at: '结束时间',
+  date: '活动日期（与只写时刻的开始、结束时间配合）',
+  time: '活动时间（一列写起止，如 5月26日 9:00-11:30）',
   places: '名额',
   requires_signup: '需要报名',
   online_url: '线上链接',

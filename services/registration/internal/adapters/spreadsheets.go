@@ -12,11 +12,11 @@ import (
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
-// Spreadsheets reads XLSX and CSV files (pkg/sheet) and writes XLSX ones.
+// Spreadsheets reads XLSX, .xls and CSV files (pkg/sheet) and writes XLSX ones.
 type Spreadsheets struct{}
 
-// Read returns the first sheet of an XLSX or CSV file as text.
-func (Spreadsheets) Read(fileName string, content []byte, encoding string) (domain.Sheet, error) {
+// Read returns every sheet of an XLSX, .xls or CSV file as text.
+func (Spreadsheets) Read(fileName string, content []byte, encoding string) (sheet.Book, error) {
 	return sheet.Read(fileName, content, encoding)
 }
 
@@ -30,8 +30,9 @@ func (Spreadsheets) Template(ed domain.Edition) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	headers := make([]string, len(domain.ImportColumns))
-	for i, c := range domain.ImportColumns {
+	columns := domain.TemplateColumns()
+	headers := make([]string, len(columns))
+	for i, c := range columns {
 		headers[i] = c.Header
 	}
 	f.Header(name, 1, headers, 16)
@@ -57,7 +58,7 @@ func (Spreadsheets) Template(ed domain.Edition) ([]byte, error) {
 	for _, u := range domain.UnitKinds {
 		lists[domain.FieldUnitKind] = append(lists[domain.FieldUnitKind], u.Label)
 	}
-	for i, c := range domain.ImportColumns {
+	for i, c := range columns {
 		_ = f.SetCellValue(name, cell(i+1, 2), example[c.Key])
 		if values, ok := lists[c.Key]; ok {
 			dv := excelize.NewDataValidation(true)
@@ -71,20 +72,36 @@ func (Spreadsheets) Template(ed domain.Edition) ([]byte, error) {
 	if _, err := f.NewSheet(help); err != nil {
 		return nil, err
 	}
-	f.Header(help, 1, []string{"列", "必填", "说明"}, 18)
-	_ = f.SetColWidth(help, "C", "C", 80)
-	for i, c := range domain.ImportColumns {
+	f.Header(help, 1, []string{"列", "必填", "说明", "也可以写作（表头）"}, 18)
+	_ = f.SetColWidth(help, "C", "C", 70)
+	_ = f.SetColWidth(help, "D", "D", 60)
+	n := 2
+	for _, c := range domain.ImportColumns {
 		req := ""
-		if c.Required {
+		if c.Required || c.Key == domain.FieldStartsAt || c.Key == domain.FieldEndsAt {
 			req = "是"
 		}
-		_ = f.SetCellValue(help, cell(1, i+2), c.Header)
-		_ = f.SetCellValue(help, cell(2, i+2), req)
-		_ = f.SetCellValue(help, cell(3, i+2), c.Help)
+		f.Row(help, n, c.Header, req, c.Help, strings.Join(c.Synonyms, "、"))
+		n++
 	}
-	n := len(domain.ImportColumns) + 3
-	_ = f.SetCellValue(help, cell(1, n), fmt.Sprintf("%s：%s 至 %s；每行一场活动（一个场次）。第 2 行为示例，导入前请删除或改写。",
-		ed.Name, ed.StartsOn.Format("2006-01-02"), ed.EndsOn.Format("2006-01-02")))
+	n++
+	for _, line := range []string{
+		fmt.Sprintf("%s：%s 至 %s。第 2 行为示例，导入前请删除或改写。", ed.Name, ed.StartsOn.Format("2006-01-02"), ed.EndsOn.Format("2006-01-02")),
+		"一行一个场次。同一活动有多个场次时，每个场次占一行：县（市、区）、主办单位、活动名称相同的行是同一活动的场次，" +
+			"各行的时间和名额可以不同，其余各列照抄、留空或合并单元格。",
+		"表格上方可以有标题行和“填报单位、填报日期”行；表头可以是两行（如“活动时间”下分“开始”“结束”）；表格下方的合计、备注行不会读入。",
+		"可以上传 .xlsx、.xls（Excel 97-2003、WPS）或 CSV（UTF-8 或 GBK）文件；有多个工作表时，读取有表头的那一张。",
+		"时间可写作 " + domain.WhenForms + "，或用日期单元格；“上午9点”这类写法无法识别。是/否 可写作 " + sheet.YesNoForms + "。",
+	} {
+		_ = f.SetCellValue(help, cell(1, n), line)
+		n++
+	}
+	n++
+	f.Header(help, n, []string{"列", "填写的值", "也可以写作"}, 18)
+	for _, s := range domain.SynonymTable() {
+		n++
+		f.Row(help, n, s[0], s[1], s[2])
+	}
 	return f.Bytes()
 }
 

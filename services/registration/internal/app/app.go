@@ -13,6 +13,7 @@ import (
 
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
@@ -126,8 +127,8 @@ type Venues interface {
 
 // Spreadsheets reads and writes the XLSX and CSV files people exchange.
 type Spreadsheets interface {
-	// Read returns the first sheet of an XLSX or CSV file (by its name's extension).
-	Read(fileName string, content []byte, encoding string) (domain.Sheet, error)
+	// Read returns every sheet of an XLSX, .xls or CSV file (by its name's extension).
+	Read(fileName string, content []byte, encoding string) (sheet.Book, error)
 	// Template returns the import template for an edition.
 	Template(ed domain.Edition) ([]byte, error)
 	// Featured returns the accepted featured list in the layout of 附件2.

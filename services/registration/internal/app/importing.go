@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -29,6 +30,13 @@ type ImportReport struct {
 	ActivityIDs  []uuid.UUID
 	UnitsCreated []string
 	Columns      map[string]string
+	// Activities counts the activities the rows hold (several rows may be one activity's
+	// sessions).
+	Activities int
+	// Sheet and HeaderRow say where the table was found: the sheet's name and the header's
+	// (last) row.
+	Sheet     string
+	HeaderRow int
 }
 
 // Import reads activity plans from a spreadsheet. Every row is checked; a dry run, or a run
@@ -44,7 +52,7 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 	if err != nil {
 		return ImportReport{}, err
 	}
-	sheet, err := s.Spreadsheets.Read(req.FileName, req.Content, req.Encoding)
+	book, err := s.Spreadsheets.Read(req.FileName, req.Content, req.Encoding)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -60,17 +68,18 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 		id, ok := byName[name]
 		return id, ok
 	}}
-	rows, columns, problems := domain.ParseImport(ed, sheet, req.Mapping, look)
+	table, rows, problems := domain.ParseImport(ed, book, req.Mapping, look)
 	if err != nil { // the venue registry did not answer: not the file's fault
 		return ImportReport{}, err
 	}
-	report := ImportReport{Rows: len(sheet.Rows), Errors: problems, Columns: columns}
+	report := ImportReport{Rows: len(table.Rows), Errors: problems, Columns: table.Named, Activities: len(rows), Sheet: table.Sheet, HeaderRow: table.HeaderRow}
 
 	// Rows must stay within the caller's reach, and name units the import may use or create.
 	units, err := s.importUnits(ctx, p, rows, &report)
 	if err != nil {
 		return ImportReport{}, err
 	}
+	slices.SortStableFunc(report.Errors, func(a, b domain.RowError) int { return a.Row - b.Row })
 	if len(report.Errors) > 0 || req.DryRun {
 		report.UnitsCreated = nil
 		if req.DryRun {

@@ -73,53 +73,6 @@ func edition(t *testing.T) domain.Edition {
 	return ed
 }
 
-func TestImportReadsWhatPeopleType(t *testing.T) {
-	t.Parallel()
-	ed := edition(t)
-	venue := uuid.New()
-	look := domain.ImportLookups{Venue: func(county, name string) (uuid.UUID, bool) { return venue, county == "140105" && name == "科技馆" }}
-	row := func(start, end, form, groups, signup string) []string {
-		return []string{"小店区", "实验营", "科技馆", "", form, groups, "科技馆", start, end, "", signup}
-	}
-	header := []string{"县（市、区）", "活动名称", "主办单位", "单位类型", "活动形式", "面向对象", "活动地点", "开始时间", "结束时间", "名额", "需要报名"}
-	tests := []struct {
-		name      string
-		cells     []string
-		wantStart string
-		wantErr   string
-	}{
-		{"dashes", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "青少年", "是"), "2024-05-26 09:00", ""},
-		{"slashes without zeros", row("2024/5/26 9:00", "2024/5/26 11:00", "实验", "学生、公众", "否"), "2024-05-26 09:00", ""},
-		{"Chinese date", row("2024年5月26日 09:00", "2024年5月26日 11:00", "科学实验", "青少年", ""), "2024-05-26 09:00", ""},
-		{"Excel serial", row("45438.375", "45438.4583333333", "科学实验", "青少年", "1"), "2024-05-26 09:00", ""},
-		{"date without a time", row("2024-05-26", "2024-05-26 11:00", "科学实验", "青少年", "是"), "", "IMPORT_TIME_OF_DAY_MISSING"},
-		{"unknown form", row("2024-05-26 09:00", "2024-05-26 11:00", "联欢会", "青少年", "是"), "", "ACTIVITY_FORM_UNKNOWN"},
-		{"unknown group", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "外星人", "是"), "", "ACTIVITY_TARGET_GROUP_UNKNOWN"},
-		{"neither yes nor no", row("2024-05-26 09:00", "2024-05-26 11:00", "科学实验", "青少年", "也许"), "", "IMPORT_YES_NO_INVALID"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			rows, _, problems := domain.ParseImport(ed, domain.Sheet{Header: header, HeaderRow: 1, Rows: [][]string{tt.cells}, RowNumbers: []int{2}}, nil, look)
-			if tt.wantErr != "" {
-				if len(problems) != 1 || problems[0].Row != 2 || problems[0].Reason != tt.wantErr || !errs.IsChinese(problems[0].Chinese) {
-					t.Fatalf("problems = %+v, want one on row 2 of %s, in Chinese", problems, tt.wantErr)
-				}
-				return
-			}
-			if len(problems) != 0 || len(rows) != 1 {
-				t.Fatalf("problems = %+v", problems)
-			}
-			if got := ed.Local(rows[0].Details.Sessions[0].StartsAt); got != tt.wantStart {
-				t.Fatalf("start = %s, want %s", got, tt.wantStart)
-			}
-			if rows[0].Details.VenueID != venue || rows[0].County.Code != "140105" {
-				t.Fatalf("row = %+v", rows[0])
-			}
-		})
-	}
-}
-
 func TestTransitions(t *testing.T) {
 	t.Parallel()
 	ed := edition(t)

@@ -231,7 +231,8 @@ func (g *GRPC) ImportActivities(ctx context.Context, req *registrationv1.ImportA
 	if err != nil {
 		return nil, err
 	}
-	out := &registrationv1.ImportActivitiesResponse{Rows: int32(rep.Rows), UnitsCreated: rep.UnitsCreated, Columns: rep.Columns}
+	out := &registrationv1.ImportActivitiesResponse{Rows: int32(rep.Rows), UnitsCreated: rep.UnitsCreated, Columns: rep.Columns,
+		Sheet: rep.Sheet, HeaderRow: int32(rep.HeaderRow), Activities: int32(rep.Activities)}
 	for _, e := range rep.Errors {
 		out.Errors = append(out.Errors, convert.RowError(e))
 	}

@@ -15,8 +15,8 @@ import (
 // Sheets reads spreadsheets and writes the venue template (pkg/sheet).
 type Sheets struct{}
 
-// Read returns the first sheet of an XLSX or CSV file.
-func (Sheets) Read(fileName string, content []byte, encoding string) (sheet.Sheet, error) {
+// Read returns every sheet of an XLSX, .xls or CSV file.
+func (Sheets) Read(fileName string, content []byte, encoding string) (sheet.Book, error) {
 	return sheet.Read(fileName, content, encoding)
 }
 

@@ -12,8 +12,8 @@ import (
 
 // Sheets reads spreadsheets and writes the venue template.
 type Sheets interface {
-	// Read returns the first sheet of an XLSX or CSV file.
-	Read(fileName string, content []byte, encoding string) (sheet.Sheet, error)
+	// Read returns every sheet of an XLSX, .xls or CSV file.
+	Read(fileName string, content []byte, encoding string) (sheet.Book, error)
 	// Template returns the venue import template.
 	Template(counties map[string]string) ([]byte, error)
 }
@@ -33,6 +33,9 @@ type ImportReport struct {
 	Errors   []sheet.Problem
 	VenueIDs []uuid.UUID
 	Columns  map[string]string
+	// Sheet and HeaderRow say where the table was found.
+	Sheet     string
+	HeaderRow int
 }
 
 // ImportVenues reads venues from a spreadsheet. Every row is checked; a dry run, or a run with
@@ -41,7 +44,7 @@ func (s *Service) ImportVenues(ctx context.Context, p auth.Principal, req Import
 	if !p.Is(auth.RoleCityAdmin, auth.RoleCountyAdmin) {
 		return ImportReport{}, ErrImportAdminsOnly.New()
 	}
-	sh, err := s.sheets.Read(req.FileName, req.Content, req.Encoding)
+	book, err := s.sheets.Read(req.FileName, req.Content, req.Encoding)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -66,11 +69,11 @@ func (s *Service) ImportVenues(ctx context.Context, p auth.Principal, req Import
 		}
 		return names[county][name]
 	}
-	details, rowNums, columns, problems := domain.ParseVenues(sh, req.Mapping, counties, taken)
+	table, details, rowNums, problems := domain.ParseVenues(book, req.Mapping, counties, taken)
 	if lookupErr != nil {
 		return ImportReport{}, lookupErr
 	}
-	report := ImportReport{Rows: len(sh.Rows), Errors: problems, Columns: columns}
+	report := ImportReport{Rows: len(table.Rows), Errors: problems, Columns: table.Named, Sheet: table.Sheet, HeaderRow: table.HeaderRow}
 	now := s.now()
 	venues := make([]domain.Venue, 0, len(details))
 	for i, d := range details {

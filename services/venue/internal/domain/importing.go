@@ -2,7 +2,6 @@ package domain
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
@@ -38,19 +37,20 @@ var ImportColumns = []sheet.Field{
 
 // ParseVenues checks every row of a venue sheet. counties maps county names to codes (codes map
 // to themselves); taken reports whether a county already has a venue of that name.
-func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]string, taken func(county, name string) bool) ([]Details, []int, map[string]string, []sheet.Problem) {
-	pos, named, problems := sheet.Columns(sh, ImportColumns, mapping)
+// The table is found as sheet.Find finds it: under titles, in the sheet that has the header.
+func ParseVenues(b sheet.Book, mapping map[string]string, counties map[string]string, taken func(county, name string) bool) (sheet.Table, []Details, []int, []sheet.Problem) {
+	t, problems := sheet.Find(b, ImportColumns, mapping)
 	if len(problems) > 0 {
-		return nil, nil, named, problems
+		return t, nil, nil, problems
 	}
 	var out []Details
 	var rowNums []int
 	seen := map[string]int{}
-	problems = sheet.Rows(sh, ImportColumns, pos, func(row int, cell func(string) string, bad func(string, error)) {
+	problems = t.Each(func(row int, cell func(string) string, bad func(string, error)) {
 		failed := false
 		fail := func(key string, err error) { failed = true; bad(key, err) }
 		d := Details{Name: cell(FieldName), Address: cell(FieldAddress), ContactName: cell(FieldContactName), ContactPhone: cell(FieldContactPhone)}
-		c := cell(FieldCounty)
+		c := sheet.Fold(cell(FieldCounty))
 		code, ok := counties[c]
 		if !ok && ValidCountyCode(c) && len(counties) == 0 {
 			code, ok = c, true // without the editions' list, codes are taken as they are
@@ -59,10 +59,10 @@ func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]
 			fail(FieldCounty, ErrImportCountyUnknown.New("value", c))
 		}
 		d.CountyCode = code
-		if d.Kind, ok = kindOf(cell(FieldKind)); !ok {
+		if d.Kind, ok = kindOf(sheet.Fold(cell(FieldKind))); !ok {
 			fail(FieldKind, ErrKindUnknown.New("value", cell(FieldKind), "accepted", KindLabels()))
 		}
-		lat, lng := cell(FieldLatitude), cell(FieldLongitude)
+		lat, lng := sheet.Fold(cell(FieldLatitude)), sheet.Fold(cell(FieldLongitude))
 		switch {
 		case lat == "" && lng == "":
 		case lat == "" || lng == "":
@@ -77,8 +77,8 @@ func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]
 			}
 		}
 		if capacity := cell(FieldSafeCapacity); capacity != "" {
-			n, err := strconv.Atoi(strings.TrimSuffix(capacity, ".0"))
-			if err != nil || n < 0 {
+			n, ok := sheet.Int(capacity)
+			if !ok || n < 0 {
 				fail(FieldSafeCapacity, ErrImportCapacityInvalid.New("value", capacity))
 			}
 			d.SafeCapacity = n
@@ -107,9 +107,9 @@ func ParseVenues(sh sheet.Sheet, mapping map[string]string, counties map[string]
 		out, rowNums = append(out, checked), append(rowNums, row)
 	})
 	if len(out) == 0 && len(problems) == 0 {
-		problems = append(problems, sheet.At(sh.HeaderRow+1, "", ErrImportNoRows.New()))
+		problems = append(problems, sheet.At(t.HeaderRow+1, "", ErrImportNoRows.New()))
 	}
-	return out, rowNums, named, problems
+	return t, out, rowNums, problems
 }
 
 func kindOf(s string) (Kind, bool) {

@@ -160,7 +160,7 @@ func (g *GRPC) ImportVenues(ctx context.Context, req *venuev1.ImportVenuesReques
 	if err != nil {
 		return nil, err
 	}
-	out := &venuev1.ImportVenuesResponse{Rows: int32(rep.Rows), Columns: rep.Columns}
+	out := &venuev1.ImportVenuesResponse{Rows: int32(rep.Rows), Columns: rep.Columns, Sheet: rep.Sheet, HeaderRow: int32(rep.HeaderRow)}
 	for _, e := range rep.Errors {
 		out.Errors = append(out.Errors, convert.RowError(e))
 	}

@@ -1581,7 +1581,8 @@ type ImportActivitiesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// edition_id names the edition the activities belong to.
 	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
-	// file_name is the uploaded file's name; its extension (.xlsx or .csv) picks the reader.
+	// file_name is the uploaded file's name; its extension (.xlsx, .xls, .et or .csv) picks the
+	// reader.
 	FileName string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
 	// content is the file, at most 8 MiB.
 	Content []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
@@ -1786,7 +1787,15 @@ type ImportActivitiesResponse struct {
 	UnitsCreated []string `protobuf:"bytes,4,rep,name=units_created,json=unitsCreated,proto3" json:"units_created,omitempty"`
 	// columns maps each recognised file header to its field key, so people can check the
 	// mapping.
-	Columns       map[string]string `protobuf:"bytes,5,rep,name=columns,proto3" json:"columns,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Columns map[string]string `protobuf:"bytes,5,rep,name=columns,proto3" json:"columns,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// sheet is the name of the sheet the table was read from (empty for a CSV file).
+	Sheet string `protobuf:"bytes,6,opt,name=sheet,proto3" json:"sheet,omitempty"`
+	// header_row is the row number of the table's header (its last row, for a two-row header);
+	// rows above it (titles, a 填报单位 line) were skipped.
+	HeaderRow int32 `protobuf:"varint,7,opt,name=header_row,json=headerRow,proto3" json:"header_row,omitempty"`
+	// activities counts the activities the rows hold: rows of one county, unit and title are the
+	// sessions of one activity.
+	Activities    int32 `protobuf:"varint,8,opt,name=activities,proto3" json:"activities,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1854,6 +1863,27 @@ func (x *ImportActivitiesResponse) GetColumns() map[string]string {
 		return x.Columns
 	}
 	return nil
+}
+
+func (x *ImportActivitiesResponse) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *ImportActivitiesResponse) GetHeaderRow() int32 {
+	if x != nil {
+		return x.HeaderRow
+	}
+	return 0
+}
+
+func (x *ImportActivitiesResponse) GetActivities() int32 {
+	if x != nil {
+		return x.Activities
+	}
+	return 0
 }
 
 // GetImportTemplateRequest names the edition.
@@ -2144,13 +2174,19 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x11localized_message\x18\x06 \x01(\tR\x10localizedMessage\x1a7\n" +
 	"\tArgsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc7\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x9c\x03\n" +
 	"\x18ImportActivitiesResponse\x12\x12\n" +
 	"\x04rows\x18\x01 \x01(\x05R\x04rows\x129\n" +
 	"\x06errors\x18\x02 \x03(\v2!.sciweek.registration.v1.RowErrorR\x06errors\x12!\n" +
 	"\factivity_ids\x18\x03 \x03(\tR\vactivityIds\x12#\n" +
 	"\runits_created\x18\x04 \x03(\tR\funitsCreated\x12X\n" +
-	"\acolumns\x18\x05 \x03(\v2>.sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntryR\acolumns\x1a:\n" +
+	"\acolumns\x18\x05 \x03(\v2>.sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntryR\acolumns\x12\x14\n" +
+	"\x05sheet\x18\x06 \x01(\tR\x05sheet\x12\x1d\n" +
+	"\n" +
+	"header_row\x18\a \x01(\x05R\theaderRow\x12\x1e\n" +
+	"\n" +
+	"activities\x18\b \x01(\x05R\n" +
+	"activities\x1a:\n" +
 	"\fColumnsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"S\n" +

@@ -1433,7 +1433,8 @@ func (x *VenueRowError) GetLocalizedMessage() string {
 // ImportVenuesRequest carries a spreadsheet of venues.
 type ImportVenuesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// file_name is the uploaded file's name; its extension (.xlsx or .csv) picks the reader.
+	// file_name is the uploaded file's name; its extension (.xlsx, .xls, .et or .csv) picks the
+	// reader.
 	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
 	// content is the file, at most 8 MiB.
 	Content []byte `protobuf:"bytes,2,opt,name=content,proto3" json:"content,omitempty"`
@@ -1524,7 +1525,11 @@ type ImportVenuesResponse struct {
 	// venue_ids are the venues created, in row order; empty for dry runs and failures.
 	VenueIds []string `protobuf:"bytes,3,rep,name=venue_ids,json=venueIds,proto3" json:"venue_ids,omitempty"`
 	// columns maps each recognised file header to its field key.
-	Columns       map[string]string `protobuf:"bytes,4,rep,name=columns,proto3" json:"columns,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Columns map[string]string `protobuf:"bytes,4,rep,name=columns,proto3" json:"columns,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// sheet is the name of the sheet the table was read from (empty for a CSV file).
+	Sheet string `protobuf:"bytes,5,opt,name=sheet,proto3" json:"sheet,omitempty"`
+	// header_row is the row number of the table's header (its last row, for a two-row header).
+	HeaderRow     int32 `protobuf:"varint,6,opt,name=header_row,json=headerRow,proto3" json:"header_row,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1585,6 +1590,20 @@ func (x *ImportVenuesResponse) GetColumns() map[string]string {
 		return x.Columns
 	}
 	return nil
+}
+
+func (x *ImportVenuesResponse) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *ImportVenuesResponse) GetHeaderRow() int32 {
+	if x != nil {
+		return x.HeaderRow
+	}
+	return 0
 }
 
 // GetVenueImportTemplateRequest is empty.
@@ -2370,12 +2389,15 @@ const file_sciweek_venue_v1_venue_proto_rawDesc = "" +
 	"\adry_run\x18\x05 \x01(\bR\x06dryRun\x1a@\n" +
 	"\x12HeaderMappingEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8b\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc0\x02\n" +
 	"\x14ImportVenuesResponse\x12\x12\n" +
 	"\x04rows\x18\x01 \x01(\x05R\x04rows\x127\n" +
 	"\x06errors\x18\x02 \x03(\v2\x1f.sciweek.venue.v1.VenueRowErrorR\x06errors\x12\x1b\n" +
 	"\tvenue_ids\x18\x03 \x03(\tR\bvenueIds\x12M\n" +
-	"\acolumns\x18\x04 \x03(\v23.sciweek.venue.v1.ImportVenuesResponse.ColumnsEntryR\acolumns\x1a:\n" +
+	"\acolumns\x18\x04 \x03(\v23.sciweek.venue.v1.ImportVenuesResponse.ColumnsEntryR\acolumns\x12\x14\n" +
+	"\x05sheet\x18\x05 \x01(\tR\x05sheet\x12\x1d\n" +
+	"\n" +
+	"header_row\x18\x06 \x01(\x05R\theaderRow\x1a:\n" +
 	"\fColumnsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x1f\n" +
