@@ -90,10 +90,13 @@ func TestFeaturedNominationDecisionAndExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := x.GetRows("特色科技活动推荐清单")
-	if len(rows) != 3 || !strings.Contains(rows[0][0], "特色科技活动推荐清单") || rows[1][2] != "活动名称" {
+	if len(rows) != 4 || !strings.Contains(rows[0][0], "特色科技活动推荐清单") || !strings.Contains(rows[1][0], "推荐单位（盖章）") || rows[2][2] != "活动名称" {
 		t.Fatalf("export rows = %v", rows)
 	}
-	if row := rows[2]; row[1] != "小店区" || row[2] != good.GetDetails().GetTitle() || row[3] != "量子光学实验室" || row[5] != "太原市科技馆" ||
+	if layout, err := x.GetPageLayout("特色科技活动推荐清单"); err != nil || *layout.Orientation != "landscape" || *layout.FitToWidth != 1 {
+		t.Fatalf("page layout %+v %v", layout, err)
+	}
+	if row := rows[3]; row[1] != "小店区" || row[2] != good.GetDetails().GetTitle() || row[3] != "量子光学实验室" || row[5] != "太原市科技馆" ||
 		row[8] != rec || row[4] != "5月26日 09:00-11:00" {
 		t.Fatalf("accepted row = %q", row)
 	}

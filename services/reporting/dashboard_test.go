@@ -182,6 +182,25 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 	if len(book.GetSheetList()) != 10 || !strings.Contains(exported.GetName(), "140105") {
 		t.Fatalf("workbook %s with sheets %v", exported.GetName(), book.GetSheetList())
 	}
+	// The counties' panel prints as offices print: titled, A4 landscape, its 合计 row formulas
+	// that come to the sums written in them.
+	const counties = "各县（市、区）"
+	rows, _ := book.GetRows(counties)
+	last := len(rows)
+	if title, _ := book.GetCellValue(counties, "A1"); title != counties || last < 5 || rows[last-1][0] != "合计" {
+		t.Fatalf("the counties' sheet: %q", rows)
+	}
+	if layout, err := book.GetPageLayout(counties); err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" {
+		t.Fatalf("page layout %+v %v", layout, err)
+	}
+	for c := 3; c <= 8; c++ {
+		cell, _ := excelize.CoordinatesToCellName(c, last)
+		cached, _ := book.GetCellValue(counties, cell)
+		calc, err := book.CalcCellValue(counties, cell)
+		if formula, _ := book.GetCellFormula(counties, cell); err != nil || calc != cached || !strings.HasPrefix(formula, "SUM(") {
+			t.Fatalf("total %s: formula %q comes to %q, the cell holds %q (%v)", cell, formula, calc, cached, err)
+		}
+	}
 
 	tests := []struct {
 		name           string

@@ -238,10 +238,11 @@ func TestReportBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Title, headings, three counties, the total.
-	if len(rows) < 6 || rows[5][1] != "合计" {
+	// Title, the unit and date line, headings, three counties, the total.
+	if len(rows) < 7 || rows[6][1] != "合计" || !strings.Contains(rows[1][0], "制表日期") {
 		t.Fatalf("merged table rows: %v", rows)
 	}
+	rows = rows[1:] // as before the line: headings at 1, counties from 2, the total at 5
 	col := map[string]int{}
 	for i, h := range rows[1] {
 		col[h] = i
@@ -249,6 +250,36 @@ func TestReportBack(t *testing.T) {
 	for i, county := range []string{"小店区", "迎泽区", "杏花岭区"} {
 		if rows[2+i][1] != county {
 			t.Fatalf("row %d is %q, want %s", i, rows[2+i][1], county)
+		}
+	}
+	// Printed as offices print it, the totals formulas that come to the stored totals.
+	sheetName := book.GetSheetName(0)
+	layout, err := book.GetPageLayout(sheetName)
+	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.Size == nil || *layout.Size != 9 ||
+		layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Fatalf("page layout %+v %v", layout, err)
+	}
+	if panes, err := book.GetPanes(sheetName); err != nil || !panes.Freeze || panes.YSplit != 3 {
+		t.Fatalf("panes %+v %v", panes, err)
+	}
+	titles := false
+	for _, n := range book.GetDefinedName() {
+		titles = titles || n.Name == "_xlnm.Print_Titles" && strings.HasSuffix(n.RefersTo, "!$1:$3")
+	}
+	if !titles {
+		t.Fatalf("no print titles in %v", book.GetDefinedName())
+	}
+	for c := 2; c < len(rows[5])-1; c++ {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 7)
+		formula, _ := book.GetCellFormula(sheetName, cell)
+		calc, err := book.CalcCellValue(sheetName, cell)
+		if err != nil || !strings.HasPrefix(formula, "SUM(") {
+			t.Fatalf("total %s: formula %q, %v", cell, formula, err)
+		}
+		stored, _ := strconv.ParseFloat(rows[5][c], 64)
+		got, _ := strconv.ParseFloat(calc, 64)
+		if fmt.Sprintf("%.2f", got) != fmt.Sprintf("%.2f", stored) {
+			t.Fatalf("total %s: the formula comes to %s, the stored total is %s", cell, calc, rows[5][c])
 		}
 	}
 	for h, c := range col {

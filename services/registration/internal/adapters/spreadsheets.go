@@ -144,22 +144,23 @@ func (Spreadsheets) Featured(ed domain.Edition, rows []app.FeaturedRow) ([]byte,
 		return nil, err
 	}
 	headers := []string{"序号", "县（市、区）", "活动名称", "主办单位", "活动时间", "活动地点", "活动形式", "重大示范活动", "推荐理由"}
-	f.Header(name, 2, headers, 14)
+	// Ready to print as offices print it: title, the line the recommending unit fills in, the
+	// header repeated on every A4 landscape page.
+	first, err := f.Titled(name, ed.Name+"特色科技活动推荐清单", "推荐单位（盖章）：                    联系人：                联系电话：", headers, 14)
+	if err != nil {
+		return nil, err
+	}
 	for i, w := range []float64{6, 12, 32, 24, 28, 28, 14, 12, 48} {
 		_ = f.SetColWidth(name, colName(i+1), colName(i+1), w)
 	}
-	_ = f.MergeCell(name, "A1", cell(len(headers), 1))
-	_ = f.SetCellValue(name, "A1", ed.Name+"特色科技活动推荐清单")
-	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	_ = f.SetCellStyle(name, "A1", "A1", title)
 	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	for i, r := range rows {
 		a := r.Activity
-		f.Row(name, i+3, i+1, ed.CountyName(a.CountyCode), a.Details.Title, a.Organizer, sessionsText(a, ed.Location), place(a),
+		f.Row(name, i+first, i+1, ed.CountyName(a.CountyCode), a.Details.Title, a.Organizer, sessionsText(a, ed.Location), place(a),
 			a.Details.Form.Label(), yes(a.Details.MajorDemonstration), r.Nomination.Recommendation)
 	}
 	if len(rows) > 0 {
-		_ = f.SetCellStyle(name, "A3", cell(len(headers), len(rows)+2), wrap)
+		_ = f.SetCellStyle(name, cell(1, first), cell(len(headers), len(rows)+first-1), wrap)
 	}
 	return f.Bytes()
 }

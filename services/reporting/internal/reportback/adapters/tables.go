@@ -17,8 +17,8 @@ import (
 type Tables struct{}
 
 // Workbook writes the merged table as XLSX; see MergedWorkbook.
-func (Tables) Workbook(title string, t domain.MergedTable, featured []byte) ([]byte, error) {
-	return MergedWorkbook(title, t, featured)
+func (Tables) Workbook(title, line string, t domain.MergedTable, featured []byte) ([]byte, error) {
+	return MergedWorkbook(title, line, t, featured)
 }
 
 // CSV writes the merged table as CSV; see MergedCSV.
@@ -69,12 +69,14 @@ func MergedCSV(t domain.MergedTable) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
-// MergedWorkbook writes the merged table in the layout of the official table: a title, a row
-// per county and the city's total, counted figures shaded blue, corrected ones orange with the counted figure and the
-// reason in a comment; and the featured activities (附件2) as the second sheet. The total is
-// written as the number it is (summed exactly in domain.Merge), not a formula, so every
-// reader of the file sees it without recalculating.
-func MergedWorkbook(title string, t domain.MergedTable, featured []byte) ([]byte, error) {
+// MergedWorkbook writes the merged table in the layout of the official table, ready to print
+// (sheet.Titled: the title, the unit and date line, the header repeated on every page of an A4
+// landscape printout, fit to its width, panes frozen under the header): a row per county and the
+// city's total, counted figures shaded blue, corrected ones orange with the counted figure and
+// the reason in a comment; and the featured activities (附件2) as the second sheet. The totals
+// are SUM formulas holding the total domain.Merge summed exactly, so a program that does not
+// recalculate shows it and one that does finds the same.
+func MergedWorkbook(title, line string, t domain.MergedTable, featured []byte) ([]byte, error) {
 	const name = "附件1 统计表"
 	w, err := sheet.NewWorkbook(name)
 	if err != nil {
@@ -93,13 +95,13 @@ func MergedWorkbook(title string, t domain.MergedTable, featured []byte) ([]byte
 		return nil, err
 	}
 	width := len(t.Columns) + 3
-	_ = w.SetCellValue(name, "A1", title)
-	_ = w.MergeCell(name, "A1", sheet.Cell(width, 1))
-	_ = w.SetCellStyle(name, "A1", "A1", bold)
-	w.Header(name, 2, headers(t, func(domain.Column) string { return "" }), 14)
+	first, err := w.Titled(name, title, line, headers(t, func(domain.Column) string { return "" }), 14)
+	if err != nil {
+		return nil, err
+	}
 	_ = w.SetColWidth(name, "B", "B", 16)
 	for i, r := range t.Rows {
-		row := i + 3
+		row := i + first
 		w.Row(name, row, i+1, r.CountyName)
 		for j, f := range r.Figures {
 			cell := sheet.Cell(j+3, row)
@@ -117,13 +119,13 @@ func MergedWorkbook(title string, t domain.MergedTable, featured []byte) ([]byte
 		}
 		_ = w.SetCellValue(name, sheet.Cell(width, row), statusName(r))
 	}
-	totalRow := len(t.Rows) + 3
-	_ = w.SetCellValue(name, sheet.Cell(2, totalRow), "合计")
+	totalRow := len(t.Rows) + first
+	cols, totals := make([]int, len(t.Total)), make([]any, len(t.Total))
 	for j, total := range t.Total {
-		cell := sheet.Cell(j+3, totalRow)
-		if err := setNumber(w, name, cell, total); err != nil {
-			return nil, err
-		}
+		cols[j], totals[j] = j+3, number(total)
+	}
+	if err := w.Total(name, totalRow, 2, "合计", cols, first, totalRow-1, totals); err != nil {
+		return nil, err
 	}
 	_ = w.SetCellStyle(name, sheet.Cell(1, totalRow), sheet.Cell(width, totalRow), bold)
 	legend := totalRow + 2
@@ -139,20 +141,28 @@ func MergedWorkbook(title string, t domain.MergedTable, featured []byte) ([]byte
 
 // setNumber writes a figure as a number, so the sheet can sum it; an empty figure stays empty.
 func setNumber(w *sheet.Workbook, sheetName, cell, v string) error {
+	if n := number(v); n != nil {
+		return w.SetCellValue(sheetName, cell, n)
+	}
+	return nil
+}
+
+// number is a figure as a number (int64 or float64), the text itself if it is none, nil if empty.
+func number(v string) any {
 	if v == "" {
 		return nil
 	}
 	if !strings.Contains(v, ".") {
 		var n int64
 		if _, err := fmt.Sscan(v, &n); err == nil {
-			return w.SetCellValue(sheetName, cell, n)
+			return n
 		}
 	}
 	var f float64
 	if _, err := fmt.Sscan(v, &f); err == nil {
-		return w.SetCellValue(sheetName, cell, f)
+		return f
 	}
-	return w.SetCellValue(sheetName, cell, v)
+	return v
 }
 
 // copyFirstSheet copies the values of another workbook's first sheet into a new sheet.

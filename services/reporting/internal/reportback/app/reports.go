@@ -593,7 +593,7 @@ const (
 type TableWriter interface {
 	// Workbook writes it as XLSX in the official table's layout, the featured activities'
 	// workbook (附件2) as its second sheet when there is one.
-	Workbook(title string, t domain.MergedTable, featured []byte) ([]byte, error)
+	Workbook(title, line string, t domain.MergedTable, featured []byte) ([]byte, error)
 	// CSV writes it as CSV.
 	CSV(t domain.MergedTable) ([]byte, error)
 }
@@ -620,6 +620,16 @@ func (rs *Reports) ExportMerged(ctx context.Context, p auth.Principal, edition s
 	if err != nil {
 		return ExportedFile{}, err
 	}
-	content, err := rs.Tables.Workbook(title, t, featured)
+	// The line under the title, as offices print it: the unit stamps it, the date is the export's.
+	line := "汇总单位（盖章）：                    制表日期：" + rs.Now().In(zoneOf(ed)).Format("2006年1月2日")
+	content, err := rs.Tables.Workbook(title, line, t, featured)
 	return ExportedFile{Name: title + ".xlsx", ContentType: sheet.XLSXContentType, Content: content}, err
+}
+
+// zoneOf is the edition's time zone (UTC when it has none).
+func zoneOf(ed domain.ReportEdition) *time.Location {
+	if ed.Deadline.Loc != nil {
+		return ed.Deadline.Loc
+	}
+	return time.UTC
 }

@@ -63,11 +63,36 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 		put(kv.k, kv.v)
 	}
 
-	table := func(name string, headers []string, rows [][]any) {
+	// Each panel is a table ready to print (sheet.Titled): its title, the edition, scope and
+	// data date on the line under it, and, for the panels whose rows add up, a 合计 row of SUM
+	// formulas holding the sums of the figures written above them.
+	line := "活动周：" + d.GetEditionId() + "    范围：" + county + "，" + days + "    数据日期：" + d.GetToday()
+	var tableErr error
+	table := func(name string, headers []string, rows [][]any, sum ...int) {
 		_, _ = w.NewSheet(name)
-		w.Header(name, 1, headers, 18)
+		first, err := w.Titled(name, name, line, headers, 18)
+		if err != nil {
+			tableErr = err
+			return
+		}
 		for i, r := range rows {
-			w.Row(name, i+2, r...)
+			w.Row(name, first+i, r...)
+		}
+		if len(sum) == 0 {
+			return
+		}
+		totals := make([]any, len(sum))
+		for j, c := range sum {
+			var n int64
+			for _, r := range rows {
+				if v, ok := r[c-1].(int64); ok {
+					n += v
+				}
+			}
+			totals[j] = n
+		}
+		if err := w.Total(name, first+len(rows), 1, "合计", sum, first, first+len(rows)-1, totals); err != nil {
+			tableErr = err
 		}
 	}
 	var rows [][]any
@@ -75,12 +100,12 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 		rows = append(rows, []any{c.GetCountyCode(), c.GetCountyName(), c.GetParticipations(), c.GetToday(), c.GetYoungPeople(),
 			c.GetActivitiesPlanned(), c.GetActivitiesHeld(), c.GetVenuesOpened()})
 	}
-	table("各县（市、区）", []string{"代码", "县（市、区）", "参与人次", "今日", "青少年", "活动（计划）", "活动（已举办）", "开放场馆"}, rows)
+	table("各县（市、区）", []string{"代码", "县（市、区）", "参与人次", "今日", "青少年", "活动（计划）", "活动（已举办）", "开放场馆"}, rows, 3, 4, 5, 6, 7, 8)
 	rows = nil
 	for _, c := range d.GetByDay() {
 		rows = append(rows, []any{c.GetDay(), c.GetParticipations(), c.GetYoungPeople()})
 	}
-	table("每日", []string{"日期", "参与人次", "青少年"}, rows)
+	table("每日", []string{"日期", "参与人次", "青少年"}, rows, 2, 3)
 	rows = nil
 	for _, h := range d.GetByHour() {
 		rows = append(rows, []any{h.GetHour(), h.GetParticipations()})
@@ -115,6 +140,9 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 	for _, r := range d.GetRefusals() {
 		rows = append(rows, []any{labels.Refusal(r.GetReason()), r.GetRefused()})
 	}
-	table("拒绝原因", []string{"原因", "次数"}, rows)
+	table("拒绝原因", []string{"原因", "次数"}, rows, 2)
+	if tableErr != nil {
+		return nil, tableErr
+	}
 	return w.Bytes()
 }
