@@ -4,16 +4,21 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/pkg/testkit"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/adapters"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
 
 // mp4 is a test video built box by box: a file type box, a movie header of the given length,
-// one track with its media header, and some media data, in the order asked for.
+// one video track with its media header, and some media data, in the order asked for. It
+// covers what ffmpeg does not write (64-bit headers at small sizes, an unknown mvhd length);
+// TestVideoLengthOfRealFiles reads what a real muxer writes.
 type mp4 struct {
 	seconds   float64
 	scale     uint32
@@ -61,7 +66,14 @@ func (m mp4) bytes() []byte {
 	}
 	dur := uint64(m.seconds * float64(m.scale))
 	ftyp := boxOf("ftyp", []byte(m.brand), make([]byte, 4), []byte("isommp41"))
-	trak := boxOf("trak", boxOf("tkhd", make([]byte, 84)), boxOf("mdia", boxOf("mdhd", m.headerBody(dur)[:24])))
+	tkhd := make([]byte, 84)
+	binary.BigEndian.PutUint32(tkhd[12:], 1) // track 1
+	handler := []byte("\x00\x00\x00\x00\x00\x00\x00\x00vide\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	trackDur := dur
+	if m.noMvhd {
+		trackDur = 0
+	}
+	trak := boxOf("trak", boxOf("tkhd", tkhd), boxOf("mdia", boxOf("mdhd", m.headerBody(trackDur)[:36]), boxOf("hdlr", handler)))
 	var moov []byte
 	if m.noMvhd {
 		mehd := make([]byte, 8)
@@ -69,7 +81,7 @@ func (m mp4) bytes() []byte {
 		// mvhd present with an unknown length, as live encoders write it.
 		unknown := m.headerBody(0)
 		binary.BigEndian.PutUint32(unknown[16:], 0xFFFFFFFF)
-		moov = boxOf("moov", boxOf("mvhd", unknown), boxOf("mvex", boxOf("mehd", mehd)))
+		moov = boxOf("moov", boxOf("mvhd", unknown), trak, boxOf("mvex", boxOf("mehd", mehd)))
 	} else {
 		moov = boxOf("moov", boxOf("mvhd", m.headerBody(dur)), trak)
 	}
@@ -157,6 +169,10 @@ func FuzzVideoLength(f *testing.F) {
 		{seconds: 240, noMvhd: true}} {
 		f.Add(m.bytes())
 	}
+	// What a real muxer writes, short so the fuzzer mutates it quickly.
+	for _, layout := range []testkit.VideoLayout{testkit.VideoFragmented, testkit.VideoCMAF, testkit.VideoMOV, testkit.AudioOnlyM4A} {
+		f.Add(testkit.Video(f, 6, layout))
+	}
 	f.Add([]byte("not a video"))
 	f.Add([]byte{0, 0, 0, 8, 'f', 't', 'y', 'p'})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -169,6 +185,63 @@ func FuzzVideoLength(f *testing.F) {
 		}
 		if d < 0 {
 			t.Fatalf("length %v", d)
+		}
+	})
+}
+
+// TestVideoLengthOfRealFiles reads files that Debian's ffmpeg writes in every layout the world
+// sends: a video's length is the whole recording's whatever the layout (a fragmented file's
+// first movie header describes only its first fragment), and a file with sound and no picture
+// is refused.
+func TestVideoLengthOfRealFiles(t *testing.T) {
+	t.Parallel()
+	layouts := []testkit.VideoLayout{testkit.VideoMoovLast, testkit.VideoFaststart, testkit.VideoFragmented,
+		testkit.VideoFragmentedEmptyMoov, testkit.VideoCMAF, testkit.VideoMOV}
+	for _, layout := range layouts {
+		for _, seconds := range []float64{179, 240} {
+			t.Run(fmt.Sprintf("%s of %vs", layout, seconds), func(t *testing.T) {
+				t.Parallel()
+				b := testkit.Video(t, seconds, layout)
+				got, contentType, err := adapters.VideoLength(bytes.NewReader(b), int64(len(b)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The sound may run a frame of AAC (128 ms at 8 kHz) past the picture.
+				if d := got.Seconds() - seconds; d < -0.01 || d > 0.2 {
+					t.Fatalf("read %v, want %vs", got, seconds)
+				}
+				want := adapters.TypeMP4
+				if layout == testkit.VideoMOV {
+					want = adapters.TypeMOV
+				}
+				if contentType != want {
+					t.Fatalf("content type %s, want %s", contentType, want)
+				}
+			})
+		}
+	}
+	t.Run("a four-minute fragmented video is refused at upload", func(t *testing.T) {
+		t.Parallel()
+		b := testkit.Video(t, 240, testkit.VideoFragmented)
+		got, err := adapters.Inspect(domain.FileVideo, bytes.NewReader(b), int64(len(b)))
+		if err != nil || got.Duration < 239*time.Second {
+			t.Fatalf("got %+v, %v: a fragmented file must not pass for its first fragment", got, err)
+		}
+	})
+	t.Run("an audio-only M4A", func(t *testing.T) {
+		t.Parallel()
+		b := testkit.Video(t, 30, testkit.AudioOnlyM4A)
+		_, _, err := adapters.VideoLength(bytes.NewReader(b), int64(len(b)))
+		if errs.KindOf(err) != errs.Invalid || !strings.Contains(err.Error(), "没有视频轨道") {
+			t.Fatalf("err = %v, want Invalid: no video track", err)
+		}
+	})
+	t.Run("a real video cut short", func(t *testing.T) {
+		t.Parallel()
+		b := testkit.Video(t, 20, testkit.VideoFaststart)
+		b = b[:len(b)/2]
+		if _, _, err := adapters.VideoLength(bytes.NewReader(b), int64(len(b))); errs.KindOf(err) != errs.Invalid {
+			t.Fatalf("err = %v, want Invalid", err)
 		}
 	})
 }
