@@ -31,7 +31,10 @@ import (
 type week struct {
 	lecture, exhibition, online, lab uuid.UUID
 	venueA, venueB                   uuid.UUID
-	today, yesterday                 time.Time
+	// museum holds the lecture in 140105; school the exhibition and the online activity in
+	// 140106, lab the open day there.
+	museum, school, lab2 uuid.UUID
+	today, yesterday     time.Time
 }
 
 func (f *fixture) week(t *testing.T) week {
@@ -39,17 +42,20 @@ func (f *fixture) week(t *testing.T) week {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Now().In(loc)
 	w := week{lecture: uuid.New(), exhibition: uuid.New(), online: uuid.New(), lab: uuid.New(), venueA: uuid.New(), venueB: uuid.New(),
-		today: time.Date(now.Year(), now.Month(), now.Day(), 10, 15, 0, 0, loc)}
+		museum: uuid.New(), school: uuid.New(), lab2: uuid.New(), today: time.Date(now.Year(), now.Month(), now.Day(), 10, 15, 0, 0, loc)}
 	w.yesterday = w.today.AddDate(0, 0, -1)
 	f.publish("sciweek.registration.edition.changed", &registrationv1.EditionChanged{EventId: uuid.NewString(), Edition: &registrationv1.Edition{
 		Id: "2024", Name: "2024年科技活动周", Counties: []*registrationv1.County{{Code: "140105", Name: "小店区"}, {Code: "140106", Name: "迎泽区"}, {Code: "140181", Name: "古交市"}}}})
+	units := map[uuid.UUID]uuid.UUID{w.lecture: w.museum, w.exhibition: w.school, w.online: w.school, w.lab: w.lab2}
+	names := map[uuid.UUID]string{w.museum: "山西省科学技术馆", w.school: "迎泽区实验小学", w.lab2: "煤转化国家重点实验室"}
 	activity := func(id uuid.UUID, county string, venue uuid.UUID, form registrationv1.ActivityForm, groups ...registrationv1.TargetGroup) {
 		d := &registrationv1.ActivityDetails{Title: "活动" + id.String()[:4], Form: form, TargetGroups: groups}
 		if venue != uuid.Nil {
 			d.VenueId = venue.String()
 		}
 		f.publish("sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: uuid.NewString(), Activity: &registrationv1.Activity{
-			Id: id.String(), EditionId: "2024", CountyCode: county, Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Details: d, UpdatedAt: timestamppb.Now()}})
+			Id: id.String(), EditionId: "2024", CountyCode: county, UnitId: units[id].String(), Organizer: names[units[id]],
+			Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Details: d, UpdatedAt: timestamppb.Now()}})
 	}
 	activity(w.lecture, "140105", w.venueA, registrationv1.ActivityForm_ACTIVITY_FORM_LECTURE, registrationv1.TargetGroup_TARGET_GROUP_YOUTH, registrationv1.TargetGroup_TARGET_GROUP_SCHOOL)
 	activity(w.exhibition, "140106", w.venueB, registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION, registrationv1.TargetGroup_TARGET_GROUP_PUBLIC)

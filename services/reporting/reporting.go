@@ -221,9 +221,9 @@ func Consumes() []bus.Kind {
 // two contexts meet.
 type counter struct{ stats *app.Service }
 
-// Counted returns what the statistics counted of a county's whole week.
-func (c counter) Counted(ctx context.Context, edition, county string) (rbdomain.CountedFigures, error) {
-	d, err := c.stats.CountyWeek(ctx, edition, county)
+// Counted returns what the statistics counted of a county's (or one of its units') whole week.
+func (c counter) Counted(ctx context.Context, edition string, who rbdomain.Reporter) (rbdomain.CountedFigures, error) {
+	d, err := c.stats.Week(ctx, edition, who.CountyCode, who.UnitID)
 	if err != nil {
 		return rbdomain.CountedFigures{}, err
 	}

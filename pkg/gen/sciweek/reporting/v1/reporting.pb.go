@@ -158,7 +158,10 @@ type DashboardFilter struct {
 	// form keeps activities of one form; unspecified keeps all.
 	Form v1.ActivityForm `protobuf:"varint,4,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
 	// target_group keeps activities for one target group; unspecified keeps all.
-	TargetGroup   v1.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	TargetGroup v1.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	// unit_id keeps the activities of one organizer unit; an organizer always sees their own
+	// unit's only.
+	UnitId        string `protobuf:"bytes,6,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -226,6 +229,13 @@ func (x *DashboardFilter) GetTargetGroup() v1.TargetGroup {
 		return x.TargetGroup
 	}
 	return v1.TargetGroup(0)
+}
+
+func (x *DashboardFilter) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
 }
 
 // DashboardTotals are the headline figures.
@@ -2456,14 +2466,15 @@ var File_sciweek_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xe2\x02\n" +
+	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\x99\x03\n" +
 	"\x0fDashboardFilter\x125\n" +
 	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
 	"countyCode\x12A\n" +
 	"\bfrom_day\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\afromDay\x12=\n" +
 	"\x06to_day\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x05toDay\x12C\n" +
 	"\x04form\x18\x04 \x01(\x0e2%.sciweek.registration.v1.ActivityFormB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04form\x12Q\n" +
-	"\ftarget_group\x18\x05 \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\"\xa0\x04\n" +
+	"\ftarget_group\x18\x05 \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\x125\n" +
+	"\aunit_id\x18\x06 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"\xa0\x04\n" +
 	"\x0fDashboardTotals\x12&\n" +
 	"\x0eparticipations\x18\x01 \x01(\x03R\x0eparticipations\x12\x1a\n" +
 	"\bticketed\x18\x02 \x01(\x03R\bticketed\x12\x19\n" +

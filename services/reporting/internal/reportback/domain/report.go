@@ -184,10 +184,26 @@ type ReportFile struct {
 	UploadedAt  time.Time
 }
 
-// Report is a county's report for an edition.
+// Reporter is who reports: a county, or one of its organizer units (各有关单位), which the
+// notice asks to report too.
+type Reporter struct {
+	CountyCode string
+	UnitID     string // empty for the county's own report
+}
+
+// IsUnit reports whether the reporter is an organizer unit.
+func (r Reporter) IsUnit() bool { return r.UnitID != "" }
+
+// Unit is an organizer unit that holds activities of an edition in a county.
+type Unit struct {
+	ID, Name, CountyCode string
+}
+
+// Report is a county's or a unit's report for an edition.
 type Report struct {
 	EditionID      string
 	CountyCode     string
+	UnitID         string // set on a unit's own report
 	Status         ReportStatus
 	Late           bool
 	OnTimeOnce     bool // submitted before the deadline at least once
@@ -215,6 +231,32 @@ func (d Deadline) Passed(now time.Time) bool {
 		return false
 	}
 	return !now.Before(day.AddDate(0, 0, 1))
+}
+
+// Reporter is who the report is of.
+func (r *Report) Reporter() Reporter { return Reporter{CountyCode: r.CountyCode, UnitID: r.UnitID} }
+
+// Handed reports whether the report is in the bureau's hands: submitted or accepted.
+func (r *Report) Handed() bool { return r.Status == ReportSubmitted || r.Status == ReportAccepted }
+
+// UnitTotals adds up, per typed column, the figures of the units' reports that are submitted
+// or accepted: what a county may include in its own table (the counted columns already count
+// every activity of the county, the units' included).
+func UnitTotals(cols []Column, units []*Report) map[string]string {
+	out := map[string]string{}
+	for _, c := range cols {
+		if c.Source != SourceTyped {
+			continue
+		}
+		var sum int64
+		for _, u := range units {
+			if u.Handed() {
+				sum += fixed(u.Values[c.Key].Typed)
+			}
+		}
+		out[c.Key] = formatFixed(sum, c.Decimals)
+	}
+	return out
 }
 
 // Editable reports whether the county may change figures and files.
@@ -459,13 +501,17 @@ type ReportEdition struct {
 // StoredFile is a report's file with where its content is kept.
 type StoredFile struct {
 	ReportFile
-	EditionID, CountyCode, StorageKey string
-	Deleted                           bool
+	EditionID, CountyCode, UnitID, StorageKey string
+	Deleted                                   bool
 }
+
+// Reporter is who the file's report is of.
+func (f StoredFile) Reporter() Reporter { return Reporter{CountyCode: f.CountyCode, UnitID: f.UnitID} }
 
 // ReportVersion is an accepted report as it was.
 type ReportVersion struct {
 	CountyCode string
+	UnitID     string
 	Version    int
 	AcceptedAt time.Time
 	AcceptedBy string

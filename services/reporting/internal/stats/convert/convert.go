@@ -162,7 +162,7 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 
 func filterToProto(f domain.Filter) *reportingv1.DashboardFilter {
 	return &reportingv1.DashboardFilter{CountyCode: f.CountyCode, FromDay: f.FromDay, ToDay: f.ToDay,
-		Form: Form(f.Form), TargetGroup: TargetGroup(f.TargetGroup)}
+		Form: Form(f.Form), TargetGroup: TargetGroup(f.TargetGroup), UnitId: f.UnitID}
 }
 
 // OccupancySummaryToProto converts the city's (or a county's) occupancy summary.

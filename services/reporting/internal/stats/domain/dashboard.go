@@ -17,7 +17,12 @@ type Filter struct {
 	ToDay       string
 	Form        Form
 	TargetGroup TargetGroup
+	UnitID      string // an organizer unit's activities only
 }
+
+// ByActivity reports whether the filter keeps some activities and not others by what
+// registration says of them (form, target group, unit), not only by county and day.
+func (f Filter) ByActivity() bool { return f.Form != 0 || f.TargetGroup != 0 || f.UnitID != "" }
 
 // Check rejects a filter a person could not have meant.
 func (f Filter) Check() error {
@@ -132,10 +137,14 @@ type ActivityInfo struct {
 	Planned      bool
 	Online       bool
 	Major        bool
+	UnitID       string
 }
 
-// Matches reports whether the activity passes the filter's form and target group.
+// Matches reports whether the activity passes the filter's form, target group and unit.
 func (a ActivityInfo) Matches(f Filter) bool {
+	if f.UnitID != "" && a.UnitID != f.UnitID {
+		return false
+	}
 	if f.Form != 0 && a.Form != f.Form {
 		return false
 	}
@@ -242,7 +251,7 @@ func Build(in DashboardInput) Dashboard {
 	held := map[uuid.UUID]bool{}
 	for _, f := range in.Figures {
 		info, known := in.Activities[f.ActivityID]
-		if !known && (in.Filter.Form != 0 || in.Filter.TargetGroup != 0) {
+		if !known && in.Filter.ByActivity() {
 			continue
 		}
 		if known && !info.Matches(in.Filter) {
