@@ -350,7 +350,47 @@ func TestReportBackInChromium(t *testing.T) {
 	if got := number(t, ctx, `tr[data-column="participations"] [data-field="counted"]`); got != county.GetDashboard().GetTotals().GetParticipations() {
 		t.Fatalf("the table counts %d participations, the live statistics %d", got, county.GetDashboard().GetTotals().GetParticipations())
 	}
-	summary := filepath.Join(t.TempDir(), "小店区科技活动周总结.pdf")
+	// An organizer unit of the county (the demo venue's) reports too, from its own page.
+	org := chromium(t, 1440, 1000)
+	signIn(t, org, s.base, s.info.OrganizerUsername, s.info.StaffPassword)
+	if err := chromedp.Do(org, chromedp.Navigate(s.base+"/report?edition="+demo.LiveEdition), chromedp.WaitVisible(`#report-unit-name`),
+		chromedp.WaitVisible(`tr[data-column="participations"]`)); err != nil {
+		t.Fatalf("the organizer's report: %v; the page says %q", err, text(org, "body"))
+	}
+	if name := text(org, `#report-unit-name`); name == "" {
+		t.Fatal("the organizer's report does not name its unit")
+	}
+	fillAndSubmitReport(t, org, "科技馆活动周总结.pdf")
+	t.Logf("unit's report: %s", screenshot(t, org, "report-unit.png"))
+
+	fillAndSubmitReport(t, ctx, "小店区科技活动周总结.pdf")
+	// The county sees its unit's report submitted.
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(`#report-units tr[data-status="REPORT_STATUS_SUBMITTED"]`)); err != nil {
+		t.Fatalf("the county does not see its unit's report submitted: %v; it shows %q", err, text(ctx, "#report-units"))
+	}
+	t.Logf("county's report: %s", screenshot(t, ctx, "report.png"))
+
+	city := chromium(t, 1440, 1000)
+	signIn(t, city, s.base, s.info.AdminUsername, s.info.AdminPassword)
+	if err := chromedp.Do(city, chromedp.Navigate(s.base+"/reports?edition="+demo.LiveEdition), chromedp.WaitVisible(`tr[data-county="140105"]`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(city, chromedp.Poll[bool](`document.querySelector('tr[data-county="140105"]')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the bureau's list does not show 140105 submitted: %v", err)
+	}
+	if _, err := chromedp.Run(city, chromedp.Poll[bool](`[...document.querySelectorAll('tr.unit-line[data-county="140105"]')].some(r => r.dataset.status === 'REPORT_STATUS_SUBMITTED')`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the bureau's list does not show the unit's report beside its county: %v", err)
+	}
+	t.Logf("bureau's list: %s", screenshot(t, city, "reports.png"))
+}
+
+// fillAndSubmitReport attaches a summary report, types every typed figure as a person would,
+// saves the draft and submits, on the report page open in ctx.
+func fillAndSubmitReport(t *testing.T, ctx context.Context, summaryName string) {
+	t.Helper()
+	summary := filepath.Join(t.TempDir(), summaryName)
 	if err := os.WriteFile(summary, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -406,16 +446,4 @@ func TestReportBackInChromium(t *testing.T) {
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("the report did not go in: %v", err)
 	}
-	t.Logf("county's report: %s", screenshot(t, ctx, "report.png"))
-
-	city := chromium(t, 1440, 1000)
-	signIn(t, city, s.base, s.info.AdminUsername, s.info.AdminPassword)
-	if err := chromedp.Do(city, chromedp.Navigate(s.base+"/reports?edition="+demo.LiveEdition), chromedp.WaitVisible(`tr[data-county="140105"]`)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(city, chromedp.Poll[bool](`document.querySelector('tr[data-county="140105"]')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,
-		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		t.Fatalf("the bureau's list does not show 140105 submitted: %v", err)
-	}
-	t.Logf("bureau's list: %s", screenshot(t, city, "reports.png"))
 }

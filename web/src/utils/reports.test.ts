@@ -76,6 +76,17 @@ describe('reportEditable and countyMayEdit', () => {
   ])('$role ($own) on $county $status: $want', ({ role, own, county, status, want }) => {
     expect(countyMayEdit(role, own, { county_code: county, status })).toBe(want)
   })
+
+  // A unit's own report (各有关单位): its organizer writes it, its county only reads it.
+  it.each<{ role: Role; ownUnit: string; unit: string; status: ReportStatus; want: boolean }>([
+    { role: 'organizer', ownUnit: 'u1', unit: 'u1', status: 'REPORT_STATUS_DRAFT', want: true },
+    { role: 'organizer', ownUnit: 'u1', unit: 'u2', status: 'REPORT_STATUS_DRAFT', want: false },
+    { role: 'organizer', ownUnit: 'u1', unit: 'u1', status: 'REPORT_STATUS_SUBMITTED', want: false },
+    { role: 'county_admin', ownUnit: '', unit: 'u1', status: 'REPORT_STATUS_DRAFT', want: false },
+    { role: 'organizer', ownUnit: 'u1', unit: '', status: 'REPORT_STATUS_DRAFT', want: false },
+  ])('$role of $ownUnit on unit $unit $status: $want', ({ role, ownUnit, unit, status, want }) => {
+    expect(countyMayEdit(role, '140105', { county_code: '140105', unit_id: unit, status }, ownUnit)).toBe(want)
+  })
 })
 
 describe('deadline', () => {
