@@ -351,7 +351,7 @@ func TestReportBackInChromium(t *testing.T) {
 		t.Fatalf("the table counts %d participations, the live statistics %d", got, county.GetDashboard().GetTotals().GetParticipations())
 	}
 	// An organizer unit of the county (the demo venue's) reports too, from its own page.
-	org := chromium(t, 1440, 1000)
+	org := chromiumFor(t, 4*time.Minute, 1440, 1000)
 	signIn(t, org, s.base, s.info.OrganizerUsername, s.info.StaffPassword)
 	if err := chromedp.Do(org, chromedp.Navigate(s.base+"/report?edition="+demo.LiveEdition), chromedp.WaitVisible(`#report-unit-name`),
 		chromedp.WaitVisible(`tr[data-column="participations"]`)); err != nil {
@@ -384,6 +384,41 @@ func TestReportBackInChromium(t *testing.T) {
 		t.Fatalf("the bureau's list does not show the unit's report beside its county: %v", err)
 	}
 	t.Logf("bureau's list: %s", screenshot(t, city, "reports.png"))
+
+	// The bureau sends the unit's report back; the organizer's bell counts it and the
+	// notification centre shows it with its link.
+	unit, err := chromedp.Run(city, chromedp.Evaluate[string](`document.querySelector('tr.unit-line[data-status="REPORT_STATUS_SUBMITTED"]')?.dataset.unit ?? ''`))
+	if err != nil || unit == "" {
+		t.Fatalf("no submitted unit on the bureau's list: %v", err)
+	}
+	login, err := http.Post(s.base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, s.info.AdminUsername, s.info.AdminPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/editions/"+demo.LiveEdition+"/reports/140105:return",
+		strings.NewReader(fmt.Sprintf(`{"unit_id":%q,"reason":"请补充活动现场照片"}`, unit)))
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range login.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the bureau returns the unit's report: %s", resp.Status)
+	}
+	if err := chromedp.Do(org, chromedp.Navigate(s.base+"/notices?edition="+demo.LiveEdition),
+		chromedp.WaitVisible(`#notice-list li[data-kind="NOTICE_KIND_REPORT_RETURNED"][data-read="false"]`)); err != nil {
+		t.Fatalf("the organizer's notification centre: %v; it shows %q", err, text(org, "#notice-list"))
+	}
+	if _, err := chromedp.Run(org, chromedp.Poll[bool](`document.querySelector('#notice-bell')?.dataset.unread === '1'`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the bell does not count the notice: %v", err)
+	}
+	t.Logf("notification centre: %s", screenshot(t, org, "notices.png"))
 }
 
 // fillAndSubmitReport attaches a summary report, types every typed figure as a person would,

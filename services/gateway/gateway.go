@@ -94,6 +94,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		func() error { return checkinv1.RegisterCheckinServiceHandler(ctx, api, cfg.Checkin) },
 		func() error { return reportingv1.RegisterStatsServiceHandler(ctx, api, cfg.Reporting) },
 		func() error { return reportingv1.RegisterReportServiceHandler(ctx, api, cfg.Reporting) },
+		func() error { return reportingv1.RegisterNoticeServiceHandler(ctx, api, cfg.Reporting) },
 	} {
 		if err := reg(); err != nil {
 			return nil, err

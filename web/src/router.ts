@@ -2,7 +2,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/types'
 import { loadSession, session } from './session'
-import { adminRoles, allowed, dashboardRoles, homeFor, reportRoles, reviewRoles, statsRoles, writerRoles } from './utils/access'
+import { adminRoles, allowed, dashboardRoles, homeFor, noticeRoles, reportRoles, reviewRoles, statsRoles, writerRoles } from './utils/access'
 import { isSafeRedirect } from './utils/format'
 
 declare module 'vue-router' {
@@ -53,6 +53,7 @@ const consoleRoutes: RouteRecordRaw[] = [
   { path: 'venues/import', name: 'venue-import', component: () => import('./views/VenueImportView.vue'), meta: { title: '批量导入场馆', roles: adminRoles } },
   { path: 'venues/:id', name: 'venue', component: () => import('./views/VenueDetailView.vue'), props: true, meta: { title: '场馆详情', roles: adminRoles } },
   { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { title: '账号管理', roles: adminRoles } },
+  { path: 'notices', name: 'notices', component: () => import('./views/NoticesView.vue'), meta: { title: '通知中心', roles: noticeRoles } },
   { path: 'edition', name: 'edition', component: () => import('./views/EditionView.vue'), meta: { title: '活动周设置' } },
 ]
 

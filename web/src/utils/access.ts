@@ -23,6 +23,8 @@ export const dashboardRoles: readonly Role[] = ['city_admin', 'county_admin', 'v
  */
 export const reportRoles: readonly Role[] = ['county_admin', 'organizer']
 export const reviewRoles: readonly Role[] = ['city_admin']
+/** noticeRoles get notices: the bureau, county admins and organizers (viewers have none). */
+export const noticeRoles: readonly Role[] = ['city_admin', 'county_admin', 'organizer']
 
 export const menu: readonly MenuItem[] = [
   { path: '/dashboard', title: '实时数据', icon: 'DataLine', roles: dashboardRoles },

@@ -36,6 +36,24 @@ func (s *Store) Edition(ctx context.Context, id string) (domain.ReportEdition, e
 	return domain.ReportEdition{ID: id, Name: name, Deadline: domain.Deadline{Day: deadline, Loc: loc}, MaxVideo: time.Duration(maxVideo) * time.Second}, nil
 }
 
+// Editions returns every edition's report settings.
+func (s *Store) Editions(ctx context.Context) ([]domain.ReportEdition, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT edition_id FROM editions ORDER BY edition_id`)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, db.Unavailable(err, "read the editions")
+	}
+	out := make([]domain.ReportEdition, 0, len(ids))
+	for _, id := range ids {
+		ed, err := s.Edition(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ed)
+	}
+	return out, nil
+}
+
 // CountyNames returns the names of an edition's counties, by code.
 func (s *Store) CountyNames(ctx context.Context, edition string) (map[string]string, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT county_code, name FROM edition_counties WHERE edition_id = $1`, edition)

@@ -54,6 +54,15 @@ type ReportStore interface {
 	File(ctx context.Context, id uuid.UUID) (domain.StoredFile, error)
 	// Versions returns a report's accepted versions (every report's when who is nil).
 	Versions(ctx context.Context, edition string, who *domain.Reporter) ([]domain.ReportVersion, error)
+	// Editions returns every edition's report settings.
+	Editions(ctx context.Context) ([]domain.ReportEdition, error)
+}
+
+// Notifier tells a county or unit what happened to its report (the notification centre,
+// another context of the service, answered in the wiring).
+type Notifier interface {
+	// ReportReturned tells them the bureau sent their report back, and why.
+	ReportReturned(ctx context.Context, ed domain.ReportEdition, who domain.Reporter, name, reason string, at time.Time) error
 }
 
 // Featured exports the edition's featured activities (附件2) as an XLSX workbook.
@@ -89,6 +98,8 @@ type ReportsConfig struct {
 	Featured Featured
 	// Tables lays the merged table out as files.
 	Tables TableWriter
+	// Notify, if set, tells counties and units what happened to their reports.
+	Notify Notifier
 	// Limits are the largest files by kind; zero means DefaultLimits.
 	Limits Limits
 	// TempDir holds uploads until they are checked; empty means the system's.
@@ -327,7 +338,56 @@ func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition string,
 	if err != nil {
 		return ReportView{}, err
 	}
-	return rs.view(ctx, r)
+	v, err := rs.view(ctx, r)
+	if err != nil {
+		return ReportView{}, err
+	}
+	if rs.Notify != nil {
+		// After the commit: a notice lost to a crash here is the one thing the county would
+		// also see on its report page, marked returned with the reason.
+		name := v.CountyName
+		if v.UnitName != "" {
+			name = v.UnitName
+		}
+		if err := rs.Notify.ReportReturned(ctx, ed, who, name, r.ReturnedReason, r.UpdatedAt); err != nil {
+			return ReportView{}, err
+		}
+	}
+	return v, nil
+}
+
+// Outstanding lists, for every edition with a deadline, the counties and units whose reports
+// are not in the bureau's hands (neither submitted nor accepted): whom the deadline reminders
+// are for.
+func (rs *Reports) Outstanding(ctx context.Context) ([]OutstandingReports, error) {
+	eds, err := rs.Store.Editions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []OutstandingReports
+	for _, ed := range eds {
+		if ed.Deadline.Day == "" || ed.Deadline.Passed(rs.Now()) {
+			continue
+		}
+		lines, err := rs.lines(ctx, ed, "")
+		if err != nil {
+			return nil, err
+		}
+		o := OutstandingReports{Edition: ed}
+		for _, l := range lines {
+			if !l.Report.Handed() {
+				o.Lines = append(o.Lines, l)
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// OutstandingReports are an edition's reports not yet in the bureau's hands.
+type OutstandingReports struct {
+	Edition domain.ReportEdition
+	Lines   []ReportLine
 }
 
 // Accept locks a submitted report and keeps it as a new version, with today's counted figures
@@ -402,41 +462,46 @@ func (rs *Reports) List(ctx context.Context, p auth.Principal, edition, county s
 	if err != nil {
 		return domain.ReportEdition{}, nil, err
 	}
-	names, err := rs.Store.CountyNames(ctx, edition)
+	lines, err := rs.lines(ctx, ed, county)
+	return ed, lines, err
+}
+
+// lines reads the report state of an edition's counties (or one) and their units, unscoped.
+func (rs *Reports) lines(ctx context.Context, ed domain.ReportEdition, county string) ([]ReportLine, error) {
+	names, err := rs.Store.CountyNames(ctx, ed.ID)
 	if err != nil {
-		return domain.ReportEdition{}, nil, err
+		return nil, err
 	}
 	if _, ok := names[county]; county != "" && !ok {
-		return domain.ReportEdition{}, nil, errs.E(errs.NotFound, "edition %s has no county %s", edition, county)
+		return nil, errs.E(errs.NotFound, "edition %s has no county %s", ed.ID, county)
 	}
-	units, err := rs.Store.Units(ctx, edition, county)
+	units, err := rs.Store.Units(ctx, ed.ID, county)
 	if err != nil {
-		return domain.ReportEdition{}, nil, err
+		return nil, err
 	}
-	codes := slices.Sorted(maps.Keys(names))
 	var lines []ReportLine
-	for _, code := range codes {
+	for _, code := range slices.Sorted(maps.Keys(names)) {
 		if county != "" && code != county {
 			continue
 		}
-		r, err := rs.Store.ReadReport(ctx, edition, domain.Reporter{CountyCode: code})
+		r, err := rs.Store.ReadReport(ctx, ed.ID, domain.Reporter{CountyCode: code})
 		if err != nil {
-			return domain.ReportEdition{}, nil, err
+			return nil, err
 		}
 		lines = append(lines, ReportLine{CountyCode: code, CountyName: names[code], Report: r, Overdue: r.Overdue(ed.Deadline, rs.Now())})
 		for _, u := range units { // by county and name
 			if u.CountyCode != code {
 				continue
 			}
-			ur, err := rs.Store.ReadReport(ctx, edition, domain.Reporter{CountyCode: code, UnitID: u.ID})
+			ur, err := rs.Store.ReadReport(ctx, ed.ID, domain.Reporter{CountyCode: code, UnitID: u.ID})
 			if err != nil {
-				return domain.ReportEdition{}, nil, err
+				return nil, err
 			}
 			lines = append(lines, ReportLine{CountyCode: code, CountyName: names[code], UnitID: u.ID, UnitName: u.Name, Report: ur,
 				Overdue: ur.Overdue(ed.Deadline, rs.Now())})
 		}
 	}
-	return ed, lines, nil
+	return lines, nil
 }
 
 // FileHeader names an upload.
