@@ -38,13 +38,13 @@ const consoleRoutes: RouteRecordRaw[] = [
   { path: 'featured', name: 'featured', component: () => import('./views/FeaturedView.vue'), meta: { title: '特色活动推荐', roles: adminRoles } },
   { path: 'report', name: 'report', component: () => import('./views/ReportView.vue'), meta: { title: '总结报送', roles: reportRoles } },
   { path: 'reports', name: 'reports', component: () => import('./views/ReportListView.vue'), meta: { title: '总结报送审核', roles: reviewRoles } },
-  { path: 'reports/:county', name: 'report-review', component: () => import('./views/ReportView.vue'), props: true, meta: { title: '总结报送审核', roles: reviewRoles } },
+  { path: 'reports/:county', name: 'report-review', component: () => import('./views/ReportReviewView.vue'), props: true, meta: { title: '总结报送审核', roles: reviewRoles } },
   // A county admin reads (not edits) a unit's own report; the city admin reviews it.
   { path: 'report/units/:unit', name: 'report-unit', component: () => import('./views/ReportView.vue'), props: true, meta: { title: '单位总结报送', roles: ['county_admin'] } },
   {
     path: 'reports/:county/units/:unit',
     name: 'report-unit-review',
-    component: () => import('./views/ReportView.vue'),
+    component: () => import('./views/ReportReviewView.vue'),
     props: true,
     meta: { title: '总结报送审核', roles: reviewRoles },
   },

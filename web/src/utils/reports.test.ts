@@ -3,6 +3,7 @@ import type { ReportFile, ReportStatus, Role } from '../api/types'
 import {
   columnsLocked,
   countyMayEdit,
+  unitSumsOf,
   daysLeft,
   deadlinePassed,
   deadlineText,
@@ -297,5 +298,16 @@ describe('reportCounts and columnsLocked', () => {
     { name: 'none', list: [], want: false },
   ])('$name', ({ list, want }) => {
     expect(columnsLocked(list)).toBe(want)
+  })
+})
+
+describe('unitSumsOf', () => {
+  it('keeps the columns whose submitted units gave a figure', () => {
+    const v = (column_key: string, units: string) => ({ column_key, counted: '', typed: '', corrected: '', correction_reason: '', value: '', units })
+    expect(unitSumsOf({ values: [v('materials', '120'), v('funds', '3.5'), v('media_reports', '0'), v('participations', '')] })).toEqual({
+      materials: '120',
+      funds: '3.5',
+    })
+    expect(unitSumsOf(null)).toEqual({})
   })
 })

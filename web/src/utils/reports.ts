@@ -24,6 +24,11 @@ export function reportTags(r: ReportState): StateTag[] {
   return out
 }
 
+/** unitSumsOf are, on a county's report, the sums of its submitted units' typed figures by column. */
+export function unitSumsOf(report: Pick<Report, 'values'> | null | undefined): Record<string, string> {
+  return Object.fromEntries((report?.values ?? []).filter((v) => v.units && v.units !== '0').map((v) => [v.column_key, v.units ?? '']))
+}
+
 /** reportEditable says whether figures and files may change: not while submitted or accepted. */
 export function reportEditable(status: ReportStatus): boolean {
   return status === 'REPORT_STATUS_NOT_STARTED' || status === 'REPORT_STATUS_DRAFT' || status === 'REPORT_STATUS_RETURNED'
