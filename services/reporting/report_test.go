@@ -140,6 +140,9 @@ func TestReportBack(t *testing.T) {
 	if v := value(r, "held_lecture"); v.GetCounted() != "1" {
 		t.Fatalf("lectures held = %v", v)
 	}
+	if v, h := value(r, "workers_day_participations"), value(r, "workers_day_held"); v.GetCounted() != "48" || h.GetCounted() != "1" {
+		t.Fatalf("Workers' Day joint activities: %v held, %v participations", h, v)
+	}
 	if r.GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT {
 		t.Fatalf("status %v", r.GetStatus())
 	}

@@ -29,13 +29,13 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	ntadapters "github.com/sciweek/sciweek/services/reporting/internal/notices/adapters"
+	ntapp "github.com/sciweek/sciweek/services/reporting/internal/notices/app"
+	ntports "github.com/sciweek/sciweek/services/reporting/internal/notices/ports"
 	rbadapters "github.com/sciweek/sciweek/services/reporting/internal/reportback/adapters"
 	rbapp "github.com/sciweek/sciweek/services/reporting/internal/reportback/app"
 	rbdomain "github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 	rbports "github.com/sciweek/sciweek/services/reporting/internal/reportback/ports"
-	ntadapters "github.com/sciweek/sciweek/services/reporting/internal/notices/adapters"
-	ntapp "github.com/sciweek/sciweek/services/reporting/internal/notices/app"
-	ntports "github.com/sciweek/sciweek/services/reporting/internal/notices/ports"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/adapters"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/ports"
@@ -263,6 +263,7 @@ func (c counter) Counted(ctx context.Context, edition string, who rbdomain.Repor
 		return rbdomain.CountedFigures{}, err
 	}
 	out := rbdomain.CountedFigures{ActivitiesHeld: d.Totals.ActivitiesHeld, MajorActivitiesHeld: d.Totals.MajorActivitiesHeld,
+		WorkersDayHeld: d.Totals.WorkersDayHeld, WorkersDayParticipations: d.Totals.WorkersDayParticipations,
 		Participations: d.Totals.Participations(), YoungPeople: d.Totals.YoungPeople, VenuesOpened: d.Totals.VenuesOpened, HeldByForm: map[string]int64{}}
 	for _, f := range d.Forms {
 		out.HeldByForm[f.Form.Slug()] = f.ActivitiesHeld

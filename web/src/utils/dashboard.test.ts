@@ -33,6 +33,7 @@ const full: DashboardFilterModel = {
   to_day: '2024-05-27',
   form: 'ACTIVITY_FORM_LECTURE',
   target_group: 'TARGET_GROUP_YOUTH',
+  workers_day: true,
 }
 
 describe('filterFromRouteQuery', () => {
@@ -40,7 +41,7 @@ describe('filterFromRouteQuery', () => {
     { name: 'empty', query: {}, locked: '', want: emptyFilter() },
     {
       name: 'everything',
-      query: { county: '140105', from: '2024-05-25', to: '2024-05-27', form: 'ACTIVITY_FORM_LECTURE', target: 'TARGET_GROUP_YOUTH' },
+      query: { county: '140105', from: '2024-05-25', to: '2024-05-27', form: 'ACTIVITY_FORM_LECTURE', target: 'TARGET_GROUP_YOUTH', wd: '1' },
       locked: '',
       want: full,
     },
@@ -89,7 +90,7 @@ describe('URLs and queries', () => {
     {
       name: 'events, full filter',
       got: dashboardEventsUrl('2024', full),
-      want: '/events/dashboard?edition=2024&county_code=140105&from_day=2024-05-25&to_day=2024-05-27&form=ACTIVITY_FORM_LECTURE&target_group=TARGET_GROUP_YOUTH',
+      want: '/events/dashboard?edition=2024&county_code=140105&from_day=2024-05-25&to_day=2024-05-27&form=ACTIVITY_FORM_LECTURE&target_group=TARGET_GROUP_YOUTH&workers_day=true',
     },
     { name: 'xlsx, county only', got: dashboardXlsxUrl('2025', emptyFilter('140106')), want: '/download/dashboard.xlsx?edition=2025&county_code=140106' },
   ])('$name', ({ got, want }) => {
@@ -103,6 +104,7 @@ describe('URLs and queries', () => {
       'filter.to_day': '2024-05-27',
       'filter.form': 'ACTIVITY_FORM_LECTURE',
       'filter.target_group': 'TARGET_GROUP_YOUTH',
+      'filter.workers_day': 'true',
     })
   })
 })

@@ -54,7 +54,9 @@ func DefaultColumns() []Column {
 	}
 	return append(cols,
 		Column{Key: "major_activities_held", Label: "其中：重大示范活动（项）", Source: SourceCounted, Metric: "major_activities_held"},
+		Column{Key: "workers_day_held", Label: "其中：与科技工作者日联合开展（项）", Source: SourceCounted, Metric: "workers_day_activities_held"},
 		Column{Key: "participations", Label: "参与人次", Source: SourceCounted, Metric: "participations"},
+		Column{Key: "workers_day_participations", Label: "其中：科技工作者日联合活动（人次）", Source: SourceCounted, Metric: "workers_day_participations"},
 		Column{Key: "young_people", Label: "其中：青少年（人次）", Source: SourceCounted, Metric: "young_people"},
 		Column{Key: "venues_opened", Label: "开放基地、场馆、实验室（个）", Source: SourceCounted, Metric: "venues_opened"},
 		Column{Key: "science_workers", Label: "科技工作者参与（人）", Source: SourceTyped},
@@ -79,7 +81,7 @@ func CheckColumns(cols []Column) error {
 		case SourceCounted:
 			if !KnownMetric(c.Metric) {
 				return errs.E(errs.Invalid, "column %q: %q is not something the system counts (activities_held, activities_held:<form>, "+
-					"major_activities_held, participations, young_people, venues_opened)", c.Key, c.Metric)
+					"major_activities_held, workers_day_activities_held, participations, workers_day_participations, young_people, venues_opened)", c.Key, c.Metric)
 			}
 		case SourceTyped:
 			if c.Metric != "" {
@@ -95,7 +97,8 @@ func CheckColumns(cols []Column) error {
 // KnownMetric reports whether the system counts m.
 func KnownMetric(m string) bool {
 	switch m {
-	case "activities_held", "major_activities_held", "participations", "young_people", "venues_opened":
+	case "activities_held", "major_activities_held", "workers_day_activities_held", "participations", "workers_day_participations", "young_people",
+		"venues_opened":
 		return true
 	}
 	if slug, ok := strings.CutPrefix(m, "activities_held:"); ok {
@@ -110,9 +113,12 @@ type CountedFigures struct {
 	// HeldByForm counts activities held by form, by the form's slug.
 	HeldByForm          map[string]int64
 	MajorActivitiesHeld int64
-	Participations      int64
-	YoungPeople         int64
-	VenuesOpened        int64
+	// WorkersDayHeld and WorkersDayParticipations count the activities held jointly with
+	// Science and Technology Workers' Day (30 May) and their participations.
+	WorkersDayHeld, WorkersDayParticipations int64
+	Participations                           int64
+	YoungPeople                              int64
+	VenuesOpened                             int64
 }
 
 // Value returns the figure a counted metric names.
@@ -122,6 +128,10 @@ func (c CountedFigures) Value(metric string) int64 {
 		return c.ActivitiesHeld
 	case "major_activities_held":
 		return c.MajorActivitiesHeld
+	case "workers_day_activities_held":
+		return c.WorkersDayHeld
+	case "workers_day_participations":
+		return c.WorkersDayParticipations
 	case "participations":
 		return c.Participations
 	case "young_people":

@@ -47,7 +47,8 @@ export type ReportColumn = Message<"sciweek.reporting.v1.ReportColumn"> & {
    * metric is, for counted columns, what is counted: "activities_held", "activities_held:<form>"
    * (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
    * scientist_spirit_talk, performance_video, other), "major_activities_held",
-   * "participations", "young_people", "venues_opened".
+   * "workers_day_activities_held" (joint with Science and Technology Workers' Day),
+   * "participations", "workers_day_participations", "young_people", "venues_opened".
    *
    * @generated from field: string metric = 4;
    */
@@ -92,7 +93,8 @@ export type ReportColumnJson = {
    * metric is, for counted columns, what is counted: "activities_held", "activities_held:<form>"
    * (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
    * scientist_spirit_talk, performance_video, other), "major_activities_held",
-   * "participations", "young_people", "venues_opened".
+   * "workers_day_activities_held" (joint with Science and Technology Workers' Day),
+   * "participations", "workers_day_participations", "young_people", "venues_opened".
    *
    * @generated from field: string metric = 4;
    */
