@@ -331,7 +331,7 @@ describe('shiftDay and filterSummary', () => {
 
   it.each([
     { f: emptyFilter(), want: '全市' },
-    { f: full, want: '小店区 · 5月25日—5月27日 · 科普讲座 · 面向青少年' },
+    { f: full, want: '小店区 · 5月25日—5月27日 · 科普讲座 · 面向青少年 · 科技工作者日联合活动' },
     { f: { ...emptyFilter(), from_day: '2024-05-25', to_day: '2024-05-25' }, want: '全市 · 5月25日' },
     { f: { ...emptyFilter(), from_day: '2024-05-25' }, want: '全市 · 5月25日起' },
     { f: { ...emptyFilter(), to_day: '2024-05-28' }, want: '全市 · 截至5月28日' },
