@@ -100,6 +100,17 @@ func New(cfg Config) (*Notices, error) {
 	return &Notices{cfg: cfg, wake: make(chan struct{}, 1)}, nil
 }
 
+// The reasons the notification centre refuses a request.
+var (
+	// ErrNoNotices refuses an account that gets no notices (a viewer, an account without scope).
+	ErrNoNotices = errs.Reason{Code: "ACCOUNT_HAS_NO_NOTICES", Kind: errs.PermissionDenied,
+		English: "this account gets no notices", Chinese: "此账号没有通知"}
+	// ErrNothingToMark refuses marking nothing read.
+	ErrNothingToMark = errs.Reason{Code: "NOTICES_TO_MARK_MISSING", Kind: errs.Invalid,
+		English: "name the notices to mark read, or ask for all of them",
+		Chinese: "请指明要标记为已读的通知，或选择全部"}
+)
+
 // audienceOf is the audience whose notices p sees.
 func audienceOf(p auth.Principal) (domain.Audience, error) {
 	switch {
@@ -110,7 +121,7 @@ func audienceOf(p auth.Principal) (domain.Audience, error) {
 	case p.Is(auth.RoleOrganizer) && p.UnitID != "":
 		return domain.Unit(p.UnitID), nil
 	}
-	return domain.Audience{}, errs.E(errs.PermissionDenied, "此账号没有通知")
+	return domain.Audience{}, ErrNoNotices.New()
 }
 
 // Raise stores a notice (once per key) and queues its e-mails; the sender is woken.
@@ -155,7 +166,7 @@ func (n *Notices) MarkRead(ctx context.Context, p auth.Principal, ids []uuid.UUI
 		return 0, err
 	}
 	if len(ids) == 0 && !all {
-		return 0, errs.E(errs.Invalid, "请指明要标记为已读的通知，或选择全部")
+		return 0, ErrNothingToMark.New()
 	}
 	return n.cfg.Store.MarkRead(ctx, a, p.Subject, ids)
 }

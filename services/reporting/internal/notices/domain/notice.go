@@ -33,14 +33,14 @@ const (
 	AudienceUnit   = "unit"
 )
 
-// City is the bureau; County a county's admins; Unit a unit's organizers.
-func City() Audience                  { return Audience{Kind: AudienceCity} }
-func County(code string) Audience     { return Audience{Kind: AudienceCounty, Scope: code} }
-func Unit(id string) Audience         { return Audience{Kind: AudienceUnit, Scope: id} }
-func (a Audience) Valid() bool        { return a.Kind == AudienceCity || (a.Kind != "" && a.Scope != "") }
-func (a Audience) String() string     { return a.Kind + ":" + a.Scope }
-func (a Audience) IsZero() bool       { return a == Audience{} }
-func (a Audience) Is(b Audience) bool { return a == b }
+// City is the bureau's audience.
+func City() Audience { return Audience{Kind: AudienceCity} }
+
+// County is a county's admins.
+func County(code string) Audience { return Audience{Kind: AudienceCounty, Scope: code} }
+
+// Unit is a unit's organizers.
+func Unit(id string) Audience { return Audience{Kind: AudienceUnit, Scope: id} }
 
 // Notice is one notice.
 type Notice struct {

@@ -20,6 +20,11 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/notices/app"
 )
 
+// ErrNoticeID refuses a notice id that is no UUID (the contract checks it; this is the port's
+// own guard).
+var ErrNoticeID = errs.Reason{Code: "NOTICE_ID_INVALID", Kind: errs.Invalid,
+	English: "{value} is not a notice's id", Chinese: "通知编号“{value}”不正确"}
+
 // Policy lets the people who get notices (the bureau, county admins, organizers) read theirs.
 func Policy() auth.Policy {
 	people := []auth.Role{auth.RoleCityAdmin, auth.RoleCountyAdmin, auth.RoleOrganizer}
@@ -68,7 +73,7 @@ func (g *GRPC) MarkNoticesRead(ctx context.Context, req *reportingv1.MarkNotices
 	for _, s := range req.GetNoticeIds() {
 		id, err := uuid.Parse(s)
 		if err != nil {
-			return nil, errs.E(errs.Invalid, "通知编号 %q 不正确", s)
+			return nil, ErrNoticeID.New("value", s)
 		}
 		ids = append(ids, id)
 	}

@@ -137,7 +137,7 @@ func TestVideoLengthOfRealFiles(t *testing.T) {
 		t.Parallel()
 		b := testkit.Video(t, 30, testkit.AudioOnlyM4A)
 		_, _, err := adapters.VideoLength(bytes.NewReader(b), int64(len(b)))
-		if errs.KindOf(err) != errs.Invalid || !strings.Contains(err.Error(), "没有视频轨道") {
+		if !errs.Is(err, adapters.ErrNoVideoTrack) || !strings.Contains(errs.Chinese(err), "没有视频轨道") {
 			t.Fatalf("err = %v, want Invalid: no video track", err)
 		}
 	})

@@ -11,11 +11,34 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 )
 
-// errNotVideo is what a file that is no MP4 or MOV gets.
-var errNotVideo = errs.E(errs.Invalid, "视频须为 MP4 或 MOV 文件，此文件两者都不是")
+// The reasons a video is refused.
+var (
+	// ErrNotVideo is what a file that is no MP4 or MOV gets.
+	ErrNotVideo = errs.Reason{Code: "VIDEO_NOT_MP4_OR_MOV", Kind: errs.Invalid,
+		English: "videos must be MP4 or MOV files; this file is neither",
+		Chinese: "视频须为 MP4 或 MOV 文件，此文件两者都不是"}
+	// ErrNoVideoTrack is what a container with sound and no picture gets (an .m4a, a voice memo).
+	ErrNoVideoTrack = errs.Reason{Code: "VIDEO_HAS_NO_VIDEO_TRACK", Kind: errs.Invalid,
+		English: "the file has no video track (only sound or other data); upload a video with pictures",
+		Chinese: "此文件没有视频轨道（只有音频或其他数据）；请上传含画面的视频"}
+	// ErrVideoLengthUnreadable is what a container that states no usable length gets.
+	ErrVideoLengthUnreadable = errs.Reason{Code: "VIDEO_LENGTH_UNREADABLE", Kind: errs.Invalid,
+		English: "the video's length cannot be read from its container; export it again with a common program",
+		Chinese: "无法从视频的容器中读出时长；请用常见软件重新导出后再上传"}
+	// ErrVideoNoMovieHeader is what a file without its movie header gets.
+	ErrVideoNoMovieHeader = errs.Reason{Code: "VIDEO_NO_MOVIE_HEADER", Kind: errs.Invalid,
+		English: "the video has no movie header (moov): it is incomplete or damaged; export it again",
+		Chinese: "视频没有影片头（moov），文件不完整或已损坏；请重新导出后上传"}
+	// ErrVideoDamaged is what a container whose boxes do not hold together gets.
+	ErrVideoDamaged = errs.Reason{Code: "VIDEO_CONTAINER_DAMAGED", Kind: errs.Invalid,
+		English: "the video's container is damaged ({detail}); export it again",
+		Chinese: "视频的容器已损坏（{detail}）；请重新导出后上传"}
+)
 
-// errNoPicture is what a container with sound and no picture gets (an .m4a, a voice memo).
-var errNoPicture = errs.E(errs.Invalid, "此文件没有视频轨道（只有音频或其他数据）；请上传含画面的视频")
+var (
+	errNotVideo  = ErrNotVideo.New()
+	errNoPicture = ErrNoVideoTrack.New()
+)
 
 // VideoLength reads an MP4 or QuickTime file's length from everything its container says, and
 // trusts the largest: the movie header (moov/mvhd), the movie extends header (mvex/mehd), each
@@ -42,7 +65,7 @@ func VideoLength(r io.ReaderAt, size int64) (time.Duration, string, error) {
 	}
 	seconds := m.seconds()
 	if seconds <= 0 || math.IsInf(seconds, 0) || math.IsNaN(seconds) || seconds > 24*3600 {
-		return 0, "", errs.E(errs.Invalid, "无法从视频的容器中读出时长；请用常见软件重新导出后再上传")
+		return 0, "", ErrVideoLengthUnreadable.New()
 	}
 	return time.Duration(seconds * float64(time.Second)), contentType, nil
 }
@@ -162,7 +185,7 @@ func (m *movie) read(size int64) error {
 		return errNotVideo
 	}
 	if m.moov == nil {
-		return errs.E(errs.Invalid, "视频没有影片头（moov），文件不完整或已损坏；请重新导出后上传")
+		return ErrVideoNoMovieHeader.New()
 	}
 	if err := m.readMoov(*m.moov); err != nil {
 		return err
@@ -306,7 +329,7 @@ func (m *movie) readMoof(moof box) error {
 				return err
 			case "trun":
 				if t == nil {
-					return errs.E(errs.Invalid, "视频的分片已损坏（trun 在 tfhd 之前）")
+					return ErrVideoDamaged.New("detail", "分片中 trun 在 tfhd 之前")
 				}
 				d, err := m.trunDuration(c, defaultDur)
 				if err != nil {
@@ -356,7 +379,7 @@ func (m *movie) trunDuration(b box, defaultDur uint32) (uint64, error) {
 		}
 	}
 	if int64(count) > (b.end-at)/entry {
-		return 0, errs.E(errs.Invalid, "视频的分片已损坏（样本表比所在的盒子长）")
+		return 0, ErrVideoDamaged.New("detail", "分片的样本表比所在的盒子长")
 	}
 	var sum uint64
 	const chunk = 4096
@@ -400,7 +423,7 @@ func (m *movie) readSidx(b box) error {
 	count &= 0xFFFF
 	at += 4
 	if int64(count) > (b.end-at)/12 {
-		return errs.E(errs.Invalid, "视频的分段索引（sidx）已损坏")
+		return ErrVideoDamaged.New("detail", "分段索引 sidx 不完整")
 	}
 	refs, err := m.bytes(b, at, int(count)*12)
 	if err != nil {
@@ -448,7 +471,7 @@ func (m *movie) readMfra(mfra box) error {
 			return nil
 		}
 		if int64(count) > (b.end-at)/entry {
-			return errs.E(errs.Invalid, "视频的分片索引（mfra）已损坏")
+			return ErrVideoDamaged.New("detail", "分片索引 mfra 不完整")
 		}
 		last, err := m.uintAt(b, at+int64(count-1)*entry, v == 1)
 		if err != nil {
@@ -478,10 +501,10 @@ func (m *movie) walk(from, to int64, fn func(box) error) error {
 	hdr := make([]byte, 16)
 	for off := from; off < to; {
 		if m.visited++; m.visited > maxBoxes {
-			return errs.E(errs.Invalid, "视频的容器由过多的盒子组成，无法读取")
+			return ErrVideoDamaged.New("detail", "盒子过多")
 		}
 		if to-off < 8 {
-			return errs.E(errs.Invalid, "视频的容器已损坏（有一个盒子被截断）")
+			return ErrVideoDamaged.New("detail", "有一个盒子被截断")
 		}
 		if _, err := m.r.ReadAt(hdr[:8], off); err != nil {
 			return damaged(err)
@@ -503,7 +526,7 @@ func (m *movie) walk(from, to int64, fn func(box) error) error {
 			if off == from && from == 0 {
 				return errNotVideo
 			}
-			return errs.E(errs.Invalid, "视频的容器已损坏（盒子 %q 声称有 %d 字节）", printable(typ), size)
+			return ErrVideoDamaged.New("detail", fmt.Sprintf("盒子 %q 声称有 %d 字节", printable(typ), size))
 		}
 		if err := fn(box{typ: typ, body: body, end: off + size}); err != nil {
 			return err
@@ -543,7 +566,7 @@ func (m *movie) header(b box) (uint32, uint64, error) {
 // end is damage, never a neighbour's bytes.
 func (m *movie) bytes(b box, off int64, n int) ([]byte, error) {
 	if off < b.body || off+int64(n) > b.end {
-		return nil, errs.E(errs.Invalid, "视频的容器已损坏（盒子 %q 比它的内容短）", printable(b.typ))
+		return nil, ErrVideoDamaged.New("detail", fmt.Sprintf("盒子 %q 比它的内容短", printable(b.typ)))
 	}
 	out := make([]byte, n)
 	if _, err := m.r.ReadAt(out, off); err != nil {
@@ -583,9 +606,9 @@ func (m *movie) uintAt(b box, off int64, wide bool) (uint64, error) {
 
 func damaged(err error) error {
 	if errors.Is(err, io.EOF) {
-		return errs.E(errs.Invalid, "视频的容器已损坏（文件在一个头部中间结束）")
+		return ErrVideoDamaged.New("detail", "文件在一个头部中间结束")
 	}
-	return errs.E(errs.Invalid, "无法读取视频的容器：%v", err)
+	return ErrVideoDamaged.Wrap(err, "detail", "读取出错")
 }
 
 func printable(s string) string {

@@ -125,6 +125,26 @@ func NewReports(cfg ReportsConfig) (*Reports, error) {
 	return &Reports{cfg}, nil
 }
 
+// The reasons a unit's report is refused.
+var (
+	// ErrUnitReportReadOnly refuses a county admin changing a unit's own report.
+	ErrUnitReportReadOnly = errs.Reason{Code: "UNIT_REPORT_READ_ONLY_FOR_COUNTY", Kind: errs.PermissionDenied,
+		English: "a unit writes and submits its own report; its county may only read it",
+		Chinese: "单位的总结报送由单位自己填写和提交，县（市、区）只能查看"}
+	// ErrOtherUnitsReport refuses an organizer another unit's or a county's report.
+	ErrOtherUnitsReport = errs.Reason{Code: "REPORT_OF_ANOTHER_UNIT", Kind: errs.PermissionDenied,
+		English: "an organizer may see and write their own unit's report only",
+		Chinese: "组织单位只能查看和填写本单位的总结报送"}
+	// ErrUnitListsReports refuses an organizer a county's list of reports.
+	ErrUnitListsReports = errs.Reason{Code: "REPORT_LIST_NOT_FOR_UNITS", Kind: errs.PermissionDenied,
+		English: "organizers cannot list a county's reports",
+		Chinese: "组织单位不能查看县（市、区）的报送列表"}
+	// ErrUnitNotReporting refuses a unit that holds no approved activity of the edition in the county.
+	ErrUnitNotReporting = errs.Reason{Code: "UNIT_HAS_NO_ACTIVITY_TO_REPORT", Kind: errs.NotFound,
+		English: "the unit holds no approved activity of this edition in {county}; it has nothing to report",
+		Chinese: "该单位在本届活动周没有{county}已通过审核的活动，无需报送"}
+)
+
 // reportScope lets city admins at every report, county admins at their county's own and
 // (to read) its units', and organizers at their unit's own.
 func reportScope(p auth.Principal, who domain.Reporter, write bool) error {
@@ -133,7 +153,7 @@ func reportScope(p auth.Principal, who domain.Reporter, write bool) error {
 		return nil
 	case p.Is(auth.RoleCountyAdmin) && p.CountyCode == who.CountyCode:
 		if who.IsUnit() && write {
-			return errs.E(errs.PermissionDenied, "单位的总结报送由单位自己填写和提交，县（市、区）只能查看")
+			return ErrUnitReportReadOnly.New()
 		}
 		return nil
 	case p.Is(auth.RoleCountyAdmin):
@@ -141,7 +161,7 @@ func reportScope(p auth.Principal, who domain.Reporter, write bool) error {
 	case p.Is(auth.RoleOrganizer) && who.IsUnit() && p.UnitID == who.UnitID:
 		return nil
 	case p.Is(auth.RoleOrganizer):
-		return errs.E(errs.PermissionDenied, "组织单位只能查看和填写本单位的总结报送")
+		return ErrOtherUnitsReport.New()
 	}
 	return errs.E(errs.PermissionDenied, "role %s has no reports", p.Role)
 }
@@ -253,7 +273,7 @@ func (rs *Reports) checkReporter(ctx context.Context, edition string, who domain
 			return nil
 		}
 	}
-	return errs.E(errs.NotFound, "该单位在本届活动周没有%s已通过审核的活动，无需报送", names[who.CountyCode])
+	return ErrUnitNotReporting.New("county", names[who.CountyCode])
 }
 
 // Get returns a county's or a unit's report.
@@ -454,7 +474,7 @@ func (rs *Reports) List(ctx context.Context, p auth.Principal, edition, county s
 		}
 	} else if err := reportScope(p, domain.Reporter{CountyCode: county}, false); err != nil || p.Is(auth.RoleOrganizer) {
 		if err == nil {
-			err = errs.E(errs.PermissionDenied, "组织单位不能查看县（市、区）的报送列表")
+			err = ErrUnitListsReports.New()
 		}
 		return domain.ReportEdition{}, nil, err
 	}

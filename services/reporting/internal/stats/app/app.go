@@ -161,14 +161,26 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, edition strin
 	return s.dashboard(ctx, edition, f)
 }
 
+// The reasons an organizer's dashboard is refused.
+var (
+	// ErrOrganizerWithoutUnit refuses an organizer account tied to no unit.
+	ErrOrganizerWithoutUnit = errs.Reason{Code: "ORGANIZER_WITHOUT_UNIT", Kind: errs.PermissionDenied,
+		English: "this account is tied to no organizer unit, so it has no figures to see",
+		Chinese: "此账号未关联组织单位，无法查看统计"}
+	// ErrOtherUnitsFigures refuses an organizer another unit's figures.
+	ErrOtherUnitsFigures = errs.Reason{Code: "FIGURES_OF_ANOTHER_UNIT", Kind: errs.PermissionDenied,
+		English: "an organizer may see the figures of their own unit's activities only",
+		Chinese: "组织单位只能查看本单位活动的数据"}
+)
+
 func (s *Service) scopeFilter(p auth.Principal, f domain.Filter) (domain.Filter, error) {
 	if p.Is(auth.RoleOrganizer) {
 		// An organizer sees the figures of their own unit's activities, wherever they are.
 		if p.UnitID == "" {
-			return domain.Filter{}, errs.E(errs.PermissionDenied, "此账号未关联组织单位，无法查看统计")
+			return domain.Filter{}, ErrOrganizerWithoutUnit.New()
 		}
 		if f.UnitID != "" && f.UnitID != p.UnitID {
-			return domain.Filter{}, errs.E(errs.PermissionDenied, "组织单位只能查看本单位活动的数据")
+			return domain.Filter{}, ErrOtherUnitsFigures.New()
 		}
 		f.UnitID = p.UnitID
 		return f, f.Check()
