@@ -65,7 +65,6 @@ func qrPNG(t testing.TB, text string) (dir, png string) {
 	return dir, png
 }
 
-
 // qrVideo makes the video Chromium's fake camera plays: text's QR code, looped for a few seconds
 // into a y4m file.
 func qrVideo(t testing.TB, text string) string {

@@ -22,7 +22,6 @@ import (
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
-
 // edition announces an edition's report settings as registration does.
 func (f *fixture) edition(id, deadline string, counties ...string) {
 	f.t.Helper()

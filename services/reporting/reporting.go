@@ -1,10 +1,13 @@
-// Package reporting is the reporting service, two bounded contexts in one process and one
+// Package reporting is the reporting service, three bounded contexts in one process and one
 // schema: the live statistics (internal/stats: check-in events folded exactly once into
-// aggregates, the dashboard, occupancy and its alarms, pushed to the people watching) and the
-// report back after the week (internal/reportback: each county's statistics table, summary and
-// media, checked, reviewed and merged). The report back asks the statistics for counted figures
-// through one interface (rbapp.Counter) and reads none of their tables, so it can become a
-// service of its own (docs/architecture.md). This file wires the parts together.
+// aggregates, the dashboard, occupancy and its alarms, pushed to the people watching), the
+// report back after the week (internal/reportback: each county's and unit's statistics table,
+// summary and media, checked, reviewed and merged) and the notification centre
+// (internal/notices: reminders and notices, in the console and by e-mail). The report back asks
+// the statistics for counted figures through one interface (rbapp.Counter) and reads none of
+// their tables, so it can become a service of its own (docs/architecture.md); the notification
+// centre and the report back meet through ntapp.Reports and rbapp.Notifier. This file wires the
+// parts together.
 package reporting
 
 import (
