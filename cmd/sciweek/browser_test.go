@@ -149,6 +149,28 @@ func signIn(t testing.TB, ctx context.Context, base, user, password string) {
 	}
 }
 
+// apiAs calls the JSON API with a session of its own, signed in as user (a page's session
+// cookie is HttpOnly), and returns the closed response.
+func apiAs(t testing.TB, base, user, password, method, path, body string) *http.Response {
+	t.Helper()
+	login, err := http.Post(base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, user, password)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range login.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
 // text reads what an element shows, for failure messages; it is empty when the page cannot answer.
 func text(ctx context.Context, sel string) string {
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ''`, sel)))
@@ -308,20 +330,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("the county admin's page shows %d, the county's figure is %d", got, mine.GetDashboard().GetTotals().GetParticipations())
 	}
 	// The page's session cookie is HttpOnly; the API is asked with a session of its own.
-	login, err := http.Post(s.base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":"county-%s","password":%q}`, county, s.info.StaffPassword)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	login.Body.Close()
-	req, _ := http.NewRequest(http.MethodGet, s.base+"/api/v1/editions/"+demo.LiveEdition+"/dashboard?filter.county_code=140106", nil)
-	for _, c := range login.Cookies() {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := apiAs(t, s.base, "county-"+county, s.info.StaffPassword, http.MethodGet, "/api/v1/editions/"+demo.LiveEdition+"/dashboard?filter.county_code=140106", "")
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a county admin asking the API for another county's dashboard: %s, want 403", resp.Status)
 	}
@@ -391,22 +400,8 @@ func TestReportBackInChromium(t *testing.T) {
 	if err != nil || unit == "" {
 		t.Fatalf("no submitted unit on the bureau's list: %v", err)
 	}
-	login, err := http.Post(s.base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, s.info.AdminUsername, s.info.AdminPassword)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	login.Body.Close()
-	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/editions/"+demo.LiveEdition+"/reports/140105:return",
-		strings.NewReader(fmt.Sprintf(`{"unit_id":%q,"reason":"请补充活动现场照片"}`, unit)))
-	req.Header.Set("Content-Type", "application/json")
-	for _, c := range login.Cookies() {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := apiAs(t, s.base, s.info.AdminUsername, s.info.AdminPassword, http.MethodPost, "/api/v1/editions/"+demo.LiveEdition+"/reports/140105:return",
+		fmt.Sprintf(`{"unit_id":%q,"reason":"请补充活动现场照片"}`, unit))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("the bureau returns the unit's report: %s", resp.Status)
 	}
