@@ -4,6 +4,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -72,7 +73,7 @@ func DueReminder(deadline string, loc *time.Location, now time.Time) (days int, 
 	}
 	n := now.In(loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
-	left := int(d.Sub(today).Hours()/24 + 0.5)
+	left := int(math.Round(d.Sub(today).Hours() / 24)) // a day may have 23 or 25 hours where clocks change
 	if left < 0 {
 		return 0, false
 	}
