@@ -111,7 +111,9 @@ func (g *GRPC) SetNoticeSettings(ctx context.Context, req *reportingv1.SetNotice
 
 // RegistrationEvents raises a notice for each activity a county sends back, to its unit.
 func RegistrationEvents(a *app.Notices) bus.Projection {
-	return bus.Projection{Name: "reporting.notices-registration", Stream: bus.StreamRegistration, Routes: []bus.Route{{Kind: events.ActivityReturned,
+	// The sender is woken after the commit: an e-mail queued in the event's transaction is
+	// there to send only then.
+	return bus.Projection{Name: "reporting.notices-registration", Stream: bus.StreamRegistration, Committed: wake(a), Routes: []bus.Route{{Kind: events.ActivityReturned,
 		Apply: func(ctx context.Context, m bus.Message) error {
 			var ev registrationv1.ActivityReturned
 			if err := decode(m, &ev); err != nil {
@@ -124,7 +126,7 @@ func RegistrationEvents(a *app.Notices) bus.Projection {
 
 // AlarmEvents raises a notice for each venue that reaches its alarm level, to its county.
 func AlarmEvents(a *app.Notices) bus.Projection {
-	return bus.Projection{Name: "reporting.notices-alarms", Stream: bus.StreamReporting, Routes: []bus.Route{{Kind: events.OccupancyAlarm,
+	return bus.Projection{Name: "reporting.notices-alarms", Stream: bus.StreamReporting, Committed: wake(a), Routes: []bus.Route{{Kind: events.OccupancyAlarm,
 		Apply: func(ctx context.Context, m bus.Message) error {
 			var ev reportingv1.OccupancyAlarm
 			if err := decode(m, &ev); err != nil {
@@ -136,6 +138,15 @@ func AlarmEvents(a *app.Notices) bus.Projection {
 			}
 			return a.VenueAlarm(ctx, ev.GetEventId(), o.GetCountyCode(), o.GetVenueName(), o.GetInside(), int64(o.GetSafeCapacity()))
 		}}}}
+}
+
+// wake wakes the sender after a batch of events commits (a is nil when only the kinds are read).
+func wake(a *app.Notices) func(int) {
+	return func(int) {
+		if a != nil {
+			a.Wake()
+		}
+	}
 }
 
 func decode(m bus.Message, into proto.Message) error {
