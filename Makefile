@@ -75,8 +75,14 @@ build: web ## Build bin/sciweek (with the console inside)
 run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays in .data/
 	./bin/sciweek dev
 
+# Mailpit, the real SMTP server the notification centre's tests send to, is pinned in its own
+# module (tools/mailpit/go.mod) and built once into the Go build cache.
+.PHONY: mailpit
+mailpit: ## Build Mailpit (tools/mailpit/go.mod), the SMTP server the tests start
+	GOWORK=off $(GO) -C tools/mailpit tool -n mailpit >/dev/null
+
 .PHONY: test
-test: deps browser office web ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
+test: deps browser office web mailpit ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
 	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
@@ -134,6 +140,7 @@ tidy: ## go mod tidy in every module
 	for m in $(MODULES); do (cd $$m && $(GO) mod tidy) || exit 1; done
 	cd tools && GOWORK=off $(GO) mod tidy
 	cd tools/lint && GOWORK=off $(GO) mod tidy
+	cd tools/mailpit && GOWORK=off $(GO) mod tidy
 
 .PHONY: clean
 clean: ## Remove build output (not the data in .data/)

@@ -149,6 +149,28 @@ func signIn(t testing.TB, ctx context.Context, base, user, password string) {
 	}
 }
 
+// apiAs calls the JSON API with a session of its own, signed in as user (a page's session
+// cookie is HttpOnly), and returns the closed response.
+func apiAs(t testing.TB, base, user, password, method, path, body string) *http.Response {
+	t.Helper()
+	login, err := http.Post(base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, user, password)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range login.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
 // text reads what an element shows, for failure messages; it is empty when the page cannot answer.
 func text(ctx context.Context, sel string) string {
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ''`, sel)))
@@ -308,20 +330,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("the county admin's page shows %d, the county's figure is %d", got, mine.GetDashboard().GetTotals().GetParticipations())
 	}
 	// The page's session cookie is HttpOnly; the API is asked with a session of its own.
-	login, err := http.Post(s.base+"/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":"county-%s","password":%q}`, county, s.info.StaffPassword)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	login.Body.Close()
-	req, _ := http.NewRequest(http.MethodGet, s.base+"/api/v1/editions/"+demo.LiveEdition+"/dashboard?filter.county_code=140106", nil)
-	for _, c := range login.Cookies() {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := apiAs(t, s.base, "county-"+county, s.info.StaffPassword, http.MethodGet, "/api/v1/editions/"+demo.LiveEdition+"/dashboard?filter.county_code=140106", "")
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a county admin asking the API for another county's dashboard: %s, want 403", resp.Status)
 	}
@@ -350,7 +359,68 @@ func TestReportBackInChromium(t *testing.T) {
 	if got := number(t, ctx, `tr[data-column="participations"] [data-field="counted"]`); got != county.GetDashboard().GetTotals().GetParticipations() {
 		t.Fatalf("the table counts %d participations, the live statistics %d", got, county.GetDashboard().GetTotals().GetParticipations())
 	}
-	summary := filepath.Join(t.TempDir(), "小店区科技活动周总结.pdf")
+	// An organizer unit of the county (the demo venue's) reports too, from its own page.
+	org := chromiumFor(t, 4*time.Minute, 1440, 1000)
+	signIn(t, org, s.base, s.info.OrganizerUsername, s.info.StaffPassword)
+	if err := chromedp.Do(org, chromedp.Navigate(s.base+"/report?edition="+demo.LiveEdition), chromedp.WaitVisible(`#report-unit-name`),
+		chromedp.WaitVisible(`tr[data-column="participations"]`)); err != nil {
+		t.Fatalf("the organizer's report: %v; the page says %q", err, text(org, "body"))
+	}
+	if name := text(org, `#report-unit-name`); name == "" {
+		t.Fatal("the organizer's report does not name its unit")
+	}
+	fillAndSubmitReport(t, org, "科技馆活动周总结.pdf")
+	t.Logf("unit's report: %s", screenshot(t, org, "report-unit.png"))
+
+	fillAndSubmitReport(t, ctx, "小店区科技活动周总结.pdf")
+	// The county sees its unit's report submitted.
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(`#report-units tr[data-status="REPORT_STATUS_SUBMITTED"]`)); err != nil {
+		t.Fatalf("the county does not see its unit's report submitted: %v; it shows %q", err, text(ctx, "#report-units"))
+	}
+	t.Logf("county's report: %s", screenshot(t, ctx, "report.png"))
+
+	city := chromium(t, 1440, 1000)
+	signIn(t, city, s.base, s.info.AdminUsername, s.info.AdminPassword)
+	if err := chromedp.Do(city, chromedp.Navigate(s.base+"/reports?edition="+demo.LiveEdition), chromedp.WaitVisible(`tr[data-county="140105"]`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(city, chromedp.Poll[bool](`document.querySelector('tr[data-county="140105"]')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the bureau's list does not show 140105 submitted: %v", err)
+	}
+	if _, err := chromedp.Run(city, chromedp.Poll[bool](`[...document.querySelectorAll('tr.unit-line[data-county="140105"]')].some(r => r.dataset.status === 'REPORT_STATUS_SUBMITTED')`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the bureau's list does not show the unit's report beside its county: %v", err)
+	}
+	t.Logf("bureau's list: %s", screenshot(t, city, "reports.png"))
+
+	// The bureau sends the unit's report back; the organizer's bell counts it and the
+	// notification centre shows it with its link.
+	unit, err := chromedp.Run(city, chromedp.Evaluate[string](`document.querySelector('tr.unit-line[data-status="REPORT_STATUS_SUBMITTED"]')?.dataset.unit ?? ''`))
+	if err != nil || unit == "" {
+		t.Fatalf("no submitted unit on the bureau's list: %v", err)
+	}
+	resp := apiAs(t, s.base, s.info.AdminUsername, s.info.AdminPassword, http.MethodPost, "/api/v1/editions/"+demo.LiveEdition+"/reports/140105:return",
+		fmt.Sprintf(`{"unit_id":%q,"reason":"请补充活动现场照片"}`, unit))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the bureau returns the unit's report: %s", resp.Status)
+	}
+	if err := chromedp.Do(org, chromedp.Navigate(s.base+"/notices?edition="+demo.LiveEdition),
+		chromedp.WaitVisible(`#notice-list li[data-kind="NOTICE_KIND_REPORT_RETURNED"][data-read="false"]`)); err != nil {
+		t.Fatalf("the organizer's notification centre: %v; it shows %q", err, text(org, "#notice-list"))
+	}
+	if _, err := chromedp.Run(org, chromedp.Poll[bool](`document.querySelector('#notice-bell')?.dataset.unread === '1'`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the bell does not count the notice: %v", err)
+	}
+	t.Logf("notification centre: %s", screenshot(t, org, "notices.png"))
+}
+
+// fillAndSubmitReport attaches a summary report, types every typed figure as a person would,
+// saves the draft and submits, on the report page open in ctx.
+func fillAndSubmitReport(t *testing.T, ctx context.Context, summaryName string) {
+	t.Helper()
+	summary := filepath.Join(t.TempDir(), summaryName)
 	if err := os.WriteFile(summary, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -406,16 +476,4 @@ func TestReportBackInChromium(t *testing.T) {
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("the report did not go in: %v", err)
 	}
-	t.Logf("county's report: %s", screenshot(t, ctx, "report.png"))
-
-	city := chromium(t, 1440, 1000)
-	signIn(t, city, s.base, s.info.AdminUsername, s.info.AdminPassword)
-	if err := chromedp.Do(city, chromedp.Navigate(s.base+"/reports?edition="+demo.LiveEdition), chromedp.WaitVisible(`tr[data-county="140105"]`)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(city, chromedp.Poll[bool](`document.querySelector('tr[data-county="140105"]')?.dataset.status === 'REPORT_STATUS_SUBMITTED'`,
-		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		t.Fatalf("the bureau's list does not show 140105 submitted: %v", err)
-	}
-	t.Logf("bureau's list: %s", screenshot(t, city, "reports.png"))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
+	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
 // blinkingQRVideo makes a fake camera video in which a ticket's QR code is in view for half a
@@ -25,7 +26,7 @@ func blinkingQRVideo(t testing.TB, text string) string {
 	t.Helper()
 	dir, png := qrPNG(t, text)
 	y4m := filepath.Join(dir, "blink.y4m")
-	runFFmpeg(t, "-loop", "1", "-t", "0.5", "-i", png, "-f", "lavfi", "-t", "2", "-i", "color=c=white:s=640x480:r=10",
+	testkit.FFmpeg(t, "-loop", "1", "-t", "0.5", "-i", png, "-f", "lavfi", "-t", "2", "-i", "color=c=white:s=640x480:r=10",
 		"-filter_complex", "[0]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,fps=10,format=yuv420p[q];[1]format=yuv420p[w];[q][w]concat=n=2:v=1[v]",
 		"-map", "[v]", "-pix_fmt", "yuv420p", y4m)
 	return y4m

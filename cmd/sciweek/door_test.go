@@ -5,7 +5,6 @@ import (
 	"encoding/base32"
 	"fmt"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,28 +65,13 @@ func qrPNG(t testing.TB, text string) (dir, png string) {
 	return dir, png
 }
 
-// runFFmpeg runs Debian's ffmpeg, bounded in time: a missing input makes its -loop spin for ever.
-func runFFmpeg(t testing.TB, args ...string) {
-	t.Helper()
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Fatal("ffmpeg is needed for the door app's camera tests: run `make browser` (apt-get install ffmpeg)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, ffmpeg, append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffmpeg: %v: %s", err, out)
-	}
-}
-
 // qrVideo makes the video Chromium's fake camera plays: text's QR code, looped for a few seconds
 // into a y4m file.
 func qrVideo(t testing.TB, text string) string {
 	t.Helper()
 	dir, png := qrPNG(t, text)
 	y4m := filepath.Join(dir, "qr.y4m")
-	runFFmpeg(t, "-loop", "1", "-i", png, "-t", "3", "-r", "10",
+	testkit.FFmpeg(t, "-loop", "1", "-i", png, "-t", "3", "-r", "10",
 		"-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white", "-pix_fmt", "yuv420p", y4m)
 	return y4m
 }

@@ -275,7 +275,9 @@ commit can be tuned with SCIWEEK_CHECKIN_MAX_BATCH (records a transaction takes 
 the counties' report files in $SCIWEEK_DATA/files (default .data/files), or in an S3-compatible
 store with SCIWEEK_S3_ENDPOINT (host:port), SCIWEEK_S3_BUCKET (default sciweek-reports),
 SCIWEEK_S3_ACCESS_KEY, SCIWEEK_S3_SECRET_KEY, SCIWEEK_S3_REGION and SCIWEEK_S3_INSECURE=1 for
-plain HTTP.
+plain HTTP. The notification centre e-mails notices through the SMTP server at SCIWEEK_SMTP_ADDR
+(host:port) as SCIWEEK_SMTP_FROM, authenticating with SCIWEEK_SMTP_USERNAME and
+SCIWEEK_SMTP_PASSWORD when set; without it notices show in the console only.
 
 flags:
 `)

@@ -86,5 +86,5 @@ var Catalogue = []Entry{
 	{Kind: TerminalRevoked, Consumers: []string{"checkin"}},
 	{Kind: CheckinsRecorded, Consumers: []string{"reporting"}},
 	{Kind: TerminalSeen, Consumers: []string{"venue"}},
-	{Kind: OccupancyAlarm, Unconsumed: "published for the alarm notices still to come (issue 15); the dashboard reads occupancy from reporting's own tables"},
+	{Kind: OccupancyAlarm, Consumers: []string{"reporting"}}, // the notification centre tells the venue's county
 }

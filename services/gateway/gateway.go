@@ -94,6 +94,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		func() error { return checkinv1.RegisterCheckinServiceHandler(ctx, api, cfg.Checkin) },
 		func() error { return reportingv1.RegisterStatsServiceHandler(ctx, api, cfg.Reporting) },
 		func() error { return reportingv1.RegisterReportServiceHandler(ctx, api, cfg.Reporting) },
+		func() error { return reportingv1.RegisterNoticeServiceHandler(ctx, api, cfg.Reporting) },
 	} {
 		if err := reg(); err != nil {
 			return nil, err
@@ -263,7 +264,7 @@ func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
 
 // dashboardEvents streams the dashboard of a filter as server-sent events named "dashboard",
 // at most about once a second. The filter comes as edition, county_code, from_day, to_day,
-// form and target_group (enum names, as the JSON API writes them).
+// form and target_group (enum names, as the JSON API writes them), unit_id and workers_day=true.
 func (g *gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 	req, err := dashboardRequest(r.URL.Query())
 	if err != nil {
@@ -288,7 +289,8 @@ func (g *gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 // dashboardRequest reads a dashboard filter from a query string.
 func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error) {
 	req := &reportingv1.ExportDashboardRequest{EditionId: q.Get("edition"), Filter: &reportingv1.DashboardFilter{
-		CountyCode: q.Get("county_code"), FromDay: q.Get("from_day"), ToDay: q.Get("to_day")}}
+		CountyCode: q.Get("county_code"), FromDay: q.Get("from_day"), ToDay: q.Get("to_day"), UnitId: q.Get("unit_id"),
+		WorkersDay: q.Get("workers_day") == "true"}}
 	if v := q.Get("form"); v != "" {
 		n, ok := registrationv1.ActivityForm_value[v]
 		if !ok {

@@ -13,8 +13,8 @@ import (
 
 // uploadReportFile streams a report's file from the browser's multipart body to the reporting
 // service in chunks of 512 KiB: a video of hundreds of megabytes never sits whole in the
-// gateway's memory. The query names the edition, the county and the kind
-// (FILE_KIND_SUMMARY, FILE_KIND_IMAGE or FILE_KIND_VIDEO).
+// gateway's memory. The query names the edition, the county, the unit (for a unit's own
+// report) and the kind (FILE_KIND_SUMMARY, FILE_KIND_IMAGE or FILE_KIND_VIDEO).
 func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	kind, ok := reportingv1.FileKind_value[q.Get("kind")]
@@ -50,7 +50,7 @@ func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := stream.Send(&reportingv1.UploadReportFileRequest{Part: &reportingv1.UploadReportFileRequest_Header{Header: &reportingv1.UploadReportFileRequest_FileHeader{
-		EditionId: q.Get("edition"), CountyCode: q.Get("county"), Kind: reportingv1.FileKind(kind), Name: part.FileName()}}}); err != nil {
+		EditionId: q.Get("edition"), CountyCode: q.Get("county"), UnitId: q.Get("unit"), Kind: reportingv1.FileKind(kind), Name: part.FileName()}}}); err != nil {
 		_, err = stream.CloseAndRecv()
 		writeError(w, err)
 		return

@@ -31,7 +31,10 @@ import (
 type week struct {
 	lecture, exhibition, online, lab uuid.UUID
 	venueA, venueB                   uuid.UUID
-	today, yesterday                 time.Time
+	// museum holds the lecture in 140105; school the exhibition and the online activity in
+	// 140106, lab the open day there.
+	museum, school, lab2 uuid.UUID
+	today, yesterday     time.Time
 }
 
 func (f *fixture) week(t *testing.T) week {
@@ -39,17 +42,21 @@ func (f *fixture) week(t *testing.T) week {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Now().In(loc)
 	w := week{lecture: uuid.New(), exhibition: uuid.New(), online: uuid.New(), lab: uuid.New(), venueA: uuid.New(), venueB: uuid.New(),
-		today: time.Date(now.Year(), now.Month(), now.Day(), 10, 15, 0, 0, loc)}
+		museum: uuid.New(), school: uuid.New(), lab2: uuid.New(), today: time.Date(now.Year(), now.Month(), now.Day(), 10, 15, 0, 0, loc)}
 	w.yesterday = w.today.AddDate(0, 0, -1)
 	f.publish("sciweek.registration.edition.changed", &registrationv1.EditionChanged{EventId: uuid.NewString(), Edition: &registrationv1.Edition{
 		Id: "2024", Name: "2024年科技活动周", Counties: []*registrationv1.County{{Code: "140105", Name: "小店区"}, {Code: "140106", Name: "迎泽区"}, {Code: "140181", Name: "古交市"}}}})
+	units := map[uuid.UUID]uuid.UUID{w.lecture: w.museum, w.exhibition: w.school, w.online: w.school, w.lab: w.lab2}
+	names := map[uuid.UUID]string{w.museum: "山西省科学技术馆", w.school: "迎泽区实验小学", w.lab2: "煤转化国家重点实验室"}
 	activity := func(id uuid.UUID, county string, venue uuid.UUID, form registrationv1.ActivityForm, groups ...registrationv1.TargetGroup) {
-		d := &registrationv1.ActivityDetails{Title: "活动" + id.String()[:4], Form: form, TargetGroups: groups}
+		// The lecture is held jointly with Science and Technology Workers' Day (30 May).
+		d := &registrationv1.ActivityDetails{Title: "活动" + id.String()[:4], Form: form, TargetGroups: groups, WorkersDayJoint: id == w.lecture}
 		if venue != uuid.Nil {
 			d.VenueId = venue.String()
 		}
 		f.publish("sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: uuid.NewString(), Activity: &registrationv1.Activity{
-			Id: id.String(), EditionId: "2024", CountyCode: county, Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Details: d, UpdatedAt: timestamppb.Now()}})
+			Id: id.String(), EditionId: "2024", CountyCode: county, UnitId: units[id].String(), Organizer: names[units[id]],
+			Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Details: d, UpdatedAt: timestamppb.Now()}})
 	}
 	activity(w.lecture, "140105", w.venueA, registrationv1.ActivityForm_ACTIVITY_FORM_LECTURE, registrationv1.TargetGroup_TARGET_GROUP_YOUTH, registrationv1.TargetGroup_TARGET_GROUP_SCHOOL)
 	activity(w.exhibition, "140106", w.venueB, registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION, registrationv1.TargetGroup_TARGET_GROUP_PUBLIC)
@@ -213,11 +220,37 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 		{"a form", testkit.CityAdmin(), &reportingv1.DashboardFilter{Form: registrationv1.ActivityForm_ACTIVITY_FORM_EXHIBITION}, 11, codes.OK},
 		{"a target group", testkit.CityAdmin(), &reportingv1.DashboardFilter{TargetGroup: registrationv1.TargetGroup_TARGET_GROUP_SCHOOL}, 48, codes.OK},
 		{"today only", testkit.CityAdmin(), &reportingv1.DashboardFilter{FromDay: td, ToDay: td}, 48, codes.OK},
+		{"Workers' Day joint activities", testkit.CityAdmin(), &reportingv1.DashboardFilter{WorkersDay: true}, 48, codes.OK},
+		{"Workers' Day in a county without any", testkit.CityAdmin(), &reportingv1.DashboardFilter{WorkersDay: true, CountyCode: "140106"}, 0, codes.OK},
 		{"a county admin sees their county", testkit.CountyAdmin("140105"), nil, 48, codes.OK},
 		{"a county admin asking for another county", testkit.CountyAdmin("140105"), &reportingv1.DashboardFilter{CountyCode: "140106"}, 0, codes.PermissionDenied},
 		{"an organizer", auth.Principal{Subject: "unit", Role: auth.RoleOrganizer, CountyCode: "140105"}, nil, 0, codes.PermissionDenied},
 		{"days the wrong way round", testkit.CityAdmin(), &reportingv1.DashboardFilter{FromDay: td, ToDay: y}, 0, codes.InvalidArgument},
 		{"not a date", testkit.CityAdmin(), &reportingv1.DashboardFilter{FromDay: "26/05/2024"}, 0, codes.InvalidArgument},
+	}
+	// Workers' Day as a dimension: the joint activities' figures are part of the totals, and the
+	// filtered dashboard adds up to them panel by panel.
+	if tot.GetWorkersDayActivities() != 1 || tot.GetWorkersDayHeld() != 1 || tot.GetWorkersDayParticipations() != 48 {
+		t.Fatalf("Workers' Day: %d activities, %d held, %d participations", tot.GetWorkersDayActivities(), tot.GetWorkersDayHeld(), tot.GetWorkersDayParticipations())
+	}
+	joint, err := f.dashboard(testkit.CityAdmin(), &reportingv1.DashboardFilter{WorkersDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byCounty, byDay, byHour int64
+	for _, c := range joint.GetCounties() {
+		byCounty += c.GetParticipations()
+	}
+	for _, c := range joint.GetByDay() {
+		byDay += c.GetParticipations()
+	}
+	for _, c := range joint.GetByHour() {
+		byHour += c.GetParticipations()
+	}
+	if jt := joint.GetTotals(); jt.GetParticipations() != tot.GetWorkersDayParticipations() || byCounty != jt.GetParticipations() || byDay != jt.GetParticipations() ||
+		byHour != jt.GetParticipations() || jt.GetActivitiesHeld() != tot.GetWorkersDayHeld() {
+		t.Fatalf("Workers' Day filtered: %d participations (counties %d, days %d, hours %d), %d held; the totals say %d and %d",
+			jt.GetParticipations(), byCounty, byDay, byHour, jt.GetActivitiesHeld(), tot.GetWorkersDayParticipations(), tot.GetWorkersDayHeld())
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

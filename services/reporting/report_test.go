@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,8 +21,6 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
-
-func video(seconds float64) []byte { return testkit.MP4(seconds, 8192) }
 
 // edition announces an edition's report settings as registration does.
 func (f *fixture) edition(id, deadline string, counties ...string) {
@@ -46,13 +45,18 @@ func (f *fixture) reports(as auth.Principal) (reportingv1.ReportServiceClient, c
 
 // upload streams a file to a county's report in chunks of 3,000 bytes.
 func (f *fixture) upload(as auth.Principal, edition, county string, kind reportingv1.FileKind, name string, content []byte) (*reportingv1.ReportFile, error) {
+	return f.uploadTo(as, edition, county, "", kind, name, content)
+}
+
+// uploadTo streams a file to a county's or (unit set) a unit's report.
+func (f *fixture) uploadTo(as auth.Principal, edition, county, unit string, kind reportingv1.FileKind, name string, content []byte) (*reportingv1.ReportFile, error) {
 	client, ctx := f.reports(as)
 	stream, err := client.UploadReportFile(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := stream.Send(&reportingv1.UploadReportFileRequest{Part: &reportingv1.UploadReportFileRequest_Header{Header: &reportingv1.UploadReportFileRequest_FileHeader{
-		EditionId: edition, CountyCode: county, Kind: kind, Name: name}}}); err != nil {
+		EditionId: edition, CountyCode: county, UnitId: unit, Kind: kind, Name: name}}}); err != nil {
 		return nil, err
 	}
 	for len(content) > 0 {
@@ -68,8 +72,13 @@ func (f *fixture) upload(as auth.Principal, edition, county string, kind reporti
 
 // fill types every typed figure of a county's report.
 func (f *fixture) fill(as auth.Principal, edition, county string, extra ...*reportingv1.ValueInput) (*reportingv1.Report, error) {
+	return f.fillIn(as, edition, county, "", extra...)
+}
+
+// fillIn types every typed figure of a county's or (unit set) a unit's report.
+func (f *fixture) fillIn(as auth.Principal, edition, county, unit string, extra ...*reportingv1.ValueInput) (*reportingv1.Report, error) {
 	client, ctx := f.reports(as)
-	got, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: edition, CountyCode: county})
+	got, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: edition, CountyCode: county, UnitId: unit})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +92,7 @@ func (f *fixture) fill(as auth.Principal, edition, county string, extra ...*repo
 			in = append(in, &reportingv1.ValueInput{ColumnKey: c.GetKey(), Typed: v})
 		}
 	}
-	saved, err := client.SaveReport(ctx, &reportingv1.SaveReportRequest{EditionId: edition, CountyCode: county, Values: append(in, extra...)})
+	saved, err := client.SaveReport(ctx, &reportingv1.SaveReportRequest{EditionId: edition, CountyCode: county, UnitId: unit, Values: append(in, extra...)})
 	return saved.GetReport(), err
 }
 
@@ -130,6 +139,9 @@ func TestReportBack(t *testing.T) {
 	if v := value(r, "held_lecture"); v.GetCounted() != "1" {
 		t.Fatalf("lectures held = %v", v)
 	}
+	if v, h := value(r, "workers_day_participations"), value(r, "workers_day_held"); v.GetCounted() != "48" || h.GetCounted() != "1" {
+		t.Fatalf("Workers' Day joint activities: %v held, %v participations", h, v)
+	}
 	if r.GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT {
 		t.Fatalf("status %v", r.GetStatus())
 	}
@@ -144,8 +156,8 @@ func TestReportBack(t *testing.T) {
 		says    string
 	}{
 		{"总结报告.pdf", reportingv1.FileKind_FILE_KIND_SUMMARY, pdf, codes.OK, ""},
-		{"开幕式.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, video(179), codes.OK, ""},
-		{"全程回放.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, video(240), codes.InvalidArgument, "4:00"},
+		{"开幕式.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, testkit.Video(t, 179, testkit.VideoFragmented), codes.OK, ""},
+		{"全程回放.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, testkit.Video(t, 240, testkit.VideoFragmented), codes.InvalidArgument, "4:00"},
 		{"假视频.mp4", reportingv1.FileKind_FILE_KIND_VIDEO, []byte(strings.Repeat("not a video ", 500)), codes.InvalidArgument, "MP4"},
 		{"总结.txt", reportingv1.FileKind_FILE_KIND_SUMMARY, []byte("a summary in plain text"), codes.InvalidArgument, "PDF"},
 	}
@@ -157,7 +169,7 @@ func TestReportBack(t *testing.T) {
 		if u.code == codes.OK && (file.GetSize() != int64(len(u.content)) || file.GetName() != u.name) {
 			t.Fatalf("%s stored as %v", u.name, file)
 		}
-		if u.kind == reportingv1.FileKind_FILE_KIND_VIDEO && u.code == codes.OK && file.GetDurationSeconds() != 179 {
+		if u.kind == reportingv1.FileKind_FILE_KIND_VIDEO && u.code == codes.OK && math.Round(file.GetDurationSeconds()) != 179 {
 			t.Fatalf("video length %v", file.GetDurationSeconds())
 		}
 	}
@@ -319,8 +331,14 @@ func TestReportBack(t *testing.T) {
 		t.Fatalf("a county exporting the city's table: %v", err)
 	}
 	list, err := city.ListReports(cctx, &reportingv1.ListReportsRequest{EditionId: "2024"})
-	if err != nil || len(list.GetReports()) != 3 || list.GetReports()[0].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_ACCEPTED ||
-		list.GetReports()[1].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT || list.GetReports()[2].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_NOT_STARTED {
+	var counties []*reportingv1.ReportSummary
+	for _, l := range list.GetReports() {
+		if l.GetUnitId() == "" { // the units' lines follow their counties' (TestUnitsReportToo)
+			counties = append(counties, l)
+		}
+	}
+	if err != nil || len(counties) != 3 || counties[0].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_ACCEPTED ||
+		counties[1].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT || counties[2].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_NOT_STARTED {
 		t.Fatalf("list: %v %v", list, err)
 	}
 	if _, err := city.SetReportColumns(cctx, &reportingv1.SetReportColumnsRequest{EditionId: "2024", Columns: []*reportingv1.ReportColumn{
@@ -374,5 +392,170 @@ func TestReportDeadline(t *testing.T) {
 	returned, err := city.ReturnReport(cctx, &reportingv1.ReturnReportRequest{EditionId: "2023", CountyCode: "140106", Reason: "请补充活动照片"})
 	if err != nil || returned.GetReport().GetReturnedReason() != "请补充活动照片" {
 		t.Fatalf("return: %v %v", returned, err)
+	}
+}
+
+// TestUnitsReportToo: an organizer unit (各有关单位) fills, uploads and submits its own report
+// with the figures of its own activities; its county sees it (and may add its typed figures to
+// its own) but may not change it; other units and counties are refused; the bureau's list
+// shows units beside counties; an organizer's dashboard shows its own activities only.
+func TestUnitsReportToo(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	w := f.week(t) // the museum's lecture: 48 participations in 140105; the school's exhibition: 11 in 140106
+	future := time.Now().AddDate(0, 0, 5).Format(time.DateOnly)
+	f.edition("2024", future, "140105", "140106", "140107")
+	f.settled(t, 59)
+	museum := auth.Principal{Subject: "museum-staff", Role: auth.RoleOrganizer, CountyCode: "140105", UnitID: w.museum.String()}
+	school := auth.Principal{Subject: "school-staff", Role: auth.RoleOrganizer, CountyCode: "140106", UnitID: w.school.String()}
+	xiaodian, yingze := testkit.CountyAdmin("140105"), testkit.CountyAdmin("140106")
+	own := &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105", UnitId: w.museum.String()}
+	var r *reportingv1.Report
+	testkit.Eventually(t, 10*time.Second, func() error {
+		client, ctx := f.reports(museum)
+		got, err := client.GetReport(ctx, own)
+		r = got.GetReport()
+		if err == nil && r.GetDeadline() != future {
+			return fmt.Errorf("deadline %q", r.GetDeadline())
+		}
+		return err
+	})
+	if r.GetUnitName() != "山西省科学技术馆" || value(r, "participations").GetCounted() != "48" || value(r, "held_lecture").GetCounted() != "1" {
+		t.Fatalf("the museum's own report: %s, participations %v", r.GetUnitName(), value(r, "participations"))
+	}
+	refusals := []struct {
+		name string
+		as   auth.Principal
+		call func(reportingv1.ReportServiceClient, context.Context) error
+		code codes.Code
+	}{
+		{"another unit reads it", school, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.GetReport(ctx, own)
+			return err
+		}, codes.PermissionDenied},
+		{"another county reads it", yingze, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.GetReport(ctx, own)
+			return err
+		}, codes.PermissionDenied},
+		{"its county changes it", xiaodian, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.SaveReport(ctx, &reportingv1.SaveReportRequest{EditionId: "2024", CountyCode: "140105", UnitId: w.museum.String(),
+				Values: []*reportingv1.ValueInput{{ColumnKey: "materials", Typed: "1"}}})
+			return err
+		}, codes.PermissionDenied},
+		{"a unit reads its county's report", museum, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105"})
+			return err
+		}, codes.PermissionDenied},
+		{"a unit lists its county's reports", museum, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.ListReports(ctx, &reportingv1.ListReportsRequest{EditionId: "2024", CountyCode: "140105"})
+			return err
+		}, codes.PermissionDenied},
+		{"a county lists every county", xiaodian, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.ListReports(ctx, &reportingv1.ListReportsRequest{EditionId: "2024"})
+			return err
+		}, codes.PermissionDenied},
+		{"a unit with no activity in the county", school, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105", UnitId: w.school.String()})
+			return err
+		}, codes.NotFound},
+		{"a unit accepts its own", museum, func(c reportingv1.ReportServiceClient, ctx context.Context) error {
+			_, err := c.AcceptReport(ctx, &reportingv1.AcceptReportRequest{EditionId: "2024", CountyCode: "140105", UnitId: w.museum.String()})
+			return err
+		}, codes.PermissionDenied},
+	}
+	for _, tt := range refusals {
+		client, ctx := f.reports(tt.as)
+		if err := tt.call(client, ctx); status.Code(err) != tt.code {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.code)
+		}
+	}
+	if _, err := f.uploadTo(school, "2024", "140105", w.museum.String(), reportingv1.FileKind_FILE_KIND_SUMMARY, "总结.pdf", []byte("%PDF-1.7\n")); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("another unit uploads to it: %v", err)
+	}
+
+	// The unit's own table, summary and video, under the same checks as a county's.
+	if _, err := f.fillIn(museum, "2024", "140105", w.museum.String()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.uploadTo(museum, "2024", "140105", w.museum.String(), reportingv1.FileKind_FILE_KIND_VIDEO, "回放.mp4",
+		testkit.Video(t, 240, testkit.VideoFragmented)); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("a four-minute fragmented video: %v", err)
+	}
+	if _, err := f.uploadTo(museum, "2024", "140105", w.museum.String(), reportingv1.FileKind_FILE_KIND_SUMMARY, "科技馆总结.pdf", []byte("%PDF-1.7\n%…")); err != nil {
+		t.Fatal(err)
+	}
+	client, ctx := f.reports(museum)
+	sub, err := client.SubmitReport(ctx, &reportingv1.SubmitReportRequest{EditionId: "2024", CountyCode: "140105", UnitId: w.museum.String()})
+	if err != nil || sub.GetReport().GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_SUBMITTED {
+		t.Fatalf("submit: %v %v", sub.GetReport().GetStatus(), err)
+	}
+
+	// Its county sees it submitted, reads it and its file, and sees what it may add to its own.
+	client, ctx = f.reports(xiaodian)
+	county, err := client.GetReport(ctx, &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := county.GetReport().GetUnits()
+	if len(units) != 1 || units[0].GetUnitId() != w.museum.String() || units[0].GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_SUBMITTED {
+		t.Fatalf("the county's units: %v", units)
+	}
+	typedMaterials := value(sub.GetReport(), "materials").GetTyped()
+	if got := value(county.GetReport(), "materials").GetUnits(); got == "" || got != typedMaterials {
+		t.Fatalf("the units' materials on the county's report = %q, want the museum's %q", got, typedMaterials)
+	}
+	if got := value(county.GetReport(), "funds").GetUnits(); got != value(sub.GetReport(), "funds").GetTyped() {
+		t.Fatalf("the units' funds = %q", got)
+	}
+	seen, err := client.GetReport(ctx, own)
+	if err != nil || len(seen.GetReport().GetFiles()) != 1 {
+		t.Fatalf("the county reads the unit's report: %v, %v", seen.GetReport().GetFiles(), err)
+	}
+	dl, err := client.DownloadReportFile(ctx, &reportingv1.DownloadReportFileRequest{FileId: seen.GetReport().GetFiles()[0].GetId()})
+	if err == nil {
+		_, err = dl.Recv()
+	}
+	if err != nil {
+		t.Fatalf("the county downloads the unit's summary: %v", err)
+	}
+	list, err := client.ListReports(ctx, &reportingv1.ListReportsRequest{EditionId: "2024", CountyCode: "140105"})
+	if err != nil || len(list.GetReports()) != 2 || list.GetReports()[1].GetUnitName() != "山西省科学技术馆" {
+		t.Fatalf("the county's list: %v %v", list.GetReports(), err)
+	}
+
+	// The bureau's board: every county, each followed by its units.
+	client, ctx = f.reports(testkit.CityAdmin())
+	list, err = client.ListReports(ctx, &reportingv1.ListReportsRequest{EditionId: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range list.GetReports() {
+		lines = append(lines, l.GetCountyCode()+"/"+l.GetUnitName()+"/"+strings.TrimPrefix(l.GetStatus().String(), "REPORT_STATUS_"))
+	}
+	want := "140105//NOT_STARTED 140105/山西省科学技术馆/SUBMITTED 140106//NOT_STARTED 140106/煤转化国家重点实验室/NOT_STARTED 140106/迎泽区实验小学/NOT_STARTED 140107//NOT_STARTED"
+	if strings.Join(lines, " ") != want {
+		t.Fatalf("the board:\n%s\nwant\n%s", strings.Join(lines, " "), want)
+	}
+	if _, err := client.ReturnReport(ctx, &reportingv1.ReturnReportRequest{EditionId: "2024", CountyCode: "140105", UnitId: w.museum.String(), Reason: "请补充活动照片"}); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := f.reports(xiaodian)
+	county, err = back.GetReport(context.Background(), &reportingv1.GetReportRequest{EditionId: "2024", CountyCode: "140105"}, f.tokens.As(t, xiaodian))
+	if err != nil || value(county.GetReport(), "materials").GetUnits() != "0" {
+		t.Fatalf("a returned unit's figures leave the county's sum: %v %v", value(county.GetReport(), "materials"), err)
+	}
+
+	// An organizer's dashboard: its own activities only, and no asking for another unit's.
+	d, err := f.dashboard(museum, nil)
+	if err != nil || d.GetTotals().GetParticipations() != 48 || len(d.GetTopActivities()) != 1 || d.GetTopActivities()[0].GetActivityId() != w.lecture.String() {
+		t.Fatalf("the museum's dashboard: %v %v", d.GetTotals(), err)
+	}
+	d, err = f.dashboard(school, nil)
+	if err != nil || d.GetTotals().GetParticipations() != 11 || d.GetTotals().GetOnlineActivities() != 1 {
+		t.Fatalf("the school's dashboard: %v %v", d.GetTotals(), err)
+	}
+	if _, err := f.dashboard(museum, &reportingv1.DashboardFilter{UnitId: w.school.String()}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("a unit asks for another's figures: %v", err)
 	}
 }

@@ -1,10 +1,13 @@
-// Package reporting is the reporting service, two bounded contexts in one process and one
+// Package reporting is the reporting service, three bounded contexts in one process and one
 // schema: the live statistics (internal/stats: check-in events folded exactly once into
-// aggregates, the dashboard, occupancy and its alarms, pushed to the people watching) and the
-// report back after the week (internal/reportback: each county's statistics table, summary and
-// media, checked, reviewed and merged). The report back asks the statistics for counted figures
-// through one interface (rbapp.Counter) and reads none of their tables, so it can become a
-// service of its own (docs/architecture.md). This file wires the parts together.
+// aggregates, the dashboard, occupancy and its alarms, pushed to the people watching), the
+// report back after the week (internal/reportback: each county's and unit's statistics table,
+// summary and media, checked, reviewed and merged) and the notification centre
+// (internal/notices: reminders and notices, in the console and by e-mail). The report back asks
+// the statistics for counted figures through one interface (rbapp.Counter) and reads none of
+// their tables, so it can become a service of its own (docs/architecture.md); the notification
+// centre and the report back meet through ntapp.Reports and rbapp.Notifier. This file wires the
+// parts together.
 package reporting
 
 import (
@@ -29,6 +32,9 @@ import (
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	ntadapters "github.com/sciweek/sciweek/services/reporting/internal/notices/adapters"
+	ntapp "github.com/sciweek/sciweek/services/reporting/internal/notices/app"
+	ntports "github.com/sciweek/sciweek/services/reporting/internal/notices/ports"
 	rbadapters "github.com/sciweek/sciweek/services/reporting/internal/reportback/adapters"
 	rbapp "github.com/sciweek/sciweek/services/reporting/internal/reportback/app"
 	rbdomain "github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
@@ -72,7 +78,14 @@ type Config struct {
 	// FileLimits are the largest files by kind; zero means 50 MB summaries, 20 MB images and
 	// 1 GiB videos.
 	FileLimits rbapp.Limits
+	// SMTP, if its address is set, e-mails the notices to whoever gave an address for them.
+	SMTP SMTPConfig
+	// ReminderEvery is how often the deadline reminders are checked; 0 means ten minutes.
+	ReminderEvery time.Duration
 }
+
+// SMTPConfig says where the notices' e-mails go out.
+type SMTPConfig = ntadapters.SMTPConfig
 
 // S3Config says where an S3-compatible store is.
 type S3Config = rbadapters.S3Config
@@ -92,6 +105,7 @@ type Service struct {
 	relay       *bus.Relay
 	changes     *app.Changes
 	projector   *app.Projector
+	notices     *ntapp.Notices
 }
 
 // New wires the reporting service.
@@ -124,12 +138,28 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	reports, err := newReports(cfg, uc)
+	var mailer ntapp.Mailer
+	if cfg.SMTP.Addr != "" {
+		m, err := ntadapters.NewSMTP(cfg.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		mailer = m
+	}
+	outstanding := &outstanding{}
+	notices, err := ntapp.New(ntapp.Config{Store: ntadapters.NewStore(cfg.Pool), Mailer: mailer, Reports: outstanding, Now: cfg.Now,
+		Log: cfg.Telemetry.Logger})
 	if err != nil {
 		return nil, err
 	}
+	reports, err := newReports(cfg, uc, notifier{notices})
+	if err != nil {
+		return nil, err
+	}
+	outstanding.reports = reports
 	policy := ports.Policy()
 	maps.Copy(policy.Roles, rbports.ReportPolicy().Roles)
+	maps.Copy(policy.Roles, ntports.Policy().Roles)
 	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: policy,
 		MaxRecvMsgSize: 2 << 20})
 	if err != nil {
@@ -137,6 +167,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	reportingv1.RegisterStatsServiceServer(server.GRPC, ports.NewGRPC(uc))
 	reportingv1.RegisterReportServiceServer(server.GRPC, rbports.NewReports(reports))
+	reportingv1.RegisterNoticeServiceServer(server.GRPC, ntports.NewGRPC(notices))
 	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
 	if err != nil {
 		return nil, err
@@ -145,12 +176,12 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector}, nil
+	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector, notices: notices}, nil
 }
 
 // newReports wires the report back: its files on local disk or in S3, read by the adapters'
 // inspector, the featured list from registration.
-func newReports(cfg Config, stats *app.Service) (*rbapp.Reports, error) {
+func newReports(cfg Config, stats *app.Service, notify rbapp.Notifier) (*rbapp.Reports, error) {
 	var files rbapp.Files
 	if cfg.S3.Endpoint != "" {
 		s3, err := rbadapters.NewS3Files(context.Background(), cfg.S3)
@@ -178,12 +209,17 @@ func newReports(cfg Config, stats *app.Service) (*rbapp.Reports, error) {
 		tempDir = filepath.Join(cfg.FilesDir, ".uploads") // beside the files: a rename, not a copy
 	}
 	return rbapp.NewReports(rbapp.ReportsConfig{Store: rbadapters.NewStore(cfg.Pool), Counter: counter{stats}, Files: files, Featured: featured, Tables: rbadapters.Tables{},
+		Notify: notify,
 		Inspect: func(kind rbdomain.FileKind, r io.ReaderAt, size int64) (string, time.Duration, error) {
 			seen, err := rbadapters.Inspect(kind, r, size)
 			return seen.ContentType, seen.Duration, err
 		},
 		Limits: cfg.FileLimits, TempDir: tempDir, Now: cfg.Now})
 }
+
+// Remind checks the deadline reminders now, as the service does every ReminderEvery, and
+// returns how many reporters were due one (each is reminded once per reminder day).
+func (s *Service) Remind(ctx context.Context) (int, error) { return s.notices.Remind(ctx) }
 
 // Server is the service's gRPC server, ready to serve.
 func (s *Service) Server() *rpc.Server { return s.server }
@@ -196,22 +232,24 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	committed := func(int) { s.changes.Notify(); s.relay.Wake() }
 	g, ctx := errgroup.WithContext(ctx)
-	for _, p := range projections(s.projector, committed, s.cfg.Telemetry.Logger) {
+	for _, p := range projections(s.projector, s.notices, committed, s.cfg.Telemetry.Logger) {
 		g.Go(func() error { return s.projections.Run(ctx, p) })
 	}
 	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.notices.Run(ctx, s.cfg.ReminderEvery) })
 	return g.Wait()
 }
 
-// projections are the events reporting applies.
-func projections(p *app.Projector, committed func(int), log *slog.Logger) []bus.Projection {
-	return []bus.Projection{ports.CheckinEvents(p, committed, log), ports.VenueEvents(p), ports.RegistrationEvents(p)}
+// projections are the events reporting applies: the statistics' and the notification centre's.
+func projections(p *app.Projector, n *ntapp.Notices, committed func(int), log *slog.Logger) []bus.Projection {
+	return []bus.Projection{ports.CheckinEvents(p, committed, log), ports.VenueEvents(p), ports.RegistrationEvents(p),
+		ntports.RegistrationEvents(n), ntports.AlarmEvents(n)}
 }
 
 // Consumes lists the kinds of event reporting applies (pkg/events says who consumes what).
 func Consumes() []bus.Kind {
 	var out []bus.Kind
-	for _, p := range projections(nil, nil, nil) {
+	for _, p := range projections(nil, nil, nil, nil) {
 		out = append(out, p.Consumes()...)
 	}
 	return out
@@ -221,13 +259,14 @@ func Consumes() []bus.Kind {
 // two contexts meet.
 type counter struct{ stats *app.Service }
 
-// Counted returns what the statistics counted of a county's whole week.
-func (c counter) Counted(ctx context.Context, edition, county string) (rbdomain.CountedFigures, error) {
-	d, err := c.stats.CountyWeek(ctx, edition, county)
+// Counted returns what the statistics counted of a county's (or one of its units') whole week.
+func (c counter) Counted(ctx context.Context, edition string, who rbdomain.Reporter) (rbdomain.CountedFigures, error) {
+	d, err := c.stats.Week(ctx, edition, who.CountyCode, who.UnitID)
 	if err != nil {
 		return rbdomain.CountedFigures{}, err
 	}
 	out := rbdomain.CountedFigures{ActivitiesHeld: d.Totals.ActivitiesHeld, MajorActivitiesHeld: d.Totals.MajorActivitiesHeld,
+		WorkersDayHeld: d.Totals.WorkersDayHeld, WorkersDayParticipations: d.Totals.WorkersDayParticipations,
 		Participations: d.Totals.Participations(), YoungPeople: d.Totals.YoungPeople, VenuesOpened: d.Totals.VenuesOpened, HeldByForm: map[string]int64{}}
 	for _, f := range d.Forms {
 		out.HeldByForm[f.Form.Slug()] = f.ActivitiesHeld
@@ -239,3 +278,36 @@ func (c counter) Counted(ctx context.Context, edition, county string) (rbdomain.
 var ErrStreamUnavailable = errs.Reason{Code: "CHECKIN_STREAM_UNAVAILABLE", Kind: errs.Unavailable,
 	English: "the check-in stream cannot be read now; try again",
 	Chinese: "暂时读不到签到数据流，请稍后重试"}
+
+// notifier answers the report back's notices through the notification centre.
+type notifier struct{ notices *ntapp.Notices }
+
+// ReportReturned tells a county or unit its report was sent back.
+func (n notifier) ReportReturned(ctx context.Context, ed rbdomain.ReportEdition, who rbdomain.Reporter, name, reason string, at time.Time) error {
+	return n.notices.ReportReturned(ctx, ed.ID, ed.Name, ntapp.Reporter{CountyCode: who.CountyCode, UnitID: who.UnitID, Name: name}, reason, at)
+}
+
+// outstanding answers the notification centre's question (who has not submitted) from the
+// report back.
+type outstanding struct{ reports *rbapp.Reports }
+
+// Outstanding lists every edition's counties and units that have not submitted.
+func (o *outstanding) Outstanding(ctx context.Context) ([]ntapp.Outstanding, error) {
+	all, err := o.reports.Outstanding(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ntapp.Outstanding, 0, len(all))
+	for _, r := range all {
+		ed := ntapp.Outstanding{EditionID: r.Edition.ID, EditionName: r.Edition.Name, Deadline: r.Edition.Deadline.Day, Location: r.Edition.Deadline.Loc}
+		for _, l := range r.Lines {
+			name := l.CountyName
+			if l.UnitName != "" {
+				name = l.UnitName
+			}
+			ed.Reporters = append(ed.Reporters, ntapp.Reporter{CountyCode: l.CountyCode, UnitID: l.UnitID, Name: name})
+		}
+		out = append(out, ed)
+	}
+	return out, nil
+}

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
 
 type fixture struct {
 	t      *testing.T
+	svc    *reporting.Service
 	cfg    reporting.Config
 	client reportingv1.StatsServiceClient
 	conn   *grpc.ClientConn
@@ -36,7 +37,9 @@ type fixture struct {
 	stop   func()
 }
 
-func start(t *testing.T) *fixture {
+// start runs a reporting service against real PostgreSQL and NATS; options change its
+// configuration first.
+func start(t *testing.T, options ...func(*reporting.Config)) *fixture {
 	t.Helper()
 	tel := testkit.Telemetry(t, "reporting")
 	pool := testkit.Pool(t, reporting.Schema, tel)
@@ -52,6 +55,9 @@ func start(t *testing.T) *fixture {
 	f := &fixture{t: t, js: n.JetStream, tokens: tokens,
 		cfg: reporting.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond,
 			FilesDir: t.TempDir()}}
+	for _, o := range options {
+		o(&f.cfg)
+	}
 	if err := bus.EnsureStreams(context.Background(), n.JetStream, bus.StreamOptions{}, bus.StreamCheckin, bus.StreamVenue, bus.StreamReporting); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +72,7 @@ func (f *fixture) run() *reporting.Service {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	f.svc = svc
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = svc.Run(ctx) }()

@@ -2,7 +2,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/types'
 import { loadSession, session } from './session'
-import { adminRoles, allowed, homeFor, reportRoles, reviewRoles, statsRoles, writerRoles } from './utils/access'
+import { adminRoles, allowed, dashboardRoles, homeFor, noticeRoles, reportRoles, reviewRoles, statsRoles, writerRoles } from './utils/access'
 import { isSafeRedirect } from './utils/format'
 
 declare module 'vue-router' {
@@ -21,7 +21,7 @@ const consoleRoutes: RouteRecordRaw[] = [
     path: 'dashboard',
     name: 'dashboard',
     component: () => import('./views/DashboardView.vue'),
-    meta: { title: '实时数据', roles: statsRoles },
+    meta: { title: '实时数据', roles: dashboardRoles },
     // /dashboard?mode=screen is the big screen under another name.
     beforeEnter: (to) => {
       if (to.query.mode !== 'screen') return true
@@ -38,12 +38,22 @@ const consoleRoutes: RouteRecordRaw[] = [
   { path: 'featured', name: 'featured', component: () => import('./views/FeaturedView.vue'), meta: { title: '特色活动推荐', roles: adminRoles } },
   { path: 'report', name: 'report', component: () => import('./views/ReportView.vue'), meta: { title: '总结报送', roles: reportRoles } },
   { path: 'reports', name: 'reports', component: () => import('./views/ReportListView.vue'), meta: { title: '总结报送审核', roles: reviewRoles } },
-  { path: 'reports/:county', name: 'report-review', component: () => import('./views/ReportView.vue'), props: true, meta: { title: '总结报送审核', roles: reviewRoles } },
+  { path: 'reports/:county', name: 'report-review', component: () => import('./views/ReportReviewView.vue'), props: true, meta: { title: '总结报送审核', roles: reviewRoles } },
+  // A county admin reads (not edits) a unit's own report; the city admin reviews it.
+  { path: 'report/units/:unit', name: 'report-unit', component: () => import('./views/ReportView.vue'), props: true, meta: { title: '单位总结报送', roles: ['county_admin'] } },
+  {
+    path: 'reports/:county/units/:unit',
+    name: 'report-unit-review',
+    component: () => import('./views/ReportReviewView.vue'),
+    props: true,
+    meta: { title: '总结报送审核', roles: reviewRoles },
+  },
   { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '组织单位', roles: adminRoles } },
   { path: 'venues', name: 'venues', component: () => import('./views/VenuesView.vue'), meta: { title: '场馆与终端', roles: adminRoles } },
   { path: 'venues/import', name: 'venue-import', component: () => import('./views/VenueImportView.vue'), meta: { title: '批量导入场馆', roles: adminRoles } },
   { path: 'venues/:id', name: 'venue', component: () => import('./views/VenueDetailView.vue'), props: true, meta: { title: '场馆详情', roles: adminRoles } },
   { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { title: '账号管理', roles: adminRoles } },
+  { path: 'notices', name: 'notices', component: () => import('./views/NoticesView.vue'), meta: { title: '通知中心', roles: noticeRoles } },
   { path: 'edition', name: 'edition', component: () => import('./views/EditionView.vue'), meta: { title: '活动周设置' } },
 ]
 

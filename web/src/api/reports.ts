@@ -13,37 +13,43 @@ function reportPath(editionId: string, countyCode: string): string {
   return `/api/v1/editions/${pathSegment(editionId)}/reports/${pathSegment(countyCode)}`
 }
 
-/** getReport reads a county's report; the page shows a failure itself, so the call is quiet. */
-export async function getReport(editionId: string, countyCode: string): Promise<Report> {
-  return (await api.get<ReportResponse>(reportPath(editionId, countyCode), { quiet: true })).report
+// A unit's own report (各有关单位) is its county's path with the unit named: in the query of a
+// read, in the body of a change; unitId '' is the county's own report.
+
+/** getReport reads a county's or a unit's report; the page shows a failure itself, so quiet. */
+export async function getReport(editionId: string, countyCode: string, unitId = ''): Promise<Report> {
+  return (await api.get<ReportResponse>(reportPath(editionId, countyCode), { quiet: true, query: { unit_id: unitId } })).report
 }
 
 /** saveReport stores typed figures and corrections as a draft; columns not named keep theirs. */
-export async function saveReport(editionId: string, countyCode: string, values: ValueInput[]): Promise<Report> {
-  return (await api.put<ReportResponse>(reportPath(editionId, countyCode), { values })).report
+export async function saveReport(editionId: string, countyCode: string, values: ValueInput[], unitId = ''): Promise<Report> {
+  return (await api.put<ReportResponse>(reportPath(editionId, countyCode), { values, unit_id: unitId })).report
 }
 
-export async function submitReport(editionId: string, countyCode: string): Promise<Report> {
-  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:submit`, {})).report
+export async function submitReport(editionId: string, countyCode: string, unitId = ''): Promise<Report> {
+  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:submit`, { unit_id: unitId })).report
 }
 
 /** returnReport sends a submitted report back with a reason (city admin). */
-export async function returnReport(editionId: string, countyCode: string, reason: string): Promise<Report> {
-  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:return`, { reason })).report
+export async function returnReport(editionId: string, countyCode: string, reason: string, unitId = ''): Promise<Report> {
+  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:return`, { reason, unit_id: unitId })).report
 }
 
-export async function acceptReport(editionId: string, countyCode: string): Promise<Report> {
-  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:accept`, {})).report
+export async function acceptReport(editionId: string, countyCode: string, unitId = ''): Promise<Report> {
+  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:accept`, { unit_id: unitId })).report
 }
 
-/** reopenReport lets a county submit after the deadline (city admin). */
-export async function reopenReport(editionId: string, countyCode: string): Promise<Report> {
-  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:reopen`, {})).report
+/** reopenReport lets a county or unit submit after the deadline (city admin). */
+export async function reopenReport(editionId: string, countyCode: string, unitId = ''): Promise<Report> {
+  return (await api.post<ReportResponse>(`${reportPath(editionId, countyCode)}:reopen`, { unit_id: unitId })).report
 }
 
-/** listReports returns every county's report state (city admin). */
-export async function listReports(editionId: string): Promise<ListReportsResponse> {
-  const resp = await api.get<ListReportsResponse>(`/api/v1/editions/${pathSegment(editionId)}/reports`, { quiet: true })
+/**
+ * listReports returns the report state of every county, each followed by its units (city
+ * admin), or of one county and its units (county set: that county's admin).
+ */
+export async function listReports(editionId: string, countyCode = ''): Promise<ListReportsResponse> {
+  const resp = await api.get<ListReportsResponse>(`/api/v1/editions/${pathSegment(editionId)}/reports`, { quiet: true, query: { county_code: countyCode } })
   return { deadline: resp.deadline ?? '', reports: resp.reports ?? [] }
 }
 
@@ -60,6 +66,8 @@ export async function setReportColumns(editionId: string, columns: ReportColumn[
 export interface ReportUpload {
   editionId: string
   countyCode: string
+  /** unitId names a unit's own report; '' the county's. */
+  unitId?: string
   kind: FileKind
   file: File
   onProgress?: (loaded: number, total: number) => void
@@ -74,7 +82,7 @@ export async function uploadReportFile(u: ReportUpload): Promise<ReportFile> {
   const form = new FormData()
   form.append('file', u.file, u.file.name)
   const resp = await upload<{ file: ReportFile }>('/upload/report-file', form, {
-    query: { edition: u.editionId, county: u.countyCode, kind: u.kind },
+    query: { edition: u.editionId, county: u.countyCode, unit: u.unitId ?? '', kind: u.kind },
     onProgress: u.onProgress,
     signal: u.signal,
     quiet: true,

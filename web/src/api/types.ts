@@ -66,6 +66,7 @@ import type {
   TargetGroupCountSchema,
   VenueOccupancySchema,
 } from '../gen/sciweek/reporting/v1/reporting_pb'
+import type { NoticeKindJson, NoticeSchema } from '../gen/sciweek/reporting/v1/notice_pb'
 import type {
   ColumnSourceJson,
   FileKindJson,
@@ -223,3 +224,7 @@ export type Report = Wire<typeof ReportSchema>
 export type ValueInput = Wire<typeof ValueInputSchema>
 export type ReportSummary = Wire<typeof ReportSummarySchema>
 export type ListReportsResponse = Wire<typeof ListReportsResponseSchema>
+
+/** Notice is one notice of the notification centre. */
+export type Notice = Wire<typeof NoticeSchema>
+export type NoticeKind = NoticeKindJson

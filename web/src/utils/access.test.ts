@@ -6,7 +6,7 @@ describe('menuFor', () => {
   it.each<{ role: Role | undefined; want: string[] }>([
     { role: 'city_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/reports', '/units', '/venues', '/accounts', '/edition'] },
     { role: 'county_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/report', '/units', '/venues', '/accounts', '/edition'] },
-    { role: 'organizer', want: ['/activities', '/import', '/edition'] },
+    { role: 'organizer', want: ['/dashboard', '/activities', '/import', '/report', '/edition'] },
     { role: 'viewer', want: ['/dashboard', '/activities', '/edition'] },
     { role: undefined, want: [] },
   ])('$role', ({ role, want }) => {

@@ -15,12 +15,19 @@ export const adminRoles: readonly Role[] = ['city_admin', 'county_admin']
 export const writerRoles: readonly Role[] = ['city_admin', 'county_admin', 'organizer']
 /** statsRoles may read the live statistics (the reporting service's readers). */
 export const statsRoles: readonly Role[] = ['city_admin', 'county_admin', 'viewer']
-/** reportRoles submit their county's report back; reviewRoles review them all. */
-export const reportRoles: readonly Role[] = ['county_admin']
+/** dashboardRoles may open the dashboard: the readers, and organizers for their own unit's activities. */
+export const dashboardRoles: readonly Role[] = ['city_admin', 'county_admin', 'viewer', 'organizer']
+/**
+ * reportRoles submit a report back: county admins their county's (and see its units'),
+ * organizers their unit's own (各有关单位); reviewRoles review them all.
+ */
+export const reportRoles: readonly Role[] = ['county_admin', 'organizer']
 export const reviewRoles: readonly Role[] = ['city_admin']
+/** noticeRoles get notices: the bureau, county admins and organizers (viewers have none). */
+export const noticeRoles: readonly Role[] = ['city_admin', 'county_admin', 'organizer']
 
 export const menu: readonly MenuItem[] = [
-  { path: '/dashboard', title: '实时数据', icon: 'DataLine', roles: statsRoles },
+  { path: '/dashboard', title: '实时数据', icon: 'DataLine', roles: dashboardRoles },
   { path: '/activities', title: '活动管理', icon: 'Calendar', roles: allRoles },
   { path: '/import', title: '批量导入', icon: 'Upload', roles: writerRoles },
   { path: '/featured', title: '特色活动推荐', icon: 'Star', roles: adminRoles },

@@ -33,6 +33,7 @@ const full: DashboardFilterModel = {
   to_day: '2024-05-27',
   form: 'ACTIVITY_FORM_LECTURE',
   target_group: 'TARGET_GROUP_YOUTH',
+  workers_day: true,
 }
 
 describe('filterFromRouteQuery', () => {
@@ -40,7 +41,7 @@ describe('filterFromRouteQuery', () => {
     { name: 'empty', query: {}, locked: '', want: emptyFilter() },
     {
       name: 'everything',
-      query: { county: '140105', from: '2024-05-25', to: '2024-05-27', form: 'ACTIVITY_FORM_LECTURE', target: 'TARGET_GROUP_YOUTH' },
+      query: { county: '140105', from: '2024-05-25', to: '2024-05-27', form: 'ACTIVITY_FORM_LECTURE', target: 'TARGET_GROUP_YOUTH', wd: '1' },
       locked: '',
       want: full,
     },
@@ -89,7 +90,7 @@ describe('URLs and queries', () => {
     {
       name: 'events, full filter',
       got: dashboardEventsUrl('2024', full),
-      want: '/events/dashboard?edition=2024&county_code=140105&from_day=2024-05-25&to_day=2024-05-27&form=ACTIVITY_FORM_LECTURE&target_group=TARGET_GROUP_YOUTH',
+      want: '/events/dashboard?edition=2024&county_code=140105&from_day=2024-05-25&to_day=2024-05-27&form=ACTIVITY_FORM_LECTURE&target_group=TARGET_GROUP_YOUTH&workers_day=true',
     },
     { name: 'xlsx, county only', got: dashboardXlsxUrl('2025', emptyFilter('140106')), want: '/download/dashboard.xlsx?edition=2025&county_code=140106' },
   ])('$name', ({ got, want }) => {
@@ -103,6 +104,7 @@ describe('URLs and queries', () => {
       'filter.to_day': '2024-05-27',
       'filter.form': 'ACTIVITY_FORM_LECTURE',
       'filter.target_group': 'TARGET_GROUP_YOUTH',
+      'filter.workers_day': 'true',
     })
   })
 })
@@ -329,7 +331,7 @@ describe('shiftDay and filterSummary', () => {
 
   it.each([
     { f: emptyFilter(), want: '全市' },
-    { f: full, want: '小店区 · 5月25日—5月27日 · 科普讲座 · 面向青少年' },
+    { f: full, want: '小店区 · 5月25日—5月27日 · 科普讲座 · 面向青少年 · 科技工作者日联合活动' },
     { f: { ...emptyFilter(), from_day: '2024-05-25', to_day: '2024-05-25' }, want: '全市 · 5月25日' },
     { f: { ...emptyFilter(), from_day: '2024-05-25' }, want: '全市 · 5月25日起' },
     { f: { ...emptyFilter(), to_day: '2024-05-28' }, want: '全市 · 截至5月28日' },

@@ -32,10 +32,12 @@ export interface DashboardFilterModel {
   to_day: string
   form: ActivityForm | ''
   target_group: TargetGroup | ''
+  /** workers_day keeps the activities held jointly with Science and Technology Workers' Day. */
+  workers_day: boolean
 }
 
 export function emptyFilter(county = ''): DashboardFilterModel {
-  return { county_code: county, from_day: '', to_day: '', form: '', target_group: '' }
+  return { county_code: county, from_day: '', to_day: '', form: '', target_group: '', workers_day: false }
 }
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/
@@ -65,6 +67,7 @@ export function filterFromRouteQuery(query: Record<string, unknown>, lockedCount
     to_day: to,
     form: form in activityFormLabels ? (form as ActivityForm) : '',
     target_group: target in targetGroupLabels ? (target as TargetGroup) : '',
+    workers_day: one(query.wd) === '1',
   }
 }
 
@@ -76,6 +79,7 @@ export function filterToRouteQuery(f: DashboardFilterModel): Record<string, stri
   if (f.to_day) out.to = f.to_day
   if (f.form) out.form = f.form
   if (f.target_group) out.target = f.target_group
+  if (f.workers_day) out.wd = '1'
   return out
 }
 
@@ -86,7 +90,8 @@ export function sameFilter(a: DashboardFilterModel, b: DashboardFilterModel): bo
     a.from_day === b.from_day &&
     a.to_day === b.to_day &&
     a.form === b.form &&
-    a.target_group === b.target_group
+    a.target_group === b.target_group &&
+    a.workers_day === b.workers_day
   )
 }
 
@@ -98,6 +103,7 @@ export function dashboardApiQuery(f: DashboardFilterModel): Record<string, strin
     'filter.to_day': f.to_day,
     'filter.form': f.form,
     'filter.target_group': f.target_group,
+    'filter.workers_day': f.workers_day ? 'true' : '',
   }
 }
 
@@ -109,6 +115,7 @@ function gatewayQuery(editionId: string, f: DashboardFilterModel): string {
     to_day: f.to_day,
     form: f.form,
     target_group: f.target_group,
+    workers_day: f.workers_day,
   })
 }
 
@@ -154,6 +161,9 @@ const totalKeys: (keyof DashboardTotals)[] = [
   'activities_held',
   'online_activities',
   'venues_opened',
+  'workers_day_activities',
+  'workers_day_held',
+  'workers_day_participations',
 ]
 
 /** totalsOf reads the headline figures as numbers; a missing dashboard reads as zeros. */
@@ -452,5 +462,6 @@ export function filterSummary(f: DashboardFilterModel, countyLabel: string): str
   else if (f.to_day) parts.push(`截至${day(f.to_day)}`)
   if (f.form) parts.push(label(activityFormLabels, f.form))
   if (f.target_group) parts.push(`面向${label(targetGroupLabels, f.target_group)}`)
+  if (f.workers_day) parts.push('科技工作者日联合活动')
   return parts.join(' · ')
 }

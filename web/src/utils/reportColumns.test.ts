@@ -24,7 +24,7 @@ const draft = (fields: Partial<ColumnDraft>): ColumnDraft => ({
 
 describe('metrics', () => {
   it('lists every metric of the proto', () => {
-    expect(metricOptions).toHaveLength(14)
+    expect(metricOptions).toHaveLength(16)
     expect(metricOptions.map((m) => m.value)).toContain('activities_held:scientist_spirit_talk')
   })
 
@@ -35,6 +35,7 @@ describe('metrics', () => {
     ['activities_held:performance_video', '各形式开展数：表演/微视频'],
     ['major_activities_held', '重大示范活动'],
     ['participations', '参与人次'],
+    ['workers_day_participations', '科技工作者日联合活动人次'],
     ['young_people', '青少年人次'],
     ['venues_opened', '开放场馆数'],
     ['future_metric', 'future_metric'],

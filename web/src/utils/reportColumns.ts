@@ -36,7 +36,9 @@ export const metricOptions: readonly MetricOption[] = [
     suggested: `${formLabel(f)}（项）`,
   })),
   { value: 'major_activities_held', label: '重大示范活动', suggested: '重大示范活动（项）' },
+  { value: 'workers_day_activities_held', label: '科技工作者日联合活动', suggested: '与科技工作者日联合开展（项）' },
   { value: 'participations', label: '参与人次', suggested: '参与人次（人次）' },
+  { value: 'workers_day_participations', label: '科技工作者日联合活动人次', suggested: '科技工作者日联合活动（人次）' },
   { value: 'young_people', label: '青少年人次', suggested: '青少年参与人次（人次）' },
   { value: 'venues_opened', label: '开放场馆数', suggested: '开放场馆数（个）' },
 ]

@@ -33,6 +33,7 @@ const v = (column_key: string, fields: Partial<ReportValue>): ReportValue => ({
   corrected: '',
   correction_reason: '',
   value: '',
+  units: '',
   ...fields,
 })
 

@@ -3,6 +3,7 @@ import type { ReportFile, ReportStatus, Role } from '../api/types'
 import {
   columnsLocked,
   countyMayEdit,
+  unitSumsOf,
   daysLeft,
   deadlinePassed,
   deadlineText,
@@ -75,6 +76,17 @@ describe('reportEditable and countyMayEdit', () => {
     { role: 'viewer', own: '', county: '140105', status: 'REPORT_STATUS_DRAFT', want: false },
   ])('$role ($own) on $county $status: $want', ({ role, own, county, status, want }) => {
     expect(countyMayEdit(role, own, { county_code: county, status })).toBe(want)
+  })
+
+  // A unit's own report (各有关单位): its organizer writes it, its county only reads it.
+  it.each<{ role: Role; ownUnit: string; unit: string; status: ReportStatus; want: boolean }>([
+    { role: 'organizer', ownUnit: 'u1', unit: 'u1', status: 'REPORT_STATUS_DRAFT', want: true },
+    { role: 'organizer', ownUnit: 'u1', unit: 'u2', status: 'REPORT_STATUS_DRAFT', want: false },
+    { role: 'organizer', ownUnit: 'u1', unit: 'u1', status: 'REPORT_STATUS_SUBMITTED', want: false },
+    { role: 'county_admin', ownUnit: '', unit: 'u1', status: 'REPORT_STATUS_DRAFT', want: false },
+    { role: 'organizer', ownUnit: 'u1', unit: '', status: 'REPORT_STATUS_DRAFT', want: false },
+  ])('$role of $ownUnit on unit $unit $status: $want', ({ role, ownUnit, unit, status, want }) => {
+    expect(countyMayEdit(role, '140105', { county_code: '140105', unit_id: unit, status }, ownUnit)).toBe(want)
   })
 })
 
@@ -286,5 +298,16 @@ describe('reportCounts and columnsLocked', () => {
     { name: 'none', list: [], want: false },
   ])('$name', ({ list, want }) => {
     expect(columnsLocked(list)).toBe(want)
+  })
+})
+
+describe('unitSumsOf', () => {
+  it('keeps the columns whose submitted units gave a figure', () => {
+    const v = (column_key: string, units: string) => ({ column_key, counted: '', typed: '', corrected: '', correction_reason: '', value: '', units })
+    expect(unitSumsOf({ values: [v('materials', '120'), v('funds', '3.5'), v('media_reports', '0'), v('participations', '')] })).toEqual({
+      materials: '120',
+      funds: '3.5',
+    })
+    expect(unitSumsOf(null)).toEqual({})
   })
 })

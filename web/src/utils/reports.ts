@@ -24,14 +24,30 @@ export function reportTags(r: ReportState): StateTag[] {
   return out
 }
 
+/** unitSumsOf are, on a county's report, the sums of its submitted units' typed figures by column. */
+export function unitSumsOf(report: Pick<Report, 'values'> | null | undefined): Record<string, string> {
+  return Object.fromEntries((report?.values ?? []).filter((v) => v.units && v.units !== '0').map((v) => [v.column_key, v.units ?? '']))
+}
+
 /** reportEditable says whether figures and files may change: not while submitted or accepted. */
 export function reportEditable(status: ReportStatus): boolean {
   return status === 'REPORT_STATUS_NOT_STARTED' || status === 'REPORT_STATUS_DRAFT' || status === 'REPORT_STATUS_RETURNED'
 }
 
-/** countyMayEdit: only the county's own admin edits its report, and only while it is editable. */
-export function countyMayEdit(role: Role | undefined, ownCounty: string, report: Pick<Report, 'county_code' | 'status'>): boolean {
-  return role === 'county_admin' && ownCounty !== '' && ownCounty === report.county_code && reportEditable(report.status)
+/**
+ * countyMayEdit: only the county's own admin edits its report, only a unit's own organizer
+ * edits the unit's report (its county reads it), and only while it is editable.
+ */
+export function countyMayEdit(
+  role: Role | undefined,
+  ownCounty: string,
+  report: Pick<Report, 'county_code' | 'status'> & { unit_id?: string },
+  ownUnit = '',
+): boolean {
+  if (!reportEditable(report.status)) return false
+  // A unit's own report is its own to write; its county reads it.
+  if (report.unit_id) return role === 'organizer' && ownUnit !== '' && ownUnit === report.unit_id
+  return role === 'county_admin' && ownCounty !== '' && ownCounty === report.county_code
 }
 
 // ---- deadline -------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ func table() []part {
 				}
 				rep, err := reporting.New(reporting.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people,
 					Location: e.opts.Location, MinPushInterval: e.opts.MinPushInterval, Streams: e.streams, Registration: regConn,
-					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3})
+					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3, SMTP: e.opts.SMTP})
 				if err != nil {
 					return running{}, err
 				}

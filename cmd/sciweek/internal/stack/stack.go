@@ -78,6 +78,8 @@ type Options struct {
 	// S3, if its endpoint is set, keeps the reports' files in an S3-compatible store instead of
 	// <DataDir>/files.
 	S3 reporting.S3Config
+	// SMTP, if its address is set, e-mails the notification centre's notices.
+	SMTP reporting.SMTPConfig
 }
 
 // Addrs are the listen addresses of the parts.
@@ -423,6 +425,11 @@ func Environment(opts *Options) error {
 		Secure: os.Getenv("SCIWEEK_S3_INSECURE") == ""}
 	if opts.S3.Endpoint != "" && opts.S3.Bucket == "" {
 		opts.S3.Bucket = "sciweek-reports"
+	}
+	opts.SMTP = reporting.SMTPConfig{Addr: os.Getenv("SCIWEEK_SMTP_ADDR"), From: os.Getenv("SCIWEEK_SMTP_FROM"),
+		Username: os.Getenv("SCIWEEK_SMTP_USERNAME"), Password: os.Getenv("SCIWEEK_SMTP_PASSWORD")}
+	if opts.SMTP.Addr != "" && opts.SMTP.From == "" {
+		opts.SMTP.From = "科技活动周平台 <noreply@localhost>"
 	}
 	if opts.DataDir == "" {
 		opts.DataDir = os.Getenv("SCIWEEK_DATA")

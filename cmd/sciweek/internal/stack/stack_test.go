@@ -581,8 +581,9 @@ func TestReportFilesThroughTheGateway(t *testing.T) {
 	var resp *http.Response
 	var body []byte
 	// The edition reaches the reporting service through registration's events.
+	fourMinutes := testkit.Video(t, 240, testkit.VideoFragmented)
 	testkit.Eventually(t, 10*time.Second, func() error {
-		resp, body = upload("FILE_KIND_VIDEO", "回放.mp4", testkit.MP4(240, 1024))
+		resp, body = upload("FILE_KIND_VIDEO", "回放.mp4", fourMinutes)
 		if resp.StatusCode == http.StatusNotFound {
 			return fmt.Errorf("%s %s", resp.Status, body)
 		}
@@ -591,7 +592,7 @@ func TestReportFilesThroughTheGateway(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "4:00") {
 		t.Fatalf("a 4-minute video: %s %s", resp.Status, body)
 	}
-	big := testkit.MP4(179, 3<<20) // three megabytes: several chunks on each leg
+	big := testkit.PadVideo(testkit.Video(t, 179, testkit.VideoMoovLast), 3<<20) // three megabytes: several chunks on each leg
 	resp, body = upload("FILE_KIND_VIDEO", "开幕式.mp4", big)
 	var stored struct {
 		File struct {

@@ -264,7 +264,8 @@ type ReportColumn struct {
 	// metric is, for counted columns, what is counted: "activities_held", "activities_held:<form>"
 	// (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
 	// scientist_spirit_talk, performance_video, other), "major_activities_held",
-	// "participations", "young_people", "venues_opened".
+	// "workers_day_activities_held" (joint with Science and Technology Workers' Day),
+	// "participations", "workers_day_participations", "young_people", "venues_opened".
 	Metric string `protobuf:"bytes,4,opt,name=metric,proto3" json:"metric,omitempty"`
 	// decimals is how many decimals typed figures may have (funds in 万元 have 2).
 	Decimals      uint32 `protobuf:"varint,5,opt,name=decimals,proto3" json:"decimals,omitempty"`
@@ -351,7 +352,10 @@ type ReportValue struct {
 	// correction_reason says why the counted figure was corrected.
 	CorrectionReason string `protobuf:"bytes,5,opt,name=correction_reason,json=correctionReason,proto3" json:"correction_reason,omitempty"`
 	// value is the figure that counts: the typed one, the correction, or the counted one.
-	Value         string `protobuf:"bytes,6,opt,name=value,proto3" json:"value,omitempty"`
+	Value string `protobuf:"bytes,6,opt,name=value,proto3" json:"value,omitempty"`
+	// units is, on a county's report and for typed columns, the sum of the figures of its units
+	// whose reports are submitted or accepted: what the county may include in its own.
+	Units         string `protobuf:"bytes,7,opt,name=units,proto3" json:"units,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -424,6 +428,13 @@ func (x *ReportValue) GetCorrectionReason() string {
 func (x *ReportValue) GetValue() string {
 	if x != nil {
 		return x.Value
+	}
+	return ""
+}
+
+func (x *ReportValue) GetUnits() string {
+	if x != nil {
+		return x.Units
 	}
 	return ""
 }
@@ -654,8 +665,15 @@ type Report struct {
 	Versions []*ReportVersion `protobuf:"bytes,15,rep,name=versions,proto3" json:"versions,omitempty"`
 	// max_video_seconds is the edition's limit on a video's length.
 	MaxVideoSeconds uint32 `protobuf:"varint,16,opt,name=max_video_seconds,json=maxVideoSeconds,proto3" json:"max_video_seconds,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// unit_id is set on an organizer unit's own report: the unit of the county that reports.
+	UnitId string `protobuf:"bytes,17,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
+	// unit_name is the unit's name.
+	UnitName string `protobuf:"bytes,18,opt,name=unit_name,json=unitName,proto3" json:"unit_name,omitempty"`
+	// units are, on a county's report, the lines of the county's units that hold activities in
+	// the edition: who has submitted.
+	Units         []*ReportSummary `protobuf:"bytes,19,rep,name=units,proto3" json:"units,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Report) Reset() {
@@ -800,13 +818,37 @@ func (x *Report) GetMaxVideoSeconds() uint32 {
 	return 0
 }
 
+func (x *Report) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
+}
+
+func (x *Report) GetUnitName() string {
+	if x != nil {
+		return x.UnitName
+	}
+	return ""
+}
+
+func (x *Report) GetUnits() []*ReportSummary {
+	if x != nil {
+		return x.Units
+	}
+	return nil
+}
+
 // GetReportRequest names a county's report.
 type GetReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// edition_id names the edition.
 	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
 	// county_code is the county.
-	CountyCode    string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+	// empty means the county's report.
+	UnitId        string `protobuf:"bytes,3,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -851,6 +893,13 @@ func (x *GetReportRequest) GetEditionId() string {
 func (x *GetReportRequest) GetCountyCode() string {
 	if x != nil {
 		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *GetReportRequest) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
 	}
 	return ""
 }
@@ -982,7 +1031,10 @@ type SaveReportRequest struct {
 	// county_code is the county.
 	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
 	// values are the figures to set; columns not named keep theirs.
-	Values        []*ValueInput `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty"`
+	Values []*ValueInput `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty"`
+	// unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+	// empty means the county's report.
+	UnitId        string `protobuf:"bytes,4,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1038,6 +1090,13 @@ func (x *SaveReportRequest) GetValues() []*ValueInput {
 	return nil
 }
 
+func (x *SaveReportRequest) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
+}
+
 // SaveReportResponse returns the report.
 type SaveReportResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1090,7 +1149,10 @@ type SubmitReportRequest struct {
 	// edition_id names the edition.
 	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
 	// county_code is the county.
-	CountyCode    string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+	// empty means the county's report.
+	UnitId        string `protobuf:"bytes,3,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1135,6 +1197,13 @@ func (x *SubmitReportRequest) GetEditionId() string {
 func (x *SubmitReportRequest) GetCountyCode() string {
 	if x != nil {
 		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *SubmitReportRequest) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
 	}
 	return ""
 }
@@ -1193,7 +1262,10 @@ type ReturnReportRequest struct {
 	// county_code is the county.
 	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
 	// reason tells the county what to change.
-	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+	// empty means the county's report.
+	UnitId        string `protobuf:"bytes,4,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1245,6 +1317,13 @@ func (x *ReturnReportRequest) GetCountyCode() string {
 func (x *ReturnReportRequest) GetReason() string {
 	if x != nil {
 		return x.Reason
+	}
+	return ""
+}
+
+func (x *ReturnReportRequest) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
 	}
 	return ""
 }
@@ -1301,7 +1380,10 @@ type AcceptReportRequest struct {
 	// edition_id names the edition.
 	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
 	// county_code is the county.
-	CountyCode    string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+	// empty means the county's report.
+	UnitId        string `protobuf:"bytes,3,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1346,6 +1428,13 @@ func (x *AcceptReportRequest) GetEditionId() string {
 func (x *AcceptReportRequest) GetCountyCode() string {
 	if x != nil {
 		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *AcceptReportRequest) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
 	}
 	return ""
 }
@@ -1402,7 +1491,10 @@ type ReopenReportRequest struct {
 	// edition_id names the edition.
 	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
 	// county_code is the county.
-	CountyCode    string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+	// empty means the county's report.
+	UnitId        string `protobuf:"bytes,3,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1447,6 +1539,13 @@ func (x *ReopenReportRequest) GetEditionId() string {
 func (x *ReopenReportRequest) GetCountyCode() string {
 	if x != nil {
 		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *ReopenReportRequest) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
 	}
 	return ""
 }
@@ -1501,7 +1600,9 @@ func (x *ReopenReportResponse) GetReport() *Report {
 type ListReportsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// edition_id names the edition.
-	EditionId     string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// county_code keeps one county and its units; a county admin must give their own.
+	CountyCode    string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1543,6 +1644,13 @@ func (x *ListReportsRequest) GetEditionId() string {
 	return ""
 }
 
+func (x *ListReportsRequest) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
 // ReportSummary is one county's line in the list.
 type ReportSummary struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1561,7 +1669,11 @@ type ReportSummary struct {
 	// files counts its files.
 	Files uint32 `protobuf:"varint,7,opt,name=files,proto3" json:"files,omitempty"`
 	// submitted_at is when it was last submitted.
-	SubmittedAt   *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=submitted_at,json=submittedAt,proto3" json:"submitted_at,omitempty"`
+	SubmittedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=submitted_at,json=submittedAt,proto3" json:"submitted_at,omitempty"`
+	// unit_id is set on an organizer unit's line.
+	UnitId string `protobuf:"bytes,9,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
+	// unit_name is the unit's name.
+	UnitName      string `protobuf:"bytes,10,opt,name=unit_name,json=unitName,proto3" json:"unit_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1652,7 +1764,21 @@ func (x *ReportSummary) GetSubmittedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-// ListReportsResponse lists the counties by code.
+func (x *ReportSummary) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
+}
+
+func (x *ReportSummary) GetUnitName() string {
+	if x != nil {
+		return x.UnitName
+	}
+	return ""
+}
+
+// ListReportsResponse lists the counties by code, each followed by its units by name.
 type ListReportsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// deadline is the edition's deadline, YYYY-MM-DD.
@@ -2256,7 +2382,10 @@ type UploadReportFileRequest_FileHeader struct {
 	// kind is what the file is.
 	Kind FileKind `protobuf:"varint,3,opt,name=kind,proto3,enum=sciweek.reporting.v1.FileKind" json:"kind,omitempty"`
 	// name is the file's name.
-	Name          string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	// unit_id names an organizer unit of the county whose report the file belongs to; empty
+	// means the county's report.
+	UnitId        string `protobuf:"bytes,5,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2319,6 +2448,13 @@ func (x *UploadReportFileRequest_FileHeader) GetName() string {
 	return ""
 }
 
+func (x *UploadReportFileRequest_FileHeader) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
+}
+
 var File_sciweek_reporting_v1_report_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
@@ -2330,7 +2466,7 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"\x06source\x18\x03 \x01(\x0e2\".sciweek.reporting.v1.ColumnSourceB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06source\x12\x1f\n" +
 	"\x06metric\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18PR\x06metric\x12#\n" +
-	"\bdecimals\x18\x05 \x01(\rB\a\xbaH\x04*\x02\x18\x04R\bdecimals\"\xbd\x01\n" +
+	"\bdecimals\x18\x05 \x01(\rB\a\xbaH\x04*\x02\x18\x04R\bdecimals\"\xd3\x01\n" +
 	"\vReportValue\x12\x1d\n" +
 	"\n" +
 	"column_key\x18\x01 \x01(\tR\tcolumnKey\x12\x18\n" +
@@ -2338,7 +2474,8 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"\x05typed\x18\x03 \x01(\tR\x05typed\x12\x1c\n" +
 	"\tcorrected\x18\x04 \x01(\tR\tcorrected\x12+\n" +
 	"\x11correction_reason\x18\x05 \x01(\tR\x10correctionReason\x12\x14\n" +
-	"\x05value\x18\x06 \x01(\tR\x05value\"\x9b\x02\n" +
+	"\x05value\x18\x06 \x01(\tR\x05value\x12\x14\n" +
+	"\x05units\x18\a \x01(\tR\x05units\"\x9b\x02\n" +
 	"\n" +
 	"ReportFile\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x122\n" +
@@ -2357,7 +2494,7 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"\vaccepted_by\x18\x03 \x01(\tR\n" +
 	"acceptedBy\x129\n" +
 	"\x06values\x18\x04 \x03(\v2!.sciweek.reporting.v1.ReportValueR\x06values\x126\n" +
-	"\x05files\x18\x05 \x03(\v2 .sciweek.reporting.v1.ReportFileR\x05files\"\xcc\x05\n" +
+	"\x05files\x18\x05 \x03(\v2 .sciweek.reporting.v1.ReportFileR\x05files\"\xbd\x06\n" +
 	"\x06Report\x12\x1d\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tR\teditionId\x12\x1f\n" +
@@ -2379,13 +2516,17 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"\n" +
 	"updated_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12?\n" +
 	"\bversions\x18\x0f \x03(\v2#.sciweek.reporting.v1.ReportVersionR\bversions\x12*\n" +
-	"\x11max_video_seconds\x18\x10 \x01(\rR\x0fmaxVideoSeconds\"\x7f\n" +
+	"\x11max_video_seconds\x18\x10 \x01(\rR\x0fmaxVideoSeconds\x12\x17\n" +
+	"\aunit_id\x18\x11 \x01(\tR\x06unitId\x12\x1b\n" +
+	"\tunit_name\x18\x12 \x01(\tR\bunitName\x129\n" +
+	"\x05units\x18\x13 \x03(\v2#.sciweek.reporting.v1.ReportSummaryR\x05units\"\xb6\x01\n" +
 	"\x10GetReportRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x122\n" +
 	"\vcounty_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\n" +
-	"countyCode\"I\n" +
+	"countyCode\x125\n" +
+	"\aunit_id\x18\x03 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"I\n" +
 	"\x11GetReportResponse\x124\n" +
 	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\xe0\x01\n" +
 	"\n" +
@@ -2394,24 +2535,26 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"column_key\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tcolumnKey\x12<\n" +
 	"\x05typed\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{1,12}(\\.[0-9]{1,4})?)?$R\x05typed\x125\n" +
 	"\tcorrected\x18\x03 \x01(\tB\x17\xbaH\x14r\x122\x10^([0-9]{1,12})?$R\tcorrected\x125\n" +
-	"\x11correction_reason\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x10correctionReason\"\xc5\x01\n" +
+	"\x11correction_reason\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x10correctionReason\"\xfc\x01\n" +
 	"\x11SaveReportRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x122\n" +
 	"\vcounty_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\n" +
 	"countyCode\x12C\n" +
-	"\x06values\x18\x03 \x03(\v2 .sciweek.reporting.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xc8\x01R\x06values\"J\n" +
+	"\x06values\x18\x03 \x03(\v2 .sciweek.reporting.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xc8\x01R\x06values\x125\n" +
+	"\aunit_id\x18\x04 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"J\n" +
 	"\x12SaveReportResponse\x124\n" +
-	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\x82\x01\n" +
+	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\xb9\x01\n" +
 	"\x13SubmitReportRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x122\n" +
 	"\vcounty_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\n" +
-	"countyCode\"L\n" +
+	"countyCode\x125\n" +
+	"\aunit_id\x18\x03 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"L\n" +
 	"\x14SubmitReportResponse\x124\n" +
-	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\xa6\x01\n" +
+	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\xdd\x01\n" +
 	"\x13ReturnReportRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x122\n" +
@@ -2419,28 +2562,33 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"^[0-9]{6}$R\n" +
 	"countyCode\x12\"\n" +
 	"\x06reason\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xe8\aR\x06reason\"L\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xe8\aR\x06reason\x125\n" +
+	"\aunit_id\x18\x04 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"L\n" +
 	"\x14ReturnReportResponse\x124\n" +
-	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\x82\x01\n" +
+	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\xb9\x01\n" +
 	"\x13AcceptReportRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x122\n" +
 	"\vcounty_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\n" +
-	"countyCode\"L\n" +
+	"countyCode\x125\n" +
+	"\aunit_id\x18\x03 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"L\n" +
 	"\x14AcceptReportResponse\x124\n" +
-	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\x82\x01\n" +
+	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\xb9\x01\n" +
 	"\x13ReopenReportRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x122\n" +
 	"\vcounty_code\x18\x02 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\n" +
-	"countyCode\"L\n" +
+	"countyCode\x125\n" +
+	"\aunit_id\x18\x03 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\"L\n" +
 	"\x14ReopenReportResponse\x124\n" +
-	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"M\n" +
+	"\x06report\x18\x01 \x01(\v2\x1c.sciweek.reporting.v1.ReportR\x06report\"\x84\x01\n" +
 	"\x12ListReportsRequest\x127\n" +
 	"\n" +
-	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\"\xac\x02\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
+	"\vcounty_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
+	"countyCode\"\xe2\x02\n" +
 	"\rReportSummary\x12\x1f\n" +
 	"\vcounty_code\x18\x01 \x01(\tR\n" +
 	"countyCode\x12\x1f\n" +
@@ -2451,13 +2599,16 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"\aoverdue\x18\x05 \x01(\bR\aoverdue\x12\x1a\n" +
 	"\breopened\x18\x06 \x01(\bR\breopened\x12\x14\n" +
 	"\x05files\x18\a \x01(\rR\x05files\x12=\n" +
-	"\fsubmitted_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\"p\n" +
+	"\fsubmitted_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\x12\x17\n" +
+	"\aunit_id\x18\t \x01(\tR\x06unitId\x12\x1b\n" +
+	"\tunit_name\x18\n" +
+	" \x01(\tR\bunitName\"p\n" +
 	"\x13ListReportsResponse\x12\x1a\n" +
 	"\bdeadline\x18\x01 \x01(\tR\bdeadline\x12=\n" +
-	"\areports\x18\x02 \x03(\v2#.sciweek.reporting.v1.ReportSummaryR\areports\"\xfb\x02\n" +
+	"\areports\x18\x02 \x03(\v2#.sciweek.reporting.v1.ReportSummaryR\areports\"\xb2\x03\n" +
 	"\x17UploadReportFileRequest\x12R\n" +
 	"\x06header\x18\x01 \x01(\v28.sciweek.reporting.v1.UploadReportFileRequest.FileHeaderH\x00R\x06header\x12!\n" +
-	"\x05chunk\x18\x02 \x01(\fB\t\xbaH\x06z\x04\x18\x80\x80@H\x00R\x05chunk\x1a\xd9\x01\n" +
+	"\x05chunk\x18\x02 \x01(\fB\t\xbaH\x06z\x04\x18\x80\x80@H\x00R\x05chunk\x1a\x90\x02\n" +
 	"\n" +
 	"FileHeader\x127\n" +
 	"\n" +
@@ -2468,7 +2619,8 @@ const file_sciweek_reporting_v1_report_proto_rawDesc = "" +
 	"\x04kind\x18\x03 \x01(\x0e2\x1e.sciweek.reporting.v1.FileKindB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1e\n" +
 	"\x04name\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x04nameB\r\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x04name\x125\n" +
+	"\aunit_id\x18\x05 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitIdB\r\n" +
 	"\x04part\x12\x05\xbaH\x02\b\x01\"P\n" +
 	"\x18UploadReportFileResponse\x124\n" +
 	"\x04file\x18\x01 \x01(\v2 .sciweek.reporting.v1.ReportFileR\x04file\">\n" +
@@ -2598,52 +2750,53 @@ var file_sciweek_reporting_v1_report_proto_depIdxs = []int32{
 	36, // 10: sciweek.reporting.v1.Report.submitted_at:type_name -> google.protobuf.Timestamp
 	36, // 11: sciweek.reporting.v1.Report.updated_at:type_name -> google.protobuf.Timestamp
 	7,  // 12: sciweek.reporting.v1.Report.versions:type_name -> sciweek.reporting.v1.ReportVersion
-	8,  // 13: sciweek.reporting.v1.GetReportResponse.report:type_name -> sciweek.reporting.v1.Report
-	11, // 14: sciweek.reporting.v1.SaveReportRequest.values:type_name -> sciweek.reporting.v1.ValueInput
-	8,  // 15: sciweek.reporting.v1.SaveReportResponse.report:type_name -> sciweek.reporting.v1.Report
-	8,  // 16: sciweek.reporting.v1.SubmitReportResponse.report:type_name -> sciweek.reporting.v1.Report
-	8,  // 17: sciweek.reporting.v1.ReturnReportResponse.report:type_name -> sciweek.reporting.v1.Report
-	8,  // 18: sciweek.reporting.v1.AcceptReportResponse.report:type_name -> sciweek.reporting.v1.Report
-	8,  // 19: sciweek.reporting.v1.ReopenReportResponse.report:type_name -> sciweek.reporting.v1.Report
-	0,  // 20: sciweek.reporting.v1.ReportSummary.status:type_name -> sciweek.reporting.v1.ReportStatus
-	36, // 21: sciweek.reporting.v1.ReportSummary.submitted_at:type_name -> google.protobuf.Timestamp
-	23, // 22: sciweek.reporting.v1.ListReportsResponse.reports:type_name -> sciweek.reporting.v1.ReportSummary
-	35, // 23: sciweek.reporting.v1.UploadReportFileRequest.header:type_name -> sciweek.reporting.v1.UploadReportFileRequest.FileHeader
-	6,  // 24: sciweek.reporting.v1.UploadReportFileResponse.file:type_name -> sciweek.reporting.v1.ReportFile
-	6,  // 25: sciweek.reporting.v1.DownloadReportFileResponse.file:type_name -> sciweek.reporting.v1.ReportFile
-	3,  // 26: sciweek.reporting.v1.ExportMergedTableRequest.format:type_name -> sciweek.reporting.v1.TableFormat
-	4,  // 27: sciweek.reporting.v1.SetReportColumnsRequest.columns:type_name -> sciweek.reporting.v1.ReportColumn
-	4,  // 28: sciweek.reporting.v1.SetReportColumnsResponse.columns:type_name -> sciweek.reporting.v1.ReportColumn
-	2,  // 29: sciweek.reporting.v1.UploadReportFileRequest.FileHeader.kind:type_name -> sciweek.reporting.v1.FileKind
-	9,  // 30: sciweek.reporting.v1.ReportService.GetReport:input_type -> sciweek.reporting.v1.GetReportRequest
-	12, // 31: sciweek.reporting.v1.ReportService.SaveReport:input_type -> sciweek.reporting.v1.SaveReportRequest
-	14, // 32: sciweek.reporting.v1.ReportService.SubmitReport:input_type -> sciweek.reporting.v1.SubmitReportRequest
-	16, // 33: sciweek.reporting.v1.ReportService.ReturnReport:input_type -> sciweek.reporting.v1.ReturnReportRequest
-	18, // 34: sciweek.reporting.v1.ReportService.AcceptReport:input_type -> sciweek.reporting.v1.AcceptReportRequest
-	20, // 35: sciweek.reporting.v1.ReportService.ReopenReport:input_type -> sciweek.reporting.v1.ReopenReportRequest
-	22, // 36: sciweek.reporting.v1.ReportService.ListReports:input_type -> sciweek.reporting.v1.ListReportsRequest
-	25, // 37: sciweek.reporting.v1.ReportService.UploadReportFile:input_type -> sciweek.reporting.v1.UploadReportFileRequest
-	27, // 38: sciweek.reporting.v1.ReportService.DownloadReportFile:input_type -> sciweek.reporting.v1.DownloadReportFileRequest
-	29, // 39: sciweek.reporting.v1.ReportService.DeleteReportFile:input_type -> sciweek.reporting.v1.DeleteReportFileRequest
-	31, // 40: sciweek.reporting.v1.ReportService.ExportMergedTable:input_type -> sciweek.reporting.v1.ExportMergedTableRequest
-	33, // 41: sciweek.reporting.v1.ReportService.SetReportColumns:input_type -> sciweek.reporting.v1.SetReportColumnsRequest
-	10, // 42: sciweek.reporting.v1.ReportService.GetReport:output_type -> sciweek.reporting.v1.GetReportResponse
-	13, // 43: sciweek.reporting.v1.ReportService.SaveReport:output_type -> sciweek.reporting.v1.SaveReportResponse
-	15, // 44: sciweek.reporting.v1.ReportService.SubmitReport:output_type -> sciweek.reporting.v1.SubmitReportResponse
-	17, // 45: sciweek.reporting.v1.ReportService.ReturnReport:output_type -> sciweek.reporting.v1.ReturnReportResponse
-	19, // 46: sciweek.reporting.v1.ReportService.AcceptReport:output_type -> sciweek.reporting.v1.AcceptReportResponse
-	21, // 47: sciweek.reporting.v1.ReportService.ReopenReport:output_type -> sciweek.reporting.v1.ReopenReportResponse
-	24, // 48: sciweek.reporting.v1.ReportService.ListReports:output_type -> sciweek.reporting.v1.ListReportsResponse
-	26, // 49: sciweek.reporting.v1.ReportService.UploadReportFile:output_type -> sciweek.reporting.v1.UploadReportFileResponse
-	28, // 50: sciweek.reporting.v1.ReportService.DownloadReportFile:output_type -> sciweek.reporting.v1.DownloadReportFileResponse
-	30, // 51: sciweek.reporting.v1.ReportService.DeleteReportFile:output_type -> sciweek.reporting.v1.DeleteReportFileResponse
-	32, // 52: sciweek.reporting.v1.ReportService.ExportMergedTable:output_type -> sciweek.reporting.v1.ExportMergedTableResponse
-	34, // 53: sciweek.reporting.v1.ReportService.SetReportColumns:output_type -> sciweek.reporting.v1.SetReportColumnsResponse
-	42, // [42:54] is the sub-list for method output_type
-	30, // [30:42] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	23, // 13: sciweek.reporting.v1.Report.units:type_name -> sciweek.reporting.v1.ReportSummary
+	8,  // 14: sciweek.reporting.v1.GetReportResponse.report:type_name -> sciweek.reporting.v1.Report
+	11, // 15: sciweek.reporting.v1.SaveReportRequest.values:type_name -> sciweek.reporting.v1.ValueInput
+	8,  // 16: sciweek.reporting.v1.SaveReportResponse.report:type_name -> sciweek.reporting.v1.Report
+	8,  // 17: sciweek.reporting.v1.SubmitReportResponse.report:type_name -> sciweek.reporting.v1.Report
+	8,  // 18: sciweek.reporting.v1.ReturnReportResponse.report:type_name -> sciweek.reporting.v1.Report
+	8,  // 19: sciweek.reporting.v1.AcceptReportResponse.report:type_name -> sciweek.reporting.v1.Report
+	8,  // 20: sciweek.reporting.v1.ReopenReportResponse.report:type_name -> sciweek.reporting.v1.Report
+	0,  // 21: sciweek.reporting.v1.ReportSummary.status:type_name -> sciweek.reporting.v1.ReportStatus
+	36, // 22: sciweek.reporting.v1.ReportSummary.submitted_at:type_name -> google.protobuf.Timestamp
+	23, // 23: sciweek.reporting.v1.ListReportsResponse.reports:type_name -> sciweek.reporting.v1.ReportSummary
+	35, // 24: sciweek.reporting.v1.UploadReportFileRequest.header:type_name -> sciweek.reporting.v1.UploadReportFileRequest.FileHeader
+	6,  // 25: sciweek.reporting.v1.UploadReportFileResponse.file:type_name -> sciweek.reporting.v1.ReportFile
+	6,  // 26: sciweek.reporting.v1.DownloadReportFileResponse.file:type_name -> sciweek.reporting.v1.ReportFile
+	3,  // 27: sciweek.reporting.v1.ExportMergedTableRequest.format:type_name -> sciweek.reporting.v1.TableFormat
+	4,  // 28: sciweek.reporting.v1.SetReportColumnsRequest.columns:type_name -> sciweek.reporting.v1.ReportColumn
+	4,  // 29: sciweek.reporting.v1.SetReportColumnsResponse.columns:type_name -> sciweek.reporting.v1.ReportColumn
+	2,  // 30: sciweek.reporting.v1.UploadReportFileRequest.FileHeader.kind:type_name -> sciweek.reporting.v1.FileKind
+	9,  // 31: sciweek.reporting.v1.ReportService.GetReport:input_type -> sciweek.reporting.v1.GetReportRequest
+	12, // 32: sciweek.reporting.v1.ReportService.SaveReport:input_type -> sciweek.reporting.v1.SaveReportRequest
+	14, // 33: sciweek.reporting.v1.ReportService.SubmitReport:input_type -> sciweek.reporting.v1.SubmitReportRequest
+	16, // 34: sciweek.reporting.v1.ReportService.ReturnReport:input_type -> sciweek.reporting.v1.ReturnReportRequest
+	18, // 35: sciweek.reporting.v1.ReportService.AcceptReport:input_type -> sciweek.reporting.v1.AcceptReportRequest
+	20, // 36: sciweek.reporting.v1.ReportService.ReopenReport:input_type -> sciweek.reporting.v1.ReopenReportRequest
+	22, // 37: sciweek.reporting.v1.ReportService.ListReports:input_type -> sciweek.reporting.v1.ListReportsRequest
+	25, // 38: sciweek.reporting.v1.ReportService.UploadReportFile:input_type -> sciweek.reporting.v1.UploadReportFileRequest
+	27, // 39: sciweek.reporting.v1.ReportService.DownloadReportFile:input_type -> sciweek.reporting.v1.DownloadReportFileRequest
+	29, // 40: sciweek.reporting.v1.ReportService.DeleteReportFile:input_type -> sciweek.reporting.v1.DeleteReportFileRequest
+	31, // 41: sciweek.reporting.v1.ReportService.ExportMergedTable:input_type -> sciweek.reporting.v1.ExportMergedTableRequest
+	33, // 42: sciweek.reporting.v1.ReportService.SetReportColumns:input_type -> sciweek.reporting.v1.SetReportColumnsRequest
+	10, // 43: sciweek.reporting.v1.ReportService.GetReport:output_type -> sciweek.reporting.v1.GetReportResponse
+	13, // 44: sciweek.reporting.v1.ReportService.SaveReport:output_type -> sciweek.reporting.v1.SaveReportResponse
+	15, // 45: sciweek.reporting.v1.ReportService.SubmitReport:output_type -> sciweek.reporting.v1.SubmitReportResponse
+	17, // 46: sciweek.reporting.v1.ReportService.ReturnReport:output_type -> sciweek.reporting.v1.ReturnReportResponse
+	19, // 47: sciweek.reporting.v1.ReportService.AcceptReport:output_type -> sciweek.reporting.v1.AcceptReportResponse
+	21, // 48: sciweek.reporting.v1.ReportService.ReopenReport:output_type -> sciweek.reporting.v1.ReopenReportResponse
+	24, // 49: sciweek.reporting.v1.ReportService.ListReports:output_type -> sciweek.reporting.v1.ListReportsResponse
+	26, // 50: sciweek.reporting.v1.ReportService.UploadReportFile:output_type -> sciweek.reporting.v1.UploadReportFileResponse
+	28, // 51: sciweek.reporting.v1.ReportService.DownloadReportFile:output_type -> sciweek.reporting.v1.DownloadReportFileResponse
+	30, // 52: sciweek.reporting.v1.ReportService.DeleteReportFile:output_type -> sciweek.reporting.v1.DeleteReportFileResponse
+	32, // 53: sciweek.reporting.v1.ReportService.ExportMergedTable:output_type -> sciweek.reporting.v1.ExportMergedTableResponse
+	34, // 54: sciweek.reporting.v1.ReportService.SetReportColumns:output_type -> sciweek.reporting.v1.SetReportColumnsResponse
+	43, // [43:55] is the sub-list for method output_type
+	31, // [31:43] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_report_proto_init() }

@@ -37,10 +37,11 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// ReportService is the report back after the week: each county's statistics table (附件1),
-// its summary report, images and videos, submitted before the edition's deadline, reviewed by
-// the bureau, and merged into the city's table. A county admin sees and edits their own
-// county's report only; the city admin sees all and reviews.
+// ReportService is the report back after the week: each county's and each organizer unit's
+// statistics table (附件1), summary report, images and videos, submitted before the edition's
+// deadline, reviewed by the bureau, and merged into the city's table. A county admin sees and
+// edits their own county's report and sees (not edits) its units' reports; an organizer sees
+// and edits their unit's own; the city admin sees all and reviews.
 type ReportServiceClient interface {
 	// GetReport returns a county's report: the table with the figures the system counts filled
 	// from the live statistics, the figures typed in, the files, the state and its history.
@@ -60,7 +61,8 @@ type ReportServiceClient interface {
 	// ReopenReport lets a county submit after the deadline (city admin); what it submits then is
 	// marked late.
 	ReopenReport(ctx context.Context, in *ReopenReportRequest, opts ...grpc.CallOption) (*ReopenReportResponse, error)
-	// ListReports returns every county's report state (city admin).
+	// ListReports returns every county's report state and its units' (city admin), or one
+	// county's and its units' (that county's admin).
 	ListReports(ctx context.Context, in *ListReportsRequest, opts ...grpc.CallOption) (*ListReportsResponse, error)
 	// UploadReportFile stores a file of a county's report, streamed: the first message names
 	// it, the others carry its bytes. Summary reports must be PDF or DOCX, images JPEG, PNG or
@@ -224,10 +226,11 @@ func (c *reportServiceClient) SetReportColumns(ctx context.Context, in *SetRepor
 // All implementations must embed UnimplementedReportServiceServer
 // for forward compatibility.
 //
-// ReportService is the report back after the week: each county's statistics table (附件1),
-// its summary report, images and videos, submitted before the edition's deadline, reviewed by
-// the bureau, and merged into the city's table. A county admin sees and edits their own
-// county's report only; the city admin sees all and reviews.
+// ReportService is the report back after the week: each county's and each organizer unit's
+// statistics table (附件1), summary report, images and videos, submitted before the edition's
+// deadline, reviewed by the bureau, and merged into the city's table. A county admin sees and
+// edits their own county's report and sees (not edits) its units' reports; an organizer sees
+// and edits their unit's own; the city admin sees all and reviews.
 type ReportServiceServer interface {
 	// GetReport returns a county's report: the table with the figures the system counts filled
 	// from the live statistics, the figures typed in, the files, the state and its history.
@@ -247,7 +250,8 @@ type ReportServiceServer interface {
 	// ReopenReport lets a county submit after the deadline (city admin); what it submits then is
 	// marked late.
 	ReopenReport(context.Context, *ReopenReportRequest) (*ReopenReportResponse, error)
-	// ListReports returns every county's report state (city admin).
+	// ListReports returns every county's report state and its units' (city admin), or one
+	// county's and its units' (that county's admin).
 	ListReports(context.Context, *ListReportsRequest) (*ListReportsResponse, error)
 	// UploadReportFile stores a file of a county's report, streamed: the first message names
 	// it, the others carry its bytes. Summary reports must be PDF or DOCX, images JPEG, PNG or

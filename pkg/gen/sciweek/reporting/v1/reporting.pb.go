@@ -158,7 +158,13 @@ type DashboardFilter struct {
 	// form keeps activities of one form; unspecified keeps all.
 	Form v1.ActivityForm `protobuf:"varint,4,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
 	// target_group keeps activities for one target group; unspecified keeps all.
-	TargetGroup   v1.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	TargetGroup v1.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	// unit_id keeps the activities of one organizer unit; an organizer always sees their own
+	// unit's only.
+	UnitId string `protobuf:"bytes,6,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
+	// workers_day keeps the activities held jointly with National Science and Technology
+	// Workers' Day (全国科技工作者日, 30 May).
+	WorkersDay    bool `protobuf:"varint,7,opt,name=workers_day,json=workersDay,proto3" json:"workers_day,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -228,6 +234,20 @@ func (x *DashboardFilter) GetTargetGroup() v1.TargetGroup {
 	return v1.TargetGroup(0)
 }
 
+func (x *DashboardFilter) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
+}
+
+func (x *DashboardFilter) GetWorkersDay() bool {
+	if x != nil {
+		return x.WorkersDay
+	}
+	return false
+}
+
 // DashboardTotals are the headline figures.
 type DashboardTotals struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -263,9 +283,16 @@ type DashboardTotals struct {
 	// online_activities counts approved online activities, listed apart: nobody checks in to them.
 	OnlineActivities int64 `protobuf:"varint,14,opt,name=online_activities,json=onlineActivities,proto3" json:"online_activities,omitempty"`
 	// venues_opened counts venues with at least one person admitted.
-	VenuesOpened  int64 `protobuf:"varint,15,opt,name=venues_opened,json=venuesOpened,proto3" json:"venues_opened,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	VenuesOpened int64 `protobuf:"varint,15,opt,name=venues_opened,json=venuesOpened,proto3" json:"venues_opened,omitempty"`
+	// workers_day_activities counts the approved activities held jointly with Science and
+	// Technology Workers' Day (全国科技工作者日, 30 May), online ones included.
+	WorkersDayActivities int64 `protobuf:"varint,16,opt,name=workers_day_activities,json=workersDayActivities,proto3" json:"workers_day_activities,omitempty"`
+	// workers_day_held counts those of them that admitted anyone.
+	WorkersDayHeld int64 `protobuf:"varint,17,opt,name=workers_day_held,json=workersDayHeld,proto3" json:"workers_day_held,omitempty"`
+	// workers_day_participations counts the participations in them: part of participations.
+	WorkersDayParticipations int64 `protobuf:"varint,18,opt,name=workers_day_participations,json=workersDayParticipations,proto3" json:"workers_day_participations,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
 }
 
 func (x *DashboardTotals) Reset() {
@@ -399,6 +426,27 @@ func (x *DashboardTotals) GetOnlineActivities() int64 {
 func (x *DashboardTotals) GetVenuesOpened() int64 {
 	if x != nil {
 		return x.VenuesOpened
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetWorkersDayActivities() int64 {
+	if x != nil {
+		return x.WorkersDayActivities
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetWorkersDayHeld() int64 {
+	if x != nil {
+		return x.WorkersDayHeld
+	}
+	return 0
+}
+
+func (x *DashboardTotals) GetWorkersDayParticipations() int64 {
+	if x != nil {
+		return x.WorkersDayParticipations
 	}
 	return 0
 }
@@ -2456,14 +2504,17 @@ var File_sciweek_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xe2\x02\n" +
+	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xba\x03\n" +
 	"\x0fDashboardFilter\x125\n" +
 	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
 	"countyCode\x12A\n" +
 	"\bfrom_day\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\afromDay\x12=\n" +
 	"\x06to_day\x18\x03 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x05toDay\x12C\n" +
 	"\x04form\x18\x04 \x01(\x0e2%.sciweek.registration.v1.ActivityFormB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04form\x12Q\n" +
-	"\ftarget_group\x18\x05 \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\"\xa0\x04\n" +
+	"\ftarget_group\x18\x05 \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\x125\n" +
+	"\aunit_id\x18\x06 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\x12\x1f\n" +
+	"\vworkers_day\x18\a \x01(\bR\n" +
+	"workersDay\"\xbe\x05\n" +
 	"\x0fDashboardTotals\x12&\n" +
 	"\x0eparticipations\x18\x01 \x01(\x03R\x0eparticipations\x12\x1a\n" +
 	"\bticketed\x18\x02 \x01(\x03R\bticketed\x12\x19\n" +
@@ -2482,7 +2533,10 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x12activities_planned\x18\f \x01(\x03R\x11activitiesPlanned\x12'\n" +
 	"\x0factivities_held\x18\r \x01(\x03R\x0eactivitiesHeld\x12+\n" +
 	"\x11online_activities\x18\x0e \x01(\x03R\x10onlineActivities\x12#\n" +
-	"\rvenues_opened\x18\x0f \x01(\x03R\fvenuesOpened\"\xaf\x02\n" +
+	"\rvenues_opened\x18\x0f \x01(\x03R\fvenuesOpened\x124\n" +
+	"\x16workers_day_activities\x18\x10 \x01(\x03R\x14workersDayActivities\x12(\n" +
+	"\x10workers_day_held\x18\x11 \x01(\x03R\x0eworkersDayHeld\x12<\n" +
+	"\x1aworkers_day_participations\x18\x12 \x01(\x03R\x18workersDayParticipations\"\xaf\x02\n" +
 	"\rCountyRanking\x12\x1f\n" +
 	"\vcounty_code\x18\x01 \x01(\tR\n" +
 	"countyCode\x12\x1f\n" +

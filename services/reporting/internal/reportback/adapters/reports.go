@@ -1,9 +1,11 @@
 package adapters
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,6 +34,24 @@ func (s *Store) Edition(ctx context.Context, id string) (domain.ReportEdition, e
 		loc = time.UTC
 	}
 	return domain.ReportEdition{ID: id, Name: name, Deadline: domain.Deadline{Day: deadline, Loc: loc}, MaxVideo: time.Duration(maxVideo) * time.Second}, nil
+}
+
+// Editions returns every edition's report settings.
+func (s *Store) Editions(ctx context.Context) ([]domain.ReportEdition, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT edition_id FROM editions ORDER BY edition_id`)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, db.Unavailable(err, "read the editions")
+	}
+	out := make([]domain.ReportEdition, 0, len(ids))
+	for _, id := range ids {
+		ed, err := s.Edition(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ed)
+	}
+	return out, nil
 }
 
 // CountyNames returns the names of an edition's counties, by code.
@@ -103,27 +123,50 @@ func lockColumns(ctx context.Context, tx pgx.Tx, edition string, shared bool) er
 	return err
 }
 
-// loadReport reads a county's report, its row locked for the transaction when lock is set; a
-// report never saved comes back as not started.
-func loadReport(ctx context.Context, tx pgx.Tx, edition, county string, lock bool) (*domain.Report, error) {
-	r := &domain.Report{EditionID: edition, CountyCode: county, Status: domain.ReportNotStarted, Values: map[string]domain.Value{}}
+// Units returns the organizer units that hold approved activities of an edition (in one county,
+// or all), from the activities the statistics' projections keep from registration's events.
+func (s *Store) Units(ctx context.Context, edition, county string) ([]domain.Unit, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT DISTINCT ON (county_code, unit_id) unit_id::text, unit_name, county_code FROM activities
+		WHERE edition_id = $1 AND ($2 = '' OR county_code = $2) AND planned AND unit_id IS NOT NULL
+		ORDER BY county_code, unit_id, updated_at DESC`, edition, county)
+	units, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Unit, error) {
+		var u domain.Unit
+		err := row.Scan(&u.ID, &u.Name, &u.CountyCode)
+		return u, err
+	})
+	if err != nil {
+		return nil, db.Unavailable(err, "read the units")
+	}
+	slices.SortFunc(units, func(a, b domain.Unit) int {
+		return cmp.Or(cmp.Compare(a.CountyCode, b.CountyCode), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	return units, nil
+}
+
+// loadReport reads a county's or a unit's report, its row locked for the transaction when lock
+// is set; a report never saved comes back as not started.
+func loadReport(ctx context.Context, tx pgx.Tx, edition string, who domain.Reporter, lock bool) (*domain.Report, error) {
+	county := who.CountyCode
+	r := &domain.Report{EditionID: edition, CountyCode: county, UnitID: who.UnitID, Status: domain.ReportNotStarted, Values: map[string]domain.Value{}}
 	var submitted *time.Time
-	q := `SELECT status, late, on_time_once, reopened, returned_reason, submitted_at, updated_at FROM reports WHERE edition_id = $1 AND county_code = $2`
+	q := `SELECT status, late, on_time_once, reopened, returned_reason, submitted_at, updated_at FROM reports
+		WHERE edition_id = $1 AND county_code = $2 AND unit_id = $3`
 	if lock {
-		// The county's lock is taken first, so two first saves cannot both create the row.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sciweek.report.' || $1 || '.' || $2))`, edition, county); err != nil {
+		// The report's lock is taken first, so two first saves cannot both create the row.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sciweek.report.' || $1 || '.' || $2 || '.' || $3))`, edition, county, who.UnitID); err != nil {
 			return nil, err
 		}
 		q += ` FOR UPDATE`
 	}
-	err := tx.QueryRow(ctx, q, edition, county).Scan(&r.Status, &r.Late, &r.OnTimeOnce, &r.Reopened, &r.ReturnedReason, &submitted, &r.UpdatedAt)
+	err := tx.QueryRow(ctx, q, edition, county, who.UnitID).Scan(&r.Status, &r.Late, &r.OnTimeOnce, &r.Reopened, &r.ReturnedReason, &submitted, &r.UpdatedAt)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, err
 	}
 	if submitted != nil {
 		r.SubmittedAt = *submitted
 	}
-	rows, _ := tx.Query(ctx, `SELECT column_key, typed, corrected, reason FROM report_values WHERE edition_id = $1 AND county_code = $2`, edition, county)
+	rows, _ := tx.Query(ctx, `SELECT column_key, typed, corrected, reason FROM report_values WHERE edition_id = $1 AND county_code = $2 AND unit_id = $3`,
+		edition, county, who.UnitID)
 	if _, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var k string
 		var v domain.Value
@@ -133,17 +176,11 @@ func loadReport(ctx context.Context, tx pgx.Tx, edition, county string, lock boo
 	}); err != nil {
 		return nil, err
 	}
-	files, err := reportFiles(ctx, tx, edition, county)
+	rows, _ = tx.Query(ctx, `SELECT id, kind, name, content_type, size, duration_ms, sha256, uploaded_at FROM report_files
+		WHERE edition_id = $1 AND county_code = $2 AND unit_id = $3 AND deleted_at IS NULL ORDER BY uploaded_at, id`, edition, county, who.UnitID)
+	files, err := pgx.CollectRows(rows, scanFile)
 	r.Files = files
 	return r, err
-}
-
-func reportFiles(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, edition, county string) ([]domain.ReportFile, error) {
-	rows, _ := q.Query(ctx, `SELECT id, kind, name, content_type, size, duration_ms, sha256, uploaded_at FROM report_files
-		WHERE edition_id = $1 AND county_code = $2 AND deleted_at IS NULL ORDER BY uploaded_at, id`, edition, county)
-	return pgx.CollectRows(rows, scanFile)
 }
 
 func scanFile(row pgx.CollectableRow) (domain.ReportFile, error) {
@@ -161,17 +198,17 @@ func SaveReport(ctx context.Context, tx pgx.Tx, r *domain.Report) error {
 	if !r.SubmittedAt.IsZero() {
 		submitted = &r.SubmittedAt
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO reports (edition_id, county_code, status, late, on_time_once, reopened, returned_reason, submitted_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (edition_id, county_code) DO UPDATE SET status = EXCLUDED.status, late = EXCLUDED.late, on_time_once = EXCLUDED.on_time_once,
+	if _, err := tx.Exec(ctx, `INSERT INTO reports (edition_id, county_code, unit_id, status, late, on_time_once, reopened, returned_reason, submitted_at, updated_at)
+		VALUES ($1, $2, $10, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (edition_id, county_code, unit_id) DO UPDATE SET status = EXCLUDED.status, late = EXCLUDED.late, on_time_once = EXCLUDED.on_time_once,
 			reopened = EXCLUDED.reopened, returned_reason = EXCLUDED.returned_reason, submitted_at = EXCLUDED.submitted_at, updated_at = EXCLUDED.updated_at`,
-		r.EditionID, r.CountyCode, r.Status, r.Late, r.OnTimeOnce, r.Reopened, r.ReturnedReason, submitted, r.UpdatedAt); err != nil {
+		r.EditionID, r.CountyCode, r.Status, r.Late, r.OnTimeOnce, r.Reopened, r.ReturnedReason, submitted, r.UpdatedAt, r.UnitID); err != nil {
 		return err
 	}
 	for k, v := range r.Values {
-		if _, err := tx.Exec(ctx, `INSERT INTO report_values (edition_id, county_code, column_key, typed, corrected, reason) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (edition_id, county_code, column_key) DO UPDATE SET typed = EXCLUDED.typed, corrected = EXCLUDED.corrected, reason = EXCLUDED.reason`,
-			r.EditionID, r.CountyCode, k, v.Typed, v.Corrected, v.Reason); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO report_values (edition_id, county_code, unit_id, column_key, typed, corrected, reason) VALUES ($1, $2, $7, $3, $4, $5, $6)
+			ON CONFLICT (edition_id, county_code, unit_id, column_key) DO UPDATE SET typed = EXCLUDED.typed, corrected = EXCLUDED.corrected, reason = EXCLUDED.reason`,
+			r.EditionID, r.CountyCode, k, v.Typed, v.Corrected, v.Reason, r.UnitID); err != nil {
 			return err
 		}
 	}
@@ -180,9 +217,9 @@ func SaveReport(ctx context.Context, tx pgx.Tx, r *domain.Report) error {
 
 // AddFile records a stored file of a report.
 func addFile(ctx context.Context, tx pgx.Tx, f domain.StoredFile) error {
-	_, err := tx.Exec(ctx, `INSERT INTO report_files (id, edition_id, county_code, kind, name, content_type, size, duration_ms, sha256, storage_key, uploaded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		[16]byte(f.ID), f.EditionID, f.CountyCode, f.Kind, f.Name, f.ContentType, f.Size, f.Duration.Milliseconds(), f.SHA256, f.StorageKey, f.UploadedAt)
+	_, err := tx.Exec(ctx, `INSERT INTO report_files (id, edition_id, county_code, unit_id, kind, name, content_type, size, duration_ms, sha256, storage_key, uploaded_at)
+		VALUES ($1, $2, $3, $12, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		[16]byte(f.ID), f.EditionID, f.CountyCode, f.Kind, f.Name, f.ContentType, f.Size, f.Duration.Milliseconds(), f.SHA256, f.StorageKey, f.UploadedAt, f.UnitID)
 	return err
 }
 
@@ -191,9 +228,9 @@ func (s *Store) File(ctx context.Context, id uuid.UUID) (domain.StoredFile, erro
 	var f domain.StoredFile
 	var ms int64
 	var deleted *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT kind, name, content_type, size, duration_ms, sha256, uploaded_at, edition_id, county_code, storage_key, deleted_at
+	err := s.pool.QueryRow(ctx, `SELECT kind, name, content_type, size, duration_ms, sha256, uploaded_at, edition_id, county_code, unit_id, storage_key, deleted_at
 		FROM report_files WHERE id = $1`, [16]byte(id)).
-		Scan(&f.Kind, &f.Name, &f.ContentType, &f.Size, &ms, &f.SHA256, &f.UploadedAt, &f.EditionID, &f.CountyCode, &f.StorageKey, &deleted)
+		Scan(&f.Kind, &f.Name, &f.ContentType, &f.Size, &ms, &f.SHA256, &f.UploadedAt, &f.EditionID, &f.CountyCode, &f.UnitID, &f.StorageKey, &deleted)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return domain.StoredFile{}, ErrFileNotFound.New("id", id)
 	}
@@ -213,7 +250,7 @@ func deleteFile(ctx context.Context, tx pgx.Tx, id uuid.UUID, at time.Time) (kep
 }
 
 // AddVersion keeps an accepted report.
-func addVersion(ctx context.Context, tx pgx.Tx, edition, county string, v domain.ReportVersion) (int, error) {
+func addVersion(ctx context.Context, tx pgx.Tx, edition string, who domain.Reporter, v domain.ReportVersion) (int, error) {
 	figures, err := json.Marshal(v.Figures)
 	if err != nil {
 		return 0, err
@@ -223,20 +260,25 @@ func addVersion(ctx context.Context, tx pgx.Tx, edition, county string, v domain
 		return 0, err
 	}
 	var n int
-	err = tx.QueryRow(ctx, `INSERT INTO report_versions (edition_id, county_code, version, accepted_at, accepted_by, figures, files)
-		SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6 FROM report_versions WHERE edition_id = $1 AND county_code = $2
-		RETURNING version`, edition, county, v.AcceptedAt, v.AcceptedBy, figures, files).Scan(&n)
+	err = tx.QueryRow(ctx, `INSERT INTO report_versions (edition_id, county_code, unit_id, version, accepted_at, accepted_by, figures, files)
+		SELECT $1, $2, $7, coalesce(max(version), 0) + 1, $3, $4, $5, $6 FROM report_versions WHERE edition_id = $1 AND county_code = $2 AND unit_id = $7
+		RETURNING version`, edition, who.CountyCode, v.AcceptedAt, v.AcceptedBy, figures, files, who.UnitID).Scan(&n)
 	return n, err
 }
 
-// Versions returns a county's accepted versions, oldest first.
-func (s *Store) Versions(ctx context.Context, edition, county string) ([]domain.ReportVersion, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT county_code, version, accepted_at, accepted_by, figures, files FROM report_versions
-		WHERE edition_id = $1 AND ($2 = '' OR county_code = $2) ORDER BY county_code, version`, edition, county)
+// Versions returns a report's accepted versions, oldest first (every report's, by county and
+// unit, when who is nil).
+func (s *Store) Versions(ctx context.Context, edition string, who *domain.Reporter) ([]domain.ReportVersion, error) {
+	all, county, unit := who == nil, "", ""
+	if who != nil {
+		county, unit = who.CountyCode, who.UnitID
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT county_code, unit_id, version, accepted_at, accepted_by, figures, files FROM report_versions
+		WHERE edition_id = $1 AND ($4 OR (county_code = $2 AND unit_id = $3)) ORDER BY county_code, unit_id, version`, edition, county, unit, all)
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.ReportVersion, error) {
 		var v domain.ReportVersion
 		var figures, files []byte
-		if err := row.Scan(&v.CountyCode, &v.Version, &v.AcceptedAt, &v.AcceptedBy, &figures, &files); err != nil {
+		if err := row.Scan(&v.CountyCode, &v.UnitID, &v.Version, &v.AcceptedAt, &v.AcceptedBy, &figures, &files); err != nil {
 			return v, err
 		}
 		if err := json.Unmarshal(figures, &v.Figures); err != nil {
@@ -252,7 +294,7 @@ type reportTx struct {
 	ctx     context.Context
 	tx      pgx.Tx
 	edition string
-	county  string
+	who     domain.Reporter
 }
 
 func (t reportTx) AddFile(f domain.StoredFile) error { return addFile(t.ctx, t.tx, f) }
@@ -260,20 +302,20 @@ func (t reportTx) DeleteFile(id uuid.UUID, at time.Time) (bool, error) {
 	return deleteFile(t.ctx, t.tx, id, at)
 }
 func (t reportTx) AddVersion(v domain.ReportVersion) (int, error) {
-	return addVersion(t.ctx, t.tx, t.edition, t.county, v)
+	return addVersion(t.ctx, t.tx, t.edition, t.who, v)
 }
 func (t reportTx) HoldColumns() error { return lockColumns(t.ctx, t.tx, t.edition, true) }
 
-// UpdateReport runs fn on a county's report in a transaction, the report's row locked, and
-// writes the report back when fn succeeds; what fn adds through tx commits with it.
-func (s *Store) UpdateReport(ctx context.Context, edition, county string, fn func(tx app.ReportTx, r *domain.Report) error) (*domain.Report, error) {
+// UpdateReport runs fn on a report in a transaction, the report's row locked, and writes the
+// report back when fn succeeds; what fn adds through tx commits with it.
+func (s *Store) UpdateReport(ctx context.Context, edition string, who domain.Reporter, fn func(tx app.ReportTx, r *domain.Report) error) (*domain.Report, error) {
 	var out *domain.Report
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err := loadReport(ctx, tx, edition, county, true)
+		r, err := loadReport(ctx, tx, edition, who, true)
 		if err != nil {
 			return err
 		}
-		if err := fn(reportTx{ctx: ctx, tx: tx, edition: edition, county: county}, r); err != nil {
+		if err := fn(reportTx{ctx: ctx, tx: tx, edition: edition, who: who}, r); err != nil {
 			return err
 		}
 		out = r
@@ -282,12 +324,12 @@ func (s *Store) UpdateReport(ctx context.Context, edition, county string, fn fun
 	return out, db.Unavailable(err, "save the report")
 }
 
-// ReadReport returns a county's report without locking it.
-func (s *Store) ReadReport(ctx context.Context, edition, county string) (*domain.Report, error) {
+// ReadReport returns a county's or a unit's report without locking it.
+func (s *Store) ReadReport(ctx context.Context, edition string, who domain.Reporter) (*domain.Report, error) {
 	var out *domain.Report
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
-		out, err = loadReport(ctx, tx, edition, county, false)
+		out, err = loadReport(ctx, tx, edition, who, false)
 		return err
 	})
 	return out, db.Unavailable(err, "read the report")

@@ -9,12 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
@@ -41,14 +44,26 @@ type ReportStore interface {
 	Columns(ctx context.Context, edition string) ([]domain.Column, error)
 	// SetColumns replaces them, unless a county has submitted.
 	SetColumns(ctx context.Context, edition string, cols []domain.Column) error
-	// ReadReport returns a county's report.
-	ReadReport(ctx context.Context, edition, county string) (*domain.Report, error)
-	// UpdateReport runs fn on a county's report, locked, and saves it with what fn added.
-	UpdateReport(ctx context.Context, edition, county string, fn func(tx ReportTx, r *domain.Report) error) (*domain.Report, error)
+	// Units returns the organizer units that hold approved activities of an edition, in one
+	// county or (county empty) all, by county and name.
+	Units(ctx context.Context, edition, county string) ([]domain.Unit, error)
+	// ReadReport returns a county's or a unit's report.
+	ReadReport(ctx context.Context, edition string, who domain.Reporter) (*domain.Report, error)
+	// UpdateReport runs fn on a report, locked, and saves it with what fn added.
+	UpdateReport(ctx context.Context, edition string, who domain.Reporter, fn func(tx ReportTx, r *domain.Report) error) (*domain.Report, error)
 	// File returns a file, deleted or not.
 	File(ctx context.Context, id uuid.UUID) (domain.StoredFile, error)
-	// Versions returns a county's accepted versions (all counties' when county is empty).
-	Versions(ctx context.Context, edition, county string) ([]domain.ReportVersion, error)
+	// Versions returns a report's accepted versions (every report's when who is nil).
+	Versions(ctx context.Context, edition string, who *domain.Reporter) ([]domain.ReportVersion, error)
+	// Editions returns every edition's report settings.
+	Editions(ctx context.Context) ([]domain.ReportEdition, error)
+}
+
+// Notifier tells a county or unit what happened to its report (the notification centre,
+// another context of the service, answered in the wiring).
+type Notifier interface {
+	// ReportReturned tells them the bureau sent their report back, and why.
+	ReportReturned(ctx context.Context, ed domain.ReportEdition, who domain.Reporter, name, reason string, at time.Time) error
 }
 
 // Featured exports the edition's featured activities (附件2) as an XLSX workbook.
@@ -84,6 +99,8 @@ type ReportsConfig struct {
 	Featured Featured
 	// Tables lays the merged table out as files.
 	Tables TableWriter
+	// Notify, if set, tells counties and units what happened to their reports.
+	Notify Notifier
 	// Limits are the largest files by kind; zero means DefaultLimits.
 	Limits Limits
 	// TempDir holds uploads until they are checked; empty means the system's.
@@ -109,15 +126,43 @@ func NewReports(cfg ReportsConfig) (*Reports, error) {
 	return &Reports{cfg}, nil
 }
 
-// reportScope lets city admins at every county and county admins at their own.
-func reportScope(p auth.Principal, county string) error {
+// The reasons a unit's report is refused.
+var (
+	// ErrUnitReportReadOnly refuses a county admin changing a unit's own report.
+	ErrUnitReportReadOnly = errs.Reason{Code: "UNIT_REPORT_READ_ONLY_FOR_COUNTY", Kind: errs.PermissionDenied,
+		English: "a unit writes and submits its own report; its county may only read it",
+		Chinese: "单位的总结报送由单位自己填写和提交，县（市、区）只能查看"}
+	// ErrOtherUnitsReport refuses an organizer another unit's or a county's report.
+	ErrOtherUnitsReport = errs.Reason{Code: "REPORT_OF_ANOTHER_UNIT", Kind: errs.PermissionDenied,
+		English: "an organizer may see and write their own unit's report only",
+		Chinese: "组织单位只能查看和填写本单位的总结报送"}
+	// ErrUnitListsReports refuses an organizer a county's list of reports.
+	ErrUnitListsReports = errs.Reason{Code: "REPORT_LIST_NOT_FOR_UNITS", Kind: errs.PermissionDenied,
+		English: "organizers cannot list a county's reports",
+		Chinese: "组织单位不能查看县（市、区）的报送列表"}
+	// ErrUnitNotReporting refuses a unit that holds no approved activity of the edition in the county.
+	ErrUnitNotReporting = errs.Reason{Code: "UNIT_HAS_NO_ACTIVITY_TO_REPORT", Kind: errs.NotFound,
+		English: "the unit holds no approved activity of this edition in {county}; it has nothing to report",
+		Chinese: "该单位在本届活动周没有{county}已通过审核的活动，无需报送"}
+)
+
+// reportScope lets city admins at every report, county admins at their county's own and
+// (to read) its units', and organizers at their unit's own.
+func reportScope(p auth.Principal, who domain.Reporter, write bool) error {
 	switch {
 	case p.Is(auth.RoleCityAdmin):
 		return nil
-	case p.Is(auth.RoleCountyAdmin) && p.CountyCode == county:
+	case p.Is(auth.RoleCountyAdmin) && p.CountyCode == who.CountyCode:
+		if who.IsUnit() && write {
+			return ErrUnitReportReadOnly.New()
+		}
 		return nil
 	case p.Is(auth.RoleCountyAdmin):
 		return ErrOwnCountyOnly.New("county", p.CountyCode)
+	case p.Is(auth.RoleOrganizer) && who.IsUnit() && p.UnitID == who.UnitID:
+		return nil
+	case p.Is(auth.RoleOrganizer):
+		return ErrOtherUnitsReport.New()
 	}
 	return ErrRoleHasNoReports.New("role", p.Role, "roleLabel", p.Role.Label())
 }
@@ -130,27 +175,32 @@ func cityOnly(p auth.Principal, what, whatChinese string) error {
 	return nil
 }
 
-// ReportView is a county's report as people see it.
+// ReportView is a county's or a unit's report as people see it.
 type ReportView struct {
 	Report     *domain.Report
 	Edition    domain.ReportEdition
 	CountyName string
+	UnitName   string // a unit's report
 	Columns    []domain.Column
 	Figures    []domain.Figure
 	Overdue    bool
 	Versions   []domain.ReportVersion
+	// Units are, on a county's report, its units' lines; UnitTotals the sums of the typed
+	// figures of those submitted or accepted, by column.
+	Units      []ReportLine
+	UnitTotals map[string]string
 }
 
 // Counter is the report back's one question to the live statistics (the stats context): what
-// they counted of a county's whole week. The report back reads no statistics table itself, so
-// the two can become services of their own.
+// they counted of a county's (or one of its units') whole week. The report back reads no
+// statistics table itself, so the two can become services of their own.
 type Counter interface {
-	Counted(ctx context.Context, edition, county string) (domain.CountedFigures, error)
+	Counted(ctx context.Context, edition string, who domain.Reporter) (domain.CountedFigures, error)
 }
 
-// counted reads what the live statistics say of a county's whole week.
-func (rs *Reports) counted(ctx context.Context, edition, county string) (domain.CountedFigures, error) {
-	return rs.Counter.Counted(ctx, edition, county)
+// counted reads what the live statistics say of a county's or a unit's whole week.
+func (rs *Reports) counted(ctx context.Context, edition string, who domain.Reporter) (domain.CountedFigures, error) {
+	return rs.Counter.Counted(ctx, edition, who)
 }
 
 func (rs *Reports) view(ctx context.Context, r *domain.Report) (ReportView, error) {
@@ -166,58 +216,96 @@ func (rs *Reports) view(ctx context.Context, r *domain.Report) (ReportView, erro
 	if err != nil {
 		return ReportView{}, err
 	}
-	counted, err := rs.counted(ctx, r.EditionID, r.CountyCode)
+	who := r.Reporter()
+	counted, err := rs.counted(ctx, r.EditionID, who)
 	if err != nil {
 		return ReportView{}, err
 	}
-	versions, err := rs.Store.Versions(ctx, r.EditionID, r.CountyCode)
+	versions, err := rs.Store.Versions(ctx, r.EditionID, &who)
 	if err != nil {
 		return ReportView{}, err
 	}
-	return ReportView{Report: r, Edition: ed, CountyName: names[r.CountyCode], Columns: cols, Figures: r.Figures(cols, counted),
-		Overdue: r.Overdue(ed.Deadline, rs.Now()), Versions: versions}, nil
+	v := ReportView{Report: r, Edition: ed, CountyName: names[r.CountyCode], Columns: cols, Figures: r.Figures(cols, counted),
+		Overdue: r.Overdue(ed.Deadline, rs.Now()), Versions: versions}
+	units, err := rs.Store.Units(ctx, r.EditionID, r.CountyCode)
+	if err != nil {
+		return ReportView{}, err
+	}
+	if who.IsUnit() {
+		for _, u := range units {
+			if u.ID == who.UnitID {
+				v.UnitName = u.Name
+			}
+		}
+		return v, nil
+	}
+	var reports []*domain.Report
+	for _, u := range units {
+		ur, err := rs.Store.ReadReport(ctx, r.EditionID, domain.Reporter{CountyCode: u.CountyCode, UnitID: u.ID})
+		if err != nil {
+			return ReportView{}, err
+		}
+		reports = append(reports, ur)
+		v.Units = append(v.Units, ReportLine{CountyCode: u.CountyCode, CountyName: v.CountyName, UnitID: u.ID, UnitName: u.Name, Report: ur,
+			Overdue: ur.Overdue(ed.Deadline, rs.Now())})
+	}
+	v.UnitTotals = domain.UnitTotals(cols, reports)
+	return v, nil
 }
 
-// checkCounty refuses a county the edition does not have.
-func (rs *Reports) checkCounty(ctx context.Context, edition, county string) error {
+// checkReporter refuses a county the edition does not have, and a unit that holds no approved
+// activity of the edition in that county.
+func (rs *Reports) checkReporter(ctx context.Context, edition string, who domain.Reporter) error {
 	names, err := rs.Store.CountyNames(ctx, edition)
 	if err != nil {
 		return err
 	}
-	if _, ok := names[county]; !ok {
-		return ErrCountyNotInEdition.New("edition", edition, "county", county)
+	if _, ok := names[who.CountyCode]; !ok {
+		return ErrCountyNotInEdition.New("edition", edition, "county", who.CountyCode)
 	}
-	return nil
+	if !who.IsUnit() {
+		return nil
+	}
+	units, err := rs.Store.Units(ctx, edition, who.CountyCode)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if u.ID == who.UnitID {
+			return nil
+		}
+	}
+	return ErrUnitNotReporting.New("county", names[who.CountyCode])
 }
 
-// Get returns a county's report.
-func (rs *Reports) Get(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
-	if err := reportScope(p, county); err != nil {
+// Get returns a county's or a unit's report.
+func (rs *Reports) Get(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
+	if err := reportScope(p, who, false); err != nil {
 		return ReportView{}, err
 	}
-	if err := rs.checkCounty(ctx, edition, county); err != nil {
+	if err := rs.checkReporter(ctx, edition, who); err != nil {
 		return ReportView{}, err
 	}
-	r, err := rs.Store.ReadReport(ctx, edition, county)
+	r, err := rs.Store.ReadReport(ctx, edition, who)
 	if err != nil {
 		return ReportView{}, err
 	}
 	return rs.view(ctx, r)
 }
 
-// Save stores the county's figures as a draft.
-func (rs *Reports) Save(ctx context.Context, p auth.Principal, edition, county string, in []domain.ValueInput) (ReportView, error) {
-	if err := reportScope(p, county); err != nil {
+// Save stores the figures of a county or unit as a draft.
+func (rs *Reports) Save(ctx context.Context, p auth.Principal, edition string, who domain.Reporter, in []domain.ValueInput) (ReportView, error) {
+	if err := reportScope(p, who, true); err != nil {
 		return ReportView{}, err
 	}
-	if err := rs.checkCounty(ctx, edition, county); err != nil {
+	if err := rs.checkReporter(ctx, edition, who); err != nil {
 		return ReportView{}, err
 	}
 	cols, err := rs.Store.Columns(ctx, edition)
 	if err != nil {
 		return ReportView{}, err
 	}
-	r, err := rs.Store.UpdateReport(ctx, edition, county, func(_ ReportTx, r *domain.Report) error {
+	r, err := rs.Store.UpdateReport(ctx, edition, who, func(_ ReportTx, r *domain.Report) error {
 		return r.Save(cols, in, rs.Now())
 	})
 	if err != nil {
@@ -227,15 +315,18 @@ func (rs *Reports) Save(ctx context.Context, p auth.Principal, edition, county s
 }
 
 // Submit sends the report to the bureau.
-func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
-	if err := reportScope(p, county); err != nil {
+func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
+	if err := reportScope(p, who, true); err != nil {
+		return ReportView{}, err
+	}
+	if err := rs.checkReporter(ctx, edition, who); err != nil {
 		return ReportView{}, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
 	if err != nil {
 		return ReportView{}, err
 	}
-	r, err := rs.Store.UpdateReport(ctx, edition, county, func(tx ReportTx, r *domain.Report) error {
+	r, err := rs.Store.UpdateReport(ctx, edition, who, func(tx ReportTx, r *domain.Report) error {
 		if err := tx.HoldColumns(); err != nil {
 			return err
 		}
@@ -252,39 +343,94 @@ func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition, county
 }
 
 // Return sends a submitted report back (city admin).
-func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition, county, reason string) (ReportView, error) {
+func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition string, who domain.Reporter, reason string) (ReportView, error) {
 	if err := cityOnly(p, "send reports back", "退回报送"); err != nil {
+		return ReportView{}, err
+	}
+	if err := rs.checkReporter(ctx, edition, who); err != nil {
 		return ReportView{}, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
 	if err != nil {
 		return ReportView{}, err
 	}
-	r, err := rs.Store.UpdateReport(ctx, edition, county, func(_ ReportTx, r *domain.Report) error {
+	r, err := rs.Store.UpdateReport(ctx, edition, who, func(_ ReportTx, r *domain.Report) error {
 		return r.Return(reason, ed.Deadline, rs.Now())
 	})
 	if err != nil {
 		return ReportView{}, err
 	}
-	return rs.view(ctx, r)
+	v, err := rs.view(ctx, r)
+	if err != nil {
+		return ReportView{}, err
+	}
+	if rs.Notify != nil {
+		// After the commit: a notice lost to a crash here is the one thing the county would
+		// also see on its report page, marked returned with the reason.
+		name := v.CountyName
+		if v.UnitName != "" {
+			name = v.UnitName
+		}
+		if err := rs.Notify.ReportReturned(ctx, ed, who, name, r.ReturnedReason, r.UpdatedAt); err != nil {
+			return ReportView{}, err
+		}
+	}
+	return v, nil
+}
+
+// Outstanding lists, for every edition with a deadline, the counties and units whose reports
+// are not in the bureau's hands (neither submitted nor accepted): whom the deadline reminders
+// are for.
+func (rs *Reports) Outstanding(ctx context.Context) ([]OutstandingReports, error) {
+	eds, err := rs.Store.Editions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []OutstandingReports
+	for _, ed := range eds {
+		if ed.Deadline.Day == "" || ed.Deadline.Passed(rs.Now()) {
+			continue
+		}
+		lines, err := rs.lines(ctx, ed, "")
+		if err != nil {
+			return nil, err
+		}
+		o := OutstandingReports{Edition: ed}
+		for _, l := range lines {
+			if !l.Report.Handed() {
+				o.Lines = append(o.Lines, l)
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// OutstandingReports are an edition's reports not yet in the bureau's hands.
+type OutstandingReports struct {
+	Edition domain.ReportEdition
+	Lines   []ReportLine
 }
 
 // Accept locks a submitted report and keeps it as a new version, with today's counted figures
 // (city admin).
-func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
+func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
 	if err := cityOnly(p, "accept reports", "接收报送"); err != nil {
+		return ReportView{}, err
+	}
+	if err := rs.checkReporter(ctx, edition, who); err != nil {
 		return ReportView{}, err
 	}
 	cols, err := rs.Store.Columns(ctx, edition)
 	if err != nil {
 		return ReportView{}, err
 	}
-	counted, err := rs.counted(ctx, edition, county)
+	counted, err := rs.counted(ctx, edition, who)
 	if err != nil {
 		return ReportView{}, err
 	}
 	now := rs.Now()
-	r, err := rs.Store.UpdateReport(ctx, edition, county, func(tx ReportTx, r *domain.Report) error {
+	r, err := rs.Store.UpdateReport(ctx, edition, who, func(tx ReportTx, r *domain.Report) error {
 		if err := r.Accept(now); err != nil {
 			return err
 		}
@@ -298,65 +444,98 @@ func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition, county
 }
 
 // Reopen lets a county submit after the deadline (city admin).
-func (rs *Reports) Reopen(ctx context.Context, p auth.Principal, edition, county string) (ReportView, error) {
+func (rs *Reports) Reopen(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
 	if err := cityOnly(p, "reopen reports", "重新开放报送"); err != nil {
 		return ReportView{}, err
 	}
-	if err := rs.checkCounty(ctx, edition, county); err != nil {
+	if err := rs.checkReporter(ctx, edition, who); err != nil {
 		return ReportView{}, err
 	}
-	r, err := rs.Store.UpdateReport(ctx, edition, county, func(_ ReportTx, r *domain.Report) error { return r.Reopen(rs.Now()) })
+	r, err := rs.Store.UpdateReport(ctx, edition, who, func(_ ReportTx, r *domain.Report) error { return r.Reopen(rs.Now()) })
 	if err != nil {
 		return ReportView{}, err
 	}
 	return rs.view(ctx, r)
 }
 
-// ReportLine is a county's line in the city admin's list.
+// ReportLine is a county's or a unit's line in a list of reports.
 type ReportLine struct {
 	CountyCode, CountyName string
+	UnitID, UnitName       string // a unit's line
 	Report                 *domain.Report
 	Overdue                bool
 }
 
-// List returns every county's report state (city admin).
-func (rs *Reports) List(ctx context.Context, p auth.Principal, edition string) (domain.ReportEdition, []ReportLine, error) {
-	if err := cityOnly(p, "list every county's report", "查看各县（市、区）的报送情况"); err != nil {
+// List returns the report state of every county and unit (city admin), or of one county and
+// its units (the city admin, or that county's admin): counties by code, each followed by its
+// units by name.
+func (rs *Reports) List(ctx context.Context, p auth.Principal, edition, county string) (domain.ReportEdition, []ReportLine, error) {
+	if county == "" {
+		if err := cityOnly(p, "list every county's report", "查看各县（市、区）的报送情况"); err != nil {
+			return domain.ReportEdition{}, nil, err
+		}
+	} else if err := reportScope(p, domain.Reporter{CountyCode: county}, false); err != nil || p.Is(auth.RoleOrganizer) {
+		if err == nil {
+			err = ErrUnitListsReports.New()
+		}
 		return domain.ReportEdition{}, nil, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
 	if err != nil {
 		return domain.ReportEdition{}, nil, err
 	}
-	names, err := rs.Store.CountyNames(ctx, edition)
-	if err != nil {
-		return domain.ReportEdition{}, nil, err
-	}
-	lines := make([]ReportLine, 0, len(names))
-	for code, name := range names {
-		r, err := rs.Store.ReadReport(ctx, edition, code)
-		if err != nil {
-			return domain.ReportEdition{}, nil, err
-		}
-		lines = append(lines, ReportLine{CountyCode: code, CountyName: name, Report: r, Overdue: r.Overdue(ed.Deadline, rs.Now())})
-	}
-	sortLines(lines)
-	return ed, lines, nil
+	lines, err := rs.lines(ctx, ed, county)
+	return ed, lines, err
 }
 
-func sortLines(lines []ReportLine) {
-	for i := 1; i < len(lines); i++ {
-		for j := i; j > 0 && lines[j].CountyCode < lines[j-1].CountyCode; j-- {
-			lines[j], lines[j-1] = lines[j-1], lines[j]
+// lines reads the report state of an edition's counties (or one) and their units, unscoped.
+func (rs *Reports) lines(ctx context.Context, ed domain.ReportEdition, county string) ([]ReportLine, error) {
+	names, err := rs.Store.CountyNames(ctx, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := names[county]; county != "" && !ok {
+		return nil, ErrCountyNotInEdition.New("edition", ed.ID, "county", county)
+	}
+	units, err := rs.Store.Units(ctx, ed.ID, county)
+	if err != nil {
+		return nil, err
+	}
+	var lines []ReportLine
+	for _, code := range slices.Sorted(maps.Keys(names)) {
+		if county != "" && code != county {
+			continue
+		}
+		r, err := rs.Store.ReadReport(ctx, ed.ID, domain.Reporter{CountyCode: code})
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, ReportLine{CountyCode: code, CountyName: names[code], Report: r, Overdue: r.Overdue(ed.Deadline, rs.Now())})
+		for _, u := range units { // by county and name
+			if u.CountyCode != code {
+				continue
+			}
+			ur, err := rs.Store.ReadReport(ctx, ed.ID, domain.Reporter{CountyCode: code, UnitID: u.ID})
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, ReportLine{CountyCode: code, CountyName: names[code], UnitID: u.ID, UnitName: u.Name, Report: ur,
+				Overdue: ur.Overdue(ed.Deadline, rs.Now())})
 		}
 	}
+	return lines, nil
 }
 
 // FileHeader names an upload.
 type FileHeader struct {
-	EditionID, CountyCode string
-	Kind                  domain.FileKind
-	Name                  string
+	EditionID, CountyCode, UnitID string
+	Kind                          domain.FileKind
+	Name                          string
+}
+
+// Reporter is who the upload's report is of.
+func (h FileHeader) Reporter() domain.Reporter {
+	return domain.Reporter{CountyCode: h.CountyCode, UnitID: h.UnitID}
 }
 
 // Upload stores a report's file from content, streamed: it is written to a temporary file
@@ -364,17 +543,17 @@ type FileHeader struct {
 // are read from its own bytes; only then does it go to the store and the report. Whatever
 // fails, nothing is left behind.
 func (rs *Reports) Upload(ctx context.Context, p auth.Principal, h FileHeader, content io.Reader) (domain.ReportFile, error) {
-	if err := reportScope(p, h.CountyCode); err != nil {
+	if err := reportScope(p, h.Reporter(), true); err != nil {
 		return domain.ReportFile{}, err
 	}
 	ed, err := rs.Store.Edition(ctx, h.EditionID)
 	if err != nil {
 		return domain.ReportFile{}, err
 	}
-	if err := rs.checkCounty(ctx, h.EditionID, h.CountyCode); err != nil {
+	if err := rs.checkReporter(ctx, h.EditionID, h.Reporter()); err != nil {
 		return domain.ReportFile{}, err
 	}
-	current, err := rs.Store.ReadReport(ctx, h.EditionID, h.CountyCode)
+	current, err := rs.Store.ReadReport(ctx, h.EditionID, h.Reporter())
 	if err != nil {
 		return domain.ReportFile{}, err
 	}
@@ -411,17 +590,22 @@ func (rs *Reports) Upload(ctx context.Context, p auth.Principal, h FileHeader, c
 	if err != nil {
 		return domain.ReportFile{}, err
 	}
-	if h.Kind == domain.FileVideo && length > ed.MaxVideo {
+	// Judged to the whole second, as players show it: a 3:00 recording whose sound runs an AAC
+	// frame (a tenth of a second) past its picture is three minutes long to everyone.
+	if h.Kind == domain.FileVideo && length.Truncate(time.Second) > ed.MaxVideo {
 		return domain.ReportFile{}, ErrVideoTooLong.New("file", h.Name, "length", clock(length), "max", clock(ed.MaxVideo))
 	}
 	f := domain.StoredFile{ReportFile: domain.ReportFile{ID: uuid.New(), Kind: h.Kind, Name: h.Name, ContentType: contentType, Size: n,
 		Duration: length, SHA256: hex.EncodeToString(sum.Sum(nil)), UploadedAt: rs.Now()},
-		EditionID: h.EditionID, CountyCode: h.CountyCode}
+		EditionID: h.EditionID, CountyCode: h.CountyCode, UnitID: h.UnitID}
 	f.StorageKey = fmt.Sprintf("%s/%s/%s", h.EditionID, h.CountyCode, f.ID)
+	if h.UnitID != "" {
+		f.StorageKey = fmt.Sprintf("%s/%s/units/%s/%s", h.EditionID, h.CountyCode, h.UnitID, f.ID)
+	}
 	if err := rs.Files.Put(ctx, f.StorageKey, tmp.Name(), n, f.ContentType); err != nil {
 		return domain.ReportFile{}, err
 	}
-	_, err = rs.Store.UpdateReport(ctx, h.EditionID, h.CountyCode, func(tx ReportTx, r *domain.Report) error {
+	_, err = rs.Store.UpdateReport(ctx, h.EditionID, h.Reporter(), func(tx ReportTx, r *domain.Report) error {
 		if err := r.Editable(); err != nil { // it may have been submitted meanwhile
 			return err
 		}
@@ -447,7 +631,7 @@ func (rs *Reports) Open(ctx context.Context, p auth.Principal, id uuid.UUID) (do
 	if err != nil {
 		return domain.StoredFile{}, nil, 0, err
 	}
-	if err := reportScope(p, f.CountyCode); err != nil {
+	if err := reportScope(p, f.Reporter(), false); err != nil {
 		return domain.StoredFile{}, nil, 0, err
 	}
 	r, size, err := rs.Files.Open(ctx, f.StorageKey)
@@ -461,14 +645,14 @@ func (rs *Reports) Delete(ctx context.Context, p auth.Principal, id uuid.UUID) e
 	if err != nil {
 		return err
 	}
-	if err := reportScope(p, f.CountyCode); err != nil {
+	if err := reportScope(p, f.Reporter(), true); err != nil {
 		return err
 	}
 	if f.Deleted {
 		return ErrFileDeleted.New("id", id)
 	}
 	var kept bool
-	_, err = rs.Store.UpdateReport(ctx, f.EditionID, f.CountyCode, func(tx ReportTx, r *domain.Report) error {
+	_, err = rs.Store.UpdateReport(ctx, f.EditionID, f.Reporter(), func(tx ReportTx, r *domain.Report) error {
 		if err := r.Editable(); err != nil {
 			return err
 		}
@@ -500,10 +684,12 @@ func (rs *Reports) SetColumns(ctx context.Context, p auth.Principal, edition str
 	return rs.Store.Columns(ctx, edition)
 }
 
-// Merged builds the city's table (city admin): accepted counties show their latest accepted
-// version; the others their current figures with today's counts.
+// Merged builds the city's table (city admin), a line per county: accepted counties show their
+// latest accepted version; the others their current figures with today's counts. The units'
+// figures reach it through their counties (the counted ones always, the typed ones when a
+// county includes them).
 func (rs *Reports) Merged(ctx context.Context, p auth.Principal, edition string) (domain.ReportEdition, domain.MergedTable, error) {
-	ed, lines, err := rs.List(ctx, p, edition)
+	ed, all, err := rs.List(ctx, p, edition, "")
 	if err != nil {
 		return domain.ReportEdition{}, domain.MergedTable{}, err
 	}
@@ -511,9 +697,15 @@ func (rs *Reports) Merged(ctx context.Context, p auth.Principal, edition string)
 	if err != nil {
 		return domain.ReportEdition{}, domain.MergedTable{}, err
 	}
-	versions, err := rs.Store.Versions(ctx, edition, "")
+	versions, err := rs.Store.Versions(ctx, edition, nil)
 	if err != nil {
 		return domain.ReportEdition{}, domain.MergedTable{}, err
+	}
+	var lines []ReportLine
+	for _, l := range all {
+		if l.UnitID == "" {
+			lines = append(lines, l)
+		}
 	}
 	rows := make([]domain.MergedRow, 0, len(lines))
 	for _, l := range lines {
@@ -524,7 +716,7 @@ func (rs *Reports) Merged(ctx context.Context, p auth.Principal, edition string)
 			}
 		}
 		if row.Figures == nil {
-			counted, err := rs.counted(ctx, edition, l.CountyCode)
+			counted, err := rs.counted(ctx, edition, domain.Reporter{CountyCode: l.CountyCode})
 			if err != nil {
 				return domain.ReportEdition{}, domain.MergedTable{}, err
 			}
@@ -548,7 +740,7 @@ func (rs *Reports) FeaturedList(ctx context.Context, edition string) ([]byte, er
 func latestVersion(all []domain.ReportVersion, county string) *domain.ReportVersion {
 	var out *domain.ReportVersion
 	for i := range all {
-		if all[i].CountyCode == county {
+		if all[i].CountyCode == county && all[i].UnitID == "" {
 			out = &all[i]
 		}
 	}

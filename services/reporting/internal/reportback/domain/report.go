@@ -52,7 +52,9 @@ func DefaultColumns() []Column {
 	}
 	return append(cols,
 		Column{Key: "major_activities_held", Label: "其中：重大示范活动（项）", Source: SourceCounted, Metric: "major_activities_held"},
+		Column{Key: "workers_day_held", Label: "其中：与科技工作者日联合开展（项）", Source: SourceCounted, Metric: "workers_day_activities_held"},
 		Column{Key: "participations", Label: "参与人次", Source: SourceCounted, Metric: "participations"},
+		Column{Key: "workers_day_participations", Label: "其中：科技工作者日联合活动（人次）", Source: SourceCounted, Metric: "workers_day_participations"},
 		Column{Key: "young_people", Label: "其中：青少年（人次）", Source: SourceCounted, Metric: "young_people"},
 		Column{Key: "venues_opened", Label: "开放基地、场馆、实验室（个）", Source: SourceCounted, Metric: "venues_opened"},
 		Column{Key: "science_workers", Label: "科技工作者参与（人）", Source: SourceTyped},
@@ -92,7 +94,8 @@ func CheckColumns(cols []Column) error {
 // KnownMetric reports whether the system counts m.
 func KnownMetric(m string) bool {
 	switch m {
-	case "activities_held", "major_activities_held", "participations", "young_people", "venues_opened":
+	case "activities_held", "major_activities_held", "workers_day_activities_held", "participations", "workers_day_participations", "young_people",
+		"venues_opened":
 		return true
 	}
 	if slug, ok := strings.CutPrefix(m, "activities_held:"); ok {
@@ -107,9 +110,12 @@ type CountedFigures struct {
 	// HeldByForm counts activities held by form, by the form's slug.
 	HeldByForm          map[string]int64
 	MajorActivitiesHeld int64
-	Participations      int64
-	YoungPeople         int64
-	VenuesOpened        int64
+	// WorkersDayHeld and WorkersDayParticipations count the activities held jointly with
+	// Science and Technology Workers' Day (30 May) and their participations.
+	WorkersDayHeld, WorkersDayParticipations int64
+	Participations                           int64
+	YoungPeople                              int64
+	VenuesOpened                             int64
 }
 
 // Value returns the figure a counted metric names.
@@ -119,6 +125,10 @@ func (c CountedFigures) Value(metric string) int64 {
 		return c.ActivitiesHeld
 	case "major_activities_held":
 		return c.MajorActivitiesHeld
+	case "workers_day_activities_held":
+		return c.WorkersDayHeld
+	case "workers_day_participations":
+		return c.WorkersDayParticipations
 	case "participations":
 		return c.Participations
 	case "young_people":
@@ -181,10 +191,26 @@ type ReportFile struct {
 	UploadedAt  time.Time
 }
 
-// Report is a county's report for an edition.
+// Reporter is who reports: a county, or one of its organizer units (各有关单位), which the
+// notice asks to report too.
+type Reporter struct {
+	CountyCode string
+	UnitID     string // empty for the county's own report
+}
+
+// IsUnit reports whether the reporter is an organizer unit.
+func (r Reporter) IsUnit() bool { return r.UnitID != "" }
+
+// Unit is an organizer unit that holds activities of an edition in a county.
+type Unit struct {
+	ID, Name, CountyCode string
+}
+
+// Report is a county's or a unit's report for an edition.
 type Report struct {
 	EditionID      string
 	CountyCode     string
+	UnitID         string // set on a unit's own report
 	Status         ReportStatus
 	Late           bool
 	OnTimeOnce     bool // submitted before the deadline at least once
@@ -212,6 +238,32 @@ func (d Deadline) Passed(now time.Time) bool {
 		return false
 	}
 	return !now.Before(day.AddDate(0, 0, 1))
+}
+
+// Reporter is who the report is of.
+func (r *Report) Reporter() Reporter { return Reporter{CountyCode: r.CountyCode, UnitID: r.UnitID} }
+
+// Handed reports whether the report is in the bureau's hands: submitted or accepted.
+func (r *Report) Handed() bool { return r.Status == ReportSubmitted || r.Status == ReportAccepted }
+
+// UnitTotals adds up, per typed column, the figures of the units' reports that are submitted
+// or accepted: what a county may include in its own table (the counted columns already count
+// every activity of the county, the units' included).
+func UnitTotals(cols []Column, units []*Report) map[string]string {
+	out := map[string]string{}
+	for _, c := range cols {
+		if c.Source != SourceTyped {
+			continue
+		}
+		var sum int64
+		for _, u := range units {
+			if u.Handed() {
+				sum += fixed(u.Values[c.Key].Typed)
+			}
+		}
+		out[c.Key] = formatFixed(sum, c.Decimals)
+	}
+	return out
 }
 
 // Editable reports whether the county may change figures and files.
@@ -456,13 +508,17 @@ type ReportEdition struct {
 // StoredFile is a report's file with where its content is kept.
 type StoredFile struct {
 	ReportFile
-	EditionID, CountyCode, StorageKey string
-	Deleted                           bool
+	EditionID, CountyCode, UnitID, StorageKey string
+	Deleted                                   bool
 }
+
+// Reporter is who the file's report is of.
+func (f StoredFile) Reporter() Reporter { return Reporter{CountyCode: f.CountyCode, UnitID: f.UnitID} }
 
 // ReportVersion is an accepted report as it was.
 type ReportVersion struct {
 	CountyCode string
+	UnitID     string
 	Version    int
 	AcceptedAt time.Time
 	AcceptedBy string

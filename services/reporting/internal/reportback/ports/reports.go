@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -16,22 +17,24 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/reportback/domain"
 )
 
-// ReportPolicy lets city and county admins reach the report back; the use cases keep county
-// admins to their county and the review to the city.
+// ReportPolicy lets city and county admins and organizers reach the report back; the use cases
+// keep county admins to their county (its units' reports to read), organizers to their unit's
+// own report, and the review to the city.
 func ReportPolicy() auth.Policy {
+	reporters := []auth.Role{auth.RoleCityAdmin, auth.RoleCountyAdmin, auth.RoleOrganizer}
 	admins := []auth.Role{auth.RoleCityAdmin, auth.RoleCountyAdmin}
 	city := []auth.Role{auth.RoleCityAdmin}
 	return auth.Policy{Roles: map[string][]auth.Role{
-		reportingv1.ReportService_GetReport_FullMethodName:          admins,
-		reportingv1.ReportService_SaveReport_FullMethodName:         admins,
-		reportingv1.ReportService_SubmitReport_FullMethodName:       admins,
-		reportingv1.ReportService_UploadReportFile_FullMethodName:   admins,
-		reportingv1.ReportService_DownloadReportFile_FullMethodName: admins,
-		reportingv1.ReportService_DeleteReportFile_FullMethodName:   admins,
+		reportingv1.ReportService_GetReport_FullMethodName:          reporters,
+		reportingv1.ReportService_SaveReport_FullMethodName:         reporters,
+		reportingv1.ReportService_SubmitReport_FullMethodName:       reporters,
+		reportingv1.ReportService_UploadReportFile_FullMethodName:   reporters,
+		reportingv1.ReportService_DownloadReportFile_FullMethodName: reporters,
+		reportingv1.ReportService_DeleteReportFile_FullMethodName:   reporters,
 		reportingv1.ReportService_ReturnReport_FullMethodName:       city,
 		reportingv1.ReportService_AcceptReport_FullMethodName:       city,
 		reportingv1.ReportService_ReopenReport_FullMethodName:       city,
-		reportingv1.ReportService_ListReports_FullMethodName:        city,
+		reportingv1.ReportService_ListReports_FullMethodName:        admins,
 		reportingv1.ReportService_ExportMergedTable_FullMethodName:  city,
 		reportingv1.ReportService_SetReportColumns_FullMethodName:   city,
 	}}
@@ -67,7 +70,15 @@ func viewToProto(v app.ReportView) *reportingv1.Report {
 	r := v.Report
 	out := &reportingv1.Report{EditionId: r.EditionID, CountyCode: r.CountyCode, CountyName: v.CountyName, Status: reportingv1.ReportStatus(r.Status),
 		Late: r.Late, Overdue: v.Overdue, Deadline: v.Edition.Deadline.Day, Reopened: r.Reopened, Values: figuresToProto(v.Figures),
-		ReturnedReason: r.ReturnedReason, MaxVideoSeconds: uint32(v.Edition.MaxVideo.Seconds())}
+		ReturnedReason: r.ReturnedReason, MaxVideoSeconds: uint32(v.Edition.MaxVideo.Seconds()), UnitId: r.UnitID, UnitName: v.UnitName}
+	for _, val := range out.Values {
+		if t, ok := v.UnitTotals[val.ColumnKey]; ok {
+			val.Units = t
+		}
+	}
+	for _, l := range v.Units {
+		out.Units = append(out.Units, lineToProto(l))
+	}
 	if !r.SubmittedAt.IsZero() {
 		out.SubmittedAt = timestamppb.New(r.SubmittedAt)
 	}
@@ -97,7 +108,7 @@ func (s *Reports) GetReport(ctx context.Context, req *reportingv1.GetReportReque
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.Get(ctx, p, req.GetEditionId(), req.GetCountyCode())
+	v, err := s.app.Get(ctx, p, req.GetEditionId(), reporter(req))
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +125,7 @@ func (s *Reports) SaveReport(ctx context.Context, req *reportingv1.SaveReportReq
 	for i, v := range req.GetValues() {
 		in[i] = domain.ValueInput{ColumnKey: v.GetColumnKey(), Typed: v.GetTyped(), Corrected: v.GetCorrected(), Reason: v.GetCorrectionReason()}
 	}
-	v, err := s.app.Save(ctx, p, req.GetEditionId(), req.GetCountyCode(), in)
+	v, err := s.app.Save(ctx, p, req.GetEditionId(), reporter(req), in)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +138,7 @@ func (s *Reports) SubmitReport(ctx context.Context, req *reportingv1.SubmitRepor
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.Submit(ctx, p, req.GetEditionId(), req.GetCountyCode())
+	v, err := s.app.Submit(ctx, p, req.GetEditionId(), reporter(req))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +151,7 @@ func (s *Reports) ReturnReport(ctx context.Context, req *reportingv1.ReturnRepor
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.Return(ctx, p, req.GetEditionId(), req.GetCountyCode(), req.GetReason())
+	v, err := s.app.Return(ctx, p, req.GetEditionId(), reporter(req), req.GetReason())
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +164,7 @@ func (s *Reports) AcceptReport(ctx context.Context, req *reportingv1.AcceptRepor
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.Accept(ctx, p, req.GetEditionId(), req.GetCountyCode())
+	v, err := s.app.Accept(ctx, p, req.GetEditionId(), reporter(req))
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +177,7 @@ func (s *Reports) ReopenReport(ctx context.Context, req *reportingv1.ReopenRepor
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.Reopen(ctx, p, req.GetEditionId(), req.GetCountyCode())
+	v, err := s.app.Reopen(ctx, p, req.GetEditionId(), reporter(req))
 	if err != nil {
 		return nil, err
 	}
@@ -179,21 +190,33 @@ func (s *Reports) ListReports(ctx context.Context, req *reportingv1.ListReportsR
 	if err != nil {
 		return nil, err
 	}
-	ed, lines, err := s.app.List(ctx, p, req.GetEditionId())
+	ed, lines, err := s.app.List(ctx, p, req.GetEditionId(), req.GetCountyCode())
 	if err != nil {
 		return nil, err
 	}
 	out := &reportingv1.ListReportsResponse{Deadline: ed.Deadline.Day}
 	for _, l := range lines {
-		r := l.Report
-		sum := &reportingv1.ReportSummary{CountyCode: l.CountyCode, CountyName: l.CountyName, Status: reportingv1.ReportStatus(r.Status), Late: r.Late,
-			Overdue: l.Overdue, Reopened: r.Reopened, Files: uint32(len(r.Files))}
-		if !r.SubmittedAt.IsZero() {
-			sum.SubmittedAt = timestamppb.New(r.SubmittedAt)
-		}
-		out.Reports = append(out.Reports, sum)
+		out.Reports = append(out.Reports, lineToProto(l))
 	}
 	return out, nil
+}
+
+func lineToProto(l app.ReportLine) *reportingv1.ReportSummary {
+	r := l.Report
+	sum := &reportingv1.ReportSummary{CountyCode: l.CountyCode, CountyName: l.CountyName, UnitId: l.UnitID, UnitName: l.UnitName,
+		Status: reportingv1.ReportStatus(r.Status), Late: r.Late, Overdue: l.Overdue, Reopened: r.Reopened, Files: uint32(len(r.Files))}
+	if !r.SubmittedAt.IsZero() {
+		sum.SubmittedAt = timestamppb.New(r.SubmittedAt)
+	}
+	return sum
+}
+
+// reporter reads whose report a request names: a county's, or one of its units'.
+func reporter(req interface {
+	GetCountyCode() string
+	GetUnitId() string
+}) domain.Reporter {
+	return domain.Reporter{CountyCode: req.GetCountyCode(), UnitID: strings.ToLower(req.GetUnitId())}
 }
 
 // UploadReportFile stores a streamed file.
@@ -213,7 +236,7 @@ func (s *Reports) UploadReportFile(stream reportingv1.ReportService_UploadReport
 	if h == nil {
 		return ErrUploadHeaderFirst.New()
 	}
-	f, err := s.app.Upload(stream.Context(), p, app.FileHeader{EditionID: h.GetEditionId(), CountyCode: h.GetCountyCode(), Kind: domain.FileKind(h.GetKind()), Name: h.GetName()},
+	f, err := s.app.Upload(stream.Context(), p, app.FileHeader{EditionID: h.GetEditionId(), CountyCode: h.GetCountyCode(), UnitID: strings.ToLower(h.GetUnitId()), Kind: domain.FileKind(h.GetKind()), Name: h.GetName()},
 		&chunkReader{stream: stream})
 	if err != nil {
 		return err

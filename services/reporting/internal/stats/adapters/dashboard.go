@@ -12,12 +12,14 @@ import (
 )
 
 // The filter as SQL over participation rows p joined to their activity a. Parameters: $1
-// edition, $2 county, $3 from day, $4 to day, $5 form, $6 target group. An activity the
-// registration events have not described yet still counts when no form or group is asked for.
+// edition, $2 county, $3 from day, $4 to day, $5 form, $6 target group, $7 unit. An activity
+// the registration events have not described yet still counts when no form, group or unit is
+// asked for.
 const (
 	countsFrom = `FROM participation_counts p LEFT JOIN activities a ON a.id = p.activity_id`
 	rowFilter  = `p.edition_id = $1 AND ($2 = '' OR p.county_code = $2) AND ($3 = '' OR p.day >= $3::date) AND ($4 = '' OR p.day <= $4::date)
-		AND ($5 = 0 OR a.form = $5) AND ($6 = 0 OR $6 = ANY (a.target_groups))`
+		AND ($5 = 0 OR a.form = $5) AND ($6 = 0 OR $6 = ANY (a.target_groups)) AND ($7 = '' OR a.unit_id::text = $7)
+		AND (NOT $8::boolean OR a.workers_day)`
 	people = `(p.ticketed + p.walk_ins)`
 )
 
@@ -27,7 +29,7 @@ const (
 // panels are folded from per-activity figures (domain.Build).
 func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, today, yesterday string) (domain.Dashboard, error) {
 	in := domain.DashboardInput{EditionID: edition, Filter: f, Today: today, CountyNames: map[string]string{}, Activities: map[uuid.UUID]domain.ActivityInfo{}}
-	args := []any{edition, f.CountyCode, f.FromDay, f.ToDay, f.Form, f.TargetGroup}
+	args := []any{edition, f.CountyCode, f.FromDay, f.ToDay, f.Form, f.TargetGroup, f.UnitID, f.WorkersDay}
 	b := &pgx.Batch{}
 	// The filters are optional parameters ($2 = '' OR …); a plan made for every value at once
 	// (the generic plan PostgreSQL switches to after a few runs) can be badly wrong for the
@@ -45,12 +47,12 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 			}
 			return rows.Err()
 		})
-	b.Queue(`SELECT id, county_code, title, form, target_groups, planned, online, major FROM activities
+	b.Queue(`SELECT id, county_code, title, form, target_groups, planned, online, major, coalesce(unit_id::text, ''), workers_day FROM activities
 		WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)`, edition, f.CountyCode).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var a domain.ActivityInfo
 			var id [16]byte
-			if err := rows.Scan(&id, &a.CountyCode, &a.Title, &a.Form, &a.TargetGroups, &a.Planned, &a.Online, &a.Major); err != nil {
+			if err := rows.Scan(&id, &a.CountyCode, &a.Title, &a.Form, &a.TargetGroups, &a.Planned, &a.Online, &a.Major, &a.UnitID, &a.WorkersDay); err != nil {
 				return err
 			}
 			a.ID = uuid.UUID(id)
@@ -83,15 +85,18 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 	const hourDays = `p.edition_id = $1 AND ($2 = '' OR p.county_code = $2) AND ($3 = '' OR p.day >= $3::date) AND ($4 = '' OR p.day <= $4::date)`
 	var hours string
 	switch {
+	case f.UnitID != "" || f.WorkersDay: // no roll-up by unit or Workers' Day: the per-activity hours
+		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_hours p JOIN activities a ON a.id = p.activity_id
+			WHERE ` + rowFilter + ` GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	case f.Form == 0 && f.TargetGroup == 0:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_county_hours p WHERE ` + hourDays + `
-			AND $5::smallint = 0 AND $6::smallint = 0 GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
+			AND $5::smallint = 0 AND $6::smallint = 0 AND $7 = '' AND NOT $8::boolean GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	case f.TargetGroup == 0:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_form_hours p WHERE ` + hourDays + `
-			AND p.form = $5 AND $6::smallint = 0 GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
+			AND p.form = $5 AND $6::smallint = 0 AND $7 = '' AND NOT $8::boolean GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	case f.Form == 0:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_group_hours p WHERE ` + hourDays + `
-			AND $5::smallint = 0 AND p.target_group = $6 GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
+			AND $5::smallint = 0 AND p.target_group = $6 AND $7 = '' AND NOT $8::boolean GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	default:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_hours p JOIN activities a ON a.id = p.activity_id
 			WHERE ` + rowFilter + ` GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
@@ -117,31 +122,38 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 		}
 		return rows.Err()
 	})
-	// Refusals are kept by venue, not activity: the form and group filters do not apply.
-	b.Queue(`SELECT reason, sum(refused) FROM refusal_counts p WHERE p.edition_id = $1 AND ($2 = '' OR p.county_code = $2)
-		AND ($3 = '' OR p.day >= $3::date) AND ($4 = '' OR p.day <= $4::date) GROUP BY reason ORDER BY 2 DESC, 1`, edition, f.CountyCode, f.FromDay, f.ToDay).
-		Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				var r domain.RefusalCount
-				if err := rows.Scan(&r.Reason, &r.Refused); err != nil {
-					return err
+	// Refusals, people told apart and venues' occupancy are kept by venue or county, not by
+	// activity: a unit's own figures (an organizer's view) leave them out rather than show
+	// other units'.
+	if f.UnitID == "" {
+		// Refusals are kept by venue, not activity: the form and group filters do not apply.
+		b.Queue(`SELECT reason, sum(refused) FROM refusal_counts p WHERE p.edition_id = $1 AND ($2 = '' OR p.county_code = $2)
+			AND ($3 = '' OR p.day >= $3::date) AND ($4 = '' OR p.day <= $4::date) GROUP BY reason ORDER BY 2 DESC, 1`, edition, f.CountyCode, f.FromDay, f.ToDay).
+			Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					var r domain.RefusalCount
+					if err := rows.Scan(&r.Reason, &r.Refused); err != nil {
+						return err
+					}
+					in.Refusals = append(in.Refusals, r)
 				}
-				in.Refusals = append(in.Refusals, r)
-			}
-			return rows.Err()
-		})
-	b.Queue(`SELECT coalesce(sum(people), 0) FROM people_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)`, edition, f.CountyCode).
-		QueryRow(func(row pgx.Row) error { return row.Scan(&in.DistinctPeople) })
+				return rows.Err()
+			})
+		b.Queue(`SELECT coalesce(sum(people), 0) FROM people_counts WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)`, edition, f.CountyCode).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&in.DistinctPeople) })
+	}
 	var updated *time.Time
 	var position int64
 	b.Queue(`SELECT coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $1), 0),
 		(SELECT updated_at FROM projection_checkpoints WHERE name = $1)`, domain.CheckinProjection).
 		QueryRow(func(row pgx.Row) error { return row.Scan(&position, &updated) })
-	b.Queue(occupancyQuery, today, f.CountyCode).Query(func(rows pgx.Rows) error {
-		var err error
-		in.Venues, err = pgx.CollectRows(rows, scanOccupancy)
-		return err
-	})
+	if f.UnitID == "" {
+		b.Queue(occupancyQuery, today, f.CountyCode).Query(func(rows pgx.Rows) error {
+			var err error
+			in.Venues, err = pgx.CollectRows(rows, scanOccupancy)
+			return err
+		})
+	}
 	// One read-only snapshot: every panel shows the same moment.
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, b).Close()

@@ -162,7 +162,30 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, edition strin
 	return s.dashboard(ctx, edition, f)
 }
 
+// The reasons an organizer's dashboard is refused.
+var (
+	// ErrOrganizerWithoutUnit refuses an organizer account tied to no unit.
+	ErrOrganizerWithoutUnit = errs.Reason{Code: "ORGANIZER_WITHOUT_UNIT", Kind: errs.PermissionDenied,
+		English: "this account is tied to no organizer unit, so it has no figures to see",
+		Chinese: "此账号未关联组织单位，无法查看统计"}
+	// ErrOtherUnitsFigures refuses an organizer another unit's figures.
+	ErrOtherUnitsFigures = errs.Reason{Code: "FIGURES_OF_ANOTHER_UNIT", Kind: errs.PermissionDenied,
+		English: "an organizer may see the figures of their own unit's activities only",
+		Chinese: "组织单位只能查看本单位活动的数据"}
+)
+
 func (s *Service) scopeFilter(p auth.Principal, f domain.Filter) (domain.Filter, error) {
+	if p.Is(auth.RoleOrganizer) {
+		// An organizer sees the figures of their own unit's activities, wherever they are.
+		if p.UnitID == "" {
+			return domain.Filter{}, ErrOrganizerWithoutUnit.New()
+		}
+		if f.UnitID != "" && f.UnitID != p.UnitID {
+			return domain.Filter{}, ErrOtherUnitsFigures.New()
+		}
+		f.UnitID = p.UnitID
+		return f, f.Check()
+	}
 	county, err := scope(p, f.CountyCode)
 	if err != nil {
 		return domain.Filter{}, err
@@ -171,10 +194,11 @@ func (s *Service) scopeFilter(p auth.Principal, f domain.Filter) (domain.Filter,
 	return f, f.Check()
 }
 
-// CountyWeek is a county's dashboard over the whole edition, unscoped: what the report back
-// (another context of this service, which checks its callers itself) takes as counted figures.
-func (s *Service) CountyWeek(ctx context.Context, edition, county string) (domain.Dashboard, error) {
-	return s.dashboard(ctx, edition, domain.Filter{CountyCode: county})
+// Week is a county's (or one of its units') dashboard over the whole edition, unscoped: what
+// the report back (another context of this service, which checks its callers itself) takes as
+// counted figures.
+func (s *Service) Week(ctx context.Context, edition, county, unit string) (domain.Dashboard, error) {
+	return s.dashboard(ctx, edition, domain.Filter{CountyCode: county, UnitID: unit})
 }
 
 func (s *Service) dashboard(ctx context.Context, edition string, f domain.Filter) (domain.Dashboard, error) {

@@ -116,7 +116,8 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 			Participations: t.Participations(), Ticketed: t.Ticketed, WalkIns: t.WalkIns, YoungPeople: t.YoungPeople, Adults: t.Adults,
 			ScienceWorkers: t.ScienceWorkers, Volunteers: t.Volunteers, DistinctPeople: t.DistinctPeople, Today: t.Today, Yesterday: t.Yesterday,
 			RefusedScans: t.Refused, ActivitiesPlanned: t.ActivitiesPlanned, ActivitiesHeld: t.ActivitiesHeld, OnlineActivities: t.OnlineActivities,
-			VenuesOpened: t.VenuesOpened,
+			VenuesOpened: t.VenuesOpened, WorkersDayActivities: t.WorkersDayActivities, WorkersDayHeld: t.WorkersDayHeld,
+			WorkersDayParticipations: t.WorkersDayParticipations,
 		},
 		Occupancy: OccupancySummaryToProto(d.Occupancy),
 	}
@@ -162,7 +163,8 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 
 func filterToProto(f domain.Filter) *reportingv1.DashboardFilter {
 	return &reportingv1.DashboardFilter{CountyCode: f.CountyCode, FromDay: f.FromDay, ToDay: f.ToDay,
-		Form: Form(f.Form), TargetGroup: TargetGroup(f.TargetGroup)}
+		Form: Form(f.Form), TargetGroup: TargetGroup(f.TargetGroup), UnitId: f.UnitID,
+		WorkersDay: f.WorkersDay}
 }
 
 // OccupancySummaryToProto converts the city's (or a county's) occupancy summary.

@@ -22,6 +22,9 @@ type Activity struct {
 	Planned      bool      // approved, not cancelled
 	Online       bool
 	Major        bool // a major demonstration activity (重大示范活动)
+	WorkersDay   bool // held jointly with Science and Technology Workers' Day (30 May)
+	UnitID       uuid.UUID
+	UnitName     string
 	UpdatedAt    time.Time
 }
 

@@ -17,6 +17,14 @@ type Filter struct {
 	ToDay       string
 	Form        Form
 	TargetGroup TargetGroup
+	UnitID      string // an organizer unit's activities only
+	WorkersDay  bool   // the activities held jointly with Science and Technology Workers' Day only
+}
+
+// ByActivity reports whether the filter keeps some activities and not others by what
+// registration says of them (form, target group, unit), not only by county and day.
+func (f Filter) ByActivity() bool {
+	return f.Form != 0 || f.TargetGroup != 0 || f.UnitID != "" || f.WorkersDay
 }
 
 // Check rejects a filter a person could not have meant.
@@ -45,6 +53,10 @@ type DashboardTotals struct {
 	MajorActivitiesHeld int64
 	OnlineActivities    int64
 	VenuesOpened        int64
+	// WorkersDayActivities counts the approved activities held jointly with Science and
+	// Technology Workers' Day (30 May), WorkersDayHeld those that admitted anyone, and
+	// WorkersDayParticipations their participations (part of the total).
+	WorkersDayActivities, WorkersDayHeld, WorkersDayParticipations int64
 }
 
 // Participations counts people admitted.
@@ -132,10 +144,18 @@ type ActivityInfo struct {
 	Planned      bool
 	Online       bool
 	Major        bool
+	UnitID       string
+	WorkersDay   bool
 }
 
-// Matches reports whether the activity passes the filter's form and target group.
+// Matches reports whether the activity passes the filter's form, target group and unit.
 func (a ActivityInfo) Matches(f Filter) bool {
+	if f.UnitID != "" && a.UnitID != f.UnitID {
+		return false
+	}
+	if f.WorkersDay && !a.WorkersDay {
+		return false
+	}
 	if f.Form != 0 && a.Form != f.Form {
 		return false
 	}
@@ -233,6 +253,9 @@ func Build(in DashboardInput) Dashboard {
 			county(a.CountyCode).ActivitiesPlanned++
 			d.Totals.ActivitiesPlanned++
 		}
+		if a.WorkersDay {
+			d.Totals.WorkersDayActivities++
+		}
 		form(a.Form).ActivitiesPlanned++
 		for _, g := range a.TargetGroups {
 			group(g).ActivitiesPlanned++
@@ -242,7 +265,7 @@ func Build(in DashboardInput) Dashboard {
 	held := map[uuid.UUID]bool{}
 	for _, f := range in.Figures {
 		info, known := in.Activities[f.ActivityID]
-		if !known && (in.Filter.Form != 0 || in.Filter.TargetGroup != 0) {
+		if !known && in.Filter.ByActivity() {
 			continue
 		}
 		if known && !info.Matches(in.Filter) {
@@ -254,6 +277,9 @@ func Build(in DashboardInput) Dashboard {
 		t.Today, t.Yesterday = t.Today+f.Today, t.Yesterday+f.Yesterday
 		c := county(f.CountyCode)
 		c.Participations, c.Today, c.YoungPeople = c.Participations+n, c.Today+f.Today, c.YoungPeople+f.YoungPeople
+		if info.WorkersDay {
+			t.WorkersDayParticipations += n
+		}
 		if n > 0 {
 			c.venues[f.VenueID] = true
 			if !held[f.ActivityID] && !info.Online {
@@ -262,6 +288,9 @@ func Build(in DashboardInput) Dashboard {
 				t.ActivitiesHeld++
 				if info.Major {
 					t.MajorActivitiesHeld++
+				}
+				if info.WorkersDay {
+					t.WorkersDayHeld++
 				}
 				form(info.Form).ActivitiesHeld++
 			}

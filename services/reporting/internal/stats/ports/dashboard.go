@@ -1,6 +1,8 @@
 package ports
 
 import (
+	"strings"
+
 	"context"
 
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
@@ -11,7 +13,8 @@ import (
 
 func filterFromProto(f *reportingv1.DashboardFilter) domain.Filter {
 	return domain.Filter{CountyCode: f.GetCountyCode(), FromDay: f.GetFromDay(), ToDay: f.GetToDay(),
-		Form: convert.FormFromProto(f.GetForm()), TargetGroup: convert.TargetGroupFromProto(f.GetTargetGroup())}
+		Form: convert.FormFromProto(f.GetForm()), TargetGroup: convert.TargetGroupFromProto(f.GetTargetGroup()), UnitID: strings.ToLower(f.GetUnitId()),
+		WorkersDay: f.GetWorkersDay()}
 }
 
 // GetDashboard returns the dashboard.

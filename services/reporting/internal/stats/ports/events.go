@@ -101,13 +101,20 @@ func activity(a *registrationv1.Activity) (domain.Activity, error) {
 			return domain.Activity{}, rpc.ErrNotUUID.Wrap(err, "field", "activity.details.venue_id", "value", d.GetVenueId())
 		}
 	}
+	unit := uuid.Nil
+	if a.GetUnitId() != "" {
+		if unit, err = uuid.Parse(a.GetUnitId()); err != nil {
+			return domain.Activity{}, rpc.ErrNotUUID.Wrap(err, "field", "activity.unit_id", "value", a.GetUnitId())
+		}
+	}
 	groups := make([]domain.TargetGroup, 0, len(d.GetTargetGroups()))
 	for _, g := range d.GetTargetGroups() {
 		groups = append(groups, convert.TargetGroupFromProto(g))
 	}
 	return domain.Activity{
 		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: convert.FormFromProto(d.GetForm()), TargetGroups: groups, VenueID: venue,
-		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Major: d.GetMajorDemonstration(), UpdatedAt: a.GetUpdatedAt().AsTime(),
+		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Major: d.GetMajorDemonstration(), WorkersDay: d.GetWorkersDayJoint(),
+		UnitID: unit, UnitName: a.GetOrganizer(), UpdatedAt: a.GetUpdatedAt().AsTime(),
 	}, nil
 }
 

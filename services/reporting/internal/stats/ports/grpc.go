@@ -13,18 +13,21 @@ import (
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
-// Policy lets the bureau, county admins and viewers read statistics; the use cases then keep
-// county admins to their county.
+// Policy lets the bureau, county admins and viewers read statistics, and organizers their own
+// unit's dashboard; the use cases then keep county admins to their county and organizers to
+// their unit.
 func Policy() auth.Policy {
 	readers := []auth.Role{auth.RoleCityAdmin, auth.RoleCountyAdmin, auth.RoleViewer}
+	// Organizers read the dashboard of their own unit's activities.
+	dashboard := append([]auth.Role{auth.RoleOrganizer}, readers...)
 	return auth.Policy{Roles: map[string][]auth.Role{
 		reportingv1.StatsService_GetOverview_FullMethodName:         readers,
 		reportingv1.StatsService_QueryParticipations_FullMethodName: readers,
 		reportingv1.StatsService_WatchOverview_FullMethodName:       readers,
 		reportingv1.StatsService_ListOccupancy_FullMethodName:       readers,
-		reportingv1.StatsService_GetDashboard_FullMethodName:        readers,
-		reportingv1.StatsService_WatchDashboard_FullMethodName:      readers,
-		reportingv1.StatsService_ExportDashboard_FullMethodName:     readers,
+		reportingv1.StatsService_GetDashboard_FullMethodName:        dashboard,
+		reportingv1.StatsService_WatchDashboard_FullMethodName:      dashboard,
+		reportingv1.StatsService_ExportDashboard_FullMethodName:     dashboard,
 		reportingv1.StatsService_RebuildAggregates_FullMethodName:   {auth.RoleCityAdmin},
 	}}
 }

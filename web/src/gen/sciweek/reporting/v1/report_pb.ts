@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/reporting/v1/report.proto.
  */
 export const file_sciweek_reporting_v1_report: GenFile = /*@__PURE__*/
-  fileDesc("CiFzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnQucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxIsgBCgxSZXBvcnRDb2x1bW4SKgoDa2V5GAEgASgJQh26SBpyGDIWXlthLXpdW2EtejAtOV9dezAsMzl9JBIYCgVsYWJlbBgCIAEoCUIJukgGcgQQARg8Ej4KBnNvdXJjZRgDIAEoDjIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvbHVtblNvdXJjZUIKukgHggEEEAEgABIXCgZtZXRyaWMYBCABKAlCB7pIBHICGFASGQoIZGVjaW1hbHMYBSABKA1CB7pIBCoCGAQifgoLUmVwb3J0VmFsdWUSEgoKY29sdW1uX2tleRgBIAEoCRIPCgdjb3VudGVkGAIgASgJEg0KBXR5cGVkGAMgASgJEhEKCWNvcnJlY3RlZBgEIAEoCRIZChFjb3JyZWN0aW9uX3JlYXNvbhgFIAEoCRINCgV2YWx1ZRgGIAEoCSLTAQoKUmVwb3J0RmlsZRIKCgJpZBgBIAEoCRIsCgRraW5kGAIgASgOMh4uc2Npd2Vlay5yZXBvcnRpbmcudjEuRmlsZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxjb250ZW50X3R5cGUYBCABKAkSDAoEc2l6ZRgFIAEoAxIYChBkdXJhdGlvbl9zZWNvbmRzGAYgASgBEg4KBnNoYTI1NhgHIAEoCRIvCgt1cGxvYWRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiygEKDVJlcG9ydFZlcnNpb24SDwoHdmVyc2lvbhgBIAEoDRIvCgthY2NlcHRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLYWNjZXB0ZWRfYnkYAyABKAkSMQoGdmFsdWVzGAQgAygLMiEuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0VmFsdWUSLwoFZmlsZXMYBSADKAsyIC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRGaWxlIqMECgZSZXBvcnQSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRITCgtjb3VudHlfbmFtZRgDIAEoCRIyCgZzdGF0dXMYBCABKA4yIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRTdGF0dXMSDAoEbGF0ZRgFIAEoCBIPCgdvdmVyZHVlGAYgASgIEhAKCGRlYWRsaW5lGAcgASgJEhAKCHJlb3BlbmVkGAggASgIEjMKB2NvbHVtbnMYCSADKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRDb2x1bW4SMQoGdmFsdWVzGAogAygLMiEuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0VmFsdWUSLwoFZmlsZXMYCyADKAsyIC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRGaWxlEhcKD3JldHVybmVkX3JlYXNvbhgMIAEoCRIwCgxzdWJtaXR0ZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKCHZlcnNpb25zGA8gAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0VmVyc2lvbhIZChFtYXhfdmlkZW9fc2Vjb25kcxgQIAEoDSJoChBHZXRSZXBvcnRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBImCgtjb3VudHlfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQiQQoRR2V0UmVwb3J0UmVzcG9uc2USLAoGcmVwb3J0GAEgASgLMhwuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0IrEBCgpWYWx1ZUlucHV0EhsKCmNvbHVtbl9rZXkYASABKAlCB7pIBHICEAESNQoFdHlwZWQYAiABKAlCJrpII3IhMh9eKFswLTldezEsMTJ9KFwuWzAtOV17MSw0fSk/KT8kEioKCWNvcnJlY3RlZBgDIAEoCUIXukgUchIyEF4oWzAtOV17MSwxMn0pPyQSIwoRY29ycmVjdGlvbl9yZWFzb24YBCABKAlCCLpIBXIDGPQDIqYBChFTYXZlUmVwb3J0UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSJgoLY291bnR5X2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kEjsKBnZhbHVlcxgDIAMoCzIgLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZhbHVlSW5wdXRCCbpIBpIBAxDIASJCChJTYXZlUmVwb3J0UmVzcG9uc2USLAoGcmVwb3J0GAEgASgLMhwuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0ImsKE1N1Ym1pdFJlcG9ydFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEiYKC2NvdW50eV9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JCJEChRTdWJtaXRSZXBvcnRSZXNwb25zZRIsCgZyZXBvcnQYASABKAsyHC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnQihwEKE1JldHVyblJlcG9ydFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEiYKC2NvdW50eV9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JBIaCgZyZWFzb24YAyABKAlCCrpIB3IFEAEY6AciRAoUUmV0dXJuUmVwb3J0UmVzcG9uc2USLAoGcmVwb3J0GAEgASgLMhwuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0ImsKE0FjY2VwdFJlcG9ydFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEiYKC2NvdW50eV9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JCJEChRBY2NlcHRSZXBvcnRSZXNwb25zZRIsCgZyZXBvcnQYASABKAsyHC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnQiawoTUmVvcGVuUmVwb3J0UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSJgoLY291bnR5X2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kIkQKFFJlb3BlblJlcG9ydFJlc3BvbnNlEiwKBnJlcG9ydBgBIAEoCzIcLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydCJCChJMaXN0UmVwb3J0c1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIt8BCg1SZXBvcnRTdW1tYXJ5EhMKC2NvdW50eV9jb2RlGAEgASgJEhMKC2NvdW50eV9uYW1lGAIgASgJEjIKBnN0YXR1cxgDIAEoDjIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydFN0YXR1cxIMCgRsYXRlGAQgASgIEg8KB292ZXJkdWUYBSABKAgSEAoIcmVvcGVuZWQYBiABKAgSDQoFZmlsZXMYByABKA0SMAoMc3VibWl0dGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJdChNMaXN0UmVwb3J0c1Jlc3BvbnNlEhAKCGRlYWRsaW5lGAEgASgJEjQKB3JlcG9ydHMYAiADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRTdW1tYXJ5IskCChdVcGxvYWRSZXBvcnRGaWxlUmVxdWVzdBJKCgZoZWFkZXIYASABKAsyOC5zY2l3ZWVrLnJlcG9ydGluZy52MS5VcGxvYWRSZXBvcnRGaWxlUmVxdWVzdC5GaWxlSGVhZGVySAASGgoFY2h1bmsYAiABKAxCCbpIBnoEGICAQEgAGrYBCgpGaWxlSGVhZGVyEiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBImCgtjb3VudHlfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSOAoEa2luZBgDIAEoDjIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLkZpbGVLaW5kQgq6SAeCAQQQASAAEhgKBG5hbWUYBCABKAlCCrpIB3IFEAEYyAFCDQoEcGFydBIFukgCCAEiSgoYVXBsb2FkUmVwb3J0RmlsZVJlc3BvbnNlEi4KBGZpbGUYASABKAsyIC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRGaWxlIjYKGURvd25sb2FkUmVwb3J0RmlsZVJlcXVlc3QSGQoHZmlsZV9pZBgBIAEoCUIIukgFcgOwAQEiWwoaRG93bmxvYWRSZXBvcnRGaWxlUmVzcG9uc2USLgoEZmlsZRgBIAEoCzIgLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydEZpbGUSDQoFY2h1bmsYAiABKAwiNAoXRGVsZXRlUmVwb3J0RmlsZVJlcXVlc3QSGQoHZmlsZV9pZBgBIAEoCUIIukgFcgOwAQEiGgoYRGVsZXRlUmVwb3J0RmlsZVJlc3BvbnNlIoUBChhFeHBvcnRNZXJnZWRUYWJsZVJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjsKBmZvcm1hdBgCIAEoDjIhLnNjaXdlZWsucmVwb3J0aW5nLnYxLlRhYmxlRm9ybWF0Qgi6SAWCAQIQASJQChlFeHBvcnRNZXJnZWRUYWJsZVJlc3BvbnNlEgwKBG5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiiAEKF1NldFJlcG9ydENvbHVtbnNSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI/Cgdjb2x1bW5zGAIgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0Q29sdW1uQgq6SAeSAQQIARA8Ik8KGFNldFJlcG9ydENvbHVtbnNSZXNwb25zZRIzCgdjb2x1bW5zGAEgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0Q29sdW1uKroBCgxSZXBvcnRTdGF0dXMSHQoZUkVQT1JUX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGVJFUE9SVF9TVEFUVVNfTk9UX1NUQVJURUQQARIXChNSRVBPUlRfU1RBVFVTX0RSQUZUEAISGwoXUkVQT1JUX1NUQVRVU19TVUJNSVRURUQQAxIaChZSRVBPUlRfU1RBVFVTX1JFVFVSTkVEEAQSGgoWUkVQT1JUX1NUQVRVU19BQ0NFUFRFRBAFKmEKDENvbHVtblNvdXJjZRIdChlDT0xVTU5fU09VUkNFX1VOU1BFQ0lGSUVEEAASGQoVQ09MVU1OX1NPVVJDRV9DT1VOVEVEEAESFwoTQ09MVU1OX1NPVVJDRV9UWVBFRBACKmYKCEZpbGVLaW5kEhkKFUZJTEVfS0lORF9VTlNQRUNJRklFRBAAEhUKEUZJTEVfS0lORF9TVU1NQVJZEAESEwoPRklMRV9LSU5EX0lNQUdFEAISEwoPRklMRV9LSU5EX1ZJREVPEAMqWAoLVGFibGVGb3JtYXQSHAoYVEFCTEVfRk9STUFUX1VOU1BFQ0lGSUVEEAASFQoRVEFCTEVfRk9STUFUX1hMU1gQARIUChBUQUJMRV9GT1JNQVRfQ1NWEAIyqA4KDVJlcG9ydFNlcnZpY2USlQEKCUdldFJlcG9ydBImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldFJlcG9ydFJlcXVlc3QaJy5zY2l3ZWVrLnJlcG9ydGluZy52MS5HZXRSZXBvcnRSZXNwb25zZSI3gtPkkwIxEi8vdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L3JlcG9ydHMve2NvdW50eV9jb2RlfRKbAQoKU2F2ZVJlcG9ydBInLnNjaXdlZWsucmVwb3J0aW5nLnYxLlNhdmVSZXBvcnRSZXF1ZXN0Giguc2Npd2Vlay5yZXBvcnRpbmcudjEuU2F2ZVJlcG9ydFJlc3BvbnNlIjqC0+STAjQ6ASoaLy92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vcmVwb3J0cy97Y291bnR5X2NvZGV9EqgBCgxTdWJtaXRSZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5TdWJtaXRSZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuU3VibWl0UmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06c3VibWl0EqgBCgxSZXR1cm5SZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXR1cm5SZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuUmV0dXJuUmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06cmV0dXJuEqgBCgxBY2NlcHRSZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5BY2NlcHRSZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuQWNjZXB0UmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06YWNjZXB0EqgBCgxSZW9wZW5SZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZW9wZW5SZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVvcGVuUmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06cmVvcGVuEo0BCgtMaXN0UmVwb3J0cxIoLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RSZXBvcnRzUmVxdWVzdBopLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RSZXBvcnRzUmVzcG9uc2UiKYLT5JMCIxIhL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzEnMKEFVwbG9hZFJlcG9ydEZpbGUSLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5VcGxvYWRSZXBvcnRGaWxlUmVxdWVzdBouLnNjaXdlZWsucmVwb3J0aW5nLnYxLlVwbG9hZFJlcG9ydEZpbGVSZXNwb25zZSgBEnkKEkRvd25sb2FkUmVwb3J0RmlsZRIvLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRvd25sb2FkUmVwb3J0RmlsZVJlcXVlc3QaMC5zY2l3ZWVrLnJlcG9ydGluZy52MS5Eb3dubG9hZFJlcG9ydEZpbGVSZXNwb25zZTABEpUBChBEZWxldGVSZXBvcnRGaWxlEi0uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGVsZXRlUmVwb3J0RmlsZVJlcXVlc3QaLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5EZWxldGVSZXBvcnRGaWxlUmVzcG9uc2UiIoLT5JMCHCoaL3YxL3JlcG9ydC1maWxlcy97ZmlsZV9pZH0SdAoRRXhwb3J0TWVyZ2VkVGFibGUSLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnRNZXJnZWRUYWJsZVJlcXVlc3QaLy5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnRNZXJnZWRUYWJsZVJlc3BvbnNlEqYBChBTZXRSZXBvcnRDb2x1bW5zEi0uc2Npd2Vlay5yZXBvcnRpbmcudjEuU2V0UmVwb3J0Q29sdW1uc1JlcXVlc3QaLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5TZXRSZXBvcnRDb2x1bW5zUmVzcG9uc2UiM4LT5JMCLToBKhooL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnQtY29sdW1uc0LeAQoYY29tLnNjaXdlZWsucmVwb3J0aW5nLnYxQgtSZXBvcnRQcm90b1ABWkNnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVwb3J0aW5nL3YxO3JlcG9ydGluZ3YxogIDU1JYqgIUU2Npd2Vlay5SZXBvcnRpbmcuVjHKAhRTY2l3ZWVrXFJlcG9ydGluZ1xWMeICIFNjaXdlZWtcUmVwb3J0aW5nXFYxXEdQQk1ldGFkYXRh6gIWU2Npd2Vlazo6UmVwb3J0aW5nOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("CiFzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnQucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxIsgBCgxSZXBvcnRDb2x1bW4SKgoDa2V5GAEgASgJQh26SBpyGDIWXlthLXpdW2EtejAtOV9dezAsMzl9JBIYCgVsYWJlbBgCIAEoCUIJukgGcgQQARg8Ej4KBnNvdXJjZRgDIAEoDjIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvbHVtblNvdXJjZUIKukgHggEEEAEgABIXCgZtZXRyaWMYBCABKAlCB7pIBHICGFASGQoIZGVjaW1hbHMYBSABKA1CB7pIBCoCGAQijQEKC1JlcG9ydFZhbHVlEhIKCmNvbHVtbl9rZXkYASABKAkSDwoHY291bnRlZBgCIAEoCRINCgV0eXBlZBgDIAEoCRIRCgljb3JyZWN0ZWQYBCABKAkSGQoRY29ycmVjdGlvbl9yZWFzb24YBSABKAkSDQoFdmFsdWUYBiABKAkSDQoFdW5pdHMYByABKAki0wEKClJlcG9ydEZpbGUSCgoCaWQYASABKAkSLAoEa2luZBgCIAEoDjIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLkZpbGVLaW5kEgwKBG5hbWUYAyABKAkSFAoMY29udGVudF90eXBlGAQgASgJEgwKBHNpemUYBSABKAMSGAoQZHVyYXRpb25fc2Vjb25kcxgGIAEoARIOCgZzaGEyNTYYByABKAkSLwoLdXBsb2FkZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsoBCg1SZXBvcnRWZXJzaW9uEg8KB3ZlcnNpb24YASABKA0SLwoLYWNjZXB0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2FjY2VwdGVkX2J5GAMgASgJEjEKBnZhbHVlcxgEIAMoCzIhLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydFZhbHVlEi8KBWZpbGVzGAUgAygLMiAuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0RmlsZSL7BAoGUmVwb3J0EhIKCmVkaXRpb25faWQYASABKAkSEwoLY291bnR5X2NvZGUYAiABKAkSEwoLY291bnR5X25hbWUYAyABKAkSMgoGc3RhdHVzGAQgASgOMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0U3RhdHVzEgwKBGxhdGUYBSABKAgSDwoHb3ZlcmR1ZRgGIAEoCBIQCghkZWFkbGluZRgHIAEoCRIQCghyZW9wZW5lZBgIIAEoCBIzCgdjb2x1bW5zGAkgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0Q29sdW1uEjEKBnZhbHVlcxgKIAMoCzIhLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydFZhbHVlEi8KBWZpbGVzGAsgAygLMiAuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0RmlsZRIXCg9yZXR1cm5lZF9yZWFzb24YDCABKAkSMAoMc3VibWl0dGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1Cgh2ZXJzaW9ucxgPIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydFZlcnNpb24SGQoRbWF4X3ZpZGVvX3NlY29uZHMYECABKA0SDwoHdW5pdF9pZBgRIAEoCRIRCgl1bml0X25hbWUYEiABKAkSMgoFdW5pdHMYEyADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRTdW1tYXJ5IpcBChBHZXRSZXBvcnRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBImCgtjb3VudHlfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSLQoHdW5pdF9pZBgDIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JCJBChFHZXRSZXBvcnRSZXNwb25zZRIsCgZyZXBvcnQYASABKAsyHC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnQisQEKClZhbHVlSW5wdXQSGwoKY29sdW1uX2tleRgBIAEoCUIHukgEcgIQARI1CgV0eXBlZBgCIAEoCUImukgjciEyH14oWzAtOV17MSwxMn0oXC5bMC05XXsxLDR9KT8pPyQSKgoJY29ycmVjdGVkGAMgASgJQhe6SBRyEjIQXihbMC05XXsxLDEyfSk/JBIjChFjb3JyZWN0aW9uX3JlYXNvbhgEIAEoCUIIukgFcgMY9AMi1QEKEVNhdmVSZXBvcnRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBImCgtjb3VudHlfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSOwoGdmFsdWVzGAMgAygLMiAuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmFsdWVJbnB1dEIJukgGkgEDEMgBEi0KB3VuaXRfaWQYBCABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQiQgoSU2F2ZVJlcG9ydFJlc3BvbnNlEiwKBnJlcG9ydBgBIAEoCzIcLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydCKaAQoTU3VibWl0UmVwb3J0UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSJgoLY291bnR5X2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kEi0KB3VuaXRfaWQYAyABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQiRAoUU3VibWl0UmVwb3J0UmVzcG9uc2USLAoGcmVwb3J0GAEgASgLMhwuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0IrYBChNSZXR1cm5SZXBvcnRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBImCgtjb3VudHlfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSGgoGcmVhc29uGAMgASgJQgq6SAdyBRABGOgHEi0KB3VuaXRfaWQYBCABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQiRAoUUmV0dXJuUmVwb3J0UmVzcG9uc2USLAoGcmVwb3J0GAEgASgLMhwuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0IpoBChNBY2NlcHRSZXBvcnRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBImCgtjb3VudHlfY29kZRgCIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSLQoHdW5pdF9pZBgDIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JCJEChRBY2NlcHRSZXBvcnRSZXNwb25zZRIsCgZyZXBvcnQYASABKAsyHC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnQimgEKE1Jlb3BlblJlcG9ydFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEiYKC2NvdW50eV9jb2RlGAIgASgJQhG6SA5yDDIKXlswLTldezZ9JBItCgd1bml0X2lkGAMgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kIkQKFFJlb3BlblJlcG9ydFJlc3BvbnNlEiwKBnJlcG9ydBgBIAEoCzIcLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydCJtChJMaXN0UmVwb3J0c1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JCKDAgoNUmVwb3J0U3VtbWFyeRITCgtjb3VudHlfY29kZRgBIAEoCRITCgtjb3VudHlfbmFtZRgCIAEoCRIyCgZzdGF0dXMYAyABKA4yIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRTdGF0dXMSDAoEbGF0ZRgEIAEoCBIPCgdvdmVyZHVlGAUgASgIEhAKCHJlb3BlbmVkGAYgASgIEg0KBWZpbGVzGAcgASgNEjAKDHN1Ym1pdHRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdW5pdF9pZBgJIAEoCRIRCgl1bml0X25hbWUYCiABKAkiXQoTTGlzdFJlcG9ydHNSZXNwb25zZRIQCghkZWFkbGluZRgBIAEoCRI0CgdyZXBvcnRzGAIgAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0U3VtbWFyeSL4AgoXVXBsb2FkUmVwb3J0RmlsZVJlcXVlc3QSSgoGaGVhZGVyGAEgASgLMjguc2Npd2Vlay5yZXBvcnRpbmcudjEuVXBsb2FkUmVwb3J0RmlsZVJlcXVlc3QuRmlsZUhlYWRlckgAEhoKBWNodW5rGAIgASgMQgm6SAZ6BBiAgEBIABrlAQoKRmlsZUhlYWRlchIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSJgoLY291bnR5X2NvZGUYAiABKAlCEbpIDnIMMgpeWzAtOV17Nn0kEjgKBGtpbmQYAyABKA4yHi5zY2l3ZWVrLnJlcG9ydGluZy52MS5GaWxlS2luZEIKukgHggEEEAEgABIYCgRuYW1lGAQgASgJQgq6SAdyBRABGMgBEi0KB3VuaXRfaWQYBSABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyRCDQoEcGFydBIFukgCCAEiSgoYVXBsb2FkUmVwb3J0RmlsZVJlc3BvbnNlEi4KBGZpbGUYASABKAsyIC5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXBvcnRGaWxlIjYKGURvd25sb2FkUmVwb3J0RmlsZVJlcXVlc3QSGQoHZmlsZV9pZBgBIAEoCUIIukgFcgOwAQEiWwoaRG93bmxvYWRSZXBvcnRGaWxlUmVzcG9uc2USLgoEZmlsZRgBIAEoCzIgLnNjaXdlZWsucmVwb3J0aW5nLnYxLlJlcG9ydEZpbGUSDQoFY2h1bmsYAiABKAwiNAoXRGVsZXRlUmVwb3J0RmlsZVJlcXVlc3QSGQoHZmlsZV9pZBgBIAEoCUIIukgFcgOwAQEiGgoYRGVsZXRlUmVwb3J0RmlsZVJlc3BvbnNlIoUBChhFeHBvcnRNZXJnZWRUYWJsZVJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjsKBmZvcm1hdBgCIAEoDjIhLnNjaXdlZWsucmVwb3J0aW5nLnYxLlRhYmxlRm9ybWF0Qgi6SAWCAQIQASJQChlFeHBvcnRNZXJnZWRUYWJsZVJlc3BvbnNlEgwKBG5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiiAEKF1NldFJlcG9ydENvbHVtbnNSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI/Cgdjb2x1bW5zGAIgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0Q29sdW1uQgq6SAeSAQQIARA8Ik8KGFNldFJlcG9ydENvbHVtbnNSZXNwb25zZRIzCgdjb2x1bW5zGAEgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVwb3J0Q29sdW1uKroBCgxSZXBvcnRTdGF0dXMSHQoZUkVQT1JUX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGVJFUE9SVF9TVEFUVVNfTk9UX1NUQVJURUQQARIXChNSRVBPUlRfU1RBVFVTX0RSQUZUEAISGwoXUkVQT1JUX1NUQVRVU19TVUJNSVRURUQQAxIaChZSRVBPUlRfU1RBVFVTX1JFVFVSTkVEEAQSGgoWUkVQT1JUX1NUQVRVU19BQ0NFUFRFRBAFKmEKDENvbHVtblNvdXJjZRIdChlDT0xVTU5fU09VUkNFX1VOU1BFQ0lGSUVEEAASGQoVQ09MVU1OX1NPVVJDRV9DT1VOVEVEEAESFwoTQ09MVU1OX1NPVVJDRV9UWVBFRBACKmYKCEZpbGVLaW5kEhkKFUZJTEVfS0lORF9VTlNQRUNJRklFRBAAEhUKEUZJTEVfS0lORF9TVU1NQVJZEAESEwoPRklMRV9LSU5EX0lNQUdFEAISEwoPRklMRV9LSU5EX1ZJREVPEAMqWAoLVGFibGVGb3JtYXQSHAoYVEFCTEVfRk9STUFUX1VOU1BFQ0lGSUVEEAASFQoRVEFCTEVfRk9STUFUX1hMU1gQARIUChBUQUJMRV9GT1JNQVRfQ1NWEAIyqA4KDVJlcG9ydFNlcnZpY2USlQEKCUdldFJlcG9ydBImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldFJlcG9ydFJlcXVlc3QaJy5zY2l3ZWVrLnJlcG9ydGluZy52MS5HZXRSZXBvcnRSZXNwb25zZSI3gtPkkwIxEi8vdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L3JlcG9ydHMve2NvdW50eV9jb2RlfRKbAQoKU2F2ZVJlcG9ydBInLnNjaXdlZWsucmVwb3J0aW5nLnYxLlNhdmVSZXBvcnRSZXF1ZXN0Giguc2Npd2Vlay5yZXBvcnRpbmcudjEuU2F2ZVJlcG9ydFJlc3BvbnNlIjqC0+STAjQ6ASoaLy92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vcmVwb3J0cy97Y291bnR5X2NvZGV9EqgBCgxTdWJtaXRSZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5TdWJtaXRSZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuU3VibWl0UmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06c3VibWl0EqgBCgxSZXR1cm5SZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZXR1cm5SZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuUmV0dXJuUmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06cmV0dXJuEqgBCgxBY2NlcHRSZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5BY2NlcHRSZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuQWNjZXB0UmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06YWNjZXB0EqgBCgxSZW9wZW5SZXBvcnQSKS5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZW9wZW5SZXBvcnRSZXF1ZXN0Giouc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVvcGVuUmVwb3J0UmVzcG9uc2UiQYLT5JMCOzoBKiI2L3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzL3tjb3VudHlfY29kZX06cmVvcGVuEo0BCgtMaXN0UmVwb3J0cxIoLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RSZXBvcnRzUmVxdWVzdBopLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RSZXBvcnRzUmVzcG9uc2UiKYLT5JMCIxIhL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnRzEnMKEFVwbG9hZFJlcG9ydEZpbGUSLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5VcGxvYWRSZXBvcnRGaWxlUmVxdWVzdBouLnNjaXdlZWsucmVwb3J0aW5nLnYxLlVwbG9hZFJlcG9ydEZpbGVSZXNwb25zZSgBEnkKEkRvd25sb2FkUmVwb3J0RmlsZRIvLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRvd25sb2FkUmVwb3J0RmlsZVJlcXVlc3QaMC5zY2l3ZWVrLnJlcG9ydGluZy52MS5Eb3dubG9hZFJlcG9ydEZpbGVSZXNwb25zZTABEpUBChBEZWxldGVSZXBvcnRGaWxlEi0uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGVsZXRlUmVwb3J0RmlsZVJlcXVlc3QaLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5EZWxldGVSZXBvcnRGaWxlUmVzcG9uc2UiIoLT5JMCHCoaL3YxL3JlcG9ydC1maWxlcy97ZmlsZV9pZH0SdAoRRXhwb3J0TWVyZ2VkVGFibGUSLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnRNZXJnZWRUYWJsZVJlcXVlc3QaLy5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnRNZXJnZWRUYWJsZVJlc3BvbnNlEqYBChBTZXRSZXBvcnRDb2x1bW5zEi0uc2Npd2Vlay5yZXBvcnRpbmcudjEuU2V0UmVwb3J0Q29sdW1uc1JlcXVlc3QaLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5TZXRSZXBvcnRDb2x1bW5zUmVzcG9uc2UiM4LT5JMCLToBKhooL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9yZXBvcnQtY29sdW1uc0LeAQoYY29tLnNjaXdlZWsucmVwb3J0aW5nLnYxQgtSZXBvcnRQcm90b1ABWkNnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVwb3J0aW5nL3YxO3JlcG9ydGluZ3YxogIDU1JYqgIUU2Npd2Vlay5SZXBvcnRpbmcuVjHKAhRTY2l3ZWVrXFJlcG9ydGluZ1xWMeICIFNjaXdlZWtcUmVwb3J0aW5nXFYxXEdQQk1ldGFkYXRh6gIWU2Npd2Vlazo6UmVwb3J0aW5nOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * ReportColumn is a column of the statistics table.
@@ -47,7 +47,8 @@ export type ReportColumn = Message<"sciweek.reporting.v1.ReportColumn"> & {
    * metric is, for counted columns, what is counted: "activities_held", "activities_held:<form>"
    * (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
    * scientist_spirit_talk, performance_video, other), "major_activities_held",
-   * "participations", "young_people", "venues_opened".
+   * "workers_day_activities_held" (joint with Science and Technology Workers' Day),
+   * "participations", "workers_day_participations", "young_people", "venues_opened".
    *
    * @generated from field: string metric = 4;
    */
@@ -92,7 +93,8 @@ export type ReportColumnJson = {
    * metric is, for counted columns, what is counted: "activities_held", "activities_held:<form>"
    * (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
    * scientist_spirit_talk, performance_video, other), "major_activities_held",
-   * "participations", "young_people", "venues_opened".
+   * "workers_day_activities_held" (joint with Science and Technology Workers' Day),
+   * "participations", "workers_day_participations", "young_people", "venues_opened".
    *
    * @generated from field: string metric = 4;
    */
@@ -160,6 +162,14 @@ export type ReportValue = Message<"sciweek.reporting.v1.ReportValue"> & {
    * @generated from field: string value = 6;
    */
   value: string;
+
+  /**
+   * units is, on a county's report and for typed columns, the sum of the figures of its units
+   * whose reports are submitted or accepted: what the county may include in its own.
+   *
+   * @generated from field: string units = 7;
+   */
+  units: string;
 };
 
 /**
@@ -209,6 +219,14 @@ export type ReportValueJson = {
    * @generated from field: string value = 6;
    */
   value?: string;
+
+  /**
+   * units is, on a county's report and for typed columns, the sum of the figures of its units
+   * whose reports are submitted or accepted: what the county may include in its own.
+   *
+   * @generated from field: string units = 7;
+   */
+  units?: string;
 };
 
 /**
@@ -559,6 +577,28 @@ export type Report = Message<"sciweek.reporting.v1.Report"> & {
    * @generated from field: uint32 max_video_seconds = 16;
    */
   maxVideoSeconds: number;
+
+  /**
+   * unit_id is set on an organizer unit's own report: the unit of the county that reports.
+   *
+   * @generated from field: string unit_id = 17;
+   */
+  unitId: string;
+
+  /**
+   * unit_name is the unit's name.
+   *
+   * @generated from field: string unit_name = 18;
+   */
+  unitName: string;
+
+  /**
+   * units are, on a county's report, the lines of the county's units that hold activities in
+   * the edition: who has submitted.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.ReportSummary units = 19;
+   */
+  units: ReportSummary[];
 };
 
 /**
@@ -678,6 +718,28 @@ export type ReportJson = {
    * @generated from field: uint32 max_video_seconds = 16;
    */
   maxVideoSeconds?: number;
+
+  /**
+   * unit_id is set on an organizer unit's own report: the unit of the county that reports.
+   *
+   * @generated from field: string unit_id = 17;
+   */
+  unitId?: string;
+
+  /**
+   * unit_name is the unit's name.
+   *
+   * @generated from field: string unit_name = 18;
+   */
+  unitName?: string;
+
+  /**
+   * units are, on a county's report, the lines of the county's units that hold activities in
+   * the edition: who has submitted.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.ReportSummary units = 19;
+   */
+  units?: ReportSummaryJson[];
 };
 
 /**
@@ -706,6 +768,14 @@ export type GetReportRequest = Message<"sciweek.reporting.v1.GetReportRequest"> 
    * @generated from field: string county_code = 2;
    */
   countyCode: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId: string;
 };
 
 /**
@@ -727,6 +797,14 @@ export type GetReportRequestJson = {
    * @generated from field: string county_code = 2;
    */
   countyCode?: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId?: string;
 };
 
 /**
@@ -874,6 +952,14 @@ export type SaveReportRequest = Message<"sciweek.reporting.v1.SaveReportRequest"
    * @generated from field: repeated sciweek.reporting.v1.ValueInput values = 3;
    */
   values: ValueInput[];
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 4;
+   */
+  unitId: string;
 };
 
 /**
@@ -902,6 +988,14 @@ export type SaveReportRequestJson = {
    * @generated from field: repeated sciweek.reporting.v1.ValueInput values = 3;
    */
   values?: ValueInputJson[];
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 4;
+   */
+  unitId?: string;
 };
 
 /**
@@ -965,6 +1059,14 @@ export type SubmitReportRequest = Message<"sciweek.reporting.v1.SubmitReportRequ
    * @generated from field: string county_code = 2;
    */
   countyCode: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId: string;
 };
 
 /**
@@ -986,6 +1088,14 @@ export type SubmitReportRequestJson = {
    * @generated from field: string county_code = 2;
    */
   countyCode?: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId?: string;
 };
 
 /**
@@ -1056,6 +1166,14 @@ export type ReturnReportRequest = Message<"sciweek.reporting.v1.ReturnReportRequ
    * @generated from field: string reason = 3;
    */
   reason: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 4;
+   */
+  unitId: string;
 };
 
 /**
@@ -1084,6 +1202,14 @@ export type ReturnReportRequestJson = {
    * @generated from field: string reason = 3;
    */
   reason?: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 4;
+   */
+  unitId?: string;
 };
 
 /**
@@ -1147,6 +1273,14 @@ export type AcceptReportRequest = Message<"sciweek.reporting.v1.AcceptReportRequ
    * @generated from field: string county_code = 2;
    */
   countyCode: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId: string;
 };
 
 /**
@@ -1168,6 +1302,14 @@ export type AcceptReportRequestJson = {
    * @generated from field: string county_code = 2;
    */
   countyCode?: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId?: string;
 };
 
 /**
@@ -1231,6 +1373,14 @@ export type ReopenReportRequest = Message<"sciweek.reporting.v1.ReopenReportRequ
    * @generated from field: string county_code = 2;
    */
   countyCode: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId: string;
 };
 
 /**
@@ -1252,6 +1402,14 @@ export type ReopenReportRequestJson = {
    * @generated from field: string county_code = 2;
    */
   countyCode?: string;
+
+  /**
+   * unit_id names an organizer unit of the county (各有关单位) whose own report this is;
+   * empty means the county's report.
+   *
+   * @generated from field: string unit_id = 3;
+   */
+  unitId?: string;
 };
 
 /**
@@ -1308,6 +1466,13 @@ export type ListReportsRequest = Message<"sciweek.reporting.v1.ListReportsReques
    * @generated from field: string edition_id = 1;
    */
   editionId: string;
+
+  /**
+   * county_code keeps one county and its units; a county admin must give their own.
+   *
+   * @generated from field: string county_code = 2;
+   */
+  countyCode: string;
 };
 
 /**
@@ -1322,6 +1487,13 @@ export type ListReportsRequestJson = {
    * @generated from field: string edition_id = 1;
    */
   editionId?: string;
+
+  /**
+   * county_code keeps one county and its units; a county admin must give their own.
+   *
+   * @generated from field: string county_code = 2;
+   */
+  countyCode?: string;
 };
 
 /**
@@ -1392,6 +1564,20 @@ export type ReportSummary = Message<"sciweek.reporting.v1.ReportSummary"> & {
    * @generated from field: google.protobuf.Timestamp submitted_at = 8;
    */
   submittedAt?: Timestamp | undefined;
+
+  /**
+   * unit_id is set on an organizer unit's line.
+   *
+   * @generated from field: string unit_id = 9;
+   */
+  unitId: string;
+
+  /**
+   * unit_name is the unit's name.
+   *
+   * @generated from field: string unit_name = 10;
+   */
+  unitName: string;
 };
 
 /**
@@ -1455,6 +1641,20 @@ export type ReportSummaryJson = {
    * @generated from field: google.protobuf.Timestamp submitted_at = 8;
    */
   submittedAt?: TimestampJson;
+
+  /**
+   * unit_id is set on an organizer unit's line.
+   *
+   * @generated from field: string unit_id = 9;
+   */
+  unitId?: string;
+
+  /**
+   * unit_name is the unit's name.
+   *
+   * @generated from field: string unit_name = 10;
+   */
+  unitName?: string;
 };
 
 /**
@@ -1465,7 +1665,7 @@ export const ReportSummarySchema: GenMessage<ReportSummary, {jsonType: ReportSum
   messageDesc(file_sciweek_reporting_v1_report, 19);
 
 /**
- * ListReportsResponse lists the counties by code.
+ * ListReportsResponse lists the counties by code, each followed by its units by name.
  *
  * @generated from message sciweek.reporting.v1.ListReportsResponse
  */
@@ -1486,7 +1686,7 @@ export type ListReportsResponse = Message<"sciweek.reporting.v1.ListReportsRespo
 };
 
 /**
- * ListReportsResponse lists the counties by code.
+ * ListReportsResponse lists the counties by code, each followed by its units by name.
  *
  * @generated from message sciweek.reporting.v1.ListReportsResponse
  */
@@ -1606,6 +1806,14 @@ export type UploadReportFileRequest_FileHeader = Message<"sciweek.reporting.v1.U
    * @generated from field: string name = 4;
    */
   name: string;
+
+  /**
+   * unit_id names an organizer unit of the county whose report the file belongs to; empty
+   * means the county's report.
+   *
+   * @generated from field: string unit_id = 5;
+   */
+  unitId: string;
 };
 
 /**
@@ -1641,6 +1849,14 @@ export type UploadReportFileRequest_FileHeaderJson = {
    * @generated from field: string name = 4;
    */
   name?: string;
+
+  /**
+   * unit_id names an organizer unit of the county whose report the file belongs to; empty
+   * means the county's report.
+   *
+   * @generated from field: string unit_id = 5;
+   */
+  unitId?: string;
 };
 
 /**
@@ -2218,10 +2434,11 @@ export const TableFormatSchema: GenEnum<TableFormat, TableFormatJson> = /*@__PUR
   enumDesc(file_sciweek_reporting_v1_report, 3);
 
 /**
- * ReportService is the report back after the week: each county's statistics table (附件1),
- * its summary report, images and videos, submitted before the edition's deadline, reviewed by
- * the bureau, and merged into the city's table. A county admin sees and edits their own
- * county's report only; the city admin sees all and reviews.
+ * ReportService is the report back after the week: each county's and each organizer unit's
+ * statistics table (附件1), summary report, images and videos, submitted before the edition's
+ * deadline, reviewed by the bureau, and merged into the city's table. A county admin sees and
+ * edits their own county's report and sees (not edits) its units' reports; an organizer sees
+ * and edits their unit's own; the city admin sees all and reviews.
  *
  * @generated from service sciweek.reporting.v1.ReportService
  */
@@ -2293,7 +2510,8 @@ export const ReportService: GenService<{
     output: typeof ReopenReportResponseSchema;
   },
   /**
-   * ListReports returns every county's report state (city admin).
+   * ListReports returns every county's report state and its units' (city admin), or one
+   * county's and its units' (that county's admin).
    *
    * @generated from rpc sciweek.reporting.v1.ReportService.ListReports
    */
