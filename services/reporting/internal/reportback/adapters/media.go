@@ -80,4 +80,3 @@ var (
 		English: "images must be JPEG, PNG or WebP",
 		Chinese: "图片请上传 JPEG、PNG 或 WebP 格式"}
 )
-
