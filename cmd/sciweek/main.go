@@ -277,7 +277,10 @@ store with SCIWEEK_S3_ENDPOINT (host:port), SCIWEEK_S3_BUCKET (default sciweek-r
 SCIWEEK_S3_ACCESS_KEY, SCIWEEK_S3_SECRET_KEY, SCIWEEK_S3_REGION and SCIWEEK_S3_INSECURE=1 for
 plain HTTP. The notification centre e-mails notices through the SMTP server at SCIWEEK_SMTP_ADDR
 (host:port) as SCIWEEK_SMTP_FROM, authenticating with SCIWEEK_SMTP_USERNAME and
-SCIWEEK_SMTP_PASSWORD when set; without it notices show in the console only.
+SCIWEEK_SMTP_PASSWORD when set; without it notices show in the console only. Streams are
+created with SCIWEEK_STREAM_REPLICAS replicas (default 1; 3 on a NATS cluster) and keep events
+for SCIWEEK_STREAM_MAX_AGE (default 21d) up to SCIWEEK_STREAM_MAX_BYTES (default 8GiB) each; a
+stream that exists keeps what an operator set (its replicas are only ever raised).
 
 flags:
 `)
@@ -293,6 +296,7 @@ flags:
 	tlsCert := fs.String("tls-cert", "", "gateway only: certificate file (PEM, with its chain) to serve HTTPS")
 	tlsKey := fs.String("tls-key", "", "gateway only: key file of -tls-cert")
 	level := fs.String("log-level", "info", "least severe level logged: debug, info, warn, error")
+	replicas := fs.Int("stream-replicas", 0, "replicas of the streams this part creates or raises (SCIWEEK_STREAM_REPLICAS; default 1, 3 on a NATS cluster)")
 	_ = fs.Parse(args[1:])
 	defaults := map[string]string{"gateway": "0.0.0.0:7100", "registration": "0.0.0.0:7101", "venue": "0.0.0.0:7102", "checkin": "0.0.0.0:7103", "reporting": "0.0.0.0:7104"}
 	if *listen == "" {
@@ -309,6 +313,9 @@ flags:
 		}}
 	if err := stack.Environment(&opts); err != nil {
 		return err
+	}
+	if *replicas > 0 {
+		opts.Streams.Replicas = *replicas
 	}
 	var err error
 	if opts.GatewayTLS, _, err = gatewayTLS(*tlsCert, *tlsKey, false, ""); err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -43,13 +44,53 @@ const (
 // HeaderType names the proto message in a message, so consumers decode without guessing.
 const HeaderType = "Sciweek-Type"
 
-// StreamOptions are the deployment's choices for every stream.
+// Default stream limits: a stream keeps what a city's week (eight days) and its report period
+// (to 10 June, about ten days more) need, with margin — three weeks — and no more than 8 GiB on
+// each node, whichever comes first. Projections checkpoint in PostgreSQL and the check-in table is
+// the system of record, so older events are needed only to rebuild from the stream.
+const (
+	DefaultMaxAge   = 21 * 24 * time.Hour
+	DefaultMaxBytes = int64(8 << 30)
+)
+
+// StreamOptions are the deployment's choices for every stream. EnsureStreams applies them when it
+// creates a stream; on a stream that exists it only raises the replicas and adds subjects (see
+// EnsureStreams), so what an operator set with the nats CLI stays.
 type StreamOptions struct {
-	// Replicas is 1 on one machine and 3 in a production cluster.
+	// Replicas is 1 on one machine and 3 in a production cluster; 0 means 1.
 	Replicas int
 	// DuplicateWindow is how long JetStream remembers message ids to drop a relay's re-publish
 	// after a crash. 0 means two minutes.
 	DuplicateWindow time.Duration
+	// MaxAge is how long a stream keeps an event: 0 means DefaultMaxAge, a negative value no
+	// limit.
+	MaxAge time.Duration
+	// MaxBytes is the most a stream keeps (on each replica): 0 means DefaultMaxBytes, a
+	// negative value no limit.
+	MaxBytes int64
+}
+
+// withDefaults fills in the zero values.
+func (o StreamOptions) withDefaults() StreamOptions {
+	if o.Replicas <= 0 {
+		o.Replicas = 1
+	}
+	if o.DuplicateWindow <= 0 {
+		o.DuplicateWindow = 2 * time.Minute
+	}
+	switch {
+	case o.MaxAge == 0:
+		o.MaxAge = DefaultMaxAge
+	case o.MaxAge < 0:
+		o.MaxAge = 0 // JetStream's "no limit"
+	}
+	switch {
+	case o.MaxBytes == 0:
+		o.MaxBytes = DefaultMaxBytes
+	case o.MaxBytes < 0:
+		o.MaxBytes = -1 // JetStream's "no limit"
+	}
+	return o
 }
 
 func subjectsOf(stream string) ([]string, error) {
@@ -66,34 +107,75 @@ func subjectsOf(stream string) ([]string, error) {
 	return nil, fmt.Errorf("bus: unknown stream %q", stream)
 }
 
-// EnsureStreams creates the streams or brings their configuration up to date. Publishers and
-// consumers both call it for the streams they use, so start order does not matter.
+// EnsureStreams creates the streams that do not exist, with opts. Publishers and consumers both
+// call it for the streams they use, at every start and every projection restart, so start order
+// does not matter — and so it must never undo an operator's change: on a stream that exists it
+// only raises the replicas to opts.Replicas (never lowers them), adds missing subjects, and fills
+// in an age or size limit the stream has none of (streams made before limits existed); limits,
+// replicas and everything else an operator set stay as they are.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, opts StreamOptions, names ...string) error {
-	if opts.Replicas <= 0 {
-		opts.Replicas = 1
-	}
-	if opts.DuplicateWindow <= 0 {
-		opts.DuplicateWindow = 2 * time.Minute
-	}
+	opts = opts.withDefaults()
 	for _, name := range names {
 		subjects, err := subjectsOf(name)
 		if err != nil {
 			return err
 		}
-		cfg := jetstream.StreamConfig{
-			Name:       name,
-			Subjects:   subjects,
-			Storage:    jetstream.FileStorage,
-			Retention:  jetstream.LimitsPolicy,
-			Replicas:   opts.Replicas,
-			Duplicates: opts.DuplicateWindow,
-			Discard:    jetstream.DiscardOld,
+		s, err := js.Stream(ctx, name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			cfg := jetstream.StreamConfig{
+				Name:       name,
+				Subjects:   subjects,
+				Storage:    jetstream.FileStorage,
+				Retention:  jetstream.LimitsPolicy,
+				Replicas:   opts.Replicas,
+				Duplicates: opts.DuplicateWindow,
+				Discard:    jetstream.DiscardOld,
+				MaxAge:     opts.MaxAge,
+				MaxBytes:   opts.MaxBytes,
+			}
+			_, err = js.CreateStream(ctx, cfg)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				// Another service created it meanwhile: bring that one up to date instead.
+				s, err = js.Stream(ctx, name)
+			} else if err != nil {
+				return fmt.Errorf("bus: create stream %s: %w", name, err)
+			} else {
+				continue
+			}
 		}
-		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
-			return fmt.Errorf("bus: ensure stream %s: %w", name, err)
+		if err != nil {
+			return fmt.Errorf("bus: stream %s: %w", name, err)
+		}
+		cfg, changed := raised(s.CachedInfo().Config, subjects, opts)
+		if !changed {
+			continue
+		}
+		if _, err := js.UpdateStream(ctx, cfg); err != nil {
+			return fmt.Errorf("bus: update stream %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// raised returns an existing stream's configuration with what EnsureStreams may change: more
+// replicas, missing subjects, limits the stream has none of.
+func raised(cfg jetstream.StreamConfig, subjects []string, opts StreamOptions) (jetstream.StreamConfig, bool) {
+	changed := false
+	if cfg.Replicas < opts.Replicas {
+		cfg.Replicas, changed = opts.Replicas, true
+	}
+	for _, want := range subjects {
+		if !slices.Contains(cfg.Subjects, want) {
+			cfg.Subjects, changed = append(slices.Clone(cfg.Subjects), want), true
+		}
+	}
+	if cfg.MaxAge == 0 && opts.MaxAge > 0 {
+		cfg.MaxAge, changed = opts.MaxAge, true
+	}
+	if cfg.MaxBytes <= 0 && opts.MaxBytes > 0 {
+		cfg.MaxBytes, changed = opts.MaxBytes, true
+	}
+	return cfg, changed
 }
 
 // errStandby says another replica holds a projection's lock.

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,6 +81,9 @@ type Options struct {
 	S3 reporting.S3Config
 	// SMTP, if its address is set, e-mails the notification centre's notices.
 	SMTP reporting.SMTPConfig
+	// Streams are the replicas and limits of the streams the parts create (bus.EnsureStreams
+	// never lowers what exists); the zero value is one replica and the default limits.
+	Streams bus.StreamOptions
 }
 
 // Addrs are the listen addresses of the parts.
@@ -196,7 +200,7 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		st.local = append(st.local, part)
 		st.closers = append(st.closers, func(context.Context) error { _ = l.Close(); return nil })
 	}
-	streams := bus.StreamOptions{}
+	streams := opts.Streams
 	serve := func(name string, srv *rpc.Server, run func(context.Context) error) {
 		g.Go(func() error { return srv.GRPC.Serve(lis[name]) })
 		g.Go(func() error { return run(runCtx) })
@@ -437,10 +441,14 @@ func Environment(opts *Options) error {
 	if opts.DataDir == "" {
 		opts.DataDir = ".data"
 	}
+	if err := streamEnvironment(&opts.Streams); err != nil {
+		return err
+	}
 	for name, field := range map[string]*int{
 		"SCIWEEK_CHECKIN_MAX_BATCH":   &opts.CheckinBatching.MaxBatch,
 		"SCIWEEK_CHECKIN_WRITERS":     &opts.CheckinBatching.Writers,
 		"SCIWEEK_CHECKIN_MAX_PENDING": &opts.CheckinBatching.MaxPending,
+		"SCIWEEK_STREAM_REPLICAS":     &opts.Streams.Replicas,
 	} {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -451,4 +459,71 @@ func Environment(opts *Options) error {
 		}
 	}
 	return nil
+}
+
+// streamEnvironment reads the streams' limits: SCIWEEK_STREAM_MAX_AGE is a Go duration or a
+// number of days ("21d"), SCIWEEK_STREAM_MAX_BYTES a size in bytes or with a unit ("8GiB",
+// "500MB"); 0 or "none" means no limit.
+func streamEnvironment(o *bus.StreamOptions) error {
+	if v := os.Getenv("SCIWEEK_STREAM_MAX_AGE"); v != "" {
+		d, err := ParseAge(v)
+		if err != nil {
+			return fmt.Errorf("SCIWEEK_STREAM_MAX_AGE=%q: %w", v, err)
+		}
+		o.MaxAge = d
+	}
+	if v := os.Getenv("SCIWEEK_STREAM_MAX_BYTES"); v != "" {
+		n, err := ParseBytes(v)
+		if err != nil {
+			return fmt.Errorf("SCIWEEK_STREAM_MAX_BYTES=%q: %w", v, err)
+		}
+		o.MaxBytes = n
+	}
+	return nil
+}
+
+// ParseAge reads a stream age limit: a Go duration ("504h") or whole days ("21d"); "0" or "none"
+// is no limit (returned as -1, bus.StreamOptions' "unlimited").
+func ParseAge(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "0" || strings.EqualFold(v, "none") {
+		return -1, nil
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return 0, errors.New("want a positive number of days (21d) or a duration (504h)")
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, errors.New("want a positive number of days (21d) or a duration (504h)")
+	}
+	return d, nil
+}
+
+// ParseBytes reads a stream size limit: bytes, or a number with KB, MB, GB, TB (powers of 1000)
+// or KiB, MiB, GiB, TiB (powers of 1024); "0" or "none" is no limit (-1).
+func ParseBytes(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if v == "0" || strings.EqualFold(v, "none") {
+		return -1, nil
+	}
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, mult = strings.TrimSpace(num), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || n > (1<<62)/mult {
+		return 0, errors.New("want a positive size: bytes, or with KB, MB, GB, KiB, MiB, GiB (8GiB)")
+	}
+	return n * mult, nil
 }

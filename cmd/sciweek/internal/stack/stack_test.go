@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/xuri/excelize/v2"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -29,6 +31,7 @@ import (
 
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
 	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/bus"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
@@ -624,5 +627,87 @@ func TestReportFilesThroughTheGateway(t *testing.T) {
 	}
 	if sheets := book.GetSheetList(); len(sheets) != 2 || sheets[1] != "附件2 特色活动推荐清单" {
 		t.Fatalf("merged table's sheets: %v", sheets)
+	}
+}
+
+// TestStreamsKeepWhatAnOperatorSetAcrossRestarts runs check-in on its own against three real
+// nats-server nodes: it creates its stream with the configured three replicas; an operator then
+// changes the stream's age limit, and check-in restarted with the one-replica default leaves the
+// stream at R3 with the operator's limit.
+func TestStreamsKeepWhatAnOperatorSetAcrossRestarts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cluster := testkit.StartNATSCluster(t, 3)
+	dbURL := testkit.Postgres(t)
+	start := func(streams bus.StreamOptions) {
+		t.Helper()
+		if err := cluster.JetStream.DeleteStream(ctx, bus.StreamVenue); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			t.Fatal(err)
+		}
+		st, err := stack.Start(ctx, stack.Options{Only: "checkin", DatabaseURL: dbURL, NATSURL: cluster.URL, LogWriter: io.Discard, Streams: streams})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Run ensures check-in's stream, then starts the projections, which ensure the venue
+		// stream (deleted before each start): once that exists, check-in's has been ensured.
+		testkit.Eventually(t, 20*time.Second, func() error {
+			_, err := cluster.JetStream.Stream(ctx, bus.StreamVenue)
+			return err
+		})
+		if err := st.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := func() jetstream.StreamConfig {
+		s, err := cluster.JetStream.Stream(ctx, bus.StreamCheckin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.CachedInfo().Config
+	}
+	start(bus.StreamOptions{Replicas: 3})
+	cfg := config()
+	if cfg.Replicas != 3 || cfg.MaxAge != bus.DefaultMaxAge || cfg.MaxBytes != bus.DefaultMaxBytes {
+		t.Fatalf("created with replicas %d, max age %v, max bytes %d; want 3 and the defaults", cfg.Replicas, cfg.MaxAge, cfg.MaxBytes)
+	}
+	cfg.MaxAge = 48 * time.Hour // the operator's choice (nats stream edit)
+	if _, err := cluster.JetStream.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	start(bus.StreamOptions{})
+	if cfg := config(); cfg.Replicas != 3 || cfg.MaxAge != 48*time.Hour {
+		t.Fatalf("after a restart configured for one replica: replicas %d, max age %v; want 3 and 48h", cfg.Replicas, cfg.MaxAge)
+	}
+}
+
+func TestStreamLimitsFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	ages := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"21d", 21 * 24 * time.Hour, true}, {"504h", 504 * time.Hour, true}, {"none", -1, true}, {"0", -1, true},
+		{"-3d", 0, false}, {"soon", 0, false}, {"-1h", 0, false},
+	}
+	for _, c := range ages {
+		got, err := stack.ParseAge(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("ParseAge(%q) = %v, %v; want %v, ok %v", c.in, got, err, c.want, c.ok)
+		}
+	}
+	sizes := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"8GiB", 8 << 30, true}, {"500MB", 500e6, true}, {"1048576", 1 << 20, true}, {"none", -1, true}, {"0", -1, true},
+		{"-5MB", 0, false}, {"lots", 0, false}, {"9999999TiB", 0, false},
+	}
+	for _, c := range sizes {
+		got, err := stack.ParseBytes(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("ParseBytes(%q) = %v, %v; want %v, ok %v", c.in, got, err, c.want, c.ok)
+		}
 	}
 }
