@@ -52,6 +52,25 @@ office: ## Install LibreOffice Calc (headless) for the spreadsheet tests when it
 		echo "LibreOffice is missing; run: sudo apt-get update && sudo apt-get install -y libreoffice-calc-nogui"; exit 1; \
 	fi
 
+# promtool checks and unit-tests the alert rules in deploy/k8s (Debian's prometheus package).
+.PHONY: prometheus
+prometheus: ## Install promtool (Debian's prometheus) for the alert rules' checks when it is missing (as root)
+	@if command -v promtool >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's prometheus (for promtool)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	else \
+		echo "promtool is missing; run: sudo apt-get update && sudo apt-get install -y prometheus"; exit 1; \
+	fi
+
+# The operations kit (deploy/k8s) validated offline: kustomize (tools/kustomize, through go tool)
+# renders it and deploy/check decodes every object strictly into the Kubernetes and CloudNativePG
+# Go types, then promtool checks and tests the alert rules. deploy/check is its own module outside
+# go.work, so Kubernetes' dependencies never move the project's.
+.PHONY: deploy-check
+deploy-check: prometheus ## Validate deploy/k8s offline: kustomize build, strict decoding, promtool
+	GOWORK=off $(GO) -C deploy/check test -count=1 ./...
+
 # The web console: Vue + Vite sources in web/, built into the gateway's embedded folder. npm ci
 # runs again only when the lock file changes, the build only when a source changes.
 CONSOLE := services/gateway/console/dist/index.html
@@ -82,7 +101,7 @@ mailpit: ## Build Mailpit (tools/mailpit/go.mod), the SMTP server the tests star
 	GOWORK=off $(GO) -C tools/mailpit tool -n mailpit >/dev/null
 
 .PHONY: test
-test: deps browser office web mailpit ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
+test: deps browser office web mailpit deploy-check ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
 	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
@@ -141,6 +160,8 @@ tidy: ## go mod tidy in every module
 	cd tools && GOWORK=off $(GO) mod tidy
 	cd tools/lint && GOWORK=off $(GO) mod tidy
 	cd tools/mailpit && GOWORK=off $(GO) mod tidy
+	cd tools/kustomize && GOWORK=off $(GO) mod tidy
+	cd deploy/check && GOWORK=off $(GO) mod tidy
 
 .PHONY: clean
 clean: ## Remove build output (not the data in .data/)

@@ -108,6 +108,7 @@ type Relay struct {
 	tracer  trace.Tracer
 	lag     metric.Float64Histogram
 	sent    metric.Int64Counter
+	oldest  metric.Float64Gauge
 }
 
 // NewRelay returns a relay; call Run to start it.
@@ -128,14 +129,21 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 	if err != nil {
 		return nil, err
 	}
-	sent, err := m.Int64Counter("sciweek_outbox_published_total", metric.WithDescription("Events published from the outbox."))
+	sent, err := m.Int64Counter("sciweek_outbox_published_total", metric.WithDescription("Events published from the outbox, by message type."))
+	if err != nil {
+		return nil, err
+	}
+	// The backlog as operators alert on it: how long the oldest event has waited, measured at
+	// every round before publishing, so it grows while JetStream is unreachable.
+	oldest, err := m.Float64Gauge("sciweek_outbox_oldest_seconds", metric.WithUnit("s"),
+		metric.WithDescription("Age of the oldest event still in the outbox at the relay's last round (0 when empty)."))
 	if err != nil {
 		return nil, err
 	}
 	return &Relay{
 		cfg: cfg, lockKey: lockKey("sciweek-outbox-" + cfg.Schema), wake: make(chan struct{}, 1),
 		log: cfg.Telemetry.Logger, tracer: cfg.Telemetry.Tracer.Tracer("sciweek/bus"),
-		lag: lag, sent: sent,
+		lag: lag, sent: sent, oldest: oldest,
 	}, nil
 }
 
@@ -218,9 +226,15 @@ func (r *Relay) publishBatch(ctx context.Context) (int, error) {
 		err := row.Scan(&o.seq, &o.eventID, &o.subject, &o.msgType, &o.payload, &o.headers, &o.created)
 		return o, err
 	})
-	if err != nil || len(batch) == 0 {
+	if err != nil {
 		return 0, err
 	}
+	svc := metric.WithAttributes(r.cfg.Telemetry.ServiceAttr())
+	if len(batch) == 0 {
+		r.oldest.Record(ctx, 0, svc)
+		return 0, nil
+	}
+	r.oldest.Record(ctx, time.Since(batch[0].created).Seconds(), svc)
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
 	spans := make([]trace.Span, 0, len(batch))
 	defer func() {
@@ -270,10 +284,15 @@ func (r *Relay) publishBatch(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	now := time.Now()
-	attrs := metric.WithAttributes(r.cfg.Telemetry.ServiceAttr())
+	// Counted per message type (a few dozen at most), so an alert can watch one kind of event,
+	// such as OccupancyAlarm.
+	byType := map[string]int64{}
 	for _, o := range batch {
-		r.lag.Record(ctx, now.Sub(o.created).Seconds(), attrs)
+		r.lag.Record(ctx, now.Sub(o.created).Seconds(), svc)
+		byType[o.msgType]++
 	}
-	r.sent.Add(ctx, int64(len(batch)), attrs)
+	for t, n := range byType {
+		r.sent.Add(ctx, n, metric.WithAttributes(r.cfg.Telemetry.ServiceAttr(), attribute.String("type", t)))
+	}
 	return len(batch), nil
 }
