@@ -1,6 +1,7 @@
 // VenueService: the registry of venues activities take place at, their safety plans and the
 // venue import (the gateway's multipart upload and download endpoints).
 import { api, request } from './http'
+import { uploadForm, type SpreadsheetUpload } from './importer'
 import { pathSegment } from './query'
 import type { ImportVenuesResponse, ListVenuesResponse, Venue, VenueDetails, VenueFilter } from './types'
 
@@ -51,23 +52,9 @@ export function safetyPlanUrl(venueId: string): string {
   return `/download/safety-plan?venue_id=${encodeURIComponent(venueId)}`
 }
 
-export interface VenueImportOptions {
-  file: File
-  dryRun: boolean
-  /** "", "utf-8" or "gbk"; "" lets the server detect a CSV's encoding. */
-  encoding: '' | 'utf-8' | 'gbk'
-  /** headerMapping maps the file's own headers to the template's field keys. */
-  headerMapping: Record<string, string>
-}
-
 /** importVenues checks (dry run) or imports a spreadsheet of venues: all rows or none. */
-export function importVenues(opts: VenueImportOptions): Promise<ImportVenuesResponse> {
-  const form = new FormData()
-  form.append('file', opts.file, opts.file.name)
-  form.append('dry_run', opts.dryRun ? 'true' : 'false')
-  form.append('encoding', opts.encoding)
-  if (Object.keys(opts.headerMapping).length > 0) form.append('header_mapping', JSON.stringify(opts.headerMapping))
-  return request<ImportVenuesResponse>('POST', '/upload/venues', { body: form })
+export function importVenues(opts: SpreadsheetUpload): Promise<ImportVenuesResponse> {
+  return request<ImportVenuesResponse>('POST', '/upload/venues', { body: uploadForm(opts) })
 }
 
 export const venueTemplateUrl = '/download/venue-template'

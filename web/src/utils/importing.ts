@@ -1,5 +1,6 @@
 // Helpers of the spreadsheet import pages: the file's size, the summary of the problems found and
 // the header mapping typed in by people.
+import type { SpreadsheetUpload } from '../api/importer'
 import type { RowError } from '../api/types'
 import { isChinese } from './format'
 
@@ -10,6 +11,18 @@ export function fileSizeText(bytes: number): string {
 
 /** A row's problem as either import answers it (activities' RowError, venues' VenueRowError). */
 export type RowProblem = Pick<RowError, 'row' | 'column' | 'message' | 'reason' | 'localized_message'>
+
+/** ImportRequest is what the import page sends: the file, check or import, encoding, mapping. */
+export type ImportRequest = SpreadsheetUpload
+
+/** ImportAnswer is what both imports answer in common: where the table was read and its problems. */
+export interface ImportAnswer {
+  rows: number
+  errors: RowProblem[]
+  columns: Record<string, string>
+  sheet: string
+  header_row: number
+}
 
 /**
  * rowProblemText is what the problem list says about a row: the server's Chinese words, never
