@@ -46,3 +46,21 @@ func NextPageToken(offset, limit, got int) string {
 var ErrPageToken = errs.Reason{Code: "PAGE_TOKEN_INVALID", Kind: errs.Invalid,
 	English: "page_token is not one this service issued",
 	Chinese: "翻页信息已失效，请回到第一页重新查看"}
+
+// ListPage serves one page of a list RPC: it reads the page from the request's size and token,
+// asks list for it, converts each item with conv and returns them with the next page's token.
+func ListPage[T, P any](size int32, token string, list func(offset, limit int) ([]T, error), conv func(T) P) ([]P, string, error) {
+	offset, limit, err := Page(size, token)
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := list(offset, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []P
+	for _, it := range items {
+		out = append(out, conv(it))
+	}
+	return out, NextPageToken(offset, limit, len(items)), nil
+}

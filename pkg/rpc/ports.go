@@ -32,3 +32,17 @@ func ParseUUID(s, field string) (uuid.UUID, error) {
 var ErrNotUUID = errs.Reason{Code: "ID_NOT_UUID", Kind: errs.Invalid,
 	English: "{field} {value} is not a UUID",
 	Chinese: "编号“{value}”无效，请从列表中重新选择"}
+
+// PrincipalAndID returns the caller and the UUID a request names in field: how every handler
+// acting on one record begins. The caller is checked first, as a handler doing both in turn would.
+func PrincipalAndID(ctx context.Context, s, field string) (auth.Principal, uuid.UUID, error) {
+	p, err := Principal(ctx)
+	if err != nil {
+		return auth.Principal{}, uuid.Nil, err
+	}
+	id, err := ParseUUID(s, field)
+	if err != nil {
+		return auth.Principal{}, uuid.Nil, err
+	}
+	return p, id, nil
+}

@@ -82,11 +82,7 @@ func (g *GRPC) CreateActivity(ctx context.Context, req *registrationv1.CreateAct
 
 // UpdateActivity changes a draft.
 func (g *GRPC) UpdateActivity(ctx context.Context, req *registrationv1.UpdateActivityRequest) (*registrationv1.UpdateActivityResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetActivityId(), "activity_id")
 	if err != nil {
 		return nil, err
 	}
@@ -196,26 +192,20 @@ func (g *GRPC) ListActivities(ctx context.Context, req *registrationv1.ListActiv
 	if err != nil {
 		return nil, err
 	}
-	offset, limit, err := rpc.Page(req.GetPageSize(), req.GetPageToken())
+	list, next, err := rpc.ListPage(req.GetPageSize(), req.GetPageToken(), func(offset, limit int) ([]domain.Activity, error) {
+		unit, err := optionalUUID(req.GetUnitId(), "unit_id")
+		if err != nil {
+			return nil, err
+		}
+		return g.app.ListActivities(ctx, p, app.ActivityFilter{
+			EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), UnitID: unit, Status: convert.StatusFromProto(req.GetStatus()),
+			Form: convert.FormFromProto(req.GetForm()), Query: req.GetQuery(),
+		}, offset, limit)
+	}, convert.ActivityToProto)
 	if err != nil {
 		return nil, err
 	}
-	unit, err := optionalUUID(req.GetUnitId(), "unit_id")
-	if err != nil {
-		return nil, err
-	}
-	list, err := g.app.ListActivities(ctx, p, app.ActivityFilter{
-		EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), UnitID: unit, Status: convert.StatusFromProto(req.GetStatus()),
-		Form: convert.FormFromProto(req.GetForm()), Query: req.GetQuery(),
-	}, offset, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &registrationv1.ListActivitiesResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(list))}
-	for _, a := range list {
-		out.Activities = append(out.Activities, convert.ActivityToProto(a))
-	}
-	return out, nil
+	return &registrationv1.ListActivitiesResponse{Activities: list, NextPageToken: next}, nil
 }
 
 // ImportActivities imports activity plans from a spreadsheet.

@@ -10,11 +10,7 @@ import (
 
 // NominateActivity nominates an activity for the featured list.
 func (g *GRPC) NominateActivity(ctx context.Context, req *registrationv1.NominateActivityRequest) (*registrationv1.NominateActivityResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetActivityId(), "activity_id")
 	if err != nil {
 		return nil, err
 	}
@@ -27,11 +23,7 @@ func (g *GRPC) NominateActivity(ctx context.Context, req *registrationv1.Nominat
 
 // DecideNomination accepts or declines a nomination.
 func (g *GRPC) DecideNomination(ctx context.Context, req *registrationv1.DecideNominationRequest) (*registrationv1.DecideNominationResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetActivityId(), "activity_id")
 	if err != nil {
 		return nil, err
 	}

@@ -15,19 +15,13 @@ func publicActivity(a domain.Activity) *registrationv1.PublicActivity {
 
 // ListPublicActivities lists approved activities for the public.
 func (g *GRPC) ListPublicActivities(ctx context.Context, req *registrationv1.ListPublicActivitiesRequest) (*registrationv1.ListPublicActivitiesResponse, error) {
-	offset, limit, err := rpc.Page(req.GetPageSize(), req.GetPageToken())
+	list, next, err := rpc.ListPage(req.GetPageSize(), req.GetPageToken(), func(offset, limit int) ([]domain.Activity, error) {
+		return g.app.PublicActivities(ctx, req.GetEditionId(), req.GetCountyCode(), req.GetSignupOnly(), offset, limit)
+	}, publicActivity)
 	if err != nil {
 		return nil, err
 	}
-	list, err := g.app.PublicActivities(ctx, req.GetEditionId(), req.GetCountyCode(), req.GetSignupOnly(), offset, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &registrationv1.ListPublicActivitiesResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(list))}
-	for _, a := range list {
-		out.Activities = append(out.Activities, publicActivity(a))
-	}
-	return out, nil
+	return &registrationv1.ListPublicActivitiesResponse{Activities: list, NextPageToken: next}, nil
 }
 
 // GetPublicActivity returns an approved activity.
@@ -96,11 +90,7 @@ func (g *GRPC) CancelSignup(ctx context.Context, req *registrationv1.CancelSignu
 
 // ListSignups lists an activity's sign-ups, phones masked and without tickets.
 func (g *GRPC) ListSignups(ctx context.Context, req *registrationv1.ListSignupsRequest) (*registrationv1.ListSignupsResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	aid, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	p, aid, err := rpc.PrincipalAndID(ctx, req.GetActivityId(), "activity_id")
 	if err != nil {
 		return nil, err
 	}
@@ -121,11 +111,7 @@ func (g *GRPC) ListSignups(ctx context.Context, req *registrationv1.ListSignupsR
 
 // ExportSignups returns an activity's sign-ups as XLSX.
 func (g *GRPC) ExportSignups(ctx context.Context, req *registrationv1.ExportSignupsRequest) (*registrationv1.ExportSignupsResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	aid, err := rpc.ParseUUID(req.GetActivityId(), "activity_id")
+	p, aid, err := rpc.PrincipalAndID(ctx, req.GetActivityId(), "activity_id")
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/services/registration/internal/convert"
+	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
 // CreateUnit registers a unit.
@@ -23,11 +24,7 @@ func (g *GRPC) CreateUnit(ctx context.Context, req *registrationv1.CreateUnitReq
 
 // GetUnit returns a unit.
 func (g *GRPC) GetUnit(ctx context.Context, req *registrationv1.GetUnitRequest) (*registrationv1.GetUnitResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetUnitId(), "unit_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetUnitId(), "unit_id")
 	if err != nil {
 		return nil, err
 	}
@@ -44,17 +41,11 @@ func (g *GRPC) ListUnits(ctx context.Context, req *registrationv1.ListUnitsReque
 	if err != nil {
 		return nil, err
 	}
-	offset, limit, err := rpc.Page(req.GetPageSize(), req.GetPageToken())
+	units, next, err := rpc.ListPage(req.GetPageSize(), req.GetPageToken(), func(offset, limit int) ([]domain.Unit, error) {
+		return g.app.ListUnits(ctx, p, req.GetCountyCode(), offset, limit)
+	}, convert.UnitToProto)
 	if err != nil {
 		return nil, err
 	}
-	list, err := g.app.ListUnits(ctx, p, req.GetCountyCode(), offset, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &registrationv1.ListUnitsResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(list))}
-	for _, u := range list {
-		out.Units = append(out.Units, convert.UnitToProto(u))
-	}
-	return out, nil
+	return &registrationv1.ListUnitsResponse{Units: units, NextPageToken: next}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/sheet"
 	"github.com/sciweek/sciweek/services/venue/internal/app"
 	"github.com/sciweek/sciweek/services/venue/internal/convert"
+	"github.com/sciweek/sciweek/services/venue/internal/domain"
 )
 
 // Policy says which roles may call each venue RPC; the use cases then check the county.
@@ -62,11 +63,7 @@ func (g *GRPC) CreateVenue(ctx context.Context, req *venuev1.CreateVenueRequest)
 
 // UpdateVenue changes a venue.
 func (g *GRPC) UpdateVenue(ctx context.Context, req *venuev1.UpdateVenueRequest) (*venuev1.UpdateVenueResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetVenueId(), "venue_id")
 	if err != nil {
 		return nil, err
 	}
@@ -79,11 +76,7 @@ func (g *GRPC) UpdateVenue(ctx context.Context, req *venuev1.UpdateVenueRequest)
 
 // GetVenue returns a venue.
 func (g *GRPC) GetVenue(ctx context.Context, req *venuev1.GetVenueRequest) (*venuev1.GetVenueResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetVenueId(), "venue_id")
 	if err != nil {
 		return nil, err
 	}
@@ -100,28 +93,18 @@ func (g *GRPC) ListVenues(ctx context.Context, req *venuev1.ListVenuesRequest) (
 	if err != nil {
 		return nil, err
 	}
-	offset, limit, err := rpc.Page(req.GetPageSize(), req.GetPageToken())
+	vs, next, err := rpc.ListPage(req.GetPageSize(), req.GetPageToken(), func(offset, limit int) ([]domain.Venue, error) {
+		return g.app.Venues(ctx, p, req.GetCountyCode(), req.GetQuery(), offset, limit)
+	}, convert.VenueToProto)
 	if err != nil {
 		return nil, err
 	}
-	vs, err := g.app.Venues(ctx, p, req.GetCountyCode(), req.GetQuery(), offset, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := &venuev1.ListVenuesResponse{NextPageToken: rpc.NextPageToken(offset, limit, len(vs))}
-	for _, v := range vs {
-		out.Venues = append(out.Venues, convert.VenueToProto(v))
-	}
-	return out, nil
+	return &venuev1.ListVenuesResponse{Venues: vs, NextPageToken: next}, nil
 }
 
 // AttachSafetyPlan stores a venue's plan.
 func (g *GRPC) AttachSafetyPlan(ctx context.Context, req *venuev1.AttachSafetyPlanRequest) (*venuev1.AttachSafetyPlanResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetVenueId(), "venue_id")
 	if err != nil {
 		return nil, err
 	}
@@ -134,11 +117,7 @@ func (g *GRPC) AttachSafetyPlan(ctx context.Context, req *venuev1.AttachSafetyPl
 
 // GetSafetyPlan returns a venue's plan.
 func (g *GRPC) GetSafetyPlan(ctx context.Context, req *venuev1.GetSafetyPlanRequest) (*venuev1.GetSafetyPlanResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetVenueId(), "venue_id")
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +161,7 @@ func (g *GRPC) GetVenueImportTemplate(ctx context.Context, _ *venuev1.GetVenueIm
 
 // ProvisionTerminal registers a terminal and returns its setup code.
 func (g *GRPC) ProvisionTerminal(ctx context.Context, req *venuev1.ProvisionTerminalRequest) (*venuev1.ProvisionTerminalResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetVenueId(), "venue_id")
 	if err != nil {
 		return nil, err
 	}
@@ -221,11 +196,7 @@ func (g *GRPC) RotateTerminalCredential(ctx context.Context, _ *venuev1.RotateTe
 
 // ResetTerminalSetup gives a terminal a new setup code.
 func (g *GRPC) ResetTerminalSetup(ctx context.Context, req *venuev1.ResetTerminalSetupRequest) (*venuev1.ResetTerminalSetupResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetTerminalId(), "terminal_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetTerminalId(), "terminal_id")
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +209,7 @@ func (g *GRPC) ResetTerminalSetup(ctx context.Context, req *venuev1.ResetTermina
 
 // RevokeTerminal withdraws a terminal's credential.
 func (g *GRPC) RevokeTerminal(ctx context.Context, req *venuev1.RevokeTerminalRequest) (*venuev1.RevokeTerminalResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetTerminalId(), "terminal_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetTerminalId(), "terminal_id")
 	if err != nil {
 		return nil, err
 	}
@@ -255,11 +222,7 @@ func (g *GRPC) RevokeTerminal(ctx context.Context, req *venuev1.RevokeTerminalRe
 
 // ListTerminals lists a venue's terminals.
 func (g *GRPC) ListTerminals(ctx context.Context, req *venuev1.ListTerminalsRequest) (*venuev1.ListTerminalsResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetVenueId(), "venue_id")
 	if err != nil {
 		return nil, err
 	}

@@ -303,11 +303,7 @@ func (s *Reports) DownloadReportFile(req *reportingv1.DownloadReportFileRequest,
 
 // DeleteReportFile removes a file.
 func (s *Reports) DeleteReportFile(ctx context.Context, req *reportingv1.DeleteReportFileRequest) (*reportingv1.DeleteReportFileResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := rpc.ParseUUID(req.GetFileId(), "file_id")
+	p, id, err := rpc.PrincipalAndID(ctx, req.GetFileId(), "file_id")
 	if err != nil {
 		return nil, err
 	}
