@@ -278,12 +278,27 @@ func (rs *Reports) checkReporter(ctx context.Context, edition string, who domain
 	return ErrUnitNotReporting.New("county", names[who.CountyCode])
 }
 
+// reachable checks that p may read (or, with write, change) who's report and that who reports
+// in the edition: how every use case of a county's or unit's own report begins.
+func (rs *Reports) reachable(ctx context.Context, p auth.Principal, edition string, who domain.Reporter, write bool) error {
+	if err := reportScope(p, who, write); err != nil {
+		return err
+	}
+	return rs.checkReporter(ctx, edition, who)
+}
+
+// reviewable checks that p, the city admin, may do what (in English and Chinese) to who's report
+// and that who reports in the edition: how every review use case begins.
+func (rs *Reports) reviewable(ctx context.Context, p auth.Principal, edition string, who domain.Reporter, what, whatChinese string) error {
+	if err := cityOnly(p, what, whatChinese); err != nil {
+		return err
+	}
+	return rs.checkReporter(ctx, edition, who)
+}
+
 // Get returns a county's or a unit's report.
 func (rs *Reports) Get(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
-	if err := reportScope(p, who, false); err != nil {
-		return ReportView{}, err
-	}
-	if err := rs.checkReporter(ctx, edition, who); err != nil {
+	if err := rs.reachable(ctx, p, edition, who, false); err != nil {
 		return ReportView{}, err
 	}
 	r, err := rs.Store.ReadReport(ctx, edition, who)
@@ -295,10 +310,7 @@ func (rs *Reports) Get(ctx context.Context, p auth.Principal, edition string, wh
 
 // Save stores the figures of a county or unit as a draft.
 func (rs *Reports) Save(ctx context.Context, p auth.Principal, edition string, who domain.Reporter, in []domain.ValueInput) (ReportView, error) {
-	if err := reportScope(p, who, true); err != nil {
-		return ReportView{}, err
-	}
-	if err := rs.checkReporter(ctx, edition, who); err != nil {
+	if err := rs.reachable(ctx, p, edition, who, true); err != nil {
 		return ReportView{}, err
 	}
 	cols, err := rs.Store.Columns(ctx, edition)
@@ -316,10 +328,7 @@ func (rs *Reports) Save(ctx context.Context, p auth.Principal, edition string, w
 
 // Submit sends the report to the bureau.
 func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
-	if err := reportScope(p, who, true); err != nil {
-		return ReportView{}, err
-	}
-	if err := rs.checkReporter(ctx, edition, who); err != nil {
+	if err := rs.reachable(ctx, p, edition, who, true); err != nil {
 		return ReportView{}, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
@@ -344,10 +353,7 @@ func (rs *Reports) Submit(ctx context.Context, p auth.Principal, edition string,
 
 // Return sends a submitted report back (city admin).
 func (rs *Reports) Return(ctx context.Context, p auth.Principal, edition string, who domain.Reporter, reason string) (ReportView, error) {
-	if err := cityOnly(p, "send reports back", "退回报送"); err != nil {
-		return ReportView{}, err
-	}
-	if err := rs.checkReporter(ctx, edition, who); err != nil {
+	if err := rs.reviewable(ctx, p, edition, who, "send reports back", "退回报送"); err != nil {
 		return ReportView{}, err
 	}
 	ed, err := rs.Store.Edition(ctx, edition)
@@ -415,10 +421,7 @@ type OutstandingReports struct {
 // Accept locks a submitted report and keeps it as a new version, with today's counted figures
 // (city admin).
 func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
-	if err := cityOnly(p, "accept reports", "接收报送"); err != nil {
-		return ReportView{}, err
-	}
-	if err := rs.checkReporter(ctx, edition, who); err != nil {
+	if err := rs.reviewable(ctx, p, edition, who, "accept reports", "接收报送"); err != nil {
 		return ReportView{}, err
 	}
 	cols, err := rs.Store.Columns(ctx, edition)
@@ -445,10 +448,7 @@ func (rs *Reports) Accept(ctx context.Context, p auth.Principal, edition string,
 
 // Reopen lets a county submit after the deadline (city admin).
 func (rs *Reports) Reopen(ctx context.Context, p auth.Principal, edition string, who domain.Reporter) (ReportView, error) {
-	if err := cityOnly(p, "reopen reports", "重新开放报送"); err != nil {
-		return ReportView{}, err
-	}
-	if err := rs.checkReporter(ctx, edition, who); err != nil {
+	if err := rs.reviewable(ctx, p, edition, who, "reopen reports", "重新开放报送"); err != nil {
 		return ReportView{}, err
 	}
 	r, err := rs.Store.UpdateReport(ctx, edition, who, func(_ ReportTx, r *domain.Report) error { return r.Reopen(rs.Now()) })
