@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"time"
@@ -315,43 +316,19 @@ func Build(in DashboardInput) Dashboard {
 		d.Totals.Refused += r.Refused
 	}
 	d.Totals.DistinctPeople = in.DistinctPeople
-	sort.Slice(d.Counties, func(i, j int) bool {
-		a, b := d.Counties[i], d.Counties[j]
-		if a.Participations != b.Participations {
-			return a.Participations > b.Participations
-		}
-		return a.CountyCode < b.CountyCode
-	})
+	mostFirst(d.Counties, func(c CountyRanking) int64 { return c.Participations }, func(c CountyRanking) string { return c.CountyCode })
 	for _, f := range forms {
 		d.Forms = append(d.Forms, *f)
 	}
-	sort.Slice(d.Forms, func(i, j int) bool {
-		a, b := d.Forms[i], d.Forms[j]
-		if a.Participations != b.Participations {
-			return a.Participations > b.Participations
-		}
-		return a.Form < b.Form
-	})
+	mostFirst(d.Forms, func(f FormCount) int64 { return f.Participations }, func(f FormCount) Form { return f.Form })
 	for _, g := range groups {
 		d.TargetGroups = append(d.TargetGroups, *g)
 	}
-	sort.Slice(d.TargetGroups, func(i, j int) bool {
-		a, b := d.TargetGroups[i], d.TargetGroups[j]
-		if a.Participations != b.Participations {
-			return a.Participations > b.Participations
-		}
-		return a.TargetGroup < b.TargetGroup
-	})
+	mostFirst(d.TargetGroups, func(g TargetGroupCount) int64 { return g.Participations }, func(g TargetGroupCount) TargetGroup { return g.TargetGroup })
 	for _, a := range perActivity {
 		d.TopActivities = append(d.TopActivities, *a)
 	}
-	sort.Slice(d.TopActivities, func(i, j int) bool {
-		a, b := d.TopActivities[i], d.TopActivities[j]
-		if a.Participations != b.Participations {
-			return a.Participations > b.Participations
-		}
-		return a.ActivityID.String() < b.ActivityID.String()
-	})
+	mostFirst(d.TopActivities, func(a ActivityCount) int64 { return a.Participations }, func(a ActivityCount) string { return a.ActivityID.String() })
 	d.TopActivities = d.TopActivities[:min(TopShown, len(d.TopActivities))]
 	sort.Slice(d.OnlineActivities, func(i, j int) bool {
 		a, b := d.OnlineActivities[i], d.OnlineActivities[j]
@@ -369,6 +346,14 @@ func Build(in DashboardInput) Dashboard {
 		}
 	}
 	return d
+}
+
+// mostFirst orders a panel's rows as the dashboard shows them: most participations first, ties
+// by key (each row's key is its own, so the order is the same on every call).
+func mostFirst[T any, K cmp.Ordered](rows []T, participations func(T) int64, key func(T) K) {
+	slices.SortFunc(rows, func(a, b T) int {
+		return cmp.Or(cmp.Compare(participations(b), participations(a)), cmp.Compare(key(a), key(b)))
+	})
 }
 
 // The problems of a day range.
