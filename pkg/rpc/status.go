@@ -78,26 +78,17 @@ func Code(err error) codes.Code {
 	case errors.Is(err, context.DeadlineExceeded):
 		return codes.DeadlineExceeded
 	}
-	switch errs.KindOf(err) {
-	case errs.Invalid:
-		return codes.InvalidArgument
-	case errs.NotFound:
-		return codes.NotFound
-	case errs.Exists:
-		return codes.AlreadyExists
-	case errs.FailedPrecondition:
-		return codes.FailedPrecondition
-	case errs.PermissionDenied:
-		return codes.PermissionDenied
-	case errs.Unauthenticated:
-		return codes.Unauthenticated
-	case errs.Exhausted:
-		return codes.ResourceExhausted
-	case errs.Unavailable:
-		return codes.Unavailable
-	default:
-		return codes.Internal
+	if c, ok := codeOfKind[errs.KindOf(err)]; ok {
+		return c
 	}
+	return codes.Internal
+}
+
+// codeOfKind is the gRPC code of each error kind; Internal and any other kind are Internal.
+var codeOfKind = map[errs.Kind]codes.Code{
+	errs.Invalid: codes.InvalidArgument, errs.NotFound: codes.NotFound, errs.Exists: codes.AlreadyExists,
+	errs.FailedPrecondition: codes.FailedPrecondition, errs.PermissionDenied: codes.PermissionDenied,
+	errs.Unauthenticated: codes.Unauthenticated, errs.Exhausted: codes.ResourceExhausted, errs.Unavailable: codes.Unavailable,
 }
 
 // Details are what an error status says beyond its code and English message, read back from
