@@ -46,30 +46,20 @@ type fixture struct {
 
 func start(t testing.TB, batching ...adapters.BatcherConfig) *fixture {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tel := testkit.Telemetry(t, "checkin")
-	pool := testkit.Pool(t, checkin.Schema, tel)
-	n := testkit.StartNATS(t)
-	if err := checkin.Migrate(ctx, pool, tel); err != nil {
+	b := testkit.Back(t, "checkin", checkin.Schema, checkin.Migrate)
+	if err := bus.EnsureStreams(b.Ctx, b.NATS.JetStream, bus.StreamOptions{}, bus.StreamVenue, bus.StreamRegistration); err != nil {
 		t.Fatal(err)
 	}
-	if err := bus.EnsureStreams(ctx, n.JetStream, bus.StreamOptions{}, bus.StreamVenue, bus.StreamRegistration); err != nil {
-		t.Fatal(err)
-	}
-	cfg := checkin.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel}
+	cfg := checkin.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry}
 	if len(batching) > 0 {
 		cfg.Batching = batching[0]
 	}
-	svc, err := checkin.New(ctx, cfg)
+	svc, err := checkin.New(b.Ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { defer close(done); _ = svc.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	conn := testkit.Serve(t, svc.Server().GRPC, tel)
-	f := &fixture{client: checkinv1.NewCheckinServiceClient(conn), js: n.JetStream, pool: pool}
+	conn := b.Run(t, svc.Run, svc.Server().GRPC)
+	f := &fixture{client: checkinv1.NewCheckinServiceClient(conn), js: b.NATS.JetStream, pool: b.Pool}
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	f.key = priv
 	f.publish(t, "sciweek.registration.edition.changed", &registrationv1.EditionChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),

@@ -86,28 +86,18 @@ type fixture struct {
 
 func start(t testing.TB) *fixture {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tel := testkit.Telemetry(t, "registration")
-	pool := testkit.Pool(t, registration.Schema, tel)
-	n := testkit.StartNATS(t)
-	if err := registration.Migrate(ctx, pool, tel); err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.Back(t, "registration", registration.Schema, registration.Migrate)
 	venues := &venueRegistry{}
 	venueSrv := grpc.NewServer()
 	venuev1.RegisterVenueServiceServer(venueSrv, venues)
-	venueConn := testkit.Serve(t, venueSrv, tel)
-	svc, err := registration.New(ctx, registration.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, Venue: venueConn})
+	venueConn := testkit.Serve(t, venueSrv, b.Telemetry)
+	svc, err := registration.New(b.Ctx, registration.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, Venue: venueConn})
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { defer close(done); _ = svc.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	conn := testkit.Serve(t, svc.Server().GRPC, tel)
+	conn := b.Run(t, svc.Run, svc.Server().GRPC)
 	f := &fixture{
-		t: t, svc: svc, venues: venues, js: n.JetStream,
+		t: t, svc: svc, venues: venues, js: b.NATS.JetStream,
 		activities: registrationv1.NewActivityServiceClient(conn), editions: registrationv1.NewEditionServiceClient(conn),
 		accounts: registrationv1.NewAccountServiceClient(conn), units: registrationv1.NewUnitServiceClient(conn),
 		featured: registrationv1.NewFeaturedServiceClient(conn), signups: registrationv1.NewSignupServiceClient(conn),

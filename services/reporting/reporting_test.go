@@ -41,27 +41,22 @@ type fixture struct {
 // configuration first.
 func start(t *testing.T, options ...func(*reporting.Config)) *fixture {
 	t.Helper()
-	tel := testkit.Telemetry(t, "reporting")
-	pool := testkit.Pool(t, reporting.Schema, tel)
-	n := testkit.StartNATS(t)
-	if err := reporting.Migrate(context.Background(), pool, tel); err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.Back(t, "reporting", reporting.Schema, reporting.Migrate)
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tokens := testkit.NewTokens(t)
-	f := &fixture{t: t, js: n.JetStream, tokens: tokens,
-		cfg: reporting.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond,
+	f := &fixture{t: t, js: b.NATS.JetStream, tokens: tokens,
+		cfg: reporting.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond,
 			FilesDir: t.TempDir()}}
 	for _, o := range options {
 		o(&f.cfg)
 	}
-	if err := bus.EnsureStreams(context.Background(), n.JetStream, bus.StreamOptions{}, bus.StreamCheckin, bus.StreamVenue, bus.StreamReporting); err != nil {
+	if err := bus.EnsureStreams(context.Background(), b.NATS.JetStream, bus.StreamOptions{}, bus.StreamCheckin, bus.StreamVenue, bus.StreamReporting); err != nil {
 		t.Fatal(err)
 	}
-	f.conn = testkit.Serve(t, f.run().Server().GRPC, tel)
+	f.conn = testkit.Serve(t, f.run().Server().GRPC, b.Telemetry)
 	f.client = reportingv1.NewStatsServiceClient(f.conn)
 	return f
 }

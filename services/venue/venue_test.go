@@ -56,25 +56,15 @@ type fixture struct {
 
 func start(t *testing.T) *fixture {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tel := testkit.Telemetry(t, "venue")
-	pool := testkit.Pool(t, venue.Schema, tel)
-	n := testkit.StartNATS(t)
-	if err := venue.Migrate(ctx, pool, tel); err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.Back(t, "venue", venue.Schema, venue.Migrate)
 	tokens := testkit.NewTokens(t)
 	clk := &clock{now: time.Now()}
-	svc, err := venue.New(venue.Config{Pool: pool, JetStream: n.JetStream, Telemetry: tel, People: tokens.Verifier, Now: clk.Now})
+	svc, err := venue.New(venue.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, People: tokens.Verifier, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { defer close(done); _ = svc.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	conn := testkit.Serve(t, svc.Server().GRPC, tel)
-	return &fixture{t: t, venues: venuev1.NewVenueServiceClient(conn), terminals: venuev1.NewTerminalServiceClient(conn), js: n.JetStream,
+	conn := b.Run(t, svc.Run, svc.Server().GRPC)
+	return &fixture{t: t, venues: venuev1.NewVenueServiceClient(conn), terminals: venuev1.NewTerminalServiceClient(conn), js: b.NATS.JetStream,
 		tokens: tokens, clock: clk, city: tokens.As(t, testkit.CityAdmin())}
 }
 
