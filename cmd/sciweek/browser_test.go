@@ -160,6 +160,7 @@ func apiAs(t testing.TB, base, user, password, method, path, body string) *http.
 	login.Body.Close()
 	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base) // as the console's pages send it: the gateway refuses cookie writes from other sites
 	for _, c := range login.Cookies() {
 		req.AddCookie(c)
 	}

@@ -100,6 +100,7 @@ func dev(args []string) error {
 	tlsCert := fs.String("tls-cert", "", "certificate file (PEM, with its chain): the gateway serves HTTPS")
 	tlsKey := fs.String("tls-key", "", "key file of -tls-cert")
 	tlsLocal := fs.Bool("tls-local", false, "serve HTTPS with a local authority made in <data>/tls, for phones on the local network (see README)")
+	metricsAddr := fs.String("metrics", "127.0.0.1:7109", `address of /metrics for Prometheus, on loopback: the console's port does not serve them ("" for none)`)
 	_ = fs.Parse(args)
 
 	if err := os.MkdirAll(*data, 0o755); err != nil {
@@ -168,6 +169,11 @@ func dev(args []string) error {
 	info, err := demo.Ensure(ctx, *data, st.Registration, demo.Conns{Registration: regConn, Venue: venueConn})
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
+	}
+	if *metricsAddr != "" {
+		srv := &http.Server{Addr: *metricsAddr, Handler: st.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = srv.ListenAndServe() }()
+		defer srv.Close()
 	}
 	banner(st, info, logPath, time.Since(started), gwTLS != nil, caFile)
 	waitErr := make(chan error, 1)
@@ -292,7 +298,7 @@ flags:
 	}
 	part := args[0]
 	listen := fs.String("listen", "", "address to serve on (default 0.0.0.0:7100 for the gateway, 0.0.0.0:7101-7104 for the services)")
-	metricsAddr := fs.String("metrics", ":9090", "address of /metrics for services (the gateway serves /metrics itself)")
+	metricsAddr := fs.String("metrics", ":9090", "internal address of /metrics (and pprof); keep it off the public network. The gateway also serves /metrics on its own port to scrapers presenting SCIWEEK_METRICS_TOKEN")
 	tlsCert := fs.String("tls-cert", "", "gateway only: certificate file (PEM, with its chain) to serve HTTPS")
 	tlsKey := fs.String("tls-key", "", "gateway only: key file of -tls-cert")
 	level := fs.String("log-level", "info", "least severe level logged: debug, info, warn, error")
@@ -340,7 +346,7 @@ flags:
 		return err
 	}
 	defer func() { _ = st.Close(context.Background()) }()
-	if part != "gateway" && *metricsAddr != "" {
+	if *metricsAddr != "" {
 		// The metrics port is the operators' own; it also serves the Go profiles, so a service
 		// can be profiled under load where it runs (the benchmark does).
 		mux := http.NewServeMux()

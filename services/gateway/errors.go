@@ -85,7 +85,11 @@ type fieldError struct {
 
 // writeError answers a failed request: a gRPC status from a service as it is, any other error
 // through the one mapping of pkg/rpc.
-func writeError(w http.ResponseWriter, err error) {
+func writeError(w http.ResponseWriter, err error) { writeErrorStatus(w, err, 0) }
+
+// writeErrorStatus is writeError with an HTTP status of its own (413 for a body over its
+// limit, which no gRPC code maps to); 0 takes the code's.
+func writeErrorStatus(w http.ResponseWriter, err error, httpStatus int) {
 	st, ok := status.FromError(err)
 	if !ok {
 		st = rpc.Status(err)
@@ -109,7 +113,10 @@ func writeError(w http.ResponseWriter, err error) {
 	if d.RetryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(d.RetryAfter.Seconds()))))
 	}
-	w.WriteHeader(runtime.HTTPStatusFromCode(st.Code()))
+	if httpStatus == 0 {
+		httpStatus = runtime.HTTPStatusFromCode(st.Code())
+	}
+	w.WriteHeader(httpStatus)
 	_ = json.NewEncoder(w).Encode(body)
 }
 

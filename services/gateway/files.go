@@ -24,12 +24,14 @@ import (
 // around it.
 const maxUpload = 11 << 20
 
-// outgoing returns the request's context with the caller's credential as gRPC metadata.
-func outgoing(r *http.Request) context.Context {
+// outgoing returns the request's context with the caller's credential and address as gRPC
+// metadata.
+func (g *gateway) outgoing(r *http.Request) context.Context {
+	md := g.clientMetadata(r)
 	if cred := credential(r); cred != "" {
-		return metadata.AppendToOutgoingContext(r.Context(), "authorization", "Bearer "+cred)
+		md = append(md, "authorization", "Bearer "+cred)
 	}
-	return r.Context()
+	return metadata.AppendToOutgoingContext(r.Context(), md...)
 }
 
 // upload reads the multipart field "file" of a request, at most maxUpload bytes, whole: the
@@ -40,7 +42,7 @@ func upload(w http.ResponseWriter, r *http.Request) (string, []byte, bool) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, ErrUploadTooLarge.New())
+			writeErrorStatus(w, ErrUploadTooLarge.New(), http.StatusRequestEntityTooLarge)
 			return "", nil, false
 		}
 		writeError(w, ErrUploadNoFile.New())
@@ -98,7 +100,7 @@ func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
 	if t, ok := registrationv1.ImportTarget_value[r.FormValue("target")]; ok {
 		req.Target = registrationv1.ImportTarget(t)
 	}
-	resp, err := g.activities.ImportActivities(outgoing(r), req)
+	resp, err := g.activities.ImportActivities(g.outgoing(r), req)
 	g.writeJSON(w, resp, err)
 }
 
@@ -112,7 +114,7 @@ func (g *gateway) uploadVenues(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp, err := g.venues.ImportVenues(outgoing(r), &venuev1.ImportVenuesRequest{FileName: name, Content: content,
+	resp, err := g.venues.ImportVenues(g.outgoing(r), &venuev1.ImportVenuesRequest{FileName: name, Content: content,
 		DryRun: r.FormValue("dry_run") == "true", Encoding: r.FormValue("encoding"), HeaderMapping: m})
 	g.writeJSON(w, resp, err)
 }
@@ -123,7 +125,7 @@ func (g *gateway) uploadSafetyPlan(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp, err := g.venues.AttachSafetyPlan(outgoing(r), &venuev1.AttachSafetyPlanRequest{VenueId: r.URL.Query().Get("venue_id"), FileName: name, Content: content})
+	resp, err := g.venues.AttachSafetyPlan(g.outgoing(r), &venuev1.AttachSafetyPlanRequest{VenueId: r.URL.Query().Get("venue_id"), FileName: name, Content: content})
 	g.writeJSON(w, resp, err)
 }
 
@@ -137,7 +139,7 @@ type file interface {
 // download serves a generated file as an attachment.
 func (g *gateway) download(get func(context.Context, url.Values) (file, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, err := get(outgoing(r), r.URL.Query())
+		f, err := get(g.outgoing(r), r.URL.Query())
 		if err != nil {
 			writeError(w, err)
 			return

@@ -39,10 +39,15 @@ type Config struct {
 	Telemetry *telemetry.Telemetry
 	// Registration, Venue, Checkin and Reporting are connections to the services.
 	Registration, Venue, Checkin, Reporting *grpc.ClientConn
-	// Metrics, if set, is served at /metrics.
+	// Metrics, if set with Hygiene.MetricsToken, is served at /metrics to scrapers presenting
+	// that token; never to the public.
 	Metrics http.Handler
-	// SecureCookies marks the sign-in cookie Secure; set it behind HTTPS.
+	// SecureCookies marks the sign-in cookie Secure even on plain HTTP (a proxy terminating
+	// TLS that the gateway does not trust); over TLS, or behind a trusted proxy saying https,
+	// the cookie is Secure anyway.
 	SecureCookies bool
+	// Hygiene is what every request is checked for before it is read.
+	Hygiene Hygiene
 	// KeepAlive is how often an idle event stream gets a comment line, so proxies keep it
 	// open; 0 means 15 s.
 	KeepAlive time.Duration
@@ -75,7 +80,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		marshaler: protojson.MarshalOptions{EmitUnpopulated: true, UseProtoNames: true},
 	}
 	api := runtime.NewServeMux(
-		runtime.WithMetadata(cookieCredential),
+		runtime.WithMetadata(g.metadata),
 		runtime.WithErrorHandler(apiErrors),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
 			MarshalOptions:   g.marshaler,
@@ -112,8 +117,8 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /events/overview", g.overviewEvents)
 	mux.HandleFunc("GET /events/dashboard", g.dashboardEvents)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	if cfg.Metrics != nil {
-		mux.Handle("GET /metrics", cfg.Metrics)
+	if cfg.Metrics != nil && cfg.Hygiene.MetricsToken != "" {
+		mux.HandleFunc("GET /metrics", g.metrics)
 	}
 	mux.HandleFunc("POST /upload/activities", g.uploadActivities)
 	mux.HandleFunc("POST /upload/venues", g.uploadVenues)
@@ -159,7 +164,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	}))
 	mux.HandleFunc("GET /qr.png", qrCode)
 	mux.Handle("/", console.Handler())
-	return otelhttp.NewHandler(securityHeaders(mux), "gateway",
+	return otelhttp.NewHandler(securityHeaders(g.hygiene(mux)), "gateway",
 		otelhttp.WithTracerProvider(cfg.Telemetry.Tracer), otelhttp.WithMeterProvider(cfg.Telemetry.Meter),
 		otelhttp.WithPropagators(cfg.Telemetry.Propagator),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
@@ -195,16 +200,16 @@ func credential(r *http.Request) string {
 	return ""
 }
 
-// cookieCredential forwards the sign-in cookie as the authorization metadata when the request
-// has no Authorization header of its own (grpc-gateway forwards that one itself).
-func cookieCredential(_ context.Context, r *http.Request) metadata.MD {
-	if r.Header.Get("Authorization") != "" {
-		return nil
+// metadata is what the JSON API adds to each call's gRPC metadata: the client's address, and
+// the sign-in cookie as the authorization when the request has no Authorization header of its
+// own (grpc-gateway forwards that one itself).
+func (g *gateway) metadata(_ context.Context, r *http.Request) metadata.MD {
+	pairs := g.clientMetadata(r)
+	if hasCookieCredential(r) {
+		c, _ := r.Cookie(CookieName)
+		pairs = append(pairs, "authorization", "Bearer "+c.Value)
 	}
-	if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
-		return metadata.Pairs("authorization", "Bearer "+c.Value)
-	}
-	return nil
+	return metadata.Pairs(pairs...)
 }
 
 // login signs a person in and keeps their token in an HttpOnly cookie, out of reach of scripts.
@@ -217,14 +222,14 @@ func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, ErrLoginBodyInvalid.New())
 		return
 	}
-	resp, err := g.accounts.Login(r.Context(), &registrationv1.LoginRequest{Username: in.Username, Password: in.Password})
+	resp, err := g.accounts.Login(g.outgoing(r), &registrationv1.LoginRequest{Username: in.Username, Password: in.Password})
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: resp.GetAccessToken(), Path: "/", Expires: resp.GetExpiresAt().AsTime(),
-		HttpOnly: true, Secure: g.cfg.SecureCookies, SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: g.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 	// The cookie carries the token; scripts never see it.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -238,8 +243,8 @@ func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
 	}{resp.GetUsername(), resp.GetRole(), resp.GetCountyCode(), resp.GetUnitId(), resp.GetDisplayName(), resp.GetExpiresAt().AsTime()})
 }
 
-func (g *gateway) logout(w http.ResponseWriter, _ *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: g.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+func (g *gateway) logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: g.secure(r), SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -323,7 +328,7 @@ func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, op
 		writeError(w, errors.New("gateway: the response writer cannot stream"))
 		return
 	}
-	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(r.Context(), "authorization", "Bearer "+cred))
+	ctx, cancel := context.WithCancel(g.outgoing(r))
 	defer cancel()
 	recv, err := open(ctx)
 	if err != nil {

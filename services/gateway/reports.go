@@ -42,7 +42,7 @@ func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	ctx, cancel := context.WithCancel(outgoing(r))
+	ctx, cancel := context.WithCancel(g.outgoing(r))
 	defer cancel() // a broken upload cancels the stream, and the service keeps nothing
 	stream, err := g.reports.UploadReportFile(ctx)
 	if err != nil {
@@ -81,7 +81,7 @@ func (g *gateway) uploadReportFile(w http.ResponseWriter, r *http.Request) {
 
 // downloadReportFile streams a report's file from the reporting service to the browser.
 func (g *gateway) downloadReportFile(w http.ResponseWriter, r *http.Request) {
-	stream, err := g.reports.DownloadReportFile(outgoing(r), &reportingv1.DownloadReportFileRequest{FileId: r.URL.Query().Get("id")})
+	stream, err := g.reports.DownloadReportFile(g.outgoing(r), &reportingv1.DownloadReportFileRequest{FileId: r.URL.Query().Get("id")})
 	if err != nil {
 		writeError(w, err)
 		return

@@ -117,7 +117,8 @@ func table() []part {
 					conns[p] = c
 				}
 				handler, err := gateway.New(e.ctx, gateway.Config{Telemetry: e.tel, Registration: conns["registration"], Venue: conns["venue"],
-					Checkin: conns["checkin"], Reporting: conns["reporting"], Metrics: e.st.Metrics.Handler()})
+					Checkin: conns["checkin"], Reporting: conns["reporting"], Metrics: e.st.Metrics.Handler(),
+					SecureCookies: e.opts.GatewayTLS != nil, Hygiene: e.opts.Gateway})
 				return running{http: handler}, err
 			}},
 	}

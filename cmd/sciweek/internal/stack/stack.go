@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,6 +36,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/services/checkin"
+	"github.com/sciweek/sciweek/services/gateway"
 	"github.com/sciweek/sciweek/services/registration"
 	"github.com/sciweek/sciweek/services/reporting"
 )
@@ -84,6 +86,9 @@ type Options struct {
 	// Streams are the replicas and limits of the streams the parts create (bus.EnsureStreams
 	// never lowers what exists); the zero value is one replica and the default limits.
 	Streams bus.StreamOptions
+	// Gateway is the gateway's request hygiene: trusted proxies, allowed origins, the JSON
+	// body limit and the scrape credential of its /metrics.
+	Gateway gateway.Hygiene
 }
 
 // Addrs are the listen addresses of the parts.
@@ -438,6 +443,9 @@ func Environment(opts *Options) error {
 	if opts.DataDir == "" {
 		opts.DataDir = os.Getenv("SCIWEEK_DATA")
 	}
+	if err := gatewayEnvironment(&opts.Gateway); err != nil {
+		return err
+	}
 	if opts.DataDir == "" {
 		opts.DataDir = ".data"
 	}
@@ -526,4 +534,40 @@ func ParseBytes(v string) (int64, error) {
 		return 0, errors.New("want a positive size: bytes, or with KB, MB, GB, KiB, MiB, GiB (8GiB)")
 	}
 	return n * mult, nil
+}
+
+// gatewayEnvironment reads the gateway's request hygiene from the environment:
+// SCIWEEK_TRUSTED_PROXIES (addresses or CIDR prefixes, comma-separated), SCIWEEK_ALLOWED_ORIGINS
+// (comma-separated), SCIWEEK_MAX_JSON_BODY (bytes) and SCIWEEK_METRICS_TOKEN.
+func gatewayEnvironment(h *gateway.Hygiene) error {
+	for _, v := range strings.Split(os.Getenv("SCIWEEK_TRUSTED_PROXIES"), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return fmt.Errorf("SCIWEEK_TRUSTED_PROXIES: %q is neither an address nor a CIDR prefix", v)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		h.TrustedProxies = append(h.TrustedProxies, p)
+	}
+	for _, v := range strings.Split(os.Getenv("SCIWEEK_ALLOWED_ORIGINS"), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			h.AllowedOrigins = append(h.AllowedOrigins, v)
+		}
+	}
+	if v := os.Getenv("SCIWEEK_MAX_JSON_BODY"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			return fmt.Errorf("SCIWEEK_MAX_JSON_BODY=%q: want a number of bytes of at least 1024", v)
+		}
+		h.MaxJSONBody = n
+	}
+	if v := os.Getenv("SCIWEEK_METRICS_TOKEN"); v != "" {
+		h.MetricsToken = v
+	}
+	return nil
 }

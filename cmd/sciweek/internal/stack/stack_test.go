@@ -38,6 +38,7 @@ import (
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/services/gateway"
 )
 
 func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
@@ -52,14 +53,22 @@ type world struct {
 	password string
 }
 
-func startWorld(t *testing.T) *world {
+// scrapeToken is the tests' /metrics credential.
+const scrapeToken = "e2e-scrape-token"
+
+func startWorld(t *testing.T, tune ...func(*stack.Options)) *world {
 	t.Helper()
 	ctx := context.Background()
 	spans := tracetest.NewSpanRecorder()
-	st, err := stack.Start(ctx, stack.Options{
+	opts := stack.Options{
 		DataDir: t.TempDir(), DatabaseURL: testkit.Postgres(t), NATSPort: -1, LogWriter: io.Discard,
 		SpanProcessors: []sdktrace.SpanProcessor{spans}, MinPushInterval: 20 * time.Millisecond,
-	})
+		Gateway: gateway.Hygiene{MetricsToken: scrapeToken},
+	}
+	for _, f := range tune {
+		f(&opts)
+	}
+	st, err := stack.Start(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +95,20 @@ func startWorld(t *testing.T) *world {
 	}
 	w.admin = grpc.PerRPCCredentials(rpc.BearerCredential(login.GetAccessToken()))
 	jar, _ := cookiejar.New(nil)
-	w.http = &http.Client{Jar: jar}
+	w.http = &http.Client{Jar: jar, Transport: sameOrigin{base: w.base}}
 	return w
+}
+
+// sameOrigin sends requests as the console's pages do: a state-changing request names the
+// page's origin, which the gateway checks whenever the sign-in cookie comes along.
+type sameOrigin struct{ base string }
+
+func (o sameOrigin) RoundTrip(r *http.Request) (*http.Response, error) {
+	if _, named := r.Header["Origin"]; r.Method != http.MethodGet && r.Method != http.MethodHead && !named {
+		r = r.Clone(r.Context())
+		r.Header.Set("Origin", "http://"+r.URL.Host)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // setup registers a venue with an approved activity and a terminal, as a county would.
@@ -415,7 +436,9 @@ func TestEveryServiceHasHealthReflectionAndMetrics(t *testing.T) {
 		}
 		_ = stream.CloseSend()
 	}
-	resp, err := http.Get(w.base + "/metrics")
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+scrapeToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
