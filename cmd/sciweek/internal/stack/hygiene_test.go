@@ -132,7 +132,7 @@ func TestBodiesOverTheLimitAreRefusedBeforeParsing(t *testing.T) {
 	t.Run("with a Content-Length", func(t *testing.T) {
 		code, body, took, alloc := measure(t, bytes.NewReader(huge), int64(len(huge)))
 		var e struct {
-			Reason           string `json:"reason"`
+			Reason           string                   `json:"reason"`
 			LocalizedMessage struct{ Message string } `json:"localized_message"`
 		}
 		_ = json.Unmarshal([]byte(body), &e)
