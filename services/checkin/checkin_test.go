@@ -142,6 +142,23 @@ func (f *fixture) record(r *checkinv1.CheckinRecord, as grpc.CallOption) (*check
 }
 
 // ready waits until the catalog has the terminal and the activity.
+// door is a venue with an approved activity and a terminal of its own that the service knows and
+// that has scanned once (ready): where most tests start scanning.
+type door struct {
+	venue, activity, terminal string
+	as                        grpc.CallOption
+}
+
+// openDoor makes a door in county: the venue, its approved activity, its terminal, then ready.
+func (f *fixture) openDoor(t testing.TB, county string) door {
+	t.Helper()
+	venue := f.venue(t, county)
+	act := f.activity(t, venue, county, registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
+	id, as := f.terminal(t, venue, county)
+	f.ready(t, as, venue, act)
+	return door{venue: venue, activity: act, terminal: id, as: as}
+}
+
 func (f *fixture) ready(t testing.TB, as grpc.CallOption, venue, activity string) {
 	t.Helper()
 	testkit.Eventually(t, 5*time.Second, func() error {
@@ -174,10 +191,8 @@ func (f *fixture) sum(t testing.TB, where string, args ...any) int {
 func TestRecordIsDurableAndReplaysChangeNothing(t *testing.T) {
 	t.Parallel()
 	f := start(t)
-	venue := f.venue(t, "140105")
-	act := f.activity(t, venue, "140105", registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
-	_, as := f.terminal(t, venue, "140105")
-	f.ready(t, as, venue, act)
+	d := f.openDoor(t, "140105")
+	venue, act, as := d.venue, d.activity, d.as
 
 	rec := f.walkIn(venue, act, 12)
 	first, err := f.record(rec, as)
@@ -333,10 +348,8 @@ func TestUploadsInShuffledBatchesCountOnce(t *testing.T) {
 	t.Parallel()
 	f := start(t)
 	ctx := context.Background()
-	venue := f.venue(t, "140107")
-	act := f.activity(t, venue, "140107", registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
-	termID, as := f.terminal(t, venue, "140107")
-	f.ready(t, as, venue, act)
+	d := f.openDoor(t, "140107")
+	venue, act, termID, as := d.venue, d.activity, d.terminal, d.as
 	// A terminal that was offline uploads 10,000 records: walk-ins, groups and check-outs,
 	// some from yesterday. It uploads them three times, in different orders and batch sizes.
 	const n = 10000
@@ -394,10 +407,8 @@ func TestUploadsInShuffledBatchesCountOnce(t *testing.T) {
 func TestAnomaliesAreFlagged(t *testing.T) {
 	t.Parallel()
 	f := start(t)
-	venue := f.venue(t, "140105")
-	act := f.activity(t, venue, "140105", registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
-	_, as := f.terminal(t, venue, "140105")
-	f.ready(t, as, venue, act)
+	d := f.openDoor(t, "140105")
+	venue, act, as := d.venue, d.activity, d.as
 	now := time.Now().Add(time.Minute) // after the readiness probe
 	at := func(r *checkinv1.CheckinRecord, t time.Time) *checkinv1.CheckinRecord {
 		r.OccurredAt = timestamppb.New(t)
@@ -516,10 +527,8 @@ func TestOverloadAnswersResourceExhaustedWithARetryDelay(t *testing.T) {
 	t.Parallel()
 	// A queue of 5 records and a long linger: the second call finds the queue full.
 	f := start(t, adapters.BatcherConfig{MaxPending: 5, Linger: 500 * time.Millisecond, MaxBatch: 10000, Writers: 1})
-	venue := f.venue(t, "140105")
-	act := f.activity(t, venue, "140105", registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
-	_, as := f.terminal(t, venue, "140105")
-	f.ready(t, as, venue, act)
+	d := f.openDoor(t, "140105")
+	venue, act, as := d.venue, d.activity, d.as
 	batch := func(n int) []*checkinv1.CheckinRecord {
 		out := make([]*checkinv1.CheckinRecord, n)
 		for i := range out {
@@ -555,10 +564,8 @@ func TestOverloadAnswersResourceExhaustedWithARetryDelay(t *testing.T) {
 func TestRevokedTerminalIsRefusedWithinTwoSeconds(t *testing.T) {
 	t.Parallel()
 	f := start(t)
-	venue := f.venue(t, "140105")
-	act := f.activity(t, venue, "140105", registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED)
-	id, as := f.terminal(t, venue, "140105")
-	f.ready(t, as, venue, act)
+	d := f.openDoor(t, "140105")
+	venue, act, id, as := d.venue, d.activity, d.terminal, d.as
 	f.publish(t, "sciweek.venue.terminal.revoked", &venuev1.TerminalRevoked{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
 		Terminal: &venuev1.Terminal{Id: id, VenueId: venue, CountyCode: "140105", State: venuev1.TerminalState_TERMINAL_STATE_REVOKED}})
 	revokedAt := time.Now()
