@@ -49,4 +49,3 @@ export function useTokenPages<T>(fetch: (pageToken: string) => Promise<PageOf<T>
 
   return { items, loading, page, nextToken, load, first, next, previous }
 }
-
