@@ -78,6 +78,17 @@ type Projection struct {
 	// stream makes fewer, larger transactions: fewer rows rewritten and fewer WAL flushes
 	// competing with the writers upstream, at the cost of that much staleness.
 	Linger time.Duration
+	// Reconcile repairs the projection's tables from the system of record when its checkpoint
+	// no longer fits the stream (see Mismatch). nil replays what the stream still holds, from
+	// its first message: right for projections whose events carry the whole state of what they
+	// describe (later events overwrite), where the events lost are at worst old states.
+	Reconcile Reconciler
+	// Audit, if set, runs every AuditEvery while the runner holds the projection (between
+	// batches, nothing being applied): it compares the tables with the system of record and
+	// repairs them; moving the checkpoint makes the runner go on from the new one.
+	Audit func(ctx context.Context) error
+	// AuditEvery is how often Audit runs; 0 means 15 minutes.
+	AuditEvery time.Duration
 }
 
 // ProjectionRunner runs projections for one service against its pool.
@@ -91,6 +102,7 @@ type ProjectionRunner struct {
 	idleCheck   time.Duration
 	applied     metric.Int64Counter
 	skipped     metric.Int64Counter
+	mismatches  metric.Int64Counter
 	log         *slog.Logger
 }
 
@@ -108,8 +120,13 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 	if err != nil {
 		return nil, err
 	}
+	mismatches, err := m.Int64Counter("sciweek_projection_mismatches_total",
+		metric.WithDescription("Times a projection found its checkpoint no longer fits its stream (stream created again, tail lost, messages aged out) and reconciled."))
+	if err != nil {
+		return nil, err
+	}
 	return &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"), standbyPoll: 2 * time.Second,
-		idleCheck: time.Second, applied: applied, skipped: skipped, log: tel.Logger}, nil
+		idleCheck: time.Second, applied: applied, skipped: skipped, mismatches: mismatches, log: tel.Logger}, nil
 }
 
 // Run applies the projection until ctx ends. It reads with an ordered consumer that starts
@@ -232,10 +249,15 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	if err := EnsureStreams(ctx, r.js, r.streams, p.Stream); err != nil {
 		return false, err
 	}
-	last, err := r.Checkpoint(ctx, p.Name)
+	stream, err := r.js.Stream(ctx, p.Stream)
 	if err != nil {
-		return false, fmt.Errorf("read checkpoint: %w", err)
+		return false, fmt.Errorf("read stream %s: %w", p.Stream, err)
 	}
+	cp, err := r.verify(ctx, p, stream)
+	if err != nil {
+		return false, err
+	}
+	last, created := cp.seq, cp.created
 	cons, err := r.js.OrderedConsumer(ctx, p.Stream, jetstream.OrderedConsumerConfig{
 		FilterSubjects: p.filters(),
 		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
@@ -271,10 +293,21 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	// Unblock a callback waiting on a full inbox before stopping the consumer.
 	defer func() { cancel(); cc.Stop() }()
 	batch := make([]jetstream.Msg, 0, p.BatchSize)
-	// While idle the runner looks at its checkpoint now and then: a rebuild moves it back, and
-	// the replay must start without waiting for the next event.
-	idle := time.NewTicker(r.idleCheck)
-	defer idle.Stop()
+	// Every second, between batches, the runner looks at its checkpoint (a rebuild moves it
+	// back, and the replay must start without waiting for the next event) and at the stream (a
+	// stream made again or cut short must be noticed even if nothing new arrives).
+	check := time.NewTicker(r.idleCheck)
+	defer check.Stop()
+	auditEvery := p.AuditEvery
+	if auditEvery <= 0 {
+		auditEvery = 15 * time.Minute
+	}
+	var audit <-chan time.Time
+	if p.Audit != nil {
+		t := time.NewTicker(auditEvery)
+		defer t.Stop()
+		audit = t.C
+	}
 	for {
 		batch = batch[:0]
 		select {
@@ -282,13 +315,18 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 			return progressed, ctx.Err()
 		case err := <-consumeErr:
 			return progressed, err
-		case <-idle.C:
-			now, err := r.Checkpoint(ctx, p.Name)
+		case <-check.C:
+			moved, err := r.check(ctx, p, stream, cons, len(inbox) == 0, &last, created)
 			if err != nil {
 				return progressed, err
 			}
-			if now != last {
-				return progressed, fmt.Errorf("checkpoint of %s moved from %d to %d: starting again from it", p.Name, last, now)
+			if moved {
+				progressed = true
+			}
+			continue
+		case <-audit:
+			if err := p.Audit(ctx); err != nil {
+				r.log.ErrorContext(ctx, "projection audit failed; trying again at the next", "projection", p.Name, "error", err, "every", auditEvery.String())
 			}
 			continue
 		case m := <-inbox:
@@ -324,7 +362,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 		if timer != nil {
 			timer.Stop()
 		}
-		if err := r.apply(ctx, p, batch, last); err != nil {
+		if err := r.apply(ctx, p, batch, last, created); err != nil {
 			return progressed, err
 		}
 		md, err := batch[len(batch)-1].Metadata()
@@ -342,7 +380,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 // at or below the checkpoint are skipped: the consumer may deliver them again after a reset.
 // Each message gets a consumer span, child of the producer's trace context in its headers, so
 // one trace follows an event from the RPC that caused it to every projection that applied it.
-func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jetstream.Msg, last uint64) error {
+func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jetstream.Msg, last uint64, created time.Time) error {
 	msgs := make([]Message, 0, len(batch))
 	top := last
 	for _, m := range batch {
@@ -398,9 +436,9 @@ func (r *ProjectionRunner) apply(ctx context.Context, p Projection, batch []jets
 	}
 	// Move the checkpoint from where this runner read it; if it is elsewhere, someone else
 	// applied events meanwhile and this batch must not count again.
-	tag, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, stream, last_sequence, updated_at) VALUES ($1, $2, $3, now())
-		ON CONFLICT (name) DO UPDATE SET last_sequence = EXCLUDED.last_sequence, updated_at = now()
-		WHERE projection_checkpoints.last_sequence = $4`, p.Name, p.Stream, int64(top), int64(last))
+	tag, err := tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, stream, last_sequence, stream_created, updated_at) VALUES ($1, $2, $3, $5, now())
+		ON CONFLICT (name) DO UPDATE SET last_sequence = EXCLUDED.last_sequence, stream_created = EXCLUDED.stream_created, updated_at = now()
+		WHERE projection_checkpoints.last_sequence = $4`, p.Name, p.Stream, int64(top), int64(last), sameInstant(created))
 	if err != nil {
 		return err
 	}
