@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -155,6 +156,35 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, opts StreamOptio
 		}
 	}
 	return nil
+}
+
+// AwaitStreams ensures the streams, retrying until it succeeds or ctx ends (then it returns
+// false): a service starts whether or not NATS is up, and its outbox keeps what it publishes
+// meanwhile. Each failure is logged as a warning; the wait between attempts grows to 10 s.
+func AwaitStreams(ctx context.Context, js jetstream.JetStream, opts StreamOptions, log *slog.Logger, names ...string) bool {
+	backoff := 200 * time.Millisecond
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := EnsureStreams(cctx, js, opts, names...)
+		cancel()
+		if err == nil {
+			if attempt > 1 {
+				log.InfoContext(ctx, "streams ready", "streams", names, "attempts", attempt, "waited_ms", time.Since(start).Milliseconds())
+			}
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		log.WarnContext(ctx, "cannot ensure the streams yet; retrying", "streams", names, "error", err, "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
 }
 
 // raised returns an existing stream's configuration with what EnsureStreams may change: more

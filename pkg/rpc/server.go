@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"buf.build/go/protovalidate"
@@ -46,6 +47,38 @@ type Server struct {
 	GRPC *grpc.Server
 	// Health reports serving status; services flip it to NOT_SERVING while shutting down.
 	Health *health.Server
+
+	notReady *atomic.Bool
+}
+
+// ErrNotReady refuses a call to a service that is still waiting for something it needs (another
+// service's keys, say): the caller retries after the hint.
+var ErrNotReady = errs.Reason{Code: "SERVICE_NOT_READY", Kind: errs.Unavailable,
+	English: "the service is starting and not ready yet; try again shortly",
+	Chinese: "服务正在启动，请稍后重试"}
+
+// notReadyRetry is the retry hint of ErrNotReady.
+const notReadyRetry = 2 * time.Second
+
+// SetReady says whether the server takes calls. Not ready, its health check answers NOT_SERVING
+// (so probes and load balancers send nothing) and every call but health and reflection is
+// refused with ErrNotReady and a retry hint. A new server is ready.
+func (s *Server) SetReady(ready bool) {
+	s.notReady.Store(!ready)
+	st := healthpb.HealthCheckResponse_SERVING
+	if !ready {
+		st = healthpb.HealthCheckResponse_NOT_SERVING
+	}
+	s.Health.SetServingStatus("", st)
+}
+
+func (g *guard) ready(method string) error {
+	if g.notReady.Load() && !openMethod(method) {
+		e := ErrNotReady.New()
+		e.RetryAfter = notReadyRetry
+		return e
+	}
+	return nil
 }
 
 // NewServer returns a server with the interceptors every service shares.
@@ -57,7 +90,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: protovalidate: %w", err)
 	}
-	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger, validator: validator}
+	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger, validator: validator, notReady: &atomic.Bool{}}
 	opts := []grpc.ServerOption{}
 	if cfg.MaxRecvMsgSize > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize))
@@ -74,7 +107,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)
-	return &Server{GRPC: srv, Health: hs}, nil
+	return &Server{GRPC: srv, Health: hs, notReady: g.notReady}, nil
 }
 
 // The refusals of the guard every call passes.
@@ -97,6 +130,7 @@ func openMethod(method string) bool {
 }
 
 type guard struct {
+	notReady  *atomic.Bool
 	auth      auth.Authenticator
 	policy    auth.Policy
 	log       *slog.Logger
@@ -143,6 +177,9 @@ func bearer(ctx context.Context) string {
 }
 
 func (g *guard) unaryAuth(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	if err := g.ready(info.FullMethod); err != nil {
+		return nil, err
+	}
 	ctx, err := g.authorize(ctx, info.FullMethod)
 	if err != nil {
 		return nil, err
@@ -151,6 +188,9 @@ func (g *guard) unaryAuth(ctx context.Context, req any, info *grpc.UnaryServerIn
 }
 
 func (g *guard) streamAuth(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	if err := g.ready(info.FullMethod); err != nil {
+		return err
+	}
 	ctx, err := g.authorize(ss.Context(), info.FullMethod)
 	if err != nil {
 		return err

@@ -131,16 +131,21 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 func (s *Service) Server() *rpc.Server { return s.server }
 
 // Run writes batches, publishes the outbox and keeps the catalog up to date until ctx ends.
+// Records are written and queued in the outbox whether or not NATS is up; the stream is ensured
+// in the background (retried until NATS answers) before the projections start.
 func (s *Service) Run(ctx context.Context) error {
-	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamCheckin); err != nil {
-		return err
-	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.batcher.Run(ctx) })
 	g.Go(func() error { return s.relay.Run(ctx) })
-	for _, p := range projections(s.app) {
-		g.Go(func() error { return s.projections.Run(ctx, p) })
-	}
+	g.Go(func() error {
+		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamCheckin) {
+			return nil
+		}
+		for _, p := range projections(s.app) {
+			g.Go(func() error { return s.projections.Run(ctx, p) })
+		}
+		return nil
+	})
 	return g.Wait()
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	"github.com/sciweek/sciweek/pkg/auth"
@@ -127,15 +128,20 @@ func (s *Service) SetAccount(ctx context.Context, username, password string, rol
 	return s.app.SetAccount(ctx, username, password, role, county, unitID, displayName)
 }
 
-// Run publishes the outbox until ctx ends.
+// Run publishes the outbox until ctx ends. The editions' events go to the outbox at once; the
+// stream is ensured in the background (retried until NATS answers) and the relay publishes
+// once it can.
 func (s *Service) Run(ctx context.Context) error {
-	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamRegistration); err != nil {
-		return err
-	}
 	if err := s.app.PublishEditions(ctx); err != nil {
 		return err
 	}
-	return s.relay.Run(ctx)
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamRegistration)
+		return nil
+	})
+	g.Go(func() error { return s.relay.Run(ctx) })
+	return g.Wait()
 }
 
 // FetchTokenVerifier asks a registration service for its token keys and returns a verifier; a

@@ -226,15 +226,21 @@ func (s *Service) Server() *rpc.Server { return s.server }
 
 // Run applies check-in and venue events to the aggregates and publishes occupancy alarms until
 // ctx ends.
+// The streams are ensured in the background (retried until NATS answers) before the
+// projections start.
 func (s *Service) Run(ctx context.Context) error {
-	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration); err != nil {
-		return err
-	}
 	committed := func(int) { s.changes.Notify(); s.relay.Wake() }
 	g, ctx := errgroup.WithContext(ctx)
-	for _, p := range projections(s.projector, s.notices, committed, s.cfg.Telemetry.Logger) {
-		g.Go(func() error { return s.projections.Run(ctx, p) })
-	}
+	g.Go(func() error {
+		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger,
+			bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration) {
+			return nil
+		}
+		for _, p := range projections(s.projector, s.notices, committed, s.cfg.Telemetry.Logger) {
+			g.Go(func() error { return s.projections.Run(ctx, p) })
+		}
+		return nil
+	})
 	g.Go(func() error { return s.relay.Run(ctx) })
 	g.Go(func() error { return s.notices.Run(ctx, s.cfg.ReminderEvery) })
 	return g.Wait()

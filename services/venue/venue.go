@@ -106,13 +106,17 @@ func New(cfg Config) (*Service, error) {
 func (s *Service) Server() *rpc.Server { return s.server }
 
 // Run publishes the outbox and records terminals' last calls until ctx ends.
+// The stream is ensured in the background (retried until NATS answers) before the projection
+// starts.
 func (s *Service) Run(ctx context.Context) error {
-	if err := bus.EnsureStreams(ctx, s.cfg.JetStream, s.cfg.Streams, bus.StreamVenue); err != nil {
-		return err
-	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.projections.Run(ctx, ports.TerminalsSeen(s.app)) })
+	g.Go(func() error {
+		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamVenue) {
+			return nil
+		}
+		return s.projections.Run(ctx, ports.TerminalsSeen(s.app))
+	})
 	return g.Wait()
 }
 

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -29,7 +30,6 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
-	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/devstack"
@@ -177,12 +177,29 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 			return st, err
 		}
 		open = func(t *telemetry.Telemetry, schema string, migrate func(context.Context, *pgxpool.Pool, *telemetry.Telemetry) error) (*pgxpool.Pool, error) {
-			pool, err := db.Open(ctx, db.Config{URL: opts.DatabaseURL, Schema: schema}, t)
-			if err != nil {
-				return nil, err
+			// PostgreSQL may come up after this part (or be failing over): wait for it rather
+			// than exit, as long as what fails is the connection and not the migration.
+			backoff := 200 * time.Millisecond
+			for {
+				pool, err := db.Open(ctx, db.Config{URL: opts.DatabaseURL, Schema: schema}, t)
+				if err == nil {
+					if err = migrate(ctx, pool, t); err == nil {
+						st.closers = append(st.closers, func(context.Context) error { pool.Close(); return nil })
+						return pool, nil
+					}
+					pool.Close()
+				}
+				if ctx.Err() != nil || !unreachable(err) {
+					return nil, err
+				}
+				st.log.Warn("PostgreSQL is not reachable; waiting for it", "schema", schema, "error", err, "retry_in", backoff.String())
+				select {
+				case <-ctx.Done():
+					return nil, err
+				case <-time.After(backoff):
+				}
+				backoff = min(backoff*2, 5*time.Second)
 			}
-			st.closers = append(st.closers, func(context.Context) error { pool.Close(); return nil })
-			return pool, migrate(ctx, pool, t)
 		}
 	}
 
@@ -251,12 +268,14 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		return t, err
 	}
 
-	// Parts that verify people's tokens and run without registration fetch its keys.
+	// Parts that verify people's tokens and run without registration fetch its keys in the
+	// background: they start (not ready) whether or not registration is up.
 	e := &env{ctx: ctx, st: st, opts: &opts, js: js, streams: streams}
+	var keys *pendingKeys
 	if needsPeople && !runs("registration") {
-		if e.people, err = st.fetchVerifier(ctx, main); err != nil {
-			return st, err
-		}
+		keys = newPendingKeys()
+		e.people = keys
+		g.Go(func() error { keys.fetch(runCtx, st, main); return nil })
 	}
 	for _, p := range table() {
 		if !runs(p.name) {
@@ -277,9 +296,23 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		}
 		if r.http != nil {
 			serveHTTP(p.name, r.http)
-		} else {
-			serve(p.name, r.server, r.run)
+			continue
 		}
+		if p.people && keys != nil {
+			// Not ready (health NOT_SERVING, calls refused with a retry hint) until the keys
+			// arrive; set before the server takes its first call.
+			srv := r.server
+			srv.SetReady(false)
+			g.Go(func() error {
+				select {
+				case <-keys.Ready():
+					srv.SetReady(true)
+				case <-runCtx.Done():
+				}
+				return nil
+			})
+		}
+		serve(p.name, r.server, r.run)
 	}
 
 	if err := st.waitHealthy(ctx, main); err != nil {
@@ -287,6 +320,9 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	}
 	return st, nil
 }
+
+// natsReconnectBuffer is how much a NATS connection buffers while it reconnects.
+const natsReconnectBuffer = 64 << 20
 
 // startBus starts the embedded NATS server unless a URL is given, and connects.
 func (st *Stack) startBus(opts Options) (jetstream.JetStream, error) {
@@ -300,9 +336,24 @@ func (st *Stack) startBus(opts Options) (jetstream.JetStream, error) {
 		st.log.Info("embedded NATS started", "url", opts.NATSURL, "store", filepath.Join(opts.DataDir, "nats"))
 	}
 	st.NATSURL = opts.NATSURL
-	nc, err := nats.Connect(opts.NATSURL, nats.Name("sciweek"), nats.MaxReconnects(-1))
+	// NATS may come up after this part, or go away for a while: the client keeps trying, and
+	// buffers what is published meanwhile (the outbox relays retry what it could not take).
+	log := st.log
+	nc, err := nats.Connect(opts.NATSURL, nats.Name("sciweek"), nats.MaxReconnects(-1),
+		nats.RetryOnFailedConnect(true), nats.ReconnectWait(time.Second), nats.ReconnectJitter(200*time.Millisecond, time.Second),
+		nats.ReconnectBufSize(natsReconnectBuffer),
+		nats.ConnectHandler(func(c *nats.Conn) { log.Info("connected to NATS", "url", c.ConnectedUrlRedacted()) }),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("disconnected from NATS; reconnecting", "error", err)
+			}
+		}),
+		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("reconnected to NATS", "url", c.ConnectedUrlRedacted()) }))
 	if err != nil {
 		return nil, fmt.Errorf("connect to NATS at %s: %w", opts.NATSURL, err)
+	}
+	if !nc.IsConnected() {
+		log.Warn("NATS is not reachable yet; starting anyway and connecting in the background", "url", opts.NATSURL)
 	}
 	st.closers = append(st.closers, func(context.Context) error { return nc.Drain() })
 	return jetstream.New(nc)
@@ -334,28 +385,6 @@ func (st *Stack) startDatabase(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-// fetchVerifier gets the token keys from the registration service, waiting for it to come up.
-func (st *Stack) fetchVerifier(ctx context.Context, t *telemetry.Telemetry) (auth.Authenticator, error) {
-	conn, err := st.dial(st.Addrs.Registration, t)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	for {
-		v, err := registration.FetchTokenVerifier(ctx, conn)
-		if err == nil {
-			return v, nil
-		}
-		st.log.Warn("waiting for the registration service's token keys", "addr", st.Addrs.Registration, "error", err)
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("token keys from registration at %s: %w", st.Addrs.Registration, err)
-		case <-time.After(2 * time.Second):
-		}
-	}
-}
-
 func (st *Stack) dial(addr string, t *telemetry.Telemetry) (*grpc.ClientConn, error) {
 	if addr == "" {
 		return nil, errors.New("a service this part calls runs elsewhere and its address is not set (see sciweek serve -h)")
@@ -368,7 +397,9 @@ func (st *Stack) dial(addr string, t *telemetry.Telemetry) (*grpc.ClientConn, er
 	return conn, nil
 }
 
-// waitHealthy returns when every local service answers its health check.
+// waitHealthy returns when every local service answers its health check. A service may answer
+// NOT_SERVING: it waits for a neighbour (the registration service's keys) and becomes ready on
+// its own when the neighbour appears, so Start does not wait for it.
 func (st *Stack) waitHealthy(ctx context.Context, t *telemetry.Telemetry) error {
 	for _, part := range st.local {
 		if part == "gateway" {
@@ -379,11 +410,28 @@ func (st *Stack) waitHealthy(ctx context.Context, t *telemetry.Telemetry) error 
 		if err != nil {
 			return err
 		}
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		resp, err := healthpb.NewHealthClient(conn).Check(cctx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true))
-		cancel()
-		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
-			return fmt.Errorf("service at %s is not healthy: %v", addr, err)
+		// A part whose neighbours are up is ready within milliseconds; one waiting for a
+		// neighbour is given a few seconds, then left to become ready on its own.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			resp, err := healthpb.NewHealthClient(conn).Check(cctx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true))
+			cancel()
+			if err != nil {
+				return fmt.Errorf("service at %s does not answer its health check: %w", addr, err)
+			}
+			if resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+				break
+			}
+			if time.Now().After(deadline) {
+				st.log.Warn("not ready yet: waiting for a service it needs", "part", part, "status", resp.GetStatus().String())
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 	}
 	return nil
@@ -570,4 +618,21 @@ func gatewayEnvironment(h *gateway.Hygiene) error {
 		h.MetricsToken = v
 	}
 	return nil
+}
+
+// unreachable says err is PostgreSQL not answering (refused, starting up, shutting down, in
+// recovery as a standby not yet promoted) rather than a mistake retrying would repeat.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne):
+		return true
+	case errors.As(err, &pe):
+		// 08: connection exceptions; 57P: operator intervention (shutdown, starting up);
+		// 25006: read-only transaction (a standby).
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || pe.Code == "25006"
+	}
+	return false
 }
