@@ -286,7 +286,9 @@ plain HTTP. The notification centre e-mails notices through the SMTP server at S
 SCIWEEK_SMTP_PASSWORD when set; without it notices show in the console only. Streams are
 created with SCIWEEK_STREAM_REPLICAS replicas (default 1; 3 on a NATS cluster) and keep events
 for SCIWEEK_STREAM_MAX_AGE (default 21d) up to SCIWEEK_STREAM_MAX_BYTES (default 8GiB) each; a
-stream that exists keeps what an operator set (its replicas are only ever raised).
+stream that exists keeps what an operator set (its replicas are only ever raised). A service
+works on a call for at most SCIWEEK_RPC_DEADLINE (default 5s), or SCIWEEK_RPC_BULK_DEADLINE
+(default 5m) for imports, exports, rebuilds and files.
 
 flags:
 `)

@@ -48,7 +48,7 @@ type Server struct {
 	// Health reports serving status; services flip it to NOT_SERVING while shutting down.
 	Health *health.Server
 
-	notReady *atomic.Bool
+	guard *guard
 }
 
 // ErrNotReady refuses a call to a service that is still waiting for something it needs (another
@@ -64,7 +64,7 @@ const notReadyRetry = 2 * time.Second
 // (so probes and load balancers send nothing) and every call but health and reflection is
 // refused with ErrNotReady and a retry hint. A new server is ready.
 func (s *Server) SetReady(ready bool) {
-	s.notReady.Store(!ready)
+	s.guard.notReady.Store(!ready)
 	st := healthpb.HealthCheckResponse_SERVING
 	if !ready {
 		st = healthpb.HealthCheckResponse_NOT_SERVING
@@ -90,7 +90,8 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: protovalidate: %w", err)
 	}
-	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger, validator: validator, notReady: &atomic.Bool{}}
+	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger, validator: validator,
+		deadlines: Deadlines{}.withDefaults()}
 	opts := []grpc.ServerOption{}
 	if cfg.MaxRecvMsgSize > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize))
@@ -101,13 +102,13 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 			otelgrpc.WithMeterProvider(cfg.Telemetry.Meter),
 			otelgrpc.WithPropagators(cfg.Telemetry.Propagator),
 		)),
-		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryAuth, g.unaryValidate),
-		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamAuth, g.streamValidate),
+		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryDeadline, g.unaryAuth, g.unaryValidate),
+		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamDeadline, g.streamAuth, g.streamValidate),
 	)...)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)
-	return &Server{GRPC: srv, Health: hs, notReady: g.notReady}, nil
+	return &Server{GRPC: srv, Health: hs, guard: g}, nil
 }
 
 // The refusals of the guard every call passes.
@@ -130,7 +131,8 @@ func openMethod(method string) bool {
 }
 
 type guard struct {
-	notReady  *atomic.Bool
+	notReady  atomic.Bool
+	deadlines Deadlines
 	auth      auth.Authenticator
 	policy    auth.Policy
 	log       *slog.Logger

@@ -60,7 +60,7 @@ func Status(err error) *status.Status {
 		}
 		details = append(details, br)
 	}
-	if d := errs.RetryAfter(err); d > 0 {
+	if d := retryAfter(code, errs.RetryAfter(err)); d > 0 {
 		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(d)})
 	}
 	st := status.New(code, msg)
@@ -68,6 +68,22 @@ func Status(err error) *status.Status {
 		return withDetails
 	}
 	return st
+}
+
+// DefaultRetryAfter is the retry hint of an Unavailable, ResourceExhausted or DeadlineExceeded
+// answer whose error suggests none: every answer a caller should retry says when.
+const DefaultRetryAfter = time.Second
+
+// retryAfter is the hint an answer with code carries: the error's own, else the default for the
+// codes a caller retries, else none.
+func retryAfter(code codes.Code, suggested time.Duration) time.Duration {
+	switch {
+	case suggested > 0:
+		return suggested
+	case code == codes.Unavailable || code == codes.ResourceExhausted || code == codes.DeadlineExceeded:
+		return DefaultRetryAfter
+	}
+	return 0
 }
 
 // Code returns the gRPC code for an error's kind.
@@ -144,6 +160,8 @@ func DetailsOf(st *status.Status) Details {
 			d.RetryAfter = v.GetRetryDelay().AsDuration()
 		}
 	}
+	// An answer without a hint (a transport failure: the service is down) still says when.
+	d.RetryAfter = retryAfter(st.Code(), d.RetryAfter)
 	general := errs.General(KindOfCode(st.Code()))
 	switch st.Code() {
 	case codes.Canceled:

@@ -156,9 +156,9 @@ func TestVenueAndReportingStartWhileRegistrationIsDown(t *testing.T) {
 	}
 	for name, call := range calls {
 		err := call()
-		st := status.Convert(err)
-		d := rpc.DetailsOf(st)
-		if st.Code() != codes.Unavailable || d.RetryAfter <= 0 || d.Reason != rpc.ErrNotReady.Code {
+		answer := status.Convert(err)
+		d := rpc.DetailsOf(answer)
+		if answer.Code() != codes.Unavailable || d.RetryAfter <= 0 || d.Reason != rpc.ErrNotReady.Code {
 			t.Errorf("%s before ready: %v (reason %s, retry after %v); want Unavailable, %s, a retry hint", name, err, d.Reason, d.RetryAfter, rpc.ErrNotReady.Code)
 		}
 	}

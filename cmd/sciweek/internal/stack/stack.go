@@ -83,6 +83,8 @@ type Options struct {
 	S3 reporting.S3Config
 	// SMTP, if its address is set, e-mails the notification centre's notices.
 	SMTP reporting.SMTPConfig
+	// Deadlines bound how long the services work on one call; the zero value is rpc's defaults.
+	Deadlines rpc.Deadlines
 	// Streams are the replicas and limits of the streams the parts create (bus.EnsureStreams
 	// never lowers what exists); the zero value is one replica and the default limits.
 	Streams bus.StreamOptions
@@ -224,6 +226,7 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	}
 	streams := opts.Streams
 	serve := func(name string, srv *rpc.Server, run func(context.Context) error) {
+		srv.SetDeadlines(opts.Deadlines)
 		g.Go(func() error { return srv.GRPC.Serve(lis[name]) })
 		g.Go(func() error { return run(runCtx) })
 		st.stoppers = append(st.stoppers, func(ctx context.Context) error {
@@ -499,6 +502,18 @@ func Environment(opts *Options) error {
 	}
 	if err := streamEnvironment(&opts.Streams); err != nil {
 		return err
+	}
+	for name, field := range map[string]*time.Duration{
+		"SCIWEEK_RPC_DEADLINE":      &opts.Deadlines.Call,
+		"SCIWEEK_RPC_BULK_DEADLINE": &opts.Deadlines.Bulk,
+	} {
+		if v := os.Getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s=%q: want a positive duration (5s, 2m)", name, v)
+			}
+			*field = d
+		}
 	}
 	for name, field := range map[string]*int{
 		"SCIWEEK_CHECKIN_MAX_BATCH":   &opts.CheckinBatching.MaxBatch,

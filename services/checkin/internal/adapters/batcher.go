@@ -138,9 +138,14 @@ func (b *Batcher) Save(ctx context.Context, records []domain.Record) ([]app.Stor
 	b.jobs <- j // never blocks: the channel holds MaxPending jobs and pending counts records
 	b.mu.Unlock()
 	// Once queued, a job is written even if the caller goes away: the terminal will retry and
-	// get the first result back.
-	r := <-j.done
-	return r.stored, r.err
+	// get the first result back. The caller does not wait past its deadline (the server's bound
+	// on the call): a hung database answers DeadlineExceeded and a retry hint in time.
+	select {
+	case r := <-j.done:
+		return r.stored, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Run writes batches until ctx ends; queued records are written before it returns.
