@@ -21,6 +21,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/services/registration/internal/adapters"
 	"github.com/sciweek/sciweek/services/registration/internal/app"
 	"github.com/sciweek/sciweek/services/registration/internal/ports"
@@ -45,12 +46,26 @@ type Config struct {
 	Venue grpc.ClientConnInterface
 	// Streams are the deployment's stream settings.
 	Streams bus.StreamOptions
+	// Limits are the sign-in and sign-up throttles' rules; nil means throttle.DefaultLimits.
+	Limits *throttle.Limits
+	// PhoneKey keys the hashes of sign-ups' phone numbers (at least 16 bytes). It is a secret
+	// kept outside the database (SCIWEEK_PHONE_KEY or SCIWEEK_PHONE_KEY_FILE), the same for
+	// every replica and every start: with the key beside the hashes and the masks showing seven
+	// digits, each number was recoverable in 10⁴ tries.
+	PhoneKey []byte
+	// Now is the clock of the use cases; nil means time.Now (tests move it to the end of the
+	// retention days).
+	Now func() time.Time
+	// RetentionEvery is how often the retention rule runs (erasing the personal data of
+	// editions past their retention days); 0 means hourly.
+	RetentionEvery time.Duration
 }
 
 // Migrate brings the registration schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
 	return db.Migrate(ctx, pool, Schema, tel.Logger,
 		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "throttle", FS: throttle.Migrations()},
 		db.MigrationSet{Name: "registration", FS: migrations.FS})
 }
 
@@ -93,9 +108,31 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	limits := throttle.DefaultLimits
+	if cfg.Limits != nil {
+		limits = *cfg.Limits
+	}
+	counters, err := throttle.New(cfg.Pool, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.PhoneKey) < 16 {
+		return nil, errors.New("registration: a phone key of at least 16 bytes is required (SCIWEEK_PHONE_KEY or SCIWEEK_PHONE_KEY_FILE)")
+	}
+	// The key used to sit in the database: hashes made with it are re-keyed once, and it goes.
+	if n, err := store.RekeyPhones(ctx, cfg.PhoneKey); err != nil {
+		return nil, err
+	} else if n > 0 {
+		cfg.Telemetry.Logger.InfoContext(ctx, "phone hashes re-keyed with the key from outside the database; the stored key is deleted", "signups", n)
+	}
 	uc, err := app.New(app.Deps{
 		Activities: store, Editions: store, Units: store, Accounts: store, Nominations: store, Signups: store, Keys: store,
-		Venues: adapters.NewVenueClient(cfg.Venue), Spreadsheets: adapters.Spreadsheets{}, Tokens: issuer, Now: time.Now,
+		Venues: adapters.NewVenueClient(cfg.Venue), Spreadsheets: adapters.Spreadsheets{}, Tokens: issuer,
+		Throttle: counters, Limits: limits, Retention: store, PhoneKey: cfg.PhoneKey, Log: cfg.Telemetry.Logger, Now: now,
 	})
 	if err != nil {
 		return nil, err
@@ -140,8 +177,30 @@ func (s *Service) Run(ctx context.Context) error {
 		bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamRegistration)
 		return nil
 	})
+	g.Go(func() error { s.retain(ctx); return nil })
 	g.Go(func() error { return s.relay.Run(ctx) })
 	return g.Wait()
+}
+
+// retain runs the retention rule now and then until ctx ends (every replica may: an erased
+// edition is not erased again).
+func (s *Service) retain(ctx context.Context) {
+	every := s.cfg.RetentionEvery
+	if every <= 0 {
+		every = time.Hour
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.app.EraseDuePersonalData(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Telemetry.Logger.WarnContext(ctx, "retention rule", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // FetchTokenVerifier asks a registration service for its token keys and returns a verifier; a

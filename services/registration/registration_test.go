@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/errs"
@@ -24,6 +25,7 @@ import (
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/services/registration"
 )
 
@@ -71,6 +73,8 @@ func (v *venueRegistry) ListVenues(_ context.Context, req *venuev1.ListVenuesReq
 type fixture struct {
 	t          testing.TB
 	svc        *registration.Service
+	pool       *pgxpool.Pool
+	cfg        registration.Config
 	venues     *venueRegistry
 	activities registrationv1.ActivityServiceClient
 	editions   registrationv1.EditionServiceClient
@@ -84,20 +88,27 @@ type fixture struct {
 	yingzeV    string // a venue of 140106 (迎泽区)
 }
 
-func start(t testing.TB) *fixture {
+// start runs the service for a test. Its throttles are off unless tune sets them: the tests sign
+// up hundreds of people from one address (throttle_test.go tests the throttles).
+func start(t testing.TB, tune ...func(*registration.Config)) *fixture {
 	t.Helper()
 	b := testkit.Back(t, "registration", registration.Schema, registration.Migrate)
 	venues := &venueRegistry{}
 	venueSrv := grpc.NewServer()
 	venuev1.RegisterVenueServiceServer(venueSrv, venues)
 	venueConn := testkit.Serve(t, venueSrv, b.Telemetry)
-	svc, err := registration.New(b.Ctx, registration.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, Venue: venueConn})
+	cfg := registration.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, Venue: venueConn, Limits: &throttle.Limits{},
+		PhoneKey: []byte("registration-tests-phone-key-32b")}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	svc, err := registration.New(b.Ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	conn := b.Run(t, svc.Run, svc.Server().GRPC)
 	f := &fixture{
-		t: t, svc: svc, venues: venues, js: b.NATS.JetStream,
+		t: t, svc: svc, venues: venues, js: b.NATS.JetStream, pool: b.Pool, cfg: cfg,
 		activities: registrationv1.NewActivityServiceClient(conn), editions: registrationv1.NewEditionServiceClient(conn),
 		accounts: registrationv1.NewAccountServiceClient(conn), units: registrationv1.NewUnitServiceClient(conn),
 		featured: registrationv1.NewFeaturedServiceClient(conn), signups: registrationv1.NewSignupServiceClient(conn),

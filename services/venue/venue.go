@@ -19,6 +19,7 @@ import (
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/services/venue/internal/adapters"
 	"github.com/sciweek/sciweek/services/venue/internal/app"
 	"github.com/sciweek/sciweek/services/venue/internal/ports"
@@ -38,6 +39,9 @@ type Config struct {
 	Telemetry *telemetry.Telemetry
 	// People verifies the access tokens of people.
 	People auth.Authenticator
+	// Limits are the setup codes' throttles (SetupAddress, SetupAll); nil means
+	// throttle.DefaultLimits.
+	Limits *throttle.Limits
 	// Registration, if set, resolves county names in imports from the editions it keeps.
 	Registration grpc.ClientConnInterface
 	// Streams are the deployment's stream settings.
@@ -50,6 +54,7 @@ type Config struct {
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
 	return db.Migrate(ctx, pool, Schema, tel.Logger,
 		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "throttle", FS: throttle.Migrations()},
 		db.MigrationSet{Name: "venue", FS: migrations.FS})
 }
 
@@ -83,7 +88,16 @@ func New(cfg Config) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	uc, err := app.New(repo, newCredential, counties, adapters.Sheets{}, now)
+	limits := throttle.DefaultLimits
+	if cfg.Limits != nil {
+		limits = *cfg.Limits
+	}
+	counters, err := throttle.New(cfg.Pool, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	uc, err := app.New(repo, newCredential, counties, adapters.Sheets{},
+		app.SetupThrottle{Counters: counters, PerAddress: limits.SetupAddress, All: limits.SetupAll}, now)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -26,6 +27,7 @@ import (
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/services/venue"
 )
 
@@ -54,12 +56,16 @@ type fixture struct {
 	city      grpc.CallOption
 }
 
-func start(t *testing.T) *fixture {
+func start(t *testing.T, limits ...throttle.Limits) *fixture {
 	t.Helper()
 	b := testkit.Back(t, "venue", venue.Schema, venue.Migrate)
 	tokens := testkit.NewTokens(t)
 	clk := &clock{now: time.Now()}
-	svc, err := venue.New(venue.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, People: tokens.Verifier, Now: clk.Now})
+	cfg := venue.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, People: tokens.Verifier, Now: clk.Now}
+	for _, l := range limits {
+		cfg.Limits = &l
+	}
+	svc, err := venue.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,5 +447,54 @@ func TestImportVenues(t *testing.T) {
 		Content: file([]string{"140106", "新场馆", "学校", "", "", "", "", "", "", ""})}, f.tokens.As(t, testkit.CountyAdmin("140105")))
 	if err != nil || len(resp.GetErrors()) != 1 || !strings.Contains(resp.GetErrors()[0].GetMessage(), "own county") {
 		t.Fatalf("county admin importing another county: %v %v", resp, err)
+	}
+}
+
+// TestWrongSetupCodesAreThrottled reproduces #12's finding (50 wrong setup codes in 3 s): wrong
+// codes count per client address and over everyone, and past the rule each attempt is refused
+// with a retry hint in Chinese, the right code included, until the wait is over.
+func TestWrongSetupCodesAreThrottled(t *testing.T) {
+	t.Parallel()
+	f := start(t, throttle.Limits{
+		SetupAddress: throttle.Rule{Free: 5, Window: time.Hour, Delay: time.Minute, MaxDelay: time.Hour, LockAfter: 20, LockFor: time.Hour},
+		SetupAll:     throttle.Rule{Free: 12, Window: time.Hour},
+	})
+	admin := f.tokens.As(t, testkit.CountyAdmin("140105"))
+	v := f.createVenue(admin, museum("140105"))
+	prov, err := f.terminals.ProvisionTerminal(context.Background(), &venuev1.ProvisionTerminalRequest{VenueId: v.GetId(), Name: "东门"}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := func(addr string) context.Context {
+		return metadata.AppendToOutgoingContext(context.Background(), rpc.ClientAddressKey, addr)
+	}
+	wrong, throttled := 0, 0
+	for i := range 50 {
+		_, err := f.terminals.ActivateTerminal(from("198.51.100.30"), &venuev1.ActivateTerminalRequest{SetupCode: fmt.Sprintf("ZZZZ-%04d", i)})
+		d := rpc.DetailsOf(status.Convert(err))
+		switch {
+		case status.Code(err) == codes.NotFound:
+			wrong++
+		case status.Code(err) == codes.ResourceExhausted && d.Reason == "SETUP_CODE_TOO_MANY_FAILURES" && d.RetryAfter > 0 && strings.Contains(d.Chinese, "秒后重试"):
+			throttled++
+		default:
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	t.Logf("50 wrong setup codes from one address: %d refused as wrong, %d throttled", wrong, throttled)
+	if wrong != 5 || throttled != 45 {
+		t.Fatalf("want 5 wrong and 45 throttled, got %d and %d", wrong, throttled)
+	}
+	// The blocked address cannot use even the right code meanwhile.
+	_, err = f.terminals.ActivateTerminal(from("198.51.100.30"), &venuev1.ActivateTerminalRequest{SetupCode: prov.GetSetupCode()})
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("right code from a blocked address: %v", err)
+	}
+	// Many addresses guessing together hit the rule over everyone.
+	for i := range 8 {
+		_, err = f.terminals.ActivateTerminal(from(fmt.Sprintf("203.0.113.%d", i+1)), &venuev1.ActivateTerminalRequest{SetupCode: fmt.Sprintf("YYYY-%04d", i)})
+	}
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("the 13th wrong code over all addresses: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"path/filepath"
 
@@ -64,7 +65,17 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
-				reg, err := registration.New(e.ctx, registration.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Venue: venueConn, Streams: e.streams})
+				phoneKey := e.opts.PhoneKey
+				if len(phoneKey) == 0 {
+					if e.opts.Only != "" {
+						return running{}, errors.New("registration needs the phone hash key: set SCIWEEK_PHONE_KEY or SCIWEEK_PHONE_KEY_FILE (README: Personal data)")
+					}
+					if phoneKey, err = DevPhoneKey(e.opts.DataDir); err != nil {
+						return running{}, err
+					}
+				}
+				reg, err := registration.New(e.ctx, registration.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Venue: venueConn, Streams: e.streams,
+					Limits: e.opts.Limits, PhoneKey: phoneKey})
 				if err != nil {
 					return running{}, err
 				}
@@ -77,7 +88,8 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
-				ven, err := venue.New(venue.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people, Registration: regConn, Streams: e.streams})
+				ven, err := venue.New(venue.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people, Registration: regConn, Streams: e.streams,
+					Limits: e.opts.Limits})
 				if err != nil {
 					return running{}, err
 				}

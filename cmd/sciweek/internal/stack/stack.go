@@ -5,7 +5,9 @@ package stack
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +37,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/devstack"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/services/checkin"
 	"github.com/sciweek/sciweek/services/gateway"
 	"github.com/sciweek/sciweek/services/registration"
@@ -88,6 +91,14 @@ type Options struct {
 	// Streams are the replicas and limits of the streams the parts create (bus.EnsureStreams
 	// never lowers what exists); the zero value is one replica and the default limits.
 	Streams bus.StreamOptions
+	// PhoneKey keys the hashes of sign-ups' phone numbers (registration.Config.PhoneKey). When
+	// it is empty and the whole system runs in this process (sciweek dev, tests), a key is made
+	// once in <DataDir>/phone.key and kept; a registration service run on its own refuses to
+	// start without one, since its replicas must share it.
+	PhoneKey []byte
+	// Limits are the throttles' rules (sign-in, setup codes, public sign-up); nil means
+	// throttle.DefaultLimits.
+	Limits *throttle.Limits
 	// Gateway is the gateway's request hygiene: trusted proxies, allowed origins, the JSON
 	// body limit and the scrape credential of its /metrics.
 	Gateway gateway.Hygiene
@@ -497,6 +508,23 @@ func Environment(opts *Options) error {
 	if err := gatewayEnvironment(&opts.Gateway); err != nil {
 		return err
 	}
+	limits := throttle.DefaultLimits
+	if err := throttle.Environment(&limits, os.Getenv); err != nil {
+		return err
+	}
+	opts.Limits = &limits
+	if v := os.Getenv("SCIWEEK_PHONE_KEY"); v != "" {
+		opts.PhoneKey = []byte(strings.TrimSpace(v))
+	} else if f := os.Getenv("SCIWEEK_PHONE_KEY_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("SCIWEEK_PHONE_KEY_FILE: %w", err)
+		}
+		opts.PhoneKey = []byte(strings.TrimSpace(string(b)))
+	}
+	if len(opts.PhoneKey) > 0 && len(opts.PhoneKey) < 32 {
+		return errors.New("SCIWEEK_PHONE_KEY: want at least 32 characters (openssl rand -hex 32)")
+	}
 	if opts.DataDir == "" {
 		opts.DataDir = ".data"
 	}
@@ -650,4 +678,31 @@ func unreachable(err error) bool {
 		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || pe.Code == "25006"
 	}
 	return false
+}
+
+// DevPhoneKey returns the phone key kept in dir/phone.key, making it on first use: for a
+// system that runs whole in one process (sciweek dev, tests). Deployments give
+// SCIWEEK_PHONE_KEY or SCIWEEK_PHONE_KEY_FILE instead.
+func DevPhoneKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "phone.key")
+	if b, err := os.ReadFile(path); err == nil {
+		if k := strings.TrimSpace(string(b)); len(k) >= 32 {
+			return []byte(k), nil
+		}
+		return nil, fmt.Errorf("%s: want at least 32 characters", path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	k := hex.EncodeToString(raw)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return []byte(k), nil
 }

@@ -108,7 +108,7 @@ func (s *Store) SignUp(ctx context.Context, su domain.Signup, phoneKey, manageKe
 		return nil
 	})
 	if db.IsUniqueViolation(err, "signups_one_place_per_phone") {
-		return domain.Signup{}, domain.ErrPhoneTaken.New("phone", su.PhoneMasked)
+		return domain.Signup{}, domain.ErrPhoneTaken.New()
 	}
 	return out, err
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -10,26 +9,6 @@ import (
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
-
-// Login checks a person's password and returns a signed access token. Unknown users and wrong
-// passwords get the same answer, so user names cannot be probed.
-func (s *Service) Login(ctx context.Context, username, password string) (string, time.Time, domain.Account, error) {
-	acc, err := s.Accounts.Account(ctx, username)
-	if errs.KindOf(err) == errs.NotFound {
-		return "", time.Time{}, domain.Account{}, domain.ErrLoginFailed.New()
-	}
-	if err != nil {
-		return "", time.Time{}, domain.Account{}, err
-	}
-	if err := acc.CheckPassword(password); err != nil {
-		return "", time.Time{}, domain.Account{}, err
-	}
-	tok, exp, err := s.Tokens.Issue(acc.Principal())
-	if err != nil {
-		return "", time.Time{}, domain.Account{}, err
-	}
-	return tok, exp, acc, nil
-}
 
 // WhoAmI returns the caller's account.
 func (s *Service) WhoAmI(ctx context.Context, p auth.Principal) (domain.Account, error) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,6 +15,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
+	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/pkg/ticket"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
@@ -160,7 +162,15 @@ type Deps struct {
 	Venues       Venues
 	Spreadsheets Spreadsheets
 	Tokens       TokenIssuer
-	Now          func() time.Time
+	Throttle     Throttle
+	Retention    Retention
+	// PhoneKey keys the phone hashes (domain.PhoneHash); it comes from outside the database.
+	PhoneKey []byte
+	// Log records what the service does on its own or on demand (erasures); nil logs nothing.
+	Log *slog.Logger
+	// Limits are the throttles' rules.
+	Limits throttle.Limits
+	Now    func() time.Time
 }
 
 // Service runs the registration use cases.
@@ -171,8 +181,11 @@ type Service struct {
 // New returns the use cases.
 func New(d Deps) (*Service, error) {
 	if d.Activities == nil || d.Editions == nil || d.Units == nil || d.Accounts == nil || d.Nominations == nil || d.Signups == nil ||
-		d.Keys == nil || d.Venues == nil || d.Spreadsheets == nil || d.Tokens == nil || d.Now == nil {
+		d.Keys == nil || d.Venues == nil || d.Spreadsheets == nil || d.Tokens == nil || d.Throttle == nil || d.Retention == nil || d.Now == nil {
 		return nil, errors.New("registration app: every dependency is required")
+	}
+	if len(d.PhoneKey) < 16 {
+		return nil, errors.New("registration app: the phone key needs at least 16 bytes")
 	}
 	return &Service{Deps: d}, nil
 }

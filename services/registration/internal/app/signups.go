@@ -36,16 +36,10 @@ func (s *Service) PublicActivity(ctx context.Context, id uuid.UUID) (domain.Acti
 	return a, nil
 }
 
-// phoneKey is the keyed hash of a phone number: it enforces one place per phone and session
-// without keeping the number. The key is the service's own secret.
-func (s *Service) phoneKey(ctx context.Context, phone string) ([]byte, error) {
-	k, err := s.Keys.SigningKey(ctx, "phone-hash")
-	if err != nil {
-		return nil, err
-	}
-	m := hmac.New(sha256.New, k.Seed())
-	m.Write([]byte(phone))
-	return m.Sum(nil), nil
+// phoneKey is the keyed hash of a phone number (domain.PhoneHash) under the service's phone
+// key, which comes from outside the database.
+func (s *Service) phoneKey(_ context.Context, phone string) ([]byte, error) {
+	return domain.PhoneHash(s.PhoneKey, phone), nil
 }
 
 func manageHash(code string) []byte {
@@ -55,7 +49,8 @@ func manageHash(code string) []byte {
 
 // SignUp takes a place in a session (or on its waiting list) and returns the sign-up with its
 // ticket when confirmed, and the code that manages it.
-func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, name, phone string, age domain.AgeGroup) (domain.Signup, string, error) {
+// client is the address of the person's device, for the throttle.
+func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, name, phone string, age domain.AgeGroup, client string) (domain.Signup, string, error) {
 	phone, err := domain.NormalizePhone(phone)
 	if err != nil {
 		return domain.Signup{}, "", err
@@ -71,6 +66,9 @@ func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, n
 	su.PhoneMasked = domain.MaskPhone(phone)
 	key, err := s.phoneKey(ctx, phone)
 	if err != nil {
+		return domain.Signup{}, "", err
+	}
+	if err := s.throttleSignup(ctx, client, key); err != nil {
 		return domain.Signup{}, "", err
 	}
 	b := make([]byte, 10)
@@ -90,9 +88,9 @@ func (s *Service) SignUp(ctx context.Context, activityID, sessionID uuid.UUID, n
 		return su, nil
 	})
 	if errs.KindOf(err) == errs.Exists {
-		return domain.Signup{}, "", domain.ErrPhoneTaken.New("phone", su.PhoneMasked)
+		return domain.Signup{}, "", domain.ErrPhoneTaken.New()
 	}
-	return stored, code, err
+	return hidePhone(stored), code, err
 }
 
 func checkCode(code string) func(domain.Signup, []byte) error {
@@ -113,14 +111,19 @@ func (s *Service) GetSignup(ctx context.Context, id uuid.UUID, code string) (dom
 	if err := checkCode(code)(su, hash); err != nil {
 		return domain.Signup{}, err
 	}
-	return su, nil
+	return hidePhone(su), nil
 }
 
 // CancelSignup gives a place back; the first on the waiting list gets it with a new ticket.
 func (s *Service) CancelSignup(ctx context.Context, id uuid.UUID, code string) (domain.Signup, *domain.Signup, error) {
-	return s.Signups.CancelSignup(ctx, id, checkCode(code), func(next domain.Signup, ses domain.Session) (domain.Ticket, error) {
+	su, promoted, err := s.Signups.CancelSignup(ctx, id, checkCode(code), func(next domain.Signup, ses domain.Session) (domain.Ticket, error) {
 		return s.signTicket(ctx, next, ses)
 	})
+	if promoted != nil {
+		p := hidePhone(*promoted)
+		promoted = &p
+	}
+	return hidePhone(su), promoted, err
 }
 
 // ListSignups lists an activity's sign-ups for those who manage it, phones masked.
@@ -133,6 +136,9 @@ func (s *Service) ListSignups(ctx context.Context, p auth.Principal, activityID,
 		return domain.Activity{}, nil, ErrSignupListPersonal.New()
 	}
 	list, err := s.Signups.Signups(ctx, activityID, sessionID)
+	for i := range list {
+		list[i].PhoneMasked = phoneFor(p, a, list[i].PhoneMasked)
+	}
 	return a, list, err
 }
 

@@ -152,7 +152,10 @@ func EditionToProto(e domain.Edition, ticketKey []byte) *registrationv1.Edition 
 	out := &registrationv1.Edition{
 		Id: e.ID, Name: e.Name, Theme: e.Theme, StartsOn: e.StartsOn.Format(time.DateOnly), EndsOn: e.EndsOn.Format(time.DateOnly),
 		ReportDeadline: e.ReportDeadline.Format(time.DateOnly), MaxVideoSeconds: uint32(e.MaxVideoSeconds), TimeZone: e.Location.String(),
-		TicketPublicKey: ticketKey,
+		TicketPublicKey: ticketKey, PersonalDataRetentionDays: uint32(e.RetentionDays),
+	}
+	if !e.PersonalDataErasedAt.IsZero() {
+		out.PersonalDataErasedAt = timestamppb.New(e.PersonalDataErasedAt)
 	}
 	for _, c := range e.Counties {
 		out.Counties = append(out.Counties, &registrationv1.County{Code: c.Code, Name: c.Name})

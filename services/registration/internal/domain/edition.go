@@ -29,6 +29,36 @@ type Edition struct {
 	Location        *time.Location
 	Counties        []County
 	Forms           []Form // empty accepts every form
+	// RetentionDays is how many days after the report deadline the sign-ups' names and phone
+	// numbers are erased; 0 means DefaultRetentionDays.
+	RetentionDays int
+	// PersonalDataErasedAt is when they were erased; zero while they are kept.
+	PersonalDataErasedAt time.Time
+}
+
+// DefaultRetentionDays is how long after the report deadline sign-ups' personal data is kept
+// when an edition does not say: long enough for the reports' questions, no longer.
+const DefaultRetentionDays = 30
+
+// EraseDueAt is when the edition's sign-ups' names and phone numbers are to be erased: the
+// retention days after the end of the report deadline's day.
+func (e Edition) EraseDueAt() time.Time {
+	days := e.RetentionDays
+	if days <= 0 {
+		days = DefaultRetentionDays
+	}
+	return e.ReportDeadline.AddDate(0, 0, 1+days)
+}
+
+// EraseDue says whether the personal data is to be erased at now and is still kept.
+func (e Edition) EraseDue(now time.Time) bool {
+	return e.PersonalDataErasedAt.IsZero() && !now.Before(e.EraseDueAt())
+}
+
+// WeekOver says whether the edition's last day has passed at now: its sign-ups' personal data
+// may be erased on demand from then.
+func (e Edition) WeekOver(now time.Time) bool {
+	return !now.Before(e.EndsOn.AddDate(0, 0, 1))
 }
 
 var (
@@ -40,6 +70,7 @@ var (
 type EditionInput struct {
 	ID, Name, Theme, StartsOn, EndsOn, ReportDeadline, TimeZone string
 	MaxVideoSeconds                                             int
+	RetentionDays                                               int
 	Counties                                                    []County
 	Forms                                                       []Form
 }
@@ -64,7 +95,8 @@ func NewEdition(in EditionInput) (Edition, error) {
 		}
 		return t, nil
 	}
-	e := Edition{ID: in.ID, Name: name, Theme: strings.TrimSpace(in.Theme), MaxVideoSeconds: in.MaxVideoSeconds, Location: loc}
+	e := Edition{ID: in.ID, Name: name, Theme: strings.TrimSpace(in.Theme), MaxVideoSeconds: in.MaxVideoSeconds, Location: loc,
+		RetentionDays: in.RetentionDays}
 	if e.StartsOn, err = day("starts_on", "开始日期", in.StartsOn); err != nil {
 		return Edition{}, err
 	}

@@ -261,6 +261,6 @@ var (
 		English: "activity {id} was not nominated",
 		Chinese: "这个活动没有被推荐过"}
 	ErrPhoneTaken = errs.Reason{Code: "SIGNUP_PHONE_TAKEN", Kind: errs.Exists,
-		English: "phone {phone} already holds a place in this session",
-		Chinese: "手机号 {phone} 已经报名了这个场次"}
+		English: "this sign-up was not taken: one phone number signs up once per session; whoever signed up can see or cancel their place with the manage code they were given",
+		Chinese: "报名未成功：每个手机号每个场次只能报名一次。已报名的，请凭报名时获得的管理码查看或取消"}
 )

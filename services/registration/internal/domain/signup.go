@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"regexp"
 	"strings"
 	"time"
@@ -71,6 +73,19 @@ func NormalizePhone(s string) (string, error) {
 		return "", ErrPhoneInvalid.New()
 	}
 	return s, nil
+}
+
+// HiddenPhone is how a sign-up's phone shows to anyone but those who manage its activity (its
+// organizer unit, its county's admins, the city admin): nothing but that it is a mobile number.
+const HiddenPhone = "1**********"
+
+// PhoneHash is the keyed hash of a phone number that enforces one place per phone and session
+// without keeping the number. The key is a secret from outside the database
+// (SCIWEEK_PHONE_KEY), so a copy of the database cannot test candidate numbers against it.
+func PhoneHash(key []byte, phone string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(phone))
+	return m.Sum(nil)
 }
 
 // MaskPhone hides the middle four digits: 13812341234 becomes 138****1234.

@@ -16,7 +16,7 @@ import (
 
 // Login signs a person in.
 func (g *GRPC) Login(ctx context.Context, req *registrationv1.LoginRequest) (*registrationv1.LoginResponse, error) {
-	tok, exp, acc, err := g.app.Login(ctx, req.GetUsername(), req.GetPassword())
+	tok, exp, acc, err := g.app.Login(ctx, req.GetUsername(), req.GetPassword(), rpc.ClientAddress(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -81,4 +81,17 @@ func (g *GRPC) ListAccounts(ctx context.Context, req *registrationv1.ListAccount
 		out.Accounts = append(out.Accounts, convert.AccountToProto(a))
 	}
 	return out, nil
+}
+
+// UnlockAccount lifts an account's sign-in lock.
+func (g *GRPC) UnlockAccount(ctx context.Context, req *registrationv1.UnlockAccountRequest) (*registrationv1.UnlockAccountResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	was, err := g.app.UnlockAccount(ctx, p, req.GetUsername())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.UnlockAccountResponse{WasLocked: was}, nil
 }

@@ -19,7 +19,8 @@ func (g *GRPC) editionToProto(ctx context.Context, e domain.Edition) (*registrat
 
 func editionInput(e *registrationv1.Edition) domain.EditionInput {
 	in := domain.EditionInput{ID: e.GetId(), Name: e.GetName(), Theme: e.GetTheme(), StartsOn: e.GetStartsOn(), EndsOn: e.GetEndsOn(),
-		ReportDeadline: e.GetReportDeadline(), TimeZone: e.GetTimeZone(), MaxVideoSeconds: int(e.GetMaxVideoSeconds())}
+		ReportDeadline: e.GetReportDeadline(), TimeZone: e.GetTimeZone(), MaxVideoSeconds: int(e.GetMaxVideoSeconds()),
+		RetentionDays: int(e.GetPersonalDataRetentionDays())}
 	for _, c := range e.GetCounties() {
 		in.Counties = append(in.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
 	}
@@ -82,4 +83,21 @@ func (g *GRPC) UpdateEdition(ctx context.Context, req *registrationv1.UpdateEdit
 	}
 	out, err := g.editionToProto(ctx, e)
 	return &registrationv1.UpdateEditionResponse{Edition: out}, err
+}
+
+// ErasePersonalData erases an edition's sign-ups' names and phone numbers now.
+func (g *GRPC) ErasePersonalData(ctx context.Context, req *registrationv1.ErasePersonalDataRequest) (*registrationv1.ErasePersonalDataResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, e, err := g.app.ErasePersonalData(ctx, p, req.GetEditionId())
+	if err != nil {
+		return nil, err
+	}
+	key, err := g.app.TicketKey(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.ErasePersonalDataResponse{ErasedSignups: int32(n), Edition: convert.EditionToProto(e, key)}, nil
 }

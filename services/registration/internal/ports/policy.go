@@ -45,6 +45,8 @@ func Policy() auth.Policy {
 			registrationv1.AccountService_WhoAmI_FullMethodName:             people,
 			registrationv1.AccountService_CreateAccount_FullMethodName:      admins,
 			registrationv1.AccountService_ListAccounts_FullMethodName:       admins,
+			registrationv1.AccountService_UnlockAccount_FullMethodName:      admins,
+			registrationv1.EditionService_ErasePersonalData_FullMethodName:  city,
 			registrationv1.FeaturedService_NominateActivity_FullMethodName:  admins,
 			registrationv1.FeaturedService_DecideNomination_FullMethodName:  city,
 			registrationv1.FeaturedService_ListNominations_FullMethodName:   append(admins, auth.RoleViewer),

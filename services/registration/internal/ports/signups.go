@@ -51,7 +51,7 @@ func (g *GRPC) SignUp(ctx context.Context, req *registrationv1.SignUpRequest) (*
 	if req.GetAgeGroup() == registrationv1.AgeGroup_AGE_GROUP_MINOR {
 		age = domain.AgeMinor
 	}
-	s, code, err := g.app.SignUp(ctx, aid, sid, req.GetName(), req.GetPhone(), age)
+	s, code, err := g.app.SignUp(ctx, aid, sid, req.GetName(), req.GetPhone(), age, rpc.ClientAddress(ctx))
 	if err != nil {
 		return nil, err
 	}

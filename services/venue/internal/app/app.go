@@ -71,15 +71,16 @@ type Service struct {
 	creds    CredentialMaker
 	counties Counties
 	sheets   Sheets
+	setup    SetupThrottle
 	now      func() time.Time
 }
 
-// New returns the use cases over repo.
-func New(repo Repository, creds CredentialMaker, counties Counties, sheets Sheets, now func() time.Time) (*Service, error) {
+// New returns the use cases over repo; setup throttles wrong setup codes (no counters: none).
+func New(repo Repository, creds CredentialMaker, counties Counties, sheets Sheets, setup SetupThrottle, now func() time.Time) (*Service, error) {
 	if repo == nil || creds == nil || sheets == nil || now == nil {
 		return nil, errors.New("venue app: repository, credential maker, spreadsheets and clock are required")
 	}
-	return &Service{repo: repo, creds: creds, counties: counties, sheets: sheets, now: now}, nil
+	return &Service{repo: repo, creds: creds, counties: counties, sheets: sheets, setup: setup, now: now}, nil
 }
 
 // CreateVenue registers a venue in a county the caller administers.
@@ -203,11 +204,15 @@ func (s *Service) ProvisionTerminal(ctx context.Context, p auth.Principal, venue
 	return t, code, nil
 }
 
-// ActivateTerminal exchanges a setup code, once, for the terminal's credential.
-func (s *Service) ActivateTerminal(ctx context.Context, code string) (domain.Terminal, string, error) {
+// ActivateTerminal exchanges a setup code, once, for the terminal's credential. Wrong codes
+// count against the client's address and everyone's (SetupThrottle).
+func (s *Service) ActivateTerminal(ctx context.Context, code, client string) (domain.Terminal, string, error) {
+	if err := s.checkSetup(ctx, client); err != nil {
+		return domain.Terminal{}, "", err
+	}
 	id, err := s.repo.TerminalBySetupCode(ctx, domain.SetupCodeHash(code))
 	if err != nil {
-		return domain.Terminal{}, "", err
+		return domain.Terminal{}, "", s.setupFailed(ctx, client, err)
 	}
 	secret, hash, err := s.creds(id)
 	if err != nil {

@@ -174,7 +174,7 @@ func (g *GRPC) ProvisionTerminal(ctx context.Context, req *venuev1.ProvisionTerm
 
 // ActivateTerminal exchanges a setup code for the credential.
 func (g *GRPC) ActivateTerminal(ctx context.Context, req *venuev1.ActivateTerminalRequest) (*venuev1.ActivateTerminalResponse, error) {
-	t, cred, err := g.app.ActivateTerminal(ctx, req.GetSetupCode())
+	t, cred, err := g.app.ActivateTerminal(ctx, req.GetSetupCode(), rpc.ClientAddress(ctx))
 	if err != nil {
 		return nil, err
 	}

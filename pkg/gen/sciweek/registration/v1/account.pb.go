@@ -665,6 +665,98 @@ func (x *WhoAmIResponse) GetAccount() *Account {
 	return nil
 }
 
+// UnlockAccountRequest names the account to unlock.
+type UnlockAccountRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// username is the account's name.
+	Username      string `protobuf:"bytes,1,opt,name=username,proto3" json:"username,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlockAccountRequest) Reset() {
+	*x = UnlockAccountRequest{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlockAccountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlockAccountRequest) ProtoMessage() {}
+
+func (x *UnlockAccountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlockAccountRequest.ProtoReflect.Descriptor instead.
+func (*UnlockAccountRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *UnlockAccountRequest) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
+// UnlockAccountResponse says whether there was a lock to lift.
+type UnlockAccountResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// was_locked is true when the account was locked or slowed down until now.
+	WasLocked     bool `protobuf:"varint,1,opt,name=was_locked,json=wasLocked,proto3" json:"was_locked,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlockAccountResponse) Reset() {
+	*x = UnlockAccountResponse{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlockAccountResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlockAccountResponse) ProtoMessage() {}
+
+func (x *UnlockAccountResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlockAccountResponse.ProtoReflect.Descriptor instead.
+func (*UnlockAccountResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *UnlockAccountResponse) GetWasLocked() bool {
+	if x != nil {
+		return x.WasLocked
+	}
+	return false
+}
+
 var File_sciweek_registration_v1_account_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_account_proto_rawDesc = "" +
@@ -714,13 +806,19 @@ const file_sciweek_registration_v1_account_proto_rawDesc = "" +
 	"\baccounts\x18\x01 \x03(\v2 .sciweek.registration.v1.AccountR\baccounts\"\x0f\n" +
 	"\rWhoAmIRequest\"L\n" +
 	"\x0eWhoAmIResponse\x12:\n" +
-	"\aaccount\x18\x01 \x01(\v2 .sciweek.registration.v1.AccountR\aaccount2\x86\x05\n" +
+	"\aaccount\x18\x01 \x01(\v2 .sciweek.registration.v1.AccountR\aaccount\"=\n" +
+	"\x14UnlockAccountRequest\x12%\n" +
+	"\busername\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\busername\"6\n" +
+	"\x15UnlockAccountResponse\x12\x1d\n" +
+	"\n" +
+	"was_locked\x18\x01 \x01(\bR\twasLocked2\xa2\x06\n" +
 	"\x0eAccountService\x12q\n" +
 	"\x05Login\x12%.sciweek.registration.v1.LoginRequest\x1a&.sciweek.registration.v1.LoginResponse\"\x19\x82\xd3\xe4\x93\x02\x13:\x01*\"\x0e/v1/auth/login\x12\x82\x01\n" +
 	"\fGetTokenKeys\x12,.sciweek.registration.v1.GetTokenKeysRequest\x1a-.sciweek.registration.v1.GetTokenKeysResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/auth/keys\x12n\n" +
 	"\x06WhoAmI\x12&.sciweek.registration.v1.WhoAmIRequest\x1a'.sciweek.registration.v1.WhoAmIResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/auth/me\x12\x87\x01\n" +
 	"\rCreateAccount\x12-.sciweek.registration.v1.CreateAccountRequest\x1a..sciweek.registration.v1.CreateAccountResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/accounts\x12\x81\x01\n" +
-	"\fListAccounts\x12,.sciweek.registration.v1.ListAccountsRequest\x1a-.sciweek.registration.v1.ListAccountsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/accountsB\xf4\x01\n" +
+	"\fListAccounts\x12,.sciweek.registration.v1.ListAccountsRequest\x1a-.sciweek.registration.v1.ListAccountsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/accounts\x12\x99\x01\n" +
+	"\rUnlockAccount\x12-.sciweek.registration.v1.UnlockAccountRequest\x1a..sciweek.registration.v1.UnlockAccountResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/accounts/{username}:unlockB\xf4\x01\n" +
 	"\x1bcom.sciweek.registration.v1B\fAccountProtoP\x01ZIgithub.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1;registrationv1\xa2\x02\x03SRX\xaa\x02\x17Sciweek.Registration.V1\xca\x02\x17Sciweek\\Registration\\V1\xe2\x02#Sciweek\\Registration\\V1\\GPBMetadata\xea\x02\x19Sciweek::Registration::V1b\x06proto3"
 
 var (
@@ -735,7 +833,7 @@ func file_sciweek_registration_v1_account_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_account_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_account_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_sciweek_registration_v1_account_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_sciweek_registration_v1_account_proto_goTypes = []any{
 	(*Account)(nil),               // 0: sciweek.registration.v1.Account
 	(*LoginRequest)(nil),          // 1: sciweek.registration.v1.LoginRequest
@@ -748,11 +846,13 @@ var file_sciweek_registration_v1_account_proto_goTypes = []any{
 	(*ListAccountsResponse)(nil),  // 8: sciweek.registration.v1.ListAccountsResponse
 	(*WhoAmIRequest)(nil),         // 9: sciweek.registration.v1.WhoAmIRequest
 	(*WhoAmIResponse)(nil),        // 10: sciweek.registration.v1.WhoAmIResponse
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*UnlockAccountRequest)(nil),  // 11: sciweek.registration.v1.UnlockAccountRequest
+	(*UnlockAccountResponse)(nil), // 12: sciweek.registration.v1.UnlockAccountResponse
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_account_proto_depIdxs = []int32{
-	11, // 0: sciweek.registration.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
-	11, // 1: sciweek.registration.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	13, // 0: sciweek.registration.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
+	13, // 1: sciweek.registration.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 2: sciweek.registration.v1.CreateAccountResponse.account:type_name -> sciweek.registration.v1.Account
 	0,  // 3: sciweek.registration.v1.ListAccountsResponse.accounts:type_name -> sciweek.registration.v1.Account
 	0,  // 4: sciweek.registration.v1.WhoAmIResponse.account:type_name -> sciweek.registration.v1.Account
@@ -761,13 +861,15 @@ var file_sciweek_registration_v1_account_proto_depIdxs = []int32{
 	9,  // 7: sciweek.registration.v1.AccountService.WhoAmI:input_type -> sciweek.registration.v1.WhoAmIRequest
 	5,  // 8: sciweek.registration.v1.AccountService.CreateAccount:input_type -> sciweek.registration.v1.CreateAccountRequest
 	7,  // 9: sciweek.registration.v1.AccountService.ListAccounts:input_type -> sciweek.registration.v1.ListAccountsRequest
-	2,  // 10: sciweek.registration.v1.AccountService.Login:output_type -> sciweek.registration.v1.LoginResponse
-	4,  // 11: sciweek.registration.v1.AccountService.GetTokenKeys:output_type -> sciweek.registration.v1.GetTokenKeysResponse
-	10, // 12: sciweek.registration.v1.AccountService.WhoAmI:output_type -> sciweek.registration.v1.WhoAmIResponse
-	6,  // 13: sciweek.registration.v1.AccountService.CreateAccount:output_type -> sciweek.registration.v1.CreateAccountResponse
-	8,  // 14: sciweek.registration.v1.AccountService.ListAccounts:output_type -> sciweek.registration.v1.ListAccountsResponse
-	10, // [10:15] is the sub-list for method output_type
-	5,  // [5:10] is the sub-list for method input_type
+	11, // 10: sciweek.registration.v1.AccountService.UnlockAccount:input_type -> sciweek.registration.v1.UnlockAccountRequest
+	2,  // 11: sciweek.registration.v1.AccountService.Login:output_type -> sciweek.registration.v1.LoginResponse
+	4,  // 12: sciweek.registration.v1.AccountService.GetTokenKeys:output_type -> sciweek.registration.v1.GetTokenKeysResponse
+	10, // 13: sciweek.registration.v1.AccountService.WhoAmI:output_type -> sciweek.registration.v1.WhoAmIResponse
+	6,  // 14: sciweek.registration.v1.AccountService.CreateAccount:output_type -> sciweek.registration.v1.CreateAccountResponse
+	8,  // 15: sciweek.registration.v1.AccountService.ListAccounts:output_type -> sciweek.registration.v1.ListAccountsResponse
+	12, // 16: sciweek.registration.v1.AccountService.UnlockAccount:output_type -> sciweek.registration.v1.UnlockAccountResponse
+	11, // [11:17] is the sub-list for method output_type
+	5,  // [5:11] is the sub-list for method input_type
 	5,  // [5:5] is the sub-list for extension type_name
 	5,  // [5:5] is the sub-list for extension extendee
 	0,  // [0:5] is the sub-list for field type_name
@@ -784,7 +886,7 @@ func file_sciweek_registration_v1_account_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_account_proto_rawDesc), len(file_sciweek_registration_v1_account_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

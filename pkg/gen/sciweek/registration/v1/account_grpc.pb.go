@@ -24,6 +24,7 @@ const (
 	AccountService_WhoAmI_FullMethodName        = "/sciweek.registration.v1.AccountService/WhoAmI"
 	AccountService_CreateAccount_FullMethodName = "/sciweek.registration.v1.AccountService/CreateAccount"
 	AccountService_ListAccounts_FullMethodName  = "/sciweek.registration.v1.AccountService/ListAccounts"
+	AccountService_UnlockAccount_FullMethodName = "/sciweek.registration.v1.AccountService/UnlockAccount"
 )
 
 // AccountServiceClient is the client API for AccountService service.
@@ -46,6 +47,10 @@ type AccountServiceClient interface {
 	CreateAccount(ctx context.Context, in *CreateAccountRequest, opts ...grpc.CallOption) (*CreateAccountResponse, error)
 	// ListAccounts lists the accounts the caller administers.
 	ListAccounts(ctx context.Context, in *ListAccountsRequest, opts ...grpc.CallOption) (*ListAccountsResponse, error)
+	// UnlockAccount lifts the temporary lock that repeated wrong passwords put on an account,
+	// before it runs out. The city admin unlocks any account, a county admin the organizers of
+	// their county.
+	UnlockAccount(ctx context.Context, in *UnlockAccountRequest, opts ...grpc.CallOption) (*UnlockAccountResponse, error)
 }
 
 type accountServiceClient struct {
@@ -106,6 +111,16 @@ func (c *accountServiceClient) ListAccounts(ctx context.Context, in *ListAccount
 	return out, nil
 }
 
+func (c *accountServiceClient) UnlockAccount(ctx context.Context, in *UnlockAccountRequest, opts ...grpc.CallOption) (*UnlockAccountResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnlockAccountResponse)
+	err := c.cc.Invoke(ctx, AccountService_UnlockAccount_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AccountServiceServer is the server API for AccountService service.
 // All implementations must embed UnimplementedAccountServiceServer
 // for forward compatibility.
@@ -126,6 +141,10 @@ type AccountServiceServer interface {
 	CreateAccount(context.Context, *CreateAccountRequest) (*CreateAccountResponse, error)
 	// ListAccounts lists the accounts the caller administers.
 	ListAccounts(context.Context, *ListAccountsRequest) (*ListAccountsResponse, error)
+	// UnlockAccount lifts the temporary lock that repeated wrong passwords put on an account,
+	// before it runs out. The city admin unlocks any account, a county admin the organizers of
+	// their county.
+	UnlockAccount(context.Context, *UnlockAccountRequest) (*UnlockAccountResponse, error)
 	mustEmbedUnimplementedAccountServiceServer()
 }
 
@@ -150,6 +169,9 @@ func (UnimplementedAccountServiceServer) CreateAccount(context.Context, *CreateA
 }
 func (UnimplementedAccountServiceServer) ListAccounts(context.Context, *ListAccountsRequest) (*ListAccountsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAccounts not implemented")
+}
+func (UnimplementedAccountServiceServer) UnlockAccount(context.Context, *UnlockAccountRequest) (*UnlockAccountResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnlockAccount not implemented")
 }
 func (UnimplementedAccountServiceServer) mustEmbedUnimplementedAccountServiceServer() {}
 func (UnimplementedAccountServiceServer) testEmbeddedByValue()                        {}
@@ -262,6 +284,24 @@ func _AccountService_ListAccounts_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AccountService_UnlockAccount_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnlockAccountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountServiceServer).UnlockAccount(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountService_UnlockAccount_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountServiceServer).UnlockAccount(ctx, req.(*UnlockAccountRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AccountService_ServiceDesc is the grpc.ServiceDesc for AccountService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -288,6 +328,10 @@ var AccountService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListAccounts",
 			Handler:    _AccountService_ListAccounts_Handler,
+		},
+		{
+			MethodName: "UnlockAccount",
+			Handler:    _AccountService_UnlockAccount_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

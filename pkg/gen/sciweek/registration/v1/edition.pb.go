@@ -11,6 +11,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -105,8 +106,13 @@ type Edition struct {
 	// ticket_public_key is the raw 32-byte Ed25519 key that verifies this edition's tickets
 	// offline; set by the service.
 	TicketPublicKey []byte `protobuf:"bytes,11,opt,name=ticket_public_key,json=ticketPublicKey,proto3" json:"ticket_public_key,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// personal_data_retention_days is how many days after the report deadline the sign-ups'
+	// names and phone numbers are erased (the counts stay); 0 means 30.
+	PersonalDataRetentionDays uint32 `protobuf:"varint,12,opt,name=personal_data_retention_days,json=personalDataRetentionDays,proto3" json:"personal_data_retention_days,omitempty"`
+	// personal_data_erased_at is when the sign-ups' personal data was erased; unset while kept.
+	PersonalDataErasedAt *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=personal_data_erased_at,json=personalDataErasedAt,proto3" json:"personal_data_erased_at,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Edition) Reset() {
@@ -212,6 +218,20 @@ func (x *Edition) GetForms() []ActivityForm {
 func (x *Edition) GetTicketPublicKey() []byte {
 	if x != nil {
 		return x.TicketPublicKey
+	}
+	return nil
+}
+
+func (x *Edition) GetPersonalDataRetentionDays() uint32 {
+	if x != nil {
+		return x.PersonalDataRetentionDays
+	}
+	return 0
+}
+
+func (x *Edition) GetPersonalDataErasedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.PersonalDataErasedAt
 	}
 	return nil
 }
@@ -575,15 +595,116 @@ func (x *UpdateEditionResponse) GetEdition() *Edition {
 	return nil
 }
 
+// ErasePersonalDataRequest names the edition whose sign-ups' personal data goes.
+type ErasePersonalDataRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId     string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ErasePersonalDataRequest) Reset() {
+	*x = ErasePersonalDataRequest{}
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ErasePersonalDataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ErasePersonalDataRequest) ProtoMessage() {}
+
+func (x *ErasePersonalDataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ErasePersonalDataRequest.ProtoReflect.Descriptor instead.
+func (*ErasePersonalDataRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ErasePersonalDataRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+// ErasePersonalDataResponse says how much was erased.
+type ErasePersonalDataResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// erased_signups is how many sign-ups lost their name and phone number in this call.
+	ErasedSignups int32 `protobuf:"varint,1,opt,name=erased_signups,json=erasedSignups,proto3" json:"erased_signups,omitempty"`
+	// edition is the edition, with when its personal data was erased.
+	Edition       *Edition `protobuf:"bytes,2,opt,name=edition,proto3" json:"edition,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ErasePersonalDataResponse) Reset() {
+	*x = ErasePersonalDataResponse{}
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ErasePersonalDataResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ErasePersonalDataResponse) ProtoMessage() {}
+
+func (x *ErasePersonalDataResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ErasePersonalDataResponse.ProtoReflect.Descriptor instead.
+func (*ErasePersonalDataResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ErasePersonalDataResponse) GetErasedSignups() int32 {
+	if x != nil {
+		return x.ErasedSignups
+	}
+	return 0
+}
+
+func (x *ErasePersonalDataResponse) GetEdition() *Edition {
+	if x != nil {
+		return x.Edition
+	}
+	return nil
+}
+
 var File_sciweek_registration_v1_edition_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_edition_proto_rawDesc = "" +
 	"\n" +
-	"%sciweek/registration/v1/edition.proto\x12\x17sciweek.registration.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a&sciweek/registration/v1/activity.proto\"N\n" +
+	"%sciweek/registration/v1/edition.proto\x12\x17sciweek.registration.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&sciweek/registration/v1/activity.proto\"N\n" +
 	"\x06County\x12%\n" +
 	"\x04code\x18\x01 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\x04code\x12\x1d\n" +
-	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x182R\x04name\"\xe4\x04\n" +
+	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x182R\x04name\"\x82\x06\n" +
 	"\aEdition\x12(\n" +
 	"\x02id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\x02id\x12\x1d\n" +
 	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x02\x18dR\x04name\x12\x1e\n" +
@@ -597,7 +718,9 @@ const file_sciweek_registration_v1_edition_proto_rawDesc = "" +
 	"\ttime_zone\x18\t \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\btimeZone\x12L\n" +
 	"\x05forms\x18\n" +
 	" \x03(\x0e2%.sciweek.registration.v1.ActivityFormB\x0f\xbaH\f\x92\x01\t\"\a\x82\x01\x04\x10\x01 \x00R\x05forms\x12*\n" +
-	"\x11ticket_public_key\x18\v \x01(\fR\x0fticketPublicKey\"L\n" +
+	"\x11ticket_public_key\x18\v \x01(\fR\x0fticketPublicKey\x12I\n" +
+	"\x1cpersonal_data_retention_days\x18\f \x01(\rB\b\xbaH\x05*\x03\x18\xc2\x1cR\x19personalDataRetentionDays\x12Q\n" +
+	"\x17personal_data_erased_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\x14personalDataErasedAt\"L\n" +
 	"\x11GetEditionRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\"P\n" +
@@ -613,13 +736,20 @@ const file_sciweek_registration_v1_edition_proto_rawDesc = "" +
 	"\x14UpdateEditionRequest\x12B\n" +
 	"\aedition\x18\x01 \x01(\v2 .sciweek.registration.v1.EditionB\x06\xbaH\x03\xc8\x01\x01R\aedition\"S\n" +
 	"\x15UpdateEditionResponse\x12:\n" +
-	"\aedition\x18\x01 \x01(\v2 .sciweek.registration.v1.EditionR\aedition2\xc0\x04\n" +
+	"\aedition\x18\x01 \x01(\v2 .sciweek.registration.v1.EditionR\aedition\"S\n" +
+	"\x18ErasePersonalDataRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\"~\n" +
+	"\x19ErasePersonalDataResponse\x12%\n" +
+	"\x0eerased_signups\x18\x01 \x01(\x05R\rerasedSignups\x12:\n" +
+	"\aedition\x18\x02 \x01(\v2 .sciweek.registration.v1.EditionR\aedition2\xf5\x05\n" +
 	"\x0eEditionService\x12\x88\x01\n" +
 	"\n" +
 	"GetEdition\x12*.sciweek.registration.v1.GetEditionRequest\x1a+.sciweek.registration.v1.GetEditionResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/editions/{edition_id}\x12\x81\x01\n" +
 	"\fListEditions\x12,.sciweek.registration.v1.ListEditionsRequest\x1a-.sciweek.registration.v1.ListEditionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/editions\x12\x87\x01\n" +
 	"\rCreateEdition\x12-.sciweek.registration.v1.CreateEditionRequest\x1a..sciweek.registration.v1.CreateEditionResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/editions\x12\x94\x01\n" +
-	"\rUpdateEdition\x12-.sciweek.registration.v1.UpdateEditionRequest\x1a..sciweek.registration.v1.UpdateEditionResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\x1a\x19/v1/editions/{edition.id}B\xf4\x01\n" +
+	"\rUpdateEdition\x12-.sciweek.registration.v1.UpdateEditionRequest\x1a..sciweek.registration.v1.UpdateEditionResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\x1a\x19/v1/editions/{edition.id}\x12\xb2\x01\n" +
+	"\x11ErasePersonalData\x121.sciweek.registration.v1.ErasePersonalDataRequest\x1a2.sciweek.registration.v1.ErasePersonalDataResponse\"6\x82\xd3\xe4\x93\x020:\x01*\"+/v1/editions/{edition_id}:erasePersonalDataB\xf4\x01\n" +
 	"\x1bcom.sciweek.registration.v1B\fEditionProtoP\x01ZIgithub.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1;registrationv1\xa2\x02\x03SRX\xaa\x02\x17Sciweek.Registration.V1\xca\x02\x17Sciweek\\Registration\\V1\xe2\x02#Sciweek\\Registration\\V1\\GPBMetadata\xea\x02\x19Sciweek::Registration::V1b\x06proto3"
 
 var (
@@ -634,42 +764,49 @@ func file_sciweek_registration_v1_edition_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_edition_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_edition_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_sciweek_registration_v1_edition_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_sciweek_registration_v1_edition_proto_goTypes = []any{
-	(*County)(nil),                // 0: sciweek.registration.v1.County
-	(*Edition)(nil),               // 1: sciweek.registration.v1.Edition
-	(*GetEditionRequest)(nil),     // 2: sciweek.registration.v1.GetEditionRequest
-	(*GetEditionResponse)(nil),    // 3: sciweek.registration.v1.GetEditionResponse
-	(*ListEditionsRequest)(nil),   // 4: sciweek.registration.v1.ListEditionsRequest
-	(*ListEditionsResponse)(nil),  // 5: sciweek.registration.v1.ListEditionsResponse
-	(*CreateEditionRequest)(nil),  // 6: sciweek.registration.v1.CreateEditionRequest
-	(*CreateEditionResponse)(nil), // 7: sciweek.registration.v1.CreateEditionResponse
-	(*UpdateEditionRequest)(nil),  // 8: sciweek.registration.v1.UpdateEditionRequest
-	(*UpdateEditionResponse)(nil), // 9: sciweek.registration.v1.UpdateEditionResponse
-	(ActivityForm)(0),             // 10: sciweek.registration.v1.ActivityForm
+	(*County)(nil),                    // 0: sciweek.registration.v1.County
+	(*Edition)(nil),                   // 1: sciweek.registration.v1.Edition
+	(*GetEditionRequest)(nil),         // 2: sciweek.registration.v1.GetEditionRequest
+	(*GetEditionResponse)(nil),        // 3: sciweek.registration.v1.GetEditionResponse
+	(*ListEditionsRequest)(nil),       // 4: sciweek.registration.v1.ListEditionsRequest
+	(*ListEditionsResponse)(nil),      // 5: sciweek.registration.v1.ListEditionsResponse
+	(*CreateEditionRequest)(nil),      // 6: sciweek.registration.v1.CreateEditionRequest
+	(*CreateEditionResponse)(nil),     // 7: sciweek.registration.v1.CreateEditionResponse
+	(*UpdateEditionRequest)(nil),      // 8: sciweek.registration.v1.UpdateEditionRequest
+	(*UpdateEditionResponse)(nil),     // 9: sciweek.registration.v1.UpdateEditionResponse
+	(*ErasePersonalDataRequest)(nil),  // 10: sciweek.registration.v1.ErasePersonalDataRequest
+	(*ErasePersonalDataResponse)(nil), // 11: sciweek.registration.v1.ErasePersonalDataResponse
+	(ActivityForm)(0),                 // 12: sciweek.registration.v1.ActivityForm
+	(*timestamppb.Timestamp)(nil),     // 13: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_edition_proto_depIdxs = []int32{
 	0,  // 0: sciweek.registration.v1.Edition.counties:type_name -> sciweek.registration.v1.County
-	10, // 1: sciweek.registration.v1.Edition.forms:type_name -> sciweek.registration.v1.ActivityForm
-	1,  // 2: sciweek.registration.v1.GetEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 3: sciweek.registration.v1.ListEditionsResponse.editions:type_name -> sciweek.registration.v1.Edition
-	1,  // 4: sciweek.registration.v1.CreateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 5: sciweek.registration.v1.CreateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 6: sciweek.registration.v1.UpdateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 7: sciweek.registration.v1.UpdateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
-	2,  // 8: sciweek.registration.v1.EditionService.GetEdition:input_type -> sciweek.registration.v1.GetEditionRequest
-	4,  // 9: sciweek.registration.v1.EditionService.ListEditions:input_type -> sciweek.registration.v1.ListEditionsRequest
-	6,  // 10: sciweek.registration.v1.EditionService.CreateEdition:input_type -> sciweek.registration.v1.CreateEditionRequest
-	8,  // 11: sciweek.registration.v1.EditionService.UpdateEdition:input_type -> sciweek.registration.v1.UpdateEditionRequest
-	3,  // 12: sciweek.registration.v1.EditionService.GetEdition:output_type -> sciweek.registration.v1.GetEditionResponse
-	5,  // 13: sciweek.registration.v1.EditionService.ListEditions:output_type -> sciweek.registration.v1.ListEditionsResponse
-	7,  // 14: sciweek.registration.v1.EditionService.CreateEdition:output_type -> sciweek.registration.v1.CreateEditionResponse
-	9,  // 15: sciweek.registration.v1.EditionService.UpdateEdition:output_type -> sciweek.registration.v1.UpdateEditionResponse
-	12, // [12:16] is the sub-list for method output_type
-	8,  // [8:12] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	12, // 1: sciweek.registration.v1.Edition.forms:type_name -> sciweek.registration.v1.ActivityForm
+	13, // 2: sciweek.registration.v1.Edition.personal_data_erased_at:type_name -> google.protobuf.Timestamp
+	1,  // 3: sciweek.registration.v1.GetEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 4: sciweek.registration.v1.ListEditionsResponse.editions:type_name -> sciweek.registration.v1.Edition
+	1,  // 5: sciweek.registration.v1.CreateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 6: sciweek.registration.v1.CreateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 7: sciweek.registration.v1.UpdateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 8: sciweek.registration.v1.UpdateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 9: sciweek.registration.v1.ErasePersonalDataResponse.edition:type_name -> sciweek.registration.v1.Edition
+	2,  // 10: sciweek.registration.v1.EditionService.GetEdition:input_type -> sciweek.registration.v1.GetEditionRequest
+	4,  // 11: sciweek.registration.v1.EditionService.ListEditions:input_type -> sciweek.registration.v1.ListEditionsRequest
+	6,  // 12: sciweek.registration.v1.EditionService.CreateEdition:input_type -> sciweek.registration.v1.CreateEditionRequest
+	8,  // 13: sciweek.registration.v1.EditionService.UpdateEdition:input_type -> sciweek.registration.v1.UpdateEditionRequest
+	10, // 14: sciweek.registration.v1.EditionService.ErasePersonalData:input_type -> sciweek.registration.v1.ErasePersonalDataRequest
+	3,  // 15: sciweek.registration.v1.EditionService.GetEdition:output_type -> sciweek.registration.v1.GetEditionResponse
+	5,  // 16: sciweek.registration.v1.EditionService.ListEditions:output_type -> sciweek.registration.v1.ListEditionsResponse
+	7,  // 17: sciweek.registration.v1.EditionService.CreateEdition:output_type -> sciweek.registration.v1.CreateEditionResponse
+	9,  // 18: sciweek.registration.v1.EditionService.UpdateEdition:output_type -> sciweek.registration.v1.UpdateEditionResponse
+	11, // 19: sciweek.registration.v1.EditionService.ErasePersonalData:output_type -> sciweek.registration.v1.ErasePersonalDataResponse
+	15, // [15:20] is the sub-list for method output_type
+	10, // [10:15] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_edition_proto_init() }
@@ -684,7 +821,7 @@ func file_sciweek_registration_v1_edition_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_edition_proto_rawDesc), len(file_sciweek_registration_v1_edition_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -167,6 +167,51 @@ func local_request_EditionService_UpdateEdition_0(ctx context.Context, marshaler
 	return msg, metadata, err
 }
 
+func request_EditionService_ErasePersonalData_0(ctx context.Context, marshaler runtime.Marshaler, client EditionServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ErasePersonalDataRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["edition_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "edition_id")
+	}
+	protoReq.EditionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "edition_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ErasePersonalData(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EditionService_ErasePersonalData_0(ctx context.Context, marshaler runtime.Marshaler, server EditionServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ErasePersonalDataRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["edition_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "edition_id")
+	}
+	protoReq.EditionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "edition_id", err)
+	}
+	msg, err := server.ErasePersonalData(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 // RegisterEditionServiceHandlerServer registers the http handlers for service EditionService to "mux".
 // UnaryRPC     :call EditionServiceServer directly.
 // StreamingRPC :currently unsupported pending https://github.com/grpc/grpc-go/issues/906.
@@ -252,6 +297,26 @@ func RegisterEditionServiceHandlerServer(ctx context.Context, mux *runtime.Serve
 			return
 		}
 		forward_EditionService_UpdateEdition_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EditionService_ErasePersonalData_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/sciweek.registration.v1.EditionService/ErasePersonalData", runtime.WithHTTPPathPattern("/v1/editions/{edition_id}:erasePersonalData"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EditionService_ErasePersonalData_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EditionService_ErasePersonalData_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 
 	return nil
@@ -361,19 +426,38 @@ func RegisterEditionServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 		}
 		forward_EditionService_UpdateEdition_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_EditionService_ErasePersonalData_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/sciweek.registration.v1.EditionService/ErasePersonalData", runtime.WithHTTPPathPattern("/v1/editions/{edition_id}:erasePersonalData"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EditionService_ErasePersonalData_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EditionService_ErasePersonalData_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
 var (
-	pattern_EditionService_GetEdition_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "editions", "edition_id"}, ""))
-	pattern_EditionService_ListEditions_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "editions"}, ""))
-	pattern_EditionService_CreateEdition_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "editions"}, ""))
-	pattern_EditionService_UpdateEdition_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "editions", "edition.id"}, ""))
+	pattern_EditionService_GetEdition_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "editions", "edition_id"}, ""))
+	pattern_EditionService_ListEditions_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "editions"}, ""))
+	pattern_EditionService_CreateEdition_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "editions"}, ""))
+	pattern_EditionService_UpdateEdition_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "editions", "edition.id"}, ""))
+	pattern_EditionService_ErasePersonalData_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "editions", "edition_id"}, "erasePersonalData"))
 )
 
 var (
-	forward_EditionService_GetEdition_0    = runtime.ForwardResponseMessage
-	forward_EditionService_ListEditions_0  = runtime.ForwardResponseMessage
-	forward_EditionService_CreateEdition_0 = runtime.ForwardResponseMessage
-	forward_EditionService_UpdateEdition_0 = runtime.ForwardResponseMessage
+	forward_EditionService_GetEdition_0        = runtime.ForwardResponseMessage
+	forward_EditionService_ListEditions_0      = runtime.ForwardResponseMessage
+	forward_EditionService_CreateEdition_0     = runtime.ForwardResponseMessage
+	forward_EditionService_UpdateEdition_0     = runtime.ForwardResponseMessage
+	forward_EditionService_ErasePersonalData_0 = runtime.ForwardResponseMessage
 )

@@ -19,10 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	EditionService_GetEdition_FullMethodName    = "/sciweek.registration.v1.EditionService/GetEdition"
-	EditionService_ListEditions_FullMethodName  = "/sciweek.registration.v1.EditionService/ListEditions"
-	EditionService_CreateEdition_FullMethodName = "/sciweek.registration.v1.EditionService/CreateEdition"
-	EditionService_UpdateEdition_FullMethodName = "/sciweek.registration.v1.EditionService/UpdateEdition"
+	EditionService_GetEdition_FullMethodName        = "/sciweek.registration.v1.EditionService/GetEdition"
+	EditionService_ListEditions_FullMethodName      = "/sciweek.registration.v1.EditionService/ListEditions"
+	EditionService_CreateEdition_FullMethodName     = "/sciweek.registration.v1.EditionService/CreateEdition"
+	EditionService_UpdateEdition_FullMethodName     = "/sciweek.registration.v1.EditionService/UpdateEdition"
+	EditionService_ErasePersonalData_FullMethodName = "/sciweek.registration.v1.EditionService/ErasePersonalData"
 )
 
 // EditionServiceClient is the client API for EditionService service.
@@ -42,6 +43,11 @@ type EditionServiceClient interface {
 	// UpdateEdition changes an edition. Its dates cannot move away from activities already
 	// registered in it, and counties with activities cannot be removed.
 	UpdateEdition(ctx context.Context, in *UpdateEditionRequest, opts ...grpc.CallOption) (*UpdateEditionResponse, error)
+	// ErasePersonalData erases the names and phone numbers of an edition's sign-ups now, keeping
+	// the sign-ups themselves and so every count; the service also does it on its own
+	// personal_data_retention_days after the report deadline. Only for an edition whose week has
+	// ended.
+	ErasePersonalData(ctx context.Context, in *ErasePersonalDataRequest, opts ...grpc.CallOption) (*ErasePersonalDataResponse, error)
 }
 
 type editionServiceClient struct {
@@ -92,6 +98,16 @@ func (c *editionServiceClient) UpdateEdition(ctx context.Context, in *UpdateEdit
 	return out, nil
 }
 
+func (c *editionServiceClient) ErasePersonalData(ctx context.Context, in *ErasePersonalDataRequest, opts ...grpc.CallOption) (*ErasePersonalDataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ErasePersonalDataResponse)
+	err := c.cc.Invoke(ctx, EditionService_ErasePersonalData_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EditionServiceServer is the server API for EditionService service.
 // All implementations must embed UnimplementedEditionServiceServer
 // for forward compatibility.
@@ -109,6 +125,11 @@ type EditionServiceServer interface {
 	// UpdateEdition changes an edition. Its dates cannot move away from activities already
 	// registered in it, and counties with activities cannot be removed.
 	UpdateEdition(context.Context, *UpdateEditionRequest) (*UpdateEditionResponse, error)
+	// ErasePersonalData erases the names and phone numbers of an edition's sign-ups now, keeping
+	// the sign-ups themselves and so every count; the service also does it on its own
+	// personal_data_retention_days after the report deadline. Only for an edition whose week has
+	// ended.
+	ErasePersonalData(context.Context, *ErasePersonalDataRequest) (*ErasePersonalDataResponse, error)
 	mustEmbedUnimplementedEditionServiceServer()
 }
 
@@ -130,6 +151,9 @@ func (UnimplementedEditionServiceServer) CreateEdition(context.Context, *CreateE
 }
 func (UnimplementedEditionServiceServer) UpdateEdition(context.Context, *UpdateEditionRequest) (*UpdateEditionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateEdition not implemented")
+}
+func (UnimplementedEditionServiceServer) ErasePersonalData(context.Context, *ErasePersonalDataRequest) (*ErasePersonalDataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ErasePersonalData not implemented")
 }
 func (UnimplementedEditionServiceServer) mustEmbedUnimplementedEditionServiceServer() {}
 func (UnimplementedEditionServiceServer) testEmbeddedByValue()                        {}
@@ -224,6 +248,24 @@ func _EditionService_UpdateEdition_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EditionService_ErasePersonalData_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ErasePersonalDataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EditionServiceServer).ErasePersonalData(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EditionService_ErasePersonalData_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EditionServiceServer).ErasePersonalData(ctx, req.(*ErasePersonalDataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EditionService_ServiceDesc is the grpc.ServiceDesc for EditionService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -246,6 +288,10 @@ var EditionService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateEdition",
 			Handler:    _EditionService_UpdateEdition_Handler,
+		},
+		{
+			MethodName: "ErasePersonalData",
+			Handler:    _EditionService_ErasePersonalData_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

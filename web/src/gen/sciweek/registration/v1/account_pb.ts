@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/account.proto.
  */
 export const file_sciweek_registration_v1_account: GenFile = /*@__PURE__*/
-  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9hY2NvdW50LnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSKVAQoHQWNjb3VudBIQCgh1c2VybmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEg8KB3VuaXRfaWQYBCABKAkSFAoMZGlzcGxheV9uYW1lGAUgASgJEi4KCnVwZGF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkkKDExvZ2luUmVxdWVzdBIbCgh1c2VybmFtZRgBIAEoCUIJukgGcgQQARhAEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABGIACIrEBCg1Mb2dpblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRyb2xlGAMgASgJEhMKC2NvdW50eV9jb2RlGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIPCgd1bml0X2lkGAYgASgJEhAKCHVzZXJuYW1lGAcgASgJIhUKE0dldFRva2VuS2V5c1JlcXVlc3QiMwoUR2V0VG9rZW5LZXlzUmVzcG9uc2USGwoTZWQyNTUxOV9wdWJsaWNfa2V5cxgBIAMoDCKUAgoUQ3JlYXRlQWNjb3VudFJlcXVlc3QSLwoIdXNlcm5hbWUYASABKAlCHbpIGnIYMhZeW0EtWmEtejAtOS5fLV17Myw2NH0kEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRAIGIACEjQKBHJvbGUYAyABKAlCJrpII3IhUgxjb3VudHlfYWRtaW5SCW9yZ2FuaXplclIGdmlld2VyEikKC2NvdW50eV9jb2RlGAQgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBItCgd1bml0X2lkGAUgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEh0KDGRpc3BsYXlfbmFtZRgGIAEoCUIHukgEcgIYZCJKChVDcmVhdGVBY2NvdW50UmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiQAoTTGlzdEFjY291bnRzUmVxdWVzdBIpCgtjb3VudHlfY29kZRgBIAEoCUIUukgRcg8yDV4oWzAtOV17Nn0pPyQiSgoUTGlzdEFjY291bnRzUmVzcG9uc2USMgoIYWNjb3VudHMYASADKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY2NvdW50Ig8KDVdob0FtSVJlcXVlc3QiQwoOV2hvQW1JUmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQyhgUKDkFjY291bnRTZXJ2aWNlEnEKBUxvZ2luEiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTG9naW5SZXF1ZXN0GiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTG9naW5SZXNwb25zZSIZgtPkkwITOgEqIg4vdjEvYXV0aC9sb2dpbhKCAQoMR2V0VG9rZW5LZXlzEiwuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0VG9rZW5LZXlzUmVxdWVzdBotLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldFRva2VuS2V5c1Jlc3BvbnNlIhWC0+STAg8SDS92MS9hdXRoL2tleXMSbgoGV2hvQW1JEiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuV2hvQW1JUmVxdWVzdBonLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLldob0FtSVJlc3BvbnNlIhOC0+STAg0SCy92MS9hdXRoL21lEocBCg1DcmVhdGVBY2NvdW50Ei0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ3JlYXRlQWNjb3VudFJlcXVlc3QaLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY2NvdW50UmVzcG9uc2UiF4LT5JMCEToBKiIML3YxL2FjY291bnRzEoEBCgxMaXN0QWNjb3VudHMSLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0QWNjb3VudHNSZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEFjY291bnRzUmVzcG9uc2UiFILT5JMCDhIML3YxL2FjY291bnRzQvQBChtjb20uc2Npd2Vlay5yZWdpc3RyYXRpb24udjFCDEFjY291bnRQcm90b1ABWklnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVnaXN0cmF0aW9uL3YxO3JlZ2lzdHJhdGlvbnYxogIDU1JYqgIXU2Npd2Vlay5SZWdpc3RyYXRpb24uVjHKAhdTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMeICI1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYxXEdQQk1ldGFkYXRh6gIZU2Npd2Vlazo6UmVnaXN0cmF0aW9uOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9hY2NvdW50LnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSKVAQoHQWNjb3VudBIQCgh1c2VybmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEg8KB3VuaXRfaWQYBCABKAkSFAoMZGlzcGxheV9uYW1lGAUgASgJEi4KCnVwZGF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkkKDExvZ2luUmVxdWVzdBIbCgh1c2VybmFtZRgBIAEoCUIJukgGcgQQARhAEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABGIACIrEBCg1Mb2dpblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRyb2xlGAMgASgJEhMKC2NvdW50eV9jb2RlGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIPCgd1bml0X2lkGAYgASgJEhAKCHVzZXJuYW1lGAcgASgJIhUKE0dldFRva2VuS2V5c1JlcXVlc3QiMwoUR2V0VG9rZW5LZXlzUmVzcG9uc2USGwoTZWQyNTUxOV9wdWJsaWNfa2V5cxgBIAMoDCKUAgoUQ3JlYXRlQWNjb3VudFJlcXVlc3QSLwoIdXNlcm5hbWUYASABKAlCHbpIGnIYMhZeW0EtWmEtejAtOS5fLV17Myw2NH0kEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRAIGIACEjQKBHJvbGUYAyABKAlCJrpII3IhUgxjb3VudHlfYWRtaW5SCW9yZ2FuaXplclIGdmlld2VyEikKC2NvdW50eV9jb2RlGAQgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBItCgd1bml0X2lkGAUgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEh0KDGRpc3BsYXlfbmFtZRgGIAEoCUIHukgEcgIYZCJKChVDcmVhdGVBY2NvdW50UmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiQAoTTGlzdEFjY291bnRzUmVxdWVzdBIpCgtjb3VudHlfY29kZRgBIAEoCUIUukgRcg8yDV4oWzAtOV17Nn0pPyQiSgoUTGlzdEFjY291bnRzUmVzcG9uc2USMgoIYWNjb3VudHMYASADKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY2NvdW50Ig8KDVdob0FtSVJlcXVlc3QiQwoOV2hvQW1JUmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiMwoUVW5sb2NrQWNjb3VudFJlcXVlc3QSGwoIdXNlcm5hbWUYASABKAlCCbpIBnIEEAEYQCIrChVVbmxvY2tBY2NvdW50UmVzcG9uc2USEgoKd2FzX2xvY2tlZBgBIAEoCDKiBgoOQWNjb3VudFNlcnZpY2UScQoFTG9naW4SJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dpblJlcXVlc3QaJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dpblJlc3BvbnNlIhmC0+STAhM6ASoiDi92MS9hdXRoL2xvZ2luEoIBCgxHZXRUb2tlbktleXMSLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRUb2tlbktleXNSZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0VG9rZW5LZXlzUmVzcG9uc2UiFYLT5JMCDxINL3YxL2F1dGgva2V5cxJuCgZXaG9BbUkSJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5XaG9BbUlSZXF1ZXN0Gicuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuV2hvQW1JUmVzcG9uc2UiE4LT5JMCDRILL3YxL2F1dGgvbWUShwEKDUNyZWF0ZUFjY291bnQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY2NvdW50UmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNyZWF0ZUFjY291bnRSZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvYWNjb3VudHMSgQEKDExpc3RBY2NvdW50cxIsLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RBY2NvdW50c1JlcXVlc3QaLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0QWNjb3VudHNSZXNwb25zZSIUgtPkkwIOEgwvdjEvYWNjb3VudHMSmQEKDVVubG9ja0FjY291bnQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5VbmxvY2tBY2NvdW50UmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVubG9ja0FjY291bnRSZXNwb25zZSIpgtPkkwIjOgEqIh4vdjEvYWNjb3VudHMve3VzZXJuYW1lfTp1bmxvY2tC9AEKG2NvbS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MUIMQWNjb3VudFByb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * Account is a person's account, without its password.
@@ -616,6 +616,76 @@ export const WhoAmIResponseSchema: GenMessage<WhoAmIResponse, {jsonType: WhoAmIR
   messageDesc(file_sciweek_registration_v1_account, 10);
 
 /**
+ * UnlockAccountRequest names the account to unlock.
+ *
+ * @generated from message sciweek.registration.v1.UnlockAccountRequest
+ */
+export type UnlockAccountRequest = Message<"sciweek.registration.v1.UnlockAccountRequest"> & {
+  /**
+   * username is the account's name.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+};
+
+/**
+ * UnlockAccountRequest names the account to unlock.
+ *
+ * @generated from message sciweek.registration.v1.UnlockAccountRequest
+ */
+export type UnlockAccountRequestJson = {
+  /**
+   * username is the account's name.
+   *
+   * @generated from field: string username = 1;
+   */
+  username?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.UnlockAccountRequest.
+ * Use `create(UnlockAccountRequestSchema)` to create a new message.
+ */
+export const UnlockAccountRequestSchema: GenMessage<UnlockAccountRequest, {jsonType: UnlockAccountRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 11);
+
+/**
+ * UnlockAccountResponse says whether there was a lock to lift.
+ *
+ * @generated from message sciweek.registration.v1.UnlockAccountResponse
+ */
+export type UnlockAccountResponse = Message<"sciweek.registration.v1.UnlockAccountResponse"> & {
+  /**
+   * was_locked is true when the account was locked or slowed down until now.
+   *
+   * @generated from field: bool was_locked = 1;
+   */
+  wasLocked: boolean;
+};
+
+/**
+ * UnlockAccountResponse says whether there was a lock to lift.
+ *
+ * @generated from message sciweek.registration.v1.UnlockAccountResponse
+ */
+export type UnlockAccountResponseJson = {
+  /**
+   * was_locked is true when the account was locked or slowed down until now.
+   *
+   * @generated from field: bool was_locked = 1;
+   */
+  wasLocked?: boolean;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.UnlockAccountResponse.
+ * Use `create(UnlockAccountResponseSchema)` to create a new message.
+ */
+export const UnlockAccountResponseSchema: GenMessage<UnlockAccountResponse, {jsonType: UnlockAccountResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 12);
+
+/**
  * AccountService signs people in, keeps their accounts and publishes the keys that verify
  * their access tokens. The city admin creates county admins; a county admin creates the
  * accounts of the organizer units in the county.
@@ -674,6 +744,18 @@ export const AccountService: GenService<{
     methodKind: "unary";
     input: typeof ListAccountsRequestSchema;
     output: typeof ListAccountsResponseSchema;
+  },
+  /**
+   * UnlockAccount lifts the temporary lock that repeated wrong passwords put on an account,
+   * before it runs out. The city admin unlocks any account, a county admin the organizers of
+   * their county.
+   *
+   * @generated from rpc sciweek.registration.v1.AccountService.UnlockAccount
+   */
+  unlockAccount: {
+    methodKind: "unary";
+    input: typeof UnlockAccountRequestSchema;
+    output: typeof UnlockAccountResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_registration_v1_account, 0);

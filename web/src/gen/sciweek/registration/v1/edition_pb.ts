@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
+import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { ActivityForm, ActivityFormJson } from "./activity_pb";
 import { file_sciweek_registration_v1_activity } from "./activity_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/edition.proto.
  */
 export const file_sciweek_registration_v1_edition: GenFile = /*@__PURE__*/
-  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9lZGl0aW9uLnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSJCCgZDb3VudHkSHwoEY29kZRgBIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQARgyIvQDCgdFZGl0aW9uEiQKAmlkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQAhhkEhcKBXRoZW1lGAMgASgJQgi6SAVyAxjIARI2CglzdGFydHNfb24YBCABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjQKB2VuZHNfb24YBSABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjwKD3JlcG9ydF9kZWFkbGluZRgGIAEoCUIjukggch4yHF5bMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSQSJQoRbWF4X3ZpZGVvX3NlY29uZHMYByABKA1CCrpIByoFGJAcKAESPgoIY291bnRpZXMYCCADKAsyHy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Db3VudHlCC7pICJIBBQgBEMgBEhwKCXRpbWVfem9uZRgJIAEoCUIJukgGcgQQARhAEkUKBWZvcm1zGAogAygOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtQg+6SAySAQkiB4IBBBABIAASGQoRdGlja2V0X3B1YmxpY19rZXkYCyABKAwiQQoRR2V0RWRpdGlvblJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIkcKEkdldEVkaXRpb25SZXNwb25zZRIxCgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiIVChNMaXN0RWRpdGlvbnNSZXF1ZXN0IkoKFExpc3RFZGl0aW9uc1Jlc3BvbnNlEjIKCGVkaXRpb25zGAEgAygLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiJRChRDcmVhdGVFZGl0aW9uUmVxdWVzdBI5CgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbkIGukgDyAEBIkoKFUNyZWF0ZUVkaXRpb25SZXNwb25zZRIxCgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiJRChRVcGRhdGVFZGl0aW9uUmVxdWVzdBI5CgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbkIGukgDyAEBIkoKFVVwZGF0ZUVkaXRpb25SZXNwb25zZRIxCgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbjLABAoORWRpdGlvblNlcnZpY2USiAEKCkdldEVkaXRpb24SKi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRFZGl0aW9uUmVxdWVzdBorLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldEVkaXRpb25SZXNwb25zZSIhgtPkkwIbEhkvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9EoEBCgxMaXN0RWRpdGlvbnMSLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0RWRpdGlvbnNSZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEVkaXRpb25zUmVzcG9uc2UiFILT5JMCDhIML3YxL2VkaXRpb25zEocBCg1DcmVhdGVFZGl0aW9uEi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ3JlYXRlRWRpdGlvblJlcXVlc3QaLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVFZGl0aW9uUmVzcG9uc2UiF4LT5JMCEToBKiIML3YxL2VkaXRpb25zEpQBCg1VcGRhdGVFZGl0aW9uEi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVXBkYXRlRWRpdGlvblJlcXVlc3QaLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5VcGRhdGVFZGl0aW9uUmVzcG9uc2UiJILT5JMCHjoBKhoZL3YxL2VkaXRpb25zL3tlZGl0aW9uLmlkfUL0AQobY29tLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxQgxFZGl0aW9uUHJvdG9QAVpJZ2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MTtyZWdpc3RyYXRpb252MaICA1NSWKoCF1NjaXdlZWsuUmVnaXN0cmF0aW9uLlYxygIXU2Npd2Vla1xSZWdpc3RyYXRpb25cVjHiAiNTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMVxHUEJNZXRhZGF0YeoCGVNjaXdlZWs6OlJlZ2lzdHJhdGlvbjo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_sciweek_registration_v1_activity]);
+  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9lZGl0aW9uLnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSJCCgZDb3VudHkSHwoEY29kZRgBIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQARgyIuEECgdFZGl0aW9uEiQKAmlkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQAhhkEhcKBXRoZW1lGAMgASgJQgi6SAVyAxjIARI2CglzdGFydHNfb24YBCABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjQKB2VuZHNfb24YBSABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjwKD3JlcG9ydF9kZWFkbGluZRgGIAEoCUIjukggch4yHF5bMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSQSJQoRbWF4X3ZpZGVvX3NlY29uZHMYByABKA1CCrpIByoFGJAcKAESPgoIY291bnRpZXMYCCADKAsyHy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Db3VudHlCC7pICJIBBQgBEMgBEhwKCXRpbWVfem9uZRgJIAEoCUIJukgGcgQQARhAEkUKBWZvcm1zGAogAygOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtQg+6SAySAQkiB4IBBBABIAASGQoRdGlja2V0X3B1YmxpY19rZXkYCyABKAwSLgoccGVyc29uYWxfZGF0YV9yZXRlbnRpb25fZGF5cxgMIAEoDUIIukgFKgMYwhwSOwoXcGVyc29uYWxfZGF0YV9lcmFzZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKEUdldEVkaXRpb25SZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JCJHChJHZXRFZGl0aW9uUmVzcG9uc2USMQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iFQoTTGlzdEVkaXRpb25zUmVxdWVzdCJKChRMaXN0RWRpdGlvbnNSZXNwb25zZRIyCghlZGl0aW9ucxgBIAMoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iUQoUQ3JlYXRlRWRpdGlvblJlcXVlc3QSOQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb25CBrpIA8gBASJKChVDcmVhdGVFZGl0aW9uUmVzcG9uc2USMQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iUQoUVXBkYXRlRWRpdGlvblJlcXVlc3QSOQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb25CBrpIA8gBASJKChVVcGRhdGVFZGl0aW9uUmVzcG9uc2USMQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iSAoYRXJhc2VQZXJzb25hbERhdGFSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JCJmChlFcmFzZVBlcnNvbmFsRGF0YVJlc3BvbnNlEhYKDmVyYXNlZF9zaWdudXBzGAEgASgFEjEKB2VkaXRpb24YAiABKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FZGl0aW9uMvUFCg5FZGl0aW9uU2VydmljZRKIAQoKR2V0RWRpdGlvbhIqLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldEVkaXRpb25SZXF1ZXN0Gisuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0RWRpdGlvblJlc3BvbnNlIiGC0+STAhsSGS92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0SgQEKDExpc3RFZGl0aW9ucxIsLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RFZGl0aW9uc1JlcXVlc3QaLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0RWRpdGlvbnNSZXNwb25zZSIUgtPkkwIOEgwvdjEvZWRpdGlvbnMShwEKDUNyZWF0ZUVkaXRpb24SLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVFZGl0aW9uUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNyZWF0ZUVkaXRpb25SZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvZWRpdGlvbnMSlAEKDVVwZGF0ZUVkaXRpb24SLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5VcGRhdGVFZGl0aW9uUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUVkaXRpb25SZXNwb25zZSIkgtPkkwIeOgEqGhkvdjEvZWRpdGlvbnMve2VkaXRpb24uaWR9ErIBChFFcmFzZVBlcnNvbmFsRGF0YRIxLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVyYXNlUGVyc29uYWxEYXRhUmVxdWVzdBoyLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVyYXNlUGVyc29uYWxEYXRhUmVzcG9uc2UiNoLT5JMCMDoBKiIrL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfTplcmFzZVBlcnNvbmFsRGF0YUL0AQobY29tLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxQgxFZGl0aW9uUHJvdG9QAVpJZ2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MTtyZWdpc3RyYXRpb252MaICA1NSWKoCF1NjaXdlZWsuUmVnaXN0cmF0aW9uLlYxygIXU2Npd2Vla1xSZWdpc3RyYXRpb25cVjHiAiNTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMVxHUEJNZXRhZGF0YeoCGVNjaXdlZWs6OlJlZ2lzdHJhdGlvbjo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_registration_v1_activity]);
 
 /**
  * County is a county-level division (县/市/区, or a development zone) taking part in an edition.
@@ -150,6 +152,21 @@ export type Edition = Message<"sciweek.registration.v1.Edition"> & {
    * @generated from field: bytes ticket_public_key = 11;
    */
   ticketPublicKey: Uint8Array;
+
+  /**
+   * personal_data_retention_days is how many days after the report deadline the sign-ups'
+   * names and phone numbers are erased (the counts stay); 0 means 30.
+   *
+   * @generated from field: uint32 personal_data_retention_days = 12;
+   */
+  personalDataRetentionDays: number;
+
+  /**
+   * personal_data_erased_at is when the sign-ups' personal data was erased; unset while kept.
+   *
+   * @generated from field: google.protobuf.Timestamp personal_data_erased_at = 13;
+   */
+  personalDataErasedAt?: Timestamp | undefined;
 };
 
 /**
@@ -235,6 +252,21 @@ export type EditionJson = {
    * @generated from field: bytes ticket_public_key = 11;
    */
   ticketPublicKey?: string;
+
+  /**
+   * personal_data_retention_days is how many days after the report deadline the sign-ups'
+   * names and phone numbers are erased (the counts stay); 0 means 30.
+   *
+   * @generated from field: uint32 personal_data_retention_days = 12;
+   */
+  personalDataRetentionDays?: number;
+
+  /**
+   * personal_data_erased_at is when the sign-ups' personal data was erased; unset while kept.
+   *
+   * @generated from field: google.protobuf.Timestamp personal_data_erased_at = 13;
+   */
+  personalDataErasedAt?: TimestampJson;
 };
 
 /**
@@ -513,6 +545,90 @@ export const UpdateEditionResponseSchema: GenMessage<UpdateEditionResponse, {jso
   messageDesc(file_sciweek_registration_v1_edition, 9);
 
 /**
+ * ErasePersonalDataRequest names the edition whose sign-ups' personal data goes.
+ *
+ * @generated from message sciweek.registration.v1.ErasePersonalDataRequest
+ */
+export type ErasePersonalDataRequest = Message<"sciweek.registration.v1.ErasePersonalDataRequest"> & {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId: string;
+};
+
+/**
+ * ErasePersonalDataRequest names the edition whose sign-ups' personal data goes.
+ *
+ * @generated from message sciweek.registration.v1.ErasePersonalDataRequest
+ */
+export type ErasePersonalDataRequestJson = {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.ErasePersonalDataRequest.
+ * Use `create(ErasePersonalDataRequestSchema)` to create a new message.
+ */
+export const ErasePersonalDataRequestSchema: GenMessage<ErasePersonalDataRequest, {jsonType: ErasePersonalDataRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_edition, 10);
+
+/**
+ * ErasePersonalDataResponse says how much was erased.
+ *
+ * @generated from message sciweek.registration.v1.ErasePersonalDataResponse
+ */
+export type ErasePersonalDataResponse = Message<"sciweek.registration.v1.ErasePersonalDataResponse"> & {
+  /**
+   * erased_signups is how many sign-ups lost their name and phone number in this call.
+   *
+   * @generated from field: int32 erased_signups = 1;
+   */
+  erasedSignups: number;
+
+  /**
+   * edition is the edition, with when its personal data was erased.
+   *
+   * @generated from field: sciweek.registration.v1.Edition edition = 2;
+   */
+  edition?: Edition | undefined;
+};
+
+/**
+ * ErasePersonalDataResponse says how much was erased.
+ *
+ * @generated from message sciweek.registration.v1.ErasePersonalDataResponse
+ */
+export type ErasePersonalDataResponseJson = {
+  /**
+   * erased_signups is how many sign-ups lost their name and phone number in this call.
+   *
+   * @generated from field: int32 erased_signups = 1;
+   */
+  erasedSignups?: number;
+
+  /**
+   * edition is the edition, with when its personal data was erased.
+   *
+   * @generated from field: sciweek.registration.v1.Edition edition = 2;
+   */
+  edition?: EditionJson;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.ErasePersonalDataResponse.
+ * Use `create(ErasePersonalDataResponseSchema)` to create a new message.
+ */
+export const ErasePersonalDataResponseSchema: GenMessage<ErasePersonalDataResponse, {jsonType: ErasePersonalDataResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_edition, 11);
+
+/**
  * EditionService keeps the editions of the week: dates, theme, deadlines, the counties taking
  * part and the activity forms they may register. The city admin maintains them.
  *
@@ -560,6 +676,19 @@ export const EditionService: GenService<{
     methodKind: "unary";
     input: typeof UpdateEditionRequestSchema;
     output: typeof UpdateEditionResponseSchema;
+  },
+  /**
+   * ErasePersonalData erases the names and phone numbers of an edition's sign-ups now, keeping
+   * the sign-ups themselves and so every count; the service also does it on its own
+   * personal_data_retention_days after the report deadline. Only for an edition whose week has
+   * ended.
+   *
+   * @generated from rpc sciweek.registration.v1.EditionService.ErasePersonalData
+   */
+  erasePersonalData: {
+    methodKind: "unary";
+    input: typeof ErasePersonalDataRequestSchema;
+    output: typeof ErasePersonalDataResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_registration_v1_edition, 0);
