@@ -283,7 +283,10 @@ store with SCIWEEK_S3_ENDPOINT (host:port), SCIWEEK_S3_BUCKET (default sciweek-r
 SCIWEEK_S3_ACCESS_KEY, SCIWEEK_S3_SECRET_KEY, SCIWEEK_S3_REGION and SCIWEEK_S3_INSECURE=1 for
 plain HTTP. The notification centre e-mails notices through the SMTP server at SCIWEEK_SMTP_ADDR
 (host:port) as SCIWEEK_SMTP_FROM, authenticating with SCIWEEK_SMTP_USERNAME and
-SCIWEEK_SMTP_PASSWORD when set; without it notices show in the console only. Streams are
+SCIWEEK_SMTP_PASSWORD when set; without it notices show in the console only. Registration
+needs the phone hash key, SCIWEEK_PHONE_KEY (or a file named by SCIWEEK_PHONE_KEY_FILE), the same
+for every replica. The gateway believes X-Forwarded-* only from SCIWEEK_TRUSTED_PROXIES and
+serves /metrics to SCIWEEK_METRICS_TOKEN; the throttles are set by SCIWEEK_LIMIT_* (README). Streams are
 created with SCIWEEK_STREAM_REPLICAS replicas (default 1; 3 on a NATS cluster) and keep events
 for SCIWEEK_STREAM_MAX_AGE (default 21d) up to SCIWEEK_STREAM_MAX_BYTES (default 8GiB) each; a
 stream that exists keeps what an operator set (its replicas are only ever raised). A service
