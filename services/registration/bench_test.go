@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/sciweek/sciweek/pkg/throttle"
 )
 
 // BenchmarkSignUp measures public sign-ups end to end: gRPC, validation, the session row lock,
@@ -52,4 +55,22 @@ func BenchmarkSignUp(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkSignUpThrottled is BenchmarkSignUp's sequential case with the sign-up throttles on
+// (per address, set high enough never to refuse, and per phone): what the two counters add to
+// a sign-up (#12's closing note compares the two).
+func BenchmarkSignUpThrottled(b *testing.B) {
+	f := start(b, limits(throttle.Limits{
+		SignupAddress: throttle.Rule{Free: 1 << 30, Window: time.Hour},
+		SignupPhone:   throttle.DefaultLimits.SignupPhone,
+	}))
+	var phone atomic.Int64
+	phone.Store(13000000000)
+	a, session := f.liveActivity(0)
+	for b.Loop() {
+		if _, err := f.signUp(a.GetId(), session, fmt.Sprint(phone.Add(1))); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -18,6 +18,11 @@ export async function createEdition(edition: Edition): Promise<Edition> {
   return resp.edition
 }
 
+/** erasePersonalData erases an edition's sign-ups' names and phones now (city admin, after the week). */
+export async function erasePersonalData(editionId: string): Promise<{ erased_signups: number; edition: Edition }> {
+  return api.post<{ erased_signups: number; edition: Edition }>(`/api/v1/editions/${pathSegment(editionId)}:erasePersonalData`, {})
+}
+
 export async function updateEdition(edition: Edition): Promise<Edition> {
   const resp = await api.put<{ edition: Edition }>(`/api/v1/editions/${pathSegment(edition.id)}`, { edition })
   return resp.edition

@@ -15,6 +15,7 @@ function edition(id: string, starts_on: string, ends_on: string): Edition {
     time_zone: 'Asia/Shanghai',
     forms: [],
     ticket_public_key: '',
+    personal_data_retention_days: 0,
   }
 }
 
