@@ -125,6 +125,9 @@ var fieldLabels = map[string]FieldLabel{
 	"sciweek.venue.v1.ProvisionTerminalRequest.name":               {Name: "终端名称"},
 	"sciweek.venue.v1.VenueDetails.kind":                           {Name: "场馆类型"},
 	"sciweek.venue.v1.VenueDetails.name":                           {Name: "场馆名称"},
+
+	// An edition's retention rule for its sign-ups' personal data (#12).
+	"personal_data_retention_days": {Name: "报名个人信息保留天数（报送截止后）"},
 }
 
 // customRules are the Chinese words of the contracts' own (CEL) rules, by rule id.
