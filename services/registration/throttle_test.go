@@ -73,8 +73,10 @@ func TestFiftyWrongPasswordsAreThrottledAndLocked(t *testing.T) {
 		}
 	}
 	t.Logf("50 wrong passwords: %d refused as wrong, %d slowed down, %d locked out (wait %v)", failed, slowed, locked, lockWait)
-	if failed != 8 || slowed == 0 || locked != 50-failed-slowed || lockWait < 9*time.Minute {
-		t.Fatalf("want 8 counted failures then the lock of about 10 minutes; got %d failed, %d slowed, %d locked, wait %v", failed, slowed, locked, lockWait)
+	// Failures 1 to 7 are refused as wrong (4 to 7 each earning a delay the next attempt
+	// meets), the 8th locks.
+	if failed != 7 || slowed == 0 || locked != 50-failed-slowed || lockWait < 9*time.Minute {
+		t.Fatalf("want 7 failures refused as wrong, then the lock of about 10 minutes; got %d failed, %d slowed, %d locked, wait %v", failed, slowed, locked, lockWait)
 	}
 	// The right password does not open a locked account, from anywhere.
 	_, err := f.accounts.Login(from("203.0.113.9"), &registrationv1.LoginRequest{Username: "kejiguan", Password: "correct horse"})
