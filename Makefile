@@ -91,8 +91,24 @@ build: web ## Build bin/sciweek (with the console inside)
 	$(GO) build -o bin/sciweek ./cmd/sciweek
 
 .PHONY: run
-run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays in .data/
+# When Jaeger is up (make traces, in another terminal) and nothing else is configured, the spans
+# go to it: OTEL_EXPORTER_OTLP_ENDPOINT is what every part reads.
+run: deps build ## Start everything with demo data; Ctrl-C stops it, data stays in .data/ (traces go to make traces' Jaeger when it runs)
+	@if [ -z "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && (exec 3<>/dev/tcp/127.0.0.1/4317) 2>/dev/null; then \
+		echo "Jaeger is listening: traces go to it, open http://localhost:16686"; \
+		export OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317; fi; \
 	./bin/sciweek dev
+
+# Jaeger v2 (the real binary, pinned in tools/jaeger/go.mod, built through go tool) with OTLP in
+# (gRPC 4317, HTTP 4318), traces in memory, the UI and its API on 16686 (tools/jaeger/config.yaml).
+.PHONY: jaeger
+jaeger: ## Build Jaeger (tools/jaeger/go.mod), the trace store make traces and the trace test run
+	GOWORK=off $(GO) -C tools/jaeger tool -n jaeger >/dev/null
+
+.PHONY: traces
+traces: jaeger ## Run Jaeger on localhost (OTLP in on 4317, UI on http://localhost:16686); make run then exports to it
+	@echo "Jaeger: OTLP in on localhost:4317 and :4318, UI on http://localhost:16686 (Ctrl-C stops it; traces are kept in memory)"
+	GOWORK=off $(GO) -C tools/jaeger tool jaeger --config config.yaml
 
 # Mailpit, the real SMTP server the notification centre's tests send to, is pinned in its own
 # module (tools/mailpit/go.mod) and built once into the Go build cache.
@@ -101,7 +117,7 @@ mailpit: ## Build Mailpit (tools/mailpit/go.mod), the SMTP server the tests star
 	GOWORK=off $(GO) -C tools/mailpit tool -n mailpit >/dev/null
 
 .PHONY: test
-test: deps browser office web mailpit deploy-check ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
+test: deps browser office web mailpit jaeger deploy-check ## Run all tests (unit, integration, end to end, browser) against real NATS and PostgreSQL
 	cd web && npm test
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
@@ -161,6 +177,7 @@ tidy: ## go mod tidy in every module
 	cd tools/lint && GOWORK=off $(GO) mod tidy
 	cd tools/mailpit && GOWORK=off $(GO) mod tidy
 	cd tools/kustomize && GOWORK=off $(GO) mod tidy
+	cd tools/jaeger && GOWORK=off $(GO) mod tidy
 	cd deploy/check && GOWORK=off $(GO) mod tidy
 
 .PHONY: clean

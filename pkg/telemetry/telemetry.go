@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
@@ -29,7 +30,8 @@ type Config struct {
 	LogWriter io.Writer
 	// LogLevel is the least severe level logged.
 	LogLevel slog.Level
-	// OTLPEndpoint, when set, exports spans over OTLP/gRPC to host:port (insecure).
+	// OTLPEndpoint, when set, exports spans over OTLP/gRPC (insecure) to a URL such as
+	// http://localhost:4317 (OTEL_EXPORTER_OTLP_ENDPOINT) or a bare host:port.
 	OTLPEndpoint string
 	// SpanProcessors receive every finished span in addition to the exporter; tests record
 	// spans with one.
@@ -68,7 +70,13 @@ func New(ctx context.Context, cfg Config) (*Telemetry, error) {
 	}
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	if cfg.OTLPEndpoint != "" {
-		exp, err := otlptracegrpc.New(ctx, otlptracegrpc.WithEndpoint(cfg.OTLPEndpoint), otlptracegrpc.WithInsecure())
+		// OTEL_EXPORTER_OTLP_ENDPOINT is a URL by the specification (http://localhost:4317);
+		// a bare host:port is taken too.
+		endpoint := otlptracegrpc.WithEndpoint(cfg.OTLPEndpoint)
+		if strings.Contains(cfg.OTLPEndpoint, "://") {
+			endpoint = otlptracegrpc.WithEndpointURL(cfg.OTLPEndpoint)
+		}
+		exp, err := otlptracegrpc.New(ctx, endpoint, otlptracegrpc.WithInsecure())
 		if err != nil {
 			return nil, err
 		}

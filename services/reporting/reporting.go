@@ -22,6 +22,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
@@ -130,7 +131,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	store := adapters.NewStore(cfg.Pool)
 	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
-		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}})
+		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}, Tracer: cfg.Telemetry.Tracer.Tracer("sciweek/reporting")})
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +237,7 @@ func (s *Service) Run(ctx context.Context) error {
 			bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration) {
 			return nil
 		}
-		for _, p := range projections(s.projector, s.notices, committed, s.cfg.Telemetry.Logger) {
+		for _, p := range projections(s.projector, s.notices, committed, s.changes.Caused, s.cfg.Telemetry.Logger) {
 			g.Go(func() error { return s.projections.Run(ctx, p) })
 		}
 		return nil
@@ -247,15 +248,15 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 // projections are the events reporting applies: the statistics' and the notification centre's.
-func projections(p *app.Projector, n *ntapp.Notices, committed func(int), log *slog.Logger) []bus.Projection {
-	return []bus.Projection{ports.CheckinEvents(p, committed, log), ports.VenueEvents(p), ports.RegistrationEvents(p),
+func projections(p *app.Projector, n *ntapp.Notices, committed func(int), caused func(...trace.SpanContext), log *slog.Logger) []bus.Projection {
+	return []bus.Projection{ports.CheckinEvents(p, committed, caused, log), ports.VenueEvents(p), ports.RegistrationEvents(p),
 		ntports.RegistrationEvents(n), ntports.AlarmEvents(n)}
 }
 
 // Consumes lists the kinds of event reporting applies (pkg/events says who consumes what).
 func Consumes() []bus.Kind {
 	var out []bus.Kind
-	for _, p := range projections(nil, nil, nil, nil) {
+	for _, p := range projections(nil, nil, nil, nil, nil) {
 		out = append(out, p.Consumes()...)
 	}
 	return out

@@ -114,6 +114,14 @@ func (o sameOrigin) RoundTrip(r *http.Request) (*http.Response, error) {
 // setup registers a venue with an approved activity and a terminal, as a county would.
 func (w *world) setup(t *testing.T, county string) (venueID, activityID string, terminal grpc.CallOption) {
 	t.Helper()
+	venueID, activityID, credential := w.setupTerminal(t, county)
+	return venueID, activityID, grpc.PerRPCCredentials(rpc.BearerCredential(credential))
+}
+
+// setupTerminal is setup returning the terminal's bearer credential itself, for calls through
+// the gateway as the door app makes them.
+func (w *world) setupTerminal(t *testing.T, county string) (venueID, activityID, credential string) {
+	t.Helper()
 	ctx := context.Background()
 	v, err := venuev1.NewVenueServiceClient(w.conns["venue"]).CreateVenue(ctx, &venuev1.CreateVenueRequest{Details: &venuev1.VenueDetails{
 		Name: "太原植物园", Kind: venuev1.VenueKind_VENUE_KIND_SCIENCE_EDUCATION_BASE, CountyCode: county, SafeCapacity: 5000}}, w.admin)
@@ -152,7 +160,7 @@ func (w *world) setup(t *testing.T, county string) (venueID, activityID string, 
 	if _, err := acts.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: id}, w.admin); err != nil {
 		t.Fatal(err)
 	}
-	return v.GetVenue().GetId(), id, grpc.PerRPCCredentials(rpc.BearerCredential(term.GetCredential()))
+	return v.GetVenue().GetId(), id, term.GetCredential()
 }
 
 func walkIn(seq uint64, venue, activity string, n uint32) *checkinv1.RecordCheckinRequest {

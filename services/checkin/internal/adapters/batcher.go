@@ -270,6 +270,13 @@ func (b *Batcher) commit(ctx context.Context, batch []*job) {
 	ctx, span := b.tracer.Start(trace.ContextWithSpanContext(ctx, trace.SpanContextFromContext(batch[0].ctx)), "checkin.commit_batch",
 		trace.WithLinks(links[1:]...), trace.WithAttributes(attribute.Int("sciweek.batch.records", len(all)), attribute.Int("sciweek.batch.calls", len(batch))))
 	defer span.End()
+	// And each caller's own span links back to the batch: from any door's call an operator
+	// reaches the transaction that stored its records and, through it, the events and the
+	// dashboard they moved.
+	for _, j := range batch[1:] {
+		trace.SpanFromContext(j.ctx).AddLink(trace.Link{SpanContext: span.SpanContext(),
+			Attributes: []attribute.KeyValue{attribute.String("sciweek.link", "stored in batch")}})
+	}
 	stored, err := b.store.Save(ctx, all)
 	b.committed.Record(ctx, time.Since(started).Seconds())
 	if err != nil {

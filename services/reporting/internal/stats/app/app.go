@@ -9,6 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/sheet"
@@ -53,6 +57,7 @@ type Service struct {
 	head        StreamHead
 	hub         *hub
 	workbooks   DashboardWriter
+	tracer      trace.Tracer
 }
 
 // Config tunes the live view.
@@ -70,6 +75,8 @@ type Config struct {
 	Head StreamHead
 	// Workbooks writes dashboards as workbooks, for the export.
 	Workbooks DashboardWriter
+	// Tracer records the dashboard's pushes; nil records nothing.
+	Tracer trace.Tracer
 }
 
 // New returns the use cases.
@@ -87,6 +94,9 @@ func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Serv
 		cfg.DashboardInterval = time.Second
 	}
 	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head, workbooks: cfg.Workbooks}
+	if s.tracer = cfg.Tracer; s.tracer == nil {
+		s.tracer = noop.NewTracerProvider().Tracer("")
+	}
 	s.hub = newHub(s, cfg.DashboardInterval, cfg.Poll)
 	return s, nil
 }
@@ -310,17 +320,75 @@ func (s *Service) Watch(ctx context.Context, p auth.Principal, edition string, s
 			continue
 		}
 		last = ov.StreamPosition
-		if err := send(ov); err != nil {
+		span := s.pushSpan(ctx, "overview.push", attribute.String("sciweek.edition", edition))
+		err = send(ov)
+		span.End()
+		if err != nil {
 			return err
 		}
 	}
 }
 
+// pushSpan starts the span of a push to screens: a child of the first event behind the latest
+// change (Changes.Caused) and linked to the others, so the trace of a check-in that moved the
+// figures ends at the screens it reached. With no recent change in this replica (another
+// replica's, found by polling) the push starts a trace of its own.
+func (s *Service) pushSpan(ctx context.Context, name string, attrs ...attribute.KeyValue) trace.Span {
+	causes := s.changes.causes()
+	parent := ctx
+	var links []trace.Link
+	if len(causes) > 0 {
+		parent = trace.ContextWithRemoteSpanContext(ctx, causes[0])
+		for _, sc := range causes[1:] {
+			links = append(links, trace.Link{SpanContext: sc})
+		}
+	}
+	_, span := s.tracer.Start(parent, name, trace.WithLinks(links...), trace.WithAttributes(attrs...))
+	return span
+}
+
 // Changes tells watchers in this process that the aggregates changed. A notification carries
-// nothing: watchers re-read, so a missed one only delays them until the next.
+// nothing: watchers re-read, so a missed one only delays them until the next. It also keeps the
+// trace contexts of the events behind the latest change, so the dashboard's push can be found in
+// the trace of a check-in that caused it.
 type Changes struct {
-	mu   sync.Mutex
-	subs map[chan struct{}]struct{}
+	mu    sync.Mutex
+	subs  map[chan struct{}]struct{}
+	cause []trace.SpanContext
+	at    time.Time
+}
+
+// maxCauses bounds the links a push span carries: a batch of hundreds of events is summed up
+// by its first few.
+const maxCauses = 16
+
+// Caused records the trace contexts of the events a change comes from (the latest change's
+// replace the previous ones); invalid contexts are left out.
+func (c *Changes) Caused(scs ...trace.SpanContext) {
+	kept := make([]trace.SpanContext, 0, min(len(scs), maxCauses))
+	for _, sc := range scs {
+		if sc.IsValid() && len(kept) < maxCauses {
+			kept = append(kept, sc)
+		}
+	}
+	c.mu.Lock()
+	c.cause, c.at = kept, time.Now()
+	c.mu.Unlock()
+}
+
+// causeAge is how long a change's trace contexts stay the cause of pushes: long enough for the
+// slowest push interval, short enough that a push found by polling an hour later (another
+// replica's change) is not passed off as this replica's last.
+const causeAge = 5 * time.Second
+
+// causes returns the trace contexts of the latest change, if it is recent.
+func (c *Changes) causes() []trace.SpanContext {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.at) > causeAge {
+		return nil
+	}
+	return c.cause
 }
 
 // NewChanges returns a notifier without subscribers.

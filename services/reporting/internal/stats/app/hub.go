@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 )
 
@@ -92,7 +94,7 @@ func (h *hub) run(ctx context.Context, key feedKey, f *feed) {
 			}
 		default:
 			failures = 0
-			if h.publish(f, d) {
+			if h.push(ctx, key, f, d) {
 				pushed = time.Now()
 			}
 		}
@@ -112,6 +114,16 @@ func (h *hub) run(ctx context.Context, key feedKey, f *feed) {
 			}
 		}
 	}
+}
+
+// push publishes d in a span of its own (see Service.pushSpan), so a check-in's trace ends at
+// the screens it reached.
+func (h *hub) push(ctx context.Context, key feedKey, f *feed, d domain.Dashboard) bool {
+	span := h.svc.pushSpan(ctx, "dashboard.push", attribute.String("sciweek.edition", key.edition), attribute.String("sciweek.county", key.filter.CountyCode))
+	defer span.End()
+	ok := h.publish(f, d)
+	span.SetAttributes(attribute.Bool("sciweek.pushed", ok))
+	return ok
 }
 
 // publish hands d to every screen unless it shows what they have; it reports whether it did.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sciweek/sciweek/pkg/bus"
@@ -24,7 +26,10 @@ import (
 // CheckinEvents folds check-in events into the aggregates and the venues' occupancy, a batch
 // per transaction, and announces occupancy level changes through the outbox of that same
 // transaction: an alarm is published if and only if the counts that raised it are stored.
-func CheckinEvents(p *app.Projector, committed func(int), log *slog.Logger) bus.Projection {
+//
+// caused, if set, receives the trace contexts of a batch's events before it applies them: the
+// dashboard's push that follows continues their traces.
+func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.SpanContext), log *slog.Logger) bus.Projection {
 	return bus.Projection{
 		Name: domain.CheckinProjection, Stream: bus.StreamCheckin, Kinds: []bus.Kind{events.CheckinsRecorded}, BatchSize: 500,
 		// A tenth of a second of events goes in one transaction: on a busy day that is hundreds
@@ -34,6 +39,13 @@ func CheckinEvents(p *app.Projector, committed func(int), log *slog.Logger) bus.
 		Committed: committed,
 		ApplyBatch: func(ctx context.Context, msgs []bus.Message) error {
 			tally := p.Tally()
+			if caused != nil {
+				scs := make([]trace.SpanContext, 0, len(msgs))
+				for _, m := range msgs {
+					scs = append(scs, trace.SpanContextFromContext(propagation.TraceContext{}.Extract(ctx, propagation.HeaderCarrier(m.Header))))
+				}
+				caused(scs...)
+			}
 			for _, m := range msgs {
 				records, err := checkinRecords(m)
 				if err != nil {
