@@ -46,6 +46,9 @@ type Config struct {
 	// Location is the city's time zone, which says what "today" is for terminals; nil means
 	// Asia/Shanghai.
 	Location *time.Location
+	// ServiceKey is the deployment's shared service key (SCIWEEK_SERVICE_KEY): the other
+	// services prove with it that they may export the counts. Empty refuses them all.
+	ServiceKey string
 }
 
 // Batching tunes group commit: how many records a transaction takes at most, how many
@@ -114,12 +117,22 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	seen := adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger)
 	server, err := rpc.NewServer(rpc.ServerConfig{
-		Telemetry: cfg.Telemetry, Authenticator: auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), Policy: ports.Policy(),
+		Telemetry: cfg.Telemetry, Authenticator: auth.WithServices(auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), cfg.ServiceKey),
+		Policy: ports.Policy(),
 	})
 	if err != nil {
 		return nil, err
 	}
 	checkinv1.RegisterCheckinServiceServer(server.GRPC, ports.NewGRPC(uc))
+	tally, err := adapters.NewTally(cfg.Pool, cfg.JetStream, Schema)
+	if err != nil {
+		return nil, err
+	}
+	attendance, err := app.NewAttendance(tally)
+	if err != nil {
+		return nil, err
+	}
+	checkinv1.RegisterAttendanceServiceServer(server.GRPC, ports.NewAttendance(attendance))
 	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
 	if err != nil {
 		return nil, err

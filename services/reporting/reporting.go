@@ -22,6 +22,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
@@ -42,6 +44,7 @@ import (
 	rbports "github.com/sciweek/sciweek/services/reporting/internal/reportback/ports"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/adapters"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
+	statsdomain "github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
 	"github.com/sciweek/sciweek/services/reporting/internal/stats/ports"
 	"github.com/sciweek/sciweek/services/reporting/migrations"
 )
@@ -83,6 +86,16 @@ type Config struct {
 	SMTP SMTPConfig
 	// ReminderEvery is how often the deadline reminders are checked; 0 means ten minutes.
 	ReminderEvery time.Duration
+	// Checkin, if set with ServiceKey, reaches check-in's AttendanceService: the statistics
+	// are rebuilt from check-in's table when the check-in stream no longer fits them, and
+	// audited against it every AuditEvery. Without it a stream that starts over is replayed
+	// from what it still holds.
+	Checkin grpc.ClientConnInterface
+	// ServiceKey is the deployment's shared service key (SCIWEEK_SERVICE_KEY).
+	ServiceKey string
+	// AuditEvery is how often the statistics are compared with check-in's table; 0 means 15
+	// minutes.
+	AuditEvery time.Duration
 }
 
 // SMTPConfig says where the notices' e-mails go out.
@@ -107,6 +120,7 @@ type Service struct {
 	changes     *app.Changes
 	projector   *app.Projector
 	notices     *ntapp.Notices
+	reconciler  *app.Reconciler
 }
 
 // New wires the reporting service.
@@ -177,8 +191,36 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector, notices: notices}, nil
+	reconciler, err := newReconciler(cfg, store)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector, notices: notices,
+		reconciler: reconciler}, nil
 }
+
+// newReconciler wires the rebuild and audit from check-in's table, when check-in is reachable.
+func newReconciler(cfg Config, store *adapters.Store) (*app.Reconciler, error) {
+	if cfg.Checkin == nil || cfg.ServiceKey == "" {
+		return nil, nil
+	}
+	ledger, err := adapters.NewLedger(cfg.Checkin, cfg.ServiceKey)
+	if err != nil {
+		return nil, err
+	}
+	drift, err := cfg.Telemetry.Meter.Meter("sciweek/reporting").Int64Counter("sciweek_projection_drift_total",
+		metric.WithDescription("County-days whose statistics the audit found different from check-in's table (each repaired by a rebuild)."))
+	if err != nil {
+		return nil, err
+	}
+	attrs := metric.WithAttributes(cfg.Telemetry.ServiceAttr(), attribute.String("projection", statsdomain.CheckinProjection))
+	return app.NewReconciler(app.ReconcilerConfig{Ledger: ledger, Store: store, Stream: adapters.NewCheckinStream(cfg.JetStream),
+		Location: cfg.Location, Now: cfg.Now, Log: cfg.Telemetry.Logger,
+		Drifted: func(ctx context.Context, cells int) { drift.Add(ctx, int64(cells), attrs) }})
+}
+
+// Reconciler rebuilds and audits the statistics from check-in's table; nil without check-in.
+func (s *Service) Reconciler() *app.Reconciler { return s.reconciler }
 
 // newReports wires the report back: its files on local disk or in S3, read by the adapters'
 // inspector, the featured list from registration.
@@ -237,7 +279,7 @@ func (s *Service) Run(ctx context.Context) error {
 			bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration) {
 			return nil
 		}
-		for _, p := range projections(s.projector, s.notices, committed, s.changes.Caused, s.cfg.Telemetry.Logger) {
+		for _, p := range projections(s.projector, s.notices, committed, s.changes.Caused, s.cfg.Telemetry.Logger, s.reconciler, s.cfg.AuditEvery) {
 			g.Go(func() error { return s.projections.Run(ctx, p) })
 		}
 		return nil
@@ -248,15 +290,15 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 // projections are the events reporting applies: the statistics' and the notification centre's.
-func projections(p *app.Projector, n *ntapp.Notices, committed func(int), caused func(...trace.SpanContext), log *slog.Logger) []bus.Projection {
-	return []bus.Projection{ports.CheckinEvents(p, committed, caused, log), ports.VenueEvents(p), ports.RegistrationEvents(p),
+func projections(p *app.Projector, n *ntapp.Notices, committed func(int), caused func(...trace.SpanContext), log *slog.Logger, rec *app.Reconciler, auditEvery time.Duration) []bus.Projection {
+	return []bus.Projection{ports.CheckinEvents(p, committed, caused, log, rec, auditEvery), ports.VenueEvents(p), ports.RegistrationEvents(p),
 		ntports.RegistrationEvents(n), ntports.AlarmEvents(n)}
 }
 
 // Consumes lists the kinds of event reporting applies (pkg/events says who consumes what).
 func Consumes() []bus.Kind {
 	var out []bus.Kind
-	for _, p := range projections(nil, nil, nil, nil, nil) {
+	for _, p := range projections(nil, nil, nil, nil, nil, nil, 0) {
 		out = append(out, p.Consumes()...)
 	}
 	return out

@@ -98,7 +98,7 @@ func table() []part {
 		{name: "checkin", addr: func(a *Addrs) *string { return &a.Checkin }, schema: checkin.Schema, migrate: checkin.Migrate,
 			start: func(e *env) (running, error) {
 				chk, err := checkin.New(e.ctx, checkin.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Streams: e.streams, Location: e.opts.Location,
-					Batching: e.opts.CheckinBatching})
+					Batching: e.opts.CheckinBatching, ServiceKey: e.opts.ServiceKey})
 				if err != nil {
 					return running{}, err
 				}
@@ -110,9 +110,14 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
+				checkinConn, err := e.dial("checkin")
+				if err != nil {
+					return running{}, err
+				}
 				rep, err := reporting.New(reporting.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people,
 					Location: e.opts.Location, MinPushInterval: e.opts.MinPushInterval, Streams: e.streams, Registration: regConn,
-					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3, SMTP: e.opts.SMTP})
+					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3, SMTP: e.opts.SMTP,
+					Checkin: checkinConn, ServiceKey: e.opts.ServiceKey, AuditEvery: e.opts.AuditEvery})
 				if err != nil {
 					return running{}, err
 				}

@@ -102,6 +102,13 @@ type Options struct {
 	// Gateway is the gateway's request hygiene: trusted proxies, allowed origins, the JSON
 	// body limit and the scrape credential of its /metrics.
 	Gateway gateway.Hygiene
+	// ServiceKey is the deployment's shared service key (SCIWEEK_SERVICE_KEY), with which
+	// reporting reads check-in's counts; empty makes one for this process, which is enough
+	// only when check-in and reporting run in it together.
+	ServiceKey string
+	// AuditEvery is how often reporting compares its figures with check-in's table
+	// (SCIWEEK_AUDIT_EVERY); 0 means 15 minutes.
+	AuditEvery time.Duration
 }
 
 // Addrs are the listen addresses of the parts.
@@ -154,6 +161,14 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	}
 	if opts.Location == nil {
 		if opts.Location, err = time.LoadLocation("Asia/Shanghai"); err != nil {
+			return nil, err
+		}
+	}
+	if opts.ServiceKey == "" {
+		// Enough when check-in and reporting run in this process together; run apart, they
+		// need the same SCIWEEK_SERVICE_KEY, or reporting's reconciliation is refused (and
+		// logged at ERROR).
+		if opts.ServiceKey, err = auth.NewServiceKey(); err != nil {
 			return nil, err
 		}
 	}
@@ -524,6 +539,16 @@ func Environment(opts *Options) error {
 	}
 	if len(opts.PhoneKey) > 0 && len(opts.PhoneKey) < 32 {
 		return errors.New("SCIWEEK_PHONE_KEY: want at least 32 characters (openssl rand -hex 32)")
+	}
+	if opts.ServiceKey == "" {
+		opts.ServiceKey = os.Getenv("SCIWEEK_SERVICE_KEY")
+	}
+	if v := os.Getenv("SCIWEEK_AUDIT_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("SCIWEEK_AUDIT_EVERY=%q: want a positive duration such as 15m", v)
+		}
+		opts.AuditEvery = d
 	}
 	if opts.DataDir == "" {
 		opts.DataDir = ".data"

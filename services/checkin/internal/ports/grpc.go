@@ -17,9 +17,11 @@ import (
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
-// Policy lets terminals, and only terminals, record.
+// Policy lets terminals, and only terminals, record; and the other services, and only they,
+// export the counts.
 func Policy() auth.Policy {
 	return auth.Policy{Roles: map[string][]auth.Role{
+		checkinv1.AttendanceService_ExportTally_FullMethodName: {auth.RoleService},
 		checkinv1.CheckinService_RecordCheckin_FullMethodName:  {auth.RoleTerminal},
 		checkinv1.CheckinService_UploadCheckins_FullMethodName: {auth.RoleTerminal},
 		checkinv1.CheckinService_Hello_FullMethodName:          {auth.RoleTerminal},

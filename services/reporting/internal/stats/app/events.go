@@ -26,6 +26,9 @@ type EventStore interface {
 	PutEdition(ctx context.Context, e domain.Edition) error
 	// PutTicketHolder records whose ticket it is, by the person's opaque key.
 	PutTicketHolder(ctx context.Context, ticket uuid.UUID, holderKey string) error
+	// SkipOnce returns which of the check-in events a rebuild from check-in's table counted
+	// before they arrived, and forgets them.
+	SkipOnce(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 }
 
 // Announcer publishes occupancy level changes in the same unit of work as the counts behind them.
@@ -50,6 +53,12 @@ func NewProjector(store EventStore, alarms Announcer, now func() time.Time, loc 
 		return nil, errors.New("reporting app: event store, announcer, clock and location are required")
 	}
 	return &Projector{store: store, alarms: alarms, now: now, loc: loc}, nil
+}
+
+// SkipOnce returns which of a batch's check-in events are counted already (a rebuild from
+// check-in's table counted them before they arrived): each is skipped once.
+func (p *Projector) SkipOnce(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	return p.store.SkipOnce(ctx, ids)
 }
 
 // Tally starts a batch of check-ins.

@@ -7,6 +7,7 @@
 package convert
 
 import (
+	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	enums "github.com/sciweek/sciweek/pkg/enum"
@@ -175,4 +176,39 @@ func OccupancySummaryToProto(s domain.OccupancySummary) *reportingv1.OccupancySu
 		occ.Fullest = append(occ.Fullest, OccupancyToProto(v))
 	}
 	return occ
+}
+
+// RecordsFromEvent converts a check-in event's records as the statistics see them.
+func RecordsFromEvent(ev *checkinv1.CheckinsRecorded) ([]domain.CheckinRecord, error) {
+	out := make([]domain.CheckinRecord, 0, len(ev.GetRecords()))
+	for _, r := range ev.GetRecords() {
+		venue, err := uuid.Parse(r.GetVenueId())
+		if err != nil {
+			return nil, err
+		}
+		rec := domain.CheckinRecord{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, Kind: KindFromProto(r.GetKind()),
+			Category: CategoryFromProto(r.GetCategory()), Headcount: int64(r.GetHeadcount()), Adults: int64(r.GetAdults()),
+			OccurredAt: r.GetOccurredAt().AsTime(), RecordedAt: r.GetRecordedAt().AsTime()}
+		if r.GetOutcome() == checkinv1.Outcome_OUTCOME_REFUSED {
+			rec.Refused, rec.Refusal = true, RefusalFromProto(r.GetRefusalReason())
+			out = append(out, rec)
+			continue
+		}
+		if rec.Kind != domain.RecordCheckout {
+			if rec.ActivityID, err = uuid.Parse(r.GetActivityId()); err != nil {
+				return nil, err
+			}
+		}
+		for _, an := range r.GetAnomalies() {
+			if an == checkinv1.Anomaly_ANOMALY_OVER_CAPACITY {
+				rec.OverCapacity = true
+				rec.TerminalID, _ = uuid.Parse(r.GetTerminalId())
+			}
+		}
+		if id, err := uuid.Parse(r.GetTicketId()); err == nil && rec.Kind == domain.RecordTicket {
+			rec.TicketID = id
+		}
+		out = append(out, rec)
+	}
+	return out, nil
 }

@@ -29,8 +29,12 @@ import (
 //
 // caused, if set, receives the trace contexts of a batch's events before it applies them: the
 // dashboard's push that follows continues their traces.
-func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.SpanContext), log *slog.Logger) bus.Projection {
-	return bus.Projection{
+//
+// With a reconciler (check-in reachable), a check-in stream that no longer fits the checkpoint
+// (created again, cut short, aged out) rebuilds the figures from check-in's table, and every
+// auditEvery the figures are compared with the table and repaired.
+func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.SpanContext), log *slog.Logger, rec *app.Reconciler, auditEvery time.Duration) bus.Projection {
+	proj := bus.Projection{
 		Name: domain.CheckinProjection, Stream: bus.StreamCheckin, Kinds: []bus.Kind{events.CheckinsRecorded}, BatchSize: 500,
 		// A tenth of a second of events goes in one transaction: on a busy day that is hundreds
 		// of events folded into one upsert per row, instead of a commit per handful racing the
@@ -46,12 +50,25 @@ func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.S
 				}
 				caused(scs...)
 			}
-			for _, m := range msgs {
-				records, err := checkinRecords(m)
+			ids := make([]uuid.UUID, len(msgs))
+			decoded := make([][]domain.CheckinRecord, len(msgs))
+			for i, m := range msgs {
+				id, records, err := checkinRecords(m)
 				if err != nil {
 					// A message that does not decode cannot become decodable by retrying:
 					// log it and go on rather than stop the city's statistics.
 					log.ErrorContext(ctx, "skipping an undecodable check-in event", "subject", m.Subject, "sequence", m.Sequence, "error", err)
+					continue
+				}
+				ids[i], decoded[i] = id, records
+			}
+			// Events a rebuild from check-in's table counted before they arrived count once.
+			skip, err := p.SkipOnce(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for i, records := range decoded {
+				if skip[ids[i]] {
 					continue
 				}
 				for _, r := range records {
@@ -61,6 +78,18 @@ func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.S
 			return p.CheckinsRecorded(ctx, tally, msgs[len(msgs)-1].Sequence)
 		},
 	}
+	if rec != nil {
+		proj.Reconcile = func(ctx context.Context, _ bus.Mismatch) error {
+			_, _, err := rec.Rebuild(ctx)
+			return err
+		}
+		proj.Audit = func(ctx context.Context) error {
+			_, err := rec.Audit(ctx)
+			return err
+		}
+		proj.AuditEvery = auditEvery
+	}
+	return proj
 }
 
 // RegistrationEvents keeps what the dashboard needs from registration: each activity's form,
@@ -159,41 +188,13 @@ func VenueEvents(p *app.Projector) bus.Projection {
 	}
 }
 
-// checkinRecords decodes a CheckinsRecorded event (the projection is handed no other).
-func checkinRecords(m bus.Message) ([]domain.CheckinRecord, error) {
+// checkinRecords decodes a check-in event: its id and records.
+func checkinRecords(m bus.Message) (uuid.UUID, []domain.CheckinRecord, error) {
 	var ev checkinv1.CheckinsRecorded
 	if err := proto.Unmarshal(m.Data, &ev); err != nil {
-		return nil, err
+		return uuid.Nil, nil, err
 	}
-	out := make([]domain.CheckinRecord, 0, len(ev.GetRecords()))
-	for _, r := range ev.GetRecords() {
-		venue, err := uuid.Parse(r.GetVenueId())
-		if err != nil {
-			return nil, err
-		}
-		rec := domain.CheckinRecord{EditionID: r.GetEditionId(), CountyCode: ev.GetCountyCode(), VenueID: venue, Kind: convert.KindFromProto(r.GetKind()),
-			Category: convert.CategoryFromProto(r.GetCategory()), Headcount: int64(r.GetHeadcount()), Adults: int64(r.GetAdults()),
-			OccurredAt: r.GetOccurredAt().AsTime(), RecordedAt: r.GetRecordedAt().AsTime()}
-		if r.GetOutcome() == checkinv1.Outcome_OUTCOME_REFUSED {
-			rec.Refused, rec.Refusal = true, convert.RefusalFromProto(r.GetRefusalReason())
-			out = append(out, rec)
-			continue
-		}
-		if rec.Kind != domain.RecordCheckout {
-			if rec.ActivityID, err = uuid.Parse(r.GetActivityId()); err != nil {
-				return nil, err
-			}
-		}
-		for _, an := range r.GetAnomalies() {
-			if an == checkinv1.Anomaly_ANOMALY_OVER_CAPACITY {
-				rec.OverCapacity = true
-				rec.TerminalID, _ = uuid.Parse(r.GetTerminalId())
-			}
-		}
-		if id, err := uuid.Parse(r.GetTicketId()); err == nil && rec.Kind == domain.RecordTicket {
-			rec.TicketID = id
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+	id, _ := uuid.Parse(ev.GetEventId()) // Nil, never skipped, when unreadable
+	recs, err := convert.RecordsFromEvent(&ev)
+	return id, recs, err
 }

@@ -1,0 +1,150 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/db"
+	"github.com/sciweek/sciweek/pkg/events"
+	"github.com/sciweek/sciweek/services/checkin/internal/app"
+	"github.com/sciweek/sciweek/services/checkin/internal/domain"
+)
+
+// Tally reads the check-in table folded into counts, at a cut of the check-in stream (see
+// bus.WithCut). It implements app.TallyReader.
+type Tally struct {
+	pool   *pgxpool.Pool
+	js     jetstream.JetStream
+	schema string
+}
+
+// NewTally returns the reader of the table in schema.
+func NewTally(pool *pgxpool.Pool, js jetstream.JetStream, schema string) (*Tally, error) {
+	if pool == nil || js == nil || schema == "" {
+		return nil, errors.New("checkin adapters: the tally needs a pool, JetStream and the schema")
+	}
+	return &Tally{pool: pool, js: js, schema: schema}, nil
+}
+
+// Pages: a page of rows or tickets stays well under gRPC's 4 MB message limit.
+const (
+	tallyPage   = 5000
+	ticketsPage = 50000
+)
+
+// tallyQuery folds the records by everything the statistics count them by. A scan refused for
+// a broken clock counts when it was stored: its own time would make a day of its own.
+const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id,
+		to_char((CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1, 'YYYY-MM-DD"T"HH24'),
+		kind, outcome, refusal, category,
+		CASE WHEN outcome = $4 AND anomalies & $5 <> 0 THEN terminal_id END,
+		count(*), sum(headcount), sum(adults)
+	FROM checkin_records
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
+
+// ExportTally reads the cut, then the counts, then (when asked) the admitted tickets, handing
+// each part to sink as it goes.
+func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, tickets bool, sink app.TallySink) error {
+	err := bus.WithCut(ctx, t.pool, t.js, t.schema, bus.StreamCheckin, func(ctx context.Context, tx pgx.Tx, cut bus.Cut) error {
+		out := app.TallyCut{Stream: cut.Position.Stream, Created: cut.Position.Created, LastSeq: cut.Position.LastSeq}
+		for _, e := range cut.Pending {
+			if e.Type == events.CheckinsRecorded.Type {
+				out.Pending = append(out.Pending, e.Payload)
+			}
+		}
+		if err := sink.Cut(out); err != nil {
+			return err
+		}
+		if err := t.rows(ctx, tx, loc, sink); err != nil {
+			return err
+		}
+		if !tickets {
+			return nil
+		}
+		return t.tickets(ctx, tx, sink)
+	})
+	return db.Unavailable(err, "export the check-in tally")
+}
+
+func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink app.TallySink) error {
+	rows, err := tx.Query(ctx, tallyQuery, loc.String(), int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
+		int16(domain.Admitted), int16(domain.AnomalyOverCapacity))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	page := make([]app.TallyRow, 0, tallyPage)
+	for rows.Next() {
+		var r app.TallyRow
+		var venue, activity [16]byte
+		var door *[16]byte
+		var kind, outcome, refusal, category int16
+		if err := rows.Scan(&r.EditionID, &r.CountyCode, &venue, &activity, &r.LocalHour, &kind, &outcome, &refusal, &category, &door,
+			&r.Records, &r.Headcount, &r.Adults); err != nil {
+			return err
+		}
+		r.VenueID, r.ActivityID = venue, activity
+		r.Kind, r.Outcome, r.Refusal, r.Category = domain.Kind(kind), domain.Outcome(outcome), domain.Refusal(refusal), domain.Category(category)
+		if door != nil {
+			r.OverCapacityDoor = *door
+		}
+		page = append(page, r)
+		if len(page) == tallyPage {
+			if err := sink.Rows(page); err != nil {
+				return err
+			}
+			page = page[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(page) > 0 {
+		return sink.Rows(page)
+	}
+	return nil
+}
+
+func (t *Tally) tickets(ctx context.Context, tx pgx.Tx, sink app.TallySink) error {
+	rows, err := tx.Query(ctx, `SELECT edition_id, county_code, ticket_id FROM checkin_records
+		WHERE outcome = $1 AND ticket_id IS NOT NULL ORDER BY edition_id, county_code`, int16(domain.Admitted))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var edition, county string
+	page := make([]uuid.UUID, 0, ticketsPage)
+	flush := func() error {
+		if len(page) == 0 {
+			return nil
+		}
+		err := sink.Tickets(edition, county, page)
+		page = page[:0]
+		return err
+	}
+	for rows.Next() {
+		var e, c string
+		var id [16]byte
+		if err := rows.Scan(&e, &c, &id); err != nil {
+			return err
+		}
+		if e != edition || c != county || len(page) == ticketsPage {
+			if err := flush(); err != nil {
+				return err
+			}
+			edition, county = e, c
+		}
+		page = append(page, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
+}

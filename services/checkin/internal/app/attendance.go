@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/errs"
+	"github.com/sciweek/sciweek/services/checkin/internal/domain"
+)
+
+// TallyCut is where an export's counts stand in the check-in stream: every record of an event
+// up to LastSeq of the stream created at Created is counted, and so are those of Pending
+// (events written, not yet published); nothing else is.
+type TallyCut struct {
+	Stream  string
+	Created time.Time
+	LastSeq uint64
+	// Pending are the serialized CheckinsRecorded events not yet published.
+	Pending [][]byte
+}
+
+// TallyRow counts the stored records that share every other field.
+type TallyRow struct {
+	EditionID  string
+	CountyCode string
+	VenueID    uuid.UUID
+	ActivityID uuid.UUID
+	// LocalHour is the hour they count in, local to the requested zone (2006-01-02T15).
+	LocalHour string
+	Kind      domain.Kind
+	Outcome   domain.Outcome
+	Refusal   domain.Refusal
+	Category  domain.Category
+	// OverCapacityDoor is the terminal, for admissions confirmed at the alarm level; Nil else.
+	OverCapacityDoor uuid.UUID
+	Records          int64
+	Headcount        int64
+	Adults           int64
+}
+
+// TallySink receives an export's parts in order: the cut, the pending events, the counts in
+// pages, then the admitted tickets in pages.
+type TallySink struct {
+	Cut     func(TallyCut) error
+	Rows    func([]TallyRow) error
+	Tickets func(edition, county string, ids []uuid.UUID) error
+}
+
+// TallyReader reads the check-in table folded into counts at a cut of the stream.
+type TallyReader interface {
+	ExportTally(ctx context.Context, loc *time.Location, tickets bool, sink TallySink) error
+}
+
+// Attendance answers the other services' questions about the system of record.
+type Attendance struct {
+	tally TallyReader
+}
+
+// NewAttendance returns the use case over the table's reader.
+func NewAttendance(tally TallyReader) (*Attendance, error) {
+	if tally == nil {
+		return nil, errors.New("checkin app: the attendance export needs a tally reader")
+	}
+	return &Attendance{tally: tally}, nil
+}
+
+// ExportTally hands a service the table's counts, with local hours in timeZone, and the
+// admitted tickets when asked. Only services may: the figures are the whole city's.
+func (a *Attendance) ExportTally(ctx context.Context, p auth.Principal, timeZone string, tickets bool, sink TallySink) error {
+	if !p.Is(auth.RoleService) {
+		return ErrExportServicesOnly.New()
+	}
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil || timeZone == "" || timeZone == "Local" {
+		return ErrExportTimeZone.New("zone", timeZone)
+	}
+	return a.tally.ExportTally(ctx, loc, tickets, sink)
+}
+
+// Reasons of the attendance export.
+var (
+	ErrExportServicesOnly = errs.Reason{Code: "CHECKIN_EXPORT_SERVICES_ONLY", Kind: errs.PermissionDenied,
+		English: "only the system's services may export the check-in counts",
+		Chinese: "只有系统内部的服务可以导出签到汇总"}
+	ErrExportTimeZone = errs.Reason{Code: "CHECKIN_EXPORT_TIME_ZONE", Kind: errs.Invalid,
+		English: "unknown time zone {zone}",
+		Chinese: "时区无法识别：{zone}"}
+)

@@ -1,0 +1,175 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/sciweek/sciweek/pkg/auth"
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/events"
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/app"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/convert"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/domain"
+)
+
+// Ledger reads check-in's system of record through its AttendanceService, with the
+// deployment's service credential. It implements app.Ledger.
+type Ledger struct {
+	client checkinv1.AttendanceServiceClient
+	cred   rpc.BearerCredential
+}
+
+// NewLedger returns the reader over a connection to check-in.
+func NewLedger(conn grpc.ClientConnInterface, serviceKey string) (*Ledger, error) {
+	if conn == nil || serviceKey == "" {
+		return nil, errors.New("reporting adapters: check-in's ledger needs a connection and the service key")
+	}
+	return &Ledger{client: checkinv1.NewAttendanceServiceClient(conn), cred: rpc.BearerCredential(auth.ServiceCredential(serviceKey))}, nil
+}
+
+// Export streams check-in's counts into sink.
+func (l *Ledger) Export(ctx context.Context, loc *time.Location, tickets bool, sink app.LedgerSink) error {
+	stream, err := l.client.ExportTally(ctx, &checkinv1.ExportTallyRequest{TimeZone: loc.String(), Tickets: tickets},
+		grpc.PerRPCCredentials(l.cred), grpc.MaxCallRecvMsgSize(16<<20))
+	if err != nil {
+		return rpc.FromStatus(err, "export check-in's tally")
+	}
+	for {
+		resp, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return rpc.FromStatus(err, "export check-in's tally")
+		}
+		switch part := resp.GetPart().(type) {
+		case *checkinv1.ExportTallyResponse_Cut:
+			err = sink.Cut(domain.LedgerCut{Created: part.Cut.GetStreamCreated().AsTime(), LastSeq: part.Cut.GetLastSequence()})
+		case *checkinv1.ExportTallyResponse_Pending:
+			for _, b := range part.Pending.GetEvents() {
+				var ev checkinv1.CheckinsRecorded
+				if err := proto.Unmarshal(b, &ev); err != nil {
+					return fmt.Errorf("decode a pending check-in event: %w", err)
+				}
+				id, _ := uuid.Parse(ev.GetEventId())
+				recs, err := convert.RecordsFromEvent(&ev)
+				if err != nil {
+					return fmt.Errorf("decode a pending check-in event: %w", err)
+				}
+				if err := sink.Pending(id, recs); err != nil {
+					return err
+				}
+			}
+		case *checkinv1.ExportTallyResponse_Rows:
+			rows := make([]domain.LedgerRow, 0, len(part.Rows.GetRows()))
+			for _, r := range part.Rows.GetRows() {
+				row, err := ledgerRow(r, loc)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, row)
+			}
+			err = sink.Rows(rows)
+		case *checkinv1.ExportTallyResponse_Tickets:
+			b := part.Tickets.GetTicketIds()
+			ids := make([]uuid.UUID, len(b)/16)
+			for i := range ids {
+				copy(ids[i][:], b[16*i:])
+			}
+			err = sink.Tickets(part.Tickets.GetEditionId(), part.Tickets.GetCountyCode(), ids)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func ledgerRow(r *checkinv1.TallyRow, loc *time.Location) (domain.LedgerRow, error) {
+	hour, err := time.ParseInLocation("2006-01-02T15", r.GetLocalHour(), loc)
+	if err != nil {
+		return domain.LedgerRow{}, fmt.Errorf("check-in's tally: hour %q: %w", r.GetLocalHour(), err)
+	}
+	venue, err := uuid.Parse(r.GetVenueId())
+	if err != nil {
+		return domain.LedgerRow{}, fmt.Errorf("check-in's tally: venue: %w", err)
+	}
+	row := domain.LedgerRow{EditionID: r.GetEditionId(), CountyCode: r.GetCountyCode(), VenueID: venue, Hour: hour,
+		Kind: convert.KindFromProto(r.GetKind()), Category: convert.CategoryFromProto(r.GetCategory()),
+		Records: r.GetRecords(), Headcount: r.GetHeadcount(), Adults: r.GetAdults()}
+	if r.GetOutcome() == checkinv1.Outcome_OUTCOME_REFUSED {
+		row.Refused, row.Refusal = true, convert.RefusalFromProto(r.GetRefusalReason())
+	}
+	if r.GetActivityId() != "" {
+		row.ActivityID, _ = uuid.Parse(r.GetActivityId())
+	}
+	if r.GetOverCapacityTerminalId() != "" {
+		row.OverCapacityDoor, _ = uuid.Parse(r.GetOverCapacityTerminalId())
+	}
+	return row, nil
+}
+
+// CheckinStream reads check-in events from the stream by position, for the audit. It
+// implements app.StreamRecords.
+type CheckinStream struct{ js jetstream.JetStream }
+
+// NewCheckinStream returns the reader.
+func NewCheckinStream(js jetstream.JetStream) *CheckinStream { return &CheckinStream{js: js} }
+
+// Between returns the check-in events after one position up to another, by event id.
+func (s *CheckinStream) Between(ctx context.Context, after, upTo uint64) (map[uuid.UUID][]domain.CheckinRecord, error) {
+	out := map[uuid.UUID][]domain.CheckinRecord{}
+	if upTo <= after {
+		return out, nil
+	}
+	cons, err := s.js.OrderedConsumer(ctx, bus.StreamCheckin, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{events.CheckinsRecorded.Filter()}, DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: after + 1})
+	if err != nil {
+		return nil, fmt.Errorf("read the check-in stream: %w", err)
+	}
+	for {
+		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			return nil, fmt.Errorf("read the check-in stream: %w", err)
+		}
+		got := 0
+		for m := range batch.Messages() {
+			got++
+			md, err := m.Metadata()
+			if err != nil {
+				return nil, err
+			}
+			if md.Sequence.Stream > upTo {
+				return out, nil
+			}
+			var ev checkinv1.CheckinsRecorded
+			if err := proto.Unmarshal(m.Data(), &ev); err != nil {
+				continue // the projection skips it too
+			}
+			id, _ := uuid.Parse(ev.GetEventId())
+			recs, err := convert.RecordsFromEvent(&ev)
+			if err != nil {
+				continue
+			}
+			out[id] = recs
+			if md.Sequence.Stream == upTo {
+				return out, nil
+			}
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
+			return nil, fmt.Errorf("read the check-in stream: %w", err)
+		}
+		if got == 0 {
+			return out, nil // nothing more of these kinds up to upTo
+		}
+	}
+}
