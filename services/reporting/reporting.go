@@ -144,8 +144,13 @@ func New(cfg Config) (*Service, error) {
 		return info.State.LastSeq, nil
 	}
 	store := adapters.NewStore(cfg.Pool)
+	reconciler, err := newReconciler(cfg, store)
+	if err != nil {
+		return nil, err
+	}
 	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
-		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}, Tracer: cfg.Telemetry.Tracer.Tracer("sciweek/reporting")})
+		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}, Tracer: cfg.Telemetry.Tracer.Tracer("sciweek/reporting"),
+		Reconciler: reconciler})
 	if err != nil {
 		return nil, err
 	}
@@ -188,10 +193,6 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
-	if err != nil {
-		return nil, err
-	}
-	reconciler, err := newReconciler(cfg, store)
 	if err != nil {
 		return nil, err
 	}

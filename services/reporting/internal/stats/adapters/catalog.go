@@ -154,7 +154,7 @@ func putTicketHolder(ctx context.Context, tx pgx.Tx, ticket uuid.UUID, holderKey
 // holders come from other streams and stay.
 func StartRebuild(ctx context.Context, tx pgx.Tx, replayUntil uint64) error {
 	if _, err := tx.Exec(ctx, `TRUNCATE participation_counts, participation_hours, participation_county_hours, participation_form_hours,
-		participation_group_hours, refusal_counts, people_seen, people_counts, venue_over_capacity`); err != nil {
+		participation_group_hours, refusal_counts, people_seen, people_counts, venue_over_capacity, reconcile_skip`); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE venue_occupancy SET entered = 0, exited = 0`); err != nil {

@@ -58,6 +58,7 @@ type Service struct {
 	hub         *hub
 	workbooks   DashboardWriter
 	tracer      trace.Tracer
+	reconciler  *Reconciler
 }
 
 // Config tunes the live view.
@@ -77,6 +78,9 @@ type Config struct {
 	Workbooks DashboardWriter
 	// Tracer records the dashboard's pushes; nil records nothing.
 	Tracer trace.Tracer
+	// Reconciler, if set, rebuilds from check-in's table instead of replaying the stream
+	// (which may no longer hold the whole week).
+	Reconciler *Reconciler
 }
 
 // New returns the use cases.
@@ -93,7 +97,8 @@ func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Serv
 	if cfg.DashboardInterval <= 0 {
 		cfg.DashboardInterval = time.Second
 	}
-	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head, workbooks: cfg.Workbooks}
+	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head, workbooks: cfg.Workbooks,
+		reconciler: cfg.Reconciler}
 	if s.tracer = cfg.Tracer; s.tracer == nil {
 		s.tracer = noop.NewTracerProvider().Tracer("")
 	}
@@ -249,6 +254,14 @@ func (s *Service) WatchDashboard(ctx context.Context, p auth.Principal, edition 
 func (s *Service) Rebuild(ctx context.Context, p auth.Principal) (events uint64, participations int64, took time.Duration, err error) {
 	if !p.Is(auth.RoleCityAdmin) {
 		return 0, 0, 0, ErrRebuildCityOnly.New()
+	}
+	if s.reconciler != nil {
+		cut, took, err := s.reconciler.Rebuild(ctx)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		n, err := s.store.Participations(ctx)
+		return cut.LastSeq, n, took, err
 	}
 	if s.head == nil {
 		return 0, 0, 0, errors.New("reporting: no stream head configured")
