@@ -292,6 +292,9 @@ for SCIWEEK_STREAM_MAX_AGE (default 21d) up to SCIWEEK_STREAM_MAX_BYTES (default
 stream that exists keeps what an operator set (its replicas are only ever raised). A service
 works on a call for at most SCIWEEK_RPC_DEADLINE (default 5s), or SCIWEEK_RPC_BULK_DEADLINE
 (default 5m) for imports, exports, rebuilds and files.
+Check-in and reporting need the same SCIWEEK_SERVICE_KEY: reporting reads check-in's table with
+it to rebuild its statistics when the check-in stream starts over, and to audit them every
+SCIWEEK_AUDIT_EVERY (default 15m).
 
 flags:
 `)
