@@ -112,39 +112,41 @@ func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink ap
 	return nil
 }
 
+// tickets hands the admitted tickets over in pages of one edition and county; the table is read
+// in its own order (no sort of millions of rows), a page per county filling as it goes.
 func (t *Tally) tickets(ctx context.Context, tx pgx.Tx, sink app.TallySink) error {
 	rows, err := tx.Query(ctx, `SELECT edition_id, county_code, ticket_id FROM checkin_records
-		WHERE outcome = $1 AND ticket_id IS NOT NULL ORDER BY edition_id, county_code`, int16(domain.Admitted))
+		WHERE outcome = $1 AND ticket_id IS NOT NULL`, int16(domain.Admitted))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var edition, county string
-	page := make([]uuid.UUID, 0, ticketsPage)
-	flush := func() error {
-		if len(page) == 0 {
-			return nil
-		}
-		err := sink.Tickets(edition, county, page)
-		page = page[:0]
-		return err
-	}
+	type key struct{ edition, county string }
+	pages := map[key][]uuid.UUID{}
 	for rows.Next() {
-		var e, c string
+		var k key
 		var id [16]byte
-		if err := rows.Scan(&e, &c, &id); err != nil {
+		if err := rows.Scan(&k.edition, &k.county, &id); err != nil {
 			return err
 		}
-		if e != edition || c != county || len(page) == ticketsPage {
-			if err := flush(); err != nil {
+		page := append(pages[k], id)
+		if len(page) == ticketsPage {
+			if err := sink.Tickets(k.edition, k.county, page); err != nil {
 				return err
 			}
-			edition, county = e, c
+			page = page[:0]
 		}
-		page = append(page, id)
+		pages[k] = page
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return flush()
+	for k, page := range pages {
+		if len(page) > 0 {
+			if err := sink.Tickets(k.edition, k.county, page); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
