@@ -16,6 +16,7 @@ function edition(id: string, starts_on: string, ends_on: string): Edition {
     forms: [],
     ticket_public_key: '',
     personal_data_retention_days: 0,
+    personal_data_erased_at: null,
   }
 }
 
