@@ -161,6 +161,12 @@ breaking: ## Fail when the protos break their previous commit's contract (buf br
 		echo "make breaking: no previous commit here, so no earlier contract to compare with"; \
 	else buf=$(BUF) && $$buf breaking --against '$(AGAINST)'; fi
 
+# The nats CLI (stream info, consumer and stream reports; README, Operations), pinned in its own
+# module (tools/natscli/go.mod).
+.PHONY: nats
+nats: ## Build bin/nats, the nats CLI, to look at the streams (README: Operations)
+	GOWORK=off $(GO) -C tools/natscli build -o ../../bin/nats github.com/nats-io/natscli/nats
+
 .PHONY: grpcurl
 grpcurl: ## Build bin/grpcurl (pinned in tools/go.mod) to call the services by hand
 	GOWORK=off $(GO) -C tools build -o ../bin/grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl
@@ -178,6 +184,7 @@ tidy: ## go mod tidy in every module
 	cd tools/mailpit && GOWORK=off $(GO) mod tidy
 	cd tools/kustomize && GOWORK=off $(GO) mod tidy
 	cd tools/jaeger && GOWORK=off $(GO) mod tidy
+	cd tools/natscli && GOWORK=off $(GO) mod tidy
 	cd deploy/check && GOWORK=off $(GO) mod tidy
 
 .PHONY: clean
