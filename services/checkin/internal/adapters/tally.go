@@ -42,7 +42,7 @@ const (
 // tallyQuery folds the records by everything the statistics count them by. A scan refused for
 // a broken clock counts when it was stored: its own time would make a day of its own.
 const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id,
-		to_char((CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1, 'YYYY-MM-DD"T"HH24'),
+		date_trunc('hour', (CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1),
 		kind, outcome, refusal, category,
 		CASE WHEN outcome = $4 AND anomalies & $5 <> 0 THEN terminal_id END,
 		count(*), sum(headcount), sum(adults)
@@ -74,6 +74,10 @@ func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, tickets boo
 }
 
 func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink app.TallySink) error {
+	// Millions of records fold into thousands of groups: enough memory keeps the hash in memory.
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, tallyQuery, loc.String(), int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
 		int16(domain.Admitted), int16(domain.AnomalyOverCapacity))
 	if err != nil {
@@ -86,11 +90,12 @@ func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink ap
 		var venue, activity [16]byte
 		var door *[16]byte
 		var kind, outcome, refusal, category int16
-		if err := rows.Scan(&r.EditionID, &r.CountyCode, &venue, &activity, &r.LocalHour, &kind, &outcome, &refusal, &category, &door,
+		var hour time.Time // local wall clock, read as UTC
+		if err := rows.Scan(&r.EditionID, &r.CountyCode, &venue, &activity, &hour, &kind, &outcome, &refusal, &category, &door,
 			&r.Records, &r.Headcount, &r.Adults); err != nil {
 			return err
 		}
-		r.VenueID, r.ActivityID = venue, activity
+		r.VenueID, r.ActivityID, r.LocalHour = venue, activity, hour.Format("2006-01-02T15")
 		r.Kind, r.Outcome, r.Refusal, r.Category = domain.Kind(kind), domain.Outcome(outcome), domain.Refusal(refusal), domain.Category(category)
 		if door != nil {
 			r.OverCapacityDoor = *door

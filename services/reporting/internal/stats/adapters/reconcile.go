@@ -27,6 +27,14 @@ func (s *Store) ReplaceAggregates(ctx context.Context, fill app.Fill, today stri
 		if err := lockPeople(ctx, tx); err != nil {
 			return err
 		}
+		// Millions of tickets: distinct people hashed in memory, their index built once at the
+		// end by sorting (instead of millions of insertions into it).
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '512MB'`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `TRUNCATE participation_counts, participation_hours, participation_county_hours, participation_form_hours,
 			participation_group_hours, refusal_counts, people_seen, people_counts, venue_over_capacity, reconcile_skip`); err != nil {
 			return err
@@ -48,10 +56,16 @@ func (s *Store) ReplaceAggregates(ctx context.Context, fill app.Fill, today stri
 		if _, err := apply(ctx, tx, tally, today, now); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE people_seen DROP CONSTRAINT people_seen_pkey`); err != nil {
+			return err
+		}
 		// A ticket whose holder is not known counts as a person of its own, as when folded.
 		if _, err := tx.Exec(ctx, `INSERT INTO people_seen (edition_id, county_code, holder_key)
 			SELECT DISTINCT t.edition_id, t.county_code, coalesce(h.holder_key, 'ticket:' || t.ticket_id::text)
 			FROM rebuilt_tickets t LEFT JOIN ticket_holders h ON h.ticket_id = t.ticket_id`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE people_seen ADD PRIMARY KEY (edition_id, county_code, holder_key)`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO people_counts (edition_id, county_code, people)
