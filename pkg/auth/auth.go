@@ -48,6 +48,12 @@ type Principal struct {
 	VenueID string
 	// DisplayName is the caller's name for people to read.
 	DisplayName string
+	// TokenVersion is the account's token version the caller's token carries; a person's
+	// session ends when the account's version rises above it.
+	TokenVersion int64
+	// MustChangePassword says the caller signed in with a one-time password and may only
+	// change it (Policy.BeforePasswordChange).
+	MustChangePassword bool
 }
 
 // Is reports whether the principal has one of the roles.
@@ -100,6 +106,15 @@ type Policy struct {
 	Public []string
 	// Roles maps a method to the roles allowed to call it.
 	Roles map[string][]Role
+	// BeforePasswordChange are the methods a person who holds a one-time password may call
+	// (changing it, signing out); everything else refuses them until the password is changed.
+	BeforePasswordChange []string
+}
+
+// AllowsBeforePasswordChange reports whether a person holding a one-time password may call
+// method.
+func (p Policy) AllowsBeforePasswordChange(method string) bool {
+	return slices.Contains(p.BeforePasswordChange, method)
 }
 
 // IsPublic reports whether method needs no credential.

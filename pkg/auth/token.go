@@ -22,6 +22,12 @@ type claims struct {
 	Unit    string `json:"unit,omitempty"`
 	Venue   string `json:"venue,omitempty"`
 	Display string `json:"name,omitempty"`
+	// Version is the account's token version when the token was issued; a token below the
+	// account's current version belongs to a session that ended (Revocations).
+	Version int64 `json:"ver,omitempty"`
+	// MustChange marks a token signed in with a one-time password: it only lets the holder
+	// change the password.
+	MustChange bool `json:"pwc,omitempty"`
 }
 
 // TokenIssuer signs access tokens (JWT, EdDSA). Only the service that signs people in holds one.
@@ -61,6 +67,7 @@ func (i *TokenIssuer) Issue(p Principal) (string, time.Time, error) {
 			ExpiresAt: jwt.NewNumericDate(exp),
 		},
 		Role: p.Role, County: p.CountyCode, Unit: p.UnitID, Venue: p.VenueID, Display: p.DisplayName,
+		Version: p.TokenVersion, MustChange: p.MustChangePassword,
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c).SignedString(i.key)
 	if err != nil {
@@ -69,11 +76,26 @@ func (i *TokenIssuer) Issue(p Principal) (string, time.Time, error) {
 	return s, exp, nil
 }
 
-// TokenVerifier checks access tokens against the issuers' public keys.
+// TTL is how long the issuer's tokens live.
+func (i *TokenIssuer) TTL() time.Duration { return i.ttl }
+
+// TokenVerifier checks access tokens against the issuers' public keys and, when it has
+// revocations, refuses the tokens of ended sessions.
 type TokenVerifier struct {
-	keys   []ed25519.PublicKey
-	parser *jwt.Parser
+	keys    []ed25519.PublicKey
+	parser  *jwt.Parser
+	revoked *Revocations
 }
+
+// WithRevocations makes the verifier refuse the tokens of sessions that r says ended. Call it
+// before the verifier is in use.
+func (v *TokenVerifier) WithRevocations(r *Revocations) *TokenVerifier {
+	v.revoked = r
+	return v
+}
+
+// Revocations returns the table the verifier consults, or nil.
+func (v *TokenVerifier) Revocations() *Revocations { return v.revoked }
 
 // NewTokenVerifier returns a verifier that accepts tokens signed by any of keys.
 func NewTokenVerifier(keys ...ed25519.PublicKey) (*TokenVerifier, error) {
@@ -105,7 +127,11 @@ func (v *TokenVerifier) Authenticate(_ context.Context, token string) (Principal
 		if !c.Role.Valid() || c.Role == RoleTerminal || c.Subject == "" {
 			return Principal{}, ErrTokenRoleInvalid.New()
 		}
-		return Principal{Subject: c.Subject, Role: c.Role, CountyCode: c.County, UnitID: c.Unit, VenueID: c.Venue, DisplayName: c.Display}, nil
+		if v.revoked != nil && v.revoked.Ended(c.Subject, c.Version) {
+			return Principal{}, ErrSessionEnded.New()
+		}
+		return Principal{Subject: c.Subject, Role: c.Role, CountyCode: c.County, UnitID: c.Unit, VenueID: c.Venue, DisplayName: c.Display,
+			TokenVersion: c.Version, MustChangePassword: c.MustChange}, nil
 	}
 	if errors.Is(lastErr, jwt.ErrTokenExpired) {
 		return Principal{}, ErrTokenExpired.New()

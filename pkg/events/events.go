@@ -36,6 +36,9 @@ var (
 	TicketIssued      = kind(bus.StreamRegistration, "sciweek.registration.ticket.issued", &registrationv1.TicketIssued{})
 	TicketRevoked     = kind(bus.StreamRegistration, "sciweek.registration.ticket.revoked", &registrationv1.TicketRevoked{})
 	EditionChanged    = kind(bus.StreamRegistration, "sciweek.registration.edition.changed", &registrationv1.EditionChanged{})
+	// AccountSessionsEnded is read whole at every start by each part that verifies tokens
+	// (bus.Follow), not by a checkpointed projection.
+	AccountSessionsEnded = kind(bus.StreamRegistration, "sciweek.registration.account.sessions_ended", &registrationv1.AccountSessionsEnded{})
 )
 
 // The venue registry's events.
@@ -80,6 +83,9 @@ var Catalogue = []Entry{
 	{Kind: TicketIssued, Consumers: []string{"checkin", "reporting"}},
 	{Kind: TicketRevoked, Consumers: []string{"checkin"}},
 	{Kind: EditionChanged, Consumers: []string{"checkin", "reporting"}},
+	// Read into memory (FollowSessionsEnded) by registration and by whichever process verifies
+	// tokens with keys fetched from registration (cmd/sciweek's stack, for venue and reporting).
+	{Kind: AccountSessionsEnded, Consumers: []string{"registration"}},
 	{Kind: VenueChanged, Consumers: []string{"checkin", "reporting"}},
 	{Kind: TerminalProvisioned, Consumers: []string{"checkin"}},
 	{Kind: TerminalCredentialRotated, Consumers: []string{"checkin"}},

@@ -61,6 +61,8 @@ var fieldLabels = map[string]FieldLabel{
 	"online_url":        {Name: "线上链接", Format: "以 http:// 或 https:// 开头的网址"},
 	"page_size":         {Name: "每页条数"},
 	"page_token":        {Name: "翻页标记"},
+	"new_password":      {Name: "新密码"},
+	"old_password":      {Name: "原密码"},
 	"password":          {Name: "密码"},
 	"payload":           {Name: "票据内容"},
 	"phone":             {Name: "手机号"},

@@ -162,6 +162,9 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 	if !g.policy.Allows(method, p.Role) {
 		return ctx, ErrRoleNotAllowed.New("role", p.Role, "roleLabel", p.Role.Label(), "method", method)
 	}
+	if p.MustChangePassword && !g.policy.AllowsBeforePasswordChange(method) {
+		return ctx, auth.ErrPasswordMustChange.New()
+	}
 	return auth.WithPrincipal(ctx, p), nil
 }
 

@@ -114,6 +114,7 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	mux.Handle("/api/", http.StripPrefix("/api", api))
 	mux.HandleFunc("POST /auth/login", g.login)
 	mux.HandleFunc("POST /auth/logout", g.logout)
+	mux.HandleFunc("POST /auth/password", g.changePassword)
 	mux.HandleFunc("GET /events/overview", g.overviewEvents)
 	mux.HandleFunc("GET /events/dashboard", g.dashboardEvents)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -164,7 +165,8 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	}))
 	mux.HandleFunc("GET /qr.png", qrCode)
 	mux.Handle("/", console.Handler())
-	return otelhttp.NewHandler(securityHeaders(g.hygiene(mux)), "gateway",
+	// Hygiene first: a cross-site or oversized request is refused before a renewal is tried.
+	return otelhttp.NewHandler(securityHeaders(g.hygiene(g.renewing(mux))), "gateway",
 		otelhttp.WithTracerProvider(cfg.Telemetry.Tracer), otelhttp.WithMeterProvider(cfg.Telemetry.Meter),
 		otelhttp.WithPropagators(cfg.Telemetry.Propagator),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
@@ -240,12 +242,10 @@ func (g *gateway) login(w http.ResponseWriter, r *http.Request) {
 		UnitID      string    `json:"unit_id"`
 		DisplayName string    `json:"display_name"`
 		ExpiresAt   time.Time `json:"expires_at"`
-	}{resp.GetUsername(), resp.GetRole(), resp.GetCountyCode(), resp.GetUnitId(), resp.GetDisplayName(), resp.GetExpiresAt().AsTime()})
-}
-
-func (g *gateway) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: g.secure(r), SameSite: http.SameSiteStrictMode})
-	w.WriteHeader(http.StatusNoContent)
+		// MustChangePassword sends the console to the password page: nothing else works yet.
+		MustChangePassword bool `json:"must_change_password"`
+	}{resp.GetUsername(), resp.GetRole(), resp.GetCountyCode(), resp.GetUnitId(), resp.GetDisplayName(), resp.GetExpiresAt().AsTime(),
+		resp.GetMustChangePassword()})
 }
 
 // overviewEvents streams an edition's live overview as server-sent events: one "overview"

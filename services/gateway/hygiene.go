@@ -68,7 +68,7 @@ func (g *gateway) bodyLimit(r *http.Request) (limit int64, streamed bool) {
 		return maxReportFile, true
 	case strings.HasPrefix(p, "/upload/"):
 		return maxUpload, true
-	case p == "/auth/login" || p == "/auth/logout":
+	case p == "/auth/login" || p == "/auth/logout" || p == "/auth/password":
 		return maxLoginBody, false
 	case p == "/api/v1/checkins:upload":
 		return maxCheckinUpload, false

@@ -18,6 +18,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
+	"github.com/sciweek/sciweek/pkg/events"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
@@ -31,8 +32,9 @@ import (
 // Schema is the registration service's PostgreSQL schema.
 const Schema = "registration"
 
-// TokenLifetime is how long an access token is accepted: one working day.
-const TokenLifetime = 12 * time.Hour
+// TokenLifetime is how long an access token is accepted unless renewed: short, so a token that
+// leaks is soon worthless; the gateway renews an active person's token past half its life.
+const TokenLifetime = 30 * time.Minute
 
 // Config is what the registration service needs from its host process.
 type Config struct {
@@ -59,6 +61,8 @@ type Config struct {
 	// RetentionEvery is how often the retention rule runs (erasing the personal data of
 	// editions past their retention days); 0 means hourly.
 	RetentionEvery time.Duration
+	// TokenLifetime is how long an access token lives unless renewed; 0 means TokenLifetime.
+	TokenLifetime time.Duration
 }
 
 // Migrate brings the registration schema up to date.
@@ -100,7 +104,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	issuer, err := auth.NewTokenIssuer(key, TokenLifetime)
+	if cfg.TokenLifetime <= 0 {
+		cfg.TokenLifetime = TokenLifetime
+	}
+	issuer, err := auth.NewTokenIssuer(key, cfg.TokenLifetime)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +115,18 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The sessions that ended are refused from the first call: read from the accounts now,
+	// raised by this service's own changes as they commit, and by other replicas' through
+	// their events (Run).
+	revoked := auth.NewRevocations()
+	ended, err := store.EndedSessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for name, v := range ended {
+		revoked.End(name, v)
+	}
+	verifier.WithRevocations(revoked)
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -131,7 +150,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	uc, err := app.New(app.Deps{
 		Activities: store, Editions: store, Units: store, Accounts: store, Nominations: store, Signups: store, Keys: store,
-		Venues: adapters.NewVenueClient(cfg.Venue), Spreadsheets: adapters.Spreadsheets{}, Tokens: issuer,
+		Venues: adapters.NewVenueClient(cfg.Venue), Spreadsheets: adapters.Spreadsheets{}, Tokens: issuer, Sessions: revoked,
 		Throttle: counters, Limits: limits, Retention: store, PhoneKey: cfg.PhoneKey, Log: cfg.Telemetry.Logger, Now: now,
 	})
 	if err != nil {
@@ -174,8 +193,23 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamRegistration)
-		return nil
+		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamRegistration) {
+			return nil
+		}
+		// Other replicas' ended sessions; this one's own are in its table from the commit, and
+		// all of them were read from the accounts at start.
+		for {
+			err := events.FollowSessionsEnded(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, s.verifier.Revocations())
+			if err == nil || ctx.Err() != nil {
+				return nil
+			}
+			s.cfg.Telemetry.Logger.WarnContext(ctx, "cannot follow the ended sessions yet; retrying", "error", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+		}
 	})
 	g.Go(func() error { s.retain(ctx); return nil })
 	g.Go(func() error { return s.relay.Run(ctx) })
@@ -217,6 +251,6 @@ func FetchTokenVerifier(ctx context.Context, conn grpc.ClientConnInterface) (*au
 	return auth.NewTokenVerifier(keys...)
 }
 
-// Consumes lists the kinds of event registration applies: none, it is the source of its own
-// facts (pkg/events says who consumes what).
-func Consumes() []bus.Kind { return nil }
+// Consumes lists the kinds of event registration applies: only the ended sessions (its own,
+// from other replicas), into memory (pkg/events says who consumes what).
+func Consumes() []bus.Kind { return []bus.Kind{events.AccountSessionsEnded} }

@@ -73,6 +73,8 @@ const routes: RouteRecordRaw[] = [
   },
   // The bureau's wall: the dashboard full screen, without the console around it.
   { path: '/screen', name: 'screen', component: () => import('./views/ScreenView.vue'), meta: { title: '数据大屏', roles: statsRoles } },
+  // Outside the console's frame: after a reset nothing else may load until the password is changed.
+  { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改密码' } },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
   { path: '/public', component: () => import('./components/PublicLayout.vue'), children: publicRoutes, meta: { public: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在', public: true } },
@@ -92,16 +94,19 @@ export function loginRoute(to: Pick<RouteLocationNormalized, 'fullPath'>) {
 router.beforeEach(async (to) => {
   if (to.name === 'home') {
     await loadSession()
+    if (session.signedIn && session.mustChangePassword) return { name: 'password' }
     return session.signedIn ? homeFor(session.role) : { name: 'login' }
   }
   if (to.name === 'login') {
     await loadSession()
     if (!session.signedIn) return true
+    if (session.mustChangePassword) return { name: 'password' }
     return isSafeRedirect(to.query.redirect) ? to.query.redirect : homeFor(session.role)
   }
   if (to.meta.public) return true
   await loadSession()
   if (!session.signedIn) return loginRoute(to)
+  if (session.mustChangePassword && to.name !== 'password') return { name: 'password' }
   if (!allowed(session.role, to.meta.roles)) return homeFor(session.role)
   return true
 })

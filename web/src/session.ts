@@ -29,6 +29,10 @@ export const session = {
   get signedIn(): boolean {
     return state.account !== null
   },
+  /** mustChangePassword: the account holds a one-time password; nothing works until it is changed. */
+  get mustChangePassword(): boolean {
+    return state.account?.must_change_password ?? false
+  },
   is(...roles: Role[]): boolean {
     return state.account !== null && roles.includes(state.account.role)
   },
@@ -73,6 +77,9 @@ export async function signIn(username: string, password: string): Promise<Accoun
     unit_id: result.unit_id ?? '',
     display_name: result.display_name ?? '',
     updated_at: null,
+    disabled: false,
+    must_change_password: result.must_change_password ?? false,
+    last_login_at: null,
   }
   state.checked = true
   // /auth/me has the unit of an organizer even if the login answer lacks it.

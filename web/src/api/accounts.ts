@@ -7,6 +7,16 @@ export async function listAccounts(countyCode = ''): Promise<Account[]> {
   return resp.accounts ?? []
 }
 
+/** resetPassword gives the account a one-time password, returned once. */
+export async function resetPassword(username: string): Promise<{ account: Account; one_time_password: string }> {
+  return api.post<{ account: Account; one_time_password: string }>(`/api/v1/accounts/${encodeURIComponent(username)}:resetPassword`, {})
+}
+
+/** setAccountDisabled disables an account (its sessions end) or enables it again. */
+export async function setAccountDisabled(username: string, disabled: boolean): Promise<Account> {
+  return (await api.post<{ account: Account }>(`/api/v1/accounts/${encodeURIComponent(username)}:setDisabled`, { disabled })).account
+}
+
 export async function createAccount(req: CreateAccountRequest): Promise<Account> {
   return (await api.post<{ account: Account }>('/api/v1/accounts', req, { quiet: true })).account
 }

@@ -109,6 +109,8 @@ export interface LoginResult {
   unit_id?: string
   display_name: string
   expires_at: string
+  /** must_change_password: signed in with a one-time password, which must be changed first. */
+  must_change_password?: boolean
 }
 
 export type CreateAccountRequest = Omit<Wire<typeof CreateAccountRequestSchema>, 'role'> & {

@@ -22,6 +22,9 @@ describe('wire types', () => {
       unit_id: string
       display_name: string
       updated_at: string | null
+      disabled: boolean
+      must_change_password: boolean
+      last_login_at: string | null
     }>()
   })
 

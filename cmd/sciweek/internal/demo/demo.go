@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,10 +122,17 @@ type clients struct {
 	accounts  registrationv1.AccountServiceClient
 }
 
+// randomPassword makes a 16-character password that meets the password rules (letters and
+// digits both).
 func randomPassword() string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b)
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:16]
+	for {
+		b := make([]byte, 10)
+		_, _ = rand.Read(b)
+		s := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:16]
+		if strings.ContainsAny(s, "234567") && strings.ContainsAny(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			return s
+		}
+	}
 }
 
 // seed registers venues, organizer units and their activities in the 2024 edition (approved),

@@ -47,7 +47,10 @@ func (k *pendingKeys) Ready() <-chan struct{} { return k.ready }
 // fetch asks registration for the keys until it answers or ctx ends, waiting longer between
 // attempts (up to a second: the call is cheap, and the part is not ready until it succeeds) and
 // logging each failure as a warning.
-func (k *pendingKeys) fetch(ctx context.Context, st *Stack, t *telemetry.Telemetry) {
+//
+// follow fills the verifier's table of ended sessions (events.FollowSessionsEnded) before the
+// keys are used, so a token of a session that ended is never accepted here, even at start.
+func (k *pendingKeys) fetch(ctx context.Context, st *Stack, t *telemetry.Telemetry, follow func(context.Context, *auth.Revocations) error) {
 	conn, err := st.dial(st.Addrs.Registration, t)
 	if err != nil {
 		st.log.Error("cannot reach the registration service for its token keys", "error", err)
@@ -60,13 +63,19 @@ func (k *pendingKeys) fetch(ctx context.Context, st *Stack, t *telemetry.Telemet
 		v, err := registration.FetchTokenVerifier(cctx, conn)
 		cancel()
 		if err == nil {
+			rev := auth.NewRevocations()
+			if err = follow(ctx, rev); err == nil {
+				v.WithRevocations(rev)
+			}
+		}
+		if err == nil {
 			k.v.Store(v)
 			close(k.ready)
 			st.log.Info("token keys received from the registration service", "addr", st.Addrs.Registration,
 				"waited_ms", time.Since(start).Milliseconds())
 			return
 		}
-		st.log.Warn("waiting for the registration service's token keys", "addr", st.Addrs.Registration, "error", err,
+		st.log.Warn("waiting for the registration service's token keys and ended sessions", "addr", st.Addrs.Registration, "error", err,
 			"retry_in", backoff.String())
 		select {
 		case <-ctx.Done():

@@ -75,7 +75,7 @@ func table() []part {
 					}
 				}
 				reg, err := registration.New(e.ctx, registration.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Venue: venueConn, Streams: e.streams,
-					Limits: e.opts.Limits, PhoneKey: phoneKey})
+					Limits: e.opts.Limits, PhoneKey: phoneKey, TokenLifetime: e.opts.TokenLifetime})
 				if err != nil {
 					return running{}, err
 				}

@@ -36,6 +36,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/devstack"
+	"github.com/sciweek/sciweek/pkg/events"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/pkg/throttle"
@@ -47,6 +48,9 @@ import (
 
 // Options configure a stack.
 type Options struct {
+	// TokenLifetime is how long people's access tokens live unless renewed; 0 is
+	// registration's default (30 minutes).
+	TokenLifetime time.Duration
 	// Only, if set, runs just that part in this process ("registration", "venue", "checkin",
 	// "reporting" or "gateway"); the others are reached at Remote. Empty runs everything.
 	Only string
@@ -305,7 +309,12 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	if needsPeople && !runs("registration") {
 		keys = newPendingKeys()
 		e.people = keys
-		g.Go(func() error { keys.fetch(runCtx, st, main); return nil })
+		// Sessions that ended reach this process as events: the keys are not used until all
+		// of those retained are read, and the rest follow as they come.
+		follow := func(ctx context.Context, rev *auth.Revocations) error {
+			return events.FollowSessionsEnded(ctx, js, streams, main.Logger, rev)
+		}
+		g.Go(func() error { keys.fetch(runCtx, st, main, follow); return nil })
 	}
 	for _, p := range table() {
 		if !runs(p.name) {

@@ -3,6 +3,7 @@ package adapters
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -55,14 +56,20 @@ func (s *Store) Units(ctx context.Context, county string, offset, limit int) ([]
 	return list, db.Unavailable(err, "list units")
 }
 
-const accountColumns = `username, password_hash, role, county_code, unit_id, display_name, updated_at`
+const accountColumns = `username, password_hash, role, county_code, unit_id, display_name, updated_at,
+	token_version, disabled, must_change_password, last_login_at`
 
 func scanAccount(row pgx.CollectableRow) (domain.Account, error) {
 	var a domain.Account
 	var role string
 	var unit *uuid.UUID
-	err := row.Scan(&a.Username, &a.PasswordHash, &role, &a.CountyCode, &unit, &a.DisplayName, &a.UpdatedAt)
+	var lastLogin *time.Time
+	err := row.Scan(&a.Username, &a.PasswordHash, &role, &a.CountyCode, &unit, &a.DisplayName, &a.UpdatedAt,
+		&a.TokenVersion, &a.Disabled, &a.MustChangePassword, &lastLogin)
 	a.Role = auth.Role(role)
+	if lastLogin != nil {
+		a.LastLoginAt = *lastLogin
+	}
 	if unit != nil {
 		a.UnitID = *unit
 	}

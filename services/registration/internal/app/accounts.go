@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -41,6 +42,9 @@ func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, username,
 	default:
 		return domain.Account{}, ErrAccountRoleNotAllowed.New("role", role)
 	}
+	if err := domain.CheckPasswordRules(username, password); err != nil {
+		return domain.Account{}, err
+	}
 	acc, err := domain.NewAccount(username, password, role, county, displayName)
 	if err != nil {
 		return domain.Account{}, err
@@ -72,4 +76,94 @@ func (s *Service) SetAccount(ctx context.Context, username, password string, rol
 	}
 	acc.UnitID = unitID
 	return s.Accounts.SaveAccount(ctx, acc)
+}
+
+// The reasons an account's sessions end, as AccountSessionsEnded names them.
+const (
+	endedByLogout         = "logout"
+	endedByPasswordChange = "password_changed"
+	endedByPasswordReset  = "password_reset"
+	endedByDisabling      = "disabled"
+)
+
+// updateAccount changes an account and, when its sessions ended, refuses their tokens here at
+// once; other services hear of it from the event that committed with the change.
+func (s *Service) updateAccount(ctx context.Context, username string, change func(*domain.Account) error, actor, why string) (domain.Account, error) {
+	acc, err := s.Accounts.UpdateAccount(ctx, username, change, domain.SessionsEnded{Actor: actor, Reason: why, At: s.Now()})
+	if err != nil {
+		return domain.Account{}, err
+	}
+	s.Sessions.End(acc.Username, acc.TokenVersion)
+	return acc, nil
+}
+
+// Logout ends every session of the caller's account, in every service. A token of a session
+// that ended already changes nothing.
+func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
+	_, err := s.updateAccount(ctx, p.Subject, func(a *domain.Account) error {
+		if a.TokenVersion == p.TokenVersion {
+			a.EndSessions()
+		}
+		return nil
+	}, p.Subject, endedByLogout)
+	return err
+}
+
+// ChangePassword replaces the caller's password (the old one is required), ends every session
+// of the account and returns a token for the caller's new session.
+func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, old, password string) (string, time.Time, error) {
+	acc, err := s.updateAccount(ctx, p.Subject, func(a *domain.Account) error {
+		if a.TokenVersion != p.TokenVersion {
+			return auth.ErrSessionEnded.New()
+		}
+		return a.ChangePassword(old, password)
+	}, p.Subject, endedByPasswordChange)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return s.Tokens.Issue(acc.Principal())
+}
+
+// RenewSession returns a fresh token for a session that has not ended, read from the account
+// itself: a disabled account or a raised version ends the renewals too.
+func (s *Service) RenewSession(ctx context.Context, p auth.Principal) (string, time.Time, error) {
+	acc, err := s.Accounts.Account(ctx, p.Subject)
+	if errs.KindOf(err) == errs.NotFound {
+		return "", time.Time{}, auth.ErrSessionEnded.New()
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if acc.Disabled || acc.TokenVersion != p.TokenVersion {
+		return "", time.Time{}, auth.ErrSessionEnded.New()
+	}
+	return s.Tokens.Issue(acc.Principal())
+}
+
+// ResetPassword gives an account a one-time password (returned once) that must be changed at
+// the next sign-in, and ends its sessions. The city admin resets anyone else's; a county admin
+// the organizer accounts of the county.
+func (s *Service) ResetPassword(ctx context.Context, p auth.Principal, username string) (domain.Account, string, error) {
+	var otp string
+	acc, err := s.updateAccount(ctx, username, func(a *domain.Account) error {
+		if err := domain.CanAdministerAccount(p, *a); err != nil {
+			return err
+		}
+		var err error
+		otp, err = a.ResetPassword()
+		return err
+	}, p.Subject, endedByPasswordReset)
+	return acc, otp, err
+}
+
+// SetAccountDisabled disables an account, ending its sessions, or enables it again; the same
+// administrators as ResetPassword.
+func (s *Service) SetAccountDisabled(ctx context.Context, p auth.Principal, username string, disabled bool) (domain.Account, error) {
+	return s.updateAccount(ctx, username, func(a *domain.Account) error {
+		if err := domain.CanAdministerAccount(p, *a); err != nil {
+			return err
+		}
+		a.SetDisabled(disabled)
+		return nil
+	}, p.Subject, endedByDisabling)
 }

@@ -84,6 +84,18 @@ type Accounts interface {
 	CreateAccount(ctx context.Context, a domain.Account) error
 	// Accounts lists accounts, optionally of one county, by user name.
 	Accounts(ctx context.Context, county string) ([]domain.Account, error)
+	// UpdateAccount loads an account under a lock, lets change modify it and stores it; when
+	// its token version rose, an AccountSessionsEnded event (ended says who and why) commits
+	// with it. Unknown accounts are errs.NotFound.
+	UpdateAccount(ctx context.Context, username string, change func(*domain.Account) error, ended domain.SessionsEnded) (domain.Account, error)
+	// RecordLogin notes a successful sign-in.
+	RecordLogin(ctx context.Context, username string, at time.Time) error
+}
+
+// Sessions is the service's own table of ended sessions, which its token verifier consults:
+// the use cases raise it as soon as a change commits, before the event reaches other services.
+type Sessions interface {
+	End(username string, version int64)
 }
 
 // Nominations stores featured nominations with their events.
@@ -162,6 +174,7 @@ type Deps struct {
 	Venues       Venues
 	Spreadsheets Spreadsheets
 	Tokens       TokenIssuer
+	Sessions     Sessions
 	Throttle     Throttle
 	Retention    Retention
 	// PhoneKey keys the phone hashes (domain.PhoneHash); it comes from outside the database.
@@ -181,7 +194,7 @@ type Service struct {
 // New returns the use cases.
 func New(d Deps) (*Service, error) {
 	if d.Activities == nil || d.Editions == nil || d.Units == nil || d.Accounts == nil || d.Nominations == nil || d.Signups == nil ||
-		d.Keys == nil || d.Venues == nil || d.Spreadsheets == nil || d.Tokens == nil || d.Throttle == nil || d.Retention == nil || d.Now == nil {
+		d.Keys == nil || d.Venues == nil || d.Spreadsheets == nil || d.Tokens == nil || d.Throttle == nil || d.Retention == nil || d.Sessions == nil || d.Now == nil {
 		return nil, errors.New("registration app: every dependency is required")
 	}
 	if len(d.PhoneKey) < 16 {

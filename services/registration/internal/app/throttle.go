@@ -110,6 +110,15 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 	if _, err := s.Throttle.Reset(ctx, accKey); err != nil {
 		return "", time.Time{}, domain.Account{}, err
 	}
+	// A disabled account is refused only after its password: the answer tells nothing to
+	// someone who does not know it.
+	if err := acc.CanSignIn(); err != nil {
+		return "", time.Time{}, domain.Account{}, err
+	}
+	acc.LastLoginAt = s.Now()
+	if err := s.Accounts.RecordLogin(ctx, acc.Username, acc.LastLoginAt); err != nil {
+		return "", time.Time{}, domain.Account{}, err
+	}
 	tok, exp, err := s.Tokens.Issue(acc.Principal())
 	if err != nil {
 		return "", time.Time{}, domain.Account{}, err

@@ -199,6 +199,10 @@ func AccountToProto(a domain.Account) *registrationv1.Account {
 	if !a.UpdatedAt.IsZero() {
 		out.UpdatedAt = timestamppb.New(a.UpdatedAt)
 	}
+	out.Disabled, out.MustChangePassword = a.Disabled, a.MustChangePassword
+	if !a.LastLoginAt.IsZero() {
+		out.LastLoginAt = timestamppb.New(a.LastLoginAt)
+	}
 	return out
 }
 

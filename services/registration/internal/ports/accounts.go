@@ -21,7 +21,7 @@ func (g *GRPC) Login(ctx context.Context, req *registrationv1.LoginRequest) (*re
 		return nil, err
 	}
 	out := &registrationv1.LoginResponse{AccessToken: tok, ExpiresAt: timestamppb.New(exp), Role: string(acc.Role), CountyCode: acc.CountyCode,
-		DisplayName: acc.DisplayName, Username: acc.Username}
+		DisplayName: acc.DisplayName, Username: acc.Username, MustChangePassword: acc.MustChangePassword}
 	if acc.UnitID != uuid.Nil {
 		out.UnitId = acc.UnitID.String()
 	}
@@ -94,4 +94,68 @@ func (g *GRPC) UnlockAccount(ctx context.Context, req *registrationv1.UnlockAcco
 		return nil, err
 	}
 	return &registrationv1.UnlockAccountResponse{WasLocked: was}, nil
+}
+
+// ChangePassword replaces the caller's password and returns a token for the new session.
+func (g *GRPC) ChangePassword(ctx context.Context, req *registrationv1.ChangePasswordRequest) (*registrationv1.ChangePasswordResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, exp, err := g.app.ChangePassword(ctx, p, req.GetOldPassword(), req.GetNewPassword())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.ChangePasswordResponse{AccessToken: tok, ExpiresAt: timestamppb.New(exp)}, nil
+}
+
+// Logout ends the caller's sessions.
+func (g *GRPC) Logout(ctx context.Context, _ *registrationv1.LogoutRequest) (*registrationv1.LogoutResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.app.Logout(ctx, p); err != nil {
+		return nil, err
+	}
+	return &registrationv1.LogoutResponse{}, nil
+}
+
+// RenewSession renews the caller's token.
+func (g *GRPC) RenewSession(ctx context.Context, _ *registrationv1.RenewSessionRequest) (*registrationv1.RenewSessionResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, exp, err := g.app.RenewSession(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.RenewSessionResponse{AccessToken: tok, ExpiresAt: timestamppb.New(exp)}, nil
+}
+
+// ResetPassword gives an account a one-time password.
+func (g *GRPC) ResetPassword(ctx context.Context, req *registrationv1.ResetPasswordRequest) (*registrationv1.ResetPasswordResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, otp, err := g.app.ResetPassword(ctx, p, req.GetUsername())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.ResetPasswordResponse{Account: convert.AccountToProto(a), OneTimePassword: otp}, nil
+}
+
+// SetAccountDisabled disables or enables an account.
+func (g *GRPC) SetAccountDisabled(ctx context.Context, req *registrationv1.SetAccountDisabledRequest) (*registrationv1.SetAccountDisabledResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := g.app.SetAccountDisabled(ctx, p, req.GetUsername(), req.GetDisabled())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.SetAccountDisabledResponse{Account: convert.AccountToProto(a)}, nil
 }

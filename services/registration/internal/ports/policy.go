@@ -47,12 +47,25 @@ func Policy() auth.Policy {
 			registrationv1.AccountService_ListAccounts_FullMethodName:       admins,
 			registrationv1.AccountService_UnlockAccount_FullMethodName:      admins,
 			registrationv1.EditionService_ErasePersonalData_FullMethodName:  city,
+			registrationv1.AccountService_ChangePassword_FullMethodName:     people,
+			registrationv1.AccountService_Logout_FullMethodName:             people,
+			registrationv1.AccountService_RenewSession_FullMethodName:       people,
+			registrationv1.AccountService_ResetPassword_FullMethodName:      admins,
+			registrationv1.AccountService_SetAccountDisabled_FullMethodName: admins,
 			registrationv1.FeaturedService_NominateActivity_FullMethodName:  admins,
 			registrationv1.FeaturedService_DecideNomination_FullMethodName:  city,
 			registrationv1.FeaturedService_ListNominations_FullMethodName:   append(admins, auth.RoleViewer),
 			registrationv1.FeaturedService_ExportFeatured_FullMethodName:    append(admins, auth.RoleViewer),
 			registrationv1.SignupService_ListSignups_FullMethodName:         writers,
 			registrationv1.SignupService_ExportSignups_FullMethodName:       writers,
+		},
+		// Someone holding a one-time password may only change it (and see who they are, renew
+		// and sign out); ResetPassword and every other RPC refuse them until then.
+		BeforePasswordChange: []string{
+			registrationv1.AccountService_ChangePassword_FullMethodName,
+			registrationv1.AccountService_WhoAmI_FullMethodName,
+			registrationv1.AccountService_RenewSession_FullMethodName,
+			registrationv1.AccountService_Logout_FullMethodName,
 		},
 	}
 }

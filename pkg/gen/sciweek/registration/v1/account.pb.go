@@ -38,7 +38,13 @@ type Account struct {
 	// display_name is the person's name for the console.
 	DisplayName string `protobuf:"bytes,5,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// updated_at is when the account last changed.
-	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// disabled says the account cannot sign in.
+	Disabled bool `protobuf:"varint,7,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	// must_change_password says the account holds a one-time password from a reset.
+	MustChangePassword bool `protobuf:"varint,8,opt,name=must_change_password,json=mustChangePassword,proto3" json:"must_change_password,omitempty"`
+	// last_login_at is the account's last successful sign-in; unset if it never signed in.
+	LastLoginAt   *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=last_login_at,json=lastLoginAt,proto3" json:"last_login_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -115,6 +121,27 @@ func (x *Account) GetUpdatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Account) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+func (x *Account) GetMustChangePassword() bool {
+	if x != nil {
+		return x.MustChangePassword
+	}
+	return false
+}
+
+func (x *Account) GetLastLoginAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastLoginAt
+	}
+	return nil
+}
+
 // LoginRequest carries a person's credentials.
 type LoginRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -186,9 +213,12 @@ type LoginResponse struct {
 	// unit_id is the unit of an organizer.
 	UnitId string `protobuf:"bytes,6,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	// username is the account's name.
-	Username      string `protobuf:"bytes,7,opt,name=username,proto3" json:"username,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Username string `protobuf:"bytes,7,opt,name=username,proto3" json:"username,omitempty"`
+	// must_change_password says the password is a one-time password: the token only lets the
+	// person change it.
+	MustChangePassword bool `protobuf:"varint,8,opt,name=must_change_password,json=mustChangePassword,proto3" json:"must_change_password,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *LoginResponse) Reset() {
@@ -268,6 +298,13 @@ func (x *LoginResponse) GetUsername() string {
 		return x.Username
 	}
 	return ""
+}
+
+func (x *LoginResponse) GetMustChangePassword() bool {
+	if x != nil {
+		return x.MustChangePassword
+	}
+	return false
 }
 
 // GetTokenKeysRequest is empty.
@@ -711,6 +748,329 @@ func (x *UnlockAccountRequest) GetUsername() string {
 	return ""
 }
 
+// ChangePasswordRequest carries the caller's old and new passwords.
+type ChangePasswordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// old_password is the password the caller signed in with.
+	OldPassword string `protobuf:"bytes,1,opt,name=old_password,json=oldPassword,proto3" json:"old_password,omitempty"`
+	// new_password follows the password rules: at least 10 characters with letters and digits,
+	// at most 72 bytes, not containing the user name.
+	NewPassword   string `protobuf:"bytes,2,opt,name=new_password,json=newPassword,proto3" json:"new_password,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangePasswordRequest) Reset() {
+	*x = ChangePasswordRequest{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangePasswordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangePasswordRequest) ProtoMessage() {}
+
+func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
+func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ChangePasswordRequest) GetOldPassword() string {
+	if x != nil {
+		return x.OldPassword
+	}
+	return ""
+}
+
+func (x *ChangePasswordRequest) GetNewPassword() string {
+	if x != nil {
+		return x.NewPassword
+	}
+	return ""
+}
+
+// ChangePasswordResponse returns a token for the caller's new session.
+type ChangePasswordResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// access_token replaces the caller's token, which no longer works.
+	AccessToken string `protobuf:"bytes,1,opt,name=access_token,json=accessToken,proto3" json:"access_token,omitempty"`
+	// expires_at is when the new token stops being accepted unless renewed.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangePasswordResponse) Reset() {
+	*x = ChangePasswordResponse{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangePasswordResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangePasswordResponse) ProtoMessage() {}
+
+func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
+func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ChangePasswordResponse) GetAccessToken() string {
+	if x != nil {
+		return x.AccessToken
+	}
+	return ""
+}
+
+func (x *ChangePasswordResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// LogoutRequest is empty: the caller's own sessions end.
+type LogoutRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LogoutRequest) Reset() {
+	*x = LogoutRequest{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LogoutRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LogoutRequest) ProtoMessage() {}
+
+func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
+func (*LogoutRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{14}
+}
+
+// LogoutResponse is empty.
+type LogoutResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LogoutResponse) Reset() {
+	*x = LogoutResponse{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LogoutResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LogoutResponse) ProtoMessage() {}
+
+func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
+func (*LogoutResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{15}
+}
+
+// RenewSessionRequest is empty: the caller's token is renewed.
+type RenewSessionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RenewSessionRequest) Reset() {
+	*x = RenewSessionRequest{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RenewSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RenewSessionRequest) ProtoMessage() {}
+
+func (x *RenewSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RenewSessionRequest.ProtoReflect.Descriptor instead.
+func (*RenewSessionRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{16}
+}
+
+// RenewSessionResponse returns the renewed token.
+type RenewSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// access_token replaces the caller's token; both work until the older one expires.
+	AccessToken string `protobuf:"bytes,1,opt,name=access_token,json=accessToken,proto3" json:"access_token,omitempty"`
+	// expires_at is when the new token stops being accepted unless renewed.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RenewSessionResponse) Reset() {
+	*x = RenewSessionResponse{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RenewSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RenewSessionResponse) ProtoMessage() {}
+
+func (x *RenewSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RenewSessionResponse.ProtoReflect.Descriptor instead.
+func (*RenewSessionResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *RenewSessionResponse) GetAccessToken() string {
+	if x != nil {
+		return x.AccessToken
+	}
+	return ""
+}
+
+func (x *RenewSessionResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// ResetPasswordRequest names the account to reset.
+type ResetPasswordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// username is the account to reset.
+	Username      string `protobuf:"bytes,1,opt,name=username,proto3" json:"username,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetPasswordRequest) Reset() {
+	*x = ResetPasswordRequest{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetPasswordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetPasswordRequest) ProtoMessage() {}
+
+func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetPasswordRequest.ProtoReflect.Descriptor instead.
+func (*ResetPasswordRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ResetPasswordRequest) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
 // UnlockAccountResponse says whether there was a lock to lift.
 type UnlockAccountResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -722,7 +1082,7 @@ type UnlockAccountResponse struct {
 
 func (x *UnlockAccountResponse) Reset() {
 	*x = UnlockAccountResponse{}
-	mi := &file_sciweek_registration_v1_account_proto_msgTypes[12]
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -734,7 +1094,7 @@ func (x *UnlockAccountResponse) String() string {
 func (*UnlockAccountResponse) ProtoMessage() {}
 
 func (x *UnlockAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_account_proto_msgTypes[12]
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -747,7 +1107,7 @@ func (x *UnlockAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockAccountResponse.ProtoReflect.Descriptor instead.
 func (*UnlockAccountResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UnlockAccountResponse) GetWasLocked() bool {
@@ -757,11 +1117,167 @@ func (x *UnlockAccountResponse) GetWasLocked() bool {
 	return false
 }
 
+// ResetPasswordResponse returns the one-time password, shown once.
+type ResetPasswordResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// account is the account after the reset.
+	Account *Account `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	// one_time_password is given to the account's holder, who must change it at sign-in.
+	OneTimePassword string `protobuf:"bytes,2,opt,name=one_time_password,json=oneTimePassword,proto3" json:"one_time_password,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ResetPasswordResponse) Reset() {
+	*x = ResetPasswordResponse{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetPasswordResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetPasswordResponse) ProtoMessage() {}
+
+func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetPasswordResponse.ProtoReflect.Descriptor instead.
+func (*ResetPasswordResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ResetPasswordResponse) GetAccount() *Account {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
+func (x *ResetPasswordResponse) GetOneTimePassword() string {
+	if x != nil {
+		return x.OneTimePassword
+	}
+	return ""
+}
+
+// SetAccountDisabledRequest disables or enables an account.
+type SetAccountDisabledRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// username is the account to change.
+	Username string `protobuf:"bytes,1,opt,name=username,proto3" json:"username,omitempty"`
+	// disabled is true to disable the account, false to enable it again.
+	Disabled      bool `protobuf:"varint,2,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetAccountDisabledRequest) Reset() {
+	*x = SetAccountDisabledRequest{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetAccountDisabledRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetAccountDisabledRequest) ProtoMessage() {}
+
+func (x *SetAccountDisabledRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetAccountDisabledRequest.ProtoReflect.Descriptor instead.
+func (*SetAccountDisabledRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *SetAccountDisabledRequest) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
+func (x *SetAccountDisabledRequest) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+// SetAccountDisabledResponse returns the account after the change.
+type SetAccountDisabledResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// account is the account after the change.
+	Account       *Account `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetAccountDisabledResponse) Reset() {
+	*x = SetAccountDisabledResponse{}
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetAccountDisabledResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetAccountDisabledResponse) ProtoMessage() {}
+
+func (x *SetAccountDisabledResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_account_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetAccountDisabledResponse.ProtoReflect.Descriptor instead.
+func (*SetAccountDisabledResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_account_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *SetAccountDisabledResponse) GetAccount() *Account {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
 var File_sciweek_registration_v1_account_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_account_proto_rawDesc = "" +
 	"\n" +
-	"%sciweek/registration/v1/account.proto\x12\x17sciweek.registration.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd1\x01\n" +
+	"%sciweek/registration/v1/account.proto\x12\x17sciweek.registration.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdf\x02\n" +
 	"\aAccount\x12\x1a\n" +
 	"\busername\x18\x01 \x01(\tR\busername\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12\x1f\n" +
@@ -770,11 +1286,14 @@ const file_sciweek_registration_v1_account_proto_rawDesc = "" +
 	"\aunit_id\x18\x04 \x01(\tR\x06unitId\x12!\n" +
 	"\fdisplay_name\x18\x05 \x01(\tR\vdisplayName\x129\n" +
 	"\n" +
-	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"]\n" +
+	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x1a\n" +
+	"\bdisabled\x18\a \x01(\bR\bdisabled\x120\n" +
+	"\x14must_change_password\x18\b \x01(\bR\x12mustChangePassword\x12>\n" +
+	"\rlast_login_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vlastLoginAt\"]\n" +
 	"\fLoginRequest\x12%\n" +
 	"\busername\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\busername\x12&\n" +
 	"\bpassword\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\bpassword\"\xfa\x01\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\bpassword\"\xac\x02\n" +
 	"\rLoginResponse\x12!\n" +
 	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x129\n" +
 	"\n" +
@@ -784,7 +1303,8 @@ const file_sciweek_registration_v1_account_proto_rawDesc = "" +
 	"countyCode\x12!\n" +
 	"\fdisplay_name\x18\x05 \x01(\tR\vdisplayName\x12\x17\n" +
 	"\aunit_id\x18\x06 \x01(\tR\x06unitId\x12\x1a\n" +
-	"\busername\x18\a \x01(\tR\busername\"\x15\n" +
+	"\busername\x18\a \x01(\tR\busername\x120\n" +
+	"\x14must_change_password\x18\b \x01(\bR\x12mustChangePassword\"\x15\n" +
 	"\x13GetTokenKeysRequest\"F\n" +
 	"\x14GetTokenKeysResponse\x12.\n" +
 	"\x13ed25519_public_keys\x18\x01 \x03(\fR\x11ed25519PublicKeys\"\xcf\x02\n" +
@@ -808,17 +1328,48 @@ const file_sciweek_registration_v1_account_proto_rawDesc = "" +
 	"\x0eWhoAmIResponse\x12:\n" +
 	"\aaccount\x18\x01 \x01(\v2 .sciweek.registration.v1.AccountR\aaccount\"=\n" +
 	"\x14UnlockAccountRequest\x12%\n" +
+	"\busername\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\busername\"u\n" +
+	"\x15ChangePasswordRequest\x12-\n" +
+	"\fold_password\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\voldPassword\x12-\n" +
+	"\fnew_password\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\vnewPassword\"v\n" +
+	"\x16ChangePasswordResponse\x12!\n" +
+	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\x0f\n" +
+	"\rLogoutRequest\"\x10\n" +
+	"\x0eLogoutResponse\"\x15\n" +
+	"\x13RenewSessionRequest\"t\n" +
+	"\x14RenewSessionResponse\x12!\n" +
+	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"=\n" +
+	"\x14ResetPasswordRequest\x12%\n" +
 	"\busername\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\busername\"6\n" +
 	"\x15UnlockAccountResponse\x12\x1d\n" +
 	"\n" +
-	"was_locked\x18\x01 \x01(\bR\twasLocked2\xa2\x06\n" +
+	"was_locked\x18\x01 \x01(\bR\twasLocked\"\x7f\n" +
+	"\x15ResetPasswordResponse\x12:\n" +
+	"\aaccount\x18\x01 \x01(\v2 .sciweek.registration.v1.AccountR\aaccount\x12*\n" +
+	"\x11one_time_password\x18\x02 \x01(\tR\x0foneTimePassword\"^\n" +
+	"\x19SetAccountDisabledRequest\x12%\n" +
+	"\busername\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\busername\x12\x1a\n" +
+	"\bdisabled\x18\x02 \x01(\bR\bdisabled\"X\n" +
+	"\x1aSetAccountDisabledResponse\x12:\n" +
+	"\aaccount\x18\x01 \x01(\v2 .sciweek.registration.v1.AccountR\aaccount2\x87\f\n" +
 	"\x0eAccountService\x12q\n" +
 	"\x05Login\x12%.sciweek.registration.v1.LoginRequest\x1a&.sciweek.registration.v1.LoginResponse\"\x19\x82\xd3\xe4\x93\x02\x13:\x01*\"\x0e/v1/auth/login\x12\x82\x01\n" +
 	"\fGetTokenKeys\x12,.sciweek.registration.v1.GetTokenKeysRequest\x1a-.sciweek.registration.v1.GetTokenKeysResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/auth/keys\x12n\n" +
 	"\x06WhoAmI\x12&.sciweek.registration.v1.WhoAmIRequest\x1a'.sciweek.registration.v1.WhoAmIResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/auth/me\x12\x87\x01\n" +
 	"\rCreateAccount\x12-.sciweek.registration.v1.CreateAccountRequest\x1a..sciweek.registration.v1.CreateAccountResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/accounts\x12\x81\x01\n" +
 	"\fListAccounts\x12,.sciweek.registration.v1.ListAccountsRequest\x1a-.sciweek.registration.v1.ListAccountsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/accounts\x12\x99\x01\n" +
-	"\rUnlockAccount\x12-.sciweek.registration.v1.UnlockAccountRequest\x1a..sciweek.registration.v1.UnlockAccountResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/accounts/{username}:unlockB\xf4\x01\n" +
+	"\rUnlockAccount\x12-.sciweek.registration.v1.UnlockAccountRequest\x1a..sciweek.registration.v1.UnlockAccountResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/accounts/{username}:unlock\x12\x8f\x01\n" +
+	"\x0eChangePassword\x12..sciweek.registration.v1.ChangePasswordRequest\x1a/.sciweek.registration.v1.ChangePasswordResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/auth/password\x12u\n" +
+	"\x06Logout\x12&.sciweek.registration.v1.LogoutRequest\x1a'.sciweek.registration.v1.LogoutResponse\"\x1a\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/v1/auth/logout\x12\x86\x01\n" +
+	"\fRenewSession\x12,.sciweek.registration.v1.RenewSessionRequest\x1a-.sciweek.registration.v1.RenewSessionResponse\"\x19\x82\xd3\xe4\x93\x02\x13:\x01*\"\x0e/v1/auth/renew\x12\xa0\x01\n" +
+	"\rResetPassword\x12-.sciweek.registration.v1.ResetPasswordRequest\x1a..sciweek.registration.v1.ResetPasswordResponse\"0\x82\xd3\xe4\x93\x02*:\x01*\"%/v1/accounts/{username}:resetPassword\x12\xad\x01\n" +
+	"\x12SetAccountDisabled\x122.sciweek.registration.v1.SetAccountDisabledRequest\x1a3.sciweek.registration.v1.SetAccountDisabledResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/accounts/{username}:setDisabledB\xf4\x01\n" +
 	"\x1bcom.sciweek.registration.v1B\fAccountProtoP\x01ZIgithub.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1;registrationv1\xa2\x02\x03SRX\xaa\x02\x17Sciweek.Registration.V1\xca\x02\x17Sciweek\\Registration\\V1\xe2\x02#Sciweek\\Registration\\V1\\GPBMetadata\xea\x02\x19Sciweek::Registration::V1b\x06proto3"
 
 var (
@@ -833,46 +1384,71 @@ func file_sciweek_registration_v1_account_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_account_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_account_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_sciweek_registration_v1_account_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_sciweek_registration_v1_account_proto_goTypes = []any{
-	(*Account)(nil),               // 0: sciweek.registration.v1.Account
-	(*LoginRequest)(nil),          // 1: sciweek.registration.v1.LoginRequest
-	(*LoginResponse)(nil),         // 2: sciweek.registration.v1.LoginResponse
-	(*GetTokenKeysRequest)(nil),   // 3: sciweek.registration.v1.GetTokenKeysRequest
-	(*GetTokenKeysResponse)(nil),  // 4: sciweek.registration.v1.GetTokenKeysResponse
-	(*CreateAccountRequest)(nil),  // 5: sciweek.registration.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil), // 6: sciweek.registration.v1.CreateAccountResponse
-	(*ListAccountsRequest)(nil),   // 7: sciweek.registration.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),  // 8: sciweek.registration.v1.ListAccountsResponse
-	(*WhoAmIRequest)(nil),         // 9: sciweek.registration.v1.WhoAmIRequest
-	(*WhoAmIResponse)(nil),        // 10: sciweek.registration.v1.WhoAmIResponse
-	(*UnlockAccountRequest)(nil),  // 11: sciweek.registration.v1.UnlockAccountRequest
-	(*UnlockAccountResponse)(nil), // 12: sciweek.registration.v1.UnlockAccountResponse
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(*Account)(nil),                    // 0: sciweek.registration.v1.Account
+	(*LoginRequest)(nil),               // 1: sciweek.registration.v1.LoginRequest
+	(*LoginResponse)(nil),              // 2: sciweek.registration.v1.LoginResponse
+	(*GetTokenKeysRequest)(nil),        // 3: sciweek.registration.v1.GetTokenKeysRequest
+	(*GetTokenKeysResponse)(nil),       // 4: sciweek.registration.v1.GetTokenKeysResponse
+	(*CreateAccountRequest)(nil),       // 5: sciweek.registration.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),      // 6: sciweek.registration.v1.CreateAccountResponse
+	(*ListAccountsRequest)(nil),        // 7: sciweek.registration.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),       // 8: sciweek.registration.v1.ListAccountsResponse
+	(*WhoAmIRequest)(nil),              // 9: sciweek.registration.v1.WhoAmIRequest
+	(*WhoAmIResponse)(nil),             // 10: sciweek.registration.v1.WhoAmIResponse
+	(*UnlockAccountRequest)(nil),       // 11: sciweek.registration.v1.UnlockAccountRequest
+	(*ChangePasswordRequest)(nil),      // 12: sciweek.registration.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),     // 13: sciweek.registration.v1.ChangePasswordResponse
+	(*LogoutRequest)(nil),              // 14: sciweek.registration.v1.LogoutRequest
+	(*LogoutResponse)(nil),             // 15: sciweek.registration.v1.LogoutResponse
+	(*RenewSessionRequest)(nil),        // 16: sciweek.registration.v1.RenewSessionRequest
+	(*RenewSessionResponse)(nil),       // 17: sciweek.registration.v1.RenewSessionResponse
+	(*ResetPasswordRequest)(nil),       // 18: sciweek.registration.v1.ResetPasswordRequest
+	(*UnlockAccountResponse)(nil),      // 19: sciweek.registration.v1.UnlockAccountResponse
+	(*ResetPasswordResponse)(nil),      // 20: sciweek.registration.v1.ResetPasswordResponse
+	(*SetAccountDisabledRequest)(nil),  // 21: sciweek.registration.v1.SetAccountDisabledRequest
+	(*SetAccountDisabledResponse)(nil), // 22: sciweek.registration.v1.SetAccountDisabledResponse
+	(*timestamppb.Timestamp)(nil),      // 23: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_account_proto_depIdxs = []int32{
-	13, // 0: sciweek.registration.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
-	13, // 1: sciweek.registration.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
-	0,  // 2: sciweek.registration.v1.CreateAccountResponse.account:type_name -> sciweek.registration.v1.Account
-	0,  // 3: sciweek.registration.v1.ListAccountsResponse.accounts:type_name -> sciweek.registration.v1.Account
-	0,  // 4: sciweek.registration.v1.WhoAmIResponse.account:type_name -> sciweek.registration.v1.Account
-	1,  // 5: sciweek.registration.v1.AccountService.Login:input_type -> sciweek.registration.v1.LoginRequest
-	3,  // 6: sciweek.registration.v1.AccountService.GetTokenKeys:input_type -> sciweek.registration.v1.GetTokenKeysRequest
-	9,  // 7: sciweek.registration.v1.AccountService.WhoAmI:input_type -> sciweek.registration.v1.WhoAmIRequest
-	5,  // 8: sciweek.registration.v1.AccountService.CreateAccount:input_type -> sciweek.registration.v1.CreateAccountRequest
-	7,  // 9: sciweek.registration.v1.AccountService.ListAccounts:input_type -> sciweek.registration.v1.ListAccountsRequest
-	11, // 10: sciweek.registration.v1.AccountService.UnlockAccount:input_type -> sciweek.registration.v1.UnlockAccountRequest
-	2,  // 11: sciweek.registration.v1.AccountService.Login:output_type -> sciweek.registration.v1.LoginResponse
-	4,  // 12: sciweek.registration.v1.AccountService.GetTokenKeys:output_type -> sciweek.registration.v1.GetTokenKeysResponse
-	10, // 13: sciweek.registration.v1.AccountService.WhoAmI:output_type -> sciweek.registration.v1.WhoAmIResponse
-	6,  // 14: sciweek.registration.v1.AccountService.CreateAccount:output_type -> sciweek.registration.v1.CreateAccountResponse
-	8,  // 15: sciweek.registration.v1.AccountService.ListAccounts:output_type -> sciweek.registration.v1.ListAccountsResponse
-	12, // 16: sciweek.registration.v1.AccountService.UnlockAccount:output_type -> sciweek.registration.v1.UnlockAccountResponse
-	11, // [11:17] is the sub-list for method output_type
-	5,  // [5:11] is the sub-list for method input_type
-	5,  // [5:5] is the sub-list for extension type_name
-	5,  // [5:5] is the sub-list for extension extendee
-	0,  // [0:5] is the sub-list for field type_name
+	23, // 0: sciweek.registration.v1.Account.updated_at:type_name -> google.protobuf.Timestamp
+	23, // 1: sciweek.registration.v1.Account.last_login_at:type_name -> google.protobuf.Timestamp
+	23, // 2: sciweek.registration.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	0,  // 3: sciweek.registration.v1.CreateAccountResponse.account:type_name -> sciweek.registration.v1.Account
+	0,  // 4: sciweek.registration.v1.ListAccountsResponse.accounts:type_name -> sciweek.registration.v1.Account
+	0,  // 5: sciweek.registration.v1.WhoAmIResponse.account:type_name -> sciweek.registration.v1.Account
+	23, // 6: sciweek.registration.v1.ChangePasswordResponse.expires_at:type_name -> google.protobuf.Timestamp
+	23, // 7: sciweek.registration.v1.RenewSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
+	0,  // 8: sciweek.registration.v1.ResetPasswordResponse.account:type_name -> sciweek.registration.v1.Account
+	0,  // 9: sciweek.registration.v1.SetAccountDisabledResponse.account:type_name -> sciweek.registration.v1.Account
+	1,  // 10: sciweek.registration.v1.AccountService.Login:input_type -> sciweek.registration.v1.LoginRequest
+	3,  // 11: sciweek.registration.v1.AccountService.GetTokenKeys:input_type -> sciweek.registration.v1.GetTokenKeysRequest
+	9,  // 12: sciweek.registration.v1.AccountService.WhoAmI:input_type -> sciweek.registration.v1.WhoAmIRequest
+	5,  // 13: sciweek.registration.v1.AccountService.CreateAccount:input_type -> sciweek.registration.v1.CreateAccountRequest
+	7,  // 14: sciweek.registration.v1.AccountService.ListAccounts:input_type -> sciweek.registration.v1.ListAccountsRequest
+	11, // 15: sciweek.registration.v1.AccountService.UnlockAccount:input_type -> sciweek.registration.v1.UnlockAccountRequest
+	12, // 16: sciweek.registration.v1.AccountService.ChangePassword:input_type -> sciweek.registration.v1.ChangePasswordRequest
+	14, // 17: sciweek.registration.v1.AccountService.Logout:input_type -> sciweek.registration.v1.LogoutRequest
+	16, // 18: sciweek.registration.v1.AccountService.RenewSession:input_type -> sciweek.registration.v1.RenewSessionRequest
+	18, // 19: sciweek.registration.v1.AccountService.ResetPassword:input_type -> sciweek.registration.v1.ResetPasswordRequest
+	21, // 20: sciweek.registration.v1.AccountService.SetAccountDisabled:input_type -> sciweek.registration.v1.SetAccountDisabledRequest
+	2,  // 21: sciweek.registration.v1.AccountService.Login:output_type -> sciweek.registration.v1.LoginResponse
+	4,  // 22: sciweek.registration.v1.AccountService.GetTokenKeys:output_type -> sciweek.registration.v1.GetTokenKeysResponse
+	10, // 23: sciweek.registration.v1.AccountService.WhoAmI:output_type -> sciweek.registration.v1.WhoAmIResponse
+	6,  // 24: sciweek.registration.v1.AccountService.CreateAccount:output_type -> sciweek.registration.v1.CreateAccountResponse
+	8,  // 25: sciweek.registration.v1.AccountService.ListAccounts:output_type -> sciweek.registration.v1.ListAccountsResponse
+	19, // 26: sciweek.registration.v1.AccountService.UnlockAccount:output_type -> sciweek.registration.v1.UnlockAccountResponse
+	13, // 27: sciweek.registration.v1.AccountService.ChangePassword:output_type -> sciweek.registration.v1.ChangePasswordResponse
+	15, // 28: sciweek.registration.v1.AccountService.Logout:output_type -> sciweek.registration.v1.LogoutResponse
+	17, // 29: sciweek.registration.v1.AccountService.RenewSession:output_type -> sciweek.registration.v1.RenewSessionResponse
+	20, // 30: sciweek.registration.v1.AccountService.ResetPassword:output_type -> sciweek.registration.v1.ResetPasswordResponse
+	22, // 31: sciweek.registration.v1.AccountService.SetAccountDisabled:output_type -> sciweek.registration.v1.SetAccountDisabledResponse
+	21, // [21:32] is the sub-list for method output_type
+	10, // [10:21] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_account_proto_init() }
@@ -886,7 +1462,7 @@ func file_sciweek_registration_v1_account_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_account_proto_rawDesc), len(file_sciweek_registration_v1_account_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,12 +19,17 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AccountService_Login_FullMethodName         = "/sciweek.registration.v1.AccountService/Login"
-	AccountService_GetTokenKeys_FullMethodName  = "/sciweek.registration.v1.AccountService/GetTokenKeys"
-	AccountService_WhoAmI_FullMethodName        = "/sciweek.registration.v1.AccountService/WhoAmI"
-	AccountService_CreateAccount_FullMethodName = "/sciweek.registration.v1.AccountService/CreateAccount"
-	AccountService_ListAccounts_FullMethodName  = "/sciweek.registration.v1.AccountService/ListAccounts"
-	AccountService_UnlockAccount_FullMethodName = "/sciweek.registration.v1.AccountService/UnlockAccount"
+	AccountService_Login_FullMethodName              = "/sciweek.registration.v1.AccountService/Login"
+	AccountService_GetTokenKeys_FullMethodName       = "/sciweek.registration.v1.AccountService/GetTokenKeys"
+	AccountService_WhoAmI_FullMethodName             = "/sciweek.registration.v1.AccountService/WhoAmI"
+	AccountService_CreateAccount_FullMethodName      = "/sciweek.registration.v1.AccountService/CreateAccount"
+	AccountService_ListAccounts_FullMethodName       = "/sciweek.registration.v1.AccountService/ListAccounts"
+	AccountService_UnlockAccount_FullMethodName      = "/sciweek.registration.v1.AccountService/UnlockAccount"
+	AccountService_ChangePassword_FullMethodName     = "/sciweek.registration.v1.AccountService/ChangePassword"
+	AccountService_Logout_FullMethodName             = "/sciweek.registration.v1.AccountService/Logout"
+	AccountService_RenewSession_FullMethodName       = "/sciweek.registration.v1.AccountService/RenewSession"
+	AccountService_ResetPassword_FullMethodName      = "/sciweek.registration.v1.AccountService/ResetPassword"
+	AccountService_SetAccountDisabled_FullMethodName = "/sciweek.registration.v1.AccountService/SetAccountDisabled"
 )
 
 // AccountServiceClient is the client API for AccountService service.
@@ -45,12 +50,28 @@ type AccountServiceClient interface {
 	WhoAmI(ctx context.Context, in *WhoAmIRequest, opts ...grpc.CallOption) (*WhoAmIResponse, error)
 	// CreateAccount creates an account with a first password.
 	CreateAccount(ctx context.Context, in *CreateAccountRequest, opts ...grpc.CallOption) (*CreateAccountResponse, error)
-	// ListAccounts lists the accounts the caller administers.
+	// ListAccounts lists the accounts the caller administers: all for the city admin, the
+	// county's for a county admin.
 	ListAccounts(ctx context.Context, in *ListAccountsRequest, opts ...grpc.CallOption) (*ListAccountsResponse, error)
 	// UnlockAccount lifts the temporary lock that repeated wrong passwords put on an account,
 	// before it runs out. The city admin unlocks any account, a county admin the organizers of
 	// their county.
 	UnlockAccount(ctx context.Context, in *UnlockAccountRequest, opts ...grpc.CallOption) (*UnlockAccountResponse, error)
+	// ChangePassword replaces the caller's password (the old one is required), ends every
+	// session of the account and returns a fresh token for the caller's own session.
+	ChangePassword(ctx context.Context, in *ChangePasswordRequest, opts ...grpc.CallOption) (*ChangePasswordResponse, error)
+	// Logout ends every session of the caller's account, in every service, at once.
+	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
+	// RenewSession returns a fresh token for a session that has not ended, so an active
+	// person stays signed in while tokens stay short-lived.
+	RenewSession(ctx context.Context, in *RenewSessionRequest, opts ...grpc.CallOption) (*RenewSessionResponse, error)
+	// ResetPassword gives an account a one-time password that must be changed at the next
+	// sign-in and ends its sessions. The city admin resets anyone's; a county admin the
+	// organizer accounts of the county.
+	ResetPassword(ctx context.Context, in *ResetPasswordRequest, opts ...grpc.CallOption) (*ResetPasswordResponse, error)
+	// SetAccountDisabled disables an account (its sessions end and it cannot sign in) or
+	// enables it again; the same administrators as ResetPassword.
+	SetAccountDisabled(ctx context.Context, in *SetAccountDisabledRequest, opts ...grpc.CallOption) (*SetAccountDisabledResponse, error)
 }
 
 type accountServiceClient struct {
@@ -121,6 +142,56 @@ func (c *accountServiceClient) UnlockAccount(ctx context.Context, in *UnlockAcco
 	return out, nil
 }
 
+func (c *accountServiceClient) ChangePassword(ctx context.Context, in *ChangePasswordRequest, opts ...grpc.CallOption) (*ChangePasswordResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ChangePasswordResponse)
+	err := c.cc.Invoke(ctx, AccountService_ChangePassword_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountServiceClient) Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LogoutResponse)
+	err := c.cc.Invoke(ctx, AccountService_Logout_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountServiceClient) RenewSession(ctx context.Context, in *RenewSessionRequest, opts ...grpc.CallOption) (*RenewSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RenewSessionResponse)
+	err := c.cc.Invoke(ctx, AccountService_RenewSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountServiceClient) ResetPassword(ctx context.Context, in *ResetPasswordRequest, opts ...grpc.CallOption) (*ResetPasswordResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResetPasswordResponse)
+	err := c.cc.Invoke(ctx, AccountService_ResetPassword_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountServiceClient) SetAccountDisabled(ctx context.Context, in *SetAccountDisabledRequest, opts ...grpc.CallOption) (*SetAccountDisabledResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetAccountDisabledResponse)
+	err := c.cc.Invoke(ctx, AccountService_SetAccountDisabled_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AccountServiceServer is the server API for AccountService service.
 // All implementations must embed UnimplementedAccountServiceServer
 // for forward compatibility.
@@ -139,12 +210,28 @@ type AccountServiceServer interface {
 	WhoAmI(context.Context, *WhoAmIRequest) (*WhoAmIResponse, error)
 	// CreateAccount creates an account with a first password.
 	CreateAccount(context.Context, *CreateAccountRequest) (*CreateAccountResponse, error)
-	// ListAccounts lists the accounts the caller administers.
+	// ListAccounts lists the accounts the caller administers: all for the city admin, the
+	// county's for a county admin.
 	ListAccounts(context.Context, *ListAccountsRequest) (*ListAccountsResponse, error)
 	// UnlockAccount lifts the temporary lock that repeated wrong passwords put on an account,
 	// before it runs out. The city admin unlocks any account, a county admin the organizers of
 	// their county.
 	UnlockAccount(context.Context, *UnlockAccountRequest) (*UnlockAccountResponse, error)
+	// ChangePassword replaces the caller's password (the old one is required), ends every
+	// session of the account and returns a fresh token for the caller's own session.
+	ChangePassword(context.Context, *ChangePasswordRequest) (*ChangePasswordResponse, error)
+	// Logout ends every session of the caller's account, in every service, at once.
+	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)
+	// RenewSession returns a fresh token for a session that has not ended, so an active
+	// person stays signed in while tokens stay short-lived.
+	RenewSession(context.Context, *RenewSessionRequest) (*RenewSessionResponse, error)
+	// ResetPassword gives an account a one-time password that must be changed at the next
+	// sign-in and ends its sessions. The city admin resets anyone's; a county admin the
+	// organizer accounts of the county.
+	ResetPassword(context.Context, *ResetPasswordRequest) (*ResetPasswordResponse, error)
+	// SetAccountDisabled disables an account (its sessions end and it cannot sign in) or
+	// enables it again; the same administrators as ResetPassword.
+	SetAccountDisabled(context.Context, *SetAccountDisabledRequest) (*SetAccountDisabledResponse, error)
 	mustEmbedUnimplementedAccountServiceServer()
 }
 
@@ -172,6 +259,21 @@ func (UnimplementedAccountServiceServer) ListAccounts(context.Context, *ListAcco
 }
 func (UnimplementedAccountServiceServer) UnlockAccount(context.Context, *UnlockAccountRequest) (*UnlockAccountResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UnlockAccount not implemented")
+}
+func (UnimplementedAccountServiceServer) ChangePassword(context.Context, *ChangePasswordRequest) (*ChangePasswordResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ChangePassword not implemented")
+}
+func (UnimplementedAccountServiceServer) Logout(context.Context, *LogoutRequest) (*LogoutResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Logout not implemented")
+}
+func (UnimplementedAccountServiceServer) RenewSession(context.Context, *RenewSessionRequest) (*RenewSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RenewSession not implemented")
+}
+func (UnimplementedAccountServiceServer) ResetPassword(context.Context, *ResetPasswordRequest) (*ResetPasswordResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetPassword not implemented")
+}
+func (UnimplementedAccountServiceServer) SetAccountDisabled(context.Context, *SetAccountDisabledRequest) (*SetAccountDisabledResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetAccountDisabled not implemented")
 }
 func (UnimplementedAccountServiceServer) mustEmbedUnimplementedAccountServiceServer() {}
 func (UnimplementedAccountServiceServer) testEmbeddedByValue()                        {}
@@ -302,6 +404,96 @@ func _AccountService_UnlockAccount_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AccountService_ChangePassword_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChangePasswordRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountServiceServer).ChangePassword(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountService_ChangePassword_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountServiceServer).ChangePassword(ctx, req.(*ChangePasswordRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AccountService_Logout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LogoutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountServiceServer).Logout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountService_Logout_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountServiceServer).Logout(ctx, req.(*LogoutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AccountService_RenewSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RenewSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountServiceServer).RenewSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountService_RenewSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountServiceServer).RenewSession(ctx, req.(*RenewSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AccountService_ResetPassword_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetPasswordRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountServiceServer).ResetPassword(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountService_ResetPassword_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountServiceServer).ResetPassword(ctx, req.(*ResetPasswordRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AccountService_SetAccountDisabled_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetAccountDisabledRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountServiceServer).SetAccountDisabled(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountService_SetAccountDisabled_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountServiceServer).SetAccountDisabled(ctx, req.(*SetAccountDisabledRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AccountService_ServiceDesc is the grpc.ServiceDesc for AccountService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -332,6 +524,26 @@ var AccountService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UnlockAccount",
 			Handler:    _AccountService_UnlockAccount_Handler,
+		},
+		{
+			MethodName: "ChangePassword",
+			Handler:    _AccountService_ChangePassword_Handler,
+		},
+		{
+			MethodName: "Logout",
+			Handler:    _AccountService_Logout_Handler,
+		},
+		{
+			MethodName: "RenewSession",
+			Handler:    _AccountService_RenewSession_Handler,
+		},
+		{
+			MethodName: "ResetPassword",
+			Handler:    _AccountService_ResetPassword_Handler,
+		},
+		{
+			MethodName: "SetAccountDisabled",
+			Handler:    _AccountService_SetAccountDisabled_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -865,6 +865,99 @@ func (x *EditionChanged) GetEdition() *Edition {
 	return nil
 }
 
+// AccountSessionsEnded is published on sciweek.registration.account.sessions_ended when an
+// account's sessions end: sign-out, password change or reset, disabling. Every service that
+// verifies access tokens refuses the account's tokens of an earlier version from then on.
+type AccountSessionsEnded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// event_id is the event's UUIDv7; it is also the JetStream message id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// occurred_at is when the change was committed.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// actor is the user who ended the sessions (the account's holder or an administrator).
+	Actor string `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
+	// username is the account whose sessions ended.
+	Username string `protobuf:"bytes,4,opt,name=username,proto3" json:"username,omitempty"`
+	// token_version is the account's new token version: tokens of a lower one are refused.
+	TokenVersion int64 `protobuf:"varint,5,opt,name=token_version,json=tokenVersion,proto3" json:"token_version,omitempty"`
+	// reason is why: logout, password_changed, password_reset or disabled.
+	Reason        string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AccountSessionsEnded) Reset() {
+	*x = AccountSessionsEnded{}
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccountSessionsEnded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccountSessionsEnded) ProtoMessage() {}
+
+func (x *AccountSessionsEnded) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccountSessionsEnded.ProtoReflect.Descriptor instead.
+func (*AccountSessionsEnded) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *AccountSessionsEnded) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *AccountSessionsEnded) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *AccountSessionsEnded) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *AccountSessionsEnded) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
+func (x *AccountSessionsEnded) GetTokenVersion() int64 {
+	if x != nil {
+		return x.TokenVersion
+	}
+	return 0
+}
+
+func (x *AccountSessionsEnded) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 var File_sciweek_registration_v1_events_proto protoreflect.FileDescriptor
 
 const file_sciweek_registration_v1_events_proto_rawDesc = "" +
@@ -954,7 +1047,15 @@ const file_sciweek_registration_v1_events_proto_rawDesc = "" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12:\n" +
-	"\aedition\x18\x03 \x01(\v2 .sciweek.registration.v1.EditionR\aeditionB\xf3\x01\n" +
+	"\aedition\x18\x03 \x01(\v2 .sciweek.registration.v1.EditionR\aedition\"\xdd\x01\n" +
+	"\x14AccountSessionsEnded\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x14\n" +
+	"\x05actor\x18\x03 \x01(\tR\x05actor\x12\x1a\n" +
+	"\busername\x18\x04 \x01(\tR\busername\x12#\n" +
+	"\rtoken_version\x18\x05 \x01(\x03R\ftokenVersion\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reasonB\xf3\x01\n" +
 	"\x1bcom.sciweek.registration.v1B\vEventsProtoP\x01ZIgithub.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1;registrationv1\xa2\x02\x03SRX\xaa\x02\x17Sciweek.Registration.V1\xca\x02\x17Sciweek\\Registration\\V1\xe2\x02#Sciweek\\Registration\\V1\\GPBMetadata\xea\x02\x19Sciweek::Registration::V1b\x06proto3"
 
 var (
@@ -969,7 +1070,7 @@ func file_sciweek_registration_v1_events_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_events_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_sciweek_registration_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_sciweek_registration_v1_events_proto_goTypes = []any{
 	(*ActivityCreated)(nil),       // 0: sciweek.registration.v1.ActivityCreated
 	(*ActivitySubmitted)(nil),     // 1: sciweek.registration.v1.ActivitySubmitted
@@ -981,37 +1082,39 @@ var file_sciweek_registration_v1_events_proto_goTypes = []any{
 	(*TicketIssued)(nil),          // 7: sciweek.registration.v1.TicketIssued
 	(*TicketRevoked)(nil),         // 8: sciweek.registration.v1.TicketRevoked
 	(*EditionChanged)(nil),        // 9: sciweek.registration.v1.EditionChanged
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(*Activity)(nil),              // 11: sciweek.registration.v1.Activity
-	(*Nomination)(nil),            // 12: sciweek.registration.v1.Nomination
-	(*Edition)(nil),               // 13: sciweek.registration.v1.Edition
+	(*AccountSessionsEnded)(nil),  // 10: sciweek.registration.v1.AccountSessionsEnded
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*Activity)(nil),              // 12: sciweek.registration.v1.Activity
+	(*Nomination)(nil),            // 13: sciweek.registration.v1.Nomination
+	(*Edition)(nil),               // 14: sciweek.registration.v1.Edition
 }
 var file_sciweek_registration_v1_events_proto_depIdxs = []int32{
-	10, // 0: sciweek.registration.v1.ActivityCreated.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 1: sciweek.registration.v1.ActivityCreated.activity:type_name -> sciweek.registration.v1.Activity
-	10, // 2: sciweek.registration.v1.ActivitySubmitted.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 3: sciweek.registration.v1.ActivitySubmitted.activity:type_name -> sciweek.registration.v1.Activity
-	10, // 4: sciweek.registration.v1.ActivityApproved.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 5: sciweek.registration.v1.ActivityApproved.activity:type_name -> sciweek.registration.v1.Activity
-	10, // 6: sciweek.registration.v1.ActivityReturned.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 7: sciweek.registration.v1.ActivityReturned.activity:type_name -> sciweek.registration.v1.Activity
-	10, // 8: sciweek.registration.v1.ActivityCancelled.occurred_at:type_name -> google.protobuf.Timestamp
-	11, // 9: sciweek.registration.v1.ActivityCancelled.activity:type_name -> sciweek.registration.v1.Activity
-	10, // 10: sciweek.registration.v1.ActivityNominated.occurred_at:type_name -> google.protobuf.Timestamp
-	12, // 11: sciweek.registration.v1.ActivityNominated.nomination:type_name -> sciweek.registration.v1.Nomination
-	10, // 12: sciweek.registration.v1.NominationDecided.occurred_at:type_name -> google.protobuf.Timestamp
-	12, // 13: sciweek.registration.v1.NominationDecided.nomination:type_name -> sciweek.registration.v1.Nomination
-	10, // 14: sciweek.registration.v1.TicketIssued.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 15: sciweek.registration.v1.TicketIssued.valid_from:type_name -> google.protobuf.Timestamp
-	10, // 16: sciweek.registration.v1.TicketIssued.valid_until:type_name -> google.protobuf.Timestamp
-	10, // 17: sciweek.registration.v1.TicketRevoked.occurred_at:type_name -> google.protobuf.Timestamp
-	10, // 18: sciweek.registration.v1.EditionChanged.occurred_at:type_name -> google.protobuf.Timestamp
-	13, // 19: sciweek.registration.v1.EditionChanged.edition:type_name -> sciweek.registration.v1.Edition
-	20, // [20:20] is the sub-list for method output_type
-	20, // [20:20] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	11, // 0: sciweek.registration.v1.ActivityCreated.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 1: sciweek.registration.v1.ActivityCreated.activity:type_name -> sciweek.registration.v1.Activity
+	11, // 2: sciweek.registration.v1.ActivitySubmitted.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 3: sciweek.registration.v1.ActivitySubmitted.activity:type_name -> sciweek.registration.v1.Activity
+	11, // 4: sciweek.registration.v1.ActivityApproved.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 5: sciweek.registration.v1.ActivityApproved.activity:type_name -> sciweek.registration.v1.Activity
+	11, // 6: sciweek.registration.v1.ActivityReturned.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 7: sciweek.registration.v1.ActivityReturned.activity:type_name -> sciweek.registration.v1.Activity
+	11, // 8: sciweek.registration.v1.ActivityCancelled.occurred_at:type_name -> google.protobuf.Timestamp
+	12, // 9: sciweek.registration.v1.ActivityCancelled.activity:type_name -> sciweek.registration.v1.Activity
+	11, // 10: sciweek.registration.v1.ActivityNominated.occurred_at:type_name -> google.protobuf.Timestamp
+	13, // 11: sciweek.registration.v1.ActivityNominated.nomination:type_name -> sciweek.registration.v1.Nomination
+	11, // 12: sciweek.registration.v1.NominationDecided.occurred_at:type_name -> google.protobuf.Timestamp
+	13, // 13: sciweek.registration.v1.NominationDecided.nomination:type_name -> sciweek.registration.v1.Nomination
+	11, // 14: sciweek.registration.v1.TicketIssued.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 15: sciweek.registration.v1.TicketIssued.valid_from:type_name -> google.protobuf.Timestamp
+	11, // 16: sciweek.registration.v1.TicketIssued.valid_until:type_name -> google.protobuf.Timestamp
+	11, // 17: sciweek.registration.v1.TicketRevoked.occurred_at:type_name -> google.protobuf.Timestamp
+	11, // 18: sciweek.registration.v1.EditionChanged.occurred_at:type_name -> google.protobuf.Timestamp
+	14, // 19: sciweek.registration.v1.EditionChanged.edition:type_name -> sciweek.registration.v1.Edition
+	11, // 20: sciweek.registration.v1.AccountSessionsEnded.occurred_at:type_name -> google.protobuf.Timestamp
+	21, // [21:21] is the sub-list for method output_type
+	21, // [21:21] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_events_proto_init() }
@@ -1028,7 +1131,7 @@ func file_sciweek_registration_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_events_proto_rawDesc), len(file_sciweek_registration_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

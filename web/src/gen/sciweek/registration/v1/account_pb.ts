@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/account.proto.
  */
 export const file_sciweek_registration_v1_account: GenFile = /*@__PURE__*/
-  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9hY2NvdW50LnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSKVAQoHQWNjb3VudBIQCgh1c2VybmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEg8KB3VuaXRfaWQYBCABKAkSFAoMZGlzcGxheV9uYW1lGAUgASgJEi4KCnVwZGF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkkKDExvZ2luUmVxdWVzdBIbCgh1c2VybmFtZRgBIAEoCUIJukgGcgQQARhAEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABGIACIrEBCg1Mb2dpblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRyb2xlGAMgASgJEhMKC2NvdW50eV9jb2RlGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIPCgd1bml0X2lkGAYgASgJEhAKCHVzZXJuYW1lGAcgASgJIhUKE0dldFRva2VuS2V5c1JlcXVlc3QiMwoUR2V0VG9rZW5LZXlzUmVzcG9uc2USGwoTZWQyNTUxOV9wdWJsaWNfa2V5cxgBIAMoDCKUAgoUQ3JlYXRlQWNjb3VudFJlcXVlc3QSLwoIdXNlcm5hbWUYASABKAlCHbpIGnIYMhZeW0EtWmEtejAtOS5fLV17Myw2NH0kEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRAIGIACEjQKBHJvbGUYAyABKAlCJrpII3IhUgxjb3VudHlfYWRtaW5SCW9yZ2FuaXplclIGdmlld2VyEikKC2NvdW50eV9jb2RlGAQgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBItCgd1bml0X2lkGAUgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEh0KDGRpc3BsYXlfbmFtZRgGIAEoCUIHukgEcgIYZCJKChVDcmVhdGVBY2NvdW50UmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiQAoTTGlzdEFjY291bnRzUmVxdWVzdBIpCgtjb3VudHlfY29kZRgBIAEoCUIUukgRcg8yDV4oWzAtOV17Nn0pPyQiSgoUTGlzdEFjY291bnRzUmVzcG9uc2USMgoIYWNjb3VudHMYASADKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY2NvdW50Ig8KDVdob0FtSVJlcXVlc3QiQwoOV2hvQW1JUmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiMwoUVW5sb2NrQWNjb3VudFJlcXVlc3QSGwoIdXNlcm5hbWUYASABKAlCCbpIBnIEEAEYQCIrChVVbmxvY2tBY2NvdW50UmVzcG9uc2USEgoKd2FzX2xvY2tlZBgBIAEoCDKiBgoOQWNjb3VudFNlcnZpY2UScQoFTG9naW4SJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dpblJlcXVlc3QaJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dpblJlc3BvbnNlIhmC0+STAhM6ASoiDi92MS9hdXRoL2xvZ2luEoIBCgxHZXRUb2tlbktleXMSLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRUb2tlbktleXNSZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0VG9rZW5LZXlzUmVzcG9uc2UiFYLT5JMCDxINL3YxL2F1dGgva2V5cxJuCgZXaG9BbUkSJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5XaG9BbUlSZXF1ZXN0Gicuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuV2hvQW1JUmVzcG9uc2UiE4LT5JMCDRILL3YxL2F1dGgvbWUShwEKDUNyZWF0ZUFjY291bnQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY2NvdW50UmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNyZWF0ZUFjY291bnRSZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvYWNjb3VudHMSgQEKDExpc3RBY2NvdW50cxIsLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RBY2NvdW50c1JlcXVlc3QaLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0QWNjb3VudHNSZXNwb25zZSIUgtPkkwIOEgwvdjEvYWNjb3VudHMSmQEKDVVubG9ja0FjY291bnQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5VbmxvY2tBY2NvdW50UmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVubG9ja0FjY291bnRSZXNwb25zZSIpgtPkkwIjOgEqIh4vdjEvYWNjb3VudHMve3VzZXJuYW1lfTp1bmxvY2tC9AEKG2NvbS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MUIMQWNjb3VudFByb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9hY2NvdW50LnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSL4AQoHQWNjb3VudBIQCgh1c2VybmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEg8KB3VuaXRfaWQYBCABKAkSFAoMZGlzcGxheV9uYW1lGAUgASgJEi4KCnVwZGF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGRpc2FibGVkGAcgASgIEhwKFG11c3RfY2hhbmdlX3Bhc3N3b3JkGAggASgIEjEKDWxhc3RfbG9naW5fYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkkKDExvZ2luUmVxdWVzdBIbCgh1c2VybmFtZRgBIAEoCUIJukgGcgQQARhAEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABGIACIs8BCg1Mb2dpblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRyb2xlGAMgASgJEhMKC2NvdW50eV9jb2RlGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIPCgd1bml0X2lkGAYgASgJEhAKCHVzZXJuYW1lGAcgASgJEhwKFG11c3RfY2hhbmdlX3Bhc3N3b3JkGAggASgIIhUKE0dldFRva2VuS2V5c1JlcXVlc3QiMwoUR2V0VG9rZW5LZXlzUmVzcG9uc2USGwoTZWQyNTUxOV9wdWJsaWNfa2V5cxgBIAMoDCKUAgoUQ3JlYXRlQWNjb3VudFJlcXVlc3QSLwoIdXNlcm5hbWUYASABKAlCHbpIGnIYMhZeW0EtWmEtejAtOS5fLV17Myw2NH0kEhwKCHBhc3N3b3JkGAIgASgJQgq6SAdyBRAIGIACEjQKBHJvbGUYAyABKAlCJrpII3IhUgxjb3VudHlfYWRtaW5SCW9yZ2FuaXplclIGdmlld2VyEikKC2NvdW50eV9jb2RlGAQgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBItCgd1bml0X2lkGAUgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEh0KDGRpc3BsYXlfbmFtZRgGIAEoCUIHukgEcgIYZCJKChVDcmVhdGVBY2NvdW50UmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiQAoTTGlzdEFjY291bnRzUmVxdWVzdBIpCgtjb3VudHlfY29kZRgBIAEoCUIUukgRcg8yDV4oWzAtOV17Nn0pPyQiSgoUTGlzdEFjY291bnRzUmVzcG9uc2USMgoIYWNjb3VudHMYASADKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY2NvdW50Ig8KDVdob0FtSVJlcXVlc3QiQwoOV2hvQW1JUmVzcG9uc2USMQoHYWNjb3VudBgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjY291bnQiMwoUVW5sb2NrQWNjb3VudFJlcXVlc3QSGwoIdXNlcm5hbWUYASABKAlCCbpIBnIEEAEYQCJbChVDaGFuZ2VQYXNzd29yZFJlcXVlc3QSIAoMb2xkX3Bhc3N3b3JkGAEgASgJQgq6SAdyBRABGIACEiAKDG5ld19wYXNzd29yZBgCIAEoCUIKukgHcgUQARiAAiJeChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIhUKE1JlbmV3U2Vzc2lvblJlcXVlc3QiXAoUUmVuZXdTZXNzaW9uUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjMKFFJlc2V0UGFzc3dvcmRSZXF1ZXN0EhsKCHVzZXJuYW1lGAEgASgJQgm6SAZyBBABGEAiKwoVVW5sb2NrQWNjb3VudFJlc3BvbnNlEhIKCndhc19sb2NrZWQYASABKAgiZQoVUmVzZXRQYXNzd29yZFJlc3BvbnNlEjEKB2FjY291bnQYASABKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY2NvdW50EhkKEW9uZV90aW1lX3Bhc3N3b3JkGAIgASgJIkoKGVNldEFjY291bnREaXNhYmxlZFJlcXVlc3QSGwoIdXNlcm5hbWUYASABKAlCCbpIBnIEEAEYQBIQCghkaXNhYmxlZBgCIAEoCCJPChpTZXRBY2NvdW50RGlzYWJsZWRSZXNwb25zZRIxCgdhY2NvdW50GAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWNjb3VudDKHDAoOQWNjb3VudFNlcnZpY2UScQoFTG9naW4SJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dpblJlcXVlc3QaJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dpblJlc3BvbnNlIhmC0+STAhM6ASoiDi92MS9hdXRoL2xvZ2luEoIBCgxHZXRUb2tlbktleXMSLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRUb2tlbktleXNSZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0VG9rZW5LZXlzUmVzcG9uc2UiFYLT5JMCDxINL3YxL2F1dGgva2V5cxJuCgZXaG9BbUkSJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5XaG9BbUlSZXF1ZXN0Gicuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuV2hvQW1JUmVzcG9uc2UiE4LT5JMCDRILL3YxL2F1dGgvbWUShwEKDUNyZWF0ZUFjY291bnQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY2NvdW50UmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNyZWF0ZUFjY291bnRSZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvYWNjb3VudHMSgQEKDExpc3RBY2NvdW50cxIsLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RBY2NvdW50c1JlcXVlc3QaLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0QWNjb3VudHNSZXNwb25zZSIUgtPkkwIOEgwvdjEvYWNjb3VudHMSmQEKDVVubG9ja0FjY291bnQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5VbmxvY2tBY2NvdW50UmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVubG9ja0FjY291bnRSZXNwb25zZSIpgtPkkwIjOgEqIh4vdjEvYWNjb3VudHMve3VzZXJuYW1lfTp1bmxvY2sSjwEKDkNoYW5nZVBhc3N3b3JkEi4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0Gi8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2hhbmdlUGFzc3dvcmRSZXNwb25zZSIcgtPkkwIWOgEqIhEvdjEvYXV0aC9wYXNzd29yZBJ1CgZMb2dvdXQSJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Mb2dvdXRSZXF1ZXN0Gicuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTG9nb3V0UmVzcG9uc2UiGoLT5JMCFDoBKiIPL3YxL2F1dGgvbG9nb3V0EoYBCgxSZW5ld1Nlc3Npb24SLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5SZW5ld1Nlc3Npb25SZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUmVuZXdTZXNzaW9uUmVzcG9uc2UiGYLT5JMCEzoBKiIOL3YxL2F1dGgvcmVuZXcSoAEKDVJlc2V0UGFzc3dvcmQSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZSIwgtPkkwIqOgEqIiUvdjEvYWNjb3VudHMve3VzZXJuYW1lfTpyZXNldFBhc3N3b3JkEq0BChJTZXRBY2NvdW50RGlzYWJsZWQSMi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TZXRBY2NvdW50RGlzYWJsZWRSZXF1ZXN0GjMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2V0QWNjb3VudERpc2FibGVkUmVzcG9uc2UiLoLT5JMCKDoBKiIjL3YxL2FjY291bnRzL3t1c2VybmFtZX06c2V0RGlzYWJsZWRC9AEKG2NvbS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MUIMQWNjb3VudFByb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * Account is a person's account, without its password.
@@ -63,6 +63,27 @@ export type Account = Message<"sciweek.registration.v1.Account"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 6;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * disabled says the account cannot sign in.
+   *
+   * @generated from field: bool disabled = 7;
+   */
+  disabled: boolean;
+
+  /**
+   * must_change_password says the account holds a one-time password from a reset.
+   *
+   * @generated from field: bool must_change_password = 8;
+   */
+  mustChangePassword: boolean;
+
+  /**
+   * last_login_at is the account's last successful sign-in; unset if it never signed in.
+   *
+   * @generated from field: google.protobuf.Timestamp last_login_at = 9;
+   */
+  lastLoginAt?: Timestamp | undefined;
 };
 
 /**
@@ -112,6 +133,27 @@ export type AccountJson = {
    * @generated from field: google.protobuf.Timestamp updated_at = 6;
    */
   updatedAt?: TimestampJson;
+
+  /**
+   * disabled says the account cannot sign in.
+   *
+   * @generated from field: bool disabled = 7;
+   */
+  disabled?: boolean;
+
+  /**
+   * must_change_password says the account holds a one-time password from a reset.
+   *
+   * @generated from field: bool must_change_password = 8;
+   */
+  mustChangePassword?: boolean;
+
+  /**
+   * last_login_at is the account's last successful sign-in; unset if it never signed in.
+   *
+   * @generated from field: google.protobuf.Timestamp last_login_at = 9;
+   */
+  lastLoginAt?: TimestampJson;
 };
 
 /**
@@ -224,6 +266,14 @@ export type LoginResponse = Message<"sciweek.registration.v1.LoginResponse"> & {
    * @generated from field: string username = 7;
    */
   username: string;
+
+  /**
+   * must_change_password says the password is a one-time password: the token only lets the
+   * person change it.
+   *
+   * @generated from field: bool must_change_password = 8;
+   */
+  mustChangePassword: boolean;
 };
 
 /**
@@ -280,6 +330,14 @@ export type LoginResponseJson = {
    * @generated from field: string username = 7;
    */
   username?: string;
+
+  /**
+   * must_change_password says the password is a one-time password: the token only lets the
+   * person change it.
+   *
+   * @generated from field: bool must_change_password = 8;
+   */
+  mustChangePassword?: boolean;
 };
 
 /**
@@ -651,6 +709,259 @@ export const UnlockAccountRequestSchema: GenMessage<UnlockAccountRequest, {jsonT
   messageDesc(file_sciweek_registration_v1_account, 11);
 
 /**
+ * ChangePasswordRequest carries the caller's old and new passwords.
+ *
+ * @generated from message sciweek.registration.v1.ChangePasswordRequest
+ */
+export type ChangePasswordRequest = Message<"sciweek.registration.v1.ChangePasswordRequest"> & {
+  /**
+   * old_password is the password the caller signed in with.
+   *
+   * @generated from field: string old_password = 1;
+   */
+  oldPassword: string;
+
+  /**
+   * new_password follows the password rules: at least 10 characters with letters and digits,
+   * at most 72 bytes, not containing the user name.
+   *
+   * @generated from field: string new_password = 2;
+   */
+  newPassword: string;
+};
+
+/**
+ * ChangePasswordRequest carries the caller's old and new passwords.
+ *
+ * @generated from message sciweek.registration.v1.ChangePasswordRequest
+ */
+export type ChangePasswordRequestJson = {
+  /**
+   * old_password is the password the caller signed in with.
+   *
+   * @generated from field: string old_password = 1;
+   */
+  oldPassword?: string;
+
+  /**
+   * new_password follows the password rules: at least 10 characters with letters and digits,
+   * at most 72 bytes, not containing the user name.
+   *
+   * @generated from field: string new_password = 2;
+   */
+  newPassword?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.ChangePasswordRequest.
+ * Use `create(ChangePasswordRequestSchema)` to create a new message.
+ */
+export const ChangePasswordRequestSchema: GenMessage<ChangePasswordRequest, {jsonType: ChangePasswordRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 12);
+
+/**
+ * ChangePasswordResponse returns a token for the caller's new session.
+ *
+ * @generated from message sciweek.registration.v1.ChangePasswordResponse
+ */
+export type ChangePasswordResponse = Message<"sciweek.registration.v1.ChangePasswordResponse"> & {
+  /**
+   * access_token replaces the caller's token, which no longer works.
+   *
+   * @generated from field: string access_token = 1;
+   */
+  accessToken: string;
+
+  /**
+   * expires_at is when the new token stops being accepted unless renewed.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * ChangePasswordResponse returns a token for the caller's new session.
+ *
+ * @generated from message sciweek.registration.v1.ChangePasswordResponse
+ */
+export type ChangePasswordResponseJson = {
+  /**
+   * access_token replaces the caller's token, which no longer works.
+   *
+   * @generated from field: string access_token = 1;
+   */
+  accessToken?: string;
+
+  /**
+   * expires_at is when the new token stops being accepted unless renewed.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: TimestampJson;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.ChangePasswordResponse.
+ * Use `create(ChangePasswordResponseSchema)` to create a new message.
+ */
+export const ChangePasswordResponseSchema: GenMessage<ChangePasswordResponse, {jsonType: ChangePasswordResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 13);
+
+/**
+ * LogoutRequest is empty: the caller's own sessions end.
+ *
+ * @generated from message sciweek.registration.v1.LogoutRequest
+ */
+export type LogoutRequest = Message<"sciweek.registration.v1.LogoutRequest"> & {
+};
+
+/**
+ * LogoutRequest is empty: the caller's own sessions end.
+ *
+ * @generated from message sciweek.registration.v1.LogoutRequest
+ */
+export type LogoutRequestJson = {
+};
+
+/**
+ * Describes the message sciweek.registration.v1.LogoutRequest.
+ * Use `create(LogoutRequestSchema)` to create a new message.
+ */
+export const LogoutRequestSchema: GenMessage<LogoutRequest, {jsonType: LogoutRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 14);
+
+/**
+ * LogoutResponse is empty.
+ *
+ * @generated from message sciweek.registration.v1.LogoutResponse
+ */
+export type LogoutResponse = Message<"sciweek.registration.v1.LogoutResponse"> & {
+};
+
+/**
+ * LogoutResponse is empty.
+ *
+ * @generated from message sciweek.registration.v1.LogoutResponse
+ */
+export type LogoutResponseJson = {
+};
+
+/**
+ * Describes the message sciweek.registration.v1.LogoutResponse.
+ * Use `create(LogoutResponseSchema)` to create a new message.
+ */
+export const LogoutResponseSchema: GenMessage<LogoutResponse, {jsonType: LogoutResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 15);
+
+/**
+ * RenewSessionRequest is empty: the caller's token is renewed.
+ *
+ * @generated from message sciweek.registration.v1.RenewSessionRequest
+ */
+export type RenewSessionRequest = Message<"sciweek.registration.v1.RenewSessionRequest"> & {
+};
+
+/**
+ * RenewSessionRequest is empty: the caller's token is renewed.
+ *
+ * @generated from message sciweek.registration.v1.RenewSessionRequest
+ */
+export type RenewSessionRequestJson = {
+};
+
+/**
+ * Describes the message sciweek.registration.v1.RenewSessionRequest.
+ * Use `create(RenewSessionRequestSchema)` to create a new message.
+ */
+export const RenewSessionRequestSchema: GenMessage<RenewSessionRequest, {jsonType: RenewSessionRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 16);
+
+/**
+ * RenewSessionResponse returns the renewed token.
+ *
+ * @generated from message sciweek.registration.v1.RenewSessionResponse
+ */
+export type RenewSessionResponse = Message<"sciweek.registration.v1.RenewSessionResponse"> & {
+  /**
+   * access_token replaces the caller's token; both work until the older one expires.
+   *
+   * @generated from field: string access_token = 1;
+   */
+  accessToken: string;
+
+  /**
+   * expires_at is when the new token stops being accepted unless renewed.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * RenewSessionResponse returns the renewed token.
+ *
+ * @generated from message sciweek.registration.v1.RenewSessionResponse
+ */
+export type RenewSessionResponseJson = {
+  /**
+   * access_token replaces the caller's token; both work until the older one expires.
+   *
+   * @generated from field: string access_token = 1;
+   */
+  accessToken?: string;
+
+  /**
+   * expires_at is when the new token stops being accepted unless renewed.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: TimestampJson;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.RenewSessionResponse.
+ * Use `create(RenewSessionResponseSchema)` to create a new message.
+ */
+export const RenewSessionResponseSchema: GenMessage<RenewSessionResponse, {jsonType: RenewSessionResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 17);
+
+/**
+ * ResetPasswordRequest names the account to reset.
+ *
+ * @generated from message sciweek.registration.v1.ResetPasswordRequest
+ */
+export type ResetPasswordRequest = Message<"sciweek.registration.v1.ResetPasswordRequest"> & {
+  /**
+   * username is the account to reset.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+};
+
+/**
+ * ResetPasswordRequest names the account to reset.
+ *
+ * @generated from message sciweek.registration.v1.ResetPasswordRequest
+ */
+export type ResetPasswordRequestJson = {
+  /**
+   * username is the account to reset.
+   *
+   * @generated from field: string username = 1;
+   */
+  username?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.ResetPasswordRequest.
+ * Use `create(ResetPasswordRequestSchema)` to create a new message.
+ */
+export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest, {jsonType: ResetPasswordRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 18);
+
+/**
  * UnlockAccountResponse says whether there was a lock to lift.
  *
  * @generated from message sciweek.registration.v1.UnlockAccountResponse
@@ -683,7 +994,140 @@ export type UnlockAccountResponseJson = {
  * Use `create(UnlockAccountResponseSchema)` to create a new message.
  */
 export const UnlockAccountResponseSchema: GenMessage<UnlockAccountResponse, {jsonType: UnlockAccountResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_account, 12);
+  messageDesc(file_sciweek_registration_v1_account, 19);
+
+/**
+ * ResetPasswordResponse returns the one-time password, shown once.
+ *
+ * @generated from message sciweek.registration.v1.ResetPasswordResponse
+ */
+export type ResetPasswordResponse = Message<"sciweek.registration.v1.ResetPasswordResponse"> & {
+  /**
+   * account is the account after the reset.
+   *
+   * @generated from field: sciweek.registration.v1.Account account = 1;
+   */
+  account?: Account | undefined;
+
+  /**
+   * one_time_password is given to the account's holder, who must change it at sign-in.
+   *
+   * @generated from field: string one_time_password = 2;
+   */
+  oneTimePassword: string;
+};
+
+/**
+ * ResetPasswordResponse returns the one-time password, shown once.
+ *
+ * @generated from message sciweek.registration.v1.ResetPasswordResponse
+ */
+export type ResetPasswordResponseJson = {
+  /**
+   * account is the account after the reset.
+   *
+   * @generated from field: sciweek.registration.v1.Account account = 1;
+   */
+  account?: AccountJson;
+
+  /**
+   * one_time_password is given to the account's holder, who must change it at sign-in.
+   *
+   * @generated from field: string one_time_password = 2;
+   */
+  oneTimePassword?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.ResetPasswordResponse.
+ * Use `create(ResetPasswordResponseSchema)` to create a new message.
+ */
+export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse, {jsonType: ResetPasswordResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 20);
+
+/**
+ * SetAccountDisabledRequest disables or enables an account.
+ *
+ * @generated from message sciweek.registration.v1.SetAccountDisabledRequest
+ */
+export type SetAccountDisabledRequest = Message<"sciweek.registration.v1.SetAccountDisabledRequest"> & {
+  /**
+   * username is the account to change.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * disabled is true to disable the account, false to enable it again.
+   *
+   * @generated from field: bool disabled = 2;
+   */
+  disabled: boolean;
+};
+
+/**
+ * SetAccountDisabledRequest disables or enables an account.
+ *
+ * @generated from message sciweek.registration.v1.SetAccountDisabledRequest
+ */
+export type SetAccountDisabledRequestJson = {
+  /**
+   * username is the account to change.
+   *
+   * @generated from field: string username = 1;
+   */
+  username?: string;
+
+  /**
+   * disabled is true to disable the account, false to enable it again.
+   *
+   * @generated from field: bool disabled = 2;
+   */
+  disabled?: boolean;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.SetAccountDisabledRequest.
+ * Use `create(SetAccountDisabledRequestSchema)` to create a new message.
+ */
+export const SetAccountDisabledRequestSchema: GenMessage<SetAccountDisabledRequest, {jsonType: SetAccountDisabledRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 21);
+
+/**
+ * SetAccountDisabledResponse returns the account after the change.
+ *
+ * @generated from message sciweek.registration.v1.SetAccountDisabledResponse
+ */
+export type SetAccountDisabledResponse = Message<"sciweek.registration.v1.SetAccountDisabledResponse"> & {
+  /**
+   * account is the account after the change.
+   *
+   * @generated from field: sciweek.registration.v1.Account account = 1;
+   */
+  account?: Account | undefined;
+};
+
+/**
+ * SetAccountDisabledResponse returns the account after the change.
+ *
+ * @generated from message sciweek.registration.v1.SetAccountDisabledResponse
+ */
+export type SetAccountDisabledResponseJson = {
+  /**
+   * account is the account after the change.
+   *
+   * @generated from field: sciweek.registration.v1.Account account = 1;
+   */
+  account?: AccountJson;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.SetAccountDisabledResponse.
+ * Use `create(SetAccountDisabledResponseSchema)` to create a new message.
+ */
+export const SetAccountDisabledResponseSchema: GenMessage<SetAccountDisabledResponse, {jsonType: SetAccountDisabledResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_account, 22);
 
 /**
  * AccountService signs people in, keeps their accounts and publishes the keys that verify
@@ -736,7 +1180,8 @@ export const AccountService: GenService<{
     output: typeof CreateAccountResponseSchema;
   },
   /**
-   * ListAccounts lists the accounts the caller administers.
+   * ListAccounts lists the accounts the caller administers: all for the city admin, the
+   * county's for a county admin.
    *
    * @generated from rpc sciweek.registration.v1.AccountService.ListAccounts
    */
@@ -756,6 +1201,61 @@ export const AccountService: GenService<{
     methodKind: "unary";
     input: typeof UnlockAccountRequestSchema;
     output: typeof UnlockAccountResponseSchema;
+  },
+  /**
+   * ChangePassword replaces the caller's password (the old one is required), ends every
+   * session of the account and returns a fresh token for the caller's own session.
+   *
+   * @generated from rpc sciweek.registration.v1.AccountService.ChangePassword
+   */
+  changePassword: {
+    methodKind: "unary";
+    input: typeof ChangePasswordRequestSchema;
+    output: typeof ChangePasswordResponseSchema;
+  },
+  /**
+   * Logout ends every session of the caller's account, in every service, at once.
+   *
+   * @generated from rpc sciweek.registration.v1.AccountService.Logout
+   */
+  logout: {
+    methodKind: "unary";
+    input: typeof LogoutRequestSchema;
+    output: typeof LogoutResponseSchema;
+  },
+  /**
+   * RenewSession returns a fresh token for a session that has not ended, so an active
+   * person stays signed in while tokens stay short-lived.
+   *
+   * @generated from rpc sciweek.registration.v1.AccountService.RenewSession
+   */
+  renewSession: {
+    methodKind: "unary";
+    input: typeof RenewSessionRequestSchema;
+    output: typeof RenewSessionResponseSchema;
+  },
+  /**
+   * ResetPassword gives an account a one-time password that must be changed at the next
+   * sign-in and ends its sessions. The city admin resets anyone's; a county admin the
+   * organizer accounts of the county.
+   *
+   * @generated from rpc sciweek.registration.v1.AccountService.ResetPassword
+   */
+  resetPassword: {
+    methodKind: "unary";
+    input: typeof ResetPasswordRequestSchema;
+    output: typeof ResetPasswordResponseSchema;
+  },
+  /**
+   * SetAccountDisabled disables an account (its sessions end and it cannot sign in) or
+   * enables it again; the same administrators as ResetPassword.
+   *
+   * @generated from rpc sciweek.registration.v1.AccountService.SetAccountDisabled
+   */
+  setAccountDisabled: {
+    methodKind: "unary";
+    input: typeof SetAccountDisabledRequestSchema;
+    output: typeof SetAccountDisabledResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_registration_v1_account, 0);

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/events.proto.
  */
 export const file_sciweek_registration_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiRzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9ldmVudHMucHJvdG8SF3NjaXdlZWsucmVnaXN0cmF0aW9uLnYxIpgBCg9BY3Rpdml0eUNyZWF0ZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEjMKCGFjdGl2aXR5GAQgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkimgEKEUFjdGl2aXR5U3VibWl0dGVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIzCghhY3Rpdml0eRgEIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IpkBChBBY3Rpdml0eUFwcHJvdmVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIzCghhY3Rpdml0eRgEIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IqkBChBBY3Rpdml0eVJldHVybmVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIzCghhY3Rpdml0eRgEIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Eg4KBnJlYXNvbhgFIAEoCSKqAQoRQWN0aXZpdHlDYW5jZWxsZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEjMKCGFjdGl2aXR5GAQgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkSDgoGcmVhc29uGAUgASgJIp4BChFBY3Rpdml0eU5vbWluYXRlZBIQCghldmVudF9pZBgBIAEoCRIvCgtvY2N1cnJlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSNwoKbm9taW5hdGlvbhgEIAEoCzIjLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLk5vbWluYXRpb24ingEKEU5vbWluYXRpb25EZWNpZGVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRI3Cgpub21pbmF0aW9uGAQgASgLMiMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTm9taW5hdGlvbiLOAgoMVGlja2V0SXNzdWVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl0aWNrZXRfaWQYAyABKAkSEgoKZWRpdGlvbl9pZBgEIAEoCRITCgthY3Rpdml0eV9pZBgFIAEoCRISCgpzZXNzaW9uX2lkGAYgASgJEhMKC2NvdW50eV9jb2RlGAcgASgJEhAKCHZlbnVlX2lkGAggASgJEi4KCnZhbGlkX2Zyb20YCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3ZhbGlkX3VudGlsGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpob2xkZXJfa2V5GAsgASgJEg8KB3BheWxvYWQYDCABKAkingEKDVRpY2tldFJldm9rZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXRpY2tldF9pZBgDIAEoCRISCgplZGl0aW9uX2lkGAQgASgJEhMKC2FjdGl2aXR5X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCSKGAQoORWRpdGlvbkNoYW5nZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB2VkaXRpb24YAyABKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FZGl0aW9uQvMBChtjb20uc2Npd2Vlay5yZWdpc3RyYXRpb24udjFCC0V2ZW50c1Byb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_sciweek_registration_v1_activity, file_sciweek_registration_v1_edition, file_sciweek_registration_v1_featured]);
+  fileDesc("CiRzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9ldmVudHMucHJvdG8SF3NjaXdlZWsucmVnaXN0cmF0aW9uLnYxIpgBCg9BY3Rpdml0eUNyZWF0ZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEjMKCGFjdGl2aXR5GAQgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkimgEKEUFjdGl2aXR5U3VibWl0dGVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIzCghhY3Rpdml0eRgEIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IpkBChBBY3Rpdml0eUFwcHJvdmVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIzCghhY3Rpdml0eRgEIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IqkBChBBY3Rpdml0eVJldHVybmVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIzCghhY3Rpdml0eRgEIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Eg4KBnJlYXNvbhgFIAEoCSKqAQoRQWN0aXZpdHlDYW5jZWxsZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEjMKCGFjdGl2aXR5GAQgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkSDgoGcmVhc29uGAUgASgJIp4BChFBY3Rpdml0eU5vbWluYXRlZBIQCghldmVudF9pZBgBIAEoCRIvCgtvY2N1cnJlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSNwoKbm9taW5hdGlvbhgEIAEoCzIjLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLk5vbWluYXRpb24ingEKEU5vbWluYXRpb25EZWNpZGVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRI3Cgpub21pbmF0aW9uGAQgASgLMiMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTm9taW5hdGlvbiLOAgoMVGlja2V0SXNzdWVkEhAKCGV2ZW50X2lkGAEgASgJEi8KC29jY3VycmVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl0aWNrZXRfaWQYAyABKAkSEgoKZWRpdGlvbl9pZBgEIAEoCRITCgthY3Rpdml0eV9pZBgFIAEoCRISCgpzZXNzaW9uX2lkGAYgASgJEhMKC2NvdW50eV9jb2RlGAcgASgJEhAKCHZlbnVlX2lkGAggASgJEi4KCnZhbGlkX2Zyb20YCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3ZhbGlkX3VudGlsGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpob2xkZXJfa2V5GAsgASgJEg8KB3BheWxvYWQYDCABKAkingEKDVRpY2tldFJldm9rZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXRpY2tldF9pZBgDIAEoCRISCgplZGl0aW9uX2lkGAQgASgJEhMKC2FjdGl2aXR5X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCSKGAQoORWRpdGlvbkNoYW5nZWQSEAoIZXZlbnRfaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB2VkaXRpb24YAyABKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FZGl0aW9uIqEBChRBY2NvdW50U2Vzc2lvbnNFbmRlZBIQCghldmVudF9pZBgBIAEoCRIvCgtvY2N1cnJlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSEAoIdXNlcm5hbWUYBCABKAkSFQoNdG9rZW5fdmVyc2lvbhgFIAEoAxIOCgZyZWFzb24YBiABKAlC8wEKG2NvbS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MUILRXZlbnRzUHJvdG9QAVpJZ2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MTtyZWdpc3RyYXRpb252MaICA1NSWKoCF1NjaXdlZWsuUmVnaXN0cmF0aW9uLlYxygIXU2Npd2Vla1xSZWdpc3RyYXRpb25cVjHiAiNTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMVxHUEJNZXRhZGF0YeoCGVNjaXdlZWs6OlJlZ2lzdHJhdGlvbjo6VjFiBnByb3RvMw", [file_google_protobuf_timestamp, file_sciweek_registration_v1_activity, file_sciweek_registration_v1_edition, file_sciweek_registration_v1_featured]);
 
 /**
  * ActivityCreated is published on sciweek.registration.activity.created when an organizer
@@ -971,4 +971,113 @@ export type EditionChangedJson = {
  */
 export const EditionChangedSchema: GenMessage<EditionChanged, {jsonType: EditionChangedJson}> = /*@__PURE__*/
   messageDesc(file_sciweek_registration_v1_events, 9);
+
+/**
+ * AccountSessionsEnded is published on sciweek.registration.account.sessions_ended when an
+ * account's sessions end: sign-out, password change or reset, disabling. Every service that
+ * verifies access tokens refuses the account's tokens of an earlier version from then on.
+ *
+ * @generated from message sciweek.registration.v1.AccountSessionsEnded
+ */
+export type AccountSessionsEnded = Message<"sciweek.registration.v1.AccountSessionsEnded"> & {
+  /**
+   * event_id is the event's UUIDv7; it is also the JetStream message id.
+   *
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * occurred_at is when the change was committed.
+   *
+   * @generated from field: google.protobuf.Timestamp occurred_at = 2;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * actor is the user who ended the sessions (the account's holder or an administrator).
+   *
+   * @generated from field: string actor = 3;
+   */
+  actor: string;
+
+  /**
+   * username is the account whose sessions ended.
+   *
+   * @generated from field: string username = 4;
+   */
+  username: string;
+
+  /**
+   * token_version is the account's new token version: tokens of a lower one are refused.
+   *
+   * @generated from field: int64 token_version = 5;
+   */
+  tokenVersion: bigint;
+
+  /**
+   * reason is why: logout, password_changed, password_reset or disabled.
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+};
+
+/**
+ * AccountSessionsEnded is published on sciweek.registration.account.sessions_ended when an
+ * account's sessions end: sign-out, password change or reset, disabling. Every service that
+ * verifies access tokens refuses the account's tokens of an earlier version from then on.
+ *
+ * @generated from message sciweek.registration.v1.AccountSessionsEnded
+ */
+export type AccountSessionsEndedJson = {
+  /**
+   * event_id is the event's UUIDv7; it is also the JetStream message id.
+   *
+   * @generated from field: string event_id = 1;
+   */
+  eventId?: string;
+
+  /**
+   * occurred_at is when the change was committed.
+   *
+   * @generated from field: google.protobuf.Timestamp occurred_at = 2;
+   */
+  occurredAt?: TimestampJson;
+
+  /**
+   * actor is the user who ended the sessions (the account's holder or an administrator).
+   *
+   * @generated from field: string actor = 3;
+   */
+  actor?: string;
+
+  /**
+   * username is the account whose sessions ended.
+   *
+   * @generated from field: string username = 4;
+   */
+  username?: string;
+
+  /**
+   * token_version is the account's new token version: tokens of a lower one are refused.
+   *
+   * @generated from field: int64 token_version = 5;
+   */
+  tokenVersion?: string;
+
+  /**
+   * reason is why: logout, password_changed, password_reset or disabled.
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.AccountSessionsEnded.
+ * Use `create(AccountSessionsEndedSchema)` to create a new message.
+ */
+export const AccountSessionsEndedSchema: GenMessage<AccountSessionsEnded, {jsonType: AccountSessionsEndedJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_events, 10);
 
