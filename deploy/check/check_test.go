@@ -156,6 +156,11 @@ func TestKit(t *testing.T) {
 				case d.Name != "gateway" && r.GRPC == nil:
 					t.Errorf("%s's readiness is not the gRPC health check: %+v", c.Name, r.ProbeHandler)
 				}
+				// A part waiting for a neighbour is not ready but alive: its liveness asks for
+				// the "liveness" health service (rpc.LivenessService), not the readiness one.
+				if l := c.LivenessProbe; d.Name != "gateway" && l != nil && (l.GRPC == nil || l.GRPC.Service == nil || *l.GRPC.Service != "liveness") {
+					t.Errorf("%s's liveness is not the gRPC health service \"liveness\": %+v", c.Name, l.ProbeHandler)
+				}
 				if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() {
 					t.Errorf("container %s requests no CPU or memory: %v", c.Name, c.Resources.Requests)
 				}

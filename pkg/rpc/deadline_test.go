@@ -97,6 +97,10 @@ func TestServerDeadlinesRetryHintsAndReadiness(t *testing.T) {
 	if err != nil || h.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
 		t.Errorf("not ready: health %v %v", h, err)
 	}
+	h, err = healthpb.NewHealthClient(conn).Check(context.Background(), &healthpb.HealthCheckRequest{Service: rpc.LivenessService})
+	if err != nil || h.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		t.Errorf("not ready but alive: liveness %v %v", h, err)
+	}
 	_, err = client.GetOverview(context.Background(), &reportingv1.GetOverviewRequest{EditionId: "2024"}, as)
 	if d := rpc.DetailsOf(status.Convert(err)); status.Code(err) != codes.Unavailable || d.Reason != rpc.ErrNotReady.Code || d.RetryAfter <= 0 || !errs.IsChinese(d.Chinese) {
 		t.Errorf("a call while not ready: %v %+v", err, d)

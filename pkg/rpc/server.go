@@ -51,6 +51,9 @@ type Server struct {
 	guard *guard
 }
 
+// LivenessService is the health service name a liveness probe asks for.
+const LivenessService = "liveness"
+
 // ErrNotReady refuses a call to a service that is still waiting for something it needs (another
 // service's keys, say): the caller retries after the hint.
 var ErrNotReady = errs.Reason{Code: "SERVICE_NOT_READY", Kind: errs.Unavailable,
@@ -106,6 +109,9 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamDeadline, g.streamAuth, g.streamValidate),
 	)...)
 	hs := health.NewServer()
+	// "liveness" answers SERVING as long as the process answers at all, whatever SetReady
+	// says: a liveness probe must not restart a part that only waits for a neighbour.
+	hs.SetServingStatus(LivenessService, healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)
 	return &Server{GRPC: srv, Health: hs, guard: g}, nil
