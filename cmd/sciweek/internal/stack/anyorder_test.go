@@ -132,7 +132,7 @@ func TestVenueAndReportingStartWhileRegistrationIsDown(t *testing.T) {
 	n := testkit.StartNATS(t)
 	dbURL := testkit.Postgres(t)
 	regAddr := freeAddr(t)
-	st, err := stack.Start(ctx, stack.Options{Except: []string{"registration", "checkin", "gateway"}, DatabaseURL: dbURL,
+	st, err := stack.Start(ctx, stack.Options{Except: []string{"registration", "gateway"}, DatabaseURL: dbURL,
 		NATSURL: n.Server.ClientURL(), Remote: stack.Addrs{Registration: regAddr}, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatalf("venue and reporting with registration down did not start: %v", err)
