@@ -166,7 +166,8 @@ func TestVenueAndReportingStartWhileRegistrationIsDown(t *testing.T) {
 
 	appeared := time.Now()
 	reg, err := stack.Start(ctx, stack.Options{Only: "registration", DatabaseURL: dbURL, NATSURL: n.Server.ClientURL(),
-		Addrs: stack.Addrs{Registration: regAddr}, Remote: stack.Addrs{Venue: st.Addrs.Venue}, LogWriter: io.Discard})
+		Addrs: stack.Addrs{Registration: regAddr}, Remote: stack.Addrs{Venue: st.Addrs.Venue}, LogWriter: io.Discard,
+		PhoneKey: []byte("test-phone-key-of-at-least-32-bytes!")})
 	if err != nil {
 		t.Fatal(err)
 	}

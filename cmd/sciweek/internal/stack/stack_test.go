@@ -465,7 +465,7 @@ func TestPartsRunInTheirOwnProcesses(t *testing.T) {
 	w := startWorld(t)
 	ctx := context.Background()
 	rep, err := stack.Start(ctx, stack.Options{Only: "reporting", DatabaseURL: testkit.Postgres(t), NATSURL: w.st.NATSURL,
-		Remote: stack.Addrs{Registration: w.st.Addrs.Registration}, LogWriter: io.Discard})
+		Remote: stack.Addrs{Registration: w.st.Addrs.Registration, Checkin: w.st.Addrs.Checkin}, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
