@@ -3,6 +3,7 @@
 //	sciweek dev             everything in one process, with demo data (what `make run` starts)
 //	sciweek serve <part>    one service (or the gateway) in its own process, for deployments
 //	sciweek loadgen         simulated terminals against a running system
+//	sciweek audit verify    check the audit chains (edited, removed, reordered entries)
 //	sciweek version         print the version
 package main
 
@@ -52,6 +53,8 @@ func main() {
 		err = loadgenCmd(os.Args[2:])
 	case "bench":
 		err = benchCmd(os.Args[2:])
+	case "audit":
+		err = auditCmd(os.Args[2:], os.Stdout)
 	case "version":
 		fmt.Println(version())
 	case "-h", "--help", "help":
@@ -75,6 +78,8 @@ commands:
   serve <part>   run one part (registration, venue, checkin, reporting, gateway) in this process
   loadgen        simulate check-in terminals against a running system and check the dashboard
   bench          measure the check-in pipeline on this machine (what make bench runs)
+  audit verify   check the services' audit chains for edited, removed or reordered entries
+  audit public-key  print the public key that verifies the signed chain heads
   version        print the version
 
 Run "sciweek dev -h" or "sciweek serve -h" for their flags.

@@ -109,12 +109,40 @@ type Policy struct {
 	// BeforePasswordChange are the methods a person who holds a one-time password may call
 	// (changing it, signing out); everything else refuses them until the password is changed.
 	BeforePasswordChange []string
+	// Reads are methods that change nothing and hand out no file of personal data or report:
+	// the audit trail leaves them out. Every other method is audited, so a new RPC is recorded
+	// until someone decides it is a plain read.
+	Reads []string
+	// SelfRecorded are methods whose every call is already its own record and is too frequent
+	// to audit one by one: terminals' check-in uploads (each record carries the terminal, its
+	// sequence number and the time, in the check-in table).
+	SelfRecorded []string
 }
 
 // AllowsBeforePasswordChange reports whether a person holding a one-time password may call
 // method.
 func (p Policy) AllowsBeforePasswordChange(method string) bool {
 	return slices.Contains(p.BeforePasswordChange, method)
+}
+
+// Audited reports whether calls of method go into the audit trail.
+func (p Policy) Audited(method string) bool {
+	return !slices.Contains(p.Reads, method) && !slices.Contains(p.SelfRecorded, method)
+}
+
+// Merge adds q's methods to p (services that serve several contracts keep one policy per
+// contract).
+func (p *Policy) Merge(q Policy) {
+	p.Public = append(p.Public, q.Public...)
+	if p.Roles == nil {
+		p.Roles = map[string][]Role{}
+	}
+	for m, r := range q.Roles {
+		p.Roles[m] = r
+	}
+	p.Reads = append(p.Reads, q.Reads...)
+	p.SelfRecorded = append(p.SelfRecorded, q.SelfRecorded...)
+	p.BeforePasswordChange = append(p.BeforePasswordChange, q.BeforePasswordChange...)
 }
 
 // IsPublic reports whether method needs no credential.

@@ -102,6 +102,10 @@ var fieldLabels = map[string]FieldLabel{
 	"young_people":      {Name: "青少年人数"},
 
 	// Names that mean something else in some messages.
+	"sciweek.audit.v1.AuditFilter.actor":                           {Name: "操作人"},
+	"sciweek.audit.v1.AuditFilter.method":                          {Name: "操作"},
+	"sciweek.audit.v1.AuditFilter.outcome":                         {Name: "结果", Format: "英文字母的结果代码，如 OK 或 PermissionDenied"},
+	"sciweek.audit.v1.ListAuditEntriesRequest.before":              {Name: "翻页位置"},
 	"sciweek.checkin.v1.CheckinRecord.activity_id":                 {Name: "活动"},
 	"sciweek.checkin.v1.CheckinRecord.occurred_at":                 {Name: "发生时间"},
 	"sciweek.checkin.v1.CheckinRecord.venue_id":                    {Name: "场馆"},

@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 
+	"github.com/sciweek/sciweek/pkg/audit"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
 	"github.com/sciweek/sciweek/pkg/telemetry"
@@ -39,6 +40,9 @@ type ServerConfig struct {
 	Policy auth.Policy
 	// MaxRecvMsgSize is the largest request accepted, in bytes; 0 keeps gRPC's 4 MiB.
 	MaxRecvMsgSize int
+	// Audit, if set, records every call of a method the policy does not list as a read or as
+	// self-recorded (see auth.Policy).
+	Audit Auditor
 }
 
 // Server is a gRPC server with health and reflection registered.
@@ -94,7 +98,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("rpc: protovalidate: %w", err)
 	}
 	g := &guard{auth: cfg.Authenticator, policy: cfg.Policy, log: cfg.Telemetry.Logger, validator: validator,
-		deadlines: Deadlines{}.withDefaults()}
+		deadlines: Deadlines{}.withDefaults(), audit: cfg.Audit}
 	opts := []grpc.ServerOption{}
 	if cfg.MaxRecvMsgSize > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize))
@@ -105,8 +109,8 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 			otelgrpc.WithMeterProvider(cfg.Telemetry.Meter),
 			otelgrpc.WithPropagators(cfg.Telemetry.Propagator),
 		)),
-		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryDeadline, g.unaryAuth, g.unaryValidate),
-		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamDeadline, g.streamAuth, g.streamValidate),
+		grpc.ChainUnaryInterceptor(g.unaryRecover, g.unaryErrors, g.unaryAudit, g.unaryDeadline, g.unaryAuth, g.unaryValidate),
+		grpc.ChainStreamInterceptor(g.streamRecover, g.streamErrors, g.streamAudit, g.streamDeadline, g.streamAuth, g.streamValidate),
 	)...)
 	hs := health.NewServer()
 	// "liveness" answers SERVING as long as the process answers at all, whatever SetReady
@@ -143,6 +147,7 @@ type guard struct {
 	policy    auth.Policy
 	log       *slog.Logger
 	validator protovalidate.Validator
+	audit     Auditor
 }
 
 // authorize authenticates the caller and checks the role policy for method.
@@ -165,6 +170,11 @@ func (g *guard) authorize(ctx context.Context, method string) (context.Context, 
 			return ctx, ErrCredentialRefused.Wrap(err, "why", errs.Message(err), "whyChinese", errs.Chinese(err))
 		}
 	}
+	unit := p.UnitID
+	if unit == "" && p.VenueID != "" {
+		unit = "venue:" + p.VenueID
+	}
+	audit.SetActor(ctx, p.Subject, string(p.Role), p.CountyCode, unit)
 	if !g.policy.Allows(method, p.Role) {
 		return ctx, ErrRoleNotAllowed.New("role", p.Role, "roleLabel", p.Role.Label(), "method", method)
 	}

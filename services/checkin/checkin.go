@@ -7,6 +7,7 @@ package checkin
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sciweek/sciweek/pkg/audit"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
@@ -31,6 +33,8 @@ const Schema = "checkin"
 
 // Config is what the check-in service needs from its host process.
 type Config struct {
+	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
+	AuditKey ed25519.PrivateKey
 	// Pool is connected to the checkin schema.
 	Pool *pgxpool.Pool
 	// JetStream publishes check-in events and delivers venue and registration events.
@@ -60,11 +64,17 @@ type Batching = adapters.BatcherConfig
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
 	return db.Migrate(ctx, pool, Schema, tel.Logger,
 		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
 		db.MigrationSet{Name: "checkin", FS: migrations.FS})
 }
 
+// Policy says which roles may call each of the service's RPCs and which calls are audited;
+// the authorization matrix test walks it.
+func Policy() auth.Policy { return ports.Policy() }
+
 // Service is a wired check-in service.
 type Service struct {
+	trail       *audit.Trail
 	cfg         Config
 	server      *rpc.Server
 	relay       *bus.Relay
@@ -116,9 +126,13 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	seen := adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger)
-	server, err := rpc.NewServer(rpc.ServerConfig{
+	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail,
 		Telemetry: cfg.Telemetry, Authenticator: auth.WithServices(auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), cfg.ServiceKey),
-		Policy: ports.Policy(),
+		Policy: Policy(),
 	})
 	if err != nil {
 		return nil, err
@@ -137,7 +151,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, app: uc, projections: projections}, nil
+	return &Service{trail: trail, cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, app: uc, projections: projections}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
@@ -150,6 +164,7 @@ func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.batcher.Run(ctx) })
 	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.trail.Run(ctx) })
 	g.Go(func() error {
 		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamCheckin) {
 			return nil

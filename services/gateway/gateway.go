@@ -163,6 +163,8 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 		}
 		return g.reports.ExportMergedTable(ctx, &reportingv1.ExportMergedTableRequest{EditionId: q.Get("edition"), Format: format})
 	}))
+	mux.HandleFunc("GET /api/v1/audit/{service}/entries", g.auditEntries)
+	mux.HandleFunc("GET /download/audit.xlsx", g.download(g.auditExport))
 	mux.HandleFunc("GET /qr.png", qrCode)
 	mux.Handle("/", console.Handler())
 	// Hygiene first: a cross-site or oversized request is refused before a renewal is tried.

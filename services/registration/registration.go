@@ -15,10 +15,13 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
+	"github.com/sciweek/sciweek/pkg/audit"
+	"github.com/sciweek/sciweek/pkg/audit/auditrpc"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/events"
+	auditv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/audit/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
@@ -38,6 +41,8 @@ const TokenLifetime = 30 * time.Minute
 
 // Config is what the registration service needs from its host process.
 type Config struct {
+	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
+	AuditKey ed25519.PrivateKey
 	// Pool is connected to the registration schema.
 	Pool *pgxpool.Pool
 	// JetStream publishes the registration events.
@@ -70,11 +75,21 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) 
 	return db.Migrate(ctx, pool, Schema, tel.Logger,
 		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
 		db.MigrationSet{Name: "throttle", FS: throttle.Migrations()},
+		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
 		db.MigrationSet{Name: "registration", FS: migrations.FS})
+}
+
+// Policy says which roles may call each of the service's RPCs and which calls are audited;
+// the authorization matrix test walks it.
+func Policy() auth.Policy {
+	p := ports.Policy()
+	p.Merge(auditrpc.Policy())
+	return p
 }
 
 // Service is a wired registration service.
 type Service struct {
+	trail    *audit.Trail
 	cfg      Config
 	server   *rpc.Server
 	relay    *bus.Relay
@@ -156,7 +171,11 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(verifier, nil), Policy: ports.Policy(),
+	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail, Telemetry: cfg.Telemetry, Authenticator: auth.Chain(verifier, nil), Policy: Policy(),
 		MaxRecvMsgSize: 12 << 20}) // imports carry spreadsheets of up to 8 MiB
 	if err != nil {
 		return nil, err
@@ -168,7 +187,8 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	registrationv1.RegisterUnitServiceServer(server.GRPC, g)
 	registrationv1.RegisterFeaturedServiceServer(server.GRPC, g)
 	registrationv1.RegisterSignupServiceServer(server.GRPC, g)
-	return &Service{cfg: cfg, server: server, relay: relay, app: uc, verifier: verifier}, nil
+	auditv1.RegisterAuditServiceServer(server.GRPC, auditrpc.New(trail.Store, Schema, nil))
+	return &Service{trail: trail, cfg: cfg, server: server, relay: relay, app: uc, verifier: verifier}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
@@ -213,6 +233,7 @@ func (s *Service) Run(ctx context.Context) error {
 	})
 	g.Go(func() error { s.retain(ctx); return nil })
 	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.trail.Run(ctx) })
 	return g.Wait()
 }
 

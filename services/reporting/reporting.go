@@ -12,10 +12,10 @@ package reporting
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,10 +28,13 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
+	"github.com/sciweek/sciweek/pkg/audit"
+	"github.com/sciweek/sciweek/pkg/audit/auditrpc"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
+	auditv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/audit/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
@@ -54,6 +57,8 @@ const Schema = "reporting"
 
 // Config is what the reporting service needs from its host process.
 type Config struct {
+	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
+	AuditKey ed25519.PrivateKey
 	// Pool is connected to the reporting schema.
 	Pool *pgxpool.Pool
 	// JetStream delivers the check-in events.
@@ -108,11 +113,23 @@ type S3Config = rbadapters.S3Config
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
 	return db.Migrate(ctx, pool, Schema, tel.Logger,
 		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
+		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
 		db.MigrationSet{Name: "reporting", FS: migrations.FS})
+}
+
+// Policy says which roles may call each of the service's RPCs (statistics, report back,
+// notices) and which calls are audited; the authorization matrix test walks it.
+func Policy() auth.Policy {
+	policy := ports.Policy()
+	policy.Merge(rbports.ReportPolicy())
+	policy.Merge(ntports.Policy())
+	policy.Merge(auditrpc.Policy())
+	return policy
 }
 
 // Service is a wired reporting service.
 type Service struct {
+	trail       *audit.Trail
 	cfg         Config
 	server      *rpc.Server
 	projections *bus.ProjectionRunner
@@ -177,10 +194,11 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	outstanding.reports = reports
-	policy := ports.Policy()
-	maps.Copy(policy.Roles, rbports.ReportPolicy().Roles)
-	maps.Copy(policy.Roles, ntports.Policy().Roles)
-	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: policy,
+	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail, Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: Policy(),
 		MaxRecvMsgSize: 2 << 20})
 	if err != nil {
 		return nil, err
@@ -188,6 +206,7 @@ func New(cfg Config) (*Service, error) {
 	reportingv1.RegisterStatsServiceServer(server.GRPC, ports.NewGRPC(uc))
 	reportingv1.RegisterReportServiceServer(server.GRPC, rbports.NewReports(reports))
 	reportingv1.RegisterNoticeServiceServer(server.GRPC, ntports.NewGRPC(notices))
+	auditv1.RegisterAuditServiceServer(server.GRPC, auditrpc.New(trail.Store, Schema, cfg.Location))
 	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
 	if err != nil {
 		return nil, err
@@ -196,7 +215,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector, notices: notices,
+	return &Service{trail: trail, cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector, notices: notices,
 		reconciler: reconciler}, nil
 }
 
@@ -286,6 +305,7 @@ func (s *Service) Run(ctx context.Context) error {
 		return nil
 	})
 	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.trail.Run(ctx) })
 	g.Go(func() error { return s.notices.Run(ctx, s.cfg.ReminderEvery) })
 	return g.Wait()
 }

@@ -4,6 +4,7 @@ package venue
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"time"
 
@@ -13,9 +14,12 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
+	"github.com/sciweek/sciweek/pkg/audit"
+	"github.com/sciweek/sciweek/pkg/audit/auditrpc"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
+	auditv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/audit/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
@@ -31,6 +35,8 @@ const Schema = "venue"
 
 // Config is what the venue service needs from its host process.
 type Config struct {
+	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
+	AuditKey ed25519.PrivateKey
 	// Pool is connected to the venue schema (db.Open with Schema).
 	Pool *pgxpool.Pool
 	// JetStream publishes the venue events.
@@ -55,11 +61,21 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) 
 	return db.Migrate(ctx, pool, Schema, tel.Logger,
 		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
 		db.MigrationSet{Name: "throttle", FS: throttle.Migrations()},
+		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
 		db.MigrationSet{Name: "venue", FS: migrations.FS})
+}
+
+// Policy says which roles may call each of the service's RPCs and which calls are audited;
+// the authorization matrix test walks it.
+func Policy() auth.Policy {
+	p := ports.Policy()
+	p.Merge(auditrpc.Policy())
+	return p
 }
 
 // Service is a wired venue service.
 type Service struct {
+	trail       *audit.Trail
 	cfg         Config
 	server      *rpc.Server
 	relay       *bus.Relay
@@ -101,19 +117,24 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, app.NewTerminalAuthenticator(repo)),
-		Policy: ports.Policy(), MaxRecvMsgSize: 12 << 20}) // safety plans and imports carry files
+	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
+	if err != nil {
+		return nil, err
+	}
+	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail, Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, app.NewTerminalAuthenticator(repo)),
+		Policy: Policy(), MaxRecvMsgSize: 12 << 20}) // safety plans and imports carry files
 	if err != nil {
 		return nil, err
 	}
 	g := ports.NewGRPC(uc)
 	venuev1.RegisterVenueServiceServer(server.GRPC, g)
 	venuev1.RegisterTerminalServiceServer(server.GRPC, g)
+	auditv1.RegisterAuditServiceServer(server.GRPC, auditrpc.New(trail.Store, Schema, nil))
 	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, server: server, relay: relay, projections: projections, app: uc}, nil
+	return &Service{trail: trail, cfg: cfg, server: server, relay: relay, projections: projections, app: uc}, nil
 }
 
 // Server is the service's gRPC server, ready to serve.
@@ -125,6 +146,7 @@ func (s *Service) Server() *rpc.Server { return s.server }
 func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.relay.Run(ctx) })
+	g.Go(func() error { return s.trail.Run(ctx) })
 	g.Go(func() error {
 		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamVenue) {
 			return nil

@@ -53,6 +53,7 @@ const consoleRoutes: RouteRecordRaw[] = [
   { path: 'venues/import', name: 'venue-import', component: () => import('./views/VenueImportView.vue'), meta: { title: '批量导入场馆', roles: adminRoles } },
   { path: 'venues/:id', name: 'venue', component: () => import('./views/VenueDetailView.vue'), props: true, meta: { title: '场馆详情', roles: adminRoles } },
   { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { title: '账号管理', roles: adminRoles } },
+  { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: adminRoles } },
   { path: 'notices', name: 'notices', component: () => import('./views/NoticesView.vue'), meta: { title: '通知中心', roles: noticeRoles } },
   { path: 'edition', name: 'edition', component: () => import('./views/EditionView.vue'), meta: { title: '活动周设置' } },
 ]

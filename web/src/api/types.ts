@@ -82,6 +82,7 @@ import type {
   ValueInputSchema,
 } from '../gen/sciweek/reporting/v1/report_pb'
 import type { Wire } from './wire'
+import type { AuditEntrySchema } from '../gen/sciweek/audit/v1/audit_pb'
 
 /**
  * Present marks message fields the service always sets, which the wire types (like any proto3
@@ -120,6 +121,8 @@ export type CreateAccountRequest = Omit<Wire<typeof CreateAccountRequestSchema>,
 // ---- registration/v1/edition.proto ----------------------------------------------------------
 
 export type County = Wire<typeof CountySchema>
+/** AuditEntry is one entry of a service's audit trail. */
+export type AuditEntry = Wire<typeof AuditEntrySchema>
 export type Edition = Wire<typeof EditionSchema>
 
 // ---- registration/v1/activity.proto ---------------------------------------------------------

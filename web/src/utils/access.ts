@@ -6,7 +6,7 @@ export interface MenuItem {
   path: string
   title: string
   /** icon names an @element-plus/icons-vue icon (see ConsoleLayout). */
-  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting' | 'Document' | 'DocumentChecked'
+  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting' | 'Document' | 'DocumentChecked' | 'Lock'
   roles: readonly Role[]
 }
 
@@ -36,6 +36,7 @@ export const menu: readonly MenuItem[] = [
   { path: '/units', title: '组织单位', icon: 'OfficeBuilding', roles: adminRoles },
   { path: '/venues', title: '场馆与终端', icon: 'Location', roles: adminRoles },
   { path: '/accounts', title: '账号管理', icon: 'User', roles: adminRoles },
+  { path: '/audit', title: '审计日志', icon: 'Lock', roles: adminRoles },
   { path: '/edition', title: '活动周设置', icon: 'Setting', roles: allRoles },
 ]
 

@@ -74,7 +74,7 @@ func table() []part {
 						return running{}, err
 					}
 				}
-				reg, err := registration.New(e.ctx, registration.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Venue: venueConn, Streams: e.streams,
+				reg, err := registration.New(e.ctx, registration.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Venue: venueConn, Streams: e.streams,
 					Limits: e.opts.Limits, PhoneKey: phoneKey, TokenLifetime: e.opts.TokenLifetime})
 				if err != nil {
 					return running{}, err
@@ -88,7 +88,7 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
-				ven, err := venue.New(venue.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people, Registration: regConn, Streams: e.streams,
+				ven, err := venue.New(venue.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people, Registration: regConn, Streams: e.streams,
 					Limits: e.opts.Limits})
 				if err != nil {
 					return running{}, err
@@ -97,7 +97,7 @@ func table() []part {
 			}},
 		{name: "checkin", addr: func(a *Addrs) *string { return &a.Checkin }, schema: checkin.Schema, migrate: checkin.Migrate,
 			start: func(e *env) (running, error) {
-				chk, err := checkin.New(e.ctx, checkin.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Streams: e.streams, Location: e.opts.Location,
+				chk, err := checkin.New(e.ctx, checkin.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Streams: e.streams, Location: e.opts.Location,
 					Batching: e.opts.CheckinBatching, ServiceKey: e.opts.ServiceKey})
 				if err != nil {
 					return running{}, err
@@ -114,7 +114,7 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
-				rep, err := reporting.New(reporting.Config{Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people,
+				rep, err := reporting.New(reporting.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people,
 					Location: e.opts.Location, MinPushInterval: e.opts.MinPushInterval, Streams: e.streams, Registration: regConn,
 					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3, SMTP: e.opts.SMTP,
 					Checkin: checkinConn, ServiceKey: e.opts.ServiceKey, AuditEvery: e.opts.AuditEvery})

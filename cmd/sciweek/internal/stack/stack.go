@@ -5,6 +5,7 @@ package stack
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
@@ -32,6 +33,7 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/sciweek/sciweek/pkg/audit"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/db"
@@ -114,7 +116,13 @@ type Options struct {
 	// AuditEvery is how often reporting compares its figures with check-in's table
 	// (SCIWEEK_AUDIT_EVERY); 0 means 15 minutes.
 	AuditEvery time.Duration
+	// AuditKey signs the heads of the services' audit chains. Nil means the key in
+	// <DataDir>/audit-signing.key, made there on first start.
+	AuditKey ed25519.PrivateKey
 }
+
+// AuditKeyFile is the head-signing key's file in the data folder when no key is given.
+const AuditKeyFile = "audit-signing.key"
 
 // Addrs are the listen addresses of the parts.
 type Addrs struct {
@@ -175,6 +183,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		// logged at ERROR).
 		if opts.ServiceKey, err = auth.NewServiceKey(); err != nil {
 			return nil, err
+		}
+	}
+	if opts.AuditKey == nil && needsData {
+		if opts.AuditKey, err = audit.LoadKeyFile(filepath.Join(opts.DataDir, AuditKeyFile), true); err != nil {
+			return nil, fmt.Errorf("audit head-signing key: %w", err)
 		}
 	}
 	metrics, err := telemetry.NewMetrics()
@@ -515,6 +528,19 @@ func (st *Stack) Logger() *slog.Logger { return st.log }
 // Environment reads DATABASE_URL, NATS_URL and the group-commit settings into opts.
 func Environment(opts *Options) error {
 	opts.DatabaseURL = os.Getenv("DATABASE_URL")
+	if v := os.Getenv("SCIWEEK_AUDIT_KEY"); v != "" {
+		key, err := audit.ParseSeed(v)
+		if err != nil {
+			return fmt.Errorf("SCIWEEK_AUDIT_KEY: %w", err)
+		}
+		opts.AuditKey = key
+	} else if f := os.Getenv("SCIWEEK_AUDIT_KEY_FILE"); f != "" {
+		key, err := audit.LoadKeyFile(f, false)
+		if err != nil {
+			return fmt.Errorf("SCIWEEK_AUDIT_KEY_FILE: %w", err)
+		}
+		opts.AuditKey = key
+	}
 	opts.NATSURL = os.Getenv("NATS_URL")
 	opts.S3 = reporting.S3Config{Endpoint: os.Getenv("SCIWEEK_S3_ENDPOINT"), Bucket: os.Getenv("SCIWEEK_S3_BUCKET"),
 		AccessKey: os.Getenv("SCIWEEK_S3_ACCESS_KEY"), SecretKey: os.Getenv("SCIWEEK_S3_SECRET_KEY"), Region: os.Getenv("SCIWEEK_S3_REGION"),

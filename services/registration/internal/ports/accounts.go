@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sciweek/sciweek/pkg/audit"
 	"github.com/sciweek/sciweek/pkg/auth"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
@@ -16,10 +17,18 @@ import (
 
 // Login signs a person in.
 func (g *GRPC) Login(ctx context.Context, req *registrationv1.LoginRequest) (*registrationv1.LoginResponse, error) {
+	// A sign-in is audited under the name it claimed, and on success under the account's role
+	// and scope.
+	audit.SetActor(ctx, req.GetUsername(), "", "", "")
 	tok, exp, acc, err := g.app.Login(ctx, req.GetUsername(), req.GetPassword(), rpc.ClientAddress(ctx))
 	if err != nil {
 		return nil, err
 	}
+	unit := ""
+	if acc.UnitID != uuid.Nil {
+		unit = acc.UnitID.String()
+	}
+	audit.SetActor(ctx, acc.Username, string(acc.Role), acc.CountyCode, unit)
 	out := &registrationv1.LoginResponse{AccessToken: tok, ExpiresAt: timestamppb.New(exp), Role: string(acc.Role), CountyCode: acc.CountyCode,
 		DisplayName: acc.DisplayName, Username: acc.Username, MustChangePassword: acc.MustChangePassword}
 	if acc.UnitID != uuid.Nil {

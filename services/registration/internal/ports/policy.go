@@ -67,5 +67,24 @@ func Policy() auth.Policy {
 			registrationv1.AccountService_RenewSession_FullMethodName,
 			registrationv1.AccountService_Logout_FullMethodName,
 		},
+		// Reads change nothing and hand out no file: the audit trail leaves them out. Sign-in,
+		// the sign-up lists (people's names) and every export stay audited.
+		Reads: []string{
+			registrationv1.AccountService_GetTokenKeys_FullMethodName,
+			registrationv1.AccountService_WhoAmI_FullMethodName,
+			registrationv1.AccountService_ListAccounts_FullMethodName,
+			registrationv1.EditionService_GetEdition_FullMethodName,
+			registrationv1.EditionService_ListEditions_FullMethodName,
+			registrationv1.SignupService_ListPublicActivities_FullMethodName,
+			registrationv1.SignupService_GetPublicActivity_FullMethodName,
+			registrationv1.SignupService_GetSignup_FullMethodName,
+			registrationv1.SignupService_GetTicketKeys_FullMethodName,
+			registrationv1.ActivityService_GetActivity_FullMethodName,
+			registrationv1.ActivityService_ListActivities_FullMethodName,
+			registrationv1.ActivityService_GetImportTemplate_FullMethodName,
+			registrationv1.UnitService_GetUnit_FullMethodName,
+			registrationv1.UnitService_ListUnits_FullMethodName,
+			registrationv1.FeaturedService_ListNominations_FullMethodName,
+		},
 	}
 }

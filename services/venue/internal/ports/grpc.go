@@ -35,6 +35,14 @@ func Policy() auth.Policy {
 			venuev1.TerminalService_ListTerminals_FullMethodName:            admins,
 			venuev1.TerminalService_RotateTerminalCredential_FullMethodName: {auth.RoleTerminal},
 		},
+		// Reads change nothing and hand out no file: the audit trail leaves them out (a safety
+		// plan's download stays audited).
+		Reads: []string{
+			venuev1.VenueService_GetVenue_FullMethodName,
+			venuev1.VenueService_ListVenues_FullMethodName,
+			venuev1.VenueService_GetVenueImportTemplate_FullMethodName,
+			venuev1.TerminalService_ListTerminals_FullMethodName,
+		},
 	}
 }
 

@@ -33,7 +33,10 @@ func Policy() auth.Policy {
 		reportingv1.NoticeService_MarkNoticesRead_FullMethodName:   people,
 		reportingv1.NoticeService_GetNoticeSettings_FullMethodName: people,
 		reportingv1.NoticeService_SetNoticeSettings_FullMethodName: people,
-	}}
+	},
+		// Reading one's notices and settings changes nothing.
+		Reads: []string{reportingv1.NoticeService_ListNotices_FullMethodName, reportingv1.NoticeService_GetNoticeSettings_FullMethodName},
+	}
 }
 
 // GRPC implements NoticeService.
