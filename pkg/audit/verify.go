@@ -39,6 +39,7 @@ type Problem struct {
 	Detail string
 }
 
+// String prints the problem for people: "#12 edited: …".
 func (p Problem) String() string { return fmt.Sprintf("#%d %s: %s", p.Seq, p.Kind, p.Detail) }
 
 // Report is what Verify found.
