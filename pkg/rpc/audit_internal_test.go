@@ -29,7 +29,9 @@ func auditGuard() (*guard, *keepAuditor) {
 	}}, a
 }
 
-func done(context.Context, any) (any, error) { return &venuev1.ProvisionTerminalResponse{Terminal: &venuev1.Terminal{Id: "t-1"}, SetupCode: "secret"}, nil }
+func done(context.Context, any) (any, error) {
+	return &venuev1.ProvisionTerminalResponse{Terminal: &venuev1.Terminal{Id: "t-1"}, SetupCode: "secret"}, nil
+}
 
 func TestAuditNoteTakesIdsNotSecrets(t *testing.T) {
 	t.Parallel()
