@@ -17,6 +17,11 @@ export async function setAccountDisabled(username: string, disabled: boolean): P
   return (await api.post<{ account: Account }>(`/api/v1/accounts/${encodeURIComponent(username)}:setDisabled`, { disabled })).account
 }
 
+/** unlockAccount lifts the lock that repeated wrong passwords put on an account; false when it had none. */
+export async function unlockAccount(username: string): Promise<boolean> {
+  return (await api.post<{ was_locked?: boolean }>(`/api/v1/accounts/${encodeURIComponent(username)}:unlock`, {})).was_locked ?? false
+}
+
 export async function createAccount(req: CreateAccountRequest): Promise<Account> {
   return (await api.post<{ account: Account }>('/api/v1/accounts', req, { quiet: true })).account
 }
