@@ -26,7 +26,7 @@ func TestHungDatabaseAnswersWithinTheServersDeadline(t *testing.T) {
 	venue, activity, terminal := w.setup(t, "140107")
 	client := checkinv1.NewCheckinServiceClient(w.conns["checkin"])
 	ctx := context.Background()
-	testkit.Eventually(t, 10*time.Second, func() error {
+	testkit.Eventually(t, 60*time.Second, func() error { // a loaded CI machine may need several tries of 1 s
 		_, err := client.RecordCheckin(ctx, walkIn(1, venue, activity, 3), terminal)
 		return err
 	})

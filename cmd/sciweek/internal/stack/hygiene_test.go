@@ -160,8 +160,9 @@ func TestBodiesOverTheLimitAreRefusedBeforeParsing(t *testing.T) {
 			t.Fatalf("got %d %s", code, body)
 		}
 		// At most the route's 8 MiB is held; reading it in growing slices allocates up to about
-		// three times that, whatever the body's size.
-		if alloc > 32<<20 {
+		// three times that, whatever the body's size, and the world's own services allocate
+		// meanwhile (43 MB was seen in CI under -race): a body read whole would be 75 MB.
+		if alloc > 60<<20 {
 			t.Fatalf("%d bytes allocated: more than the route's limit was read", alloc)
 		}
 	})

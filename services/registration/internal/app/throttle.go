@@ -69,7 +69,7 @@ func signupPhoneKey(hash []byte) string {
 // dummyHash is a bcrypt hash of a password nobody knows, at the accounts' cost: a sign-in with
 // an unknown name is checked against it, so it takes as long to refuse as a wrong password.
 var dummyHash = sync.OnceValue(func() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("no account has this password"), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte("no account has this password"), domain.PasswordCost)
 	if err != nil {
 		panic(err) // only for a cost out of range, fixed at build time
 	}

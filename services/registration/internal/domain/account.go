@@ -53,7 +53,7 @@ func NewAccount(username, password string, role auth.Role, county, displayName s
 	if (role == auth.RoleCountyAdmin || role == auth.RoleOrganizer) && county == "" {
 		return Account{}, ErrAccountNeedsCounty.New("role", role, "roleLabel", role.Label())
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
 		return Account{}, err
 	}
@@ -171,7 +171,7 @@ func (a Account) CanSignIn() error {
 }
 
 func (a *Account) setHash(password string) error {
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
 		return err
 	}
