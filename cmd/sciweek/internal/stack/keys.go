@@ -5,9 +5,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/errs"
-	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/services/registration"
 )
 
@@ -50,12 +51,10 @@ func (k *pendingKeys) Ready() <-chan struct{} { return k.ready }
 //
 // follow fills the verifier's table of ended sessions (events.FollowSessionsEnded) before the
 // keys are used, so a token of a session that ended is never accepted here, even at start.
-func (k *pendingKeys) fetch(ctx context.Context, st *Stack, t *telemetry.Telemetry, follow func(context.Context, *auth.Revocations) error) {
-	conn, err := st.dial(st.Addrs.Registration, t)
-	if err != nil {
-		st.log.Error("cannot reach the registration service for its token keys", "error", err)
-		return
-	}
+//
+// conn is dialled by Start, not here: dialling records a closer on the stack, which Start's own
+// goroutine is appending to meanwhile.
+func (k *pendingKeys) fetch(ctx context.Context, st *Stack, conn *grpc.ClientConn, follow func(context.Context, *auth.Revocations) error) {
 	start := time.Now()
 	backoff := 200 * time.Millisecond
 	for {

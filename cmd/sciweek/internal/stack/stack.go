@@ -327,7 +327,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 		follow := func(ctx context.Context, rev *auth.Revocations) error {
 			return events.FollowSessionsEnded(ctx, js, streams, main.Logger, rev)
 		}
-		g.Go(func() error { keys.fetch(runCtx, st, main, follow); return nil })
+		if conn, err := st.dial(st.Addrs.Registration, main); err != nil {
+			st.log.Error("cannot reach the registration service for its token keys", "error", err)
+		} else {
+			g.Go(func() error { keys.fetch(runCtx, st, conn, follow); return nil })
+		}
 	}
 	for _, p := range table() {
 		if !runs(p.name) {
