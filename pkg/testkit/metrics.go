@@ -69,7 +69,13 @@ func (o *Observed) Logs(words ...string) []string {
 // every given name=value pair; 0 when there is none.
 func (o *Observed) Sum(t testing.TB, name string, labels map[string]string) float64 {
 	t.Helper()
-	families, err := o.Metrics.Registry.Gather()
+	return MetricSum(t, o.Metrics, name, labels)
+}
+
+// MetricSum is Observed.Sum over any process's metrics (a whole stack's, say).
+func MetricSum(t testing.TB, metrics *telemetry.Metrics, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := metrics.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}

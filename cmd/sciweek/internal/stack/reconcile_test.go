@@ -51,35 +51,6 @@ func (s *syncBuffer) lines(words ...string) int {
 	return n
 }
 
-// metricSum sums a metric's series whose labels include the given ones.
-func metricSum(t *testing.T, st *stack.Stack, name string, labels map[string]string) float64 {
-	t.Helper()
-	families, err := st.Metrics.Registry.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	total := 0.0
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	series:
-		for _, m := range f.GetMetric() {
-			have := map[string]string{}
-			for _, l := range m.GetLabel() {
-				have[l.GetName()] = l.GetValue()
-			}
-			for k, v := range labels {
-				if have[k] != v {
-					continue series
-				}
-			}
-			total += m.GetCounter().GetValue()
-		}
-	}
-	return total
-}
-
 // TestStatisticsFollowTheTableWhenTheStreamStartsOver is the lost-store case: records are
 // acknowledged, the JetStream store is lost (the stream deleted and made again, PostgreSQL
 // kept) and more records come. The projections notice (ERROR log, metric), reporting rebuilds
@@ -159,7 +130,7 @@ func TestStatisticsFollowTheTableWhenTheStreamStartsOver(t *testing.T) {
 		record(terminal, venue, activity)
 	}
 	equalToTable(80)
-	if n := metricSum(t, w.st, "sciweek_projection_mismatches_total", map[string]string{"projection": "reporting.checkin-events"}); n < 1 {
+	if n := testkit.MetricSum(t, w.st.Metrics, "sciweek_projection_mismatches_total", map[string]string{"projection": "reporting.checkin-events"}); n < 1 {
 		t.Errorf("reporting's mismatches counted %v, want at least 1", n)
 	}
 	if logs.lines(`"level":"ERROR"`, "does not fit", "reporting.checkin-events") == 0 {
@@ -177,7 +148,7 @@ func TestStatisticsFollowTheTableWhenTheStreamStartsOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, func() error {
-		if n := metricSum(t, w.st, "sciweek_projection_drift_total", map[string]string{"projection": "reporting.checkin-events"}); n < 1 {
+		if n := testkit.MetricSum(t, w.st.Metrics, "sciweek_projection_drift_total", map[string]string{"projection": "reporting.checkin-events"}); n < 1 {
 			return fmt.Errorf("drift counted %v", n)
 		}
 		return nil
