@@ -439,7 +439,7 @@ func TestDoorAppInChromium(t *testing.T) {
 				break
 			}
 		}
-		if !answered && attempt < 3 {
+		if !answered && attempt < 8 {
 			t.Logf("scanner burst %d brought no answer; scanning again", attempt)
 			continue
 		}
@@ -447,7 +447,7 @@ func TestDoorAppInChromium(t *testing.T) {
 		if outcome == "admitted" {
 			break
 		}
-		if reason != "INVALID_SIGNATURE" || attempt == 3 {
+		if reason != "INVALID_SIGNATURE" || attempt == 8 {
 			t.Fatalf("scanner burst %d: %s %s", attempt, outcome, reason)
 		}
 		t.Logf("scanner burst %d was cut by a stall; scanning again", attempt)
