@@ -163,11 +163,15 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	// Kill check-in twice while terminals upload, each time once more records are acknowledged.
+	// Kill check-in twice while terminals upload, each time once more records are acknowledged,
+	// and stream on until the second restart has acknowledged records too: on a loaded machine a
+	// restart may take longer than any fixed stream length would allow.
 	var mu sync.Mutex
-	var acked int
+	var acked, ackedAfter int
 	kills := []int{2_000, 8_000}
 	killed := make(chan struct{}, len(kills))
+	restarted := false
+	stop := make(chan struct{})
 	onAck := func(time.Time, int64) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -175,6 +179,11 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 		if len(kills) > 0 && acked*50 >= kills[0] {
 			kills = kills[1:]
 			killed <- struct{}{}
+		}
+		if restarted {
+			if ackedAfter++; ackedAfter*50 == 4_000 {
+				close(stop)
+			}
 		}
 	}
 	restarts := make(chan struct{})
@@ -185,11 +194,15 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 			child.kill()
 			if err := child.start(); err != nil {
 				t.Error(err)
+				close(stop)
 				return
 			}
 		}
+		mu.Lock()
+		restarted = true
+		mu.Unlock()
 	}()
-	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: []grpc.ClientConnInterface{conn}, Terminals: terminals, Duration: 8 * time.Second,
+	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: []grpc.ClientConnInterface{conn}, Terminals: terminals, Duration: 3 * time.Minute, Stop: stop,
 		Rate: 4000, Batch: 50, Mix: loadgen.Mix{Group: 0.05, Checkout: 0.2}, OnAck: onAck, Seed: 7})
 	if err != nil {
 		t.Fatal(err)

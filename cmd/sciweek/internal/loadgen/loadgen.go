@@ -56,6 +56,10 @@ type Config struct {
 	Terminals []Terminal
 	// Duration is how long terminals scan.
 	Duration time.Duration
+	// Stop, if set, ends the run once closed, whichever comes first with Duration; unlike
+	// cancelling the context, calls in flight are still delivered. A test that waits for an event
+	// (a process killed and restarted) runs until then, not for a time guessed to be long enough.
+	Stop <-chan struct{}
 	// Rate is the records per second over all terminals; 0 sends each call as soon as the
 	// previous one of the terminal is acknowledged.
 	Rate float64
@@ -299,13 +303,14 @@ func (tr *terminalRun) run(ctx context.Context) {
 				select {
 				case <-ctx.Done():
 					return
+				case <-tr.cfg.Stop:
 				case <-time.After(d):
 				}
 			}
 			next = next.Add(interval)
 		}
 		now := time.Now()
-		if !now.Before(end) {
+		if !now.Before(end) || tr.stopped() {
 			break
 		}
 		size := tr.cfg.Batch
@@ -342,6 +347,16 @@ func (tr *terminalRun) run(ctx context.Context) {
 	}
 	if len(buffered) > 0 {
 		tr.upload(context.WithoutCancel(ctx), buffered)
+	}
+}
+
+// stopped tells whether Stop is closed.
+func (tr *terminalRun) stopped() bool {
+	select {
+	case <-tr.cfg.Stop:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -65,7 +65,7 @@ func TestCheckinStartsWhileNATSIsDown(t *testing.T) {
 	ctx := context.Background()
 	natsAddr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(natsAddr)
-	st, err := stack.Start(ctx, stack.Options{Only: "checkin", DatabaseURL: testkit.Postgres(t), NATSURL: "nats://" + natsAddr, LogWriter: io.Discard})
+	st, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "checkin", DatabaseURL: testkit.Postgres(t), NATSURL: "nats://" + natsAddr, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatalf("check-in with NATS down did not start: %v", err)
 	}
@@ -132,7 +132,7 @@ func TestVenueAndReportingStartWhileRegistrationIsDown(t *testing.T) {
 	n := testkit.StartNATS(t)
 	dbURL := testkit.Postgres(t)
 	regAddr := freeAddr(t)
-	st, err := stack.Start(ctx, stack.Options{Except: []string{"registration", "gateway"}, DatabaseURL: dbURL,
+	st, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Except: []string{"registration", "gateway"}, DatabaseURL: dbURL,
 		NATSURL: n.Server.ClientURL(), Remote: stack.Addrs{Registration: regAddr}, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatalf("venue and reporting with registration down did not start: %v", err)
@@ -165,7 +165,7 @@ func TestVenueAndReportingStartWhileRegistrationIsDown(t *testing.T) {
 	time.Sleep(2 * time.Second) // a while down, retrying
 
 	appeared := time.Now()
-	reg, err := stack.Start(ctx, stack.Options{Only: "registration", DatabaseURL: dbURL, NATSURL: n.Server.ClientURL(),
+	reg, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "registration", DatabaseURL: dbURL, NATSURL: n.Server.ClientURL(),
 		Addrs: stack.Addrs{Registration: regAddr}, Remote: stack.Addrs{Venue: st.Addrs.Venue}, LogWriter: io.Discard,
 		PhoneKey: []byte("test-phone-key-of-at-least-32-bytes!")})
 	if err != nil {

@@ -89,7 +89,7 @@ func TestSessionsEndEverywhereThroughTheStack(t *testing.T) {
 	w := startWorld(t)
 	ctx := context.Background()
 	venue, activity, terminal := w.setup(t, "140105")
-	rep, err := stack.Start(ctx, stack.Options{Only: "reporting", DatabaseURL: testkit.Postgres(t), NATSURL: w.st.NATSURL,
+	rep, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "reporting", DatabaseURL: testkit.Postgres(t), NATSURL: w.st.NATSURL,
 		Remote: stack.Addrs{Registration: w.st.Addrs.Registration, Checkin: w.st.Addrs.Checkin}, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatal(err)

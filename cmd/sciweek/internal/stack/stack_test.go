@@ -464,7 +464,7 @@ func TestPartsRunInTheirOwnProcesses(t *testing.T) {
 	// alone, calling everything remotely.
 	w := startWorld(t)
 	ctx := context.Background()
-	rep, err := stack.Start(ctx, stack.Options{Only: "reporting", DatabaseURL: testkit.Postgres(t), NATSURL: w.st.NATSURL,
+	rep, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "reporting", DatabaseURL: testkit.Postgres(t), NATSURL: w.st.NATSURL,
 		Remote: stack.Addrs{Registration: w.st.Addrs.Registration, Checkin: w.st.Addrs.Checkin}, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatal(err)
@@ -472,7 +472,7 @@ func TestPartsRunInTheirOwnProcesses(t *testing.T) {
 	t.Cleanup(func() { _ = rep.Close(context.Background()) })
 	remote := w.st.Addrs
 	remote.Reporting = rep.Addrs.Reporting
-	gw, err := stack.Start(ctx, stack.Options{Only: "gateway", Remote: remote, LogWriter: io.Discard})
+	gw, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "gateway", Remote: remote, LogWriter: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +493,7 @@ func TestPartsRunInTheirOwnProcesses(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &got) != nil || got.Overview.EditionID != "2024" {
 		t.Fatalf("overview through the split gateway and reporting: %s %s", resp.Status, body)
 	}
-	if _, err := stack.Start(ctx, stack.Options{Only: "checkin", LogWriter: io.Discard}); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+	if _, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "checkin", LogWriter: io.Discard}); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Fatalf("a service alone without DATABASE_URL: %v", err)
 	}
 }
@@ -675,7 +675,7 @@ func TestStreamsKeepWhatAnOperatorSetAcrossRestarts(t *testing.T) {
 		if err := cluster.JetStream.DeleteStream(ctx, bus.StreamVenue); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 			t.Fatal(err)
 		}
-		st, err := stack.Start(ctx, stack.Options{Only: "checkin", DatabaseURL: dbURL, NATSURL: cluster.URL, LogWriter: io.Discard, Streams: streams})
+		st, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "checkin", DatabaseURL: dbURL, NATSURL: cluster.URL, LogWriter: io.Discard, Streams: streams})
 		if err != nil {
 			t.Fatal(err)
 		}
