@@ -127,7 +127,7 @@ func TestClusterSurvivesKills(t *testing.T) {
 		ids = append(ids, id)
 	}
 
-	env := []string{"DATABASE_URL=" + dbURL, "NATS_URL=" + natsURL(nodes), "SCIWEEK_STREAM_REPLICAS=3"}
+	env := []string{"DATABASE_URL=" + dbURL, "SCIWEEK_DATA=" + t.TempDir(), "NATS_URL=" + natsURL(nodes), "SCIWEEK_STREAM_REPLICAS=3"}
 	logDir := t.TempDir()
 	replicas := make([]*checkinChild, 2)
 	var conns []grpc.ClientConnInterface

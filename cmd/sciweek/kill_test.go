@@ -143,7 +143,7 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 	}
 
 	child := &checkinChild{addr: testkit.FreeAddr(t), log: filepath.Join(t.TempDir(), "checkin.log"),
-		env: []string{"DATABASE_URL=" + dbURL, "NATS_URL=" + n.Server.ClientURL(), "GORACE=halt_on_error=1"}}
+		env: []string{"DATABASE_URL=" + dbURL, "SCIWEEK_DATA=" + t.TempDir(), "NATS_URL=" + n.Server.ClientURL(), "GORACE=halt_on_error=1"}}
 	if err := child.start(); err != nil {
 		t.Fatal(err)
 	}
