@@ -35,6 +35,14 @@ type PostgresConfig struct {
 	Install bool
 	// Log receives progress messages; nil discards them.
 	Log *slog.Logger
+	// StandbyOf, if set, makes the server a streaming standby of that primary: instead of initdb,
+	// pg_basebackup -R copies the primary over TCP (it must have ListenTCP) and writes
+	// primary_conninfo and standby.signal. The standby's application_name on the primary (what
+	// synchronous_standby_names names) is its cluster_name setting.
+	StandbyOf *Postgres
+	// Slot is the physical replication slot pg_basebackup creates on the primary and the standby
+	// streams from, so the primary keeps the WAL a lagging standby still needs.
+	Slot string
 }
 
 // Postgres is a running private PostgreSQL server.
@@ -97,7 +105,19 @@ func StartPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 			}
 		}
 	}
-	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
+	_, statErr := os.Stat(filepath.Join(data, "PG_VERSION"))
+	if errors.Is(statErr, os.ErrNotExist) && cfg.StandbyOf != nil {
+		cfg.Log.Info("copying the primary for a standby", "dir", data, "primary_port", cfg.StandbyOf.cfg.Port)
+		args := []string{"-D", data, "-h", "127.0.0.1", "-p", strconv.Itoa(cfg.StandbyOf.cfg.Port), "-U", "postgres",
+			"-R", "-X", "stream", "-c", "fast", "--no-sync"}
+		if cfg.Slot != "" {
+			args = append(args, "-C", "-S", cfg.Slot)
+		}
+		out, err := command(ctx, cred, data, filepath.Join(bin, "pg_basebackup"), args...).CombinedOutput()
+		if err != nil {
+			return nil, fmt.Errorf("devstack: pg_basebackup: %w\n%s", err, out)
+		}
+	} else if errors.Is(statErr, os.ErrNotExist) {
 		cfg.Log.Info("creating the PostgreSQL cluster", "dir", data)
 		out, err := command(ctx, cred, data, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
 			"--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync").CombinedOutput()
@@ -140,6 +160,40 @@ func StartPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 // URL returns a connection string for database name on the server's socket.
 func (p *Postgres) URL(name string) string {
 	return fmt.Sprintf("postgres://postgres@/%s?host=%s&port=%d&sslmode=disable", name, p.socketDir, p.cfg.Port)
+}
+
+// TCPURL returns a connection string for database name over TCP (the server needs ListenTCP).
+func (p *Postgres) TCPURL(name string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", p.cfg.Port, name)
+}
+
+// Kill sends SIGKILL to the server and all its backends at once, as a crashed machine would
+// leave them: no shutdown checkpoint, connections cut. Stop may still be called afterwards.
+func (p *Postgres) Kill() {
+	if p.cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	err := <-p.done
+	p.done <- err
+}
+
+// Promote ends a standby's recovery and makes it a primary; it returns once the server accepts
+// writes (pg_promote waits for it).
+func (p *Postgres) Promote(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, p.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_promote(true, 60)").Scan(&ok); err != nil {
+		return fmt.Errorf("devstack: promote: %w", err)
+	}
+	if !ok {
+		return errors.New("devstack: promote: the standby did not finish recovery within 60 s")
+	}
+	return nil
 }
 
 // SocketDir is the folder of the server's socket, for psql -h.
