@@ -122,12 +122,14 @@ test: deps browser office web mailpit jaeger deploy-check ## Run all tests (unit
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
 # The cluster test (cmd/sciweek/cluster_test.go, build tag cluster): three nats-server
-# processes with R3 streams, check-in as two `sciweek serve` replicas, loadgen uploading while a
-# NATS node and a check-in replica are killed; prints how long acknowledgements paused. About a
-# minute; .ci/run runs it. Not yet in it (#14 item 5): PostgreSQL with a promoted standby, reporting
-# replicas, aggregates against the table.
+# processes with R3 streams, a PostgreSQL primary with a synchronous streaming standby behind a
+# multi-host URL (target_session_attrs=read-write), check-in and reporting as two `sciweek serve`
+# replicas each, loadgen uploading while a NATS node, a check-in replica, a reporting replica and
+# the PostgreSQL primary are killed (the standby promoted); checks nothing acknowledged is lost or
+# stored twice and reporting's aggregates equal the table; prints how long acknowledgements paused
+# and when the promoted standby took its first write. About 40 s; .ci/run runs it.
 .PHONY: test-cluster
-test-cluster: deps ## Kill a NATS node and a check-in replica under load on a 3-node cluster (about a minute)
+test-cluster: deps ## Kill NATS, check-in, reporting and the PostgreSQL primary under load on a cluster (about 40 s)
 	set -o pipefail; $(GO) test -tags cluster -count=1 -timeout 5m -run TestClusterSurvivesKills -v ./cmd/sciweek/ 2>&1 | grep -E '^(cluster test:|---|ok|FAIL|PASS)|recovery:|_test.go'
 
 .PHONY: test-unit

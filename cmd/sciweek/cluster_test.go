@@ -83,14 +83,18 @@ func natsURL(nodes []*natsNode) string {
 	return strings.Join(urls, ",")
 }
 
-// TestClusterSurvivesKills is the cluster test (make test-cluster): check-in as two replicas
-// (`sciweek serve checkin`, each its own process) on a 3-node NATS cluster with R3 streams,
-// terminals uploading from loadgen; one NATS node is killed (SIGKILL) and then one check-in
-// replica. Nothing acknowledged may be lost or stored twice, and every stored record reaches
-// the stream exactly once. It prints how long each recovery took.
+// TestClusterSurvivesKills is the cluster test (make test-cluster): check-in and reporting as
+// two replicas each (`sciweek serve checkin|reporting`, each its own process) on a 3-node NATS
+// cluster with R3 streams and a PostgreSQL primary with a synchronous streaming standby, reached
+// through a libpq multi-host URL (target_session_attrs=read-write); terminals upload from
+// loadgen. One NATS node is killed (SIGKILL), then one check-in replica, then one reporting
+// replica, then the PostgreSQL primary (all its processes), and the standby is promoted. Nothing
+// acknowledged may be lost or stored twice, every stored record reaches the stream exactly once,
+// and reporting's aggregates equal the check-in table. It prints how long each recovery took.
 func TestClusterSurvivesKills(t *testing.T) {
 	ctx := context.Background()
-	dbURL := testkit.Postgres(t)
+	pg := testkit.StartPostgresPair(t, "sciweek")
+	dbURL := pg.URL
 	nodes := startNATSCluster(t)
 	nc, err := nats.Connect(natsURL(nodes), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
 	if err != nil {
@@ -127,7 +131,14 @@ func TestClusterSurvivesKills(t *testing.T) {
 		ids = append(ids, id)
 	}
 
-	env := []string{"DATABASE_URL=" + dbURL, "SCIWEEK_DATA=" + t.TempDir(), "NATS_URL=" + natsURL(nodes), "SCIWEEK_STREAM_REPLICAS=3"}
+	serviceKey, err := auth.NewServiceKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registration is not run: nothing here needs a person's token, and reporting waits for
+	// its keys in the background (NOT_SERVING for people, projections running).
+	env := []string{"DATABASE_URL=" + dbURL, "SCIWEEK_DATA=" + t.TempDir(), "NATS_URL=" + natsURL(nodes), "SCIWEEK_STREAM_REPLICAS=3",
+		"SCIWEEK_SERVICE_KEY=" + serviceKey, "SCIWEEK_REGISTRATION_ADDR=" + testkit.FreeAddr(t)}
 	logDir := t.TempDir()
 	replicas := make([]*checkinChild, 2)
 	var conns []grpc.ClientConnInterface
@@ -144,6 +155,15 @@ func TestClusterSurvivesKills(t *testing.T) {
 		defer conn.Close()
 		conns = append(conns, conn)
 	}
+	reporters := make([]*checkinChild, 2)
+	for i := range reporters {
+		reporters[i] = &checkinChild{part: "reporting", addr: testkit.FreeAddr(t), log: filepath.Join(logDir, fmt.Sprintf("reporting%d.log", i)),
+			env: append(env[:len(env):len(env)], "SCIWEEK_CHECKIN_ADDR="+replicas[i].addr)}
+		if err := reporters[i].start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(reporters[i].stop)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			logs, _ := filepath.Glob(filepath.Join(logDir, "*.log.*"))
@@ -154,9 +174,10 @@ func TestClusterSurvivesKills(t *testing.T) {
 		}
 	})
 
-	// The faults, while terminals upload: a NATS node, then a check-in replica (restarted as
-	// its Deployment would). Recovery is measured from each kill to the first acknowledgement
-	// after it that came later than every acknowledgement before the kill plus the usual gap.
+	// The faults, while terminals upload: a NATS node, then a check-in replica and a reporting
+	// replica (each restarted as its Deployment would), then the PostgreSQL primary with all its
+	// processes, after which the standby is promoted (as a failover manager would). Recovery is
+	// the longest pause between acknowledgements from each kill to the next.
 	var mu sync.Mutex
 	var acks []time.Time
 	onAck := func(at time.Time, _ int64) {
@@ -169,6 +190,7 @@ func TestClusterSurvivesKills(t *testing.T) {
 		at   time.Time
 	}
 	var faults []fault
+	var firstWrite time.Duration
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -181,8 +203,50 @@ func TestClusterSurvivesKills(t *testing.T) {
 		if err := replicas[0].start(); err != nil {
 			t.Error(err)
 		}
+		time.Sleep(2 * time.Second)
+		reporters[0].kill()
+		faults = append(faults, fault{"reporting replica 1 SIGKILL (restarted)", time.Now()})
+		if err := reporters[0].start(); err != nil {
+			t.Error(err)
+		}
+		time.Sleep(2 * time.Second)
+		// The standby has every acknowledged record (synchronous replication): what it holds at
+		// the kill is the base, and the first record above it is the first write it took.
+		standby, err := pgx.Connect(ctx, pg.Standby.TCPURL("sciweek"))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer standby.Close(ctx)
+		pg.Primary.Kill()
+		killed := time.Now()
+		faults = append(faults, fault{"PostgreSQL primary SIGKILL (standby promoted)", killed})
+		var base int64
+		if err := standby.QueryRow(ctx, `SELECT count(*) FROM checkin.checkin_records`).Scan(&base); err != nil {
+			t.Error(err)
+			return
+		}
+		if err := pg.Standby.Promote(ctx); err != nil {
+			t.Error(err)
+			return
+		}
+		promoted := time.Since(killed)
+		for time.Since(killed) < 20*time.Second {
+			var n int64
+			if err := standby.QueryRow(ctx, `SELECT count(*) FROM checkin.checkin_records`).Scan(&n); err != nil {
+				t.Error(err)
+				return
+			}
+			if n > base {
+				firstWrite = time.Since(killed)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		fmt.Printf("cluster test: PostgreSQL standby promoted %v after the primary's kill, first record written on it after %v\n",
+			promoted.Round(time.Millisecond), firstWrite.Round(time.Millisecond))
 	}()
-	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: conns, Terminals: terminals, Duration: 14 * time.Second,
+	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: conns, Terminals: terminals, Duration: 20 * time.Second,
 		Rate: 1000, Batch: 20, Mix: loadgen.Mix{Group: 0.05, Checkout: 0.2}, OnAck: onAck, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
@@ -191,13 +255,26 @@ func TestClusterSurvivesKills(t *testing.T) {
 	if sum.Unacknowledged != 0 || len(sum.Errors) > 0 {
 		t.Fatalf("%d records never acknowledged: %v", sum.Unacknowledged, sum.Errors)
 	}
+	if firstWrite == 0 {
+		t.Fatal("no record was written on the promoted standby")
+	}
+	// No replica died of the failover: each reconnected through the multi-host URL.
+	for _, c := range append(replicas[:len(replicas):len(replicas)], reporters...) {
+		if err := c.cmd.Process.Signal(syscall.Signal(0)); err != nil {
+			t.Fatalf("%s replica at %s exited: %v", c.part, c.addr, err)
+		}
+	}
 	mu.Lock()
-	for _, f := range faults {
-		// The longest pause between acknowledgements in the 10 s after the fault.
+	for i, f := range faults {
+		// The longest pause between acknowledgements from the fault to the next one (10 s at most).
+		until := f.at.Add(10 * time.Second)
+		if i+1 < len(faults) {
+			until = faults[i+1].at
+		}
 		var longest time.Duration
 		prev := f.at
 		for _, a := range acks {
-			if a.Before(f.at) || a.After(f.at.Add(10*time.Second)) {
+			if a.Before(f.at) || a.After(until) {
 				continue
 			}
 			longest = max(longest, a.Sub(prev))
@@ -222,6 +299,18 @@ func TestClusterSurvivesKills(t *testing.T) {
 	if stored != sum.Records || distinct != stored || people != sum.People() {
 		t.Fatalf("stored %d records (%d distinct), %d people; acknowledged %d records, %d people", stored, distinct, people, sum.Records, sum.People())
 	}
+	// Reporting's aggregates (what its overview and dashboard sum) equal the table: nothing
+	// acknowledged is missing from them, nothing counted twice.
+	testkit.Eventually(t, 30*time.Second, func() error {
+		var counted int64
+		if err := db.QueryRow(ctx, `SELECT coalesce(sum(ticketed + walk_ins), 0) FROM reporting.participation_counts WHERE edition_id = '2024'`).Scan(&counted); err != nil {
+			return err
+		}
+		if counted != people {
+			return fmt.Errorf("reporting counts %d people, the check-in table %d", counted, people)
+		}
+		return nil
+	})
 	testkit.Eventually(t, 30*time.Second, func() error {
 		records, unique, err := recordsInEvents(ctx, js)
 		if err != nil {
@@ -243,5 +332,10 @@ func TestClusterSurvivesKills(t *testing.T) {
 	if info.Config.Replicas != 3 {
 		t.Fatalf("SCIWEEK_CHECKIN has %d replicas, want 3", info.Config.Replicas)
 	}
-	fmt.Printf("cluster test: %d records acknowledged (%d retries), stored once each and published once each on an R3 stream\n", sum.Records, sum.Retries)
+	var port int
+	if err := db.QueryRow(ctx, `SELECT current_setting('port')::int`).Scan(&port); err != nil || port != pg.Standby.Port() {
+		t.Fatalf("the multi-host URL reached port %d (%v), want the promoted standby's %d", port, err, pg.Standby.Port())
+	}
+	fmt.Printf("cluster test: %d records acknowledged (%d retries), stored once each on the promoted standby, published once each on an R3 stream, %d people counted by reporting as in the table\n",
+		sum.Records, sum.Retries, people)
 }

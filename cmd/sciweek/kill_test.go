@@ -41,8 +41,9 @@ func TestMain(m *testing.M) {
 	os.Exit(testkit.Main(m))
 }
 
-// checkinChild is `sciweek serve checkin` in a child process.
+// checkinChild is `sciweek serve checkin` in a child process (or another part, named by part).
 type checkinChild struct {
+	part   string
 	addr   string
 	env    []string
 	log    string
@@ -59,8 +60,12 @@ func (c *checkinChild) start() error {
 	if err != nil {
 		return err
 	}
+	part := c.part
+	if part == "" {
+		part = "checkin"
+	}
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(append(os.Environ(), c.env...), "SCIWEEK_TEST_COMMAND=serve checkin -listen "+c.addr+" -metrics=")
+	cmd.Env = append(append(os.Environ(), c.env...), "SCIWEEK_TEST_COMMAND=serve "+part+" -listen "+c.addr+" -metrics=")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
@@ -75,7 +80,7 @@ func (c *checkinChild) start() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true)); err != nil {
-		return fmt.Errorf("check-in start %d did not come up: %w", c.starts, err)
+		return fmt.Errorf("%s start %d did not come up: %w", part, c.starts, err)
 	}
 	return nil
 }
