@@ -106,6 +106,10 @@ func dev(args []string) error {
 	tlsKey := fs.String("tls-key", "", "key file of -tls-cert")
 	tlsLocal := fs.Bool("tls-local", false, "serve HTTPS with a local authority made in <data>/tls, for phones on the local network (see README)")
 	metricsAddr := fs.String("metrics", "127.0.0.1:7109", `address of /metrics for Prometheus, on loopback: the console's port does not serve them ("" for none)`)
+	history := fs.Bool("history", envOr("SCIWEEK_DEMO_HISTORY", "1") != "0",
+		"on the first start, give the 2024 edition a week of check-ins (about 300,000 participations) through check-in, and a few counties' reports (SCIWEEK_DEMO_HISTORY=0 for -history=false)")
+	trickle := fs.Bool("trickle", envOr("SCIWEEK_DEMO_TRICKLE", "1") != "0",
+		"keep a few check-ins a second going into the demo edition, so the dashboard moves (SCIWEEK_DEMO_TRICKLE=0 for -trickle=false)")
 	_ = fs.Parse(args)
 
 	if err := os.MkdirAll(*data, 0o755); err != nil {
@@ -171,9 +175,37 @@ func dev(args []string) error {
 		return err
 	}
 	defer venueConn.Close()
-	info, err := demo.Ensure(ctx, *data, st.Registration, demo.Conns{Registration: regConn, Venue: venueConn})
+	checkinConn, err := rpc.Dial(st.Addrs.Checkin, nil)
+	if err != nil {
+		return err
+	}
+	defer checkinConn.Close()
+	reportingConn, err := rpc.Dial(st.Addrs.Reporting, nil)
+	if err != nil {
+		return err
+	}
+	defer reportingConn.Close()
+	conns := demo.Conns{Registration: regConn, Venue: venueConn, Checkin: checkinConn, Reporting: reportingConn}
+	info, err := demo.Ensure(ctx, *data, st.Registration, conns)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
+	}
+	if *history {
+		sum, err := demo.History(ctx, *data, info, demo.HistoryConfig{Conns: conns, Progress: os.Stdout})
+		if err != nil {
+			return err
+		}
+		if !sum.Skipped {
+			fmt.Printf("sciweek: the 2024 week's history is in: %d participations in %d records from %d doors (%d school classes, %d refused, %d flagged) in %s\n",
+				sum.People, sum.Records, sum.Terminals, sum.Groups, sum.Refused, sum.Anomalies, sum.Took.Round(time.Second))
+		}
+	}
+	if *trickle {
+		go func() {
+			if err := demo.Trickle(ctx, *data, info, conns); err != nil {
+				fmt.Fprintln(os.Stderr, "sciweek: live trickle stopped:", err)
+			}
+		}()
 	}
 	if *metricsAddr != "" {
 		srv := &http.Server{Addr: *metricsAddr, Handler: st.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -46,9 +46,10 @@ type Accounts interface {
 	SetAccount(ctx context.Context, username, password string, role auth.Role, county string, unitID uuid.UUID, displayName string) error
 }
 
-// Conns are connections to the services the demo data goes through.
+// Conns are connections to the services the demo data goes through. Check-in and reporting
+// are needed only by History and Trickle.
 type Conns struct {
-	Registration, Venue grpc.ClientConnInterface
+	Registration, Venue, Checkin, Reporting grpc.ClientConnInterface
 }
 
 // LiveEdition is the demo's second edition: it runs from today for a week, so its activities
