@@ -2,7 +2,9 @@ package bus_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -91,4 +93,74 @@ func counter(t *testing.T, r sdkmetric.Reader, name, msgType string) int64 {
 		}
 	}
 	return 0
+}
+
+// The projection-lag gauge (sciweek_projection_lag) is the stream's last sequence minus the
+// checkpoint, reported by the replica applying the projection only: it shows a projection whose
+// batches keep failing falling behind, returns to 0 once it catches up, and a standby reports
+// nothing.
+func TestProjectionLagGauge(t *testing.T) {
+	t.Parallel()
+	pool, n := setup(t)
+	reader := sdkmetric.NewManualReader()
+	tel := testkit.Telemetry(t, "bustest")
+	tel.Meter = sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	runner, err := bus.NewProjectionRunner(pool, n.JetStream, tel, bus.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failing atomic.Bool
+	failing.Store(true)
+	proj := bus.Projection{Name: "tally", Stream: bus.StreamCheckin, Apply: func(ctx context.Context, m bus.Message) error {
+		if failing.Load() {
+			return errors.New("the table is not there yet")
+		}
+		return count(ctx, m)
+	}}
+	publish(t, n.JetStream, "sciweek.checkin.test.lag", 7)
+	runFor(t, runner, proj)
+	wantLag := func(runner string, r sdkmetric.Reader, want int64) {
+		t.Helper()
+		testkit.Eventually(t, 10*time.Second, func() error {
+			if got, ok := lag(t, r, "tally"); !ok && want >= 0 {
+				return fmt.Errorf("%s reports no lag, want %d", runner, want)
+			} else if ok && got != want {
+				return fmt.Errorf("%s reports lag %d, want %d", runner, got, want)
+			}
+			return nil
+		})
+	}
+	wantLag("the failing replica", reader, 7)
+	failing.Store(false)
+	wantLag("the replica caught up", reader, 0)
+
+	// A second replica stands by: it reports no lag while the first applies.
+	standbyReader := sdkmetric.NewManualReader()
+	standbyTel := testkit.Telemetry(t, "bustest")
+	standbyTel.Meter = sdkmetric.NewMeterProvider(sdkmetric.WithReader(standbyReader))
+	standby, err := bus.NewProjectionRunner(pool, n.JetStream, standbyTel, bus.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runFor(t, standby, proj)
+	publish(t, n.JetStream, "sciweek.checkin.test.lag", 3)
+	wantLag("the applying replica", reader, 0)
+	if got, ok := lag(t, standbyReader, "tally"); ok {
+		t.Fatalf("the standby reports lag %d, want no series", got)
+	}
+}
+
+// lag reads the sciweek_projection_lag series of one projection.
+func lag(t *testing.T, r sdkmetric.Reader, projection string) (int64, bool) {
+	t.Helper()
+	g, ok := collect(t, r, "sciweek_projection_lag").(metricdata.Gauge[int64])
+	if !ok {
+		return 0, false
+	}
+	for _, dp := range g.DataPoints {
+		if v, _ := dp.Attributes.Value("projection"); v.AsString() == projection {
+			return dp.Value, true
+		}
+	}
+	return 0, false
 }

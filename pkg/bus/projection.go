@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -104,6 +105,10 @@ type ProjectionRunner struct {
 	skipped     metric.Int64Counter
 	mismatches  metric.Int64Counter
 	log         *slog.Logger
+	// lags are the projections this replica applies and how far each is behind its stream,
+	// read by the sciweek_projection_lag gauge.
+	lagMu sync.Mutex
+	lags  map[string]int64
 }
 
 // NewProjectionRunner returns a runner for projections stored in pool's schema.
@@ -125,8 +130,58 @@ func NewProjectionRunner(pool *pgxpool.Pool, js jetstream.JetStream, tel *teleme
 	if err != nil {
 		return nil, err
 	}
-	return &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"), standbyPoll: 2 * time.Second,
-		idleCheck: time.Second, applied: applied, skipped: skipped, mismatches: mismatches, log: tel.Logger}, nil
+	r := &ProjectionRunner{pool: pool, js: js, tel: tel, streams: streams, tracer: tel.Tracer.Tracer("sciweek/bus"), standbyPoll: 2 * time.Second,
+		idleCheck: time.Second, applied: applied, skipped: skipped, mismatches: mismatches, log: tel.Logger, lags: map[string]int64{}}
+	// Only the replica applying a projection reports its lag (standbys report nothing), so
+	// max or sum over replicas is the projection's lag. A projection whose batches keep failing
+	// still reports it, measured at every attempt, so the alert sees it grow.
+	if _, err := m.Int64ObservableGauge("sciweek_projection_lag",
+		metric.WithDescription("Messages a projection is behind its stream: the stream's last sequence minus the projection's checkpoint (measured every second by the replica applying it)."),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			r.lagMu.Lock()
+			defer r.lagMu.Unlock()
+			for name, lag := range r.lags {
+				o.Observe(lag, metric.WithAttributes(tel.ServiceAttr(), attribute.String("projection", name)))
+			}
+			return nil
+		})); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// watchLag measures the projection's lag now and every idleCheck until ctx ends: the stream's
+// last sequence minus the stored checkpoint. A projection folding only some subjects catches up
+// to the stream's end when idle (check moves its checkpoint past the others), so 0 means caught up.
+func (r *ProjectionRunner) watchLag(ctx context.Context, name string, stream jetstream.Stream) {
+	t := time.NewTicker(r.idleCheck)
+	defer t.Stop()
+	for {
+		info, err := stream.Info(ctx)
+		if err == nil {
+			var cp checkpoint
+			if cp, err = r.readCheckpoint(ctx, name); err == nil {
+				r.setLag(name, max(int64(info.State.LastSeq)-int64(cp.seq), 0)) //nolint:gosec // sequences are far below 2^63
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (r *ProjectionRunner) setLag(name string, lag int64) {
+	r.lagMu.Lock()
+	defer r.lagMu.Unlock()
+	r.lags[name] = lag
+}
+
+func (r *ProjectionRunner) dropLag(name string) {
+	r.lagMu.Lock()
+	defer r.lagMu.Unlock()
+	delete(r.lags, name)
 }
 
 // Run applies the projection until ctx ends. It reads with an ordered consumer that starts
@@ -183,12 +238,14 @@ func (r *ProjectionRunner) Run(ctx context.Context, p Projection) error {
 	}
 	backoff := 100 * time.Millisecond
 	standby := false
+	defer r.dropLag(p.Name)
 	for {
 		progressed, err := r.runOnce(ctx, p)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if errors.Is(err, errStandby) {
+			r.dropLag(p.Name)
 			if !standby {
 				r.log.InfoContext(ctx, "projection is applied by another replica; standing by", "projection", p.Name)
 			}
@@ -253,6 +310,12 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	if err != nil {
 		return false, fmt.Errorf("read stream %s: %w", p.Stream, err)
 	}
+	// The watch ends before runOnce returns, so a replica that goes on standby next drops its
+	// lag for good.
+	lagCtx, stopLag := context.WithCancel(ctx)
+	lagDone := make(chan struct{})
+	go func() { defer close(lagDone); r.watchLag(lagCtx, p.Name, stream) }()
+	defer func() { stopLag(); <-lagDone }()
 	cp, err := r.verify(ctx, p, stream)
 	if err != nil {
 		return false, err
