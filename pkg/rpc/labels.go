@@ -113,6 +113,8 @@ var fieldLabels = map[string]FieldLabel{
 	"sciweek.registration.v1.County.code":                          {Name: "县（市、区）代码", Format: "六位数字的行政区划代码，如 140105"},
 	"sciweek.registration.v1.County.name":                          {Name: "县（市、区）名称"},
 	"sciweek.registration.v1.CreateAccountRequest.county_code":     {Name: "县（市、区）", Format: "六位数字的行政区划代码，或不填"},
+	"sciweek.registration.v1.ActivityDetails.theme":                {Name: "主题科技周"},
+	"sciweek.registration.v1.ListActivitiesRequest.theme":          {Name: "主题科技周"},
 	"sciweek.registration.v1.CreateUnitRequest.kind":               {Name: "单位类型"},
 	"sciweek.registration.v1.CreateUnitRequest.name":               {Name: "单位名称"},
 	"sciweek.registration.v1.Edition.id":                           {Name: "活动周编号", Format: "1 至 32 个小写字母、数字或短横线，如 2025"},

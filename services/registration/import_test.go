@@ -17,7 +17,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
-var templateHeaders = []string{"县（市、区）", "活动名称", "主办单位", "单位类型", "活动形式", "面向对象", "活动地点", "开始时间", "结束时间", "名额", "需要报名", "线上链接", "重大示范活动", "科技工作者日联动", "活动简介"}
+var templateHeaders = []string{"县（市、区）", "活动名称", "主办单位", "单位类型", "活动形式", "面向对象", "活动地点", "开始时间", "结束时间", "名额", "需要报名", "线上链接", "重大示范活动", "科技工作者日联动", "活动简介", "主题科技周"}
 
 // planRows returns n rows of a county's plan; rows are numbered as in the file (header = 1).
 func planRows(n int) [][]string {

@@ -44,7 +44,7 @@ func (Spreadsheets) Template(ed domain.Edition) ([]byte, error) {
 		domain.FieldVenue: "（场馆登记中的名称）", domain.FieldStartsAt: day.Add(9 * time.Hour).Format("2006-01-02 15:04"),
 		domain.FieldEndsAt: day.Add(11*time.Hour + 30*time.Minute).Format("2006-01-02 15:04"), domain.FieldPlaces: "60",
 		domain.FieldRequiresSignup: "是", domain.FieldMajorDemonstration: "否", domain.FieldWorkersDayJoint: "否",
-		domain.FieldDescription: "参观实验室，与科研人员面对面交流。",
+		domain.FieldDescription: "参观实验室，与科研人员面对面交流。", domain.FieldTheme: "无",
 	}
 	lists := map[string][]string{domain.FieldRequiresSignup: {"是", "否"}, domain.FieldMajorDemonstration: {"是", "否"}, domain.FieldWorkersDayJoint: {"是", "否"}}
 	for _, c := range ed.Counties {
@@ -54,6 +54,9 @@ func (Spreadsheets) Template(ed domain.Edition) ([]byte, error) {
 		if ed.AcceptsForm(x.Form) {
 			lists[domain.FieldForm] = append(lists[domain.FieldForm], x.Label)
 		}
+	}
+	for _, x := range domain.Themes {
+		lists[domain.FieldTheme] = append(lists[domain.FieldTheme], x.Label)
 	}
 	for _, u := range domain.UnitKinds {
 		lists[domain.FieldUnitKind] = append(lists[domain.FieldUnitKind], u.Label)

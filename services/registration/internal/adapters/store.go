@@ -62,20 +62,20 @@ type querier interface {
 }
 
 const activityColumns = `a.id, a.edition_id, a.county_code, a.unit_id, a.organizer, a.venue_id, a.venue_name, a.title, a.form,
-	a.target_groups, a.requires_signup, a.online_url, a.major_demonstration, a.workers_day_joint, a.description, a.status, a.created_at, a.updated_at`
+	a.target_groups, a.requires_signup, a.online_url, a.major_demonstration, a.workers_day_joint, a.description, a.status, a.created_at, a.updated_at, a.theme`
 
 func scanActivity(row pgx.CollectableRow) (domain.Activity, error) {
 	var a domain.Activity
 	var venue *uuid.UUID
-	var form, status string
+	var form, status, theme string
 	var groups []string
 	err := row.Scan(&a.ID, &a.EditionID, &a.CountyCode, &a.UnitID, &a.Organizer, &venue, &a.Details.VenueName, &a.Details.Title, &form,
 		&groups, &a.Details.RequiresSignup, &a.Details.OnlineURL, &a.Details.MajorDemonstration, &a.Details.WorkersDayJoint,
-		&a.Details.Description, &status, &a.CreatedAt, &a.UpdatedAt)
+		&a.Details.Description, &status, &a.CreatedAt, &a.UpdatedAt, &theme)
 	if venue != nil {
 		a.Details.VenueID = *venue
 	}
-	a.Details.Form, a.Status = domain.Form(form), domain.Status(status)
+	a.Details.Form, a.Status, a.Details.Theme = domain.Form(form), domain.Status(status), domain.Theme(theme)
 	for _, g := range groups {
 		a.Details.TargetGroups = append(a.Details.TargetGroups, domain.TargetGroup(g))
 	}
@@ -100,10 +100,10 @@ func groupsParam(d domain.Details) []string {
 func insertActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 	d := a.Details
 	if _, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, unit_id, organizer, venue_id, venue_name, title, form,
-		target_groups, requires_signup, online_url, major_demonstration, workers_day_joint, description, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		target_groups, requires_signup, online_url, major_demonstration, workers_day_joint, description, status, created_at, updated_at, theme)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		a.ID, a.EditionID, a.CountyCode, a.UnitID, a.Organizer, venueParam(d), d.VenueName, d.Title, string(d.Form), groupsParam(d),
-		d.RequiresSignup, d.OnlineURL, d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.CreatedAt, a.UpdatedAt); err != nil {
+		d.RequiresSignup, d.OnlineURL, d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.CreatedAt, a.UpdatedAt, string(d.Theme)); err != nil {
 		return err
 	}
 	if err := writeSessions(ctx, tx, a); err != nil {
@@ -256,9 +256,9 @@ func (s *Store) UpdateActivity(ctx context.Context, id uuid.UUID, change func(*d
 		}
 		d := a.Details
 		if _, err := tx.Exec(ctx, `UPDATE activities SET venue_id = $2, venue_name = $3, title = $4, form = $5, target_groups = $6,
-			requires_signup = $7, online_url = $8, major_demonstration = $9, workers_day_joint = $10, description = $11, status = $12, updated_at = $13
-			WHERE id = $1`, a.ID, venueParam(d), d.VenueName, d.Title, string(d.Form), groupsParam(d), d.RequiresSignup, d.OnlineURL,
-			d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.UpdatedAt); err != nil {
+			requires_signup = $7, online_url = $8, major_demonstration = $9, workers_day_joint = $10, description = $11, status = $12, updated_at = $13,
+			theme = $14 WHERE id = $1`, a.ID, venueParam(d), d.VenueName, d.Title, string(d.Form), groupsParam(d), d.RequiresSignup, d.OnlineURL,
+			d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.UpdatedAt, string(d.Theme)); err != nil {
 			return err
 		}
 		if err := writeSessions(ctx, tx, a); err != nil {
@@ -293,7 +293,7 @@ func (s *Store) UpdateActivity(ctx context.Context, id uuid.UUID, change func(*d
 // Activities returns a page of activities with their sessions.
 func (s *Store) Activities(ctx context.Context, f app.ActivityFilter, offset, limit int) ([]domain.Activity, error) {
 	where := []string{`a.edition_id = $1`, `($2 = '' OR a.county_code = $2)`, `($3::uuid IS NULL OR a.unit_id = $3)`,
-		`($4 = '' OR a.status = $4)`, `($5 = '' OR a.form = $5)`, `($6 = '' OR strpos(a.title, $6) > 0)`}
+		`($4 = '' OR a.status = $4)`, `($5 = '' OR a.form = $5)`, `($6 = '' OR strpos(a.title, $6) > 0)`, `($9 = '' OR a.theme = $9)`}
 	order := `a.created_at DESC, a.id`
 	if f.PublicOnly {
 		where = append(where, `a.status = 'approved'`)
@@ -307,7 +307,7 @@ func (s *Store) Activities(ctx context.Context, f app.ActivityFilter, offset, li
 		unit = &f.UnitID
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+` OFFSET $7 LIMIT $8`, f.EditionID, f.CountyCode, unit, string(f.Status), string(f.Form), f.Query, offset, limit)
+		` ORDER BY `+order+` OFFSET $7 LIMIT $8`, f.EditionID, f.CountyCode, unit, string(f.Status), string(f.Form), f.Query, offset, limit, string(f.Theme))
 	list, err := pgx.CollectRows(rows, scanActivity)
 	if err != nil || len(list) == 0 {
 		return list, db.Unavailable(err, "list activities")

@@ -44,6 +44,7 @@ type ActivityFilter struct {
 	UnitID     uuid.UUID     // Nil: any
 	Status     domain.Status // empty: any
 	Form       domain.Form   // empty: any
+	Theme      domain.Theme  // empty: any
 	Query      string        // title contains
 	PublicOnly bool          // approved, ordered by first session
 	SignupOnly bool          // requires sign-up

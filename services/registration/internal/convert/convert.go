@@ -28,6 +28,14 @@ var formToProto = map[domain.Form]registrationv1.ActivityForm{
 	domain.FormOther:               registrationv1.ActivityForm_ACTIVITY_FORM_OTHER,
 }
 
+var themeToProto = map[domain.Theme]registrationv1.ActivityTheme{
+	domain.ThemeNone:              registrationv1.ActivityTheme_ACTIVITY_THEME_NONE,
+	domain.ThemeAgriculture:       registrationv1.ActivityTheme_ACTIVITY_THEME_AGRICULTURE,
+	domain.ThemeMeteorology:       registrationv1.ActivityTheme_ACTIVITY_THEME_METEOROLOGY,
+	domain.ThemeForestryGrassland: registrationv1.ActivityTheme_ACTIVITY_THEME_FORESTRY_GRASSLAND,
+	domain.ThemeTransport:         registrationv1.ActivityTheme_ACTIVITY_THEME_TRANSPORT,
+}
+
 var statusToProto = map[domain.Status]registrationv1.ActivityStatus{
 	domain.StatusDraft:     registrationv1.ActivityStatus_ACTIVITY_STATUS_DRAFT,
 	domain.StatusSubmitted: registrationv1.ActivityStatus_ACTIVITY_STATUS_SUBMITTED,
@@ -68,6 +76,7 @@ var nominationToProto = map[domain.NominationStatus]registrationv1.NominationSta
 
 var (
 	formFromProto       = enum.Invert(formToProto)
+	themeFromProto      = enum.Invert(themeToProto)
 	statusFromProto     = enum.Invert(statusToProto)
 	groupFromProto      = enum.Invert(groupToProto)
 	unitKindFromProto   = enum.Invert(unitKindToProto)
@@ -79,6 +88,12 @@ func FormFromProto(f registrationv1.ActivityForm) domain.Form { return formFromP
 
 // FormToProto converts a form.
 func FormToProto(f domain.Form) registrationv1.ActivityForm { return formToProto[f] }
+
+// ThemeFromProto converts a proto theme; unspecified gives the empty theme (not given, or any).
+func ThemeFromProto(t registrationv1.ActivityTheme) domain.Theme { return themeFromProto[t] }
+
+// ThemeToProto converts a theme.
+func ThemeToProto(t domain.Theme) registrationv1.ActivityTheme { return themeToProto[t] }
 
 // StatusFromProto converts a proto status; unspecified gives the empty status (any).
 func StatusFromProto(s registrationv1.ActivityStatus) domain.Status { return statusFromProto[s] }
@@ -107,6 +122,7 @@ func DetailsToProto(d domain.Details) *registrationv1.ActivityDetails {
 	out := &registrationv1.ActivityDetails{
 		Title: d.Title, Form: formToProto[d.Form], RequiresSignup: d.RequiresSignup, OnlineUrl: d.OnlineURL,
 		MajorDemonstration: d.MajorDemonstration, WorkersDayJoint: d.WorkersDayJoint, Description: d.Description,
+		Theme: themeToProto[d.Theme],
 	}
 	if d.VenueID != uuid.Nil {
 		out.VenueId = d.VenueID.String()

@@ -10,6 +10,7 @@ import (
 func TestEveryEnumRoundTrips(t *testing.T) {
 	t.Parallel()
 	testkit.EnumRoundTrip(t, formToProto, registrationv1.ActivityForm(0).Descriptor())
+	testkit.EnumRoundTrip(t, themeToProto, registrationv1.ActivityTheme(0).Descriptor())
 	testkit.EnumRoundTrip(t, statusToProto, registrationv1.ActivityStatus(0).Descriptor())
 	testkit.EnumRoundTrip(t, groupToProto, registrationv1.TargetGroup(0).Descriptor())
 	testkit.EnumRoundTrip(t, unitKindToProto, registrationv1.UnitKind(0).Descriptor())
@@ -20,6 +21,11 @@ func TestEveryEnumRoundTrips(t *testing.T) {
 	for d, p := range formToProto {
 		if FormFromProto(p) != d || FormToProto(d) != p {
 			t.Errorf("form %v ⇄ %v", d, p)
+		}
+	}
+	for d, p := range themeToProto {
+		if ThemeFromProto(p) != d || ThemeToProto(d) != p {
+			t.Errorf("theme %v ⇄ %v", d, p)
 		}
 	}
 	for d, p := range unitKindToProto {

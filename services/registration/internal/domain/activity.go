@@ -87,6 +87,65 @@ func (g TargetGroup) Valid() bool {
 	return false
 }
 
+// Theme is the themed week a department runs within the week (主题科技周) that an activity
+// belongs to. Every stored activity has one: ThemeNone when it belongs to none.
+type Theme string
+
+// The themed weeks of the notice.
+const (
+	ThemeNone              Theme = "none"
+	ThemeAgriculture       Theme = "agriculture"
+	ThemeMeteorology       Theme = "meteorology"
+	ThemeForestryGrassland Theme = "forestry_grassland"
+	ThemeTransport         Theme = "transport"
+)
+
+// Themes are the themes with their Chinese labels, in the order the console lists them.
+var Themes = []struct {
+	Theme Theme
+	Label string
+}{
+	{ThemeNone, "无"}, {ThemeAgriculture, "农业科技周"}, {ThemeMeteorology, "气象科技周"},
+	{ThemeForestryGrassland, "林草科技周"}, {ThemeTransport, "交通运输科技周"},
+}
+
+// Valid reports whether t is a known theme (the empty theme, "not given", is not).
+func (t Theme) Valid() bool {
+	for _, x := range Themes {
+		if x.Theme == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the theme's Chinese label.
+func (t Theme) Label() string {
+	for _, x := range Themes {
+		if x.Theme == t {
+			return x.Label
+		}
+	}
+	return string(t)
+}
+
+// DefaultTheme is the themed week a unit's activities belong to unless their organizer says
+// otherwise: the themed departments run their own weeks (a 气象部门's activities are
+// 气象科技周), every other kind of unit none.
+func (k UnitKind) DefaultTheme() Theme {
+	switch k {
+	case UnitAgriculture:
+		return ThemeAgriculture
+	case UnitMeteorology:
+		return ThemeMeteorology
+	case UnitForestryGrassland:
+		return ThemeForestryGrassland
+	case UnitTransport:
+		return ThemeTransport
+	}
+	return ThemeNone
+}
+
 // Status is where an activity stands in the county review.
 type Status string
 
@@ -130,6 +189,9 @@ type Details struct {
 	MajorDemonstration bool
 	WorkersDayJoint    bool
 	Description        string
+	// Theme is the themed week; empty (not given) takes the unit kind's on a new activity
+	// and keeps the stored one on an update.
+	Theme Theme
 }
 
 // Online reports whether the activity takes place online only.
@@ -158,6 +220,9 @@ func CheckDetails(ed Edition, d Details) (Details, error) {
 	}
 	if !d.Form.Valid() {
 		return Details{}, ErrFormUnknown.New("value", d.Form, "accepted", FormLabels())
+	}
+	if d.Theme != "" && !d.Theme.Valid() {
+		return Details{}, ErrThemeUnknown.New("value", d.Theme, "accepted", ThemeLabels())
 	}
 	if !ed.AcceptsForm(d.Form) {
 		return Details{}, ErrFormNotInEdition.New("edition", ed.Name, "form", d.Form.Label(), "accepted", ed.FormLabels())
@@ -229,6 +294,9 @@ func CreateActivity(ed Edition, in NewActivity, actor string, now time.Time) (Ac
 	if err != nil {
 		return Activity{}, err
 	}
+	if d.Theme == "" {
+		d.Theme = in.Unit.Kind.DefaultTheme()
+	}
 	return Activity{
 		ID: uuid.New(), EditionID: ed.ID, CountyCode: in.Unit.CountyCode, UnitID: in.Unit.ID, Organizer: in.Unit.Name,
 		Details: d, Status: StatusDraft, CreatedAt: now, UpdatedAt: now,
@@ -258,6 +326,9 @@ func (a *Activity) Update(ed Edition, d Details, now time.Time) error {
 	d, err := CheckDetails(ed, d)
 	if err != nil {
 		return err
+	}
+	if d.Theme == "" {
+		d.Theme = a.Details.Theme
 	}
 	for _, old := range a.Details.Sessions {
 		if old.Confirmed+old.Waiting > 0 && !slices.ContainsFunc(d.Sessions, func(s Session) bool { return s.ID == old.ID }) {

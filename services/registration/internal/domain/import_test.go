@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -204,5 +205,55 @@ func TestSessionsOfOneActivityAreItsRows(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, []string{"IMPORT_SESSION_DIFFERS@需要报名#3", "IMPORT_SESSION_TWICE@开始时间#4"}) {
 		t.Fatalf("problems %v", got)
+	}
+}
+
+// TestThemeColumnTakesShortNames reads the optional 主题科技周 column: its labels, the short
+// names of the synonym table (农业 for 农业科技周), and an empty cell, which leaves the theme to
+// the unit's kind.
+func TestThemeColumnTakesShortNames(t *testing.T) {
+	t.Parallel()
+	ed := edition(t)
+	h := []string{"县（市、区）", "活动名称", "主办单位", "单位类型", "活动形式", "面向对象", "开始时间", "结束时间", "线上链接", "主题科技周"}
+	tests := []struct {
+		name, header, cell string
+		want               domain.Theme
+		wantErr            string
+	}{
+		{"label", "主题科技周", "气象科技周", domain.ThemeMeteorology, ""},
+		{"short agriculture", "主题科技周", "农业", domain.ThemeAgriculture, ""},
+		{"short forestry", "主题科技周", "林业", domain.ThemeForestryGrassland, ""},
+		{"short transport", "主题科技周", "交通", domain.ThemeTransport, ""},
+		{"full-width spaces", "主题科技周", "　气 象　", domain.ThemeMeteorology, ""},
+		{"none", "主题科技周", "无", domain.ThemeNone, ""},
+		{"empty leaves it to the unit", "主题科技周", "", "", ""},
+		{"a header synonym", "主题周", "林草", domain.ThemeForestryGrassland, ""},
+		{"unknown", "主题科技周", "航天", "", "ACTIVITY_THEME_UNKNOWN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			hh := append(slices.Clone(h[:len(h)-1]), tt.header)
+			cells := []string{"小店区", "气象科普", "小店区气象局", "气象", "讲座", "青少年", "2024-05-26 09:00", "2024-05-26 10:00", "https://example.org/live", tt.cell}
+			_, rows, problems := domain.ParseImport(ed, book(hh, cells), nil, look)
+			if tt.wantErr != "" {
+				if len(problems) != 1 || problems[0].Reason != tt.wantErr || !strings.Contains(problems[0].Chinese, "气象科技周") {
+					t.Fatalf("problems %+v, want %s naming the accepted themes", problems, tt.wantErr)
+				}
+				return
+			}
+			if len(problems) > 0 || len(rows) != 1 {
+				t.Fatalf("%+v", problems)
+			}
+			if rows[0].Details.Theme != tt.want {
+				t.Fatalf("theme = %q, want %q", rows[0].Details.Theme, tt.want)
+			}
+		})
+	}
+	// Without the column at all the import still reads the plan.
+	_, rows, problems := domain.ParseImport(ed, book(h[:len(h)-1], []string{"小店区", "气象科普", "小店区气象局", "气象", "讲座", "青少年",
+		"2024-05-26 09:00", "2024-05-26 10:00", "https://example.org/live"}), nil, look)
+	if len(problems) > 0 || len(rows) != 1 || rows[0].Details.Theme != "" {
+		t.Fatalf("without the column: %+v %+v", problems, rows)
 	}
 }

@@ -30,6 +30,7 @@ const (
 	FieldMajorDemonstration = "major_demonstration"
 	FieldWorkersDayJoint    = "workers_day_joint"
 	FieldDescription        = "description"
+	FieldTheme              = "theme"
 )
 
 // ImportColumn is one column of the import template.
@@ -70,6 +71,8 @@ var ImportColumns = []ImportColumn{
 		Synonyms: []string{"是否与科技工作者日联动", "科技工作者日", "是否科技工作者日联动"}},
 	{Key: FieldDescription, Header: "活动简介", Help: "至多 4000 字",
 		Synonyms: []string{"简介", "活动内容", "主要内容", "活动介绍", "内容"}},
+	{Key: FieldTheme, Header: "主题科技周", Help: "无、农业科技周、气象科技周、林草科技周、交通运输科技周；可写简称，如 气象；不填则按单位类型（如气象部门为气象科技周，其他单位为无）",
+		Synonyms: []string{"所属主题科技周", "主题周", "科技周主题", "专题科技周", "主题活动周"}},
 	{Key: FieldDate, Header: "活动日期", Help: "不在模板中：开始、结束时间只写时刻时，日期写在这一列，如 2024-05-26",
 		Synonyms: []string{"日期", "举办日期"}},
 	{Key: FieldTimeSpan, Header: "活动时间", Help: "不在模板中：一列写起止时间，如 5月26日 9:00-11:30",
@@ -109,7 +112,7 @@ type ImportLookups struct {
 // sharedFields are the fields every session row of one activity says the same of: a later row
 // may leave them empty (or merged) but may not say something else.
 var sharedFields = []string{FieldUnitKind, FieldForm, FieldTargetGroups, FieldVenue, FieldRequiresSignup, FieldOnlineURL,
-	FieldMajorDemonstration, FieldWorkersDayJoint, FieldDescription}
+	FieldMajorDemonstration, FieldWorkersDayJoint, FieldDescription, FieldTheme}
 
 // ParseImport finds an activity plan in a spreadsheet (the sheet and header that name its
 // columns, see sheet.Find), checks every data row and returns the table it read, its activities
@@ -271,6 +274,12 @@ func (r ImportRow) fill(ed Edition, t Table, cells map[string]string, from map[s
 	d := &r.Details
 	d.Description, d.OnlineURL = cells[FieldDescription], cells[FieldOnlineURL]
 	var ok bool
+	// An empty theme is left empty: the activity then takes its unit kind's (CreateActivity).
+	if v := cells[FieldTheme]; v != "" {
+		if d.Theme, ok = themeOf(v); !ok {
+			fail(FieldTheme, ErrThemeUnknown.New("value", v, "accepted", ThemeLabels()))
+		}
+	}
 	if d.Form, ok = formOf(cells[FieldForm]); !ok {
 		if cells[FieldForm] == "" {
 			fail(FieldForm, ErrImportFormEmpty.New("accepted", FormLabels()))
@@ -309,6 +318,18 @@ func formOf(s string) (Form, bool) {
 	for _, f := range Forms {
 		if ok && f.Label == label || s == string(f.Form) || sheet.Fold(s) == f.Label {
 			return f.Form, true
+		}
+	}
+	return "", false
+}
+
+// themeOf reads a themed week as people write it: its label, its key, or a word of the
+// synonym table (气象 for 气象科技周).
+func themeOf(s string) (Theme, bool) {
+	label, ok := synonymOf(FieldTheme, s)
+	for _, t := range Themes {
+		if ok && t.Label == label || s == string(t.Theme) || sheet.Fold(s) == t.Label {
+			return t.Theme, true
 		}
 	}
 	return "", false

@@ -15,6 +15,9 @@ var (
 	ErrFormUnknown = errs.Reason{Code: "ACTIVITY_FORM_UNKNOWN", Kind: errs.Invalid,
 		English: "form {value} is not one of the known activity forms: {accepted}",
 		Chinese: "“{value}”不是活动形式，请填写其中之一：{accepted}"}
+	ErrThemeUnknown = errs.Reason{Code: "ACTIVITY_THEME_UNKNOWN", Kind: errs.Invalid,
+		English: "theme {value} is not one of the themed weeks: {accepted}",
+		Chinese: "“{value}”不是主题科技周，请填写其中之一：{accepted}"}
 	ErrFormNotInEdition = errs.Reason{Code: "ACTIVITY_FORM_NOT_IN_EDITION", Kind: errs.Invalid,
 		English: "{edition} does not take {form} activities; it takes {accepted}",
 		Chinese: "{edition}不收“{form}”形式的活动，可选：{accepted}"}
@@ -171,6 +174,15 @@ var (
 
 // listSep joins the values a Chinese message lists.
 const listSep = "、"
+
+// ThemeLabels lists the themed weeks as people write them.
+func ThemeLabels() string {
+	out := make([]string, len(Themes))
+	for i, t := range Themes {
+		out[i] = t.Label
+	}
+	return strings.Join(out, listSep)
+}
 
 // FormLabels lists the activity forms as people write them.
 func FormLabels() string {

@@ -18,8 +18,8 @@ type Synonym struct {
 	Words []string
 }
 
-// Synonyms are the words the import takes for the forms, target groups and unit kinds, besides
-// their labels.
+// Synonyms are the words the import takes for the forms, target groups, unit kinds and themed
+// weeks, besides their labels.
 var Synonyms = []Synonym{
 	{FieldForm, "科普讲座", []string{"讲座", "科普报告", "报告", "报告会", "专题讲座", "讲堂", "科普讲堂"}},
 	{FieldForm, "科技展览", []string{"展览", "科普展览", "展示", "科普展", "展览展示", "科技展"}},
@@ -46,6 +46,11 @@ var Synonyms = []Synonym{
 	{FieldUnitKind, "气象部门", []string{"气象", "气象局"}},
 	{FieldUnitKind, "林草部门", []string{"林草", "林业", "林业和草原局", "林草局", "林业局"}},
 	{FieldUnitKind, "交通运输部门", []string{"交通", "交通运输", "交通运输局", "交通局"}},
+	{FieldTheme, "无", []string{"否", "不属于", "非主题科技周", "-", "—", "/"}},
+	{FieldTheme, "农业科技周", []string{"农业", "农业周", "农业科技活动周"}},
+	{FieldTheme, "气象科技周", []string{"气象", "气象周", "气象科技活动周"}},
+	{FieldTheme, "林草科技周", []string{"林草", "林业", "林草周", "林业科技周", "林草科技活动周"}},
+	{FieldTheme, "交通运输科技周", []string{"交通", "交通运输", "交通周", "交通科技周", "交通运输科技活动周"}},
 }
 
 // synonymOf returns the label a word stands for in a column: the label itself, or the label of

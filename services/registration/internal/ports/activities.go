@@ -45,6 +45,7 @@ func detailsFromProto(d *registrationv1.ActivityDetails) (domain.Details, error)
 	out := domain.Details{
 		Title: d.GetTitle(), Form: convert.FormFromProto(d.GetForm()), VenueID: venue, RequiresSignup: d.GetRequiresSignup(),
 		OnlineURL: d.GetOnlineUrl(), MajorDemonstration: d.GetMajorDemonstration(), WorkersDayJoint: d.GetWorkersDayJoint(), Description: d.GetDescription(),
+		Theme: convert.ThemeFromProto(d.GetTheme()),
 	}
 	for _, g := range d.GetTargetGroups() {
 		out.TargetGroups = append(out.TargetGroups, convert.GroupFromProto(g))
@@ -199,7 +200,7 @@ func (g *GRPC) ListActivities(ctx context.Context, req *registrationv1.ListActiv
 		}
 		return g.app.ListActivities(ctx, p, app.ActivityFilter{
 			EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), UnitID: unit, Status: convert.StatusFromProto(req.GetStatus()),
-			Form: convert.FormFromProto(req.GetForm()), Query: req.GetQuery(),
+			Form: convert.FormFromProto(req.GetForm()), Query: req.GetQuery(), Theme: convert.ThemeFromProto(req.GetTheme()),
 		}, offset, limit)
 	}, convert.ActivityToProto)
 	if err != nil {

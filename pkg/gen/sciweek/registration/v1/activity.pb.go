@@ -174,6 +174,73 @@ func (TargetGroup) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{1}
 }
 
+// ActivityTheme is the themed week a department runs within the week (主题科技周), or none.
+type ActivityTheme int32
+
+const (
+	// ACTIVITY_THEME_UNSPECIFIED is never stored: on a new activity it takes the theme of the
+	// unit's kind (a 气象部门 unit's activity is 气象科技周), on an update it keeps the stored one;
+	// as a filter it means any theme.
+	ActivityTheme_ACTIVITY_THEME_UNSPECIFIED ActivityTheme = 0
+	// ACTIVITY_THEME_NONE belongs to no themed week (无).
+	ActivityTheme_ACTIVITY_THEME_NONE ActivityTheme = 1
+	// ACTIVITY_THEME_AGRICULTURE is part of the agriculture week (农业科技周).
+	ActivityTheme_ACTIVITY_THEME_AGRICULTURE ActivityTheme = 2
+	// ACTIVITY_THEME_METEOROLOGY is part of the meteorology week (气象科技周).
+	ActivityTheme_ACTIVITY_THEME_METEOROLOGY ActivityTheme = 3
+	// ACTIVITY_THEME_FORESTRY_GRASSLAND is part of the forestry and grassland week (林草科技周).
+	ActivityTheme_ACTIVITY_THEME_FORESTRY_GRASSLAND ActivityTheme = 4
+	// ACTIVITY_THEME_TRANSPORT is part of the transport week (交通运输科技周).
+	ActivityTheme_ACTIVITY_THEME_TRANSPORT ActivityTheme = 5
+)
+
+// Enum value maps for ActivityTheme.
+var (
+	ActivityTheme_name = map[int32]string{
+		0: "ACTIVITY_THEME_UNSPECIFIED",
+		1: "ACTIVITY_THEME_NONE",
+		2: "ACTIVITY_THEME_AGRICULTURE",
+		3: "ACTIVITY_THEME_METEOROLOGY",
+		4: "ACTIVITY_THEME_FORESTRY_GRASSLAND",
+		5: "ACTIVITY_THEME_TRANSPORT",
+	}
+	ActivityTheme_value = map[string]int32{
+		"ACTIVITY_THEME_UNSPECIFIED":        0,
+		"ACTIVITY_THEME_NONE":               1,
+		"ACTIVITY_THEME_AGRICULTURE":        2,
+		"ACTIVITY_THEME_METEOROLOGY":        3,
+		"ACTIVITY_THEME_FORESTRY_GRASSLAND": 4,
+		"ACTIVITY_THEME_TRANSPORT":          5,
+	}
+)
+
+func (x ActivityTheme) Enum() *ActivityTheme {
+	p := new(ActivityTheme)
+	*p = x
+	return p
+}
+
+func (x ActivityTheme) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ActivityTheme) Descriptor() protoreflect.EnumDescriptor {
+	return file_sciweek_registration_v1_activity_proto_enumTypes[2].Descriptor()
+}
+
+func (ActivityTheme) Type() protoreflect.EnumType {
+	return &file_sciweek_registration_v1_activity_proto_enumTypes[2]
+}
+
+func (x ActivityTheme) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ActivityTheme.Descriptor instead.
+func (ActivityTheme) EnumDescriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{2}
+}
+
 // ActivityStatus is where an activity stands in the county review.
 type ActivityStatus int32
 
@@ -223,11 +290,11 @@ func (x ActivityStatus) String() string {
 }
 
 func (ActivityStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_registration_v1_activity_proto_enumTypes[2].Descriptor()
+	return file_sciweek_registration_v1_activity_proto_enumTypes[3].Descriptor()
 }
 
 func (ActivityStatus) Type() protoreflect.EnumType {
-	return &file_sciweek_registration_v1_activity_proto_enumTypes[2]
+	return &file_sciweek_registration_v1_activity_proto_enumTypes[3]
 }
 
 func (x ActivityStatus) Number() protoreflect.EnumNumber {
@@ -236,7 +303,7 @@ func (x ActivityStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ActivityStatus.Descriptor instead.
 func (ActivityStatus) EnumDescriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{3}
 }
 
 // ImportTarget is the status imported activities start in.
@@ -277,11 +344,11 @@ func (x ImportTarget) String() string {
 }
 
 func (ImportTarget) Descriptor() protoreflect.EnumDescriptor {
-	return file_sciweek_registration_v1_activity_proto_enumTypes[3].Descriptor()
+	return file_sciweek_registration_v1_activity_proto_enumTypes[4].Descriptor()
 }
 
 func (ImportTarget) Type() protoreflect.EnumType {
-	return &file_sciweek_registration_v1_activity_proto_enumTypes[3]
+	return &file_sciweek_registration_v1_activity_proto_enumTypes[4]
 }
 
 func (x ImportTarget) Number() protoreflect.EnumNumber {
@@ -290,7 +357,7 @@ func (x ImportTarget) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ImportTarget.Descriptor instead.
 func (ImportTarget) EnumDescriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{4}
 }
 
 // Session is one time slot of an activity.
@@ -408,7 +475,10 @@ type ActivityDetails struct {
 	// Workers' Day on 30 May (全国科技工作者日).
 	WorkersDayJoint bool `protobuf:"varint,9,opt,name=workers_day_joint,json=workersDayJoint,proto3" json:"workers_day_joint,omitempty"`
 	// description tells the public what to expect.
-	Description   string `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
+	Description string `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
+	// theme is the themed week the activity belongs to; unspecified takes the unit kind's theme
+	// on a new activity and keeps the stored theme on an update.
+	Theme         ActivityTheme `protobuf:"varint,11,opt,name=theme,proto3,enum=sciweek.registration.v1.ActivityTheme" json:"theme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -511,6 +581,13 @@ func (x *ActivityDetails) GetDescription() string {
 		return x.Description
 	}
 	return ""
+}
+
+func (x *ActivityDetails) GetTheme() ActivityTheme {
+	if x != nil {
+		return x.Theme
+	}
+	return ActivityTheme_ACTIVITY_THEME_UNSPECIFIED
 }
 
 // Activity is one public science activity of an edition.
@@ -1430,7 +1507,10 @@ type ListActivitiesRequest struct {
 	// form keeps one form; unspecified keeps all.
 	Form ActivityForm `protobuf:"varint,7,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
 	// query keeps activities whose title contains it.
-	Query         string `protobuf:"bytes,8,opt,name=query,proto3" json:"query,omitempty"`
+	Query string `protobuf:"bytes,8,opt,name=query,proto3" json:"query,omitempty"`
+	// theme keeps one themed week (or, with ACTIVITY_THEME_NONE, the activities of none);
+	// unspecified keeps all.
+	Theme         ActivityTheme `protobuf:"varint,9,opt,name=theme,proto3,enum=sciweek.registration.v1.ActivityTheme" json:"theme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1519,6 +1599,13 @@ func (x *ListActivitiesRequest) GetQuery() string {
 		return x.Query
 	}
 	return ""
+}
+
+func (x *ListActivitiesRequest) GetTheme() ActivityTheme {
+	if x != nil {
+		return x.Theme
+	}
+	return ActivityTheme_ACTIVITY_THEME_UNSPECIFIED
 }
 
 // ListActivitiesResponse is one page of activities.
@@ -2054,7 +2141,7 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x06places\x18\x03 \x01(\rB\t\xbaH\x06*\x04\x18\xa0\x8d\x06R\x06places\x12\x1c\n" +
 	"\tconfirmed\x18\x05 \x01(\rR\tconfirmed\x12\x18\n" +
 	"\awaiting\x18\x06 \x01(\rR\awaiting:b\xbaH_\x1a]\n" +
-	"\x18session.ends_after_start\x12\"a session must end after it starts\x1a\x1dthis.ends_at > this.starts_at\"\xcc\x04\n" +
+	"\x18session.ends_after_start\x12\"a session must end after it starts\x1a\x1dthis.ends_at > this.starts_at\"\x94\x05\n" +
 	"\x0fActivityDetails\x12 \n" +
 	"\x05title\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x02\x18\xc8\x01R\x05title\x12E\n" +
@@ -2070,7 +2157,8 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x13major_demonstration\x18\b \x01(\bR\x12majorDemonstration\x12*\n" +
 	"\x11workers_day_joint\x18\t \x01(\bR\x0fworkersDayJoint\x12*\n" +
 	"\vdescription\x18\n" +
-	" \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\"\xcb\x03\n" +
+	" \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\x12F\n" +
+	"\x05theme\x18\v \x01(\x0e2&.sciweek.registration.v1.ActivityThemeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05theme\"\xcb\x03\n" +
 	"\bActivity\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -2133,7 +2221,7 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\vactivity_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"activityId\"T\n" +
 	"\x13GetActivityResponse\x12=\n" +
-	"\bactivity\x18\x01 \x01(\v2!.sciweek.registration.v1.ActivityR\bactivity\"\xbf\x03\n" +
+	"\bactivity\x18\x01 \x01(\v2!.sciweek.registration.v1.ActivityR\bactivity\"\x87\x04\n" +
 	"\x15ListActivitiesRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
@@ -2146,7 +2234,8 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\x125\n" +
 	"\aunit_id\x18\x06 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\x12C\n" +
 	"\x04form\x18\a \x01(\x0e2%.sciweek.registration.v1.ActivityFormB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04form\x12\x1d\n" +
-	"\x05query\x18\b \x01(\tB\a\xbaH\x04r\x02\x18dR\x05query\"\x83\x01\n" +
+	"\x05query\x18\b \x01(\tB\a\xbaH\x04r\x02\x18dR\x05query\x12F\n" +
+	"\x05theme\x18\t \x01(\x0e2&.sciweek.registration.v1.ActivityThemeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05theme\"\x83\x01\n" +
 	"\x16ListActivitiesResponse\x12A\n" +
 	"\n" +
 	"activities\x18\x01 \x03(\v2!.sciweek.registration.v1.ActivityR\n" +
@@ -2217,7 +2306,14 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x14TARGET_GROUP_VILLAGE\x10\x03\x12\x18\n" +
 	"\x14TARGET_GROUP_COMPANY\x10\x04\x12\x17\n" +
 	"\x13TARGET_GROUP_SCHOOL\x10\x05\x12\x17\n" +
-	"\x13TARGET_GROUP_PUBLIC\x10\x06*\xc6\x01\n" +
+	"\x13TARGET_GROUP_PUBLIC\x10\x06*\xcd\x01\n" +
+	"\rActivityTheme\x12\x1e\n" +
+	"\x1aACTIVITY_THEME_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13ACTIVITY_THEME_NONE\x10\x01\x12\x1e\n" +
+	"\x1aACTIVITY_THEME_AGRICULTURE\x10\x02\x12\x1e\n" +
+	"\x1aACTIVITY_THEME_METEOROLOGY\x10\x03\x12%\n" +
+	"!ACTIVITY_THEME_FORESTRY_GRASSLAND\x10\x04\x12\x1c\n" +
+	"\x18ACTIVITY_THEME_TRANSPORT\x10\x05*\xc6\x01\n" +
 	"\x0eActivityStatus\x12\x1f\n" +
 	"\x1bACTIVITY_STATUS_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15ACTIVITY_STATUS_DRAFT\x10\x01\x12\x1d\n" +
@@ -2254,100 +2350,103 @@ func file_sciweek_registration_v1_activity_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_activity_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_activity_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_sciweek_registration_v1_activity_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
 var file_sciweek_registration_v1_activity_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_sciweek_registration_v1_activity_proto_goTypes = []any{
 	(ActivityForm)(0),                 // 0: sciweek.registration.v1.ActivityForm
 	(TargetGroup)(0),                  // 1: sciweek.registration.v1.TargetGroup
-	(ActivityStatus)(0),               // 2: sciweek.registration.v1.ActivityStatus
-	(ImportTarget)(0),                 // 3: sciweek.registration.v1.ImportTarget
-	(*Session)(nil),                   // 4: sciweek.registration.v1.Session
-	(*ActivityDetails)(nil),           // 5: sciweek.registration.v1.ActivityDetails
-	(*Activity)(nil),                  // 6: sciweek.registration.v1.Activity
-	(*ReviewStep)(nil),                // 7: sciweek.registration.v1.ReviewStep
-	(*CreateActivityRequest)(nil),     // 8: sciweek.registration.v1.CreateActivityRequest
-	(*CreateActivityResponse)(nil),    // 9: sciweek.registration.v1.CreateActivityResponse
-	(*UpdateActivityRequest)(nil),     // 10: sciweek.registration.v1.UpdateActivityRequest
-	(*UpdateActivityResponse)(nil),    // 11: sciweek.registration.v1.UpdateActivityResponse
-	(*SubmitActivityRequest)(nil),     // 12: sciweek.registration.v1.SubmitActivityRequest
-	(*SubmitActivityResponse)(nil),    // 13: sciweek.registration.v1.SubmitActivityResponse
-	(*ApproveActivityRequest)(nil),    // 14: sciweek.registration.v1.ApproveActivityRequest
-	(*ApproveActivityResponse)(nil),   // 15: sciweek.registration.v1.ApproveActivityResponse
-	(*ReturnActivityRequest)(nil),     // 16: sciweek.registration.v1.ReturnActivityRequest
-	(*ReturnActivityResponse)(nil),    // 17: sciweek.registration.v1.ReturnActivityResponse
-	(*CancelActivityRequest)(nil),     // 18: sciweek.registration.v1.CancelActivityRequest
-	(*CancelActivityResponse)(nil),    // 19: sciweek.registration.v1.CancelActivityResponse
-	(*GetActivityRequest)(nil),        // 20: sciweek.registration.v1.GetActivityRequest
-	(*GetActivityResponse)(nil),       // 21: sciweek.registration.v1.GetActivityResponse
-	(*ListActivitiesRequest)(nil),     // 22: sciweek.registration.v1.ListActivitiesRequest
-	(*ListActivitiesResponse)(nil),    // 23: sciweek.registration.v1.ListActivitiesResponse
-	(*ImportActivitiesRequest)(nil),   // 24: sciweek.registration.v1.ImportActivitiesRequest
-	(*RowError)(nil),                  // 25: sciweek.registration.v1.RowError
-	(*ImportActivitiesResponse)(nil),  // 26: sciweek.registration.v1.ImportActivitiesResponse
-	(*GetImportTemplateRequest)(nil),  // 27: sciweek.registration.v1.GetImportTemplateRequest
-	(*GetImportTemplateResponse)(nil), // 28: sciweek.registration.v1.GetImportTemplateResponse
-	(*File)(nil),                      // 29: sciweek.registration.v1.File
-	nil,                               // 30: sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
-	nil,                               // 31: sciweek.registration.v1.RowError.ArgsEntry
-	nil,                               // 32: sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
-	(*timestamppb.Timestamp)(nil),     // 33: google.protobuf.Timestamp
+	(ActivityTheme)(0),                // 2: sciweek.registration.v1.ActivityTheme
+	(ActivityStatus)(0),               // 3: sciweek.registration.v1.ActivityStatus
+	(ImportTarget)(0),                 // 4: sciweek.registration.v1.ImportTarget
+	(*Session)(nil),                   // 5: sciweek.registration.v1.Session
+	(*ActivityDetails)(nil),           // 6: sciweek.registration.v1.ActivityDetails
+	(*Activity)(nil),                  // 7: sciweek.registration.v1.Activity
+	(*ReviewStep)(nil),                // 8: sciweek.registration.v1.ReviewStep
+	(*CreateActivityRequest)(nil),     // 9: sciweek.registration.v1.CreateActivityRequest
+	(*CreateActivityResponse)(nil),    // 10: sciweek.registration.v1.CreateActivityResponse
+	(*UpdateActivityRequest)(nil),     // 11: sciweek.registration.v1.UpdateActivityRequest
+	(*UpdateActivityResponse)(nil),    // 12: sciweek.registration.v1.UpdateActivityResponse
+	(*SubmitActivityRequest)(nil),     // 13: sciweek.registration.v1.SubmitActivityRequest
+	(*SubmitActivityResponse)(nil),    // 14: sciweek.registration.v1.SubmitActivityResponse
+	(*ApproveActivityRequest)(nil),    // 15: sciweek.registration.v1.ApproveActivityRequest
+	(*ApproveActivityResponse)(nil),   // 16: sciweek.registration.v1.ApproveActivityResponse
+	(*ReturnActivityRequest)(nil),     // 17: sciweek.registration.v1.ReturnActivityRequest
+	(*ReturnActivityResponse)(nil),    // 18: sciweek.registration.v1.ReturnActivityResponse
+	(*CancelActivityRequest)(nil),     // 19: sciweek.registration.v1.CancelActivityRequest
+	(*CancelActivityResponse)(nil),    // 20: sciweek.registration.v1.CancelActivityResponse
+	(*GetActivityRequest)(nil),        // 21: sciweek.registration.v1.GetActivityRequest
+	(*GetActivityResponse)(nil),       // 22: sciweek.registration.v1.GetActivityResponse
+	(*ListActivitiesRequest)(nil),     // 23: sciweek.registration.v1.ListActivitiesRequest
+	(*ListActivitiesResponse)(nil),    // 24: sciweek.registration.v1.ListActivitiesResponse
+	(*ImportActivitiesRequest)(nil),   // 25: sciweek.registration.v1.ImportActivitiesRequest
+	(*RowError)(nil),                  // 26: sciweek.registration.v1.RowError
+	(*ImportActivitiesResponse)(nil),  // 27: sciweek.registration.v1.ImportActivitiesResponse
+	(*GetImportTemplateRequest)(nil),  // 28: sciweek.registration.v1.GetImportTemplateRequest
+	(*GetImportTemplateResponse)(nil), // 29: sciweek.registration.v1.GetImportTemplateResponse
+	(*File)(nil),                      // 30: sciweek.registration.v1.File
+	nil,                               // 31: sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
+	nil,                               // 32: sciweek.registration.v1.RowError.ArgsEntry
+	nil,                               // 33: sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
+	(*timestamppb.Timestamp)(nil),     // 34: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_activity_proto_depIdxs = []int32{
-	33, // 0: sciweek.registration.v1.Session.starts_at:type_name -> google.protobuf.Timestamp
-	33, // 1: sciweek.registration.v1.Session.ends_at:type_name -> google.protobuf.Timestamp
+	34, // 0: sciweek.registration.v1.Session.starts_at:type_name -> google.protobuf.Timestamp
+	34, // 1: sciweek.registration.v1.Session.ends_at:type_name -> google.protobuf.Timestamp
 	0,  // 2: sciweek.registration.v1.ActivityDetails.form:type_name -> sciweek.registration.v1.ActivityForm
 	1,  // 3: sciweek.registration.v1.ActivityDetails.target_groups:type_name -> sciweek.registration.v1.TargetGroup
-	4,  // 4: sciweek.registration.v1.ActivityDetails.sessions:type_name -> sciweek.registration.v1.Session
-	5,  // 5: sciweek.registration.v1.Activity.details:type_name -> sciweek.registration.v1.ActivityDetails
-	2,  // 6: sciweek.registration.v1.Activity.status:type_name -> sciweek.registration.v1.ActivityStatus
-	33, // 7: sciweek.registration.v1.Activity.created_at:type_name -> google.protobuf.Timestamp
-	33, // 8: sciweek.registration.v1.Activity.updated_at:type_name -> google.protobuf.Timestamp
-	7,  // 9: sciweek.registration.v1.Activity.history:type_name -> sciweek.registration.v1.ReviewStep
-	2,  // 10: sciweek.registration.v1.ReviewStep.status:type_name -> sciweek.registration.v1.ActivityStatus
-	33, // 11: sciweek.registration.v1.ReviewStep.at:type_name -> google.protobuf.Timestamp
-	5,  // 12: sciweek.registration.v1.CreateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
-	6,  // 13: sciweek.registration.v1.CreateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	5,  // 14: sciweek.registration.v1.UpdateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
-	6,  // 15: sciweek.registration.v1.UpdateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	6,  // 16: sciweek.registration.v1.SubmitActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	6,  // 17: sciweek.registration.v1.ApproveActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	6,  // 18: sciweek.registration.v1.ReturnActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	6,  // 19: sciweek.registration.v1.CancelActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	6,  // 20: sciweek.registration.v1.GetActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	2,  // 21: sciweek.registration.v1.ListActivitiesRequest.status:type_name -> sciweek.registration.v1.ActivityStatus
-	0,  // 22: sciweek.registration.v1.ListActivitiesRequest.form:type_name -> sciweek.registration.v1.ActivityForm
-	6,  // 23: sciweek.registration.v1.ListActivitiesResponse.activities:type_name -> sciweek.registration.v1.Activity
-	30, // 24: sciweek.registration.v1.ImportActivitiesRequest.header_mapping:type_name -> sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
-	3,  // 25: sciweek.registration.v1.ImportActivitiesRequest.target:type_name -> sciweek.registration.v1.ImportTarget
-	31, // 26: sciweek.registration.v1.RowError.args:type_name -> sciweek.registration.v1.RowError.ArgsEntry
-	25, // 27: sciweek.registration.v1.ImportActivitiesResponse.errors:type_name -> sciweek.registration.v1.RowError
-	32, // 28: sciweek.registration.v1.ImportActivitiesResponse.columns:type_name -> sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
-	29, // 29: sciweek.registration.v1.GetImportTemplateResponse.file:type_name -> sciweek.registration.v1.File
-	8,  // 30: sciweek.registration.v1.ActivityService.CreateActivity:input_type -> sciweek.registration.v1.CreateActivityRequest
-	10, // 31: sciweek.registration.v1.ActivityService.UpdateActivity:input_type -> sciweek.registration.v1.UpdateActivityRequest
-	12, // 32: sciweek.registration.v1.ActivityService.SubmitActivity:input_type -> sciweek.registration.v1.SubmitActivityRequest
-	14, // 33: sciweek.registration.v1.ActivityService.ApproveActivity:input_type -> sciweek.registration.v1.ApproveActivityRequest
-	16, // 34: sciweek.registration.v1.ActivityService.ReturnActivity:input_type -> sciweek.registration.v1.ReturnActivityRequest
-	18, // 35: sciweek.registration.v1.ActivityService.CancelActivity:input_type -> sciweek.registration.v1.CancelActivityRequest
-	20, // 36: sciweek.registration.v1.ActivityService.GetActivity:input_type -> sciweek.registration.v1.GetActivityRequest
-	22, // 37: sciweek.registration.v1.ActivityService.ListActivities:input_type -> sciweek.registration.v1.ListActivitiesRequest
-	24, // 38: sciweek.registration.v1.ActivityService.ImportActivities:input_type -> sciweek.registration.v1.ImportActivitiesRequest
-	27, // 39: sciweek.registration.v1.ActivityService.GetImportTemplate:input_type -> sciweek.registration.v1.GetImportTemplateRequest
-	9,  // 40: sciweek.registration.v1.ActivityService.CreateActivity:output_type -> sciweek.registration.v1.CreateActivityResponse
-	11, // 41: sciweek.registration.v1.ActivityService.UpdateActivity:output_type -> sciweek.registration.v1.UpdateActivityResponse
-	13, // 42: sciweek.registration.v1.ActivityService.SubmitActivity:output_type -> sciweek.registration.v1.SubmitActivityResponse
-	15, // 43: sciweek.registration.v1.ActivityService.ApproveActivity:output_type -> sciweek.registration.v1.ApproveActivityResponse
-	17, // 44: sciweek.registration.v1.ActivityService.ReturnActivity:output_type -> sciweek.registration.v1.ReturnActivityResponse
-	19, // 45: sciweek.registration.v1.ActivityService.CancelActivity:output_type -> sciweek.registration.v1.CancelActivityResponse
-	21, // 46: sciweek.registration.v1.ActivityService.GetActivity:output_type -> sciweek.registration.v1.GetActivityResponse
-	23, // 47: sciweek.registration.v1.ActivityService.ListActivities:output_type -> sciweek.registration.v1.ListActivitiesResponse
-	26, // 48: sciweek.registration.v1.ActivityService.ImportActivities:output_type -> sciweek.registration.v1.ImportActivitiesResponse
-	28, // 49: sciweek.registration.v1.ActivityService.GetImportTemplate:output_type -> sciweek.registration.v1.GetImportTemplateResponse
-	40, // [40:50] is the sub-list for method output_type
-	30, // [30:40] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	5,  // 4: sciweek.registration.v1.ActivityDetails.sessions:type_name -> sciweek.registration.v1.Session
+	2,  // 5: sciweek.registration.v1.ActivityDetails.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	6,  // 6: sciweek.registration.v1.Activity.details:type_name -> sciweek.registration.v1.ActivityDetails
+	3,  // 7: sciweek.registration.v1.Activity.status:type_name -> sciweek.registration.v1.ActivityStatus
+	34, // 8: sciweek.registration.v1.Activity.created_at:type_name -> google.protobuf.Timestamp
+	34, // 9: sciweek.registration.v1.Activity.updated_at:type_name -> google.protobuf.Timestamp
+	8,  // 10: sciweek.registration.v1.Activity.history:type_name -> sciweek.registration.v1.ReviewStep
+	3,  // 11: sciweek.registration.v1.ReviewStep.status:type_name -> sciweek.registration.v1.ActivityStatus
+	34, // 12: sciweek.registration.v1.ReviewStep.at:type_name -> google.protobuf.Timestamp
+	6,  // 13: sciweek.registration.v1.CreateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
+	7,  // 14: sciweek.registration.v1.CreateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	6,  // 15: sciweek.registration.v1.UpdateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
+	7,  // 16: sciweek.registration.v1.UpdateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	7,  // 17: sciweek.registration.v1.SubmitActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	7,  // 18: sciweek.registration.v1.ApproveActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	7,  // 19: sciweek.registration.v1.ReturnActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	7,  // 20: sciweek.registration.v1.CancelActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	7,  // 21: sciweek.registration.v1.GetActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	3,  // 22: sciweek.registration.v1.ListActivitiesRequest.status:type_name -> sciweek.registration.v1.ActivityStatus
+	0,  // 23: sciweek.registration.v1.ListActivitiesRequest.form:type_name -> sciweek.registration.v1.ActivityForm
+	2,  // 24: sciweek.registration.v1.ListActivitiesRequest.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	7,  // 25: sciweek.registration.v1.ListActivitiesResponse.activities:type_name -> sciweek.registration.v1.Activity
+	31, // 26: sciweek.registration.v1.ImportActivitiesRequest.header_mapping:type_name -> sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
+	4,  // 27: sciweek.registration.v1.ImportActivitiesRequest.target:type_name -> sciweek.registration.v1.ImportTarget
+	32, // 28: sciweek.registration.v1.RowError.args:type_name -> sciweek.registration.v1.RowError.ArgsEntry
+	26, // 29: sciweek.registration.v1.ImportActivitiesResponse.errors:type_name -> sciweek.registration.v1.RowError
+	33, // 30: sciweek.registration.v1.ImportActivitiesResponse.columns:type_name -> sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
+	30, // 31: sciweek.registration.v1.GetImportTemplateResponse.file:type_name -> sciweek.registration.v1.File
+	9,  // 32: sciweek.registration.v1.ActivityService.CreateActivity:input_type -> sciweek.registration.v1.CreateActivityRequest
+	11, // 33: sciweek.registration.v1.ActivityService.UpdateActivity:input_type -> sciweek.registration.v1.UpdateActivityRequest
+	13, // 34: sciweek.registration.v1.ActivityService.SubmitActivity:input_type -> sciweek.registration.v1.SubmitActivityRequest
+	15, // 35: sciweek.registration.v1.ActivityService.ApproveActivity:input_type -> sciweek.registration.v1.ApproveActivityRequest
+	17, // 36: sciweek.registration.v1.ActivityService.ReturnActivity:input_type -> sciweek.registration.v1.ReturnActivityRequest
+	19, // 37: sciweek.registration.v1.ActivityService.CancelActivity:input_type -> sciweek.registration.v1.CancelActivityRequest
+	21, // 38: sciweek.registration.v1.ActivityService.GetActivity:input_type -> sciweek.registration.v1.GetActivityRequest
+	23, // 39: sciweek.registration.v1.ActivityService.ListActivities:input_type -> sciweek.registration.v1.ListActivitiesRequest
+	25, // 40: sciweek.registration.v1.ActivityService.ImportActivities:input_type -> sciweek.registration.v1.ImportActivitiesRequest
+	28, // 41: sciweek.registration.v1.ActivityService.GetImportTemplate:input_type -> sciweek.registration.v1.GetImportTemplateRequest
+	10, // 42: sciweek.registration.v1.ActivityService.CreateActivity:output_type -> sciweek.registration.v1.CreateActivityResponse
+	12, // 43: sciweek.registration.v1.ActivityService.UpdateActivity:output_type -> sciweek.registration.v1.UpdateActivityResponse
+	14, // 44: sciweek.registration.v1.ActivityService.SubmitActivity:output_type -> sciweek.registration.v1.SubmitActivityResponse
+	16, // 45: sciweek.registration.v1.ActivityService.ApproveActivity:output_type -> sciweek.registration.v1.ApproveActivityResponse
+	18, // 46: sciweek.registration.v1.ActivityService.ReturnActivity:output_type -> sciweek.registration.v1.ReturnActivityResponse
+	20, // 47: sciweek.registration.v1.ActivityService.CancelActivity:output_type -> sciweek.registration.v1.CancelActivityResponse
+	22, // 48: sciweek.registration.v1.ActivityService.GetActivity:output_type -> sciweek.registration.v1.GetActivityResponse
+	24, // 49: sciweek.registration.v1.ActivityService.ListActivities:output_type -> sciweek.registration.v1.ListActivitiesResponse
+	27, // 50: sciweek.registration.v1.ActivityService.ImportActivities:output_type -> sciweek.registration.v1.ImportActivitiesResponse
+	29, // 51: sciweek.registration.v1.ActivityService.GetImportTemplate:output_type -> sciweek.registration.v1.GetImportTemplateResponse
+	42, // [42:52] is the sub-list for method output_type
+	32, // [32:42] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_activity_proto_init() }
@@ -2360,7 +2459,7 @@ func file_sciweek_registration_v1_activity_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_activity_proto_rawDesc), len(file_sciweek_registration_v1_activity_proto_rawDesc)),
-			NumEnums:      4,
+			NumEnums:      5,
 			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
