@@ -30,15 +30,28 @@ type trickleDoor struct {
 	Credential string `json:"credential"`
 	VenueID    string `json:"venue_id"`
 	ActivityID string `json:"activity_id"`
+	// Ends is when the open day ends: the trickle stops then, rather than send scans the
+	// edition refuses as out of its time.
+	Ends time.Time `json:"ends"`
 }
 
 // Trickle keeps a slow stream of check-ins going into the live demo edition, a few a second
-// at the open days of a few venues, until ctx ends: the dashboard moves while someone watches.
+// at the open days of a few venues, until ctx ends or the demo week is over (after it check-in
+// would refuse every scan as out of the edition's time): the dashboard moves while someone watches.
 // The records go through check-in like any door's (walk-ins, a few school classes, check-outs).
 func Trickle(ctx context.Context, dataDir string, info Info, conns Conns) error {
 	doors, err := trickleTerminals(ctx, dataDir, info, conns)
 	if err != nil {
 		return err
+	}
+	until := doors[0].Ends
+	for _, d := range doors {
+		if d.Ends.After(until) {
+			until = d.Ends
+		}
+	}
+	if time.Until(until) <= 0 {
+		return errors.New("the demo edition's week is over; delete the data folder for a new one")
 	}
 	terminals := make([]loadgen.Terminal, len(doors))
 	for i, d := range doors {
@@ -47,7 +60,7 @@ func Trickle(ctx context.Context, dataDir string, info Info, conns Conns) error 
 			Sequence: uint64(time.Now().UnixMicro())}
 	}
 	_, err = loadgen.Run(ctx, loadgen.Config{Conns: []grpc.ClientConnInterface{conns.Checkin}, Terminals: terminals,
-		Duration: 100 * 365 * 24 * time.Hour, Rate: TrickleRate, Batch: 1, Mix: loadgen.Mix{Group: 0.005, Checkout: 0.3}})
+		Duration: time.Until(until), Rate: TrickleRate, Batch: 1, Mix: loadgen.Mix{Group: 0.005, Checkout: 0.3}})
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
@@ -59,7 +72,7 @@ func trickleTerminals(ctx context.Context, dataDir string, info Info, conns Conn
 	path := filepath.Join(dataDir, "trickle.json")
 	var doors []trickleDoor
 	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &doors); err == nil && len(doors) > 0 {
+		if err := json.Unmarshal(b, &doors); err == nil && len(doors) > 0 && !doors[0].Ends.IsZero() {
 			return doors, nil
 		}
 	}
@@ -91,7 +104,13 @@ func trickleTerminals(ctx context.Context, dataDir string, info Info, conns Conn
 			if err != nil {
 				return nil, err
 			}
-			doors = append(doors, trickleDoor{Credential: act.GetCredential(), VenueID: a.GetDetails().GetVenueId(), ActivityID: a.GetId()})
+			var ends time.Time
+			for _, ss := range a.GetDetails().GetSessions() {
+				if e := ss.GetEndsAt().AsTime(); e.After(ends) {
+					ends = e
+				}
+			}
+			doors = append(doors, trickleDoor{Credential: act.GetCredential(), VenueID: a.GetDetails().GetVenueId(), ActivityID: a.GetId(), Ends: ends})
 		}
 		if token = page.GetNextPageToken(); token == "" {
 			break
