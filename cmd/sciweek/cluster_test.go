@@ -75,6 +75,16 @@ func startNATSCluster(t *testing.T) []*natsNode {
 	return nodes
 }
 
+// standsBy reports whether a replica's log says another replica applies the projection.
+func standsBy(log, projection string) bool {
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "standing by") && strings.Contains(line, `"`+projection+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
 func natsURL(nodes []*natsNode) string {
 	var urls []string
 	for _, n := range nodes {
@@ -190,7 +200,12 @@ func TestClusterSurvivesKills(t *testing.T) {
 		at   time.Time
 	}
 	var faults []fault
-	var firstWrite time.Duration
+	var firstWrite, takeover time.Duration
+	checkpoints, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer checkpoints.Close(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -204,9 +219,40 @@ func TestClusterSurvivesKills(t *testing.T) {
 			t.Error(err)
 		}
 		time.Sleep(2 * time.Second)
-		reporters[0].kill()
-		faults = append(faults, fault{"reporting replica 1 SIGKILL (restarted)", time.Now()})
-		if err := reporters[0].start(); err != nil {
+		// The reporting replica applying check-in's events is killed (the other logged that it
+		// stands by); the other takes the projection over when the killed one's session ends.
+		holder := 0
+		if b, err := os.ReadFile(reporters[0].log + ".1"); err == nil && standsBy(string(b), "reporting.checkin-events") {
+			holder = 1
+		}
+		cp := func() (int64, error) {
+			var seq int64
+			err := checkpoints.QueryRow(ctx, `SELECT last_sequence FROM reporting.projection_checkpoints WHERE name = 'reporting.checkin-events'`).Scan(&seq)
+			return seq, err
+		}
+		before, err := cp()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		reporters[holder].kill()
+		reportingKilled := time.Now()
+		faults = append(faults, fault{fmt.Sprintf("reporting replica %d SIGKILL (restarted)", holder+1), reportingKilled})
+		for time.Since(reportingKilled) < 10*time.Second {
+			seq, err := cp()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if seq > before {
+				takeover = time.Since(reportingKilled)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		fmt.Printf("cluster test: reporting replica %d SIGKILL: the other replica applied check-in events again after %v\n",
+			holder+1, takeover.Round(time.Millisecond))
+		if err := reporters[holder].start(); err != nil {
 			t.Error(err)
 		}
 		time.Sleep(2 * time.Second)
@@ -257,6 +303,9 @@ func TestClusterSurvivesKills(t *testing.T) {
 	}
 	if firstWrite == 0 {
 		t.Fatal("no record was written on the promoted standby")
+	}
+	if takeover == 0 {
+		t.Fatal("no reporting replica applied check-in events after the kill")
 	}
 	// No replica died of the failover: each reconnected through the multi-host URL.
 	for _, c := range append(replicas[:len(replicas):len(replicas)], reporters...) {
