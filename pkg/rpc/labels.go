@@ -30,6 +30,7 @@ var fieldLabels = map[string]FieldLabel{
 	"counties":          {Name: "县（市、区）"},
 	"county_code":       {Name: "县（市、区）", Format: "六位数字的行政区划代码，如 140105"},
 	"cursor":            {Name: "同步位置"},
+	"day":               {Name: "日期", Format: "年-月-日，如 2024-05-30，或不填"},
 	"decimals":          {Name: "小数位数"},
 	"description":       {Name: "活动简介"},
 	"details":           {Name: "详细信息"},

@@ -167,7 +167,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
 		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}, Tracer: cfg.Telemetry.Tracer.Tracer("sciweek/reporting"),
-		Reconciler: reconciler})
+		Reconciler: reconciler, Anomalies: anomalyCounter(cfg), Names: store})
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +237,18 @@ func newReconciler(cfg Config, store *adapters.Store) (*app.Reconciler, error) {
 	return app.NewReconciler(app.ReconcilerConfig{Ledger: ledger, Store: store, Stream: adapters.NewCheckinStream(cfg.JetStream),
 		Location: cfg.Location, Now: cfg.Now, Log: cfg.Telemetry.Logger,
 		Drifted: func(ctx context.Context, cells int) { drift.Add(ctx, int64(cells), attrs) }})
+}
+
+// anomalyCounter reads the flagged records from check-in's table, when check-in is reachable.
+func anomalyCounter(cfg Config) app.AnomalyCounter {
+	if cfg.Checkin == nil || cfg.ServiceKey == "" {
+		return nil
+	}
+	ledger, err := adapters.NewLedger(cfg.Checkin, cfg.ServiceKey)
+	if err != nil {
+		return nil
+	}
+	return ledger
 }
 
 // Reconciler rebuilds and audits the statistics from check-in's table; nil without check-in.

@@ -29,6 +29,7 @@ const consoleRoutes: RouteRecordRaw[] = [
       return { name: 'screen', query }
     },
   },
+  { path: 'anomalies', name: 'anomalies', component: () => import('./views/AnomaliesView.vue'), meta: { title: '异常扫码', roles: dashboardRoles } },
   { path: 'activities', name: 'activities', component: () => import('./views/ActivityListView.vue'), meta: { title: '活动管理' } },
   { path: 'activities/new', name: 'activity-new', component: () => import('./views/ActivityFormView.vue'), meta: { title: '登记活动', roles: writerRoles } },
   { path: 'activities/:id/edit', name: 'activity-edit', component: () => import('./views/ActivityFormView.vue'), props: true, meta: { title: '修改活动', roles: writerRoles } },

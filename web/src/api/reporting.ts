@@ -2,7 +2,7 @@
 import { dashboardApiQuery, dashboardEventsUrl, type DashboardFilterModel } from '../utils/dashboard'
 import { api } from './http'
 import { pathSegment } from './query'
-import type { Dashboard } from './types'
+import type { Anomalies, Dashboard } from './types'
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'closed'
 
@@ -60,4 +60,23 @@ export async function getDashboard(editionId: string, filter: DashboardFilterMod
     quiet: true,
   })
   return resp.dashboard
+}
+
+/** AnomalyQuery narrows the flagged scans: a county, a venue, a day (YYYY-MM-DD); empty keeps all. */
+export interface AnomalyQuery {
+  county_code?: string
+  venue_id?: string
+  day?: string
+}
+
+/**
+ * listAnomalies reads the scans check-in flagged, per venue and door, by kind (GET
+ * /v1/editions/{id}/anomalies): the city for the bureau, a county admin's county, an organizer's
+ * own activities' doors.
+ */
+export async function listAnomalies(editionId: string, q: AnomalyQuery = {}, quiet = true): Promise<Anomalies> {
+  return api.get<Anomalies>(`/api/v1/editions/${pathSegment(editionId)}/anomalies`, {
+    query: { county_code: q.county_code || undefined, venue_id: q.venue_id || undefined, day: q.day || undefined },
+    quiet,
+  })
 }

@@ -49,10 +49,11 @@ import type {
   VenueKindJson,
   VenueSchema,
 } from '../gen/sciweek/venue/v1/venue_pb'
-import type { RefusalReasonJson } from '../gen/sciweek/checkin/v1/checkin_pb'
+import type { AnomalyJson, RefusalReasonJson } from '../gen/sciweek/checkin/v1/checkin_pb'
 import type {
   ActivityCountSchema,
   CountyRankingSchema,
+  ListAnomaliesResponseSchema,
   DashboardFilterSchema,
   DashboardSchema,
   DashboardTotalsSchema,
@@ -212,6 +213,10 @@ export type TargetGroupCount = Wire<typeof TargetGroupCountSchema>
 export type ActivityCount = Wire<typeof ActivityCountSchema>
 export type RefusalCount = Wire<typeof RefusalCountSchema>
 export type Dashboard = Wire<typeof DashboardSchema>
+/** AnomalyKind is a flag check-in sets on a scan that deserves a second look. */
+export type AnomalyKind = AnomalyJson
+/** Anomalies are the flagged scans per venue and door, as the caller may see them. */
+export type Anomalies = Wire<typeof ListAnomaliesResponseSchema>
 
 // ---- reporting/v1/report.proto --------------------------------------------------------------
 

@@ -4,10 +4,10 @@ import { activityActions, allowed, countyChoices, creatableRoles, homeFor, locke
 
 describe('menuFor', () => {
   it.each<{ role: Role | undefined; want: string[] }>([
-    { role: 'city_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/reports', '/units', '/venues', '/accounts', '/audit', '/edition'] },
-    { role: 'county_admin', want: ['/dashboard', '/activities', '/import', '/featured', '/report', '/units', '/venues', '/accounts', '/audit', '/edition'] },
-    { role: 'organizer', want: ['/dashboard', '/activities', '/import', '/report', '/edition'] },
-    { role: 'viewer', want: ['/dashboard', '/activities', '/edition'] },
+    { role: 'city_admin', want: ['/dashboard', '/anomalies', '/activities', '/import', '/featured', '/reports', '/units', '/venues', '/accounts', '/audit', '/edition'] },
+    { role: 'county_admin', want: ['/dashboard', '/anomalies', '/activities', '/import', '/featured', '/report', '/units', '/venues', '/accounts', '/audit', '/edition'] },
+    { role: 'organizer', want: ['/dashboard', '/anomalies', '/activities', '/import', '/report', '/edition'] },
+    { role: 'viewer', want: ['/dashboard', '/anomalies', '/activities', '/edition'] },
     { role: undefined, want: [] },
   ])('$role', ({ role, want }) => {
     expect(menuFor(role).map((m) => m.path)).toEqual(want)

@@ -6,7 +6,7 @@ export interface MenuItem {
   path: string
   title: string
   /** icon names an @element-plus/icons-vue icon (see ConsoleLayout). */
-  icon: 'DataLine' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting' | 'Document' | 'DocumentChecked' | 'Lock'
+  icon: 'DataLine' | 'Warning' | 'Calendar' | 'Upload' | 'Star' | 'OfficeBuilding' | 'Location' | 'User' | 'Setting' | 'Document' | 'DocumentChecked' | 'Lock'
   roles: readonly Role[]
 }
 
@@ -28,6 +28,7 @@ export const noticeRoles: readonly Role[] = ['city_admin', 'county_admin', 'orga
 
 export const menu: readonly MenuItem[] = [
   { path: '/dashboard', title: '实时数据', icon: 'DataLine', roles: dashboardRoles },
+  { path: '/anomalies', title: '异常扫码', icon: 'Warning', roles: dashboardRoles },
   { path: '/activities', title: '活动管理', icon: 'Calendar', roles: allRoles },
   { path: '/import', title: '批量导入', icon: 'Upload', roles: writerRoles },
   { path: '/featured', title: '特色活动推荐', icon: 'Star', roles: adminRoles },

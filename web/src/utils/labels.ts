@@ -5,6 +5,7 @@ import type {
   ActivityForm,
   ActivityStatus,
   AgeGroup,
+  AnomalyKind,
   ColumnSource,
   FileKind,
   ImportTarget,
@@ -189,6 +190,14 @@ const terminalStateTags: Record<TerminalState, TagType> = {
   TERMINAL_STATE_PENDING: 'warning',
   TERMINAL_STATE_ACTIVE: 'success',
   TERMINAL_STATE_REVOKED: 'info',
+}
+
+/** What check-in flagged a scan for (异常扫码); flagged scans still count. */
+export const anomalyLabels: Record<Exclude<AnomalyKind, 'ANOMALY_UNSPECIFIED'>, string> = {
+  ANOMALY_OUTSIDE_SESSION: '场次外扫码',
+  ANOMALY_BURST: '连续快速扫码',
+  ANOMALY_CLOCK_SKEW: '终端时钟偏差',
+  ANOMALY_OVER_CAPACITY: '超容确认入场',
 }
 
 /** Why the check-in service refused a scan. */

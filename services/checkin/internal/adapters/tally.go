@@ -155,3 +155,43 @@ func (t *Tally) tickets(ctx context.Context, tx pgx.Tx, sink app.TallySink) erro
 	}
 	return nil
 }
+
+// anomalyQuery counts the flagged records by door, activity and flag: a record with two flags
+// counts under each. The day is the record's own (the door's clock), local to $6.
+const anomalyQuery = `SELECT r.county_code, r.venue_id, r.terminal_id, coalesce(t.name, ''), r.activity_id, b.bit,
+		count(*), max(r.occurred_at)
+	FROM checkin_records r
+	CROSS JOIN unnest($2::smallint[]) AS b(bit)
+	LEFT JOIN known_terminals t ON t.id = r.terminal_id
+	WHERE r.edition_id = $1 AND r.anomalies <> 0 AND r.anomalies & b.bit <> 0
+		AND ($3 = '' OR r.county_code = $3) AND ($4::uuid IS NULL OR r.venue_id = $4)
+		AND ($5 = '' OR to_char(r.occurred_at AT TIME ZONE $6, 'YYYY-MM-DD') = $5)
+	GROUP BY 1, 2, 3, 4, 5, 6`
+
+// anomalyBits are the flags counted, one by one.
+var anomalyBits = []int16{int16(domain.AnomalyOutsideSession), int16(domain.AnomalyBurst), int16(domain.AnomalyClockSkew),
+	int16(domain.AnomalyOverCapacity)}
+
+// CountAnomalies counts the table's flagged records. It implements app.AnomalyReader.
+func (t *Tally) CountAnomalies(ctx context.Context, q app.AnomalyQuery) ([]app.AnomalyTally, error) {
+	var venue *uuid.UUID
+	if q.VenueID != uuid.Nil {
+		venue = &q.VenueID
+	}
+	rows, err := t.pool.Query(ctx, anomalyQuery, q.EditionID, anomalyBits, q.CountyCode, venue, q.Day, q.Location.String())
+	if err != nil {
+		return nil, db.Unavailable(err, "count the anomalies")
+	}
+	defer rows.Close()
+	var out []app.AnomalyTally
+	for rows.Next() {
+		var a app.AnomalyTally
+		var bit int16
+		if err := rows.Scan(&a.CountyCode, &a.VenueID, &a.TerminalID, &a.TerminalName, &a.ActivityID, &bit, &a.Records, &a.LastAt); err != nil {
+			return nil, err
+		}
+		a.Kind = domain.Anomalies(bit)
+		out = append(out, a)
+	}
+	return out, db.Unavailable(rows.Err(), "count the anomalies")
+}

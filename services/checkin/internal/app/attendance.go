@@ -55,17 +55,61 @@ type TallyReader interface {
 	ExportTally(ctx context.Context, loc *time.Location, tickets bool, sink TallySink) error
 }
 
-// Attendance answers the other services' questions about the system of record.
-type Attendance struct {
-	tally TallyReader
+// AnomalyQuery narrows the flagged records counted.
+type AnomalyQuery struct {
+	EditionID  string
+	CountyCode string
+	// VenueID keeps one venue; Nil keeps all.
+	VenueID uuid.UUID
+	// Day keeps one local day (YYYY-MM-DD in Location); empty keeps all.
+	Day      string
+	Location *time.Location
 }
 
-// NewAttendance returns the use case over the table's reader.
-func NewAttendance(tally TallyReader) (*Attendance, error) {
-	if tally == nil {
-		return nil, errors.New("checkin app: the attendance export needs a tally reader")
+// AnomalyTally counts the records of one door and activity flagged with one kind.
+type AnomalyTally struct {
+	CountyCode   string
+	VenueID      uuid.UUID
+	TerminalID   uuid.UUID
+	TerminalName string
+	// ActivityID is Nil for checkouts.
+	ActivityID uuid.UUID
+	Kind       domain.Anomalies
+	Records    int64
+	LastAt     time.Time
+}
+
+// AnomalyReader counts the table's flagged records.
+type AnomalyReader interface {
+	CountAnomalies(ctx context.Context, q AnomalyQuery) ([]AnomalyTally, error)
+}
+
+// Attendance answers the other services' questions about the system of record.
+type Attendance struct {
+	tally     TallyReader
+	anomalies AnomalyReader
+}
+
+// NewAttendance returns the use case over the table's readers.
+func NewAttendance(tally TallyReader, anomalies AnomalyReader) (*Attendance, error) {
+	if tally == nil || anomalies == nil {
+		return nil, errors.New("checkin app: the attendance export needs a tally reader and an anomaly reader")
 	}
-	return &Attendance{tally: tally}, nil
+	return &Attendance{tally: tally, anomalies: anomalies}, nil
+}
+
+// CountAnomalies hands a service the flagged records' counts by door, activity and kind. Only
+// services may: the caller (reporting) keeps each person to what they may see.
+func (a *Attendance) CountAnomalies(ctx context.Context, p auth.Principal, q AnomalyQuery, timeZone string) ([]AnomalyTally, error) {
+	if !p.Is(auth.RoleService) {
+		return nil, ErrExportServicesOnly.New()
+	}
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil || timeZone == "" || timeZone == "Local" {
+		return nil, ErrExportTimeZone.New("zone", timeZone)
+	}
+	q.Location = loc
+	return a.anomalies.CountAnomalies(ctx, q)
 }
 
 // ExportTally hands a service the table's counts, with local hours in timeZone, and the

@@ -65,6 +65,9 @@ func Refusal(r domain.Refusal) checkinv1.RefusalReason { return refusals.ToProto
 // Level names an occupancy level in the contract; LevelUnknown is UNSPECIFIED.
 func Level(l domain.Level) checkinv1.OccupancyLevel { return levels.ToProto[l] }
 
+// Anomaly converts one anomaly flag.
+func Anomaly(a domain.Anomalies) checkinv1.Anomaly { return anomalies.ToProto[a] }
+
 // Anomalies lists a record's anomaly flags, in the order of their bits.
 func Anomalies(a domain.Anomalies) []checkinv1.Anomaly {
 	var out []checkinv1.Anomaly

@@ -1,6 +1,8 @@
 package ports
 
 import (
+	"context"
+
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -75,4 +77,31 @@ func (g *Attendance) ExportTally(req *checkinv1.ExportTallyRequest, stream grpc.
 				EditionId: edition, CountyCode: county, TicketIds: b}}})
 		},
 	})
+}
+
+// CountAnomalies counts the table's flagged records by door, activity and kind.
+func (g *Attendance) CountAnomalies(ctx context.Context, req *checkinv1.CountAnomaliesRequest) (*checkinv1.CountAnomaliesResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := app.AnomalyQuery{EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), Day: req.GetDay()}
+	if req.GetVenueId() != "" {
+		if q.VenueID, err = rpc.ParseUUID(req.GetVenueId(), "venue_id"); err != nil {
+			return nil, err
+		}
+	}
+	tallies, err := g.app.CountAnomalies(ctx, p, q, req.GetTimeZone())
+	if err != nil {
+		return nil, err
+	}
+	out := &checkinv1.CountAnomaliesResponse{Tallies: make([]*checkinv1.AnomalyTally, len(tallies))}
+	for i, t := range tallies {
+		out.Tallies[i] = &checkinv1.AnomalyTally{CountyCode: t.CountyCode, VenueId: t.VenueID.String(), TerminalId: t.TerminalID.String(),
+			TerminalName: t.TerminalName, Kind: convert.Anomaly(t.Kind), Records: t.Records, LastAt: timestamppb.New(t.LastAt)}
+		if t.ActivityID != uuid.Nil {
+			out.Tallies[i].ActivityId = t.ActivityID.String()
+		}
+	}
+	return out, nil
 }

@@ -23,6 +23,243 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// CountAnomaliesRequest says which flagged records to count.
+type CountAnomaliesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// county_code keeps one county; empty keeps all.
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// venue_id keeps one venue; empty keeps all.
+	VenueId string `protobuf:"bytes,3,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// day keeps the records of one local day, as YYYY-MM-DD in time_zone; empty keeps all.
+	Day string `protobuf:"bytes,4,opt,name=day,proto3" json:"day,omitempty"`
+	// time_zone is the IANA zone day is local to (the city's).
+	TimeZone      string `protobuf:"bytes,5,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountAnomaliesRequest) Reset() {
+	*x = CountAnomaliesRequest{}
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountAnomaliesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountAnomaliesRequest) ProtoMessage() {}
+
+func (x *CountAnomaliesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountAnomaliesRequest.ProtoReflect.Descriptor instead.
+func (*CountAnomaliesRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *CountAnomaliesRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *CountAnomaliesRequest) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *CountAnomaliesRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *CountAnomaliesRequest) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *CountAnomaliesRequest) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+// AnomalyTally counts the records of one door and activity flagged with one kind.
+type AnomalyTally struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// county_code is the records' county.
+	CountyCode string `protobuf:"bytes,1,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// venue_id is their venue.
+	VenueId string `protobuf:"bytes,2,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// terminal_id is the door that sent them.
+	TerminalId string `protobuf:"bytes,3,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// terminal_name is the door's name, as the venue registry last said.
+	TerminalName string `protobuf:"bytes,4,opt,name=terminal_name,json=terminalName,proto3" json:"terminal_name,omitempty"`
+	// activity_id is their activity (empty for checkouts).
+	ActivityId string `protobuf:"bytes,5,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// kind is the flag counted; a record with two flags counts under each.
+	Kind Anomaly `protobuf:"varint,6,opt,name=kind,proto3,enum=sciweek.checkin.v1.Anomaly" json:"kind,omitempty"`
+	// records is how many records carry it.
+	Records int64 `protobuf:"varint,7,opt,name=records,proto3" json:"records,omitempty"`
+	// last_at is when the latest of them happened, by the door's clock.
+	LastAt        *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=last_at,json=lastAt,proto3" json:"last_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnomalyTally) Reset() {
+	*x = AnomalyTally{}
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnomalyTally) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnomalyTally) ProtoMessage() {}
+
+func (x *AnomalyTally) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnomalyTally.ProtoReflect.Descriptor instead.
+func (*AnomalyTally) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *AnomalyTally) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *AnomalyTally) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *AnomalyTally) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *AnomalyTally) GetTerminalName() string {
+	if x != nil {
+		return x.TerminalName
+	}
+	return ""
+}
+
+func (x *AnomalyTally) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *AnomalyTally) GetKind() Anomaly {
+	if x != nil {
+		return x.Kind
+	}
+	return Anomaly_ANOMALY_UNSPECIFIED
+}
+
+func (x *AnomalyTally) GetRecords() int64 {
+	if x != nil {
+		return x.Records
+	}
+	return 0
+}
+
+func (x *AnomalyTally) GetLastAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastAt
+	}
+	return nil
+}
+
+// CountAnomaliesResponse returns the counts.
+type CountAnomaliesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// tallies are the counts, in no particular order.
+	Tallies       []*AnomalyTally `protobuf:"bytes,1,rep,name=tallies,proto3" json:"tallies,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountAnomaliesResponse) Reset() {
+	*x = CountAnomaliesResponse{}
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountAnomaliesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountAnomaliesResponse) ProtoMessage() {}
+
+func (x *CountAnomaliesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountAnomaliesResponse.ProtoReflect.Descriptor instead.
+func (*CountAnomaliesResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CountAnomaliesResponse) GetTallies() []*AnomalyTally {
+	if x != nil {
+		return x.Tallies
+	}
+	return nil
+}
+
 // ExportTallyRequest says how to fold the counts.
 type ExportTallyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -36,7 +273,7 @@ type ExportTallyRequest struct {
 
 func (x *ExportTallyRequest) Reset() {
 	*x = ExportTallyRequest{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -48,7 +285,7 @@ func (x *ExportTallyRequest) String() string {
 func (*ExportTallyRequest) ProtoMessage() {}
 
 func (x *ExportTallyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -61,7 +298,7 @@ func (x *ExportTallyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportTallyRequest.ProtoReflect.Descriptor instead.
 func (*ExportTallyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ExportTallyRequest) GetTimeZone() string {
@@ -96,7 +333,7 @@ type ExportTallyResponse struct {
 
 func (x *ExportTallyResponse) Reset() {
 	*x = ExportTallyResponse{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -108,7 +345,7 @@ func (x *ExportTallyResponse) String() string {
 func (*ExportTallyResponse) ProtoMessage() {}
 
 func (x *ExportTallyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -121,7 +358,7 @@ func (x *ExportTallyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportTallyResponse.ProtoReflect.Descriptor instead.
 func (*ExportTallyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ExportTallyResponse) GetPart() isExportTallyResponse_Part {
@@ -218,7 +455,7 @@ type TallyCut struct {
 
 func (x *TallyCut) Reset() {
 	*x = TallyCut{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -230,7 +467,7 @@ func (x *TallyCut) String() string {
 func (*TallyCut) ProtoMessage() {}
 
 func (x *TallyCut) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -243,7 +480,7 @@ func (x *TallyCut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyCut.ProtoReflect.Descriptor instead.
 func (*TallyCut) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *TallyCut) GetStream() string {
@@ -279,7 +516,7 @@ type PendingEvents struct {
 
 func (x *PendingEvents) Reset() {
 	*x = PendingEvents{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -291,7 +528,7 @@ func (x *PendingEvents) String() string {
 func (*PendingEvents) ProtoMessage() {}
 
 func (x *PendingEvents) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -304,7 +541,7 @@ func (x *PendingEvents) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PendingEvents.ProtoReflect.Descriptor instead.
 func (*PendingEvents) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PendingEvents) GetEvents() [][]byte {
@@ -325,7 +562,7 @@ type TallyRows struct {
 
 func (x *TallyRows) Reset() {
 	*x = TallyRows{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -337,7 +574,7 @@ func (x *TallyRows) String() string {
 func (*TallyRows) ProtoMessage() {}
 
 func (x *TallyRows) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -350,7 +587,7 @@ func (x *TallyRows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyRows.ProtoReflect.Descriptor instead.
 func (*TallyRows) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *TallyRows) GetRows() []*TallyRow {
@@ -397,7 +634,7 @@ type TallyRow struct {
 
 func (x *TallyRow) Reset() {
 	*x = TallyRow{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -409,7 +646,7 @@ func (x *TallyRow) String() string {
 func (*TallyRow) ProtoMessage() {}
 
 func (x *TallyRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -422,7 +659,7 @@ func (x *TallyRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyRow.ProtoReflect.Descriptor instead.
 func (*TallyRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *TallyRow) GetEditionId() string {
@@ -531,7 +768,7 @@ type AdmittedTickets struct {
 
 func (x *AdmittedTickets) Reset() {
 	*x = AdmittedTickets{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -543,7 +780,7 @@ func (x *AdmittedTickets) String() string {
 func (*AdmittedTickets) ProtoMessage() {}
 
 func (x *AdmittedTickets) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -556,7 +793,7 @@ func (x *AdmittedTickets) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmittedTickets.ProtoReflect.Descriptor instead.
 func (*AdmittedTickets) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *AdmittedTickets) GetEditionId() string {
@@ -584,7 +821,29 @@ var File_sciweek_checkin_v1_attendance_proto protoreflect.FileDescriptor
 
 const file_sciweek_checkin_v1_attendance_proto_rawDesc = "" +
 	"\n" +
-	"#sciweek/checkin/v1/attendance.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\"V\n" +
+	"#sciweek/checkin/v1/attendance.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\"\xa2\x02\n" +
+	"\x15CountAnomaliesRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
+	"\vcounty_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
+	"countyCode\x127\n" +
+	"\bvenue_id\x18\x03 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\avenueId\x128\n" +
+	"\x03day\x18\x04 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x03day\x12&\n" +
+	"\ttime_zone\x18\x05 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\btimeZone\"\xb1\x02\n" +
+	"\fAnomalyTally\x12\x1f\n" +
+	"\vcounty_code\x18\x01 \x01(\tR\n" +
+	"countyCode\x12\x19\n" +
+	"\bvenue_id\x18\x02 \x01(\tR\avenueId\x12\x1f\n" +
+	"\vterminal_id\x18\x03 \x01(\tR\n" +
+	"terminalId\x12#\n" +
+	"\rterminal_name\x18\x04 \x01(\tR\fterminalName\x12\x1f\n" +
+	"\vactivity_id\x18\x05 \x01(\tR\n" +
+	"activityId\x12/\n" +
+	"\x04kind\x18\x06 \x01(\x0e2\x1b.sciweek.checkin.v1.AnomalyR\x04kind\x12\x18\n" +
+	"\arecords\x18\a \x01(\x03R\arecords\x123\n" +
+	"\alast_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x06lastAt\"T\n" +
+	"\x16CountAnomaliesResponse\x12:\n" +
+	"\atallies\x18\x01 \x03(\v2 .sciweek.checkin.v1.AnomalyTallyR\atallies\"V\n" +
 	"\x12ExportTallyRequest\x12&\n" +
 	"\ttime_zone\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\btimeZone\x12\x18\n" +
 	"\atickets\x18\x02 \x01(\bR\atickets\"\x84\x02\n" +
@@ -627,9 +886,10 @@ const file_sciweek_checkin_v1_attendance_proto_rawDesc = "" +
 	"\vcounty_code\x18\x02 \x01(\tR\n" +
 	"countyCode\x12\x1d\n" +
 	"\n" +
-	"ticket_ids\x18\x03 \x01(\fR\tticketIds2u\n" +
+	"ticket_ids\x18\x03 \x01(\fR\tticketIds2\xde\x01\n" +
 	"\x11AttendanceService\x12`\n" +
-	"\vExportTally\x12&.sciweek.checkin.v1.ExportTallyRequest\x1a'.sciweek.checkin.v1.ExportTallyResponse0\x01B\xd4\x01\n" +
+	"\vExportTally\x12&.sciweek.checkin.v1.ExportTallyRequest\x1a'.sciweek.checkin.v1.ExportTallyResponse0\x01\x12g\n" +
+	"\x0eCountAnomalies\x12).sciweek.checkin.v1.CountAnomaliesRequest\x1a*.sciweek.checkin.v1.CountAnomaliesResponseB\xd4\x01\n" +
 	"\x16com.sciweek.checkin.v1B\x0fAttendanceProtoP\x01Z?github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1;checkinv1\xa2\x02\x03SCX\xaa\x02\x12Sciweek.Checkin.V1\xca\x02\x12Sciweek\\Checkin\\V1\xe2\x02\x1eSciweek\\Checkin\\V1\\GPBMetadata\xea\x02\x14Sciweek::Checkin::V1b\x06proto3"
 
 var (
@@ -644,39 +904,48 @@ func file_sciweek_checkin_v1_attendance_proto_rawDescGZIP() []byte {
 	return file_sciweek_checkin_v1_attendance_proto_rawDescData
 }
 
-var file_sciweek_checkin_v1_attendance_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_sciweek_checkin_v1_attendance_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_sciweek_checkin_v1_attendance_proto_goTypes = []any{
-	(*ExportTallyRequest)(nil),    // 0: sciweek.checkin.v1.ExportTallyRequest
-	(*ExportTallyResponse)(nil),   // 1: sciweek.checkin.v1.ExportTallyResponse
-	(*TallyCut)(nil),              // 2: sciweek.checkin.v1.TallyCut
-	(*PendingEvents)(nil),         // 3: sciweek.checkin.v1.PendingEvents
-	(*TallyRows)(nil),             // 4: sciweek.checkin.v1.TallyRows
-	(*TallyRow)(nil),              // 5: sciweek.checkin.v1.TallyRow
-	(*AdmittedTickets)(nil),       // 6: sciweek.checkin.v1.AdmittedTickets
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(CheckinKind)(0),              // 8: sciweek.checkin.v1.CheckinKind
-	(Outcome)(0),                  // 9: sciweek.checkin.v1.Outcome
-	(RefusalReason)(0),            // 10: sciweek.checkin.v1.RefusalReason
-	(ParticipantCategory)(0),      // 11: sciweek.checkin.v1.ParticipantCategory
+	(*CountAnomaliesRequest)(nil),  // 0: sciweek.checkin.v1.CountAnomaliesRequest
+	(*AnomalyTally)(nil),           // 1: sciweek.checkin.v1.AnomalyTally
+	(*CountAnomaliesResponse)(nil), // 2: sciweek.checkin.v1.CountAnomaliesResponse
+	(*ExportTallyRequest)(nil),     // 3: sciweek.checkin.v1.ExportTallyRequest
+	(*ExportTallyResponse)(nil),    // 4: sciweek.checkin.v1.ExportTallyResponse
+	(*TallyCut)(nil),               // 5: sciweek.checkin.v1.TallyCut
+	(*PendingEvents)(nil),          // 6: sciweek.checkin.v1.PendingEvents
+	(*TallyRows)(nil),              // 7: sciweek.checkin.v1.TallyRows
+	(*TallyRow)(nil),               // 8: sciweek.checkin.v1.TallyRow
+	(*AdmittedTickets)(nil),        // 9: sciweek.checkin.v1.AdmittedTickets
+	(Anomaly)(0),                   // 10: sciweek.checkin.v1.Anomaly
+	(*timestamppb.Timestamp)(nil),  // 11: google.protobuf.Timestamp
+	(CheckinKind)(0),               // 12: sciweek.checkin.v1.CheckinKind
+	(Outcome)(0),                   // 13: sciweek.checkin.v1.Outcome
+	(RefusalReason)(0),             // 14: sciweek.checkin.v1.RefusalReason
+	(ParticipantCategory)(0),       // 15: sciweek.checkin.v1.ParticipantCategory
 }
 var file_sciweek_checkin_v1_attendance_proto_depIdxs = []int32{
-	2,  // 0: sciweek.checkin.v1.ExportTallyResponse.cut:type_name -> sciweek.checkin.v1.TallyCut
-	4,  // 1: sciweek.checkin.v1.ExportTallyResponse.rows:type_name -> sciweek.checkin.v1.TallyRows
-	6,  // 2: sciweek.checkin.v1.ExportTallyResponse.tickets:type_name -> sciweek.checkin.v1.AdmittedTickets
-	3,  // 3: sciweek.checkin.v1.ExportTallyResponse.pending:type_name -> sciweek.checkin.v1.PendingEvents
-	7,  // 4: sciweek.checkin.v1.TallyCut.stream_created:type_name -> google.protobuf.Timestamp
-	5,  // 5: sciweek.checkin.v1.TallyRows.rows:type_name -> sciweek.checkin.v1.TallyRow
-	8,  // 6: sciweek.checkin.v1.TallyRow.kind:type_name -> sciweek.checkin.v1.CheckinKind
-	9,  // 7: sciweek.checkin.v1.TallyRow.outcome:type_name -> sciweek.checkin.v1.Outcome
-	10, // 8: sciweek.checkin.v1.TallyRow.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
-	11, // 9: sciweek.checkin.v1.TallyRow.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	0,  // 10: sciweek.checkin.v1.AttendanceService.ExportTally:input_type -> sciweek.checkin.v1.ExportTallyRequest
-	1,  // 11: sciweek.checkin.v1.AttendanceService.ExportTally:output_type -> sciweek.checkin.v1.ExportTallyResponse
-	11, // [11:12] is the sub-list for method output_type
-	10, // [10:11] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	10, // 0: sciweek.checkin.v1.AnomalyTally.kind:type_name -> sciweek.checkin.v1.Anomaly
+	11, // 1: sciweek.checkin.v1.AnomalyTally.last_at:type_name -> google.protobuf.Timestamp
+	1,  // 2: sciweek.checkin.v1.CountAnomaliesResponse.tallies:type_name -> sciweek.checkin.v1.AnomalyTally
+	5,  // 3: sciweek.checkin.v1.ExportTallyResponse.cut:type_name -> sciweek.checkin.v1.TallyCut
+	7,  // 4: sciweek.checkin.v1.ExportTallyResponse.rows:type_name -> sciweek.checkin.v1.TallyRows
+	9,  // 5: sciweek.checkin.v1.ExportTallyResponse.tickets:type_name -> sciweek.checkin.v1.AdmittedTickets
+	6,  // 6: sciweek.checkin.v1.ExportTallyResponse.pending:type_name -> sciweek.checkin.v1.PendingEvents
+	11, // 7: sciweek.checkin.v1.TallyCut.stream_created:type_name -> google.protobuf.Timestamp
+	8,  // 8: sciweek.checkin.v1.TallyRows.rows:type_name -> sciweek.checkin.v1.TallyRow
+	12, // 9: sciweek.checkin.v1.TallyRow.kind:type_name -> sciweek.checkin.v1.CheckinKind
+	13, // 10: sciweek.checkin.v1.TallyRow.outcome:type_name -> sciweek.checkin.v1.Outcome
+	14, // 11: sciweek.checkin.v1.TallyRow.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	15, // 12: sciweek.checkin.v1.TallyRow.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	3,  // 13: sciweek.checkin.v1.AttendanceService.ExportTally:input_type -> sciweek.checkin.v1.ExportTallyRequest
+	0,  // 14: sciweek.checkin.v1.AttendanceService.CountAnomalies:input_type -> sciweek.checkin.v1.CountAnomaliesRequest
+	4,  // 15: sciweek.checkin.v1.AttendanceService.ExportTally:output_type -> sciweek.checkin.v1.ExportTallyResponse
+	2,  // 16: sciweek.checkin.v1.AttendanceService.CountAnomalies:output_type -> sciweek.checkin.v1.CountAnomaliesResponse
+	15, // [15:17] is the sub-list for method output_type
+	13, // [13:15] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_attendance_proto_init() }
@@ -685,7 +954,7 @@ func file_sciweek_checkin_v1_attendance_proto_init() {
 		return
 	}
 	file_sciweek_checkin_v1_checkin_proto_init()
-	file_sciweek_checkin_v1_attendance_proto_msgTypes[1].OneofWrappers = []any{
+	file_sciweek_checkin_v1_attendance_proto_msgTypes[4].OneofWrappers = []any{
 		(*ExportTallyResponse_Cut)(nil),
 		(*ExportTallyResponse_Rows)(nil),
 		(*ExportTallyResponse_Tickets)(nil),
@@ -697,7 +966,7 @@ func file_sciweek_checkin_v1_attendance_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_attendance_proto_rawDesc), len(file_sciweek_checkin_v1_attendance_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

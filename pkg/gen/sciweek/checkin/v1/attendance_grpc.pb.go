@@ -19,7 +19,8 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AttendanceService_ExportTally_FullMethodName = "/sciweek.checkin.v1.AttendanceService/ExportTally"
+	AttendanceService_ExportTally_FullMethodName    = "/sciweek.checkin.v1.AttendanceService/ExportTally"
+	AttendanceService_CountAnomalies_FullMethodName = "/sciweek.checkin.v1.AttendanceService/CountAnomalies"
 )
 
 // AttendanceServiceClient is the client API for AttendanceService service.
@@ -36,6 +37,11 @@ type AttendanceServiceClient interface {
 	// admitted tickets in pages. Reporting rebuilds and audits its aggregates from it: the table
 	// is the truth, the stream only its messenger.
 	ExportTally(ctx context.Context, in *ExportTallyRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportTallyResponse], error)
+	// CountAnomalies counts the flagged records of an edition (off-time, bursts, skewed clocks,
+	// admissions at the alarm level) by county, venue, door, activity and kind, optionally for one
+	// county, venue and local day. Reporting reads it to show the anomalies to the people allowed
+	// to see them; it does the scoping, as it knows the counties and the units.
+	CountAnomalies(ctx context.Context, in *CountAnomaliesRequest, opts ...grpc.CallOption) (*CountAnomaliesResponse, error)
 }
 
 type attendanceServiceClient struct {
@@ -65,6 +71,16 @@ func (c *attendanceServiceClient) ExportTally(ctx context.Context, in *ExportTal
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type AttendanceService_ExportTallyClient = grpc.ServerStreamingClient[ExportTallyResponse]
 
+func (c *attendanceServiceClient) CountAnomalies(ctx context.Context, in *CountAnomaliesRequest, opts ...grpc.CallOption) (*CountAnomaliesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountAnomaliesResponse)
+	err := c.cc.Invoke(ctx, AttendanceService_CountAnomalies_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AttendanceServiceServer is the server API for AttendanceService service.
 // All implementations must embed UnimplementedAttendanceServiceServer
 // for forward compatibility.
@@ -79,6 +95,11 @@ type AttendanceServiceServer interface {
 	// admitted tickets in pages. Reporting rebuilds and audits its aggregates from it: the table
 	// is the truth, the stream only its messenger.
 	ExportTally(*ExportTallyRequest, grpc.ServerStreamingServer[ExportTallyResponse]) error
+	// CountAnomalies counts the flagged records of an edition (off-time, bursts, skewed clocks,
+	// admissions at the alarm level) by county, venue, door, activity and kind, optionally for one
+	// county, venue and local day. Reporting reads it to show the anomalies to the people allowed
+	// to see them; it does the scoping, as it knows the counties and the units.
+	CountAnomalies(context.Context, *CountAnomaliesRequest) (*CountAnomaliesResponse, error)
 	mustEmbedUnimplementedAttendanceServiceServer()
 }
 
@@ -91,6 +112,9 @@ type UnimplementedAttendanceServiceServer struct{}
 
 func (UnimplementedAttendanceServiceServer) ExportTally(*ExportTallyRequest, grpc.ServerStreamingServer[ExportTallyResponse]) error {
 	return status.Error(codes.Unimplemented, "method ExportTally not implemented")
+}
+func (UnimplementedAttendanceServiceServer) CountAnomalies(context.Context, *CountAnomaliesRequest) (*CountAnomaliesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountAnomalies not implemented")
 }
 func (UnimplementedAttendanceServiceServer) mustEmbedUnimplementedAttendanceServiceServer() {}
 func (UnimplementedAttendanceServiceServer) testEmbeddedByValue()                           {}
@@ -124,13 +148,36 @@ func _AttendanceService_ExportTally_Handler(srv interface{}, stream grpc.ServerS
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type AttendanceService_ExportTallyServer = grpc.ServerStreamingServer[ExportTallyResponse]
 
+func _AttendanceService_CountAnomalies_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountAnomaliesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AttendanceServiceServer).CountAnomalies(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AttendanceService_CountAnomalies_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AttendanceServiceServer).CountAnomalies(ctx, req.(*CountAnomaliesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AttendanceService_ServiceDesc is the grpc.ServiceDesc for AttendanceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
 var AttendanceService_ServiceDesc = grpc.ServiceDesc{
 	ServiceName: "sciweek.checkin.v1.AttendanceService",
 	HandlerType: (*AttendanceServiceServer)(nil),
-	Methods:     []grpc.MethodDesc{},
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "CountAnomalies",
+			Handler:    _AttendanceService_CountAnomalies_Handler,
+		},
+	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "ExportTally",

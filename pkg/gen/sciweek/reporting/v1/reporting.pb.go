@@ -8,8 +8,8 @@ package reportingv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
-	v11 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
-	v1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	v1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
+	v11 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -146,6 +146,380 @@ func (Dimension) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
 }
 
+// ListAnomaliesRequest names an edition and narrows the count.
+type ListAnomaliesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// county_code keeps one county; empty keeps all the caller may see.
+	CountyCode string `protobuf:"bytes,2,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// venue_id keeps one venue; empty keeps all.
+	VenueId string `protobuf:"bytes,3,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// day keeps one day, as YYYY-MM-DD in the city's calendar; empty keeps the whole edition.
+	Day           string `protobuf:"bytes,4,opt,name=day,proto3" json:"day,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAnomaliesRequest) Reset() {
+	*x = ListAnomaliesRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAnomaliesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAnomaliesRequest) ProtoMessage() {}
+
+func (x *ListAnomaliesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAnomaliesRequest.ProtoReflect.Descriptor instead.
+func (*ListAnomaliesRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ListAnomaliesRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *ListAnomaliesRequest) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *ListAnomaliesRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *ListAnomaliesRequest) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+// AnomalyKindCount is the flagged records of one kind.
+type AnomalyKindCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// kind is the flag.
+	Kind v1.Anomaly `protobuf:"varint,1,opt,name=kind,proto3,enum=sciweek.checkin.v1.Anomaly" json:"kind,omitempty"`
+	// records counts the records carrying it.
+	Records       int64 `protobuf:"varint,2,opt,name=records,proto3" json:"records,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnomalyKindCount) Reset() {
+	*x = AnomalyKindCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnomalyKindCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnomalyKindCount) ProtoMessage() {}
+
+func (x *AnomalyKindCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnomalyKindCount.ProtoReflect.Descriptor instead.
+func (*AnomalyKindCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *AnomalyKindCount) GetKind() v1.Anomaly {
+	if x != nil {
+		return x.Kind
+	}
+	return v1.Anomaly(0)
+}
+
+func (x *AnomalyKindCount) GetRecords() int64 {
+	if x != nil {
+		return x.Records
+	}
+	return 0
+}
+
+// DoorAnomalies are one door's flagged records.
+type DoorAnomalies struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal_id is the door's terminal.
+	TerminalId string `protobuf:"bytes,1,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// terminal_name is its name.
+	TerminalName string `protobuf:"bytes,2,opt,name=terminal_name,json=terminalName,proto3" json:"terminal_name,omitempty"`
+	// kinds count its records by kind, most first.
+	Kinds []*AnomalyKindCount `protobuf:"bytes,3,rep,name=kinds,proto3" json:"kinds,omitempty"`
+	// total sums kinds (a record with two flags counts twice).
+	Total int64 `protobuf:"varint,4,opt,name=total,proto3" json:"total,omitempty"`
+	// last_at is when its latest flagged record happened.
+	LastAt        *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=last_at,json=lastAt,proto3" json:"last_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DoorAnomalies) Reset() {
+	*x = DoorAnomalies{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DoorAnomalies) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DoorAnomalies) ProtoMessage() {}
+
+func (x *DoorAnomalies) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DoorAnomalies.ProtoReflect.Descriptor instead.
+func (*DoorAnomalies) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *DoorAnomalies) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *DoorAnomalies) GetTerminalName() string {
+	if x != nil {
+		return x.TerminalName
+	}
+	return ""
+}
+
+func (x *DoorAnomalies) GetKinds() []*AnomalyKindCount {
+	if x != nil {
+		return x.Kinds
+	}
+	return nil
+}
+
+func (x *DoorAnomalies) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *DoorAnomalies) GetLastAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastAt
+	}
+	return nil
+}
+
+// VenueAnomalies are one venue's flagged records, door by door.
+type VenueAnomalies struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue_id is the venue.
+	VenueId string `protobuf:"bytes,1,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// venue_name is its name, as the venue registry last said.
+	VenueName string `protobuf:"bytes,2,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
+	// county_code is its county.
+	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// county_name is the county's name, from the edition.
+	CountyName string `protobuf:"bytes,4,opt,name=county_name,json=countyName,proto3" json:"county_name,omitempty"`
+	// kinds count its records by kind, most first.
+	Kinds []*AnomalyKindCount `protobuf:"bytes,5,rep,name=kinds,proto3" json:"kinds,omitempty"`
+	// total sums kinds.
+	Total int64 `protobuf:"varint,6,opt,name=total,proto3" json:"total,omitempty"`
+	// doors are its doors, most flagged first.
+	Doors         []*DoorAnomalies `protobuf:"bytes,7,rep,name=doors,proto3" json:"doors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VenueAnomalies) Reset() {
+	*x = VenueAnomalies{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VenueAnomalies) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VenueAnomalies) ProtoMessage() {}
+
+func (x *VenueAnomalies) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VenueAnomalies.ProtoReflect.Descriptor instead.
+func (*VenueAnomalies) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *VenueAnomalies) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *VenueAnomalies) GetVenueName() string {
+	if x != nil {
+		return x.VenueName
+	}
+	return ""
+}
+
+func (x *VenueAnomalies) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *VenueAnomalies) GetCountyName() string {
+	if x != nil {
+		return x.CountyName
+	}
+	return ""
+}
+
+func (x *VenueAnomalies) GetKinds() []*AnomalyKindCount {
+	if x != nil {
+		return x.Kinds
+	}
+	return nil
+}
+
+func (x *VenueAnomalies) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *VenueAnomalies) GetDoors() []*DoorAnomalies {
+	if x != nil {
+		return x.Doors
+	}
+	return nil
+}
+
+// ListAnomaliesResponse returns the counts the caller may see.
+type ListAnomaliesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// kinds count every flagged record in the answer by kind, most first.
+	Kinds []*AnomalyKindCount `protobuf:"bytes,1,rep,name=kinds,proto3" json:"kinds,omitempty"`
+	// total sums kinds.
+	Total int64 `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
+	// venues are the venues with any flagged record, most flagged first.
+	Venues        []*VenueAnomalies `protobuf:"bytes,3,rep,name=venues,proto3" json:"venues,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAnomaliesResponse) Reset() {
+	*x = ListAnomaliesResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAnomaliesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAnomaliesResponse) ProtoMessage() {}
+
+func (x *ListAnomaliesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAnomaliesResponse.ProtoReflect.Descriptor instead.
+func (*ListAnomaliesResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ListAnomaliesResponse) GetKinds() []*AnomalyKindCount {
+	if x != nil {
+		return x.Kinds
+	}
+	return nil
+}
+
+func (x *ListAnomaliesResponse) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *ListAnomaliesResponse) GetVenues() []*VenueAnomalies {
+	if x != nil {
+		return x.Venues
+	}
+	return nil
+}
+
 // DashboardFilter narrows every panel of the dashboard.
 type DashboardFilter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -156,9 +530,9 @@ type DashboardFilter struct {
 	// to_day keeps days on or before it, as YYYY-MM-DD; empty means no bound.
 	ToDay string `protobuf:"bytes,3,opt,name=to_day,json=toDay,proto3" json:"to_day,omitempty"`
 	// form keeps activities of one form; unspecified keeps all.
-	Form v1.ActivityForm `protobuf:"varint,4,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	Form v11.ActivityForm `protobuf:"varint,4,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
 	// target_group keeps activities for one target group; unspecified keeps all.
-	TargetGroup v1.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	TargetGroup v11.TargetGroup `protobuf:"varint,5,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
 	// unit_id keeps the activities of one organizer unit; an organizer always sees their own
 	// unit's only.
 	UnitId string `protobuf:"bytes,6,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
@@ -171,7 +545,7 @@ type DashboardFilter struct {
 
 func (x *DashboardFilter) Reset() {
 	*x = DashboardFilter{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -183,7 +557,7 @@ func (x *DashboardFilter) String() string {
 func (*DashboardFilter) ProtoMessage() {}
 
 func (x *DashboardFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -196,7 +570,7 @@ func (x *DashboardFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DashboardFilter.ProtoReflect.Descriptor instead.
 func (*DashboardFilter) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *DashboardFilter) GetCountyCode() string {
@@ -220,18 +594,18 @@ func (x *DashboardFilter) GetToDay() string {
 	return ""
 }
 
-func (x *DashboardFilter) GetForm() v1.ActivityForm {
+func (x *DashboardFilter) GetForm() v11.ActivityForm {
 	if x != nil {
 		return x.Form
 	}
-	return v1.ActivityForm(0)
+	return v11.ActivityForm(0)
 }
 
-func (x *DashboardFilter) GetTargetGroup() v1.TargetGroup {
+func (x *DashboardFilter) GetTargetGroup() v11.TargetGroup {
 	if x != nil {
 		return x.TargetGroup
 	}
-	return v1.TargetGroup(0)
+	return v11.TargetGroup(0)
 }
 
 func (x *DashboardFilter) GetUnitId() string {
@@ -297,7 +671,7 @@ type DashboardTotals struct {
 
 func (x *DashboardTotals) Reset() {
 	*x = DashboardTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -309,7 +683,7 @@ func (x *DashboardTotals) String() string {
 func (*DashboardTotals) ProtoMessage() {}
 
 func (x *DashboardTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -322,7 +696,7 @@ func (x *DashboardTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DashboardTotals.ProtoReflect.Descriptor instead.
 func (*DashboardTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *DashboardTotals) GetParticipations() int64 {
@@ -476,7 +850,7 @@ type CountyRanking struct {
 
 func (x *CountyRanking) Reset() {
 	*x = CountyRanking{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -488,7 +862,7 @@ func (x *CountyRanking) String() string {
 func (*CountyRanking) ProtoMessage() {}
 
 func (x *CountyRanking) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -501,7 +875,7 @@ func (x *CountyRanking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyRanking.ProtoReflect.Descriptor instead.
 func (*CountyRanking) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CountyRanking) GetCountyCode() string {
@@ -573,7 +947,7 @@ type HourCount struct {
 
 func (x *HourCount) Reset() {
 	*x = HourCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -585,7 +959,7 @@ func (x *HourCount) String() string {
 func (*HourCount) ProtoMessage() {}
 
 func (x *HourCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -598,7 +972,7 @@ func (x *HourCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HourCount.ProtoReflect.Descriptor instead.
 func (*HourCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *HourCount) GetHour() string {
@@ -630,7 +1004,7 @@ type DayCount struct {
 
 func (x *DayCount) Reset() {
 	*x = DayCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -642,7 +1016,7 @@ func (x *DayCount) String() string {
 func (*DayCount) ProtoMessage() {}
 
 func (x *DayCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -655,7 +1029,7 @@ func (x *DayCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DayCount.ProtoReflect.Descriptor instead.
 func (*DayCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DayCount) GetDay() string {
@@ -683,7 +1057,7 @@ func (x *DayCount) GetYoungPeople() int64 {
 type FormCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// form is the form.
-	Form v1.ActivityForm `protobuf:"varint,1,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	Form v11.ActivityForm `protobuf:"varint,1,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
 	// activities_planned counts approved activities of the form.
 	ActivitiesPlanned int64 `protobuf:"varint,2,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
 	// activities_held counts those with anyone admitted.
@@ -696,7 +1070,7 @@ type FormCount struct {
 
 func (x *FormCount) Reset() {
 	*x = FormCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -708,7 +1082,7 @@ func (x *FormCount) String() string {
 func (*FormCount) ProtoMessage() {}
 
 func (x *FormCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -721,14 +1095,14 @@ func (x *FormCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FormCount.ProtoReflect.Descriptor instead.
 func (*FormCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
 }
 
-func (x *FormCount) GetForm() v1.ActivityForm {
+func (x *FormCount) GetForm() v11.ActivityForm {
 	if x != nil {
 		return x.Form
 	}
-	return v1.ActivityForm(0)
+	return v11.ActivityForm(0)
 }
 
 func (x *FormCount) GetActivitiesPlanned() int64 {
@@ -756,7 +1130,7 @@ func (x *FormCount) GetParticipations() int64 {
 type TargetGroupCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// target_group is the group.
-	TargetGroup v1.TargetGroup `protobuf:"varint,1,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	TargetGroup v11.TargetGroup `protobuf:"varint,1,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
 	// activities_planned counts approved activities for it.
 	ActivitiesPlanned int64 `protobuf:"varint,2,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
 	// participations counts people admitted to them; an activity for two groups counts in both.
@@ -767,7 +1141,7 @@ type TargetGroupCount struct {
 
 func (x *TargetGroupCount) Reset() {
 	*x = TargetGroupCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -779,7 +1153,7 @@ func (x *TargetGroupCount) String() string {
 func (*TargetGroupCount) ProtoMessage() {}
 
 func (x *TargetGroupCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -792,14 +1166,14 @@ func (x *TargetGroupCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetGroupCount.ProtoReflect.Descriptor instead.
 func (*TargetGroupCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
 }
 
-func (x *TargetGroupCount) GetTargetGroup() v1.TargetGroup {
+func (x *TargetGroupCount) GetTargetGroup() v11.TargetGroup {
 	if x != nil {
 		return x.TargetGroup
 	}
-	return v1.TargetGroup(0)
+	return v11.TargetGroup(0)
 }
 
 func (x *TargetGroupCount) GetActivitiesPlanned() int64 {
@@ -828,7 +1202,7 @@ type ActivityCount struct {
 	// venue_name is its venue's name.
 	VenueName string `protobuf:"bytes,4,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
 	// form is its form.
-	Form v1.ActivityForm `protobuf:"varint,5,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	Form v11.ActivityForm `protobuf:"varint,5,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
 	// participations counts people admitted.
 	Participations int64 `protobuf:"varint,6,opt,name=participations,proto3" json:"participations,omitempty"`
 	unknownFields  protoimpl.UnknownFields
@@ -837,7 +1211,7 @@ type ActivityCount struct {
 
 func (x *ActivityCount) Reset() {
 	*x = ActivityCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -849,7 +1223,7 @@ func (x *ActivityCount) String() string {
 func (*ActivityCount) ProtoMessage() {}
 
 func (x *ActivityCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -862,7 +1236,7 @@ func (x *ActivityCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityCount.ProtoReflect.Descriptor instead.
 func (*ActivityCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ActivityCount) GetActivityId() string {
@@ -893,11 +1267,11 @@ func (x *ActivityCount) GetVenueName() string {
 	return ""
 }
 
-func (x *ActivityCount) GetForm() v1.ActivityForm {
+func (x *ActivityCount) GetForm() v11.ActivityForm {
 	if x != nil {
 		return x.Form
 	}
-	return v1.ActivityForm(0)
+	return v11.ActivityForm(0)
 }
 
 func (x *ActivityCount) GetParticipations() int64 {
@@ -911,7 +1285,7 @@ func (x *ActivityCount) GetParticipations() int64 {
 type RefusalCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// reason is why they were refused.
-	Reason v11.RefusalReason `protobuf:"varint,1,opt,name=reason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"reason,omitempty"`
+	Reason v1.RefusalReason `protobuf:"varint,1,opt,name=reason,proto3,enum=sciweek.checkin.v1.RefusalReason" json:"reason,omitempty"`
 	// refused counts them.
 	Refused       int64 `protobuf:"varint,2,opt,name=refused,proto3" json:"refused,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -920,7 +1294,7 @@ type RefusalCount struct {
 
 func (x *RefusalCount) Reset() {
 	*x = RefusalCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -932,7 +1306,7 @@ func (x *RefusalCount) String() string {
 func (*RefusalCount) ProtoMessage() {}
 
 func (x *RefusalCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -945,14 +1319,14 @@ func (x *RefusalCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefusalCount.ProtoReflect.Descriptor instead.
 func (*RefusalCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
 }
 
-func (x *RefusalCount) GetReason() v11.RefusalReason {
+func (x *RefusalCount) GetReason() v1.RefusalReason {
 	if x != nil {
 		return x.Reason
 	}
-	return v11.RefusalReason(0)
+	return v1.RefusalReason(0)
 }
 
 func (x *RefusalCount) GetRefused() int64 {
@@ -1003,7 +1377,7 @@ type Dashboard struct {
 
 func (x *Dashboard) Reset() {
 	*x = Dashboard{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1015,7 +1389,7 @@ func (x *Dashboard) String() string {
 func (*Dashboard) ProtoMessage() {}
 
 func (x *Dashboard) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1028,7 +1402,7 @@ func (x *Dashboard) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dashboard.ProtoReflect.Descriptor instead.
 func (*Dashboard) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Dashboard) GetEditionId() string {
@@ -1156,7 +1530,7 @@ type GetDashboardRequest struct {
 
 func (x *GetDashboardRequest) Reset() {
 	*x = GetDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1168,7 +1542,7 @@ func (x *GetDashboardRequest) String() string {
 func (*GetDashboardRequest) ProtoMessage() {}
 
 func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1181,7 +1555,7 @@ func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardRequest.ProtoReflect.Descriptor instead.
 func (*GetDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetDashboardRequest) GetEditionId() string {
@@ -1209,7 +1583,7 @@ type GetDashboardResponse struct {
 
 func (x *GetDashboardResponse) Reset() {
 	*x = GetDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1221,7 +1595,7 @@ func (x *GetDashboardResponse) String() string {
 func (*GetDashboardResponse) ProtoMessage() {}
 
 func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1234,7 +1608,7 @@ func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardResponse.ProtoReflect.Descriptor instead.
 func (*GetDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetDashboardResponse) GetDashboard() *Dashboard {
@@ -1257,7 +1631,7 @@ type WatchDashboardRequest struct {
 
 func (x *WatchDashboardRequest) Reset() {
 	*x = WatchDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1269,7 +1643,7 @@ func (x *WatchDashboardRequest) String() string {
 func (*WatchDashboardRequest) ProtoMessage() {}
 
 func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1282,7 +1656,7 @@ func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardRequest.ProtoReflect.Descriptor instead.
 func (*WatchDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *WatchDashboardRequest) GetEditionId() string {
@@ -1310,7 +1684,7 @@ type WatchDashboardResponse struct {
 
 func (x *WatchDashboardResponse) Reset() {
 	*x = WatchDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1696,7 @@ func (x *WatchDashboardResponse) String() string {
 func (*WatchDashboardResponse) ProtoMessage() {}
 
 func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1709,7 @@ func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardResponse.ProtoReflect.Descriptor instead.
 func (*WatchDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *WatchDashboardResponse) GetDashboard() *Dashboard {
@@ -1358,7 +1732,7 @@ type ExportDashboardRequest struct {
 
 func (x *ExportDashboardRequest) Reset() {
 	*x = ExportDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1370,7 +1744,7 @@ func (x *ExportDashboardRequest) String() string {
 func (*ExportDashboardRequest) ProtoMessage() {}
 
 func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1383,7 +1757,7 @@ func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardRequest.ProtoReflect.Descriptor instead.
 func (*ExportDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ExportDashboardRequest) GetEditionId() string {
@@ -1415,7 +1789,7 @@ type ExportDashboardResponse struct {
 
 func (x *ExportDashboardResponse) Reset() {
 	*x = ExportDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1427,7 +1801,7 @@ func (x *ExportDashboardResponse) String() string {
 func (*ExportDashboardResponse) ProtoMessage() {}
 
 func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1440,7 +1814,7 @@ func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardResponse.ProtoReflect.Descriptor instead.
 func (*ExportDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ExportDashboardResponse) GetName() string {
@@ -1473,7 +1847,7 @@ type RebuildAggregatesRequest struct {
 
 func (x *RebuildAggregatesRequest) Reset() {
 	*x = RebuildAggregatesRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1485,7 +1859,7 @@ func (x *RebuildAggregatesRequest) String() string {
 func (*RebuildAggregatesRequest) ProtoMessage() {}
 
 func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1498,7 +1872,7 @@ func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesRequest.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
 }
 
 // RebuildAggregatesResponse says what the rebuild did.
@@ -1516,7 +1890,7 @@ type RebuildAggregatesResponse struct {
 
 func (x *RebuildAggregatesResponse) Reset() {
 	*x = RebuildAggregatesResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1528,7 +1902,7 @@ func (x *RebuildAggregatesResponse) String() string {
 func (*RebuildAggregatesResponse) ProtoMessage() {}
 
 func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1541,7 +1915,7 @@ func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesResponse.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RebuildAggregatesResponse) GetEvents() int64 {
@@ -1597,7 +1971,7 @@ type VenueOccupancy struct {
 
 func (x *VenueOccupancy) Reset() {
 	*x = VenueOccupancy{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1609,7 +1983,7 @@ func (x *VenueOccupancy) String() string {
 func (*VenueOccupancy) ProtoMessage() {}
 
 func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1622,7 +1996,7 @@ func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VenueOccupancy.ProtoReflect.Descriptor instead.
 func (*VenueOccupancy) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *VenueOccupancy) GetVenueId() string {
@@ -1715,7 +2089,7 @@ type OverCapacityDoor struct {
 
 func (x *OverCapacityDoor) Reset() {
 	*x = OverCapacityDoor{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1727,7 +2101,7 @@ func (x *OverCapacityDoor) String() string {
 func (*OverCapacityDoor) ProtoMessage() {}
 
 func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1740,7 +2114,7 @@ func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverCapacityDoor.ProtoReflect.Descriptor instead.
 func (*OverCapacityDoor) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *OverCapacityDoor) GetTerminalId() string {
@@ -1777,7 +2151,7 @@ type OccupancySummary struct {
 
 func (x *OccupancySummary) Reset() {
 	*x = OccupancySummary{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1789,7 +2163,7 @@ func (x *OccupancySummary) String() string {
 func (*OccupancySummary) ProtoMessage() {}
 
 func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1802,7 +2176,7 @@ func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OccupancySummary.ProtoReflect.Descriptor instead.
 func (*OccupancySummary) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *OccupancySummary) GetInside() int64 {
@@ -1851,7 +2225,7 @@ type ListOccupancyRequest struct {
 
 func (x *ListOccupancyRequest) Reset() {
 	*x = ListOccupancyRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1863,7 +2237,7 @@ func (x *ListOccupancyRequest) String() string {
 func (*ListOccupancyRequest) ProtoMessage() {}
 
 func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1876,7 +2250,7 @@ func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyRequest.ProtoReflect.Descriptor instead.
 func (*ListOccupancyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListOccupancyRequest) GetCountyCode() string {
@@ -1897,7 +2271,7 @@ type ListOccupancyResponse struct {
 
 func (x *ListOccupancyResponse) Reset() {
 	*x = ListOccupancyResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1909,7 +2283,7 @@ func (x *ListOccupancyResponse) String() string {
 func (*ListOccupancyResponse) ProtoMessage() {}
 
 func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1922,7 +2296,7 @@ func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyResponse.ProtoReflect.Descriptor instead.
 func (*ListOccupancyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListOccupancyResponse) GetVenues() []*VenueOccupancy {
@@ -1951,7 +2325,7 @@ type CountyTotals struct {
 
 func (x *CountyTotals) Reset() {
 	*x = CountyTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1963,7 +2337,7 @@ func (x *CountyTotals) String() string {
 func (*CountyTotals) ProtoMessage() {}
 
 func (x *CountyTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1976,7 +2350,7 @@ func (x *CountyTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyTotals.ProtoReflect.Descriptor instead.
 func (*CountyTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CountyTotals) GetCountyCode() string {
@@ -2038,7 +2412,7 @@ type Overview struct {
 
 func (x *Overview) Reset() {
 	*x = Overview{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2050,7 +2424,7 @@ func (x *Overview) String() string {
 func (*Overview) ProtoMessage() {}
 
 func (x *Overview) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2063,7 +2437,7 @@ func (x *Overview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Overview.ProtoReflect.Descriptor instead.
 func (*Overview) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Overview) GetEditionId() string {
@@ -2126,7 +2500,7 @@ type GetOverviewRequest struct {
 
 func (x *GetOverviewRequest) Reset() {
 	*x = GetOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2138,7 +2512,7 @@ func (x *GetOverviewRequest) String() string {
 func (*GetOverviewRequest) ProtoMessage() {}
 
 func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2151,7 +2525,7 @@ func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewRequest.ProtoReflect.Descriptor instead.
 func (*GetOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetOverviewRequest) GetEditionId() string {
@@ -2172,7 +2546,7 @@ type GetOverviewResponse struct {
 
 func (x *GetOverviewResponse) Reset() {
 	*x = GetOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2184,7 +2558,7 @@ func (x *GetOverviewResponse) String() string {
 func (*GetOverviewResponse) ProtoMessage() {}
 
 func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2197,7 +2571,7 @@ func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewResponse.ProtoReflect.Descriptor instead.
 func (*GetOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetOverviewResponse) GetOverview() *Overview {
@@ -2226,7 +2600,7 @@ type QueryParticipationsRequest struct {
 
 func (x *QueryParticipationsRequest) Reset() {
 	*x = QueryParticipationsRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2238,7 +2612,7 @@ func (x *QueryParticipationsRequest) String() string {
 func (*QueryParticipationsRequest) ProtoMessage() {}
 
 func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2251,7 +2625,7 @@ func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsRequest.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *QueryParticipationsRequest) GetEditionId() string {
@@ -2306,7 +2680,7 @@ type ParticipationRow struct {
 
 func (x *ParticipationRow) Reset() {
 	*x = ParticipationRow{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2318,7 +2692,7 @@ func (x *ParticipationRow) String() string {
 func (*ParticipationRow) ProtoMessage() {}
 
 func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2331,7 +2705,7 @@ func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParticipationRow.ProtoReflect.Descriptor instead.
 func (*ParticipationRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ParticipationRow) GetKey() string {
@@ -2373,7 +2747,7 @@ type QueryParticipationsResponse struct {
 
 func (x *QueryParticipationsResponse) Reset() {
 	*x = QueryParticipationsResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2385,7 +2759,7 @@ func (x *QueryParticipationsResponse) String() string {
 func (*QueryParticipationsResponse) ProtoMessage() {}
 
 func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2398,7 +2772,7 @@ func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsResponse.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *QueryParticipationsResponse) GetRows() []*ParticipationRow {
@@ -2419,7 +2793,7 @@ type WatchOverviewRequest struct {
 
 func (x *WatchOverviewRequest) Reset() {
 	*x = WatchOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2431,7 +2805,7 @@ func (x *WatchOverviewRequest) String() string {
 func (*WatchOverviewRequest) ProtoMessage() {}
 
 func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2444,7 +2818,7 @@ func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewRequest.ProtoReflect.Descriptor instead.
 func (*WatchOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WatchOverviewRequest) GetEditionId() string {
@@ -2465,7 +2839,7 @@ type WatchOverviewResponse struct {
 
 func (x *WatchOverviewResponse) Reset() {
 	*x = WatchOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2477,7 +2851,7 @@ func (x *WatchOverviewResponse) String() string {
 func (*WatchOverviewResponse) ProtoMessage() {}
 
 func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2490,7 +2864,7 @@ func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewResponse.ProtoReflect.Descriptor instead.
 func (*WatchOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *WatchOverviewResponse) GetOverview() *Overview {
@@ -2504,7 +2878,39 @@ var File_sciweek_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xba\x03\n" +
+	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xf9\x01\n" +
+	"\x14ListAnomaliesRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
+	"\vcounty_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
+	"countyCode\x127\n" +
+	"\bvenue_id\x18\x03 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\avenueId\x128\n" +
+	"\x03day\x18\x04 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x03day\"]\n" +
+	"\x10AnomalyKindCount\x12/\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1b.sciweek.checkin.v1.AnomalyR\x04kind\x12\x18\n" +
+	"\arecords\x18\x02 \x01(\x03R\arecords\"\xde\x01\n" +
+	"\rDoorAnomalies\x12\x1f\n" +
+	"\vterminal_id\x18\x01 \x01(\tR\n" +
+	"terminalId\x12#\n" +
+	"\rterminal_name\x18\x02 \x01(\tR\fterminalName\x12<\n" +
+	"\x05kinds\x18\x03 \x03(\v2&.sciweek.reporting.v1.AnomalyKindCountR\x05kinds\x12\x14\n" +
+	"\x05total\x18\x04 \x01(\x03R\x05total\x123\n" +
+	"\alast_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x06lastAt\"\x9b\x02\n" +
+	"\x0eVenueAnomalies\x12\x19\n" +
+	"\bvenue_id\x18\x01 \x01(\tR\avenueId\x12\x1d\n" +
+	"\n" +
+	"venue_name\x18\x02 \x01(\tR\tvenueName\x12\x1f\n" +
+	"\vcounty_code\x18\x03 \x01(\tR\n" +
+	"countyCode\x12\x1f\n" +
+	"\vcounty_name\x18\x04 \x01(\tR\n" +
+	"countyName\x12<\n" +
+	"\x05kinds\x18\x05 \x03(\v2&.sciweek.reporting.v1.AnomalyKindCountR\x05kinds\x12\x14\n" +
+	"\x05total\x18\x06 \x01(\x03R\x05total\x129\n" +
+	"\x05doors\x18\a \x03(\v2#.sciweek.reporting.v1.DoorAnomaliesR\x05doors\"\xa9\x01\n" +
+	"\x15ListAnomaliesResponse\x12<\n" +
+	"\x05kinds\x18\x01 \x03(\v2&.sciweek.reporting.v1.AnomalyKindCountR\x05kinds\x12\x14\n" +
+	"\x05total\x18\x02 \x01(\x03R\x05total\x12<\n" +
+	"\x06venues\x18\x03 \x03(\v2$.sciweek.reporting.v1.VenueAnomaliesR\x06venues\"\xba\x03\n" +
 	"\x0fDashboardFilter\x125\n" +
 	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
 	"countyCode\x12A\n" +
@@ -2707,7 +3113,7 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x10DIMENSION_COUNTY\x10\x01\x12\x13\n" +
 	"\x0fDIMENSION_VENUE\x10\x02\x12\x16\n" +
 	"\x12DIMENSION_ACTIVITY\x10\x03\x12\x11\n" +
-	"\rDIMENSION_DAY\x10\x042\xc9\b\n" +
+	"\rDIMENSION_DAY\x10\x042\xe1\t\n" +
 	"\fStatsService\x12\x8e\x01\n" +
 	"\vGetOverview\x12(.sciweek.reporting.v1.GetOverviewRequest\x1a).sciweek.reporting.v1.GetOverviewResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/editions/{edition_id}/overview\x12\xac\x01\n" +
 	"\x13QueryParticipations\x120.sciweek.reporting.v1.QueryParticipationsRequest\x1a1.sciweek.reporting.v1.QueryParticipationsResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/editions/{edition_id}/participations\x12j\n" +
@@ -2716,7 +3122,8 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\fGetDashboard\x12).sciweek.reporting.v1.GetDashboardRequest\x1a*.sciweek.reporting.v1.GetDashboardResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/editions/{edition_id}/dashboard\x12m\n" +
 	"\x0eWatchDashboard\x12+.sciweek.reporting.v1.WatchDashboardRequest\x1a,.sciweek.reporting.v1.WatchDashboardResponse0\x01\x12n\n" +
 	"\x0fExportDashboard\x12,.sciweek.reporting.v1.ExportDashboardRequest\x1a-.sciweek.reporting.v1.ExportDashboardResponse\x12\x97\x01\n" +
-	"\x11RebuildAggregates\x12..sciweek.reporting.v1.RebuildAggregatesRequest\x1a/.sciweek.reporting.v1.RebuildAggregatesResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/aggregates:rebuildB\xe1\x01\n" +
+	"\x11RebuildAggregates\x12..sciweek.reporting.v1.RebuildAggregatesRequest\x1a/.sciweek.reporting.v1.RebuildAggregatesResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/aggregates:rebuild\x12\x95\x01\n" +
+	"\rListAnomalies\x12*.sciweek.reporting.v1.ListAnomaliesRequest\x1a+.sciweek.reporting.v1.ListAnomaliesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/editions/{edition_id}/anomaliesB\xe1\x01\n" +
 	"\x18com.sciweek.reporting.v1B\x0eReportingProtoP\x01ZCgithub.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1;reportingv1\xa2\x02\x03SRX\xaa\x02\x14Sciweek.Reporting.V1\xca\x02\x14Sciweek\\Reporting\\V1\xe2\x02 Sciweek\\Reporting\\V1\\GPBMetadata\xea\x02\x16Sciweek::Reporting::V1b\x06proto3"
 
 var (
@@ -2732,106 +3139,121 @@ func file_sciweek_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(OccupancyLevel)(0),                 // 0: sciweek.reporting.v1.OccupancyLevel
 	(Dimension)(0),                      // 1: sciweek.reporting.v1.Dimension
-	(*DashboardFilter)(nil),             // 2: sciweek.reporting.v1.DashboardFilter
-	(*DashboardTotals)(nil),             // 3: sciweek.reporting.v1.DashboardTotals
-	(*CountyRanking)(nil),               // 4: sciweek.reporting.v1.CountyRanking
-	(*HourCount)(nil),                   // 5: sciweek.reporting.v1.HourCount
-	(*DayCount)(nil),                    // 6: sciweek.reporting.v1.DayCount
-	(*FormCount)(nil),                   // 7: sciweek.reporting.v1.FormCount
-	(*TargetGroupCount)(nil),            // 8: sciweek.reporting.v1.TargetGroupCount
-	(*ActivityCount)(nil),               // 9: sciweek.reporting.v1.ActivityCount
-	(*RefusalCount)(nil),                // 10: sciweek.reporting.v1.RefusalCount
-	(*Dashboard)(nil),                   // 11: sciweek.reporting.v1.Dashboard
-	(*GetDashboardRequest)(nil),         // 12: sciweek.reporting.v1.GetDashboardRequest
-	(*GetDashboardResponse)(nil),        // 13: sciweek.reporting.v1.GetDashboardResponse
-	(*WatchDashboardRequest)(nil),       // 14: sciweek.reporting.v1.WatchDashboardRequest
-	(*WatchDashboardResponse)(nil),      // 15: sciweek.reporting.v1.WatchDashboardResponse
-	(*ExportDashboardRequest)(nil),      // 16: sciweek.reporting.v1.ExportDashboardRequest
-	(*ExportDashboardResponse)(nil),     // 17: sciweek.reporting.v1.ExportDashboardResponse
-	(*RebuildAggregatesRequest)(nil),    // 18: sciweek.reporting.v1.RebuildAggregatesRequest
-	(*RebuildAggregatesResponse)(nil),   // 19: sciweek.reporting.v1.RebuildAggregatesResponse
-	(*VenueOccupancy)(nil),              // 20: sciweek.reporting.v1.VenueOccupancy
-	(*OverCapacityDoor)(nil),            // 21: sciweek.reporting.v1.OverCapacityDoor
-	(*OccupancySummary)(nil),            // 22: sciweek.reporting.v1.OccupancySummary
-	(*ListOccupancyRequest)(nil),        // 23: sciweek.reporting.v1.ListOccupancyRequest
-	(*ListOccupancyResponse)(nil),       // 24: sciweek.reporting.v1.ListOccupancyResponse
-	(*CountyTotals)(nil),                // 25: sciweek.reporting.v1.CountyTotals
-	(*Overview)(nil),                    // 26: sciweek.reporting.v1.Overview
-	(*GetOverviewRequest)(nil),          // 27: sciweek.reporting.v1.GetOverviewRequest
-	(*GetOverviewResponse)(nil),         // 28: sciweek.reporting.v1.GetOverviewResponse
-	(*QueryParticipationsRequest)(nil),  // 29: sciweek.reporting.v1.QueryParticipationsRequest
-	(*ParticipationRow)(nil),            // 30: sciweek.reporting.v1.ParticipationRow
-	(*QueryParticipationsResponse)(nil), // 31: sciweek.reporting.v1.QueryParticipationsResponse
-	(*WatchOverviewRequest)(nil),        // 32: sciweek.reporting.v1.WatchOverviewRequest
-	(*WatchOverviewResponse)(nil),       // 33: sciweek.reporting.v1.WatchOverviewResponse
-	(v1.ActivityForm)(0),                // 34: sciweek.registration.v1.ActivityForm
-	(v1.TargetGroup)(0),                 // 35: sciweek.registration.v1.TargetGroup
-	(v11.RefusalReason)(0),              // 36: sciweek.checkin.v1.RefusalReason
-	(*timestamppb.Timestamp)(nil),       // 37: google.protobuf.Timestamp
+	(*ListAnomaliesRequest)(nil),        // 2: sciweek.reporting.v1.ListAnomaliesRequest
+	(*AnomalyKindCount)(nil),            // 3: sciweek.reporting.v1.AnomalyKindCount
+	(*DoorAnomalies)(nil),               // 4: sciweek.reporting.v1.DoorAnomalies
+	(*VenueAnomalies)(nil),              // 5: sciweek.reporting.v1.VenueAnomalies
+	(*ListAnomaliesResponse)(nil),       // 6: sciweek.reporting.v1.ListAnomaliesResponse
+	(*DashboardFilter)(nil),             // 7: sciweek.reporting.v1.DashboardFilter
+	(*DashboardTotals)(nil),             // 8: sciweek.reporting.v1.DashboardTotals
+	(*CountyRanking)(nil),               // 9: sciweek.reporting.v1.CountyRanking
+	(*HourCount)(nil),                   // 10: sciweek.reporting.v1.HourCount
+	(*DayCount)(nil),                    // 11: sciweek.reporting.v1.DayCount
+	(*FormCount)(nil),                   // 12: sciweek.reporting.v1.FormCount
+	(*TargetGroupCount)(nil),            // 13: sciweek.reporting.v1.TargetGroupCount
+	(*ActivityCount)(nil),               // 14: sciweek.reporting.v1.ActivityCount
+	(*RefusalCount)(nil),                // 15: sciweek.reporting.v1.RefusalCount
+	(*Dashboard)(nil),                   // 16: sciweek.reporting.v1.Dashboard
+	(*GetDashboardRequest)(nil),         // 17: sciweek.reporting.v1.GetDashboardRequest
+	(*GetDashboardResponse)(nil),        // 18: sciweek.reporting.v1.GetDashboardResponse
+	(*WatchDashboardRequest)(nil),       // 19: sciweek.reporting.v1.WatchDashboardRequest
+	(*WatchDashboardResponse)(nil),      // 20: sciweek.reporting.v1.WatchDashboardResponse
+	(*ExportDashboardRequest)(nil),      // 21: sciweek.reporting.v1.ExportDashboardRequest
+	(*ExportDashboardResponse)(nil),     // 22: sciweek.reporting.v1.ExportDashboardResponse
+	(*RebuildAggregatesRequest)(nil),    // 23: sciweek.reporting.v1.RebuildAggregatesRequest
+	(*RebuildAggregatesResponse)(nil),   // 24: sciweek.reporting.v1.RebuildAggregatesResponse
+	(*VenueOccupancy)(nil),              // 25: sciweek.reporting.v1.VenueOccupancy
+	(*OverCapacityDoor)(nil),            // 26: sciweek.reporting.v1.OverCapacityDoor
+	(*OccupancySummary)(nil),            // 27: sciweek.reporting.v1.OccupancySummary
+	(*ListOccupancyRequest)(nil),        // 28: sciweek.reporting.v1.ListOccupancyRequest
+	(*ListOccupancyResponse)(nil),       // 29: sciweek.reporting.v1.ListOccupancyResponse
+	(*CountyTotals)(nil),                // 30: sciweek.reporting.v1.CountyTotals
+	(*Overview)(nil),                    // 31: sciweek.reporting.v1.Overview
+	(*GetOverviewRequest)(nil),          // 32: sciweek.reporting.v1.GetOverviewRequest
+	(*GetOverviewResponse)(nil),         // 33: sciweek.reporting.v1.GetOverviewResponse
+	(*QueryParticipationsRequest)(nil),  // 34: sciweek.reporting.v1.QueryParticipationsRequest
+	(*ParticipationRow)(nil),            // 35: sciweek.reporting.v1.ParticipationRow
+	(*QueryParticipationsResponse)(nil), // 36: sciweek.reporting.v1.QueryParticipationsResponse
+	(*WatchOverviewRequest)(nil),        // 37: sciweek.reporting.v1.WatchOverviewRequest
+	(*WatchOverviewResponse)(nil),       // 38: sciweek.reporting.v1.WatchOverviewResponse
+	(v1.Anomaly)(0),                     // 39: sciweek.checkin.v1.Anomaly
+	(*timestamppb.Timestamp)(nil),       // 40: google.protobuf.Timestamp
+	(v11.ActivityForm)(0),               // 41: sciweek.registration.v1.ActivityForm
+	(v11.TargetGroup)(0),                // 42: sciweek.registration.v1.TargetGroup
+	(v1.RefusalReason)(0),               // 43: sciweek.checkin.v1.RefusalReason
 }
 var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
-	34, // 0: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
-	35, // 1: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	34, // 2: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	35, // 3: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	34, // 4: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	36, // 5: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
-	2,  // 6: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	3,  // 7: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
-	4,  // 8: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
-	5,  // 9: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
-	6,  // 10: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
-	7,  // 11: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
-	8,  // 12: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
-	9,  // 13: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
-	9,  // 14: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
-	10, // 15: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
-	22, // 16: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	20, // 17: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
-	37, // 18: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
-	2,  // 19: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	11, // 20: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	2,  // 21: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	11, // 22: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	2,  // 23: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	0,  // 24: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
-	37, // 25: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
-	21, // 26: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
-	20, // 27: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
-	20, // 28: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
-	25, // 29: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
-	25, // 30: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
-	37, // 31: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
-	22, // 32: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	26, // 33: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	1,  // 34: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
-	30, // 35: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
-	26, // 36: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	27, // 37: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
-	29, // 38: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
-	32, // 39: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
-	23, // 40: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
-	12, // 41: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
-	14, // 42: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
-	16, // 43: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
-	18, // 44: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
-	28, // 45: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
-	31, // 46: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
-	33, // 47: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
-	24, // 48: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
-	13, // 49: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
-	15, // 50: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
-	17, // 51: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
-	19, // 52: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
-	45, // [45:53] is the sub-list for method output_type
-	37, // [37:45] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	39, // 0: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
+	3,  // 1: sciweek.reporting.v1.DoorAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
+	40, // 2: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
+	3,  // 3: sciweek.reporting.v1.VenueAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
+	4,  // 4: sciweek.reporting.v1.VenueAnomalies.doors:type_name -> sciweek.reporting.v1.DoorAnomalies
+	3,  // 5: sciweek.reporting.v1.ListAnomaliesResponse.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
+	5,  // 6: sciweek.reporting.v1.ListAnomaliesResponse.venues:type_name -> sciweek.reporting.v1.VenueAnomalies
+	41, // 7: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
+	42, // 8: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	41, // 9: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	42, // 10: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	41, // 11: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	43, // 12: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
+	7,  // 13: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	8,  // 14: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
+	9,  // 15: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
+	10, // 16: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
+	11, // 17: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
+	12, // 18: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
+	13, // 19: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
+	14, // 20: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	14, // 21: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	15, // 22: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
+	27, // 23: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	25, // 24: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
+	40, // 25: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
+	7,  // 26: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	16, // 27: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	7,  // 28: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	16, // 29: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	7,  // 30: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	0,  // 31: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
+	40, // 32: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
+	26, // 33: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
+	25, // 34: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
+	25, // 35: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
+	30, // 36: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
+	30, // 37: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
+	40, // 38: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
+	27, // 39: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	31, // 40: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	1,  // 41: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
+	35, // 42: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
+	31, // 43: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	32, // 44: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
+	34, // 45: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
+	37, // 46: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
+	28, // 47: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
+	17, // 48: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
+	19, // 49: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
+	21, // 50: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
+	23, // 51: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
+	2,  // 52: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
+	33, // 53: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
+	36, // 54: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
+	38, // 55: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
+	29, // 56: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
+	18, // 57: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
+	20, // 58: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
+	22, // 59: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
+	24, // 60: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
+	6,  // 61: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
+	53, // [53:62] is the sub-list for method output_type
+	44, // [44:53] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_reporting_proto_init() }
@@ -2845,7 +3267,7 @@ func file_sciweek_reporting_v1_reporting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_reporting_v1_reporting_proto_rawDesc), len(file_sciweek_reporting_v1_reporting_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   32,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

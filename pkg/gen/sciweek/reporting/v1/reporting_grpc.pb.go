@@ -27,6 +27,7 @@ const (
 	StatsService_WatchDashboard_FullMethodName      = "/sciweek.reporting.v1.StatsService/WatchDashboard"
 	StatsService_ExportDashboard_FullMethodName     = "/sciweek.reporting.v1.StatsService/ExportDashboard"
 	StatsService_RebuildAggregates_FullMethodName   = "/sciweek.reporting.v1.StatsService/RebuildAggregates"
+	StatsService_ListAnomalies_FullMethodName       = "/sciweek.reporting.v1.StatsService/ListAnomalies"
 )
 
 // StatsServiceClient is the client API for StatsService service.
@@ -62,6 +63,11 @@ type StatsServiceClient interface {
 	// from the start of the check-in stream; the figures are complete again when it returns. For
 	// the city admin, after a fix to the folding rules or a damaged table.
 	RebuildAggregates(ctx context.Context, in *RebuildAggregatesRequest, opts ...grpc.CallOption) (*RebuildAggregatesResponse, error)
+	// ListAnomalies counts the scans check-in flagged (off-time, bursts, skewed clocks,
+	// admissions at the alarm level) per venue and per door, by kind, read from check-in's table.
+	// The bureau and viewers see the city, a county admin their county (another county is
+	// refused), an organizer the doors of their own unit's activities.
+	ListAnomalies(ctx context.Context, in *ListAnomaliesRequest, opts ...grpc.CallOption) (*ListAnomaliesResponse, error)
 }
 
 type statsServiceClient struct {
@@ -170,6 +176,16 @@ func (c *statsServiceClient) RebuildAggregates(ctx context.Context, in *RebuildA
 	return out, nil
 }
 
+func (c *statsServiceClient) ListAnomalies(ctx context.Context, in *ListAnomaliesRequest, opts ...grpc.CallOption) (*ListAnomaliesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAnomaliesResponse)
+	err := c.cc.Invoke(ctx, StatsService_ListAnomalies_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StatsServiceServer is the server API for StatsService service.
 // All implementations must embed UnimplementedStatsServiceServer
 // for forward compatibility.
@@ -203,6 +219,11 @@ type StatsServiceServer interface {
 	// from the start of the check-in stream; the figures are complete again when it returns. For
 	// the city admin, after a fix to the folding rules or a damaged table.
 	RebuildAggregates(context.Context, *RebuildAggregatesRequest) (*RebuildAggregatesResponse, error)
+	// ListAnomalies counts the scans check-in flagged (off-time, bursts, skewed clocks,
+	// admissions at the alarm level) per venue and per door, by kind, read from check-in's table.
+	// The bureau and viewers see the city, a county admin their county (another county is
+	// refused), an organizer the doors of their own unit's activities.
+	ListAnomalies(context.Context, *ListAnomaliesRequest) (*ListAnomaliesResponse, error)
 	mustEmbedUnimplementedStatsServiceServer()
 }
 
@@ -236,6 +257,9 @@ func (UnimplementedStatsServiceServer) ExportDashboard(context.Context, *ExportD
 }
 func (UnimplementedStatsServiceServer) RebuildAggregates(context.Context, *RebuildAggregatesRequest) (*RebuildAggregatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RebuildAggregates not implemented")
+}
+func (UnimplementedStatsServiceServer) ListAnomalies(context.Context, *ListAnomaliesRequest) (*ListAnomaliesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAnomalies not implemented")
 }
 func (UnimplementedStatsServiceServer) mustEmbedUnimplementedStatsServiceServer() {}
 func (UnimplementedStatsServiceServer) testEmbeddedByValue()                      {}
@@ -388,6 +412,24 @@ func _StatsService_RebuildAggregates_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _StatsService_ListAnomalies_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAnomaliesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatsServiceServer).ListAnomalies(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatsService_ListAnomalies_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatsServiceServer).ListAnomalies(ctx, req.(*ListAnomaliesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // StatsService_ServiceDesc is the grpc.ServiceDesc for StatsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -418,6 +460,10 @@ var StatsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RebuildAggregates",
 			Handler:    _StatsService_RebuildAggregates_Handler,
+		},
+		{
+			MethodName: "ListAnomalies",
+			Handler:    _StatsService_ListAnomalies_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -173,3 +173,28 @@ func (s *CheckinStream) Between(ctx context.Context, after, upTo uint64) (map[uu
 		}
 	}
 }
+
+// CountAnomalies reads the flagged records' counts from check-in. It implements
+// app.AnomalyCounter.
+func (l *Ledger) CountAnomalies(ctx context.Context, q domain.AnomalyQuery, timeZone string) ([]domain.AnomalyTally, error) {
+	req := &checkinv1.CountAnomaliesRequest{EditionId: q.EditionID, CountyCode: q.CountyCode, Day: q.Day, TimeZone: timeZone}
+	if q.VenueID != uuid.Nil {
+		req.VenueId = q.VenueID.String()
+	}
+	resp, err := l.client.CountAnomalies(ctx, req, grpc.PerRPCCredentials(l.cred), grpc.MaxCallRecvMsgSize(16<<20))
+	if err != nil {
+		return nil, rpc.FromStatus(err, "count check-in's anomalies")
+	}
+	out := make([]domain.AnomalyTally, 0, len(resp.GetTallies()))
+	for _, t := range resp.GetTallies() {
+		venue, err1 := uuid.Parse(t.GetVenueId())
+		door, err2 := uuid.Parse(t.GetTerminalId())
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("check-in's anomalies: %w", err)
+		}
+		activity, _ := uuid.Parse(t.GetActivityId()) // empty for checkouts: Nil
+		out = append(out, domain.AnomalyTally{CountyCode: t.GetCountyCode(), VenueID: venue, TerminalID: door, TerminalName: t.GetTerminalName(),
+			ActivityID: activity, Kind: convert.AnomalyFromProto(t.GetKind()), Records: t.GetRecords(), LastAt: t.GetLastAt().AsTime()})
+	}
+	return out, nil
+}

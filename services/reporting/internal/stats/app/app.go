@@ -59,6 +59,8 @@ type Service struct {
 	workbooks   DashboardWriter
 	tracer      trace.Tracer
 	reconciler  *Reconciler
+	anomalies   AnomalyCounter
+	names       AnomalyNames
 }
 
 // Config tunes the live view.
@@ -81,6 +83,11 @@ type Config struct {
 	// Reconciler, if set, rebuilds from check-in's table instead of replaying the stream
 	// (which may no longer hold the whole week).
 	Reconciler *Reconciler
+	// Anomalies, if set with Names, reads the flagged records from check-in; without it the
+	// anomalies' reader answers that check-in cannot be reached.
+	Anomalies AnomalyCounter
+	// Names names the venues and counties of the anomalies, and an organizer's activities.
+	Names AnomalyNames
 }
 
 // New returns the use cases.
@@ -98,7 +105,7 @@ func New(store Store, changes *Changes, now func() time.Time, cfg Config) (*Serv
 		cfg.DashboardInterval = time.Second
 	}
 	s := &Service{store: store, changes: changes, loc: cfg.Location, now: now, minInterval: cfg.MinInterval, poll: cfg.Poll, head: cfg.Head, workbooks: cfg.Workbooks,
-		reconciler: cfg.Reconciler}
+		reconciler: cfg.Reconciler, anomalies: cfg.Anomalies, names: cfg.Names}
 	if s.tracer = cfg.Tracer; s.tracer == nil {
 		s.tracer = noop.NewTracerProvider().Tracer("")
 	}

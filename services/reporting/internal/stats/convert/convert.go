@@ -34,6 +34,10 @@ var (
 		domain.TargetGroupVillage: registrationv1.TargetGroup_TARGET_GROUP_VILLAGE, domain.TargetGroupCompany: registrationv1.TargetGroup_TARGET_GROUP_COMPANY,
 		domain.TargetGroupSchool: registrationv1.TargetGroup_TARGET_GROUP_SCHOOL, domain.TargetGroupPublic: registrationv1.TargetGroup_TARGET_GROUP_PUBLIC,
 	})
+	anomalies = enums.NewTable(map[domain.AnomalyKind]checkinv1.Anomaly{
+		domain.AnomalyOutsideSession: checkinv1.Anomaly_ANOMALY_OUTSIDE_SESSION, domain.AnomalyBurst: checkinv1.Anomaly_ANOMALY_BURST,
+		domain.AnomalyClockSkew: checkinv1.Anomaly_ANOMALY_CLOCK_SKEW, domain.AnomalyOverCapacity: checkinv1.Anomaly_ANOMALY_OVER_CAPACITY,
+	})
 	refusals = enums.NewTable(map[domain.RefusalReason]checkinv1.RefusalReason{
 		domain.RefusalAlreadyCheckedIn: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN,
 		domain.RefusalInvalidSignature: checkinv1.RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE,
@@ -69,6 +73,12 @@ func TargetGroup(g domain.TargetGroup) registrationv1.TargetGroup { return group
 func TargetGroupFromProto(g registrationv1.TargetGroup) domain.TargetGroup {
 	return groups.FromProto[g]
 }
+
+// Anomaly names an anomaly kind in check-in's contract.
+func Anomaly(a domain.AnomalyKind) checkinv1.Anomaly { return anomalies.ToProto[a] }
+
+// AnomalyFromProto reads an anomaly kind from check-in's contract.
+func AnomalyFromProto(a checkinv1.Anomaly) domain.AnomalyKind { return anomalies.FromProto[a] }
 
 // Refusal names a refusal reason in check-in's contract.
 func Refusal(r domain.RefusalReason) checkinv1.RefusalReason { return refusals.ToProto[r] }

@@ -18,6 +18,7 @@ func TestEveryEnumRoundTrips(t *testing.T) {
 	testkit.EnumRoundTrip(t, refusals.ToProto, checkinv1.RefusalReason(0).Descriptor())
 	testkit.EnumRoundTrip(t, categories.ToProto, checkinv1.ParticipantCategory(0).Descriptor())
 	testkit.EnumRoundTrip(t, kinds.ToProto, checkinv1.CheckinKind(0).Descriptor())
+	testkit.EnumRoundTrip(t, anomalies.ToProto, checkinv1.Anomaly(0).Descriptor())
 	for _, f := range domain.Forms() {
 		if FormFromProto(Form(f)) != f || f.Slug() == "" {
 			t.Errorf("form %v does not round-trip or has no slug", f)

@@ -29,6 +29,8 @@ func Policy() auth.Policy {
 		reportingv1.StatsService_WatchDashboard_FullMethodName:      dashboard,
 		reportingv1.StatsService_ExportDashboard_FullMethodName:     dashboard,
 		reportingv1.StatsService_RebuildAggregates_FullMethodName:   {auth.RoleCityAdmin},
+		// Organizers read the anomalies of their own unit's activities' doors.
+		reportingv1.StatsService_ListAnomalies_FullMethodName: dashboard,
 	},
 		// Reads change nothing and hand out no file: the audit trail leaves them out (the
 		// dashboard's export stays audited).
@@ -36,6 +38,7 @@ func Policy() auth.Policy {
 			reportingv1.StatsService_GetOverview_FullMethodName, reportingv1.StatsService_QueryParticipations_FullMethodName,
 			reportingv1.StatsService_WatchOverview_FullMethodName, reportingv1.StatsService_ListOccupancy_FullMethodName,
 			reportingv1.StatsService_GetDashboard_FullMethodName, reportingv1.StatsService_WatchDashboard_FullMethodName,
+			reportingv1.StatsService_ListAnomalies_FullMethodName,
 		},
 	}
 }

@@ -7,7 +7,7 @@ import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { CheckinKind, CheckinKindJson, Outcome, OutcomeJson, ParticipantCategory, ParticipantCategoryJson, RefusalReason, RefusalReasonJson } from "./checkin_pb";
+import type { Anomaly, AnomalyJson, CheckinKind, CheckinKindJson, Outcome, OutcomeJson, ParticipantCategory, ParticipantCategoryJson, RefusalReason, RefusalReasonJson } from "./checkin_pb";
 import { file_sciweek_checkin_v1_checkin } from "./checkin_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -15,7 +15,266 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/checkin/v1/attendance.proto.
  */
 export const file_sciweek_checkin_v1_attendance: GenFile = /*@__PURE__*/
-  fileDesc("CiNzY2l3ZWVrL2NoZWNraW4vdjEvYXR0ZW5kYW5jZS5wcm90bxISc2Npd2Vlay5jaGVja2luLnYxIkMKEkV4cG9ydFRhbGx5UmVxdWVzdBIcCgl0aW1lX3pvbmUYASABKAlCCbpIBnIEEAEYQBIPCgd0aWNrZXRzGAIgASgIIucBChNFeHBvcnRUYWxseVJlc3BvbnNlEisKA2N1dBgBIAEoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5UYWxseUN1dEgAEi0KBHJvd3MYAiABKAsyHS5zY2l3ZWVrLmNoZWNraW4udjEuVGFsbHlSb3dzSAASNgoHdGlja2V0cxgDIAEoCzIjLnNjaXdlZWsuY2hlY2tpbi52MS5BZG1pdHRlZFRpY2tldHNIABI0CgdwZW5kaW5nGAQgASgLMiEuc2Npd2Vlay5jaGVja2luLnYxLlBlbmRpbmdFdmVudHNIAEIGCgRwYXJ0ImUKCFRhbGx5Q3V0Eg4KBnN0cmVhbRgBIAEoCRIyCg5zdHJlYW1fY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNbGFzdF9zZXF1ZW5jZRgDIAEoBCIfCg1QZW5kaW5nRXZlbnRzEg4KBmV2ZW50cxgBIAMoDCI3CglUYWxseVJvd3MSKgoEcm93cxgBIAMoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5UYWxseVJvdyKYAwoIVGFsbHlSb3cSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRIQCgh2ZW51ZV9pZBgDIAEoCRITCgthY3Rpdml0eV9pZBgEIAEoCRISCgpsb2NhbF9ob3VyGAUgASgJEi0KBGtpbmQYBiABKA4yHy5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpbktpbmQSLAoHb3V0Y29tZRgHIAEoDjIbLnNjaXdlZWsuY2hlY2tpbi52MS5PdXRjb21lEjkKDnJlZnVzYWxfcmVhc29uGAggASgOMiEuc2Npd2Vlay5jaGVja2luLnYxLlJlZnVzYWxSZWFzb24SOQoIY2F0ZWdvcnkYCSABKA4yJy5zY2l3ZWVrLmNoZWNraW4udjEuUGFydGljaXBhbnRDYXRlZ29yeRIhChlvdmVyX2NhcGFjaXR5X3Rlcm1pbmFsX2lkGAogASgJEg8KB3JlY29yZHMYCyABKAMSEQoJaGVhZGNvdW50GAwgASgDEg4KBmFkdWx0cxgNIAEoAyJOCg9BZG1pdHRlZFRpY2tldHMSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRISCgp0aWNrZXRfaWRzGAMgASgMMnUKEUF0dGVuZGFuY2VTZXJ2aWNlEmAKC0V4cG9ydFRhbGx5EiYuc2Npd2Vlay5jaGVja2luLnYxLkV4cG9ydFRhbGx5UmVxdWVzdBonLnNjaXdlZWsuY2hlY2tpbi52MS5FeHBvcnRUYWxseVJlc3BvbnNlMAFC1AEKFmNvbS5zY2l3ZWVrLmNoZWNraW4udjFCD0F0dGVuZGFuY2VQcm90b1ABWj9naXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvY2hlY2tpbi92MTtjaGVja2ludjGiAgNTQ1iqAhJTY2l3ZWVrLkNoZWNraW4uVjHKAhJTY2l3ZWVrXENoZWNraW5cVjHiAh5TY2l3ZWVrXENoZWNraW5cVjFcR1BCTWV0YWRhdGHqAhRTY2l3ZWVrOjpDaGVja2luOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin]);
+  fileDesc("CiNzY2l3ZWVrL2NoZWNraW4vdjEvYXR0ZW5kYW5jZS5wcm90bxISc2Npd2Vlay5jaGVja2luLnYxIvMBChVDb3VudEFub21hbGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBIuCgh2ZW51ZV9pZBgDIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JBIzCgNkYXkYBCABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEhwKCXRpbWVfem9uZRgFIAEoCUIJukgGcgQQARhAIt8BCgxBbm9tYWx5VGFsbHkSEwoLY291bnR5X2NvZGUYASABKAkSEAoIdmVudWVfaWQYAiABKAkSEwoLdGVybWluYWxfaWQYAyABKAkSFQoNdGVybWluYWxfbmFtZRgEIAEoCRITCgthY3Rpdml0eV9pZBgFIAEoCRIpCgRraW5kGAYgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHkSDwoHcmVjb3JkcxgHIAEoAxIrCgdsYXN0X2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJLChZDb3VudEFub21hbGllc1Jlc3BvbnNlEjEKB3RhbGxpZXMYASADKAsyIC5zY2l3ZWVrLmNoZWNraW4udjEuQW5vbWFseVRhbGx5IkMKEkV4cG9ydFRhbGx5UmVxdWVzdBIcCgl0aW1lX3pvbmUYASABKAlCCbpIBnIEEAEYQBIPCgd0aWNrZXRzGAIgASgIIucBChNFeHBvcnRUYWxseVJlc3BvbnNlEisKA2N1dBgBIAEoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5UYWxseUN1dEgAEi0KBHJvd3MYAiABKAsyHS5zY2l3ZWVrLmNoZWNraW4udjEuVGFsbHlSb3dzSAASNgoHdGlja2V0cxgDIAEoCzIjLnNjaXdlZWsuY2hlY2tpbi52MS5BZG1pdHRlZFRpY2tldHNIABI0CgdwZW5kaW5nGAQgASgLMiEuc2Npd2Vlay5jaGVja2luLnYxLlBlbmRpbmdFdmVudHNIAEIGCgRwYXJ0ImUKCFRhbGx5Q3V0Eg4KBnN0cmVhbRgBIAEoCRIyCg5zdHJlYW1fY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNbGFzdF9zZXF1ZW5jZRgDIAEoBCIfCg1QZW5kaW5nRXZlbnRzEg4KBmV2ZW50cxgBIAMoDCI3CglUYWxseVJvd3MSKgoEcm93cxgBIAMoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5UYWxseVJvdyKYAwoIVGFsbHlSb3cSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRIQCgh2ZW51ZV9pZBgDIAEoCRITCgthY3Rpdml0eV9pZBgEIAEoCRISCgpsb2NhbF9ob3VyGAUgASgJEi0KBGtpbmQYBiABKA4yHy5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpbktpbmQSLAoHb3V0Y29tZRgHIAEoDjIbLnNjaXdlZWsuY2hlY2tpbi52MS5PdXRjb21lEjkKDnJlZnVzYWxfcmVhc29uGAggASgOMiEuc2Npd2Vlay5jaGVja2luLnYxLlJlZnVzYWxSZWFzb24SOQoIY2F0ZWdvcnkYCSABKA4yJy5zY2l3ZWVrLmNoZWNraW4udjEuUGFydGljaXBhbnRDYXRlZ29yeRIhChlvdmVyX2NhcGFjaXR5X3Rlcm1pbmFsX2lkGAogASgJEg8KB3JlY29yZHMYCyABKAMSEQoJaGVhZGNvdW50GAwgASgDEg4KBmFkdWx0cxgNIAEoAyJOCg9BZG1pdHRlZFRpY2tldHMSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRISCgp0aWNrZXRfaWRzGAMgASgMMt4BChFBdHRlbmRhbmNlU2VydmljZRJgCgtFeHBvcnRUYWxseRImLnNjaXdlZWsuY2hlY2tpbi52MS5FeHBvcnRUYWxseVJlcXVlc3QaJy5zY2l3ZWVrLmNoZWNraW4udjEuRXhwb3J0VGFsbHlSZXNwb25zZTABEmcKDkNvdW50QW5vbWFsaWVzEikuc2Npd2Vlay5jaGVja2luLnYxLkNvdW50QW5vbWFsaWVzUmVxdWVzdBoqLnNjaXdlZWsuY2hlY2tpbi52MS5Db3VudEFub21hbGllc1Jlc3BvbnNlQtQBChZjb20uc2Npd2Vlay5jaGVja2luLnYxQg9BdHRlbmRhbmNlUHJvdG9QAVo/Z2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL2NoZWNraW4vdjE7Y2hlY2tpbnYxogIDU0NYqgISU2Npd2Vlay5DaGVja2luLlYxygISU2Npd2Vla1xDaGVja2luXFYx4gIeU2Npd2Vla1xDaGVja2luXFYxXEdQQk1ldGFkYXRh6gIUU2Npd2Vlazo6Q2hlY2tpbjo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin]);
+
+/**
+ * CountAnomaliesRequest says which flagged records to count.
+ *
+ * @generated from message sciweek.checkin.v1.CountAnomaliesRequest
+ */
+export type CountAnomaliesRequest = Message<"sciweek.checkin.v1.CountAnomaliesRequest"> & {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId: string;
+
+  /**
+   * county_code keeps one county; empty keeps all.
+   *
+   * @generated from field: string county_code = 2;
+   */
+  countyCode: string;
+
+  /**
+   * venue_id keeps one venue; empty keeps all.
+   *
+   * @generated from field: string venue_id = 3;
+   */
+  venueId: string;
+
+  /**
+   * day keeps the records of one local day, as YYYY-MM-DD in time_zone; empty keeps all.
+   *
+   * @generated from field: string day = 4;
+   */
+  day: string;
+
+  /**
+   * time_zone is the IANA zone day is local to (the city's).
+   *
+   * @generated from field: string time_zone = 5;
+   */
+  timeZone: string;
+};
+
+/**
+ * CountAnomaliesRequest says which flagged records to count.
+ *
+ * @generated from message sciweek.checkin.v1.CountAnomaliesRequest
+ */
+export type CountAnomaliesRequestJson = {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId?: string;
+
+  /**
+   * county_code keeps one county; empty keeps all.
+   *
+   * @generated from field: string county_code = 2;
+   */
+  countyCode?: string;
+
+  /**
+   * venue_id keeps one venue; empty keeps all.
+   *
+   * @generated from field: string venue_id = 3;
+   */
+  venueId?: string;
+
+  /**
+   * day keeps the records of one local day, as YYYY-MM-DD in time_zone; empty keeps all.
+   *
+   * @generated from field: string day = 4;
+   */
+  day?: string;
+
+  /**
+   * time_zone is the IANA zone day is local to (the city's).
+   *
+   * @generated from field: string time_zone = 5;
+   */
+  timeZone?: string;
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.CountAnomaliesRequest.
+ * Use `create(CountAnomaliesRequestSchema)` to create a new message.
+ */
+export const CountAnomaliesRequestSchema: GenMessage<CountAnomaliesRequest, {jsonType: CountAnomaliesRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_attendance, 0);
+
+/**
+ * AnomalyTally counts the records of one door and activity flagged with one kind.
+ *
+ * @generated from message sciweek.checkin.v1.AnomalyTally
+ */
+export type AnomalyTally = Message<"sciweek.checkin.v1.AnomalyTally"> & {
+  /**
+   * county_code is the records' county.
+   *
+   * @generated from field: string county_code = 1;
+   */
+  countyCode: string;
+
+  /**
+   * venue_id is their venue.
+   *
+   * @generated from field: string venue_id = 2;
+   */
+  venueId: string;
+
+  /**
+   * terminal_id is the door that sent them.
+   *
+   * @generated from field: string terminal_id = 3;
+   */
+  terminalId: string;
+
+  /**
+   * terminal_name is the door's name, as the venue registry last said.
+   *
+   * @generated from field: string terminal_name = 4;
+   */
+  terminalName: string;
+
+  /**
+   * activity_id is their activity (empty for checkouts).
+   *
+   * @generated from field: string activity_id = 5;
+   */
+  activityId: string;
+
+  /**
+   * kind is the flag counted; a record with two flags counts under each.
+   *
+   * @generated from field: sciweek.checkin.v1.Anomaly kind = 6;
+   */
+  kind: Anomaly;
+
+  /**
+   * records is how many records carry it.
+   *
+   * @generated from field: int64 records = 7;
+   */
+  records: bigint;
+
+  /**
+   * last_at is when the latest of them happened, by the door's clock.
+   *
+   * @generated from field: google.protobuf.Timestamp last_at = 8;
+   */
+  lastAt?: Timestamp | undefined;
+};
+
+/**
+ * AnomalyTally counts the records of one door and activity flagged with one kind.
+ *
+ * @generated from message sciweek.checkin.v1.AnomalyTally
+ */
+export type AnomalyTallyJson = {
+  /**
+   * county_code is the records' county.
+   *
+   * @generated from field: string county_code = 1;
+   */
+  countyCode?: string;
+
+  /**
+   * venue_id is their venue.
+   *
+   * @generated from field: string venue_id = 2;
+   */
+  venueId?: string;
+
+  /**
+   * terminal_id is the door that sent them.
+   *
+   * @generated from field: string terminal_id = 3;
+   */
+  terminalId?: string;
+
+  /**
+   * terminal_name is the door's name, as the venue registry last said.
+   *
+   * @generated from field: string terminal_name = 4;
+   */
+  terminalName?: string;
+
+  /**
+   * activity_id is their activity (empty for checkouts).
+   *
+   * @generated from field: string activity_id = 5;
+   */
+  activityId?: string;
+
+  /**
+   * kind is the flag counted; a record with two flags counts under each.
+   *
+   * @generated from field: sciweek.checkin.v1.Anomaly kind = 6;
+   */
+  kind?: AnomalyJson;
+
+  /**
+   * records is how many records carry it.
+   *
+   * @generated from field: int64 records = 7;
+   */
+  records?: string;
+
+  /**
+   * last_at is when the latest of them happened, by the door's clock.
+   *
+   * @generated from field: google.protobuf.Timestamp last_at = 8;
+   */
+  lastAt?: TimestampJson;
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.AnomalyTally.
+ * Use `create(AnomalyTallySchema)` to create a new message.
+ */
+export const AnomalyTallySchema: GenMessage<AnomalyTally, {jsonType: AnomalyTallyJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_attendance, 1);
+
+/**
+ * CountAnomaliesResponse returns the counts.
+ *
+ * @generated from message sciweek.checkin.v1.CountAnomaliesResponse
+ */
+export type CountAnomaliesResponse = Message<"sciweek.checkin.v1.CountAnomaliesResponse"> & {
+  /**
+   * tallies are the counts, in no particular order.
+   *
+   * @generated from field: repeated sciweek.checkin.v1.AnomalyTally tallies = 1;
+   */
+  tallies: AnomalyTally[];
+};
+
+/**
+ * CountAnomaliesResponse returns the counts.
+ *
+ * @generated from message sciweek.checkin.v1.CountAnomaliesResponse
+ */
+export type CountAnomaliesResponseJson = {
+  /**
+   * tallies are the counts, in no particular order.
+   *
+   * @generated from field: repeated sciweek.checkin.v1.AnomalyTally tallies = 1;
+   */
+  tallies?: AnomalyTallyJson[];
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.CountAnomaliesResponse.
+ * Use `create(CountAnomaliesResponseSchema)` to create a new message.
+ */
+export const CountAnomaliesResponseSchema: GenMessage<CountAnomaliesResponse, {jsonType: CountAnomaliesResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_attendance, 2);
 
 /**
  * ExportTallyRequest says how to fold the counts.
@@ -64,7 +323,7 @@ export type ExportTallyRequestJson = {
  * Use `create(ExportTallyRequestSchema)` to create a new message.
  */
 export const ExportTallyRequestSchema: GenMessage<ExportTallyRequest, {jsonType: ExportTallyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 0);
+  messageDesc(file_sciweek_checkin_v1_attendance, 3);
 
 /**
  * ExportTallyResponse is one part of the export.
@@ -154,7 +413,7 @@ export type ExportTallyResponseJson = {
  * Use `create(ExportTallyResponseSchema)` to create a new message.
  */
 export const ExportTallyResponseSchema: GenMessage<ExportTallyResponse, {jsonType: ExportTallyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 1);
+  messageDesc(file_sciweek_checkin_v1_attendance, 4);
 
 /**
  * TallyCut is the position the counts match: every record in an event up to last_sequence of
@@ -223,7 +482,7 @@ export type TallyCutJson = {
  * Use `create(TallyCutSchema)` to create a new message.
  */
 export const TallyCutSchema: GenMessage<TallyCut, {jsonType: TallyCutJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 2);
+  messageDesc(file_sciweek_checkin_v1_attendance, 5);
 
 /**
  * PendingEvents are CheckinsRecorded events (serialized) written with counted records but not
@@ -260,7 +519,7 @@ export type PendingEventsJson = {
  * Use `create(PendingEventsSchema)` to create a new message.
  */
 export const PendingEventsSchema: GenMessage<PendingEvents, {jsonType: PendingEventsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 3);
+  messageDesc(file_sciweek_checkin_v1_attendance, 6);
 
 /**
  * TallyRows is a page of counts.
@@ -295,7 +554,7 @@ export type TallyRowsJson = {
  * Use `create(TallyRowsSchema)` to create a new message.
  */
 export const TallyRowsSchema: GenMessage<TallyRows, {jsonType: TallyRowsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 4);
+  messageDesc(file_sciweek_checkin_v1_attendance, 7);
 
 /**
  * TallyRow counts the records that share every other field.
@@ -502,7 +761,7 @@ export type TallyRowJson = {
  * Use `create(TallyRowSchema)` to create a new message.
  */
 export const TallyRowSchema: GenMessage<TallyRow, {jsonType: TallyRowJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 5);
+  messageDesc(file_sciweek_checkin_v1_attendance, 8);
 
 /**
  * AdmittedTickets are admitted tickets of one edition and county.
@@ -565,7 +824,7 @@ export type AdmittedTicketsJson = {
  * Use `create(AdmittedTicketsSchema)` to create a new message.
  */
 export const AdmittedTicketsSchema: GenMessage<AdmittedTickets, {jsonType: AdmittedTicketsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 6);
+  messageDesc(file_sciweek_checkin_v1_attendance, 9);
 
 /**
  * AttendanceService answers the other services' questions about the system of record for
@@ -588,6 +847,19 @@ export const AttendanceService: GenService<{
     methodKind: "server_streaming";
     input: typeof ExportTallyRequestSchema;
     output: typeof ExportTallyResponseSchema;
+  },
+  /**
+   * CountAnomalies counts the flagged records of an edition (off-time, bursts, skewed clocks,
+   * admissions at the alarm level) by county, venue, door, activity and kind, optionally for one
+   * county, venue and local day. Reporting reads it to show the anomalies to the people allowed
+   * to see them; it does the scoping, as it knows the counties and the units.
+   *
+   * @generated from rpc sciweek.checkin.v1.AttendanceService.CountAnomalies
+   */
+  countAnomalies: {
+    methodKind: "unary";
+    input: typeof CountAnomaliesRequestSchema;
+    output: typeof CountAnomaliesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_checkin_v1_attendance, 0);

@@ -8,7 +8,7 @@ import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { RefusalReason, RefusalReasonJson } from "../../checkin/v1/checkin_pb";
+import type { Anomaly, AnomalyJson, RefusalReason, RefusalReasonJson } from "../../checkin/v1/checkin_pb";
 import { file_sciweek_checkin_v1_checkin } from "../../checkin/v1/checkin_pb";
 import type { ActivityForm, ActivityFormJson, TargetGroup, TargetGroupJson } from "../../registration/v1/activity_pb";
 import { file_sciweek_registration_v1_activity } from "../../registration/v1/activity_pb";
@@ -18,7 +18,406 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/reporting/v1/reporting.proto.
  */
 export const file_sciweek_reporting_v1_reporting: GenFile = /*@__PURE__*/
-  fileDesc("CiRzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnRpbmcucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxIvcCCg9EYXNoYm9hcmRGaWx0ZXISKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAIgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYAyABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEj0KBGZvcm0YBCABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm1CCLpIBYIBAhABEkQKDHRhcmdldF9ncm91cBgFIAEoDjIkLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlRhcmdldEdyb3VwQgi6SAWCAQIQARItCgd1bml0X2lkGAYgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEhMKC3dvcmtlcnNfZGF5GAcgASgIIrcDCg9EYXNoYm9hcmRUb3RhbHMSFgoOcGFydGljaXBhdGlvbnMYASABKAMSEAoIdGlja2V0ZWQYAiABKAMSEAoId2Fsa19pbnMYAyABKAMSFAoMeW91bmdfcGVvcGxlGAQgASgDEg4KBmFkdWx0cxgFIAEoAxIXCg9zY2llbmNlX3dvcmtlcnMYBiABKAMSEgoKdm9sdW50ZWVycxgHIAEoAxIXCg9kaXN0aW5jdF9wZW9wbGUYCCABKAMSDQoFdG9kYXkYCSABKAMSEQoJeWVzdGVyZGF5GAogASgDEhUKDXJlZnVzZWRfc2NhbnMYCyABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAwgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgNIAEoAxIZChFvbmxpbmVfYWN0aXZpdGllcxgOIAEoAxIVCg12ZW51ZXNfb3BlbmVkGA8gASgDEh4KFndvcmtlcnNfZGF5X2FjdGl2aXRpZXMYECABKAMSGAoQd29ya2Vyc19kYXlfaGVsZBgRIAEoAxIiChp3b3JrZXJzX2RheV9wYXJ0aWNpcGF0aW9ucxgSIAEoAyLCAQoNQ291bnR5UmFua2luZxITCgtjb3VudHlfY29kZRgBIAEoCRITCgtjb3VudHlfbmFtZRgCIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgDIAEoAxINCgV0b2RheRgEIAEoAxIUCgx5b3VuZ19wZW9wbGUYBSABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAYgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgHIAEoAxIVCg12ZW51ZXNfb3BlbmVkGAggASgDIjEKCUhvdXJDb3VudBIMCgRob3VyGAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDIkUKCERheUNvdW50EgsKA2RheRgBIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIUCgx5b3VuZ19wZW9wbGUYAyABKAMijQEKCUZvcm1Db3VudBIzCgRmb3JtGAEgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtEhoKEmFjdGl2aXRpZXNfcGxhbm5lZBgCIAEoAxIXCg9hY3Rpdml0aWVzX2hlbGQYAyABKAMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMiggEKEFRhcmdldEdyb3VwQ291bnQSOgoMdGFyZ2V0X2dyb3VwGAEgASgOMiQuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGFyZ2V0R3JvdXASGgoSYWN0aXZpdGllc19wbGFubmVkGAIgASgDEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDIqkBCg1BY3Rpdml0eUNvdW50EhMKC2FjdGl2aXR5X2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEhIKCnZlbnVlX25hbWUYBCABKAkSMwoEZm9ybRgFIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybRIWCg5wYXJ0aWNpcGF0aW9ucxgGIAEoAyJSCgxSZWZ1c2FsQ291bnQSMQoGcmVhc29uGAEgASgOMiEuc2Npd2Vlay5jaGVja2luLnYxLlJlZnVzYWxSZWFzb24SDwoHcmVmdXNlZBgCIAEoAyKaBgoJRGFzaGJvYXJkEhIKCmVkaXRpb25faWQYASABKAkSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyEg0KBXRvZGF5GAMgASgJEjUKBnRvdGFscxgEIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZFRvdGFscxI1Cghjb3VudGllcxgFIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVJhbmtpbmcSMAoHYnlfaG91chgGIAMoCzIfLnNjaXdlZWsucmVwb3J0aW5nLnYxLkhvdXJDb3VudBIuCgZieV9kYXkYByADKAsyHi5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXlDb3VudBIuCgVmb3JtcxgIIAMoCzIfLnNjaXdlZWsucmVwb3J0aW5nLnYxLkZvcm1Db3VudBI9Cg10YXJnZXRfZ3JvdXBzGAkgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuVGFyZ2V0R3JvdXBDb3VudBI7Cg50b3BfYWN0aXZpdGllcxgKIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFjdGl2aXR5Q291bnQSPgoRb25saW5lX2FjdGl2aXRpZXMYCyADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5BY3Rpdml0eUNvdW50EjQKCHJlZnVzYWxzGAwgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVmdXNhbENvdW50EjkKCW9jY3VwYW5jeRgNIAEoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeVN1bW1hcnkSPQoPdmVudWVzX2luX2FsYXJtGA4gAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kSFwoPc3RyZWFtX3Bvc2l0aW9uGA8gASgEEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInoKE0dldERhc2hib2FyZFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjUKBmZpbHRlchgCIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZEZpbHRlciJKChRHZXREYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifAoVV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXIiTAoWV2F0Y2hEYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifQoWRXhwb3J0RGFzaGJvYXJkUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyIk4KF0V4cG9ydERhc2hib2FyZFJlc3BvbnNlEgwKBG5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiGgoYUmVidWlsZEFnZ3JlZ2F0ZXNSZXF1ZXN0IlQKGVJlYnVpbGRBZ2dyZWdhdGVzUmVzcG9uc2USDgoGZXZlbnRzGAEgASgDEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEg8KB3Rvb2tfbXMYAyABKAMi4AIKDlZlbnVlT2NjdXBhbmN5EhAKCHZlbnVlX2lkGAEgASgJEhIKCnZlbnVlX25hbWUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSDgoGaW5zaWRlGAQgASgDEhUKDWVudGVyZWRfdG9kYXkYBSABKAMSFQoNc2FmZV9jYXBhY2l0eRgGIAEoDRIUCgx3YXJuX3BlcmNlbnQYByABKA0SFQoNYWxhcm1fcGVyY2VudBgIIAEoDRIzCgVsZXZlbBgJIAEoDjIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeUxldmVsEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkMKE292ZXJfY2FwYWNpdHlfZG9vcnMYCyADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PdmVyQ2FwYWNpdHlEb29yIjkKEE92ZXJDYXBhY2l0eURvb3ISEwoLdGVybWluYWxfaWQYASABKAkSEAoIYWRtaXR0ZWQYAiABKAMinAEKEE9jY3VwYW5jeVN1bW1hcnkSDgoGaW5zaWRlGAEgASgDEhMKC3ZlbnVlc19vcGVuGAIgASgNEhYKDnZlbnVlc193YXJuaW5nGAMgASgNEhQKDHZlbnVlc19hbGFybRgEIAEoDRI1CgdmdWxsZXN0GAUgAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kiQQoUTGlzdE9jY3VwYW5jeVJlcXVlc3QSKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kIk0KFUxpc3RPY2N1cGFuY3lSZXNwb25zZRI0CgZ2ZW51ZXMYASADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeSJ9CgxDb3VudHlUb3RhbHMSEwoLY291bnR5X2NvZGUYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMSEAoIdGlja2V0ZWQYAyABKAMSEAoId2Fsa19pbnMYBCABKAMSHAoUcGFydGljaXBhdGlvbnNfdG9kYXkYBSABKAMioQIKCE92ZXJ2aWV3EhIKCmVkaXRpb25faWQYASABKAkSMAoEY2l0eRgCIAEoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxI0Cghjb3VudGllcxgDIAMoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxIVCg1yZWZ1c2VkX3NjYW5zGAQgASgDEhcKD3N0cmVhbV9wb3NpdGlvbhgFIAEoBBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CglvY2N1cGFuY3kYByABKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PY2N1cGFuY3lTdW1tYXJ5IkIKEkdldE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiRwoTR2V0T3ZlcnZpZXdSZXNwb25zZRIwCghvdmVydmlldxgBIAEoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLk92ZXJ2aWV3IqYCChpRdWVyeVBhcnRpY2lwYXRpb25zUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSPQoIZ3JvdXBfYnkYAiABKA4yHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EaW1lbnNpb25CCrpIB4IBBBABIAASKQoLY291bnR5X2NvZGUYAyABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAQgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYBSABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kIlsKEFBhcnRpY2lwYXRpb25Sb3cSCwoDa2V5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhAKCHRpY2tldGVkGAMgASgDEhAKCHdhbGtfaW5zGAQgASgDIlMKG1F1ZXJ5UGFydGljaXBhdGlvbnNSZXNwb25zZRI0CgRyb3dzGAEgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuUGFydGljaXBhdGlvblJvdyJEChRXYXRjaE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiSQoVV2F0Y2hPdmVydmlld1Jlc3BvbnNlEjAKCG92ZXJ2aWV3GAEgASgLMh4uc2Npd2Vlay5yZXBvcnRpbmcudjEuT3ZlcnZpZXcqhQEKDk9jY3VwYW5jeUxldmVsEh8KG09DQ1VQQU5DWV9MRVZFTF9VTlNQRUNJRklFRBAAEhoKFk9DQ1VQQU5DWV9MRVZFTF9OT1JNQUwQARIbChdPQ0NVUEFOQ1lfTEVWRUxfV0FSTklORxACEhkKFU9DQ1VQQU5DWV9MRVZFTF9BTEFSTRADKnwKCURpbWVuc2lvbhIZChVESU1FTlNJT05fVU5TUEVDSUZJRUQQABIUChBESU1FTlNJT05fQ09VTlRZEAESEwoPRElNRU5TSU9OX1ZFTlVFEAISFgoSRElNRU5TSU9OX0FDVElWSVRZEAMSEQoNRElNRU5TSU9OX0RBWRAEMskICgxTdGF0c1NlcnZpY2USjgEKC0dldE92ZXJ2aWV3Eiguc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXF1ZXN0Gikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXNwb25zZSIqgtPkkwIkEiIvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L292ZXJ2aWV3EqwBChNRdWVyeVBhcnRpY2lwYXRpb25zEjAuc2Npd2Vlay5yZXBvcnRpbmcudjEuUXVlcnlQYXJ0aWNpcGF0aW9uc1JlcXVlc3QaMS5zY2l3ZWVrLnJlcG9ydGluZy52MS5RdWVyeVBhcnRpY2lwYXRpb25zUmVzcG9uc2UiMILT5JMCKhIoL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9wYXJ0aWNpcGF0aW9ucxJqCg1XYXRjaE92ZXJ2aWV3Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hPdmVydmlld1JlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5XYXRjaE92ZXJ2aWV3UmVzcG9uc2UwARJ/Cg1MaXN0T2NjdXBhbmN5Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdE9jY3VwYW5jeVJlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0T2NjdXBhbmN5UmVzcG9uc2UiFYLT5JMCDxINL3YxL29jY3VwYW5jeRKSAQoMR2V0RGFzaGJvYXJkEikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0RGFzaGJvYXJkUmVxdWVzdBoqLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldERhc2hib2FyZFJlc3BvbnNlIiuC0+STAiUSIy92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vZGFzaGJvYXJkEm0KDldhdGNoRGFzaGJvYXJkEisuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0Giwuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXNwb25zZTABEm4KD0V4cG9ydERhc2hib2FyZBIsLnNjaXdlZWsucmVwb3J0aW5nLnYxLkV4cG9ydERhc2hib2FyZFJlcXVlc3QaLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnREYXNoYm9hcmRSZXNwb25zZRKXAQoRUmVidWlsZEFnZ3JlZ2F0ZXMSLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1JlcXVlc3QaLy5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1Jlc3BvbnNlIiGC0+STAhs6ASoiFi92MS9hZ2dyZWdhdGVzOnJlYnVpbGRC4QEKGGNvbS5zY2l3ZWVrLnJlcG9ydGluZy52MUIOUmVwb3J0aW5nUHJvdG9QAVpDZ2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL3JlcG9ydGluZy92MTtyZXBvcnRpbmd2MaICA1NSWKoCFFNjaXdlZWsuUmVwb3J0aW5nLlYxygIUU2Npd2Vla1xSZXBvcnRpbmdcVjHiAiBTY2l3ZWVrXFJlcG9ydGluZ1xWMVxHUEJNZXRhZGF0YeoCFlNjaXdlZWs6OlJlcG9ydGluZzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin, file_sciweek_registration_v1_activity]);
+  fileDesc("CiRzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnRpbmcucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxItQBChRMaXN0QW5vbWFsaWVzUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSKQoLY291bnR5X2NvZGUYAiABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEi4KCHZlbnVlX2lkGAMgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEjMKA2RheRgEIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQiTgoQQW5vbWFseUtpbmRDb3VudBIpCgRraW5kGAEgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHkSDwoHcmVjb3JkcxgCIAEoAyKuAQoNRG9vckFub21hbGllcxITCgt0ZXJtaW5hbF9pZBgBIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAIgASgJEjUKBWtpbmRzGAMgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuQW5vbWFseUtpbmRDb3VudBINCgV0b3RhbBgEIAEoAxIrCgdsYXN0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLaAQoOVmVudWVBbm9tYWxpZXMSEAoIdmVudWVfaWQYASABKAkSEgoKdmVudWVfbmFtZRgCIAEoCRITCgtjb3VudHlfY29kZRgDIAEoCRITCgtjb3VudHlfbmFtZRgEIAEoCRI1CgVraW5kcxgFIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFub21hbHlLaW5kQ291bnQSDQoFdG90YWwYBiABKAMSMgoFZG9vcnMYByADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5Eb29yQW5vbWFsaWVzIpMBChVMaXN0QW5vbWFsaWVzUmVzcG9uc2USNQoFa2luZHMYASADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Bbm9tYWx5S2luZENvdW50Eg0KBXRvdGFsGAIgASgDEjQKBnZlbnVlcxgDIAMoCzIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZlbnVlQW5vbWFsaWVzIvcCCg9EYXNoYm9hcmRGaWx0ZXISKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAIgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYAyABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEj0KBGZvcm0YBCABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm1CCLpIBYIBAhABEkQKDHRhcmdldF9ncm91cBgFIAEoDjIkLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlRhcmdldEdyb3VwQgi6SAWCAQIQARItCgd1bml0X2lkGAYgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEhMKC3dvcmtlcnNfZGF5GAcgASgIIrcDCg9EYXNoYm9hcmRUb3RhbHMSFgoOcGFydGljaXBhdGlvbnMYASABKAMSEAoIdGlja2V0ZWQYAiABKAMSEAoId2Fsa19pbnMYAyABKAMSFAoMeW91bmdfcGVvcGxlGAQgASgDEg4KBmFkdWx0cxgFIAEoAxIXCg9zY2llbmNlX3dvcmtlcnMYBiABKAMSEgoKdm9sdW50ZWVycxgHIAEoAxIXCg9kaXN0aW5jdF9wZW9wbGUYCCABKAMSDQoFdG9kYXkYCSABKAMSEQoJeWVzdGVyZGF5GAogASgDEhUKDXJlZnVzZWRfc2NhbnMYCyABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAwgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgNIAEoAxIZChFvbmxpbmVfYWN0aXZpdGllcxgOIAEoAxIVCg12ZW51ZXNfb3BlbmVkGA8gASgDEh4KFndvcmtlcnNfZGF5X2FjdGl2aXRpZXMYECABKAMSGAoQd29ya2Vyc19kYXlfaGVsZBgRIAEoAxIiChp3b3JrZXJzX2RheV9wYXJ0aWNpcGF0aW9ucxgSIAEoAyLCAQoNQ291bnR5UmFua2luZxITCgtjb3VudHlfY29kZRgBIAEoCRITCgtjb3VudHlfbmFtZRgCIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgDIAEoAxINCgV0b2RheRgEIAEoAxIUCgx5b3VuZ19wZW9wbGUYBSABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAYgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgHIAEoAxIVCg12ZW51ZXNfb3BlbmVkGAggASgDIjEKCUhvdXJDb3VudBIMCgRob3VyGAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDIkUKCERheUNvdW50EgsKA2RheRgBIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIUCgx5b3VuZ19wZW9wbGUYAyABKAMijQEKCUZvcm1Db3VudBIzCgRmb3JtGAEgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtEhoKEmFjdGl2aXRpZXNfcGxhbm5lZBgCIAEoAxIXCg9hY3Rpdml0aWVzX2hlbGQYAyABKAMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMiggEKEFRhcmdldEdyb3VwQ291bnQSOgoMdGFyZ2V0X2dyb3VwGAEgASgOMiQuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGFyZ2V0R3JvdXASGgoSYWN0aXZpdGllc19wbGFubmVkGAIgASgDEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDIqkBCg1BY3Rpdml0eUNvdW50EhMKC2FjdGl2aXR5X2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEhIKCnZlbnVlX25hbWUYBCABKAkSMwoEZm9ybRgFIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybRIWCg5wYXJ0aWNpcGF0aW9ucxgGIAEoAyJSCgxSZWZ1c2FsQ291bnQSMQoGcmVhc29uGAEgASgOMiEuc2Npd2Vlay5jaGVja2luLnYxLlJlZnVzYWxSZWFzb24SDwoHcmVmdXNlZBgCIAEoAyKaBgoJRGFzaGJvYXJkEhIKCmVkaXRpb25faWQYASABKAkSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyEg0KBXRvZGF5GAMgASgJEjUKBnRvdGFscxgEIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZFRvdGFscxI1Cghjb3VudGllcxgFIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVJhbmtpbmcSMAoHYnlfaG91chgGIAMoCzIfLnNjaXdlZWsucmVwb3J0aW5nLnYxLkhvdXJDb3VudBIuCgZieV9kYXkYByADKAsyHi5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXlDb3VudBIuCgVmb3JtcxgIIAMoCzIfLnNjaXdlZWsucmVwb3J0aW5nLnYxLkZvcm1Db3VudBI9Cg10YXJnZXRfZ3JvdXBzGAkgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuVGFyZ2V0R3JvdXBDb3VudBI7Cg50b3BfYWN0aXZpdGllcxgKIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFjdGl2aXR5Q291bnQSPgoRb25saW5lX2FjdGl2aXRpZXMYCyADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5BY3Rpdml0eUNvdW50EjQKCHJlZnVzYWxzGAwgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVmdXNhbENvdW50EjkKCW9jY3VwYW5jeRgNIAEoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeVN1bW1hcnkSPQoPdmVudWVzX2luX2FsYXJtGA4gAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kSFwoPc3RyZWFtX3Bvc2l0aW9uGA8gASgEEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInoKE0dldERhc2hib2FyZFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjUKBmZpbHRlchgCIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZEZpbHRlciJKChRHZXREYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifAoVV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXIiTAoWV2F0Y2hEYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifQoWRXhwb3J0RGFzaGJvYXJkUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyIk4KF0V4cG9ydERhc2hib2FyZFJlc3BvbnNlEgwKBG5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiGgoYUmVidWlsZEFnZ3JlZ2F0ZXNSZXF1ZXN0IlQKGVJlYnVpbGRBZ2dyZWdhdGVzUmVzcG9uc2USDgoGZXZlbnRzGAEgASgDEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEg8KB3Rvb2tfbXMYAyABKAMi4AIKDlZlbnVlT2NjdXBhbmN5EhAKCHZlbnVlX2lkGAEgASgJEhIKCnZlbnVlX25hbWUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSDgoGaW5zaWRlGAQgASgDEhUKDWVudGVyZWRfdG9kYXkYBSABKAMSFQoNc2FmZV9jYXBhY2l0eRgGIAEoDRIUCgx3YXJuX3BlcmNlbnQYByABKA0SFQoNYWxhcm1fcGVyY2VudBgIIAEoDRIzCgVsZXZlbBgJIAEoDjIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeUxldmVsEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkMKE292ZXJfY2FwYWNpdHlfZG9vcnMYCyADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PdmVyQ2FwYWNpdHlEb29yIjkKEE92ZXJDYXBhY2l0eURvb3ISEwoLdGVybWluYWxfaWQYASABKAkSEAoIYWRtaXR0ZWQYAiABKAMinAEKEE9jY3VwYW5jeVN1bW1hcnkSDgoGaW5zaWRlGAEgASgDEhMKC3ZlbnVlc19vcGVuGAIgASgNEhYKDnZlbnVlc193YXJuaW5nGAMgASgNEhQKDHZlbnVlc19hbGFybRgEIAEoDRI1CgdmdWxsZXN0GAUgAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kiQQoUTGlzdE9jY3VwYW5jeVJlcXVlc3QSKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kIk0KFUxpc3RPY2N1cGFuY3lSZXNwb25zZRI0CgZ2ZW51ZXMYASADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeSJ9CgxDb3VudHlUb3RhbHMSEwoLY291bnR5X2NvZGUYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMSEAoIdGlja2V0ZWQYAyABKAMSEAoId2Fsa19pbnMYBCABKAMSHAoUcGFydGljaXBhdGlvbnNfdG9kYXkYBSABKAMioQIKCE92ZXJ2aWV3EhIKCmVkaXRpb25faWQYASABKAkSMAoEY2l0eRgCIAEoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxI0Cghjb3VudGllcxgDIAMoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxIVCg1yZWZ1c2VkX3NjYW5zGAQgASgDEhcKD3N0cmVhbV9wb3NpdGlvbhgFIAEoBBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CglvY2N1cGFuY3kYByABKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PY2N1cGFuY3lTdW1tYXJ5IkIKEkdldE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiRwoTR2V0T3ZlcnZpZXdSZXNwb25zZRIwCghvdmVydmlldxgBIAEoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLk92ZXJ2aWV3IqYCChpRdWVyeVBhcnRpY2lwYXRpb25zUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSPQoIZ3JvdXBfYnkYAiABKA4yHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EaW1lbnNpb25CCrpIB4IBBBABIAASKQoLY291bnR5X2NvZGUYAyABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAQgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYBSABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kIlsKEFBhcnRpY2lwYXRpb25Sb3cSCwoDa2V5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhAKCHRpY2tldGVkGAMgASgDEhAKCHdhbGtfaW5zGAQgASgDIlMKG1F1ZXJ5UGFydGljaXBhdGlvbnNSZXNwb25zZRI0CgRyb3dzGAEgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuUGFydGljaXBhdGlvblJvdyJEChRXYXRjaE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiSQoVV2F0Y2hPdmVydmlld1Jlc3BvbnNlEjAKCG92ZXJ2aWV3GAEgASgLMh4uc2Npd2Vlay5yZXBvcnRpbmcudjEuT3ZlcnZpZXcqhQEKDk9jY3VwYW5jeUxldmVsEh8KG09DQ1VQQU5DWV9MRVZFTF9VTlNQRUNJRklFRBAAEhoKFk9DQ1VQQU5DWV9MRVZFTF9OT1JNQUwQARIbChdPQ0NVUEFOQ1lfTEVWRUxfV0FSTklORxACEhkKFU9DQ1VQQU5DWV9MRVZFTF9BTEFSTRADKnwKCURpbWVuc2lvbhIZChVESU1FTlNJT05fVU5TUEVDSUZJRUQQABIUChBESU1FTlNJT05fQ09VTlRZEAESEwoPRElNRU5TSU9OX1ZFTlVFEAISFgoSRElNRU5TSU9OX0FDVElWSVRZEAMSEQoNRElNRU5TSU9OX0RBWRAEMuEJCgxTdGF0c1NlcnZpY2USjgEKC0dldE92ZXJ2aWV3Eiguc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXF1ZXN0Gikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXNwb25zZSIqgtPkkwIkEiIvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L292ZXJ2aWV3EqwBChNRdWVyeVBhcnRpY2lwYXRpb25zEjAuc2Npd2Vlay5yZXBvcnRpbmcudjEuUXVlcnlQYXJ0aWNpcGF0aW9uc1JlcXVlc3QaMS5zY2l3ZWVrLnJlcG9ydGluZy52MS5RdWVyeVBhcnRpY2lwYXRpb25zUmVzcG9uc2UiMILT5JMCKhIoL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9wYXJ0aWNpcGF0aW9ucxJqCg1XYXRjaE92ZXJ2aWV3Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hPdmVydmlld1JlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5XYXRjaE92ZXJ2aWV3UmVzcG9uc2UwARJ/Cg1MaXN0T2NjdXBhbmN5Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdE9jY3VwYW5jeVJlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0T2NjdXBhbmN5UmVzcG9uc2UiFYLT5JMCDxINL3YxL29jY3VwYW5jeRKSAQoMR2V0RGFzaGJvYXJkEikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0RGFzaGJvYXJkUmVxdWVzdBoqLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldERhc2hib2FyZFJlc3BvbnNlIiuC0+STAiUSIy92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vZGFzaGJvYXJkEm0KDldhdGNoRGFzaGJvYXJkEisuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0Giwuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXNwb25zZTABEm4KD0V4cG9ydERhc2hib2FyZBIsLnNjaXdlZWsucmVwb3J0aW5nLnYxLkV4cG9ydERhc2hib2FyZFJlcXVlc3QaLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnREYXNoYm9hcmRSZXNwb25zZRKXAQoRUmVidWlsZEFnZ3JlZ2F0ZXMSLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1JlcXVlc3QaLy5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1Jlc3BvbnNlIiGC0+STAhs6ASoiFi92MS9hZ2dyZWdhdGVzOnJlYnVpbGQSlQEKDUxpc3RBbm9tYWxpZXMSKi5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0QW5vbWFsaWVzUmVxdWVzdBorLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RBbm9tYWxpZXNSZXNwb25zZSIrgtPkkwIlEiMvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2Fub21hbGllc0LhAQoYY29tLnNjaXdlZWsucmVwb3J0aW5nLnYxQg5SZXBvcnRpbmdQcm90b1ABWkNnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVwb3J0aW5nL3YxO3JlcG9ydGluZ3YxogIDU1JYqgIUU2Npd2Vlay5SZXBvcnRpbmcuVjHKAhRTY2l3ZWVrXFJlcG9ydGluZ1xWMeICIFNjaXdlZWtcUmVwb3J0aW5nXFYxXEdQQk1ldGFkYXRh6gIWU2Npd2Vlazo6UmVwb3J0aW5nOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin, file_sciweek_registration_v1_activity]);
+
+/**
+ * ListAnomaliesRequest names an edition and narrows the count.
+ *
+ * @generated from message sciweek.reporting.v1.ListAnomaliesRequest
+ */
+export type ListAnomaliesRequest = Message<"sciweek.reporting.v1.ListAnomaliesRequest"> & {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId: string;
+
+  /**
+   * county_code keeps one county; empty keeps all the caller may see.
+   *
+   * @generated from field: string county_code = 2;
+   */
+  countyCode: string;
+
+  /**
+   * venue_id keeps one venue; empty keeps all.
+   *
+   * @generated from field: string venue_id = 3;
+   */
+  venueId: string;
+
+  /**
+   * day keeps one day, as YYYY-MM-DD in the city's calendar; empty keeps the whole edition.
+   *
+   * @generated from field: string day = 4;
+   */
+  day: string;
+};
+
+/**
+ * ListAnomaliesRequest names an edition and narrows the count.
+ *
+ * @generated from message sciweek.reporting.v1.ListAnomaliesRequest
+ */
+export type ListAnomaliesRequestJson = {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId?: string;
+
+  /**
+   * county_code keeps one county; empty keeps all the caller may see.
+   *
+   * @generated from field: string county_code = 2;
+   */
+  countyCode?: string;
+
+  /**
+   * venue_id keeps one venue; empty keeps all.
+   *
+   * @generated from field: string venue_id = 3;
+   */
+  venueId?: string;
+
+  /**
+   * day keeps one day, as YYYY-MM-DD in the city's calendar; empty keeps the whole edition.
+   *
+   * @generated from field: string day = 4;
+   */
+  day?: string;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.ListAnomaliesRequest.
+ * Use `create(ListAnomaliesRequestSchema)` to create a new message.
+ */
+export const ListAnomaliesRequestSchema: GenMessage<ListAnomaliesRequest, {jsonType: ListAnomaliesRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 0);
+
+/**
+ * AnomalyKindCount is the flagged records of one kind.
+ *
+ * @generated from message sciweek.reporting.v1.AnomalyKindCount
+ */
+export type AnomalyKindCount = Message<"sciweek.reporting.v1.AnomalyKindCount"> & {
+  /**
+   * kind is the flag.
+   *
+   * @generated from field: sciweek.checkin.v1.Anomaly kind = 1;
+   */
+  kind: Anomaly;
+
+  /**
+   * records counts the records carrying it.
+   *
+   * @generated from field: int64 records = 2;
+   */
+  records: bigint;
+};
+
+/**
+ * AnomalyKindCount is the flagged records of one kind.
+ *
+ * @generated from message sciweek.reporting.v1.AnomalyKindCount
+ */
+export type AnomalyKindCountJson = {
+  /**
+   * kind is the flag.
+   *
+   * @generated from field: sciweek.checkin.v1.Anomaly kind = 1;
+   */
+  kind?: AnomalyJson;
+
+  /**
+   * records counts the records carrying it.
+   *
+   * @generated from field: int64 records = 2;
+   */
+  records?: string;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.AnomalyKindCount.
+ * Use `create(AnomalyKindCountSchema)` to create a new message.
+ */
+export const AnomalyKindCountSchema: GenMessage<AnomalyKindCount, {jsonType: AnomalyKindCountJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 1);
+
+/**
+ * DoorAnomalies are one door's flagged records.
+ *
+ * @generated from message sciweek.reporting.v1.DoorAnomalies
+ */
+export type DoorAnomalies = Message<"sciweek.reporting.v1.DoorAnomalies"> & {
+  /**
+   * terminal_id is the door's terminal.
+   *
+   * @generated from field: string terminal_id = 1;
+   */
+  terminalId: string;
+
+  /**
+   * terminal_name is its name.
+   *
+   * @generated from field: string terminal_name = 2;
+   */
+  terminalName: string;
+
+  /**
+   * kinds count its records by kind, most first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.AnomalyKindCount kinds = 3;
+   */
+  kinds: AnomalyKindCount[];
+
+  /**
+   * total sums kinds (a record with two flags counts twice).
+   *
+   * @generated from field: int64 total = 4;
+   */
+  total: bigint;
+
+  /**
+   * last_at is when its latest flagged record happened.
+   *
+   * @generated from field: google.protobuf.Timestamp last_at = 5;
+   */
+  lastAt?: Timestamp | undefined;
+};
+
+/**
+ * DoorAnomalies are one door's flagged records.
+ *
+ * @generated from message sciweek.reporting.v1.DoorAnomalies
+ */
+export type DoorAnomaliesJson = {
+  /**
+   * terminal_id is the door's terminal.
+   *
+   * @generated from field: string terminal_id = 1;
+   */
+  terminalId?: string;
+
+  /**
+   * terminal_name is its name.
+   *
+   * @generated from field: string terminal_name = 2;
+   */
+  terminalName?: string;
+
+  /**
+   * kinds count its records by kind, most first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.AnomalyKindCount kinds = 3;
+   */
+  kinds?: AnomalyKindCountJson[];
+
+  /**
+   * total sums kinds (a record with two flags counts twice).
+   *
+   * @generated from field: int64 total = 4;
+   */
+  total?: string;
+
+  /**
+   * last_at is when its latest flagged record happened.
+   *
+   * @generated from field: google.protobuf.Timestamp last_at = 5;
+   */
+  lastAt?: TimestampJson;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.DoorAnomalies.
+ * Use `create(DoorAnomaliesSchema)` to create a new message.
+ */
+export const DoorAnomaliesSchema: GenMessage<DoorAnomalies, {jsonType: DoorAnomaliesJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 2);
+
+/**
+ * VenueAnomalies are one venue's flagged records, door by door.
+ *
+ * @generated from message sciweek.reporting.v1.VenueAnomalies
+ */
+export type VenueAnomalies = Message<"sciweek.reporting.v1.VenueAnomalies"> & {
+  /**
+   * venue_id is the venue.
+   *
+   * @generated from field: string venue_id = 1;
+   */
+  venueId: string;
+
+  /**
+   * venue_name is its name, as the venue registry last said.
+   *
+   * @generated from field: string venue_name = 2;
+   */
+  venueName: string;
+
+  /**
+   * county_code is its county.
+   *
+   * @generated from field: string county_code = 3;
+   */
+  countyCode: string;
+
+  /**
+   * county_name is the county's name, from the edition.
+   *
+   * @generated from field: string county_name = 4;
+   */
+  countyName: string;
+
+  /**
+   * kinds count its records by kind, most first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.AnomalyKindCount kinds = 5;
+   */
+  kinds: AnomalyKindCount[];
+
+  /**
+   * total sums kinds.
+   *
+   * @generated from field: int64 total = 6;
+   */
+  total: bigint;
+
+  /**
+   * doors are its doors, most flagged first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.DoorAnomalies doors = 7;
+   */
+  doors: DoorAnomalies[];
+};
+
+/**
+ * VenueAnomalies are one venue's flagged records, door by door.
+ *
+ * @generated from message sciweek.reporting.v1.VenueAnomalies
+ */
+export type VenueAnomaliesJson = {
+  /**
+   * venue_id is the venue.
+   *
+   * @generated from field: string venue_id = 1;
+   */
+  venueId?: string;
+
+  /**
+   * venue_name is its name, as the venue registry last said.
+   *
+   * @generated from field: string venue_name = 2;
+   */
+  venueName?: string;
+
+  /**
+   * county_code is its county.
+   *
+   * @generated from field: string county_code = 3;
+   */
+  countyCode?: string;
+
+  /**
+   * county_name is the county's name, from the edition.
+   *
+   * @generated from field: string county_name = 4;
+   */
+  countyName?: string;
+
+  /**
+   * kinds count its records by kind, most first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.AnomalyKindCount kinds = 5;
+   */
+  kinds?: AnomalyKindCountJson[];
+
+  /**
+   * total sums kinds.
+   *
+   * @generated from field: int64 total = 6;
+   */
+  total?: string;
+
+  /**
+   * doors are its doors, most flagged first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.DoorAnomalies doors = 7;
+   */
+  doors?: DoorAnomaliesJson[];
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.VenueAnomalies.
+ * Use `create(VenueAnomaliesSchema)` to create a new message.
+ */
+export const VenueAnomaliesSchema: GenMessage<VenueAnomalies, {jsonType: VenueAnomaliesJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 3);
+
+/**
+ * ListAnomaliesResponse returns the counts the caller may see.
+ *
+ * @generated from message sciweek.reporting.v1.ListAnomaliesResponse
+ */
+export type ListAnomaliesResponse = Message<"sciweek.reporting.v1.ListAnomaliesResponse"> & {
+  /**
+   * kinds count every flagged record in the answer by kind, most first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.AnomalyKindCount kinds = 1;
+   */
+  kinds: AnomalyKindCount[];
+
+  /**
+   * total sums kinds.
+   *
+   * @generated from field: int64 total = 2;
+   */
+  total: bigint;
+
+  /**
+   * venues are the venues with any flagged record, most flagged first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.VenueAnomalies venues = 3;
+   */
+  venues: VenueAnomalies[];
+};
+
+/**
+ * ListAnomaliesResponse returns the counts the caller may see.
+ *
+ * @generated from message sciweek.reporting.v1.ListAnomaliesResponse
+ */
+export type ListAnomaliesResponseJson = {
+  /**
+   * kinds count every flagged record in the answer by kind, most first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.AnomalyKindCount kinds = 1;
+   */
+  kinds?: AnomalyKindCountJson[];
+
+  /**
+   * total sums kinds.
+   *
+   * @generated from field: int64 total = 2;
+   */
+  total?: string;
+
+  /**
+   * venues are the venues with any flagged record, most flagged first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.VenueAnomalies venues = 3;
+   */
+  venues?: VenueAnomaliesJson[];
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.ListAnomaliesResponse.
+ * Use `create(ListAnomaliesResponseSchema)` to create a new message.
+ */
+export const ListAnomaliesResponseSchema: GenMessage<ListAnomaliesResponse, {jsonType: ListAnomaliesResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 4);
 
 /**
  * DashboardFilter narrows every panel of the dashboard.
@@ -141,7 +540,7 @@ export type DashboardFilterJson = {
  * Use `create(DashboardFilterSchema)` to create a new message.
  */
 export const DashboardFilterSchema: GenMessage<DashboardFilter, {jsonType: DashboardFilterJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 0);
+  messageDesc(file_sciweek_reporting_v1_reporting, 5);
 
 /**
  * DashboardTotals are the headline figures.
@@ -422,7 +821,7 @@ export type DashboardTotalsJson = {
  * Use `create(DashboardTotalsSchema)` to create a new message.
  */
 export const DashboardTotalsSchema: GenMessage<DashboardTotals, {jsonType: DashboardTotalsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 1);
+  messageDesc(file_sciweek_reporting_v1_reporting, 6);
 
 /**
  * CountyRanking is one county's line in the ranking.
@@ -555,7 +954,7 @@ export type CountyRankingJson = {
  * Use `create(CountyRankingSchema)` to create a new message.
  */
 export const CountyRankingSchema: GenMessage<CountyRanking, {jsonType: CountyRankingJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 2);
+  messageDesc(file_sciweek_reporting_v1_reporting, 7);
 
 /**
  * HourCount is the participations of one hour.
@@ -604,7 +1003,7 @@ export type HourCountJson = {
  * Use `create(HourCountSchema)` to create a new message.
  */
 export const HourCountSchema: GenMessage<HourCount, {jsonType: HourCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 3);
+  messageDesc(file_sciweek_reporting_v1_reporting, 8);
 
 /**
  * DayCount is the participations of one day.
@@ -667,7 +1066,7 @@ export type DayCountJson = {
  * Use `create(DayCountSchema)` to create a new message.
  */
 export const DayCountSchema: GenMessage<DayCount, {jsonType: DayCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 4);
+  messageDesc(file_sciweek_reporting_v1_reporting, 9);
 
 /**
  * FormCount is the activities and participations of one form of activity.
@@ -744,7 +1143,7 @@ export type FormCountJson = {
  * Use `create(FormCountSchema)` to create a new message.
  */
 export const FormCountSchema: GenMessage<FormCount, {jsonType: FormCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 5);
+  messageDesc(file_sciweek_reporting_v1_reporting, 10);
 
 /**
  * TargetGroupCount is the activities and participations for one target group.
@@ -807,7 +1206,7 @@ export type TargetGroupCountJson = {
  * Use `create(TargetGroupCountSchema)` to create a new message.
  */
 export const TargetGroupCountSchema: GenMessage<TargetGroupCount, {jsonType: TargetGroupCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 6);
+  messageDesc(file_sciweek_reporting_v1_reporting, 11);
 
 /**
  * ActivityCount is one activity's figures.
@@ -912,7 +1311,7 @@ export type ActivityCountJson = {
  * Use `create(ActivityCountSchema)` to create a new message.
  */
 export const ActivityCountSchema: GenMessage<ActivityCount, {jsonType: ActivityCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 7);
+  messageDesc(file_sciweek_reporting_v1_reporting, 12);
 
 /**
  * RefusalCount is the refused scans of one reason.
@@ -961,7 +1360,7 @@ export type RefusalCountJson = {
  * Use `create(RefusalCountSchema)` to create a new message.
  */
 export const RefusalCountSchema: GenMessage<RefusalCount, {jsonType: RefusalCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 8);
+  messageDesc(file_sciweek_reporting_v1_reporting, 13);
 
 /**
  * Dashboard is every panel of the dashboard for one filter.
@@ -1206,7 +1605,7 @@ export type DashboardJson = {
  * Use `create(DashboardSchema)` to create a new message.
  */
 export const DashboardSchema: GenMessage<Dashboard, {jsonType: DashboardJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 9);
+  messageDesc(file_sciweek_reporting_v1_reporting, 14);
 
 /**
  * GetDashboardRequest names an edition and a filter.
@@ -1255,7 +1654,7 @@ export type GetDashboardRequestJson = {
  * Use `create(GetDashboardRequestSchema)` to create a new message.
  */
 export const GetDashboardRequestSchema: GenMessage<GetDashboardRequest, {jsonType: GetDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 10);
+  messageDesc(file_sciweek_reporting_v1_reporting, 15);
 
 /**
  * GetDashboardResponse returns the dashboard.
@@ -1290,7 +1689,7 @@ export type GetDashboardResponseJson = {
  * Use `create(GetDashboardResponseSchema)` to create a new message.
  */
 export const GetDashboardResponseSchema: GenMessage<GetDashboardResponse, {jsonType: GetDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 11);
+  messageDesc(file_sciweek_reporting_v1_reporting, 16);
 
 /**
  * WatchDashboardRequest names an edition and a filter.
@@ -1339,7 +1738,7 @@ export type WatchDashboardRequestJson = {
  * Use `create(WatchDashboardRequestSchema)` to create a new message.
  */
 export const WatchDashboardRequestSchema: GenMessage<WatchDashboardRequest, {jsonType: WatchDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 12);
+  messageDesc(file_sciweek_reporting_v1_reporting, 17);
 
 /**
  * WatchDashboardResponse carries the dashboard after a change.
@@ -1374,7 +1773,7 @@ export type WatchDashboardResponseJson = {
  * Use `create(WatchDashboardResponseSchema)` to create a new message.
  */
 export const WatchDashboardResponseSchema: GenMessage<WatchDashboardResponse, {jsonType: WatchDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 13);
+  messageDesc(file_sciweek_reporting_v1_reporting, 18);
 
 /**
  * ExportDashboardRequest names an edition and a filter.
@@ -1423,7 +1822,7 @@ export type ExportDashboardRequestJson = {
  * Use `create(ExportDashboardRequestSchema)` to create a new message.
  */
 export const ExportDashboardRequestSchema: GenMessage<ExportDashboardRequest, {jsonType: ExportDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 14);
+  messageDesc(file_sciweek_reporting_v1_reporting, 19);
 
 /**
  * ExportDashboardResponse is the workbook.
@@ -1486,7 +1885,7 @@ export type ExportDashboardResponseJson = {
  * Use `create(ExportDashboardResponseSchema)` to create a new message.
  */
 export const ExportDashboardResponseSchema: GenMessage<ExportDashboardResponse, {jsonType: ExportDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 15);
+  messageDesc(file_sciweek_reporting_v1_reporting, 20);
 
 /**
  * RebuildAggregatesRequest asks for a rebuild.
@@ -1509,7 +1908,7 @@ export type RebuildAggregatesRequestJson = {
  * Use `create(RebuildAggregatesRequestSchema)` to create a new message.
  */
 export const RebuildAggregatesRequestSchema: GenMessage<RebuildAggregatesRequest, {jsonType: RebuildAggregatesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 16);
+  messageDesc(file_sciweek_reporting_v1_reporting, 21);
 
 /**
  * RebuildAggregatesResponse says what the rebuild did.
@@ -1572,7 +1971,7 @@ export type RebuildAggregatesResponseJson = {
  * Use `create(RebuildAggregatesResponseSchema)` to create a new message.
  */
 export const RebuildAggregatesResponseSchema: GenMessage<RebuildAggregatesResponse, {jsonType: RebuildAggregatesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 17);
+  messageDesc(file_sciweek_reporting_v1_reporting, 22);
 
 /**
  * VenueOccupancy is how full one venue is now.
@@ -1749,7 +2148,7 @@ export type VenueOccupancyJson = {
  * Use `create(VenueOccupancySchema)` to create a new message.
  */
 export const VenueOccupancySchema: GenMessage<VenueOccupancy, {jsonType: VenueOccupancyJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 18);
+  messageDesc(file_sciweek_reporting_v1_reporting, 23);
 
 /**
  * OverCapacityDoor is one door's admissions confirmed at the alarm level today.
@@ -1798,7 +2197,7 @@ export type OverCapacityDoorJson = {
  * Use `create(OverCapacityDoorSchema)` to create a new message.
  */
 export const OverCapacityDoorSchema: GenMessage<OverCapacityDoor, {jsonType: OverCapacityDoorJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 19);
+  messageDesc(file_sciweek_reporting_v1_reporting, 24);
 
 /**
  * OccupancySummary is the city's (or a county's) occupancy now, for the overview.
@@ -1891,7 +2290,7 @@ export type OccupancySummaryJson = {
  * Use `create(OccupancySummarySchema)` to create a new message.
  */
 export const OccupancySummarySchema: GenMessage<OccupancySummary, {jsonType: OccupancySummaryJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 20);
+  messageDesc(file_sciweek_reporting_v1_reporting, 25);
 
 /**
  * ListOccupancyRequest filters the venues.
@@ -1926,7 +2325,7 @@ export type ListOccupancyRequestJson = {
  * Use `create(ListOccupancyRequestSchema)` to create a new message.
  */
 export const ListOccupancyRequestSchema: GenMessage<ListOccupancyRequest, {jsonType: ListOccupancyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 21);
+  messageDesc(file_sciweek_reporting_v1_reporting, 26);
 
 /**
  * ListOccupancyResponse returns the venues, fullest first.
@@ -1961,7 +2360,7 @@ export type ListOccupancyResponseJson = {
  * Use `create(ListOccupancyResponseSchema)` to create a new message.
  */
 export const ListOccupancyResponseSchema: GenMessage<ListOccupancyResponse, {jsonType: ListOccupancyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 22);
+  messageDesc(file_sciweek_reporting_v1_reporting, 27);
 
 /**
  * CountyTotals are one county's live figures.
@@ -2052,7 +2451,7 @@ export type CountyTotalsJson = {
  * Use `create(CountyTotalsSchema)` to create a new message.
  */
 export const CountyTotalsSchema: GenMessage<CountyTotals, {jsonType: CountyTotalsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 23);
+  messageDesc(file_sciweek_reporting_v1_reporting, 28);
 
 /**
  * Overview is the live picture of an edition.
@@ -2173,7 +2572,7 @@ export type OverviewJson = {
  * Use `create(OverviewSchema)` to create a new message.
  */
 export const OverviewSchema: GenMessage<Overview, {jsonType: OverviewJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 24);
+  messageDesc(file_sciweek_reporting_v1_reporting, 29);
 
 /**
  * GetOverviewRequest names an edition.
@@ -2208,7 +2607,7 @@ export type GetOverviewRequestJson = {
  * Use `create(GetOverviewRequestSchema)` to create a new message.
  */
 export const GetOverviewRequestSchema: GenMessage<GetOverviewRequest, {jsonType: GetOverviewRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 25);
+  messageDesc(file_sciweek_reporting_v1_reporting, 30);
 
 /**
  * GetOverviewResponse returns the overview.
@@ -2243,7 +2642,7 @@ export type GetOverviewResponseJson = {
  * Use `create(GetOverviewResponseSchema)` to create a new message.
  */
 export const GetOverviewResponseSchema: GenMessage<GetOverviewResponse, {jsonType: GetOverviewResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 26);
+  messageDesc(file_sciweek_reporting_v1_reporting, 31);
 
 /**
  * QueryParticipationsRequest chooses the grouping and the filters.
@@ -2334,7 +2733,7 @@ export type QueryParticipationsRequestJson = {
  * Use `create(QueryParticipationsRequestSchema)` to create a new message.
  */
 export const QueryParticipationsRequestSchema: GenMessage<QueryParticipationsRequest, {jsonType: QueryParticipationsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 27);
+  messageDesc(file_sciweek_reporting_v1_reporting, 32);
 
 /**
  * ParticipationRow is one group's counts.
@@ -2411,7 +2810,7 @@ export type ParticipationRowJson = {
  * Use `create(ParticipationRowSchema)` to create a new message.
  */
 export const ParticipationRowSchema: GenMessage<ParticipationRow, {jsonType: ParticipationRowJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 28);
+  messageDesc(file_sciweek_reporting_v1_reporting, 33);
 
 /**
  * QueryParticipationsResponse returns the groups, largest first.
@@ -2446,7 +2845,7 @@ export type QueryParticipationsResponseJson = {
  * Use `create(QueryParticipationsResponseSchema)` to create a new message.
  */
 export const QueryParticipationsResponseSchema: GenMessage<QueryParticipationsResponse, {jsonType: QueryParticipationsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 29);
+  messageDesc(file_sciweek_reporting_v1_reporting, 34);
 
 /**
  * WatchOverviewRequest names an edition.
@@ -2481,7 +2880,7 @@ export type WatchOverviewRequestJson = {
  * Use `create(WatchOverviewRequestSchema)` to create a new message.
  */
 export const WatchOverviewRequestSchema: GenMessage<WatchOverviewRequest, {jsonType: WatchOverviewRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 30);
+  messageDesc(file_sciweek_reporting_v1_reporting, 35);
 
 /**
  * WatchOverviewResponse carries the overview after a change.
@@ -2516,7 +2915,7 @@ export type WatchOverviewResponseJson = {
  * Use `create(WatchOverviewResponseSchema)` to create a new message.
  */
 export const WatchOverviewResponseSchema: GenMessage<WatchOverviewResponse, {jsonType: WatchOverviewResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 31);
+  messageDesc(file_sciweek_reporting_v1_reporting, 36);
 
 /**
  * OccupancyLevel places a venue's occupancy against its safe capacity and the thresholds of the
@@ -2720,6 +3119,19 @@ export const StatsService: GenService<{
     methodKind: "unary";
     input: typeof RebuildAggregatesRequestSchema;
     output: typeof RebuildAggregatesResponseSchema;
+  },
+  /**
+   * ListAnomalies counts the scans check-in flagged (off-time, bursts, skewed clocks,
+   * admissions at the alarm level) per venue and per door, by kind, read from check-in's table.
+   * The bureau and viewers see the city, a county admin their county (another county is
+   * refused), an organizer the doors of their own unit's activities.
+   *
+   * @generated from rpc sciweek.reporting.v1.StatsService.ListAnomalies
+   */
+  listAnomalies: {
+    methodKind: "unary";
+    input: typeof ListAnomaliesRequestSchema;
+    output: typeof ListAnomaliesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_reporting_v1_reporting, 0);
