@@ -3,13 +3,17 @@ package registration_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/sciweek/sciweek/pkg/bus"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
@@ -116,6 +120,10 @@ func TestEditionsAreDataTheCityMaintains(t *testing.T) {
 		len(e.GetCounties()) != 10 || len(e.GetTicketPublicKey()) != 32 {
 		t.Fatalf("edition 2024 = %v", e)
 	}
+	// The notice's own contact line comes with the seeded 2024 edition.
+	if c := e.GetContact(); c.GetOffice() != "市科技局国际合作办公室" || c.GetPerson() != "王宏颖" || c.GetPhone() != "4222068" || c.GetEmail() != "w251342595@163.com" {
+		t.Fatalf("edition 2024 contact = %v", c)
+	}
 	f.mustCreate(f.city, f.unit("140105", "单位").GetId(), details(f.xiaodianV)) // a session on 26 May, in 小店区
 	next := func(mod func(*registrationv1.Edition)) *registrationv1.Edition {
 		n := &registrationv1.Edition{Id: "2025", Name: "2025年太原市科技活动周", Theme: "科技创新", StartsOn: "2025-05-17", EndsOn: "2025-05-24",
@@ -144,6 +152,18 @@ func TestEditionsAreDataTheCityMaintains(t *testing.T) {
 			_, err := f.editions.CreateEdition(ctx, &registrationv1.CreateEditionRequest{Edition: next(func(n *registrationv1.Edition) { n.TimeZone = "Mars/Olympus" })}, f.city)
 			return err
 		}, codes.InvalidArgument, "time zone"},
+		{"a contact phone that is no phone number", func() error {
+			_, err := f.editions.CreateEdition(ctx, &registrationv1.CreateEditionRequest{Edition: next(func(n *registrationv1.Edition) {
+				n.Contact = &registrationv1.EditionContact{Person: "王宏颖", Phone: "12345"}
+			})}, f.city)
+			return err
+		}, codes.InvalidArgument, "phone"},
+		{"a contact e-mail without a domain", func() error {
+			_, err := f.editions.CreateEdition(ctx, &registrationv1.CreateEditionRequest{Edition: next(func(n *registrationv1.Edition) {
+				n.Contact = &registrationv1.EditionContact{Person: "王宏颖", Email: "w251342595"}
+			})}, f.city)
+			return err
+		}, codes.InvalidArgument, "email"},
 		{"moving 2024 away from its activities", func() error {
 			e2 := proto.Clone(e).(*registrationv1.Edition)
 			e2.StartsOn, e2.EndsOn = "2024-05-27", "2024-06-03"
@@ -170,12 +190,35 @@ func TestEditionsAreDataTheCityMaintains(t *testing.T) {
 	d := details(f.xiaodianV)
 	_, err = f.activities.CreateActivity(ctx, &registrationv1.CreateActivityRequest{EditionId: "2025", UnitId: f.unit("140105", "单位二").GetId(), Details: d}, f.city)
 	wantCode(t, err, codes.InvalidArgument, "does not take 开放日")
-	// Widening 2024 by a day keeps its activities inside: allowed.
+	// Widening 2024 by a day keeps its activities inside: allowed. The city admin changes the
+	// contact too (a mobile number this time), and the change is announced.
 	e2 := proto.Clone(e).(*registrationv1.Edition)
 	e2.EndsOn, e2.ReportDeadline = "2024-06-02", "2024-06-12"
-	if _, err := f.editions.UpdateEdition(ctx, &registrationv1.UpdateEditionRequest{Edition: e2}, f.city); err != nil {
+	e2.Contact = &registrationv1.EditionContact{Office: "市科技局国际合作办公室", Person: "李明", Phone: "13812345678", Email: "kjz@example.cn"}
+	updated, err := f.editions.UpdateEdition(ctx, &registrationv1.UpdateEditionRequest{Edition: e2}, f.city)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if c := updated.GetEdition().GetContact(); c.GetPerson() != "李明" || c.GetPhone() != "13812345678" || c.GetEmail() != "kjz@example.cn" {
+		t.Fatalf("updated contact = %v", c)
+	}
+	testkit.Eventually(t, 5*time.Second, func() error {
+		cons, err := f.js.OrderedConsumer(ctx, bus.StreamRegistration, jetstream.OrderedConsumerConfig{FilterSubjects: []string{"sciweek.registration.edition.changed"}})
+		if err != nil {
+			return err
+		}
+		batch, err := cons.FetchNoWait(1000)
+		if err != nil {
+			return err
+		}
+		for m := range batch.Messages() {
+			var ev registrationv1.EditionChanged
+			if proto.Unmarshal(m.Data(), &ev) == nil && ev.GetEdition().GetId() == "2024" && ev.GetEdition().GetContact().GetPerson() == "李明" {
+				return nil
+			}
+		}
+		return errors.New("no EditionChanged carries the new contact")
+	})
 	all, err := f.editions.ListEditions(ctx, &registrationv1.ListEditionsRequest{})
 	if err != nil || len(all.GetEditions()) != 2 || all.GetEditions()[0].GetId() != "2025" || all.GetEditions()[1].GetEndsOn() != "2024-06-02" {
 		t.Fatalf("editions = %v %v", all, err)

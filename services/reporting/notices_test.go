@@ -22,7 +22,7 @@ import (
 
 // TestRemindersReachPeople: three days before the deadline a reminder e-mail reaches, through a
 // real SMTP server (Mailpit), the county and the unit that have not submitted and not the
-// county that has; each is reminded once; the notification centre shows it unread with its link
+// county that has, naming the edition's contact; each is reminded once; the notification centre shows it unread with its link
 // until read; a returned report, a returned activity and a venue at its alarm level reach whom
 // they concern; people without notices are refused.
 func TestRemindersReachPeople(t *testing.T) {
@@ -89,7 +89,9 @@ func TestRemindersReachPeople(t *testing.T) {
 		if !strings.Contains(m.Subject, "还有 3 天截止") {
 			t.Fatalf("subject %q", m.Subject)
 		}
-		if text := mail.Text(t, m.ID); !strings.Contains(text, deadline) || !strings.Contains(text, "/report") {
+		// It names the week's contact, carried from the edition (#15 item 7).
+		if text := mail.Text(t, m.ID); !strings.Contains(text, deadline) || !strings.Contains(text, "/report") ||
+			!strings.Contains(text, "联系人：市科技局国际合作办公室 王宏颖 电话 4222068 邮箱 w251342595@163.com") {
 			t.Fatalf("the reminder says %q", text)
 		}
 	}

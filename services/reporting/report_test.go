@@ -22,11 +22,16 @@ import (
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
-// edition announces an edition's report settings as registration does.
+// noticeContact is the contact the 2024 notice prints, which every fixture edition carries.
+var noticeContact = &registrationv1.EditionContact{Office: "市科技局国际合作办公室", Person: "王宏颖", Phone: "4222068", Email: "w251342595@163.com"}
+
+// edition announces an edition's report settings as registration does, with the notice's
+// contact.
 func (f *fixture) edition(id, deadline string, counties ...string) {
 	f.t.Helper()
 	names := map[string]string{"140105": "小店区", "140106": "迎泽区", "140107": "杏花岭区"}
-	ed := &registrationv1.Edition{Id: id, Name: id + "年太原市科技活动周", ReportDeadline: deadline, MaxVideoSeconds: 180, TimeZone: "Asia/Shanghai"}
+	ed := &registrationv1.Edition{Id: id, Name: id + "年太原市科技活动周", ReportDeadline: deadline, MaxVideoSeconds: 180, TimeZone: "Asia/Shanghai",
+		Contact: noticeContact}
 	for _, c := range counties {
 		ed.Counties = append(ed.Counties, &registrationv1.County{Code: c, Name: names[c]})
 	}

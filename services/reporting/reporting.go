@@ -40,6 +40,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	ntadapters "github.com/sciweek/sciweek/services/reporting/internal/notices/adapters"
 	ntapp "github.com/sciweek/sciweek/services/reporting/internal/notices/app"
+	ntdomain "github.com/sciweek/sciweek/services/reporting/internal/notices/domain"
 	ntports "github.com/sciweek/sciweek/services/reporting/internal/notices/ports"
 	rbadapters "github.com/sciweek/sciweek/services/reporting/internal/reportback/adapters"
 	rbapp "github.com/sciweek/sciweek/services/reporting/internal/reportback/app"
@@ -381,7 +382,9 @@ func (o *outstanding) Outstanding(ctx context.Context) ([]ntapp.Outstanding, err
 	}
 	out := make([]ntapp.Outstanding, 0, len(all))
 	for _, r := range all {
-		ed := ntapp.Outstanding{EditionID: r.Edition.ID, EditionName: r.Edition.Name, Deadline: r.Edition.Deadline.Day, Location: r.Edition.Deadline.Loc}
+		c := r.Edition.Contact
+		ed := ntapp.Outstanding{EditionID: r.Edition.ID, EditionName: r.Edition.Name, Deadline: r.Edition.Deadline.Day, Location: r.Edition.Deadline.Loc,
+			Contact: ntdomain.Contact{Office: c.Office, Person: c.Person, Phone: c.Phone, Email: c.Email}}
 		for _, l := range r.Lines {
 			name := l.CountyName
 			if l.UnitName != "" {

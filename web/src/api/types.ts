@@ -23,7 +23,7 @@ import type {
   SessionSchema,
   TargetGroupJson,
 } from '../gen/sciweek/registration/v1/activity_pb'
-import type { CountySchema, EditionSchema } from '../gen/sciweek/registration/v1/edition_pb'
+import type { CountySchema, EditionContactSchema, EditionSchema } from '../gen/sciweek/registration/v1/edition_pb'
 import type { NominationSchema, NominationStatusJson } from '../gen/sciweek/registration/v1/featured_pb'
 import type {
   AgeGroupJson,
@@ -125,6 +125,7 @@ export type County = Wire<typeof CountySchema>
 /** AuditEntry is one entry of a service's audit trail. */
 export type AuditEntry = Wire<typeof AuditEntrySchema>
 export type Edition = Wire<typeof EditionSchema>
+export type EditionContact = Wire<typeof EditionContactSchema>
 
 // ---- registration/v1/activity.proto ---------------------------------------------------------
 

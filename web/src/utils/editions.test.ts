@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Edition } from '../api/types'
-import { pickConsoleEdition, pickPublicEdition, validEditionId } from './editions'
+import { contactEmailPattern, contactLine, contactPhonePattern, pickConsoleEdition, pickPublicEdition, validEditionId } from './editions'
 
 function edition(id: string, starts_on: string, ends_on: string): Edition {
   return {
@@ -17,6 +17,7 @@ function edition(id: string, starts_on: string, ends_on: string): Edition {
     ticket_public_key: '',
     personal_data_retention_days: 0,
     personal_data_erased_at: null,
+    contact: null,
   }
 }
 
@@ -67,5 +68,40 @@ describe('validEditionId', () => {
     [undefined, false],
   ])('%j → %s', (id, want) => {
     expect(validEditionId(id)).toBe(want)
+  })
+})
+
+describe('contactLine', () => {
+  it.each([
+    {
+      name: "the notice's line",
+      c: { office: '市科技局国际合作办公室', person: '王宏颖', phone: '4222068', email: 'w251342595@163.com' },
+      want: '联系人：市科技局国际合作办公室 王宏颖 电话 4222068 邮箱 w251342595@163.com',
+    },
+    { name: 'no mailbox', c: { office: '', person: '王宏颖', phone: '4222068', email: '' }, want: '联系人：王宏颖 电话 4222068' },
+    { name: 'nothing given', c: { office: '', person: '', phone: '', email: '' }, want: '' },
+    { name: 'no contact', c: null, want: '' },
+  ])('$name', ({ c, want }) => {
+    expect(contactLine(c)).toBe(want)
+  })
+})
+
+describe('contact patterns', () => {
+  it.each([
+    { phone: '4222068', ok: true },
+    { phone: '0351-4222068', ok: true },
+    { phone: '03514222068', ok: true },
+    { phone: '13812345678', ok: true },
+    { phone: '12345', ok: false },
+    { phone: '4222O68', ok: false },
+  ])('phone $phone', ({ phone, ok }) => {
+    expect(contactPhonePattern.test(phone)).toBe(ok)
+  })
+  it.each([
+    { email: 'w251342595@163.com', ok: true },
+    { email: 'w251342595', ok: false },
+    { email: 'a b@163.com', ok: false },
+  ])('e-mail $email', ({ email, ok }) => {
+    expect(contactEmailPattern.test(email)).toBe(ok)
   })
 })

@@ -1,5 +1,5 @@
 // Which edition a page starts on when the address does not name one.
-import type { Edition } from '../api/types'
+import type { Edition, EditionContact } from '../api/types'
 
 const editionIdPattern = /^[a-z0-9-]{1,32}$/
 
@@ -31,3 +31,28 @@ export function pickPublicEdition(editions: readonly Edition[], today: string): 
   if (upcoming.length > 0) return upcoming[0]!.id
   return editions[0]?.id ?? ''
 }
+
+/**
+ * contactLine writes an edition's contact for the week as the report pages and the reminder
+ * e-mails show it: "联系人：市科技局国际合作办公室 王宏颖 电话 4222068 邮箱 …", leaving out the
+ * parts not given; "" when none is.
+ */
+export function contactLine(c: EditionContact | null | undefined): string {
+  if (!c) return ''
+  const parts: string[] = []
+  const who = `${c.office} ${c.person}`.trim()
+  if (who) parts.push(`联系人：${who}`)
+  if (c.phone) parts.push(`电话 ${c.phone}`)
+  if (c.email) parts.push(`邮箱 ${c.email}`)
+  return parts.join(' ')
+}
+
+/**
+ * contactPhonePattern accepts what the API accepts for the contact's phone: a landline as dialled
+ * locally or with its area code (4222068, 0351-4222068, with an optional -extension) or an
+ * 11-digit mobile number.
+ */
+export const contactPhonePattern = /^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$|^1[3-9][0-9]{9}$/
+
+/** contactEmailPattern is a plain mailbox address: one @ and a dotted domain. */
+export const contactEmailPattern = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/

@@ -21,7 +21,8 @@ func scanEdition(row pgx.Row) (domain.Edition, error) {
 	var forms []string
 	var starts, ends, deadline time.Time
 	var erased *time.Time
-	if err := row.Scan(&e.ID, &e.Name, &e.Theme, &starts, &ends, &deadline, &e.MaxVideoSeconds, &tz, &forms, &e.RetentionDays, &erased); err != nil {
+	if err := row.Scan(&e.ID, &e.Name, &e.Theme, &starts, &ends, &deadline, &e.MaxVideoSeconds, &tz, &forms, &e.RetentionDays, &erased,
+		&e.Contact.Office, &e.Contact.Person, &e.Contact.Phone, &e.Contact.Email); err != nil {
 		return domain.Edition{}, err
 	}
 	if erased != nil {
@@ -41,7 +42,7 @@ func scanEdition(row pgx.Row) (domain.Edition, error) {
 }
 
 const editionColumns = `id, name, theme, starts_on, ends_on, report_deadline, max_video_seconds, time_zone, forms,
-	personal_data_retention_days, personal_data_erased_at`
+	personal_data_retention_days, personal_data_erased_at, contact_office, contact_person, contact_phone, contact_email`
 
 func (s *Store) counties(ctx context.Context, q querier, e *domain.Edition) error {
 	rows, _ := q.Query(ctx, `SELECT code, name FROM edition_counties WHERE edition_id = $1 ORDER BY position`, e.ID)
@@ -87,12 +88,15 @@ func writeEdition(ctx context.Context, tx pgx.Tx, e domain.Edition, insert bool)
 		forms[i] = string(f)
 	}
 	args := []any{e.ID, e.Name, e.Theme, e.StartsOn.Format(time.DateOnly), e.EndsOn.Format(time.DateOnly),
-		e.ReportDeadline.Format(time.DateOnly), e.MaxVideoSeconds, e.Location.String(), forms, e.RetentionDays}
+		e.ReportDeadline.Format(time.DateOnly), e.MaxVideoSeconds, e.Location.String(), forms, e.RetentionDays,
+		e.Contact.Office, e.Contact.Person, e.Contact.Phone, e.Contact.Email}
 	sql := `UPDATE editions SET name = $2, theme = $3, starts_on = $4, ends_on = $5, report_deadline = $6, max_video_seconds = $7,
-		time_zone = $8, forms = $9, personal_data_retention_days = $10 WHERE id = $1`
+		time_zone = $8, forms = $9, personal_data_retention_days = $10,
+		contact_office = $11, contact_person = $12, contact_phone = $13, contact_email = $14 WHERE id = $1`
 	if insert {
 		sql = `INSERT INTO editions (id, name, theme, starts_on, ends_on, report_deadline, max_video_seconds, time_zone, forms,
-			personal_data_retention_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+			personal_data_retention_days, contact_office, contact_person, contact_phone, contact_email)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
 	}
 	tag, err := tx.Exec(ctx, sql, args...)
 	if err != nil {

@@ -173,6 +173,9 @@ func EditionToProto(e domain.Edition, ticketKey []byte) *registrationv1.Edition 
 	if !e.PersonalDataErasedAt.IsZero() {
 		out.PersonalDataErasedAt = timestamppb.New(e.PersonalDataErasedAt)
 	}
+	if c := e.Contact; c != (domain.Contact{}) {
+		out.Contact = &registrationv1.EditionContact{Office: c.Office, Person: c.Person, Phone: c.Phone, Email: c.Email}
+	}
 	for _, c := range e.Counties {
 		out.Counties = append(out.Counties, &registrationv1.County{Code: c.Code, Name: c.Name})
 	}

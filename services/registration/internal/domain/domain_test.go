@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +33,44 @@ func TestPhones(t *testing.T) {
 			}
 			if tt.ok && domain.MaskPhone(got) != tt.masked {
 				t.Fatalf("MaskPhone = %q, want %q", domain.MaskPhone(got), tt.masked)
+			}
+		})
+	}
+}
+
+// TestContact: the week's contact takes a landline as dialled locally or with its area code, a
+// mobile number and a mailbox, and names what is wrong otherwise.
+func TestContact(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("王", 51)
+	tests := []struct {
+		name string
+		in   domain.Contact
+		code string // the refusal's code; empty when accepted
+	}{
+		{"the notice's own line", domain.Contact{Office: "市科技局国际合作办公室", Person: "王宏颖", Phone: "4222068", Email: "w251342595@163.com"}, ""},
+		{"landline with area code", domain.Contact{Phone: "0351-4222068"}, ""},
+		{"landline with area code and extension", domain.Contact{Phone: "010-62345678-123"}, ""},
+		{"landline written with a space", domain.Contact{Phone: "0351 4222068"}, ""},
+		{"mobile", domain.Contact{Phone: "13812345678"}, ""},
+		{"nothing given", domain.Contact{}, ""},
+		{"too few digits", domain.Contact{Phone: "42206"}, "EDITION_CONTACT_PHONE_INVALID"},
+		{"mobile one digit short", domain.Contact{Phone: "1381234567"}, "EDITION_CONTACT_PHONE_INVALID"},
+		{"letters", domain.Contact{Phone: "4222O68"}, "EDITION_CONTACT_PHONE_INVALID"},
+		{"e-mail without domain", domain.Contact{Email: "w251342595"}, "EDITION_CONTACT_EMAIL_INVALID"},
+		{"e-mail with a space", domain.Contact{Email: "w 2@163.com"}, "EDITION_CONTACT_EMAIL_INVALID"},
+		{"person too long", domain.Contact{Person: long}, "EDITION_CONTACT_TOO_LONG"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := domain.NewContact(tt.in)
+			got := ""
+			if err != nil {
+				got = errs.ReasonOf(err)
+			}
+			if got != tt.code || (err != nil && !errs.IsChinese(errs.Chinese(err))) {
+				t.Fatalf("NewContact(%+v) = %v, want code %q", tt.in, err, tt.code)
 			}
 		})
 	}

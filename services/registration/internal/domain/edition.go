@@ -34,6 +34,45 @@ type Edition struct {
 	RetentionDays int
 	// PersonalDataErasedAt is when they were erased; zero while they are kept.
 	PersonalDataErasedAt time.Time
+	// Contact is whom the counties and units ask about the week; zero while none is given.
+	Contact Contact
+}
+
+// Contact is the week's contact as the notice names it (联络人): the bureau's office that
+// collects the reports, a person there, a phone number and a mailbox. Each part is optional.
+type Contact struct {
+	Office, Person, Phone, Email string
+}
+
+var (
+	// landline is a Chinese fixed-line number as dialled locally (7 or 8 digits, not starting
+	// with 0 or 1) or with its area code (mobile numbers are checked by signup.go's mobile), optionally with an extension: 4222068, 0351-4222068,
+	// 010-12345678-123.
+	landline = regexp.MustCompile(`^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$`)
+	// mailbox is a plain address: one @, a dotted domain, no spaces.
+	mailbox = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+)
+
+// NewContact checks a contact: bounded lengths, a landline or mobile phone, a mailbox address.
+// Spaces around parts and inside the phone number are dropped, as people paste "0351 4222068".
+func NewContact(c Contact) (Contact, error) {
+	c.Office, c.Person, c.Email = strings.TrimSpace(c.Office), strings.TrimSpace(c.Person), strings.TrimSpace(c.Email)
+	c.Phone = strings.Join(strings.Fields(c.Phone), "")
+	for _, f := range []struct {
+		field, label, value string
+		max                 int
+	}{{"office", "处室", c.Office, 100}, {"person", "联络人", c.Person, 50}, {"email", "电子邮箱", c.Email, 254}} {
+		if n := utf8.RuneCountInString(f.value); n > f.max {
+			return Contact{}, ErrContactTooLong.New("field", f.field, "label", f.label, "max", f.max, "length", n)
+		}
+	}
+	if c.Phone != "" && !landline.MatchString(c.Phone) && !mobile.MatchString(c.Phone) {
+		return Contact{}, ErrContactPhone.New("value", c.Phone)
+	}
+	if c.Email != "" && !mailbox.MatchString(c.Email) {
+		return Contact{}, ErrContactEmail.New("value", c.Email)
+	}
+	return c, nil
 }
 
 // DefaultRetentionDays is how long after the report deadline sign-ups' personal data is kept
@@ -73,6 +112,7 @@ type EditionInput struct {
 	RetentionDays                                               int
 	Counties                                                    []County
 	Forms                                                       []Form
+	Contact                                                     Contact
 }
 
 // NewEdition checks an edition's fields.
@@ -97,6 +137,9 @@ func NewEdition(in EditionInput) (Edition, error) {
 	}
 	e := Edition{ID: in.ID, Name: name, Theme: strings.TrimSpace(in.Theme), MaxVideoSeconds: in.MaxVideoSeconds, Location: loc,
 		RetentionDays: in.RetentionDays}
+	if e.Contact, err = NewContact(in.Contact); err != nil {
+		return Edition{}, err
+	}
 	if e.StartsOn, err = day("starts_on", "开始日期", in.StartsOn); err != nil {
 		return Edition{}, err
 	}

@@ -103,6 +103,15 @@ var (
 	ErrEditionCountyTwice = errs.Reason{Code: "EDITION_COUNTY_TWICE", Kind: errs.Invalid,
 		English: "county {name} ({code}) is listed twice",
 		Chinese: "县（市、区）“{name}”（{code}）列了两次"}
+	ErrContactTooLong = errs.Reason{Code: "EDITION_CONTACT_TOO_LONG", Kind: errs.Invalid,
+		English: "the contact's {field} may have at most {max} characters (it has {length})",
+		Chinese: "联络信息的{label}最多 {max} 个字（现在是 {length} 个字）"}
+	ErrContactPhone = errs.Reason{Code: "EDITION_CONTACT_PHONE_INVALID", Kind: errs.Invalid,
+		English: "contact phone {value} is neither a landline (4222068, 0351-4222068) nor an 11-digit mobile number",
+		Chinese: "联系电话“{value}”不是固定电话（如 4222068 或 0351-4222068）或 11 位手机号"}
+	ErrContactEmail = errs.Reason{Code: "EDITION_CONTACT_EMAIL_INVALID", Kind: errs.Invalid,
+		English: "contact e-mail {value} is not a mailbox address such as name@163.com",
+		Chinese: "电子邮箱“{value}”不是有效的邮箱地址，应如 name@163.com"}
 	ErrSessionEndsBeforeStart = errs.Reason{Code: "SESSION_ENDS_BEFORE_START", Kind: errs.Invalid,
 		English: "session {session} ends ({endsAt}) before it starts ({startsAt})",
 		Chinese: "第 {session} 个场次的结束时间（{endsAt}）早于开始时间（{startsAt}）"}

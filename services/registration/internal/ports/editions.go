@@ -21,6 +21,9 @@ func editionInput(e *registrationv1.Edition) domain.EditionInput {
 	in := domain.EditionInput{ID: e.GetId(), Name: e.GetName(), Theme: e.GetTheme(), StartsOn: e.GetStartsOn(), EndsOn: e.GetEndsOn(),
 		ReportDeadline: e.GetReportDeadline(), TimeZone: e.GetTimeZone(), MaxVideoSeconds: int(e.GetMaxVideoSeconds()),
 		RetentionDays: int(e.GetPersonalDataRetentionDays())}
+	if c := e.GetContact(); c != nil {
+		in.Contact = domain.Contact{Office: c.GetOffice(), Person: c.GetPerson(), Phone: c.GetPhone(), Email: c.GetEmail()}
+	}
 	for _, c := range e.GetCounties() {
 		in.Counties = append(in.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
 	}

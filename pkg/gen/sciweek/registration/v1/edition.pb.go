@@ -111,8 +111,11 @@ type Edition struct {
 	PersonalDataRetentionDays uint32 `protobuf:"varint,12,opt,name=personal_data_retention_days,json=personalDataRetentionDays,proto3" json:"personal_data_retention_days,omitempty"`
 	// personal_data_erased_at is when the sign-ups' personal data was erased; unset while kept.
 	PersonalDataErasedAt *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=personal_data_erased_at,json=personalDataErasedAt,proto3" json:"personal_data_erased_at,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// contact is whom the counties and units ask about the week (the notice's 联络人), quoted on
+	// the report pages and in the reminders; unset while the city admin has not given one.
+	Contact       *EditionContact `protobuf:"bytes,14,opt,name=contact,proto3" json:"contact,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Edition) Reset() {
@@ -236,6 +239,89 @@ func (x *Edition) GetPersonalDataErasedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Edition) GetContact() *EditionContact {
+	if x != nil {
+		return x.Contact
+	}
+	return nil
+}
+
+// EditionContact is the week's contact as the notice names it: the bureau's office that
+// collects the reports, a person there, a phone number and a mailbox. Every part is optional;
+// what is given is checked.
+type EditionContact struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// office is the office, e.g. "市科技局国际合作办公室".
+	Office string `protobuf:"bytes,1,opt,name=office,proto3" json:"office,omitempty"`
+	// person is the person to ask, e.g. "王宏颖".
+	Person string `protobuf:"bytes,2,opt,name=person,proto3" json:"person,omitempty"`
+	// phone is a landline as dialled locally or with its area code ("4222068", "0351-4222068",
+	// optionally "-extension") or a mobile number ("13812345678"); empty for none.
+	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
+	// email is the mailbox, e.g. "w251342595@163.com"; empty for none.
+	Email         string `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EditionContact) Reset() {
+	*x = EditionContact{}
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EditionContact) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EditionContact) ProtoMessage() {}
+
+func (x *EditionContact) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EditionContact.ProtoReflect.Descriptor instead.
+func (*EditionContact) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *EditionContact) GetOffice() string {
+	if x != nil {
+		return x.Office
+	}
+	return ""
+}
+
+func (x *EditionContact) GetPerson() string {
+	if x != nil {
+		return x.Person
+	}
+	return ""
+}
+
+func (x *EditionContact) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *EditionContact) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
 // GetEditionRequest names an edition.
 type GetEditionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -247,7 +333,7 @@ type GetEditionRequest struct {
 
 func (x *GetEditionRequest) Reset() {
 	*x = GetEditionRequest{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[2]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -259,7 +345,7 @@ func (x *GetEditionRequest) String() string {
 func (*GetEditionRequest) ProtoMessage() {}
 
 func (x *GetEditionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[2]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -272,7 +358,7 @@ func (x *GetEditionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEditionRequest.ProtoReflect.Descriptor instead.
 func (*GetEditionRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *GetEditionRequest) GetEditionId() string {
@@ -293,7 +379,7 @@ type GetEditionResponse struct {
 
 func (x *GetEditionResponse) Reset() {
 	*x = GetEditionResponse{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[3]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -305,7 +391,7 @@ func (x *GetEditionResponse) String() string {
 func (*GetEditionResponse) ProtoMessage() {}
 
 func (x *GetEditionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[3]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -318,7 +404,7 @@ func (x *GetEditionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEditionResponse.ProtoReflect.Descriptor instead.
 func (*GetEditionResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetEditionResponse) GetEdition() *Edition {
@@ -337,7 +423,7 @@ type ListEditionsRequest struct {
 
 func (x *ListEditionsRequest) Reset() {
 	*x = ListEditionsRequest{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[4]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -349,7 +435,7 @@ func (x *ListEditionsRequest) String() string {
 func (*ListEditionsRequest) ProtoMessage() {}
 
 func (x *ListEditionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[4]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -362,7 +448,7 @@ func (x *ListEditionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEditionsRequest.ProtoReflect.Descriptor instead.
 func (*ListEditionsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{5}
 }
 
 // ListEditionsResponse lists the editions.
@@ -376,7 +462,7 @@ type ListEditionsResponse struct {
 
 func (x *ListEditionsResponse) Reset() {
 	*x = ListEditionsResponse{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[5]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -388,7 +474,7 @@ func (x *ListEditionsResponse) String() string {
 func (*ListEditionsResponse) ProtoMessage() {}
 
 func (x *ListEditionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[5]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -401,7 +487,7 @@ func (x *ListEditionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEditionsResponse.ProtoReflect.Descriptor instead.
 func (*ListEditionsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListEditionsResponse) GetEditions() []*Edition {
@@ -422,7 +508,7 @@ type CreateEditionRequest struct {
 
 func (x *CreateEditionRequest) Reset() {
 	*x = CreateEditionRequest{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[6]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -434,7 +520,7 @@ func (x *CreateEditionRequest) String() string {
 func (*CreateEditionRequest) ProtoMessage() {}
 
 func (x *CreateEditionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[6]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -447,7 +533,7 @@ func (x *CreateEditionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEditionRequest.ProtoReflect.Descriptor instead.
 func (*CreateEditionRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateEditionRequest) GetEdition() *Edition {
@@ -468,7 +554,7 @@ type CreateEditionResponse struct {
 
 func (x *CreateEditionResponse) Reset() {
 	*x = CreateEditionResponse{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[7]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -480,7 +566,7 @@ func (x *CreateEditionResponse) String() string {
 func (*CreateEditionResponse) ProtoMessage() {}
 
 func (x *CreateEditionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[7]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -493,7 +579,7 @@ func (x *CreateEditionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEditionResponse.ProtoReflect.Descriptor instead.
 func (*CreateEditionResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateEditionResponse) GetEdition() *Edition {
@@ -514,7 +600,7 @@ type UpdateEditionRequest struct {
 
 func (x *UpdateEditionRequest) Reset() {
 	*x = UpdateEditionRequest{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[8]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +612,7 @@ func (x *UpdateEditionRequest) String() string {
 func (*UpdateEditionRequest) ProtoMessage() {}
 
 func (x *UpdateEditionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[8]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +625,7 @@ func (x *UpdateEditionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEditionRequest.ProtoReflect.Descriptor instead.
 func (*UpdateEditionRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UpdateEditionRequest) GetEdition() *Edition {
@@ -560,7 +646,7 @@ type UpdateEditionResponse struct {
 
 func (x *UpdateEditionResponse) Reset() {
 	*x = UpdateEditionResponse{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[9]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -572,7 +658,7 @@ func (x *UpdateEditionResponse) String() string {
 func (*UpdateEditionResponse) ProtoMessage() {}
 
 func (x *UpdateEditionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[9]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -585,7 +671,7 @@ func (x *UpdateEditionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEditionResponse.ProtoReflect.Descriptor instead.
 func (*UpdateEditionResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateEditionResponse) GetEdition() *Edition {
@@ -606,7 +692,7 @@ type ErasePersonalDataRequest struct {
 
 func (x *ErasePersonalDataRequest) Reset() {
 	*x = ErasePersonalDataRequest{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[10]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -618,7 +704,7 @@ func (x *ErasePersonalDataRequest) String() string {
 func (*ErasePersonalDataRequest) ProtoMessage() {}
 
 func (x *ErasePersonalDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[10]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -631,7 +717,7 @@ func (x *ErasePersonalDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErasePersonalDataRequest.ProtoReflect.Descriptor instead.
 func (*ErasePersonalDataRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ErasePersonalDataRequest) GetEditionId() string {
@@ -654,7 +740,7 @@ type ErasePersonalDataResponse struct {
 
 func (x *ErasePersonalDataResponse) Reset() {
 	*x = ErasePersonalDataResponse{}
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[11]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -666,7 +752,7 @@ func (x *ErasePersonalDataResponse) String() string {
 func (*ErasePersonalDataResponse) ProtoMessage() {}
 
 func (x *ErasePersonalDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[11]
+	mi := &file_sciweek_registration_v1_edition_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -679,7 +765,7 @@ func (x *ErasePersonalDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErasePersonalDataResponse.ProtoReflect.Descriptor instead.
 func (*ErasePersonalDataResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_registration_v1_edition_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ErasePersonalDataResponse) GetErasedSignups() int32 {
@@ -704,7 +790,7 @@ const file_sciweek_registration_v1_edition_proto_rawDesc = "" +
 	"\x06County\x12%\n" +
 	"\x04code\x18\x01 \x01(\tB\x11\xbaH\x0er\f2\n" +
 	"^[0-9]{6}$R\x04code\x12\x1d\n" +
-	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x182R\x04name\"\x82\x06\n" +
+	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x182R\x04name\"\xc5\x06\n" +
 	"\aEdition\x12(\n" +
 	"\x02id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\x02id\x12\x1d\n" +
 	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x02\x18dR\x04name\x12\x1e\n" +
@@ -720,7 +806,14 @@ const file_sciweek_registration_v1_edition_proto_rawDesc = "" +
 	" \x03(\x0e2%.sciweek.registration.v1.ActivityFormB\x0f\xbaH\f\x92\x01\t\"\a\x82\x01\x04\x10\x01 \x00R\x05forms\x12*\n" +
 	"\x11ticket_public_key\x18\v \x01(\fR\x0fticketPublicKey\x12I\n" +
 	"\x1cpersonal_data_retention_days\x18\f \x01(\rB\b\xbaH\x05*\x03\x18\xc2\x1cR\x19personalDataRetentionDays\x12Q\n" +
-	"\x17personal_data_erased_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\x14personalDataErasedAt\"L\n" +
+	"\x17personal_data_erased_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\x14personalDataErasedAt\x12A\n" +
+	"\acontact\x18\x0e \x01(\v2'.sciweek.registration.v1.EditionContactR\acontact\"\xd9\x01\n" +
+	"\x0eEditionContact\x12\x1f\n" +
+	"\x06office\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18dR\x06office\x12\x1f\n" +
+	"\x06person\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\x06person\x12`\n" +
+	"\x05phone\x18\x03 \x01(\tBJ\xbaHGrE2C^$|^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$|^1[3-9][0-9]{9}$R\x05phone\x12#\n" +
+	"\x05email\x18\x04 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x18\xfe\x01`\x01R\x05email\"L\n" +
 	"\x11GetEditionRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\"P\n" +
@@ -764,49 +857,51 @@ func file_sciweek_registration_v1_edition_proto_rawDescGZIP() []byte {
 	return file_sciweek_registration_v1_edition_proto_rawDescData
 }
 
-var file_sciweek_registration_v1_edition_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_sciweek_registration_v1_edition_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_sciweek_registration_v1_edition_proto_goTypes = []any{
 	(*County)(nil),                    // 0: sciweek.registration.v1.County
 	(*Edition)(nil),                   // 1: sciweek.registration.v1.Edition
-	(*GetEditionRequest)(nil),         // 2: sciweek.registration.v1.GetEditionRequest
-	(*GetEditionResponse)(nil),        // 3: sciweek.registration.v1.GetEditionResponse
-	(*ListEditionsRequest)(nil),       // 4: sciweek.registration.v1.ListEditionsRequest
-	(*ListEditionsResponse)(nil),      // 5: sciweek.registration.v1.ListEditionsResponse
-	(*CreateEditionRequest)(nil),      // 6: sciweek.registration.v1.CreateEditionRequest
-	(*CreateEditionResponse)(nil),     // 7: sciweek.registration.v1.CreateEditionResponse
-	(*UpdateEditionRequest)(nil),      // 8: sciweek.registration.v1.UpdateEditionRequest
-	(*UpdateEditionResponse)(nil),     // 9: sciweek.registration.v1.UpdateEditionResponse
-	(*ErasePersonalDataRequest)(nil),  // 10: sciweek.registration.v1.ErasePersonalDataRequest
-	(*ErasePersonalDataResponse)(nil), // 11: sciweek.registration.v1.ErasePersonalDataResponse
-	(ActivityForm)(0),                 // 12: sciweek.registration.v1.ActivityForm
-	(*timestamppb.Timestamp)(nil),     // 13: google.protobuf.Timestamp
+	(*EditionContact)(nil),            // 2: sciweek.registration.v1.EditionContact
+	(*GetEditionRequest)(nil),         // 3: sciweek.registration.v1.GetEditionRequest
+	(*GetEditionResponse)(nil),        // 4: sciweek.registration.v1.GetEditionResponse
+	(*ListEditionsRequest)(nil),       // 5: sciweek.registration.v1.ListEditionsRequest
+	(*ListEditionsResponse)(nil),      // 6: sciweek.registration.v1.ListEditionsResponse
+	(*CreateEditionRequest)(nil),      // 7: sciweek.registration.v1.CreateEditionRequest
+	(*CreateEditionResponse)(nil),     // 8: sciweek.registration.v1.CreateEditionResponse
+	(*UpdateEditionRequest)(nil),      // 9: sciweek.registration.v1.UpdateEditionRequest
+	(*UpdateEditionResponse)(nil),     // 10: sciweek.registration.v1.UpdateEditionResponse
+	(*ErasePersonalDataRequest)(nil),  // 11: sciweek.registration.v1.ErasePersonalDataRequest
+	(*ErasePersonalDataResponse)(nil), // 12: sciweek.registration.v1.ErasePersonalDataResponse
+	(ActivityForm)(0),                 // 13: sciweek.registration.v1.ActivityForm
+	(*timestamppb.Timestamp)(nil),     // 14: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_edition_proto_depIdxs = []int32{
 	0,  // 0: sciweek.registration.v1.Edition.counties:type_name -> sciweek.registration.v1.County
-	12, // 1: sciweek.registration.v1.Edition.forms:type_name -> sciweek.registration.v1.ActivityForm
-	13, // 2: sciweek.registration.v1.Edition.personal_data_erased_at:type_name -> google.protobuf.Timestamp
-	1,  // 3: sciweek.registration.v1.GetEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 4: sciweek.registration.v1.ListEditionsResponse.editions:type_name -> sciweek.registration.v1.Edition
-	1,  // 5: sciweek.registration.v1.CreateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 6: sciweek.registration.v1.CreateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 7: sciweek.registration.v1.UpdateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 8: sciweek.registration.v1.UpdateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
-	1,  // 9: sciweek.registration.v1.ErasePersonalDataResponse.edition:type_name -> sciweek.registration.v1.Edition
-	2,  // 10: sciweek.registration.v1.EditionService.GetEdition:input_type -> sciweek.registration.v1.GetEditionRequest
-	4,  // 11: sciweek.registration.v1.EditionService.ListEditions:input_type -> sciweek.registration.v1.ListEditionsRequest
-	6,  // 12: sciweek.registration.v1.EditionService.CreateEdition:input_type -> sciweek.registration.v1.CreateEditionRequest
-	8,  // 13: sciweek.registration.v1.EditionService.UpdateEdition:input_type -> sciweek.registration.v1.UpdateEditionRequest
-	10, // 14: sciweek.registration.v1.EditionService.ErasePersonalData:input_type -> sciweek.registration.v1.ErasePersonalDataRequest
-	3,  // 15: sciweek.registration.v1.EditionService.GetEdition:output_type -> sciweek.registration.v1.GetEditionResponse
-	5,  // 16: sciweek.registration.v1.EditionService.ListEditions:output_type -> sciweek.registration.v1.ListEditionsResponse
-	7,  // 17: sciweek.registration.v1.EditionService.CreateEdition:output_type -> sciweek.registration.v1.CreateEditionResponse
-	9,  // 18: sciweek.registration.v1.EditionService.UpdateEdition:output_type -> sciweek.registration.v1.UpdateEditionResponse
-	11, // 19: sciweek.registration.v1.EditionService.ErasePersonalData:output_type -> sciweek.registration.v1.ErasePersonalDataResponse
-	15, // [15:20] is the sub-list for method output_type
-	10, // [10:15] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	13, // 1: sciweek.registration.v1.Edition.forms:type_name -> sciweek.registration.v1.ActivityForm
+	14, // 2: sciweek.registration.v1.Edition.personal_data_erased_at:type_name -> google.protobuf.Timestamp
+	2,  // 3: sciweek.registration.v1.Edition.contact:type_name -> sciweek.registration.v1.EditionContact
+	1,  // 4: sciweek.registration.v1.GetEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 5: sciweek.registration.v1.ListEditionsResponse.editions:type_name -> sciweek.registration.v1.Edition
+	1,  // 6: sciweek.registration.v1.CreateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 7: sciweek.registration.v1.CreateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 8: sciweek.registration.v1.UpdateEditionRequest.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 9: sciweek.registration.v1.UpdateEditionResponse.edition:type_name -> sciweek.registration.v1.Edition
+	1,  // 10: sciweek.registration.v1.ErasePersonalDataResponse.edition:type_name -> sciweek.registration.v1.Edition
+	3,  // 11: sciweek.registration.v1.EditionService.GetEdition:input_type -> sciweek.registration.v1.GetEditionRequest
+	5,  // 12: sciweek.registration.v1.EditionService.ListEditions:input_type -> sciweek.registration.v1.ListEditionsRequest
+	7,  // 13: sciweek.registration.v1.EditionService.CreateEdition:input_type -> sciweek.registration.v1.CreateEditionRequest
+	9,  // 14: sciweek.registration.v1.EditionService.UpdateEdition:input_type -> sciweek.registration.v1.UpdateEditionRequest
+	11, // 15: sciweek.registration.v1.EditionService.ErasePersonalData:input_type -> sciweek.registration.v1.ErasePersonalDataRequest
+	4,  // 16: sciweek.registration.v1.EditionService.GetEdition:output_type -> sciweek.registration.v1.GetEditionResponse
+	6,  // 17: sciweek.registration.v1.EditionService.ListEditions:output_type -> sciweek.registration.v1.ListEditionsResponse
+	8,  // 18: sciweek.registration.v1.EditionService.CreateEdition:output_type -> sciweek.registration.v1.CreateEditionResponse
+	10, // 19: sciweek.registration.v1.EditionService.UpdateEdition:output_type -> sciweek.registration.v1.UpdateEditionResponse
+	12, // 20: sciweek.registration.v1.EditionService.ErasePersonalData:output_type -> sciweek.registration.v1.ErasePersonalDataResponse
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_edition_proto_init() }
@@ -821,7 +916,7 @@ func file_sciweek_registration_v1_edition_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_edition_proto_rawDesc), len(file_sciweek_registration_v1_edition_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

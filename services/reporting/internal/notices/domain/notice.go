@@ -5,6 +5,7 @@ package domain
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -92,18 +93,20 @@ type Contact struct {
 	Office, Person, Phone, Email string
 }
 
-// Line writes the contact as one line, or nothing when none is set.
+// Line writes the contact as one line in the notice's own words ("联系人：市科技局国际合作办公室
+// 王宏颖 电话 4222068 邮箱 …"), leaving out what is not given; nothing when none is.
 func (c Contact) Line() string {
-	if c == (Contact{}) {
-		return ""
+	var parts []string
+	if who := strings.TrimSpace(c.Office + " " + c.Person); who != "" {
+		parts = append(parts, "联系人："+who)
 	}
-	s := "联系方式："
-	for _, part := range []string{c.Office, c.Person, c.Phone, c.Email} {
-		if part != "" {
-			s += part + " "
-		}
+	if c.Phone != "" {
+		parts = append(parts, "电话 "+c.Phone)
 	}
-	return s[:len(s)-1]
+	if c.Email != "" {
+		parts = append(parts, "邮箱 "+c.Email)
+	}
+	return strings.Join(parts, " ")
 }
 
 // Reminder writes a deadline reminder for a county or unit that has not submitted.

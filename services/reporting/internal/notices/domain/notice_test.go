@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -47,9 +48,24 @@ func TestDueReminder(t *testing.T) {
 // TestReminderQuotesTheContact: the edition's contact ends the reminder when it has one.
 func TestReminderQuotesTheContact(t *testing.T) {
 	t.Parallel()
-	_, body := domain.Reminder("2024年太原市科技活动周", "2024-06-10", 3, "小店区", domain.Contact{Office: "市科技局国际合作办公室", Person: "王宏颖", Phone: "4222068"})
-	if want := "联系方式：市科技局国际合作办公室 王宏颖 4222068"; len(body) == 0 || body[len(body)-len(want):] != want {
-		t.Fatalf("reminder: %q", body)
+	tests := []struct {
+		name    string
+		contact domain.Contact
+		want    string
+	}{
+		{"the notice's line", domain.Contact{Office: "市科技局国际合作办公室", Person: "王宏颖", Phone: "4222068", Email: "w251342595@163.com"},
+			"联系人：市科技局国际合作办公室 王宏颖 电话 4222068 邮箱 w251342595@163.com"},
+		{"no mailbox", domain.Contact{Office: "市科技局国际合作办公室", Person: "王宏颖", Phone: "4222068"}, "联系人：市科技局国际合作办公室 王宏颖 电话 4222068"},
+		{"a mailbox alone", domain.Contact{Email: "kjz@example.cn"}, "邮箱 kjz@example.cn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, body := domain.Reminder("2024年太原市科技活动周", "2024-06-10", 3, "小店区", tt.contact)
+			if !strings.HasSuffix(body, "\n"+tt.want) {
+				t.Fatalf("reminder: %q, want it to end with %q", body, tt.want)
+			}
+		})
 	}
 	if _, body := domain.Reminder("2024年太原市科技活动周", "2024-06-10", 3, "小店区", domain.Contact{}); len(body) == 0 {
 		t.Fatal("no body")

@@ -21,8 +21,10 @@ import (
 func (s *Store) Edition(ctx context.Context, id string) (domain.ReportEdition, error) {
 	var name, deadline, zone string
 	var maxVideo int
-	err := s.pool.QueryRow(ctx, `SELECT name, report_deadline, max_video_seconds, time_zone FROM editions WHERE edition_id = $1`, id).
-		Scan(&name, &deadline, &maxVideo, &zone)
+	var c domain.Contact
+	err := s.pool.QueryRow(ctx, `SELECT name, report_deadline, max_video_seconds, time_zone,
+		contact_office, contact_person, contact_phone, contact_email FROM editions WHERE edition_id = $1`, id).
+		Scan(&name, &deadline, &maxVideo, &zone, &c.Office, &c.Person, &c.Phone, &c.Email)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return domain.ReportEdition{}, ErrEditionNotKnown.New("id", id)
 	}
@@ -33,7 +35,8 @@ func (s *Store) Edition(ctx context.Context, id string) (domain.ReportEdition, e
 	if err != nil {
 		loc = time.UTC
 	}
-	return domain.ReportEdition{ID: id, Name: name, Deadline: domain.Deadline{Day: deadline, Loc: loc}, MaxVideo: time.Duration(maxVideo) * time.Second}, nil
+	return domain.ReportEdition{ID: id, Name: name, Deadline: domain.Deadline{Day: deadline, Loc: loc}, MaxVideo: time.Duration(maxVideo) * time.Second,
+		Contact: c}, nil
 }
 
 // Editions returns every edition's report settings.

@@ -503,6 +503,14 @@ type ReportEdition struct {
 	Name     string
 	Deadline Deadline
 	MaxVideo time.Duration
+	// Contact is whom reporters ask about the week; zero when the edition gives none.
+	Contact Contact
+}
+
+// Contact is an edition's contact for the week: the bureau's office, a person, a phone number
+// and a mailbox, each possibly empty.
+type Contact struct {
+	Office, Person, Phone, Email string
 }
 
 // StoredFile is a report's file with where its content is kept.

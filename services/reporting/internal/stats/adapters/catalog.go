@@ -217,9 +217,13 @@ func lockPeople(ctx context.Context, tx pgx.Tx) error {
 
 // putEdition stores an edition's report settings from registration's event.
 func putEdition(ctx context.Context, tx pgx.Tx, e domain.Edition) error {
-	_, err := tx.Exec(ctx, `INSERT INTO editions (edition_id, name, report_deadline, max_video_seconds, time_zone) VALUES ($1, $2, $3, $4, $5)
+	c := e.Contact
+	_, err := tx.Exec(ctx, `INSERT INTO editions (edition_id, name, report_deadline, max_video_seconds, time_zone,
+			contact_office, contact_person, contact_phone, contact_email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (edition_id) DO UPDATE SET name = EXCLUDED.name, report_deadline = EXCLUDED.report_deadline,
-			max_video_seconds = EXCLUDED.max_video_seconds, time_zone = EXCLUDED.time_zone`,
-		e.ID, e.Name, e.ReportDeadline, e.MaxVideoSeconds, e.TimeZone)
+			max_video_seconds = EXCLUDED.max_video_seconds, time_zone = EXCLUDED.time_zone,
+			contact_office = EXCLUDED.contact_office, contact_person = EXCLUDED.contact_person,
+			contact_phone = EXCLUDED.contact_phone, contact_email = EXCLUDED.contact_email`,
+		e.ID, e.Name, e.ReportDeadline, e.MaxVideoSeconds, e.TimeZone, c.Office, c.Person, c.Phone, c.Email)
 	return err
 }

@@ -47,6 +47,14 @@ type Edition struct {
 	MaxVideoSeconds int
 	TimeZone        string
 	Counties        []County
+	// Contact is the week's contact (office, person, phone, mailbox), quoted in the reminders.
+	Contact Contact
+}
+
+// Contact is an edition's contact for the week as registration keeps it; empty parts are not
+// given.
+type Contact struct {
+	Office, Person, Phone, Email string
 }
 
 // The defaults for what an edition leaves unset.

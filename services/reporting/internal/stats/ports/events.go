@@ -105,6 +105,9 @@ func RegistrationEvents(p *app.Projector) bus.Projection {
 			e := ev.GetEdition()
 			ed := domain.Edition{ID: e.GetId(), Name: e.GetName(), ReportDeadline: e.GetReportDeadline(), MaxVideoSeconds: int(e.GetMaxVideoSeconds()),
 				TimeZone: e.GetTimeZone()}
+			if c := e.GetContact(); c != nil {
+				ed.Contact = domain.Contact{Office: c.GetOffice(), Person: c.GetPerson(), Phone: c.GetPhone(), Email: c.GetEmail()}
+			}
 			for _, c := range e.GetCounties() {
 				ed.Counties = append(ed.Counties, domain.County{Code: c.GetCode(), Name: c.GetName()})
 			}

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/edition.proto.
  */
 export const file_sciweek_registration_v1_edition: GenFile = /*@__PURE__*/
-  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9lZGl0aW9uLnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSJCCgZDb3VudHkSHwoEY29kZRgBIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQARgyIuEECgdFZGl0aW9uEiQKAmlkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQAhhkEhcKBXRoZW1lGAMgASgJQgi6SAVyAxjIARI2CglzdGFydHNfb24YBCABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjQKB2VuZHNfb24YBSABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjwKD3JlcG9ydF9kZWFkbGluZRgGIAEoCUIjukggch4yHF5bMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSQSJQoRbWF4X3ZpZGVvX3NlY29uZHMYByABKA1CCrpIByoFGJAcKAESPgoIY291bnRpZXMYCCADKAsyHy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Db3VudHlCC7pICJIBBQgBEMgBEhwKCXRpbWVfem9uZRgJIAEoCUIJukgGcgQQARhAEkUKBWZvcm1zGAogAygOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtQg+6SAySAQkiB4IBBBABIAASGQoRdGlja2V0X3B1YmxpY19rZXkYCyABKAwSLgoccGVyc29uYWxfZGF0YV9yZXRlbnRpb25fZGF5cxgMIAEoDUIIukgFKgMYwhwSOwoXcGVyc29uYWxfZGF0YV9lcmFzZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKEUdldEVkaXRpb25SZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JCJHChJHZXRFZGl0aW9uUmVzcG9uc2USMQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iFQoTTGlzdEVkaXRpb25zUmVxdWVzdCJKChRMaXN0RWRpdGlvbnNSZXNwb25zZRIyCghlZGl0aW9ucxgBIAMoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iUQoUQ3JlYXRlRWRpdGlvblJlcXVlc3QSOQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb25CBrpIA8gBASJKChVDcmVhdGVFZGl0aW9uUmVzcG9uc2USMQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iUQoUVXBkYXRlRWRpdGlvblJlcXVlc3QSOQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb25CBrpIA8gBASJKChVVcGRhdGVFZGl0aW9uUmVzcG9uc2USMQoHZWRpdGlvbhgBIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24iSAoYRXJhc2VQZXJzb25hbERhdGFSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JCJmChlFcmFzZVBlcnNvbmFsRGF0YVJlc3BvbnNlEhYKDmVyYXNlZF9zaWdudXBzGAEgASgFEjEKB2VkaXRpb24YAiABKAsyIC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FZGl0aW9uMvUFCg5FZGl0aW9uU2VydmljZRKIAQoKR2V0RWRpdGlvbhIqLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldEVkaXRpb25SZXF1ZXN0Gisuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0RWRpdGlvblJlc3BvbnNlIiGC0+STAhsSGS92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0SgQEKDExpc3RFZGl0aW9ucxIsLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RFZGl0aW9uc1JlcXVlc3QaLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0RWRpdGlvbnNSZXNwb25zZSIUgtPkkwIOEgwvdjEvZWRpdGlvbnMShwEKDUNyZWF0ZUVkaXRpb24SLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVFZGl0aW9uUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNyZWF0ZUVkaXRpb25SZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvZWRpdGlvbnMSlAEKDVVwZGF0ZUVkaXRpb24SLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5VcGRhdGVFZGl0aW9uUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUVkaXRpb25SZXNwb25zZSIkgtPkkwIeOgEqGhkvdjEvZWRpdGlvbnMve2VkaXRpb24uaWR9ErIBChFFcmFzZVBlcnNvbmFsRGF0YRIxLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVyYXNlUGVyc29uYWxEYXRhUmVxdWVzdBoyLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVyYXNlUGVyc29uYWxEYXRhUmVzcG9uc2UiNoLT5JMCMDoBKiIrL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfTplcmFzZVBlcnNvbmFsRGF0YUL0AQobY29tLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxQgxFZGl0aW9uUHJvdG9QAVpJZ2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MTtyZWdpc3RyYXRpb252MaICA1NSWKoCF1NjaXdlZWsuUmVnaXN0cmF0aW9uLlYxygIXU2Npd2Vla1xSZWdpc3RyYXRpb25cVjHiAiNTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMVxHUEJNZXRhZGF0YeoCGVNjaXdlZWs6OlJlZ2lzdHJhdGlvbjo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_registration_v1_activity]);
+  fileDesc("CiVzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9lZGl0aW9uLnByb3RvEhdzY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MSJCCgZDb3VudHkSHwoEY29kZRgBIAEoCUIRukgOcgwyCl5bMC05XXs2fSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQARgyIpsFCgdFZGl0aW9uEiQKAmlkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSFwoEbmFtZRgCIAEoCUIJukgGcgQQAhhkEhcKBXRoZW1lGAMgASgJQgi6SAVyAxjIARI2CglzdGFydHNfb24YBCABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjQKB2VuZHNfb24YBSABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kEjwKD3JlcG9ydF9kZWFkbGluZRgGIAEoCUIjukggch4yHF5bMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSQSJQoRbWF4X3ZpZGVvX3NlY29uZHMYByABKA1CCrpIByoFGJAcKAESPgoIY291bnRpZXMYCCADKAsyHy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Db3VudHlCC7pICJIBBQgBEMgBEhwKCXRpbWVfem9uZRgJIAEoCUIJukgGcgQQARhAEkUKBWZvcm1zGAogAygOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtQg+6SAySAQkiB4IBBBABIAASGQoRdGlja2V0X3B1YmxpY19rZXkYCyABKAwSLgoccGVyc29uYWxfZGF0YV9yZXRlbnRpb25fZGF5cxgMIAEoDUIIukgFKgMYwhwSOwoXcGVyc29uYWxfZGF0YV9lcmFzZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjgKB2NvbnRhY3QYDiABKAsyJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FZGl0aW9uQ29udGFjdCK7AQoORWRpdGlvbkNvbnRhY3QSFwoGb2ZmaWNlGAEgASgJQge6SARyAhhkEhcKBnBlcnNvbhgCIAEoCUIHukgEcgIYMhJZCgVwaG9uZRgDIAEoCUJKukhHckUyQ14kfF4oMFswLTldezIsM30tPyk/WzItOV1bMC05XXs2LDd9KC1bMC05XXsxLDZ9KT8kfF4xWzMtOV1bMC05XXs5fSQSHAoFZW1haWwYBCABKAlCDbpICtgBAXIFGP4BYAEiQQoRR2V0RWRpdGlvblJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIkcKEkdldEVkaXRpb25SZXNwb25zZRIxCgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiIVChNMaXN0RWRpdGlvbnNSZXF1ZXN0IkoKFExpc3RFZGl0aW9uc1Jlc3BvbnNlEjIKCGVkaXRpb25zGAEgAygLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiJRChRDcmVhdGVFZGl0aW9uUmVxdWVzdBI5CgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbkIGukgDyAEBIkoKFUNyZWF0ZUVkaXRpb25SZXNwb25zZRIxCgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiJRChRVcGRhdGVFZGl0aW9uUmVxdWVzdBI5CgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbkIGukgDyAEBIkoKFVVwZGF0ZUVkaXRpb25SZXNwb25zZRIxCgdlZGl0aW9uGAEgASgLMiAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRWRpdGlvbiJIChhFcmFzZVBlcnNvbmFsRGF0YVJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kImYKGUVyYXNlUGVyc29uYWxEYXRhUmVzcG9uc2USFgoOZXJhc2VkX3NpZ251cHMYASABKAUSMQoHZWRpdGlvbhgCIAEoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkVkaXRpb24y9QUKDkVkaXRpb25TZXJ2aWNlEogBCgpHZXRFZGl0aW9uEiouc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0RWRpdGlvblJlcXVlc3QaKy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRFZGl0aW9uUmVzcG9uc2UiIYLT5JMCGxIZL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfRKBAQoMTGlzdEVkaXRpb25zEiwuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEVkaXRpb25zUmVxdWVzdBotLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RFZGl0aW9uc1Jlc3BvbnNlIhSC0+STAg4SDC92MS9lZGl0aW9ucxKHAQoNQ3JlYXRlRWRpdGlvbhItLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNyZWF0ZUVkaXRpb25SZXF1ZXN0Gi4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ3JlYXRlRWRpdGlvblJlc3BvbnNlIheC0+STAhE6ASoiDC92MS9lZGl0aW9ucxKUAQoNVXBkYXRlRWRpdGlvbhItLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUVkaXRpb25SZXF1ZXN0Gi4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVXBkYXRlRWRpdGlvblJlc3BvbnNlIiSC0+STAh46ASoaGS92MS9lZGl0aW9ucy97ZWRpdGlvbi5pZH0SsgEKEUVyYXNlUGVyc29uYWxEYXRhEjEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRXJhc2VQZXJzb25hbERhdGFSZXF1ZXN0GjIuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRXJhc2VQZXJzb25hbERhdGFSZXNwb25zZSI2gtPkkwIwOgEqIisvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9OmVyYXNlUGVyc29uYWxEYXRhQvQBChtjb20uc2Npd2Vlay5yZWdpc3RyYXRpb24udjFCDEVkaXRpb25Qcm90b1ABWklnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVnaXN0cmF0aW9uL3YxO3JlZ2lzdHJhdGlvbnYxogIDU1JYqgIXU2Npd2Vlay5SZWdpc3RyYXRpb24uVjHKAhdTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMeICI1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYxXEdQQk1ldGFkYXRh6gIZU2Npd2Vlazo6UmVnaXN0cmF0aW9uOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_registration_v1_activity]);
 
 /**
  * County is a county-level division (县/市/区, or a development zone) taking part in an edition.
@@ -167,6 +167,14 @@ export type Edition = Message<"sciweek.registration.v1.Edition"> & {
    * @generated from field: google.protobuf.Timestamp personal_data_erased_at = 13;
    */
   personalDataErasedAt?: Timestamp | undefined;
+
+  /**
+   * contact is whom the counties and units ask about the week (the notice's 联络人), quoted on
+   * the report pages and in the reminders; unset while the city admin has not given one.
+   *
+   * @generated from field: sciweek.registration.v1.EditionContact contact = 14;
+   */
+  contact?: EditionContact | undefined;
 };
 
 /**
@@ -267,6 +275,14 @@ export type EditionJson = {
    * @generated from field: google.protobuf.Timestamp personal_data_erased_at = 13;
    */
   personalDataErasedAt?: TimestampJson;
+
+  /**
+   * contact is whom the counties and units ask about the week (the notice's 联络人), quoted on
+   * the report pages and in the reminders; unset while the city admin has not given one.
+   *
+   * @generated from field: sciweek.registration.v1.EditionContact contact = 14;
+   */
+  contact?: EditionContactJson;
 };
 
 /**
@@ -275,6 +291,89 @@ export type EditionJson = {
  */
 export const EditionSchema: GenMessage<Edition, {jsonType: EditionJson}> = /*@__PURE__*/
   messageDesc(file_sciweek_registration_v1_edition, 1);
+
+/**
+ * EditionContact is the week's contact as the notice names it: the bureau's office that
+ * collects the reports, a person there, a phone number and a mailbox. Every part is optional;
+ * what is given is checked.
+ *
+ * @generated from message sciweek.registration.v1.EditionContact
+ */
+export type EditionContact = Message<"sciweek.registration.v1.EditionContact"> & {
+  /**
+   * office is the office, e.g. "市科技局国际合作办公室".
+   *
+   * @generated from field: string office = 1;
+   */
+  office: string;
+
+  /**
+   * person is the person to ask, e.g. "王宏颖".
+   *
+   * @generated from field: string person = 2;
+   */
+  person: string;
+
+  /**
+   * phone is a landline as dialled locally or with its area code ("4222068", "0351-4222068",
+   * optionally "-extension") or a mobile number ("13812345678"); empty for none.
+   *
+   * @generated from field: string phone = 3;
+   */
+  phone: string;
+
+  /**
+   * email is the mailbox, e.g. "w251342595@163.com"; empty for none.
+   *
+   * @generated from field: string email = 4;
+   */
+  email: string;
+};
+
+/**
+ * EditionContact is the week's contact as the notice names it: the bureau's office that
+ * collects the reports, a person there, a phone number and a mailbox. Every part is optional;
+ * what is given is checked.
+ *
+ * @generated from message sciweek.registration.v1.EditionContact
+ */
+export type EditionContactJson = {
+  /**
+   * office is the office, e.g. "市科技局国际合作办公室".
+   *
+   * @generated from field: string office = 1;
+   */
+  office?: string;
+
+  /**
+   * person is the person to ask, e.g. "王宏颖".
+   *
+   * @generated from field: string person = 2;
+   */
+  person?: string;
+
+  /**
+   * phone is a landline as dialled locally or with its area code ("4222068", "0351-4222068",
+   * optionally "-extension") or a mobile number ("13812345678"); empty for none.
+   *
+   * @generated from field: string phone = 3;
+   */
+  phone?: string;
+
+  /**
+   * email is the mailbox, e.g. "w251342595@163.com"; empty for none.
+   *
+   * @generated from field: string email = 4;
+   */
+  email?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.EditionContact.
+ * Use `create(EditionContactSchema)` to create a new message.
+ */
+export const EditionContactSchema: GenMessage<EditionContact, {jsonType: EditionContactJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_edition, 2);
 
 /**
  * GetEditionRequest names an edition.
@@ -309,7 +408,7 @@ export type GetEditionRequestJson = {
  * Use `create(GetEditionRequestSchema)` to create a new message.
  */
 export const GetEditionRequestSchema: GenMessage<GetEditionRequest, {jsonType: GetEditionRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 2);
+  messageDesc(file_sciweek_registration_v1_edition, 3);
 
 /**
  * GetEditionResponse returns one edition.
@@ -344,7 +443,7 @@ export type GetEditionResponseJson = {
  * Use `create(GetEditionResponseSchema)` to create a new message.
  */
 export const GetEditionResponseSchema: GenMessage<GetEditionResponse, {jsonType: GetEditionResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 3);
+  messageDesc(file_sciweek_registration_v1_edition, 4);
 
 /**
  * ListEditionsRequest is empty.
@@ -367,7 +466,7 @@ export type ListEditionsRequestJson = {
  * Use `create(ListEditionsRequestSchema)` to create a new message.
  */
 export const ListEditionsRequestSchema: GenMessage<ListEditionsRequest, {jsonType: ListEditionsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 4);
+  messageDesc(file_sciweek_registration_v1_edition, 5);
 
 /**
  * ListEditionsResponse lists the editions.
@@ -402,7 +501,7 @@ export type ListEditionsResponseJson = {
  * Use `create(ListEditionsResponseSchema)` to create a new message.
  */
 export const ListEditionsResponseSchema: GenMessage<ListEditionsResponse, {jsonType: ListEditionsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 5);
+  messageDesc(file_sciweek_registration_v1_edition, 6);
 
 /**
  * CreateEditionRequest describes a new edition.
@@ -437,7 +536,7 @@ export type CreateEditionRequestJson = {
  * Use `create(CreateEditionRequestSchema)` to create a new message.
  */
 export const CreateEditionRequestSchema: GenMessage<CreateEditionRequest, {jsonType: CreateEditionRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 6);
+  messageDesc(file_sciweek_registration_v1_edition, 7);
 
 /**
  * CreateEditionResponse returns the new edition.
@@ -472,7 +571,7 @@ export type CreateEditionResponseJson = {
  * Use `create(CreateEditionResponseSchema)` to create a new message.
  */
 export const CreateEditionResponseSchema: GenMessage<CreateEditionResponse, {jsonType: CreateEditionResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 7);
+  messageDesc(file_sciweek_registration_v1_edition, 8);
 
 /**
  * UpdateEditionRequest replaces an edition's fields.
@@ -507,7 +606,7 @@ export type UpdateEditionRequestJson = {
  * Use `create(UpdateEditionRequestSchema)` to create a new message.
  */
 export const UpdateEditionRequestSchema: GenMessage<UpdateEditionRequest, {jsonType: UpdateEditionRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 8);
+  messageDesc(file_sciweek_registration_v1_edition, 9);
 
 /**
  * UpdateEditionResponse returns the changed edition.
@@ -542,7 +641,7 @@ export type UpdateEditionResponseJson = {
  * Use `create(UpdateEditionResponseSchema)` to create a new message.
  */
 export const UpdateEditionResponseSchema: GenMessage<UpdateEditionResponse, {jsonType: UpdateEditionResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 9);
+  messageDesc(file_sciweek_registration_v1_edition, 10);
 
 /**
  * ErasePersonalDataRequest names the edition whose sign-ups' personal data goes.
@@ -577,7 +676,7 @@ export type ErasePersonalDataRequestJson = {
  * Use `create(ErasePersonalDataRequestSchema)` to create a new message.
  */
 export const ErasePersonalDataRequestSchema: GenMessage<ErasePersonalDataRequest, {jsonType: ErasePersonalDataRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 10);
+  messageDesc(file_sciweek_registration_v1_edition, 11);
 
 /**
  * ErasePersonalDataResponse says how much was erased.
@@ -626,7 +725,7 @@ export type ErasePersonalDataResponseJson = {
  * Use `create(ErasePersonalDataResponseSchema)` to create a new message.
  */
 export const ErasePersonalDataResponseSchema: GenMessage<ErasePersonalDataResponse, {jsonType: ErasePersonalDataResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_edition, 11);
+  messageDesc(file_sciweek_registration_v1_edition, 12);
 
 /**
  * EditionService keeps the editions of the week: dates, theme, deadlines, the counties taking
