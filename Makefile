@@ -127,7 +127,8 @@ test: deps browser office web mailpit jaeger deploy-check ## Run all tests (unit
 # replicas each, loadgen uploading while a NATS node, a check-in replica, a reporting replica and
 # the PostgreSQL primary are killed (the standby promoted); checks nothing acknowledged is lost or
 # stored twice and reporting's aggregates equal the table; prints how long acknowledgements paused
-# and when the promoted standby took its first write. About 40 s; .ci/run runs it.
+# and when the promoted standby took its first write; ends with the lost store (SCIWEEK_CHECKIN
+# made again, reporting rebuilt from the table). About 40 s; .ci/run runs it.
 .PHONY: test-cluster
 test-cluster: deps ## Kill NATS, check-in, reporting and the PostgreSQL primary under load on a cluster (about 40 s)
 	set -o pipefail; $(GO) test -tags cluster -count=1 -timeout 5m -run TestClusterSurvivesKills -v ./cmd/sciweek/ 2>&1 | grep -E '^(cluster test:|---|ok|FAIL|PASS)|recovery:|_test.go'

@@ -128,7 +128,8 @@ func TestClusterSurvivesKills(t *testing.T) {
 			{StartsAt: timestamppb.New(now.Add(-time.Hour)), EndsAt: timestamppb.New(now.Add(2 * time.Hour))}}}}})
 	var terminals []loadgen.Terminal
 	var ids []uuid.UUID
-	for range 8 {
+	// Two more terminals upload only after the lost store, at the end.
+	for range 10 {
 		id := uuid.New()
 		cred, err := auth.NewTerminalCredential(id)
 		if err != nil {
@@ -140,6 +141,8 @@ func TestClusterSurvivesKills(t *testing.T) {
 		terminals = append(terminals, loadgen.Terminal{Credential: cred.String(), VenueID: venue, Activities: []string{activity}})
 		ids = append(ids, id)
 	}
+	later, laterIDs := terminals[8:], ids[8:]
+	terminals, ids = terminals[:8], ids[:8]
 
 	serviceKey, err := auth.NewServiceKey()
 	if err != nil {
@@ -387,4 +390,63 @@ func TestClusterSurvivesKills(t *testing.T) {
 	}
 	fmt.Printf("cluster test: %d records acknowledged (%d retries), stored once each on the promoted standby, published once each on an R3 stream, %d people counted by reporting as in the table\n",
 		sum.Records, sum.Retries, people)
+
+	// The lost store: SCIWEEK_CHECKIN deleted and made again (the killed NATS node back first,
+	// for three replicas), and two more terminals upload into the new stream, whose sequences
+	// start at 1 again. Reporting notices its checkpoint no longer fits, rebuilds from check-in's
+	// table (ExportTally on the promoted standby) and goes on: its figures equal the table.
+	restarted := exec.Command(nodes[0].cmd.Path, nodes[0].cmd.Args[1:]...)
+	restarted.Stdout, restarted.Stderr = nodes[0].cmd.Stdout, nodes[0].cmd.Stderr
+	restarted.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := restarted.Start(); err != nil {
+		t.Fatal(err)
+	}
+	nodes[0].cmd = restarted
+	if err := js.DeleteStream(ctx, bus.StreamCheckin); err != nil {
+		t.Fatal(err)
+	}
+	lost := time.Now()
+	testkit.Eventually(t, 30*time.Second, func() error {
+		return bus.EnsureStreams(ctx, js, bus.StreamOptions{Replicas: 3}, bus.StreamCheckin)
+	})
+	more, err := loadgen.Run(ctx, loadgen.Config{Conns: conns, Terminals: later, Duration: 3 * time.Second,
+		Rate: 300, Batch: 20, Mix: loadgen.Mix{Group: 0.05, Checkout: 0.2}, Seed: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if more.Unacknowledged != 0 || len(more.Errors) > 0 {
+		t.Fatalf("after the lost store, %d records never acknowledged: %v", more.Unacknowledged, more.Errors)
+	}
+	var laterPeople int64
+	if err := db.QueryRow(ctx, `SELECT coalesce(sum(headcount + adults) FILTER (WHERE kind <> 4 AND outcome = 1), 0)
+		FROM checkin.checkin_records WHERE terminal_id = ANY($1)`, laterIDs).Scan(&laterPeople); err != nil {
+		t.Fatal(err)
+	}
+	if laterPeople != more.People() {
+		t.Fatalf("after the lost store, %d people stored, %d acknowledged", laterPeople, more.People())
+	}
+	testkit.Eventually(t, 60*time.Second, func() error {
+		var counted int64
+		if err := db.QueryRow(ctx, `SELECT coalesce(sum(ticketed + walk_ins), 0) FROM reporting.participation_counts WHERE edition_id = '2024'`).Scan(&counted); err != nil {
+			return err
+		}
+		if counted != people+laterPeople {
+			return fmt.Errorf("after the lost store reporting counts %d people, the check-in table %d", counted, people+laterPeople)
+		}
+		return nil
+	})
+	// And it said so: one of the reporting replicas logged the mismatch for check-in's events.
+	logs, _ := filepath.Glob(filepath.Join(logDir, "reporting*.log.*"))
+	noticed := false
+	for _, l := range logs {
+		b, _ := os.ReadFile(l)
+		for _, line := range strings.Split(string(b), "\n") {
+			noticed = noticed || (strings.Contains(line, "checkpoint does not fit the stream") && strings.Contains(line, `"reporting.checkin-events"`))
+		}
+	}
+	if !noticed {
+		t.Fatal("no reporting replica logged that its checkpoint no longer fits SCIWEEK_CHECKIN")
+	}
+	fmt.Printf("cluster test: lost store (SCIWEEK_CHECKIN made again): %d more records acknowledged, reporting equal to the table (%d people) %v after the stream was deleted\n",
+		more.Records, people+laterPeople, time.Since(lost).Round(time.Millisecond))
 }
