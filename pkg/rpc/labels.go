@@ -127,6 +127,7 @@ var fieldLabels = map[string]FieldLabel{
 	"sciweek.registration.v1.CancelActivityRequest.reason":         {Name: "取消理由"},
 	"sciweek.registration.v1.ReturnActivityRequest.reason":         {Name: "退回理由"},
 	"sciweek.registration.v1.SignUpRequest.name":                   {Name: "姓名"},
+	"sciweek.reporting.v1.DashboardFilter.theme":                   {Name: "主题科技周"},
 	"sciweek.reporting.v1.ListNoticesRequest.limit":                {Name: "通知条数"},
 	"sciweek.reporting.v1.SetNoticeSettingsRequest.email":          {Name: "接收通知的邮箱", Format: "电子邮箱地址，如 name@example.com，或不填"},
 	"sciweek.reporting.v1.ReportColumn.key":                        {Name: "列的代号", Format: "小写字母开头的小写字母、数字或下划线，至多 40 个"},

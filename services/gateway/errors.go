@@ -38,6 +38,9 @@ var (
 	ErrFilterTargetGroupUnknown = errs.Reason{Code: "FILTER_TARGET_GROUP_UNKNOWN", Kind: errs.Invalid,
 		English: "target_group {value} is not a target group (TARGET_GROUP_YOUTH, …)",
 		Chinese: "筛选条件中的面向对象“{value}”无法识别，请重新选择"}
+	ErrFilterThemeUnknown = errs.Reason{Code: "FILTER_THEME_UNKNOWN", Kind: errs.Invalid,
+		English: "theme {value} is not a themed week (ACTIVITY_THEME_METEOROLOGY, …)",
+		Chinese: "筛选条件中的主题科技周“{value}”无法识别，请重新选择"}
 	ErrNoEdition = errs.Reason{Code: "NO_EDITION_YET", Kind: errs.FailedPrecondition,
 		English: "there is no edition yet: create one under edition settings first",
 		Chinese: "还没有活动周：请先在控制台的“活动周设置”中创建一届"}

@@ -271,7 +271,8 @@ func (g *gateway) overviewEvents(w http.ResponseWriter, r *http.Request) {
 
 // dashboardEvents streams the dashboard of a filter as server-sent events named "dashboard",
 // at most about once a second. The filter comes as edition, county_code, from_day, to_day,
-// form and target_group (enum names, as the JSON API writes them), unit_id and workers_day=true.
+// form, target_group and theme (enum names, as the JSON API writes them), unit_id and
+// workers_day=true.
 func (g *gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 	req, err := dashboardRequest(r.URL.Query())
 	if err != nil {
@@ -311,6 +312,13 @@ func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error)
 			return nil, ErrFilterTargetGroupUnknown.New("value", v)
 		}
 		req.Filter.TargetGroup = registrationv1.TargetGroup(n)
+	}
+	if v := q.Get("theme"); v != "" {
+		n, ok := registrationv1.ActivityTheme_value[v]
+		if !ok {
+			return nil, ErrFilterThemeUnknown.New("value", v)
+		}
+		req.Filter.Theme = registrationv1.ActivityTheme(n)
 	}
 	return req, nil
 }

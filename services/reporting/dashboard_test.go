@@ -51,6 +51,14 @@ func (f *fixture) week(t *testing.T) week {
 	activity := func(id uuid.UUID, county string, venue uuid.UUID, form registrationv1.ActivityForm, groups ...registrationv1.TargetGroup) {
 		// The lecture is held jointly with Science and Technology Workers' Day (30 May).
 		d := &registrationv1.ActivityDetails{Title: "活动" + id.String()[:4], Form: form, TargetGroups: groups, WorkersDayJoint: id == w.lecture}
+		// Themed weeks: the lecture is 气象科技周, the exhibition and the open day 农业科技周, the
+		// online activity says none (as an activity announced before themes were).
+		switch id {
+		case w.lecture:
+			d.Theme = registrationv1.ActivityTheme_ACTIVITY_THEME_METEOROLOGY
+		case w.exhibition, w.lab:
+			d.Theme = registrationv1.ActivityTheme_ACTIVITY_THEME_AGRICULTURE
+		}
 		if venue != uuid.Nil {
 			d.VenueId = venue.String()
 		}
@@ -183,10 +191,10 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := book.GetCellValue("概览", "B8"); v != "48" {
+	if v, _ := book.GetCellValue("概览", "B9"); v != "48" {
 		t.Fatalf("exported participations %q, want 48 (sheets %v)", v, book.GetSheetList())
 	}
-	if len(book.GetSheetList()) != 10 || !strings.Contains(exported.GetName(), "140105") {
+	if len(book.GetSheetList()) != 11 || !strings.Contains(exported.GetName(), "140105") {
 		t.Fatalf("workbook %s with sheets %v", exported.GetName(), book.GetSheetList())
 	}
 	// The counties' panel prints as offices print: titled, A4 landscape, its 合计 row formulas

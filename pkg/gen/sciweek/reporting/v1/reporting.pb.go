@@ -538,7 +538,10 @@ type DashboardFilter struct {
 	UnitId string `protobuf:"bytes,6,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
 	// workers_day keeps the activities held jointly with National Science and Technology
 	// Workers' Day (全国科技工作者日, 30 May).
-	WorkersDay    bool `protobuf:"varint,7,opt,name=workers_day,json=workersDay,proto3" json:"workers_day,omitempty"`
+	WorkersDay bool `protobuf:"varint,7,opt,name=workers_day,json=workersDay,proto3" json:"workers_day,omitempty"`
+	// theme keeps the activities of one themed week (主题科技周), or with ACTIVITY_THEME_NONE
+	// those of none; unspecified keeps all.
+	Theme         v11.ActivityTheme `protobuf:"varint,8,opt,name=theme,proto3,enum=sciweek.registration.v1.ActivityTheme" json:"theme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -620,6 +623,13 @@ func (x *DashboardFilter) GetWorkersDay() bool {
 		return x.WorkersDay
 	}
 	return false
+}
+
+func (x *DashboardFilter) GetTheme() v11.ActivityTheme {
+	if x != nil {
+		return x.Theme
+	}
+	return v11.ActivityTheme(0)
 }
 
 // DashboardTotals are the headline figures.
@@ -1190,6 +1200,81 @@ func (x *TargetGroupCount) GetParticipations() int64 {
 	return 0
 }
 
+// ThemeCount is the activities and participations of one themed week (or of none). Every
+// activity has one theme, so the themes' figures add up to the totals.
+type ThemeCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// theme is the themed week; ACTIVITY_THEME_NONE for the activities of none.
+	Theme v11.ActivityTheme `protobuf:"varint,1,opt,name=theme,proto3,enum=sciweek.registration.v1.ActivityTheme" json:"theme,omitempty"`
+	// activities_planned counts approved activities of the theme.
+	ActivitiesPlanned int64 `protobuf:"varint,2,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
+	// activities_held counts those with anyone admitted (online ones not included, as in the
+	// totals).
+	ActivitiesHeld int64 `protobuf:"varint,3,opt,name=activities_held,json=activitiesHeld,proto3" json:"activities_held,omitempty"`
+	// participations counts people admitted to them.
+	Participations int64 `protobuf:"varint,4,opt,name=participations,proto3" json:"participations,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ThemeCount) Reset() {
+	*x = ThemeCount{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThemeCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThemeCount) ProtoMessage() {}
+
+func (x *ThemeCount) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThemeCount.ProtoReflect.Descriptor instead.
+func (*ThemeCount) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ThemeCount) GetTheme() v11.ActivityTheme {
+	if x != nil {
+		return x.Theme
+	}
+	return v11.ActivityTheme(0)
+}
+
+func (x *ThemeCount) GetActivitiesPlanned() int64 {
+	if x != nil {
+		return x.ActivitiesPlanned
+	}
+	return 0
+}
+
+func (x *ThemeCount) GetActivitiesHeld() int64 {
+	if x != nil {
+		return x.ActivitiesHeld
+	}
+	return 0
+}
+
+func (x *ThemeCount) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
 // ActivityCount is one activity's figures.
 type ActivityCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1211,7 +1296,7 @@ type ActivityCount struct {
 
 func (x *ActivityCount) Reset() {
 	*x = ActivityCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1223,7 +1308,7 @@ func (x *ActivityCount) String() string {
 func (*ActivityCount) ProtoMessage() {}
 
 func (x *ActivityCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1236,7 +1321,7 @@ func (x *ActivityCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityCount.ProtoReflect.Descriptor instead.
 func (*ActivityCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ActivityCount) GetActivityId() string {
@@ -1294,7 +1379,7 @@ type RefusalCount struct {
 
 func (x *RefusalCount) Reset() {
 	*x = RefusalCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1306,7 +1391,7 @@ func (x *RefusalCount) String() string {
 func (*RefusalCount) ProtoMessage() {}
 
 func (x *RefusalCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1319,7 +1404,7 @@ func (x *RefusalCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefusalCount.ProtoReflect.Descriptor instead.
 func (*RefusalCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RefusalCount) GetReason() v1.RefusalReason {
@@ -1370,14 +1455,16 @@ type Dashboard struct {
 	// stream_position is the check-in stream's sequence the figures are complete up to.
 	StreamPosition uint64 `protobuf:"varint,15,opt,name=stream_position,json=streamPosition,proto3" json:"stream_position,omitempty"`
 	// updated_at is when the figures last changed.
-	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// themes are the themed weeks (and none), in the order of the enum, each listed.
+	Themes        []*ThemeCount `protobuf:"bytes,17,rep,name=themes,proto3" json:"themes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Dashboard) Reset() {
 	*x = Dashboard{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1389,7 +1476,7 @@ func (x *Dashboard) String() string {
 func (*Dashboard) ProtoMessage() {}
 
 func (x *Dashboard) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1402,7 +1489,7 @@ func (x *Dashboard) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dashboard.ProtoReflect.Descriptor instead.
 func (*Dashboard) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Dashboard) GetEditionId() string {
@@ -1517,6 +1604,13 @@ func (x *Dashboard) GetUpdatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Dashboard) GetThemes() []*ThemeCount {
+	if x != nil {
+		return x.Themes
+	}
+	return nil
+}
+
 // GetDashboardRequest names an edition and a filter.
 type GetDashboardRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1530,7 +1624,7 @@ type GetDashboardRequest struct {
 
 func (x *GetDashboardRequest) Reset() {
 	*x = GetDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1542,7 +1636,7 @@ func (x *GetDashboardRequest) String() string {
 func (*GetDashboardRequest) ProtoMessage() {}
 
 func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1555,7 +1649,7 @@ func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardRequest.ProtoReflect.Descriptor instead.
 func (*GetDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetDashboardRequest) GetEditionId() string {
@@ -1583,7 +1677,7 @@ type GetDashboardResponse struct {
 
 func (x *GetDashboardResponse) Reset() {
 	*x = GetDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1595,7 +1689,7 @@ func (x *GetDashboardResponse) String() string {
 func (*GetDashboardResponse) ProtoMessage() {}
 
 func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1608,7 +1702,7 @@ func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardResponse.ProtoReflect.Descriptor instead.
 func (*GetDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetDashboardResponse) GetDashboard() *Dashboard {
@@ -1631,7 +1725,7 @@ type WatchDashboardRequest struct {
 
 func (x *WatchDashboardRequest) Reset() {
 	*x = WatchDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1643,7 +1737,7 @@ func (x *WatchDashboardRequest) String() string {
 func (*WatchDashboardRequest) ProtoMessage() {}
 
 func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1656,7 +1750,7 @@ func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardRequest.ProtoReflect.Descriptor instead.
 func (*WatchDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *WatchDashboardRequest) GetEditionId() string {
@@ -1684,7 +1778,7 @@ type WatchDashboardResponse struct {
 
 func (x *WatchDashboardResponse) Reset() {
 	*x = WatchDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1696,7 +1790,7 @@ func (x *WatchDashboardResponse) String() string {
 func (*WatchDashboardResponse) ProtoMessage() {}
 
 func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1709,7 +1803,7 @@ func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardResponse.ProtoReflect.Descriptor instead.
 func (*WatchDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *WatchDashboardResponse) GetDashboard() *Dashboard {
@@ -1732,7 +1826,7 @@ type ExportDashboardRequest struct {
 
 func (x *ExportDashboardRequest) Reset() {
 	*x = ExportDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1744,7 +1838,7 @@ func (x *ExportDashboardRequest) String() string {
 func (*ExportDashboardRequest) ProtoMessage() {}
 
 func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1757,7 +1851,7 @@ func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardRequest.ProtoReflect.Descriptor instead.
 func (*ExportDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ExportDashboardRequest) GetEditionId() string {
@@ -1789,7 +1883,7 @@ type ExportDashboardResponse struct {
 
 func (x *ExportDashboardResponse) Reset() {
 	*x = ExportDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1801,7 +1895,7 @@ func (x *ExportDashboardResponse) String() string {
 func (*ExportDashboardResponse) ProtoMessage() {}
 
 func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1814,7 +1908,7 @@ func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardResponse.ProtoReflect.Descriptor instead.
 func (*ExportDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ExportDashboardResponse) GetName() string {
@@ -1847,7 +1941,7 @@ type RebuildAggregatesRequest struct {
 
 func (x *RebuildAggregatesRequest) Reset() {
 	*x = RebuildAggregatesRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1859,7 +1953,7 @@ func (x *RebuildAggregatesRequest) String() string {
 func (*RebuildAggregatesRequest) ProtoMessage() {}
 
 func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1872,7 +1966,7 @@ func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesRequest.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
 }
 
 // RebuildAggregatesResponse says what the rebuild did.
@@ -1890,7 +1984,7 @@ type RebuildAggregatesResponse struct {
 
 func (x *RebuildAggregatesResponse) Reset() {
 	*x = RebuildAggregatesResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1902,7 +1996,7 @@ func (x *RebuildAggregatesResponse) String() string {
 func (*RebuildAggregatesResponse) ProtoMessage() {}
 
 func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1915,7 +2009,7 @@ func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesResponse.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RebuildAggregatesResponse) GetEvents() int64 {
@@ -1971,7 +2065,7 @@ type VenueOccupancy struct {
 
 func (x *VenueOccupancy) Reset() {
 	*x = VenueOccupancy{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1983,7 +2077,7 @@ func (x *VenueOccupancy) String() string {
 func (*VenueOccupancy) ProtoMessage() {}
 
 func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1996,7 +2090,7 @@ func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VenueOccupancy.ProtoReflect.Descriptor instead.
 func (*VenueOccupancy) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *VenueOccupancy) GetVenueId() string {
@@ -2089,7 +2183,7 @@ type OverCapacityDoor struct {
 
 func (x *OverCapacityDoor) Reset() {
 	*x = OverCapacityDoor{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2101,7 +2195,7 @@ func (x *OverCapacityDoor) String() string {
 func (*OverCapacityDoor) ProtoMessage() {}
 
 func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2114,7 +2208,7 @@ func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverCapacityDoor.ProtoReflect.Descriptor instead.
 func (*OverCapacityDoor) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *OverCapacityDoor) GetTerminalId() string {
@@ -2151,7 +2245,7 @@ type OccupancySummary struct {
 
 func (x *OccupancySummary) Reset() {
 	*x = OccupancySummary{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2163,7 +2257,7 @@ func (x *OccupancySummary) String() string {
 func (*OccupancySummary) ProtoMessage() {}
 
 func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2176,7 +2270,7 @@ func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OccupancySummary.ProtoReflect.Descriptor instead.
 func (*OccupancySummary) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *OccupancySummary) GetInside() int64 {
@@ -2225,7 +2319,7 @@ type ListOccupancyRequest struct {
 
 func (x *ListOccupancyRequest) Reset() {
 	*x = ListOccupancyRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2237,7 +2331,7 @@ func (x *ListOccupancyRequest) String() string {
 func (*ListOccupancyRequest) ProtoMessage() {}
 
 func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2250,7 +2344,7 @@ func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyRequest.ProtoReflect.Descriptor instead.
 func (*ListOccupancyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListOccupancyRequest) GetCountyCode() string {
@@ -2271,7 +2365,7 @@ type ListOccupancyResponse struct {
 
 func (x *ListOccupancyResponse) Reset() {
 	*x = ListOccupancyResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2283,7 +2377,7 @@ func (x *ListOccupancyResponse) String() string {
 func (*ListOccupancyResponse) ProtoMessage() {}
 
 func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2296,7 +2390,7 @@ func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyResponse.ProtoReflect.Descriptor instead.
 func (*ListOccupancyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListOccupancyResponse) GetVenues() []*VenueOccupancy {
@@ -2325,7 +2419,7 @@ type CountyTotals struct {
 
 func (x *CountyTotals) Reset() {
 	*x = CountyTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2337,7 +2431,7 @@ func (x *CountyTotals) String() string {
 func (*CountyTotals) ProtoMessage() {}
 
 func (x *CountyTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2350,7 +2444,7 @@ func (x *CountyTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyTotals.ProtoReflect.Descriptor instead.
 func (*CountyTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CountyTotals) GetCountyCode() string {
@@ -2412,7 +2506,7 @@ type Overview struct {
 
 func (x *Overview) Reset() {
 	*x = Overview{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2424,7 +2518,7 @@ func (x *Overview) String() string {
 func (*Overview) ProtoMessage() {}
 
 func (x *Overview) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2437,7 +2531,7 @@ func (x *Overview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Overview.ProtoReflect.Descriptor instead.
 func (*Overview) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Overview) GetEditionId() string {
@@ -2500,7 +2594,7 @@ type GetOverviewRequest struct {
 
 func (x *GetOverviewRequest) Reset() {
 	*x = GetOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2512,7 +2606,7 @@ func (x *GetOverviewRequest) String() string {
 func (*GetOverviewRequest) ProtoMessage() {}
 
 func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2525,7 +2619,7 @@ func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewRequest.ProtoReflect.Descriptor instead.
 func (*GetOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetOverviewRequest) GetEditionId() string {
@@ -2546,7 +2640,7 @@ type GetOverviewResponse struct {
 
 func (x *GetOverviewResponse) Reset() {
 	*x = GetOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2558,7 +2652,7 @@ func (x *GetOverviewResponse) String() string {
 func (*GetOverviewResponse) ProtoMessage() {}
 
 func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2571,7 +2665,7 @@ func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewResponse.ProtoReflect.Descriptor instead.
 func (*GetOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *GetOverviewResponse) GetOverview() *Overview {
@@ -2600,7 +2694,7 @@ type QueryParticipationsRequest struct {
 
 func (x *QueryParticipationsRequest) Reset() {
 	*x = QueryParticipationsRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2612,7 +2706,7 @@ func (x *QueryParticipationsRequest) String() string {
 func (*QueryParticipationsRequest) ProtoMessage() {}
 
 func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2625,7 +2719,7 @@ func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsRequest.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *QueryParticipationsRequest) GetEditionId() string {
@@ -2680,7 +2774,7 @@ type ParticipationRow struct {
 
 func (x *ParticipationRow) Reset() {
 	*x = ParticipationRow{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2692,7 +2786,7 @@ func (x *ParticipationRow) String() string {
 func (*ParticipationRow) ProtoMessage() {}
 
 func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2705,7 +2799,7 @@ func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParticipationRow.ProtoReflect.Descriptor instead.
 func (*ParticipationRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ParticipationRow) GetKey() string {
@@ -2747,7 +2841,7 @@ type QueryParticipationsResponse struct {
 
 func (x *QueryParticipationsResponse) Reset() {
 	*x = QueryParticipationsResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2759,7 +2853,7 @@ func (x *QueryParticipationsResponse) String() string {
 func (*QueryParticipationsResponse) ProtoMessage() {}
 
 func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2772,7 +2866,7 @@ func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsResponse.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *QueryParticipationsResponse) GetRows() []*ParticipationRow {
@@ -2793,7 +2887,7 @@ type WatchOverviewRequest struct {
 
 func (x *WatchOverviewRequest) Reset() {
 	*x = WatchOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2805,7 +2899,7 @@ func (x *WatchOverviewRequest) String() string {
 func (*WatchOverviewRequest) ProtoMessage() {}
 
 func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2818,7 +2912,7 @@ func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewRequest.ProtoReflect.Descriptor instead.
 func (*WatchOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *WatchOverviewRequest) GetEditionId() string {
@@ -2839,7 +2933,7 @@ type WatchOverviewResponse struct {
 
 func (x *WatchOverviewResponse) Reset() {
 	*x = WatchOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2851,7 +2945,7 @@ func (x *WatchOverviewResponse) String() string {
 func (*WatchOverviewResponse) ProtoMessage() {}
 
 func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2864,7 +2958,7 @@ func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewResponse.ProtoReflect.Descriptor instead.
 func (*WatchOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *WatchOverviewResponse) GetOverview() *Overview {
@@ -2910,7 +3004,7 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x15ListAnomaliesResponse\x12<\n" +
 	"\x05kinds\x18\x01 \x03(\v2&.sciweek.reporting.v1.AnomalyKindCountR\x05kinds\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12<\n" +
-	"\x06venues\x18\x03 \x03(\v2$.sciweek.reporting.v1.VenueAnomaliesR\x06venues\"\xba\x03\n" +
+	"\x06venues\x18\x03 \x03(\v2$.sciweek.reporting.v1.VenueAnomaliesR\x06venues\"\x82\x04\n" +
 	"\x0fDashboardFilter\x125\n" +
 	"\vcounty_code\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^([0-9]{6})?$R\n" +
 	"countyCode\x12A\n" +
@@ -2920,7 +3014,8 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\ftarget_group\x18\x05 \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\x125\n" +
 	"\aunit_id\x18\x06 \x01(\tB\x1c\xbaH\x19r\x172\x15^([0-9a-fA-F-]{36})?$R\x06unitId\x12\x1f\n" +
 	"\vworkers_day\x18\a \x01(\bR\n" +
-	"workersDay\"\xbe\x05\n" +
+	"workersDay\x12F\n" +
+	"\x05theme\x18\b \x01(\x0e2&.sciweek.registration.v1.ActivityThemeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05theme\"\xbe\x05\n" +
 	"\x0fDashboardTotals\x12&\n" +
 	"\x0eparticipations\x18\x01 \x01(\x03R\x0eparticipations\x12\x1a\n" +
 	"\bticketed\x18\x02 \x01(\x03R\bticketed\x12\x19\n" +
@@ -2969,7 +3064,13 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x10TargetGroupCount\x12G\n" +
 	"\ftarget_group\x18\x01 \x01(\x0e2$.sciweek.registration.v1.TargetGroupR\vtargetGroup\x12-\n" +
 	"\x12activities_planned\x18\x02 \x01(\x03R\x11activitiesPlanned\x12&\n" +
-	"\x0eparticipations\x18\x03 \x01(\x03R\x0eparticipations\"\xe9\x01\n" +
+	"\x0eparticipations\x18\x03 \x01(\x03R\x0eparticipations\"\xca\x01\n" +
+	"\n" +
+	"ThemeCount\x12<\n" +
+	"\x05theme\x18\x01 \x01(\x0e2&.sciweek.registration.v1.ActivityThemeR\x05theme\x12-\n" +
+	"\x12activities_planned\x18\x02 \x01(\x03R\x11activitiesPlanned\x12'\n" +
+	"\x0factivities_held\x18\x03 \x01(\x03R\x0eactivitiesHeld\x12&\n" +
+	"\x0eparticipations\x18\x04 \x01(\x03R\x0eparticipations\"\xe9\x01\n" +
 	"\rActivityCount\x12\x1f\n" +
 	"\vactivity_id\x18\x01 \x01(\tR\n" +
 	"activityId\x12\x14\n" +
@@ -2982,7 +3083,7 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x0eparticipations\x18\x06 \x01(\x03R\x0eparticipations\"c\n" +
 	"\fRefusalCount\x129\n" +
 	"\x06reason\x18\x01 \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\x06reason\x12\x18\n" +
-	"\arefused\x18\x02 \x01(\x03R\arefused\"\xca\a\n" +
+	"\arefused\x18\x02 \x01(\x03R\arefused\"\x84\b\n" +
 	"\tDashboard\x12\x1d\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tR\teditionId\x12=\n" +
@@ -3002,7 +3103,8 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x0fvenues_in_alarm\x18\x0e \x03(\v2$.sciweek.reporting.v1.VenueOccupancyR\rvenuesInAlarm\x12'\n" +
 	"\x0fstream_position\x18\x0f \x01(\x04R\x0estreamPosition\x129\n" +
 	"\n" +
-	"updated_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x8d\x01\n" +
+	"updated_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x128\n" +
+	"\x06themes\x18\x11 \x03(\v2 .sciweek.reporting.v1.ThemeCountR\x06themes\"\x8d\x01\n" +
 	"\x13GetDashboardRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12=\n" +
@@ -3139,7 +3241,7 @@ func file_sciweek_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(OccupancyLevel)(0),                 // 0: sciweek.reporting.v1.OccupancyLevel
 	(Dimension)(0),                      // 1: sciweek.reporting.v1.Dimension
@@ -3155,105 +3257,110 @@ var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(*DayCount)(nil),                    // 11: sciweek.reporting.v1.DayCount
 	(*FormCount)(nil),                   // 12: sciweek.reporting.v1.FormCount
 	(*TargetGroupCount)(nil),            // 13: sciweek.reporting.v1.TargetGroupCount
-	(*ActivityCount)(nil),               // 14: sciweek.reporting.v1.ActivityCount
-	(*RefusalCount)(nil),                // 15: sciweek.reporting.v1.RefusalCount
-	(*Dashboard)(nil),                   // 16: sciweek.reporting.v1.Dashboard
-	(*GetDashboardRequest)(nil),         // 17: sciweek.reporting.v1.GetDashboardRequest
-	(*GetDashboardResponse)(nil),        // 18: sciweek.reporting.v1.GetDashboardResponse
-	(*WatchDashboardRequest)(nil),       // 19: sciweek.reporting.v1.WatchDashboardRequest
-	(*WatchDashboardResponse)(nil),      // 20: sciweek.reporting.v1.WatchDashboardResponse
-	(*ExportDashboardRequest)(nil),      // 21: sciweek.reporting.v1.ExportDashboardRequest
-	(*ExportDashboardResponse)(nil),     // 22: sciweek.reporting.v1.ExportDashboardResponse
-	(*RebuildAggregatesRequest)(nil),    // 23: sciweek.reporting.v1.RebuildAggregatesRequest
-	(*RebuildAggregatesResponse)(nil),   // 24: sciweek.reporting.v1.RebuildAggregatesResponse
-	(*VenueOccupancy)(nil),              // 25: sciweek.reporting.v1.VenueOccupancy
-	(*OverCapacityDoor)(nil),            // 26: sciweek.reporting.v1.OverCapacityDoor
-	(*OccupancySummary)(nil),            // 27: sciweek.reporting.v1.OccupancySummary
-	(*ListOccupancyRequest)(nil),        // 28: sciweek.reporting.v1.ListOccupancyRequest
-	(*ListOccupancyResponse)(nil),       // 29: sciweek.reporting.v1.ListOccupancyResponse
-	(*CountyTotals)(nil),                // 30: sciweek.reporting.v1.CountyTotals
-	(*Overview)(nil),                    // 31: sciweek.reporting.v1.Overview
-	(*GetOverviewRequest)(nil),          // 32: sciweek.reporting.v1.GetOverviewRequest
-	(*GetOverviewResponse)(nil),         // 33: sciweek.reporting.v1.GetOverviewResponse
-	(*QueryParticipationsRequest)(nil),  // 34: sciweek.reporting.v1.QueryParticipationsRequest
-	(*ParticipationRow)(nil),            // 35: sciweek.reporting.v1.ParticipationRow
-	(*QueryParticipationsResponse)(nil), // 36: sciweek.reporting.v1.QueryParticipationsResponse
-	(*WatchOverviewRequest)(nil),        // 37: sciweek.reporting.v1.WatchOverviewRequest
-	(*WatchOverviewResponse)(nil),       // 38: sciweek.reporting.v1.WatchOverviewResponse
-	(v1.Anomaly)(0),                     // 39: sciweek.checkin.v1.Anomaly
-	(*timestamppb.Timestamp)(nil),       // 40: google.protobuf.Timestamp
-	(v11.ActivityForm)(0),               // 41: sciweek.registration.v1.ActivityForm
-	(v11.TargetGroup)(0),                // 42: sciweek.registration.v1.TargetGroup
-	(v1.RefusalReason)(0),               // 43: sciweek.checkin.v1.RefusalReason
+	(*ThemeCount)(nil),                  // 14: sciweek.reporting.v1.ThemeCount
+	(*ActivityCount)(nil),               // 15: sciweek.reporting.v1.ActivityCount
+	(*RefusalCount)(nil),                // 16: sciweek.reporting.v1.RefusalCount
+	(*Dashboard)(nil),                   // 17: sciweek.reporting.v1.Dashboard
+	(*GetDashboardRequest)(nil),         // 18: sciweek.reporting.v1.GetDashboardRequest
+	(*GetDashboardResponse)(nil),        // 19: sciweek.reporting.v1.GetDashboardResponse
+	(*WatchDashboardRequest)(nil),       // 20: sciweek.reporting.v1.WatchDashboardRequest
+	(*WatchDashboardResponse)(nil),      // 21: sciweek.reporting.v1.WatchDashboardResponse
+	(*ExportDashboardRequest)(nil),      // 22: sciweek.reporting.v1.ExportDashboardRequest
+	(*ExportDashboardResponse)(nil),     // 23: sciweek.reporting.v1.ExportDashboardResponse
+	(*RebuildAggregatesRequest)(nil),    // 24: sciweek.reporting.v1.RebuildAggregatesRequest
+	(*RebuildAggregatesResponse)(nil),   // 25: sciweek.reporting.v1.RebuildAggregatesResponse
+	(*VenueOccupancy)(nil),              // 26: sciweek.reporting.v1.VenueOccupancy
+	(*OverCapacityDoor)(nil),            // 27: sciweek.reporting.v1.OverCapacityDoor
+	(*OccupancySummary)(nil),            // 28: sciweek.reporting.v1.OccupancySummary
+	(*ListOccupancyRequest)(nil),        // 29: sciweek.reporting.v1.ListOccupancyRequest
+	(*ListOccupancyResponse)(nil),       // 30: sciweek.reporting.v1.ListOccupancyResponse
+	(*CountyTotals)(nil),                // 31: sciweek.reporting.v1.CountyTotals
+	(*Overview)(nil),                    // 32: sciweek.reporting.v1.Overview
+	(*GetOverviewRequest)(nil),          // 33: sciweek.reporting.v1.GetOverviewRequest
+	(*GetOverviewResponse)(nil),         // 34: sciweek.reporting.v1.GetOverviewResponse
+	(*QueryParticipationsRequest)(nil),  // 35: sciweek.reporting.v1.QueryParticipationsRequest
+	(*ParticipationRow)(nil),            // 36: sciweek.reporting.v1.ParticipationRow
+	(*QueryParticipationsResponse)(nil), // 37: sciweek.reporting.v1.QueryParticipationsResponse
+	(*WatchOverviewRequest)(nil),        // 38: sciweek.reporting.v1.WatchOverviewRequest
+	(*WatchOverviewResponse)(nil),       // 39: sciweek.reporting.v1.WatchOverviewResponse
+	(v1.Anomaly)(0),                     // 40: sciweek.checkin.v1.Anomaly
+	(*timestamppb.Timestamp)(nil),       // 41: google.protobuf.Timestamp
+	(v11.ActivityForm)(0),               // 42: sciweek.registration.v1.ActivityForm
+	(v11.TargetGroup)(0),                // 43: sciweek.registration.v1.TargetGroup
+	(v11.ActivityTheme)(0),              // 44: sciweek.registration.v1.ActivityTheme
+	(v1.RefusalReason)(0),               // 45: sciweek.checkin.v1.RefusalReason
 }
 var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
-	39, // 0: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
+	40, // 0: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
 	3,  // 1: sciweek.reporting.v1.DoorAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
-	40, // 2: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
+	41, // 2: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
 	3,  // 3: sciweek.reporting.v1.VenueAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
 	4,  // 4: sciweek.reporting.v1.VenueAnomalies.doors:type_name -> sciweek.reporting.v1.DoorAnomalies
 	3,  // 5: sciweek.reporting.v1.ListAnomaliesResponse.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
 	5,  // 6: sciweek.reporting.v1.ListAnomaliesResponse.venues:type_name -> sciweek.reporting.v1.VenueAnomalies
-	41, // 7: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
-	42, // 8: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	41, // 9: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	42, // 10: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	41, // 11: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	43, // 12: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
-	7,  // 13: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	8,  // 14: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
-	9,  // 15: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
-	10, // 16: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
-	11, // 17: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
-	12, // 18: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
-	13, // 19: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
-	14, // 20: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
-	14, // 21: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
-	15, // 22: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
-	27, // 23: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	25, // 24: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
-	40, // 25: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
-	7,  // 26: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	16, // 27: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	7,  // 28: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	16, // 29: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	7,  // 30: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	0,  // 31: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
-	40, // 32: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
-	26, // 33: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
-	25, // 34: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
-	25, // 35: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
-	30, // 36: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
-	30, // 37: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
-	40, // 38: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
-	27, // 39: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	31, // 40: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	1,  // 41: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
-	35, // 42: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
-	31, // 43: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	32, // 44: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
-	34, // 45: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
-	37, // 46: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
-	28, // 47: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
-	17, // 48: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
-	19, // 49: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
-	21, // 50: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
-	23, // 51: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
-	2,  // 52: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
-	33, // 53: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
-	36, // 54: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
-	38, // 55: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
-	29, // 56: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
-	18, // 57: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
-	20, // 58: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
-	22, // 59: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
-	24, // 60: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
-	6,  // 61: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
-	53, // [53:62] is the sub-list for method output_type
-	44, // [44:53] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	42, // 7: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
+	43, // 8: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	44, // 9: sciweek.reporting.v1.DashboardFilter.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	42, // 10: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	43, // 11: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	44, // 12: sciweek.reporting.v1.ThemeCount.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	42, // 13: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	45, // 14: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
+	7,  // 15: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	8,  // 16: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
+	9,  // 17: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
+	10, // 18: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
+	11, // 19: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
+	12, // 20: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
+	13, // 21: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
+	15, // 22: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	15, // 23: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	16, // 24: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
+	28, // 25: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	26, // 26: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
+	41, // 27: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
+	14, // 28: sciweek.reporting.v1.Dashboard.themes:type_name -> sciweek.reporting.v1.ThemeCount
+	7,  // 29: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	17, // 30: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	7,  // 31: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	17, // 32: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	7,  // 33: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	0,  // 34: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
+	41, // 35: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
+	27, // 36: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
+	26, // 37: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
+	26, // 38: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
+	31, // 39: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
+	31, // 40: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
+	41, // 41: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
+	28, // 42: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	32, // 43: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	1,  // 44: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
+	36, // 45: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
+	32, // 46: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	33, // 47: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
+	35, // 48: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
+	38, // 49: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
+	29, // 50: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
+	18, // 51: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
+	20, // 52: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
+	22, // 53: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
+	24, // 54: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
+	2,  // 55: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
+	34, // 56: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
+	37, // 57: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
+	39, // 58: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
+	30, // 59: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
+	19, // 60: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
+	21, // 61: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
+	23, // 62: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
+	25, // 63: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
+	6,  // 64: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
+	56, // [56:65] is the sub-list for method output_type
+	47, // [47:56] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_reporting_proto_init() }
@@ -3267,7 +3374,7 @@ func file_sciweek_reporting_v1_reporting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_reporting_v1_reporting_proto_rawDesc), len(file_sciweek_reporting_v1_reporting_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   37,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

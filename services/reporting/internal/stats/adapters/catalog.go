@@ -39,14 +39,14 @@ func putActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 		unit = &u
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, title, form, target_groups, venue_id, planned, online, major,
-			workers_day, unit_id, unit_name, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			workers_day, unit_id, unit_name, updated_at, theme)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (id) DO UPDATE SET edition_id = EXCLUDED.edition_id, county_code = EXCLUDED.county_code, title = EXCLUDED.title,
 			form = EXCLUDED.form, target_groups = EXCLUDED.target_groups, venue_id = EXCLUDED.venue_id, planned = EXCLUDED.planned,
 			online = EXCLUDED.online, major = EXCLUDED.major, workers_day = EXCLUDED.workers_day, unit_id = EXCLUDED.unit_id,
-			unit_name = EXCLUDED.unit_name, updated_at = EXCLUDED.updated_at
+			unit_name = EXCLUDED.unit_name, updated_at = EXCLUDED.updated_at, theme = EXCLUDED.theme
 		WHERE activities.updated_at <= EXCLUDED.updated_at`,
-		[16]byte(a.ID), a.EditionID, a.CountyCode, a.Title, a.Form, groups, venue, a.Planned, a.Online, a.Major, a.WorkersDay, unit, a.UnitName, a.UpdatedAt)
+		[16]byte(a.ID), a.EditionID, a.CountyCode, a.Title, a.Form, groups, venue, a.Planned, a.Online, a.Major, a.WorkersDay, unit, a.UnitName, a.UpdatedAt, a.Theme.OrNone())
 	if err != nil || tag.RowsAffected() == 0 {
 		return err // an older state than the one stored changes nothing
 	}

@@ -19,7 +19,7 @@ const (
 	countsFrom = `FROM participation_counts p LEFT JOIN activities a ON a.id = p.activity_id`
 	rowFilter  = `p.edition_id = $1 AND ($2 = '' OR p.county_code = $2) AND ($3 = '' OR p.day >= $3::date) AND ($4 = '' OR p.day <= $4::date)
 		AND ($5 = 0 OR a.form = $5) AND ($6 = 0 OR $6 = ANY (a.target_groups)) AND ($7 = '' OR a.unit_id::text = $7)
-		AND (NOT $8::boolean OR a.workers_day)`
+		AND (NOT $8::boolean OR a.workers_day) AND ($9 = 0 OR a.theme = $9)`
 	people = `(p.ticketed + p.walk_ins)`
 )
 
@@ -29,7 +29,7 @@ const (
 // panels are folded from per-activity figures (domain.Build).
 func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, today, yesterday string) (domain.Dashboard, error) {
 	in := domain.DashboardInput{EditionID: edition, Filter: f, Today: today, CountyNames: map[string]string{}, Activities: map[uuid.UUID]domain.ActivityInfo{}}
-	args := []any{edition, f.CountyCode, f.FromDay, f.ToDay, f.Form, f.TargetGroup, f.UnitID, f.WorkersDay}
+	args := []any{edition, f.CountyCode, f.FromDay, f.ToDay, f.Form, f.TargetGroup, f.UnitID, f.WorkersDay, f.Theme}
 	b := &pgx.Batch{}
 	// The filters are optional parameters ($2 = '' OR …); a plan made for every value at once
 	// (the generic plan PostgreSQL switches to after a few runs) can be badly wrong for the
@@ -47,12 +47,12 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 			}
 			return rows.Err()
 		})
-	b.Queue(`SELECT id, county_code, title, form, target_groups, planned, online, major, coalesce(unit_id::text, ''), workers_day FROM activities
+	b.Queue(`SELECT id, county_code, title, form, target_groups, planned, online, major, coalesce(unit_id::text, ''), workers_day, theme FROM activities
 		WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)`, edition, f.CountyCode).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var a domain.ActivityInfo
 			var id [16]byte
-			if err := rows.Scan(&id, &a.CountyCode, &a.Title, &a.Form, &a.TargetGroups, &a.Planned, &a.Online, &a.Major, &a.UnitID, &a.WorkersDay); err != nil {
+			if err := rows.Scan(&id, &a.CountyCode, &a.Title, &a.Form, &a.TargetGroups, &a.Planned, &a.Online, &a.Major, &a.UnitID, &a.WorkersDay, &a.Theme); err != nil {
 				return err
 			}
 			a.ID = uuid.UUID(id)
@@ -85,18 +85,18 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 	const hourDays = `p.edition_id = $1 AND ($2 = '' OR p.county_code = $2) AND ($3 = '' OR p.day >= $3::date) AND ($4 = '' OR p.day <= $4::date)`
 	var hours string
 	switch {
-	case f.UnitID != "" || f.WorkersDay: // no roll-up by unit or Workers' Day: the per-activity hours
+	case f.UnitID != "" || f.WorkersDay || f.Theme != 0: // no roll-up by unit, Workers' Day or theme: the per-activity hours
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_hours p JOIN activities a ON a.id = p.activity_id
 			WHERE ` + rowFilter + ` GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	case f.Form == 0 && f.TargetGroup == 0:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_county_hours p WHERE ` + hourDays + `
-			AND $5::smallint = 0 AND $6::smallint = 0 AND $7 = '' AND NOT $8::boolean GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
+			AND $5::smallint = 0 AND $6::smallint = 0 AND $7 = '' AND NOT $8::boolean AND $9::smallint = 0 GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	case f.TargetGroup == 0:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_form_hours p WHERE ` + hourDays + `
-			AND p.form = $5 AND $6::smallint = 0 AND $7 = '' AND NOT $8::boolean GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
+			AND p.form = $5 AND $6::smallint = 0 AND $7 = '' AND NOT $8::boolean AND $9::smallint = 0 GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	case f.Form == 0:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_group_hours p WHERE ` + hourDays + `
-			AND $5::smallint = 0 AND p.target_group = $6 AND $7 = '' AND NOT $8::boolean GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
+			AND $5::smallint = 0 AND p.target_group = $6 AND $7 = '' AND NOT $8::boolean AND $9::smallint = 0 GROUP BY p.day, p.hour ORDER BY p.day, p.hour`
 	default:
 		hours = `SELECT ` + hourKey + `, sum(p.people) FROM participation_hours p JOIN activities a ON a.id = p.activity_id
 			WHERE ` + rowFilter + ` GROUP BY p.day, p.hour ORDER BY p.day, p.hour`

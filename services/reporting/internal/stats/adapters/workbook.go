@@ -42,7 +42,10 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 	if f.GetFromDay() != "" || f.GetToDay() != "" {
 		days = f.GetFromDay() + " 至 " + f.GetToDay()
 	}
-	form, group := "全部", "全部"
+	form, group, theme := "全部", "全部", "全部"
+	if f.GetTheme() != 0 {
+		theme = labels.Theme(f.GetTheme())
+	}
 	if f.GetForm() != 0 {
 		form = labels.Form(f.GetForm())
 	}
@@ -53,7 +56,7 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 		k string
 		v any
 	}{
-		{"活动周", d.GetEditionId()}, {"县（市、区）", county}, {"日期", days}, {"活动形式", form}, {"服务对象", group}, {"数据日期", d.GetToday()},
+		{"活动周", d.GetEditionId()}, {"县（市、区）", county}, {"日期", days}, {"活动形式", form}, {"服务对象", group}, {"主题科技周", theme}, {"数据日期", d.GetToday()},
 		{"参与人次", t.GetParticipations()}, {"其中：持票入场", t.GetTicketed()}, {"其中：现场登记", t.GetWalkIns()},
 		{"青少年", t.GetYoungPeople()}, {"其他公众", t.GetAdults()}, {"科技工作者", t.GetScienceWorkers()}, {"科普志愿者", t.GetVolunteers()},
 		{"持票独立人数", t.GetDistinctPeople()}, {"今日参与人次", t.GetToday()}, {"昨日参与人次", t.GetYesterday()}, {"拒绝扫码", t.GetRefusedScans()},
@@ -121,6 +124,12 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 		rows = append(rows, []any{labels.TargetGroup(x.GetTargetGroup()), x.GetActivitiesPlanned(), x.GetParticipations()})
 	}
 	table("服务对象", []string{"服务对象", "活动（计划）", "参与人次"}, rows)
+	// Every activity has one theme, so this table's rows add up to the totals.
+	rows = nil
+	for _, x := range d.GetThemes() {
+		rows = append(rows, []any{labels.Theme(x.GetTheme()), x.GetActivitiesPlanned(), x.GetActivitiesHeld(), x.GetParticipations()})
+	}
+	table("主题科技周", []string{"主题科技周", "现场活动（计划）", "现场活动（已举办）", "参与人次"}, rows, 2, 3, 4)
 	rows = nil
 	for _, a := range d.GetTopActivities() {
 		rows = append(rows, []any{a.GetTitle(), a.GetCountyCode(), a.GetVenueName(), labels.Form(a.GetForm()), a.GetParticipations()})

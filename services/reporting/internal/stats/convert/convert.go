@@ -38,6 +38,13 @@ var (
 		domain.AnomalyOutsideSession: checkinv1.Anomaly_ANOMALY_OUTSIDE_SESSION, domain.AnomalyBurst: checkinv1.Anomaly_ANOMALY_BURST,
 		domain.AnomalyClockSkew: checkinv1.Anomaly_ANOMALY_CLOCK_SKEW, domain.AnomalyOverCapacity: checkinv1.Anomaly_ANOMALY_OVER_CAPACITY,
 	})
+	themes = enums.NewTable(map[domain.Theme]registrationv1.ActivityTheme{
+		domain.ThemeNone:              registrationv1.ActivityTheme_ACTIVITY_THEME_NONE,
+		domain.ThemeAgriculture:       registrationv1.ActivityTheme_ACTIVITY_THEME_AGRICULTURE,
+		domain.ThemeMeteorology:       registrationv1.ActivityTheme_ACTIVITY_THEME_METEOROLOGY,
+		domain.ThemeForestryGrassland: registrationv1.ActivityTheme_ACTIVITY_THEME_FORESTRY_GRASSLAND,
+		domain.ThemeTransport:         registrationv1.ActivityTheme_ACTIVITY_THEME_TRANSPORT,
+	})
 	refusals = enums.NewTable(map[domain.RefusalReason]checkinv1.RefusalReason{
 		domain.RefusalAlreadyCheckedIn: checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN,
 		domain.RefusalInvalidSignature: checkinv1.RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE,
@@ -59,6 +66,13 @@ var (
 		domain.RecordGroup: checkinv1.CheckinKind_CHECKIN_KIND_GROUP, domain.RecordCheckout: checkinv1.CheckinKind_CHECKIN_KIND_CHECKOUT,
 	})
 )
+
+// Theme names a themed week in registration's contract.
+func Theme(t domain.Theme) registrationv1.ActivityTheme { return themes.ToProto[t] }
+
+// ThemeFromProto reads a themed week; UNSPECIFIED and unknown values give no theme (any, as a
+// filter; none, as an activity's).
+func ThemeFromProto(t registrationv1.ActivityTheme) domain.Theme { return themes.FromProto[t] }
 
 // Form names a form of activity in registration's contract.
 func Form(f domain.Form) registrationv1.ActivityForm { return forms.ToProto[f] }
@@ -139,6 +153,10 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 		out.Counties = append(out.Counties, &reportingv1.CountyRanking{CountyCode: c.CountyCode, CountyName: c.CountyName, Participations: c.Participations,
 			Today: c.Today, YoungPeople: c.YoungPeople, ActivitiesPlanned: c.ActivitiesPlanned, ActivitiesHeld: c.ActivitiesHeld, VenuesOpened: c.VenuesOpened})
 	}
+	for _, k := range d.Themes {
+		out.Themes = append(out.Themes, &reportingv1.ThemeCount{Theme: Theme(k.Theme), ActivitiesPlanned: k.ActivitiesPlanned,
+			ActivitiesHeld: k.ActivitiesHeld, Participations: k.Participations})
+	}
 	for _, h := range d.ByHour {
 		out.ByHour = append(out.ByHour, &reportingv1.HourCount{Hour: h.Hour, Participations: h.Participations})
 	}
@@ -175,7 +193,7 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 func filterToProto(f domain.Filter) *reportingv1.DashboardFilter {
 	return &reportingv1.DashboardFilter{CountyCode: f.CountyCode, FromDay: f.FromDay, ToDay: f.ToDay,
 		Form: Form(f.Form), TargetGroup: TargetGroup(f.TargetGroup), UnitId: f.UnitID,
-		WorkersDay: f.WorkersDay}
+		WorkersDay: f.WorkersDay, Theme: Theme(f.Theme)}
 }
 
 // OccupancySummaryToProto converts the city's (or a county's) occupancy summary.

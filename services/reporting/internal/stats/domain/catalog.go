@@ -23,6 +23,7 @@ type Activity struct {
 	Online       bool
 	Major        bool // a major demonstration activity (重大示范活动)
 	WorkersDay   bool // held jointly with Science and Technology Workers' Day (30 May)
+	Theme        Theme
 	UnitID       uuid.UUID
 	UnitName     string
 	UpdatedAt    time.Time

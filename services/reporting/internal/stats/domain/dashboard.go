@@ -20,12 +20,13 @@ type Filter struct {
 	TargetGroup TargetGroup
 	UnitID      string // an organizer unit's activities only
 	WorkersDay  bool   // the activities held jointly with Science and Technology Workers' Day only
+	Theme       Theme  // one themed week's activities (or, ThemeNone, those of none) only
 }
 
 // ByActivity reports whether the filter keeps some activities and not others by what
 // registration says of them (form, target group, unit), not only by county and day.
 func (f Filter) ByActivity() bool {
-	return f.Form != 0 || f.TargetGroup != 0 || f.UnitID != "" || f.WorkersDay
+	return f.Form != 0 || f.TargetGroup != 0 || f.UnitID != "" || f.WorkersDay || f.Theme != 0
 }
 
 // Check rejects a filter a person could not have meant.
@@ -85,6 +86,13 @@ type DayCount struct {
 	Participations, YoungPeople int64
 }
 
+// ThemeCount is one themed week's activities and participations (or those of none).
+type ThemeCount struct {
+	Theme Theme
+	// ActivitiesPlanned and ActivitiesHeld leave online activities out, as the totals do.
+	ActivitiesPlanned, ActivitiesHeld, Participations int64
+}
+
 // FormCount is one form's activities and participations.
 type FormCount struct {
 	Form                              Form
@@ -125,6 +133,7 @@ type Dashboard struct {
 	ByHour           []HourCount
 	ByDay            []DayCount
 	Forms            []FormCount
+	Themes           []ThemeCount // every theme, in order; they add up to the totals
 	TargetGroups     []TargetGroupCount
 	TopActivities    []ActivityCount
 	OnlineActivities []ActivityCount
@@ -147,6 +156,7 @@ type ActivityInfo struct {
 	Major        bool
 	UnitID       string
 	WorkersDay   bool
+	Theme        Theme
 }
 
 // Matches reports whether the activity passes the filter's form, target group and unit.
@@ -155,6 +165,9 @@ func (a ActivityInfo) Matches(f Filter) bool {
 		return false
 	}
 	if f.WorkersDay && !a.WorkersDay {
+		return false
+	}
+	if f.Theme != 0 && a.Theme.OrNone() != f.Theme {
 		return false
 	}
 	if f.Form != 0 && a.Form != f.Form {
@@ -243,6 +256,11 @@ func Build(in DashboardInput) Dashboard {
 		}
 		return groups[k]
 	}
+	themes := map[Theme]*ThemeCount{}
+	for _, k := range Themes() {
+		themes[k] = &ThemeCount{Theme: k}
+	}
+	theme := func(k Theme) *ThemeCount { return themes[k.OrNone()] }
 	for _, a := range in.Activities {
 		if !a.Planned || !a.Matches(in.Filter) {
 			continue
@@ -253,6 +271,7 @@ func Build(in DashboardInput) Dashboard {
 		} else {
 			county(a.CountyCode).ActivitiesPlanned++
 			d.Totals.ActivitiesPlanned++
+			theme(a.Theme).ActivitiesPlanned++
 		}
 		if a.WorkersDay {
 			d.Totals.WorkersDayActivities++
@@ -294,9 +313,11 @@ func Build(in DashboardInput) Dashboard {
 					t.WorkersDayHeld++
 				}
 				form(info.Form).ActivitiesHeld++
+				theme(info.Theme).ActivitiesHeld++
 			}
 		}
 		form(info.Form).Participations += n
+		theme(info.Theme).Participations += n
 		for _, g := range info.TargetGroups {
 			group(g).Participations += n
 		}
@@ -321,6 +342,9 @@ func Build(in DashboardInput) Dashboard {
 		d.Forms = append(d.Forms, *f)
 	}
 	mostFirst(d.Forms, func(f FormCount) int64 { return f.Participations }, func(f FormCount) Form { return f.Form })
+	for _, k := range Themes() {
+		d.Themes = append(d.Themes, *themes[k])
+	}
 	for _, g := range groups {
 		d.TargetGroups = append(d.TargetGroups, *g)
 	}

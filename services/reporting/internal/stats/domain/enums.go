@@ -39,6 +39,34 @@ func Forms() []Form {
 		FormScientistSpiritTalk, FormPerformanceVideo, FormOther}
 }
 
+// Theme is the themed week (主题科技周) an activity belongs to, by which the dashboard breaks
+// figures down. Every activity has one: ThemeNone when it belongs to none; an activity stored
+// before registration announced themes, or not yet described, counts under none.
+type Theme int16
+
+// The themes.
+const (
+	ThemeUnspecified Theme = iota
+	ThemeNone
+	ThemeAgriculture
+	ThemeMeteorology
+	ThemeForestryGrassland
+	ThemeTransport
+)
+
+// Themes are every theme, none included, in order.
+func Themes() []Theme {
+	return []Theme{ThemeNone, ThemeAgriculture, ThemeMeteorology, ThemeForestryGrassland, ThemeTransport}
+}
+
+// OrNone is the theme an activity counts under: ThemeNone for an unspecified one.
+func (t Theme) OrNone() Theme {
+	if t == ThemeUnspecified {
+		return ThemeNone
+	}
+	return t
+}
+
 // TargetGroup is who an activity is for (青少年, 社区 …).
 type TargetGroup int16
 

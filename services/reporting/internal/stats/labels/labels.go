@@ -36,6 +36,17 @@ var groups = map[registrationv1.TargetGroup]string{
 // TargetGroup names a target group.
 func TargetGroup(g registrationv1.TargetGroup) string { return or(groups[g], "未注明") }
 
+var themes = map[registrationv1.ActivityTheme]string{
+	registrationv1.ActivityTheme_ACTIVITY_THEME_NONE:               "无",
+	registrationv1.ActivityTheme_ACTIVITY_THEME_AGRICULTURE:        "农业科技周",
+	registrationv1.ActivityTheme_ACTIVITY_THEME_METEOROLOGY:        "气象科技周",
+	registrationv1.ActivityTheme_ACTIVITY_THEME_FORESTRY_GRASSLAND: "林草科技周",
+	registrationv1.ActivityTheme_ACTIVITY_THEME_TRANSPORT:          "交通运输科技周",
+}
+
+// Theme names a themed week (主题科技周); 无 for none.
+func Theme(t registrationv1.ActivityTheme) string { return or(themes[t], "未注明") }
+
 var refusals = map[checkinv1.RefusalReason]string{
 	checkinv1.RefusalReason_REFUSAL_REASON_ALREADY_CHECKED_IN: "已入场",
 	checkinv1.RefusalReason_REFUSAL_REASON_INVALID_SIGNATURE:  "无效签名",

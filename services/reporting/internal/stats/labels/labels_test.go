@@ -23,6 +23,11 @@ func TestEveryValueHasAName(t *testing.T) {
 			t.Errorf("target group %v has no name", g)
 		}
 	}
+	for n := range registrationv1.ActivityTheme_name {
+		if k := registrationv1.ActivityTheme(n); k != 0 && labels.Theme(k) == "未注明" {
+			t.Errorf("theme %v has no name", k)
+		}
+	}
 	for n := range checkinv1.RefusalReason_name {
 		if r := checkinv1.RefusalReason(n); r != 0 && labels.Refusal(r) == "其他" {
 			t.Errorf("refusal %v has no name", r)

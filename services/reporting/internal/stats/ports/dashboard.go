@@ -14,7 +14,7 @@ import (
 func filterFromProto(f *reportingv1.DashboardFilter) domain.Filter {
 	return domain.Filter{CountyCode: f.GetCountyCode(), FromDay: f.GetFromDay(), ToDay: f.GetToDay(),
 		Form: convert.FormFromProto(f.GetForm()), TargetGroup: convert.TargetGroupFromProto(f.GetTargetGroup()), UnitID: strings.ToLower(f.GetUnitId()),
-		WorkersDay: f.GetWorkersDay()}
+		WorkersDay: f.GetWorkersDay(), Theme: convert.ThemeFromProto(f.GetTheme())}
 }
 
 // GetDashboard returns the dashboard.

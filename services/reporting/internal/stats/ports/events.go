@@ -158,6 +158,7 @@ func activity(a *registrationv1.Activity) (domain.Activity, error) {
 	return domain.Activity{
 		ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), Title: d.GetTitle(), Form: convert.FormFromProto(d.GetForm()), TargetGroups: groups, VenueID: venue,
 		Planned: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, Major: d.GetMajorDemonstration(), WorkersDay: d.GetWorkersDayJoint(),
+		Theme:  convert.ThemeFromProto(d.GetTheme()),
 		UnitID: unit, UnitName: a.GetOrganizer(), UpdatedAt: a.GetUpdatedAt().AsTime(),
 	}, nil
 }
