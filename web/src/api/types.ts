@@ -12,6 +12,7 @@ import type {
 import type {
   ActivityDetailsSchema,
   ActivityFormJson,
+  ActivityThemeJson,
   ActivitySchema,
   ActivityStatusJson,
   ImportActivitiesResponseSchema,
@@ -65,6 +66,7 @@ import type {
   OverCapacityDoorSchema,
   RefusalCountSchema,
   TargetGroupCountSchema,
+  ThemeCountSchema,
   VenueOccupancySchema,
 } from '../gen/sciweek/reporting/v1/reporting_pb'
 import type { NoticeKindJson, NoticeSchema } from '../gen/sciweek/reporting/v1/notice_pb'
@@ -130,6 +132,8 @@ export type EditionContact = Wire<typeof EditionContactSchema>
 // ---- registration/v1/activity.proto ---------------------------------------------------------
 
 export type ActivityForm = ActivityFormJson
+/** ActivityTheme is the themed week (主题科技周); UNSPECIFIED on a new activity takes the unit kind's. */
+export type ActivityTheme = ActivityThemeJson
 export type TargetGroup = TargetGroupJson
 export type ActivityStatus = ActivityStatusJson
 export type Session = Wire<typeof SessionSchema>
@@ -139,7 +143,7 @@ export type Activity = Present<Wire<typeof ActivitySchema>, 'details'>
 
 /** The filters of ListActivities (GET /v1/editions/{edition_id}/activities), as query parameters. */
 export type ActivityFilter = Partial<
-  Pick<Wire<typeof ListActivitiesRequestSchema>, 'county_code' | 'status' | 'form' | 'unit_id' | 'query' | 'page_size' | 'page_token'>
+  Pick<Wire<typeof ListActivitiesRequestSchema>, 'county_code' | 'status' | 'form' | 'theme' | 'unit_id' | 'query' | 'page_size' | 'page_token'>
 >
 
 export type ListActivitiesResponse = Omit<Wire<typeof ListActivitiesResponseSchema>, 'activities'> & {
@@ -211,6 +215,7 @@ export type HourCount = Wire<typeof HourCountSchema>
 export type DayCount = Wire<typeof DayCountSchema>
 export type FormCount = Wire<typeof FormCountSchema>
 export type TargetGroupCount = Wire<typeof TargetGroupCountSchema>
+export type ThemeCount = Wire<typeof ThemeCountSchema>
 export type ActivityCount = Wire<typeof ActivityCountSchema>
 export type RefusalCount = Wire<typeof RefusalCountSchema>
 export type Dashboard = Wire<typeof DashboardSchema>

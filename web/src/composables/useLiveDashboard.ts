@@ -19,6 +19,7 @@ import {
   sameFilter,
   share,
   targetGroupRows,
+  themeRows,
   totalsOf,
   type DashboardFilterModel,
 } from '../utils/dashboard'
@@ -125,6 +126,7 @@ export function useDashboardPanels(dashboard: Ref<Dashboard | null>, filter: Ref
   const days = computed(() => dayRows(dashboard.value?.by_day))
   const forms = computed(() => formRows(dashboard.value?.forms))
   const targetGroups = computed(() => targetGroupRows(dashboard.value?.target_groups))
+  const themes = computed(() => themeRows(dashboard.value?.themes))
   const refusals = computed(() => refusalRows(dashboard.value?.refusals))
   const occupancy = computed(() => occupancyRows(dashboard.value?.occupancy?.fullest))
   const alarms = computed(() => occupancyRows(dashboard.value?.venues_in_alarm))
@@ -136,5 +138,5 @@ export function useDashboardPanels(dashboard: Ref<Dashboard | null>, filter: Ref
     occupancy: computed(() => occupancyOption(occupancy.value, look)),
     refusals: computed(() => refusalsOption(refusals.value, look)),
   }
-  return { totals, change, youngShare, counties, hours, days, forms, targetGroups, refusals, occupancy, alarms, options }
+  return { totals, change, youngShare, counties, hours, days, forms, targetGroups, themes, refusals, occupancy, alarms, options }
 }

@@ -15,6 +15,7 @@ const details: ActivityDetails = {
   major_demonstration: true,
   workers_day_joint: false,
   description: '参观实验室',
+  theme: 'ACTIVITY_THEME_AGRICULTURE',
 }
 
 describe('activity form', () => {
@@ -35,6 +36,12 @@ describe('activity form', () => {
     expect(d.title).toBe('标题')
     expect(d.form).toBe('ACTIVITY_FORM_UNSPECIFIED')
     expect(d.online_url).toBe('https://live.example.cn')
+  })
+
+  it('leaves the theme to the unit when none is picked', () => {
+    const form = detailsToForm({ ...details, theme: 'ACTIVITY_THEME_UNSPECIFIED' }, 'Asia/Shanghai')
+    expect(form.theme).toBe('')
+    expect(formToDetails(form, 'Asia/Shanghai').theme).toBe('ACTIVITY_THEME_UNSPECIFIED')
   })
 
   it.each([

@@ -1,6 +1,6 @@
 // The activity form's model and its conversion from and to ActivityDetails. Session times are
 // edited as wall-clock text ("2024-05-25 09:00") in the edition's time zone.
-import type { ActivityDetails, ActivityForm, Session, TargetGroup } from '../api/types'
+import type { ActivityDetails, ActivityForm, ActivityTheme, Session, TargetGroup } from '../api/types'
 import { isoToWallTime, wallTimeToIso } from './format'
 
 export interface SessionRow {
@@ -24,6 +24,8 @@ export interface ActivityFormModel {
   major_demonstration: boolean
   workers_day_joint: boolean
   description: string
+  /** theme is the themed week; "" leaves it to the unit's kind (new) or keeps it (update). */
+  theme: ActivityTheme | ''
 }
 
 export function emptySessionRow(): SessionRow {
@@ -42,6 +44,7 @@ export function emptyActivityForm(): ActivityFormModel {
     major_demonstration: false,
     workers_day_joint: false,
     description: '',
+    theme: '',
   }
 }
 
@@ -69,6 +72,7 @@ export function detailsToForm(d: ActivityDetails, timeZone: string): ActivityFor
     major_demonstration: d.major_demonstration,
     workers_day_joint: d.workers_day_joint,
     description: d.description,
+    theme: d.theme === 'ACTIVITY_THEME_UNSPECIFIED' ? '' : d.theme,
   }
 }
 
@@ -92,6 +96,7 @@ export function formToDetails(m: ActivityFormModel, timeZone: string): ActivityD
     major_demonstration: m.major_demonstration,
     workers_day_joint: m.workers_day_joint,
     description: m.description.trim(),
+    theme: m.theme || 'ACTIVITY_THEME_UNSPECIFIED',
   }
 }
 

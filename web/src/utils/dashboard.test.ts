@@ -23,6 +23,7 @@ import {
   share,
   shiftDay,
   targetGroupRows,
+  themeRows,
   totalsOf,
   type DashboardFilterModel,
 } from './dashboard'
@@ -34,6 +35,7 @@ const full: DashboardFilterModel = {
   form: 'ACTIVITY_FORM_LECTURE',
   target_group: 'TARGET_GROUP_YOUTH',
   workers_day: true,
+  theme: 'ACTIVITY_THEME_METEOROLOGY',
 }
 
 describe('filterFromRouteQuery', () => {
@@ -41,7 +43,7 @@ describe('filterFromRouteQuery', () => {
     { name: 'empty', query: {}, locked: '', want: emptyFilter() },
     {
       name: 'everything',
-      query: { county: '140105', from: '2024-05-25', to: '2024-05-27', form: 'ACTIVITY_FORM_LECTURE', target: 'TARGET_GROUP_YOUTH', wd: '1' },
+      query: { county: '140105', from: '2024-05-25', to: '2024-05-27', form: 'ACTIVITY_FORM_LECTURE', target: 'TARGET_GROUP_YOUTH', wd: '1', theme: 'ACTIVITY_THEME_METEOROLOGY' },
       locked: '',
       want: full,
     },
@@ -53,7 +55,7 @@ describe('filterFromRouteQuery', () => {
     },
     {
       name: 'junk is dropped',
-      query: { county: 'abc', from: '25/05/2024', to: '2024-5-27', form: 'ACTIVITY_FORM_UNSPECIFIED', target: 'x' },
+      query: { county: 'abc', from: '25/05/2024', to: '2024-5-27', form: 'ACTIVITY_FORM_UNSPECIFIED', target: 'x', theme: 'ACTIVITY_THEME_UNSPECIFIED' },
       locked: '',
       want: emptyFilter(),
     },
@@ -90,7 +92,7 @@ describe('URLs and queries', () => {
     {
       name: 'events, full filter',
       got: dashboardEventsUrl('2024', full),
-      want: '/events/dashboard?edition=2024&county_code=140105&from_day=2024-05-25&to_day=2024-05-27&form=ACTIVITY_FORM_LECTURE&target_group=TARGET_GROUP_YOUTH&workers_day=true',
+      want: '/events/dashboard?edition=2024&county_code=140105&from_day=2024-05-25&to_day=2024-05-27&form=ACTIVITY_FORM_LECTURE&target_group=TARGET_GROUP_YOUTH&workers_day=true&theme=ACTIVITY_THEME_METEOROLOGY',
     },
     { name: 'xlsx, county only', got: dashboardXlsxUrl('2025', emptyFilter('140106')), want: '/download/dashboard.xlsx?edition=2025&county_code=140106' },
   ])('$name', ({ got, want }) => {
@@ -105,7 +107,22 @@ describe('URLs and queries', () => {
       'filter.form': 'ACTIVITY_FORM_LECTURE',
       'filter.target_group': 'TARGET_GROUP_YOUTH',
       'filter.workers_day': 'true',
+      'filter.theme': 'ACTIVITY_THEME_METEOROLOGY',
     })
+  })
+})
+
+describe('themeRows', () => {
+  it('names every theme, none first, with its figures', () => {
+    const rows = themeRows([
+      { theme: 'ACTIVITY_THEME_NONE', activities_planned: '2', activities_held: '1', participations: '11' },
+      { theme: 'ACTIVITY_THEME_METEOROLOGY', activities_planned: '1', activities_held: '1', participations: '48' },
+    ])
+    expect(rows).toEqual([
+      { theme: 'ACTIVITY_THEME_NONE', name: '无', planned: 2, held: 1, participations: 11 },
+      { theme: 'ACTIVITY_THEME_METEOROLOGY', name: '气象科技周', planned: 1, held: 1, participations: 48 },
+    ])
+    expect(themeRows(undefined)).toEqual([])
   })
 })
 
@@ -331,7 +348,7 @@ describe('shiftDay and filterSummary', () => {
 
   it.each([
     { f: emptyFilter(), want: '全市' },
-    { f: full, want: '小店区 · 5月25日—5月27日 · 科普讲座 · 面向青少年 · 科技工作者日联合活动' },
+    { f: full, want: '小店区 · 5月25日—5月27日 · 科普讲座 · 面向青少年 · 科技工作者日联合活动 · 气象科技周' },
     { f: { ...emptyFilter(), from_day: '2024-05-25', to_day: '2024-05-25' }, want: '全市 · 5月25日' },
     { f: { ...emptyFilter(), from_day: '2024-05-25' }, want: '全市 · 5月25日起' },
     { f: { ...emptyFilter(), to_day: '2024-05-28' }, want: '全市 · 截至5月28日' },

@@ -5,6 +5,7 @@ import { buildQuery } from '../api/query'
 import type { LiveState } from '../api/reporting'
 import type {
   ActivityForm,
+  ActivityTheme,
   County,
   CountyRanking,
   Dashboard,
@@ -17,10 +18,11 @@ import type {
   RefusalCount,
   TargetGroup,
   TargetGroupCount,
+  ThemeCount,
   VenueOccupancy,
 } from '../api/types'
 import { toNumber } from './format'
-import { activityFormLabels, label, refusalReasonLabels, targetGroupLabels } from './labels'
+import { activityFormLabels, activityThemeLabels, label, refusalReasonLabels, targetGroupLabels } from './labels'
 
 // ---- the filter -----------------------------------------------------------------------------
 
@@ -34,10 +36,12 @@ export interface DashboardFilterModel {
   target_group: TargetGroup | ''
   /** workers_day keeps the activities held jointly with Science and Technology Workers' Day. */
   workers_day: boolean
+  /** theme keeps one themed week's activities (ACTIVITY_THEME_NONE: those of none). */
+  theme: ActivityTheme | ''
 }
 
 export function emptyFilter(county = ''): DashboardFilterModel {
-  return { county_code: county, from_day: '', to_day: '', form: '', target_group: '', workers_day: false }
+  return { county_code: county, from_day: '', to_day: '', form: '', target_group: '', workers_day: false, theme: '' }
 }
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/
@@ -61,6 +65,7 @@ export function filterFromRouteQuery(query: Record<string, unknown>, lockedCount
   if (from && to && from > to) [from, to] = [to, from]
   const form = one(query.form)
   const target = one(query.target)
+  const theme = one(query.theme)
   return {
     county_code: lockedCounty || (countyPattern.test(county) ? county : ''),
     from_day: from,
@@ -68,6 +73,7 @@ export function filterFromRouteQuery(query: Record<string, unknown>, lockedCount
     form: form in activityFormLabels ? (form as ActivityForm) : '',
     target_group: target in targetGroupLabels ? (target as TargetGroup) : '',
     workers_day: one(query.wd) === '1',
+    theme: theme in activityThemeLabels ? (theme as ActivityTheme) : '',
   }
 }
 
@@ -80,6 +86,7 @@ export function filterToRouteQuery(f: DashboardFilterModel): Record<string, stri
   if (f.form) out.form = f.form
   if (f.target_group) out.target = f.target_group
   if (f.workers_day) out.wd = '1'
+  if (f.theme) out.theme = f.theme
   return out
 }
 
@@ -91,7 +98,8 @@ export function sameFilter(a: DashboardFilterModel, b: DashboardFilterModel): bo
     a.to_day === b.to_day &&
     a.form === b.form &&
     a.target_group === b.target_group &&
-    a.workers_day === b.workers_day
+    a.workers_day === b.workers_day &&
+    a.theme === b.theme
   )
 }
 
@@ -104,6 +112,7 @@ export function dashboardApiQuery(f: DashboardFilterModel): Record<string, strin
     'filter.form': f.form,
     'filter.target_group': f.target_group,
     'filter.workers_day': f.workers_day ? 'true' : '',
+    'filter.theme': f.theme,
   }
 }
 
@@ -116,6 +125,7 @@ function gatewayQuery(editionId: string, f: DashboardFilterModel): string {
     form: f.form,
     target_group: f.target_group,
     workers_day: f.workers_day,
+    theme: f.theme,
   })
 }
 
@@ -350,6 +360,25 @@ export function targetGroupRows(groups: readonly TargetGroupCount[] | null | und
   }))
 }
 
+export interface ThemeRow {
+  theme: ActivityTheme
+  name: string
+  planned: number
+  held: number
+  participations: number
+}
+
+/** themeRows name the themed weeks' figures, in the order sent (none first); they add up to the totals. */
+export function themeRows(themes: readonly ThemeCount[] | null | undefined): ThemeRow[] {
+  return (themes ?? []).map((k) => ({
+    theme: k.theme,
+    name: label(activityThemeLabels, k.theme),
+    planned: toNumber(k.activities_planned),
+    held: toNumber(k.activities_held),
+    participations: toNumber(k.participations),
+  }))
+}
+
 export interface RefusalRow {
   reason: string
   name: string
@@ -463,5 +492,6 @@ export function filterSummary(f: DashboardFilterModel, countyLabel: string): str
   if (f.form) parts.push(label(activityFormLabels, f.form))
   if (f.target_group) parts.push(`面向${label(targetGroupLabels, f.target_group)}`)
   if (f.workers_day) parts.push('科技工作者日联合活动')
+  if (f.theme) parts.push(f.theme === 'ACTIVITY_THEME_NONE' ? '不属于主题科技周' : label(activityThemeLabels, f.theme))
   return parts.join(' · ')
 }

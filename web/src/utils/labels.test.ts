@@ -3,7 +3,9 @@ import {
   activityFormLabels,
   activityStatusLabels,
   activityStatusTag,
+  activityThemeLabels,
   columnSourceLabels,
+  defaultTheme,
   fileKindLabels,
   label,
   nominationStatusTag,
@@ -34,6 +36,22 @@ describe('label', () => {
     [activityFormLabels, undefined, '—'],
   ] as const)('%#: %s', (table, value, want) => {
     expect(label(table as Record<string, string>, value)).toBe(want)
+  })
+})
+
+describe('themed weeks', () => {
+  // The same rule as registration's domain.UnitKind.DefaultTheme: a themed department's
+  // activities belong to its week, every other kind's to none.
+  it.each([
+    ['UNIT_KIND_AGRICULTURE', 'ACTIVITY_THEME_AGRICULTURE', '农业科技周'],
+    ['UNIT_KIND_METEOROLOGY', 'ACTIVITY_THEME_METEOROLOGY', '气象科技周'],
+    ['UNIT_KIND_FORESTRY_GRASSLAND', 'ACTIVITY_THEME_FORESTRY_GRASSLAND', '林草科技周'],
+    ['UNIT_KIND_TRANSPORT', 'ACTIVITY_THEME_TRANSPORT', '交通运输科技周'],
+    ['UNIT_KIND_SCHOOL', 'ACTIVITY_THEME_NONE', '无'],
+    ['', 'ACTIVITY_THEME_NONE', '无'],
+  ] as const)('%s', (kind, theme, name) => {
+    expect(defaultTheme(kind)).toBe(theme)
+    expect(activityThemeLabels[defaultTheme(kind)]).toBe(name)
   })
 })
 

@@ -3,6 +3,7 @@
 // and the spreadsheets read the same.
 import type {
   ActivityForm,
+  ActivityTheme,
   ActivityStatus,
   AgeGroup,
   AnomalyKind,
@@ -34,6 +35,34 @@ export const activityFormLabels: Record<Exclude<ActivityForm, 'ACTIVITY_FORM_UNS
   ACTIVITY_FORM_SCIENTIST_SPIRIT_TALK: '科学家精神宣讲',
   ACTIVITY_FORM_PERFORMANCE_VIDEO: '表演/微视频',
   ACTIVITY_FORM_OTHER: '其他',
+}
+
+/** The themed weeks (主题科技周) departments run within the week, and none. */
+export const activityThemeLabels: Record<Exclude<ActivityTheme, 'ACTIVITY_THEME_UNSPECIFIED'>, string> = {
+  ACTIVITY_THEME_NONE: '无',
+  ACTIVITY_THEME_AGRICULTURE: '农业科技周',
+  ACTIVITY_THEME_METEOROLOGY: '气象科技周',
+  ACTIVITY_THEME_FORESTRY_GRASSLAND: '林草科技周',
+  ACTIVITY_THEME_TRANSPORT: '交通运输科技周',
+}
+
+/**
+ * defaultTheme is the theme a unit's new activity takes when its organizer leaves it alone, as
+ * registration decides it: a themed department's week, none for any other kind of unit.
+ */
+export function defaultTheme(kind: UnitKind | '' | undefined): Exclude<ActivityTheme, 'ACTIVITY_THEME_UNSPECIFIED'> {
+  switch (kind) {
+    case 'UNIT_KIND_AGRICULTURE':
+      return 'ACTIVITY_THEME_AGRICULTURE'
+    case 'UNIT_KIND_METEOROLOGY':
+      return 'ACTIVITY_THEME_METEOROLOGY'
+    case 'UNIT_KIND_FORESTRY_GRASSLAND':
+      return 'ACTIVITY_THEME_FORESTRY_GRASSLAND'
+    case 'UNIT_KIND_TRANSPORT':
+      return 'ACTIVITY_THEME_TRANSPORT'
+    default:
+      return 'ACTIVITY_THEME_NONE'
+  }
 }
 
 export const targetGroupLabels: Record<Exclude<TargetGroup, 'TARGET_GROUP_UNSPECIFIED'>, string> = {
@@ -149,6 +178,7 @@ export const importFieldLabels: Record<string, string> = {
   major_demonstration: '重大示范活动',
   workers_day_joint: '科技工作者日联动',
   description: '活动简介',
+  theme: '主题科技周',
 }
 
 /** Venue kinds in the venue service's own words (its import template lists the same). */
