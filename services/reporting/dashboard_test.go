@@ -361,3 +361,62 @@ func TestDashboardScreensShareOneFeed(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d screens had the change %v after it was published", screens, slowest.Round(time.Millisecond))
 }
+
+// TestUnitRollUpsAndOrganizersOwnFigures checks the level between county and activity: the
+// units' lines add up to the totals, a county admin gets their county's units, and an
+// organizer sees the figures of their own unit's activities only and is refused another unit's.
+func TestUnitRollUpsAndOrganizersOwnFigures(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	w := f.week(t)
+	f.settled(t, 59)
+	museum := auth.Principal{Subject: "museum-staff", Role: auth.RoleOrganizer, CountyCode: "140105", UnitID: w.museum.String()}
+	school := auth.Principal{Subject: "school-staff", Role: auth.RoleOrganizer, CountyCode: "140106", UnitID: w.school.String()}
+	type line struct {
+		unit           uuid.UUID
+		participations int64
+		planned, held  int64
+	}
+	tests := []struct {
+		name   string
+		as     auth.Principal
+		filter *reportingv1.DashboardFilter
+		total  int64
+		units  []line
+		code   codes.Code
+	}{
+		{"the bureau sees every unit", testkit.CityAdmin(), nil, 59,
+			[]line{{w.museum, 48, 1, 1}, {w.school, 11, 1, 1}, {w.lab2, 0, 1, 0}}, codes.OK},
+		{"a county admin sees their county's units", testkit.CountyAdmin("140106"), nil, 11,
+			[]line{{w.school, 11, 1, 1}, {w.lab2, 0, 1, 0}}, codes.OK},
+		{"the bureau narrows to one unit", testkit.CityAdmin(), &reportingv1.DashboardFilter{UnitId: w.school.String()}, 11,
+			[]line{{w.school, 11, 1, 1}}, codes.OK},
+		{"an organizer sees its own unit only", museum, nil, 48, []line{{w.museum, 48, 1, 1}}, codes.OK},
+		{"another organizer sees its own only", school, nil, 11, []line{{w.school, 11, 1, 1}}, codes.OK},
+		{"an organizer is refused another unit's figures", museum, &reportingv1.DashboardFilter{UnitId: w.school.String()}, 0, nil, codes.PermissionDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := f.dashboard(tt.as, tt.filter)
+			if status.Code(err) != tt.code {
+				t.Fatalf("got %v, want %v", err, tt.code)
+			}
+			if err != nil {
+				return
+			}
+			var got []line
+			var sum int64
+			for _, u := range d.GetUnits() {
+				got = append(got, line{uuid.MustParse(u.GetUnitId()), u.GetParticipations(), u.GetActivitiesPlanned(), u.GetActivitiesHeld()})
+				sum += u.GetParticipations()
+				if u.GetUnitName() == "" {
+					t.Errorf("unit %s has no name", u.GetUnitId())
+				}
+			}
+			if d.GetTotals().GetParticipations() != tt.total || sum != tt.total || fmt.Sprint(got) != fmt.Sprint(tt.units) {
+				t.Fatalf("total %d, units %v (sum %d); want %d, %v", d.GetTotals().GetParticipations(), got, sum, tt.total, tt.units)
+			}
+		})
+	}
+}

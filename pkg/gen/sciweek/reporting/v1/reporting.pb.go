@@ -1457,7 +1457,11 @@ type Dashboard struct {
 	// updated_at is when the figures last changed.
 	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	// themes are the themed weeks (and none), in the order of the enum, each listed.
-	Themes        []*ThemeCount `protobuf:"bytes,17,rep,name=themes,proto3" json:"themes,omitempty"`
+	Themes []*ThemeCount `protobuf:"bytes,17,rep,name=themes,proto3" json:"themes,omitempty"`
+	// units rank the organizer units (各有关单位) by participations, largest first: the level
+	// between county and activity. A county admin gets their county's units, an organizer its
+	// own unit only.
+	Units         []*UnitRanking `protobuf:"bytes,18,rep,name=units,proto3" json:"units,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1611,6 +1615,113 @@ func (x *Dashboard) GetThemes() []*ThemeCount {
 	return nil
 }
 
+func (x *Dashboard) GetUnits() []*UnitRanking {
+	if x != nil {
+		return x.Units
+	}
+	return nil
+}
+
+// UnitRanking is one organizer unit's line: the figures of its activities in the filter.
+type UnitRanking struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// unit_id is the unit; empty for activities registration gave no unit.
+	UnitId string `protobuf:"bytes,1,opt,name=unit_id,json=unitId,proto3" json:"unit_id,omitempty"`
+	// unit_name is its name, as registration last said.
+	UnitName string `protobuf:"bytes,2,opt,name=unit_name,json=unitName,proto3" json:"unit_name,omitempty"`
+	// county_code is the unit's county (that of its activities).
+	CountyCode string `protobuf:"bytes,3,opt,name=county_code,json=countyCode,proto3" json:"county_code,omitempty"`
+	// participations counts people admitted to its activities.
+	Participations int64 `protobuf:"varint,4,opt,name=participations,proto3" json:"participations,omitempty"`
+	// today counts today's participations.
+	Today int64 `protobuf:"varint,5,opt,name=today,proto3" json:"today,omitempty"`
+	// activities_planned counts its approved on-site activities.
+	ActivitiesPlanned int64 `protobuf:"varint,6,opt,name=activities_planned,json=activitiesPlanned,proto3" json:"activities_planned,omitempty"`
+	// activities_held counts those with anyone admitted.
+	ActivitiesHeld int64 `protobuf:"varint,7,opt,name=activities_held,json=activitiesHeld,proto3" json:"activities_held,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UnitRanking) Reset() {
+	*x = UnitRanking{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnitRanking) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnitRanking) ProtoMessage() {}
+
+func (x *UnitRanking) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnitRanking.ProtoReflect.Descriptor instead.
+func (*UnitRanking) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *UnitRanking) GetUnitId() string {
+	if x != nil {
+		return x.UnitId
+	}
+	return ""
+}
+
+func (x *UnitRanking) GetUnitName() string {
+	if x != nil {
+		return x.UnitName
+	}
+	return ""
+}
+
+func (x *UnitRanking) GetCountyCode() string {
+	if x != nil {
+		return x.CountyCode
+	}
+	return ""
+}
+
+func (x *UnitRanking) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *UnitRanking) GetToday() int64 {
+	if x != nil {
+		return x.Today
+	}
+	return 0
+}
+
+func (x *UnitRanking) GetActivitiesPlanned() int64 {
+	if x != nil {
+		return x.ActivitiesPlanned
+	}
+	return 0
+}
+
+func (x *UnitRanking) GetActivitiesHeld() int64 {
+	if x != nil {
+		return x.ActivitiesHeld
+	}
+	return 0
+}
+
 // GetDashboardRequest names an edition and a filter.
 type GetDashboardRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1624,7 +1735,7 @@ type GetDashboardRequest struct {
 
 func (x *GetDashboardRequest) Reset() {
 	*x = GetDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1636,7 +1747,7 @@ func (x *GetDashboardRequest) String() string {
 func (*GetDashboardRequest) ProtoMessage() {}
 
 func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1649,7 +1760,7 @@ func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardRequest.ProtoReflect.Descriptor instead.
 func (*GetDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetDashboardRequest) GetEditionId() string {
@@ -1677,7 +1788,7 @@ type GetDashboardResponse struct {
 
 func (x *GetDashboardResponse) Reset() {
 	*x = GetDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1689,7 +1800,7 @@ func (x *GetDashboardResponse) String() string {
 func (*GetDashboardResponse) ProtoMessage() {}
 
 func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1702,7 +1813,7 @@ func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardResponse.ProtoReflect.Descriptor instead.
 func (*GetDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetDashboardResponse) GetDashboard() *Dashboard {
@@ -1725,7 +1836,7 @@ type WatchDashboardRequest struct {
 
 func (x *WatchDashboardRequest) Reset() {
 	*x = WatchDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1737,7 +1848,7 @@ func (x *WatchDashboardRequest) String() string {
 func (*WatchDashboardRequest) ProtoMessage() {}
 
 func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1750,7 +1861,7 @@ func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardRequest.ProtoReflect.Descriptor instead.
 func (*WatchDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *WatchDashboardRequest) GetEditionId() string {
@@ -1778,7 +1889,7 @@ type WatchDashboardResponse struct {
 
 func (x *WatchDashboardResponse) Reset() {
 	*x = WatchDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1790,7 +1901,7 @@ func (x *WatchDashboardResponse) String() string {
 func (*WatchDashboardResponse) ProtoMessage() {}
 
 func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1803,7 +1914,7 @@ func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardResponse.ProtoReflect.Descriptor instead.
 func (*WatchDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *WatchDashboardResponse) GetDashboard() *Dashboard {
@@ -1826,7 +1937,7 @@ type ExportDashboardRequest struct {
 
 func (x *ExportDashboardRequest) Reset() {
 	*x = ExportDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1838,7 +1949,7 @@ func (x *ExportDashboardRequest) String() string {
 func (*ExportDashboardRequest) ProtoMessage() {}
 
 func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1851,7 +1962,7 @@ func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardRequest.ProtoReflect.Descriptor instead.
 func (*ExportDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ExportDashboardRequest) GetEditionId() string {
@@ -1883,7 +1994,7 @@ type ExportDashboardResponse struct {
 
 func (x *ExportDashboardResponse) Reset() {
 	*x = ExportDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1895,7 +2006,7 @@ func (x *ExportDashboardResponse) String() string {
 func (*ExportDashboardResponse) ProtoMessage() {}
 
 func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1908,7 +2019,7 @@ func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardResponse.ProtoReflect.Descriptor instead.
 func (*ExportDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ExportDashboardResponse) GetName() string {
@@ -1941,7 +2052,7 @@ type RebuildAggregatesRequest struct {
 
 func (x *RebuildAggregatesRequest) Reset() {
 	*x = RebuildAggregatesRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1953,7 +2064,7 @@ func (x *RebuildAggregatesRequest) String() string {
 func (*RebuildAggregatesRequest) ProtoMessage() {}
 
 func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1966,7 +2077,7 @@ func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesRequest.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
 }
 
 // RebuildAggregatesResponse says what the rebuild did.
@@ -1984,7 +2095,7 @@ type RebuildAggregatesResponse struct {
 
 func (x *RebuildAggregatesResponse) Reset() {
 	*x = RebuildAggregatesResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1996,7 +2107,7 @@ func (x *RebuildAggregatesResponse) String() string {
 func (*RebuildAggregatesResponse) ProtoMessage() {}
 
 func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2009,7 +2120,7 @@ func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesResponse.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RebuildAggregatesResponse) GetEvents() int64 {
@@ -2065,7 +2176,7 @@ type VenueOccupancy struct {
 
 func (x *VenueOccupancy) Reset() {
 	*x = VenueOccupancy{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2077,7 +2188,7 @@ func (x *VenueOccupancy) String() string {
 func (*VenueOccupancy) ProtoMessage() {}
 
 func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2090,7 +2201,7 @@ func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VenueOccupancy.ProtoReflect.Descriptor instead.
 func (*VenueOccupancy) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *VenueOccupancy) GetVenueId() string {
@@ -2183,7 +2294,7 @@ type OverCapacityDoor struct {
 
 func (x *OverCapacityDoor) Reset() {
 	*x = OverCapacityDoor{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2195,7 +2306,7 @@ func (x *OverCapacityDoor) String() string {
 func (*OverCapacityDoor) ProtoMessage() {}
 
 func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2208,7 +2319,7 @@ func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverCapacityDoor.ProtoReflect.Descriptor instead.
 func (*OverCapacityDoor) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *OverCapacityDoor) GetTerminalId() string {
@@ -2245,7 +2356,7 @@ type OccupancySummary struct {
 
 func (x *OccupancySummary) Reset() {
 	*x = OccupancySummary{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2257,7 +2368,7 @@ func (x *OccupancySummary) String() string {
 func (*OccupancySummary) ProtoMessage() {}
 
 func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2270,7 +2381,7 @@ func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OccupancySummary.ProtoReflect.Descriptor instead.
 func (*OccupancySummary) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *OccupancySummary) GetInside() int64 {
@@ -2319,7 +2430,7 @@ type ListOccupancyRequest struct {
 
 func (x *ListOccupancyRequest) Reset() {
 	*x = ListOccupancyRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2331,7 +2442,7 @@ func (x *ListOccupancyRequest) String() string {
 func (*ListOccupancyRequest) ProtoMessage() {}
 
 func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2344,7 +2455,7 @@ func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyRequest.ProtoReflect.Descriptor instead.
 func (*ListOccupancyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListOccupancyRequest) GetCountyCode() string {
@@ -2365,7 +2476,7 @@ type ListOccupancyResponse struct {
 
 func (x *ListOccupancyResponse) Reset() {
 	*x = ListOccupancyResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2377,7 +2488,7 @@ func (x *ListOccupancyResponse) String() string {
 func (*ListOccupancyResponse) ProtoMessage() {}
 
 func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2390,7 +2501,7 @@ func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyResponse.ProtoReflect.Descriptor instead.
 func (*ListOccupancyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListOccupancyResponse) GetVenues() []*VenueOccupancy {
@@ -2419,7 +2530,7 @@ type CountyTotals struct {
 
 func (x *CountyTotals) Reset() {
 	*x = CountyTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2431,7 +2542,7 @@ func (x *CountyTotals) String() string {
 func (*CountyTotals) ProtoMessage() {}
 
 func (x *CountyTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2444,7 +2555,7 @@ func (x *CountyTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyTotals.ProtoReflect.Descriptor instead.
 func (*CountyTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CountyTotals) GetCountyCode() string {
@@ -2506,7 +2617,7 @@ type Overview struct {
 
 func (x *Overview) Reset() {
 	*x = Overview{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2518,7 +2629,7 @@ func (x *Overview) String() string {
 func (*Overview) ProtoMessage() {}
 
 func (x *Overview) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2531,7 +2642,7 @@ func (x *Overview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Overview.ProtoReflect.Descriptor instead.
 func (*Overview) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Overview) GetEditionId() string {
@@ -2594,7 +2705,7 @@ type GetOverviewRequest struct {
 
 func (x *GetOverviewRequest) Reset() {
 	*x = GetOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2606,7 +2717,7 @@ func (x *GetOverviewRequest) String() string {
 func (*GetOverviewRequest) ProtoMessage() {}
 
 func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2619,7 +2730,7 @@ func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewRequest.ProtoReflect.Descriptor instead.
 func (*GetOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *GetOverviewRequest) GetEditionId() string {
@@ -2640,7 +2751,7 @@ type GetOverviewResponse struct {
 
 func (x *GetOverviewResponse) Reset() {
 	*x = GetOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2652,7 +2763,7 @@ func (x *GetOverviewResponse) String() string {
 func (*GetOverviewResponse) ProtoMessage() {}
 
 func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2665,7 +2776,7 @@ func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewResponse.ProtoReflect.Descriptor instead.
 func (*GetOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *GetOverviewResponse) GetOverview() *Overview {
@@ -2694,7 +2805,7 @@ type QueryParticipationsRequest struct {
 
 func (x *QueryParticipationsRequest) Reset() {
 	*x = QueryParticipationsRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2706,7 +2817,7 @@ func (x *QueryParticipationsRequest) String() string {
 func (*QueryParticipationsRequest) ProtoMessage() {}
 
 func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2719,7 +2830,7 @@ func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsRequest.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *QueryParticipationsRequest) GetEditionId() string {
@@ -2774,7 +2885,7 @@ type ParticipationRow struct {
 
 func (x *ParticipationRow) Reset() {
 	*x = ParticipationRow{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2786,7 +2897,7 @@ func (x *ParticipationRow) String() string {
 func (*ParticipationRow) ProtoMessage() {}
 
 func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2799,7 +2910,7 @@ func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParticipationRow.ProtoReflect.Descriptor instead.
 func (*ParticipationRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ParticipationRow) GetKey() string {
@@ -2841,7 +2952,7 @@ type QueryParticipationsResponse struct {
 
 func (x *QueryParticipationsResponse) Reset() {
 	*x = QueryParticipationsResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2853,7 +2964,7 @@ func (x *QueryParticipationsResponse) String() string {
 func (*QueryParticipationsResponse) ProtoMessage() {}
 
 func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2866,7 +2977,7 @@ func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsResponse.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *QueryParticipationsResponse) GetRows() []*ParticipationRow {
@@ -2887,7 +2998,7 @@ type WatchOverviewRequest struct {
 
 func (x *WatchOverviewRequest) Reset() {
 	*x = WatchOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2899,7 +3010,7 @@ func (x *WatchOverviewRequest) String() string {
 func (*WatchOverviewRequest) ProtoMessage() {}
 
 func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2912,7 +3023,7 @@ func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewRequest.ProtoReflect.Descriptor instead.
 func (*WatchOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *WatchOverviewRequest) GetEditionId() string {
@@ -2933,7 +3044,7 @@ type WatchOverviewResponse struct {
 
 func (x *WatchOverviewResponse) Reset() {
 	*x = WatchOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2945,7 +3056,7 @@ func (x *WatchOverviewResponse) String() string {
 func (*WatchOverviewResponse) ProtoMessage() {}
 
 func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2958,7 +3069,7 @@ func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewResponse.ProtoReflect.Descriptor instead.
 func (*WatchOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{37}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *WatchOverviewResponse) GetOverview() *Overview {
@@ -3083,7 +3194,7 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x0eparticipations\x18\x06 \x01(\x03R\x0eparticipations\"c\n" +
 	"\fRefusalCount\x129\n" +
 	"\x06reason\x18\x01 \x01(\x0e2!.sciweek.checkin.v1.RefusalReasonR\x06reason\x12\x18\n" +
-	"\arefused\x18\x02 \x01(\x03R\arefused\"\x84\b\n" +
+	"\arefused\x18\x02 \x01(\x03R\arefused\"\xbd\b\n" +
 	"\tDashboard\x12\x1d\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tR\teditionId\x12=\n" +
@@ -3104,7 +3215,17 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x0fstream_position\x18\x0f \x01(\x04R\x0estreamPosition\x129\n" +
 	"\n" +
 	"updated_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x128\n" +
-	"\x06themes\x18\x11 \x03(\v2 .sciweek.reporting.v1.ThemeCountR\x06themes\"\x8d\x01\n" +
+	"\x06themes\x18\x11 \x03(\v2 .sciweek.reporting.v1.ThemeCountR\x06themes\x127\n" +
+	"\x05units\x18\x12 \x03(\v2!.sciweek.reporting.v1.UnitRankingR\x05units\"\xfa\x01\n" +
+	"\vUnitRanking\x12\x17\n" +
+	"\aunit_id\x18\x01 \x01(\tR\x06unitId\x12\x1b\n" +
+	"\tunit_name\x18\x02 \x01(\tR\bunitName\x12\x1f\n" +
+	"\vcounty_code\x18\x03 \x01(\tR\n" +
+	"countyCode\x12&\n" +
+	"\x0eparticipations\x18\x04 \x01(\x03R\x0eparticipations\x12\x14\n" +
+	"\x05today\x18\x05 \x01(\x03R\x05today\x12-\n" +
+	"\x12activities_planned\x18\x06 \x01(\x03R\x11activitiesPlanned\x12'\n" +
+	"\x0factivities_held\x18\a \x01(\x03R\x0eactivitiesHeld\"\x8d\x01\n" +
 	"\x13GetDashboardRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12=\n" +
@@ -3241,7 +3362,7 @@ func file_sciweek_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(OccupancyLevel)(0),                 // 0: sciweek.reporting.v1.OccupancyLevel
 	(Dimension)(0),                      // 1: sciweek.reporting.v1.Dimension
@@ -3261,51 +3382,52 @@ var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(*ActivityCount)(nil),               // 15: sciweek.reporting.v1.ActivityCount
 	(*RefusalCount)(nil),                // 16: sciweek.reporting.v1.RefusalCount
 	(*Dashboard)(nil),                   // 17: sciweek.reporting.v1.Dashboard
-	(*GetDashboardRequest)(nil),         // 18: sciweek.reporting.v1.GetDashboardRequest
-	(*GetDashboardResponse)(nil),        // 19: sciweek.reporting.v1.GetDashboardResponse
-	(*WatchDashboardRequest)(nil),       // 20: sciweek.reporting.v1.WatchDashboardRequest
-	(*WatchDashboardResponse)(nil),      // 21: sciweek.reporting.v1.WatchDashboardResponse
-	(*ExportDashboardRequest)(nil),      // 22: sciweek.reporting.v1.ExportDashboardRequest
-	(*ExportDashboardResponse)(nil),     // 23: sciweek.reporting.v1.ExportDashboardResponse
-	(*RebuildAggregatesRequest)(nil),    // 24: sciweek.reporting.v1.RebuildAggregatesRequest
-	(*RebuildAggregatesResponse)(nil),   // 25: sciweek.reporting.v1.RebuildAggregatesResponse
-	(*VenueOccupancy)(nil),              // 26: sciweek.reporting.v1.VenueOccupancy
-	(*OverCapacityDoor)(nil),            // 27: sciweek.reporting.v1.OverCapacityDoor
-	(*OccupancySummary)(nil),            // 28: sciweek.reporting.v1.OccupancySummary
-	(*ListOccupancyRequest)(nil),        // 29: sciweek.reporting.v1.ListOccupancyRequest
-	(*ListOccupancyResponse)(nil),       // 30: sciweek.reporting.v1.ListOccupancyResponse
-	(*CountyTotals)(nil),                // 31: sciweek.reporting.v1.CountyTotals
-	(*Overview)(nil),                    // 32: sciweek.reporting.v1.Overview
-	(*GetOverviewRequest)(nil),          // 33: sciweek.reporting.v1.GetOverviewRequest
-	(*GetOverviewResponse)(nil),         // 34: sciweek.reporting.v1.GetOverviewResponse
-	(*QueryParticipationsRequest)(nil),  // 35: sciweek.reporting.v1.QueryParticipationsRequest
-	(*ParticipationRow)(nil),            // 36: sciweek.reporting.v1.ParticipationRow
-	(*QueryParticipationsResponse)(nil), // 37: sciweek.reporting.v1.QueryParticipationsResponse
-	(*WatchOverviewRequest)(nil),        // 38: sciweek.reporting.v1.WatchOverviewRequest
-	(*WatchOverviewResponse)(nil),       // 39: sciweek.reporting.v1.WatchOverviewResponse
-	(v1.Anomaly)(0),                     // 40: sciweek.checkin.v1.Anomaly
-	(*timestamppb.Timestamp)(nil),       // 41: google.protobuf.Timestamp
-	(v11.ActivityForm)(0),               // 42: sciweek.registration.v1.ActivityForm
-	(v11.TargetGroup)(0),                // 43: sciweek.registration.v1.TargetGroup
-	(v11.ActivityTheme)(0),              // 44: sciweek.registration.v1.ActivityTheme
-	(v1.RefusalReason)(0),               // 45: sciweek.checkin.v1.RefusalReason
+	(*UnitRanking)(nil),                 // 18: sciweek.reporting.v1.UnitRanking
+	(*GetDashboardRequest)(nil),         // 19: sciweek.reporting.v1.GetDashboardRequest
+	(*GetDashboardResponse)(nil),        // 20: sciweek.reporting.v1.GetDashboardResponse
+	(*WatchDashboardRequest)(nil),       // 21: sciweek.reporting.v1.WatchDashboardRequest
+	(*WatchDashboardResponse)(nil),      // 22: sciweek.reporting.v1.WatchDashboardResponse
+	(*ExportDashboardRequest)(nil),      // 23: sciweek.reporting.v1.ExportDashboardRequest
+	(*ExportDashboardResponse)(nil),     // 24: sciweek.reporting.v1.ExportDashboardResponse
+	(*RebuildAggregatesRequest)(nil),    // 25: sciweek.reporting.v1.RebuildAggregatesRequest
+	(*RebuildAggregatesResponse)(nil),   // 26: sciweek.reporting.v1.RebuildAggregatesResponse
+	(*VenueOccupancy)(nil),              // 27: sciweek.reporting.v1.VenueOccupancy
+	(*OverCapacityDoor)(nil),            // 28: sciweek.reporting.v1.OverCapacityDoor
+	(*OccupancySummary)(nil),            // 29: sciweek.reporting.v1.OccupancySummary
+	(*ListOccupancyRequest)(nil),        // 30: sciweek.reporting.v1.ListOccupancyRequest
+	(*ListOccupancyResponse)(nil),       // 31: sciweek.reporting.v1.ListOccupancyResponse
+	(*CountyTotals)(nil),                // 32: sciweek.reporting.v1.CountyTotals
+	(*Overview)(nil),                    // 33: sciweek.reporting.v1.Overview
+	(*GetOverviewRequest)(nil),          // 34: sciweek.reporting.v1.GetOverviewRequest
+	(*GetOverviewResponse)(nil),         // 35: sciweek.reporting.v1.GetOverviewResponse
+	(*QueryParticipationsRequest)(nil),  // 36: sciweek.reporting.v1.QueryParticipationsRequest
+	(*ParticipationRow)(nil),            // 37: sciweek.reporting.v1.ParticipationRow
+	(*QueryParticipationsResponse)(nil), // 38: sciweek.reporting.v1.QueryParticipationsResponse
+	(*WatchOverviewRequest)(nil),        // 39: sciweek.reporting.v1.WatchOverviewRequest
+	(*WatchOverviewResponse)(nil),       // 40: sciweek.reporting.v1.WatchOverviewResponse
+	(v1.Anomaly)(0),                     // 41: sciweek.checkin.v1.Anomaly
+	(*timestamppb.Timestamp)(nil),       // 42: google.protobuf.Timestamp
+	(v11.ActivityForm)(0),               // 43: sciweek.registration.v1.ActivityForm
+	(v11.TargetGroup)(0),                // 44: sciweek.registration.v1.TargetGroup
+	(v11.ActivityTheme)(0),              // 45: sciweek.registration.v1.ActivityTheme
+	(v1.RefusalReason)(0),               // 46: sciweek.checkin.v1.RefusalReason
 }
 var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
-	40, // 0: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
+	41, // 0: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
 	3,  // 1: sciweek.reporting.v1.DoorAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
-	41, // 2: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
+	42, // 2: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
 	3,  // 3: sciweek.reporting.v1.VenueAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
 	4,  // 4: sciweek.reporting.v1.VenueAnomalies.doors:type_name -> sciweek.reporting.v1.DoorAnomalies
 	3,  // 5: sciweek.reporting.v1.ListAnomaliesResponse.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
 	5,  // 6: sciweek.reporting.v1.ListAnomaliesResponse.venues:type_name -> sciweek.reporting.v1.VenueAnomalies
-	42, // 7: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
-	43, // 8: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	44, // 9: sciweek.reporting.v1.DashboardFilter.theme:type_name -> sciweek.registration.v1.ActivityTheme
-	42, // 10: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	43, // 11: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	44, // 12: sciweek.reporting.v1.ThemeCount.theme:type_name -> sciweek.registration.v1.ActivityTheme
-	42, // 13: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	45, // 14: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
+	43, // 7: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
+	44, // 8: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	45, // 9: sciweek.reporting.v1.DashboardFilter.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	43, // 10: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	44, // 11: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	45, // 12: sciweek.reporting.v1.ThemeCount.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	43, // 13: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	46, // 14: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
 	7,  // 15: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
 	8,  // 16: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
 	9,  // 17: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
@@ -3316,51 +3438,52 @@ var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
 	15, // 22: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
 	15, // 23: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
 	16, // 24: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
-	28, // 25: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	26, // 26: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
-	41, // 27: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
+	29, // 25: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	27, // 26: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
+	42, // 27: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
 	14, // 28: sciweek.reporting.v1.Dashboard.themes:type_name -> sciweek.reporting.v1.ThemeCount
-	7,  // 29: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	17, // 30: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	7,  // 31: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	17, // 32: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	7,  // 33: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	0,  // 34: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
-	41, // 35: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
-	27, // 36: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
-	26, // 37: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
-	26, // 38: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
-	31, // 39: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
-	31, // 40: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
-	41, // 41: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
-	28, // 42: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	32, // 43: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	1,  // 44: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
-	36, // 45: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
-	32, // 46: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	33, // 47: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
-	35, // 48: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
-	38, // 49: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
-	29, // 50: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
-	18, // 51: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
-	20, // 52: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
-	22, // 53: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
-	24, // 54: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
-	2,  // 55: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
-	34, // 56: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
-	37, // 57: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
-	39, // 58: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
-	30, // 59: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
-	19, // 60: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
-	21, // 61: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
-	23, // 62: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
-	25, // 63: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
-	6,  // 64: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
-	56, // [56:65] is the sub-list for method output_type
-	47, // [47:56] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	18, // 29: sciweek.reporting.v1.Dashboard.units:type_name -> sciweek.reporting.v1.UnitRanking
+	7,  // 30: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	17, // 31: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	7,  // 32: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	17, // 33: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	7,  // 34: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	0,  // 35: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
+	42, // 36: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
+	28, // 37: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
+	27, // 38: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
+	27, // 39: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
+	32, // 40: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
+	32, // 41: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
+	42, // 42: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
+	29, // 43: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	33, // 44: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	1,  // 45: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
+	37, // 46: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
+	33, // 47: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	34, // 48: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
+	36, // 49: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
+	39, // 50: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
+	30, // 51: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
+	19, // 52: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
+	21, // 53: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
+	23, // 54: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
+	25, // 55: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
+	2,  // 56: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
+	35, // 57: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
+	38, // 58: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
+	40, // 59: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
+	31, // 60: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
+	20, // 61: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
+	22, // 62: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
+	24, // 63: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
+	26, // 64: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
+	6,  // 65: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
+	57, // [57:66] is the sub-list for method output_type
+	48, // [48:57] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_reporting_proto_init() }
@@ -3374,7 +3497,7 @@ func file_sciweek_reporting_v1_reporting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_reporting_v1_reporting_proto_rawDesc), len(file_sciweek_reporting_v1_reporting_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   38,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -47,12 +47,12 @@ func (s *Store) Dashboard(ctx context.Context, edition string, f domain.Filter, 
 			}
 			return rows.Err()
 		})
-	b.Queue(`SELECT id, county_code, title, form, target_groups, planned, online, major, coalesce(unit_id::text, ''), workers_day, theme FROM activities
+	b.Queue(`SELECT id, county_code, title, form, target_groups, planned, online, major, coalesce(unit_id::text, ''), unit_name, workers_day, theme FROM activities
 		WHERE edition_id = $1 AND ($2 = '' OR county_code = $2)`, edition, f.CountyCode).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var a domain.ActivityInfo
 			var id [16]byte
-			if err := rows.Scan(&id, &a.CountyCode, &a.Title, &a.Form, &a.TargetGroups, &a.Planned, &a.Online, &a.Major, &a.UnitID, &a.WorkersDay, &a.Theme); err != nil {
+			if err := rows.Scan(&id, &a.CountyCode, &a.Title, &a.Form, &a.TargetGroups, &a.Planned, &a.Online, &a.Major, &a.UnitID, &a.UnitName, &a.WorkersDay, &a.Theme); err != nil {
 				return err
 			}
 			a.ID = uuid.UUID(id)

@@ -157,6 +157,10 @@ func DashboardToProto(d domain.Dashboard) *reportingv1.Dashboard {
 		out.Themes = append(out.Themes, &reportingv1.ThemeCount{Theme: Theme(k.Theme), ActivitiesPlanned: k.ActivitiesPlanned,
 			ActivitiesHeld: k.ActivitiesHeld, Participations: k.Participations})
 	}
+	for _, u := range d.Units {
+		out.Units = append(out.Units, &reportingv1.UnitRanking{UnitId: u.UnitID, UnitName: u.UnitName, CountyCode: u.CountyCode,
+			Participations: u.Participations, Today: u.Today, ActivitiesPlanned: u.ActivitiesPlanned, ActivitiesHeld: u.ActivitiesHeld})
+	}
 	for _, h := range d.ByHour {
 		out.ByHour = append(out.ByHour, &reportingv1.HourCount{Hour: h.Hour, Participations: h.Participations})
 	}

@@ -74,6 +74,16 @@ type CountyRanking struct {
 	VenuesOpened           int64
 }
 
+// UnitRanking is one organizer unit's line: the figures of its activities.
+type UnitRanking struct {
+	UnitID, UnitName  string
+	CountyCode        string
+	Participations    int64
+	Today             int64
+	ActivitiesPlanned int64
+	ActivitiesHeld    int64
+}
+
 // HourCount is one hour's participations; Hour is YYYY-MM-DDTHH in the city's calendar.
 type HourCount struct {
 	Hour           string
@@ -130,6 +140,7 @@ type Dashboard struct {
 	Today            string
 	Totals           DashboardTotals
 	Counties         []CountyRanking
+	Units            []UnitRanking
 	ByHour           []HourCount
 	ByDay            []DayCount
 	Forms            []FormCount
@@ -155,6 +166,7 @@ type ActivityInfo struct {
 	Online       bool
 	Major        bool
 	UnitID       string
+	UnitName     string
 	WorkersDay   bool
 	Theme        Theme
 }
@@ -242,6 +254,15 @@ func Build(in DashboardInput) Dashboard {
 	for code := range in.CountyNames {
 		county(code)
 	}
+	units := map[string]*UnitRanking{}
+	unit := func(a ActivityInfo, county string) *UnitRanking {
+		u, ok := units[a.UnitID]
+		if !ok {
+			u = &UnitRanking{UnitID: a.UnitID, UnitName: a.UnitName, CountyCode: county}
+			units[a.UnitID] = u
+		}
+		return u
+	}
 	forms := map[Form]*FormCount{}
 	form := func(k Form) *FormCount {
 		if forms[k] == nil {
@@ -270,6 +291,7 @@ func Build(in DashboardInput) Dashboard {
 			d.OnlineActivities = append(d.OnlineActivities, ActivityCount{ActivityID: a.ID, Title: a.Title, CountyCode: a.CountyCode, Form: a.Form})
 		} else {
 			county(a.CountyCode).ActivitiesPlanned++
+			unit(a, a.CountyCode).ActivitiesPlanned++
 			d.Totals.ActivitiesPlanned++
 			theme(a.Theme).ActivitiesPlanned++
 		}
@@ -297,6 +319,8 @@ func Build(in DashboardInput) Dashboard {
 		t.Today, t.Yesterday = t.Today+f.Today, t.Yesterday+f.Yesterday
 		c := county(f.CountyCode)
 		c.Participations, c.Today, c.YoungPeople = c.Participations+n, c.Today+f.Today, c.YoungPeople+f.YoungPeople
+		u := unit(info, f.CountyCode)
+		u.Participations, u.Today = u.Participations+n, u.Today+f.Today
 		if info.WorkersDay {
 			t.WorkersDayParticipations += n
 		}
@@ -305,6 +329,7 @@ func Build(in DashboardInput) Dashboard {
 			if !held[f.ActivityID] && !info.Online {
 				held[f.ActivityID] = true
 				c.ActivitiesHeld++
+				u.ActivitiesHeld++
 				t.ActivitiesHeld++
 				if info.Major {
 					t.MajorActivitiesHeld++
@@ -338,6 +363,10 @@ func Build(in DashboardInput) Dashboard {
 	}
 	d.Totals.DistinctPeople = in.DistinctPeople
 	mostFirst(d.Counties, func(c CountyRanking) int64 { return c.Participations }, func(c CountyRanking) string { return c.CountyCode })
+	for _, u := range units {
+		d.Units = append(d.Units, *u)
+	}
+	mostFirst(d.Units, func(u UnitRanking) int64 { return u.Participations }, func(u UnitRanking) string { return u.CountyCode + u.UnitID })
 	for _, f := range forms {
 		d.Forms = append(d.Forms, *f)
 	}

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/reporting/v1/reporting.proto.
  */
 export const file_sciweek_reporting_v1_reporting: GenFile = /*@__PURE__*/
-  fileDesc("CiRzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnRpbmcucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxItQBChRMaXN0QW5vbWFsaWVzUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSKQoLY291bnR5X2NvZGUYAiABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEi4KCHZlbnVlX2lkGAMgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEjMKA2RheRgEIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQiTgoQQW5vbWFseUtpbmRDb3VudBIpCgRraW5kGAEgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHkSDwoHcmVjb3JkcxgCIAEoAyKuAQoNRG9vckFub21hbGllcxITCgt0ZXJtaW5hbF9pZBgBIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAIgASgJEjUKBWtpbmRzGAMgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuQW5vbWFseUtpbmRDb3VudBINCgV0b3RhbBgEIAEoAxIrCgdsYXN0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLaAQoOVmVudWVBbm9tYWxpZXMSEAoIdmVudWVfaWQYASABKAkSEgoKdmVudWVfbmFtZRgCIAEoCRITCgtjb3VudHlfY29kZRgDIAEoCRITCgtjb3VudHlfbmFtZRgEIAEoCRI1CgVraW5kcxgFIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFub21hbHlLaW5kQ291bnQSDQoFdG90YWwYBiABKAMSMgoFZG9vcnMYByADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5Eb29yQW5vbWFsaWVzIpMBChVMaXN0QW5vbWFsaWVzUmVzcG9uc2USNQoFa2luZHMYASADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Bbm9tYWx5S2luZENvdW50Eg0KBXRvdGFsGAIgASgDEjQKBnZlbnVlcxgDIAMoCzIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZlbnVlQW5vbWFsaWVzIrgDCg9EYXNoYm9hcmRGaWx0ZXISKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAIgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYAyABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEj0KBGZvcm0YBCABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm1CCLpIBYIBAhABEkQKDHRhcmdldF9ncm91cBgFIAEoDjIkLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlRhcmdldEdyb3VwQgi6SAWCAQIQARItCgd1bml0X2lkGAYgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEhMKC3dvcmtlcnNfZGF5GAcgASgIEj8KBXRoZW1lGAggASgOMiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlUaGVtZUIIukgFggECEAEitwMKD0Rhc2hib2FyZFRvdGFscxIWCg5wYXJ0aWNpcGF0aW9ucxgBIAEoAxIQCgh0aWNrZXRlZBgCIAEoAxIQCgh3YWxrX2lucxgDIAEoAxIUCgx5b3VuZ19wZW9wbGUYBCABKAMSDgoGYWR1bHRzGAUgASgDEhcKD3NjaWVuY2Vfd29ya2VycxgGIAEoAxISCgp2b2x1bnRlZXJzGAcgASgDEhcKD2Rpc3RpbmN0X3Blb3BsZRgIIAEoAxINCgV0b2RheRgJIAEoAxIRCgl5ZXN0ZXJkYXkYCiABKAMSFQoNcmVmdXNlZF9zY2FucxgLIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYDCABKAMSFwoPYWN0aXZpdGllc19oZWxkGA0gASgDEhkKEW9ubGluZV9hY3Rpdml0aWVzGA4gASgDEhUKDXZlbnVlc19vcGVuZWQYDyABKAMSHgoWd29ya2Vyc19kYXlfYWN0aXZpdGllcxgQIAEoAxIYChB3b3JrZXJzX2RheV9oZWxkGBEgASgDEiIKGndvcmtlcnNfZGF5X3BhcnRpY2lwYXRpb25zGBIgASgDIsIBCg1Db3VudHlSYW5raW5nEhMKC2NvdW50eV9jb2RlGAEgASgJEhMKC2NvdW50eV9uYW1lGAIgASgJEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDEg0KBXRvZGF5GAQgASgDEhQKDHlvdW5nX3Blb3BsZRgFIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYBiABKAMSFwoPYWN0aXZpdGllc19oZWxkGAcgASgDEhUKDXZlbnVlc19vcGVuZWQYCCABKAMiMQoJSG91ckNvdW50EgwKBGhvdXIYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMiRQoIRGF5Q291bnQSCwoDZGF5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhQKDHlvdW5nX3Blb3BsZRgDIAEoAyKNAQoJRm9ybUNvdW50EjMKBGZvcm0YASABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm0SGgoSYWN0aXZpdGllc19wbGFubmVkGAIgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgDIAEoAxIWCg5wYXJ0aWNpcGF0aW9ucxgEIAEoAyKCAQoQVGFyZ2V0R3JvdXBDb3VudBI6Cgx0YXJnZXRfZ3JvdXAYASABKA4yJC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5UYXJnZXRHcm91cBIaChJhY3Rpdml0aWVzX3BsYW5uZWQYAiABKAMSFgoOcGFydGljaXBhdGlvbnMYAyABKAMikAEKClRoZW1lQ291bnQSNQoFdGhlbWUYASABKA4yJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVRoZW1lEhoKEmFjdGl2aXRpZXNfcGxhbm5lZBgCIAEoAxIXCg9hY3Rpdml0aWVzX2hlbGQYAyABKAMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMiqQEKDUFjdGl2aXR5Q291bnQSEwoLYWN0aXZpdHlfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSEgoKdmVudWVfbmFtZRgEIAEoCRIzCgRmb3JtGAUgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtEhYKDnBhcnRpY2lwYXRpb25zGAYgASgDIlIKDFJlZnVzYWxDb3VudBIxCgZyZWFzb24YASABKA4yIS5zY2l3ZWVrLmNoZWNraW4udjEuUmVmdXNhbFJlYXNvbhIPCgdyZWZ1c2VkGAIgASgDIswGCglEYXNoYm9hcmQSEgoKZWRpdGlvbl9pZBgBIAEoCRI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXISDQoFdG9kYXkYAyABKAkSNQoGdG90YWxzGAQgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkVG90YWxzEjUKCGNvdW50aWVzGAUgAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuQ291bnR5UmFua2luZxIwCgdieV9ob3VyGAYgAygLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuSG91ckNvdW50Ei4KBmJ5X2RheRgHIAMoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRheUNvdW50Ei4KBWZvcm1zGAggAygLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRm9ybUNvdW50Ej0KDXRhcmdldF9ncm91cHMYCSADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5UYXJnZXRHcm91cENvdW50EjsKDnRvcF9hY3Rpdml0aWVzGAogAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuQWN0aXZpdHlDb3VudBI+ChFvbmxpbmVfYWN0aXZpdGllcxgLIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFjdGl2aXR5Q291bnQSNAoIcmVmdXNhbHMYDCADKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWZ1c2FsQ291bnQSOQoJb2NjdXBhbmN5GA0gASgLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT2NjdXBhbmN5U3VtbWFyeRI9Cg92ZW51ZXNfaW5fYWxhcm0YDiADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeRIXCg9zdHJlYW1fcG9zaXRpb24YDyABKAQSLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoGdGhlbWVzGBEgAygLMiAuc2Npd2Vlay5yZXBvcnRpbmcudjEuVGhlbWVDb3VudCJ6ChNHZXREYXNoYm9hcmRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXIiSgoUR2V0RGFzaGJvYXJkUmVzcG9uc2USMgoJZGFzaGJvYXJkGAEgASgLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkInwKFVdhdGNoRGFzaGJvYXJkUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyIkwKFldhdGNoRGFzaGJvYXJkUmVzcG9uc2USMgoJZGFzaGJvYXJkGAEgASgLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkIn0KFkV4cG9ydERhc2hib2FyZFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjUKBmZpbHRlchgCIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZEZpbHRlciJOChdFeHBvcnREYXNoYm9hcmRSZXNwb25zZRIMCgRuYW1lGAEgASgJEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRIPCgdjb250ZW50GAMgASgMIhoKGFJlYnVpbGRBZ2dyZWdhdGVzUmVxdWVzdCJUChlSZWJ1aWxkQWdncmVnYXRlc1Jlc3BvbnNlEg4KBmV2ZW50cxgBIAEoAxIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIPCgd0b29rX21zGAMgASgDIuACCg5WZW51ZU9jY3VwYW5jeRIQCgh2ZW51ZV9pZBgBIAEoCRISCgp2ZW51ZV9uYW1lGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEg4KBmluc2lkZRgEIAEoAxIVCg1lbnRlcmVkX3RvZGF5GAUgASgDEhUKDXNhZmVfY2FwYWNpdHkYBiABKA0SFAoMd2Fybl9wZXJjZW50GAcgASgNEhUKDWFsYXJtX3BlcmNlbnQYCCABKA0SMwoFbGV2ZWwYCSABKA4yJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5PY2N1cGFuY3lMZXZlbBIuCgp1cGRhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJDChNvdmVyX2NhcGFjaXR5X2Rvb3JzGAsgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT3ZlckNhcGFjaXR5RG9vciI5ChBPdmVyQ2FwYWNpdHlEb29yEhMKC3Rlcm1pbmFsX2lkGAEgASgJEhAKCGFkbWl0dGVkGAIgASgDIpwBChBPY2N1cGFuY3lTdW1tYXJ5Eg4KBmluc2lkZRgBIAEoAxITCgt2ZW51ZXNfb3BlbhgCIAEoDRIWCg52ZW51ZXNfd2FybmluZxgDIAEoDRIUCgx2ZW51ZXNfYWxhcm0YBCABKA0SNQoHZnVsbGVzdBgFIAMoCzIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZlbnVlT2NjdXBhbmN5IkEKFExpc3RPY2N1cGFuY3lSZXF1ZXN0EikKC2NvdW50eV9jb2RlGAEgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JCJNChVMaXN0T2NjdXBhbmN5UmVzcG9uc2USNAoGdmVudWVzGAEgAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kifQoMQ291bnR5VG90YWxzEhMKC2NvdW50eV9jb2RlGAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhAKCHRpY2tldGVkGAMgASgDEhAKCHdhbGtfaW5zGAQgASgDEhwKFHBhcnRpY2lwYXRpb25zX3RvZGF5GAUgASgDIqECCghPdmVydmlldxISCgplZGl0aW9uX2lkGAEgASgJEjAKBGNpdHkYAiABKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Db3VudHlUb3RhbHMSNAoIY291bnRpZXMYAyADKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Db3VudHlUb3RhbHMSFQoNcmVmdXNlZF9zY2FucxgEIAEoAxIXCg9zdHJlYW1fcG9zaXRpb24YBSABKAQSLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOQoJb2NjdXBhbmN5GAcgASgLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT2NjdXBhbmN5U3VtbWFyeSJCChJHZXRPdmVydmlld1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIkcKE0dldE92ZXJ2aWV3UmVzcG9uc2USMAoIb3ZlcnZpZXcYASABKAsyHi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PdmVydmlldyKmAgoaUXVlcnlQYXJ0aWNpcGF0aW9uc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEj0KCGdyb3VwX2J5GAIgASgOMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGltZW5zaW9uQgq6SAeCAQQQASAAEikKC2NvdW50eV9jb2RlGAMgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBI4Cghmcm9tX2RheRgEIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQSNgoGdG9fZGF5GAUgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JCJbChBQYXJ0aWNpcGF0aW9uUm93EgsKA2tleRgBIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIQCgh0aWNrZXRlZBgDIAEoAxIQCgh3YWxrX2lucxgEIAEoAyJTChtRdWVyeVBhcnRpY2lwYXRpb25zUmVzcG9uc2USNAoEcm93cxgBIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLlBhcnRpY2lwYXRpb25Sb3ciRAoUV2F0Y2hPdmVydmlld1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIkkKFVdhdGNoT3ZlcnZpZXdSZXNwb25zZRIwCghvdmVydmlldxgBIAEoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLk92ZXJ2aWV3KoUBCg5PY2N1cGFuY3lMZXZlbBIfChtPQ0NVUEFOQ1lfTEVWRUxfVU5TUEVDSUZJRUQQABIaChZPQ0NVUEFOQ1lfTEVWRUxfTk9STUFMEAESGwoXT0NDVVBBTkNZX0xFVkVMX1dBUk5JTkcQAhIZChVPQ0NVUEFOQ1lfTEVWRUxfQUxBUk0QAyp8CglEaW1lbnNpb24SGQoVRElNRU5TSU9OX1VOU1BFQ0lGSUVEEAASFAoQRElNRU5TSU9OX0NPVU5UWRABEhMKD0RJTUVOU0lPTl9WRU5VRRACEhYKEkRJTUVOU0lPTl9BQ1RJVklUWRADEhEKDURJTUVOU0lPTl9EQVkQBDLhCQoMU3RhdHNTZXJ2aWNlEo4BCgtHZXRPdmVydmlldxIoLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldE92ZXJ2aWV3UmVxdWVzdBopLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldE92ZXJ2aWV3UmVzcG9uc2UiKoLT5JMCJBIiL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9vdmVydmlldxKsAQoTUXVlcnlQYXJ0aWNpcGF0aW9ucxIwLnNjaXdlZWsucmVwb3J0aW5nLnYxLlF1ZXJ5UGFydGljaXBhdGlvbnNSZXF1ZXN0GjEuc2Npd2Vlay5yZXBvcnRpbmcudjEuUXVlcnlQYXJ0aWNpcGF0aW9uc1Jlc3BvbnNlIjCC0+STAioSKC92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vcGFydGljaXBhdGlvbnMSagoNV2F0Y2hPdmVydmlldxIqLnNjaXdlZWsucmVwb3J0aW5nLnYxLldhdGNoT3ZlcnZpZXdSZXF1ZXN0Gisuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hPdmVydmlld1Jlc3BvbnNlMAESfwoNTGlzdE9jY3VwYW5jeRIqLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RPY2N1cGFuY3lSZXF1ZXN0Gisuc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdE9jY3VwYW5jeVJlc3BvbnNlIhWC0+STAg8SDS92MS9vY2N1cGFuY3kSkgEKDEdldERhc2hib2FyZBIpLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldERhc2hib2FyZFJlcXVlc3QaKi5zY2l3ZWVrLnJlcG9ydGluZy52MS5HZXREYXNoYm9hcmRSZXNwb25zZSIrgtPkkwIlEiMvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2Rhc2hib2FyZBJtCg5XYXRjaERhc2hib2FyZBIrLnNjaXdlZWsucmVwb3J0aW5nLnYxLldhdGNoRGFzaGJvYXJkUmVxdWVzdBosLnNjaXdlZWsucmVwb3J0aW5nLnYxLldhdGNoRGFzaGJvYXJkUmVzcG9uc2UwARJuCg9FeHBvcnREYXNoYm9hcmQSLC5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnREYXNoYm9hcmRSZXF1ZXN0Gi0uc2Npd2Vlay5yZXBvcnRpbmcudjEuRXhwb3J0RGFzaGJvYXJkUmVzcG9uc2USlwEKEVJlYnVpbGRBZ2dyZWdhdGVzEi4uc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVidWlsZEFnZ3JlZ2F0ZXNSZXF1ZXN0Gi8uc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVidWlsZEFnZ3JlZ2F0ZXNSZXNwb25zZSIhgtPkkwIbOgEqIhYvdjEvYWdncmVnYXRlczpyZWJ1aWxkEpUBCg1MaXN0QW5vbWFsaWVzEiouc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdEFub21hbGllc1JlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0QW5vbWFsaWVzUmVzcG9uc2UiK4LT5JMCJRIjL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9hbm9tYWxpZXNC4QEKGGNvbS5zY2l3ZWVrLnJlcG9ydGluZy52MUIOUmVwb3J0aW5nUHJvdG9QAVpDZ2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL3JlcG9ydGluZy92MTtyZXBvcnRpbmd2MaICA1NSWKoCFFNjaXdlZWsuUmVwb3J0aW5nLlYxygIUU2Npd2Vla1xSZXBvcnRpbmdcVjHiAiBTY2l3ZWVrXFJlcG9ydGluZ1xWMVxHUEJNZXRhZGF0YeoCFlNjaXdlZWs6OlJlcG9ydGluZzo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin, file_sciweek_registration_v1_activity]);
+  fileDesc("CiRzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnRpbmcucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxItQBChRMaXN0QW5vbWFsaWVzUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSKQoLY291bnR5X2NvZGUYAiABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEi4KCHZlbnVlX2lkGAMgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEjMKA2RheRgEIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQiTgoQQW5vbWFseUtpbmRDb3VudBIpCgRraW5kGAEgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHkSDwoHcmVjb3JkcxgCIAEoAyKuAQoNRG9vckFub21hbGllcxITCgt0ZXJtaW5hbF9pZBgBIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAIgASgJEjUKBWtpbmRzGAMgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuQW5vbWFseUtpbmRDb3VudBINCgV0b3RhbBgEIAEoAxIrCgdsYXN0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLaAQoOVmVudWVBbm9tYWxpZXMSEAoIdmVudWVfaWQYASABKAkSEgoKdmVudWVfbmFtZRgCIAEoCRITCgtjb3VudHlfY29kZRgDIAEoCRITCgtjb3VudHlfbmFtZRgEIAEoCRI1CgVraW5kcxgFIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFub21hbHlLaW5kQ291bnQSDQoFdG90YWwYBiABKAMSMgoFZG9vcnMYByADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5Eb29yQW5vbWFsaWVzIpMBChVMaXN0QW5vbWFsaWVzUmVzcG9uc2USNQoFa2luZHMYASADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Bbm9tYWx5S2luZENvdW50Eg0KBXRvdGFsGAIgASgDEjQKBnZlbnVlcxgDIAMoCzIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZlbnVlQW5vbWFsaWVzIrgDCg9EYXNoYm9hcmRGaWx0ZXISKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAIgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYAyABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEj0KBGZvcm0YBCABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm1CCLpIBYIBAhABEkQKDHRhcmdldF9ncm91cBgFIAEoDjIkLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlRhcmdldEdyb3VwQgi6SAWCAQIQARItCgd1bml0X2lkGAYgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEhMKC3dvcmtlcnNfZGF5GAcgASgIEj8KBXRoZW1lGAggASgOMiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlUaGVtZUIIukgFggECEAEitwMKD0Rhc2hib2FyZFRvdGFscxIWCg5wYXJ0aWNpcGF0aW9ucxgBIAEoAxIQCgh0aWNrZXRlZBgCIAEoAxIQCgh3YWxrX2lucxgDIAEoAxIUCgx5b3VuZ19wZW9wbGUYBCABKAMSDgoGYWR1bHRzGAUgASgDEhcKD3NjaWVuY2Vfd29ya2VycxgGIAEoAxISCgp2b2x1bnRlZXJzGAcgASgDEhcKD2Rpc3RpbmN0X3Blb3BsZRgIIAEoAxINCgV0b2RheRgJIAEoAxIRCgl5ZXN0ZXJkYXkYCiABKAMSFQoNcmVmdXNlZF9zY2FucxgLIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYDCABKAMSFwoPYWN0aXZpdGllc19oZWxkGA0gASgDEhkKEW9ubGluZV9hY3Rpdml0aWVzGA4gASgDEhUKDXZlbnVlc19vcGVuZWQYDyABKAMSHgoWd29ya2Vyc19kYXlfYWN0aXZpdGllcxgQIAEoAxIYChB3b3JrZXJzX2RheV9oZWxkGBEgASgDEiIKGndvcmtlcnNfZGF5X3BhcnRpY2lwYXRpb25zGBIgASgDIsIBCg1Db3VudHlSYW5raW5nEhMKC2NvdW50eV9jb2RlGAEgASgJEhMKC2NvdW50eV9uYW1lGAIgASgJEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDEg0KBXRvZGF5GAQgASgDEhQKDHlvdW5nX3Blb3BsZRgFIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYBiABKAMSFwoPYWN0aXZpdGllc19oZWxkGAcgASgDEhUKDXZlbnVlc19vcGVuZWQYCCABKAMiMQoJSG91ckNvdW50EgwKBGhvdXIYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMiRQoIRGF5Q291bnQSCwoDZGF5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhQKDHlvdW5nX3Blb3BsZRgDIAEoAyKNAQoJRm9ybUNvdW50EjMKBGZvcm0YASABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm0SGgoSYWN0aXZpdGllc19wbGFubmVkGAIgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgDIAEoAxIWCg5wYXJ0aWNpcGF0aW9ucxgEIAEoAyKCAQoQVGFyZ2V0R3JvdXBDb3VudBI6Cgx0YXJnZXRfZ3JvdXAYASABKA4yJC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5UYXJnZXRHcm91cBIaChJhY3Rpdml0aWVzX3BsYW5uZWQYAiABKAMSFgoOcGFydGljaXBhdGlvbnMYAyABKAMikAEKClRoZW1lQ291bnQSNQoFdGhlbWUYASABKA4yJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVRoZW1lEhoKEmFjdGl2aXRpZXNfcGxhbm5lZBgCIAEoAxIXCg9hY3Rpdml0aWVzX2hlbGQYAyABKAMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMiqQEKDUFjdGl2aXR5Q291bnQSEwoLYWN0aXZpdHlfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSEgoKdmVudWVfbmFtZRgEIAEoCRIzCgRmb3JtGAUgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtEhYKDnBhcnRpY2lwYXRpb25zGAYgASgDIlIKDFJlZnVzYWxDb3VudBIxCgZyZWFzb24YASABKA4yIS5zY2l3ZWVrLmNoZWNraW4udjEuUmVmdXNhbFJlYXNvbhIPCgdyZWZ1c2VkGAIgASgDIv4GCglEYXNoYm9hcmQSEgoKZWRpdGlvbl9pZBgBIAEoCRI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXISDQoFdG9kYXkYAyABKAkSNQoGdG90YWxzGAQgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkVG90YWxzEjUKCGNvdW50aWVzGAUgAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuQ291bnR5UmFua2luZxIwCgdieV9ob3VyGAYgAygLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuSG91ckNvdW50Ei4KBmJ5X2RheRgHIAMoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRheUNvdW50Ei4KBWZvcm1zGAggAygLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRm9ybUNvdW50Ej0KDXRhcmdldF9ncm91cHMYCSADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5UYXJnZXRHcm91cENvdW50EjsKDnRvcF9hY3Rpdml0aWVzGAogAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuQWN0aXZpdHlDb3VudBI+ChFvbmxpbmVfYWN0aXZpdGllcxgLIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFjdGl2aXR5Q291bnQSNAoIcmVmdXNhbHMYDCADKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWZ1c2FsQ291bnQSOQoJb2NjdXBhbmN5GA0gASgLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT2NjdXBhbmN5U3VtbWFyeRI9Cg92ZW51ZXNfaW5fYWxhcm0YDiADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeRIXCg9zdHJlYW1fcG9zaXRpb24YDyABKAQSLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoGdGhlbWVzGBEgAygLMiAuc2Npd2Vlay5yZXBvcnRpbmcudjEuVGhlbWVDb3VudBIwCgV1bml0cxgSIAMoCzIhLnNjaXdlZWsucmVwb3J0aW5nLnYxLlVuaXRSYW5raW5nIqIBCgtVbml0UmFua2luZxIPCgd1bml0X2lkGAEgASgJEhEKCXVuaXRfbmFtZRgCIAEoCRITCgtjb3VudHlfY29kZRgDIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgEIAEoAxINCgV0b2RheRgFIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYBiABKAMSFwoPYWN0aXZpdGllc19oZWxkGAcgASgDInoKE0dldERhc2hib2FyZFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjUKBmZpbHRlchgCIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZEZpbHRlciJKChRHZXREYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifAoVV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXIiTAoWV2F0Y2hEYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifQoWRXhwb3J0RGFzaGJvYXJkUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyIk4KF0V4cG9ydERhc2hib2FyZFJlc3BvbnNlEgwKBG5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiGgoYUmVidWlsZEFnZ3JlZ2F0ZXNSZXF1ZXN0IlQKGVJlYnVpbGRBZ2dyZWdhdGVzUmVzcG9uc2USDgoGZXZlbnRzGAEgASgDEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEg8KB3Rvb2tfbXMYAyABKAMi4AIKDlZlbnVlT2NjdXBhbmN5EhAKCHZlbnVlX2lkGAEgASgJEhIKCnZlbnVlX25hbWUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSDgoGaW5zaWRlGAQgASgDEhUKDWVudGVyZWRfdG9kYXkYBSABKAMSFQoNc2FmZV9jYXBhY2l0eRgGIAEoDRIUCgx3YXJuX3BlcmNlbnQYByABKA0SFQoNYWxhcm1fcGVyY2VudBgIIAEoDRIzCgVsZXZlbBgJIAEoDjIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeUxldmVsEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkMKE292ZXJfY2FwYWNpdHlfZG9vcnMYCyADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PdmVyQ2FwYWNpdHlEb29yIjkKEE92ZXJDYXBhY2l0eURvb3ISEwoLdGVybWluYWxfaWQYASABKAkSEAoIYWRtaXR0ZWQYAiABKAMinAEKEE9jY3VwYW5jeVN1bW1hcnkSDgoGaW5zaWRlGAEgASgDEhMKC3ZlbnVlc19vcGVuGAIgASgNEhYKDnZlbnVlc193YXJuaW5nGAMgASgNEhQKDHZlbnVlc19hbGFybRgEIAEoDRI1CgdmdWxsZXN0GAUgAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kiQQoUTGlzdE9jY3VwYW5jeVJlcXVlc3QSKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kIk0KFUxpc3RPY2N1cGFuY3lSZXNwb25zZRI0CgZ2ZW51ZXMYASADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeSJ9CgxDb3VudHlUb3RhbHMSEwoLY291bnR5X2NvZGUYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMSEAoIdGlja2V0ZWQYAyABKAMSEAoId2Fsa19pbnMYBCABKAMSHAoUcGFydGljaXBhdGlvbnNfdG9kYXkYBSABKAMioQIKCE92ZXJ2aWV3EhIKCmVkaXRpb25faWQYASABKAkSMAoEY2l0eRgCIAEoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxI0Cghjb3VudGllcxgDIAMoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxIVCg1yZWZ1c2VkX3NjYW5zGAQgASgDEhcKD3N0cmVhbV9wb3NpdGlvbhgFIAEoBBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CglvY2N1cGFuY3kYByABKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PY2N1cGFuY3lTdW1tYXJ5IkIKEkdldE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiRwoTR2V0T3ZlcnZpZXdSZXNwb25zZRIwCghvdmVydmlldxgBIAEoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLk92ZXJ2aWV3IqYCChpRdWVyeVBhcnRpY2lwYXRpb25zUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSPQoIZ3JvdXBfYnkYAiABKA4yHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EaW1lbnNpb25CCrpIB4IBBBABIAASKQoLY291bnR5X2NvZGUYAyABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAQgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYBSABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kIlsKEFBhcnRpY2lwYXRpb25Sb3cSCwoDa2V5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhAKCHRpY2tldGVkGAMgASgDEhAKCHdhbGtfaW5zGAQgASgDIlMKG1F1ZXJ5UGFydGljaXBhdGlvbnNSZXNwb25zZRI0CgRyb3dzGAEgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuUGFydGljaXBhdGlvblJvdyJEChRXYXRjaE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiSQoVV2F0Y2hPdmVydmlld1Jlc3BvbnNlEjAKCG92ZXJ2aWV3GAEgASgLMh4uc2Npd2Vlay5yZXBvcnRpbmcudjEuT3ZlcnZpZXcqhQEKDk9jY3VwYW5jeUxldmVsEh8KG09DQ1VQQU5DWV9MRVZFTF9VTlNQRUNJRklFRBAAEhoKFk9DQ1VQQU5DWV9MRVZFTF9OT1JNQUwQARIbChdPQ0NVUEFOQ1lfTEVWRUxfV0FSTklORxACEhkKFU9DQ1VQQU5DWV9MRVZFTF9BTEFSTRADKnwKCURpbWVuc2lvbhIZChVESU1FTlNJT05fVU5TUEVDSUZJRUQQABIUChBESU1FTlNJT05fQ09VTlRZEAESEwoPRElNRU5TSU9OX1ZFTlVFEAISFgoSRElNRU5TSU9OX0FDVElWSVRZEAMSEQoNRElNRU5TSU9OX0RBWRAEMuEJCgxTdGF0c1NlcnZpY2USjgEKC0dldE92ZXJ2aWV3Eiguc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXF1ZXN0Gikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXNwb25zZSIqgtPkkwIkEiIvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L292ZXJ2aWV3EqwBChNRdWVyeVBhcnRpY2lwYXRpb25zEjAuc2Npd2Vlay5yZXBvcnRpbmcudjEuUXVlcnlQYXJ0aWNpcGF0aW9uc1JlcXVlc3QaMS5zY2l3ZWVrLnJlcG9ydGluZy52MS5RdWVyeVBhcnRpY2lwYXRpb25zUmVzcG9uc2UiMILT5JMCKhIoL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9wYXJ0aWNpcGF0aW9ucxJqCg1XYXRjaE92ZXJ2aWV3Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hPdmVydmlld1JlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5XYXRjaE92ZXJ2aWV3UmVzcG9uc2UwARJ/Cg1MaXN0T2NjdXBhbmN5Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdE9jY3VwYW5jeVJlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0T2NjdXBhbmN5UmVzcG9uc2UiFYLT5JMCDxINL3YxL29jY3VwYW5jeRKSAQoMR2V0RGFzaGJvYXJkEikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0RGFzaGJvYXJkUmVxdWVzdBoqLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldERhc2hib2FyZFJlc3BvbnNlIiuC0+STAiUSIy92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vZGFzaGJvYXJkEm0KDldhdGNoRGFzaGJvYXJkEisuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0Giwuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXNwb25zZTABEm4KD0V4cG9ydERhc2hib2FyZBIsLnNjaXdlZWsucmVwb3J0aW5nLnYxLkV4cG9ydERhc2hib2FyZFJlcXVlc3QaLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnREYXNoYm9hcmRSZXNwb25zZRKXAQoRUmVidWlsZEFnZ3JlZ2F0ZXMSLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1JlcXVlc3QaLy5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1Jlc3BvbnNlIiGC0+STAhs6ASoiFi92MS9hZ2dyZWdhdGVzOnJlYnVpbGQSlQEKDUxpc3RBbm9tYWxpZXMSKi5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0QW5vbWFsaWVzUmVxdWVzdBorLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RBbm9tYWxpZXNSZXNwb25zZSIrgtPkkwIlEiMvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2Fub21hbGllc0LhAQoYY29tLnNjaXdlZWsucmVwb3J0aW5nLnYxQg5SZXBvcnRpbmdQcm90b1ABWkNnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVwb3J0aW5nL3YxO3JlcG9ydGluZ3YxogIDU1JYqgIUU2Npd2Vlay5SZXBvcnRpbmcuVjHKAhRTY2l3ZWVrXFJlcG9ydGluZ1xWMeICIFNjaXdlZWtcUmVwb3J0aW5nXFYxXEdQQk1ldGFkYXRh6gIWU2Npd2Vlazo6UmVwb3J0aW5nOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin, file_sciweek_registration_v1_activity]);
 
 /**
  * ListAnomaliesRequest names an edition and narrows the count.
@@ -1583,6 +1583,15 @@ export type Dashboard = Message<"sciweek.reporting.v1.Dashboard"> & {
    * @generated from field: repeated sciweek.reporting.v1.ThemeCount themes = 17;
    */
   themes: ThemeCount[];
+
+  /**
+   * units rank the organizer units (各有关单位) by participations, largest first: the level
+   * between county and activity. A county admin gets their county's units, an organizer its
+   * own unit only.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.UnitRanking units = 18;
+   */
+  units: UnitRanking[];
 };
 
 /**
@@ -1709,6 +1718,15 @@ export type DashboardJson = {
    * @generated from field: repeated sciweek.reporting.v1.ThemeCount themes = 17;
    */
   themes?: ThemeCountJson[];
+
+  /**
+   * units rank the organizer units (各有关单位) by participations, largest first: the level
+   * between county and activity. A county admin gets their county's units, an organizer its
+   * own unit only.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.UnitRanking units = 18;
+   */
+  units?: UnitRankingJson[];
 };
 
 /**
@@ -1717,6 +1735,125 @@ export type DashboardJson = {
  */
 export const DashboardSchema: GenMessage<Dashboard, {jsonType: DashboardJson}> = /*@__PURE__*/
   messageDesc(file_sciweek_reporting_v1_reporting, 15);
+
+/**
+ * UnitRanking is one organizer unit's line: the figures of its activities in the filter.
+ *
+ * @generated from message sciweek.reporting.v1.UnitRanking
+ */
+export type UnitRanking = Message<"sciweek.reporting.v1.UnitRanking"> & {
+  /**
+   * unit_id is the unit; empty for activities registration gave no unit.
+   *
+   * @generated from field: string unit_id = 1;
+   */
+  unitId: string;
+
+  /**
+   * unit_name is its name, as registration last said.
+   *
+   * @generated from field: string unit_name = 2;
+   */
+  unitName: string;
+
+  /**
+   * county_code is the unit's county (that of its activities).
+   *
+   * @generated from field: string county_code = 3;
+   */
+  countyCode: string;
+
+  /**
+   * participations counts people admitted to its activities.
+   *
+   * @generated from field: int64 participations = 4;
+   */
+  participations: bigint;
+
+  /**
+   * today counts today's participations.
+   *
+   * @generated from field: int64 today = 5;
+   */
+  today: bigint;
+
+  /**
+   * activities_planned counts its approved on-site activities.
+   *
+   * @generated from field: int64 activities_planned = 6;
+   */
+  activitiesPlanned: bigint;
+
+  /**
+   * activities_held counts those with anyone admitted.
+   *
+   * @generated from field: int64 activities_held = 7;
+   */
+  activitiesHeld: bigint;
+};
+
+/**
+ * UnitRanking is one organizer unit's line: the figures of its activities in the filter.
+ *
+ * @generated from message sciweek.reporting.v1.UnitRanking
+ */
+export type UnitRankingJson = {
+  /**
+   * unit_id is the unit; empty for activities registration gave no unit.
+   *
+   * @generated from field: string unit_id = 1;
+   */
+  unitId?: string;
+
+  /**
+   * unit_name is its name, as registration last said.
+   *
+   * @generated from field: string unit_name = 2;
+   */
+  unitName?: string;
+
+  /**
+   * county_code is the unit's county (that of its activities).
+   *
+   * @generated from field: string county_code = 3;
+   */
+  countyCode?: string;
+
+  /**
+   * participations counts people admitted to its activities.
+   *
+   * @generated from field: int64 participations = 4;
+   */
+  participations?: string;
+
+  /**
+   * today counts today's participations.
+   *
+   * @generated from field: int64 today = 5;
+   */
+  today?: string;
+
+  /**
+   * activities_planned counts its approved on-site activities.
+   *
+   * @generated from field: int64 activities_planned = 6;
+   */
+  activitiesPlanned?: string;
+
+  /**
+   * activities_held counts those with anyone admitted.
+   *
+   * @generated from field: int64 activities_held = 7;
+   */
+  activitiesHeld?: string;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.UnitRanking.
+ * Use `create(UnitRankingSchema)` to create a new message.
+ */
+export const UnitRankingSchema: GenMessage<UnitRanking, {jsonType: UnitRankingJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 16);
 
 /**
  * GetDashboardRequest names an edition and a filter.
@@ -1765,7 +1902,7 @@ export type GetDashboardRequestJson = {
  * Use `create(GetDashboardRequestSchema)` to create a new message.
  */
 export const GetDashboardRequestSchema: GenMessage<GetDashboardRequest, {jsonType: GetDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 16);
+  messageDesc(file_sciweek_reporting_v1_reporting, 17);
 
 /**
  * GetDashboardResponse returns the dashboard.
@@ -1800,7 +1937,7 @@ export type GetDashboardResponseJson = {
  * Use `create(GetDashboardResponseSchema)` to create a new message.
  */
 export const GetDashboardResponseSchema: GenMessage<GetDashboardResponse, {jsonType: GetDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 17);
+  messageDesc(file_sciweek_reporting_v1_reporting, 18);
 
 /**
  * WatchDashboardRequest names an edition and a filter.
@@ -1849,7 +1986,7 @@ export type WatchDashboardRequestJson = {
  * Use `create(WatchDashboardRequestSchema)` to create a new message.
  */
 export const WatchDashboardRequestSchema: GenMessage<WatchDashboardRequest, {jsonType: WatchDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 18);
+  messageDesc(file_sciweek_reporting_v1_reporting, 19);
 
 /**
  * WatchDashboardResponse carries the dashboard after a change.
@@ -1884,7 +2021,7 @@ export type WatchDashboardResponseJson = {
  * Use `create(WatchDashboardResponseSchema)` to create a new message.
  */
 export const WatchDashboardResponseSchema: GenMessage<WatchDashboardResponse, {jsonType: WatchDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 19);
+  messageDesc(file_sciweek_reporting_v1_reporting, 20);
 
 /**
  * ExportDashboardRequest names an edition and a filter.
@@ -1933,7 +2070,7 @@ export type ExportDashboardRequestJson = {
  * Use `create(ExportDashboardRequestSchema)` to create a new message.
  */
 export const ExportDashboardRequestSchema: GenMessage<ExportDashboardRequest, {jsonType: ExportDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 20);
+  messageDesc(file_sciweek_reporting_v1_reporting, 21);
 
 /**
  * ExportDashboardResponse is the workbook.
@@ -1996,7 +2133,7 @@ export type ExportDashboardResponseJson = {
  * Use `create(ExportDashboardResponseSchema)` to create a new message.
  */
 export const ExportDashboardResponseSchema: GenMessage<ExportDashboardResponse, {jsonType: ExportDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 21);
+  messageDesc(file_sciweek_reporting_v1_reporting, 22);
 
 /**
  * RebuildAggregatesRequest asks for a rebuild.
@@ -2019,7 +2156,7 @@ export type RebuildAggregatesRequestJson = {
  * Use `create(RebuildAggregatesRequestSchema)` to create a new message.
  */
 export const RebuildAggregatesRequestSchema: GenMessage<RebuildAggregatesRequest, {jsonType: RebuildAggregatesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 22);
+  messageDesc(file_sciweek_reporting_v1_reporting, 23);
 
 /**
  * RebuildAggregatesResponse says what the rebuild did.
@@ -2082,7 +2219,7 @@ export type RebuildAggregatesResponseJson = {
  * Use `create(RebuildAggregatesResponseSchema)` to create a new message.
  */
 export const RebuildAggregatesResponseSchema: GenMessage<RebuildAggregatesResponse, {jsonType: RebuildAggregatesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 23);
+  messageDesc(file_sciweek_reporting_v1_reporting, 24);
 
 /**
  * VenueOccupancy is how full one venue is now.
@@ -2259,7 +2396,7 @@ export type VenueOccupancyJson = {
  * Use `create(VenueOccupancySchema)` to create a new message.
  */
 export const VenueOccupancySchema: GenMessage<VenueOccupancy, {jsonType: VenueOccupancyJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 24);
+  messageDesc(file_sciweek_reporting_v1_reporting, 25);
 
 /**
  * OverCapacityDoor is one door's admissions confirmed at the alarm level today.
@@ -2308,7 +2445,7 @@ export type OverCapacityDoorJson = {
  * Use `create(OverCapacityDoorSchema)` to create a new message.
  */
 export const OverCapacityDoorSchema: GenMessage<OverCapacityDoor, {jsonType: OverCapacityDoorJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 25);
+  messageDesc(file_sciweek_reporting_v1_reporting, 26);
 
 /**
  * OccupancySummary is the city's (or a county's) occupancy now, for the overview.
@@ -2401,7 +2538,7 @@ export type OccupancySummaryJson = {
  * Use `create(OccupancySummarySchema)` to create a new message.
  */
 export const OccupancySummarySchema: GenMessage<OccupancySummary, {jsonType: OccupancySummaryJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 26);
+  messageDesc(file_sciweek_reporting_v1_reporting, 27);
 
 /**
  * ListOccupancyRequest filters the venues.
@@ -2436,7 +2573,7 @@ export type ListOccupancyRequestJson = {
  * Use `create(ListOccupancyRequestSchema)` to create a new message.
  */
 export const ListOccupancyRequestSchema: GenMessage<ListOccupancyRequest, {jsonType: ListOccupancyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 27);
+  messageDesc(file_sciweek_reporting_v1_reporting, 28);
 
 /**
  * ListOccupancyResponse returns the venues, fullest first.
@@ -2471,7 +2608,7 @@ export type ListOccupancyResponseJson = {
  * Use `create(ListOccupancyResponseSchema)` to create a new message.
  */
 export const ListOccupancyResponseSchema: GenMessage<ListOccupancyResponse, {jsonType: ListOccupancyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 28);
+  messageDesc(file_sciweek_reporting_v1_reporting, 29);
 
 /**
  * CountyTotals are one county's live figures.
@@ -2562,7 +2699,7 @@ export type CountyTotalsJson = {
  * Use `create(CountyTotalsSchema)` to create a new message.
  */
 export const CountyTotalsSchema: GenMessage<CountyTotals, {jsonType: CountyTotalsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 29);
+  messageDesc(file_sciweek_reporting_v1_reporting, 30);
 
 /**
  * Overview is the live picture of an edition.
@@ -2683,7 +2820,7 @@ export type OverviewJson = {
  * Use `create(OverviewSchema)` to create a new message.
  */
 export const OverviewSchema: GenMessage<Overview, {jsonType: OverviewJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 30);
+  messageDesc(file_sciweek_reporting_v1_reporting, 31);
 
 /**
  * GetOverviewRequest names an edition.
@@ -2718,7 +2855,7 @@ export type GetOverviewRequestJson = {
  * Use `create(GetOverviewRequestSchema)` to create a new message.
  */
 export const GetOverviewRequestSchema: GenMessage<GetOverviewRequest, {jsonType: GetOverviewRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 31);
+  messageDesc(file_sciweek_reporting_v1_reporting, 32);
 
 /**
  * GetOverviewResponse returns the overview.
@@ -2753,7 +2890,7 @@ export type GetOverviewResponseJson = {
  * Use `create(GetOverviewResponseSchema)` to create a new message.
  */
 export const GetOverviewResponseSchema: GenMessage<GetOverviewResponse, {jsonType: GetOverviewResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 32);
+  messageDesc(file_sciweek_reporting_v1_reporting, 33);
 
 /**
  * QueryParticipationsRequest chooses the grouping and the filters.
@@ -2844,7 +2981,7 @@ export type QueryParticipationsRequestJson = {
  * Use `create(QueryParticipationsRequestSchema)` to create a new message.
  */
 export const QueryParticipationsRequestSchema: GenMessage<QueryParticipationsRequest, {jsonType: QueryParticipationsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 33);
+  messageDesc(file_sciweek_reporting_v1_reporting, 34);
 
 /**
  * ParticipationRow is one group's counts.
@@ -2921,7 +3058,7 @@ export type ParticipationRowJson = {
  * Use `create(ParticipationRowSchema)` to create a new message.
  */
 export const ParticipationRowSchema: GenMessage<ParticipationRow, {jsonType: ParticipationRowJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 34);
+  messageDesc(file_sciweek_reporting_v1_reporting, 35);
 
 /**
  * QueryParticipationsResponse returns the groups, largest first.
@@ -2956,7 +3093,7 @@ export type QueryParticipationsResponseJson = {
  * Use `create(QueryParticipationsResponseSchema)` to create a new message.
  */
 export const QueryParticipationsResponseSchema: GenMessage<QueryParticipationsResponse, {jsonType: QueryParticipationsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 35);
+  messageDesc(file_sciweek_reporting_v1_reporting, 36);
 
 /**
  * WatchOverviewRequest names an edition.
@@ -2991,7 +3128,7 @@ export type WatchOverviewRequestJson = {
  * Use `create(WatchOverviewRequestSchema)` to create a new message.
  */
 export const WatchOverviewRequestSchema: GenMessage<WatchOverviewRequest, {jsonType: WatchOverviewRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 36);
+  messageDesc(file_sciweek_reporting_v1_reporting, 37);
 
 /**
  * WatchOverviewResponse carries the overview after a change.
@@ -3026,7 +3163,7 @@ export type WatchOverviewResponseJson = {
  * Use `create(WatchOverviewResponseSchema)` to create a new message.
  */
 export const WatchOverviewResponseSchema: GenMessage<WatchOverviewResponse, {jsonType: WatchOverviewResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 37);
+  messageDesc(file_sciweek_reporting_v1_reporting, 38);
 
 /**
  * OccupancyLevel places a venue's occupancy against its safe capacity and the thresholds of the
