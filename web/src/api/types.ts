@@ -21,6 +21,7 @@ import type {
   ListActivitiesResponseSchema,
   ReviewStepSchema,
   RowErrorSchema,
+  SafetyPlanSchema,
   SessionSchema,
   TargetGroupJson,
 } from '../gen/sciweek/registration/v1/activity_pb'
@@ -138,6 +139,7 @@ export type TargetGroup = TargetGroupJson
 export type ActivityStatus = ActivityStatusJson
 export type Session = Wire<typeof SessionSchema>
 export type ActivityDetails = Wire<typeof ActivityDetailsSchema>
+export type SafetyPlan = Wire<typeof SafetyPlanSchema>
 export type ReviewStep = Wire<typeof ReviewStepSchema>
 export type Activity = Present<Wire<typeof ActivitySchema>, 'details'>
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import type { ActivityDetails } from '../api/types'
-import { detailsToForm, emptySessionRow, formToDetails, isOnlineForm, placeProblem, sessionProblems, type SessionRow } from './activityForm'
+import type { ActivityDetails, Venue } from '../api/types'
+import {
+  detailsToForm,
+  emptySafetyPlan,
+  emptySessionRow,
+  formToDetails,
+  isOnlineForm,
+  placeProblem,
+  safetyPlanMissing,
+  sessionProblems,
+  venueSafetyPlan,
+  type SessionRow,
+} from './activityForm'
 
 const details: ActivityDetails = {
   title: '走进重点实验室',
@@ -16,6 +27,7 @@ const details: ActivityDetails = {
   workers_day_joint: false,
   description: '参观实验室',
   theme: 'ACTIVITY_THEME_AGRICULTURE',
+  safety_plan: null,
 }
 
 describe('activity form', () => {
@@ -82,5 +94,40 @@ describe('placeProblem', () => {
     { name: 'online form with link', m: { ...base, form: 'ACTIVITY_FORM_ONLINE_INTERACTION' as const, online_url: 'https://x.cn' }, want: null },
   ])('$name', ({ m, want }) => {
     expect(placeProblem(m)?.field ?? null).toBe(want)
+  })
+})
+
+describe('safety plan', () => {
+  const venue = {
+    name: '山西省科技馆',
+    contact_name: '张安全',
+    contact_phone: '0351-4222068',
+    safe_capacity: 800,
+    safety_plan_on_file: true,
+    safety_plan_file_name: '安全预案.pdf',
+  } as unknown as Venue
+
+  it("offers the venue's person, phone, capacity and plan on file, keeping what the venue cannot say", () => {
+    const p = venueSafetyPlan(venue, { ...emptySafetyPlan(), evacuation_route: '东门疏散' })
+    expect(p.person).toBe('张安全')
+    expect(p.phone).toBe('0351-4222068')
+    expect(p.capacity_control).toContain('800')
+    expect(p.emergency_plan).toContain('安全预案.pdf')
+    expect(p.evacuation_route).toBe('东门疏散')
+    expect(safetyPlanMissing(p)).toEqual(['医疗点'])
+  })
+
+  it.each([
+    { name: 'nothing written', plan: null, want: ['安全负责人', '联系电话', '人流控制措施', '疏散路线', '医疗点', '应急预案'] },
+    { name: 'spaces only', plan: { ...emptySafetyPlan(), person: '  ' }, want: ['安全负责人', '联系电话', '人流控制措施', '疏散路线', '医疗点', '应急预案'] },
+  ])('names what is missing: $name', ({ plan, want }) => {
+    expect(safetyPlanMissing(plan)).toEqual(want)
+  })
+
+  it('sends no plan when nothing is written, and a trimmed one otherwise', () => {
+    const form = detailsToForm(details, 'Asia/Shanghai')
+    expect(formToDetails(form, 'Asia/Shanghai').safety_plan).toBeNull()
+    form.safety_plan.person = ' 张安全 '
+    expect(formToDetails(form, 'Asia/Shanghai').safety_plan).toEqual({ ...emptySafetyPlan(), person: '张安全' })
   })
 })

@@ -1,6 +1,6 @@
 // The activity form's model and its conversion from and to ActivityDetails. Session times are
 // edited as wall-clock text ("2024-05-25 09:00") in the edition's time zone.
-import type { ActivityDetails, ActivityForm, ActivityTheme, Session, TargetGroup } from '../api/types'
+import type { ActivityDetails, ActivityForm, ActivityTheme, SafetyPlan, Session, TargetGroup, Venue } from '../api/types'
 import { isoToWallTime, wallTimeToIso } from './format'
 
 export interface SessionRow {
@@ -26,6 +26,42 @@ export interface ActivityFormModel {
   description: string
   /** theme is the themed week; "" leaves it to the unit's kind (new) or keeps it (update). */
   theme: ActivityTheme | ''
+  safety_plan: SafetyPlan
+}
+
+/** safetyPlanParts are a safety plan's parts with their labels, in the form's order. */
+export const safetyPlanParts: readonly { key: keyof SafetyPlan; label: string; max: number }[] = [
+  { key: 'person', label: '安全负责人', max: 50 },
+  { key: 'phone', label: '联系电话', max: 30 },
+  { key: 'capacity_control', label: '人流控制措施', max: 1000 },
+  { key: 'evacuation_route', label: '疏散路线', max: 1000 },
+  { key: 'medical_point', label: '医疗点', max: 500 },
+  { key: 'emergency_plan', label: '应急预案', max: 4000 },
+]
+
+export function emptySafetyPlan(): SafetyPlan {
+  return { person: '', phone: '', capacity_control: '', evacuation_route: '', medical_point: '', emergency_plan: '' }
+}
+
+/** safetyPlanMissing lists the labels of the parts not yet written, as the county's approval asks for all. */
+export function safetyPlanMissing(p: SafetyPlan | null | undefined): string[] {
+  return safetyPlanParts.filter((part) => !(p?.[part.key] ?? '').trim()).map((part) => part.label)
+}
+
+/**
+ * venueSafetyPlan is the plan a venue offers as the default: its person responsible on site and
+ * their phone, crowd control by its safe capacity, and its own security and emergency plan when
+ * one is on file. Parts the venue cannot say (routes, first aid) stay as they were.
+ */
+export function venueSafetyPlan(v: Venue, current: SafetyPlan): SafetyPlan {
+  const out = { ...current }
+  if (v.contact_name) out.person = v.contact_name
+  if (v.contact_phone) out.phone = v.contact_phone
+  if (v.safe_capacity > 0) out.capacity_control = `按「${v.name}」安全容量 ${v.safe_capacity} 人控制场内人数，达到告警线即暂停入场，分批放行。`
+  if (v.safety_plan_on_file) {
+    out.emergency_plan = `执行「${v.name}」已备案的安全保卫方案及应急预案${v.safety_plan_file_name ? `（${v.safety_plan_file_name}）` : ''}；发生险情时由安全负责人统一指挥疏散，同时拨打 110、119、120。`
+  }
+  return out
 }
 
 export function emptySessionRow(): SessionRow {
@@ -45,6 +81,7 @@ export function emptyActivityForm(): ActivityFormModel {
     workers_day_joint: false,
     description: '',
     theme: '',
+    safety_plan: emptySafetyPlan(),
   }
 }
 
@@ -73,6 +110,7 @@ export function detailsToForm(d: ActivityDetails, timeZone: string): ActivityFor
     workers_day_joint: d.workers_day_joint,
     description: d.description,
     theme: d.theme === 'ACTIVITY_THEME_UNSPECIFIED' ? '' : d.theme,
+    safety_plan: { ...emptySafetyPlan(), ...(d.safety_plan ?? {}) },
   }
 }
 
@@ -97,7 +135,15 @@ export function formToDetails(m: ActivityFormModel, timeZone: string): ActivityD
     workers_day_joint: m.workers_day_joint,
     description: m.description.trim(),
     theme: m.theme || 'ACTIVITY_THEME_UNSPECIFIED',
+    safety_plan: planOrNull(m.safety_plan),
   }
+}
+
+/** planOrNull trims a plan's parts and sends none when nothing is written. */
+function planOrNull(p: SafetyPlan): SafetyPlan | null {
+  const out = emptySafetyPlan()
+  for (const part of safetyPlanParts) out[part.key] = p[part.key].trim()
+  return safetyPlanParts.some((part) => out[part.key]) ? out : null
 }
 
 /**

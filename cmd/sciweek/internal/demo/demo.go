@@ -239,12 +239,17 @@ func (c clients) unit(ctx context.Context, mu *sync.Mutex, known map[string]stri
 
 // approved registers an activity, submits and approves it, and returns its id.
 func (c clients) approved(ctx context.Context, edition, unit, venue string, a activitySpec) (string, error) {
-	created, err := c.acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{EditionId: edition, UnitId: unit, Details: &registrationv1.ActivityDetails{
+	d := &registrationv1.ActivityDetails{
 		Title: a.title, Form: a.form, TargetGroups: a.groups, VenueId: venue, RequiresSignup: a.places > 0, MajorDemonstration: a.major,
 		WorkersDayJoint: a.starts.Month() == time.May && a.starts.Day() == 30,
 		Sessions:        []*registrationv1.Session{{StartsAt: timestamppb.New(a.starts), EndsAt: timestamppb.New(a.ends), Places: a.places}},
 		Description:     "面向公众开放，欢迎参加。",
-	}}, c.as)
+	}
+	if a.major { // a major demonstration activity is approved only with its safety plan
+		d.SafetyPlan = &registrationv1.SafetyPlan{Person: "安全负责人", Phone: "0351-4222068", CapacityControl: "按场馆安全容量分时段入场，满员即停止入场",
+			EvacuationRoute: "按场馆疏散指示从最近的安全出口撤离", MedicalPoint: "入口服务台旁", EmergencyPlan: "发生险情时由安全负责人统一指挥疏散，同时拨打 110、119、120。"}
+	}
+	created, err := c.acts.CreateActivity(ctx, &registrationv1.CreateActivityRequest{EditionId: edition, UnitId: unit, Details: d}, c.as)
 	if err != nil {
 		return "", fmt.Errorf("activity %q: %w", a.title, err)
 	}

@@ -20,6 +20,7 @@ func activityEvents(ev domain.ActivityEvent) []bus.Event {
 	a := ev.Activity
 	a.History = nil
 	snap, at, actor := convert.ActivityToProto(a), convert.Timestamp(ev.Activity.UpdatedAt), ev.Actor
+	snap.GetDetails().SafetyPlan = nil // the plan stays with the reviewers: no consumer needs its person and phone
 	e := bus.Event{ID: id}
 	switch ev.Status {
 	case "":

@@ -62,16 +62,19 @@ type querier interface {
 }
 
 const activityColumns = `a.id, a.edition_id, a.county_code, a.unit_id, a.organizer, a.venue_id, a.venue_name, a.title, a.form,
-	a.target_groups, a.requires_signup, a.online_url, a.major_demonstration, a.workers_day_joint, a.description, a.status, a.created_at, a.updated_at, a.theme`
+	a.target_groups, a.requires_signup, a.online_url, a.major_demonstration, a.workers_day_joint, a.description, a.status, a.created_at, a.updated_at, a.theme,
+	a.safety_plan`
 
 func scanActivity(row pgx.CollectableRow) (domain.Activity, error) {
 	var a domain.Activity
 	var venue *uuid.UUID
 	var form, status, theme string
 	var groups []string
+	var plan safetyPlanJSON
 	err := row.Scan(&a.ID, &a.EditionID, &a.CountyCode, &a.UnitID, &a.Organizer, &venue, &a.Details.VenueName, &a.Details.Title, &form,
 		&groups, &a.Details.RequiresSignup, &a.Details.OnlineURL, &a.Details.MajorDemonstration, &a.Details.WorkersDayJoint,
-		&a.Details.Description, &status, &a.CreatedAt, &a.UpdatedAt, &theme)
+		&a.Details.Description, &status, &a.CreatedAt, &a.UpdatedAt, &theme, &plan)
+	a.Details.SafetyPlan = domain.SafetyPlan(plan)
 	if venue != nil {
 		a.Details.VenueID = *venue
 	}
@@ -80,6 +83,16 @@ func scanActivity(row pgx.CollectableRow) (domain.Activity, error) {
 		a.Details.TargetGroups = append(a.Details.TargetGroups, domain.TargetGroup(g))
 	}
 	return a, err
+}
+
+// safetyPlanJSON is how an activity's safety plan is stored (activities.safety_plan, jsonb).
+type safetyPlanJSON struct {
+	Person          string `json:"person,omitempty"`
+	Phone           string `json:"phone,omitempty"`
+	CapacityControl string `json:"capacity_control,omitempty"`
+	EvacuationRoute string `json:"evacuation_route,omitempty"`
+	MedicalPoint    string `json:"medical_point,omitempty"`
+	EmergencyPlan   string `json:"emergency_plan,omitempty"`
 }
 
 func venueParam(d domain.Details) *uuid.UUID {
@@ -100,10 +113,11 @@ func groupsParam(d domain.Details) []string {
 func insertActivity(ctx context.Context, tx pgx.Tx, a domain.Activity) error {
 	d := a.Details
 	if _, err := tx.Exec(ctx, `INSERT INTO activities (id, edition_id, county_code, unit_id, organizer, venue_id, venue_name, title, form,
-		target_groups, requires_signup, online_url, major_demonstration, workers_day_joint, description, status, created_at, updated_at, theme)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		target_groups, requires_signup, online_url, major_demonstration, workers_day_joint, description, status, created_at, updated_at, theme,
+		safety_plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		a.ID, a.EditionID, a.CountyCode, a.UnitID, a.Organizer, venueParam(d), d.VenueName, d.Title, string(d.Form), groupsParam(d),
-		d.RequiresSignup, d.OnlineURL, d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.CreatedAt, a.UpdatedAt, string(d.Theme)); err != nil {
+		d.RequiresSignup, d.OnlineURL, d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.CreatedAt, a.UpdatedAt, string(d.Theme),
+		safetyPlanJSON(d.SafetyPlan)); err != nil {
 		return err
 	}
 	if err := writeSessions(ctx, tx, a); err != nil {
@@ -257,8 +271,8 @@ func (s *Store) UpdateActivity(ctx context.Context, id uuid.UUID, change func(*d
 		d := a.Details
 		if _, err := tx.Exec(ctx, `UPDATE activities SET venue_id = $2, venue_name = $3, title = $4, form = $5, target_groups = $6,
 			requires_signup = $7, online_url = $8, major_demonstration = $9, workers_day_joint = $10, description = $11, status = $12, updated_at = $13,
-			theme = $14 WHERE id = $1`, a.ID, venueParam(d), d.VenueName, d.Title, string(d.Form), groupsParam(d), d.RequiresSignup, d.OnlineURL,
-			d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.UpdatedAt, string(d.Theme)); err != nil {
+			theme = $14, safety_plan = $15 WHERE id = $1`, a.ID, venueParam(d), d.VenueName, d.Title, string(d.Form), groupsParam(d), d.RequiresSignup, d.OnlineURL,
+			d.MajorDemonstration, d.WorkersDayJoint, d.Description, string(a.Status), a.UpdatedAt, string(d.Theme), safetyPlanJSON(d.SafetyPlan)); err != nil {
 			return err
 		}
 		if err := writeSessions(ctx, tx, a); err != nil {

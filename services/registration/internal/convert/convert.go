@@ -124,6 +124,10 @@ func DetailsToProto(d domain.Details) *registrationv1.ActivityDetails {
 		MajorDemonstration: d.MajorDemonstration, WorkersDayJoint: d.WorkersDayJoint, Description: d.Description,
 		Theme: themeToProto[d.Theme],
 	}
+	if p := d.SafetyPlan; p != (domain.SafetyPlan{}) {
+		out.SafetyPlan = &registrationv1.SafetyPlan{Person: p.Person, Phone: p.Phone, CapacityControl: p.CapacityControl,
+			EvacuationRoute: p.EvacuationRoute, MedicalPoint: p.MedicalPoint, EmergencyPlan: p.EmergencyPlan}
+	}
 	if d.VenueID != uuid.Nil {
 		out.VenueId = d.VenueID.String()
 	}

@@ -192,6 +192,55 @@ type Details struct {
 	// Theme is the themed week; empty (not given) takes the unit kind's on a new activity
 	// and keeps the stored one on an update.
 	Theme Theme
+	// SafetyPlan is the activity's security and emergency plan; a major demonstration activity
+	// needs all of it before approval.
+	SafetyPlan SafetyPlan
+}
+
+// SafetyPlan is an activity's security and emergency plan (安全保卫方案及应急预案), which the
+// notice asks every host to draw up with the police, fire and city management.
+type SafetyPlan struct {
+	Person, Phone, CapacityControl, EvacuationRoute, MedicalPoint, EmergencyPlan string
+}
+
+// safetyPart is one part of a plan with its field name, label and longest length.
+type safetyPart struct {
+	value        *string
+	field, label string
+	max          int
+}
+
+// safetyParts are a plan's parts, in the form's order.
+func (p *SafetyPlan) safetyParts() []safetyPart {
+	return []safetyPart{{&p.Person, "person", "安全负责人", 50}, {&p.Phone, "phone", "联系电话", 30},
+		{&p.CapacityControl, "capacity_control", "人流控制措施", 1000}, {&p.EvacuationRoute, "evacuation_route", "疏散路线", 1000},
+		{&p.MedicalPoint, "medical_point", "医疗点", 500}, {&p.EmergencyPlan, "emergency_plan", "应急预案", 4000}}
+}
+
+// Missing lists the parts not yet written, in the form's order: their field names and their
+// Chinese labels.
+func (p SafetyPlan) Missing() (fields, labels []string) {
+	for _, part := range p.safetyParts() {
+		if *part.value == "" {
+			fields, labels = append(fields, part.field), append(labels, part.label)
+		}
+	}
+	return fields, labels
+}
+
+// checkSafetyPlan trims a plan's parts and checks their lengths and the phone number.
+func checkSafetyPlan(p SafetyPlan) (SafetyPlan, error) {
+	for _, part := range p.safetyParts() {
+		*part.value = strings.TrimSpace(*part.value)
+		if n := utf8.RuneCountInString(*part.value); n > part.max {
+			return SafetyPlan{}, ErrSafetyPlanTooLong.New("field", part.field, "label", part.label, "max", part.max, "length", n)
+		}
+	}
+	p.Phone = strings.Join(strings.Fields(p.Phone), "")
+	if p.Phone != "" && !landline.MatchString(p.Phone) && !mobile.MatchString(p.Phone) {
+		return SafetyPlan{}, ErrSafetyPlanPhone.New("value", p.Phone)
+	}
+	return p, nil
 }
 
 // Online reports whether the activity takes place online only.
@@ -255,6 +304,10 @@ func CheckDetails(ed Edition, d Details) (Details, error) {
 	}
 	if len(d.Sessions) == 0 {
 		return Details{}, ErrNoSession.New()
+	}
+	var err error
+	if d.SafetyPlan, err = checkSafetyPlan(d.SafetyPlan); err != nil {
+		return Details{}, err
 	}
 	if n := utf8.RuneCountInString(d.Description); n > 4000 {
 		return Details{}, ErrDescriptionLength.New("length", n)
@@ -352,6 +405,9 @@ func (a *Activity) Submit(actor string, now time.Time) error {
 func (a *Activity) Approve(actor string, now time.Time) error {
 	if a.Status != StatusSubmitted {
 		return ErrNotApprovable.New("status", a.Status, "statusLabel", a.Status.Label())
+	}
+	if fields, labels := a.Details.SafetyPlan.Missing(); a.Details.MajorDemonstration && len(fields) > 0 {
+		return ErrSafetyPlanMissing.New("fields", strings.Join(fields, ", "), "missing", strings.Join(labels, "、"))
 	}
 	a.move(StatusApproved, actor, "", now)
 	return nil

@@ -103,6 +103,15 @@ var (
 	ErrEditionCountyTwice = errs.Reason{Code: "EDITION_COUNTY_TWICE", Kind: errs.Invalid,
 		English: "county {name} ({code}) is listed twice",
 		Chinese: "县（市、区）“{name}”（{code}）列了两次"}
+	ErrSafetyPlanMissing = errs.Reason{Code: "ACTIVITY_SAFETY_PLAN_MISSING", Kind: errs.FailedPrecondition,
+		English: "a major demonstration activity needs its safety plan before approval; missing: {fields}",
+		Chinese: "重大示范活动须有完整的安全预案才能通过审核，还缺：{missing}。请退回组织单位补充"}
+	ErrSafetyPlanTooLong = errs.Reason{Code: "ACTIVITY_SAFETY_PLAN_TOO_LONG", Kind: errs.Invalid,
+		English: "the safety plan's {field} may have at most {max} characters (it has {length})",
+		Chinese: "安全预案的{label}最多 {max} 个字（现在是 {length} 个字）"}
+	ErrSafetyPlanPhone = errs.Reason{Code: "ACTIVITY_SAFETY_PLAN_PHONE_INVALID", Kind: errs.Invalid,
+		English: "safety plan phone {value} is neither a landline (4222068, 0351-4222068) nor an 11-digit mobile number",
+		Chinese: "安全负责人电话“{value}”不是固定电话（如 4222068 或 0351-4222068）或 11 位手机号"}
 	ErrContactTooLong = errs.Reason{Code: "EDITION_CONTACT_TOO_LONG", Kind: errs.Invalid,
 		English: "the contact's {field} may have at most {max} characters (it has {length})",
 		Chinese: "联络信息的{label}最多 {max} 个字（现在是 {length} 个字）"}

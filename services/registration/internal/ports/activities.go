@@ -47,6 +47,10 @@ func detailsFromProto(d *registrationv1.ActivityDetails) (domain.Details, error)
 		OnlineURL: d.GetOnlineUrl(), MajorDemonstration: d.GetMajorDemonstration(), WorkersDayJoint: d.GetWorkersDayJoint(), Description: d.GetDescription(),
 		Theme: convert.ThemeFromProto(d.GetTheme()),
 	}
+	if p := d.GetSafetyPlan(); p != nil {
+		out.SafetyPlan = domain.SafetyPlan{Person: p.GetPerson(), Phone: p.GetPhone(), CapacityControl: p.GetCapacityControl(),
+			EvacuationRoute: p.GetEvacuationRoute(), MedicalPoint: p.GetMedicalPoint(), EmergencyPlan: p.GetEmergencyPlan()}
+	}
 	for _, g := range d.GetTargetGroups() {
 		out.TargetGroups = append(out.TargetGroups, convert.GroupFromProto(g))
 	}

@@ -10,7 +10,9 @@ import (
 )
 
 func publicActivity(a domain.Activity) *registrationv1.PublicActivity {
-	return &registrationv1.PublicActivity{Id: a.ID.String(), CountyCode: a.CountyCode, Organizer: a.Organizer, Details: convert.DetailsToProto(a.Details)}
+	d := a.Details
+	d.SafetyPlan = domain.SafetyPlan{} // names a staff member and a phone: for the reviewers, not the public
+	return &registrationv1.PublicActivity{Id: a.ID.String(), CountyCode: a.CountyCode, Organizer: a.Organizer, Details: convert.DetailsToProto(d)}
 }
 
 // ListPublicActivities lists approved activities for the public.

@@ -478,7 +478,11 @@ type ActivityDetails struct {
 	Description string `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
 	// theme is the themed week the activity belongs to; unspecified takes the unit kind's theme
 	// on a new activity and keeps the stored theme on an update.
-	Theme         ActivityTheme `protobuf:"varint,11,opt,name=theme,proto3,enum=sciweek.registration.v1.ActivityTheme" json:"theme,omitempty"`
+	Theme ActivityTheme `protobuf:"varint,11,opt,name=theme,proto3,enum=sciweek.registration.v1.ActivityTheme" json:"theme,omitempty"`
+	// safety_plan is the activity's security and emergency plan (安全预案); a major demonstration
+	// activity needs every part of it before its county can approve it. Organizers may start
+	// from their venue's plan.
+	SafetyPlan    *SafetyPlan `protobuf:"bytes,12,opt,name=safety_plan,json=safetyPlan,proto3" json:"safety_plan,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -590,6 +594,105 @@ func (x *ActivityDetails) GetTheme() ActivityTheme {
 	return ActivityTheme_ACTIVITY_THEME_UNSPECIFIED
 }
 
+func (x *ActivityDetails) GetSafetyPlan() *SafetyPlan {
+	if x != nil {
+		return x.SafetyPlan
+	}
+	return nil
+}
+
+// SafetyPlan is an activity's security and emergency plan, as the notice asks every host to
+// draw up with the police, fire and city management (安全保卫方案及应急预案).
+type SafetyPlan struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// person is who is responsible for safety on the day.
+	Person string `protobuf:"bytes,1,opt,name=person,proto3" json:"person,omitempty"`
+	// phone is how to reach them: a landline or a mobile number.
+	Phone string `protobuf:"bytes,2,opt,name=phone,proto3" json:"phone,omitempty"`
+	// capacity_control says how the crowd is kept under the venue's safe capacity.
+	CapacityControl string `protobuf:"bytes,3,opt,name=capacity_control,json=capacityControl,proto3" json:"capacity_control,omitempty"`
+	// evacuation_route describes the evacuation routes and exits.
+	EvacuationRoute string `protobuf:"bytes,4,opt,name=evacuation_route,json=evacuationRoute,proto3" json:"evacuation_route,omitempty"`
+	// medical_point says where first aid is.
+	MedicalPoint string `protobuf:"bytes,5,opt,name=medical_point,json=medicalPoint,proto3" json:"medical_point,omitempty"`
+	// emergency_plan is the emergency plan's text.
+	EmergencyPlan string `protobuf:"bytes,6,opt,name=emergency_plan,json=emergencyPlan,proto3" json:"emergency_plan,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SafetyPlan) Reset() {
+	*x = SafetyPlan{}
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SafetyPlan) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SafetyPlan) ProtoMessage() {}
+
+func (x *SafetyPlan) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SafetyPlan.ProtoReflect.Descriptor instead.
+func (*SafetyPlan) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SafetyPlan) GetPerson() string {
+	if x != nil {
+		return x.Person
+	}
+	return ""
+}
+
+func (x *SafetyPlan) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *SafetyPlan) GetCapacityControl() string {
+	if x != nil {
+		return x.CapacityControl
+	}
+	return ""
+}
+
+func (x *SafetyPlan) GetEvacuationRoute() string {
+	if x != nil {
+		return x.EvacuationRoute
+	}
+	return ""
+}
+
+func (x *SafetyPlan) GetMedicalPoint() string {
+	if x != nil {
+		return x.MedicalPoint
+	}
+	return ""
+}
+
+func (x *SafetyPlan) GetEmergencyPlan() string {
+	if x != nil {
+		return x.EmergencyPlan
+	}
+	return ""
+}
+
 // Activity is one public science activity of an edition.
 type Activity struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -619,7 +722,7 @@ type Activity struct {
 
 func (x *Activity) Reset() {
 	*x = Activity{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[2]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -631,7 +734,7 @@ func (x *Activity) String() string {
 func (*Activity) ProtoMessage() {}
 
 func (x *Activity) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[2]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -644,7 +747,7 @@ func (x *Activity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Activity.ProtoReflect.Descriptor instead.
 func (*Activity) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Activity) GetId() string {
@@ -735,7 +838,7 @@ type ReviewStep struct {
 
 func (x *ReviewStep) Reset() {
 	*x = ReviewStep{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[3]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -747,7 +850,7 @@ func (x *ReviewStep) String() string {
 func (*ReviewStep) ProtoMessage() {}
 
 func (x *ReviewStep) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[3]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -760,7 +863,7 @@ func (x *ReviewStep) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewStep.ProtoReflect.Descriptor instead.
 func (*ReviewStep) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ReviewStep) GetStatus() ActivityStatus {
@@ -806,7 +909,7 @@ type CreateActivityRequest struct {
 
 func (x *CreateActivityRequest) Reset() {
 	*x = CreateActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[4]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -818,7 +921,7 @@ func (x *CreateActivityRequest) String() string {
 func (*CreateActivityRequest) ProtoMessage() {}
 
 func (x *CreateActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[4]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -831,7 +934,7 @@ func (x *CreateActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateActivityRequest.ProtoReflect.Descriptor instead.
 func (*CreateActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CreateActivityRequest) GetEditionId() string {
@@ -866,7 +969,7 @@ type CreateActivityResponse struct {
 
 func (x *CreateActivityResponse) Reset() {
 	*x = CreateActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[5]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -878,7 +981,7 @@ func (x *CreateActivityResponse) String() string {
 func (*CreateActivityResponse) ProtoMessage() {}
 
 func (x *CreateActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[5]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -891,7 +994,7 @@ func (x *CreateActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateActivityResponse.ProtoReflect.Descriptor instead.
 func (*CreateActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CreateActivityResponse) GetActivity() *Activity {
@@ -914,7 +1017,7 @@ type UpdateActivityRequest struct {
 
 func (x *UpdateActivityRequest) Reset() {
 	*x = UpdateActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[6]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -926,7 +1029,7 @@ func (x *UpdateActivityRequest) String() string {
 func (*UpdateActivityRequest) ProtoMessage() {}
 
 func (x *UpdateActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[6]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -939,7 +1042,7 @@ func (x *UpdateActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateActivityRequest.ProtoReflect.Descriptor instead.
 func (*UpdateActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *UpdateActivityRequest) GetActivityId() string {
@@ -967,7 +1070,7 @@ type UpdateActivityResponse struct {
 
 func (x *UpdateActivityResponse) Reset() {
 	*x = UpdateActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[7]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -979,7 +1082,7 @@ func (x *UpdateActivityResponse) String() string {
 func (*UpdateActivityResponse) ProtoMessage() {}
 
 func (x *UpdateActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[7]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -992,7 +1095,7 @@ func (x *UpdateActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateActivityResponse.ProtoReflect.Descriptor instead.
 func (*UpdateActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateActivityResponse) GetActivity() *Activity {
@@ -1013,7 +1116,7 @@ type SubmitActivityRequest struct {
 
 func (x *SubmitActivityRequest) Reset() {
 	*x = SubmitActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[8]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1025,7 +1128,7 @@ func (x *SubmitActivityRequest) String() string {
 func (*SubmitActivityRequest) ProtoMessage() {}
 
 func (x *SubmitActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[8]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1038,7 +1141,7 @@ func (x *SubmitActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitActivityRequest.ProtoReflect.Descriptor instead.
 func (*SubmitActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SubmitActivityRequest) GetActivityId() string {
@@ -1059,7 +1162,7 @@ type SubmitActivityResponse struct {
 
 func (x *SubmitActivityResponse) Reset() {
 	*x = SubmitActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[9]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1071,7 +1174,7 @@ func (x *SubmitActivityResponse) String() string {
 func (*SubmitActivityResponse) ProtoMessage() {}
 
 func (x *SubmitActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[9]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1084,7 +1187,7 @@ func (x *SubmitActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitActivityResponse.ProtoReflect.Descriptor instead.
 func (*SubmitActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SubmitActivityResponse) GetActivity() *Activity {
@@ -1105,7 +1208,7 @@ type ApproveActivityRequest struct {
 
 func (x *ApproveActivityRequest) Reset() {
 	*x = ApproveActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[10]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1117,7 +1220,7 @@ func (x *ApproveActivityRequest) String() string {
 func (*ApproveActivityRequest) ProtoMessage() {}
 
 func (x *ApproveActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[10]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1130,7 +1233,7 @@ func (x *ApproveActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApproveActivityRequest.ProtoReflect.Descriptor instead.
 func (*ApproveActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ApproveActivityRequest) GetActivityId() string {
@@ -1151,7 +1254,7 @@ type ApproveActivityResponse struct {
 
 func (x *ApproveActivityResponse) Reset() {
 	*x = ApproveActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[11]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1163,7 +1266,7 @@ func (x *ApproveActivityResponse) String() string {
 func (*ApproveActivityResponse) ProtoMessage() {}
 
 func (x *ApproveActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[11]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1176,7 +1279,7 @@ func (x *ApproveActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApproveActivityResponse.ProtoReflect.Descriptor instead.
 func (*ApproveActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ApproveActivityResponse) GetActivity() *Activity {
@@ -1199,7 +1302,7 @@ type ReturnActivityRequest struct {
 
 func (x *ReturnActivityRequest) Reset() {
 	*x = ReturnActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[12]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1211,7 +1314,7 @@ func (x *ReturnActivityRequest) String() string {
 func (*ReturnActivityRequest) ProtoMessage() {}
 
 func (x *ReturnActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[12]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1224,7 +1327,7 @@ func (x *ReturnActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnActivityRequest.ProtoReflect.Descriptor instead.
 func (*ReturnActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ReturnActivityRequest) GetActivityId() string {
@@ -1252,7 +1355,7 @@ type ReturnActivityResponse struct {
 
 func (x *ReturnActivityResponse) Reset() {
 	*x = ReturnActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[13]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1264,7 +1367,7 @@ func (x *ReturnActivityResponse) String() string {
 func (*ReturnActivityResponse) ProtoMessage() {}
 
 func (x *ReturnActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[13]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1277,7 +1380,7 @@ func (x *ReturnActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnActivityResponse.ProtoReflect.Descriptor instead.
 func (*ReturnActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReturnActivityResponse) GetActivity() *Activity {
@@ -1300,7 +1403,7 @@ type CancelActivityRequest struct {
 
 func (x *CancelActivityRequest) Reset() {
 	*x = CancelActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[14]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1312,7 +1415,7 @@ func (x *CancelActivityRequest) String() string {
 func (*CancelActivityRequest) ProtoMessage() {}
 
 func (x *CancelActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[14]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1325,7 +1428,7 @@ func (x *CancelActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelActivityRequest.ProtoReflect.Descriptor instead.
 func (*CancelActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{14}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CancelActivityRequest) GetActivityId() string {
@@ -1355,7 +1458,7 @@ type CancelActivityResponse struct {
 
 func (x *CancelActivityResponse) Reset() {
 	*x = CancelActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[15]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1470,7 @@ func (x *CancelActivityResponse) String() string {
 func (*CancelActivityResponse) ProtoMessage() {}
 
 func (x *CancelActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[15]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1483,7 @@ func (x *CancelActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelActivityResponse.ProtoReflect.Descriptor instead.
 func (*CancelActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{15}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CancelActivityResponse) GetActivity() *Activity {
@@ -1408,7 +1511,7 @@ type GetActivityRequest struct {
 
 func (x *GetActivityRequest) Reset() {
 	*x = GetActivityRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[16]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1420,7 +1523,7 @@ func (x *GetActivityRequest) String() string {
 func (*GetActivityRequest) ProtoMessage() {}
 
 func (x *GetActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[16]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1433,7 +1536,7 @@ func (x *GetActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetActivityRequest.ProtoReflect.Descriptor instead.
 func (*GetActivityRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetActivityRequest) GetActivityId() string {
@@ -1454,7 +1557,7 @@ type GetActivityResponse struct {
 
 func (x *GetActivityResponse) Reset() {
 	*x = GetActivityResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[17]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1466,7 +1569,7 @@ func (x *GetActivityResponse) String() string {
 func (*GetActivityResponse) ProtoMessage() {}
 
 func (x *GetActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[17]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1479,7 +1582,7 @@ func (x *GetActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetActivityResponse.ProtoReflect.Descriptor instead.
 func (*GetActivityResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetActivityResponse) GetActivity() *Activity {
@@ -1517,7 +1620,7 @@ type ListActivitiesRequest struct {
 
 func (x *ListActivitiesRequest) Reset() {
 	*x = ListActivitiesRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[18]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1529,7 +1632,7 @@ func (x *ListActivitiesRequest) String() string {
 func (*ListActivitiesRequest) ProtoMessage() {}
 
 func (x *ListActivitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[18]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1542,7 +1645,7 @@ func (x *ListActivitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListActivitiesRequest.ProtoReflect.Descriptor instead.
 func (*ListActivitiesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListActivitiesRequest) GetEditionId() string {
@@ -1621,7 +1724,7 @@ type ListActivitiesResponse struct {
 
 func (x *ListActivitiesResponse) Reset() {
 	*x = ListActivitiesResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[19]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1633,7 +1736,7 @@ func (x *ListActivitiesResponse) String() string {
 func (*ListActivitiesResponse) ProtoMessage() {}
 
 func (x *ListActivitiesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[19]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1646,7 +1749,7 @@ func (x *ListActivitiesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListActivitiesResponse.ProtoReflect.Descriptor instead.
 func (*ListActivitiesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{19}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListActivitiesResponse) GetActivities() []*Activity {
@@ -1690,7 +1793,7 @@ type ImportActivitiesRequest struct {
 
 func (x *ImportActivitiesRequest) Reset() {
 	*x = ImportActivitiesRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[20]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1702,7 +1805,7 @@ func (x *ImportActivitiesRequest) String() string {
 func (*ImportActivitiesRequest) ProtoMessage() {}
 
 func (x *ImportActivitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[20]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1715,7 +1818,7 @@ func (x *ImportActivitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportActivitiesRequest.ProtoReflect.Descriptor instead.
 func (*ImportActivitiesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{20}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ImportActivitiesRequest) GetEditionId() string {
@@ -1790,7 +1893,7 @@ type RowError struct {
 
 func (x *RowError) Reset() {
 	*x = RowError{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[21]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1802,7 +1905,7 @@ func (x *RowError) String() string {
 func (*RowError) ProtoMessage() {}
 
 func (x *RowError) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[21]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1815,7 +1918,7 @@ func (x *RowError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowError.ProtoReflect.Descriptor instead.
 func (*RowError) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{21}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RowError) GetRow() int32 {
@@ -1889,7 +1992,7 @@ type ImportActivitiesResponse struct {
 
 func (x *ImportActivitiesResponse) Reset() {
 	*x = ImportActivitiesResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[22]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2004,7 @@ func (x *ImportActivitiesResponse) String() string {
 func (*ImportActivitiesResponse) ProtoMessage() {}
 
 func (x *ImportActivitiesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[22]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2017,7 @@ func (x *ImportActivitiesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportActivitiesResponse.ProtoReflect.Descriptor instead.
 func (*ImportActivitiesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{22}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ImportActivitiesResponse) GetRows() int32 {
@@ -1984,7 +2087,7 @@ type GetImportTemplateRequest struct {
 
 func (x *GetImportTemplateRequest) Reset() {
 	*x = GetImportTemplateRequest{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[23]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1996,7 +2099,7 @@ func (x *GetImportTemplateRequest) String() string {
 func (*GetImportTemplateRequest) ProtoMessage() {}
 
 func (x *GetImportTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[23]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2009,7 +2112,7 @@ func (x *GetImportTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImportTemplateRequest.ProtoReflect.Descriptor instead.
 func (*GetImportTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{23}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetImportTemplateRequest) GetEditionId() string {
@@ -2030,7 +2133,7 @@ type GetImportTemplateResponse struct {
 
 func (x *GetImportTemplateResponse) Reset() {
 	*x = GetImportTemplateResponse{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[24]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2042,7 +2145,7 @@ func (x *GetImportTemplateResponse) String() string {
 func (*GetImportTemplateResponse) ProtoMessage() {}
 
 func (x *GetImportTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[24]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2055,7 +2158,7 @@ func (x *GetImportTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImportTemplateResponse.ProtoReflect.Descriptor instead.
 func (*GetImportTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{24}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetImportTemplateResponse) GetFile() *File {
@@ -2080,7 +2183,7 @@ type File struct {
 
 func (x *File) Reset() {
 	*x = File{}
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[25]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2092,7 +2195,7 @@ func (x *File) String() string {
 func (*File) ProtoMessage() {}
 
 func (x *File) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[25]
+	mi := &file_sciweek_registration_v1_activity_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2105,7 +2208,7 @@ func (x *File) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use File.ProtoReflect.Descriptor instead.
 func (*File) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{25}
+	return file_sciweek_registration_v1_activity_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *File) GetName() string {
@@ -2141,7 +2244,7 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x06places\x18\x03 \x01(\rB\t\xbaH\x06*\x04\x18\xa0\x8d\x06R\x06places\x12\x1c\n" +
 	"\tconfirmed\x18\x05 \x01(\rR\tconfirmed\x12\x18\n" +
 	"\awaiting\x18\x06 \x01(\rR\awaiting:b\xbaH_\x1a]\n" +
-	"\x18session.ends_after_start\x12\"a session must end after it starts\x1a\x1dthis.ends_at > this.starts_at\"\x94\x05\n" +
+	"\x18session.ends_after_start\x12\"a session must end after it starts\x1a\x1dthis.ends_at > this.starts_at\"\xda\x05\n" +
 	"\x0fActivityDetails\x12 \n" +
 	"\x05title\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x02\x18\xc8\x01R\x05title\x12E\n" +
@@ -2158,7 +2261,17 @@ const file_sciweek_registration_v1_activity_proto_rawDesc = "" +
 	"\x11workers_day_joint\x18\t \x01(\bR\x0fworkersDayJoint\x12*\n" +
 	"\vdescription\x18\n" +
 	" \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\x12F\n" +
-	"\x05theme\x18\v \x01(\x0e2&.sciweek.registration.v1.ActivityThemeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05theme\"\xcb\x03\n" +
+	"\x05theme\x18\v \x01(\x0e2&.sciweek.registration.v1.ActivityThemeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05theme\x12D\n" +
+	"\vsafety_plan\x18\f \x01(\v2#.sciweek.registration.v1.SafetyPlanR\n" +
+	"safetyPlan\"\x96\x02\n" +
+	"\n" +
+	"SafetyPlan\x12\x1f\n" +
+	"\x06person\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x182R\x06person\x12\x1d\n" +
+	"\x05phone\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x1eR\x05phone\x123\n" +
+	"\x10capacity_control\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x0fcapacityControl\x123\n" +
+	"\x10evacuation_route\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x0fevacuationRoute\x12-\n" +
+	"\rmedical_point\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\fmedicalPoint\x12/\n" +
+	"\x0eemergency_plan\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\remergencyPlan\"\xcb\x03\n" +
 	"\bActivity\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -2351,7 +2464,7 @@ func file_sciweek_registration_v1_activity_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_registration_v1_activity_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_sciweek_registration_v1_activity_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_sciweek_registration_v1_activity_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_sciweek_registration_v1_activity_proto_goTypes = []any{
 	(ActivityForm)(0),                 // 0: sciweek.registration.v1.ActivityForm
 	(TargetGroup)(0),                  // 1: sciweek.registration.v1.TargetGroup
@@ -2360,93 +2473,95 @@ var file_sciweek_registration_v1_activity_proto_goTypes = []any{
 	(ImportTarget)(0),                 // 4: sciweek.registration.v1.ImportTarget
 	(*Session)(nil),                   // 5: sciweek.registration.v1.Session
 	(*ActivityDetails)(nil),           // 6: sciweek.registration.v1.ActivityDetails
-	(*Activity)(nil),                  // 7: sciweek.registration.v1.Activity
-	(*ReviewStep)(nil),                // 8: sciweek.registration.v1.ReviewStep
-	(*CreateActivityRequest)(nil),     // 9: sciweek.registration.v1.CreateActivityRequest
-	(*CreateActivityResponse)(nil),    // 10: sciweek.registration.v1.CreateActivityResponse
-	(*UpdateActivityRequest)(nil),     // 11: sciweek.registration.v1.UpdateActivityRequest
-	(*UpdateActivityResponse)(nil),    // 12: sciweek.registration.v1.UpdateActivityResponse
-	(*SubmitActivityRequest)(nil),     // 13: sciweek.registration.v1.SubmitActivityRequest
-	(*SubmitActivityResponse)(nil),    // 14: sciweek.registration.v1.SubmitActivityResponse
-	(*ApproveActivityRequest)(nil),    // 15: sciweek.registration.v1.ApproveActivityRequest
-	(*ApproveActivityResponse)(nil),   // 16: sciweek.registration.v1.ApproveActivityResponse
-	(*ReturnActivityRequest)(nil),     // 17: sciweek.registration.v1.ReturnActivityRequest
-	(*ReturnActivityResponse)(nil),    // 18: sciweek.registration.v1.ReturnActivityResponse
-	(*CancelActivityRequest)(nil),     // 19: sciweek.registration.v1.CancelActivityRequest
-	(*CancelActivityResponse)(nil),    // 20: sciweek.registration.v1.CancelActivityResponse
-	(*GetActivityRequest)(nil),        // 21: sciweek.registration.v1.GetActivityRequest
-	(*GetActivityResponse)(nil),       // 22: sciweek.registration.v1.GetActivityResponse
-	(*ListActivitiesRequest)(nil),     // 23: sciweek.registration.v1.ListActivitiesRequest
-	(*ListActivitiesResponse)(nil),    // 24: sciweek.registration.v1.ListActivitiesResponse
-	(*ImportActivitiesRequest)(nil),   // 25: sciweek.registration.v1.ImportActivitiesRequest
-	(*RowError)(nil),                  // 26: sciweek.registration.v1.RowError
-	(*ImportActivitiesResponse)(nil),  // 27: sciweek.registration.v1.ImportActivitiesResponse
-	(*GetImportTemplateRequest)(nil),  // 28: sciweek.registration.v1.GetImportTemplateRequest
-	(*GetImportTemplateResponse)(nil), // 29: sciweek.registration.v1.GetImportTemplateResponse
-	(*File)(nil),                      // 30: sciweek.registration.v1.File
-	nil,                               // 31: sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
-	nil,                               // 32: sciweek.registration.v1.RowError.ArgsEntry
-	nil,                               // 33: sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
-	(*timestamppb.Timestamp)(nil),     // 34: google.protobuf.Timestamp
+	(*SafetyPlan)(nil),                // 7: sciweek.registration.v1.SafetyPlan
+	(*Activity)(nil),                  // 8: sciweek.registration.v1.Activity
+	(*ReviewStep)(nil),                // 9: sciweek.registration.v1.ReviewStep
+	(*CreateActivityRequest)(nil),     // 10: sciweek.registration.v1.CreateActivityRequest
+	(*CreateActivityResponse)(nil),    // 11: sciweek.registration.v1.CreateActivityResponse
+	(*UpdateActivityRequest)(nil),     // 12: sciweek.registration.v1.UpdateActivityRequest
+	(*UpdateActivityResponse)(nil),    // 13: sciweek.registration.v1.UpdateActivityResponse
+	(*SubmitActivityRequest)(nil),     // 14: sciweek.registration.v1.SubmitActivityRequest
+	(*SubmitActivityResponse)(nil),    // 15: sciweek.registration.v1.SubmitActivityResponse
+	(*ApproveActivityRequest)(nil),    // 16: sciweek.registration.v1.ApproveActivityRequest
+	(*ApproveActivityResponse)(nil),   // 17: sciweek.registration.v1.ApproveActivityResponse
+	(*ReturnActivityRequest)(nil),     // 18: sciweek.registration.v1.ReturnActivityRequest
+	(*ReturnActivityResponse)(nil),    // 19: sciweek.registration.v1.ReturnActivityResponse
+	(*CancelActivityRequest)(nil),     // 20: sciweek.registration.v1.CancelActivityRequest
+	(*CancelActivityResponse)(nil),    // 21: sciweek.registration.v1.CancelActivityResponse
+	(*GetActivityRequest)(nil),        // 22: sciweek.registration.v1.GetActivityRequest
+	(*GetActivityResponse)(nil),       // 23: sciweek.registration.v1.GetActivityResponse
+	(*ListActivitiesRequest)(nil),     // 24: sciweek.registration.v1.ListActivitiesRequest
+	(*ListActivitiesResponse)(nil),    // 25: sciweek.registration.v1.ListActivitiesResponse
+	(*ImportActivitiesRequest)(nil),   // 26: sciweek.registration.v1.ImportActivitiesRequest
+	(*RowError)(nil),                  // 27: sciweek.registration.v1.RowError
+	(*ImportActivitiesResponse)(nil),  // 28: sciweek.registration.v1.ImportActivitiesResponse
+	(*GetImportTemplateRequest)(nil),  // 29: sciweek.registration.v1.GetImportTemplateRequest
+	(*GetImportTemplateResponse)(nil), // 30: sciweek.registration.v1.GetImportTemplateResponse
+	(*File)(nil),                      // 31: sciweek.registration.v1.File
+	nil,                               // 32: sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
+	nil,                               // 33: sciweek.registration.v1.RowError.ArgsEntry
+	nil,                               // 34: sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
+	(*timestamppb.Timestamp)(nil),     // 35: google.protobuf.Timestamp
 }
 var file_sciweek_registration_v1_activity_proto_depIdxs = []int32{
-	34, // 0: sciweek.registration.v1.Session.starts_at:type_name -> google.protobuf.Timestamp
-	34, // 1: sciweek.registration.v1.Session.ends_at:type_name -> google.protobuf.Timestamp
+	35, // 0: sciweek.registration.v1.Session.starts_at:type_name -> google.protobuf.Timestamp
+	35, // 1: sciweek.registration.v1.Session.ends_at:type_name -> google.protobuf.Timestamp
 	0,  // 2: sciweek.registration.v1.ActivityDetails.form:type_name -> sciweek.registration.v1.ActivityForm
 	1,  // 3: sciweek.registration.v1.ActivityDetails.target_groups:type_name -> sciweek.registration.v1.TargetGroup
 	5,  // 4: sciweek.registration.v1.ActivityDetails.sessions:type_name -> sciweek.registration.v1.Session
 	2,  // 5: sciweek.registration.v1.ActivityDetails.theme:type_name -> sciweek.registration.v1.ActivityTheme
-	6,  // 6: sciweek.registration.v1.Activity.details:type_name -> sciweek.registration.v1.ActivityDetails
-	3,  // 7: sciweek.registration.v1.Activity.status:type_name -> sciweek.registration.v1.ActivityStatus
-	34, // 8: sciweek.registration.v1.Activity.created_at:type_name -> google.protobuf.Timestamp
-	34, // 9: sciweek.registration.v1.Activity.updated_at:type_name -> google.protobuf.Timestamp
-	8,  // 10: sciweek.registration.v1.Activity.history:type_name -> sciweek.registration.v1.ReviewStep
-	3,  // 11: sciweek.registration.v1.ReviewStep.status:type_name -> sciweek.registration.v1.ActivityStatus
-	34, // 12: sciweek.registration.v1.ReviewStep.at:type_name -> google.protobuf.Timestamp
-	6,  // 13: sciweek.registration.v1.CreateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
-	7,  // 14: sciweek.registration.v1.CreateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	6,  // 15: sciweek.registration.v1.UpdateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
-	7,  // 16: sciweek.registration.v1.UpdateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	7,  // 17: sciweek.registration.v1.SubmitActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	7,  // 18: sciweek.registration.v1.ApproveActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	7,  // 19: sciweek.registration.v1.ReturnActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	7,  // 20: sciweek.registration.v1.CancelActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	7,  // 21: sciweek.registration.v1.GetActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
-	3,  // 22: sciweek.registration.v1.ListActivitiesRequest.status:type_name -> sciweek.registration.v1.ActivityStatus
-	0,  // 23: sciweek.registration.v1.ListActivitiesRequest.form:type_name -> sciweek.registration.v1.ActivityForm
-	2,  // 24: sciweek.registration.v1.ListActivitiesRequest.theme:type_name -> sciweek.registration.v1.ActivityTheme
-	7,  // 25: sciweek.registration.v1.ListActivitiesResponse.activities:type_name -> sciweek.registration.v1.Activity
-	31, // 26: sciweek.registration.v1.ImportActivitiesRequest.header_mapping:type_name -> sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
-	4,  // 27: sciweek.registration.v1.ImportActivitiesRequest.target:type_name -> sciweek.registration.v1.ImportTarget
-	32, // 28: sciweek.registration.v1.RowError.args:type_name -> sciweek.registration.v1.RowError.ArgsEntry
-	26, // 29: sciweek.registration.v1.ImportActivitiesResponse.errors:type_name -> sciweek.registration.v1.RowError
-	33, // 30: sciweek.registration.v1.ImportActivitiesResponse.columns:type_name -> sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
-	30, // 31: sciweek.registration.v1.GetImportTemplateResponse.file:type_name -> sciweek.registration.v1.File
-	9,  // 32: sciweek.registration.v1.ActivityService.CreateActivity:input_type -> sciweek.registration.v1.CreateActivityRequest
-	11, // 33: sciweek.registration.v1.ActivityService.UpdateActivity:input_type -> sciweek.registration.v1.UpdateActivityRequest
-	13, // 34: sciweek.registration.v1.ActivityService.SubmitActivity:input_type -> sciweek.registration.v1.SubmitActivityRequest
-	15, // 35: sciweek.registration.v1.ActivityService.ApproveActivity:input_type -> sciweek.registration.v1.ApproveActivityRequest
-	17, // 36: sciweek.registration.v1.ActivityService.ReturnActivity:input_type -> sciweek.registration.v1.ReturnActivityRequest
-	19, // 37: sciweek.registration.v1.ActivityService.CancelActivity:input_type -> sciweek.registration.v1.CancelActivityRequest
-	21, // 38: sciweek.registration.v1.ActivityService.GetActivity:input_type -> sciweek.registration.v1.GetActivityRequest
-	23, // 39: sciweek.registration.v1.ActivityService.ListActivities:input_type -> sciweek.registration.v1.ListActivitiesRequest
-	25, // 40: sciweek.registration.v1.ActivityService.ImportActivities:input_type -> sciweek.registration.v1.ImportActivitiesRequest
-	28, // 41: sciweek.registration.v1.ActivityService.GetImportTemplate:input_type -> sciweek.registration.v1.GetImportTemplateRequest
-	10, // 42: sciweek.registration.v1.ActivityService.CreateActivity:output_type -> sciweek.registration.v1.CreateActivityResponse
-	12, // 43: sciweek.registration.v1.ActivityService.UpdateActivity:output_type -> sciweek.registration.v1.UpdateActivityResponse
-	14, // 44: sciweek.registration.v1.ActivityService.SubmitActivity:output_type -> sciweek.registration.v1.SubmitActivityResponse
-	16, // 45: sciweek.registration.v1.ActivityService.ApproveActivity:output_type -> sciweek.registration.v1.ApproveActivityResponse
-	18, // 46: sciweek.registration.v1.ActivityService.ReturnActivity:output_type -> sciweek.registration.v1.ReturnActivityResponse
-	20, // 47: sciweek.registration.v1.ActivityService.CancelActivity:output_type -> sciweek.registration.v1.CancelActivityResponse
-	22, // 48: sciweek.registration.v1.ActivityService.GetActivity:output_type -> sciweek.registration.v1.GetActivityResponse
-	24, // 49: sciweek.registration.v1.ActivityService.ListActivities:output_type -> sciweek.registration.v1.ListActivitiesResponse
-	27, // 50: sciweek.registration.v1.ActivityService.ImportActivities:output_type -> sciweek.registration.v1.ImportActivitiesResponse
-	29, // 51: sciweek.registration.v1.ActivityService.GetImportTemplate:output_type -> sciweek.registration.v1.GetImportTemplateResponse
-	42, // [42:52] is the sub-list for method output_type
-	32, // [32:42] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	7,  // 6: sciweek.registration.v1.ActivityDetails.safety_plan:type_name -> sciweek.registration.v1.SafetyPlan
+	6,  // 7: sciweek.registration.v1.Activity.details:type_name -> sciweek.registration.v1.ActivityDetails
+	3,  // 8: sciweek.registration.v1.Activity.status:type_name -> sciweek.registration.v1.ActivityStatus
+	35, // 9: sciweek.registration.v1.Activity.created_at:type_name -> google.protobuf.Timestamp
+	35, // 10: sciweek.registration.v1.Activity.updated_at:type_name -> google.protobuf.Timestamp
+	9,  // 11: sciweek.registration.v1.Activity.history:type_name -> sciweek.registration.v1.ReviewStep
+	3,  // 12: sciweek.registration.v1.ReviewStep.status:type_name -> sciweek.registration.v1.ActivityStatus
+	35, // 13: sciweek.registration.v1.ReviewStep.at:type_name -> google.protobuf.Timestamp
+	6,  // 14: sciweek.registration.v1.CreateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
+	8,  // 15: sciweek.registration.v1.CreateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	6,  // 16: sciweek.registration.v1.UpdateActivityRequest.details:type_name -> sciweek.registration.v1.ActivityDetails
+	8,  // 17: sciweek.registration.v1.UpdateActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	8,  // 18: sciweek.registration.v1.SubmitActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	8,  // 19: sciweek.registration.v1.ApproveActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	8,  // 20: sciweek.registration.v1.ReturnActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	8,  // 21: sciweek.registration.v1.CancelActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	8,  // 22: sciweek.registration.v1.GetActivityResponse.activity:type_name -> sciweek.registration.v1.Activity
+	3,  // 23: sciweek.registration.v1.ListActivitiesRequest.status:type_name -> sciweek.registration.v1.ActivityStatus
+	0,  // 24: sciweek.registration.v1.ListActivitiesRequest.form:type_name -> sciweek.registration.v1.ActivityForm
+	2,  // 25: sciweek.registration.v1.ListActivitiesRequest.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	8,  // 26: sciweek.registration.v1.ListActivitiesResponse.activities:type_name -> sciweek.registration.v1.Activity
+	32, // 27: sciweek.registration.v1.ImportActivitiesRequest.header_mapping:type_name -> sciweek.registration.v1.ImportActivitiesRequest.HeaderMappingEntry
+	4,  // 28: sciweek.registration.v1.ImportActivitiesRequest.target:type_name -> sciweek.registration.v1.ImportTarget
+	33, // 29: sciweek.registration.v1.RowError.args:type_name -> sciweek.registration.v1.RowError.ArgsEntry
+	27, // 30: sciweek.registration.v1.ImportActivitiesResponse.errors:type_name -> sciweek.registration.v1.RowError
+	34, // 31: sciweek.registration.v1.ImportActivitiesResponse.columns:type_name -> sciweek.registration.v1.ImportActivitiesResponse.ColumnsEntry
+	31, // 32: sciweek.registration.v1.GetImportTemplateResponse.file:type_name -> sciweek.registration.v1.File
+	10, // 33: sciweek.registration.v1.ActivityService.CreateActivity:input_type -> sciweek.registration.v1.CreateActivityRequest
+	12, // 34: sciweek.registration.v1.ActivityService.UpdateActivity:input_type -> sciweek.registration.v1.UpdateActivityRequest
+	14, // 35: sciweek.registration.v1.ActivityService.SubmitActivity:input_type -> sciweek.registration.v1.SubmitActivityRequest
+	16, // 36: sciweek.registration.v1.ActivityService.ApproveActivity:input_type -> sciweek.registration.v1.ApproveActivityRequest
+	18, // 37: sciweek.registration.v1.ActivityService.ReturnActivity:input_type -> sciweek.registration.v1.ReturnActivityRequest
+	20, // 38: sciweek.registration.v1.ActivityService.CancelActivity:input_type -> sciweek.registration.v1.CancelActivityRequest
+	22, // 39: sciweek.registration.v1.ActivityService.GetActivity:input_type -> sciweek.registration.v1.GetActivityRequest
+	24, // 40: sciweek.registration.v1.ActivityService.ListActivities:input_type -> sciweek.registration.v1.ListActivitiesRequest
+	26, // 41: sciweek.registration.v1.ActivityService.ImportActivities:input_type -> sciweek.registration.v1.ImportActivitiesRequest
+	29, // 42: sciweek.registration.v1.ActivityService.GetImportTemplate:input_type -> sciweek.registration.v1.GetImportTemplateRequest
+	11, // 43: sciweek.registration.v1.ActivityService.CreateActivity:output_type -> sciweek.registration.v1.CreateActivityResponse
+	13, // 44: sciweek.registration.v1.ActivityService.UpdateActivity:output_type -> sciweek.registration.v1.UpdateActivityResponse
+	15, // 45: sciweek.registration.v1.ActivityService.SubmitActivity:output_type -> sciweek.registration.v1.SubmitActivityResponse
+	17, // 46: sciweek.registration.v1.ActivityService.ApproveActivity:output_type -> sciweek.registration.v1.ApproveActivityResponse
+	19, // 47: sciweek.registration.v1.ActivityService.ReturnActivity:output_type -> sciweek.registration.v1.ReturnActivityResponse
+	21, // 48: sciweek.registration.v1.ActivityService.CancelActivity:output_type -> sciweek.registration.v1.CancelActivityResponse
+	23, // 49: sciweek.registration.v1.ActivityService.GetActivity:output_type -> sciweek.registration.v1.GetActivityResponse
+	25, // 50: sciweek.registration.v1.ActivityService.ListActivities:output_type -> sciweek.registration.v1.ListActivitiesResponse
+	28, // 51: sciweek.registration.v1.ActivityService.ImportActivities:output_type -> sciweek.registration.v1.ImportActivitiesResponse
+	30, // 52: sciweek.registration.v1.ActivityService.GetImportTemplate:output_type -> sciweek.registration.v1.GetImportTemplateResponse
+	43, // [43:53] is the sub-list for method output_type
+	33, // [33:43] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_activity_proto_init() }
@@ -2460,7 +2575,7 @@ func file_sciweek_registration_v1_activity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_activity_proto_rawDesc), len(file_sciweek_registration_v1_activity_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   29,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

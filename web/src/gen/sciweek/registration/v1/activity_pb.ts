@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/activity.proto.
  */
 export const file_sciweek_registration_v1_activity: GenFile = /*@__PURE__*/
-  fileDesc("CiZzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9hY3Rpdml0eS5wcm90bxIXc2Npd2Vlay5yZWdpc3RyYXRpb24udjEipAIKB1Nlc3Npb24SCgoCaWQYBCABKAkSNQoJc3RhcnRzX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIGukgDyAEBEjMKB2VuZHNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQga6SAPIAQESGQoGcGxhY2VzGAMgASgNQgm6SAYqBBigjQYSEQoJY29uZmlybWVkGAUgASgNEg8KB3dhaXRpbmcYBiABKA06YrpIXxpdChhzZXNzaW9uLmVuZHNfYWZ0ZXJfc3RhcnQSImEgc2Vzc2lvbiBtdXN0IGVuZCBhZnRlciBpdCBzdGFydHMaHXRoaXMuZW5kc19hdCA+IHRoaXMuc3RhcnRzX2F0IpIECg9BY3Rpdml0eURldGFpbHMSGQoFdGl0bGUYASABKAlCCrpIB3IFEAIYyAESPwoEZm9ybRgCIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybUIKukgHggEEEAEgABJSCg10YXJnZXRfZ3JvdXBzGAMgAygOMiQuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGFyZ2V0R3JvdXBCFbpIEpIBDwgBEAYYASIHggEEEAEgABIuCgh2ZW51ZV9pZBgEIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JBI+CghzZXNzaW9ucxgFIAMoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNlc3Npb25CCrpIB5IBBAgBEGQSFwoPcmVxdWlyZXNfc2lnbnVwGAYgASgIEi4KCm9ubGluZV91cmwYByABKAlCGrpIF3IVGPQDMhBeKGh0dHBzPzovLy4rKT8kEhsKE21ham9yX2RlbW9uc3RyYXRpb24YCCABKAgSGQoRd29ya2Vyc19kYXlfam9pbnQYCSABKAgSHQoLZGVzY3JpcHRpb24YCiABKAlCCLpIBXIDGKAfEj8KBXRoZW1lGAsgASgOMiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlUaGVtZUIIukgFggECEAEi7QIKCEFjdGl2aXR5EgoKAmlkGAEgASgJEhIKCmVkaXRpb25faWQYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSDwoHdW5pdF9pZBgEIAEoCRIRCglvcmdhbml6ZXIYBSABKAkSOQoHZGV0YWlscxgGIAEoCzIoLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5RGV0YWlscxI3CgZzdGF0dXMYByABKA4yJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVN0YXR1cxIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgdoaXN0b3J5GAogAygLMiMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUmV2aWV3U3RlcCKMAQoKUmV2aWV3U3RlcBI3CgZzdGF0dXMYASABKA4yJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVN0YXR1cxINCgVhY3RvchgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAQgASgJIrcBChVDcmVhdGVBY3Rpdml0eVJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEi0KB3VuaXRfaWQYAiABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQSQQoHZGV0YWlscxgDIAEoCzIoLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5RGV0YWlsc0IGukgDyAEBIk0KFkNyZWF0ZUFjdGl2aXR5UmVzcG9uc2USMwoIYWN0aXZpdHkYASABKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eSJ5ChVVcGRhdGVBY3Rpdml0eVJlcXVlc3QSHQoLYWN0aXZpdHlfaWQYASABKAlCCLpIBXIDsAEBEkEKB2RldGFpbHMYAiABKAsyKC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eURldGFpbHNCBrpIA8gBASJNChZVcGRhdGVBY3Rpdml0eVJlc3BvbnNlEjMKCGFjdGl2aXR5GAEgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkiNgoVU3VibWl0QWN0aXZpdHlSZXF1ZXN0Eh0KC2FjdGl2aXR5X2lkGAEgASgJQgi6SAVyA7ABASJNChZTdWJtaXRBY3Rpdml0eVJlc3BvbnNlEjMKCGFjdGl2aXR5GAEgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkiNwoWQXBwcm92ZUFjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiTgoXQXBwcm92ZUFjdGl2aXR5UmVzcG9uc2USMwoIYWN0aXZpdHkYASABKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eSJQChVSZXR1cm5BY3Rpdml0eVJlcXVlc3QSHQoLYWN0aXZpdHlfaWQYASABKAlCCLpIBXIDsAEBEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY6AciTQoWUmV0dXJuQWN0aXZpdHlSZXNwb25zZRIzCghhY3Rpdml0eRgBIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IlAKFUNhbmNlbEFjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQESGAoGcmVhc29uGAIgASgJQgi6SAVyAxjoByJmChZDYW5jZWxBY3Rpdml0eVJlc3BvbnNlEjMKCGFjdGl2aXR5GAEgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkSFwoPcmV2b2tlZF90aWNrZXRzGAIgASgNIjMKEkdldEFjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiSgoTR2V0QWN0aXZpdHlSZXNwb25zZRIzCghhY3Rpdml0eRgBIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IrcDChVMaXN0QWN0aXZpdGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBJBCgZzdGF0dXMYAyABKA4yJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVN0YXR1c0IIukgFggECEAESHQoJcGFnZV9zaXplGAQgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YBSABKAlCCLpIBXIDGMgBEi0KB3VuaXRfaWQYBiABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQSPQoEZm9ybRgHIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybUIIukgFggECEAESFgoFcXVlcnkYCCABKAlCB7pIBHICGGQSPwoFdGhlbWUYCSABKA4yJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVRoZW1lQgi6SAWCAQIQASJoChZMaXN0QWN0aXZpdGllc1Jlc3BvbnNlEjUKCmFjdGl2aXRpZXMYASADKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkinQMKF0ltcG9ydEFjdGl2aXRpZXNSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBIdCglmaWxlX25hbWUYAiABKAlCCrpIB3IFEAEY/wESHQoHY29udGVudBgDIAEoDEIMukgJegcQARiAgIAEEmUKDmhlYWRlcl9tYXBwaW5nGAQgAygLMkMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuSW1wb3J0QWN0aXZpdGllc1JlcXVlc3QuSGVhZGVyTWFwcGluZ0VudHJ5Qgi6SAWaAQIQMhInCghlbmNvZGluZxgFIAEoCUIVukgSchAyDl4ofHV0Zi04fGdiaykkEg8KB2RyeV9ydW4YBiABKAgSPwoGdGFyZ2V0GAcgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuSW1wb3J0VGFyZ2V0Qgi6SAWCAQIQARo0ChJIZWFkZXJNYXBwaW5nRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLLAQoIUm93RXJyb3ISCwoDcm93GAEgASgFEg4KBmNvbHVtbhgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRI5CgRhcmdzGAUgAygLMisuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUm93RXJyb3IuQXJnc0VudHJ5EhkKEWxvY2FsaXplZF9tZXNzYWdlGAYgASgJGisKCUFyZ3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsACChhJbXBvcnRBY3Rpdml0aWVzUmVzcG9uc2USDAoEcm93cxgBIAEoBRIxCgZlcnJvcnMYAiADKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Sb3dFcnJvchIUCgxhY3Rpdml0eV9pZHMYAyADKAkSFQoNdW5pdHNfY3JlYXRlZBgEIAMoCRJPCgdjb2x1bW5zGAUgAygLMj4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuSW1wb3J0QWN0aXZpdGllc1Jlc3BvbnNlLkNvbHVtbnNFbnRyeRINCgVzaGVldBgGIAEoCRISCgpoZWFkZXJfcm93GAcgASgFEhIKCmFjdGl2aXRpZXMYCCABKAUaLgoMQ29sdW1uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiSAoYR2V0SW1wb3J0VGVtcGxhdGVSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JCJIChlHZXRJbXBvcnRUZW1wbGF0ZVJlc3BvbnNlEisKBGZpbGUYASABKAsyHS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5GaWxlIjsKBEZpbGUSDAoEbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCrWAgoMQWN0aXZpdHlGb3JtEh0KGUFDVElWSVRZX0ZPUk1fVU5TUEVDSUZJRUQQABIZChVBQ1RJVklUWV9GT1JNX0xFQ1RVUkUQARIcChhBQ1RJVklUWV9GT1JNX0VYSElCSVRJT04QAhIeChpBQ1RJVklUWV9GT1JNX0NPTlNVTFRBVElPThADEiQKIEFDVElWSVRZX0ZPUk1fT05MSU5FX0lOVEVSQUNUSU9OEAQSJQohQUNUSVZJVFlfRk9STV9IQU5EU19PTl9FWFBFUklNRU5UEAUSGgoWQUNUSVZJVFlfRk9STV9PUEVOX0RBWRAGEicKI0FDVElWSVRZX0ZPUk1fU0NJRU5USVNUX1NQSVJJVF9UQUxLEAcSIwofQUNUSVZJVFlfRk9STV9QRVJGT1JNQU5DRV9WSURFTxAIEhcKE0FDVElWSVRZX0ZPUk1fT1RIRVIQCSrFAQoLVGFyZ2V0R3JvdXASHAoYVEFSR0VUX0dST1VQX1VOU1BFQ0lGSUVEEAASFgoSVEFSR0VUX0dST1VQX1lPVVRIEAESGgoWVEFSR0VUX0dST1VQX0NPTU1VTklUWRACEhgKFFRBUkdFVF9HUk9VUF9WSUxMQUdFEAMSGAoUVEFSR0VUX0dST1VQX0NPTVBBTlkQBBIXChNUQVJHRVRfR1JPVVBfU0NIT09MEAUSFwoTVEFSR0VUX0dST1VQX1BVQkxJQxAGKs0BCg1BY3Rpdml0eVRoZW1lEh4KGkFDVElWSVRZX1RIRU1FX1VOU1BFQ0lGSUVEEAASFwoTQUNUSVZJVFlfVEhFTUVfTk9ORRABEh4KGkFDVElWSVRZX1RIRU1FX0FHUklDVUxUVVJFEAISHgoaQUNUSVZJVFlfVEhFTUVfTUVURU9ST0xPR1kQAxIlCiFBQ1RJVklUWV9USEVNRV9GT1JFU1RSWV9HUkFTU0xBTkQQBBIcChhBQ1RJVklUWV9USEVNRV9UUkFOU1BPUlQQBSrGAQoOQWN0aXZpdHlTdGF0dXMSHwobQUNUSVZJVFlfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVQUNUSVZJVFlfU1RBVFVTX0RSQUZUEAESHQoZQUNUSVZJVFlfU1RBVFVTX1NVQk1JVFRFRBACEhwKGEFDVElWSVRZX1NUQVRVU19BUFBST1ZFRBADEhwKGEFDVElWSVRZX1NUQVRVU19SRVRVUk5FRBAEEh0KGUFDVElWSVRZX1NUQVRVU19DQU5DRUxMRUQQBSpiCgxJbXBvcnRUYXJnZXQSHQoZSU1QT1JUX1RBUkdFVF9VTlNQRUNJRklFRBAAEhcKE0lNUE9SVF9UQVJHRVRfRFJBRlQQARIaChZJTVBPUlRfVEFSR0VUX0FQUFJPVkVEEAIysgwKD0FjdGl2aXR5U2VydmljZRKMAQoOQ3JlYXRlQWN0aXZpdHkSLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY3Rpdml0eVJlcXVlc3QaLy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY3Rpdml0eVJlc3BvbnNlIhmC0+STAhM6ASoiDi92MS9hY3Rpdml0aWVzEpoBCg5VcGRhdGVBY3Rpdml0eRIuLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUFjdGl2aXR5UmVxdWVzdBovLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUFjdGl2aXR5UmVzcG9uc2UiJ4LT5JMCIToBKhocL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfRKhAQoOU3VibWl0QWN0aXZpdHkSLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TdWJtaXRBY3Rpdml0eVJlcXVlc3QaLy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TdWJtaXRBY3Rpdml0eVJlc3BvbnNlIi6C0+STAig6ASoiIy92MS9hY3Rpdml0aWVzL3thY3Rpdml0eV9pZH06c3VibWl0EqUBCg9BcHByb3ZlQWN0aXZpdHkSLy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BcHByb3ZlQWN0aXZpdHlSZXF1ZXN0GjAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQXBwcm92ZUFjdGl2aXR5UmVzcG9uc2UiL4LT5JMCKToBKiIkL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfTphcHByb3ZlEqEBCg5SZXR1cm5BY3Rpdml0eRIuLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlJldHVybkFjdGl2aXR5UmVxdWVzdBovLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlJldHVybkFjdGl2aXR5UmVzcG9uc2UiLoLT5JMCKDoBKiIjL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfTpyZXR1cm4SoQEKDkNhbmNlbEFjdGl2aXR5Ei4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2FuY2VsQWN0aXZpdHlSZXF1ZXN0Gi8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2FuY2VsQWN0aXZpdHlSZXNwb25zZSIugtPkkwIoOgEqIiMvdjEvYWN0aXZpdGllcy97YWN0aXZpdHlfaWR9OmNhbmNlbBKOAQoLR2V0QWN0aXZpdHkSKy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRBY3Rpdml0eVJlcXVlc3QaLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRBY3Rpdml0eVJlc3BvbnNlIiSC0+STAh4SHC92MS9hY3Rpdml0aWVzL3thY3Rpdml0eV9pZH0SnwEKDkxpc3RBY3Rpdml0aWVzEi4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEFjdGl2aXRpZXNSZXF1ZXN0Gi8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEFjdGl2aXRpZXNSZXNwb25zZSIsgtPkkwImEiQvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2FjdGl2aXRpZXMSrwEKEEltcG9ydEFjdGl2aXRpZXMSMC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5JbXBvcnRBY3Rpdml0aWVzUmVxdWVzdBoxLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkltcG9ydEFjdGl2aXRpZXNSZXNwb25zZSI2gtPkkwIwOgEqIisvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2FjdGl2aXRpZXM6aW1wb3J0EnoKEUdldEltcG9ydFRlbXBsYXRlEjEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0SW1wb3J0VGVtcGxhdGVSZXF1ZXN0GjIuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0SW1wb3J0VGVtcGxhdGVSZXNwb25zZUL1AQobY29tLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxQg1BY3Rpdml0eVByb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("CiZzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9hY3Rpdml0eS5wcm90bxIXc2Npd2Vlay5yZWdpc3RyYXRpb24udjEipAIKB1Nlc3Npb24SCgoCaWQYBCABKAkSNQoJc3RhcnRzX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIGukgDyAEBEjMKB2VuZHNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQga6SAPIAQESGQoGcGxhY2VzGAMgASgNQgm6SAYqBBigjQYSEQoJY29uZmlybWVkGAUgASgNEg8KB3dhaXRpbmcYBiABKA06YrpIXxpdChhzZXNzaW9uLmVuZHNfYWZ0ZXJfc3RhcnQSImEgc2Vzc2lvbiBtdXN0IGVuZCBhZnRlciBpdCBzdGFydHMaHXRoaXMuZW5kc19hdCA+IHRoaXMuc3RhcnRzX2F0IswECg9BY3Rpdml0eURldGFpbHMSGQoFdGl0bGUYASABKAlCCrpIB3IFEAIYyAESPwoEZm9ybRgCIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybUIKukgHggEEEAEgABJSCg10YXJnZXRfZ3JvdXBzGAMgAygOMiQuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGFyZ2V0R3JvdXBCFbpIEpIBDwgBEAYYASIHggEEEAEgABIuCgh2ZW51ZV9pZBgEIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JBI+CghzZXNzaW9ucxgFIAMoCzIgLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNlc3Npb25CCrpIB5IBBAgBEGQSFwoPcmVxdWlyZXNfc2lnbnVwGAYgASgIEi4KCm9ubGluZV91cmwYByABKAlCGrpIF3IVGPQDMhBeKGh0dHBzPzovLy4rKT8kEhsKE21ham9yX2RlbW9uc3RyYXRpb24YCCABKAgSGQoRd29ya2Vyc19kYXlfam9pbnQYCSABKAgSHQoLZGVzY3JpcHRpb24YCiABKAlCCLpIBXIDGKAfEj8KBXRoZW1lGAsgASgOMiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlUaGVtZUIIukgFggECEAESOAoLc2FmZXR5X3BsYW4YDCABKAsyIy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TYWZldHlQbGFuIsgBCgpTYWZldHlQbGFuEhcKBnBlcnNvbhgBIAEoCUIHukgEcgIYMhIWCgVwaG9uZRgCIAEoCUIHukgEcgIYHhIiChBjYXBhY2l0eV9jb250cm9sGAMgASgJQgi6SAVyAxjoBxIiChBldmFjdWF0aW9uX3JvdXRlGAQgASgJQgi6SAVyAxjoBxIfCg1tZWRpY2FsX3BvaW50GAUgASgJQgi6SAVyAxj0AxIgCg5lbWVyZ2VuY3lfcGxhbhgGIAEoCUIIukgFcgMYoB8i7QIKCEFjdGl2aXR5EgoKAmlkGAEgASgJEhIKCmVkaXRpb25faWQYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSDwoHdW5pdF9pZBgEIAEoCRIRCglvcmdhbml6ZXIYBSABKAkSOQoHZGV0YWlscxgGIAEoCzIoLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5RGV0YWlscxI3CgZzdGF0dXMYByABKA4yJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVN0YXR1cxIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgdoaXN0b3J5GAogAygLMiMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUmV2aWV3U3RlcCKMAQoKUmV2aWV3U3RlcBI3CgZzdGF0dXMYASABKA4yJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVN0YXR1cxINCgVhY3RvchgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAQgASgJIrcBChVDcmVhdGVBY3Rpdml0eVJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEi0KB3VuaXRfaWQYAiABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQSQQoHZGV0YWlscxgDIAEoCzIoLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5RGV0YWlsc0IGukgDyAEBIk0KFkNyZWF0ZUFjdGl2aXR5UmVzcG9uc2USMwoIYWN0aXZpdHkYASABKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eSJ5ChVVcGRhdGVBY3Rpdml0eVJlcXVlc3QSHQoLYWN0aXZpdHlfaWQYASABKAlCCLpIBXIDsAEBEkEKB2RldGFpbHMYAiABKAsyKC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eURldGFpbHNCBrpIA8gBASJNChZVcGRhdGVBY3Rpdml0eVJlc3BvbnNlEjMKCGFjdGl2aXR5GAEgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkiNgoVU3VibWl0QWN0aXZpdHlSZXF1ZXN0Eh0KC2FjdGl2aXR5X2lkGAEgASgJQgi6SAVyA7ABASJNChZTdWJtaXRBY3Rpdml0eVJlc3BvbnNlEjMKCGFjdGl2aXR5GAEgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkiNwoWQXBwcm92ZUFjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiTgoXQXBwcm92ZUFjdGl2aXR5UmVzcG9uc2USMwoIYWN0aXZpdHkYASABKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eSJQChVSZXR1cm5BY3Rpdml0eVJlcXVlc3QSHQoLYWN0aXZpdHlfaWQYASABKAlCCLpIBXIDsAEBEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY6AciTQoWUmV0dXJuQWN0aXZpdHlSZXNwb25zZRIzCghhY3Rpdml0eRgBIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IlAKFUNhbmNlbEFjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQESGAoGcmVhc29uGAIgASgJQgi6SAVyAxjoByJmChZDYW5jZWxBY3Rpdml0eVJlc3BvbnNlEjMKCGFjdGl2aXR5GAEgASgLMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHkSFwoPcmV2b2tlZF90aWNrZXRzGAIgASgNIjMKEkdldEFjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiSgoTR2V0QWN0aXZpdHlSZXNwb25zZRIzCghhY3Rpdml0eRgBIAEoCzIhLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5IrcDChVMaXN0QWN0aXZpdGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBJBCgZzdGF0dXMYAyABKA4yJy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVN0YXR1c0IIukgFggECEAESHQoJcGFnZV9zaXplGAQgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YBSABKAlCCLpIBXIDGMgBEi0KB3VuaXRfaWQYBiABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQSPQoEZm9ybRgHIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybUIIukgFggECEAESFgoFcXVlcnkYCCABKAlCB7pIBHICGGQSPwoFdGhlbWUYCSABKA4yJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVRoZW1lQgi6SAWCAQIQASJoChZMaXN0QWN0aXZpdGllc1Jlc3BvbnNlEjUKCmFjdGl2aXRpZXMYASADKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkinQMKF0ltcG9ydEFjdGl2aXRpZXNSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBIdCglmaWxlX25hbWUYAiABKAlCCrpIB3IFEAEY/wESHQoHY29udGVudBgDIAEoDEIMukgJegcQARiAgIAEEmUKDmhlYWRlcl9tYXBwaW5nGAQgAygLMkMuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuSW1wb3J0QWN0aXZpdGllc1JlcXVlc3QuSGVhZGVyTWFwcGluZ0VudHJ5Qgi6SAWaAQIQMhInCghlbmNvZGluZxgFIAEoCUIVukgSchAyDl4ofHV0Zi04fGdiaykkEg8KB2RyeV9ydW4YBiABKAgSPwoGdGFyZ2V0GAcgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuSW1wb3J0VGFyZ2V0Qgi6SAWCAQIQARo0ChJIZWFkZXJNYXBwaW5nRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLLAQoIUm93RXJyb3ISCwoDcm93GAEgASgFEg4KBmNvbHVtbhgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRI5CgRhcmdzGAUgAygLMisuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUm93RXJyb3IuQXJnc0VudHJ5EhkKEWxvY2FsaXplZF9tZXNzYWdlGAYgASgJGisKCUFyZ3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsACChhJbXBvcnRBY3Rpdml0aWVzUmVzcG9uc2USDAoEcm93cxgBIAEoBRIxCgZlcnJvcnMYAiADKAsyIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5Sb3dFcnJvchIUCgxhY3Rpdml0eV9pZHMYAyADKAkSFQoNdW5pdHNfY3JlYXRlZBgEIAMoCRJPCgdjb2x1bW5zGAUgAygLMj4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuSW1wb3J0QWN0aXZpdGllc1Jlc3BvbnNlLkNvbHVtbnNFbnRyeRINCgVzaGVldBgGIAEoCRISCgpoZWFkZXJfcm93GAcgASgFEhIKCmFjdGl2aXRpZXMYCCABKAUaLgoMQ29sdW1uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiSAoYR2V0SW1wb3J0VGVtcGxhdGVSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JCJIChlHZXRJbXBvcnRUZW1wbGF0ZVJlc3BvbnNlEisKBGZpbGUYASABKAsyHS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5GaWxlIjsKBEZpbGUSDAoEbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCrWAgoMQWN0aXZpdHlGb3JtEh0KGUFDVElWSVRZX0ZPUk1fVU5TUEVDSUZJRUQQABIZChVBQ1RJVklUWV9GT1JNX0xFQ1RVUkUQARIcChhBQ1RJVklUWV9GT1JNX0VYSElCSVRJT04QAhIeChpBQ1RJVklUWV9GT1JNX0NPTlNVTFRBVElPThADEiQKIEFDVElWSVRZX0ZPUk1fT05MSU5FX0lOVEVSQUNUSU9OEAQSJQohQUNUSVZJVFlfRk9STV9IQU5EU19PTl9FWFBFUklNRU5UEAUSGgoWQUNUSVZJVFlfRk9STV9PUEVOX0RBWRAGEicKI0FDVElWSVRZX0ZPUk1fU0NJRU5USVNUX1NQSVJJVF9UQUxLEAcSIwofQUNUSVZJVFlfRk9STV9QRVJGT1JNQU5DRV9WSURFTxAIEhcKE0FDVElWSVRZX0ZPUk1fT1RIRVIQCSrFAQoLVGFyZ2V0R3JvdXASHAoYVEFSR0VUX0dST1VQX1VOU1BFQ0lGSUVEEAASFgoSVEFSR0VUX0dST1VQX1lPVVRIEAESGgoWVEFSR0VUX0dST1VQX0NPTU1VTklUWRACEhgKFFRBUkdFVF9HUk9VUF9WSUxMQUdFEAMSGAoUVEFSR0VUX0dST1VQX0NPTVBBTlkQBBIXChNUQVJHRVRfR1JPVVBfU0NIT09MEAUSFwoTVEFSR0VUX0dST1VQX1BVQkxJQxAGKs0BCg1BY3Rpdml0eVRoZW1lEh4KGkFDVElWSVRZX1RIRU1FX1VOU1BFQ0lGSUVEEAASFwoTQUNUSVZJVFlfVEhFTUVfTk9ORRABEh4KGkFDVElWSVRZX1RIRU1FX0FHUklDVUxUVVJFEAISHgoaQUNUSVZJVFlfVEhFTUVfTUVURU9ST0xPR1kQAxIlCiFBQ1RJVklUWV9USEVNRV9GT1JFU1RSWV9HUkFTU0xBTkQQBBIcChhBQ1RJVklUWV9USEVNRV9UUkFOU1BPUlQQBSrGAQoOQWN0aXZpdHlTdGF0dXMSHwobQUNUSVZJVFlfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVQUNUSVZJVFlfU1RBVFVTX0RSQUZUEAESHQoZQUNUSVZJVFlfU1RBVFVTX1NVQk1JVFRFRBACEhwKGEFDVElWSVRZX1NUQVRVU19BUFBST1ZFRBADEhwKGEFDVElWSVRZX1NUQVRVU19SRVRVUk5FRBAEEh0KGUFDVElWSVRZX1NUQVRVU19DQU5DRUxMRUQQBSpiCgxJbXBvcnRUYXJnZXQSHQoZSU1QT1JUX1RBUkdFVF9VTlNQRUNJRklFRBAAEhcKE0lNUE9SVF9UQVJHRVRfRFJBRlQQARIaChZJTVBPUlRfVEFSR0VUX0FQUFJPVkVEEAIysgwKD0FjdGl2aXR5U2VydmljZRKMAQoOQ3JlYXRlQWN0aXZpdHkSLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY3Rpdml0eVJlcXVlc3QaLy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DcmVhdGVBY3Rpdml0eVJlc3BvbnNlIhmC0+STAhM6ASoiDi92MS9hY3Rpdml0aWVzEpoBCg5VcGRhdGVBY3Rpdml0eRIuLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUFjdGl2aXR5UmVxdWVzdBovLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlVwZGF0ZUFjdGl2aXR5UmVzcG9uc2UiJ4LT5JMCIToBKhocL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfRKhAQoOU3VibWl0QWN0aXZpdHkSLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TdWJtaXRBY3Rpdml0eVJlcXVlc3QaLy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TdWJtaXRBY3Rpdml0eVJlc3BvbnNlIi6C0+STAig6ASoiIy92MS9hY3Rpdml0aWVzL3thY3Rpdml0eV9pZH06c3VibWl0EqUBCg9BcHByb3ZlQWN0aXZpdHkSLy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BcHByb3ZlQWN0aXZpdHlSZXF1ZXN0GjAuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQXBwcm92ZUFjdGl2aXR5UmVzcG9uc2UiL4LT5JMCKToBKiIkL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfTphcHByb3ZlEqEBCg5SZXR1cm5BY3Rpdml0eRIuLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlJldHVybkFjdGl2aXR5UmVxdWVzdBovLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlJldHVybkFjdGl2aXR5UmVzcG9uc2UiLoLT5JMCKDoBKiIjL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfTpyZXR1cm4SoQEKDkNhbmNlbEFjdGl2aXR5Ei4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2FuY2VsQWN0aXZpdHlSZXF1ZXN0Gi8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2FuY2VsQWN0aXZpdHlSZXNwb25zZSIugtPkkwIoOgEqIiMvdjEvYWN0aXZpdGllcy97YWN0aXZpdHlfaWR9OmNhbmNlbBKOAQoLR2V0QWN0aXZpdHkSKy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRBY3Rpdml0eVJlcXVlc3QaLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRBY3Rpdml0eVJlc3BvbnNlIiSC0+STAh4SHC92MS9hY3Rpdml0aWVzL3thY3Rpdml0eV9pZH0SnwEKDkxpc3RBY3Rpdml0aWVzEi4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEFjdGl2aXRpZXNSZXF1ZXN0Gi8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuTGlzdEFjdGl2aXRpZXNSZXNwb25zZSIsgtPkkwImEiQvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2FjdGl2aXRpZXMSrwEKEEltcG9ydEFjdGl2aXRpZXMSMC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5JbXBvcnRBY3Rpdml0aWVzUmVxdWVzdBoxLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkltcG9ydEFjdGl2aXRpZXNSZXNwb25zZSI2gtPkkwIwOgEqIisvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2FjdGl2aXRpZXM6aW1wb3J0EnoKEUdldEltcG9ydFRlbXBsYXRlEjEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0SW1wb3J0VGVtcGxhdGVSZXF1ZXN0GjIuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0SW1wb3J0VGVtcGxhdGVSZXNwb25zZUL1AQobY29tLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxQg1BY3Rpdml0eVByb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * Session is one time slot of an activity.
@@ -206,6 +206,15 @@ export type ActivityDetails = Message<"sciweek.registration.v1.ActivityDetails">
    * @generated from field: sciweek.registration.v1.ActivityTheme theme = 11;
    */
   theme: ActivityTheme;
+
+  /**
+   * safety_plan is the activity's security and emergency plan (安全预案); a major demonstration
+   * activity needs every part of it before its county can approve it. Organizers may start
+   * from their venue's plan.
+   *
+   * @generated from field: sciweek.registration.v1.SafetyPlan safety_plan = 12;
+   */
+  safetyPlan?: SafetyPlan | undefined;
 };
 
 /**
@@ -293,6 +302,15 @@ export type ActivityDetailsJson = {
    * @generated from field: sciweek.registration.v1.ActivityTheme theme = 11;
    */
   theme?: ActivityThemeJson;
+
+  /**
+   * safety_plan is the activity's security and emergency plan (安全预案); a major demonstration
+   * activity needs every part of it before its county can approve it. Organizers may start
+   * from their venue's plan.
+   *
+   * @generated from field: sciweek.registration.v1.SafetyPlan safety_plan = 12;
+   */
+  safetyPlan?: SafetyPlanJson;
 };
 
 /**
@@ -301,6 +319,113 @@ export type ActivityDetailsJson = {
  */
 export const ActivityDetailsSchema: GenMessage<ActivityDetails, {jsonType: ActivityDetailsJson}> = /*@__PURE__*/
   messageDesc(file_sciweek_registration_v1_activity, 1);
+
+/**
+ * SafetyPlan is an activity's security and emergency plan, as the notice asks every host to
+ * draw up with the police, fire and city management (安全保卫方案及应急预案).
+ *
+ * @generated from message sciweek.registration.v1.SafetyPlan
+ */
+export type SafetyPlan = Message<"sciweek.registration.v1.SafetyPlan"> & {
+  /**
+   * person is who is responsible for safety on the day.
+   *
+   * @generated from field: string person = 1;
+   */
+  person: string;
+
+  /**
+   * phone is how to reach them: a landline or a mobile number.
+   *
+   * @generated from field: string phone = 2;
+   */
+  phone: string;
+
+  /**
+   * capacity_control says how the crowd is kept under the venue's safe capacity.
+   *
+   * @generated from field: string capacity_control = 3;
+   */
+  capacityControl: string;
+
+  /**
+   * evacuation_route describes the evacuation routes and exits.
+   *
+   * @generated from field: string evacuation_route = 4;
+   */
+  evacuationRoute: string;
+
+  /**
+   * medical_point says where first aid is.
+   *
+   * @generated from field: string medical_point = 5;
+   */
+  medicalPoint: string;
+
+  /**
+   * emergency_plan is the emergency plan's text.
+   *
+   * @generated from field: string emergency_plan = 6;
+   */
+  emergencyPlan: string;
+};
+
+/**
+ * SafetyPlan is an activity's security and emergency plan, as the notice asks every host to
+ * draw up with the police, fire and city management (安全保卫方案及应急预案).
+ *
+ * @generated from message sciweek.registration.v1.SafetyPlan
+ */
+export type SafetyPlanJson = {
+  /**
+   * person is who is responsible for safety on the day.
+   *
+   * @generated from field: string person = 1;
+   */
+  person?: string;
+
+  /**
+   * phone is how to reach them: a landline or a mobile number.
+   *
+   * @generated from field: string phone = 2;
+   */
+  phone?: string;
+
+  /**
+   * capacity_control says how the crowd is kept under the venue's safe capacity.
+   *
+   * @generated from field: string capacity_control = 3;
+   */
+  capacityControl?: string;
+
+  /**
+   * evacuation_route describes the evacuation routes and exits.
+   *
+   * @generated from field: string evacuation_route = 4;
+   */
+  evacuationRoute?: string;
+
+  /**
+   * medical_point says where first aid is.
+   *
+   * @generated from field: string medical_point = 5;
+   */
+  medicalPoint?: string;
+
+  /**
+   * emergency_plan is the emergency plan's text.
+   *
+   * @generated from field: string emergency_plan = 6;
+   */
+  emergencyPlan?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.SafetyPlan.
+ * Use `create(SafetyPlanSchema)` to create a new message.
+ */
+export const SafetyPlanSchema: GenMessage<SafetyPlan, {jsonType: SafetyPlanJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_activity, 2);
 
 /**
  * Activity is one public science activity of an edition.
@@ -461,7 +586,7 @@ export type ActivityJson = {
  * Use `create(ActivitySchema)` to create a new message.
  */
 export const ActivitySchema: GenMessage<Activity, {jsonType: ActivityJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 2);
+  messageDesc(file_sciweek_registration_v1_activity, 3);
 
 /**
  * ReviewStep is one transition of an activity's review: who moved it, when, and why.
@@ -540,7 +665,7 @@ export type ReviewStepJson = {
  * Use `create(ReviewStepSchema)` to create a new message.
  */
 export const ReviewStepSchema: GenMessage<ReviewStep, {jsonType: ReviewStepJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 3);
+  messageDesc(file_sciweek_registration_v1_activity, 4);
 
 /**
  * CreateActivityRequest describes a new draft activity.
@@ -603,7 +728,7 @@ export type CreateActivityRequestJson = {
  * Use `create(CreateActivityRequestSchema)` to create a new message.
  */
 export const CreateActivityRequestSchema: GenMessage<CreateActivityRequest, {jsonType: CreateActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 4);
+  messageDesc(file_sciweek_registration_v1_activity, 5);
 
 /**
  * CreateActivityResponse returns the new draft.
@@ -638,7 +763,7 @@ export type CreateActivityResponseJson = {
  * Use `create(CreateActivityResponseSchema)` to create a new message.
  */
 export const CreateActivityResponseSchema: GenMessage<CreateActivityResponse, {jsonType: CreateActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 5);
+  messageDesc(file_sciweek_registration_v1_activity, 6);
 
 /**
  * UpdateActivityRequest replaces a draft's details.
@@ -687,7 +812,7 @@ export type UpdateActivityRequestJson = {
  * Use `create(UpdateActivityRequestSchema)` to create a new message.
  */
 export const UpdateActivityRequestSchema: GenMessage<UpdateActivityRequest, {jsonType: UpdateActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 6);
+  messageDesc(file_sciweek_registration_v1_activity, 7);
 
 /**
  * UpdateActivityResponse returns the changed activity.
@@ -722,7 +847,7 @@ export type UpdateActivityResponseJson = {
  * Use `create(UpdateActivityResponseSchema)` to create a new message.
  */
 export const UpdateActivityResponseSchema: GenMessage<UpdateActivityResponse, {jsonType: UpdateActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 7);
+  messageDesc(file_sciweek_registration_v1_activity, 8);
 
 /**
  * SubmitActivityRequest names the activity to submit.
@@ -757,7 +882,7 @@ export type SubmitActivityRequestJson = {
  * Use `create(SubmitActivityRequestSchema)` to create a new message.
  */
 export const SubmitActivityRequestSchema: GenMessage<SubmitActivityRequest, {jsonType: SubmitActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 8);
+  messageDesc(file_sciweek_registration_v1_activity, 9);
 
 /**
  * SubmitActivityResponse returns the submitted activity.
@@ -792,7 +917,7 @@ export type SubmitActivityResponseJson = {
  * Use `create(SubmitActivityResponseSchema)` to create a new message.
  */
 export const SubmitActivityResponseSchema: GenMessage<SubmitActivityResponse, {jsonType: SubmitActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 9);
+  messageDesc(file_sciweek_registration_v1_activity, 10);
 
 /**
  * ApproveActivityRequest names the activity to approve.
@@ -827,7 +952,7 @@ export type ApproveActivityRequestJson = {
  * Use `create(ApproveActivityRequestSchema)` to create a new message.
  */
 export const ApproveActivityRequestSchema: GenMessage<ApproveActivityRequest, {jsonType: ApproveActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 10);
+  messageDesc(file_sciweek_registration_v1_activity, 11);
 
 /**
  * ApproveActivityResponse returns the approved activity.
@@ -862,7 +987,7 @@ export type ApproveActivityResponseJson = {
  * Use `create(ApproveActivityResponseSchema)` to create a new message.
  */
 export const ApproveActivityResponseSchema: GenMessage<ApproveActivityResponse, {jsonType: ApproveActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 11);
+  messageDesc(file_sciweek_registration_v1_activity, 12);
 
 /**
  * ReturnActivityRequest names the activity to return and says why.
@@ -911,7 +1036,7 @@ export type ReturnActivityRequestJson = {
  * Use `create(ReturnActivityRequestSchema)` to create a new message.
  */
 export const ReturnActivityRequestSchema: GenMessage<ReturnActivityRequest, {jsonType: ReturnActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 12);
+  messageDesc(file_sciweek_registration_v1_activity, 13);
 
 /**
  * ReturnActivityResponse returns the returned activity.
@@ -946,7 +1071,7 @@ export type ReturnActivityResponseJson = {
  * Use `create(ReturnActivityResponseSchema)` to create a new message.
  */
 export const ReturnActivityResponseSchema: GenMessage<ReturnActivityResponse, {jsonType: ReturnActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 13);
+  messageDesc(file_sciweek_registration_v1_activity, 14);
 
 /**
  * CancelActivityRequest names the activity to call off and says why.
@@ -995,7 +1120,7 @@ export type CancelActivityRequestJson = {
  * Use `create(CancelActivityRequestSchema)` to create a new message.
  */
 export const CancelActivityRequestSchema: GenMessage<CancelActivityRequest, {jsonType: CancelActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 14);
+  messageDesc(file_sciweek_registration_v1_activity, 15);
 
 /**
  * CancelActivityResponse returns the cancelled activity.
@@ -1044,7 +1169,7 @@ export type CancelActivityResponseJson = {
  * Use `create(CancelActivityResponseSchema)` to create a new message.
  */
 export const CancelActivityResponseSchema: GenMessage<CancelActivityResponse, {jsonType: CancelActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 15);
+  messageDesc(file_sciweek_registration_v1_activity, 16);
 
 /**
  * GetActivityRequest names one activity.
@@ -1079,7 +1204,7 @@ export type GetActivityRequestJson = {
  * Use `create(GetActivityRequestSchema)` to create a new message.
  */
 export const GetActivityRequestSchema: GenMessage<GetActivityRequest, {jsonType: GetActivityRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 16);
+  messageDesc(file_sciweek_registration_v1_activity, 17);
 
 /**
  * GetActivityResponse returns one activity.
@@ -1114,7 +1239,7 @@ export type GetActivityResponseJson = {
  * Use `create(GetActivityResponseSchema)` to create a new message.
  */
 export const GetActivityResponseSchema: GenMessage<GetActivityResponse, {jsonType: GetActivityResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 17);
+  messageDesc(file_sciweek_registration_v1_activity, 18);
 
 /**
  * ListActivitiesRequest filters the activities of an edition.
@@ -1263,7 +1388,7 @@ export type ListActivitiesRequestJson = {
  * Use `create(ListActivitiesRequestSchema)` to create a new message.
  */
 export const ListActivitiesRequestSchema: GenMessage<ListActivitiesRequest, {jsonType: ListActivitiesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 18);
+  messageDesc(file_sciweek_registration_v1_activity, 19);
 
 /**
  * ListActivitiesResponse is one page of activities.
@@ -1312,7 +1437,7 @@ export type ListActivitiesResponseJson = {
  * Use `create(ListActivitiesResponseSchema)` to create a new message.
  */
 export const ListActivitiesResponseSchema: GenMessage<ListActivitiesResponse, {jsonType: ListActivitiesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 19);
+  messageDesc(file_sciweek_registration_v1_activity, 20);
 
 /**
  * ImportActivitiesRequest carries a spreadsheet of activity plans.
@@ -1439,7 +1564,7 @@ export type ImportActivitiesRequestJson = {
  * Use `create(ImportActivitiesRequestSchema)` to create a new message.
  */
 export const ImportActivitiesRequestSchema: GenMessage<ImportActivitiesRequest, {jsonType: ImportActivitiesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 20);
+  messageDesc(file_sciweek_registration_v1_activity, 21);
 
 /**
  * RowError is one problem with one row of an import.
@@ -1548,7 +1673,7 @@ export type RowErrorJson = {
  * Use `create(RowErrorSchema)` to create a new message.
  */
 export const RowErrorSchema: GenMessage<RowError, {jsonType: RowErrorJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 21);
+  messageDesc(file_sciweek_registration_v1_activity, 22);
 
 /**
  * ImportActivitiesResponse reports an import.
@@ -1689,7 +1814,7 @@ export type ImportActivitiesResponseJson = {
  * Use `create(ImportActivitiesResponseSchema)` to create a new message.
  */
 export const ImportActivitiesResponseSchema: GenMessage<ImportActivitiesResponse, {jsonType: ImportActivitiesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 22);
+  messageDesc(file_sciweek_registration_v1_activity, 23);
 
 /**
  * GetImportTemplateRequest names the edition.
@@ -1724,7 +1849,7 @@ export type GetImportTemplateRequestJson = {
  * Use `create(GetImportTemplateRequestSchema)` to create a new message.
  */
 export const GetImportTemplateRequestSchema: GenMessage<GetImportTemplateRequest, {jsonType: GetImportTemplateRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 23);
+  messageDesc(file_sciweek_registration_v1_activity, 24);
 
 /**
  * GetImportTemplateResponse carries the spreadsheet.
@@ -1759,7 +1884,7 @@ export type GetImportTemplateResponseJson = {
  * Use `create(GetImportTemplateResponseSchema)` to create a new message.
  */
 export const GetImportTemplateResponseSchema: GenMessage<GetImportTemplateResponse, {jsonType: GetImportTemplateResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 24);
+  messageDesc(file_sciweek_registration_v1_activity, 25);
 
 /**
  * File is a generated document to download.
@@ -1822,7 +1947,7 @@ export type FileJson = {
  * Use `create(FileSchema)` to create a new message.
  */
 export const FileSchema: GenMessage<File, {jsonType: FileJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_activity, 25);
+  messageDesc(file_sciweek_registration_v1_activity, 26);
 
 /**
  * ActivityForm is the form of an activity as the bureau's notice names them.
