@@ -117,6 +117,7 @@ func Run(ctx context.Context, o Options) error {
 // doors' load, each at full and at half rate.
 type runFigures struct {
 	StoreRate, PublishMsgRate, RecordsPerEvent, UnaryRate float64
+	Floor                                                 commitFloor
 	Batched, Handheld                                     load
 }
 
@@ -128,6 +129,9 @@ func (e *env) run(ctx context.Context, o Options, profiles string) (runFigures, 
 		return f, err
 	}
 	if f.UnaryRate, err = e.unaryStage(ctx, o.Stage); err != nil {
+		return f, err
+	}
+	if f.Floor, err = e.commitFloorStage(ctx, o.Stage); err != nil {
 		return f, err
 	}
 	if f.Batched, err = e.load(ctx, o.Batch, o.Duration, o.Half, subfolder(profiles, "batched")); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -275,4 +276,44 @@ func (e *env) unaryStage(ctx context.Context, d time.Duration) (float64, error) 
 	rate := float64(calls.Load()) / time.Since(start).Seconds()
 	e.say("  %.0f calls/s", rate)
 	return rate, failed
+}
+
+// commitFloor is the least a durable call can wait: one connection committing a one-row
+// transaction at a time (synchronous_commit on, as check-in's), so each commit waits for its own
+// WAL flush and nothing else. Its p99 is the disk's flush tail; a call whose answer waits for a
+// commit cannot have a p99 below it, so the report states it beside the calls' p99.
+type commitFloor struct {
+	P50, P99, Max time.Duration
+	Commits       int
+}
+
+// commitFloorStage measures commitFloor for d in a schema of the benchmark's own.
+func (e *env) commitFloorStage(ctx context.Context, d time.Duration) (commitFloor, error) {
+	e.say("stage: one-row durable commits one at a time, the flush floor (%s)", d)
+	conn, err := pgx.Connect(ctx, e.st.DatabaseURL)
+	if err != nil {
+		return commitFloor{}, err
+	}
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
+	const schema = "bench_floor"
+	if _, err := conn.Exec(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE; CREATE SCHEMA `+schema+`;
+		CREATE TABLE `+schema+`.commits (n bigint PRIMARY KEY); SET synchronous_commit = on`); err != nil {
+		return commitFloor{}, err
+	}
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `DROP SCHEMA `+schema+` CASCADE`) }()
+	var took []time.Duration
+	for deadline := time.Now().Add(d); time.Now().Before(deadline) && ctx.Err() == nil; {
+		start := time.Now()
+		if _, err := conn.Exec(ctx, `INSERT INTO `+schema+`.commits VALUES ($1)`, int64(len(took))); err != nil {
+			return commitFloor{}, err
+		}
+		took = append(took, time.Since(start))
+	}
+	if len(took) == 0 {
+		return commitFloor{}, ctx.Err()
+	}
+	slices.Sort(took)
+	f := commitFloor{P50: took[len(took)/2], P99: took[len(took)*99/100], Max: took[len(took)-1], Commits: len(took)}
+	e.say("  %d commits: p50 %s, p99 %s, max %s", f.Commits, f.P50, f.P99, f.Max)
+	return f, nil
 }
