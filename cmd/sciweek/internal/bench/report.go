@@ -121,7 +121,9 @@ func (r results) markdown() string {
 		fmt.Fprintf(&b, "| (b) … as a share of %s measured in the same run | %s | | |\n", l.of, l.share.pct())
 		fmt.Fprintf(&b, "| (c) %s: call p99 at full rate | %s | | |\n", l.name, full.millis())
 		fmt.Fprintf(&b, "| (c) %s: call p99 at half rate | %s | median < 25 ms, worst < 50 ms | %s |\n", l.name, half.millis(), yes(half.med < 25 && half.max < 50))
-		overFloor := spreadOf(runs, func(f runFigures) float64 { return float64(l.get(f).Half.P99) / float64(max(f.Floor.P99, time.Microsecond)) })
+		overFloor := spreadOf(runs, func(f runFigures) float64 {
+			return float64(l.get(f).Half.P99) / float64(max(f.Floor.P99, time.Microsecond))
+		})
 		fmt.Fprintf(&b, "| (c) … as a multiple of the flush floor's p99 measured in the same run | %s | | |\n", overFloor.times())
 		fmt.Fprintf(&b, "| (c) … runs where p99 at half rate ≤ p99 at full rate | %d of %d | all | %s |\n", calmer, len(runs), yes(calmer == len(runs)))
 		fmt.Fprintf(&b, "| (d) %s: acknowledgement to dashboard push, p99 at half rate | %s | < 500 ms | %s |\n", l.name, vis.millis(), yes(vis.max < 500))
