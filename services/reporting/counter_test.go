@@ -21,3 +21,27 @@ func TestEveryFormCountsInTheReportBack(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryThemeCountsInTheReportBack keeps the two contexts' names of the themed weeks in step:
+// each theme the statistics break down by is a metric of the report back's table, and every
+// theme but none has its columns there.
+func TestEveryThemeCountsInTheReportBack(t *testing.T) {
+	t.Parallel()
+	columns := map[string]bool{}
+	for _, c := range rbdomain.DefaultColumns() {
+		columns[c.Metric] = true
+	}
+	for _, k := range domain.Themes() {
+		for _, metric := range []string{"theme_activities_held:" + k.Slug(), "theme_participations:" + k.Slug()} {
+			if !rbdomain.KnownMetric(metric) {
+				t.Errorf("theme %v: %q is no metric of the report back", k, metric)
+			}
+			if k != domain.ThemeNone && !columns[metric] {
+				t.Errorf("theme %v: the usual table has no column of %q", k, metric)
+			}
+		}
+	}
+	if len(rbdomain.Themes) != len(domain.Themes())-1 {
+		t.Fatalf("the statistics know %d themes besides none, the report back %d", len(domain.Themes())-1, len(rbdomain.Themes))
+	}
+}

@@ -20,6 +20,7 @@ import (
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
+	"github.com/sciweek/sciweek/services/reporting/internal/stats/labels"
 )
 
 // noticeContact is the contact the 2024 notice prints, which every fixture edition carries.
@@ -147,6 +148,13 @@ func TestReportBack(t *testing.T) {
 	if v, h := value(r, "workers_day_participations"), value(r, "workers_day_held"); v.GetCounted() != "48" || h.GetCounted() != "1" {
 		t.Fatalf("Workers' Day joint activities: %v held, %v participations", h, v)
 	}
+	// The themed weeks: the lecture is 气象科技周, the county's only activity.
+	if v, h := value(r, "theme_participations_meteorology"), value(r, "theme_held_meteorology"); v.GetCounted() != "48" || h.GetCounted() != "1" {
+		t.Fatalf("气象科技周: %v held, %v participations", h, v)
+	}
+	if v := value(r, "theme_participations_agriculture"); v.GetCounted() != "0" {
+		t.Fatalf("农业科技周 in a county without any: %v", v)
+	}
 	if r.GetStatus() != reportingv1.ReportStatus_REPORT_STATUS_DRAFT {
 		t.Fatalf("status %v", r.GetStatus())
 	}
@@ -235,13 +243,17 @@ func TestReportBack(t *testing.T) {
 	}
 
 	// The merged table: a row per county, the total their sum, counted figures the live ones.
-	live := map[string]int64{}
+	live, liveThemes := map[string]int64{}, map[string]map[string]int64{}
 	for _, county := range []string{"140105", "140106", "140107"} {
 		d, err := f.dashboard(testkit.CityAdmin(), &reportingv1.DashboardFilter{CountyCode: county})
 		if err != nil {
 			t.Fatal(err)
 		}
 		live[county] = d.GetTotals().GetParticipations()
+		liveThemes[county] = map[string]int64{}
+		for _, k := range d.GetThemes() {
+			liveThemes[county][labels.Theme(k.GetTheme())] = k.GetParticipations()
+		}
 	}
 	merged, err := city.ExportMergedTable(cctx, &reportingv1.ExportMergedTableRequest{EditionId: "2024"})
 	if err != nil {
@@ -323,6 +335,29 @@ func TestReportBack(t *testing.T) {
 		if rows[2+i][p] != strconv.FormatInt(live[code], 10) {
 			t.Fatalf("%s participations %q, the live statistics say %d", code, rows[2+i][p], live[code])
 		}
+	}
+	// The themed weeks' columns: each county's participations of the four themes and of none
+	// (the dashboard's) add up to its participations, and each is the dashboard's figure.
+	themed := []string{"农业科技周", "气象科技周", "林草科技周", "交通运输科技周"}
+	for i, code := range []string{"140105", "140106", "140107"} {
+		sum := liveThemes[code]["无"]
+		for _, theme := range themed {
+			c, ok := col["其中："+theme+"（人次）"]
+			if !ok {
+				t.Fatalf("no column of %s in %v", theme, rows[1])
+			}
+			n, _ := strconv.ParseInt(rows[2+i][c], 10, 64)
+			if n != liveThemes[code][theme] {
+				t.Errorf("%s %s: %d in the table, %d on the dashboard", code, theme, n, liveThemes[code][theme])
+			}
+			sum += n
+		}
+		if sum != live[code] {
+			t.Errorf("%s: the themes and none come to %d, the county's participations are %d", code, sum, live[code])
+		}
+	}
+	if c := col["其中：农业科技周活动（项）"]; rows[3][c] != "1" || rows[5][c] != "1" {
+		t.Errorf("农业科技周 activities held: 迎泽区 %q, total %q, want 1 and 1", rows[3][c], rows[5][c])
 	}
 	comment, err := book.GetComments(book.GetSheetName(0))
 	if err != nil || len(comment) != 1 || !strings.Contains(comment[0].Paragraph[0].Text, "系统统计：1") {

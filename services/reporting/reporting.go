@@ -354,6 +354,10 @@ func (c counter) Counted(ctx context.Context, edition string, who rbdomain.Repor
 	for _, f := range d.Forms {
 		out.HeldByForm[f.Form.Slug()] = f.ActivitiesHeld
 	}
+	out.HeldByTheme, out.ParticipationsByTheme = map[string]int64{}, map[string]int64{}
+	for _, k := range d.Themes {
+		out.HeldByTheme[k.Theme.Slug()], out.ParticipationsByTheme[k.Theme.Slug()] = k.ActivitiesHeld, k.Participations
+	}
 	return out, nil
 }
 

@@ -24,7 +24,8 @@ const draft = (fields: Partial<ColumnDraft>): ColumnDraft => ({
 
 describe('metrics', () => {
   it('lists every metric of the proto', () => {
-    expect(metricOptions).toHaveLength(16)
+    expect(metricOptions).toHaveLength(26)
+    expect(metricOptions.map((m) => m.value)).toContain('theme_participations:forestry_grassland')
     expect(metricOptions.map((m) => m.value)).toContain('activities_held:scientist_spirit_talk')
   })
 
@@ -36,6 +37,9 @@ describe('metrics', () => {
     ['major_activities_held', '重大示范活动'],
     ['participations', '参与人次'],
     ['workers_day_participations', '科技工作者日联合活动人次'],
+    ['theme_activities_held:meteorology', '主题科技周开展数：气象科技周'],
+    ['theme_participations:transport', '主题科技周人次：交通运输科技周'],
+    ['theme_participations:none', '主题科技周人次：非主题科技周'],
     ['young_people', '青少年人次'],
     ['venues_opened', '开放场馆数'],
     ['future_metric', 'future_metric'],

@@ -1,7 +1,7 @@
 // The statistics table's columns as the city admin sets them (SetReportColumns): what a counted
 // column counts, in Chinese, and the checks ReportColumn makes, before saving.
 import type { ColumnSource, ReportColumn } from '../api/types'
-import { activityFormLabels } from './labels'
+import { activityFormLabels, activityThemeLabels } from './labels'
 
 /** The activity forms a counted column may count by (ReportColumn.metric "activities_held:<form>"). */
 export const metricForms = [
@@ -15,6 +15,17 @@ export const metricForms = [
   'performance_video',
   'other',
 ] as const
+
+/**
+ * The themes a counted column may count by (ReportColumn.metric "theme_activities_held:<theme>",
+ * "theme_participations:<theme>"), none included: what the themed weeks leave of the week.
+ */
+export const metricThemes = ['none', 'agriculture', 'meteorology', 'forestry_grassland', 'transport'] as const
+
+function themeLabel(theme: string): string {
+  if (theme === 'none') return '非主题科技周'
+  return (activityThemeLabels as Record<string, string>)[`ACTIVITY_THEME_${theme.toUpperCase()}`] ?? theme
+}
 
 export interface MetricOption {
   value: string
@@ -37,8 +48,18 @@ export const metricOptions: readonly MetricOption[] = [
   })),
   { value: 'major_activities_held', label: '重大示范活动', suggested: '重大示范活动（项）' },
   { value: 'workers_day_activities_held', label: '科技工作者日联合活动', suggested: '与科技工作者日联合开展（项）' },
+  ...metricThemes.map((k) => ({
+    value: `theme_activities_held:${k}`,
+    label: `主题科技周开展数：${themeLabel(k)}`,
+    suggested: `${themeLabel(k)}活动（项）`,
+  })),
   { value: 'participations', label: '参与人次', suggested: '参与人次（人次）' },
   { value: 'workers_day_participations', label: '科技工作者日联合活动人次', suggested: '科技工作者日联合活动（人次）' },
+  ...metricThemes.map((k) => ({
+    value: `theme_participations:${k}`,
+    label: `主题科技周人次：${themeLabel(k)}`,
+    suggested: `${themeLabel(k)}（人次）`,
+  })),
   { value: 'young_people', label: '青少年人次', suggested: '青少年参与人次（人次）' },
   { value: 'venues_opened', label: '开放场馆数', suggested: '开放场馆数（个）' },
 ]

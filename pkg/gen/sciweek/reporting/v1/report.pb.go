@@ -265,7 +265,9 @@ type ReportColumn struct {
 	// (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
 	// scientist_spirit_talk, performance_video, other), "major_activities_held",
 	// "workers_day_activities_held" (joint with Science and Technology Workers' Day),
-	// "participations", "workers_day_participations", "young_people", "venues_opened".
+	// "participations", "workers_day_participations", "theme_activities_held:<theme>" and
+	// "theme_participations:<theme>" (none, agriculture, meteorology, forestry_grassland,
+	// transport: the themed weeks, 主题科技周), "young_people", "venues_opened".
 	Metric string `protobuf:"bytes,4,opt,name=metric,proto3" json:"metric,omitempty"`
 	// decimals is how many decimals typed figures may have (funds in 万元 have 2).
 	Decimals      uint32 `protobuf:"varint,5,opt,name=decimals,proto3" json:"decimals,omitempty"`

@@ -9,7 +9,7 @@ var (
 		English: "column {column}: key {key} appears twice",
 		Chinese: "第 {column} 列（{label}）的代号“{key}”与另一列重复"}
 	ErrMetricUnknown = errs.Reason{Code: "REPORT_COLUMN_METRIC_UNKNOWN", Kind: errs.Invalid,
-		English: "column {key}: {metric} is not something the system counts (activities_held, activities_held:<form>, major_activities_held, workers_day_activities_held, participations, workers_day_participations, young_people, venues_opened)",
+		English: "column {key}: {metric} is not something the system counts (activities_held, activities_held:<form>, major_activities_held, workers_day_activities_held, participations, workers_day_participations, theme_activities_held:<theme>, theme_participations:<theme>, young_people, venues_opened)",
 		Chinese: "“{label}”列的统计口径“{metric}”不是系统能统计的数"}
 	ErrTypedHasMetric = errs.Reason{Code: "REPORT_COLUMN_TYPED_METRIC", Kind: errs.Invalid,
 		English: "column {key} is typed in; it has no metric",

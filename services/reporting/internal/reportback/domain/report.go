@@ -43,18 +43,42 @@ type FormColumn struct {
 var Forms = []FormColumn{{"lecture", "科普讲座"}, {"exhibition", "科技展览"}, {"consultation", "科技咨询"}, {"online_interaction", "网络互动"},
 	{"hands_on_experiment", "科学实验"}, {"open_day", "开放日"}, {"scientist_spirit_talk", "科学家精神宣讲"}, {"performance_video", "表演/微视频"}, {"other", "其他"}}
 
+// ThemeColumn is a themed week (主题科技周) as the statistics table breaks activities held and
+// participations down by it.
+type ThemeColumn struct {
+	// Slug names the theme in counted metrics ("theme_activities_held:agriculture"), as the live
+	// statistics name it.
+	Slug string
+	// Label is the theme's Chinese name.
+	Label string
+}
+
+// Themes are the themed weeks the notice asks the counties to hold alongside the week, in the
+// table's order. Activities of none have no column: a theme's columns are "of which" columns, and
+// what the themes leave of the total is the week's own activities.
+var Themes = []ThemeColumn{{"agriculture", "农业科技周"}, {"meteorology", "气象科技周"}, {"forestry_grassland", "林草科技周"}, {"transport", "交通运输科技周"}}
+
 // DefaultColumns are the statistics table's usual columns (DOMAIN.md, "Report back"): what the
-// system counts first, then what the county types in.
+// system counts first, then what the county types in. The themed weeks come as "of which"
+// columns after the activities held and after the participations, as Workers' Day does.
 func DefaultColumns() []Column {
 	cols := []Column{{Key: "activities_held", Label: "开展活动（项）", Source: SourceCounted, Metric: "activities_held"}}
 	for _, f := range Forms {
 		cols = append(cols, Column{Key: "held_" + f.Slug, Label: "其中：" + f.Label + "（项）", Source: SourceCounted, Metric: "activities_held:" + f.Slug})
 	}
-	return append(cols,
+	cols = append(cols,
 		Column{Key: "major_activities_held", Label: "其中：重大示范活动（项）", Source: SourceCounted, Metric: "major_activities_held"},
-		Column{Key: "workers_day_held", Label: "其中：与科技工作者日联合开展（项）", Source: SourceCounted, Metric: "workers_day_activities_held"},
+		Column{Key: "workers_day_held", Label: "其中：与科技工作者日联合开展（项）", Source: SourceCounted, Metric: "workers_day_activities_held"})
+	for _, th := range Themes {
+		cols = append(cols, Column{Key: "theme_held_" + th.Slug, Label: "其中：" + th.Label + "活动（项）", Source: SourceCounted, Metric: "theme_activities_held:" + th.Slug})
+	}
+	cols = append(cols,
 		Column{Key: "participations", Label: "参与人次", Source: SourceCounted, Metric: "participations"},
-		Column{Key: "workers_day_participations", Label: "其中：科技工作者日联合活动（人次）", Source: SourceCounted, Metric: "workers_day_participations"},
+		Column{Key: "workers_day_participations", Label: "其中：科技工作者日联合活动（人次）", Source: SourceCounted, Metric: "workers_day_participations"})
+	for _, th := range Themes {
+		cols = append(cols, Column{Key: "theme_participations_" + th.Slug, Label: "其中：" + th.Label + "（人次）", Source: SourceCounted, Metric: "theme_participations:" + th.Slug})
+	}
+	return append(cols,
 		Column{Key: "young_people", Label: "其中：青少年（人次）", Source: SourceCounted, Metric: "young_people"},
 		Column{Key: "venues_opened", Label: "开放基地、场馆、实验室（个）", Source: SourceCounted, Metric: "venues_opened"},
 		Column{Key: "science_workers", Label: "科技工作者参与（人）", Source: SourceTyped},
@@ -101,6 +125,11 @@ func KnownMetric(m string) bool {
 	if slug, ok := strings.CutPrefix(m, "activities_held:"); ok {
 		return slices.ContainsFunc(Forms, func(f FormColumn) bool { return f.Slug == slug })
 	}
+	for _, prefix := range []string{"theme_activities_held:", "theme_participations:"} {
+		if slug, ok := strings.CutPrefix(m, prefix); ok {
+			return slug == "none" || slices.ContainsFunc(Themes, func(t ThemeColumn) bool { return t.Slug == slug })
+		}
+	}
 	return false
 }
 
@@ -116,6 +145,9 @@ type CountedFigures struct {
 	Participations                           int64
 	YoungPeople                              int64
 	VenuesOpened                             int64
+	// HeldByTheme and ParticipationsByTheme count activities held and participations by themed
+	// week, by the theme's slug ("none" for the activities of none).
+	HeldByTheme, ParticipationsByTheme map[string]int64
 }
 
 // Value returns the figure a counted metric names.
@@ -138,6 +170,12 @@ func (c CountedFigures) Value(metric string) int64 {
 	}
 	if slug, ok := strings.CutPrefix(metric, "activities_held:"); ok {
 		return c.HeldByForm[slug]
+	}
+	if slug, ok := strings.CutPrefix(metric, "theme_activities_held:"); ok {
+		return c.HeldByTheme[slug]
+	}
+	if slug, ok := strings.CutPrefix(metric, "theme_participations:"); ok {
+		return c.ParticipationsByTheme[slug]
 	}
 	return 0
 }

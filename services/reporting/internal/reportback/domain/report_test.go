@@ -124,8 +124,11 @@ func TestFiguresPreferTheCorrection(t *testing.T) {
 		{Key: "funds", Source: domain.SourceTyped, Decimals: 2},
 	}
 	r := &domain.Report{Values: map[string]domain.Value{"participations": {Corrected: "120", Reason: "补录"}, "funds": {Typed: "3.5"}}}
-	got := r.Figures(cols, domain.CountedFigures{Participations: 100, HeldByForm: map[string]int64{"lecture": 7}})
-	if got[0].Counted != "100" || got[0].Value != "120" || got[1].Value != "7" || got[2].Value != "3.5" {
+	cols = append(cols, domain.Column{Key: "theme_held_meteorology", Source: domain.SourceCounted, Metric: "theme_activities_held:meteorology"},
+		domain.Column{Key: "theme_participations_meteorology", Source: domain.SourceCounted, Metric: "theme_participations:meteorology"})
+	got := r.Figures(cols, domain.CountedFigures{Participations: 100, HeldByForm: map[string]int64{"lecture": 7},
+		HeldByTheme: map[string]int64{"meteorology": 2}, ParticipationsByTheme: map[string]int64{"meteorology": 60}})
+	if got[0].Counted != "100" || got[0].Value != "120" || got[1].Value != "7" || got[2].Value != "3.5" || got[3].Value != "2" || got[4].Value != "60" {
 		t.Fatalf("figures = %+v", got)
 	}
 }
@@ -141,6 +144,7 @@ func TestCheckColumns(t *testing.T) {
 		"a typed metric":       {{Key: "a", Source: domain.SourceTyped, Metric: "participations"}},
 		"no source":            {{Key: "a"}},
 		"an unknown form slug": {{Key: "a", Source: domain.SourceCounted, Metric: "activities_held:opera"}},
+		"an unknown theme":     {{Key: "a", Source: domain.SourceCounted, Metric: "theme_participations:fishery"}},
 	} {
 		if err := domain.CheckColumns(cols); errs.KindOf(err) != errs.Invalid {
 			t.Errorf("%s: %v", name, err)

@@ -59,6 +59,15 @@ func Themes() []Theme {
 	return []Theme{ThemeNone, ThemeAgriculture, ThemeMeteorology, ThemeForestryGrassland, ThemeTransport}
 }
 
+var themeSlugs = map[Theme]string{
+	ThemeNone: "none", ThemeAgriculture: "agriculture", ThemeMeteorology: "meteorology", ThemeForestryGrassland: "forestry_grassland",
+	ThemeTransport: "transport",
+}
+
+// Slug names the theme where figures are named by text, as the report back's counted metrics
+// are ("theme_participations:agriculture"); an unspecified theme is "none", as it counts.
+func (t Theme) Slug() string { return themeSlugs[t.OrNone()] }
+
 // OrNone is the theme an activity counts under: ThemeNone for an unspecified one.
 func (t Theme) OrNone() Theme {
 	if t == ThemeUnspecified {

@@ -48,7 +48,9 @@ export type ReportColumn = Message<"sciweek.reporting.v1.ReportColumn"> & {
    * (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
    * scientist_spirit_talk, performance_video, other), "major_activities_held",
    * "workers_day_activities_held" (joint with Science and Technology Workers' Day),
-   * "participations", "workers_day_participations", "young_people", "venues_opened".
+   * "participations", "workers_day_participations", "theme_activities_held:<theme>" and
+   * "theme_participations:<theme>" (none, agriculture, meteorology, forestry_grassland,
+   * transport: the themed weeks, 主题科技周), "young_people", "venues_opened".
    *
    * @generated from field: string metric = 4;
    */
@@ -94,7 +96,9 @@ export type ReportColumnJson = {
    * (lecture, exhibition, consultation, online_interaction, hands_on_experiment, open_day,
    * scientist_spirit_talk, performance_video, other), "major_activities_held",
    * "workers_day_activities_held" (joint with Science and Technology Workers' Day),
-   * "participations", "workers_day_participations", "young_people", "venues_opened".
+   * "participations", "workers_day_participations", "theme_activities_held:<theme>" and
+   * "theme_participations:<theme>" (none, agriculture, meteorology, forestry_grassland,
+   * transport: the themed weeks, 主题科技周), "young_people", "venues_opened".
    *
    * @generated from field: string metric = 4;
    */
