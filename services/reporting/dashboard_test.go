@@ -191,10 +191,10 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := book.GetCellValue("概览", "B9"); v != "48" {
+	if v, _ := book.GetCellValue("概览", "B10"); v != "48" {
 		t.Fatalf("exported participations %q, want 48 (sheets %v)", v, book.GetSheetList())
 	}
-	if len(book.GetSheetList()) != 11 || !strings.Contains(exported.GetName(), "140105") {
+	if len(book.GetSheetList()) != 12 || !strings.Contains(exported.GetName(), "140105") {
 		t.Fatalf("workbook %s with sheets %v", exported.GetName(), book.GetSheetList())
 	}
 	// The counties' panel prints as offices print: titled, A4 landscape, its 合计 row formulas
@@ -215,6 +215,32 @@ func TestDashboardPanelsAndFilters(t *testing.T) {
 		if formula, _ := book.GetCellFormula(counties, cell); err != nil || calc != cached || !strings.HasPrefix(formula, "SUM(") {
 			t.Fatalf("total %s: formula %q comes to %q, the cell holds %q (%v)", cell, formula, calc, cached, err)
 		}
+	}
+	// The units' sheet, next to the counties': the county's one unit, its 合计 the county's
+	// participations, activities planned and held, recalculated.
+	const units = "各组织单位"
+	rows, _ = book.GetRows(units)
+	last = len(rows)
+	if last != 5 || rows[3][0] != "小店区" || rows[3][1] != "山西省科学技术馆" || rows[last-1][0] != "合计" {
+		t.Fatalf("the units' sheet: %q", rows)
+	}
+	for c, want := range map[int]string{3: "48", 5: "1", 6: "1"} {
+		cell, _ := excelize.CoordinatesToCellName(c, last)
+		calc, err := book.CalcCellValue(units, cell)
+		if formula, _ := book.GetCellFormula(units, cell); err != nil || calc != want || !strings.HasPrefix(formula, "SUM(") {
+			t.Fatalf("units' total %s: formula %q comes to %q, want %s (%v)", cell, formula, calc, want, err)
+		}
+	}
+	// Workers' Day: the filter is named on the overview, the joint activities' figures given.
+	overview, _ := book.GetRows("概览")
+	said := map[string]string{}
+	for _, r := range overview {
+		if len(r) == 2 {
+			said[r[0]] = r[1]
+		}
+	}
+	if said["科技工作者日"] != "全部" || said["科技工作者日联合活动参与人次"] != "48" || said["科技工作者日联合活动（已举办）"] != "1" {
+		t.Fatalf("the overview on Workers' Day: %q", said)
 	}
 
 	tests := []struct {

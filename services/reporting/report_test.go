@@ -243,13 +243,14 @@ func TestReportBack(t *testing.T) {
 	}
 
 	// The merged table: a row per county, the total their sum, counted figures the live ones.
-	live, liveThemes := map[string]int64{}, map[string]map[string]int64{}
+	live, liveThemes, liveWorkersDay := map[string]int64{}, map[string]map[string]int64{}, map[string]int64{}
 	for _, county := range []string{"140105", "140106", "140107"} {
 		d, err := f.dashboard(testkit.CityAdmin(), &reportingv1.DashboardFilter{CountyCode: county})
 		if err != nil {
 			t.Fatal(err)
 		}
 		live[county] = d.GetTotals().GetParticipations()
+		liveWorkersDay[county] = d.GetTotals().GetWorkersDayParticipations()
 		liveThemes[county] = map[string]int64{}
 		for _, k := range d.GetThemes() {
 			liveThemes[county][labels.Theme(k.GetTheme())] = k.GetParticipations()
@@ -355,6 +356,16 @@ func TestReportBack(t *testing.T) {
 		if sum != live[code] {
 			t.Errorf("%s: the themes and none come to %d, the county's participations are %d", code, sum, live[code])
 		}
+	}
+	// Workers' Day's column: each county's the dashboard's, the city's 48 (the lecture).
+	wd := col["其中：科技工作者日联合活动（人次）"]
+	for i, code := range []string{"140105", "140106", "140107"} {
+		if rows[2+i][wd] != strconv.FormatInt(liveWorkersDay[code], 10) {
+			t.Errorf("%s Workers' Day participations %q, the dashboard says %d", code, rows[2+i][wd], liveWorkersDay[code])
+		}
+	}
+	if rows[5][wd] != "48" {
+		t.Errorf("the city's Workers' Day participations %q, want 48", rows[5][wd])
 	}
 	if c := col["其中：农业科技周活动（项）"]; rows[3][c] != "1" || rows[5][c] != "1" {
 		t.Errorf("农业科技周 activities held: 迎泽区 %q, total %q, want 1 and 1", rows[3][c], rows[5][c])

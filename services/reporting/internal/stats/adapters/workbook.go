@@ -42,7 +42,10 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 	if f.GetFromDay() != "" || f.GetToDay() != "" {
 		days = f.GetFromDay() + " 至 " + f.GetToDay()
 	}
-	form, group, theme := "全部", "全部", "全部"
+	form, group, theme, workersDay := "全部", "全部", "全部", "全部"
+	if f.GetWorkersDay() {
+		workersDay = "仅联合活动"
+	}
 	if f.GetTheme() != 0 {
 		theme = labels.Theme(f.GetTheme())
 	}
@@ -56,11 +59,14 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 		k string
 		v any
 	}{
-		{"活动周", d.GetEditionId()}, {"县（市、区）", county}, {"日期", days}, {"活动形式", form}, {"服务对象", group}, {"主题科技周", theme}, {"数据日期", d.GetToday()},
+		{"活动周", d.GetEditionId()}, {"县（市、区）", county}, {"日期", days}, {"活动形式", form}, {"服务对象", group}, {"主题科技周", theme}, {"科技工作者日", workersDay},
+		{"数据日期", d.GetToday()},
 		{"参与人次", t.GetParticipations()}, {"其中：持票入场", t.GetTicketed()}, {"其中：现场登记", t.GetWalkIns()},
 		{"青少年", t.GetYoungPeople()}, {"其他公众", t.GetAdults()}, {"科技工作者", t.GetScienceWorkers()}, {"科普志愿者", t.GetVolunteers()},
 		{"持票独立人数", t.GetDistinctPeople()}, {"今日参与人次", t.GetToday()}, {"昨日参与人次", t.GetYesterday()}, {"拒绝扫码", t.GetRefusedScans()},
 		{"现场活动（计划）", t.GetActivitiesPlanned()}, {"现场活动（已举办）", t.GetActivitiesHeld()}, {"网络活动", t.GetOnlineActivities()},
+		{"科技工作者日联合活动（计划）", t.GetWorkersDayActivities()}, {"科技工作者日联合活动（已举办）", t.GetWorkersDayHeld()},
+		{"科技工作者日联合活动参与人次", t.GetWorkersDayParticipations()},
 		{"开放场馆", t.GetVenuesOpened()}, {"当前在馆人数", d.GetOccupancy().GetInside()}, {"数据序号", strconv.FormatUint(d.GetStreamPosition(), 10)},
 	} {
 		put(kv.k, kv.v)
@@ -104,6 +110,26 @@ func DashboardWorkbook(d *reportingv1.Dashboard) ([]byte, error) {
 			c.GetActivitiesPlanned(), c.GetActivitiesHeld(), c.GetVenuesOpened()})
 	}
 	table("各县（市、区）", []string{"代码", "县（市、区）", "参与人次", "今日", "青少年", "活动（计划）", "活动（已举办）", "开放场馆"}, rows, 3, 4, 5, 6, 7, 8)
+	// The level under the counties (city → county → unit → activity): every activity counts
+	// under its organizer unit (those without one on a line of their own), so the rows add up
+	// to the totals.
+	countyNames := map[string]string{}
+	for _, c := range d.GetCounties() {
+		countyNames[c.GetCountyCode()] = c.GetCountyName()
+	}
+	rows = nil
+	for _, u := range d.GetUnits() {
+		name := u.GetUnitName()
+		if name == "" {
+			name = "（未注明组织单位）"
+		}
+		county := countyNames[u.GetCountyCode()]
+		if county == "" {
+			county = u.GetCountyCode()
+		}
+		rows = append(rows, []any{county, name, u.GetParticipations(), u.GetToday(), u.GetActivitiesPlanned(), u.GetActivitiesHeld()})
+	}
+	table("各组织单位", []string{"县（市、区）", "组织单位", "参与人次", "今日", "活动（计划）", "活动（已举办）"}, rows, 3, 4, 5, 6)
 	rows = nil
 	for _, c := range d.GetByDay() {
 		rows = append(rows, []any{c.GetDay(), c.GetParticipations(), c.GetYoungPeople()})
