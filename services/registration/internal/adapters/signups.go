@@ -126,6 +126,21 @@ func (s *Store) Signup(ctx context.Context, id uuid.UUID) (domain.Signup, []byte
 	return r.Signup, r.manageHash, nil
 }
 
+// SignupByCode finds a sign-up by its phone hash and manage hash; see app.Signups. The manage
+// hash is compared in the query: it is the hash of a random code, not the code itself, so the
+// comparison leaks nothing worth timing.
+func (s *Store) SignupByCode(ctx context.Context, phoneKey, manageHash []byte) (domain.Signup, bool, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+signupColumns+` FROM signups WHERE phone_hash = $1 AND manage_hash = $2`, phoneKey, manageHash)
+	r, err := pgx.CollectExactlyOneRow(rows, scanSignup)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Signup{}, false, nil
+	}
+	if err != nil {
+		return domain.Signup{}, false, db.Unavailable(err, "find sign-up")
+	}
+	return r.Signup, true, nil
+}
+
 // CancelSignup cancels a sign-up with its session locked and promotes the first waiting
 // sign-up into a freed place; see app.Signups.
 func (s *Store) CancelSignup(ctx context.Context, id uuid.UUID, check func(domain.Signup, []byte) error,

@@ -6,6 +6,7 @@ package adapters
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -320,8 +321,18 @@ func (s *Store) Activities(ctx context.Context, f app.ActivityFilter, offset, li
 	if f.UnitID != uuid.Nil {
 		unit = &f.UnitID
 	}
+	args := []any{f.EditionID, f.CountyCode, unit, string(f.Status), string(f.Form), f.Query, offset, limit, string(f.Theme)}
+	if f.TargetGroup != "" {
+		args = append(args, string(f.TargetGroup))
+		where = append(where, fmt.Sprintf(`$%d = ANY (a.target_groups)`, len(args)))
+	}
+	if !f.From.IsZero() {
+		args = append(args, f.From, f.To)
+		where = append(where, fmt.Sprintf(`EXISTS (SELECT 1 FROM activity_sessions s WHERE s.activity_id = a.id AND s.starts_at < $%d AND s.ends_at > $%d)`,
+			len(args), len(args)-1))
+	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+activityColumns+` FROM activities a WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+` OFFSET $7 LIMIT $8`, f.EditionID, f.CountyCode, unit, string(f.Status), string(f.Form), f.Query, offset, limit, string(f.Theme))
+		` ORDER BY `+order+` OFFSET $7 LIMIT $8`, args...)
 	list, err := pgx.CollectRows(rows, scanActivity)
 	if err != nil || len(list) == 0 {
 		return list, db.Unavailable(err, "list activities")

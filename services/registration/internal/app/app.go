@@ -48,6 +48,10 @@ type ActivityFilter struct {
 	Query      string        // title contains
 	PublicOnly bool          // approved, ordered by first session
 	SignupOnly bool          // requires sign-up
+	// TargetGroup keeps activities for that group; empty: any.
+	TargetGroup domain.TargetGroup
+	// From and To keep activities with a session overlapping [From, To); zero: any.
+	From, To time.Time
 }
 
 // Editions stores editions.
@@ -119,6 +123,9 @@ type Signups interface {
 	SignUp(ctx context.Context, s domain.Signup, phoneKey, manageKey []byte, decide func(domain.Session) (domain.Signup, error)) (domain.Signup, error)
 	// Signup returns a sign-up and the hash of its manage code, or errs.NotFound.
 	Signup(ctx context.Context, id uuid.UUID) (domain.Signup, []byte, error)
+	// SignupByCode returns the sign-up made with the keyed phone hash whose manage code hashes
+	// to manageHash; found is false when there is none.
+	SignupByCode(ctx context.Context, phoneKey, manageHash []byte) (su domain.Signup, found bool, err error)
 	// CancelSignup locks the session, lets check refuse, cancels the sign-up and gives its
 	// place to the first on the waiting list, whose ticket promote makes.
 	CancelSignup(ctx context.Context, id uuid.UUID, check func(domain.Signup, []byte) error, promote func(domain.Signup, domain.Session) (domain.Ticket, error)) (domain.Signup, *domain.Signup, error)

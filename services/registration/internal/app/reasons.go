@@ -57,6 +57,12 @@ var (
 	ErrManageCodeWrong = errs.Reason{Code: "SIGNUP_MANAGE_CODE_WRONG", Kind: errs.PermissionDenied,
 		English: "the manage code does not match this sign-up",
 		Chinese: "管理码不正确，请核对报名成功时显示的管理码"}
+	ErrSignupNotFoundByCode = errs.Reason{Code: "SIGNUP_NOT_FOUND_BY_CODE", Kind: errs.NotFound,
+		English: "no sign-up has this phone number and manage code",
+		Chinese: "没有找到该手机号码和管理码对应的报名，请核对报名成功时显示的管理码"}
+	ErrDayInvalid = errs.Reason{Code: "DAY_INVALID", Kind: errs.Invalid,
+		English: "day {day} is not a date (YYYY-MM-DD)",
+		Chinese: "日期格式不正确，应为 年-月-日，如 2024-05-30"}
 	ErrSignupListPersonal = errs.Reason{Code: "SIGNUP_LIST_NOT_ALLOWED", Kind: errs.PermissionDenied,
 		English: "sign-up lists hold personal data: only the organizer and the admins see them",
 		Chinese: "报名名单含个人信息，只有组织单位和管理员可以查看"}

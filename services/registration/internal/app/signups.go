@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -15,12 +16,34 @@ import (
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
 
-// PublicActivities lists an edition's approved activities for the public.
-func (s *Service) PublicActivities(ctx context.Context, edition, county string, signupOnly bool, offset, limit int) ([]domain.Activity, error) {
-	if _, err := s.Editions.Edition(ctx, edition); err != nil {
+// PublicFilter narrows the public listing.
+type PublicFilter struct {
+	EditionID   string
+	CountyCode  string             // empty: any
+	SignupOnly  bool               // requires sign-up
+	Form        domain.Form        // empty: any
+	TargetGroup domain.TargetGroup // empty: any
+	Day         string             // YYYY-MM-DD in the edition's time zone; empty: any
+}
+
+// PublicActivities lists an edition's approved activities for the public. A day keeps the
+// activities with a session that overlaps that day as the edition's clocks show it, so the
+// public calendar and the list agree on which day an evening session belongs to.
+func (s *Service) PublicActivities(ctx context.Context, pf PublicFilter, offset, limit int) ([]domain.Activity, error) {
+	ed, err := s.Editions.Edition(ctx, pf.EditionID)
+	if err != nil {
 		return nil, err
 	}
-	return s.Activities.Activities(ctx, ActivityFilter{EditionID: edition, CountyCode: county, PublicOnly: true, SignupOnly: signupOnly}, offset, limit)
+	f := ActivityFilter{EditionID: pf.EditionID, CountyCode: pf.CountyCode, PublicOnly: true, SignupOnly: pf.SignupOnly,
+		Form: pf.Form, TargetGroup: pf.TargetGroup}
+	if pf.Day != "" {
+		day, err := time.ParseInLocation(time.DateOnly, pf.Day, ed.Location)
+		if err != nil {
+			return nil, ErrDayInvalid.New("day", pf.Day)
+		}
+		f.From, f.To = day, day.AddDate(0, 0, 1)
+	}
+	return s.Activities.Activities(ctx, f, offset, limit)
 }
 
 // PublicActivity returns an approved activity; others do not exist for the public.
@@ -110,6 +133,28 @@ func (s *Service) GetSignup(ctx context.Context, id uuid.UUID, code string) (dom
 	}
 	if err := checkCode(code)(su, hash); err != nil {
 		return domain.Signup{}, err
+	}
+	return hidePhone(su), nil
+}
+
+// FindSignup returns the sign-up made with a phone number whose manage code is code. A number
+// that never signed up and a wrong code give the same refusal: the answer tells nobody whether
+// a number signed up.
+func (s *Service) FindSignup(ctx context.Context, phone, code string) (domain.Signup, error) {
+	phone, err := domain.NormalizePhone(phone)
+	if err != nil {
+		return domain.Signup{}, err
+	}
+	key, err := s.phoneKey(ctx, phone)
+	if err != nil {
+		return domain.Signup{}, err
+	}
+	su, found, err := s.Signups.SignupByCode(ctx, key, manageHash(code))
+	if err != nil {
+		return domain.Signup{}, err
+	}
+	if !found {
+		return domain.Signup{}, ErrSignupNotFoundByCode.New()
 	}
 	return hidePhone(su), nil
 }

@@ -5,6 +5,7 @@ import (
 
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/services/registration/internal/app"
 	"github.com/sciweek/sciweek/services/registration/internal/convert"
 	"github.com/sciweek/sciweek/services/registration/internal/domain"
 )
@@ -18,7 +19,9 @@ func publicActivity(a domain.Activity) *registrationv1.PublicActivity {
 // ListPublicActivities lists approved activities for the public.
 func (g *GRPC) ListPublicActivities(ctx context.Context, req *registrationv1.ListPublicActivitiesRequest) (*registrationv1.ListPublicActivitiesResponse, error) {
 	list, next, err := rpc.ListPage(req.GetPageSize(), req.GetPageToken(), func(offset, limit int) ([]domain.Activity, error) {
-		return g.app.PublicActivities(ctx, req.GetEditionId(), req.GetCountyCode(), req.GetSignupOnly(), offset, limit)
+		return g.app.PublicActivities(ctx, app.PublicFilter{EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(),
+			SignupOnly: req.GetSignupOnly(), Form: convert.FormFromProto(req.GetForm()),
+			TargetGroup: convert.GroupFromProto(req.GetTargetGroup()), Day: req.GetDay()}, offset, limit)
 	}, publicActivity)
 	if err != nil {
 		return nil, err
@@ -71,6 +74,15 @@ func (g *GRPC) GetSignup(ctx context.Context, req *registrationv1.GetSignupReque
 		return nil, err
 	}
 	return &registrationv1.GetSignupResponse{Signup: convert.SignupToProto(s, true)}, nil
+}
+
+// FindSignup returns the sign-up a phone number and its manage code name.
+func (g *GRPC) FindSignup(ctx context.Context, req *registrationv1.FindSignupRequest) (*registrationv1.FindSignupResponse, error) {
+	s, err := g.app.FindSignup(ctx, req.GetPhone(), req.GetManageCode())
+	if err != nil {
+		return nil, err
+	}
+	return &registrationv1.FindSignupResponse{Signup: convert.SignupToProto(s, true)}, nil
 }
 
 // CancelSignup gives a place back.

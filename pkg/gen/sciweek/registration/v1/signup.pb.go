@@ -431,7 +431,14 @@ type ListPublicActivitiesRequest struct {
 	// page_size is the most activities to return; 0 means 100.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// page_token continues a listing.
-	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// form keeps one form; unspecified keeps all.
+	Form ActivityForm `protobuf:"varint,6,opt,name=form,proto3,enum=sciweek.registration.v1.ActivityForm" json:"form,omitempty"`
+	// target_group keeps activities for that group; unspecified keeps all.
+	TargetGroup TargetGroup `protobuf:"varint,7,opt,name=target_group,json=targetGroup,proto3,enum=sciweek.registration.v1.TargetGroup" json:"target_group,omitempty"`
+	// day keeps activities with a session on that day in the edition's time zone (YYYY-MM-DD);
+	// empty keeps all.
+	Day           string `protobuf:"bytes,8,opt,name=day,proto3" json:"day,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -497,6 +504,27 @@ func (x *ListPublicActivitiesRequest) GetPageSize() int32 {
 func (x *ListPublicActivitiesRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListPublicActivitiesRequest) GetForm() ActivityForm {
+	if x != nil {
+		return x.Form
+	}
+	return ActivityForm_ACTIVITY_FORM_UNSPECIFIED
+}
+
+func (x *ListPublicActivitiesRequest) GetTargetGroup() TargetGroup {
+	if x != nil {
+		return x.TargetGroup
+	}
+	return TargetGroup_TARGET_GROUP_UNSPECIFIED
+}
+
+func (x *ListPublicActivitiesRequest) GetDay() string {
+	if x != nil {
+		return x.Day
 	}
 	return ""
 }
@@ -886,6 +914,107 @@ func (x *GetSignupResponse) GetSignup() *Signup {
 	return nil
 }
 
+// FindSignupRequest names a sign-up by the phone number it was made with and its manage code.
+type FindSignupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// phone is the mobile number given at sign-up; spaces, dashes and +86 are allowed.
+	Phone string `protobuf:"bytes,1,opt,name=phone,proto3" json:"phone,omitempty"`
+	// manage_code is the code returned at sign-up.
+	ManageCode    string `protobuf:"bytes,2,opt,name=manage_code,json=manageCode,proto3" json:"manage_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindSignupRequest) Reset() {
+	*x = FindSignupRequest{}
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindSignupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindSignupRequest) ProtoMessage() {}
+
+func (x *FindSignupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindSignupRequest.ProtoReflect.Descriptor instead.
+func (*FindSignupRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *FindSignupRequest) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *FindSignupRequest) GetManageCode() string {
+	if x != nil {
+		return x.ManageCode
+	}
+	return ""
+}
+
+// FindSignupResponse returns the sign-up.
+type FindSignupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// signup is the sign-up, with its ticket when confirmed.
+	Signup        *Signup `protobuf:"bytes,1,opt,name=signup,proto3" json:"signup,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindSignupResponse) Reset() {
+	*x = FindSignupResponse{}
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindSignupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindSignupResponse) ProtoMessage() {}
+
+func (x *FindSignupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindSignupResponse.ProtoReflect.Descriptor instead.
+func (*FindSignupResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *FindSignupResponse) GetSignup() *Signup {
+	if x != nil {
+		return x.Signup
+	}
+	return nil
+}
+
 // CancelSignupRequest names the sign-up to cancel.
 type CancelSignupRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -899,7 +1028,7 @@ type CancelSignupRequest struct {
 
 func (x *CancelSignupRequest) Reset() {
 	*x = CancelSignupRequest{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[11]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -911,7 +1040,7 @@ func (x *CancelSignupRequest) String() string {
 func (*CancelSignupRequest) ProtoMessage() {}
 
 func (x *CancelSignupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[11]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -924,7 +1053,7 @@ func (x *CancelSignupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelSignupRequest.ProtoReflect.Descriptor instead.
 func (*CancelSignupRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CancelSignupRequest) GetSignupId() string {
@@ -954,7 +1083,7 @@ type CancelSignupResponse struct {
 
 func (x *CancelSignupResponse) Reset() {
 	*x = CancelSignupResponse{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[12]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -966,7 +1095,7 @@ func (x *CancelSignupResponse) String() string {
 func (*CancelSignupResponse) ProtoMessage() {}
 
 func (x *CancelSignupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[12]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -979,7 +1108,7 @@ func (x *CancelSignupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelSignupResponse.ProtoReflect.Descriptor instead.
 func (*CancelSignupResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CancelSignupResponse) GetSignup() *Signup {
@@ -1009,7 +1138,7 @@ type ListSignupsRequest struct {
 
 func (x *ListSignupsRequest) Reset() {
 	*x = ListSignupsRequest{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[13]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1021,7 +1150,7 @@ func (x *ListSignupsRequest) String() string {
 func (*ListSignupsRequest) ProtoMessage() {}
 
 func (x *ListSignupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[13]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1034,7 +1163,7 @@ func (x *ListSignupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSignupsRequest.ProtoReflect.Descriptor instead.
 func (*ListSignupsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListSignupsRequest) GetActivityId() string {
@@ -1062,7 +1191,7 @@ type ListSignupsResponse struct {
 
 func (x *ListSignupsResponse) Reset() {
 	*x = ListSignupsResponse{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[14]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1074,7 +1203,7 @@ func (x *ListSignupsResponse) String() string {
 func (*ListSignupsResponse) ProtoMessage() {}
 
 func (x *ListSignupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[14]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1087,7 +1216,7 @@ func (x *ListSignupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSignupsResponse.ProtoReflect.Descriptor instead.
 func (*ListSignupsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{14}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListSignupsResponse) GetSignups() []*Signup {
@@ -1108,7 +1237,7 @@ type ExportSignupsRequest struct {
 
 func (x *ExportSignupsRequest) Reset() {
 	*x = ExportSignupsRequest{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[15]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1120,7 +1249,7 @@ func (x *ExportSignupsRequest) String() string {
 func (*ExportSignupsRequest) ProtoMessage() {}
 
 func (x *ExportSignupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[15]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1133,7 +1262,7 @@ func (x *ExportSignupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportSignupsRequest.ProtoReflect.Descriptor instead.
 func (*ExportSignupsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{15}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ExportSignupsRequest) GetActivityId() string {
@@ -1154,7 +1283,7 @@ type GetTicketKeysRequest struct {
 
 func (x *GetTicketKeysRequest) Reset() {
 	*x = GetTicketKeysRequest{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[16]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1166,7 +1295,7 @@ func (x *GetTicketKeysRequest) String() string {
 func (*GetTicketKeysRequest) ProtoMessage() {}
 
 func (x *GetTicketKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[16]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1179,7 +1308,7 @@ func (x *GetTicketKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTicketKeysRequest.ProtoReflect.Descriptor instead.
 func (*GetTicketKeysRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetTicketKeysRequest) GetEditionId() string {
@@ -1200,7 +1329,7 @@ type GetTicketKeysResponse struct {
 
 func (x *GetTicketKeysResponse) Reset() {
 	*x = GetTicketKeysResponse{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[17]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1212,7 +1341,7 @@ func (x *GetTicketKeysResponse) String() string {
 func (*GetTicketKeysResponse) ProtoMessage() {}
 
 func (x *GetTicketKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[17]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1225,7 +1354,7 @@ func (x *GetTicketKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTicketKeysResponse.ProtoReflect.Descriptor instead.
 func (*GetTicketKeysResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetTicketKeysResponse) GetEd25519PublicKey() []byte {
@@ -1246,7 +1375,7 @@ type ExportSignupsResponse struct {
 
 func (x *ExportSignupsResponse) Reset() {
 	*x = ExportSignupsResponse{}
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[18]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1258,7 +1387,7 @@ func (x *ExportSignupsResponse) String() string {
 func (*ExportSignupsResponse) ProtoMessage() {}
 
 func (x *ExportSignupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[18]
+	mi := &file_sciweek_registration_v1_signup_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1271,7 +1400,7 @@ func (x *ExportSignupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportSignupsResponse.ProtoReflect.Descriptor instead.
 func (*ExportSignupsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_registration_v1_signup_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ExportSignupsResponse) GetFile() *File {
@@ -1315,7 +1444,7 @@ const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\vcounty_code\x18\x02 \x01(\tR\n" +
 	"countyCode\x12\x1c\n" +
 	"\torganizer\x18\x03 \x01(\tR\torganizer\x12B\n" +
-	"\adetails\x18\x04 \x01(\v2(.sciweek.registration.v1.ActivityDetailsR\adetails\"\x80\x02\n" +
+	"\adetails\x18\x04 \x01(\v2(.sciweek.registration.v1.ActivityDetailsR\adetails\"\xd2\x03\n" +
 	"\x1bListPublicActivitiesRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
@@ -1326,7 +1455,10 @@ const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x8f\x01\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\x12C\n" +
+	"\x04form\x18\x06 \x01(\x0e2%.sciweek.registration.v1.ActivityFormB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04form\x12Q\n" +
+	"\ftarget_group\x18\a \x01(\x0e2$.sciweek.registration.v1.TargetGroupB\b\xbaH\x05\x82\x01\x02\x10\x01R\vtargetGroup\x128\n" +
+	"\x03day\x18\b \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x03day\"\x8f\x01\n" +
 	"\x1cListPublicActivitiesResponse\x12G\n" +
 	"\n" +
 	"activities\x18\x01 \x03(\v2'.sciweek.registration.v1.PublicActivityR\n" +
@@ -1355,6 +1487,12 @@ const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\vmanage_code\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\n" +
 	"manageCode\"L\n" +
 	"\x11GetSignupResponse\x127\n" +
+	"\x06signup\x18\x01 \x01(\v2\x1f.sciweek.registration.v1.SignupR\x06signup\"`\n" +
+	"\x11FindSignupRequest\x12\x1f\n" +
+	"\x05phone\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\v\x18\x14R\x05phone\x12*\n" +
+	"\vmanage_code\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\n" +
+	"manageCode\"M\n" +
+	"\x12FindSignupResponse\x127\n" +
 	"\x06signup\x18\x01 \x01(\v2\x1f.sciweek.registration.v1.SignupR\x06signup\"h\n" +
 	"\x13CancelSignupRequest\x12%\n" +
 	"\tsignup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bsignupId\x12*\n" +
@@ -1388,13 +1526,14 @@ const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\x19SIGNUP_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17SIGNUP_STATUS_CONFIRMED\x10\x01\x12\x19\n" +
 	"\x15SIGNUP_STATUS_WAITING\x10\x02\x12\x1b\n" +
-	"\x17SIGNUP_STATUS_CANCELLED\x10\x032\x81\n" +
-	"\n" +
+	"\x17SIGNUP_STATUS_CANCELLED\x10\x032\x8d\v\n" +
 	"\rSignupService\x12\xb8\x01\n" +
 	"\x14ListPublicActivities\x124.sciweek.registration.v1.ListPublicActivitiesRequest\x1a5.sciweek.registration.v1.ListPublicActivitiesResponse\"3\x82\xd3\xe4\x93\x02-\x12+/v1/public/editions/{edition_id}/activities\x12\xa7\x01\n" +
 	"\x11GetPublicActivity\x121.sciweek.registration.v1.GetPublicActivityRequest\x1a2.sciweek.registration.v1.GetPublicActivityResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/public/activities/{activity_id}\x12\xa6\x01\n" +
 	"\x06SignUp\x12&.sciweek.registration.v1.SignUpRequest\x1a'.sciweek.registration.v1.SignUpResponse\"K\x82\xd3\xe4\x93\x02E:\x01*\"@/v1/public/activities/{activity_id}/sessions/{session_id}:signup\x12\x91\x01\n" +
-	"\tGetSignup\x12).sciweek.registration.v1.GetSignupRequest\x1a*.sciweek.registration.v1.GetSignupResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/public/signups/{signup_id}:get\x12\x9d\x01\n" +
+	"\tGetSignup\x12).sciweek.registration.v1.GetSignupRequest\x1a*.sciweek.registration.v1.GetSignupResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/public/signups/{signup_id}:get\x12\x89\x01\n" +
+	"\n" +
+	"FindSignup\x12*.sciweek.registration.v1.FindSignupRequest\x1a+.sciweek.registration.v1.FindSignupResponse\"\"\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/public/signups:find\x12\x9d\x01\n" +
 	"\fCancelSignup\x12,.sciweek.registration.v1.CancelSignupRequest\x1a-.sciweek.registration.v1.CancelSignupResponse\"0\x82\xd3\xe4\x93\x02*:\x01*\"%/v1/public/signups/{signup_id}:cancel\x12\x96\x01\n" +
 	"\vListSignups\x12+.sciweek.registration.v1.ListSignupsRequest\x1a,.sciweek.registration.v1.ListSignupsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/activities/{activity_id}/signups\x12n\n" +
 	"\rExportSignups\x12-.sciweek.registration.v1.ExportSignupsRequest\x1a..sciweek.registration.v1.ExportSignupsResponse\x12\xa4\x01\n" +
@@ -1414,7 +1553,7 @@ func file_sciweek_registration_v1_signup_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_registration_v1_signup_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_registration_v1_signup_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_sciweek_registration_v1_signup_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_sciweek_registration_v1_signup_proto_goTypes = []any{
 	(AgeGroup)(0),                        // 0: sciweek.registration.v1.AgeGroup
 	(SignupStatus)(0),                    // 1: sciweek.registration.v1.SignupStatus
@@ -1429,55 +1568,64 @@ var file_sciweek_registration_v1_signup_proto_goTypes = []any{
 	(*SignUpResponse)(nil),               // 10: sciweek.registration.v1.SignUpResponse
 	(*GetSignupRequest)(nil),             // 11: sciweek.registration.v1.GetSignupRequest
 	(*GetSignupResponse)(nil),            // 12: sciweek.registration.v1.GetSignupResponse
-	(*CancelSignupRequest)(nil),          // 13: sciweek.registration.v1.CancelSignupRequest
-	(*CancelSignupResponse)(nil),         // 14: sciweek.registration.v1.CancelSignupResponse
-	(*ListSignupsRequest)(nil),           // 15: sciweek.registration.v1.ListSignupsRequest
-	(*ListSignupsResponse)(nil),          // 16: sciweek.registration.v1.ListSignupsResponse
-	(*ExportSignupsRequest)(nil),         // 17: sciweek.registration.v1.ExportSignupsRequest
-	(*GetTicketKeysRequest)(nil),         // 18: sciweek.registration.v1.GetTicketKeysRequest
-	(*GetTicketKeysResponse)(nil),        // 19: sciweek.registration.v1.GetTicketKeysResponse
-	(*ExportSignupsResponse)(nil),        // 20: sciweek.registration.v1.ExportSignupsResponse
-	(*timestamppb.Timestamp)(nil),        // 21: google.protobuf.Timestamp
-	(*ActivityDetails)(nil),              // 22: sciweek.registration.v1.ActivityDetails
-	(*File)(nil),                         // 23: sciweek.registration.v1.File
+	(*FindSignupRequest)(nil),            // 13: sciweek.registration.v1.FindSignupRequest
+	(*FindSignupResponse)(nil),           // 14: sciweek.registration.v1.FindSignupResponse
+	(*CancelSignupRequest)(nil),          // 15: sciweek.registration.v1.CancelSignupRequest
+	(*CancelSignupResponse)(nil),         // 16: sciweek.registration.v1.CancelSignupResponse
+	(*ListSignupsRequest)(nil),           // 17: sciweek.registration.v1.ListSignupsRequest
+	(*ListSignupsResponse)(nil),          // 18: sciweek.registration.v1.ListSignupsResponse
+	(*ExportSignupsRequest)(nil),         // 19: sciweek.registration.v1.ExportSignupsRequest
+	(*GetTicketKeysRequest)(nil),         // 20: sciweek.registration.v1.GetTicketKeysRequest
+	(*GetTicketKeysResponse)(nil),        // 21: sciweek.registration.v1.GetTicketKeysResponse
+	(*ExportSignupsResponse)(nil),        // 22: sciweek.registration.v1.ExportSignupsResponse
+	(*timestamppb.Timestamp)(nil),        // 23: google.protobuf.Timestamp
+	(*ActivityDetails)(nil),              // 24: sciweek.registration.v1.ActivityDetails
+	(ActivityForm)(0),                    // 25: sciweek.registration.v1.ActivityForm
+	(TargetGroup)(0),                     // 26: sciweek.registration.v1.TargetGroup
+	(*File)(nil),                         // 27: sciweek.registration.v1.File
 }
 var file_sciweek_registration_v1_signup_proto_depIdxs = []int32{
-	21, // 0: sciweek.registration.v1.Ticket.valid_from:type_name -> google.protobuf.Timestamp
-	21, // 1: sciweek.registration.v1.Ticket.valid_until:type_name -> google.protobuf.Timestamp
+	23, // 0: sciweek.registration.v1.Ticket.valid_from:type_name -> google.protobuf.Timestamp
+	23, // 1: sciweek.registration.v1.Ticket.valid_until:type_name -> google.protobuf.Timestamp
 	0,  // 2: sciweek.registration.v1.Signup.age_group:type_name -> sciweek.registration.v1.AgeGroup
 	1,  // 3: sciweek.registration.v1.Signup.status:type_name -> sciweek.registration.v1.SignupStatus
 	2,  // 4: sciweek.registration.v1.Signup.ticket:type_name -> sciweek.registration.v1.Ticket
-	21, // 5: sciweek.registration.v1.Signup.created_at:type_name -> google.protobuf.Timestamp
-	22, // 6: sciweek.registration.v1.PublicActivity.details:type_name -> sciweek.registration.v1.ActivityDetails
-	4,  // 7: sciweek.registration.v1.ListPublicActivitiesResponse.activities:type_name -> sciweek.registration.v1.PublicActivity
-	4,  // 8: sciweek.registration.v1.GetPublicActivityResponse.activity:type_name -> sciweek.registration.v1.PublicActivity
-	0,  // 9: sciweek.registration.v1.SignUpRequest.age_group:type_name -> sciweek.registration.v1.AgeGroup
-	3,  // 10: sciweek.registration.v1.SignUpResponse.signup:type_name -> sciweek.registration.v1.Signup
-	3,  // 11: sciweek.registration.v1.GetSignupResponse.signup:type_name -> sciweek.registration.v1.Signup
-	3,  // 12: sciweek.registration.v1.CancelSignupResponse.signup:type_name -> sciweek.registration.v1.Signup
-	3,  // 13: sciweek.registration.v1.ListSignupsResponse.signups:type_name -> sciweek.registration.v1.Signup
-	23, // 14: sciweek.registration.v1.ExportSignupsResponse.file:type_name -> sciweek.registration.v1.File
-	5,  // 15: sciweek.registration.v1.SignupService.ListPublicActivities:input_type -> sciweek.registration.v1.ListPublicActivitiesRequest
-	7,  // 16: sciweek.registration.v1.SignupService.GetPublicActivity:input_type -> sciweek.registration.v1.GetPublicActivityRequest
-	9,  // 17: sciweek.registration.v1.SignupService.SignUp:input_type -> sciweek.registration.v1.SignUpRequest
-	11, // 18: sciweek.registration.v1.SignupService.GetSignup:input_type -> sciweek.registration.v1.GetSignupRequest
-	13, // 19: sciweek.registration.v1.SignupService.CancelSignup:input_type -> sciweek.registration.v1.CancelSignupRequest
-	15, // 20: sciweek.registration.v1.SignupService.ListSignups:input_type -> sciweek.registration.v1.ListSignupsRequest
-	17, // 21: sciweek.registration.v1.SignupService.ExportSignups:input_type -> sciweek.registration.v1.ExportSignupsRequest
-	18, // 22: sciweek.registration.v1.SignupService.GetTicketKeys:input_type -> sciweek.registration.v1.GetTicketKeysRequest
-	6,  // 23: sciweek.registration.v1.SignupService.ListPublicActivities:output_type -> sciweek.registration.v1.ListPublicActivitiesResponse
-	8,  // 24: sciweek.registration.v1.SignupService.GetPublicActivity:output_type -> sciweek.registration.v1.GetPublicActivityResponse
-	10, // 25: sciweek.registration.v1.SignupService.SignUp:output_type -> sciweek.registration.v1.SignUpResponse
-	12, // 26: sciweek.registration.v1.SignupService.GetSignup:output_type -> sciweek.registration.v1.GetSignupResponse
-	14, // 27: sciweek.registration.v1.SignupService.CancelSignup:output_type -> sciweek.registration.v1.CancelSignupResponse
-	16, // 28: sciweek.registration.v1.SignupService.ListSignups:output_type -> sciweek.registration.v1.ListSignupsResponse
-	20, // 29: sciweek.registration.v1.SignupService.ExportSignups:output_type -> sciweek.registration.v1.ExportSignupsResponse
-	19, // 30: sciweek.registration.v1.SignupService.GetTicketKeys:output_type -> sciweek.registration.v1.GetTicketKeysResponse
-	23, // [23:31] is the sub-list for method output_type
-	15, // [15:23] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	23, // 5: sciweek.registration.v1.Signup.created_at:type_name -> google.protobuf.Timestamp
+	24, // 6: sciweek.registration.v1.PublicActivity.details:type_name -> sciweek.registration.v1.ActivityDetails
+	25, // 7: sciweek.registration.v1.ListPublicActivitiesRequest.form:type_name -> sciweek.registration.v1.ActivityForm
+	26, // 8: sciweek.registration.v1.ListPublicActivitiesRequest.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	4,  // 9: sciweek.registration.v1.ListPublicActivitiesResponse.activities:type_name -> sciweek.registration.v1.PublicActivity
+	4,  // 10: sciweek.registration.v1.GetPublicActivityResponse.activity:type_name -> sciweek.registration.v1.PublicActivity
+	0,  // 11: sciweek.registration.v1.SignUpRequest.age_group:type_name -> sciweek.registration.v1.AgeGroup
+	3,  // 12: sciweek.registration.v1.SignUpResponse.signup:type_name -> sciweek.registration.v1.Signup
+	3,  // 13: sciweek.registration.v1.GetSignupResponse.signup:type_name -> sciweek.registration.v1.Signup
+	3,  // 14: sciweek.registration.v1.FindSignupResponse.signup:type_name -> sciweek.registration.v1.Signup
+	3,  // 15: sciweek.registration.v1.CancelSignupResponse.signup:type_name -> sciweek.registration.v1.Signup
+	3,  // 16: sciweek.registration.v1.ListSignupsResponse.signups:type_name -> sciweek.registration.v1.Signup
+	27, // 17: sciweek.registration.v1.ExportSignupsResponse.file:type_name -> sciweek.registration.v1.File
+	5,  // 18: sciweek.registration.v1.SignupService.ListPublicActivities:input_type -> sciweek.registration.v1.ListPublicActivitiesRequest
+	7,  // 19: sciweek.registration.v1.SignupService.GetPublicActivity:input_type -> sciweek.registration.v1.GetPublicActivityRequest
+	9,  // 20: sciweek.registration.v1.SignupService.SignUp:input_type -> sciweek.registration.v1.SignUpRequest
+	11, // 21: sciweek.registration.v1.SignupService.GetSignup:input_type -> sciweek.registration.v1.GetSignupRequest
+	13, // 22: sciweek.registration.v1.SignupService.FindSignup:input_type -> sciweek.registration.v1.FindSignupRequest
+	15, // 23: sciweek.registration.v1.SignupService.CancelSignup:input_type -> sciweek.registration.v1.CancelSignupRequest
+	17, // 24: sciweek.registration.v1.SignupService.ListSignups:input_type -> sciweek.registration.v1.ListSignupsRequest
+	19, // 25: sciweek.registration.v1.SignupService.ExportSignups:input_type -> sciweek.registration.v1.ExportSignupsRequest
+	20, // 26: sciweek.registration.v1.SignupService.GetTicketKeys:input_type -> sciweek.registration.v1.GetTicketKeysRequest
+	6,  // 27: sciweek.registration.v1.SignupService.ListPublicActivities:output_type -> sciweek.registration.v1.ListPublicActivitiesResponse
+	8,  // 28: sciweek.registration.v1.SignupService.GetPublicActivity:output_type -> sciweek.registration.v1.GetPublicActivityResponse
+	10, // 29: sciweek.registration.v1.SignupService.SignUp:output_type -> sciweek.registration.v1.SignUpResponse
+	12, // 30: sciweek.registration.v1.SignupService.GetSignup:output_type -> sciweek.registration.v1.GetSignupResponse
+	14, // 31: sciweek.registration.v1.SignupService.FindSignup:output_type -> sciweek.registration.v1.FindSignupResponse
+	16, // 32: sciweek.registration.v1.SignupService.CancelSignup:output_type -> sciweek.registration.v1.CancelSignupResponse
+	18, // 33: sciweek.registration.v1.SignupService.ListSignups:output_type -> sciweek.registration.v1.ListSignupsResponse
+	22, // 34: sciweek.registration.v1.SignupService.ExportSignups:output_type -> sciweek.registration.v1.ExportSignupsResponse
+	21, // 35: sciweek.registration.v1.SignupService.GetTicketKeys:output_type -> sciweek.registration.v1.GetTicketKeysResponse
+	27, // [27:36] is the sub-list for method output_type
+	18, // [18:27] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_registration_v1_signup_proto_init() }
@@ -1492,7 +1640,7 @@ func file_sciweek_registration_v1_signup_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_registration_v1_signup_proto_rawDesc), len(file_sciweek_registration_v1_signup_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   19,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const (
 	SignupService_GetPublicActivity_FullMethodName    = "/sciweek.registration.v1.SignupService/GetPublicActivity"
 	SignupService_SignUp_FullMethodName               = "/sciweek.registration.v1.SignupService/SignUp"
 	SignupService_GetSignup_FullMethodName            = "/sciweek.registration.v1.SignupService/GetSignup"
+	SignupService_FindSignup_FullMethodName           = "/sciweek.registration.v1.SignupService/FindSignup"
 	SignupService_CancelSignup_FullMethodName         = "/sciweek.registration.v1.SignupService/CancelSignup"
 	SignupService_ListSignups_FullMethodName          = "/sciweek.registration.v1.SignupService/ListSignups"
 	SignupService_ExportSignups_FullMethodName        = "/sciweek.registration.v1.SignupService/ExportSignups"
@@ -49,6 +50,10 @@ type SignupServiceClient interface {
 	SignUp(ctx context.Context, in *SignUpRequest, opts ...grpc.CallOption) (*SignUpResponse, error)
 	// GetSignup returns a sign-up and its ticket to whoever holds its manage code.
 	GetSignup(ctx context.Context, in *GetSignupRequest, opts ...grpc.CallOption) (*GetSignupResponse, error)
+	// FindSignup returns the sign-up that a phone number and its manage code name, to whoever
+	// kept the code but not the sign-up's number. A wrong phone and a wrong code give the same
+	// answer, so the call tells nobody whether a number signed up.
+	FindSignup(ctx context.Context, in *FindSignupRequest, opts ...grpc.CallOption) (*FindSignupResponse, error)
 	// CancelSignup gives a place back. Its ticket is revoked and the first person on the waiting
 	// list gets the place and a ticket.
 	CancelSignup(ctx context.Context, in *CancelSignupRequest, opts ...grpc.CallOption) (*CancelSignupResponse, error)
@@ -102,6 +107,16 @@ func (c *signupServiceClient) GetSignup(ctx context.Context, in *GetSignupReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetSignupResponse)
 	err := c.cc.Invoke(ctx, SignupService_GetSignup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *signupServiceClient) FindSignup(ctx context.Context, in *FindSignupRequest, opts ...grpc.CallOption) (*FindSignupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FindSignupResponse)
+	err := c.cc.Invoke(ctx, SignupService_FindSignup_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +183,10 @@ type SignupServiceServer interface {
 	SignUp(context.Context, *SignUpRequest) (*SignUpResponse, error)
 	// GetSignup returns a sign-up and its ticket to whoever holds its manage code.
 	GetSignup(context.Context, *GetSignupRequest) (*GetSignupResponse, error)
+	// FindSignup returns the sign-up that a phone number and its manage code name, to whoever
+	// kept the code but not the sign-up's number. A wrong phone and a wrong code give the same
+	// answer, so the call tells nobody whether a number signed up.
+	FindSignup(context.Context, *FindSignupRequest) (*FindSignupResponse, error)
 	// CancelSignup gives a place back. Its ticket is revoked and the first person on the waiting
 	// list gets the place and a ticket.
 	CancelSignup(context.Context, *CancelSignupRequest) (*CancelSignupResponse, error)
@@ -198,6 +217,9 @@ func (UnimplementedSignupServiceServer) SignUp(context.Context, *SignUpRequest) 
 }
 func (UnimplementedSignupServiceServer) GetSignup(context.Context, *GetSignupRequest) (*GetSignupResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetSignup not implemented")
+}
+func (UnimplementedSignupServiceServer) FindSignup(context.Context, *FindSignupRequest) (*FindSignupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FindSignup not implemented")
 }
 func (UnimplementedSignupServiceServer) CancelSignup(context.Context, *CancelSignupRequest) (*CancelSignupResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelSignup not implemented")
@@ -304,6 +326,24 @@ func _SignupService_GetSignup_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SignupService_FindSignup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FindSignupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SignupServiceServer).FindSignup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SignupService_FindSignup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SignupServiceServer).FindSignup(ctx, req.(*FindSignupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SignupService_CancelSignup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CancelSignupRequest)
 	if err := dec(in); err != nil {
@@ -398,6 +438,10 @@ var SignupService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetSignup",
 			Handler:    _SignupService_GetSignup_Handler,
+		},
+		{
+			MethodName: "FindSignup",
+			Handler:    _SignupService_FindSignup_Handler,
 		},
 		{
 			MethodName: "CancelSignup",

@@ -8,7 +8,7 @@ import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { ActivityDetails, ActivityDetailsJson, File, FileJson } from "./activity_pb";
+import type { ActivityDetails, ActivityDetailsJson, ActivityForm, ActivityFormJson, File, FileJson, TargetGroup, TargetGroupJson } from "./activity_pb";
 import { file_sciweek_registration_v1_activity } from "./activity_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/registration/v1/signup.proto.
  */
 export const file_sciweek_registration_v1_signup: GenFile = /*@__PURE__*/
-  fileDesc("CiRzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9zaWdudXAucHJvdG8SF3NjaXdlZWsucmVnaXN0cmF0aW9uLnYxIpoBCgZUaWNrZXQSCgoCaWQYASABKAkSDwoHcGF5bG9hZBgCIAEoCRIuCgp2YWxpZF9mcm9tGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt2YWxpZF91bnRpbBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKc2hvcnRfY29kZRgFIAEoCSLJAgoGU2lnbnVwEgoKAmlkGAEgASgJEhMKC2FjdGl2aXR5X2lkGAIgASgJEhIKCnNlc3Npb25faWQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxwaG9uZV9tYXNrZWQYBSABKAkSNAoJYWdlX2dyb3VwGAYgASgOMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWdlR3JvdXASNQoGc3RhdHVzGAcgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnbnVwU3RhdHVzEhgKEHdhaXRpbmdfcG9zaXRpb24YCCABKA0SLwoGdGlja2V0GAkgASgLMh8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGlja2V0Ei4KCmNyZWF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn8KDlB1YmxpY0FjdGl2aXR5EgoKAmlkGAEgASgJEhMKC2NvdW50eV9jb2RlGAIgASgJEhEKCW9yZ2FuaXplchgDIAEoCRI5CgdkZXRhaWxzGAQgASgLMiguc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlEZXRhaWxzIsgBChtMaXN0UHVibGljQWN0aXZpdGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBITCgtzaWdudXBfb25seRgDIAEoCBIdCglwYWdlX3NpemUYBCABKAVCCrpIBxoFGPQDKAASHAoKcGFnZV90b2tlbhgFIAEoCUIIukgFcgMYyAEidAocTGlzdFB1YmxpY0FjdGl2aXRpZXNSZXNwb25zZRI7CgphY3Rpdml0aWVzGAEgAygLMicuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUHVibGljQWN0aXZpdHkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjkKGEdldFB1YmxpY0FjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiVgoZR2V0UHVibGljQWN0aXZpdHlSZXNwb25zZRI5CghhY3Rpdml0eRgBIAEoCzInLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlB1YmxpY0FjdGl2aXR5IsEBCg1TaWduVXBSZXF1ZXN0Eh0KC2FjdGl2aXR5X2lkGAEgASgJQgi6SAVyA7ABARIcCgpzZXNzaW9uX2lkGAIgASgJQgi6SAVyA7ABARIXCgRuYW1lGAMgASgJQgm6SAZyBBABGDISGAoFcGhvbmUYBCABKAlCCbpIBnIEEAsYFBJACglhZ2VfZ3JvdXAYBSABKA4yIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BZ2VHcm91cEIKukgHggEEEAEgACJWCg5TaWduVXBSZXNwb25zZRIvCgZzaWdudXAYASABKAsyHy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TaWdudXASEwoLbWFuYWdlX2NvZGUYAiABKAkiTwoQR2V0U2lnbnVwUmVxdWVzdBIbCglzaWdudXBfaWQYASABKAlCCLpIBXIDsAEBEh4KC21hbmFnZV9jb2RlGAIgASgJQgm6SAZyBBABGGQiRAoRR2V0U2lnbnVwUmVzcG9uc2USLwoGc2lnbnVwGAEgASgLMh8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnbnVwIlIKE0NhbmNlbFNpZ251cFJlcXVlc3QSGwoJc2lnbnVwX2lkGAEgASgJQgi6SAVyA7ABARIeCgttYW5hZ2VfY29kZRgCIAEoCUIJukgGcgQQARhkImMKFENhbmNlbFNpZ251cFJlc3BvbnNlEi8KBnNpZ251cBgBIAEoCzIfLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNpZ251cBIaChJwcm9tb3RlZF9zaWdudXBfaWQYAiABKAkiZQoSTGlzdFNpZ251cHNSZXF1ZXN0Eh0KC2FjdGl2aXR5X2lkGAEgASgJQgi6SAVyA7ABARIwCgpzZXNzaW9uX2lkGAIgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kIkcKE0xpc3RTaWdudXBzUmVzcG9uc2USMAoHc2lnbnVwcxgBIAMoCzIfLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNpZ251cCI1ChRFeHBvcnRTaWdudXBzUmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiRAoUR2V0VGlja2V0S2V5c1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIjMKFUdldFRpY2tldEtleXNSZXNwb25zZRIaChJlZDI1NTE5X3B1YmxpY19rZXkYASABKAwiRAoVRXhwb3J0U2lnbnVwc1Jlc3BvbnNlEisKBGZpbGUYASABKAsyHS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5GaWxlKk8KCEFnZUdyb3VwEhkKFUFHRV9HUk9VUF9VTlNQRUNJRklFRBAAEhMKD0FHRV9HUk9VUF9NSU5PUhABEhMKD0FHRV9HUk9VUF9BRFVMVBACKoIBCgxTaWdudXBTdGF0dXMSHQoZU0lHTlVQX1NUQVRVU19VTlNQRUNJRklFRBAAEhsKF1NJR05VUF9TVEFUVVNfQ09ORklSTUVEEAESGQoVU0lHTlVQX1NUQVRVU19XQUlUSU5HEAISGwoXU0lHTlVQX1NUQVRVU19DQU5DRUxMRUQQAzKBCgoNU2lnbnVwU2VydmljZRK4AQoUTGlzdFB1YmxpY0FjdGl2aXRpZXMSNC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0UHVibGljQWN0aXZpdGllc1JlcXVlc3QaNS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0UHVibGljQWN0aXZpdGllc1Jlc3BvbnNlIjOC0+STAi0SKy92MS9wdWJsaWMvZWRpdGlvbnMve2VkaXRpb25faWR9L2FjdGl2aXRpZXMSpwEKEUdldFB1YmxpY0FjdGl2aXR5EjEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0UHVibGljQWN0aXZpdHlSZXF1ZXN0GjIuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0UHVibGljQWN0aXZpdHlSZXNwb25zZSIrgtPkkwIlEiMvdjEvcHVibGljL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfRKmAQoGU2lnblVwEiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnblVwUmVxdWVzdBonLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNpZ25VcFJlc3BvbnNlIkuC0+STAkU6ASoiQC92MS9wdWJsaWMvYWN0aXZpdGllcy97YWN0aXZpdHlfaWR9L3Nlc3Npb25zL3tzZXNzaW9uX2lkfTpzaWdudXASkQEKCUdldFNpZ251cBIpLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldFNpZ251cFJlcXVlc3QaKi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRTaWdudXBSZXNwb25zZSItgtPkkwInOgEqIiIvdjEvcHVibGljL3NpZ251cHMve3NpZ251cF9pZH06Z2V0Ep0BCgxDYW5jZWxTaWdudXASLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DYW5jZWxTaWdudXBSZXF1ZXN0Gi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQ2FuY2VsU2lnbnVwUmVzcG9uc2UiMILT5JMCKjoBKiIlL3YxL3B1YmxpYy9zaWdudXBzL3tzaWdudXBfaWR9OmNhbmNlbBKWAQoLTGlzdFNpZ251cHMSKy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0U2lnbnVwc1JlcXVlc3QaLC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0U2lnbnVwc1Jlc3BvbnNlIiyC0+STAiYSJC92MS9hY3Rpdml0aWVzL3thY3Rpdml0eV9pZH0vc2lnbnVwcxJuCg1FeHBvcnRTaWdudXBzEi0uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRXhwb3J0U2lnbnVwc1JlcXVlc3QaLi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FeHBvcnRTaWdudXBzUmVzcG9uc2USpAEKDUdldFRpY2tldEtleXMSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRUaWNrZXRLZXlzUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldFRpY2tldEtleXNSZXNwb25zZSI0gtPkkwIuEiwvdjEvcHVibGljL2VkaXRpb25zL3tlZGl0aW9uX2lkfS90aWNrZXQta2V5c0LzAQobY29tLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxQgtTaWdudXBQcm90b1ABWklnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVnaXN0cmF0aW9uL3YxO3JlZ2lzdHJhdGlvbnYxogIDU1JYqgIXU2Npd2Vlay5SZWdpc3RyYXRpb24uVjHKAhdTY2l3ZWVrXFJlZ2lzdHJhdGlvblxWMeICI1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYxXEdQQk1ldGFkYXRh6gIZU2Npd2Vlazo6UmVnaXN0cmF0aW9uOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_registration_v1_activity]);
+  fileDesc("CiRzY2l3ZWVrL3JlZ2lzdHJhdGlvbi92MS9zaWdudXAucHJvdG8SF3NjaXdlZWsucmVnaXN0cmF0aW9uLnYxIpoBCgZUaWNrZXQSCgoCaWQYASABKAkSDwoHcGF5bG9hZBgCIAEoCRIuCgp2YWxpZF9mcm9tGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt2YWxpZF91bnRpbBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKc2hvcnRfY29kZRgFIAEoCSLJAgoGU2lnbnVwEgoKAmlkGAEgASgJEhMKC2FjdGl2aXR5X2lkGAIgASgJEhIKCnNlc3Npb25faWQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxwaG9uZV9tYXNrZWQYBSABKAkSNAoJYWdlX2dyb3VwGAYgASgOMiEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWdlR3JvdXASNQoGc3RhdHVzGAcgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnbnVwU3RhdHVzEhgKEHdhaXRpbmdfcG9zaXRpb24YCCABKA0SLwoGdGlja2V0GAkgASgLMh8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGlja2V0Ei4KCmNyZWF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIn8KDlB1YmxpY0FjdGl2aXR5EgoKAmlkGAEgASgJEhMKC2NvdW50eV9jb2RlGAIgASgJEhEKCW9yZ2FuaXplchgDIAEoCRI5CgdkZXRhaWxzGAQgASgLMiguc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlEZXRhaWxzIoIDChtMaXN0UHVibGljQWN0aXZpdGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBITCgtzaWdudXBfb25seRgDIAEoCBIdCglwYWdlX3NpemUYBCABKAVCCrpIBxoFGPQDKAASHAoKcGFnZV90b2tlbhgFIAEoCUIIukgFcgMYyAESPQoEZm9ybRgGIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybUIIukgFggECEAESRAoMdGFyZ2V0X2dyb3VwGAcgASgOMiQuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGFyZ2V0R3JvdXBCCLpIBYIBAhABEjMKA2RheRgIIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQidAocTGlzdFB1YmxpY0FjdGl2aXRpZXNSZXNwb25zZRI7CgphY3Rpdml0aWVzGAEgAygLMicuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuUHVibGljQWN0aXZpdHkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjkKGEdldFB1YmxpY0FjdGl2aXR5UmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiVgoZR2V0UHVibGljQWN0aXZpdHlSZXNwb25zZRI5CghhY3Rpdml0eRgBIAEoCzInLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlB1YmxpY0FjdGl2aXR5IsEBCg1TaWduVXBSZXF1ZXN0Eh0KC2FjdGl2aXR5X2lkGAEgASgJQgi6SAVyA7ABARIcCgpzZXNzaW9uX2lkGAIgASgJQgi6SAVyA7ABARIXCgRuYW1lGAMgASgJQgm6SAZyBBABGDISGAoFcGhvbmUYBCABKAlCCbpIBnIEEAsYFBJACglhZ2VfZ3JvdXAYBSABKA4yIS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BZ2VHcm91cEIKukgHggEEEAEgACJWCg5TaWduVXBSZXNwb25zZRIvCgZzaWdudXAYASABKAsyHy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5TaWdudXASEwoLbWFuYWdlX2NvZGUYAiABKAkiTwoQR2V0U2lnbnVwUmVxdWVzdBIbCglzaWdudXBfaWQYASABKAlCCLpIBXIDsAEBEh4KC21hbmFnZV9jb2RlGAIgASgJQgm6SAZyBBABGGQiRAoRR2V0U2lnbnVwUmVzcG9uc2USLwoGc2lnbnVwGAEgASgLMh8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnbnVwIk0KEUZpbmRTaWdudXBSZXF1ZXN0EhgKBXBob25lGAEgASgJQgm6SAZyBBALGBQSHgoLbWFuYWdlX2NvZGUYAiABKAlCCbpIBnIEEAEYZCJFChJGaW5kU2lnbnVwUmVzcG9uc2USLwoGc2lnbnVwGAEgASgLMh8uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnbnVwIlIKE0NhbmNlbFNpZ251cFJlcXVlc3QSGwoJc2lnbnVwX2lkGAEgASgJQgi6SAVyA7ABARIeCgttYW5hZ2VfY29kZRgCIAEoCUIJukgGcgQQARhkImMKFENhbmNlbFNpZ251cFJlc3BvbnNlEi8KBnNpZ251cBgBIAEoCzIfLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNpZ251cBIaChJwcm9tb3RlZF9zaWdudXBfaWQYAiABKAkiZQoSTGlzdFNpZ251cHNSZXF1ZXN0Eh0KC2FjdGl2aXR5X2lkGAEgASgJQgi6SAVyA7ABARIwCgpzZXNzaW9uX2lkGAIgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kIkcKE0xpc3RTaWdudXBzUmVzcG9uc2USMAoHc2lnbnVwcxgBIAMoCzIfLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNpZ251cCI1ChRFeHBvcnRTaWdudXBzUmVxdWVzdBIdCgthY3Rpdml0eV9pZBgBIAEoCUIIukgFcgOwAQEiRAoUR2V0VGlja2V0S2V5c1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIjMKFUdldFRpY2tldEtleXNSZXNwb25zZRIaChJlZDI1NTE5X3B1YmxpY19rZXkYASABKAwiRAoVRXhwb3J0U2lnbnVwc1Jlc3BvbnNlEisKBGZpbGUYASABKAsyHS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5GaWxlKk8KCEFnZUdyb3VwEhkKFUFHRV9HUk9VUF9VTlNQRUNJRklFRBAAEhMKD0FHRV9HUk9VUF9NSU5PUhABEhMKD0FHRV9HUk9VUF9BRFVMVBACKoIBCgxTaWdudXBTdGF0dXMSHQoZU0lHTlVQX1NUQVRVU19VTlNQRUNJRklFRBAAEhsKF1NJR05VUF9TVEFUVVNfQ09ORklSTUVEEAESGQoVU0lHTlVQX1NUQVRVU19XQUlUSU5HEAISGwoXU0lHTlVQX1NUQVRVU19DQU5DRUxMRUQQAzKNCwoNU2lnbnVwU2VydmljZRK4AQoUTGlzdFB1YmxpY0FjdGl2aXRpZXMSNC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0UHVibGljQWN0aXZpdGllc1JlcXVlc3QaNS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5MaXN0UHVibGljQWN0aXZpdGllc1Jlc3BvbnNlIjOC0+STAi0SKy92MS9wdWJsaWMvZWRpdGlvbnMve2VkaXRpb25faWR9L2FjdGl2aXRpZXMSpwEKEUdldFB1YmxpY0FjdGl2aXR5EjEuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0UHVibGljQWN0aXZpdHlSZXF1ZXN0GjIuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0UHVibGljQWN0aXZpdHlSZXNwb25zZSIrgtPkkwIlEiMvdjEvcHVibGljL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfRKmAQoGU2lnblVwEiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuU2lnblVwUmVxdWVzdBonLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlNpZ25VcFJlc3BvbnNlIkuC0+STAkU6ASoiQC92MS9wdWJsaWMvYWN0aXZpdGllcy97YWN0aXZpdHlfaWR9L3Nlc3Npb25zL3tzZXNzaW9uX2lkfTpzaWdudXASkQEKCUdldFNpZ251cBIpLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldFNpZ251cFJlcXVlc3QaKi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5HZXRTaWdudXBSZXNwb25zZSItgtPkkwInOgEqIiIvdjEvcHVibGljL3NpZ251cHMve3NpZ251cF9pZH06Z2V0EokBCgpGaW5kU2lnbnVwEiouc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuRmluZFNpZ251cFJlcXVlc3QaKy5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5GaW5kU2lnbnVwUmVzcG9uc2UiIoLT5JMCHDoBKiIXL3YxL3B1YmxpYy9zaWdudXBzOmZpbmQSnQEKDENhbmNlbFNpZ251cBIsLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkNhbmNlbFNpZ251cFJlcXVlc3QaLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5DYW5jZWxTaWdudXBSZXNwb25zZSIwgtPkkwIqOgEqIiUvdjEvcHVibGljL3NpZ251cHMve3NpZ251cF9pZH06Y2FuY2VsEpYBCgtMaXN0U2lnbnVwcxIrLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RTaWdudXBzUmVxdWVzdBosLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkxpc3RTaWdudXBzUmVzcG9uc2UiLILT5JMCJhIkL3YxL2FjdGl2aXRpZXMve2FjdGl2aXR5X2lkfS9zaWdudXBzEm4KDUV4cG9ydFNpZ251cHMSLS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5FeHBvcnRTaWdudXBzUmVxdWVzdBouLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkV4cG9ydFNpZ251cHNSZXNwb25zZRKkAQoNR2V0VGlja2V0S2V5cxItLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkdldFRpY2tldEtleXNSZXF1ZXN0Gi4uc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuR2V0VGlja2V0S2V5c1Jlc3BvbnNlIjSC0+STAi4SLC92MS9wdWJsaWMvZWRpdGlvbnMve2VkaXRpb25faWR9L3RpY2tldC1rZXlzQvMBChtjb20uc2Npd2Vlay5yZWdpc3RyYXRpb24udjFCC1NpZ251cFByb3RvUAFaSWdpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZWdpc3RyYXRpb24vdjE7cmVnaXN0cmF0aW9udjGiAgNTUliqAhdTY2l3ZWVrLlJlZ2lzdHJhdGlvbi5WMcoCF1NjaXdlZWtcUmVnaXN0cmF0aW9uXFYx4gIjU2Npd2Vla1xSZWdpc3RyYXRpb25cVjFcR1BCTWV0YWRhdGHqAhlTY2l3ZWVrOjpSZWdpc3RyYXRpb246OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_registration_v1_activity]);
 
 /**
  * Ticket is a confirmed sign-up's admission.
@@ -393,6 +393,28 @@ export type ListPublicActivitiesRequest = Message<"sciweek.registration.v1.ListP
    * @generated from field: string page_token = 5;
    */
   pageToken: string;
+
+  /**
+   * form keeps one form; unspecified keeps all.
+   *
+   * @generated from field: sciweek.registration.v1.ActivityForm form = 6;
+   */
+  form: ActivityForm;
+
+  /**
+   * target_group keeps activities for that group; unspecified keeps all.
+   *
+   * @generated from field: sciweek.registration.v1.TargetGroup target_group = 7;
+   */
+  targetGroup: TargetGroup;
+
+  /**
+   * day keeps activities with a session on that day in the edition's time zone (YYYY-MM-DD);
+   * empty keeps all.
+   *
+   * @generated from field: string day = 8;
+   */
+  day: string;
 };
 
 /**
@@ -435,6 +457,28 @@ export type ListPublicActivitiesRequestJson = {
    * @generated from field: string page_token = 5;
    */
   pageToken?: string;
+
+  /**
+   * form keeps one form; unspecified keeps all.
+   *
+   * @generated from field: sciweek.registration.v1.ActivityForm form = 6;
+   */
+  form?: ActivityFormJson;
+
+  /**
+   * target_group keeps activities for that group; unspecified keeps all.
+   *
+   * @generated from field: sciweek.registration.v1.TargetGroup target_group = 7;
+   */
+  targetGroup?: TargetGroupJson;
+
+  /**
+   * day keeps activities with a session on that day in the edition's time zone (YYYY-MM-DD);
+   * empty keeps all.
+   *
+   * @generated from field: string day = 8;
+   */
+  day?: string;
 };
 
 /**
@@ -788,6 +832,90 @@ export const GetSignupResponseSchema: GenMessage<GetSignupResponse, {jsonType: G
   messageDesc(file_sciweek_registration_v1_signup, 10);
 
 /**
+ * FindSignupRequest names a sign-up by the phone number it was made with and its manage code.
+ *
+ * @generated from message sciweek.registration.v1.FindSignupRequest
+ */
+export type FindSignupRequest = Message<"sciweek.registration.v1.FindSignupRequest"> & {
+  /**
+   * phone is the mobile number given at sign-up; spaces, dashes and +86 are allowed.
+   *
+   * @generated from field: string phone = 1;
+   */
+  phone: string;
+
+  /**
+   * manage_code is the code returned at sign-up.
+   *
+   * @generated from field: string manage_code = 2;
+   */
+  manageCode: string;
+};
+
+/**
+ * FindSignupRequest names a sign-up by the phone number it was made with and its manage code.
+ *
+ * @generated from message sciweek.registration.v1.FindSignupRequest
+ */
+export type FindSignupRequestJson = {
+  /**
+   * phone is the mobile number given at sign-up; spaces, dashes and +86 are allowed.
+   *
+   * @generated from field: string phone = 1;
+   */
+  phone?: string;
+
+  /**
+   * manage_code is the code returned at sign-up.
+   *
+   * @generated from field: string manage_code = 2;
+   */
+  manageCode?: string;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.FindSignupRequest.
+ * Use `create(FindSignupRequestSchema)` to create a new message.
+ */
+export const FindSignupRequestSchema: GenMessage<FindSignupRequest, {jsonType: FindSignupRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_signup, 11);
+
+/**
+ * FindSignupResponse returns the sign-up.
+ *
+ * @generated from message sciweek.registration.v1.FindSignupResponse
+ */
+export type FindSignupResponse = Message<"sciweek.registration.v1.FindSignupResponse"> & {
+  /**
+   * signup is the sign-up, with its ticket when confirmed.
+   *
+   * @generated from field: sciweek.registration.v1.Signup signup = 1;
+   */
+  signup?: Signup | undefined;
+};
+
+/**
+ * FindSignupResponse returns the sign-up.
+ *
+ * @generated from message sciweek.registration.v1.FindSignupResponse
+ */
+export type FindSignupResponseJson = {
+  /**
+   * signup is the sign-up, with its ticket when confirmed.
+   *
+   * @generated from field: sciweek.registration.v1.Signup signup = 1;
+   */
+  signup?: SignupJson;
+};
+
+/**
+ * Describes the message sciweek.registration.v1.FindSignupResponse.
+ * Use `create(FindSignupResponseSchema)` to create a new message.
+ */
+export const FindSignupResponseSchema: GenMessage<FindSignupResponse, {jsonType: FindSignupResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_registration_v1_signup, 12);
+
+/**
  * CancelSignupRequest names the sign-up to cancel.
  *
  * @generated from message sciweek.registration.v1.CancelSignupRequest
@@ -834,7 +962,7 @@ export type CancelSignupRequestJson = {
  * Use `create(CancelSignupRequestSchema)` to create a new message.
  */
 export const CancelSignupRequestSchema: GenMessage<CancelSignupRequest, {jsonType: CancelSignupRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 11);
+  messageDesc(file_sciweek_registration_v1_signup, 13);
 
 /**
  * CancelSignupResponse returns the cancelled sign-up.
@@ -883,7 +1011,7 @@ export type CancelSignupResponseJson = {
  * Use `create(CancelSignupResponseSchema)` to create a new message.
  */
 export const CancelSignupResponseSchema: GenMessage<CancelSignupResponse, {jsonType: CancelSignupResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 12);
+  messageDesc(file_sciweek_registration_v1_signup, 14);
 
 /**
  * ListSignupsRequest names an activity.
@@ -932,7 +1060,7 @@ export type ListSignupsRequestJson = {
  * Use `create(ListSignupsRequestSchema)` to create a new message.
  */
 export const ListSignupsRequestSchema: GenMessage<ListSignupsRequest, {jsonType: ListSignupsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 13);
+  messageDesc(file_sciweek_registration_v1_signup, 15);
 
 /**
  * ListSignupsResponse lists sign-ups, phones masked and without tickets.
@@ -967,7 +1095,7 @@ export type ListSignupsResponseJson = {
  * Use `create(ListSignupsResponseSchema)` to create a new message.
  */
 export const ListSignupsResponseSchema: GenMessage<ListSignupsResponse, {jsonType: ListSignupsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 14);
+  messageDesc(file_sciweek_registration_v1_signup, 16);
 
 /**
  * ExportSignupsRequest names an activity.
@@ -1002,7 +1130,7 @@ export type ExportSignupsRequestJson = {
  * Use `create(ExportSignupsRequestSchema)` to create a new message.
  */
 export const ExportSignupsRequestSchema: GenMessage<ExportSignupsRequest, {jsonType: ExportSignupsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 15);
+  messageDesc(file_sciweek_registration_v1_signup, 17);
 
 /**
  * GetTicketKeysRequest names an edition.
@@ -1037,7 +1165,7 @@ export type GetTicketKeysRequestJson = {
  * Use `create(GetTicketKeysRequestSchema)` to create a new message.
  */
 export const GetTicketKeysRequestSchema: GenMessage<GetTicketKeysRequest, {jsonType: GetTicketKeysRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 16);
+  messageDesc(file_sciweek_registration_v1_signup, 18);
 
 /**
  * GetTicketKeysResponse returns the key that verifies the edition's tickets.
@@ -1072,7 +1200,7 @@ export type GetTicketKeysResponseJson = {
  * Use `create(GetTicketKeysResponseSchema)` to create a new message.
  */
 export const GetTicketKeysResponseSchema: GenMessage<GetTicketKeysResponse, {jsonType: GetTicketKeysResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 17);
+  messageDesc(file_sciweek_registration_v1_signup, 19);
 
 /**
  * ExportSignupsResponse carries the spreadsheet.
@@ -1107,7 +1235,7 @@ export type ExportSignupsResponseJson = {
  * Use `create(ExportSignupsResponseSchema)` to create a new message.
  */
 export const ExportSignupsResponseSchema: GenMessage<ExportSignupsResponse, {jsonType: ExportSignupsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_registration_v1_signup, 18);
+  messageDesc(file_sciweek_registration_v1_signup, 20);
 
 /**
  * AgeGroup is the age group a person signs up in.
@@ -1249,6 +1377,18 @@ export const SignupService: GenService<{
     methodKind: "unary";
     input: typeof GetSignupRequestSchema;
     output: typeof GetSignupResponseSchema;
+  },
+  /**
+   * FindSignup returns the sign-up that a phone number and its manage code name, to whoever
+   * kept the code but not the sign-up's number. A wrong phone and a wrong code give the same
+   * answer, so the call tells nobody whether a number signed up.
+   *
+   * @generated from rpc sciweek.registration.v1.SignupService.FindSignup
+   */
+  findSignup: {
+    methodKind: "unary";
+    input: typeof FindSignupRequestSchema;
+    output: typeof FindSignupResponseSchema;
   },
   /**
    * CancelSignup gives a place back. Its ticket is revoked and the first person on the waiting
