@@ -72,6 +72,12 @@ func TestPublicListFilters(t *testing.T) {
 			}
 		})
 	}
+
+	// The poster and the share card name the place.
+	a, err := f.signups.GetPublicActivity(ctx, &registrationv1.GetPublicActivityRequest{ActivityId: openDay})
+	if err != nil || a.GetActivity().GetVenueName() != "太原市科技馆" {
+		t.Errorf("GetPublicActivity: venue %q, %v; want 太原市科技馆", a.GetActivity().GetVenueName(), err)
+	}
 }
 
 // TestFindSignupByPhoneAndCode checks "my sign-ups": the phone number (as people type it) and the

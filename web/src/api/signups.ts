@@ -14,7 +14,15 @@ const anonymous = { anonymous: true } as const
 
 export function listPublicActivities(
   editionId: string,
-  filter: { county_code?: string; signup_only?: boolean; page_size?: number; page_token?: string },
+  filter: {
+    county_code?: string
+    signup_only?: boolean
+    form?: string
+    target_group?: string
+    day?: string
+    page_size?: number
+    page_token?: string
+  },
 ): Promise<ListPublicActivitiesResponse> {
   return api.get<ListPublicActivitiesResponse>(`/api/v1/public/editions/${pathSegment(editionId)}/activities`, {
     ...anonymous,
@@ -35,6 +43,12 @@ export function signUp(activityId: string, sessionId: string, req: SignUpRequest
 export async function getSignup(id: string, manageCode: string): Promise<Signup> {
   const path = `/api/v1/public/signups/${pathSegment(id)}:get`
   return (await api.post<{ signup: Signup }>(path, { manage_code: manageCode }, { ...anonymous, quiet: true })).signup
+}
+
+/** findSignup finds a sign-up by the phone number it was made with and its manage code. */
+export async function findSignup(phone: string, manageCode: string): Promise<Signup> {
+  const body = { phone, manage_code: manageCode }
+  return (await api.post<{ signup: Signup }>('/api/v1/public/signups:find', body, { ...anonymous, quiet: true })).signup
 }
 
 export function cancelSignup(id: string, manageCode: string): Promise<CancelSignupResponse> {
