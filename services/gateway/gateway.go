@@ -166,7 +166,10 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 	mux.HandleFunc("GET /api/v1/audit/{service}/entries", g.auditEntries)
 	mux.HandleFunc("GET /download/audit.xlsx", g.download(g.auditExport))
 	mux.HandleFunc("GET /qr.png", qrCode)
-	mux.Handle("/", console.Handler())
+	app := console.Handler()
+	// A shared activity link opens the app too, with the activity's card for chat apps.
+	mux.Handle("GET /public/activities/{id}", g.activityPage(console.Index, app))
+	mux.Handle("/", app)
 	// Hygiene first: a cross-site or oversized request is refused before a renewal is tried.
 	return otelhttp.NewHandler(securityHeaders(g.hygiene(g.renewing(mux))), "gateway",
 		otelhttp.WithTracerProvider(cfg.Telemetry.Tracer), otelhttp.WithMeterProvider(cfg.Telemetry.Meter),

@@ -75,8 +75,8 @@ func TestPublicListFilters(t *testing.T) {
 
 	// The poster and the share card name the place.
 	a, err := f.signups.GetPublicActivity(ctx, &registrationv1.GetPublicActivityRequest{ActivityId: openDay})
-	if err != nil || a.GetActivity().GetVenueName() != "太原市科技馆" {
-		t.Errorf("GetPublicActivity: venue %q, %v; want 太原市科技馆", a.GetActivity().GetVenueName(), err)
+	if err != nil || a.GetActivity().GetVenueName() != "太原市科技馆" || a.GetActivity().GetEditionId() != "2024" {
+		t.Errorf("GetPublicActivity: venue %q, edition %q, %v; want 太原市科技馆 in 2024", a.GetActivity().GetVenueName(), a.GetActivity().GetEditionId(), err)
 	}
 }
 

@@ -13,6 +13,11 @@ import (
 //go:embed all:dist
 var files embed.FS
 
+// Index returns the console's index.html, or an error when the console is not built in.
+func Index() ([]byte, error) {
+	return fs.ReadFile(files, "dist/index.html")
+}
+
 // Handler serves the built console: files as they are (hashed assets cached for a year), and
 // index.html for every other path, so the app's own routes survive a reload.
 func Handler() http.Handler {

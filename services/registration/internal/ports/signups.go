@@ -14,7 +14,7 @@ func publicActivity(a domain.Activity) *registrationv1.PublicActivity {
 	d := a.Details
 	d.SafetyPlan = domain.SafetyPlan{} // names a staff member and a phone: for the reviewers, not the public
 	return &registrationv1.PublicActivity{Id: a.ID.String(), CountyCode: a.CountyCode, Organizer: a.Organizer, Details: convert.DetailsToProto(d),
-		VenueName: a.Details.VenueName}
+		VenueName: a.Details.VenueName, EditionId: a.EditionID}
 }
 
 // ListPublicActivities lists approved activities for the public.

@@ -359,7 +359,10 @@ type PublicActivity struct {
 	Details *ActivityDetails `protobuf:"bytes,4,opt,name=details,proto3" json:"details,omitempty"`
 	// venue_name is where it takes place, as the venue registry named the venue when the
 	// activity was saved; empty for an online activity.
-	VenueName     string `protobuf:"bytes,5,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
+	VenueName string `protobuf:"bytes,5,opt,name=venue_name,json=venueName,proto3" json:"venue_name,omitempty"`
+	// edition_id is the activity's edition: its name and time zone title the pages that share
+	// the activity.
+	EditionId     string `protobuf:"bytes,6,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -425,6 +428,13 @@ func (x *PublicActivity) GetDetails() *ActivityDetails {
 func (x *PublicActivity) GetVenueName() string {
 	if x != nil {
 		return x.VenueName
+	}
+	return ""
+}
+
+func (x *PublicActivity) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
 	}
 	return ""
 }
@@ -1448,7 +1458,7 @@ const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\x06ticket\x18\t \x01(\v2\x1f.sciweek.registration.v1.TicketR\x06ticket\x129\n" +
 	"\n" +
 	"created_at\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xc2\x01\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xe1\x01\n" +
 	"\x0ePublicActivity\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1f\n" +
 	"\vcounty_code\x18\x02 \x01(\tR\n" +
@@ -1456,7 +1466,9 @@ const file_sciweek_registration_v1_signup_proto_rawDesc = "" +
 	"\torganizer\x18\x03 \x01(\tR\torganizer\x12B\n" +
 	"\adetails\x18\x04 \x01(\v2(.sciweek.registration.v1.ActivityDetailsR\adetails\x12\x1d\n" +
 	"\n" +
-	"venue_name\x18\x05 \x01(\tR\tvenueName\"\xd2\x03\n" +
+	"venue_name\x18\x05 \x01(\tR\tvenueName\x12\x1d\n" +
+	"\n" +
+	"edition_id\x18\x06 \x01(\tR\teditionId\"\xd2\x03\n" +
 	"\x1bListPublicActivitiesRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
