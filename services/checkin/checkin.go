@@ -142,7 +142,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	attendance, err := app.NewAttendance(tally, tally)
+	attendance, err := app.NewAttendance(tally, tally, tally)
 	if err != nil {
 		return nil, err
 	}

@@ -195,3 +195,34 @@ func (t *Tally) CountAnomalies(ctx context.Context, q app.AnomalyQuery) ([]app.A
 	}
 	return out, db.Unavailable(rows.Err(), "count the anomalies")
 }
+
+// doorQuery counts one venue's records by door, activity and local day, found through the
+// venue's terminals (the records' key begins with the terminal). Admissions count people as the
+// statistics do; checkouts count none; a scan refused for a broken clock counts when stored.
+const doorQuery = `SELECT r.terminal_id, coalesce(t.name, ''), r.activity_id,
+		to_char((CASE WHEN r.outcome = $4 AND r.refusal = $5 THEN r.recorded_at ELSE r.occurred_at END) AT TIME ZONE $3, 'YYYY-MM-DD'),
+		coalesce(sum(CASE WHEN r.outcome = $6 AND r.kind <> $7 THEN CASE WHEN r.kind = $8 THEN 1 ELSE r.headcount + r.adults END END), 0),
+		count(*) FILTER (WHERE r.outcome = $4)
+	FROM checkin_records r
+	LEFT JOIN known_terminals t ON t.id = r.terminal_id
+	WHERE r.terminal_id IN (SELECT id FROM known_terminals WHERE venue_id = $2) AND r.venue_id = $2 AND r.edition_id = $1
+	GROUP BY 1, 2, 3, 4`
+
+// CountDoors counts a venue's records by door, activity and day. It implements app.DoorReader.
+func (t *Tally) CountDoors(ctx context.Context, edition string, venue uuid.UUID, loc *time.Location) ([]app.DoorTally, error) {
+	rows, err := t.pool.Query(ctx, doorQuery, edition, venue, loc.String(), int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
+		int16(domain.Admitted), int16(domain.KindCheckout), int16(domain.KindTicket))
+	if err != nil {
+		return nil, db.Unavailable(err, "count the doors")
+	}
+	defer rows.Close()
+	var out []app.DoorTally
+	for rows.Next() {
+		var d app.DoorTally
+		if err := rows.Scan(&d.TerminalID, &d.TerminalName, &d.ActivityID, &d.Day, &d.Participations, &d.Refused); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, db.Unavailable(rows.Err(), "count the doors")
+}

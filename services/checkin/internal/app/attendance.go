@@ -84,18 +84,48 @@ type AnomalyReader interface {
 	CountAnomalies(ctx context.Context, q AnomalyQuery) ([]AnomalyTally, error)
 }
 
+// DoorTally counts one door's records of one activity on one local day.
+type DoorTally struct {
+	TerminalID   uuid.UUID
+	TerminalName string
+	// ActivityID is Nil for checkouts and scans refused without one.
+	ActivityID     uuid.UUID
+	Day            string
+	Participations int64
+	Refused        int64
+}
+
+// DoorReader counts a venue's records door by door.
+type DoorReader interface {
+	CountDoors(ctx context.Context, edition string, venue uuid.UUID, loc *time.Location) ([]DoorTally, error)
+}
+
 // Attendance answers the other services' questions about the system of record.
 type Attendance struct {
 	tally     TallyReader
 	anomalies AnomalyReader
+	doors     DoorReader
 }
 
 // NewAttendance returns the use case over the table's readers.
-func NewAttendance(tally TallyReader, anomalies AnomalyReader) (*Attendance, error) {
-	if tally == nil || anomalies == nil {
-		return nil, errors.New("checkin app: the attendance export needs a tally reader and an anomaly reader")
+func NewAttendance(tally TallyReader, anomalies AnomalyReader, doors DoorReader) (*Attendance, error) {
+	if tally == nil || anomalies == nil || doors == nil {
+		return nil, errors.New("checkin app: the attendance export needs a tally reader, an anomaly reader and a door reader")
 	}
-	return &Attendance{tally: tally, anomalies: anomalies}, nil
+	return &Attendance{tally: tally, anomalies: anomalies, doors: doors}, nil
+}
+
+// CountDoors hands a service a venue's counts by door, activity and local day (in timeZone).
+// Only services may: the caller (reporting) keeps each person to what they may see.
+func (a *Attendance) CountDoors(ctx context.Context, p auth.Principal, edition string, venue uuid.UUID, timeZone string) ([]DoorTally, error) {
+	if !p.Is(auth.RoleService) {
+		return nil, ErrExportServicesOnly.New()
+	}
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil || timeZone == "" || timeZone == "Local" {
+		return nil, ErrExportTimeZone.New("zone", timeZone)
+	}
+	return a.doors.CountDoors(ctx, edition, venue, loc)
 }
 
 // CountAnomalies hands a service the flagged records' counts by door, activity and kind. Only

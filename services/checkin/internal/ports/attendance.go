@@ -105,3 +105,28 @@ func (g *Attendance) CountAnomalies(ctx context.Context, req *checkinv1.CountAno
 	}
 	return out, nil
 }
+
+// CountDoors counts a venue's records by door, activity and local day.
+func (g *Attendance) CountDoors(ctx context.Context, req *checkinv1.CountDoorsRequest) (*checkinv1.CountDoorsResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	venue, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	if err != nil {
+		return nil, err
+	}
+	tallies, err := g.app.CountDoors(ctx, p, req.GetEditionId(), venue, req.GetTimeZone())
+	if err != nil {
+		return nil, err
+	}
+	out := &checkinv1.CountDoorsResponse{Tallies: make([]*checkinv1.DoorTally, len(tallies))}
+	for i, t := range tallies {
+		out.Tallies[i] = &checkinv1.DoorTally{TerminalId: t.TerminalID.String(), TerminalName: t.TerminalName, Day: t.Day,
+			Participations: t.Participations, Refused: t.Refused}
+		if t.ActivityID != uuid.Nil {
+			out.Tallies[i].ActivityId = t.ActivityID.String()
+		}
+	}
+	return out, nil
+}

@@ -23,6 +23,209 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// CountDoorsRequest names the venue whose doors to count.
+type CountDoorsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// venue_id names the venue.
+	VenueId string `protobuf:"bytes,2,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// time_zone is the IANA zone the days are local to (the city's).
+	TimeZone      string `protobuf:"bytes,3,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountDoorsRequest) Reset() {
+	*x = CountDoorsRequest{}
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountDoorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountDoorsRequest) ProtoMessage() {}
+
+func (x *CountDoorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountDoorsRequest.ProtoReflect.Descriptor instead.
+func (*CountDoorsRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *CountDoorsRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *CountDoorsRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *CountDoorsRequest) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+// DoorTally counts one door's records of one activity on one local day.
+type DoorTally struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal_id is the door's terminal.
+	TerminalId string `protobuf:"bytes,1,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// terminal_name is the door's name, as the venue registry last said.
+	TerminalName string `protobuf:"bytes,2,opt,name=terminal_name,json=terminalName,proto3" json:"terminal_name,omitempty"`
+	// activity_id is the records' activity (empty for checkouts and scans refused without one).
+	ActivityId string `protobuf:"bytes,3,opt,name=activity_id,json=activityId,proto3" json:"activity_id,omitempty"`
+	// day is the local day, YYYY-MM-DD; a scan refused for a broken clock counts when stored,
+	// as in the tally.
+	Day string `protobuf:"bytes,4,opt,name=day,proto3" json:"day,omitempty"`
+	// participations counts the people admitted (a ticket one, a walk-in its headcount, a group
+	// its young people and adults); checkouts count none.
+	Participations int64 `protobuf:"varint,5,opt,name=participations,proto3" json:"participations,omitempty"`
+	// refused counts the refused scans.
+	Refused       int64 `protobuf:"varint,6,opt,name=refused,proto3" json:"refused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DoorTally) Reset() {
+	*x = DoorTally{}
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DoorTally) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DoorTally) ProtoMessage() {}
+
+func (x *DoorTally) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DoorTally.ProtoReflect.Descriptor instead.
+func (*DoorTally) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *DoorTally) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *DoorTally) GetTerminalName() string {
+	if x != nil {
+		return x.TerminalName
+	}
+	return ""
+}
+
+func (x *DoorTally) GetActivityId() string {
+	if x != nil {
+		return x.ActivityId
+	}
+	return ""
+}
+
+func (x *DoorTally) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *DoorTally) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *DoorTally) GetRefused() int64 {
+	if x != nil {
+		return x.Refused
+	}
+	return 0
+}
+
+// CountDoorsResponse returns the counts.
+type CountDoorsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// tallies are the counts, in no particular order.
+	Tallies       []*DoorTally `protobuf:"bytes,1,rep,name=tallies,proto3" json:"tallies,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountDoorsResponse) Reset() {
+	*x = CountDoorsResponse{}
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountDoorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountDoorsResponse) ProtoMessage() {}
+
+func (x *CountDoorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountDoorsResponse.ProtoReflect.Descriptor instead.
+func (*CountDoorsResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CountDoorsResponse) GetTallies() []*DoorTally {
+	if x != nil {
+		return x.Tallies
+	}
+	return nil
+}
+
 // CountAnomaliesRequest says which flagged records to count.
 type CountAnomaliesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -42,7 +245,7 @@ type CountAnomaliesRequest struct {
 
 func (x *CountAnomaliesRequest) Reset() {
 	*x = CountAnomaliesRequest{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -54,7 +257,7 @@ func (x *CountAnomaliesRequest) String() string {
 func (*CountAnomaliesRequest) ProtoMessage() {}
 
 func (x *CountAnomaliesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[0]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -67,7 +270,7 @@ func (x *CountAnomaliesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountAnomaliesRequest.ProtoReflect.Descriptor instead.
 func (*CountAnomaliesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *CountAnomaliesRequest) GetEditionId() string {
@@ -130,7 +333,7 @@ type AnomalyTally struct {
 
 func (x *AnomalyTally) Reset() {
 	*x = AnomalyTally{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -142,7 +345,7 @@ func (x *AnomalyTally) String() string {
 func (*AnomalyTally) ProtoMessage() {}
 
 func (x *AnomalyTally) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[1]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -155,7 +358,7 @@ func (x *AnomalyTally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnomalyTally.ProtoReflect.Descriptor instead.
 func (*AnomalyTally) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *AnomalyTally) GetCountyCode() string {
@@ -225,7 +428,7 @@ type CountAnomaliesResponse struct {
 
 func (x *CountAnomaliesResponse) Reset() {
 	*x = CountAnomaliesResponse{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -237,7 +440,7 @@ func (x *CountAnomaliesResponse) String() string {
 func (*CountAnomaliesResponse) ProtoMessage() {}
 
 func (x *CountAnomaliesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[2]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -250,7 +453,7 @@ func (x *CountAnomaliesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountAnomaliesResponse.ProtoReflect.Descriptor instead.
 func (*CountAnomaliesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CountAnomaliesResponse) GetTallies() []*AnomalyTally {
@@ -273,7 +476,7 @@ type ExportTallyRequest struct {
 
 func (x *ExportTallyRequest) Reset() {
 	*x = ExportTallyRequest{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -285,7 +488,7 @@ func (x *ExportTallyRequest) String() string {
 func (*ExportTallyRequest) ProtoMessage() {}
 
 func (x *ExportTallyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[3]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -298,7 +501,7 @@ func (x *ExportTallyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportTallyRequest.ProtoReflect.Descriptor instead.
 func (*ExportTallyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ExportTallyRequest) GetTimeZone() string {
@@ -333,7 +536,7 @@ type ExportTallyResponse struct {
 
 func (x *ExportTallyResponse) Reset() {
 	*x = ExportTallyResponse{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -345,7 +548,7 @@ func (x *ExportTallyResponse) String() string {
 func (*ExportTallyResponse) ProtoMessage() {}
 
 func (x *ExportTallyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[4]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -358,7 +561,7 @@ func (x *ExportTallyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportTallyResponse.ProtoReflect.Descriptor instead.
 func (*ExportTallyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ExportTallyResponse) GetPart() isExportTallyResponse_Part {
@@ -455,7 +658,7 @@ type TallyCut struct {
 
 func (x *TallyCut) Reset() {
 	*x = TallyCut{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -467,7 +670,7 @@ func (x *TallyCut) String() string {
 func (*TallyCut) ProtoMessage() {}
 
 func (x *TallyCut) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[5]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -480,7 +683,7 @@ func (x *TallyCut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyCut.ProtoReflect.Descriptor instead.
 func (*TallyCut) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *TallyCut) GetStream() string {
@@ -516,7 +719,7 @@ type PendingEvents struct {
 
 func (x *PendingEvents) Reset() {
 	*x = PendingEvents{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -528,7 +731,7 @@ func (x *PendingEvents) String() string {
 func (*PendingEvents) ProtoMessage() {}
 
 func (x *PendingEvents) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[6]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -541,7 +744,7 @@ func (x *PendingEvents) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PendingEvents.ProtoReflect.Descriptor instead.
 func (*PendingEvents) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PendingEvents) GetEvents() [][]byte {
@@ -562,7 +765,7 @@ type TallyRows struct {
 
 func (x *TallyRows) Reset() {
 	*x = TallyRows{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -574,7 +777,7 @@ func (x *TallyRows) String() string {
 func (*TallyRows) ProtoMessage() {}
 
 func (x *TallyRows) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[7]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -587,7 +790,7 @@ func (x *TallyRows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyRows.ProtoReflect.Descriptor instead.
 func (*TallyRows) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TallyRows) GetRows() []*TallyRow {
@@ -634,7 +837,7 @@ type TallyRow struct {
 
 func (x *TallyRow) Reset() {
 	*x = TallyRow{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +849,7 @@ func (x *TallyRow) String() string {
 func (*TallyRow) ProtoMessage() {}
 
 func (x *TallyRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[8]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +862,7 @@ func (x *TallyRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyRow.ProtoReflect.Descriptor instead.
 func (*TallyRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TallyRow) GetEditionId() string {
@@ -768,7 +971,7 @@ type AdmittedTickets struct {
 
 func (x *AdmittedTickets) Reset() {
 	*x = AdmittedTickets{}
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -780,7 +983,7 @@ func (x *AdmittedTickets) String() string {
 func (*AdmittedTickets) ProtoMessage() {}
 
 func (x *AdmittedTickets) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[9]
+	mi := &file_sciweek_checkin_v1_attendance_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -793,7 +996,7 @@ func (x *AdmittedTickets) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmittedTickets.ProtoReflect.Descriptor instead.
 func (*AdmittedTickets) Descriptor() ([]byte, []int) {
-	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_checkin_v1_attendance_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AdmittedTickets) GetEditionId() string {
@@ -821,7 +1024,23 @@ var File_sciweek_checkin_v1_attendance_proto protoreflect.FileDescriptor
 
 const file_sciweek_checkin_v1_attendance_proto_rawDesc = "" +
 	"\n" +
-	"#sciweek/checkin/v1/attendance.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\"\xa2\x02\n" +
+	"#sciweek/checkin/v1/attendance.proto\x12\x12sciweek.checkin.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\"\x99\x01\n" +
+	"\x11CountDoorsRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12#\n" +
+	"\bvenue_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\x12&\n" +
+	"\ttime_zone\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\btimeZone\"\xc6\x01\n" +
+	"\tDoorTally\x12\x1f\n" +
+	"\vterminal_id\x18\x01 \x01(\tR\n" +
+	"terminalId\x12#\n" +
+	"\rterminal_name\x18\x02 \x01(\tR\fterminalName\x12\x1f\n" +
+	"\vactivity_id\x18\x03 \x01(\tR\n" +
+	"activityId\x12\x10\n" +
+	"\x03day\x18\x04 \x01(\tR\x03day\x12&\n" +
+	"\x0eparticipations\x18\x05 \x01(\x03R\x0eparticipations\x12\x18\n" +
+	"\arefused\x18\x06 \x01(\x03R\arefused\"M\n" +
+	"\x12CountDoorsResponse\x127\n" +
+	"\atallies\x18\x01 \x03(\v2\x1d.sciweek.checkin.v1.DoorTallyR\atallies\"\xa2\x02\n" +
 	"\x15CountAnomaliesRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
@@ -886,10 +1105,12 @@ const file_sciweek_checkin_v1_attendance_proto_rawDesc = "" +
 	"\vcounty_code\x18\x02 \x01(\tR\n" +
 	"countyCode\x12\x1d\n" +
 	"\n" +
-	"ticket_ids\x18\x03 \x01(\fR\tticketIds2\xde\x01\n" +
+	"ticket_ids\x18\x03 \x01(\fR\tticketIds2\xbb\x02\n" +
 	"\x11AttendanceService\x12`\n" +
 	"\vExportTally\x12&.sciweek.checkin.v1.ExportTallyRequest\x1a'.sciweek.checkin.v1.ExportTallyResponse0\x01\x12g\n" +
-	"\x0eCountAnomalies\x12).sciweek.checkin.v1.CountAnomaliesRequest\x1a*.sciweek.checkin.v1.CountAnomaliesResponseB\xd4\x01\n" +
+	"\x0eCountAnomalies\x12).sciweek.checkin.v1.CountAnomaliesRequest\x1a*.sciweek.checkin.v1.CountAnomaliesResponse\x12[\n" +
+	"\n" +
+	"CountDoors\x12%.sciweek.checkin.v1.CountDoorsRequest\x1a&.sciweek.checkin.v1.CountDoorsResponseB\xd4\x01\n" +
 	"\x16com.sciweek.checkin.v1B\x0fAttendanceProtoP\x01Z?github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1;checkinv1\xa2\x02\x03SCX\xaa\x02\x12Sciweek.Checkin.V1\xca\x02\x12Sciweek\\Checkin\\V1\xe2\x02\x1eSciweek\\Checkin\\V1\\GPBMetadata\xea\x02\x14Sciweek::Checkin::V1b\x06proto3"
 
 var (
@@ -904,48 +1125,54 @@ func file_sciweek_checkin_v1_attendance_proto_rawDescGZIP() []byte {
 	return file_sciweek_checkin_v1_attendance_proto_rawDescData
 }
 
-var file_sciweek_checkin_v1_attendance_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_sciweek_checkin_v1_attendance_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_sciweek_checkin_v1_attendance_proto_goTypes = []any{
-	(*CountAnomaliesRequest)(nil),  // 0: sciweek.checkin.v1.CountAnomaliesRequest
-	(*AnomalyTally)(nil),           // 1: sciweek.checkin.v1.AnomalyTally
-	(*CountAnomaliesResponse)(nil), // 2: sciweek.checkin.v1.CountAnomaliesResponse
-	(*ExportTallyRequest)(nil),     // 3: sciweek.checkin.v1.ExportTallyRequest
-	(*ExportTallyResponse)(nil),    // 4: sciweek.checkin.v1.ExportTallyResponse
-	(*TallyCut)(nil),               // 5: sciweek.checkin.v1.TallyCut
-	(*PendingEvents)(nil),          // 6: sciweek.checkin.v1.PendingEvents
-	(*TallyRows)(nil),              // 7: sciweek.checkin.v1.TallyRows
-	(*TallyRow)(nil),               // 8: sciweek.checkin.v1.TallyRow
-	(*AdmittedTickets)(nil),        // 9: sciweek.checkin.v1.AdmittedTickets
-	(Anomaly)(0),                   // 10: sciweek.checkin.v1.Anomaly
-	(*timestamppb.Timestamp)(nil),  // 11: google.protobuf.Timestamp
-	(CheckinKind)(0),               // 12: sciweek.checkin.v1.CheckinKind
-	(Outcome)(0),                   // 13: sciweek.checkin.v1.Outcome
-	(RefusalReason)(0),             // 14: sciweek.checkin.v1.RefusalReason
-	(ParticipantCategory)(0),       // 15: sciweek.checkin.v1.ParticipantCategory
+	(*CountDoorsRequest)(nil),      // 0: sciweek.checkin.v1.CountDoorsRequest
+	(*DoorTally)(nil),              // 1: sciweek.checkin.v1.DoorTally
+	(*CountDoorsResponse)(nil),     // 2: sciweek.checkin.v1.CountDoorsResponse
+	(*CountAnomaliesRequest)(nil),  // 3: sciweek.checkin.v1.CountAnomaliesRequest
+	(*AnomalyTally)(nil),           // 4: sciweek.checkin.v1.AnomalyTally
+	(*CountAnomaliesResponse)(nil), // 5: sciweek.checkin.v1.CountAnomaliesResponse
+	(*ExportTallyRequest)(nil),     // 6: sciweek.checkin.v1.ExportTallyRequest
+	(*ExportTallyResponse)(nil),    // 7: sciweek.checkin.v1.ExportTallyResponse
+	(*TallyCut)(nil),               // 8: sciweek.checkin.v1.TallyCut
+	(*PendingEvents)(nil),          // 9: sciweek.checkin.v1.PendingEvents
+	(*TallyRows)(nil),              // 10: sciweek.checkin.v1.TallyRows
+	(*TallyRow)(nil),               // 11: sciweek.checkin.v1.TallyRow
+	(*AdmittedTickets)(nil),        // 12: sciweek.checkin.v1.AdmittedTickets
+	(Anomaly)(0),                   // 13: sciweek.checkin.v1.Anomaly
+	(*timestamppb.Timestamp)(nil),  // 14: google.protobuf.Timestamp
+	(CheckinKind)(0),               // 15: sciweek.checkin.v1.CheckinKind
+	(Outcome)(0),                   // 16: sciweek.checkin.v1.Outcome
+	(RefusalReason)(0),             // 17: sciweek.checkin.v1.RefusalReason
+	(ParticipantCategory)(0),       // 18: sciweek.checkin.v1.ParticipantCategory
 }
 var file_sciweek_checkin_v1_attendance_proto_depIdxs = []int32{
-	10, // 0: sciweek.checkin.v1.AnomalyTally.kind:type_name -> sciweek.checkin.v1.Anomaly
-	11, // 1: sciweek.checkin.v1.AnomalyTally.last_at:type_name -> google.protobuf.Timestamp
-	1,  // 2: sciweek.checkin.v1.CountAnomaliesResponse.tallies:type_name -> sciweek.checkin.v1.AnomalyTally
-	5,  // 3: sciweek.checkin.v1.ExportTallyResponse.cut:type_name -> sciweek.checkin.v1.TallyCut
-	7,  // 4: sciweek.checkin.v1.ExportTallyResponse.rows:type_name -> sciweek.checkin.v1.TallyRows
-	9,  // 5: sciweek.checkin.v1.ExportTallyResponse.tickets:type_name -> sciweek.checkin.v1.AdmittedTickets
-	6,  // 6: sciweek.checkin.v1.ExportTallyResponse.pending:type_name -> sciweek.checkin.v1.PendingEvents
-	11, // 7: sciweek.checkin.v1.TallyCut.stream_created:type_name -> google.protobuf.Timestamp
-	8,  // 8: sciweek.checkin.v1.TallyRows.rows:type_name -> sciweek.checkin.v1.TallyRow
-	12, // 9: sciweek.checkin.v1.TallyRow.kind:type_name -> sciweek.checkin.v1.CheckinKind
-	13, // 10: sciweek.checkin.v1.TallyRow.outcome:type_name -> sciweek.checkin.v1.Outcome
-	14, // 11: sciweek.checkin.v1.TallyRow.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
-	15, // 12: sciweek.checkin.v1.TallyRow.category:type_name -> sciweek.checkin.v1.ParticipantCategory
-	3,  // 13: sciweek.checkin.v1.AttendanceService.ExportTally:input_type -> sciweek.checkin.v1.ExportTallyRequest
-	0,  // 14: sciweek.checkin.v1.AttendanceService.CountAnomalies:input_type -> sciweek.checkin.v1.CountAnomaliesRequest
-	4,  // 15: sciweek.checkin.v1.AttendanceService.ExportTally:output_type -> sciweek.checkin.v1.ExportTallyResponse
-	2,  // 16: sciweek.checkin.v1.AttendanceService.CountAnomalies:output_type -> sciweek.checkin.v1.CountAnomaliesResponse
-	15, // [15:17] is the sub-list for method output_type
-	13, // [13:15] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	1,  // 0: sciweek.checkin.v1.CountDoorsResponse.tallies:type_name -> sciweek.checkin.v1.DoorTally
+	13, // 1: sciweek.checkin.v1.AnomalyTally.kind:type_name -> sciweek.checkin.v1.Anomaly
+	14, // 2: sciweek.checkin.v1.AnomalyTally.last_at:type_name -> google.protobuf.Timestamp
+	4,  // 3: sciweek.checkin.v1.CountAnomaliesResponse.tallies:type_name -> sciweek.checkin.v1.AnomalyTally
+	8,  // 4: sciweek.checkin.v1.ExportTallyResponse.cut:type_name -> sciweek.checkin.v1.TallyCut
+	10, // 5: sciweek.checkin.v1.ExportTallyResponse.rows:type_name -> sciweek.checkin.v1.TallyRows
+	12, // 6: sciweek.checkin.v1.ExportTallyResponse.tickets:type_name -> sciweek.checkin.v1.AdmittedTickets
+	9,  // 7: sciweek.checkin.v1.ExportTallyResponse.pending:type_name -> sciweek.checkin.v1.PendingEvents
+	14, // 8: sciweek.checkin.v1.TallyCut.stream_created:type_name -> google.protobuf.Timestamp
+	11, // 9: sciweek.checkin.v1.TallyRows.rows:type_name -> sciweek.checkin.v1.TallyRow
+	15, // 10: sciweek.checkin.v1.TallyRow.kind:type_name -> sciweek.checkin.v1.CheckinKind
+	16, // 11: sciweek.checkin.v1.TallyRow.outcome:type_name -> sciweek.checkin.v1.Outcome
+	17, // 12: sciweek.checkin.v1.TallyRow.refusal_reason:type_name -> sciweek.checkin.v1.RefusalReason
+	18, // 13: sciweek.checkin.v1.TallyRow.category:type_name -> sciweek.checkin.v1.ParticipantCategory
+	6,  // 14: sciweek.checkin.v1.AttendanceService.ExportTally:input_type -> sciweek.checkin.v1.ExportTallyRequest
+	3,  // 15: sciweek.checkin.v1.AttendanceService.CountAnomalies:input_type -> sciweek.checkin.v1.CountAnomaliesRequest
+	0,  // 16: sciweek.checkin.v1.AttendanceService.CountDoors:input_type -> sciweek.checkin.v1.CountDoorsRequest
+	7,  // 17: sciweek.checkin.v1.AttendanceService.ExportTally:output_type -> sciweek.checkin.v1.ExportTallyResponse
+	5,  // 18: sciweek.checkin.v1.AttendanceService.CountAnomalies:output_type -> sciweek.checkin.v1.CountAnomaliesResponse
+	2,  // 19: sciweek.checkin.v1.AttendanceService.CountDoors:output_type -> sciweek.checkin.v1.CountDoorsResponse
+	17, // [17:20] is the sub-list for method output_type
+	14, // [14:17] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_checkin_v1_attendance_proto_init() }
@@ -954,7 +1181,7 @@ func file_sciweek_checkin_v1_attendance_proto_init() {
 		return
 	}
 	file_sciweek_checkin_v1_checkin_proto_init()
-	file_sciweek_checkin_v1_attendance_proto_msgTypes[4].OneofWrappers = []any{
+	file_sciweek_checkin_v1_attendance_proto_msgTypes[7].OneofWrappers = []any{
 		(*ExportTallyResponse_Cut)(nil),
 		(*ExportTallyResponse_Rows)(nil),
 		(*ExportTallyResponse_Tickets)(nil),
@@ -966,7 +1193,7 @@ func file_sciweek_checkin_v1_attendance_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_checkin_v1_attendance_proto_rawDesc), len(file_sciweek_checkin_v1_attendance_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	AttendanceService_ExportTally_FullMethodName    = "/sciweek.checkin.v1.AttendanceService/ExportTally"
 	AttendanceService_CountAnomalies_FullMethodName = "/sciweek.checkin.v1.AttendanceService/CountAnomalies"
+	AttendanceService_CountDoors_FullMethodName     = "/sciweek.checkin.v1.AttendanceService/CountDoors"
 )
 
 // AttendanceServiceClient is the client API for AttendanceService service.
@@ -42,6 +43,11 @@ type AttendanceServiceClient interface {
 	// county, venue and local day. Reporting reads it to show the anomalies to the people allowed
 	// to see them; it does the scoping, as it knows the counties and the units.
 	CountAnomalies(ctx context.Context, in *CountAnomaliesRequest, opts ...grpc.CallOption) (*CountAnomaliesResponse, error)
+	// CountDoors counts one venue's participations and refused scans per door, activity and
+	// local day: the lowest level of the roll-up (city → county → unit → activity → venue →
+	// door), which only the check-in table knows. Reporting reads it for the venue page and does
+	// the scoping.
+	CountDoors(ctx context.Context, in *CountDoorsRequest, opts ...grpc.CallOption) (*CountDoorsResponse, error)
 }
 
 type attendanceServiceClient struct {
@@ -81,6 +87,16 @@ func (c *attendanceServiceClient) CountAnomalies(ctx context.Context, in *CountA
 	return out, nil
 }
 
+func (c *attendanceServiceClient) CountDoors(ctx context.Context, in *CountDoorsRequest, opts ...grpc.CallOption) (*CountDoorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountDoorsResponse)
+	err := c.cc.Invoke(ctx, AttendanceService_CountDoors_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AttendanceServiceServer is the server API for AttendanceService service.
 // All implementations must embed UnimplementedAttendanceServiceServer
 // for forward compatibility.
@@ -100,6 +116,11 @@ type AttendanceServiceServer interface {
 	// county, venue and local day. Reporting reads it to show the anomalies to the people allowed
 	// to see them; it does the scoping, as it knows the counties and the units.
 	CountAnomalies(context.Context, *CountAnomaliesRequest) (*CountAnomaliesResponse, error)
+	// CountDoors counts one venue's participations and refused scans per door, activity and
+	// local day: the lowest level of the roll-up (city → county → unit → activity → venue →
+	// door), which only the check-in table knows. Reporting reads it for the venue page and does
+	// the scoping.
+	CountDoors(context.Context, *CountDoorsRequest) (*CountDoorsResponse, error)
 	mustEmbedUnimplementedAttendanceServiceServer()
 }
 
@@ -115,6 +136,9 @@ func (UnimplementedAttendanceServiceServer) ExportTally(*ExportTallyRequest, grp
 }
 func (UnimplementedAttendanceServiceServer) CountAnomalies(context.Context, *CountAnomaliesRequest) (*CountAnomaliesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CountAnomalies not implemented")
+}
+func (UnimplementedAttendanceServiceServer) CountDoors(context.Context, *CountDoorsRequest) (*CountDoorsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountDoors not implemented")
 }
 func (UnimplementedAttendanceServiceServer) mustEmbedUnimplementedAttendanceServiceServer() {}
 func (UnimplementedAttendanceServiceServer) testEmbeddedByValue()                           {}
@@ -166,6 +190,24 @@ func _AttendanceService_CountAnomalies_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AttendanceService_CountDoors_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountDoorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AttendanceServiceServer).CountDoors(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AttendanceService_CountDoors_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AttendanceServiceServer).CountDoors(ctx, req.(*CountDoorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AttendanceService_ServiceDesc is the grpc.ServiceDesc for AttendanceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -176,6 +218,10 @@ var AttendanceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CountAnomalies",
 			Handler:    _AttendanceService_CountAnomalies_Handler,
+		},
+		{
+			MethodName: "CountDoors",
+			Handler:    _AttendanceService_CountDoors_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -146,6 +146,234 @@ func (Dimension) EnumDescriptor() ([]byte, []int) {
 	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
 }
 
+// ListDoorFiguresRequest names the venue.
+type ListDoorFiguresRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// edition_id names the edition.
+	EditionId string `protobuf:"bytes,1,opt,name=edition_id,json=editionId,proto3" json:"edition_id,omitempty"`
+	// venue_id names the venue.
+	VenueId       string `protobuf:"bytes,2,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDoorFiguresRequest) Reset() {
+	*x = ListDoorFiguresRequest{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDoorFiguresRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDoorFiguresRequest) ProtoMessage() {}
+
+func (x *ListDoorFiguresRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDoorFiguresRequest.ProtoReflect.Descriptor instead.
+func (*ListDoorFiguresRequest) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ListDoorFiguresRequest) GetEditionId() string {
+	if x != nil {
+		return x.EditionId
+	}
+	return ""
+}
+
+func (x *ListDoorFiguresRequest) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+// DoorFigures are one door's figures.
+type DoorFigures struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// terminal_id is the door's terminal.
+	TerminalId string `protobuf:"bytes,1,opt,name=terminal_id,json=terminalId,proto3" json:"terminal_id,omitempty"`
+	// terminal_name is its name.
+	TerminalName string `protobuf:"bytes,2,opt,name=terminal_name,json=terminalName,proto3" json:"terminal_name,omitempty"`
+	// participations counts the people it admitted over the edition.
+	Participations int64 `protobuf:"varint,3,opt,name=participations,proto3" json:"participations,omitempty"`
+	// today counts those of today, in the city's calendar.
+	Today int64 `protobuf:"varint,4,opt,name=today,proto3" json:"today,omitempty"`
+	// refused counts the scans it refused over the edition.
+	Refused       int64 `protobuf:"varint,5,opt,name=refused,proto3" json:"refused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DoorFigures) Reset() {
+	*x = DoorFigures{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DoorFigures) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DoorFigures) ProtoMessage() {}
+
+func (x *DoorFigures) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DoorFigures.ProtoReflect.Descriptor instead.
+func (*DoorFigures) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *DoorFigures) GetTerminalId() string {
+	if x != nil {
+		return x.TerminalId
+	}
+	return ""
+}
+
+func (x *DoorFigures) GetTerminalName() string {
+	if x != nil {
+		return x.TerminalName
+	}
+	return ""
+}
+
+func (x *DoorFigures) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *DoorFigures) GetToday() int64 {
+	if x != nil {
+		return x.Today
+	}
+	return 0
+}
+
+func (x *DoorFigures) GetRefused() int64 {
+	if x != nil {
+		return x.Refused
+	}
+	return 0
+}
+
+// ListDoorFiguresResponse returns the venue's doors, busiest first, and their sums.
+type ListDoorFiguresResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// venue_id is the venue.
+	VenueId string `protobuf:"bytes,1,opt,name=venue_id,json=venueId,proto3" json:"venue_id,omitempty"`
+	// today is today's date, YYYY-MM-DD in the city's calendar.
+	Today string `protobuf:"bytes,2,opt,name=today,proto3" json:"today,omitempty"`
+	// doors are the doors that recorded anything, busiest first.
+	Doors []*DoorFigures `protobuf:"bytes,3,rep,name=doors,proto3" json:"doors,omitempty"`
+	// participations sums the doors' participations.
+	Participations int64 `protobuf:"varint,4,opt,name=participations,proto3" json:"participations,omitempty"`
+	// today_participations sums the doors' today.
+	TodayParticipations int64 `protobuf:"varint,5,opt,name=today_participations,json=todayParticipations,proto3" json:"today_participations,omitempty"`
+	// refused sums the doors' refused scans.
+	Refused       int64 `protobuf:"varint,6,opt,name=refused,proto3" json:"refused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDoorFiguresResponse) Reset() {
+	*x = ListDoorFiguresResponse{}
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDoorFiguresResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDoorFiguresResponse) ProtoMessage() {}
+
+func (x *ListDoorFiguresResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDoorFiguresResponse.ProtoReflect.Descriptor instead.
+func (*ListDoorFiguresResponse) Descriptor() ([]byte, []int) {
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListDoorFiguresResponse) GetVenueId() string {
+	if x != nil {
+		return x.VenueId
+	}
+	return ""
+}
+
+func (x *ListDoorFiguresResponse) GetToday() string {
+	if x != nil {
+		return x.Today
+	}
+	return ""
+}
+
+func (x *ListDoorFiguresResponse) GetDoors() []*DoorFigures {
+	if x != nil {
+		return x.Doors
+	}
+	return nil
+}
+
+func (x *ListDoorFiguresResponse) GetParticipations() int64 {
+	if x != nil {
+		return x.Participations
+	}
+	return 0
+}
+
+func (x *ListDoorFiguresResponse) GetTodayParticipations() int64 {
+	if x != nil {
+		return x.TodayParticipations
+	}
+	return 0
+}
+
+func (x *ListDoorFiguresResponse) GetRefused() int64 {
+	if x != nil {
+		return x.Refused
+	}
+	return 0
+}
+
 // ListAnomaliesRequest names an edition and narrows the count.
 type ListAnomaliesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -163,7 +391,7 @@ type ListAnomaliesRequest struct {
 
 func (x *ListAnomaliesRequest) Reset() {
 	*x = ListAnomaliesRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -175,7 +403,7 @@ func (x *ListAnomaliesRequest) String() string {
 func (*ListAnomaliesRequest) ProtoMessage() {}
 
 func (x *ListAnomaliesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[0]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -188,7 +416,7 @@ func (x *ListAnomaliesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAnomaliesRequest.ProtoReflect.Descriptor instead.
 func (*ListAnomaliesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListAnomaliesRequest) GetEditionId() string {
@@ -232,7 +460,7 @@ type AnomalyKindCount struct {
 
 func (x *AnomalyKindCount) Reset() {
 	*x = AnomalyKindCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -244,7 +472,7 @@ func (x *AnomalyKindCount) String() string {
 func (*AnomalyKindCount) ProtoMessage() {}
 
 func (x *AnomalyKindCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[1]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -257,7 +485,7 @@ func (x *AnomalyKindCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnomalyKindCount.ProtoReflect.Descriptor instead.
 func (*AnomalyKindCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *AnomalyKindCount) GetKind() v1.Anomaly {
@@ -293,7 +521,7 @@ type DoorAnomalies struct {
 
 func (x *DoorAnomalies) Reset() {
 	*x = DoorAnomalies{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -305,7 +533,7 @@ func (x *DoorAnomalies) String() string {
 func (*DoorAnomalies) ProtoMessage() {}
 
 func (x *DoorAnomalies) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[2]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -318,7 +546,7 @@ func (x *DoorAnomalies) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoorAnomalies.ProtoReflect.Descriptor instead.
 func (*DoorAnomalies) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *DoorAnomalies) GetTerminalId() string {
@@ -379,7 +607,7 @@ type VenueAnomalies struct {
 
 func (x *VenueAnomalies) Reset() {
 	*x = VenueAnomalies{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -391,7 +619,7 @@ func (x *VenueAnomalies) String() string {
 func (*VenueAnomalies) ProtoMessage() {}
 
 func (x *VenueAnomalies) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[3]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -404,7 +632,7 @@ func (x *VenueAnomalies) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VenueAnomalies.ProtoReflect.Descriptor instead.
 func (*VenueAnomalies) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *VenueAnomalies) GetVenueId() string {
@@ -471,7 +699,7 @@ type ListAnomaliesResponse struct {
 
 func (x *ListAnomaliesResponse) Reset() {
 	*x = ListAnomaliesResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -483,7 +711,7 @@ func (x *ListAnomaliesResponse) String() string {
 func (*ListAnomaliesResponse) ProtoMessage() {}
 
 func (x *ListAnomaliesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -496,7 +724,7 @@ func (x *ListAnomaliesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAnomaliesResponse.ProtoReflect.Descriptor instead.
 func (*ListAnomaliesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListAnomaliesResponse) GetKinds() []*AnomalyKindCount {
@@ -548,7 +776,7 @@ type DashboardFilter struct {
 
 func (x *DashboardFilter) Reset() {
 	*x = DashboardFilter{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -560,7 +788,7 @@ func (x *DashboardFilter) String() string {
 func (*DashboardFilter) ProtoMessage() {}
 
 func (x *DashboardFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -573,7 +801,7 @@ func (x *DashboardFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DashboardFilter.ProtoReflect.Descriptor instead.
 func (*DashboardFilter) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *DashboardFilter) GetCountyCode() string {
@@ -681,7 +909,7 @@ type DashboardTotals struct {
 
 func (x *DashboardTotals) Reset() {
 	*x = DashboardTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -693,7 +921,7 @@ func (x *DashboardTotals) String() string {
 func (*DashboardTotals) ProtoMessage() {}
 
 func (x *DashboardTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -706,7 +934,7 @@ func (x *DashboardTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DashboardTotals.ProtoReflect.Descriptor instead.
 func (*DashboardTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DashboardTotals) GetParticipations() int64 {
@@ -860,7 +1088,7 @@ type CountyRanking struct {
 
 func (x *CountyRanking) Reset() {
 	*x = CountyRanking{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -872,7 +1100,7 @@ func (x *CountyRanking) String() string {
 func (*CountyRanking) ProtoMessage() {}
 
 func (x *CountyRanking) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -885,7 +1113,7 @@ func (x *CountyRanking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyRanking.ProtoReflect.Descriptor instead.
 func (*CountyRanking) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CountyRanking) GetCountyCode() string {
@@ -957,7 +1185,7 @@ type HourCount struct {
 
 func (x *HourCount) Reset() {
 	*x = HourCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -969,7 +1197,7 @@ func (x *HourCount) String() string {
 func (*HourCount) ProtoMessage() {}
 
 func (x *HourCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -982,7 +1210,7 @@ func (x *HourCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HourCount.ProtoReflect.Descriptor instead.
 func (*HourCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *HourCount) GetHour() string {
@@ -1014,7 +1242,7 @@ type DayCount struct {
 
 func (x *DayCount) Reset() {
 	*x = DayCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1026,7 +1254,7 @@ func (x *DayCount) String() string {
 func (*DayCount) ProtoMessage() {}
 
 func (x *DayCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1039,7 +1267,7 @@ func (x *DayCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DayCount.ProtoReflect.Descriptor instead.
 func (*DayCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DayCount) GetDay() string {
@@ -1080,7 +1308,7 @@ type FormCount struct {
 
 func (x *FormCount) Reset() {
 	*x = FormCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1092,7 +1320,7 @@ func (x *FormCount) String() string {
 func (*FormCount) ProtoMessage() {}
 
 func (x *FormCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1105,7 +1333,7 @@ func (x *FormCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FormCount.ProtoReflect.Descriptor instead.
 func (*FormCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *FormCount) GetForm() v11.ActivityForm {
@@ -1151,7 +1379,7 @@ type TargetGroupCount struct {
 
 func (x *TargetGroupCount) Reset() {
 	*x = TargetGroupCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1163,7 +1391,7 @@ func (x *TargetGroupCount) String() string {
 func (*TargetGroupCount) ProtoMessage() {}
 
 func (x *TargetGroupCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1176,7 +1404,7 @@ func (x *TargetGroupCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetGroupCount.ProtoReflect.Descriptor instead.
 func (*TargetGroupCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *TargetGroupCount) GetTargetGroup() v11.TargetGroup {
@@ -1219,7 +1447,7 @@ type ThemeCount struct {
 
 func (x *ThemeCount) Reset() {
 	*x = ThemeCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1231,7 +1459,7 @@ func (x *ThemeCount) String() string {
 func (*ThemeCount) ProtoMessage() {}
 
 func (x *ThemeCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1244,7 +1472,7 @@ func (x *ThemeCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThemeCount.ProtoReflect.Descriptor instead.
 func (*ThemeCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ThemeCount) GetTheme() v11.ActivityTheme {
@@ -1296,7 +1524,7 @@ type ActivityCount struct {
 
 func (x *ActivityCount) Reset() {
 	*x = ActivityCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1308,7 +1536,7 @@ func (x *ActivityCount) String() string {
 func (*ActivityCount) ProtoMessage() {}
 
 func (x *ActivityCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1321,7 +1549,7 @@ func (x *ActivityCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivityCount.ProtoReflect.Descriptor instead.
 func (*ActivityCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ActivityCount) GetActivityId() string {
@@ -1379,7 +1607,7 @@ type RefusalCount struct {
 
 func (x *RefusalCount) Reset() {
 	*x = RefusalCount{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1391,7 +1619,7 @@ func (x *RefusalCount) String() string {
 func (*RefusalCount) ProtoMessage() {}
 
 func (x *RefusalCount) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[14]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1404,7 +1632,7 @@ func (x *RefusalCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefusalCount.ProtoReflect.Descriptor instead.
 func (*RefusalCount) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RefusalCount) GetReason() v1.RefusalReason {
@@ -1468,7 +1696,7 @@ type Dashboard struct {
 
 func (x *Dashboard) Reset() {
 	*x = Dashboard{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1480,7 +1708,7 @@ func (x *Dashboard) String() string {
 func (*Dashboard) ProtoMessage() {}
 
 func (x *Dashboard) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[15]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1493,7 +1721,7 @@ func (x *Dashboard) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dashboard.ProtoReflect.Descriptor instead.
 func (*Dashboard) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Dashboard) GetEditionId() string {
@@ -1645,7 +1873,7 @@ type UnitRanking struct {
 
 func (x *UnitRanking) Reset() {
 	*x = UnitRanking{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1657,7 +1885,7 @@ func (x *UnitRanking) String() string {
 func (*UnitRanking) ProtoMessage() {}
 
 func (x *UnitRanking) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[16]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1670,7 +1898,7 @@ func (x *UnitRanking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnitRanking.ProtoReflect.Descriptor instead.
 func (*UnitRanking) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UnitRanking) GetUnitId() string {
@@ -1735,7 +1963,7 @@ type GetDashboardRequest struct {
 
 func (x *GetDashboardRequest) Reset() {
 	*x = GetDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1747,7 +1975,7 @@ func (x *GetDashboardRequest) String() string {
 func (*GetDashboardRequest) ProtoMessage() {}
 
 func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[17]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1760,7 +1988,7 @@ func (x *GetDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardRequest.ProtoReflect.Descriptor instead.
 func (*GetDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{17}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetDashboardRequest) GetEditionId() string {
@@ -1788,7 +2016,7 @@ type GetDashboardResponse struct {
 
 func (x *GetDashboardResponse) Reset() {
 	*x = GetDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1800,7 +2028,7 @@ func (x *GetDashboardResponse) String() string {
 func (*GetDashboardResponse) ProtoMessage() {}
 
 func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[18]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1813,7 +2041,7 @@ func (x *GetDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDashboardResponse.ProtoReflect.Descriptor instead.
 func (*GetDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{18}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetDashboardResponse) GetDashboard() *Dashboard {
@@ -1836,7 +2064,7 @@ type WatchDashboardRequest struct {
 
 func (x *WatchDashboardRequest) Reset() {
 	*x = WatchDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1848,7 +2076,7 @@ func (x *WatchDashboardRequest) String() string {
 func (*WatchDashboardRequest) ProtoMessage() {}
 
 func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[19]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1861,7 +2089,7 @@ func (x *WatchDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardRequest.ProtoReflect.Descriptor instead.
 func (*WatchDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{19}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WatchDashboardRequest) GetEditionId() string {
@@ -1889,7 +2117,7 @@ type WatchDashboardResponse struct {
 
 func (x *WatchDashboardResponse) Reset() {
 	*x = WatchDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2129,7 @@ func (x *WatchDashboardResponse) String() string {
 func (*WatchDashboardResponse) ProtoMessage() {}
 
 func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[20]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2142,7 @@ func (x *WatchDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDashboardResponse.ProtoReflect.Descriptor instead.
 func (*WatchDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{20}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *WatchDashboardResponse) GetDashboard() *Dashboard {
@@ -1937,7 +2165,7 @@ type ExportDashboardRequest struct {
 
 func (x *ExportDashboardRequest) Reset() {
 	*x = ExportDashboardRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1949,7 +2177,7 @@ func (x *ExportDashboardRequest) String() string {
 func (*ExportDashboardRequest) ProtoMessage() {}
 
 func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[21]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1962,7 +2190,7 @@ func (x *ExportDashboardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardRequest.ProtoReflect.Descriptor instead.
 func (*ExportDashboardRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{21}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ExportDashboardRequest) GetEditionId() string {
@@ -1994,7 +2222,7 @@ type ExportDashboardResponse struct {
 
 func (x *ExportDashboardResponse) Reset() {
 	*x = ExportDashboardResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2006,7 +2234,7 @@ func (x *ExportDashboardResponse) String() string {
 func (*ExportDashboardResponse) ProtoMessage() {}
 
 func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[22]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2019,7 +2247,7 @@ func (x *ExportDashboardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportDashboardResponse.ProtoReflect.Descriptor instead.
 func (*ExportDashboardResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{22}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ExportDashboardResponse) GetName() string {
@@ -2052,7 +2280,7 @@ type RebuildAggregatesRequest struct {
 
 func (x *RebuildAggregatesRequest) Reset() {
 	*x = RebuildAggregatesRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2064,7 +2292,7 @@ func (x *RebuildAggregatesRequest) String() string {
 func (*RebuildAggregatesRequest) ProtoMessage() {}
 
 func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[23]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2077,7 +2305,7 @@ func (x *RebuildAggregatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesRequest.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{23}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
 }
 
 // RebuildAggregatesResponse says what the rebuild did.
@@ -2095,7 +2323,7 @@ type RebuildAggregatesResponse struct {
 
 func (x *RebuildAggregatesResponse) Reset() {
 	*x = RebuildAggregatesResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2107,7 +2335,7 @@ func (x *RebuildAggregatesResponse) String() string {
 func (*RebuildAggregatesResponse) ProtoMessage() {}
 
 func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[24]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2120,7 +2348,7 @@ func (x *RebuildAggregatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildAggregatesResponse.ProtoReflect.Descriptor instead.
 func (*RebuildAggregatesResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{24}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RebuildAggregatesResponse) GetEvents() int64 {
@@ -2176,7 +2404,7 @@ type VenueOccupancy struct {
 
 func (x *VenueOccupancy) Reset() {
 	*x = VenueOccupancy{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2188,7 +2416,7 @@ func (x *VenueOccupancy) String() string {
 func (*VenueOccupancy) ProtoMessage() {}
 
 func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[25]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2201,7 +2429,7 @@ func (x *VenueOccupancy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VenueOccupancy.ProtoReflect.Descriptor instead.
 func (*VenueOccupancy) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{25}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *VenueOccupancy) GetVenueId() string {
@@ -2294,7 +2522,7 @@ type OverCapacityDoor struct {
 
 func (x *OverCapacityDoor) Reset() {
 	*x = OverCapacityDoor{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2306,7 +2534,7 @@ func (x *OverCapacityDoor) String() string {
 func (*OverCapacityDoor) ProtoMessage() {}
 
 func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[26]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2319,7 +2547,7 @@ func (x *OverCapacityDoor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverCapacityDoor.ProtoReflect.Descriptor instead.
 func (*OverCapacityDoor) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{26}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *OverCapacityDoor) GetTerminalId() string {
@@ -2356,7 +2584,7 @@ type OccupancySummary struct {
 
 func (x *OccupancySummary) Reset() {
 	*x = OccupancySummary{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2368,7 +2596,7 @@ func (x *OccupancySummary) String() string {
 func (*OccupancySummary) ProtoMessage() {}
 
 func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[27]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2381,7 +2609,7 @@ func (x *OccupancySummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OccupancySummary.ProtoReflect.Descriptor instead.
 func (*OccupancySummary) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{27}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *OccupancySummary) GetInside() int64 {
@@ -2430,7 +2658,7 @@ type ListOccupancyRequest struct {
 
 func (x *ListOccupancyRequest) Reset() {
 	*x = ListOccupancyRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2442,7 +2670,7 @@ func (x *ListOccupancyRequest) String() string {
 func (*ListOccupancyRequest) ProtoMessage() {}
 
 func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[28]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2455,7 +2683,7 @@ func (x *ListOccupancyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyRequest.ProtoReflect.Descriptor instead.
 func (*ListOccupancyRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{28}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ListOccupancyRequest) GetCountyCode() string {
@@ -2476,7 +2704,7 @@ type ListOccupancyResponse struct {
 
 func (x *ListOccupancyResponse) Reset() {
 	*x = ListOccupancyResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2488,7 +2716,7 @@ func (x *ListOccupancyResponse) String() string {
 func (*ListOccupancyResponse) ProtoMessage() {}
 
 func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[29]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2501,7 +2729,7 @@ func (x *ListOccupancyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOccupancyResponse.ProtoReflect.Descriptor instead.
 func (*ListOccupancyResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{29}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListOccupancyResponse) GetVenues() []*VenueOccupancy {
@@ -2530,7 +2758,7 @@ type CountyTotals struct {
 
 func (x *CountyTotals) Reset() {
 	*x = CountyTotals{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2542,7 +2770,7 @@ func (x *CountyTotals) String() string {
 func (*CountyTotals) ProtoMessage() {}
 
 func (x *CountyTotals) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[30]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2555,7 +2783,7 @@ func (x *CountyTotals) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountyTotals.ProtoReflect.Descriptor instead.
 func (*CountyTotals) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{30}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CountyTotals) GetCountyCode() string {
@@ -2617,7 +2845,7 @@ type Overview struct {
 
 func (x *Overview) Reset() {
 	*x = Overview{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2629,7 +2857,7 @@ func (x *Overview) String() string {
 func (*Overview) ProtoMessage() {}
 
 func (x *Overview) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[31]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2642,7 +2870,7 @@ func (x *Overview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Overview.ProtoReflect.Descriptor instead.
 func (*Overview) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{31}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Overview) GetEditionId() string {
@@ -2705,7 +2933,7 @@ type GetOverviewRequest struct {
 
 func (x *GetOverviewRequest) Reset() {
 	*x = GetOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2717,7 +2945,7 @@ func (x *GetOverviewRequest) String() string {
 func (*GetOverviewRequest) ProtoMessage() {}
 
 func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[32]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2730,7 +2958,7 @@ func (x *GetOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewRequest.ProtoReflect.Descriptor instead.
 func (*GetOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{32}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetOverviewRequest) GetEditionId() string {
@@ -2751,7 +2979,7 @@ type GetOverviewResponse struct {
 
 func (x *GetOverviewResponse) Reset() {
 	*x = GetOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2763,7 +2991,7 @@ func (x *GetOverviewResponse) String() string {
 func (*GetOverviewResponse) ProtoMessage() {}
 
 func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[33]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2776,7 +3004,7 @@ func (x *GetOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOverviewResponse.ProtoReflect.Descriptor instead.
 func (*GetOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{33}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetOverviewResponse) GetOverview() *Overview {
@@ -2805,7 +3033,7 @@ type QueryParticipationsRequest struct {
 
 func (x *QueryParticipationsRequest) Reset() {
 	*x = QueryParticipationsRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2817,7 +3045,7 @@ func (x *QueryParticipationsRequest) String() string {
 func (*QueryParticipationsRequest) ProtoMessage() {}
 
 func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[34]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2830,7 +3058,7 @@ func (x *QueryParticipationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsRequest.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{34}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *QueryParticipationsRequest) GetEditionId() string {
@@ -2885,7 +3113,7 @@ type ParticipationRow struct {
 
 func (x *ParticipationRow) Reset() {
 	*x = ParticipationRow{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2897,7 +3125,7 @@ func (x *ParticipationRow) String() string {
 func (*ParticipationRow) ProtoMessage() {}
 
 func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[35]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2910,7 +3138,7 @@ func (x *ParticipationRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParticipationRow.ProtoReflect.Descriptor instead.
 func (*ParticipationRow) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{35}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ParticipationRow) GetKey() string {
@@ -2952,7 +3180,7 @@ type QueryParticipationsResponse struct {
 
 func (x *QueryParticipationsResponse) Reset() {
 	*x = QueryParticipationsResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2964,7 +3192,7 @@ func (x *QueryParticipationsResponse) String() string {
 func (*QueryParticipationsResponse) ProtoMessage() {}
 
 func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[36]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2977,7 +3205,7 @@ func (x *QueryParticipationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParticipationsResponse.ProtoReflect.Descriptor instead.
 func (*QueryParticipationsResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{36}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *QueryParticipationsResponse) GetRows() []*ParticipationRow {
@@ -2998,7 +3226,7 @@ type WatchOverviewRequest struct {
 
 func (x *WatchOverviewRequest) Reset() {
 	*x = WatchOverviewRequest{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3010,7 +3238,7 @@ func (x *WatchOverviewRequest) String() string {
 func (*WatchOverviewRequest) ProtoMessage() {}
 
 func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[37]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3023,7 +3251,7 @@ func (x *WatchOverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewRequest.ProtoReflect.Descriptor instead.
 func (*WatchOverviewRequest) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{37}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *WatchOverviewRequest) GetEditionId() string {
@@ -3044,7 +3272,7 @@ type WatchOverviewResponse struct {
 
 func (x *WatchOverviewResponse) Reset() {
 	*x = WatchOverviewResponse{}
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[38]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3056,7 +3284,7 @@ func (x *WatchOverviewResponse) String() string {
 func (*WatchOverviewResponse) ProtoMessage() {}
 
 func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[38]
+	mi := &file_sciweek_reporting_v1_reporting_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3069,7 +3297,7 @@ func (x *WatchOverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchOverviewResponse.ProtoReflect.Descriptor instead.
 func (*WatchOverviewResponse) Descriptor() ([]byte, []int) {
-	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{38}
+	return file_sciweek_reporting_v1_reporting_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *WatchOverviewResponse) GetOverview() *Overview {
@@ -3083,7 +3311,25 @@ var File_sciweek_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\n" +
-	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"\xf9\x01\n" +
+	"$sciweek/reporting/v1/reporting.proto\x12\x14sciweek.reporting.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a sciweek/checkin/v1/checkin.proto\x1a&sciweek/registration/v1/activity.proto\"v\n" +
+	"\x16ListDoorFiguresRequest\x127\n" +
+	"\n" +
+	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x12#\n" +
+	"\bvenue_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\avenueId\"\xab\x01\n" +
+	"\vDoorFigures\x12\x1f\n" +
+	"\vterminal_id\x18\x01 \x01(\tR\n" +
+	"terminalId\x12#\n" +
+	"\rterminal_name\x18\x02 \x01(\tR\fterminalName\x12&\n" +
+	"\x0eparticipations\x18\x03 \x01(\x03R\x0eparticipations\x12\x14\n" +
+	"\x05today\x18\x04 \x01(\x03R\x05today\x12\x18\n" +
+	"\arefused\x18\x05 \x01(\x03R\arefused\"\xf8\x01\n" +
+	"\x17ListDoorFiguresResponse\x12\x19\n" +
+	"\bvenue_id\x18\x01 \x01(\tR\avenueId\x12\x14\n" +
+	"\x05today\x18\x02 \x01(\tR\x05today\x127\n" +
+	"\x05doors\x18\x03 \x03(\v2!.sciweek.reporting.v1.DoorFiguresR\x05doors\x12&\n" +
+	"\x0eparticipations\x18\x04 \x01(\x03R\x0eparticipations\x121\n" +
+	"\x14today_participations\x18\x05 \x01(\x03R\x13todayParticipations\x12\x18\n" +
+	"\arefused\x18\x06 \x01(\x03R\arefused\"\xf9\x01\n" +
 	"\x14ListAnomaliesRequest\x127\n" +
 	"\n" +
 	"edition_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x132\x11^[a-z0-9-]{1,32}$R\teditionId\x125\n" +
@@ -3336,7 +3582,7 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x10DIMENSION_COUNTY\x10\x01\x12\x13\n" +
 	"\x0fDIMENSION_VENUE\x10\x02\x12\x16\n" +
 	"\x12DIMENSION_ACTIVITY\x10\x03\x12\x11\n" +
-	"\rDIMENSION_DAY\x10\x042\xe1\t\n" +
+	"\rDIMENSION_DAY\x10\x042\x8d\v\n" +
 	"\fStatsService\x12\x8e\x01\n" +
 	"\vGetOverview\x12(.sciweek.reporting.v1.GetOverviewRequest\x1a).sciweek.reporting.v1.GetOverviewResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/editions/{edition_id}/overview\x12\xac\x01\n" +
 	"\x13QueryParticipations\x120.sciweek.reporting.v1.QueryParticipationsRequest\x1a1.sciweek.reporting.v1.QueryParticipationsResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/editions/{edition_id}/participations\x12j\n" +
@@ -3346,7 +3592,8 @@ const file_sciweek_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x0eWatchDashboard\x12+.sciweek.reporting.v1.WatchDashboardRequest\x1a,.sciweek.reporting.v1.WatchDashboardResponse0\x01\x12n\n" +
 	"\x0fExportDashboard\x12,.sciweek.reporting.v1.ExportDashboardRequest\x1a-.sciweek.reporting.v1.ExportDashboardResponse\x12\x97\x01\n" +
 	"\x11RebuildAggregates\x12..sciweek.reporting.v1.RebuildAggregatesRequest\x1a/.sciweek.reporting.v1.RebuildAggregatesResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/aggregates:rebuild\x12\x95\x01\n" +
-	"\rListAnomalies\x12*.sciweek.reporting.v1.ListAnomaliesRequest\x1a+.sciweek.reporting.v1.ListAnomaliesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/editions/{edition_id}/anomaliesB\xe1\x01\n" +
+	"\rListAnomalies\x12*.sciweek.reporting.v1.ListAnomaliesRequest\x1a+.sciweek.reporting.v1.ListAnomaliesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/editions/{edition_id}/anomalies\x12\xa9\x01\n" +
+	"\x0fListDoorFigures\x12,.sciweek.reporting.v1.ListDoorFiguresRequest\x1a-.sciweek.reporting.v1.ListDoorFiguresResponse\"9\x82\xd3\xe4\x93\x023\x121/v1/editions/{edition_id}/venues/{venue_id}/doorsB\xe1\x01\n" +
 	"\x18com.sciweek.reporting.v1B\x0eReportingProtoP\x01ZCgithub.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1;reportingv1\xa2\x02\x03SRX\xaa\x02\x14Sciweek.Reporting.V1\xca\x02\x14Sciweek\\Reporting\\V1\xe2\x02 Sciweek\\Reporting\\V1\\GPBMetadata\xea\x02\x16Sciweek::Reporting::V1b\x06proto3"
 
 var (
@@ -3362,128 +3609,134 @@ func file_sciweek_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 }
 
 var file_sciweek_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_sciweek_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_sciweek_reporting_v1_reporting_proto_goTypes = []any{
 	(OccupancyLevel)(0),                 // 0: sciweek.reporting.v1.OccupancyLevel
 	(Dimension)(0),                      // 1: sciweek.reporting.v1.Dimension
-	(*ListAnomaliesRequest)(nil),        // 2: sciweek.reporting.v1.ListAnomaliesRequest
-	(*AnomalyKindCount)(nil),            // 3: sciweek.reporting.v1.AnomalyKindCount
-	(*DoorAnomalies)(nil),               // 4: sciweek.reporting.v1.DoorAnomalies
-	(*VenueAnomalies)(nil),              // 5: sciweek.reporting.v1.VenueAnomalies
-	(*ListAnomaliesResponse)(nil),       // 6: sciweek.reporting.v1.ListAnomaliesResponse
-	(*DashboardFilter)(nil),             // 7: sciweek.reporting.v1.DashboardFilter
-	(*DashboardTotals)(nil),             // 8: sciweek.reporting.v1.DashboardTotals
-	(*CountyRanking)(nil),               // 9: sciweek.reporting.v1.CountyRanking
-	(*HourCount)(nil),                   // 10: sciweek.reporting.v1.HourCount
-	(*DayCount)(nil),                    // 11: sciweek.reporting.v1.DayCount
-	(*FormCount)(nil),                   // 12: sciweek.reporting.v1.FormCount
-	(*TargetGroupCount)(nil),            // 13: sciweek.reporting.v1.TargetGroupCount
-	(*ThemeCount)(nil),                  // 14: sciweek.reporting.v1.ThemeCount
-	(*ActivityCount)(nil),               // 15: sciweek.reporting.v1.ActivityCount
-	(*RefusalCount)(nil),                // 16: sciweek.reporting.v1.RefusalCount
-	(*Dashboard)(nil),                   // 17: sciweek.reporting.v1.Dashboard
-	(*UnitRanking)(nil),                 // 18: sciweek.reporting.v1.UnitRanking
-	(*GetDashboardRequest)(nil),         // 19: sciweek.reporting.v1.GetDashboardRequest
-	(*GetDashboardResponse)(nil),        // 20: sciweek.reporting.v1.GetDashboardResponse
-	(*WatchDashboardRequest)(nil),       // 21: sciweek.reporting.v1.WatchDashboardRequest
-	(*WatchDashboardResponse)(nil),      // 22: sciweek.reporting.v1.WatchDashboardResponse
-	(*ExportDashboardRequest)(nil),      // 23: sciweek.reporting.v1.ExportDashboardRequest
-	(*ExportDashboardResponse)(nil),     // 24: sciweek.reporting.v1.ExportDashboardResponse
-	(*RebuildAggregatesRequest)(nil),    // 25: sciweek.reporting.v1.RebuildAggregatesRequest
-	(*RebuildAggregatesResponse)(nil),   // 26: sciweek.reporting.v1.RebuildAggregatesResponse
-	(*VenueOccupancy)(nil),              // 27: sciweek.reporting.v1.VenueOccupancy
-	(*OverCapacityDoor)(nil),            // 28: sciweek.reporting.v1.OverCapacityDoor
-	(*OccupancySummary)(nil),            // 29: sciweek.reporting.v1.OccupancySummary
-	(*ListOccupancyRequest)(nil),        // 30: sciweek.reporting.v1.ListOccupancyRequest
-	(*ListOccupancyResponse)(nil),       // 31: sciweek.reporting.v1.ListOccupancyResponse
-	(*CountyTotals)(nil),                // 32: sciweek.reporting.v1.CountyTotals
-	(*Overview)(nil),                    // 33: sciweek.reporting.v1.Overview
-	(*GetOverviewRequest)(nil),          // 34: sciweek.reporting.v1.GetOverviewRequest
-	(*GetOverviewResponse)(nil),         // 35: sciweek.reporting.v1.GetOverviewResponse
-	(*QueryParticipationsRequest)(nil),  // 36: sciweek.reporting.v1.QueryParticipationsRequest
-	(*ParticipationRow)(nil),            // 37: sciweek.reporting.v1.ParticipationRow
-	(*QueryParticipationsResponse)(nil), // 38: sciweek.reporting.v1.QueryParticipationsResponse
-	(*WatchOverviewRequest)(nil),        // 39: sciweek.reporting.v1.WatchOverviewRequest
-	(*WatchOverviewResponse)(nil),       // 40: sciweek.reporting.v1.WatchOverviewResponse
-	(v1.Anomaly)(0),                     // 41: sciweek.checkin.v1.Anomaly
-	(*timestamppb.Timestamp)(nil),       // 42: google.protobuf.Timestamp
-	(v11.ActivityForm)(0),               // 43: sciweek.registration.v1.ActivityForm
-	(v11.TargetGroup)(0),                // 44: sciweek.registration.v1.TargetGroup
-	(v11.ActivityTheme)(0),              // 45: sciweek.registration.v1.ActivityTheme
-	(v1.RefusalReason)(0),               // 46: sciweek.checkin.v1.RefusalReason
+	(*ListDoorFiguresRequest)(nil),      // 2: sciweek.reporting.v1.ListDoorFiguresRequest
+	(*DoorFigures)(nil),                 // 3: sciweek.reporting.v1.DoorFigures
+	(*ListDoorFiguresResponse)(nil),     // 4: sciweek.reporting.v1.ListDoorFiguresResponse
+	(*ListAnomaliesRequest)(nil),        // 5: sciweek.reporting.v1.ListAnomaliesRequest
+	(*AnomalyKindCount)(nil),            // 6: sciweek.reporting.v1.AnomalyKindCount
+	(*DoorAnomalies)(nil),               // 7: sciweek.reporting.v1.DoorAnomalies
+	(*VenueAnomalies)(nil),              // 8: sciweek.reporting.v1.VenueAnomalies
+	(*ListAnomaliesResponse)(nil),       // 9: sciweek.reporting.v1.ListAnomaliesResponse
+	(*DashboardFilter)(nil),             // 10: sciweek.reporting.v1.DashboardFilter
+	(*DashboardTotals)(nil),             // 11: sciweek.reporting.v1.DashboardTotals
+	(*CountyRanking)(nil),               // 12: sciweek.reporting.v1.CountyRanking
+	(*HourCount)(nil),                   // 13: sciweek.reporting.v1.HourCount
+	(*DayCount)(nil),                    // 14: sciweek.reporting.v1.DayCount
+	(*FormCount)(nil),                   // 15: sciweek.reporting.v1.FormCount
+	(*TargetGroupCount)(nil),            // 16: sciweek.reporting.v1.TargetGroupCount
+	(*ThemeCount)(nil),                  // 17: sciweek.reporting.v1.ThemeCount
+	(*ActivityCount)(nil),               // 18: sciweek.reporting.v1.ActivityCount
+	(*RefusalCount)(nil),                // 19: sciweek.reporting.v1.RefusalCount
+	(*Dashboard)(nil),                   // 20: sciweek.reporting.v1.Dashboard
+	(*UnitRanking)(nil),                 // 21: sciweek.reporting.v1.UnitRanking
+	(*GetDashboardRequest)(nil),         // 22: sciweek.reporting.v1.GetDashboardRequest
+	(*GetDashboardResponse)(nil),        // 23: sciweek.reporting.v1.GetDashboardResponse
+	(*WatchDashboardRequest)(nil),       // 24: sciweek.reporting.v1.WatchDashboardRequest
+	(*WatchDashboardResponse)(nil),      // 25: sciweek.reporting.v1.WatchDashboardResponse
+	(*ExportDashboardRequest)(nil),      // 26: sciweek.reporting.v1.ExportDashboardRequest
+	(*ExportDashboardResponse)(nil),     // 27: sciweek.reporting.v1.ExportDashboardResponse
+	(*RebuildAggregatesRequest)(nil),    // 28: sciweek.reporting.v1.RebuildAggregatesRequest
+	(*RebuildAggregatesResponse)(nil),   // 29: sciweek.reporting.v1.RebuildAggregatesResponse
+	(*VenueOccupancy)(nil),              // 30: sciweek.reporting.v1.VenueOccupancy
+	(*OverCapacityDoor)(nil),            // 31: sciweek.reporting.v1.OverCapacityDoor
+	(*OccupancySummary)(nil),            // 32: sciweek.reporting.v1.OccupancySummary
+	(*ListOccupancyRequest)(nil),        // 33: sciweek.reporting.v1.ListOccupancyRequest
+	(*ListOccupancyResponse)(nil),       // 34: sciweek.reporting.v1.ListOccupancyResponse
+	(*CountyTotals)(nil),                // 35: sciweek.reporting.v1.CountyTotals
+	(*Overview)(nil),                    // 36: sciweek.reporting.v1.Overview
+	(*GetOverviewRequest)(nil),          // 37: sciweek.reporting.v1.GetOverviewRequest
+	(*GetOverviewResponse)(nil),         // 38: sciweek.reporting.v1.GetOverviewResponse
+	(*QueryParticipationsRequest)(nil),  // 39: sciweek.reporting.v1.QueryParticipationsRequest
+	(*ParticipationRow)(nil),            // 40: sciweek.reporting.v1.ParticipationRow
+	(*QueryParticipationsResponse)(nil), // 41: sciweek.reporting.v1.QueryParticipationsResponse
+	(*WatchOverviewRequest)(nil),        // 42: sciweek.reporting.v1.WatchOverviewRequest
+	(*WatchOverviewResponse)(nil),       // 43: sciweek.reporting.v1.WatchOverviewResponse
+	(v1.Anomaly)(0),                     // 44: sciweek.checkin.v1.Anomaly
+	(*timestamppb.Timestamp)(nil),       // 45: google.protobuf.Timestamp
+	(v11.ActivityForm)(0),               // 46: sciweek.registration.v1.ActivityForm
+	(v11.TargetGroup)(0),                // 47: sciweek.registration.v1.TargetGroup
+	(v11.ActivityTheme)(0),              // 48: sciweek.registration.v1.ActivityTheme
+	(v1.RefusalReason)(0),               // 49: sciweek.checkin.v1.RefusalReason
 }
 var file_sciweek_reporting_v1_reporting_proto_depIdxs = []int32{
-	41, // 0: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
-	3,  // 1: sciweek.reporting.v1.DoorAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
-	42, // 2: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
-	3,  // 3: sciweek.reporting.v1.VenueAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
-	4,  // 4: sciweek.reporting.v1.VenueAnomalies.doors:type_name -> sciweek.reporting.v1.DoorAnomalies
-	3,  // 5: sciweek.reporting.v1.ListAnomaliesResponse.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
-	5,  // 6: sciweek.reporting.v1.ListAnomaliesResponse.venues:type_name -> sciweek.reporting.v1.VenueAnomalies
-	43, // 7: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
-	44, // 8: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	45, // 9: sciweek.reporting.v1.DashboardFilter.theme:type_name -> sciweek.registration.v1.ActivityTheme
-	43, // 10: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	44, // 11: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
-	45, // 12: sciweek.reporting.v1.ThemeCount.theme:type_name -> sciweek.registration.v1.ActivityTheme
-	43, // 13: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
-	46, // 14: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
-	7,  // 15: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	8,  // 16: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
-	9,  // 17: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
-	10, // 18: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
-	11, // 19: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
-	12, // 20: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
-	13, // 21: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
-	15, // 22: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
-	15, // 23: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
-	16, // 24: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
-	29, // 25: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	27, // 26: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
-	42, // 27: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
-	14, // 28: sciweek.reporting.v1.Dashboard.themes:type_name -> sciweek.reporting.v1.ThemeCount
-	18, // 29: sciweek.reporting.v1.Dashboard.units:type_name -> sciweek.reporting.v1.UnitRanking
-	7,  // 30: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	17, // 31: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	7,  // 32: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	17, // 33: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
-	7,  // 34: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
-	0,  // 35: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
-	42, // 36: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
-	28, // 37: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
-	27, // 38: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
-	27, // 39: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
-	32, // 40: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
-	32, // 41: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
-	42, // 42: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
-	29, // 43: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
-	33, // 44: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	1,  // 45: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
-	37, // 46: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
-	33, // 47: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
-	34, // 48: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
-	36, // 49: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
-	39, // 50: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
-	30, // 51: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
-	19, // 52: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
-	21, // 53: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
-	23, // 54: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
-	25, // 55: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
-	2,  // 56: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
-	35, // 57: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
-	38, // 58: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
-	40, // 59: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
-	31, // 60: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
-	20, // 61: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
-	22, // 62: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
-	24, // 63: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
-	26, // 64: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
-	6,  // 65: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
-	57, // [57:66] is the sub-list for method output_type
-	48, // [48:57] is the sub-list for method input_type
-	48, // [48:48] is the sub-list for extension type_name
-	48, // [48:48] is the sub-list for extension extendee
-	0,  // [0:48] is the sub-list for field type_name
+	3,  // 0: sciweek.reporting.v1.ListDoorFiguresResponse.doors:type_name -> sciweek.reporting.v1.DoorFigures
+	44, // 1: sciweek.reporting.v1.AnomalyKindCount.kind:type_name -> sciweek.checkin.v1.Anomaly
+	6,  // 2: sciweek.reporting.v1.DoorAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
+	45, // 3: sciweek.reporting.v1.DoorAnomalies.last_at:type_name -> google.protobuf.Timestamp
+	6,  // 4: sciweek.reporting.v1.VenueAnomalies.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
+	7,  // 5: sciweek.reporting.v1.VenueAnomalies.doors:type_name -> sciweek.reporting.v1.DoorAnomalies
+	6,  // 6: sciweek.reporting.v1.ListAnomaliesResponse.kinds:type_name -> sciweek.reporting.v1.AnomalyKindCount
+	8,  // 7: sciweek.reporting.v1.ListAnomaliesResponse.venues:type_name -> sciweek.reporting.v1.VenueAnomalies
+	46, // 8: sciweek.reporting.v1.DashboardFilter.form:type_name -> sciweek.registration.v1.ActivityForm
+	47, // 9: sciweek.reporting.v1.DashboardFilter.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	48, // 10: sciweek.reporting.v1.DashboardFilter.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	46, // 11: sciweek.reporting.v1.FormCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	47, // 12: sciweek.reporting.v1.TargetGroupCount.target_group:type_name -> sciweek.registration.v1.TargetGroup
+	48, // 13: sciweek.reporting.v1.ThemeCount.theme:type_name -> sciweek.registration.v1.ActivityTheme
+	46, // 14: sciweek.reporting.v1.ActivityCount.form:type_name -> sciweek.registration.v1.ActivityForm
+	49, // 15: sciweek.reporting.v1.RefusalCount.reason:type_name -> sciweek.checkin.v1.RefusalReason
+	10, // 16: sciweek.reporting.v1.Dashboard.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	11, // 17: sciweek.reporting.v1.Dashboard.totals:type_name -> sciweek.reporting.v1.DashboardTotals
+	12, // 18: sciweek.reporting.v1.Dashboard.counties:type_name -> sciweek.reporting.v1.CountyRanking
+	13, // 19: sciweek.reporting.v1.Dashboard.by_hour:type_name -> sciweek.reporting.v1.HourCount
+	14, // 20: sciweek.reporting.v1.Dashboard.by_day:type_name -> sciweek.reporting.v1.DayCount
+	15, // 21: sciweek.reporting.v1.Dashboard.forms:type_name -> sciweek.reporting.v1.FormCount
+	16, // 22: sciweek.reporting.v1.Dashboard.target_groups:type_name -> sciweek.reporting.v1.TargetGroupCount
+	18, // 23: sciweek.reporting.v1.Dashboard.top_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	18, // 24: sciweek.reporting.v1.Dashboard.online_activities:type_name -> sciweek.reporting.v1.ActivityCount
+	19, // 25: sciweek.reporting.v1.Dashboard.refusals:type_name -> sciweek.reporting.v1.RefusalCount
+	32, // 26: sciweek.reporting.v1.Dashboard.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	30, // 27: sciweek.reporting.v1.Dashboard.venues_in_alarm:type_name -> sciweek.reporting.v1.VenueOccupancy
+	45, // 28: sciweek.reporting.v1.Dashboard.updated_at:type_name -> google.protobuf.Timestamp
+	17, // 29: sciweek.reporting.v1.Dashboard.themes:type_name -> sciweek.reporting.v1.ThemeCount
+	21, // 30: sciweek.reporting.v1.Dashboard.units:type_name -> sciweek.reporting.v1.UnitRanking
+	10, // 31: sciweek.reporting.v1.GetDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	20, // 32: sciweek.reporting.v1.GetDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	10, // 33: sciweek.reporting.v1.WatchDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	20, // 34: sciweek.reporting.v1.WatchDashboardResponse.dashboard:type_name -> sciweek.reporting.v1.Dashboard
+	10, // 35: sciweek.reporting.v1.ExportDashboardRequest.filter:type_name -> sciweek.reporting.v1.DashboardFilter
+	0,  // 36: sciweek.reporting.v1.VenueOccupancy.level:type_name -> sciweek.reporting.v1.OccupancyLevel
+	45, // 37: sciweek.reporting.v1.VenueOccupancy.updated_at:type_name -> google.protobuf.Timestamp
+	31, // 38: sciweek.reporting.v1.VenueOccupancy.over_capacity_doors:type_name -> sciweek.reporting.v1.OverCapacityDoor
+	30, // 39: sciweek.reporting.v1.OccupancySummary.fullest:type_name -> sciweek.reporting.v1.VenueOccupancy
+	30, // 40: sciweek.reporting.v1.ListOccupancyResponse.venues:type_name -> sciweek.reporting.v1.VenueOccupancy
+	35, // 41: sciweek.reporting.v1.Overview.city:type_name -> sciweek.reporting.v1.CountyTotals
+	35, // 42: sciweek.reporting.v1.Overview.counties:type_name -> sciweek.reporting.v1.CountyTotals
+	45, // 43: sciweek.reporting.v1.Overview.updated_at:type_name -> google.protobuf.Timestamp
+	32, // 44: sciweek.reporting.v1.Overview.occupancy:type_name -> sciweek.reporting.v1.OccupancySummary
+	36, // 45: sciweek.reporting.v1.GetOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	1,  // 46: sciweek.reporting.v1.QueryParticipationsRequest.group_by:type_name -> sciweek.reporting.v1.Dimension
+	40, // 47: sciweek.reporting.v1.QueryParticipationsResponse.rows:type_name -> sciweek.reporting.v1.ParticipationRow
+	36, // 48: sciweek.reporting.v1.WatchOverviewResponse.overview:type_name -> sciweek.reporting.v1.Overview
+	37, // 49: sciweek.reporting.v1.StatsService.GetOverview:input_type -> sciweek.reporting.v1.GetOverviewRequest
+	39, // 50: sciweek.reporting.v1.StatsService.QueryParticipations:input_type -> sciweek.reporting.v1.QueryParticipationsRequest
+	42, // 51: sciweek.reporting.v1.StatsService.WatchOverview:input_type -> sciweek.reporting.v1.WatchOverviewRequest
+	33, // 52: sciweek.reporting.v1.StatsService.ListOccupancy:input_type -> sciweek.reporting.v1.ListOccupancyRequest
+	22, // 53: sciweek.reporting.v1.StatsService.GetDashboard:input_type -> sciweek.reporting.v1.GetDashboardRequest
+	24, // 54: sciweek.reporting.v1.StatsService.WatchDashboard:input_type -> sciweek.reporting.v1.WatchDashboardRequest
+	26, // 55: sciweek.reporting.v1.StatsService.ExportDashboard:input_type -> sciweek.reporting.v1.ExportDashboardRequest
+	28, // 56: sciweek.reporting.v1.StatsService.RebuildAggregates:input_type -> sciweek.reporting.v1.RebuildAggregatesRequest
+	5,  // 57: sciweek.reporting.v1.StatsService.ListAnomalies:input_type -> sciweek.reporting.v1.ListAnomaliesRequest
+	2,  // 58: sciweek.reporting.v1.StatsService.ListDoorFigures:input_type -> sciweek.reporting.v1.ListDoorFiguresRequest
+	38, // 59: sciweek.reporting.v1.StatsService.GetOverview:output_type -> sciweek.reporting.v1.GetOverviewResponse
+	41, // 60: sciweek.reporting.v1.StatsService.QueryParticipations:output_type -> sciweek.reporting.v1.QueryParticipationsResponse
+	43, // 61: sciweek.reporting.v1.StatsService.WatchOverview:output_type -> sciweek.reporting.v1.WatchOverviewResponse
+	34, // 62: sciweek.reporting.v1.StatsService.ListOccupancy:output_type -> sciweek.reporting.v1.ListOccupancyResponse
+	23, // 63: sciweek.reporting.v1.StatsService.GetDashboard:output_type -> sciweek.reporting.v1.GetDashboardResponse
+	25, // 64: sciweek.reporting.v1.StatsService.WatchDashboard:output_type -> sciweek.reporting.v1.WatchDashboardResponse
+	27, // 65: sciweek.reporting.v1.StatsService.ExportDashboard:output_type -> sciweek.reporting.v1.ExportDashboardResponse
+	29, // 66: sciweek.reporting.v1.StatsService.RebuildAggregates:output_type -> sciweek.reporting.v1.RebuildAggregatesResponse
+	9,  // 67: sciweek.reporting.v1.StatsService.ListAnomalies:output_type -> sciweek.reporting.v1.ListAnomaliesResponse
+	4,  // 68: sciweek.reporting.v1.StatsService.ListDoorFigures:output_type -> sciweek.reporting.v1.ListDoorFiguresResponse
+	59, // [59:69] is the sub-list for method output_type
+	49, // [49:59] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_sciweek_reporting_v1_reporting_proto_init() }
@@ -3497,7 +3750,7 @@ func file_sciweek_reporting_v1_reporting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sciweek_reporting_v1_reporting_proto_rawDesc), len(file_sciweek_reporting_v1_reporting_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   39,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

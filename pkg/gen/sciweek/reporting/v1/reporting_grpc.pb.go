@@ -28,6 +28,7 @@ const (
 	StatsService_ExportDashboard_FullMethodName     = "/sciweek.reporting.v1.StatsService/ExportDashboard"
 	StatsService_RebuildAggregates_FullMethodName   = "/sciweek.reporting.v1.StatsService/RebuildAggregates"
 	StatsService_ListAnomalies_FullMethodName       = "/sciweek.reporting.v1.StatsService/ListAnomalies"
+	StatsService_ListDoorFigures_FullMethodName     = "/sciweek.reporting.v1.StatsService/ListDoorFigures"
 )
 
 // StatsServiceClient is the client API for StatsService service.
@@ -68,6 +69,12 @@ type StatsServiceClient interface {
 	// The bureau and viewers see the city, a county admin their county (another county is
 	// refused), an organizer the doors of their own unit's activities.
 	ListAnomalies(ctx context.Context, in *ListAnomaliesRequest, opts ...grpc.CallOption) (*ListAnomaliesResponse, error)
+	// ListDoorFigures gives one venue's participations and refused scans door by door, for the
+	// edition and for today, read from check-in's table: the bottom of the roll-up (city →
+	// county → unit → activity → venue → door). The bureau and viewers see any venue, a county
+	// admin the venues of their county (another county's is refused), an organizer the records
+	// of their own unit's activities.
+	ListDoorFigures(ctx context.Context, in *ListDoorFiguresRequest, opts ...grpc.CallOption) (*ListDoorFiguresResponse, error)
 }
 
 type statsServiceClient struct {
@@ -186,6 +193,16 @@ func (c *statsServiceClient) ListAnomalies(ctx context.Context, in *ListAnomalie
 	return out, nil
 }
 
+func (c *statsServiceClient) ListDoorFigures(ctx context.Context, in *ListDoorFiguresRequest, opts ...grpc.CallOption) (*ListDoorFiguresResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListDoorFiguresResponse)
+	err := c.cc.Invoke(ctx, StatsService_ListDoorFigures_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StatsServiceServer is the server API for StatsService service.
 // All implementations must embed UnimplementedStatsServiceServer
 // for forward compatibility.
@@ -224,6 +241,12 @@ type StatsServiceServer interface {
 	// The bureau and viewers see the city, a county admin their county (another county is
 	// refused), an organizer the doors of their own unit's activities.
 	ListAnomalies(context.Context, *ListAnomaliesRequest) (*ListAnomaliesResponse, error)
+	// ListDoorFigures gives one venue's participations and refused scans door by door, for the
+	// edition and for today, read from check-in's table: the bottom of the roll-up (city →
+	// county → unit → activity → venue → door). The bureau and viewers see any venue, a county
+	// admin the venues of their county (another county's is refused), an organizer the records
+	// of their own unit's activities.
+	ListDoorFigures(context.Context, *ListDoorFiguresRequest) (*ListDoorFiguresResponse, error)
 	mustEmbedUnimplementedStatsServiceServer()
 }
 
@@ -260,6 +283,9 @@ func (UnimplementedStatsServiceServer) RebuildAggregates(context.Context, *Rebui
 }
 func (UnimplementedStatsServiceServer) ListAnomalies(context.Context, *ListAnomaliesRequest) (*ListAnomaliesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAnomalies not implemented")
+}
+func (UnimplementedStatsServiceServer) ListDoorFigures(context.Context, *ListDoorFiguresRequest) (*ListDoorFiguresResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListDoorFigures not implemented")
 }
 func (UnimplementedStatsServiceServer) mustEmbedUnimplementedStatsServiceServer() {}
 func (UnimplementedStatsServiceServer) testEmbeddedByValue()                      {}
@@ -430,6 +456,24 @@ func _StatsService_ListAnomalies_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _StatsService_ListDoorFigures_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDoorFiguresRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatsServiceServer).ListDoorFigures(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatsService_ListDoorFigures_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatsServiceServer).ListDoorFigures(ctx, req.(*ListDoorFiguresRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // StatsService_ServiceDesc is the grpc.ServiceDesc for StatsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -464,6 +508,10 @@ var StatsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListAnomalies",
 			Handler:    _StatsService_ListAnomalies_Handler,
+		},
+		{
+			MethodName: "ListDoorFigures",
+			Handler:    _StatsService_ListDoorFigures_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -41,4 +42,15 @@ func (s *Store) UnitActivities(ctx context.Context, edition, unit string) (map[u
 		return nil, db.Unavailable(err, "list the unit's activities")
 	}
 	return out, nil
+}
+
+// VenueCounty returns a venue's county as the venue registry last said, "" when unknown. It
+// implements app.AnomalyNames.
+func (s *Store) VenueCounty(ctx context.Context, venue uuid.UUID) (string, error) {
+	var county string
+	err := s.pool.QueryRow(ctx, `SELECT county_code FROM venue_limits WHERE venue_id = $1`, venue).Scan(&county)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return county, db.Unavailable(err, "find the venue's county")
 }

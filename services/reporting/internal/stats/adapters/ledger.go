@@ -198,3 +198,24 @@ func (l *Ledger) CountAnomalies(ctx context.Context, q domain.AnomalyQuery, time
 	}
 	return out, nil
 }
+
+// CountDoors reads a venue's counts by door, activity and day from check-in. It implements
+// app.AnomalyCounter.
+func (l *Ledger) CountDoors(ctx context.Context, edition string, venue uuid.UUID, timeZone string) ([]domain.DoorTally, error) {
+	resp, err := l.client.CountDoors(ctx, &checkinv1.CountDoorsRequest{EditionId: edition, VenueId: venue.String(), TimeZone: timeZone},
+		grpc.PerRPCCredentials(l.cred), grpc.MaxCallRecvMsgSize(16<<20))
+	if err != nil {
+		return nil, rpc.FromStatus(err, "count check-in's doors")
+	}
+	out := make([]domain.DoorTally, 0, len(resp.GetTallies()))
+	for _, t := range resp.GetTallies() {
+		door, err := uuid.Parse(t.GetTerminalId())
+		if err != nil {
+			return nil, fmt.Errorf("check-in's doors: %w", err)
+		}
+		activity, _ := uuid.Parse(t.GetActivityId()) // empty for checkouts: Nil
+		out = append(out, domain.DoorTally{TerminalID: door, TerminalName: t.GetTerminalName(), ActivityID: activity, Day: t.GetDay(),
+			Participations: t.GetParticipations(), Refused: t.GetRefused()})
+	}
+	return out, nil
+}

@@ -47,3 +47,26 @@ func kindsToProto(ks []domain.KindCount) []*reportingv1.AnomalyKindCount {
 	}
 	return out
 }
+
+// ListDoorFigures gives a venue's figures door by door, as far as the caller may see them.
+func (g *GRPC) ListDoorFigures(ctx context.Context, req *reportingv1.ListDoorFiguresRequest) (*reportingv1.ListDoorFiguresResponse, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	venue, err := rpc.ParseUUID(req.GetVenueId(), "venue_id")
+	if err != nil {
+		return nil, err
+	}
+	v, err := g.app.Doors(ctx, p, req.GetEditionId(), venue)
+	if err != nil {
+		return nil, err
+	}
+	out := &reportingv1.ListDoorFiguresResponse{VenueId: v.VenueID.String(), Today: v.Today, Participations: v.Participations,
+		TodayParticipations: v.TodayParticipations, Refused: v.Refused}
+	for _, d := range v.Doors {
+		out.Doors = append(out.Doors, &reportingv1.DoorFigures{TerminalId: d.TerminalID.String(), TerminalName: d.TerminalName,
+			Participations: d.Participations, Today: d.Today, Refused: d.Refused})
+	}
+	return out, nil
+}

@@ -31,6 +31,8 @@ func Policy() auth.Policy {
 		reportingv1.StatsService_RebuildAggregates_FullMethodName:   {auth.RoleCityAdmin},
 		// Organizers read the anomalies of their own unit's activities' doors.
 		reportingv1.StatsService_ListAnomalies_FullMethodName: dashboard,
+		// Organizers read a venue's doors as far as their own unit's activities go.
+		reportingv1.StatsService_ListDoorFigures_FullMethodName: dashboard,
 	},
 		// Reads change nothing and hand out no file: the audit trail leaves them out (the
 		// dashboard's export stays audited).
@@ -38,7 +40,7 @@ func Policy() auth.Policy {
 			reportingv1.StatsService_GetOverview_FullMethodName, reportingv1.StatsService_QueryParticipations_FullMethodName,
 			reportingv1.StatsService_WatchOverview_FullMethodName, reportingv1.StatsService_ListOccupancy_FullMethodName,
 			reportingv1.StatsService_GetDashboard_FullMethodName, reportingv1.StatsService_WatchDashboard_FullMethodName,
-			reportingv1.StatsService_ListAnomalies_FullMethodName,
+			reportingv1.StatsService_ListAnomalies_FullMethodName, reportingv1.StatsService_ListDoorFigures_FullMethodName,
 		},
 	}
 }

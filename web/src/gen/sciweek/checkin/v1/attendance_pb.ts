@@ -15,7 +15,214 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/checkin/v1/attendance.proto.
  */
 export const file_sciweek_checkin_v1_attendance: GenFile = /*@__PURE__*/
-  fileDesc("CiNzY2l3ZWVrL2NoZWNraW4vdjEvYXR0ZW5kYW5jZS5wcm90bxISc2Npd2Vlay5jaGVja2luLnYxIvMBChVDb3VudEFub21hbGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBIuCgh2ZW51ZV9pZBgDIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JBIzCgNkYXkYBCABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEhwKCXRpbWVfem9uZRgFIAEoCUIJukgGcgQQARhAIt8BCgxBbm9tYWx5VGFsbHkSEwoLY291bnR5X2NvZGUYASABKAkSEAoIdmVudWVfaWQYAiABKAkSEwoLdGVybWluYWxfaWQYAyABKAkSFQoNdGVybWluYWxfbmFtZRgEIAEoCRITCgthY3Rpdml0eV9pZBgFIAEoCRIpCgRraW5kGAYgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHkSDwoHcmVjb3JkcxgHIAEoAxIrCgdsYXN0X2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJLChZDb3VudEFub21hbGllc1Jlc3BvbnNlEjEKB3RhbGxpZXMYASADKAsyIC5zY2l3ZWVrLmNoZWNraW4udjEuQW5vbWFseVRhbGx5IkMKEkV4cG9ydFRhbGx5UmVxdWVzdBIcCgl0aW1lX3pvbmUYASABKAlCCbpIBnIEEAEYQBIPCgd0aWNrZXRzGAIgASgIIucBChNFeHBvcnRUYWxseVJlc3BvbnNlEisKA2N1dBgBIAEoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5UYWxseUN1dEgAEi0KBHJvd3MYAiABKAsyHS5zY2l3ZWVrLmNoZWNraW4udjEuVGFsbHlSb3dzSAASNgoHdGlja2V0cxgDIAEoCzIjLnNjaXdlZWsuY2hlY2tpbi52MS5BZG1pdHRlZFRpY2tldHNIABI0CgdwZW5kaW5nGAQgASgLMiEuc2Npd2Vlay5jaGVja2luLnYxLlBlbmRpbmdFdmVudHNIAEIGCgRwYXJ0ImUKCFRhbGx5Q3V0Eg4KBnN0cmVhbRgBIAEoCRIyCg5zdHJlYW1fY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNbGFzdF9zZXF1ZW5jZRgDIAEoBCIfCg1QZW5kaW5nRXZlbnRzEg4KBmV2ZW50cxgBIAMoDCI3CglUYWxseVJvd3MSKgoEcm93cxgBIAMoCzIcLnNjaXdlZWsuY2hlY2tpbi52MS5UYWxseVJvdyKYAwoIVGFsbHlSb3cSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRIQCgh2ZW51ZV9pZBgDIAEoCRITCgthY3Rpdml0eV9pZBgEIAEoCRISCgpsb2NhbF9ob3VyGAUgASgJEi0KBGtpbmQYBiABKA4yHy5zY2l3ZWVrLmNoZWNraW4udjEuQ2hlY2tpbktpbmQSLAoHb3V0Y29tZRgHIAEoDjIbLnNjaXdlZWsuY2hlY2tpbi52MS5PdXRjb21lEjkKDnJlZnVzYWxfcmVhc29uGAggASgOMiEuc2Npd2Vlay5jaGVja2luLnYxLlJlZnVzYWxSZWFzb24SOQoIY2F0ZWdvcnkYCSABKA4yJy5zY2l3ZWVrLmNoZWNraW4udjEuUGFydGljaXBhbnRDYXRlZ29yeRIhChlvdmVyX2NhcGFjaXR5X3Rlcm1pbmFsX2lkGAogASgJEg8KB3JlY29yZHMYCyABKAMSEQoJaGVhZGNvdW50GAwgASgDEg4KBmFkdWx0cxgNIAEoAyJOCg9BZG1pdHRlZFRpY2tldHMSEgoKZWRpdGlvbl9pZBgBIAEoCRITCgtjb3VudHlfY29kZRgCIAEoCRISCgp0aWNrZXRfaWRzGAMgASgMMt4BChFBdHRlbmRhbmNlU2VydmljZRJgCgtFeHBvcnRUYWxseRImLnNjaXdlZWsuY2hlY2tpbi52MS5FeHBvcnRUYWxseVJlcXVlc3QaJy5zY2l3ZWVrLmNoZWNraW4udjEuRXhwb3J0VGFsbHlSZXNwb25zZTABEmcKDkNvdW50QW5vbWFsaWVzEikuc2Npd2Vlay5jaGVja2luLnYxLkNvdW50QW5vbWFsaWVzUmVxdWVzdBoqLnNjaXdlZWsuY2hlY2tpbi52MS5Db3VudEFub21hbGllc1Jlc3BvbnNlQtQBChZjb20uc2Npd2Vlay5jaGVja2luLnYxQg9BdHRlbmRhbmNlUHJvdG9QAVo/Z2l0aHViLmNvbS9zY2l3ZWVrL3NjaXdlZWsvcGtnL2dlbi9zY2l3ZWVrL2NoZWNraW4vdjE7Y2hlY2tpbnYxogIDU0NYqgISU2Npd2Vlay5DaGVja2luLlYxygISU2Npd2Vla1xDaGVja2luXFYx4gIeU2Npd2Vla1xDaGVja2luXFYxXEdQQk1ldGFkYXRh6gIUU2Npd2Vlazo6Q2hlY2tpbjo6VjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin]);
+  fileDesc("CiNzY2l3ZWVrL2NoZWNraW4vdjEvYXR0ZW5kYW5jZS5wcm90bxISc2Npd2Vlay5jaGVja2luLnYxInsKEUNvdW50RG9vcnNSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBIaCgh2ZW51ZV9pZBgCIAEoCUIIukgFcgOwAQESHAoJdGltZV96b25lGAMgASgJQgm6SAZyBBABGEAiggEKCURvb3JUYWxseRITCgt0ZXJtaW5hbF9pZBgBIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAIgASgJEhMKC2FjdGl2aXR5X2lkGAMgASgJEgsKA2RheRgEIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgFIAEoAxIPCgdyZWZ1c2VkGAYgASgDIkQKEkNvdW50RG9vcnNSZXNwb25zZRIuCgd0YWxsaWVzGAEgAygLMh0uc2Npd2Vlay5jaGVja2luLnYxLkRvb3JUYWxseSLzAQoVQ291bnRBbm9tYWxpZXNSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBIpCgtjb3VudHlfY29kZRgCIAEoCUIUukgRcg8yDV4oWzAtOV17Nn0pPyQSLgoIdmVudWVfaWQYAyABKAlCHLpIGXIXMhVeKFswLTlhLWZBLUYtXXszNn0pPyQSMwoDZGF5GAQgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBIcCgl0aW1lX3pvbmUYBSABKAlCCbpIBnIEEAEYQCLfAQoMQW5vbWFseVRhbGx5EhMKC2NvdW50eV9jb2RlGAEgASgJEhAKCHZlbnVlX2lkGAIgASgJEhMKC3Rlcm1pbmFsX2lkGAMgASgJEhUKDXRlcm1pbmFsX25hbWUYBCABKAkSEwoLYWN0aXZpdHlfaWQYBSABKAkSKQoEa2luZBgGIAEoDjIbLnNjaXdlZWsuY2hlY2tpbi52MS5Bbm9tYWx5Eg8KB3JlY29yZHMYByABKAMSKwoHbGFzdF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSwoWQ291bnRBbm9tYWxpZXNSZXNwb25zZRIxCgd0YWxsaWVzGAEgAygLMiAuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHlUYWxseSJDChJFeHBvcnRUYWxseVJlcXVlc3QSHAoJdGltZV96b25lGAEgASgJQgm6SAZyBBABGEASDwoHdGlja2V0cxgCIAEoCCLnAQoTRXhwb3J0VGFsbHlSZXNwb25zZRIrCgNjdXQYASABKAsyHC5zY2l3ZWVrLmNoZWNraW4udjEuVGFsbHlDdXRIABItCgRyb3dzGAIgASgLMh0uc2Npd2Vlay5jaGVja2luLnYxLlRhbGx5Um93c0gAEjYKB3RpY2tldHMYAyABKAsyIy5zY2l3ZWVrLmNoZWNraW4udjEuQWRtaXR0ZWRUaWNrZXRzSAASNAoHcGVuZGluZxgEIAEoCzIhLnNjaXdlZWsuY2hlY2tpbi52MS5QZW5kaW5nRXZlbnRzSABCBgoEcGFydCJlCghUYWxseUN1dBIOCgZzdHJlYW0YASABKAkSMgoOc3RyZWFtX2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWxhc3Rfc2VxdWVuY2UYAyABKAQiHwoNUGVuZGluZ0V2ZW50cxIOCgZldmVudHMYASADKAwiNwoJVGFsbHlSb3dzEioKBHJvd3MYASADKAsyHC5zY2l3ZWVrLmNoZWNraW4udjEuVGFsbHlSb3cimAMKCFRhbGx5Um93EhIKCmVkaXRpb25faWQYASABKAkSEwoLY291bnR5X2NvZGUYAiABKAkSEAoIdmVudWVfaWQYAyABKAkSEwoLYWN0aXZpdHlfaWQYBCABKAkSEgoKbG9jYWxfaG91chgFIAEoCRItCgRraW5kGAYgASgOMh8uc2Npd2Vlay5jaGVja2luLnYxLkNoZWNraW5LaW5kEiwKB291dGNvbWUYByABKA4yGy5zY2l3ZWVrLmNoZWNraW4udjEuT3V0Y29tZRI5Cg5yZWZ1c2FsX3JlYXNvbhgIIAEoDjIhLnNjaXdlZWsuY2hlY2tpbi52MS5SZWZ1c2FsUmVhc29uEjkKCGNhdGVnb3J5GAkgASgOMicuc2Npd2Vlay5jaGVja2luLnYxLlBhcnRpY2lwYW50Q2F0ZWdvcnkSIQoZb3Zlcl9jYXBhY2l0eV90ZXJtaW5hbF9pZBgKIAEoCRIPCgdyZWNvcmRzGAsgASgDEhEKCWhlYWRjb3VudBgMIAEoAxIOCgZhZHVsdHMYDSABKAMiTgoPQWRtaXR0ZWRUaWNrZXRzEhIKCmVkaXRpb25faWQYASABKAkSEwoLY291bnR5X2NvZGUYAiABKAkSEgoKdGlja2V0X2lkcxgDIAEoDDK7AgoRQXR0ZW5kYW5jZVNlcnZpY2USYAoLRXhwb3J0VGFsbHkSJi5zY2l3ZWVrLmNoZWNraW4udjEuRXhwb3J0VGFsbHlSZXF1ZXN0Gicuc2Npd2Vlay5jaGVja2luLnYxLkV4cG9ydFRhbGx5UmVzcG9uc2UwARJnCg5Db3VudEFub21hbGllcxIpLnNjaXdlZWsuY2hlY2tpbi52MS5Db3VudEFub21hbGllc1JlcXVlc3QaKi5zY2l3ZWVrLmNoZWNraW4udjEuQ291bnRBbm9tYWxpZXNSZXNwb25zZRJbCgpDb3VudERvb3JzEiUuc2Npd2Vlay5jaGVja2luLnYxLkNvdW50RG9vcnNSZXF1ZXN0GiYuc2Npd2Vlay5jaGVja2luLnYxLkNvdW50RG9vcnNSZXNwb25zZULUAQoWY29tLnNjaXdlZWsuY2hlY2tpbi52MUIPQXR0ZW5kYW5jZVByb3RvUAFaP2dpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9jaGVja2luL3YxO2NoZWNraW52MaICA1NDWKoCElNjaXdlZWsuQ2hlY2tpbi5WMcoCElNjaXdlZWtcQ2hlY2tpblxWMeICHlNjaXdlZWtcQ2hlY2tpblxWMVxHUEJNZXRhZGF0YeoCFFNjaXdlZWs6OkNoZWNraW46OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin]);
+
+/**
+ * CountDoorsRequest names the venue whose doors to count.
+ *
+ * @generated from message sciweek.checkin.v1.CountDoorsRequest
+ */
+export type CountDoorsRequest = Message<"sciweek.checkin.v1.CountDoorsRequest"> & {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId: string;
+
+  /**
+   * venue_id names the venue.
+   *
+   * @generated from field: string venue_id = 2;
+   */
+  venueId: string;
+
+  /**
+   * time_zone is the IANA zone the days are local to (the city's).
+   *
+   * @generated from field: string time_zone = 3;
+   */
+  timeZone: string;
+};
+
+/**
+ * CountDoorsRequest names the venue whose doors to count.
+ *
+ * @generated from message sciweek.checkin.v1.CountDoorsRequest
+ */
+export type CountDoorsRequestJson = {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId?: string;
+
+  /**
+   * venue_id names the venue.
+   *
+   * @generated from field: string venue_id = 2;
+   */
+  venueId?: string;
+
+  /**
+   * time_zone is the IANA zone the days are local to (the city's).
+   *
+   * @generated from field: string time_zone = 3;
+   */
+  timeZone?: string;
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.CountDoorsRequest.
+ * Use `create(CountDoorsRequestSchema)` to create a new message.
+ */
+export const CountDoorsRequestSchema: GenMessage<CountDoorsRequest, {jsonType: CountDoorsRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_attendance, 0);
+
+/**
+ * DoorTally counts one door's records of one activity on one local day.
+ *
+ * @generated from message sciweek.checkin.v1.DoorTally
+ */
+export type DoorTally = Message<"sciweek.checkin.v1.DoorTally"> & {
+  /**
+   * terminal_id is the door's terminal.
+   *
+   * @generated from field: string terminal_id = 1;
+   */
+  terminalId: string;
+
+  /**
+   * terminal_name is the door's name, as the venue registry last said.
+   *
+   * @generated from field: string terminal_name = 2;
+   */
+  terminalName: string;
+
+  /**
+   * activity_id is the records' activity (empty for checkouts and scans refused without one).
+   *
+   * @generated from field: string activity_id = 3;
+   */
+  activityId: string;
+
+  /**
+   * day is the local day, YYYY-MM-DD; a scan refused for a broken clock counts when stored,
+   * as in the tally.
+   *
+   * @generated from field: string day = 4;
+   */
+  day: string;
+
+  /**
+   * participations counts the people admitted (a ticket one, a walk-in its headcount, a group
+   * its young people and adults); checkouts count none.
+   *
+   * @generated from field: int64 participations = 5;
+   */
+  participations: bigint;
+
+  /**
+   * refused counts the refused scans.
+   *
+   * @generated from field: int64 refused = 6;
+   */
+  refused: bigint;
+};
+
+/**
+ * DoorTally counts one door's records of one activity on one local day.
+ *
+ * @generated from message sciweek.checkin.v1.DoorTally
+ */
+export type DoorTallyJson = {
+  /**
+   * terminal_id is the door's terminal.
+   *
+   * @generated from field: string terminal_id = 1;
+   */
+  terminalId?: string;
+
+  /**
+   * terminal_name is the door's name, as the venue registry last said.
+   *
+   * @generated from field: string terminal_name = 2;
+   */
+  terminalName?: string;
+
+  /**
+   * activity_id is the records' activity (empty for checkouts and scans refused without one).
+   *
+   * @generated from field: string activity_id = 3;
+   */
+  activityId?: string;
+
+  /**
+   * day is the local day, YYYY-MM-DD; a scan refused for a broken clock counts when stored,
+   * as in the tally.
+   *
+   * @generated from field: string day = 4;
+   */
+  day?: string;
+
+  /**
+   * participations counts the people admitted (a ticket one, a walk-in its headcount, a group
+   * its young people and adults); checkouts count none.
+   *
+   * @generated from field: int64 participations = 5;
+   */
+  participations?: string;
+
+  /**
+   * refused counts the refused scans.
+   *
+   * @generated from field: int64 refused = 6;
+   */
+  refused?: string;
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.DoorTally.
+ * Use `create(DoorTallySchema)` to create a new message.
+ */
+export const DoorTallySchema: GenMessage<DoorTally, {jsonType: DoorTallyJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_attendance, 1);
+
+/**
+ * CountDoorsResponse returns the counts.
+ *
+ * @generated from message sciweek.checkin.v1.CountDoorsResponse
+ */
+export type CountDoorsResponse = Message<"sciweek.checkin.v1.CountDoorsResponse"> & {
+  /**
+   * tallies are the counts, in no particular order.
+   *
+   * @generated from field: repeated sciweek.checkin.v1.DoorTally tallies = 1;
+   */
+  tallies: DoorTally[];
+};
+
+/**
+ * CountDoorsResponse returns the counts.
+ *
+ * @generated from message sciweek.checkin.v1.CountDoorsResponse
+ */
+export type CountDoorsResponseJson = {
+  /**
+   * tallies are the counts, in no particular order.
+   *
+   * @generated from field: repeated sciweek.checkin.v1.DoorTally tallies = 1;
+   */
+  tallies?: DoorTallyJson[];
+};
+
+/**
+ * Describes the message sciweek.checkin.v1.CountDoorsResponse.
+ * Use `create(CountDoorsResponseSchema)` to create a new message.
+ */
+export const CountDoorsResponseSchema: GenMessage<CountDoorsResponse, {jsonType: CountDoorsResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_checkin_v1_attendance, 2);
 
 /**
  * CountAnomaliesRequest says which flagged records to count.
@@ -106,7 +313,7 @@ export type CountAnomaliesRequestJson = {
  * Use `create(CountAnomaliesRequestSchema)` to create a new message.
  */
 export const CountAnomaliesRequestSchema: GenMessage<CountAnomaliesRequest, {jsonType: CountAnomaliesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 0);
+  messageDesc(file_sciweek_checkin_v1_attendance, 3);
 
 /**
  * AnomalyTally counts the records of one door and activity flagged with one kind.
@@ -239,7 +446,7 @@ export type AnomalyTallyJson = {
  * Use `create(AnomalyTallySchema)` to create a new message.
  */
 export const AnomalyTallySchema: GenMessage<AnomalyTally, {jsonType: AnomalyTallyJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 1);
+  messageDesc(file_sciweek_checkin_v1_attendance, 4);
 
 /**
  * CountAnomaliesResponse returns the counts.
@@ -274,7 +481,7 @@ export type CountAnomaliesResponseJson = {
  * Use `create(CountAnomaliesResponseSchema)` to create a new message.
  */
 export const CountAnomaliesResponseSchema: GenMessage<CountAnomaliesResponse, {jsonType: CountAnomaliesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 2);
+  messageDesc(file_sciweek_checkin_v1_attendance, 5);
 
 /**
  * ExportTallyRequest says how to fold the counts.
@@ -323,7 +530,7 @@ export type ExportTallyRequestJson = {
  * Use `create(ExportTallyRequestSchema)` to create a new message.
  */
 export const ExportTallyRequestSchema: GenMessage<ExportTallyRequest, {jsonType: ExportTallyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 3);
+  messageDesc(file_sciweek_checkin_v1_attendance, 6);
 
 /**
  * ExportTallyResponse is one part of the export.
@@ -413,7 +620,7 @@ export type ExportTallyResponseJson = {
  * Use `create(ExportTallyResponseSchema)` to create a new message.
  */
 export const ExportTallyResponseSchema: GenMessage<ExportTallyResponse, {jsonType: ExportTallyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 4);
+  messageDesc(file_sciweek_checkin_v1_attendance, 7);
 
 /**
  * TallyCut is the position the counts match: every record in an event up to last_sequence of
@@ -482,7 +689,7 @@ export type TallyCutJson = {
  * Use `create(TallyCutSchema)` to create a new message.
  */
 export const TallyCutSchema: GenMessage<TallyCut, {jsonType: TallyCutJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 5);
+  messageDesc(file_sciweek_checkin_v1_attendance, 8);
 
 /**
  * PendingEvents are CheckinsRecorded events (serialized) written with counted records but not
@@ -519,7 +726,7 @@ export type PendingEventsJson = {
  * Use `create(PendingEventsSchema)` to create a new message.
  */
 export const PendingEventsSchema: GenMessage<PendingEvents, {jsonType: PendingEventsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 6);
+  messageDesc(file_sciweek_checkin_v1_attendance, 9);
 
 /**
  * TallyRows is a page of counts.
@@ -554,7 +761,7 @@ export type TallyRowsJson = {
  * Use `create(TallyRowsSchema)` to create a new message.
  */
 export const TallyRowsSchema: GenMessage<TallyRows, {jsonType: TallyRowsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 7);
+  messageDesc(file_sciweek_checkin_v1_attendance, 10);
 
 /**
  * TallyRow counts the records that share every other field.
@@ -761,7 +968,7 @@ export type TallyRowJson = {
  * Use `create(TallyRowSchema)` to create a new message.
  */
 export const TallyRowSchema: GenMessage<TallyRow, {jsonType: TallyRowJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 8);
+  messageDesc(file_sciweek_checkin_v1_attendance, 11);
 
 /**
  * AdmittedTickets are admitted tickets of one edition and county.
@@ -824,7 +1031,7 @@ export type AdmittedTicketsJson = {
  * Use `create(AdmittedTicketsSchema)` to create a new message.
  */
 export const AdmittedTicketsSchema: GenMessage<AdmittedTickets, {jsonType: AdmittedTicketsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_checkin_v1_attendance, 9);
+  messageDesc(file_sciweek_checkin_v1_attendance, 12);
 
 /**
  * AttendanceService answers the other services' questions about the system of record for
@@ -860,6 +1067,19 @@ export const AttendanceService: GenService<{
     methodKind: "unary";
     input: typeof CountAnomaliesRequestSchema;
     output: typeof CountAnomaliesResponseSchema;
+  },
+  /**
+   * CountDoors counts one venue's participations and refused scans per door, activity and
+   * local day: the lowest level of the roll-up (city → county → unit → activity → venue →
+   * door), which only the check-in table knows. Reporting reads it for the venue page and does
+   * the scoping.
+   *
+   * @generated from rpc sciweek.checkin.v1.AttendanceService.CountDoors
+   */
+  countDoors: {
+    methodKind: "unary";
+    input: typeof CountDoorsRequestSchema;
+    output: typeof CountDoorsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_checkin_v1_attendance, 0);

@@ -18,7 +18,252 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sciweek/reporting/v1/reporting.proto.
  */
 export const file_sciweek_reporting_v1_reporting: GenFile = /*@__PURE__*/
-  fileDesc("CiRzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnRpbmcucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxItQBChRMaXN0QW5vbWFsaWVzUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSKQoLY291bnR5X2NvZGUYAiABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEi4KCHZlbnVlX2lkGAMgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEjMKA2RheRgEIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQiTgoQQW5vbWFseUtpbmRDb3VudBIpCgRraW5kGAEgASgOMhsuc2Npd2Vlay5jaGVja2luLnYxLkFub21hbHkSDwoHcmVjb3JkcxgCIAEoAyKuAQoNRG9vckFub21hbGllcxITCgt0ZXJtaW5hbF9pZBgBIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAIgASgJEjUKBWtpbmRzGAMgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuQW5vbWFseUtpbmRDb3VudBINCgV0b3RhbBgEIAEoAxIrCgdsYXN0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLaAQoOVmVudWVBbm9tYWxpZXMSEAoIdmVudWVfaWQYASABKAkSEgoKdmVudWVfbmFtZRgCIAEoCRITCgtjb3VudHlfY29kZRgDIAEoCRITCgtjb3VudHlfbmFtZRgEIAEoCRI1CgVraW5kcxgFIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFub21hbHlLaW5kQ291bnQSDQoFdG90YWwYBiABKAMSMgoFZG9vcnMYByADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5Eb29yQW5vbWFsaWVzIpMBChVMaXN0QW5vbWFsaWVzUmVzcG9uc2USNQoFa2luZHMYASADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Bbm9tYWx5S2luZENvdW50Eg0KBXRvdGFsGAIgASgDEjQKBnZlbnVlcxgDIAMoCzIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZlbnVlQW5vbWFsaWVzIrgDCg9EYXNoYm9hcmRGaWx0ZXISKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAIgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYAyABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kEj0KBGZvcm0YBCABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm1CCLpIBYIBAhABEkQKDHRhcmdldF9ncm91cBgFIAEoDjIkLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLlRhcmdldEdyb3VwQgi6SAWCAQIQARItCgd1bml0X2lkGAYgASgJQhy6SBlyFzIVXihbMC05YS1mQS1GLV17MzZ9KT8kEhMKC3dvcmtlcnNfZGF5GAcgASgIEj8KBXRoZW1lGAggASgOMiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlUaGVtZUIIukgFggECEAEitwMKD0Rhc2hib2FyZFRvdGFscxIWCg5wYXJ0aWNpcGF0aW9ucxgBIAEoAxIQCgh0aWNrZXRlZBgCIAEoAxIQCgh3YWxrX2lucxgDIAEoAxIUCgx5b3VuZ19wZW9wbGUYBCABKAMSDgoGYWR1bHRzGAUgASgDEhcKD3NjaWVuY2Vfd29ya2VycxgGIAEoAxISCgp2b2x1bnRlZXJzGAcgASgDEhcKD2Rpc3RpbmN0X3Blb3BsZRgIIAEoAxINCgV0b2RheRgJIAEoAxIRCgl5ZXN0ZXJkYXkYCiABKAMSFQoNcmVmdXNlZF9zY2FucxgLIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYDCABKAMSFwoPYWN0aXZpdGllc19oZWxkGA0gASgDEhkKEW9ubGluZV9hY3Rpdml0aWVzGA4gASgDEhUKDXZlbnVlc19vcGVuZWQYDyABKAMSHgoWd29ya2Vyc19kYXlfYWN0aXZpdGllcxgQIAEoAxIYChB3b3JrZXJzX2RheV9oZWxkGBEgASgDEiIKGndvcmtlcnNfZGF5X3BhcnRpY2lwYXRpb25zGBIgASgDIsIBCg1Db3VudHlSYW5raW5nEhMKC2NvdW50eV9jb2RlGAEgASgJEhMKC2NvdW50eV9uYW1lGAIgASgJEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDEg0KBXRvZGF5GAQgASgDEhQKDHlvdW5nX3Blb3BsZRgFIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYBiABKAMSFwoPYWN0aXZpdGllc19oZWxkGAcgASgDEhUKDXZlbnVlc19vcGVuZWQYCCABKAMiMQoJSG91ckNvdW50EgwKBGhvdXIYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMiRQoIRGF5Q291bnQSCwoDZGF5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhQKDHlvdW5nX3Blb3BsZRgDIAEoAyKNAQoJRm9ybUNvdW50EjMKBGZvcm0YASABKA4yJS5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eUZvcm0SGgoSYWN0aXZpdGllc19wbGFubmVkGAIgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgDIAEoAxIWCg5wYXJ0aWNpcGF0aW9ucxgEIAEoAyKCAQoQVGFyZ2V0R3JvdXBDb3VudBI6Cgx0YXJnZXRfZ3JvdXAYASABKA4yJC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5UYXJnZXRHcm91cBIaChJhY3Rpdml0aWVzX3BsYW5uZWQYAiABKAMSFgoOcGFydGljaXBhdGlvbnMYAyABKAMikAEKClRoZW1lQ291bnQSNQoFdGhlbWUYASABKA4yJi5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5BY3Rpdml0eVRoZW1lEhoKEmFjdGl2aXRpZXNfcGxhbm5lZBgCIAEoAxIXCg9hY3Rpdml0aWVzX2hlbGQYAyABKAMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMiqQEKDUFjdGl2aXR5Q291bnQSEwoLYWN0aXZpdHlfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSEgoKdmVudWVfbmFtZRgEIAEoCRIzCgRmb3JtGAUgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtEhYKDnBhcnRpY2lwYXRpb25zGAYgASgDIlIKDFJlZnVzYWxDb3VudBIxCgZyZWFzb24YASABKA4yIS5zY2l3ZWVrLmNoZWNraW4udjEuUmVmdXNhbFJlYXNvbhIPCgdyZWZ1c2VkGAIgASgDIv4GCglEYXNoYm9hcmQSEgoKZWRpdGlvbl9pZBgBIAEoCRI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXISDQoFdG9kYXkYAyABKAkSNQoGdG90YWxzGAQgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkVG90YWxzEjUKCGNvdW50aWVzGAUgAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuQ291bnR5UmFua2luZxIwCgdieV9ob3VyGAYgAygLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuSG91ckNvdW50Ei4KBmJ5X2RheRgHIAMoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRheUNvdW50Ei4KBWZvcm1zGAggAygLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRm9ybUNvdW50Ej0KDXRhcmdldF9ncm91cHMYCSADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5UYXJnZXRHcm91cENvdW50EjsKDnRvcF9hY3Rpdml0aWVzGAogAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuQWN0aXZpdHlDb3VudBI+ChFvbmxpbmVfYWN0aXZpdGllcxgLIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFjdGl2aXR5Q291bnQSNAoIcmVmdXNhbHMYDCADKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWZ1c2FsQ291bnQSOQoJb2NjdXBhbmN5GA0gASgLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT2NjdXBhbmN5U3VtbWFyeRI9Cg92ZW51ZXNfaW5fYWxhcm0YDiADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeRIXCg9zdHJlYW1fcG9zaXRpb24YDyABKAQSLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoGdGhlbWVzGBEgAygLMiAuc2Npd2Vlay5yZXBvcnRpbmcudjEuVGhlbWVDb3VudBIwCgV1bml0cxgSIAMoCzIhLnNjaXdlZWsucmVwb3J0aW5nLnYxLlVuaXRSYW5raW5nIqIBCgtVbml0UmFua2luZxIPCgd1bml0X2lkGAEgASgJEhEKCXVuaXRfbmFtZRgCIAEoCRITCgtjb3VudHlfY29kZRgDIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgEIAEoAxINCgV0b2RheRgFIAEoAxIaChJhY3Rpdml0aWVzX3BsYW5uZWQYBiABKAMSFwoPYWN0aXZpdGllc19oZWxkGAcgASgDInoKE0dldERhc2hib2FyZFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjUKBmZpbHRlchgCIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZEZpbHRlciJKChRHZXREYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifAoVV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXIiTAoWV2F0Y2hEYXNoYm9hcmRSZXNwb25zZRIyCglkYXNoYm9hcmQYASABKAsyHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmQifQoWRXhwb3J0RGFzaGJvYXJkUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyIk4KF0V4cG9ydERhc2hib2FyZFJlc3BvbnNlEgwKBG5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiGgoYUmVidWlsZEFnZ3JlZ2F0ZXNSZXF1ZXN0IlQKGVJlYnVpbGRBZ2dyZWdhdGVzUmVzcG9uc2USDgoGZXZlbnRzGAEgASgDEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEg8KB3Rvb2tfbXMYAyABKAMi4AIKDlZlbnVlT2NjdXBhbmN5EhAKCHZlbnVlX2lkGAEgASgJEhIKCnZlbnVlX25hbWUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSDgoGaW5zaWRlGAQgASgDEhUKDWVudGVyZWRfdG9kYXkYBSABKAMSFQoNc2FmZV9jYXBhY2l0eRgGIAEoDRIUCgx3YXJuX3BlcmNlbnQYByABKA0SFQoNYWxhcm1fcGVyY2VudBgIIAEoDRIzCgVsZXZlbBgJIAEoDjIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeUxldmVsEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkMKE292ZXJfY2FwYWNpdHlfZG9vcnMYCyADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PdmVyQ2FwYWNpdHlEb29yIjkKEE92ZXJDYXBhY2l0eURvb3ISEwoLdGVybWluYWxfaWQYASABKAkSEAoIYWRtaXR0ZWQYAiABKAMinAEKEE9jY3VwYW5jeVN1bW1hcnkSDgoGaW5zaWRlGAEgASgDEhMKC3ZlbnVlc19vcGVuGAIgASgNEhYKDnZlbnVlc193YXJuaW5nGAMgASgNEhQKDHZlbnVlc19hbGFybRgEIAEoDRI1CgdmdWxsZXN0GAUgAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kiQQoUTGlzdE9jY3VwYW5jeVJlcXVlc3QSKQoLY291bnR5X2NvZGUYASABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kIk0KFUxpc3RPY2N1cGFuY3lSZXNwb25zZRI0CgZ2ZW51ZXMYASADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZU9jY3VwYW5jeSJ9CgxDb3VudHlUb3RhbHMSEwoLY291bnR5X2NvZGUYASABKAkSFgoOcGFydGljaXBhdGlvbnMYAiABKAMSEAoIdGlja2V0ZWQYAyABKAMSEAoId2Fsa19pbnMYBCABKAMSHAoUcGFydGljaXBhdGlvbnNfdG9kYXkYBSABKAMioQIKCE92ZXJ2aWV3EhIKCmVkaXRpb25faWQYASABKAkSMAoEY2l0eRgCIAEoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxI0Cghjb3VudGllcxgDIAMoCzIiLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVRvdGFscxIVCg1yZWZ1c2VkX3NjYW5zGAQgASgDEhcKD3N0cmVhbV9wb3NpdGlvbhgFIAEoBBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CglvY2N1cGFuY3kYByABKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PY2N1cGFuY3lTdW1tYXJ5IkIKEkdldE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiRwoTR2V0T3ZlcnZpZXdSZXNwb25zZRIwCghvdmVydmlldxgBIAEoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLk92ZXJ2aWV3IqYCChpRdWVyeVBhcnRpY2lwYXRpb25zUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSPQoIZ3JvdXBfYnkYAiABKA4yHy5zY2l3ZWVrLnJlcG9ydGluZy52MS5EaW1lbnNpb25CCrpIB4IBBBABIAASKQoLY291bnR5X2NvZGUYAyABKAlCFLpIEXIPMg1eKFswLTldezZ9KT8kEjgKCGZyb21fZGF5GAQgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI2CgZ0b19kYXkYBSABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kIlsKEFBhcnRpY2lwYXRpb25Sb3cSCwoDa2V5GAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhAKCHRpY2tldGVkGAMgASgDEhAKCHdhbGtfaW5zGAQgASgDIlMKG1F1ZXJ5UGFydGljaXBhdGlvbnNSZXNwb25zZRI0CgRyb3dzGAEgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuUGFydGljaXBhdGlvblJvdyJEChRXYXRjaE92ZXJ2aWV3UmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQiSQoVV2F0Y2hPdmVydmlld1Jlc3BvbnNlEjAKCG92ZXJ2aWV3GAEgASgLMh4uc2Npd2Vlay5yZXBvcnRpbmcudjEuT3ZlcnZpZXcqhQEKDk9jY3VwYW5jeUxldmVsEh8KG09DQ1VQQU5DWV9MRVZFTF9VTlNQRUNJRklFRBAAEhoKFk9DQ1VQQU5DWV9MRVZFTF9OT1JNQUwQARIbChdPQ0NVUEFOQ1lfTEVWRUxfV0FSTklORxACEhkKFU9DQ1VQQU5DWV9MRVZFTF9BTEFSTRADKnwKCURpbWVuc2lvbhIZChVESU1FTlNJT05fVU5TUEVDSUZJRUQQABIUChBESU1FTlNJT05fQ09VTlRZEAESEwoPRElNRU5TSU9OX1ZFTlVFEAISFgoSRElNRU5TSU9OX0FDVElWSVRZEAMSEQoNRElNRU5TSU9OX0RBWRAEMuEJCgxTdGF0c1NlcnZpY2USjgEKC0dldE92ZXJ2aWV3Eiguc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXF1ZXN0Gikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0T3ZlcnZpZXdSZXNwb25zZSIqgtPkkwIkEiIvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L292ZXJ2aWV3EqwBChNRdWVyeVBhcnRpY2lwYXRpb25zEjAuc2Npd2Vlay5yZXBvcnRpbmcudjEuUXVlcnlQYXJ0aWNpcGF0aW9uc1JlcXVlc3QaMS5zY2l3ZWVrLnJlcG9ydGluZy52MS5RdWVyeVBhcnRpY2lwYXRpb25zUmVzcG9uc2UiMILT5JMCKhIoL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9wYXJ0aWNpcGF0aW9ucxJqCg1XYXRjaE92ZXJ2aWV3Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hPdmVydmlld1JlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5XYXRjaE92ZXJ2aWV3UmVzcG9uc2UwARJ/Cg1MaXN0T2NjdXBhbmN5Eiouc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdE9jY3VwYW5jeVJlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0T2NjdXBhbmN5UmVzcG9uc2UiFYLT5JMCDxINL3YxL29jY3VwYW5jeRKSAQoMR2V0RGFzaGJvYXJkEikuc2Npd2Vlay5yZXBvcnRpbmcudjEuR2V0RGFzaGJvYXJkUmVxdWVzdBoqLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldERhc2hib2FyZFJlc3BvbnNlIiuC0+STAiUSIy92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vZGFzaGJvYXJkEm0KDldhdGNoRGFzaGJvYXJkEisuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXF1ZXN0Giwuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hEYXNoYm9hcmRSZXNwb25zZTABEm4KD0V4cG9ydERhc2hib2FyZBIsLnNjaXdlZWsucmVwb3J0aW5nLnYxLkV4cG9ydERhc2hib2FyZFJlcXVlc3QaLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnREYXNoYm9hcmRSZXNwb25zZRKXAQoRUmVidWlsZEFnZ3JlZ2F0ZXMSLi5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1JlcXVlc3QaLy5zY2l3ZWVrLnJlcG9ydGluZy52MS5SZWJ1aWxkQWdncmVnYXRlc1Jlc3BvbnNlIiGC0+STAhs6ASoiFi92MS9hZ2dyZWdhdGVzOnJlYnVpbGQSlQEKDUxpc3RBbm9tYWxpZXMSKi5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0QW5vbWFsaWVzUmVxdWVzdBorLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RBbm9tYWxpZXNSZXNwb25zZSIrgtPkkwIlEiMvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2Fub21hbGllc0LhAQoYY29tLnNjaXdlZWsucmVwb3J0aW5nLnYxQg5SZXBvcnRpbmdQcm90b1ABWkNnaXRodWIuY29tL3NjaXdlZWsvc2Npd2Vlay9wa2cvZ2VuL3NjaXdlZWsvcmVwb3J0aW5nL3YxO3JlcG9ydGluZ3YxogIDU1JYqgIUU2Npd2Vlay5SZXBvcnRpbmcuVjHKAhRTY2l3ZWVrXFJlcG9ydGluZ1xWMeICIFNjaXdlZWtcUmVwb3J0aW5nXFYxXEdQQk1ldGFkYXRh6gIWU2Npd2Vlazo6UmVwb3J0aW5nOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin, file_sciweek_registration_v1_activity]);
+  fileDesc("CiRzY2l3ZWVrL3JlcG9ydGluZy92MS9yZXBvcnRpbmcucHJvdG8SFHNjaXdlZWsucmVwb3J0aW5nLnYxImIKFkxpc3REb29yRmlndXJlc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEhoKCHZlbnVlX2lkGAIgASgJQgi6SAVyA7ABASJxCgtEb29yRmlndXJlcxITCgt0ZXJtaW5hbF9pZBgBIAEoCRIVCg10ZXJtaW5hbF9uYW1lGAIgASgJEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDEg0KBXRvZGF5GAQgASgDEg8KB3JlZnVzZWQYBSABKAMiswEKF0xpc3REb29yRmlndXJlc1Jlc3BvbnNlEhAKCHZlbnVlX2lkGAEgASgJEg0KBXRvZGF5GAIgASgJEjAKBWRvb3JzGAMgAygLMiEuc2Npd2Vlay5yZXBvcnRpbmcudjEuRG9vckZpZ3VyZXMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMSHAoUdG9kYXlfcGFydGljaXBhdGlvbnMYBSABKAMSDwoHcmVmdXNlZBgGIAEoAyLUAQoUTGlzdEFub21hbGllc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEikKC2NvdW50eV9jb2RlGAIgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBIuCgh2ZW51ZV9pZBgDIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JBIzCgNkYXkYBCABKAlCJrpII3IhMh9eKFswLTldezR9LVswLTldezJ9LVswLTldezJ9KT8kIk4KEEFub21hbHlLaW5kQ291bnQSKQoEa2luZBgBIAEoDjIbLnNjaXdlZWsuY2hlY2tpbi52MS5Bbm9tYWx5Eg8KB3JlY29yZHMYAiABKAMirgEKDURvb3JBbm9tYWxpZXMSEwoLdGVybWluYWxfaWQYASABKAkSFQoNdGVybWluYWxfbmFtZRgCIAEoCRI1CgVraW5kcxgDIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFub21hbHlLaW5kQ291bnQSDQoFdG90YWwYBCABKAMSKwoHbGFzdF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi2gEKDlZlbnVlQW5vbWFsaWVzEhAKCHZlbnVlX2lkGAEgASgJEhIKCnZlbnVlX25hbWUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSEwoLY291bnR5X25hbWUYBCABKAkSNQoFa2luZHMYBSADKAsyJi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Bbm9tYWx5S2luZENvdW50Eg0KBXRvdGFsGAYgASgDEjIKBWRvb3JzGAcgAygLMiMuc2Npd2Vlay5yZXBvcnRpbmcudjEuRG9vckFub21hbGllcyKTAQoVTGlzdEFub21hbGllc1Jlc3BvbnNlEjUKBWtpbmRzGAEgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuQW5vbWFseUtpbmRDb3VudBINCgV0b3RhbBgCIAEoAxI0CgZ2ZW51ZXMYAyADKAsyJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5WZW51ZUFub21hbGllcyK4AwoPRGFzaGJvYXJkRmlsdGVyEikKC2NvdW50eV9jb2RlGAEgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBI4Cghmcm9tX2RheRgCIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQSNgoGdG9fZGF5GAMgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JBI9CgRmb3JtGAQgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtQgi6SAWCAQIQARJECgx0YXJnZXRfZ3JvdXAYBSABKA4yJC5zY2l3ZWVrLnJlZ2lzdHJhdGlvbi52MS5UYXJnZXRHcm91cEIIukgFggECEAESLQoHdW5pdF9pZBgGIAEoCUIcukgZchcyFV4oWzAtOWEtZkEtRi1dezM2fSk/JBITCgt3b3JrZXJzX2RheRgHIAEoCBI/CgV0aGVtZRgIIAEoDjImLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5VGhlbWVCCLpIBYIBAhABIrcDCg9EYXNoYm9hcmRUb3RhbHMSFgoOcGFydGljaXBhdGlvbnMYASABKAMSEAoIdGlja2V0ZWQYAiABKAMSEAoId2Fsa19pbnMYAyABKAMSFAoMeW91bmdfcGVvcGxlGAQgASgDEg4KBmFkdWx0cxgFIAEoAxIXCg9zY2llbmNlX3dvcmtlcnMYBiABKAMSEgoKdm9sdW50ZWVycxgHIAEoAxIXCg9kaXN0aW5jdF9wZW9wbGUYCCABKAMSDQoFdG9kYXkYCSABKAMSEQoJeWVzdGVyZGF5GAogASgDEhUKDXJlZnVzZWRfc2NhbnMYCyABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAwgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgNIAEoAxIZChFvbmxpbmVfYWN0aXZpdGllcxgOIAEoAxIVCg12ZW51ZXNfb3BlbmVkGA8gASgDEh4KFndvcmtlcnNfZGF5X2FjdGl2aXRpZXMYECABKAMSGAoQd29ya2Vyc19kYXlfaGVsZBgRIAEoAxIiChp3b3JrZXJzX2RheV9wYXJ0aWNpcGF0aW9ucxgSIAEoAyLCAQoNQ291bnR5UmFua2luZxITCgtjb3VudHlfY29kZRgBIAEoCRITCgtjb3VudHlfbmFtZRgCIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgDIAEoAxINCgV0b2RheRgEIAEoAxIUCgx5b3VuZ19wZW9wbGUYBSABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAYgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgHIAEoAxIVCg12ZW51ZXNfb3BlbmVkGAggASgDIjEKCUhvdXJDb3VudBIMCgRob3VyGAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDIkUKCERheUNvdW50EgsKA2RheRgBIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIUCgx5b3VuZ19wZW9wbGUYAyABKAMijQEKCUZvcm1Db3VudBIzCgRmb3JtGAEgASgOMiUuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlGb3JtEhoKEmFjdGl2aXRpZXNfcGxhbm5lZBgCIAEoAxIXCg9hY3Rpdml0aWVzX2hlbGQYAyABKAMSFgoOcGFydGljaXBhdGlvbnMYBCABKAMiggEKEFRhcmdldEdyb3VwQ291bnQSOgoMdGFyZ2V0X2dyb3VwGAEgASgOMiQuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuVGFyZ2V0R3JvdXASGgoSYWN0aXZpdGllc19wbGFubmVkGAIgASgDEhYKDnBhcnRpY2lwYXRpb25zGAMgASgDIpABCgpUaGVtZUNvdW50EjUKBXRoZW1lGAEgASgOMiYuc2Npd2Vlay5yZWdpc3RyYXRpb24udjEuQWN0aXZpdHlUaGVtZRIaChJhY3Rpdml0aWVzX3BsYW5uZWQYAiABKAMSFwoPYWN0aXZpdGllc19oZWxkGAMgASgDEhYKDnBhcnRpY2lwYXRpb25zGAQgASgDIqkBCg1BY3Rpdml0eUNvdW50EhMKC2FjdGl2aXR5X2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEhIKCnZlbnVlX25hbWUYBCABKAkSMwoEZm9ybRgFIAEoDjIlLnNjaXdlZWsucmVnaXN0cmF0aW9uLnYxLkFjdGl2aXR5Rm9ybRIWCg5wYXJ0aWNpcGF0aW9ucxgGIAEoAyJSCgxSZWZ1c2FsQ291bnQSMQoGcmVhc29uGAEgASgOMiEuc2Npd2Vlay5jaGVja2luLnYxLlJlZnVzYWxSZWFzb24SDwoHcmVmdXNlZBgCIAEoAyL+BgoJRGFzaGJvYXJkEhIKCmVkaXRpb25faWQYASABKAkSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyEg0KBXRvZGF5GAMgASgJEjUKBnRvdGFscxgEIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZFRvdGFscxI1Cghjb3VudGllcxgFIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkNvdW50eVJhbmtpbmcSMAoHYnlfaG91chgGIAMoCzIfLnNjaXdlZWsucmVwb3J0aW5nLnYxLkhvdXJDb3VudBIuCgZieV9kYXkYByADKAsyHi5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXlDb3VudBIuCgVmb3JtcxgIIAMoCzIfLnNjaXdlZWsucmVwb3J0aW5nLnYxLkZvcm1Db3VudBI9Cg10YXJnZXRfZ3JvdXBzGAkgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuVGFyZ2V0R3JvdXBDb3VudBI7Cg50b3BfYWN0aXZpdGllcxgKIAMoCzIjLnNjaXdlZWsucmVwb3J0aW5nLnYxLkFjdGl2aXR5Q291bnQSPgoRb25saW5lX2FjdGl2aXRpZXMYCyADKAsyIy5zY2l3ZWVrLnJlcG9ydGluZy52MS5BY3Rpdml0eUNvdW50EjQKCHJlZnVzYWxzGAwgAygLMiIuc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVmdXNhbENvdW50EjkKCW9jY3VwYW5jeRgNIAEoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLk9jY3VwYW5jeVN1bW1hcnkSPQoPdmVudWVzX2luX2FsYXJtGA4gAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kSFwoPc3RyZWFtX3Bvc2l0aW9uGA8gASgEEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKBnRoZW1lcxgRIAMoCzIgLnNjaXdlZWsucmVwb3J0aW5nLnYxLlRoZW1lQ291bnQSMAoFdW5pdHMYEiADKAsyIS5zY2l3ZWVrLnJlcG9ydGluZy52MS5Vbml0UmFua2luZyKiAQoLVW5pdFJhbmtpbmcSDwoHdW5pdF9pZBgBIAEoCRIRCgl1bml0X25hbWUYAiABKAkSEwoLY291bnR5X2NvZGUYAyABKAkSFgoOcGFydGljaXBhdGlvbnMYBCABKAMSDQoFdG9kYXkYBSABKAMSGgoSYWN0aXZpdGllc19wbGFubmVkGAYgASgDEhcKD2FjdGl2aXRpZXNfaGVsZBgHIAEoAyJ6ChNHZXREYXNoYm9hcmRSZXF1ZXN0EiwKCmVkaXRpb25faWQYASABKAlCGLpIFXITMhFeW2EtejAtOS1dezEsMzJ9JBI1CgZmaWx0ZXIYAiABKAsyJS5zY2l3ZWVrLnJlcG9ydGluZy52MS5EYXNoYm9hcmRGaWx0ZXIiSgoUR2V0RGFzaGJvYXJkUmVzcG9uc2USMgoJZGFzaGJvYXJkGAEgASgLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkInwKFVdhdGNoRGFzaGJvYXJkUmVxdWVzdBIsCgplZGl0aW9uX2lkGAEgASgJQhi6SBVyEzIRXlthLXowLTktXXsxLDMyfSQSNQoGZmlsdGVyGAIgASgLMiUuc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkRmlsdGVyIkwKFldhdGNoRGFzaGJvYXJkUmVzcG9uc2USMgoJZGFzaGJvYXJkGAEgASgLMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGFzaGJvYXJkIn0KFkV4cG9ydERhc2hib2FyZFJlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEjUKBmZpbHRlchgCIAEoCzIlLnNjaXdlZWsucmVwb3J0aW5nLnYxLkRhc2hib2FyZEZpbHRlciJOChdFeHBvcnREYXNoYm9hcmRSZXNwb25zZRIMCgRuYW1lGAEgASgJEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRIPCgdjb250ZW50GAMgASgMIhoKGFJlYnVpbGRBZ2dyZWdhdGVzUmVxdWVzdCJUChlSZWJ1aWxkQWdncmVnYXRlc1Jlc3BvbnNlEg4KBmV2ZW50cxgBIAEoAxIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIPCgd0b29rX21zGAMgASgDIuACCg5WZW51ZU9jY3VwYW5jeRIQCgh2ZW51ZV9pZBgBIAEoCRISCgp2ZW51ZV9uYW1lGAIgASgJEhMKC2NvdW50eV9jb2RlGAMgASgJEg4KBmluc2lkZRgEIAEoAxIVCg1lbnRlcmVkX3RvZGF5GAUgASgDEhUKDXNhZmVfY2FwYWNpdHkYBiABKA0SFAoMd2Fybl9wZXJjZW50GAcgASgNEhUKDWFsYXJtX3BlcmNlbnQYCCABKA0SMwoFbGV2ZWwYCSABKA4yJC5zY2l3ZWVrLnJlcG9ydGluZy52MS5PY2N1cGFuY3lMZXZlbBIuCgp1cGRhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJDChNvdmVyX2NhcGFjaXR5X2Rvb3JzGAsgAygLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT3ZlckNhcGFjaXR5RG9vciI5ChBPdmVyQ2FwYWNpdHlEb29yEhMKC3Rlcm1pbmFsX2lkGAEgASgJEhAKCGFkbWl0dGVkGAIgASgDIpwBChBPY2N1cGFuY3lTdW1tYXJ5Eg4KBmluc2lkZRgBIAEoAxITCgt2ZW51ZXNfb3BlbhgCIAEoDRIWCg52ZW51ZXNfd2FybmluZxgDIAEoDRIUCgx2ZW51ZXNfYWxhcm0YBCABKA0SNQoHZnVsbGVzdBgFIAMoCzIkLnNjaXdlZWsucmVwb3J0aW5nLnYxLlZlbnVlT2NjdXBhbmN5IkEKFExpc3RPY2N1cGFuY3lSZXF1ZXN0EikKC2NvdW50eV9jb2RlGAEgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JCJNChVMaXN0T2NjdXBhbmN5UmVzcG9uc2USNAoGdmVudWVzGAEgAygLMiQuc2Npd2Vlay5yZXBvcnRpbmcudjEuVmVudWVPY2N1cGFuY3kifQoMQ291bnR5VG90YWxzEhMKC2NvdW50eV9jb2RlGAEgASgJEhYKDnBhcnRpY2lwYXRpb25zGAIgASgDEhAKCHRpY2tldGVkGAMgASgDEhAKCHdhbGtfaW5zGAQgASgDEhwKFHBhcnRpY2lwYXRpb25zX3RvZGF5GAUgASgDIqECCghPdmVydmlldxISCgplZGl0aW9uX2lkGAEgASgJEjAKBGNpdHkYAiABKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Db3VudHlUb3RhbHMSNAoIY291bnRpZXMYAyADKAsyIi5zY2l3ZWVrLnJlcG9ydGluZy52MS5Db3VudHlUb3RhbHMSFQoNcmVmdXNlZF9zY2FucxgEIAEoAxIXCg9zdHJlYW1fcG9zaXRpb24YBSABKAQSLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOQoJb2NjdXBhbmN5GAcgASgLMiYuc2Npd2Vlay5yZXBvcnRpbmcudjEuT2NjdXBhbmN5U3VtbWFyeSJCChJHZXRPdmVydmlld1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIkcKE0dldE92ZXJ2aWV3UmVzcG9uc2USMAoIb3ZlcnZpZXcYASABKAsyHi5zY2l3ZWVrLnJlcG9ydGluZy52MS5PdmVydmlldyKmAgoaUXVlcnlQYXJ0aWNpcGF0aW9uc1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kEj0KCGdyb3VwX2J5GAIgASgOMh8uc2Npd2Vlay5yZXBvcnRpbmcudjEuRGltZW5zaW9uQgq6SAeCAQQQASAAEikKC2NvdW50eV9jb2RlGAMgASgJQhS6SBFyDzINXihbMC05XXs2fSk/JBI4Cghmcm9tX2RheRgEIAEoCUImukgjciEyH14oWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0pPyQSNgoGdG9fZGF5GAUgASgJQia6SCNyITIfXihbMC05XXs0fS1bMC05XXsyfS1bMC05XXsyfSk/JCJbChBQYXJ0aWNpcGF0aW9uUm93EgsKA2tleRgBIAEoCRIWCg5wYXJ0aWNpcGF0aW9ucxgCIAEoAxIQCgh0aWNrZXRlZBgDIAEoAxIQCgh3YWxrX2lucxgEIAEoAyJTChtRdWVyeVBhcnRpY2lwYXRpb25zUmVzcG9uc2USNAoEcm93cxgBIAMoCzImLnNjaXdlZWsucmVwb3J0aW5nLnYxLlBhcnRpY2lwYXRpb25Sb3ciRAoUV2F0Y2hPdmVydmlld1JlcXVlc3QSLAoKZWRpdGlvbl9pZBgBIAEoCUIYukgVchMyEV5bYS16MC05LV17MSwzMn0kIkkKFVdhdGNoT3ZlcnZpZXdSZXNwb25zZRIwCghvdmVydmlldxgBIAEoCzIeLnNjaXdlZWsucmVwb3J0aW5nLnYxLk92ZXJ2aWV3KoUBCg5PY2N1cGFuY3lMZXZlbBIfChtPQ0NVUEFOQ1lfTEVWRUxfVU5TUEVDSUZJRUQQABIaChZPQ0NVUEFOQ1lfTEVWRUxfTk9STUFMEAESGwoXT0NDVVBBTkNZX0xFVkVMX1dBUk5JTkcQAhIZChVPQ0NVUEFOQ1lfTEVWRUxfQUxBUk0QAyp8CglEaW1lbnNpb24SGQoVRElNRU5TSU9OX1VOU1BFQ0lGSUVEEAASFAoQRElNRU5TSU9OX0NPVU5UWRABEhMKD0RJTUVOU0lPTl9WRU5VRRACEhYKEkRJTUVOU0lPTl9BQ1RJVklUWRADEhEKDURJTUVOU0lPTl9EQVkQBDKNCwoMU3RhdHNTZXJ2aWNlEo4BCgtHZXRPdmVydmlldxIoLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldE92ZXJ2aWV3UmVxdWVzdBopLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldE92ZXJ2aWV3UmVzcG9uc2UiKoLT5JMCJBIiL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9vdmVydmlldxKsAQoTUXVlcnlQYXJ0aWNpcGF0aW9ucxIwLnNjaXdlZWsucmVwb3J0aW5nLnYxLlF1ZXJ5UGFydGljaXBhdGlvbnNSZXF1ZXN0GjEuc2Npd2Vlay5yZXBvcnRpbmcudjEuUXVlcnlQYXJ0aWNpcGF0aW9uc1Jlc3BvbnNlIjCC0+STAioSKC92MS9lZGl0aW9ucy97ZWRpdGlvbl9pZH0vcGFydGljaXBhdGlvbnMSagoNV2F0Y2hPdmVydmlldxIqLnNjaXdlZWsucmVwb3J0aW5nLnYxLldhdGNoT3ZlcnZpZXdSZXF1ZXN0Gisuc2Npd2Vlay5yZXBvcnRpbmcudjEuV2F0Y2hPdmVydmlld1Jlc3BvbnNlMAESfwoNTGlzdE9jY3VwYW5jeRIqLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3RPY2N1cGFuY3lSZXF1ZXN0Gisuc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdE9jY3VwYW5jeVJlc3BvbnNlIhWC0+STAg8SDS92MS9vY2N1cGFuY3kSkgEKDEdldERhc2hib2FyZBIpLnNjaXdlZWsucmVwb3J0aW5nLnYxLkdldERhc2hib2FyZFJlcXVlc3QaKi5zY2l3ZWVrLnJlcG9ydGluZy52MS5HZXREYXNoYm9hcmRSZXNwb25zZSIrgtPkkwIlEiMvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L2Rhc2hib2FyZBJtCg5XYXRjaERhc2hib2FyZBIrLnNjaXdlZWsucmVwb3J0aW5nLnYxLldhdGNoRGFzaGJvYXJkUmVxdWVzdBosLnNjaXdlZWsucmVwb3J0aW5nLnYxLldhdGNoRGFzaGJvYXJkUmVzcG9uc2UwARJuCg9FeHBvcnREYXNoYm9hcmQSLC5zY2l3ZWVrLnJlcG9ydGluZy52MS5FeHBvcnREYXNoYm9hcmRSZXF1ZXN0Gi0uc2Npd2Vlay5yZXBvcnRpbmcudjEuRXhwb3J0RGFzaGJvYXJkUmVzcG9uc2USlwEKEVJlYnVpbGRBZ2dyZWdhdGVzEi4uc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVidWlsZEFnZ3JlZ2F0ZXNSZXF1ZXN0Gi8uc2Npd2Vlay5yZXBvcnRpbmcudjEuUmVidWlsZEFnZ3JlZ2F0ZXNSZXNwb25zZSIhgtPkkwIbOgEqIhYvdjEvYWdncmVnYXRlczpyZWJ1aWxkEpUBCg1MaXN0QW5vbWFsaWVzEiouc2Npd2Vlay5yZXBvcnRpbmcudjEuTGlzdEFub21hbGllc1JlcXVlc3QaKy5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0QW5vbWFsaWVzUmVzcG9uc2UiK4LT5JMCJRIjL3YxL2VkaXRpb25zL3tlZGl0aW9uX2lkfS9hbm9tYWxpZXMSqQEKD0xpc3REb29yRmlndXJlcxIsLnNjaXdlZWsucmVwb3J0aW5nLnYxLkxpc3REb29yRmlndXJlc1JlcXVlc3QaLS5zY2l3ZWVrLnJlcG9ydGluZy52MS5MaXN0RG9vckZpZ3VyZXNSZXNwb25zZSI5gtPkkwIzEjEvdjEvZWRpdGlvbnMve2VkaXRpb25faWR9L3ZlbnVlcy97dmVudWVfaWR9L2Rvb3JzQuEBChhjb20uc2Npd2Vlay5yZXBvcnRpbmcudjFCDlJlcG9ydGluZ1Byb3RvUAFaQ2dpdGh1Yi5jb20vc2Npd2Vlay9zY2l3ZWVrL3BrZy9nZW4vc2Npd2Vlay9yZXBvcnRpbmcvdjE7cmVwb3J0aW5ndjGiAgNTUliqAhRTY2l3ZWVrLlJlcG9ydGluZy5WMcoCFFNjaXdlZWtcUmVwb3J0aW5nXFYx4gIgU2Npd2Vla1xSZXBvcnRpbmdcVjFcR1BCTWV0YWRhdGHqAhZTY2l3ZWVrOjpSZXBvcnRpbmc6OlYxYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_protobuf_timestamp, file_sciweek_checkin_v1_checkin, file_sciweek_registration_v1_activity]);
+
+/**
+ * ListDoorFiguresRequest names the venue.
+ *
+ * @generated from message sciweek.reporting.v1.ListDoorFiguresRequest
+ */
+export type ListDoorFiguresRequest = Message<"sciweek.reporting.v1.ListDoorFiguresRequest"> & {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId: string;
+
+  /**
+   * venue_id names the venue.
+   *
+   * @generated from field: string venue_id = 2;
+   */
+  venueId: string;
+};
+
+/**
+ * ListDoorFiguresRequest names the venue.
+ *
+ * @generated from message sciweek.reporting.v1.ListDoorFiguresRequest
+ */
+export type ListDoorFiguresRequestJson = {
+  /**
+   * edition_id names the edition.
+   *
+   * @generated from field: string edition_id = 1;
+   */
+  editionId?: string;
+
+  /**
+   * venue_id names the venue.
+   *
+   * @generated from field: string venue_id = 2;
+   */
+  venueId?: string;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.ListDoorFiguresRequest.
+ * Use `create(ListDoorFiguresRequestSchema)` to create a new message.
+ */
+export const ListDoorFiguresRequestSchema: GenMessage<ListDoorFiguresRequest, {jsonType: ListDoorFiguresRequestJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 0);
+
+/**
+ * DoorFigures are one door's figures.
+ *
+ * @generated from message sciweek.reporting.v1.DoorFigures
+ */
+export type DoorFigures = Message<"sciweek.reporting.v1.DoorFigures"> & {
+  /**
+   * terminal_id is the door's terminal.
+   *
+   * @generated from field: string terminal_id = 1;
+   */
+  terminalId: string;
+
+  /**
+   * terminal_name is its name.
+   *
+   * @generated from field: string terminal_name = 2;
+   */
+  terminalName: string;
+
+  /**
+   * participations counts the people it admitted over the edition.
+   *
+   * @generated from field: int64 participations = 3;
+   */
+  participations: bigint;
+
+  /**
+   * today counts those of today, in the city's calendar.
+   *
+   * @generated from field: int64 today = 4;
+   */
+  today: bigint;
+
+  /**
+   * refused counts the scans it refused over the edition.
+   *
+   * @generated from field: int64 refused = 5;
+   */
+  refused: bigint;
+};
+
+/**
+ * DoorFigures are one door's figures.
+ *
+ * @generated from message sciweek.reporting.v1.DoorFigures
+ */
+export type DoorFiguresJson = {
+  /**
+   * terminal_id is the door's terminal.
+   *
+   * @generated from field: string terminal_id = 1;
+   */
+  terminalId?: string;
+
+  /**
+   * terminal_name is its name.
+   *
+   * @generated from field: string terminal_name = 2;
+   */
+  terminalName?: string;
+
+  /**
+   * participations counts the people it admitted over the edition.
+   *
+   * @generated from field: int64 participations = 3;
+   */
+  participations?: string;
+
+  /**
+   * today counts those of today, in the city's calendar.
+   *
+   * @generated from field: int64 today = 4;
+   */
+  today?: string;
+
+  /**
+   * refused counts the scans it refused over the edition.
+   *
+   * @generated from field: int64 refused = 5;
+   */
+  refused?: string;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.DoorFigures.
+ * Use `create(DoorFiguresSchema)` to create a new message.
+ */
+export const DoorFiguresSchema: GenMessage<DoorFigures, {jsonType: DoorFiguresJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 1);
+
+/**
+ * ListDoorFiguresResponse returns the venue's doors, busiest first, and their sums.
+ *
+ * @generated from message sciweek.reporting.v1.ListDoorFiguresResponse
+ */
+export type ListDoorFiguresResponse = Message<"sciweek.reporting.v1.ListDoorFiguresResponse"> & {
+  /**
+   * venue_id is the venue.
+   *
+   * @generated from field: string venue_id = 1;
+   */
+  venueId: string;
+
+  /**
+   * today is today's date, YYYY-MM-DD in the city's calendar.
+   *
+   * @generated from field: string today = 2;
+   */
+  today: string;
+
+  /**
+   * doors are the doors that recorded anything, busiest first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.DoorFigures doors = 3;
+   */
+  doors: DoorFigures[];
+
+  /**
+   * participations sums the doors' participations.
+   *
+   * @generated from field: int64 participations = 4;
+   */
+  participations: bigint;
+
+  /**
+   * today_participations sums the doors' today.
+   *
+   * @generated from field: int64 today_participations = 5;
+   */
+  todayParticipations: bigint;
+
+  /**
+   * refused sums the doors' refused scans.
+   *
+   * @generated from field: int64 refused = 6;
+   */
+  refused: bigint;
+};
+
+/**
+ * ListDoorFiguresResponse returns the venue's doors, busiest first, and their sums.
+ *
+ * @generated from message sciweek.reporting.v1.ListDoorFiguresResponse
+ */
+export type ListDoorFiguresResponseJson = {
+  /**
+   * venue_id is the venue.
+   *
+   * @generated from field: string venue_id = 1;
+   */
+  venueId?: string;
+
+  /**
+   * today is today's date, YYYY-MM-DD in the city's calendar.
+   *
+   * @generated from field: string today = 2;
+   */
+  today?: string;
+
+  /**
+   * doors are the doors that recorded anything, busiest first.
+   *
+   * @generated from field: repeated sciweek.reporting.v1.DoorFigures doors = 3;
+   */
+  doors?: DoorFiguresJson[];
+
+  /**
+   * participations sums the doors' participations.
+   *
+   * @generated from field: int64 participations = 4;
+   */
+  participations?: string;
+
+  /**
+   * today_participations sums the doors' today.
+   *
+   * @generated from field: int64 today_participations = 5;
+   */
+  todayParticipations?: string;
+
+  /**
+   * refused sums the doors' refused scans.
+   *
+   * @generated from field: int64 refused = 6;
+   */
+  refused?: string;
+};
+
+/**
+ * Describes the message sciweek.reporting.v1.ListDoorFiguresResponse.
+ * Use `create(ListDoorFiguresResponseSchema)` to create a new message.
+ */
+export const ListDoorFiguresResponseSchema: GenMessage<ListDoorFiguresResponse, {jsonType: ListDoorFiguresResponseJson}> = /*@__PURE__*/
+  messageDesc(file_sciweek_reporting_v1_reporting, 2);
 
 /**
  * ListAnomaliesRequest names an edition and narrows the count.
@@ -95,7 +340,7 @@ export type ListAnomaliesRequestJson = {
  * Use `create(ListAnomaliesRequestSchema)` to create a new message.
  */
 export const ListAnomaliesRequestSchema: GenMessage<ListAnomaliesRequest, {jsonType: ListAnomaliesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 0);
+  messageDesc(file_sciweek_reporting_v1_reporting, 3);
 
 /**
  * AnomalyKindCount is the flagged records of one kind.
@@ -144,7 +389,7 @@ export type AnomalyKindCountJson = {
  * Use `create(AnomalyKindCountSchema)` to create a new message.
  */
 export const AnomalyKindCountSchema: GenMessage<AnomalyKindCount, {jsonType: AnomalyKindCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 1);
+  messageDesc(file_sciweek_reporting_v1_reporting, 4);
 
 /**
  * DoorAnomalies are one door's flagged records.
@@ -235,7 +480,7 @@ export type DoorAnomaliesJson = {
  * Use `create(DoorAnomaliesSchema)` to create a new message.
  */
 export const DoorAnomaliesSchema: GenMessage<DoorAnomalies, {jsonType: DoorAnomaliesJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 2);
+  messageDesc(file_sciweek_reporting_v1_reporting, 5);
 
 /**
  * VenueAnomalies are one venue's flagged records, door by door.
@@ -354,7 +599,7 @@ export type VenueAnomaliesJson = {
  * Use `create(VenueAnomaliesSchema)` to create a new message.
  */
 export const VenueAnomaliesSchema: GenMessage<VenueAnomalies, {jsonType: VenueAnomaliesJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 3);
+  messageDesc(file_sciweek_reporting_v1_reporting, 6);
 
 /**
  * ListAnomaliesResponse returns the counts the caller may see.
@@ -417,7 +662,7 @@ export type ListAnomaliesResponseJson = {
  * Use `create(ListAnomaliesResponseSchema)` to create a new message.
  */
 export const ListAnomaliesResponseSchema: GenMessage<ListAnomaliesResponse, {jsonType: ListAnomaliesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 4);
+  messageDesc(file_sciweek_reporting_v1_reporting, 7);
 
 /**
  * DashboardFilter narrows every panel of the dashboard.
@@ -556,7 +801,7 @@ export type DashboardFilterJson = {
  * Use `create(DashboardFilterSchema)` to create a new message.
  */
 export const DashboardFilterSchema: GenMessage<DashboardFilter, {jsonType: DashboardFilterJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 5);
+  messageDesc(file_sciweek_reporting_v1_reporting, 8);
 
 /**
  * DashboardTotals are the headline figures.
@@ -837,7 +1082,7 @@ export type DashboardTotalsJson = {
  * Use `create(DashboardTotalsSchema)` to create a new message.
  */
 export const DashboardTotalsSchema: GenMessage<DashboardTotals, {jsonType: DashboardTotalsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 6);
+  messageDesc(file_sciweek_reporting_v1_reporting, 9);
 
 /**
  * CountyRanking is one county's line in the ranking.
@@ -970,7 +1215,7 @@ export type CountyRankingJson = {
  * Use `create(CountyRankingSchema)` to create a new message.
  */
 export const CountyRankingSchema: GenMessage<CountyRanking, {jsonType: CountyRankingJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 7);
+  messageDesc(file_sciweek_reporting_v1_reporting, 10);
 
 /**
  * HourCount is the participations of one hour.
@@ -1019,7 +1264,7 @@ export type HourCountJson = {
  * Use `create(HourCountSchema)` to create a new message.
  */
 export const HourCountSchema: GenMessage<HourCount, {jsonType: HourCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 8);
+  messageDesc(file_sciweek_reporting_v1_reporting, 11);
 
 /**
  * DayCount is the participations of one day.
@@ -1082,7 +1327,7 @@ export type DayCountJson = {
  * Use `create(DayCountSchema)` to create a new message.
  */
 export const DayCountSchema: GenMessage<DayCount, {jsonType: DayCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 9);
+  messageDesc(file_sciweek_reporting_v1_reporting, 12);
 
 /**
  * FormCount is the activities and participations of one form of activity.
@@ -1159,7 +1404,7 @@ export type FormCountJson = {
  * Use `create(FormCountSchema)` to create a new message.
  */
 export const FormCountSchema: GenMessage<FormCount, {jsonType: FormCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 10);
+  messageDesc(file_sciweek_reporting_v1_reporting, 13);
 
 /**
  * TargetGroupCount is the activities and participations for one target group.
@@ -1222,7 +1467,7 @@ export type TargetGroupCountJson = {
  * Use `create(TargetGroupCountSchema)` to create a new message.
  */
 export const TargetGroupCountSchema: GenMessage<TargetGroupCount, {jsonType: TargetGroupCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 11);
+  messageDesc(file_sciweek_reporting_v1_reporting, 14);
 
 /**
  * ThemeCount is the activities and participations of one themed week (or of none). Every
@@ -1303,7 +1548,7 @@ export type ThemeCountJson = {
  * Use `create(ThemeCountSchema)` to create a new message.
  */
 export const ThemeCountSchema: GenMessage<ThemeCount, {jsonType: ThemeCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 12);
+  messageDesc(file_sciweek_reporting_v1_reporting, 15);
 
 /**
  * ActivityCount is one activity's figures.
@@ -1408,7 +1653,7 @@ export type ActivityCountJson = {
  * Use `create(ActivityCountSchema)` to create a new message.
  */
 export const ActivityCountSchema: GenMessage<ActivityCount, {jsonType: ActivityCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 13);
+  messageDesc(file_sciweek_reporting_v1_reporting, 16);
 
 /**
  * RefusalCount is the refused scans of one reason.
@@ -1457,7 +1702,7 @@ export type RefusalCountJson = {
  * Use `create(RefusalCountSchema)` to create a new message.
  */
 export const RefusalCountSchema: GenMessage<RefusalCount, {jsonType: RefusalCountJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 14);
+  messageDesc(file_sciweek_reporting_v1_reporting, 17);
 
 /**
  * Dashboard is every panel of the dashboard for one filter.
@@ -1734,7 +1979,7 @@ export type DashboardJson = {
  * Use `create(DashboardSchema)` to create a new message.
  */
 export const DashboardSchema: GenMessage<Dashboard, {jsonType: DashboardJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 15);
+  messageDesc(file_sciweek_reporting_v1_reporting, 18);
 
 /**
  * UnitRanking is one organizer unit's line: the figures of its activities in the filter.
@@ -1853,7 +2098,7 @@ export type UnitRankingJson = {
  * Use `create(UnitRankingSchema)` to create a new message.
  */
 export const UnitRankingSchema: GenMessage<UnitRanking, {jsonType: UnitRankingJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 16);
+  messageDesc(file_sciweek_reporting_v1_reporting, 19);
 
 /**
  * GetDashboardRequest names an edition and a filter.
@@ -1902,7 +2147,7 @@ export type GetDashboardRequestJson = {
  * Use `create(GetDashboardRequestSchema)` to create a new message.
  */
 export const GetDashboardRequestSchema: GenMessage<GetDashboardRequest, {jsonType: GetDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 17);
+  messageDesc(file_sciweek_reporting_v1_reporting, 20);
 
 /**
  * GetDashboardResponse returns the dashboard.
@@ -1937,7 +2182,7 @@ export type GetDashboardResponseJson = {
  * Use `create(GetDashboardResponseSchema)` to create a new message.
  */
 export const GetDashboardResponseSchema: GenMessage<GetDashboardResponse, {jsonType: GetDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 18);
+  messageDesc(file_sciweek_reporting_v1_reporting, 21);
 
 /**
  * WatchDashboardRequest names an edition and a filter.
@@ -1986,7 +2231,7 @@ export type WatchDashboardRequestJson = {
  * Use `create(WatchDashboardRequestSchema)` to create a new message.
  */
 export const WatchDashboardRequestSchema: GenMessage<WatchDashboardRequest, {jsonType: WatchDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 19);
+  messageDesc(file_sciweek_reporting_v1_reporting, 22);
 
 /**
  * WatchDashboardResponse carries the dashboard after a change.
@@ -2021,7 +2266,7 @@ export type WatchDashboardResponseJson = {
  * Use `create(WatchDashboardResponseSchema)` to create a new message.
  */
 export const WatchDashboardResponseSchema: GenMessage<WatchDashboardResponse, {jsonType: WatchDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 20);
+  messageDesc(file_sciweek_reporting_v1_reporting, 23);
 
 /**
  * ExportDashboardRequest names an edition and a filter.
@@ -2070,7 +2315,7 @@ export type ExportDashboardRequestJson = {
  * Use `create(ExportDashboardRequestSchema)` to create a new message.
  */
 export const ExportDashboardRequestSchema: GenMessage<ExportDashboardRequest, {jsonType: ExportDashboardRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 21);
+  messageDesc(file_sciweek_reporting_v1_reporting, 24);
 
 /**
  * ExportDashboardResponse is the workbook.
@@ -2133,7 +2378,7 @@ export type ExportDashboardResponseJson = {
  * Use `create(ExportDashboardResponseSchema)` to create a new message.
  */
 export const ExportDashboardResponseSchema: GenMessage<ExportDashboardResponse, {jsonType: ExportDashboardResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 22);
+  messageDesc(file_sciweek_reporting_v1_reporting, 25);
 
 /**
  * RebuildAggregatesRequest asks for a rebuild.
@@ -2156,7 +2401,7 @@ export type RebuildAggregatesRequestJson = {
  * Use `create(RebuildAggregatesRequestSchema)` to create a new message.
  */
 export const RebuildAggregatesRequestSchema: GenMessage<RebuildAggregatesRequest, {jsonType: RebuildAggregatesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 23);
+  messageDesc(file_sciweek_reporting_v1_reporting, 26);
 
 /**
  * RebuildAggregatesResponse says what the rebuild did.
@@ -2219,7 +2464,7 @@ export type RebuildAggregatesResponseJson = {
  * Use `create(RebuildAggregatesResponseSchema)` to create a new message.
  */
 export const RebuildAggregatesResponseSchema: GenMessage<RebuildAggregatesResponse, {jsonType: RebuildAggregatesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 24);
+  messageDesc(file_sciweek_reporting_v1_reporting, 27);
 
 /**
  * VenueOccupancy is how full one venue is now.
@@ -2396,7 +2641,7 @@ export type VenueOccupancyJson = {
  * Use `create(VenueOccupancySchema)` to create a new message.
  */
 export const VenueOccupancySchema: GenMessage<VenueOccupancy, {jsonType: VenueOccupancyJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 25);
+  messageDesc(file_sciweek_reporting_v1_reporting, 28);
 
 /**
  * OverCapacityDoor is one door's admissions confirmed at the alarm level today.
@@ -2445,7 +2690,7 @@ export type OverCapacityDoorJson = {
  * Use `create(OverCapacityDoorSchema)` to create a new message.
  */
 export const OverCapacityDoorSchema: GenMessage<OverCapacityDoor, {jsonType: OverCapacityDoorJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 26);
+  messageDesc(file_sciweek_reporting_v1_reporting, 29);
 
 /**
  * OccupancySummary is the city's (or a county's) occupancy now, for the overview.
@@ -2538,7 +2783,7 @@ export type OccupancySummaryJson = {
  * Use `create(OccupancySummarySchema)` to create a new message.
  */
 export const OccupancySummarySchema: GenMessage<OccupancySummary, {jsonType: OccupancySummaryJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 27);
+  messageDesc(file_sciweek_reporting_v1_reporting, 30);
 
 /**
  * ListOccupancyRequest filters the venues.
@@ -2573,7 +2818,7 @@ export type ListOccupancyRequestJson = {
  * Use `create(ListOccupancyRequestSchema)` to create a new message.
  */
 export const ListOccupancyRequestSchema: GenMessage<ListOccupancyRequest, {jsonType: ListOccupancyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 28);
+  messageDesc(file_sciweek_reporting_v1_reporting, 31);
 
 /**
  * ListOccupancyResponse returns the venues, fullest first.
@@ -2608,7 +2853,7 @@ export type ListOccupancyResponseJson = {
  * Use `create(ListOccupancyResponseSchema)` to create a new message.
  */
 export const ListOccupancyResponseSchema: GenMessage<ListOccupancyResponse, {jsonType: ListOccupancyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 29);
+  messageDesc(file_sciweek_reporting_v1_reporting, 32);
 
 /**
  * CountyTotals are one county's live figures.
@@ -2699,7 +2944,7 @@ export type CountyTotalsJson = {
  * Use `create(CountyTotalsSchema)` to create a new message.
  */
 export const CountyTotalsSchema: GenMessage<CountyTotals, {jsonType: CountyTotalsJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 30);
+  messageDesc(file_sciweek_reporting_v1_reporting, 33);
 
 /**
  * Overview is the live picture of an edition.
@@ -2820,7 +3065,7 @@ export type OverviewJson = {
  * Use `create(OverviewSchema)` to create a new message.
  */
 export const OverviewSchema: GenMessage<Overview, {jsonType: OverviewJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 31);
+  messageDesc(file_sciweek_reporting_v1_reporting, 34);
 
 /**
  * GetOverviewRequest names an edition.
@@ -2855,7 +3100,7 @@ export type GetOverviewRequestJson = {
  * Use `create(GetOverviewRequestSchema)` to create a new message.
  */
 export const GetOverviewRequestSchema: GenMessage<GetOverviewRequest, {jsonType: GetOverviewRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 32);
+  messageDesc(file_sciweek_reporting_v1_reporting, 35);
 
 /**
  * GetOverviewResponse returns the overview.
@@ -2890,7 +3135,7 @@ export type GetOverviewResponseJson = {
  * Use `create(GetOverviewResponseSchema)` to create a new message.
  */
 export const GetOverviewResponseSchema: GenMessage<GetOverviewResponse, {jsonType: GetOverviewResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 33);
+  messageDesc(file_sciweek_reporting_v1_reporting, 36);
 
 /**
  * QueryParticipationsRequest chooses the grouping and the filters.
@@ -2981,7 +3226,7 @@ export type QueryParticipationsRequestJson = {
  * Use `create(QueryParticipationsRequestSchema)` to create a new message.
  */
 export const QueryParticipationsRequestSchema: GenMessage<QueryParticipationsRequest, {jsonType: QueryParticipationsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 34);
+  messageDesc(file_sciweek_reporting_v1_reporting, 37);
 
 /**
  * ParticipationRow is one group's counts.
@@ -3058,7 +3303,7 @@ export type ParticipationRowJson = {
  * Use `create(ParticipationRowSchema)` to create a new message.
  */
 export const ParticipationRowSchema: GenMessage<ParticipationRow, {jsonType: ParticipationRowJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 35);
+  messageDesc(file_sciweek_reporting_v1_reporting, 38);
 
 /**
  * QueryParticipationsResponse returns the groups, largest first.
@@ -3093,7 +3338,7 @@ export type QueryParticipationsResponseJson = {
  * Use `create(QueryParticipationsResponseSchema)` to create a new message.
  */
 export const QueryParticipationsResponseSchema: GenMessage<QueryParticipationsResponse, {jsonType: QueryParticipationsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 36);
+  messageDesc(file_sciweek_reporting_v1_reporting, 39);
 
 /**
  * WatchOverviewRequest names an edition.
@@ -3128,7 +3373,7 @@ export type WatchOverviewRequestJson = {
  * Use `create(WatchOverviewRequestSchema)` to create a new message.
  */
 export const WatchOverviewRequestSchema: GenMessage<WatchOverviewRequest, {jsonType: WatchOverviewRequestJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 37);
+  messageDesc(file_sciweek_reporting_v1_reporting, 40);
 
 /**
  * WatchOverviewResponse carries the overview after a change.
@@ -3163,7 +3408,7 @@ export type WatchOverviewResponseJson = {
  * Use `create(WatchOverviewResponseSchema)` to create a new message.
  */
 export const WatchOverviewResponseSchema: GenMessage<WatchOverviewResponse, {jsonType: WatchOverviewResponseJson}> = /*@__PURE__*/
-  messageDesc(file_sciweek_reporting_v1_reporting, 38);
+  messageDesc(file_sciweek_reporting_v1_reporting, 41);
 
 /**
  * OccupancyLevel places a venue's occupancy against its safe capacity and the thresholds of the
@@ -3380,6 +3625,20 @@ export const StatsService: GenService<{
     methodKind: "unary";
     input: typeof ListAnomaliesRequestSchema;
     output: typeof ListAnomaliesResponseSchema;
+  },
+  /**
+   * ListDoorFigures gives one venue's participations and refused scans door by door, for the
+   * edition and for today, read from check-in's table: the bottom of the roll-up (city →
+   * county → unit → activity → venue → door). The bureau and viewers see any venue, a county
+   * admin the venues of their county (another county's is refused), an organizer the records
+   * of their own unit's activities.
+   *
+   * @generated from rpc sciweek.reporting.v1.StatsService.ListDoorFigures
+   */
+  listDoorFigures: {
+    methodKind: "unary";
+    input: typeof ListDoorFiguresRequestSchema;
+    output: typeof ListDoorFiguresResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sciweek_reporting_v1_reporting, 0);
