@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/wiring"
 )
 
 // Backing is what one service under test stands on, as each service's tests start it: its
@@ -35,6 +36,11 @@ func Back(t testing.TB, service, schema string, migrate func(context.Context, *p
 		t.Fatal(err)
 	}
 	return &Backing{Ctx: ctx, Telemetry: tel, Pool: pool, NATS: n, cancel: cancel}
+}
+
+// Base is what the service's Config takes from the backing (no audit key, default streams).
+func (b *Backing) Base() wiring.Base {
+	return wiring.Base{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry}
 }
 
 // Run runs a wired service (run returns when its context ends) for the rest of the test, which

@@ -7,21 +7,18 @@ package checkin
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/sciweek/sciweek/pkg/audit"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/db"
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/wiring"
 	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
 	"github.com/sciweek/sciweek/services/checkin/internal/app"
 	"github.com/sciweek/sciweek/services/checkin/internal/ports"
@@ -33,16 +30,9 @@ const Schema = "checkin"
 
 // Config is what the check-in service needs from its host process.
 type Config struct {
-	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
-	AuditKey ed25519.PrivateKey
-	// Pool is connected to the checkin schema.
-	Pool *pgxpool.Pool
-	// JetStream publishes check-in events and delivers venue and registration events.
-	JetStream jetstream.JetStream
-	// Telemetry is the service's telemetry.
-	Telemetry *telemetry.Telemetry
-	// Streams are the deployment's stream settings.
-	Streams bus.StreamOptions
+	// Base is the pool on the service's schema, NATS, telemetry, the audit key and the stream
+	// settings.
+	wiring.Base
 	// Batching tunes group commit; the zero value is fine.
 	Batching Batching
 	// Now is the clock; nil means time.Now.
@@ -62,10 +52,7 @@ type Batching = adapters.BatcherConfig
 
 // Migrate brings the checkin schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
-	return db.Migrate(ctx, pool, Schema, tel.Logger,
-		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
-		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
-		db.MigrationSet{Name: "checkin", FS: migrations.FS})
+	return wiring.Migrate(ctx, pool, tel, wiring.Schema{Name: Schema, Own: migrations.FS})
 }
 
 // Policy says which roles may call each of the service's RPCs and which calls are audited;
@@ -74,10 +61,8 @@ func Policy() auth.Policy { return ports.Policy() }
 
 // Service is a wired check-in service.
 type Service struct {
-	trail       *audit.Trail
+	wiring.Core
 	cfg         Config
-	server      *rpc.Server
-	relay       *bus.Relay
 	batcher     *adapters.Batcher
 	catalog     *adapters.Catalog
 	app         *app.Service
@@ -95,8 +80,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	// Check-in commits hundreds of times a second on a busy day; gathering 20 ms of them per
 	// relay round saves most of the rounds' own commits for the writers.
-	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema,
-		Linger: 20 * time.Millisecond})
+	relay, err := cfg.Relay(Schema, 20*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
@@ -126,18 +110,13 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	seen := adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger)
-	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
+	core, err := cfg.NewCore(relay, wiring.Server{Schema: Schema,
+		RPC: rpc.ServerConfig{Policy: Policy(),
+			Authenticator: auth.WithServices(auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), cfg.ServiceKey)}})
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail,
-		Telemetry: cfg.Telemetry, Authenticator: auth.WithServices(auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), cfg.ServiceKey),
-		Policy: Policy(),
-	})
-	if err != nil {
-		return nil, err
-	}
-	checkinv1.RegisterCheckinServiceServer(server.GRPC, ports.NewGRPC(uc))
+	checkinv1.RegisterCheckinServiceServer(core.Server().GRPC, ports.NewGRPC(uc))
 	tally, err := adapters.NewTally(cfg.Pool, cfg.JetStream, Schema)
 	if err != nil {
 		return nil, err
@@ -146,16 +125,13 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	checkinv1.RegisterAttendanceServiceServer(server.GRPC, ports.NewAttendance(attendance))
-	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
+	checkinv1.RegisterAttendanceServiceServer(core.Server().GRPC, ports.NewAttendance(attendance))
+	projections, err := cfg.Projections()
 	if err != nil {
 		return nil, err
 	}
-	return &Service{trail: trail, cfg: cfg, server: server, relay: relay, batcher: batcher, catalog: catalog, app: uc, projections: projections}, nil
+	return &Service{Core: core, cfg: cfg, batcher: batcher, catalog: catalog, app: uc, projections: projections}, nil
 }
-
-// Server is the service's gRPC server, ready to serve.
-func (s *Service) Server() *rpc.Server { return s.server }
 
 // Run writes batches, publishes the outbox and keeps the catalog up to date until ctx ends.
 // Records are written and queued in the outbox whether or not NATS is up; the stream is ensured
@@ -163,10 +139,9 @@ func (s *Service) Server() *rpc.Server { return s.server }
 func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.batcher.Run(ctx) })
-	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.trail.Run(ctx) })
+	s.Core.Go(ctx, g)
 	g.Go(func() error {
-		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamCheckin) {
+		if !s.cfg.AwaitStreams(ctx, bus.StreamCheckin) {
 			return nil
 		}
 		for _, p := range projections(s.app) {

@@ -50,7 +50,7 @@ func start(t testing.TB, batching ...adapters.BatcherConfig) *fixture {
 	if err := bus.EnsureStreams(b.Ctx, b.NATS.JetStream, bus.StreamOptions{}, bus.StreamVenue, bus.StreamRegistration); err != nil {
 		t.Fatal(err)
 	}
-	cfg := checkin.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry}
+	cfg := checkin.Config{Base: b.Base()}
 	if len(batching) > 0 {
 		cfg.Batching = batching[0]
 	}

@@ -11,21 +11,17 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
-	"github.com/sciweek/sciweek/pkg/audit"
-	"github.com/sciweek/sciweek/pkg/audit/auditrpc"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/events"
-	auditv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/audit/v1"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/pkg/throttle"
+	"github.com/sciweek/sciweek/pkg/wiring"
 	"github.com/sciweek/sciweek/services/registration/internal/adapters"
 	"github.com/sciweek/sciweek/services/registration/internal/app"
 	"github.com/sciweek/sciweek/services/registration/internal/ports"
@@ -41,18 +37,11 @@ const TokenLifetime = 30 * time.Minute
 
 // Config is what the registration service needs from its host process.
 type Config struct {
-	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
-	AuditKey ed25519.PrivateKey
-	// Pool is connected to the registration schema.
-	Pool *pgxpool.Pool
-	// JetStream publishes the registration events.
-	JetStream jetstream.JetStream
-	// Telemetry is the service's telemetry.
-	Telemetry *telemetry.Telemetry
+	// Base is the pool on the service's schema, NATS, telemetry, the audit key and the stream
+	// settings.
+	wiring.Base
 	// Venue is a connection to the venue service.
 	Venue grpc.ClientConnInterface
-	// Streams are the deployment's stream settings.
-	Streams bus.StreamOptions
 	// Limits are the sign-in and sign-up throttles' rules; nil means throttle.DefaultLimits.
 	Limits *throttle.Limits
 	// PhoneKey keys the hashes of sign-ups' phone numbers (at least 16 bytes). It is a secret
@@ -72,27 +61,17 @@ type Config struct {
 
 // Migrate brings the registration schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
-	return db.Migrate(ctx, pool, Schema, tel.Logger,
-		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
-		db.MigrationSet{Name: "throttle", FS: throttle.Migrations()},
-		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
-		db.MigrationSet{Name: "registration", FS: migrations.FS})
+	return wiring.Migrate(ctx, pool, tel, wiring.Schema{Name: Schema, Throttled: true, Own: migrations.FS})
 }
 
 // Policy says which roles may call each of the service's RPCs and which calls are audited;
 // the authorization matrix test walks it.
-func Policy() auth.Policy {
-	p := ports.Policy()
-	p.Merge(auditrpc.Policy())
-	return p
-}
+func Policy() auth.Policy { return wiring.WithAudit(ports.Policy()) }
 
 // Service is a wired registration service.
 type Service struct {
-	trail    *audit.Trail
+	wiring.Core
 	cfg      Config
-	server   *rpc.Server
-	relay    *bus.Relay
 	app      *app.Service
 	verifier *auth.TokenVerifier
 }
@@ -103,7 +82,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil || cfg.Venue == nil {
 		return nil, errors.New("registration: pool, JetStream, telemetry and venue connection are required")
 	}
-	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
+	relay, err := cfg.Relay(Schema, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -142,15 +121,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		revoked.End(name, v)
 	}
 	verifier.WithRevocations(revoked)
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	limits := throttle.DefaultLimits
-	if cfg.Limits != nil {
-		limits = *cfg.Limits
-	}
-	counters, err := throttle.New(cfg.Pool, time.Now)
+	counters, limits, err := wiring.Throttles(cfg.Pool, cfg.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -166,33 +137,26 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	uc, err := app.New(app.Deps{
 		Activities: store, Editions: store, Units: store, Accounts: store, Nominations: store, Signups: store, Keys: store,
 		Venues: adapters.NewVenueClient(cfg.Venue), Spreadsheets: adapters.Spreadsheets{}, Tokens: issuer, Sessions: revoked,
-		Throttle: counters, Limits: limits, Retention: store, PhoneKey: cfg.PhoneKey, Log: cfg.Telemetry.Logger, Now: now,
+		Throttle: counters, Limits: limits, Retention: store, PhoneKey: cfg.PhoneKey, Log: cfg.Telemetry.Logger, Now: wiring.Clock(cfg.Now),
 	})
 	if err != nil {
 		return nil, err
 	}
-	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
-	if err != nil {
-		return nil, err
-	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail, Telemetry: cfg.Telemetry, Authenticator: auth.Chain(verifier, nil), Policy: Policy(),
-		MaxRecvMsgSize: 12 << 20}) // imports carry spreadsheets of up to 8 MiB
+	core, err := cfg.NewCore(relay, wiring.Server{Schema: Schema, ServeAudit: true,
+		RPC: rpc.ServerConfig{Authenticator: auth.Chain(verifier, nil), Policy: Policy(),
+			MaxRecvMsgSize: 12 << 20}}) // imports carry spreadsheets of up to 8 MiB
 	if err != nil {
 		return nil, err
 	}
 	g := ports.NewGRPC(uc, issuer.PublicKey())
-	registrationv1.RegisterActivityServiceServer(server.GRPC, g)
-	registrationv1.RegisterEditionServiceServer(server.GRPC, g)
-	registrationv1.RegisterAccountServiceServer(server.GRPC, g)
-	registrationv1.RegisterUnitServiceServer(server.GRPC, g)
-	registrationv1.RegisterFeaturedServiceServer(server.GRPC, g)
-	registrationv1.RegisterSignupServiceServer(server.GRPC, g)
-	auditv1.RegisterAuditServiceServer(server.GRPC, auditrpc.New(trail.Store, Schema, nil))
-	return &Service{trail: trail, cfg: cfg, server: server, relay: relay, app: uc, verifier: verifier}, nil
+	registrationv1.RegisterActivityServiceServer(core.Server().GRPC, g)
+	registrationv1.RegisterEditionServiceServer(core.Server().GRPC, g)
+	registrationv1.RegisterAccountServiceServer(core.Server().GRPC, g)
+	registrationv1.RegisterUnitServiceServer(core.Server().GRPC, g)
+	registrationv1.RegisterFeaturedServiceServer(core.Server().GRPC, g)
+	registrationv1.RegisterSignupServiceServer(core.Server().GRPC, g)
+	return &Service{Core: core, cfg: cfg, app: uc, verifier: verifier}, nil
 }
-
-// Server is the service's gRPC server, ready to serve.
-func (s *Service) Server() *rpc.Server { return s.server }
 
 // TokenVerifier verifies the access tokens this service issues; other services in the same
 // process use it directly, others fetch the key with AccountService.GetTokenKeys.
@@ -213,7 +177,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamRegistration) {
+		if !s.cfg.AwaitStreams(ctx, bus.StreamRegistration) {
 			return nil
 		}
 		// Other replicas' ended sessions; this one's own are in its table from the commit, and
@@ -232,8 +196,7 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 	})
 	g.Go(func() error { s.retain(ctx); return nil })
-	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.trail.Run(ctx) })
+	s.Core.Go(ctx, g)
 	return g.Wait()
 }
 

@@ -97,7 +97,7 @@ func start(t testing.TB, tune ...func(*registration.Config)) *fixture {
 	venueSrv := grpc.NewServer()
 	venuev1.RegisterVenueServiceServer(venueSrv, venues)
 	venueConn := testkit.Serve(t, venueSrv, b.Telemetry)
-	cfg := registration.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, Venue: venueConn, Limits: &throttle.Limits{},
+	cfg := registration.Config{Base: b.Base(), Venue: venueConn, Limits: &throttle.Limits{},
 		PhoneKey: []byte("registration-tests-phone-key-32b")}
 	for _, f := range tune {
 		f(&cfg)

@@ -12,7 +12,6 @@ package reporting
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"io"
 	"log/slog"
@@ -21,23 +20,19 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
-	"github.com/sciweek/sciweek/pkg/audit"
-	"github.com/sciweek/sciweek/pkg/audit/auditrpc"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/db"
 	"github.com/sciweek/sciweek/pkg/errs"
-	auditv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/audit/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/wiring"
 	ntadapters "github.com/sciweek/sciweek/services/reporting/internal/notices/adapters"
 	ntapp "github.com/sciweek/sciweek/services/reporting/internal/notices/app"
 	ntdomain "github.com/sciweek/sciweek/services/reporting/internal/notices/domain"
@@ -58,22 +53,15 @@ const Schema = "reporting"
 
 // Config is what the reporting service needs from its host process.
 type Config struct {
-	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
-	AuditKey ed25519.PrivateKey
-	// Pool is connected to the reporting schema.
-	Pool *pgxpool.Pool
-	// JetStream delivers the check-in events.
-	JetStream jetstream.JetStream
-	// Telemetry is the service's telemetry.
-	Telemetry *telemetry.Telemetry
+	// Base is the pool on the service's schema, NATS, telemetry, the audit key and the stream
+	// settings.
+	wiring.Base
 	// People verifies the access tokens of people.
 	People auth.Authenticator
 	// Location is the city's time zone; days are counted in it.
 	Location *time.Location
 	// MinPushInterval is the least time between two pushes to one watcher; 0 means 250 ms.
 	MinPushInterval time.Duration
-	// Streams are the deployment's stream settings.
-	Streams bus.StreamOptions
 	// Now is the clock; nil means time.Now. Tests set it to hold a day still.
 	Now func() time.Time
 	// DashboardInterval is the least time between two dashboard pushes to a screen; 0 means
@@ -112,10 +100,7 @@ type S3Config = rbadapters.S3Config
 
 // Migrate brings the reporting schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
-	return db.Migrate(ctx, pool, Schema, tel.Logger,
-		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
-		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
-		db.MigrationSet{Name: "reporting", FS: migrations.FS})
+	return wiring.Migrate(ctx, pool, tel, wiring.Schema{Name: Schema, Own: migrations.FS})
 }
 
 // Policy says which roles may call each of the service's RPCs (statistics, report back,
@@ -124,17 +109,14 @@ func Policy() auth.Policy {
 	policy := ports.Policy()
 	policy.Merge(rbports.ReportPolicy())
 	policy.Merge(ntports.Policy())
-	policy.Merge(auditrpc.Policy())
-	return policy
+	return wiring.WithAudit(policy)
 }
 
 // Service is a wired reporting service.
 type Service struct {
-	trail       *audit.Trail
+	wiring.Core
 	cfg         Config
-	server      *rpc.Server
 	projections *bus.ProjectionRunner
-	relay       *bus.Relay
 	changes     *app.Changes
 	projector   *app.Projector
 	notices     *ntapp.Notices
@@ -195,28 +177,23 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	outstanding.reports = reports
-	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
+	relay, err := cfg.Relay(Schema, 0)
 	if err != nil {
 		return nil, err
 	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail, Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, nil), Policy: Policy(),
-		MaxRecvMsgSize: 2 << 20})
+	core, err := cfg.NewCore(relay, wiring.Server{Schema: Schema, ServeAudit: true, Location: cfg.Location,
+		RPC: rpc.ServerConfig{Authenticator: auth.Chain(cfg.People, nil), Policy: Policy(), MaxRecvMsgSize: 2 << 20}})
 	if err != nil {
 		return nil, err
 	}
-	reportingv1.RegisterStatsServiceServer(server.GRPC, ports.NewGRPC(uc))
-	reportingv1.RegisterReportServiceServer(server.GRPC, rbports.NewReports(reports))
-	reportingv1.RegisterNoticeServiceServer(server.GRPC, ntports.NewGRPC(notices))
-	auditv1.RegisterAuditServiceServer(server.GRPC, auditrpc.New(trail.Store, Schema, cfg.Location))
-	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
+	reportingv1.RegisterStatsServiceServer(core.Server().GRPC, ports.NewGRPC(uc))
+	reportingv1.RegisterReportServiceServer(core.Server().GRPC, rbports.NewReports(reports))
+	reportingv1.RegisterNoticeServiceServer(core.Server().GRPC, ntports.NewGRPC(notices))
+	projections, err := cfg.Projections()
 	if err != nil {
 		return nil, err
 	}
-	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
-	if err != nil {
-		return nil, err
-	}
-	return &Service{trail: trail, cfg: cfg, server: server, projections: projections, relay: relay, changes: changes, projector: projector, notices: notices,
+	return &Service{Core: core, cfg: cfg, projections: projections, changes: changes, projector: projector, notices: notices,
 		reconciler: reconciler}, nil
 }
 
@@ -297,19 +274,15 @@ func newReports(cfg Config, stats *app.Service, notify rbapp.Notifier) (*rbapp.R
 // returns how many reporters were due one (each is reminded once per reminder day).
 func (s *Service) Remind(ctx context.Context) (int, error) { return s.notices.Remind(ctx) }
 
-// Server is the service's gRPC server, ready to serve.
-func (s *Service) Server() *rpc.Server { return s.server }
-
 // Run applies check-in and venue events to the aggregates and publishes occupancy alarms until
 // ctx ends.
 // The streams are ensured in the background (retried until NATS answers) before the
 // projections start.
 func (s *Service) Run(ctx context.Context) error {
-	committed := func(int) { s.changes.Notify(); s.relay.Wake() }
+	committed := func(int) { s.changes.Notify(); s.Relay().Wake() }
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger,
-			bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration) {
+		if !s.cfg.AwaitStreams(ctx, bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration) {
 			return nil
 		}
 		for _, p := range projections(s.projector, s.notices, committed, s.changes.Caused, s.cfg.Telemetry.Logger, s.reconciler, s.cfg.AuditEvery) {
@@ -317,8 +290,7 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		return nil
 	})
-	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.trail.Run(ctx) })
+	s.Core.Go(ctx, g)
 	g.Go(func() error { return s.notices.Run(ctx, s.cfg.ReminderEvery) })
 	return g.Wait()
 }

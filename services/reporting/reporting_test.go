@@ -48,7 +48,7 @@ func start(t *testing.T, options ...func(*reporting.Config)) *fixture {
 	}
 	tokens := testkit.NewTokens(t)
 	f := &fixture{t: t, js: b.NATS.JetStream, tokens: tokens,
-		cfg: reporting.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond,
+		cfg: reporting.Config{Base: b.Base(), People: tokens.Verifier, Location: loc, MinPushInterval: 20 * time.Millisecond,
 			FilesDir: t.TempDir()}}
 	for _, o := range options {
 		o(&f.cfg)

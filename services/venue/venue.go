@@ -4,26 +4,21 @@ package venue
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
-	"github.com/sciweek/sciweek/pkg/audit"
-	"github.com/sciweek/sciweek/pkg/audit/auditrpc"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/db"
-	auditv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/audit/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
 	"github.com/sciweek/sciweek/pkg/throttle"
+	"github.com/sciweek/sciweek/pkg/wiring"
 	"github.com/sciweek/sciweek/services/venue/internal/adapters"
 	"github.com/sciweek/sciweek/services/venue/internal/app"
 	"github.com/sciweek/sciweek/services/venue/internal/ports"
@@ -35,14 +30,9 @@ const Schema = "venue"
 
 // Config is what the venue service needs from its host process.
 type Config struct {
-	// AuditKey signs the head of the service's audit chain; nil leaves it unsigned.
-	AuditKey ed25519.PrivateKey
-	// Pool is connected to the venue schema (db.Open with Schema).
-	Pool *pgxpool.Pool
-	// JetStream publishes the venue events.
-	JetStream jetstream.JetStream
-	// Telemetry is the service's telemetry.
-	Telemetry *telemetry.Telemetry
+	// Base is the pool on the service's schema, NATS, telemetry, the audit key and the stream
+	// settings.
+	wiring.Base
 	// People verifies the access tokens of people.
 	People auth.Authenticator
 	// Limits are the setup codes' throttles (SetupAddress, SetupAll); nil means
@@ -50,35 +40,23 @@ type Config struct {
 	Limits *throttle.Limits
 	// Registration, if set, resolves county names in imports from the editions it keeps.
 	Registration grpc.ClientConnInterface
-	// Streams are the deployment's stream settings.
-	Streams bus.StreamOptions
 	// Now is the clock; nil means time.Now. Tests move it to expire setup codes.
 	Now func() time.Time
 }
 
 // Migrate brings the venue schema up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, tel *telemetry.Telemetry) error {
-	return db.Migrate(ctx, pool, Schema, tel.Logger,
-		db.MigrationSet{Name: "bus", FS: bus.Migrations()},
-		db.MigrationSet{Name: "throttle", FS: throttle.Migrations()},
-		db.MigrationSet{Name: "audit", FS: audit.Migrations()},
-		db.MigrationSet{Name: "venue", FS: migrations.FS})
+	return wiring.Migrate(ctx, pool, tel, wiring.Schema{Name: Schema, Throttled: true, Own: migrations.FS})
 }
 
 // Policy says which roles may call each of the service's RPCs and which calls are audited;
 // the authorization matrix test walks it.
-func Policy() auth.Policy {
-	p := ports.Policy()
-	p.Merge(auditrpc.Policy())
-	return p
-}
+func Policy() auth.Policy { return wiring.WithAudit(ports.Policy()) }
 
 // Service is a wired venue service.
 type Service struct {
-	trail       *audit.Trail
+	wiring.Core
 	cfg         Config
-	server      *rpc.Server
-	relay       *bus.Relay
 	projections *bus.ProjectionRunner
 	app         *app.Service
 }
@@ -88,7 +66,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Pool == nil || cfg.JetStream == nil || cfg.Telemetry == nil || cfg.People == nil {
 		return nil, errors.New("venue: pool, JetStream, telemetry and authenticator are required")
 	}
-	relay, err := bus.NewRelay(bus.RelayConfig{Pool: cfg.Pool, JetStream: cfg.JetStream, Telemetry: cfg.Telemetry, Schema: Schema})
+	relay, err := cfg.Relay(Schema, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -100,55 +78,39 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Registration != nil {
 		counties = adapters.Counties(cfg.Registration)
 	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	limits := throttle.DefaultLimits
-	if cfg.Limits != nil {
-		limits = *cfg.Limits
-	}
-	counters, err := throttle.New(cfg.Pool, time.Now)
+	counters, limits, err := wiring.Throttles(cfg.Pool, cfg.Limits)
 	if err != nil {
 		return nil, err
 	}
 	uc, err := app.New(repo, newCredential, counties, adapters.Sheets{},
-		app.SetupThrottle{Counters: counters, PerAddress: limits.SetupAddress, All: limits.SetupAll}, now)
+		app.SetupThrottle{Counters: counters, PerAddress: limits.SetupAddress, All: limits.SetupAll}, wiring.Clock(cfg.Now))
 	if err != nil {
 		return nil, err
 	}
-	trail, err := audit.NewTrail(cfg.Pool, cfg.AuditKey, cfg.Telemetry.Logger)
-	if err != nil {
-		return nil, err
-	}
-	server, err := rpc.NewServer(rpc.ServerConfig{Audit: trail, Telemetry: cfg.Telemetry, Authenticator: auth.Chain(cfg.People, app.NewTerminalAuthenticator(repo)),
-		Policy: Policy(), MaxRecvMsgSize: 12 << 20}) // safety plans and imports carry files
+	core, err := cfg.NewCore(relay, wiring.Server{Schema: Schema, ServeAudit: true,
+		RPC: rpc.ServerConfig{Authenticator: auth.Chain(cfg.People, app.NewTerminalAuthenticator(repo)),
+			Policy: Policy(), MaxRecvMsgSize: 12 << 20}}) // safety plans and imports carry files
 	if err != nil {
 		return nil, err
 	}
 	g := ports.NewGRPC(uc)
-	venuev1.RegisterVenueServiceServer(server.GRPC, g)
-	venuev1.RegisterTerminalServiceServer(server.GRPC, g)
-	auditv1.RegisterAuditServiceServer(server.GRPC, auditrpc.New(trail.Store, Schema, nil))
-	projections, err := bus.NewProjectionRunner(cfg.Pool, cfg.JetStream, cfg.Telemetry, cfg.Streams)
+	venuev1.RegisterVenueServiceServer(core.Server().GRPC, g)
+	venuev1.RegisterTerminalServiceServer(core.Server().GRPC, g)
+	projections, err := cfg.Projections()
 	if err != nil {
 		return nil, err
 	}
-	return &Service{trail: trail, cfg: cfg, server: server, relay: relay, projections: projections, app: uc}, nil
+	return &Service{Core: core, cfg: cfg, projections: projections, app: uc}, nil
 }
-
-// Server is the service's gRPC server, ready to serve.
-func (s *Service) Server() *rpc.Server { return s.server }
 
 // Run publishes the outbox and records terminals' last calls until ctx ends.
 // The stream is ensured in the background (retried until NATS answers) before the projection
 // starts.
 func (s *Service) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.relay.Run(ctx) })
-	g.Go(func() error { return s.trail.Run(ctx) })
+	s.Core.Go(ctx, g)
 	g.Go(func() error {
-		if !bus.AwaitStreams(ctx, s.cfg.JetStream, s.cfg.Streams, s.cfg.Telemetry.Logger, bus.StreamVenue) {
+		if !s.cfg.AwaitStreams(ctx, bus.StreamVenue) {
 			return nil
 		}
 		return s.projections.Run(ctx, ports.TerminalsSeen(s.app))

@@ -61,7 +61,7 @@ func start(t *testing.T, limits ...throttle.Limits) *fixture {
 	b := testkit.Back(t, "venue", venue.Schema, venue.Migrate)
 	tokens := testkit.NewTokens(t)
 	clk := &clock{now: time.Now()}
-	cfg := venue.Config{Pool: b.Pool, JetStream: b.NATS.JetStream, Telemetry: b.Telemetry, People: tokens.Verifier, Now: clk.Now}
+	cfg := venue.Config{Base: b.Base(), People: tokens.Verifier, Now: clk.Now}
 	for _, l := range limits {
 		cfg.Limits = &l
 	}

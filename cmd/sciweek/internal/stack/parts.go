@@ -14,6 +14,7 @@ import (
 	"github.com/sciweek/sciweek/pkg/bus"
 	"github.com/sciweek/sciweek/pkg/rpc"
 	"github.com/sciweek/sciweek/pkg/telemetry"
+	"github.com/sciweek/sciweek/pkg/wiring"
 	"github.com/sciweek/sciweek/services/checkin"
 	"github.com/sciweek/sciweek/services/gateway"
 	"github.com/sciweek/sciweek/services/registration"
@@ -53,6 +54,11 @@ type running struct {
 	http   http.Handler
 }
 
+// base is what every service's Config takes from the stack.
+func (e *env) base() wiring.Base {
+	return wiring.Base{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Streams: e.streams}
+}
+
 func (e *env) dial(p string) (*grpc.ClientConn, error) { return e.st.dial(*e.st.Addrs.of(p), e.tel) }
 
 // table returns the parts (a function: the parts' start functions find each other's addresses
@@ -74,7 +80,7 @@ func table() []part {
 						return running{}, err
 					}
 				}
-				reg, err := registration.New(e.ctx, registration.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Venue: venueConn, Streams: e.streams,
+				reg, err := registration.New(e.ctx, registration.Config{Base: e.base(), Venue: venueConn,
 					Limits: e.opts.Limits, PhoneKey: phoneKey, TokenLifetime: e.opts.TokenLifetime})
 				if err != nil {
 					return running{}, err
@@ -88,7 +94,7 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
-				ven, err := venue.New(venue.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people, Registration: regConn, Streams: e.streams,
+				ven, err := venue.New(venue.Config{Base: e.base(), People: e.people, Registration: regConn,
 					Limits: e.opts.Limits})
 				if err != nil {
 					return running{}, err
@@ -97,7 +103,7 @@ func table() []part {
 			}},
 		{name: "checkin", addr: func(a *Addrs) *string { return &a.Checkin }, schema: checkin.Schema, migrate: checkin.Migrate,
 			start: func(e *env) (running, error) {
-				chk, err := checkin.New(e.ctx, checkin.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, Streams: e.streams, Location: e.opts.Location,
+				chk, err := checkin.New(e.ctx, checkin.Config{Base: e.base(), Location: e.opts.Location,
 					Batching: e.opts.CheckinBatching, ServiceKey: e.opts.ServiceKey})
 				if err != nil {
 					return running{}, err
@@ -114,8 +120,8 @@ func table() []part {
 				if err != nil {
 					return running{}, err
 				}
-				rep, err := reporting.New(reporting.Config{AuditKey: e.opts.AuditKey, Pool: e.pool, JetStream: e.js, Telemetry: e.tel, People: e.people,
-					Location: e.opts.Location, MinPushInterval: e.opts.MinPushInterval, Streams: e.streams, Registration: regConn,
+				rep, err := reporting.New(reporting.Config{Base: e.base(), People: e.people,
+					Location: e.opts.Location, MinPushInterval: e.opts.MinPushInterval, Registration: regConn,
 					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3, SMTP: e.opts.SMTP,
 					Checkin: checkinConn, ServiceKey: e.opts.ServiceKey, AuditEvery: e.opts.AuditEvery})
 				if err != nil {
