@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -155,8 +156,10 @@ func TestPublicPagesOnAPhone(t *testing.T) {
 	}
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	size := 0
-	fmt.Sscan(qrSrc.Query().Get("size"), &size)
+	size, err := strconv.Atoi(qrSrc.Query().Get("size"))
+	if err != nil {
+		t.Fatalf("the poster's QR image has no size: %s", qrSrc)
+	}
 	want, err := qrcode.Encode(pageURL, qrcode.Medium, size)
 	if err != nil || resp.StatusCode != http.StatusOK || !bytes.Equal(got, want) {
 		t.Errorf("the poster's QR image (%d, %d bytes) is not the QR code of %s (%v)", resp.StatusCode, len(got), pageURL, err)
