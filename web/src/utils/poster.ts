@@ -133,7 +133,7 @@ export function drawPoster(canvas: HTMLCanvasElement, f: PosterFacts, qr: HTMLIm
     y += 12
   }
 
-  const size = 300
+  const size = 360
   const qy = POSTER_HEIGHT - 32 - 48 - 44 - size
   c.drawImage(qr, (W - size) / 2, qy, size, size)
   c.fillStyle = '#4b5563'
