@@ -159,3 +159,19 @@ func IsUniqueViolation(err error, constraint string) bool {
 	}
 	return constraint == "" || pe.ConstraintName == constraint
 }
+
+// One collects the one row rows hold with scan; no row is the person-facing notFound, raised
+// with args (the row's key), and any other failure is returned as it is.
+func One[T any](rows pgx.Rows, scan pgx.RowToFunc[T], notFound errs.Reason, args ...any) (T, error) {
+	v, err := pgx.CollectExactlyOneRow(rows, scan)
+	return v, NotFound(err, notFound, args...)
+}
+
+// NotFound is err, except that no row (pgx.ErrNoRows from a QueryRow's Scan) is the
+// person-facing notFound raised with args.
+func NotFound(err error, notFound errs.Reason, args ...any) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound.New(args...)
+	}
+	return err
+}

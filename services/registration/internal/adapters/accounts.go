@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,10 +20,7 @@ func (s *Store) UpdateAccount(ctx context.Context, username string, change func(
 	var out domain.Account
 	err := s.tx(ctx, "update account", func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE username = $1 FOR UPDATE`, username)
-		a, err := pgx.CollectExactlyOneRow(rows, scanAccount)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return domain.ErrAccountNotFound.New("username", username)
-		}
+		a, err := db.One(rows, scanAccount, domain.ErrAccountNotFound, "username", username)
 		if err != nil {
 			return err
 		}

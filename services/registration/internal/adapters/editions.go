@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -58,9 +57,7 @@ func (s *Store) counties(ctx context.Context, q querier, e *domain.Edition) erro
 // Edition returns an edition with its counties.
 func (s *Store) Edition(ctx context.Context, id string) (domain.Edition, error) {
 	e, err := scanEdition(s.pool.QueryRow(ctx, `SELECT `+editionColumns+` FROM editions WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Edition{}, domain.ErrEditionNotFound.New("id", id)
-	}
+	err = db.NotFound(err, domain.ErrEditionNotFound, "id", id)
 	if err != nil {
 		return domain.Edition{}, db.Unavailable(err, "read edition")
 	}

@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -50,10 +49,7 @@ func (s *Store) UpdateNomination(ctx context.Context, activityID uuid.UUID, chan
 	err := s.tx(ctx, "decide nomination", func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT `+nominationColumns+` FROM nominations n JOIN activities a ON a.id = n.activity_id
 			WHERE n.activity_id = $1 FOR UPDATE OF n`, activityID)
-		n, err := pgx.CollectExactlyOneRow(rows, scanNomination)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return domain.ErrNotNominated.New("id", activityID)
-		}
+		n, err := db.One(rows, scanNomination, domain.ErrNotNominated, "id", activityID)
 		if err != nil {
 			return err
 		}

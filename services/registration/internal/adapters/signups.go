@@ -49,9 +49,7 @@ func lockSession(ctx context.Context, tx pgx.Tx, sessionID uuid.UUID) (domain.Se
 	var activityID uuid.UUID
 	err := tx.QueryRow(ctx, `SELECT id, activity_id, starts_at, ends_at, places, confirmed, waiting FROM activity_sessions WHERE id = $1 FOR UPDATE`, sessionID).
 		Scan(&ses.ID, &activityID, &ses.StartsAt, &ses.EndsAt, &ses.Places, &ses.Confirmed, &ses.Waiting)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Session{}, domain.Activity{}, domain.ErrSessionNotFound.New("id", sessionID)
-	}
+	err = db.NotFound(err, domain.ErrSessionNotFound, "id", sessionID)
 	if err != nil {
 		return domain.Session{}, domain.Activity{}, err
 	}
@@ -116,10 +114,7 @@ func (s *Store) SignUp(ctx context.Context, su domain.Signup, phoneKey, manageKe
 // Signup returns a sign-up and the hash of its manage code.
 func (s *Store) Signup(ctx context.Context, id uuid.UUID) (domain.Signup, []byte, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+signupColumns+` FROM signups WHERE id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, scanSignup)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Signup{}, nil, domain.ErrSignupNotFound.New("id", id)
-	}
+	r, err := db.One(rows, scanSignup, domain.ErrSignupNotFound, "id", id)
 	if err != nil {
 		return domain.Signup{}, nil, db.Unavailable(err, "read sign-up")
 	}

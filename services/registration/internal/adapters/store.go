@@ -205,10 +205,7 @@ func load(ctx context.Context, q querier, id uuid.UUID, lock bool) (domain.Activ
 		sql += ` FOR UPDATE`
 	}
 	rows, _ := q.Query(ctx, sql, id)
-	a, err := pgx.CollectExactlyOneRow(rows, scanActivity)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Activity{}, domain.ErrActivityNotFound.New("id", id)
-	}
+	a, err := db.One(rows, scanActivity, domain.ErrActivityNotFound, "id", id)
 	if err != nil {
 		return domain.Activity{}, err
 	}

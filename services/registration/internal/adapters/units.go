@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,10 +40,7 @@ func scanUnit(row pgx.CollectableRow) (domain.Unit, error) {
 // Unit returns a unit.
 func (s *Store) Unit(ctx context.Context, id uuid.UUID) (domain.Unit, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, name, county_code, kind, created_at FROM units WHERE id = $1`, id)
-	u, err := pgx.CollectExactlyOneRow(rows, scanUnit)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Unit{}, domain.ErrUnitNotFound.New("id", id)
-	}
+	u, err := db.One(rows, scanUnit, domain.ErrUnitNotFound, "id", id)
 	return u, db.Unavailable(err, "read unit")
 }
 
@@ -86,10 +82,7 @@ func unitParam(id uuid.UUID) *uuid.UUID {
 // Account returns an account.
 func (s *Store) Account(ctx context.Context, username string) (domain.Account, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE username = $1`, username)
-	a, err := pgx.CollectExactlyOneRow(rows, scanAccount)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Account{}, domain.ErrAccountNotFound.New("username", username)
-	}
+	a, err := db.One(rows, scanAccount, domain.ErrAccountNotFound, "username", username)
 	return a, db.Unavailable(err, "read account")
 }
 

@@ -101,10 +101,7 @@ func updateVenueRow(ctx context.Context, tx pgx.Tx, v domain.Venue) error {
 
 func lockVenue(ctx context.Context, tx pgx.Tx, id uuid.UUID) (domain.Venue, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE id = $1 FOR UPDATE`, id)
-	v, err := pgx.CollectExactlyOneRow(rows, scanVenue)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Venue{}, domain.ErrVenueNotFound.New("id", id)
-	}
+	v, err := db.One(rows, scanVenue, domain.ErrVenueNotFound, "id", id)
 	return v, err
 }
 
@@ -155,19 +152,14 @@ func (r *Repository) AttachSafetyPlan(ctx context.Context, id uuid.UUID, f app.F
 func (r *Repository) SafetyPlan(ctx context.Context, id uuid.UUID) (app.File, error) {
 	var f app.File
 	err := r.pool.QueryRow(ctx, `SELECT file_name, content_type, content FROM venue_files WHERE venue_id = $1`, id).Scan(&f.Name, &f.ContentType, &f.Content)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return app.File{}, ErrNoSafetyPlan.New("id", id)
-	}
+	err = db.NotFound(err, ErrNoSafetyPlan, "id", id)
 	return f, db.Unavailable(err, "read safety plan")
 }
 
 // Venue returns one venue.
 func (r *Repository) Venue(ctx context.Context, id uuid.UUID) (domain.Venue, error) {
 	rows, _ := r.pool.Query(ctx, `SELECT `+venueColumns+` FROM venues WHERE id = $1`, id)
-	v, err := pgx.CollectExactlyOneRow(rows, scanVenue)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Venue{}, domain.ErrVenueNotFound.New("id", id)
-	}
+	v, err := db.One(rows, scanVenue, domain.ErrVenueNotFound, "id", id)
 	return v, db.Unavailable(err, "read venue")
 }
 
@@ -229,10 +221,7 @@ func (r *Repository) UpdateTerminal(ctx context.Context, id uuid.UUID, change fu
 	var out domain.Terminal
 	err := r.inTx(ctx, "update terminal", func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = $1 FOR UPDATE`, id)
-		t, err := pgx.CollectExactlyOneRow(rows, scanTerminal)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return domain.ErrTerminalNotFound.New("id", id)
-		}
+		t, err := db.One(rows, scanTerminal, domain.ErrTerminalNotFound, "id", id)
 		if err != nil {
 			return err
 		}
@@ -258,19 +247,14 @@ func (r *Repository) UpdateTerminal(ctx context.Context, id uuid.UUID, change fu
 func (r *Repository) TerminalBySetupCode(ctx context.Context, hash [32]byte) (uuid.UUID, error) {
 	var id uuid.UUID
 	err := r.pool.QueryRow(ctx, `SELECT id FROM terminals WHERE setup_sha256 = $1 AND state = 'pending'`, hash[:]).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, domain.ErrSetupCodeInvalid.New()
-	}
+	err = db.NotFound(err, domain.ErrSetupCodeInvalid)
 	return id, db.Unavailable(err, "find setup code")
 }
 
 // Terminal returns one terminal.
 func (r *Repository) Terminal(ctx context.Context, id uuid.UUID) (domain.Terminal, error) {
 	rows, _ := r.pool.Query(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE id = $1`, id)
-	t, err := pgx.CollectExactlyOneRow(rows, scanTerminal)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Terminal{}, domain.ErrTerminalNotFound.New("id", id)
-	}
+	t, err := db.One(rows, scanTerminal, domain.ErrTerminalNotFound, "id", id)
 	return t, db.Unavailable(err, "read terminal")
 }
 

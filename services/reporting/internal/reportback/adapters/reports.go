@@ -25,9 +25,7 @@ func (s *Store) Edition(ctx context.Context, id string) (domain.ReportEdition, e
 	err := s.pool.QueryRow(ctx, `SELECT name, report_deadline, max_video_seconds, time_zone,
 		contact_office, contact_person, contact_phone, contact_email FROM editions WHERE edition_id = $1`, id).
 		Scan(&name, &deadline, &maxVideo, &zone, &c.Office, &c.Person, &c.Phone, &c.Email)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.ReportEdition{}, ErrEditionNotKnown.New("id", id)
-	}
+	err = db.NotFound(err, ErrEditionNotKnown, "id", id)
 	if err != nil {
 		return domain.ReportEdition{}, db.Unavailable(err, "read the edition")
 	}
