@@ -84,19 +84,37 @@ func (g *gateway) writeJSON(w http.ResponseWriter, msg proto.Message, err error)
 	_, _ = w.Write(b)
 }
 
-// uploadActivities imports activity plans from a multipart form (see
-// ActivityService.ImportActivities): file, dry_run, target, encoding, header_mapping (JSON).
-func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
+// sheetImport is what an import's multipart form carries besides what it imports into.
+type sheetImport struct {
+	name, encoding string
+	content        []byte
+	dryRun         bool
+	mapping        map[string]string
+}
+
+// importForm reads an import's multipart form: file, dry_run, encoding, header_mapping (JSON).
+// False means the refusal is written.
+func importForm(w http.ResponseWriter, r *http.Request) (sheetImport, bool) {
 	name, content, ok := upload(w, r)
 	if !ok {
-		return
+		return sheetImport{}, false
 	}
 	m, ok := mapping(w, r)
 	if !ok {
+		return sheetImport{}, false
+	}
+	return sheetImport{name: name, content: content, dryRun: r.FormValue("dry_run") == "true", encoding: r.FormValue("encoding"), mapping: m}, true
+}
+
+// uploadActivities imports activity plans from a multipart form (see
+// ActivityService.ImportActivities): file, dry_run, target, encoding, header_mapping (JSON).
+func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
+	f, ok := importForm(w, r)
+	if !ok {
 		return
 	}
-	req := &registrationv1.ImportActivitiesRequest{EditionId: r.URL.Query().Get("edition_id"), FileName: name, Content: content,
-		DryRun: r.FormValue("dry_run") == "true", Encoding: r.FormValue("encoding"), HeaderMapping: m}
+	req := &registrationv1.ImportActivitiesRequest{EditionId: r.URL.Query().Get("edition_id"), FileName: f.name, Content: f.content,
+		DryRun: f.dryRun, Encoding: f.encoding, HeaderMapping: f.mapping}
 	if t, ok := registrationv1.ImportTarget_value[r.FormValue("target")]; ok {
 		req.Target = registrationv1.ImportTarget(t)
 	}
@@ -106,16 +124,12 @@ func (g *gateway) uploadActivities(w http.ResponseWriter, r *http.Request) {
 
 // uploadVenues imports venues from a multipart form (see VenueService.ImportVenues).
 func (g *gateway) uploadVenues(w http.ResponseWriter, r *http.Request) {
-	name, content, ok := upload(w, r)
+	f, ok := importForm(w, r)
 	if !ok {
 		return
 	}
-	m, ok := mapping(w, r)
-	if !ok {
-		return
-	}
-	resp, err := g.venues.ImportVenues(g.outgoing(r), &venuev1.ImportVenuesRequest{FileName: name, Content: content,
-		DryRun: r.FormValue("dry_run") == "true", Encoding: r.FormValue("encoding"), HeaderMapping: m})
+	resp, err := g.venues.ImportVenues(g.outgoing(r), &venuev1.ImportVenuesRequest{FileName: f.name, Content: f.content,
+		DryRun: f.dryRun, Encoding: f.encoding, HeaderMapping: f.mapping})
 	g.writeJSON(w, resp, err)
 }
 
