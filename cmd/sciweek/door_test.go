@@ -422,6 +422,24 @@ func TestDoorAppInChromium(t *testing.T) {
 	screenshot(t, tablet, "door-double-entry.png")
 	waitCounted(base + 1 + 200 + 1 + 1)
 
+	// The venue page counts the participations door by door (check-in's table through
+	// reporting), in the edition the doors scan for: 1号门 admitted some, and the doors' rows add
+	// up to the venue's figure.
+	if err := chromedp.Do(desk, chromedp.Navigate(s.base+"/venues/"+door.VenueID+"?edition="+demo.LiveEdition), chromedp.WaitVisible(`#door-figure-list`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(desk, chromedp.Poll[bool](`(() => {
+		const rows = [...document.querySelectorAll('#door-figure-list tr[data-terminal-id]')]
+		const n = (r, f) => Number(r.querySelector('[data-field="' + f + '"]').textContent.replace(/[^0-9]/g, ''))
+		const first = rows.find((r) => r.textContent.includes('1号门'))
+		const sum = rows.reduce((s, r) => s + n(r, 'participations'), 0)
+		return !!first && n(first, 'participations') > 0 && sum === Number(document.querySelector('#door-figure-list').dataset.participations)
+	})()`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("the venue page's door figures: %v\n%s\n%s", err, text(desk, "#door-figures"),
+			evalString(t, desk, `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/doors')).join(' ')`))
+	}
+	screenshot(t, desk, "console-door-figures.png")
+
 	// A hardware scanner types the code in a burst and presses Enter, with no field focused.
 	// Each key carries the time a scanner would have sent it (scannerPace), so a loaded machine
 	// that stalls the DevTools calls does not stretch the burst as the door sees it. Should a

@@ -2,7 +2,7 @@
 import { dashboardApiQuery, dashboardEventsUrl, type DashboardFilterModel } from '../utils/dashboard'
 import { api } from './http'
 import { pathSegment } from './query'
-import type { Anomalies, Dashboard } from './types'
+import type { Anomalies, Dashboard, VenueDoorFigures } from './types'
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'closed'
 
@@ -79,4 +79,13 @@ export async function listAnomalies(editionId: string, q: AnomalyQuery = {}, qui
     query: { county_code: q.county_code || undefined, venue_id: q.venue_id || undefined, day: q.day || undefined },
     quiet,
   })
+}
+
+/**
+ * listDoorFigures reads one venue's participations (the edition's and today's) and refused
+ * scans door by door (GET /v1/editions/{id}/venues/{venue}/doors): any venue for the bureau, a
+ * county admin's own county's, an organizer's own activities' records.
+ */
+export async function listDoorFigures(editionId: string, venueId: string, quiet = true): Promise<VenueDoorFigures> {
+  return api.get<VenueDoorFigures>(`/api/v1/editions/${pathSegment(editionId)}/venues/${pathSegment(venueId)}/doors`, { quiet })
 }

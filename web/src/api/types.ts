@@ -56,6 +56,7 @@ import type {
   ActivityCountSchema,
   CountyRankingSchema,
   ListAnomaliesResponseSchema,
+  ListDoorFiguresResponseSchema,
   DashboardFilterSchema,
   DashboardSchema,
   DashboardTotalsSchema,
@@ -225,6 +226,8 @@ export type Dashboard = Wire<typeof DashboardSchema>
 export type AnomalyKind = AnomalyJson
 /** Anomalies are the flagged scans per venue and door, as the caller may see them. */
 export type Anomalies = Wire<typeof ListAnomaliesResponseSchema>
+/** VenueDoorFigures are one venue's participations and refused scans door by door. */
+export type VenueDoorFigures = Wire<typeof ListDoorFiguresResponseSchema>
 
 // ---- reporting/v1/report.proto --------------------------------------------------------------
 
