@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sciweek/sciweek/pkg/db"
 )
 
 //go:embed migrations/*.sql
@@ -23,13 +25,7 @@ var migrationFiles embed.FS
 
 // Migrations returns the audit tables every service has; apply them with db.Migrate as the
 // "audit" set.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded folder is fixed at build time
-	}
-	return sub
-}
+func Migrations() fs.FS { return db.Folder(migrationFiles, "migrations") }
 
 // Entry is one audited action.
 type Entry struct {

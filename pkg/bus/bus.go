@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sciweek/sciweek/pkg/db"
 )
 
 //go:embed migrations/*.sql
@@ -22,13 +24,7 @@ var migrationFiles embed.FS
 
 // Migrations returns the outbox and checkpoint tables every service with events needs; apply
 // them with db.Migrate as the "bus" set.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded folder is fixed at build time
-	}
-	return sub
-}
+func Migrations() fs.FS { return db.Folder(migrationFiles, "migrations") }
 
 // Stream names, one per publishing service: a service owns the subjects under its name.
 const (

@@ -4,6 +4,7 @@ package db
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -66,6 +67,17 @@ func Open(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*pgxpool.P
 		return nil, fmt.Errorf("db: create schema %s: %w", cfg.Schema, err)
 	}
 	return pool, nil
+}
+
+// Folder is the folder dir of an embedded file system: a shared kit's migrations, embedded
+// beside its code. The folder is fixed at build time, so a wrong one is a programming error and
+// panics.
+func Folder(files embed.FS, dir string) fs.FS {
+	sub, err := fs.Sub(files, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
 }
 
 // MigrationSet is one ordered set of migrations with its own version table, so shared kits

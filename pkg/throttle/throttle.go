@@ -16,19 +16,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sciweek/sciweek/pkg/db"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
 // Migrations returns the counters' table; apply it with db.Migrate as the "throttle" set.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded folder is fixed at build time
-	}
-	return sub
-}
+func Migrations() fs.FS { return db.Folder(migrationFiles, "migrations") }
 
 // Rule is one limit. Within a Window (from a key's first counted event), the first Free events
 // pass; each one after that blocks the key for Delay, doubling with every further event up to
