@@ -80,6 +80,12 @@ func Judge(c Catalog, t Terminal, v Venue, s Scan, now time.Time) Record {
 		tk0 = tk
 	}
 	a, ok := c.Activity(activityID)
+	if ok && r.EditionID == "" {
+		// A refusal counts in its activity's edition whenever the activity is known (a walk-in
+		// sent to the wrong venue, an activity not approved): without an edition it would count
+		// in none, and the dashboard would miss the scans the door refused.
+		r.EditionID = a.EditionID
+	}
 	switch {
 	case !ok || !a.Approved:
 		r.Refuse(RefusalActivityNotOpen)

@@ -113,6 +113,15 @@ func TestJudge(t *testing.T) {
 		return s
 	}
 	during := start.Add(30 * time.Minute)
+	walkInFor := func(activity uuid.UUID) domain.Scan {
+		s := scan(domain.KindWalkIn, "", during)
+		s.ActivityID = activity
+		return s
+	}
+	// The scans whose edition cannot be known: a ticket that does not verify, an activity the
+	// catalogue does not hold. Every other record, refused or not, carries its edition, so the
+	// statistics count it in one.
+	editionless := map[string]bool{"forged ticket": true, "not a ticket": true, "walk-in for an unknown activity": true}
 	tests := []struct {
 		name    string
 		scan    domain.Scan
@@ -129,6 +138,9 @@ func TestJudge(t *testing.T) {
 		{"ticket after its window", scan(domain.KindTicket, sign(act.ID, uuid.New(), priv), start.Add(4*time.Hour)), domain.RefusalExpired, 0},
 		{"revoked ticket", scan(domain.KindTicket, sign(act.ID, revoked, priv), during), domain.RefusalRevoked, 0},
 		{"ticket of an activity not approved", scan(domain.KindTicket, sign(pending.ID, uuid.New(), priv), during), domain.RefusalActivityNotOpen, 0},
+		{"walk-in for another venue's activity", walkInFor(elsewhere.ID), domain.RefusalWrongVenue, 0},
+		{"walk-in for an activity not approved", walkInFor(pending.ID), domain.RefusalActivityNotOpen, 0},
+		{"walk-in for an unknown activity", walkInFor(uuid.New()), domain.RefusalActivityNotOpen, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,6 +155,9 @@ func TestJudge(t *testing.T) {
 			}
 			if r.CountyCode != "140105" || r.TerminalID != term.ID {
 				t.Fatalf("record = %+v", r)
+			}
+			if want := map[bool]string{false: "2024", true: ""}[editionless[tt.name]]; r.EditionID != want {
+				t.Fatalf("edition %q, want %q", r.EditionID, want)
 			}
 			if tt.scan.Kind == domain.KindTicket && tt.refusal == domain.RefusalNone && (r.Scan.Category != domain.CategoryYoungPerson || r.Scan.Headcount != 1) {
 				t.Fatalf("a minor's ticket counts one young person, got %+v", r.Scan)
