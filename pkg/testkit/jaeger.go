@@ -25,24 +25,32 @@ type JaegerServer struct {
 	UI string
 }
 
-// Jaeger starts Jaeger for the test and stops it after.
-func Jaeger(t testing.TB) *JaegerServer {
+// tool builds the tool name pinned in tools/<name>/go.mod (go tool -n, outside the workspace),
+// waiting at most timeout, and returns its binary and its folder.
+func tool(t testing.TB, name string, timeout time.Duration) (bin, dir string) {
 	t.Helper()
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(root, "tools", "jaeger")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	dir = filepath.Join(root, "tools", name)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "-C", dir, "tool", "-n", "jaeger")
+	cmd := exec.CommandContext(ctx, "go", "-C", dir, "tool", "-n", name)
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("build Jaeger (go tool, tools/jaeger/go.mod): %v", err)
+		t.Fatalf("build %s (go tool, tools/%s/go.mod): %v", name, name, err)
 	}
+	return strings.TrimSpace(string(out)), dir
+}
+
+// Jaeger starts Jaeger for the test and stops it after.
+func Jaeger(t testing.TB) *JaegerServer {
+	t.Helper()
+	bin, dir := tool(t, "jaeger", 10*time.Minute)
 	otlp, otlpHTTP, ui, query, health := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
-	srv := exec.Command(strings.TrimSpace(string(out)), "--config", filepath.Join(dir, "config.yaml"))
+	srv := exec.Command(bin, "--config", filepath.Join(dir, "config.yaml"))
 	srv.Env = append(os.Environ(), "SCIWEEK_JAEGER_OTLP_GRPC="+otlp, "SCIWEEK_JAEGER_OTLP_HTTP="+otlpHTTP, "SCIWEEK_JAEGER_UI="+ui,
 		"SCIWEEK_JAEGER_QUERY_GRPC="+query, "SCIWEEK_JAEGER_HEALTH="+health, "SCIWEEK_JAEGER_LOG_LEVEL=error")
 	srv.Stdout, srv.Stderr = os.Stderr, os.Stderr

@@ -1,7 +1,6 @@
 package testkit
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -33,19 +31,7 @@ type Mail struct {
 // Mailpit starts a Mailpit server on free loopback ports for the test and stops it after.
 func Mailpit(t testing.TB) *MailServer {
 	t.Helper()
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "-C", filepath.Join(root, "tools", "mailpit"), "tool", "-n", "mailpit")
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("build Mailpit (go tool, tools/mailpit/go.mod): %v", err)
-	}
-	bin := strings.TrimSpace(string(out))
+	bin, _ := tool(t, "mailpit", 5*time.Minute)
 	smtpAddr, apiAddr := freeAddr(t), freeAddr(t)
 	srv := exec.Command(bin, "--smtp", smtpAddr, "--listen", apiAddr, "--disable-version-check", "--quiet")
 	srv.Stdout, srv.Stderr = os.Stderr, os.Stderr

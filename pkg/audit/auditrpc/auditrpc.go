@@ -78,6 +78,15 @@ func filter(p auth.Principal, f *auditv1.AuditFilter) (audit.Filter, error) {
 	return out, nil
 }
 
+// callerFilter is the request's filter for the calling principal (filter).
+func callerFilter(ctx context.Context, f *auditv1.AuditFilter) (audit.Filter, error) {
+	p, err := rpc.Principal(ctx)
+	if err != nil {
+		return audit.Filter{}, err
+	}
+	return filter(p, f)
+}
+
 func entryToProto(e audit.Entry) *auditv1.AuditEntry {
 	return &auditv1.AuditEntry{Seq: e.Seq, At: timestamppb.New(e.At), Actor: e.Actor, Role: e.Role, CountyCode: e.County, Unit: e.Unit,
 		Client: e.Client, Method: e.Method, Targets: e.Targets, Outcome: e.Outcome, Reason: e.Reason, Hash: hex.EncodeToString(e.Hash)}
@@ -85,11 +94,7 @@ func entryToProto(e audit.Entry) *auditv1.AuditEntry {
 
 // ListAuditEntries returns a page of entries, newest first.
 func (s *Server) ListAuditEntries(ctx context.Context, req *auditv1.ListAuditEntriesRequest) (*auditv1.ListAuditEntriesResponse, error) {
-	p, err := rpc.Principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	f, err := filter(p, req.GetFilter())
+	f, err := callerFilter(ctx, req.GetFilter())
 	if err != nil {
 		return nil, err
 	}
