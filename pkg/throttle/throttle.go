@@ -134,6 +134,15 @@ type Limits struct {
 	SignupPhone Rule
 }
 
+// Counter is what a use case needs of the counters: *Store is one (in PostgreSQL, so every
+// replica agrees); the services' app layers take it as an interface.
+type Counter interface {
+	// Check returns the longest block among keys.
+	Check(ctx context.Context, keys ...string) (Verdict, error)
+	// Hit counts one event against key and returns the block it earns.
+	Hit(ctx context.Context, rule Rule, key string) (Verdict, error)
+}
+
 // DefaultLimits are the limits without configuration.
 var DefaultLimits = Limits{
 	LoginAccount:  Rule{Free: 5, Window: 15 * time.Minute, Delay: time.Second, MaxDelay: 30 * time.Second, LockAfter: 10, LockFor: 15 * time.Minute},

@@ -18,10 +18,7 @@ import (
 // Throttle counts failures and requests against keys (pkg/throttle's store in PostgreSQL, so
 // every replica agrees).
 type Throttle interface {
-	// Check returns the longest block among keys.
-	Check(ctx context.Context, keys ...string) (throttle.Verdict, error)
-	// Hit counts one event against key and returns the block it earns.
-	Hit(ctx context.Context, rule throttle.Rule, key string) (throttle.Verdict, error)
+	throttle.Counter
 	// Reset forgets keys' counters and says whether any was blocked.
 	Reset(ctx context.Context, keys ...string) (bool, error)
 }

@@ -9,14 +9,8 @@ import (
 	"github.com/sciweek/sciweek/services/venue/internal/domain"
 )
 
-// Throttle counts failures against keys (pkg/throttle's store in PostgreSQL, so every replica
-// agrees).
-type Throttle interface {
-	// Check returns the longest block among keys.
-	Check(ctx context.Context, keys ...string) (throttle.Verdict, error)
-	// Hit counts one event against key and returns the block it earns.
-	Hit(ctx context.Context, rule throttle.Rule, key string) (throttle.Verdict, error)
-}
+// Throttle counts failures against keys.
+type Throttle = throttle.Counter
 
 // SetupThrottle is how wrong setup codes are throttled: per client address, and over all
 // addresses, since a code is short and a botnet has many addresses. (A wrong code names no
