@@ -338,6 +338,11 @@ func TestTicketsAreVerifiedOfflineAndCountOnce(t *testing.T) {
 	if n := f.count(t, `outcome = 2 AND kind = 1`); n != len(tests)-1 {
 		t.Fatalf("%d refusals stored, want %d", n, len(tests)-1)
 	}
+	// Each counts in an edition, so the dashboard shows it: the ticket's, or for a ticket that
+	// does not verify, the edition the door was serving (DoorEdition).
+	if n := f.count(t, `outcome = 2 AND kind = 1 AND edition_id <> '2024'`); n != 0 {
+		t.Fatalf("%d refusals stored without the door's edition", n)
+	}
 	var category int
 	if err := f.pool.QueryRow(context.Background(), `SELECT category FROM checkin_records WHERE ticket_id = $1 AND outcome = 1`, goodID).Scan(&category); err != nil || category != 1 {
 		t.Fatalf("a minor's ticket counts as category %d (%v), want young person (1)", category, err)

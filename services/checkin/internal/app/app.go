@@ -142,6 +142,11 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, scans []domain.S
 			return nil, err
 		}
 		records[i] = domain.Judge(s.catalog, term, v, sc, now)
+		if records[i].Outcome == domain.Refused && records[i].EditionID == "" {
+			// Rare (a damaged ticket, an unknown activity), so the walk over the venue's
+			// activities stays off the admitted scans' path.
+			records[i].EditionID = domain.DoorEdition(s.catalog, s.catalog.ActivitiesAt(v.ID), sc.OccurredAt, now)
+		}
 		if skewed {
 			records[i].Anomalies |= domain.AnomalyClockSkew
 		}

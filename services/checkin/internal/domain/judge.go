@@ -52,6 +52,24 @@ func Plausible(at, now time.Time, a Activity, e Edition, known bool) bool {
 	return !at.Before(from.Add(-EditionTolerance)) && !at.After(until.Add(EditionTolerance))
 }
 
+// DoorEdition is the edition a door was serving when it refused a scan whose own edition cannot
+// be read (a damaged ticket, an activity the catalogue does not hold): the one edition of the
+// venue's approved activities acts for which the scan's time is plausible. "" when there is
+// none, or more than one: the refusal then counts in no edition rather than in a wrong one.
+func DoorEdition(c Catalog, acts []Activity, at, now time.Time) string {
+	found := ""
+	for _, a := range acts {
+		if e, known := c.Edition(a.EditionID); !Plausible(at, now, a, e, known) {
+			continue
+		}
+		if found != "" && found != a.EditionID {
+			return ""
+		}
+		found = a.EditionID
+	}
+	return found
+}
+
 // Judge decides a terminal's scan: admitted or refused and why, with its anomalies. Whether a
 // ticket was admitted before is left to the store, which sees every terminal's records.
 func Judge(c Catalog, t Terminal, v Venue, s Scan, now time.Time) Record {

@@ -212,3 +212,36 @@ func TestSkewed(t *testing.T) {
 		}
 	}
 }
+
+// TestDoorEdition: a refusal whose own edition cannot be read counts in the edition the door was
+// serving at the time, when exactly one fits.
+func TestDoorEdition(t *testing.T) {
+	t.Parallel()
+	venue := uuid.New()
+	day := func(d int, h int) time.Time { return time.Date(2024, 5, d, h, 0, 0, 0, time.UTC) }
+	act := func(edition string, d int) domain.Activity {
+		return domain.Activity{ID: uuid.New(), EditionID: edition, VenueID: venue, Approved: true,
+			Sessions: []domain.Session{{StartsAt: day(d, 9), EndsAt: day(d, 11)}}}
+	}
+	c := catalog{}
+	now := day(31, 12)
+	tests := []struct {
+		name string
+		acts []domain.Activity
+		at   time.Time
+		want string
+	}{
+		{"the venue's one edition", []domain.Activity{act("2024", 26), act("2024", 27)}, day(26, 10), "2024"},
+		{"a time no edition covers", []domain.Activity{act("2024", 26)}, day(1, 10).AddDate(0, -2, 0), ""},
+		{"two editions at once", []domain.Activity{act("2024", 26), act("demo", 26)}, day(26, 10), ""},
+		{"no activities", nil, day(26, 10), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := domain.DoorEdition(c, tt.acts, tt.at, now); got != tt.want {
+				t.Fatalf("edition %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
