@@ -1,6 +1,7 @@
 // Who is signed in. The token lives in an HttpOnly cookie the console never sees; the console
 // asks GET /api/v1/auth/me once on load and keeps the account here.
 import { computed, reactive } from 'vue'
+import type { Router } from 'vue-router'
 import * as auth from './api/auth'
 import { ApiError } from './api/errors'
 import type { Account, Role } from './api/types'
@@ -94,6 +95,15 @@ export async function signOut(): Promise<void> {
     await auth.logout()
   } finally {
     forgetSession()
+  }
+}
+
+/** signOutToLogin signs out and opens the sign-in page, whatever the server answered. */
+export async function signOutToLogin(router: Router): Promise<void> {
+  try {
+    await signOut()
+  } finally {
+    await router.replace({ name: 'login' })
   }
 }
 
