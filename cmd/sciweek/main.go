@@ -26,6 +26,8 @@ import (
 	"time"
 	_ "time/tzdata" // the city's time zone must resolve on machines without tzdata
 
+	"google.golang.org/grpc"
+
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/demo"
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/devtls"
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
@@ -165,27 +167,18 @@ func dev(args []string) error {
 		}
 		fmt.Println("sciweek: stopped; data kept in", *data)
 	}()
-	regConn, err := rpc.Dial(st.Addrs.Registration, nil)
-	if err != nil {
-		return err
+	var conns demo.Conns
+	for _, c := range []struct {
+		addr string
+		conn *grpc.ClientConnInterface
+	}{{st.Addrs.Registration, &conns.Registration}, {st.Addrs.Venue, &conns.Venue}, {st.Addrs.Checkin, &conns.Checkin}, {st.Addrs.Reporting, &conns.Reporting}} {
+		conn, err := rpc.Dial(c.addr, nil)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		*c.conn = conn
 	}
-	defer regConn.Close()
-	venueConn, err := rpc.Dial(st.Addrs.Venue, nil)
-	if err != nil {
-		return err
-	}
-	defer venueConn.Close()
-	checkinConn, err := rpc.Dial(st.Addrs.Checkin, nil)
-	if err != nil {
-		return err
-	}
-	defer checkinConn.Close()
-	reportingConn, err := rpc.Dial(st.Addrs.Reporting, nil)
-	if err != nil {
-		return err
-	}
-	defer reportingConn.Close()
-	conns := demo.Conns{Registration: regConn, Venue: venueConn, Checkin: checkinConn, Reporting: reportingConn}
 	info, err := demo.Ensure(ctx, *data, st.Registration, conns)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
