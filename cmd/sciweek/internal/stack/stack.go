@@ -95,6 +95,9 @@ type Options struct {
 	SMTP reporting.SMTPConfig
 	// Deadlines bound how long the services work on one call; the zero value is rpc's defaults.
 	Deadlines rpc.Deadlines
+	// PartDeadlines override Deadlines for the named parts, as each part's own process would
+	// be set (SCIWEEK_RPC_DEADLINE) where the parts run apart.
+	PartDeadlines map[string]rpc.Deadlines
 	// Streams are the replicas and limits of the streams the parts create (bus.EnsureStreams
 	// never lowers what exists); the zero value is one replica and the default limits.
 	Streams bus.StreamOptions
@@ -163,6 +166,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	}
 	if opts.Only != "" && !slices.Contains(Parts, opts.Only) {
 		return nil, fmt.Errorf("unknown part %q; one of %v", opts.Only, Parts)
+	}
+	for part := range opts.PartDeadlines {
+		if !slices.Contains(Parts, part) {
+			return nil, fmt.Errorf("deadlines for unknown part %q; one of %v", part, Parts)
+		}
 	}
 	needsData, needsPeople := false, false
 	for _, p := range table() {
@@ -270,7 +278,11 @@ func Start(ctx context.Context, opts Options) (st *Stack, err error) {
 	}
 	streams := opts.Streams
 	serve := func(name string, srv *rpc.Server, run func(context.Context) error) {
-		srv.SetDeadlines(opts.Deadlines)
+		d := opts.Deadlines
+		if pd, ok := opts.PartDeadlines[name]; ok {
+			d = pd
+		}
+		srv.SetDeadlines(d)
 		g.Go(func() error { return srv.GRPC.Serve(lis[name]) })
 		g.Go(func() error { return run(runCtx) })
 		st.stoppers = append(st.stoppers, func(ctx context.Context) error {
