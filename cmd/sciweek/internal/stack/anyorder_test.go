@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -47,16 +45,6 @@ func health(t *testing.T, conn *grpc.ClientConn) healthpb.HealthCheckResponse_Se
 	return resp.GetStatus()
 }
 
-func dial(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := rpc.Dial(addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
-}
-
 // TestCheckinStartsWhileNATSIsDown starts check-in on its own with NATS not running: it starts
 // and serves (records go to its outbox), and once NATS appears its stream is created and the
 // projections run, with no restart.
@@ -91,15 +79,7 @@ func TestCheckinStartsWhileNATSIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStream(t, ns.ClientURL())
 	// Check-in ensures its stream, then its projections ensure the streams they read.
 	testkit.Eventually(t, 30*time.Second, func() error {
 		for _, s := range []string{bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration} {

@@ -32,15 +32,7 @@ func TestDemoHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	dial := func(addr string) grpc.ClientConnInterface {
-		c, err := rpc.Dial(addr, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = c.Close() })
-		return c
-	}
-	conns := demo.Conns{Registration: dial(st.Addrs.Registration), Venue: dial(st.Addrs.Venue), Checkin: dial(st.Addrs.Checkin), Reporting: dial(st.Addrs.Reporting)}
+	conns := demo.Conns{Registration: dial(t, st.Addrs.Registration), Venue: dial(t, st.Addrs.Venue), Checkin: dial(t, st.Addrs.Checkin), Reporting: dial(t, st.Addrs.Reporting)}
 	info, err := demo.Ensure(ctx, dir, st.Registration, conns)
 	if err != nil {
 		t.Fatal(err)

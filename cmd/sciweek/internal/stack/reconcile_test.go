@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
@@ -109,15 +107,7 @@ func TestStatisticsFollowTheTableWhenTheStreamStartsOver(t *testing.T) {
 	equalToTable(50)
 
 	// The store is lost: the streams come back empty, counting from 1 again.
-	nc, err := nats.Connect(w.st.NATSURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStream(t, w.st.NATSURL)
 	for _, s := range []string{bus.StreamCheckin, bus.StreamVenue} {
 		if err := js.DeleteStream(ctx, s); err != nil {
 			t.Fatal(err)
@@ -209,15 +199,7 @@ func TestRebuildFromTheTableAtVolume(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	nc, err := nats.Connect(w.st.NATSURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStream(t, w.st.NATSURL)
 	lost := time.Now()
 	if err := js.DeleteStream(ctx, bus.StreamCheckin); err != nil {
 		t.Fatal(err)

@@ -255,19 +255,9 @@ func TestGatewayRenewsAnActiveSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	_, err = registrationv1.NewAccountServiceClient(mustDial(t, st.Addrs.Registration)).RenewSession(ctx, &registrationv1.RenewSessionRequest{},
+	_, err = registrationv1.NewAccountServiceClient(dial(t, st.Addrs.Registration)).RenewSession(ctx, &registrationv1.RenewSessionRequest{},
 		grpc.PerRPCCredentials(rpc.BearerCredential(last)))
 	if st := status.Convert(err); st.Code() != codes.Unauthenticated || rpc.DetailsOf(st).Reason != auth.ErrSessionEnded.Code {
 		t.Fatalf("renewing an ended session: %v", err)
 	}
-}
-
-func mustDial(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := rpc.Dial(addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/xuri/excelize/v2"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -79,12 +80,7 @@ func startWorld(t *testing.T, tune ...func(*stack.Options)) *world {
 	})
 	w := &world{st: st, spans: spans, base: "http://" + st.Addrs.Gateway, conns: map[string]*grpc.ClientConn{}, password: "e2e-admin-password"}
 	for name, addr := range map[string]string{"registration": st.Addrs.Registration, "venue": st.Addrs.Venue, "checkin": st.Addrs.Checkin, "reporting": st.Addrs.Reporting} {
-		conn, err := rpc.Dial(addr, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = conn.Close() })
-		w.conns[name] = conn
+		w.conns[name] = dial(t, addr)
 	}
 	if err := st.Registration.SetAccount(ctx, "admin", w.password, auth.RoleCityAdmin, "", uuid.Nil, "管理员"); err != nil {
 		t.Fatal(err)
@@ -97,6 +93,34 @@ func startWorld(t *testing.T, tune ...func(*stack.Options)) *world {
 	jar, _ := cookiejar.New(nil)
 	w.http = &http.Client{Jar: jar, Transport: sameOrigin{base: w.base}}
 	return w
+}
+
+// dial connects to a part's gRPC address as the other parts do; the connection closes when the
+// test ends.
+func dial(t *testing.T, addr string) *grpc.ClientConn {
+	t.Helper()
+	conn, err := rpc.Dial(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// jetStream connects to the NATS server at url, for a test that reads or removes the streams
+// behind the parts' backs; the connection closes when the test ends.
+func jetStream(t *testing.T, url string) jetstream.JetStream {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 // sameOrigin sends requests as the console's pages do: a state-changing request names the
