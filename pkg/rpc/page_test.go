@@ -104,3 +104,34 @@ func TestPrincipalAndID(t *testing.T) {
 		})
 	}
 }
+
+// TestParseOptionalUUID: an empty field names none (uuid.Nil); a filled one must be a UUID.
+func TestParseOptionalUUID(t *testing.T) {
+	t.Parallel()
+	id := uuid.New()
+	cases := []struct {
+		name    string
+		s       string
+		want    uuid.UUID
+		invalid bool
+	}{
+		{name: "empty names none", s: "", want: uuid.Nil},
+		{name: "a UUID", s: id.String(), want: id},
+		{name: "not a UUID", s: "venue-1", invalid: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := rpc.ParseOptionalUUID(tc.s, "venue_id")
+			if tc.invalid {
+				if !errs.Is(err, rpc.ErrNotUUID) {
+					t.Fatalf("ParseOptionalUUID(%q) error %v, want %s", tc.s, err, rpc.ErrNotUUID.Code)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("ParseOptionalUUID(%q) = %v, %v; want %v", tc.s, got, err, tc.want)
+			}
+		})
+	}
+}

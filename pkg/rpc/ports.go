@@ -28,6 +28,15 @@ func ParseUUID(s, field string) (uuid.UUID, error) {
 	return id, nil
 }
 
+// ParseOptionalUUID parses a field that may be left empty: empty is uuid.Nil (none named, as a
+// filter for all or an online activity with no venue); anything else must be a UUID.
+func ParseOptionalUUID(s, field string) (uuid.UUID, error) {
+	if s == "" {
+		return uuid.Nil, nil
+	}
+	return ParseUUID(s, field)
+}
+
 // ErrNotUUID is a request field that must hold an id and holds something else.
 var ErrNotUUID = errs.Reason{Code: "ID_NOT_UUID", Kind: errs.Invalid,
 	English: "{field} {value} is not a UUID",

@@ -86,10 +86,8 @@ func (g *Attendance) CountAnomalies(ctx context.Context, req *checkinv1.CountAno
 		return nil, err
 	}
 	q := app.AnomalyQuery{EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), Day: req.GetDay()}
-	if req.GetVenueId() != "" {
-		if q.VenueID, err = rpc.ParseUUID(req.GetVenueId(), "venue_id"); err != nil {
-			return nil, err
-		}
+	if q.VenueID, err = rpc.ParseOptionalUUID(req.GetVenueId(), "venue_id"); err != nil {
+		return nil, err
 	}
 	tallies, err := g.app.CountAnomalies(ctx, p, q, req.GetTimeZone())
 	if err != nil {

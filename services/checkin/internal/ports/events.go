@@ -3,7 +3,6 @@ package ports
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -129,11 +128,10 @@ func activity(a *registrationv1.Activity) (domain.Activity, error) {
 	if err != nil {
 		return domain.Activity{}, err
 	}
-	venue := uuid.Nil // online activities have no venue and take no check-ins
-	if v := a.GetDetails().GetVenueId(); v != "" {
-		if venue, err = rpc.ParseUUID(v, "activity venue id"); err != nil {
-			return domain.Activity{}, err
-		}
+	// Online activities have no venue and take no check-ins.
+	venue, err := rpc.ParseOptionalUUID(a.GetDetails().GetVenueId(), "activity venue id")
+	if err != nil {
+		return domain.Activity{}, err
 	}
 	act := domain.Activity{ID: id, EditionID: a.GetEditionId(), CountyCode: a.GetCountyCode(), VenueID: venue, Title: a.GetDetails().GetTitle(),
 		Approved: a.GetStatus() == registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED}
@@ -158,11 +156,10 @@ func TicketEvents(uc *app.Service) bus.Projection {
 			if err != nil {
 				return err
 			}
-			venue := uuid.Nil // an online activity's ticket
-			if v := ev.GetVenueId(); v != "" {
-				if venue, err = rpc.ParseUUID(v, "ticket venue id"); err != nil {
-					return err
-				}
+			// An online activity's ticket names no venue.
+			venue, err := rpc.ParseOptionalUUID(ev.GetVenueId(), "ticket venue id")
+			if err != nil {
+				return err
 			}
 			return uc.TicketIssued(ctx, domain.VenueTicket{TicketID: id, VenueID: venue, Payload: ev.GetPayload(), ValidUntil: ev.GetValidUntil().AsTime()})
 		}}},

@@ -6,7 +6,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/pkg/auth"
@@ -54,11 +53,9 @@ func scanFromProto(i int, r *checkinv1.CheckinRecord) (domain.Scan, error) {
 	if err != nil {
 		return domain.Scan{}, err
 	}
-	activity := uuid.Nil
-	if r.GetActivityId() != "" {
-		if activity, err = rpc.ParseUUID(r.GetActivityId(), "activity_id"); err != nil {
-			return domain.Scan{}, err
-		}
+	activity, err := rpc.ParseOptionalUUID(r.GetActivityId(), "activity_id")
+	if err != nil {
+		return domain.Scan{}, err
 	}
 	s := domain.Scan{Sequence: r.GetSequence(), OccurredAt: r.GetOccurredAt().AsTime(), VenueID: venue, ActivityID: activity,
 		OverCapacityConfirmed: r.GetOverCapacityConfirmed()}

@@ -18,10 +18,8 @@ func (g *GRPC) ListAnomalies(ctx context.Context, req *reportingv1.ListAnomalies
 		return nil, err
 	}
 	q := domain.AnomalyQuery{EditionID: req.GetEditionId(), CountyCode: req.GetCountyCode(), Day: req.GetDay()}
-	if req.GetVenueId() != "" {
-		if q.VenueID, err = rpc.ParseUUID(req.GetVenueId(), "venue_id"); err != nil {
-			return nil, err
-		}
+	if q.VenueID, err = rpc.ParseOptionalUUID(req.GetVenueId(), "venue_id"); err != nil {
+		return nil, err
 	}
 	a, err := g.app.Anomalies(ctx, p, q)
 	if err != nil {
