@@ -47,6 +47,17 @@ func FreeAddr(t testing.TB) string {
 	return lis.Addr().String()
 }
 
+// Call binds one RPC to its request and call options and keeps only its error, for the tables
+// of what each caller may and may not do, which check the status code alone. The request is
+// built with the table, so it reads the values the test holds then.
+func Call[Req, Resp any](ctx context.Context, method func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req,
+	opts ...grpc.CallOption) func() error {
+	return func() error {
+		_, err := method(ctx, req, opts...)
+		return err
+	}
+}
+
 // Tokens signs access tokens for tests and verifies them like a service would.
 type Tokens struct {
 	// Issuer signs tokens.

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
+	"github.com/sciweek/sciweek/pkg/sheet/sheettest"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
@@ -28,26 +29,6 @@ func planRows(n int) [][]string {
 			fmt.Sprintf("2024-05-%02d 09:00", day), fmt.Sprintf("2024-05-%02d 11:30", day), "40", "是", "", "否", map[bool]string{true: "是", false: "否"}[day == 30], "动手做实验"}
 	}
 	return rows
-}
-
-func xlsxFile(t *testing.T, header []string, rows [][]string) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	for i, h := range header {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-		_ = f.SetCellValue("Sheet1", cell, h)
-	}
-	for r, row := range rows {
-		for c, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			_ = f.SetCellValue("Sheet1", cell, v)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func (f *fixture) importFile(name string, content []byte, dryRun bool, mapping map[string]string) (*registrationv1.ImportActivitiesResponse, error) {
@@ -71,7 +52,7 @@ func TestImportNamesEveryBadRowAndWritesNothing(t *testing.T) {
 	rows := planRows(12)
 	rows[5][7] = "2024-05-32 09:00" // file row 7: a date that does not exist
 	rows[10][0] = "北京市东城区"          // file row 12: not a county of the edition
-	file := xlsxFile(t, templateHeaders, rows)
+	file := sheettest.Plain(t, templateHeaders, rows...)
 	for _, dry := range []bool{true, false} {
 		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {
 			resp, err := f.importFile("小店区活动计划.xlsx", file, dry, nil)
@@ -100,7 +81,7 @@ func TestImportNamesEveryBadRowAndWritesNothing(t *testing.T) {
 	}
 
 	// The corrected file goes in whole, in one transaction, approved.
-	good := xlsxFile(t, templateHeaders, planRows(12))
+	good := sheettest.Plain(t, templateHeaders, planRows(12)...)
 	dry, err := f.importFile("小店区活动计划.xlsx", good, true, nil)
 	if err != nil || len(dry.GetErrors()) != 0 || len(dry.GetUnitsCreated()) != 1 || f.countActivities() != 0 {
 		t.Fatalf("dry run of a good file: %v %v", dry, err)
@@ -197,7 +178,7 @@ func TestImportTemplateAndRefusals(t *testing.T) {
 	rows2 := planRows(2)
 	rows2[1][0], rows2[1][6] = "迎泽区", "中国煤炭博物馆"
 	resp, err = f.activities.ImportActivities(ctx, &registrationv1.ImportActivitiesRequest{EditionId: "2024", FileName: "x.xlsx",
-		Content: xlsxFile(t, templateHeaders, rows2)}, xiaodian)
+		Content: sheettest.Plain(t, templateHeaders, rows2...)}, xiaodian)
 	if err != nil || len(resp.GetErrors()) != 1 || resp.GetErrors()[0].GetRow() != 3 || resp.GetErrors()[0].GetReason() != "IMPORT_OWN_COUNTY_ONLY" ||
 		resp.GetErrors()[0].GetLocalizedMessage() != "只能导入本县（市、区）的活动" {
 		t.Fatalf("county admin importing another county's row: %v %v", resp, err)
@@ -205,6 +186,6 @@ func TestImportTemplateAndRefusals(t *testing.T) {
 	// Organizers may not import approved activities.
 	organizer := f.organizer(f.unit("140105", "山西省科技馆"))
 	_, err = f.activities.ImportActivities(ctx, &registrationv1.ImportActivitiesRequest{EditionId: "2024", FileName: "x.xlsx",
-		Content: xlsxFile(t, templateHeaders, planRows(1)), Target: registrationv1.ImportTarget_IMPORT_TARGET_APPROVED}, organizer)
+		Content: sheettest.Plain(t, templateHeaders, planRows(1)...), Target: registrationv1.ImportTarget_IMPORT_TARGET_APPROVED}, organizer)
 	wantCode(t, err, codes.PermissionDenied, "only admins")
 }

@@ -251,32 +251,17 @@ func TestReviewLifecycleKeepsHistoryAndPublishesEveryTransition(t *testing.T) {
 	}
 	id := a.GetId()
 	steps := []func() error{
-		func() error {
-			_, err := f.activities.SubmitActivity(ctx, &registrationv1.SubmitActivityRequest{ActivityId: id}, organizer)
-			return err
-		},
-		func() error {
-			_, err := f.activities.ReturnActivity(ctx, &registrationv1.ReturnActivityRequest{ActivityId: id, Reason: "请补充安全预案"}, county)
-			return err
-		},
+		testkit.Call(ctx, f.activities.SubmitActivity, &registrationv1.SubmitActivityRequest{ActivityId: id}, organizer),
+		testkit.Call(ctx, f.activities.ReturnActivity, &registrationv1.ReturnActivityRequest{ActivityId: id, Reason: "请补充安全预案"}, county),
 		func() error {
 			d := details(f.xiaodianV, session(26, 9, 50), session(27, 14, 40))
 			d.Title = "走进重点实验室（含安全预案）"
 			_, err := f.activities.UpdateActivity(ctx, &registrationv1.UpdateActivityRequest{ActivityId: id, Details: d}, organizer)
 			return err
 		},
-		func() error {
-			_, err := f.activities.SubmitActivity(ctx, &registrationv1.SubmitActivityRequest{ActivityId: id}, organizer)
-			return err
-		},
-		func() error {
-			_, err := f.activities.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: id}, county)
-			return err
-		},
-		func() error {
-			_, err := f.activities.CancelActivity(ctx, &registrationv1.CancelActivityRequest{ActivityId: id, Reason: "暴雨预警，活动取消"}, organizer)
-			return err
-		},
+		testkit.Call(ctx, f.activities.SubmitActivity, &registrationv1.SubmitActivityRequest{ActivityId: id}, organizer),
+		testkit.Call(ctx, f.activities.ApproveActivity, &registrationv1.ApproveActivityRequest{ActivityId: id}, county),
+		testkit.Call(ctx, f.activities.CancelActivity, &registrationv1.CancelActivityRequest{ActivityId: id, Reason: "暴雨预警，活动取消"}, organizer),
 	}
 	for i, step := range steps {
 		if err := step(); err != nil {
@@ -395,48 +380,28 @@ func TestAuthorization(t *testing.T) {
 	}{
 		{"organizer registers for another unit", func() error { _, err := f.create(orgA, labB.GetId(), details(f.xiaodianV)); return err }, codes.PermissionDenied},
 		{"organizer reads another unit's activity", func() error { return get(orgB, mine.GetId()) }, codes.NotFound},
-		{"organizer lists another unit", func() error {
-			_, err := f.activities.ListActivities(ctx, &registrationv1.ListActivitiesRequest{EditionId: "2024", UnitId: labA.GetId()}, orgB)
-			return err
-		}, codes.PermissionDenied},
-		{"organizer submits another unit's activity", func() error {
-			_, err := f.activities.SubmitActivity(ctx, &registrationv1.SubmitActivityRequest{ActivityId: mine.GetId()}, orgB)
-			return err
-		}, codes.NotFound},
-		{"organizer approves", func() error {
-			_, err := f.activities.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: mine.GetId()}, orgA)
-			return err
-		}, codes.PermissionDenied},
-		{"organizer creates a unit", func() error {
-			_, err := f.units.CreateUnit(ctx, &registrationv1.CreateUnitRequest{Name: "新单位", CountyCode: "140105", Kind: registrationv1.UnitKind_UNIT_KIND_SCHOOL}, orgA)
-			return err
-		}, codes.PermissionDenied},
-		{"organizer sees another unit's sign-ups", func() error {
-			_, err := f.signups.ListSignups(ctx, &registrationv1.ListSignupsRequest{ActivityId: approvedMine.GetId()}, orgB)
-			return err
-		}, codes.NotFound},
+		{"organizer lists another unit", testkit.Call(ctx, f.activities.ListActivities,
+			&registrationv1.ListActivitiesRequest{EditionId: "2024", UnitId: labA.GetId()}, orgB), codes.PermissionDenied},
+		{"organizer submits another unit's activity", testkit.Call(ctx, f.activities.SubmitActivity,
+			&registrationv1.SubmitActivityRequest{ActivityId: mine.GetId()}, orgB), codes.NotFound},
+		{"organizer approves", testkit.Call(ctx, f.activities.ApproveActivity,
+			&registrationv1.ApproveActivityRequest{ActivityId: mine.GetId()}, orgA), codes.PermissionDenied},
+		{"organizer creates a unit", testkit.Call(ctx, f.units.CreateUnit,
+			&registrationv1.CreateUnitRequest{Name: "新单位", CountyCode: "140105", Kind: registrationv1.UnitKind_UNIT_KIND_SCHOOL}, orgA), codes.PermissionDenied},
+		{"organizer sees another unit's sign-ups", testkit.Call(ctx, f.signups.ListSignups,
+			&registrationv1.ListSignupsRequest{ActivityId: approvedMine.GetId()}, orgB), codes.NotFound},
 		{"county admin reads another county's activity", func() error { return get(xiaodian, theirs.GetId()) }, codes.NotFound},
-		{"county admin approves another county's activity", func() error {
-			_, err := f.activities.ApproveActivity(ctx, &registrationv1.ApproveActivityRequest{ActivityId: theirs.GetId()}, xiaodian)
-			return err
-		}, codes.NotFound},
-		{"county admin lists another county", func() error {
-			_, err := f.activities.ListActivities(ctx, &registrationv1.ListActivitiesRequest{EditionId: "2024", CountyCode: "140106"}, xiaodian)
-			return err
-		}, codes.PermissionDenied},
+		{"county admin approves another county's activity", testkit.Call(ctx, f.activities.ApproveActivity,
+			&registrationv1.ApproveActivityRequest{ActivityId: theirs.GetId()}, xiaodian), codes.NotFound},
+		{"county admin lists another county", testkit.Call(ctx, f.activities.ListActivities,
+			&registrationv1.ListActivitiesRequest{EditionId: "2024", CountyCode: "140106"}, xiaodian), codes.PermissionDenied},
 		{"county admin registers for another county's unit", func() error { _, err := f.create(xiaodian, museum.GetId(), details(f.yingzeV)); return err }, codes.NotFound},
-		{"county admin creates a unit in another county", func() error {
-			_, err := f.units.CreateUnit(ctx, &registrationv1.CreateUnitRequest{Name: "新单位", CountyCode: "140106", Kind: registrationv1.UnitKind_UNIT_KIND_SCHOOL}, xiaodian)
-			return err
-		}, codes.PermissionDenied},
-		{"county admin creates an organizer for another county's unit", func() error {
-			_, err := f.accounts.CreateAccount(ctx, &registrationv1.CreateAccountRequest{Username: "sneaky", Password: "12345678", Role: "organizer", UnitId: museum.GetId()}, xiaodian)
-			return err
-		}, codes.InvalidArgument},
-		{"county admin creates a county admin", func() error {
-			_, err := f.accounts.CreateAccount(ctx, &registrationv1.CreateAccountRequest{Username: "boss", Password: "12345678", Role: "county_admin", CountyCode: "140105"}, xiaodian)
-			return err
-		}, codes.PermissionDenied},
+		{"county admin creates a unit in another county", testkit.Call(ctx, f.units.CreateUnit,
+			&registrationv1.CreateUnitRequest{Name: "新单位", CountyCode: "140106", Kind: registrationv1.UnitKind_UNIT_KIND_SCHOOL}, xiaodian), codes.PermissionDenied},
+		{"county admin creates an organizer for another county's unit", testkit.Call(ctx, f.accounts.CreateAccount,
+			&registrationv1.CreateAccountRequest{Username: "sneaky", Password: "12345678", Role: "organizer", UnitId: museum.GetId()}, xiaodian), codes.InvalidArgument},
+		{"county admin creates a county admin", testkit.Call(ctx, f.accounts.CreateAccount,
+			&registrationv1.CreateAccountRequest{Username: "boss", Password: "12345678", Role: "county_admin", CountyCode: "140105"}, xiaodian), codes.PermissionDenied},
 		{"county admin changes the edition", func() error {
 			ed, _ := f.editions.GetEdition(ctx, &registrationv1.GetEditionRequest{EditionId: "2024"})
 			_, err := f.editions.UpdateEdition(ctx, &registrationv1.UpdateEditionRequest{Edition: ed.GetEdition()}, xiaodian)

@@ -26,6 +26,7 @@ import (
 	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
+	"github.com/sciweek/sciweek/pkg/sheet/sheettest"
 	"github.com/sciweek/sciweek/pkg/testkit"
 	"github.com/sciweek/sciweek/pkg/throttle"
 	"github.com/sciweek/sciweek/services/venue"
@@ -313,52 +314,32 @@ func TestCountyScopes(t *testing.T) {
 		call func() error
 		want codes.Code
 	}{
-		{"no credential", func() error { _, err := f.venues.ListVenues(ctx, &venuev1.ListVenuesRequest{}); return err }, codes.Unauthenticated},
-		{"token of another issuer", func() error {
-			_, err := f.venues.ListVenues(ctx, &venuev1.ListVenuesRequest{}, testkit.NewTokens(t).As(t, testkit.CityAdmin()))
-			return err
-		}, codes.Unauthenticated},
-		{"viewer creates", func() error {
-			_, err := f.venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{Details: museum("140105")}, viewer)
-			return err
-		}, codes.PermissionDenied},
-		{"county admin creates in another county", func() error {
-			_, err := f.venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{Details: museum("140106")}, xiaodian)
-			return err
-		}, codes.PermissionDenied},
-		{"county admin lists another county", func() error {
-			_, err := f.venues.ListVenues(ctx, &venuev1.ListVenuesRequest{CountyCode: "140106"}, xiaodian)
-			return err
-		}, codes.PermissionDenied},
-		{"county admin reads another county's venue", func() error {
-			_, err := f.venues.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: other.GetId()}, xiaodian)
-			return err
-		}, codes.NotFound},
-		{"county admin changes another county's venue", func() error {
-			_, err := f.venues.UpdateVenue(ctx, &venuev1.UpdateVenueRequest{VenueId: other.GetId(), Details: museum("140106")}, xiaodian)
-			return err
-		}, codes.NotFound},
-		{"county admin provisions at another county's venue", func() error {
-			_, err := f.terminals.ProvisionTerminal(ctx, &venuev1.ProvisionTerminalRequest{VenueId: other.GetId(), Name: "x"}, xiaodian)
-			return err
-		}, codes.NotFound},
-		{"county admin lists another county's terminals", func() error {
-			_, err := f.terminals.ListTerminals(ctx, &venuev1.ListTerminalsRequest{VenueId: other.GetId()}, xiaodian)
-			return err
-		}, codes.NotFound},
-		{"county admin revokes another county's terminal", func() error {
-			_, err := f.terminals.RevokeTerminal(ctx, &venuev1.RevokeTerminalRequest{TerminalId: prov.GetTerminal().GetId()}, xiaodian)
-			return err
-		}, codes.NotFound},
+		{"no credential", testkit.Call(ctx, f.venues.ListVenues, &venuev1.ListVenuesRequest{}), codes.Unauthenticated},
+		{"token of another issuer", testkit.Call(ctx, f.venues.ListVenues,
+			&venuev1.ListVenuesRequest{}, testkit.NewTokens(t).As(t, testkit.CityAdmin())), codes.Unauthenticated},
+		{"viewer creates", testkit.Call(ctx, f.venues.CreateVenue,
+			&venuev1.CreateVenueRequest{Details: museum("140105")}, viewer), codes.PermissionDenied},
+		{"county admin creates in another county", testkit.Call(ctx, f.venues.CreateVenue,
+			&venuev1.CreateVenueRequest{Details: museum("140106")}, xiaodian), codes.PermissionDenied},
+		{"county admin lists another county", testkit.Call(ctx, f.venues.ListVenues,
+			&venuev1.ListVenuesRequest{CountyCode: "140106"}, xiaodian), codes.PermissionDenied},
+		{"county admin reads another county's venue", testkit.Call(ctx, f.venues.GetVenue,
+			&venuev1.GetVenueRequest{VenueId: other.GetId()}, xiaodian), codes.NotFound},
+		{"county admin changes another county's venue", testkit.Call(ctx, f.venues.UpdateVenue,
+			&venuev1.UpdateVenueRequest{VenueId: other.GetId(), Details: museum("140106")}, xiaodian), codes.NotFound},
+		{"county admin provisions at another county's venue", testkit.Call(ctx, f.terminals.ProvisionTerminal,
+			&venuev1.ProvisionTerminalRequest{VenueId: other.GetId(), Name: "x"}, xiaodian), codes.NotFound},
+		{"county admin lists another county's terminals", testkit.Call(ctx, f.terminals.ListTerminals,
+			&venuev1.ListTerminalsRequest{VenueId: other.GetId()}, xiaodian), codes.NotFound},
+		{"county admin revokes another county's terminal", testkit.Call(ctx, f.terminals.RevokeTerminal,
+			&venuev1.RevokeTerminalRequest{TerminalId: prov.GetTerminal().GetId()}, xiaodian), codes.NotFound},
 		{"malformed county code", func() error {
 			d := museum("14")
 			_, err := f.venues.CreateVenue(ctx, &venuev1.CreateVenueRequest{Details: d}, f.city)
 			return err
 		}, codes.InvalidArgument},
-		{"unknown venue", func() error {
-			_, err := f.venues.GetVenue(ctx, &venuev1.GetVenueRequest{VenueId: "0190f0a8-0000-7000-8000-000000000000"}, f.city)
-			return err
-		}, codes.NotFound},
+		{"unknown venue", testkit.Call(ctx, f.venues.GetVenue,
+			&venuev1.GetVenueRequest{VenueId: "0190f0a8-0000-7000-8000-000000000000"}, f.city), codes.NotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -387,22 +368,7 @@ func TestImportVenues(t *testing.T) {
 		t.Fatal(err)
 	}
 	header, _ := x.GetRows("场馆登记")
-	file := func(rows ...[]string) []byte {
-		w := excelize.NewFile()
-		for c, h := range header[0] {
-			cell, _ := excelize.CoordinatesToCellName(c+1, 1)
-			_ = w.SetCellValue("Sheet1", cell, h)
-		}
-		for r, row := range rows {
-			for c, v := range row {
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-				_ = w.SetCellValue("Sheet1", cell, v)
-			}
-		}
-		var buf bytes.Buffer
-		_ = w.Write(&buf)
-		return buf.Bytes()
-	}
+	file := func(rows ...[]string) []byte { return sheettest.Plain(t, header[0], rows...) }
 	good := [][]string{
 		{"140105", "小店区青少年科技活动中心", "科普教育基地", "坞城路", "", "", "400", "", "", "是"},
 		{"140105", "小店区第一中学", "学校", "", "37.8", "112.5", "600", "李老师", "13800000000", "否"},

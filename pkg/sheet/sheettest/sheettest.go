@@ -150,6 +150,22 @@ func XLSX(t testing.TB, sheets ...Office) []byte {
 	return buf.Bytes()
 }
 
+// Plain builds a workbook of one sheet, Sheet1, with header on its first row and the rows
+// under it: a sheet as a program writes it (or as a user fills in a service's own template),
+// with none of an office's layout.
+func Plain(t testing.TB, header []string, rows ...[]string) []byte {
+	t.Helper()
+	o := Office{Sheet: "Sheet1", Header: header}
+	for _, r := range rows {
+		row := make([]any, len(r))
+		for i, v := range r {
+			row[i] = v
+		}
+		o.Rows = append(o.Rows, row)
+	}
+	return XLSX(t, o)
+}
+
 // excelSerial is a wall-clock time as a spreadsheet's day number.
 func excelSerial(t time.Time) float64 {
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
