@@ -15,19 +15,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/loadgen"
 	"github.com/sciweek/sciweek/pkg/auth"
 	"github.com/sciweek/sciweek/pkg/bus"
-	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
-	venuev1 "github.com/sciweek/sciweek/pkg/gen/sciweek/venue/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
@@ -93,6 +89,23 @@ func natsURL(nodes []*natsNode) string {
 	return strings.Join(urls, ",")
 }
 
+// risesAfter reads a figure every 10 ms until it passes base, and returns how long after start
+// that was: how long the part that took over from a killed one took to do its work again. It
+// returns 0 if the figure did not rise within limit, and the first error reading it.
+func risesAfter(start time.Time, limit time.Duration, base int64, read func() (int64, error)) (time.Duration, error) {
+	for time.Since(start) < limit {
+		n, err := read()
+		if err != nil {
+			return 0, err
+		}
+		if n > base {
+			return time.Since(start), nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return 0, nil
+}
+
 // TestClusterSurvivesKills is the cluster test (make test-cluster): check-in and reporting as
 // two replicas each (`sciweek serve checkin|reporting`, each its own process) on a 3-node NATS
 // cluster with R3 streams and a PostgreSQL primary with a synchronous streaming standby, reached
@@ -118,29 +131,8 @@ func TestClusterSurvivesKills(t *testing.T) {
 	testkit.Eventually(t, 30*time.Second, func() error {
 		return bus.EnsureStreams(ctx, js, bus.StreamOptions{Replicas: 3}, bus.StreamVenue, bus.StreamRegistration, bus.StreamCheckin)
 	})
-	venue, activity := uuid.NewString(), uuid.NewString()
-	publish(t, js, "sciweek.venue.venue.changed", &venuev1.VenueChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-		Venue: &venuev1.Venue{Id: venue, CountyCode: "140105", Name: "太原市科技馆"}})
-	now := time.Now()
-	publish(t, js, "sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: uuid.NewString(), Activity: &registrationv1.Activity{
-		Id: activity, EditionId: "2024", CountyCode: "140105", Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, UpdatedAt: timestamppb.Now(),
-		Details: &registrationv1.ActivityDetails{VenueId: venue, Sessions: []*registrationv1.Session{
-			{StartsAt: timestamppb.New(now.Add(-time.Hour)), EndsAt: timestamppb.New(now.Add(2 * time.Hour))}}}}})
-	var terminals []loadgen.Terminal
-	var ids []uuid.UUID
 	// Two more terminals upload only after the lost store, at the end.
-	for range 10 {
-		id := uuid.New()
-		cred, err := auth.NewTerminalCredential(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hash := cred.Hash()
-		publish(t, js, "sciweek.venue.terminal.provisioned", &venuev1.TerminalProvisioned{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-			Terminal: &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: "140105", State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE}, CredentialSha256: hash[:]})
-		terminals = append(terminals, loadgen.Terminal{Credential: cred.String(), VenueID: venue, Activities: []string{activity}})
-		ids = append(ids, id)
-	}
+	terminals, ids := publishDoors(t, js, 10)
 	later, laterIDs := terminals[8:], ids[8:]
 	terminals, ids = terminals[:8], ids[:8]
 
@@ -241,17 +233,9 @@ func TestClusterSurvivesKills(t *testing.T) {
 		reporters[holder].kill()
 		reportingKilled := time.Now()
 		faults = append(faults, fault{fmt.Sprintf("reporting replica %d SIGKILL (restarted)", holder+1), reportingKilled})
-		for time.Since(reportingKilled) < 10*time.Second {
-			seq, err := cp()
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			if seq > before {
-				takeover = time.Since(reportingKilled)
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
+		if takeover, err = risesAfter(reportingKilled, 10*time.Second, before, cp); err != nil {
+			t.Error(err)
+			return
 		}
 		fmt.Printf("cluster test: reporting replica %d SIGKILL: the other replica applied check-in events again after %v\n",
 			holder+1, takeover.Round(time.Millisecond))
@@ -280,17 +264,13 @@ func TestClusterSurvivesKills(t *testing.T) {
 			return
 		}
 		promoted := time.Since(killed)
-		for time.Since(killed) < 20*time.Second {
+		if firstWrite, err = risesAfter(killed, 20*time.Second, base, func() (int64, error) {
 			var n int64
-			if err := standby.QueryRow(ctx, `SELECT count(*) FROM checkin.checkin_records`).Scan(&n); err != nil {
-				t.Error(err)
-				return
-			}
-			if n > base {
-				firstWrite = time.Since(killed)
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
+			err := standby.QueryRow(ctx, `SELECT count(*) FROM checkin.checkin_records`).Scan(&n)
+			return n, err
+		}); err != nil {
+			t.Error(err)
+			return
 		}
 		fmt.Printf("cluster test: PostgreSQL standby promoted %v after the primary's kill, first record written on it after %v\n",
 			promoted.Round(time.Millisecond), firstWrite.Round(time.Millisecond))

@@ -111,6 +111,37 @@ func publish(t *testing.T, js jetstream.JetStream, subject string, ev proto.Mess
 	testkit.Publish(t, js, subject, ev)
 }
 
+// publishDoors publishes the catalog check-in learns from the venue and registration services'
+// events, for a check-in started without them: a venue, an approved activity there in session
+// now, and n active terminals at the venue. It returns the terminals as the load generator
+// drives them, and their ids.
+func publishDoors(t *testing.T, js jetstream.JetStream, n int) ([]loadgen.Terminal, []uuid.UUID) {
+	t.Helper()
+	venue, activity := uuid.NewString(), uuid.NewString()
+	publish(t, js, "sciweek.venue.venue.changed", &venuev1.VenueChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
+		Venue: &venuev1.Venue{Id: venue, CountyCode: "140105", Name: "太原市科技馆"}})
+	now := time.Now()
+	publish(t, js, "sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: uuid.NewString(), Activity: &registrationv1.Activity{
+		Id: activity, EditionId: "2024", CountyCode: "140105", Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, UpdatedAt: timestamppb.Now(),
+		Details: &registrationv1.ActivityDetails{VenueId: venue, Sessions: []*registrationv1.Session{
+			{StartsAt: timestamppb.New(now.Add(-time.Hour)), EndsAt: timestamppb.New(now.Add(2 * time.Hour))}}}}})
+	var terminals []loadgen.Terminal
+	var ids []uuid.UUID
+	for range n {
+		id := uuid.New()
+		cred, err := auth.NewTerminalCredential(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hash := cred.Hash()
+		publish(t, js, "sciweek.venue.terminal.provisioned", &venuev1.TerminalProvisioned{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
+			Terminal: &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: "140105", State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE}, CredentialSha256: hash[:]})
+		terminals = append(terminals, loadgen.Terminal{Credential: cred.String(), VenueID: venue, Activities: []string{activity}})
+		ids = append(ids, id)
+	}
+	return terminals, ids
+}
+
 // TestAcknowledgedCheckinsSurviveSIGKILL streams uploads from terminals at check-in, kills the
 // check-in process with SIGKILL twice in the middle of the stream, restarts it, and checks that
 // after the terminals' retries every acknowledged record is stored exactly once and published
@@ -123,29 +154,7 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 	if err := bus.EnsureStreams(ctx, n.JetStream, bus.StreamOptions{}, bus.StreamVenue, bus.StreamRegistration); err != nil {
 		t.Fatal(err)
 	}
-	// The catalog check-in learns from the venue and registration services' events.
-	venue, activity := uuid.NewString(), uuid.NewString()
-	publish(t, n.JetStream, "sciweek.venue.venue.changed", &venuev1.VenueChanged{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-		Venue: &venuev1.Venue{Id: venue, CountyCode: "140105", Name: "太原市科技馆"}})
-	now := time.Now()
-	publish(t, n.JetStream, "sciweek.registration.activity.approved", &registrationv1.ActivityApproved{EventId: uuid.NewString(), Activity: &registrationv1.Activity{
-		Id: activity, EditionId: "2024", CountyCode: "140105", Status: registrationv1.ActivityStatus_ACTIVITY_STATUS_APPROVED, UpdatedAt: timestamppb.Now(),
-		Details: &registrationv1.ActivityDetails{VenueId: venue, Sessions: []*registrationv1.Session{
-			{StartsAt: timestamppb.New(now.Add(-time.Hour)), EndsAt: timestamppb.New(now.Add(2 * time.Hour))}}}}})
-	var terminals []loadgen.Terminal
-	var ids []uuid.UUID
-	for range 8 {
-		id := uuid.New()
-		cred, err := auth.NewTerminalCredential(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hash := cred.Hash()
-		publish(t, n.JetStream, "sciweek.venue.terminal.provisioned", &venuev1.TerminalProvisioned{EventId: uuid.NewString(), OccurredAt: timestamppb.Now(),
-			Terminal: &venuev1.Terminal{Id: id.String(), VenueId: venue, CountyCode: "140105", State: venuev1.TerminalState_TERMINAL_STATE_ACTIVE}, CredentialSha256: hash[:]})
-		terminals = append(terminals, loadgen.Terminal{Credential: cred.String(), VenueID: venue, Activities: []string{activity}})
-		ids = append(ids, id)
-	}
+	terminals, ids := publishDoors(t, n.JetStream, 8)
 
 	child := &checkinChild{addr: testkit.FreeAddr(t), log: filepath.Join(t.TempDir(), "checkin.log"),
 		env: []string{"DATABASE_URL=" + dbURL, "SCIWEEK_DATA=" + t.TempDir(), "NATS_URL=" + n.Server.ClientURL(), "GORACE=halt_on_error=1"}}
