@@ -141,7 +141,6 @@ func (f *fixture) record(r *checkinv1.CheckinRecord, as grpc.CallOption) (*check
 	return resp.GetResult(), err
 }
 
-// ready waits until the catalog has the terminal and the activity.
 // door is a venue with an approved activity and a terminal of its own that the service knows and
 // that has scanned once (ready): where most tests start scanning.
 type door struct {
@@ -159,6 +158,7 @@ func (f *fixture) openDoor(t testing.TB, county string) door {
 	return door{venue: venue, activity: act, terminal: id, as: as}
 }
 
+// ready waits until the catalog has the terminal and the activity: a probe walk-in is admitted.
 func (f *fixture) ready(t testing.TB, as grpc.CallOption, venue, activity string) {
 	t.Helper()
 	testkit.Eventually(t, 5*time.Second, func() error {
