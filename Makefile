@@ -157,8 +157,10 @@ checkgen: gen ## Fail when the committed generated code is stale
 		git status --short -- pkg/gen web/src/gen proto third_party; echo "generated code is stale: run make gen and commit"; exit 1; fi
 
 .PHONY: lint
-lint: ## go vet, golangci-lint (.golangci.yml), buf lint and buf format
+lint: ## go vet, golangci-lint (.golangci.yml), buf lint and buf format, every module's go.mod tidy
 	$(GO) vet $(PKGS)
+	@for m in $$(sed -n 's#^[[:space:]]*\(\./[^[:space:]]*\)$$#\1#p' go.work); do \
+		(cd $$m && $(GO) mod tidy -diff >/dev/null) || { echo "$$m: go.mod is not tidy (run go mod tidy there)"; exit 1; }; done
 	gcl=$(GOLANGCI) && $$gcl run $(PKGS)
 	buf=$(BUF) && $$buf lint && $$buf format -d --exit-code
 
