@@ -6,6 +6,9 @@ import { anomalyLabels } from './labels'
 /** anomalyKinds are the kinds in the order of the tables' columns. */
 export const anomalyKinds = Object.keys(anomalyLabels) as Exclude<AnomalyKind, 'ANOMALY_UNSPECIFIED'>[]
 
+/** anomalyColumns are the anomaly tables' figure columns: one per kind in that order, then 合计. */
+export const anomalyColumns = [...anomalyKinds.map((k) => ({ label: anomalyLabels[k], num: true })), { label: '合计', num: true }]
+
 interface KindCount {
   kind?: AnomalyKind
   records?: string | number | bigint
