@@ -216,8 +216,45 @@ func (g *guard) streamAuth(srv any, ss grpc.ServerStream, info *grpc.StreamServe
 	if err != nil {
 		return err
 	}
-	return next(srv, &contextStream{ServerStream: ss, ctx: ctx})
+	if _, signedIn := auth.FromContext(ctx); !signedIn {
+		return next(srv, &contextStream{ServerStream: ss, ctx: ctx})
+	}
+	// A stream outlives the moment its credential was checked: a dashboard's watch runs for
+	// hours. Checked again every streamRecheck, it ends with SESSION_ENDED once the session is
+	// signed out, its password changed or the account disabled, instead of serving figures to a
+	// screen nobody is signed in on. A token that merely expires does not cut a stream: a large
+	// report file may take longer to download than the token has left (the gateway ends event
+	// streams at their token's half-life itself, so the browser's reconnection renews it).
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		t := time.NewTicker(streamRecheck)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := g.auth.Authenticate(ctx, bearer(ctx)); errs.ReasonOf(err) == auth.ErrSessionEnded.Code {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+	err = next(srv, &contextStream{ServerStream: ss, ctx: ctx})
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) && ss.Context().Err() == nil {
+		return cause
+	}
+	return err
 }
+
+// streamRecheck is how often a stream's credential is checked again while it runs.
+const streamRecheck = 5 * time.Second
 
 // unaryValidate checks the request against its contract's rules before the handler sees it.
 func (g *guard) unaryValidate(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {

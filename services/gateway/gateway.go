@@ -378,10 +378,21 @@ func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, op
 	}()
 	keepAlive := time.NewTicker(g.cfg.KeepAlive)
 	defer keepAlive.Stop()
+	// The stream ends at its token's half-life: the browser's reconnection brings the cookie
+	// past half its life, and the renewal gives it a fresh one, so a wall screen left alone
+	// with nothing but this stream stays signed in (and one signed out stays out).
+	var renewal <-chan time.Time
+	if end := streamEnd(cred, time.Now()); !end.IsZero() {
+		timer := time.NewTimer(time.Until(end))
+		defer timer.Stop()
+		renewal = timer.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-renewal:
+			return // the browser reconnects after the retry interval
 		case err := <-failed:
 			if st := status.Convert(err); st.Code() != codes.Canceled {
 				g.cfg.Telemetry.Logger.WarnContext(ctx, "event stream ended", "events", name, "error", err)

@@ -74,16 +74,33 @@ func (g *gateway) changePassword(w http.ResponseWriter, r *http.Request) {
 // renewing renews the sign-in cookie of an active person: a request whose cookie token is past
 // half its life gets a fresh token from registration (which refuses an ended session) in a new
 // cookie, so tokens stay short-lived and nobody working is signed out. The request itself goes
-// on with the token it brought, which is still valid.
+// on with the fresh token: an event stream opened with it then lives as long as the new token's
+// half-life, not the old one's remainder.
 func (g *gateway) renewing(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "" && reachesServices(r.URL.Path) {
 			if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
-				g.renew(w, r, c.Value)
+				if fresh, ok := g.renew(w, r, c.Value); ok {
+					r = withSignInCookie(r, fresh)
+				}
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// withSignInCookie is r with its sign-in cookie's value replaced by token, the others kept.
+func withSignInCookie(r *http.Request, token string) *http.Request {
+	r = r.Clone(r.Context())
+	cookies := r.Cookies()
+	r.Header.Del("Cookie")
+	for _, c := range cookies {
+		if c.Name == CookieName {
+			c.Value = token
+		}
+		r.AddCookie(c)
+	}
+	return r
 }
 
 // reachesServices says a path calls the services with the person's token: the console's
@@ -97,17 +114,38 @@ func reachesServices(path string) bool {
 	return false
 }
 
-func (g *gateway) renew(w http.ResponseWriter, r *http.Request, token string) {
-	issued, expires, ok := auth.TokenTimes(token)
-	now := time.Now()
-	if !ok || now.Before(issued.Add(expires.Sub(issued)/2)) || !now.Before(expires) {
-		return
+// renew gives a token past half its life a successor in the cookie and returns it; ok is false
+// when the token needs none or the renewal failed.
+func (g *gateway) renew(w http.ResponseWriter, r *http.Request, token string) (fresh string, ok bool) {
+	if !pastHalfLife(token, time.Now()) {
+		return "", false
 	}
 	resp, err := g.accounts.RenewSession(g.outgoing(r), &registrationv1.RenewSessionRequest{})
 	if err != nil {
 		// The request goes on and meets the same refusal (ended, disabled) or succeeds with
 		// the old token; a renewal that failed for want of registration is tried next time.
-		return
+		return "", false
 	}
 	g.setTokenCookie(w, r, resp.GetAccessToken(), resp.GetExpiresAt().AsTime())
+	return resp.GetAccessToken(), true
+}
+
+// pastHalfLife says a readable, unexpired token has lived half its life: time to renew it.
+func pastHalfLife(token string, now time.Time) bool {
+	issued, expires, ok := auth.TokenTimes(token)
+	return ok && !now.Before(issued.Add(expires.Sub(issued)/2)) && now.Before(expires)
+}
+
+// streamEnd is when an event stream opened with token should end so the browser's reconnection
+// renews it (its half-life), or, for a token already past that (a bearer client's), its expiry;
+// zero for a credential that is not a token (it never expires by itself).
+func streamEnd(token string, now time.Time) time.Time {
+	issued, expires, ok := auth.TokenTimes(token)
+	if !ok {
+		return time.Time{}
+	}
+	if half := issued.Add(expires.Sub(issued) / 2); now.Before(half) {
+		return half
+	}
+	return expires
 }

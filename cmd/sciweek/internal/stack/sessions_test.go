@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -259,5 +260,93 @@ func TestGatewayRenewsAnActiveSession(t *testing.T) {
 		grpc.PerRPCCredentials(rpc.BearerCredential(last)))
 	if st := status.Convert(err); st.Code() != codes.Unauthenticated || rpc.DetailsOf(st).Reason != auth.ErrSessionEnded.Code {
 		t.Fatalf("renewing an ended session: %v", err)
+	}
+}
+
+// TestEventStreamsFollowTheSession opens the dashboard's event stream through the gateway as a
+// wall screen does, with nothing else going on: the stream ends at its token's half-life and
+// the reconnection renews the cookie, so the screen stays signed in past the token's life; and
+// after a logout the open stream ends within seconds (the services check a stream's
+// credential again while it runs) and the reconnection is refused.
+func TestEventStreamsFollowTheSession(t *testing.T) {
+	t.Parallel()
+	const life = 40 * time.Second
+	w := startWorld(t, func(o *stack.Options) { o.TokenLifetime = life })
+	ctx := context.Background()
+	if err := w.st.Registration.SetAccount(ctx, "screen", "screen password 1", auth.RoleViewer, "", uuid.Nil, "大屏"); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Transport: sameOrigin{base: w.base}}
+	first := w.signInCookie(t, client, "screen", "screen password 1")
+	signedIn := time.Now()
+	u, _ := url.Parse(w.base)
+	current := func() string {
+		for _, c := range jar.Cookies(u) {
+			if c.Name == gateway.CookieName {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	// open starts the stream and returns a channel closed when the gateway ends it, after its
+	// first event.
+	open := func() (ended <-chan struct{}, code int) {
+		t.Helper()
+		sctx, cancel := context.WithCancel(ctx)
+		t.Cleanup(cancel)
+		req, _ := http.NewRequestWithContext(sctx, http.MethodGet, w.base+"/events/overview?edition=2024", nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, resp.StatusCode
+		}
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() && !strings.HasPrefix(sc.Text(), "event: overview") {
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer resp.Body.Close()
+			for sc.Scan() {
+			}
+		}()
+		return done, http.StatusOK
+	}
+
+	ended, code := open()
+	if code != http.StatusOK {
+		t.Fatalf("the stream: %d", code)
+	}
+	select {
+	case <-ended:
+		if at := time.Since(signedIn); at < life/2-time.Second || at >= life {
+			t.Fatalf("the stream ended %v after sign-in, want at the token's half-life (%v)", at.Round(time.Millisecond), life/2)
+		}
+	case <-time.After(life):
+		t.Fatal("the stream outlived its token's half-life")
+	}
+	ended, code = open()
+	if code != http.StatusOK || current() == first || current() == "" {
+		t.Fatalf("reconnecting past the half-life: %d, renewed %v", code, current() != first)
+	}
+
+	resp, err := client.Post(w.base+"/auth/logout", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loggedOut := time.Now()
+	select {
+	case <-ended:
+		t.Logf("the stream ended %v after the logout", time.Since(loggedOut).Round(time.Millisecond))
+	case <-time.After(15 * time.Second): // the renewed token's half-life is 20 s away
+		t.Fatal("the stream went on after the logout")
+	}
+	if _, code := open(); code != http.StatusUnauthorized {
+		t.Fatalf("reconnecting after the logout: %d, want 401", code)
 	}
 }
