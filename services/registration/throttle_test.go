@@ -197,3 +197,55 @@ func TestSignupFloodsAreThrottled(t *testing.T) {
 		exhausted(t, "the 4th sign-up with one phone", last)
 	})
 }
+
+// TestWrongOldPasswordsCountAsWrongSignIns: a session left open is no faster a way to guess the
+// password than the sign-in page. Wrong old passwords given to ChangePassword count against the
+// account as wrong sign-ins do — refused as wrong, then slowed down, then locked, with a retry
+// hint in Chinese — and the lock holds for the sign-in page too.
+func TestWrongOldPasswordsCountAsWrongSignIns(t *testing.T) {
+	t.Parallel()
+	f := start(t, limits(throttle.Limits{
+		LoginAccount: throttle.Rule{Free: 3, Window: time.Minute, Delay: 20 * time.Millisecond, MaxDelay: 80 * time.Millisecond, LockAfter: 8, LockFor: 10 * time.Minute},
+		LoginAddress: throttle.Rule{Free: 1000, Window: time.Minute, Delay: time.Millisecond, MaxDelay: time.Millisecond},
+	}))
+	unit := f.unit("140105", "太原市科技馆")
+	session := f.as(auth.Principal{Subject: "kejiguan", Role: auth.RoleOrganizer, CountyCode: "140105", UnitID: unit.GetId()})
+	var wrong, slowed, locked int
+	for i := range 20 {
+		_, err := f.accounts.ChangePassword(context.Background(), &registrationv1.ChangePasswordRequest{
+			OldPassword: fmt.Sprintf("guess %d", i), NewPassword: "a new password 2"}, session)
+		wait, reason, chinese := retryOf(err)
+		switch {
+		case reason == "OLD_PASSWORD_WRONG":
+			wrong++
+		case status.Code(err) == codes.ResourceExhausted && reason == "LOGIN_TOO_MANY_FAILURES":
+			slowed++
+			time.Sleep(wait)
+		case status.Code(err) == codes.ResourceExhausted && reason == "LOGIN_LOCKED" && wait > 9*time.Minute && strings.Contains(chinese, "秒后重试"):
+			locked++
+		default:
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	if wrong != 7 || locked != 20-wrong-slowed {
+		t.Fatalf("want 7 guesses refused as wrong, then the lock; got %d wrong, %d slowed, %d locked", wrong, slowed, locked)
+	}
+	// The right old password does not get past the lock, nor does the sign-in page.
+	_, err := f.accounts.ChangePassword(context.Background(), &registrationv1.ChangePasswordRequest{
+		OldPassword: "correct horse", NewPassword: "a new password 2"}, session)
+	if _, reason, _ := retryOf(err); reason != "LOGIN_LOCKED" {
+		t.Fatalf("the right old password on a locked account: %v", err)
+	}
+	_, err = f.accounts.Login(from("203.0.113.9"), &registrationv1.LoginRequest{Username: "kejiguan", Password: "correct horse"})
+	if _, reason, _ := retryOf(err); reason != "LOGIN_LOCKED" {
+		t.Fatalf("signing in to a locked account: %v", err)
+	}
+	// Unlocked by its administrator, the right old password changes it.
+	if _, err := f.accounts.UnlockAccount(context.Background(), &registrationv1.UnlockAccountRequest{Username: "kejiguan"}, f.city); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.accounts.ChangePassword(context.Background(), &registrationv1.ChangePasswordRequest{
+		OldPassword: "correct horse", NewPassword: "a new password 2"}, session); err != nil {
+		t.Fatalf("after the unlock: %v", err)
+	}
+}

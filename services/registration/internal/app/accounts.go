@@ -111,14 +111,42 @@ func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
 
 // ChangePassword replaces the caller's password (the old one is required), ends every session
 // of the account and returns a token for the caller's new session.
+//
+// A wrong old password counts against the account as a wrong sign-in does (the same counter,
+// delays and lock), so a session left open on someone's desk cannot be used to guess the
+// password faster than the sign-in page allows.
 func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, old, password string) (string, time.Time, error) {
+	accKey := loginAccountKey(p.Subject)
+	v, err := s.Throttle.Check(ctx, accKey)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if v.Wait > 0 {
+		if v.Locked {
+			return "", time.Time{}, refusal(ErrLoginLocked, v)
+		}
+		return "", time.Time{}, refusal(ErrLoginSlowedDown, v)
+	}
 	acc, err := s.updateAccount(ctx, p.Subject, func(a *domain.Account) error {
 		if a.TokenVersion != p.TokenVersion {
 			return auth.ErrSessionEnded.New()
 		}
 		return a.ChangePassword(old, password)
 	}, p.Subject, endedByPasswordChange)
+	if errs.ReasonOf(err) == domain.ErrOldPasswordWrong.Code {
+		v, herr := s.Throttle.Hit(ctx, s.Limits.LoginAccount, accKey)
+		if herr != nil {
+			return "", time.Time{}, herr
+		}
+		if v.Locked {
+			return "", time.Time{}, refusal(ErrLoginLocked, v)
+		}
+		return "", time.Time{}, err
+	}
 	if err != nil {
+		return "", time.Time{}, err
+	}
+	if _, err := s.Throttle.Reset(ctx, accKey); err != nil {
 		return "", time.Time{}, err
 	}
 	return s.Tokens.Issue(acc.Principal())
