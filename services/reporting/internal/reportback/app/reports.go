@@ -710,17 +710,22 @@ func (rs *Reports) Merged(ctx context.Context, p auth.Principal, edition string)
 	rows := make([]domain.MergedRow, 0, len(lines))
 	for _, l := range lines {
 		row := domain.MergedRow{CountyCode: l.CountyCode, CountyName: l.CountyName, Status: l.Report.Status, Late: l.Report.Late}
-		if l.Report.Status == domain.ReportAccepted {
-			if v := latestVersion(versions, l.CountyCode); v != nil && sameColumns(v.Figures, cols) {
-				row.Figures, row.Accepted = v.Figures, true
-			}
-		}
-		if row.Figures == nil {
+		current := func() ([]domain.Figure, error) {
 			counted, err := rs.counted(ctx, edition, domain.Reporter{CountyCode: l.CountyCode})
 			if err != nil {
-				return domain.ReportEdition{}, domain.MergedTable{}, err
+				return nil, err
 			}
-			row.Figures = l.Report.Figures(cols, counted)
+			return l.Report.Figures(cols, counted), nil
+		}
+		var err error
+		if v := latestVersion(versions, l.CountyCode); l.Report.Status == domain.ReportAccepted && v != nil {
+			row.Figures, err = domain.AcceptedFigures(v.Figures, cols, current)
+			row.Accepted = true
+		} else {
+			row.Figures, err = current()
+		}
+		if err != nil {
+			return domain.ReportEdition{}, domain.MergedTable{}, err
 		}
 		rows = append(rows, row)
 	}
@@ -735,8 +740,8 @@ func (rs *Reports) FeaturedList(ctx context.Context, edition string) ([]byte, er
 	return rs.Featured.Export(ctx, edition)
 }
 
-// latestVersion is the county's last accepted version. Versions carry no county (they are read
-// per county or all together, in county then version order); the figures' order tells.
+// latestVersion is the county's own last version (not one of its units'); versions are read in
+// county then version order.
 func latestVersion(all []domain.ReportVersion, county string) *domain.ReportVersion {
 	var out *domain.ReportVersion
 	for i := range all {
@@ -745,18 +750,6 @@ func latestVersion(all []domain.ReportVersion, county string) *domain.ReportVers
 		}
 	}
 	return out
-}
-
-func sameColumns(figures []domain.Figure, cols []domain.Column) bool {
-	if len(figures) != len(cols) {
-		return false
-	}
-	for i := range cols {
-		if figures[i].Key != cols[i].Key {
-			return false
-		}
-	}
-	return true
 }
 
 func megabytes(n int64) string {

@@ -477,6 +477,34 @@ func (r *Report) Figures(cols []Column, counted CountedFigures) []Figure {
 	return out
 }
 
+// AcceptedFigures lays an accepted version's figures over today's columns. A column the version
+// holds keeps its accepted figures (under today's label): what was accepted stays what was
+// accepted, even after the edition's columns grew (the themed weeks' columns came that way). A
+// column added since takes today's figure from current, which is called only then.
+func AcceptedFigures(accepted []Figure, cols []Column, current func() ([]Figure, error)) ([]Figure, error) {
+	byKey := make(map[string]Figure, len(accepted))
+	for _, f := range accepted {
+		byKey[f.Key] = f
+	}
+	out := make([]Figure, len(cols))
+	var now []Figure
+	for i, c := range cols {
+		if f, ok := byKey[c.Key]; ok {
+			f.Column = c
+			out[i] = f
+			continue
+		}
+		if now == nil {
+			var err error
+			if now, err = current(); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = now[i]
+	}
+	return out, nil
+}
+
 // MergedRow is one county's line of the city's table.
 type MergedRow struct {
 	CountyCode, CountyName string

@@ -170,3 +170,62 @@ func TestMergeAddsUpExactly(t *testing.T) {
 		t.Fatalf("two decimals: %v", got.Total)
 	}
 }
+
+// TestAcceptedFiguresOutliveNewColumns: an accepted county's line in the city's table keeps the
+// figures it was accepted with when the edition's columns change afterwards (before, any change
+// of columns replaced them all with today's figures).
+func TestAcceptedFiguresOutliveNewColumns(t *testing.T) {
+	t.Parallel()
+	part := domain.Column{Key: "participations", Label: "参与人次", Source: domain.SourceCounted, Metric: "participations"}
+	media := domain.Column{Key: "media_reports", Label: "媒体报道（篇）", Source: domain.SourceTyped}
+	theme := domain.Column{Key: "theme_people:agriculture", Label: "其中：农业科技周活动（人次）", Source: domain.SourceCounted, Metric: "theme_people:agriculture"}
+	accepted := []domain.Figure{
+		{Column: part, Counted: "4800", Corrected: "5000", Reason: "纸质登记补录", Value: "5000"},
+		{Column: media, Typed: "12", Value: "12"},
+	}
+	today := func(cols []domain.Column) func() ([]domain.Figure, error) {
+		return func() ([]domain.Figure, error) {
+			out := make([]domain.Figure, len(cols))
+			for i, c := range cols {
+				out[i] = domain.Figure{Column: c, Counted: "9999", Value: "9999"}
+			}
+			return out, nil
+		}
+	}
+	relabelled := media
+	relabelled.Label = "媒体宣传报道（篇）"
+	tests := []struct {
+		name       string
+		cols       []domain.Column
+		want       []string // the figures' values, column by column
+		wantLabels []string
+		callsToday bool
+	}{
+		{"the same columns", []domain.Column{part, media}, []string{"5000", "12"}, []string{"参与人次", "媒体报道（篇）"}, false},
+		{"a theme column added", []domain.Column{part, theme, media}, []string{"5000", "9999", "12"}, []string{"参与人次", "其中：农业科技周活动（人次）", "媒体报道（篇）"}, true},
+		{"a column relabelled", []domain.Column{part, relabelled}, []string{"5000", "12"}, []string{"参与人次", "媒体宣传报道（篇）"}, false},
+		{"a column dropped", []domain.Column{media}, []string{"12"}, []string{"媒体报道（篇）"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			called := false
+			current := today(tt.cols)
+			got, err := domain.AcceptedFigures(accepted, tt.cols, func() ([]domain.Figure, error) { called = true; return current() })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if called != tt.callsToday {
+				t.Errorf("today's figures read: %v, want %v", called, tt.callsToday)
+			}
+			for i, f := range got {
+				if f.Value != tt.want[i] || f.Label != tt.wantLabels[i] {
+					t.Errorf("column %d: %q %q, want %q %q", i, f.Label, f.Value, tt.wantLabels[i], tt.want[i])
+				}
+			}
+			if got[0].Key == "participations" && (got[0].Corrected != "5000" || got[0].Reason == "") {
+				t.Errorf("the accepted correction was lost: %+v", got[0])
+			}
+		})
+	}
+}
