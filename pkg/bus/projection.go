@@ -361,6 +361,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	// stream made again or cut short must be noticed even if nothing new arrives).
 	check := time.NewTicker(r.idleCheck)
 	defer check.Stop()
+	var seen uint64 // the stream's last sequence at the previous check
 	auditEvery := p.AuditEvery
 	if auditEvery <= 0 {
 		auditEvery = 15 * time.Minute
@@ -379,7 +380,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 		case err := <-consumeErr:
 			return progressed, err
 		case <-check.C:
-			moved, err := r.check(ctx, p, stream, cons, len(inbox) == 0, &last, created)
+			moved, err := r.check(ctx, p, stream, cons, len(inbox) == 0, &last, &seen, created)
 			if err != nil {
 				return progressed, err
 			}
