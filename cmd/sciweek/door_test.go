@@ -256,7 +256,7 @@ func TestDoorAppInChromium(t *testing.T) {
 
 	// Door 1 is registered on the console's venue page, which shows its setup code and the QR
 	// code a phone's camera opens the door app with.
-	desk := chromium(t, 1440, 1000)
+	desk := chromiumFor(t, 5*time.Minute, 1440, 1000) // the venue page is read again at the end
 	signIn(t, desk, s.base, s.info.AdminUsername, s.info.AdminPassword)
 	if err := chromedp.Do(desk, chromedp.Navigate(s.base+"/venues/"+door.VenueID), chromedp.WaitVisible(`#provision-terminal`)); err != nil {
 		t.Fatal(err)

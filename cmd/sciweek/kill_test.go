@@ -246,7 +246,7 @@ func TestAcknowledgedCheckinsSurviveSIGKILL(t *testing.T) {
 	defer db.Close(ctx)
 	var stored, distinct, people, exits int64
 	err = db.QueryRow(ctx, `SELECT count(*), count(DISTINCT (terminal_id, terminal_sequence)),
-			coalesce(sum(headcount + adults) FILTER (WHERE kind <> 4 AND outcome = 1), 0), coalesce(sum(headcount) FILTER (WHERE kind = 4), 0)
+			coalesce(sum(headcount + adults) FILTER (WHERE kind <> 4 AND outcome = 1), 0), coalesce(sum(headcount) FILTER (WHERE kind = 4 AND outcome = 1), 0)
 		FROM checkin.checkin_records WHERE terminal_id = ANY($1)`, ids).Scan(&stored, &distinct, &people, &exits)
 	if err != nil {
 		t.Fatal(err)
