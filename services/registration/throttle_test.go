@@ -35,16 +35,20 @@ func retryOf(err error) (time.Duration, string, string) {
 	return d.RetryAfter, d.Reason, d.Chinese
 }
 
+// quickLock lets three wrong passwords of an account go, delays the next ones a little and locks
+// at the eighth for 10 minutes; addresses are left free.
+var quickLock = throttle.Limits{
+	LoginAccount: throttle.Rule{Free: 3, Window: time.Minute, Delay: 20 * time.Millisecond, MaxDelay: 80 * time.Millisecond, LockAfter: 8, LockFor: 10 * time.Minute},
+	LoginAddress: throttle.Rule{Free: 1000, Window: time.Minute, Delay: time.Millisecond, MaxDelay: time.Millisecond},
+}
+
 // TestFiftyWrongPasswordsAreThrottledAndLocked reproduces #12's finding (50 wrong passwords in
 // 13 s, all a plain 401, and the right one worked straight after): now the failures slow the
 // account down with a growing delay, then lock it with a retry hint in Chinese, the right
 // password is refused while locked, and the account's administrator lifts the lock.
 func TestFiftyWrongPasswordsAreThrottledAndLocked(t *testing.T) {
 	t.Parallel()
-	f := start(t, limits(throttle.Limits{
-		LoginAccount: throttle.Rule{Free: 3, Window: time.Minute, Delay: 20 * time.Millisecond, MaxDelay: 80 * time.Millisecond, LockAfter: 8, LockFor: 10 * time.Minute},
-		LoginAddress: throttle.Rule{Free: 1000, Window: time.Minute, Delay: time.Millisecond, MaxDelay: time.Millisecond},
-	}))
+	f := start(t, limits(quickLock))
 	unit := f.unit("140105", "太原市科技馆")
 	organizer := auth.Principal{Subject: "kejiguan", Role: auth.RoleOrganizer, CountyCode: "140105", UnitID: unit.GetId()}
 	f.as(organizer)
@@ -204,10 +208,7 @@ func TestSignupFloodsAreThrottled(t *testing.T) {
 // hint in Chinese — and the lock holds for the sign-in page too.
 func TestWrongOldPasswordsCountAsWrongSignIns(t *testing.T) {
 	t.Parallel()
-	f := start(t, limits(throttle.Limits{
-		LoginAccount: throttle.Rule{Free: 3, Window: time.Minute, Delay: 20 * time.Millisecond, MaxDelay: 80 * time.Millisecond, LockAfter: 8, LockFor: 10 * time.Minute},
-		LoginAddress: throttle.Rule{Free: 1000, Window: time.Minute, Delay: time.Millisecond, MaxDelay: time.Millisecond},
-	}))
+	f := start(t, limits(quickLock))
 	unit := f.unit("140105", "太原市科技馆")
 	session := f.as(auth.Principal{Subject: "kejiguan", Role: auth.RoleOrganizer, CountyCode: "140105", UnitID: unit.GetId()})
 	var wrong, slowed, locked int

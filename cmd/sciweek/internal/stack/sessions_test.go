@@ -50,6 +50,17 @@ func (w *world) signInCookie(t *testing.T, client *http.Client, user, password s
 	return ""
 }
 
+// jarToken is the sign-in cookie's token a cookie jar holds for the gateway at base.
+func jarToken(jar http.CookieJar, base string) string {
+	u, _ := url.Parse(base)
+	for _, c := range jar.Cookies(u) {
+		if c.Name == gateway.CookieName {
+			return c.Value
+		}
+	}
+	return ""
+}
+
 // httpStatus sends a GET to the gateway with the token as the cookie or as the bearer.
 func (w *world) httpStatus(t *testing.T, path, token string, asCookie bool) int {
 	t.Helper()
@@ -219,15 +230,7 @@ func TestGatewayRenewsAnActiveSession(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Transport: sameOrigin{base: w.base}}
 	first := w.signInCookie(t, client, "renewer", "first password 1")
-	u, _ := url.Parse(w.base)
-	current := func() string {
-		for _, c := range jar.Cookies(u) {
-			if c.Name == gateway.CookieName {
-				return c.Value
-			}
-		}
-		return ""
-	}
+	current := func() string { return jarToken(jar, w.base) }
 	get := func() int {
 		resp, err := client.Get(w.base + "/api/v1/auth/me")
 		if err != nil {
@@ -280,15 +283,7 @@ func TestEventStreamsFollowTheSession(t *testing.T) {
 	client := &http.Client{Jar: jar, Transport: sameOrigin{base: w.base}}
 	first := w.signInCookie(t, client, "screen", "screen password 1")
 	signedIn := time.Now()
-	u, _ := url.Parse(w.base)
-	current := func() string {
-		for _, c := range jar.Cookies(u) {
-			if c.Name == gateway.CookieName {
-				return c.Value
-			}
-		}
-		return ""
-	}
+	current := func() string { return jarToken(jar, w.base) }
 	// open starts the stream and returns a channel closed when the gateway ends it, after its
 	// first event.
 	open := func() (ended <-chan struct{}, code int) {
