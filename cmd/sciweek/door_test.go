@@ -338,6 +338,10 @@ func TestDoorAppInChromium(t *testing.T) {
 	// Offline: 200 walk-ins, the page reloaded in the middle, a ticket's short code typed in.
 	// The door has its venue's tickets from its syncs before the network goes.
 	doorWait(t, phone, "the venue's tickets synced", fmt.Sprintf(`Number(document.querySelector('#tickets-known')?.textContent) >= %d`, len(door.Tickets)), 20*time.Second)
+	// Nothing of the online part still on its way: a scan the camera read as it stopped is
+	// uploaded before the network goes (see the closing note's open question on lost taps).
+	time.Sleep(2 * time.Second)
+	doorWait(t, phone, "nothing left to upload", `document.querySelector('#pending-count')?.textContent.trim() === '0'`, 20*time.Second)
 	offline(t, phone, true)
 	doorWait(t, phone, "offline shown", `document.querySelector('#status-online')?.dataset.online === 'false'`, 10*time.Second)
 	// Each tap is counted before the next (a volunteer's taps queue the same way, tapQueue); a
