@@ -121,11 +121,8 @@ func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, old, pas
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if v.Wait > 0 {
-		if v.Locked {
-			return "", time.Time{}, refusal(ErrLoginLocked, v)
-		}
-		return "", time.Time{}, refusal(ErrLoginSlowedDown, v)
+	if err := loginWait(v); err != nil {
+		return "", time.Time{}, err
 	}
 	acc, err := s.updateAccount(ctx, p.Subject, func(a *domain.Account) error {
 		if a.TokenVersion != p.TokenVersion {

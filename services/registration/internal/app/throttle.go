@@ -84,11 +84,8 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 	if err != nil {
 		return "", time.Time{}, domain.Account{}, err
 	}
-	if v.Wait > 0 {
-		if v.Locked {
-			return "", time.Time{}, domain.Account{}, refusal(ErrLoginLocked, v)
-		}
-		return "", time.Time{}, domain.Account{}, refusal(ErrLoginSlowedDown, v)
+	if err := loginWait(v); err != nil {
+		return "", time.Time{}, domain.Account{}, err
 	}
 	acc, err := s.Accounts.Account(ctx, username)
 	known := err == nil
@@ -121,6 +118,19 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 		return "", time.Time{}, domain.Account{}, err
 	}
 	return tok, exp, acc, nil
+}
+
+// loginWait is the refusal of an account or address still waiting out its delay or lock, or
+// nil when it may try.
+func loginWait(v throttle.Verdict) error {
+	switch {
+	case v.Wait <= 0:
+		return nil
+	case v.Locked:
+		return refusal(ErrLoginLocked, v)
+	default:
+		return refusal(ErrLoginSlowedDown, v)
+	}
 }
 
 // loginFailed counts a failed sign-in and answers it: a plain refusal, or the lock it has just
