@@ -33,6 +33,7 @@ func benchCmd(args []string) error {
 	fs.StringVar(&o.DashboardOut, "dashboard-out", "docs/bench/dashboard.md", "where to write the dashboard results (empty skips the dashboard benchmark)")
 	fs.IntVar(&o.Activities, "activities", 1000, "approved activities of the benchmark's edition")
 	fs.IntVar(&o.Screens, "screens", 200, "screens connected for the fan-out measurement")
+	fs.DurationVar(&o.Waits, "waits", 0, "sample check-in's database sessions this often during the half-rate runs (e.g. 5ms); 0 samples none")
 	fs.StringVar(&o.DataDir, "data", "", "folder for the servers' data (default a temporary folder, removed afterwards)")
 	_ = fs.Parse(args)
 	o.Args = strings.Join(append([]string{"sciweek", "bench"}, args...), " ")

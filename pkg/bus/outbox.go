@@ -59,22 +59,61 @@ func QueueEvents(ctx context.Context, batch *pgx.Batch, prop propagation.TextMap
 	if len(events) == 0 {
 		return nil
 	}
+	rows, err := NewOutboxRows(ctx, prop, events...)
+	if err != nil {
+		return err
+	}
+	for i := range rows.IDs {
+		batch.Queue(`INSERT INTO outbox (event_id, subject, msg_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+			rows.IDs[i], rows.Subjects[i], rows.Types[i], rows.Payloads[i], rows.Headers)
+	}
+	return nil
+}
+
+// OutboxRows are events as the columns of the outbox, for a writer that stores its change and
+// its events in one statement (see OutboxInsert): a statement is atomic on its own, so it needs
+// no BEGIN and no COMMIT of its own, and is one round trip.
+type OutboxRows struct {
+	IDs      [][16]byte
+	Subjects []string
+	Types    []string
+	Payloads [][]byte
+	// Headers is the trace context, the same for every event of one write.
+	Headers []byte
+}
+
+// NewOutboxRows marshals events with the current trace context.
+func NewOutboxRows(ctx context.Context, prop propagation.TextMapPropagator, events ...Event) (OutboxRows, error) {
 	carrier := propagation.MapCarrier{}
 	prop.Inject(ctx, carrier)
 	headers, err := json.Marshal(carrier)
 	if err != nil {
-		return err
+		return OutboxRows{}, err
 	}
+	r := OutboxRows{Headers: headers, IDs: make([][16]byte, 0, len(events)), Subjects: make([]string, 0, len(events)),
+		Types: make([]string, 0, len(events)), Payloads: make([][]byte, 0, len(events))}
 	for _, ev := range events {
 		payload, err := proto.Marshal(ev.Message)
 		if err != nil {
-			return fmt.Errorf("bus: marshal %s: %w", ev.Subject, err)
+			return OutboxRows{}, fmt.Errorf("bus: marshal %s: %w", ev.Subject, err)
 		}
-		batch.Queue(`INSERT INTO outbox (event_id, subject, msg_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
-			ev.ID, ev.Subject, string(ev.Message.ProtoReflect().Descriptor().FullName()), payload, headers)
+		r.IDs, r.Subjects, r.Payloads = append(r.IDs, ev.ID), append(r.Subjects, ev.Subject), append(r.Payloads, payload)
+		r.Types = append(r.Types, string(ev.Message.ProtoReflect().Descriptor().FullName()))
 	}
-	return nil
+	return r, nil
 }
+
+// OutboxInsert is an INSERT of OutboxRows whose parameters are numbered from first (first is
+// the ids, then subjects, types, payloads and headers), for use inside a larger statement, e.g.
+// as a data-modifying WITH query beside the change the events describe.
+func OutboxInsert(first int) string {
+	return fmt.Sprintf(`INSERT INTO outbox (event_id, subject, msg_type, payload, headers)
+		SELECT e, s, t, p, $%d::jsonb FROM unnest($%d::uuid[], $%d::text[], $%d::text[], $%d::bytea[]) AS u(e, s, t, p)`,
+		first+4, first, first+1, first+2, first+3)
+}
+
+// Args are the parameters OutboxInsert takes, in its order.
+func (r OutboxRows) Args() []any { return []any{r.IDs, r.Subjects, r.Types, r.Payloads, r.Headers} }
 
 // RelayConfig is what a relay needs.
 type RelayConfig struct {

@@ -48,6 +48,9 @@ type Options struct {
 	Activities int
 	// Screens is how many dashboards are connected for the fan-out measurement.
 	Screens int
+	// Waits, if above zero, is how often check-in's database sessions are sampled during the
+	// half-rate runs, to tell time spent inside PostgreSQL from time spent between statements.
+	Waits time.Duration
 	// DataDir holds the servers' data; empty uses a temporary folder removed afterwards.
 	DataDir string
 	// Args is the command line, written into the results.

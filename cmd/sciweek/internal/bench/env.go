@@ -59,11 +59,14 @@ type env struct {
 	world      *loadgen.World
 	// stored counts the records check-in has stored in this run.
 	stored int64
+	// waitPeriod is how often check-in's database sessions are sampled in half-rate runs; 0
+	// samples none (see waits).
+	waitPeriod time.Duration
 }
 
 // start brings the system up and signs the benchmark in as the bureau.
 func start(ctx context.Context, o Options, say func(string, ...any)) (_ *env, err error) {
-	e := &env{say: say, log: o.Log, dir: o.DataDir, cleanup: func() {}}
+	e := &env{say: say, log: o.Log, dir: o.DataDir, cleanup: func() {}, waitPeriod: o.Waits}
 	defer func() {
 		if err != nil {
 			e.close()

@@ -148,6 +148,8 @@ type halfRun struct {
 	Settle                   time.Duration
 	ServerRPC, Queue, Commit string
 	CPU                      cpuShare
+	// Waits is what check-in's writing sessions were doing, when sampled (Options.Waits).
+	Waits *waits
 }
 
 // halfRate runs the terminals at rate for d, pairing each acknowledgement with the first
@@ -186,10 +188,24 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 	} else {
 		profiled <- nil
 	}
+	var sampled <-chan waits
+	sctx, stopSampling := context.WithCancel(ctx)
+	defer stopSampling()
+	if e.waitPeriod > 0 {
+		if sampled, err = sampleWaits(sctx, e.st.DatabaseURL, e.waitPeriod); err != nil {
+			return r, err
+		}
+	}
 	cpu := e.cpuNow()
 	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Rate: rate, Progress: e.log, OnAck: vis.acked})
 	r.CPU = e.cpuNow().since(cpu)
+	if sampled != nil {
+		stopSampling()
+		w := <-sampled
+		r.Waits = &w
+		e.say("  check-in's writing sessions: %s", w)
+	}
 	if perr := <-profiled; perr != nil {
 		e.say("profiles: %v", perr)
 	}

@@ -160,6 +160,14 @@ func (r results) markdown() string {
 	for i, f := range runs {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, f.Batched.Full.CPU, f.Batched.Half.CPU, f.Handheld.Full.CPU, f.Handheld.Half.CPU)
 	}
+	if runs[0].Batched.Half.Waits != nil {
+		fmt.Fprintf(&b, "\n## What check-in's writing sessions were doing\n\nSampled from pg_stat_activity during the half-rate runs: each sample counts the "+
+			"sessions inside a group commit's transaction by state (a wait event inside PostgreSQL, running, or idle in the transaction while check-in "+
+			"prepares its next statement).\n\n| run | gates, half | handheld, half |\n|---|---|---|\n")
+		for i, f := range runs {
+			fmt.Fprintf(&b, "| %d | %s | %s |\n", i+1, f.Batched.Half.Waits, f.Handheld.Half.Waits)
+		}
+	}
 	fmt.Fprintf(&b, "\nRun took %s.\n", r.Finished.Sub(r.Started).Round(time.Second))
 	return b.String()
 }

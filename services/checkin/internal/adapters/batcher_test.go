@@ -4,14 +4,18 @@ import (
 	"context"
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/sciweek/sciweek/pkg/errs"
+	checkinv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/checkin/v1"
 	"github.com/sciweek/sciweek/pkg/testkit"
 	"github.com/sciweek/sciweek/services/checkin"
 	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
@@ -142,4 +146,54 @@ func FuzzBatchWriter(f *testing.F) {
 			t.Fatalf("stored %d/%d at %s, sent %d/%d at %s", head2, adults2, at, head, adults, r.Scan.OccurredAt)
 		}
 	})
+}
+
+// TestABatchWithAReplayStoresItsNewRecordsAndEventsOnce: a batch that is not all new cannot
+// take the one-statement write; it is undone as a whole and stored by the transaction that sorts
+// replays out, so each new record is stored once and announced once, and the replay neither.
+func TestABatchWithAReplayStoresItsNewRecordsAndEventsOnce(t *testing.T) {
+	t.Parallel()
+	b, pool := batcher(t)
+	ctx := context.Background()
+	terminal, now := uuid.New(), time.Now()
+	first := walkIn(terminal, 1, now)
+	if _, err := b.Save(ctx, []domain.Record{first}); err != nil {
+		t.Fatal(err)
+	}
+	again := first
+	again.ID = uuid.New() // a door sending its record again makes a new id on the server
+	stored, err := b.Save(ctx, []domain.Record{walkIn(terminal, 2, now), again, walkIn(terminal, 3, now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{false, true, false} {
+		if stored[i].Replayed != want {
+			t.Errorf("record %d: replayed %v, want %v", i, stored[i].Replayed, want)
+		}
+	}
+	if stored[1].Record.ID != first.ID {
+		t.Errorf("the replay was answered with %s, want the first record %s", stored[1].Record.ID, first.ID)
+	}
+	var records int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM checkin_records WHERE terminal_id = $1`, terminal).Scan(&records); err != nil || records != 3 {
+		t.Fatalf("records stored: %d %v, want 3", records, err)
+	}
+	rows, _ := pool.Query(ctx, `SELECT payload FROM outbox ORDER BY seq`)
+	payloads, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var announced []uint64
+	for _, p := range payloads {
+		var ev checkinv1.CheckinsRecorded
+		if err := proto.Unmarshal(p, &ev); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ev.GetRecords() {
+			announced = append(announced, r.GetTerminalSequence())
+		}
+	}
+	if !slices.Equal(announced, []uint64{1, 2, 3}) {
+		t.Errorf("announced sequences %v, want [1 2 3]: each new record once, the replay not again", announced)
+	}
 }
