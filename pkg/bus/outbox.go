@@ -63,12 +63,12 @@ func QueueEvents(ctx context.Context, batch *pgx.Batch, prop propagation.TextMap
 	if err != nil {
 		return err
 	}
-	for i := range rows.IDs {
-		batch.Queue(`INSERT INTO outbox (event_id, subject, msg_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
-			rows.IDs[i], rows.Subjects[i], rows.Types[i], rows.Payloads[i], rows.Headers)
-	}
+	batch.Queue(queueEvents, rows.Args()...)
 	return nil
 }
+
+// queueEvents is QueueEvents' statement: every event of a write in one INSERT.
+var queueEvents = OutboxInsert(1)
 
 // OutboxRows are events as the columns of the outbox, for a writer that stores its change and
 // its events in one statement (see OutboxInsert): a statement is atomic on its own, so it needs

@@ -169,7 +169,7 @@ func scanRecord(row pgx.CollectableRow) (domain.Record, error) {
 func (s *Records) Save(ctx context.Context, records []domain.Record) ([]app.Stored, error) {
 	out, err := s.saveAllNew(ctx, records)
 	if errors.Is(err, errNotAllNew) {
-		trace.SpanFromContext(ctx).AddEvent("not every record was new: stored one by one")
+		trace.SpanFromContext(ctx).AddEvent("not every record was new: stored by the transaction that resolves replays")
 		out, err = s.save(ctx, records)
 	}
 	if err != nil {
