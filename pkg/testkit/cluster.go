@@ -3,6 +3,7 @@ package testkit
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"strings"
 	"testing"
@@ -28,39 +29,33 @@ type NATSCluster struct {
 
 // StartNATSCluster starts n clustered nodes with JetStream (n ≥ 3 for R3 streams) and waits until
 // the cluster has a JetStream leader; the nodes stop when the test ends.
+//
+// The route ports must be chosen before the nodes start, since each names the others', so another
+// process can take one between the choice and the bind; a node whose listener then never comes
+// up is not a failure of the code under test, so the whole cluster is started again on new ports
+// (up to three times) before the test fails.
 func StartNATSCluster(t testing.TB, n int) *NATSCluster {
 	t.Helper()
-	routes := make([]string, n)
-	ports := make([]int, n)
-	for i := range n {
-		ports[i] = freePort(t)
-		routes[i] = fmt.Sprintf("nats-route://127.0.0.1:%d", ports[i])
+	var servers []*server.Server
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		if servers, err = startNATSNodes(t, n); err == nil {
+			break
+		}
+		t.Logf("testkit: nats cluster, attempt %d: %v", attempt, err)
 	}
-	c := &NATSCluster{}
+	if err != nil {
+		t.Fatalf("testkit: nats cluster did not start: %v", err)
+	}
+	t.Cleanup(func() {
+		for _, s := range servers {
+			s.Shutdown()
+			s.WaitForShutdown()
+		}
+	})
+	c := &NATSCluster{Servers: servers}
 	urls := make([]string, n)
-	for i := range n {
-		opts := &server.Options{
-			ServerName: fmt.Sprintf("sciweek-test-%d", i+1),
-			Host:       "127.0.0.1",
-			Port:       -1,
-			JetStream:  true,
-			StoreDir:   t.TempDir(),
-			NoSigs:     true,
-			NoLog:      true,
-			MaxPayload: 8 << 20,
-			Cluster:    server.ClusterOpts{Name: "sciweek-test", Host: "127.0.0.1", Port: ports[i]},
-			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
-		}
-		s, err := server.NewServer(opts)
-		if err != nil {
-			t.Fatalf("testkit: nats node %d: %v", i+1, err)
-		}
-		go s.Start()
-		t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-		if !s.ReadyForConnections(10 * time.Second) {
-			t.Fatalf("testkit: nats node %d did not take clients in 10s", i+1)
-		}
-		c.Servers = append(c.Servers, s)
+	for i, s := range servers {
 		urls[i] = s.ClientURL()
 	}
 	c.URL = strings.Join(urls, ",")
@@ -83,14 +78,65 @@ func StartNATSCluster(t testing.TB, n int) *NATSCluster {
 	return c
 }
 
-// freePort returns a TCP port nothing listens on now (the route ports must be known before the
-// nodes start, since each names the others').
+// startNATSNodes starts n nodes routed to each other and waits until each takes clients; on
+// failure it stops the nodes it started.
+func startNATSNodes(t testing.TB, n int) ([]*server.Server, error) {
+	routes := make([]string, n)
+	ports := make([]int, n)
+	for i := range n {
+		ports[i] = freePort(t)
+		routes[i] = fmt.Sprintf("nats-route://127.0.0.1:%d", ports[i])
+	}
+	var servers []*server.Server
+	stop := func() {
+		for _, s := range servers {
+			s.Shutdown()
+			s.WaitForShutdown()
+		}
+	}
+	for i := range n {
+		opts := &server.Options{
+			ServerName: fmt.Sprintf("sciweek-test-%d", i+1),
+			Host:       "127.0.0.1",
+			Port:       -1,
+			JetStream:  true,
+			StoreDir:   t.TempDir(),
+			NoSigs:     true,
+			NoLog:      true,
+			MaxPayload: 8 << 20,
+			Cluster:    server.ClusterOpts{Name: "sciweek-test", Host: "127.0.0.1", Port: ports[i]},
+			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
+		}
+		s, err := server.NewServer(opts)
+		if err != nil {
+			stop()
+			return nil, fmt.Errorf("node %d: %w", i+1, err)
+		}
+		servers = append(servers, s)
+		go s.Start()
+		// A busy test machine (every package's tests at once) can take seconds to start a node.
+		if !s.ReadyForConnections(30 * time.Second) {
+			stop()
+			return nil, fmt.Errorf("node %d (route port %d) did not take clients in 30s", i+1, ports[i])
+		}
+	}
+	return servers, nil
+}
+
+// freePort returns a TCP port nothing listens on now, chosen below Linux's ephemeral range
+// (32768–60999) so that the outgoing connections every other test makes meanwhile cannot be
+// given it before the caller binds it.
 func freePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("testkit: no free port between 20000 and 32000")
+	return 0
 }
