@@ -45,12 +45,22 @@ type demoSystem struct {
 
 func startDemo(t testing.TB) *demoSystem {
 	t.Helper()
+	return startDemoWith(t, nil)
+}
+
+// startDemoWith is startDemo with the stack's options changed by tweak first.
+func startDemoWith(t testing.TB, tweak func(*stack.Options)) *demoSystem {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	// The load generator's world signs up its ticket holders from this one address.
 	limits := throttle.DefaultLimits
 	limits.SignupAddress, limits.SignupPhone = throttle.Rule{}, throttle.Rule{}
-	st, err := stack.Start(ctx, stack.Options{DataDir: dir, DatabaseURL: testkit.Postgres(t), NATSPort: -1, LogWriter: io.Discard, Limits: &limits})
+	opts := stack.Options{DataDir: dir, DatabaseURL: testkit.Postgres(t), NATSPort: -1, LogWriter: io.Discard, Limits: &limits}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	st, err := stack.Start(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

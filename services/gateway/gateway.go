@@ -326,10 +326,16 @@ func dashboardRequest(q url.Values) (*reportingv1.ExportDashboardRequest, error)
 	return req, nil
 }
 
+// renewRetry is the reconnection delay, in milliseconds, a stream ended for its token's renewal
+// gives the browser: the end is planned and the server is there, so there is nothing to wait for.
+const renewRetry = "100"
+
 // events relays a gRPC stream as server-sent events named name. It waits for the first message
 // before answering, so a refusal gets a real HTTP status; after that it sends a keep-alive
 // comment now and then, and when the stream ends the browser reconnects after the retry
-// interval (a restarted server included).
+// interval (a restarted server included). The planned end at the token's half-life is announced
+// with a "renew" event and a short retry, so a wall screen reconnects at once and need not show
+// a lost connection that is not one.
 func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, open func(ctx context.Context) (func() (proto.Message, error), error)) {
 	cred := credential(r)
 	if cred == "" {
@@ -392,7 +398,10 @@ func (g *gateway) events(w http.ResponseWriter, r *http.Request, name string, op
 		case <-ctx.Done():
 			return
 		case <-renewal:
-			return // the browser reconnects after the retry interval
+			// The next stream's first line sets the retry interval back.
+			_, _ = w.Write([]byte("retry: " + renewRetry + "\nevent: renew\ndata: {}\n\n"))
+			flusher.Flush()
+			return
 		case err := <-failed:
 			if st := status.Convert(err); st.Code() != codes.Canceled {
 				g.cfg.Telemetry.Logger.WarnContext(ctx, "event stream ended", "events", name, "error", err)

@@ -33,11 +33,23 @@ function watchEvents<T>(url: string, event: string, handlers: LiveHandlers<T>): 
       // A malformed event is skipped; the next one carries the whole picture again.
     }
   })
-  source.onopen = () => handlers.onState('live')
+  // The gateway ends a stream on purpose at its sign-in token's half-life and says so first
+  // ("renew"): the reconnection right after it renews the cookie. That one end is not a lost
+  // connection, so the indicator stays live through it; any error after it shows as usual.
+  let renewing = false
+  source.addEventListener('renew', () => {
+    renewing = true
+  })
+  source.onopen = () => {
+    renewing = false
+    handlers.onState('live')
+  }
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) {
       handlers.onState('closed')
       handlers.onRefused()
+    } else if (renewing) {
+      renewing = false
     } else {
       handlers.onState('reconnecting')
     }

@@ -284,9 +284,9 @@ func TestEventStreamsFollowTheSession(t *testing.T) {
 	first := w.signInCookie(t, client, "screen", "screen password 1")
 	signedIn := time.Now()
 	current := func() string { return jarToken(jar, w.base) }
-	// open starts the stream and returns a channel closed when the gateway ends it, after its
-	// first event.
-	open := func() (ended <-chan struct{}, code int) {
+	// open starts the stream and returns a channel that gets the stream's last event name and
+	// closes when the gateway ends it, after its first event.
+	open := func() (ended <-chan string, code int) {
 		t.Helper()
 		sctx, cancel := context.WithCancel(ctx)
 		t.Cleanup(cancel)
@@ -302,12 +302,17 @@ func TestEventStreamsFollowTheSession(t *testing.T) {
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() && !strings.HasPrefix(sc.Text(), "event: overview") {
 		}
-		done := make(chan struct{})
+		done := make(chan string, 1)
 		go func() {
 			defer close(done)
 			defer resp.Body.Close()
+			last := ""
 			for sc.Scan() {
+				if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+					last = name
+				}
 			}
+			done <- last
 		}()
 		return done, http.StatusOK
 	}
@@ -317,9 +322,14 @@ func TestEventStreamsFollowTheSession(t *testing.T) {
 		t.Fatalf("the stream: %d", code)
 	}
 	select {
-	case <-ended:
+	case last := <-ended:
 		if at := time.Since(signedIn); at < life/2-time.Second || at >= life {
 			t.Fatalf("the stream ended %v after sign-in, want at the token's half-life (%v)", at.Round(time.Millisecond), life/2)
+		}
+		// The planned end says so, so that a wall screen reconnects at once without showing a
+		// lost connection.
+		if last != "renew" {
+			t.Fatalf("the stream's planned end came after %q, want a renew event", last)
 		}
 	case <-time.After(life):
 		t.Fatal("the stream outlived its token's half-life")
@@ -336,8 +346,11 @@ func TestEventStreamsFollowTheSession(t *testing.T) {
 	resp.Body.Close()
 	loggedOut := time.Now()
 	select {
-	case <-ended:
+	case last := <-ended:
 		t.Logf("the stream ended %v after the logout", time.Since(loggedOut).Round(time.Millisecond))
+		if last == "renew" {
+			t.Fatal("the stream ended by a logout announced a renewal")
+		}
 	case <-time.After(15 * time.Second): // the renewed token's half-life is 20 s away
 		t.Fatal("the stream went on after the logout")
 	}
