@@ -143,7 +143,9 @@ func (r results) markdown() string {
 		r.Stored, mib(r.RSS), mib(r.PeakRSS), yes(r.PeakRSS < 300<<20))
 	if r.Preload.Records > 0 {
 		fmt.Fprintf(&b, "\nBefore the runs, %d records over the edition's last eight days were uploaded through check-in in calls of 1,000, as doors that were offline "+
-			"all week would send them, and counted by the dashboard in %s (%.0f records/s, upload to aggregate).", r.Preload.Records, r.Preload.Took.Round(time.Second), r.Preload.Rate())
+			"all week would send them, and counted by the dashboard in %s (%.0f records/s, upload to aggregate). All terminals uploading at once kept check-in's queue full: "+
+			"%d calls were refused with a retry hint and sent again, and the unluckiest call waited %s to be let in.",
+			r.Preload.Records, r.Preload.Took.Round(time.Second), r.Preload.Rate(), r.Preload.Overloaded, r.Preload.LongestDelivery.Round(time.Millisecond))
 	}
 	fmt.Fprintf(&b, " Before every run at full or half rate PostgreSQL was checkpointed and the disks synced, so that no run measures the writeback of the one "+
 		"before it. End to end counts the time the aggregates took to catch up after the last acknowledgement. Visibility is measured on the reporting "+

@@ -6,6 +6,7 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,6 +90,10 @@ type Config struct {
 	// At, if set, gives each record the time it happened, for a backfill of earlier days (an
 	// edition's history uploaded by doors that were offline); nil records everything now.
 	At func(rng *rand.Rand) time.Time
+	// GiveUpAfter is how long a terminal keeps retrying one call; 0 is DefaultGiveUpAfter. A
+	// backfill sets it long: a door's offline queue (the door app's IndexedDB) keeps trying
+	// until its records are uploaded, however busy the server is.
+	GiveUpAfter time.Duration
 }
 
 // Summary is what a run did.
@@ -126,6 +131,9 @@ type Summary struct {
 	Errors []string
 	// Latencies are the acknowledged calls' latencies, sorted.
 	Latencies []time.Duration
+	// LongestDelivery is the longest time from a call's first sending to its acknowledgement,
+	// retries included: how long the unluckiest terminal waited to be let in.
+	LongestDelivery time.Duration
 }
 
 // People is the participations the run added: ticket holders and walk-ins.
@@ -234,6 +242,7 @@ func (s *Summary) merge(o Summary) {
 	s.Retries += o.Retries
 	s.Overloaded += o.Overloaded
 	s.Unhinted += o.Unhinted
+	s.LongestDelivery = max(s.LongestDelivery, o.LongestDelivery)
 	if len(s.Errors) < 10 {
 		s.Errors = append(s.Errors, o.Errors[:min(len(o.Errors), 10-len(s.Errors))]...)
 	}
@@ -508,7 +517,8 @@ func kindOf(r *checkinv1.CheckinRecord) checkinv1.CheckinKind {
 // does; it returns the results and the latency of the call that succeeded.
 func (tr *terminalRun) deliver(ctx context.Context, records []*checkinv1.CheckinRecord) ([]*checkinv1.CheckinResult, time.Duration, error) {
 	backoff := 50 * time.Millisecond
-	giveUp := time.Now().Add(GiveUpAfter)
+	first := time.Now()
+	giveUp := first.Add(cmp.Or(tr.cfg.GiveUpAfter, DefaultGiveUpAfter))
 	for {
 		sent := time.Now()
 		var results []*checkinv1.CheckinResult
@@ -527,6 +537,7 @@ func (tr *terminalRun) deliver(ctx context.Context, records []*checkinv1.Checkin
 		}
 		cancel()
 		if err == nil {
+			tr.sum.LongestDelivery = max(tr.sum.LongestDelivery, time.Since(first))
 			return results, time.Since(sent), nil
 		}
 		wait, hinted, retry := retryable(err, backoff)
@@ -556,8 +567,9 @@ func (tr *terminalRun) deliver(ctx context.Context, records []*checkinv1.Checkin
 	}
 }
 
-// GiveUpAfter is how long a terminal keeps retrying one call.
-const GiveUpAfter = time.Minute
+// DefaultGiveUpAfter is how long a terminal keeps retrying one call unless Config says
+// otherwise.
+const DefaultGiveUpAfter = time.Minute
 
 // retryable says whether a terminal should send a call again, and after how long: the
 // server's RetryInfo when it gives one (hinted), else the terminal's own backoff.
