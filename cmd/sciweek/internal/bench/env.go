@@ -26,6 +26,7 @@ import (
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/demo"
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/loadgen"
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/stack"
+	"github.com/sciweek/sciweek/pkg/auth"
 	registrationv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/registration/v1"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
 	"github.com/sciweek/sciweek/pkg/rpc"
@@ -97,14 +98,20 @@ func start(ctx context.Context, o Options, say func(string, ...any)) (_ *env, er
 	// The load generator's world signs up thousands of ticket holders from this one address.
 	limits := throttle.DefaultLimits
 	limits.SignupAddress, limits.SignupPhone = throttle.Rule{}, throttle.Rule{}
+	// Check-in runs in a process of its own and reporting reads its records with the
+	// deployment's service key, so both must be given the same one.
+	serviceKey, err := auth.NewServiceKey()
+	if err != nil {
+		return nil, err
+	}
 	if e.st, err = stack.Start(ctx, stack.Options{DataDir: e.dir, NATSPort: -1, LogWriter: logf, Except: []string{"checkin"},
-		Remote: stack.Addrs{Checkin: checkinAddr}, Limits: &limits}); err != nil {
+		Remote: stack.Addrs{Checkin: checkinAddr}, Limits: &limits, ServiceKey: serviceKey}); err != nil {
 		return nil, err
 	}
 	if e.metricsAddr, err = freeAddr(); err != nil {
 		return nil, err
 	}
-	if e.child, err = startCheckin(ctx, checkinAddr, e.metricsAddr, e.st, filepath.Join(e.dir, "checkin.log")); err != nil {
+	if e.child, err = startCheckin(ctx, checkinAddr, e.metricsAddr, e.st, serviceKey, filepath.Join(e.dir, "checkin.log")); err != nil {
 		return nil, err
 	}
 	dial := func(addr string) (*grpc.ClientConn, error) {
@@ -253,7 +260,7 @@ type checkinProcess struct {
 	cmd *exec.Cmd
 }
 
-func startCheckin(ctx context.Context, addr, metricsAddr string, st *stack.Stack, logPath string) (*checkinProcess, error) {
+func startCheckin(ctx context.Context, addr, metricsAddr string, st *stack.Stack, serviceKey, logPath string) (*checkinProcess, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -263,7 +270,7 @@ func startCheckin(ctx context.Context, addr, metricsAddr string, st *stack.Stack
 		return nil, err
 	}
 	cmd := exec.Command(exe, "serve", "checkin", "-listen", addr, "-metrics", metricsAddr)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+st.DatabaseURL, "NATS_URL="+st.NATSURL)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+st.DatabaseURL, "NATS_URL="+st.NATSURL, "SCIWEEK_SERVICE_KEY="+serviceKey)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the benchmark
 	if err := cmd.Start(); err != nil {
