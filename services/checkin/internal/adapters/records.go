@@ -3,6 +3,7 @@ package adapters
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -183,9 +184,15 @@ func (s *Records) Save(ctx context.Context, records []domain.Record) ([]app.Stor
 var errNotAllNew = errors.New("not every record was new")
 
 // allNew stores records and their events in one statement, or fails with SQLSTATE SW001
-// (checkin_all_new) when a record was not new, undoing both.
-var allNew = `WITH written AS (` + insertRecords + `), events AS (` + bus.OutboxInsert(21) + `)
-	SELECT checkin_all_new((SELECT count(*) FROM written), $26)`
+// (checkin_all_new) when a record was not new, undoing both. Its parameters are the records'
+// (insertArgs), the events' (bus.OutboxRows.Args), then how many records were sent; the numbers
+// are counted from those lists, so a column added to either cannot shift them.
+var allNew = func() string {
+	events := len(insertArgs(nil)) + 1
+	sent := events + len(bus.OutboxRows{}.Args())
+	return fmt.Sprintf(`WITH written AS (%s), events AS (%s) SELECT checkin_all_new((SELECT count(*) FROM written), $%d)`,
+		insertRecords, bus.OutboxInsert(events), sent)
+}()
 
 // saveAllNew is Save for a batch whose every record is new; errNotAllNew otherwise, with
 // nothing written.
