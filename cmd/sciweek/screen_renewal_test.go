@@ -91,5 +91,5 @@ func TestWallScreenStaysLiveThroughItsRenewal(t *testing.T) {
 	if slices.Contains(texts, "正在重新连接…") || len(texts) == 0 || texts[len(texts)-1] != "实时" {
 		t.Fatalf("the live indicator showed %q across the renewal, want it live throughout", texts)
 	}
-	t.Logf("the live indicator showed %q across the renewal", texts)
+	t.Logf("the live indicator showed %q across the renewal; the screen after it: %s", texts, screenshot(t, ctx, "screen-renewed.png"))
 }
