@@ -35,6 +35,10 @@ func benchCmd(args []string) error {
 	fs.IntVar(&o.Screens, "screens", 200, "screens connected for the fan-out measurement")
 	fs.DurationVar(&o.Waits, "waits", 0, "sample check-in's database sessions this often during the half-rate runs (e.g. 5ms); 0 samples none")
 	fs.StringVar(&o.DataDir, "data", "", "folder for the servers' data (default a temporary folder, removed afterwards)")
+	fs.Func("pg", "a PostgreSQL setting for the whole run, name=value (reloadable ones; repeat for more), e.g. -pg commit_delay=100", func(v string) error {
+		o.PGSettings = append(o.PGSettings, v)
+		return nil
+	})
 	_ = fs.Parse(args)
 	o.Args = strings.Join(append([]string{"sciweek", "bench"}, args...), " ")
 	o.Log = os.Stderr

@@ -51,6 +51,9 @@ type Options struct {
 	// Waits, if above zero, is how often check-in's database sessions are sampled during the
 	// half-rate runs, to tell time spent inside PostgreSQL from time spent between statements.
 	Waits time.Duration
+	// PGSettings are PostgreSQL settings ("name=value", reloadable ones only) applied before
+	// the runs, to measure a lever such as commit_delay one at a time.
+	PGSettings []string
 	// DataDir holds the servers' data; empty uses a temporary folder removed afterwards.
 	DataDir string
 	// Args is the command line, written into the results.
@@ -71,6 +74,9 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer env.close()
+	if err := applyPGSettings(ctx, env.st.DatabaseURL, o.PGSettings); err != nil {
+		return err
+	}
 
 	r := results{Started: time.Now(), Args: o.Args, Batch: o.Batch, Terminals: o.Terminals}
 	if err := env.prepare(ctx, o.Activities, o.Terminals, o.Venues, o.Tickets); err != nil {

@@ -21,3 +21,55 @@ func TestParseCPU(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryMet(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name         string
+		stored, peak int64
+		want         string
+	}{
+		{"under the target with ten million stored", 10_000_000, 299_999_999, "yes"},
+		{"293 MiB is over 300 MB", 16_885_891, 293 << 20, "**no**"},
+		{"exactly the target is over", 10_000_000, memoryTarget, "**no**"},
+		{"under, but a small table cannot say", 1_232_400, 200 << 20, "not at 10 M (use -preload)"},
+		{"over, even with a small table", 1_232_400, 532 << 20, "**no**"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := memoryMet(tc.stored, tc.peak); got != tc.want {
+				t.Fatalf("memoryMet(%d, %d) = %q, want %q", tc.stored, tc.peak, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParsePGSetting(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, in, wantName, wantValue string
+		wantErr                       bool
+	}{
+		{"plain", "commit_delay=100", "commit_delay", "100", false},
+		{"spaces and units", " wal_writer_delay = 10ms ", "wal_writer_delay", "10ms", false},
+		{"empty value", "commit_siblings=", "commit_siblings", "", false},
+		{"no equals sign", "commit_delay", "", "", true},
+		{"no name", "=5", "", "", true},
+		{"the value is the rest", "search_path=a=b", "search_path", "a=b", false},
+		{"not a name", "commit delay; DROP TABLE x;--=1", "", "", true},
+		{"durability is not a lever", "fsync=off", "", "", true},
+		{"nor is synchronous commit", "synchronous_commit=off", "", "", true},
+		{"capitals are not PostgreSQL's spelling", "Commit_Delay=1", "", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			name, value, err := parsePGSetting(tc.in)
+			if (err != nil) != tc.wantErr || name != tc.wantName || value != tc.wantValue {
+				t.Fatalf("parsePGSetting(%q) = %q, %q, %v", tc.in, name, value, err)
+			}
+		})
+	}
+	if got := quoteLiteral("it's"); got != "'it''s'" {
+		t.Fatalf("quoteLiteral = %s", got)
+	}
+}

@@ -63,6 +63,22 @@ func yes(ok bool) string {
 	return "**no**"
 }
 
+// memoryTarget is #16's bound on check-in's resident memory, 300 MB in decimal megabytes, as
+// the target is written.
+const memoryTarget = 300_000_000
+
+// memoryMet says whether check-in's peak met the target; a table smaller than the target's
+// ten million records cannot say, and the report says so rather than "yes".
+func memoryMet(stored, peak int64) string {
+	switch {
+	case peak >= memoryTarget:
+		return "**no**"
+	case stored < 10_000_000:
+		return "not at 10 M (use -preload)"
+	}
+	return "yes"
+}
+
 func (r results) markdown() string {
 	var b strings.Builder
 	mib := func(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
@@ -139,8 +155,8 @@ func (r results) markdown() string {
 				l.name, l.l.Full.EndToEnd, ms(l.l.Half.P99), unhinted, l.l.Full.Failed+l.l.Half.Failed, yes(l.l.Half.P99 < 100*time.Millisecond && unhinted == 0))
 		}
 	}
-	fmt.Fprintf(&b, "| Check-in service memory with %d records stored | %s resident after the runs · %s peak | < 300 MB at 10 M | %s |\n",
-		r.Stored, mib(r.RSS), mib(r.PeakRSS), yes(r.PeakRSS < 300<<20))
+	fmt.Fprintf(&b, "| Check-in service memory with %d records stored | %s resident after the runs · %s peak | < 300 MB (286 MiB) at 10 M | %s |\n",
+		r.Stored, mib(r.RSS), mib(r.PeakRSS), memoryMet(r.Stored, r.PeakRSS))
 	if r.Preload.Records > 0 {
 		fmt.Fprintf(&b, "\nBefore the runs, %d records over the edition's last eight days were uploaded through check-in in calls of 1,000, as doors that were offline "+
 			"all week would send them, and counted by the dashboard in %s (%.0f records/s, upload to aggregate). All terminals uploading at once kept check-in's queue full: "+
