@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -76,6 +77,9 @@ func Run(ctx context.Context, o Options) error {
 	defer env.close()
 	if err := applyPGSettings(ctx, env.st.DatabaseURL, o.PGSettings); err != nil {
 		return err
+	}
+	if len(o.PGSettings) > 0 {
+		say("PostgreSQL settings for this run: %s", strings.Join(o.PGSettings, ", "))
 	}
 
 	r := results{Started: time.Now(), Args: o.Args, Batch: o.Batch, Terminals: o.Terminals}
