@@ -36,6 +36,10 @@ func benchCmd(args []string) error {
 	fs.DurationVar(&o.Waits, "waits", 0, "sample check-in's database sessions this often during the half-rate runs (e.g. 5ms); 0 samples none")
 	fs.StringVar(&o.DataDir, "data", "", "folder for the servers' data (default a temporary folder, removed afterwards)")
 	fs.Func("pg", "a PostgreSQL setting for the whole run, name=value (reloadable ones; repeat for more), e.g. -pg commit_delay=100", func(v string) error {
+		// Checked here so that a mistyped setting fails before a minute of start-up.
+		if _, _, err := bench.ParsePGSetting(v); err != nil {
+			return err
+		}
 		o.PGSettings = append(o.PGSettings, v)
 		return nil
 	})

@@ -41,14 +41,6 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	// GOGC=400 alone lets a heap grow to five times what is live: check-in's 77 MB under a
-	// storm of 1,000-record uploads became a 524 MB process (docs/bench/latency.md). A soft
-	// limit makes the collector run earlier only when the process nears it, so a quiet service
-	// keeps the cheap GOGC and a busy one stays within what a deployment budgets for it.
-	// GOMEMLIMIT in the environment still wins.
-	if os.Getenv("GOMEMLIMIT") == "" && len(os.Args) > 1 && os.Args[1] == "serve" {
-		debug.SetMemoryLimit(serveMemoryLimit)
-	}
 	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
@@ -351,6 +343,14 @@ flags:
 		return errors.New("name the part to serve")
 	}
 	part := args[0]
+	// GOGC=400 (main) alone lets a heap grow to five times what is live: check-in's 77 MB
+	// under a storm of 1,000-record uploads became a 524 MB process (docs/bench/latency.md). A
+	// soft limit makes the collector run earlier only when the process nears it, so a quiet
+	// service keeps the cheap GOGC and a busy one stays within what a deployment budgets for
+	// it. GOMEMLIMIT in the environment still wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	listen := fs.String("listen", "", "address to serve on (default 0.0.0.0:7100 for the gateway, 0.0.0.0:7101-7104 for the services)")
 	metricsAddr := fs.String("metrics", ":9090", "internal address of /metrics (and pprof); keep it off the public network. The gateway also serves /metrics on its own port to scrapers presenting SCIWEEK_METRICS_TOKEN")
 	tlsCert := fs.String("tls-cert", "", "gateway only: certificate file (PEM, with its chain) to serve HTTPS")

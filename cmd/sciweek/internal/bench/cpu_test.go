@@ -63,13 +63,36 @@ func TestParsePGSetting(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			name, value, err := parsePGSetting(tc.in)
+			name, value, err := ParsePGSetting(tc.in)
 			if (err != nil) != tc.wantErr || name != tc.wantName || value != tc.wantValue {
-				t.Fatalf("parsePGSetting(%q) = %q, %q, %v", tc.in, name, value, err)
+				t.Fatalf("ParsePGSetting(%q) = %q, %q, %v", tc.in, name, value, err)
 			}
 		})
 	}
 	if got := quoteLiteral("it's"); got != "'it''s'" {
 		t.Fatalf("quoteLiteral = %s", got)
 	}
+}
+
+// FuzzParsePGSetting holds what -pg promises whatever an operator types: a name it accepts is
+// one PostgreSQL could spell (so it cannot carry SQL into ALTER SYSTEM), and no durability
+// setting is ever accepted.
+func FuzzParsePGSetting(f *testing.F) {
+	for _, s := range []string{"commit_delay=100", "fsync=off", " a = b ", "=", "x=y=z", "ü=1", "synchronous_commit=on"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, _, err := ParsePGSetting(s)
+		if err != nil {
+			return
+		}
+		if name == "" || durability[name] {
+			t.Fatalf("ParsePGSetting(%q) accepted %q", s, name)
+		}
+		for _, r := range name {
+			if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+				t.Fatalf("ParsePGSetting(%q) accepted the name %q", s, name)
+			}
+		}
+	})
 }

@@ -9,10 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// parsePGSetting reads one -pg flag, "name=value", into its parts. Names are PostgreSQL's
+// ParsePGSetting reads one -pg flag, "name=value", into its parts. Names are PostgreSQL's
 // (letters, digits and underscores, as pg_settings spells them); the value goes to PostgreSQL
 // as a literal and is checked there.
-func parsePGSetting(s string) (name, value string, err error) {
+func ParsePGSetting(s string) (name, value string, err error) {
 	name, value, ok := strings.Cut(s, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
@@ -47,7 +47,7 @@ func applyPGSettings(ctx context.Context, url string, settings []string) error {
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	for _, s := range settings {
-		name, value, err := parsePGSetting(s)
+		name, value, err := ParsePGSetting(s)
 		if err != nil {
 			return err
 		}
