@@ -25,6 +25,30 @@ var ErrRequestUnreadable = errs.Reason{Code: "REQUEST_UNREADABLE", Kind: errs.In
 	English: "the request cannot be read",
 	Chinese: "请求无法识别，请刷新页面后重试"}
 
+// KnownGood maps a request message's full name to a quick check that answers true only for a
+// request that surely passes every protovalidate rule of its message. Such a request skips
+// protovalidate's evaluation, which on check-in's hot path (one scan a call) took an eighth of the
+// service's CPU. False is not a refusal: protovalidate then runs as for any other request, finds
+// the problems and words them, so a quick check that is too strict costs time, never a wrong
+// answer. A service that gives one must prove true implies valid with a fuzz test against
+// protovalidate itself.
+type KnownGood map[protoreflect.FullName]func(proto.Message) bool
+
+// knownGoodValidator runs a message's quick check first and protovalidate only when it is not
+// sure.
+type knownGoodValidator struct {
+	rules protovalidate.Validator
+	good  KnownGood
+}
+
+// Validate implements protovalidate.Validator.
+func (v knownGoodValidator) Validate(msg proto.Message, options ...protovalidate.ValidationOption) error {
+	if check := v.good[msg.ProtoReflect().Descriptor().FullName()]; check != nil && check(msg) {
+		return nil
+	}
+	return v.rules.Validate(msg, options...)
+}
+
 // validateRequest checks a request against the rules of its contract. A broken rule becomes an
 // Invalid error with one FieldProblem per violation, in English as protovalidate words it and in
 // Chinese with the field's label (Labels).

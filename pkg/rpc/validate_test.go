@@ -73,3 +73,38 @@ func TestViolationsBecomeChineseFieldMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestKnownGoodShortcut: a message's quick check that answers true is trusted (which is why a
+// service must fuzz it against protovalidate); false, or no check for the message, leaves the
+// verdict and its wording to protovalidate.
+func TestKnownGoodShortcut(t *testing.T) {
+	t.Parallel()
+	rules, err := protovalidate.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := &checkinv1.RecordCheckinRequest{} // record is required
+	name := bad.ProtoReflect().Descriptor().FullName()
+	tests := []struct {
+		name    string
+		good    KnownGood
+		refused bool
+	}{
+		{"no quick checks", nil, true},
+		{"a check that is not sure", KnownGood{name: func(proto.Message) bool { return false }}, true},
+		{"a check for another message", KnownGood{"sciweek.checkin.v1.UploadCheckinsRequest": func(proto.Message) bool { return true }}, true},
+		{"a check that vouches for the request", KnownGood{name: func(proto.Message) bool { return true }}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := validateRequest(knownGoodValidator{rules: rules, good: tt.good}, bad)
+			if refused := err != nil; refused != tt.refused {
+				t.Fatalf("refused = %v (%v), want %v", refused, err, tt.refused)
+			}
+			if tt.refused && errs.ReasonOf(err) != ErrRequestInvalid.Code {
+				t.Fatalf("refused with %v, want protovalidate's %s", err, ErrRequestInvalid.Code)
+			}
+		})
+	}
+}

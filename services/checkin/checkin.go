@@ -111,7 +111,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	seen := adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger)
 	core, err := cfg.NewCore(relay, wiring.Server{Schema: Schema,
-		RPC: rpc.ServerConfig{Policy: Policy(),
+		RPC: rpc.ServerConfig{Policy: Policy(), KnownGood: ports.KnownGood(),
 			Authenticator: auth.WithServices(auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), cfg.ServiceKey)}})
 	if err != nil {
 		return nil, err
