@@ -62,6 +62,9 @@ type Config struct {
 	Location *time.Location
 	// MinPushInterval is the least time between two pushes to one watcher; 0 means 250 ms.
 	MinPushInterval time.Duration
+	// ReplicaPoll is how often a watcher looks for changes another replica applied (this one's
+	// own wake it at once); 0 means one second.
+	ReplicaPoll time.Duration
 	// Now is the clock; nil means time.Now. Tests set it to hold a day still.
 	Now func() time.Time
 	// DashboardInterval is the least time between two dashboard pushes to a screen; 0 means
@@ -148,7 +151,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval,
+	uc, err := app.New(store, changes, cfg.Now, app.Config{Location: cfg.Location, MinInterval: cfg.MinPushInterval, Poll: cfg.ReplicaPoll,
 		DashboardInterval: cfg.DashboardInterval, Head: head, Workbooks: adapters.Workbooks{}, Tracer: cfg.Telemetry.Tracer.Tracer("sciweek/reporting"),
 		Reconciler: reconciler, Anomalies: anomalyCounter(cfg), Names: store})
 	if err != nil {

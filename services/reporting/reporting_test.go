@@ -226,6 +226,50 @@ func TestWatchPushesChanges(t *testing.T) {
 	t.Logf("change pushed %v after publishing", time.Since(sent).Round(time.Millisecond))
 }
 
+// TestWatchPushesAQuietChangeAtOnce: the interval between two pushes holds back a burst, not a
+// change after a quiet spell: a door's one scan reaches the overview without waiting the interval,
+// and the scans right after it wait for the interval to end and go out together.
+func TestWatchPushesAQuietChangeAtOnce(t *testing.T) {
+	t.Parallel()
+	const interval = 3 * time.Second
+	// One replica: no poll may wake the watcher and hide what a change alone does.
+	f := start(t, func(c *reporting.Config) { c.MinPushInterval, c.ReplicaPoll = interval, time.Hour })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stream, err := f.client.WatchOverview(ctx, &reportingv1.WatchOverviewRequest{EditionId: "2024"}, f.tokens.As(t, testkit.CityAdmin()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stream.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(interval + 200*time.Millisecond)
+	venue, act := uuid.New(), uuid.New()
+	sent := time.Now()
+	f.admit("140181", venue, act, checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN, 1, sent)
+	quiet, err := stream.Recv()
+	if err != nil || quiet.GetOverview().GetCity().GetParticipations() != 1 {
+		t.Fatalf("push after a quiet spell = %v %v", quiet, err)
+	}
+	if took := time.Since(sent); took >= interval {
+		t.Fatalf("a change after a quiet spell took %v, the whole interval of %v", took, interval)
+	}
+	pushed := time.Now()
+	for range 3 {
+		f.admit("140181", venue, act, checkinv1.CheckinKind_CHECKIN_KIND_WALK_IN, 2, time.Now())
+	}
+	burst, err := stream.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gap := time.Since(pushed); gap < interval-100*time.Millisecond {
+		t.Fatalf("a burst was pushed %v after the previous push, inside the interval of %v", gap, interval)
+	}
+	if n := burst.GetOverview().GetCity().GetParticipations(); n != 7 {
+		t.Fatalf("the burst's push shows %d participations, want 7: the burst was not pushed together", n)
+	}
+}
+
 func TestOccupancyRaisesAndStandsDownAlarms(t *testing.T) {
 	t.Parallel()
 	f := start(t)
