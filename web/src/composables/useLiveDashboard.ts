@@ -28,6 +28,18 @@ import { countiesOption, formsOption, hoursOption, occupancyOption, refusalsOpti
 /** RETRY_MS is how long to wait before opening a refused stream again. */
 const RETRY_MS = 3000
 
+/**
+ * User Timing marks of a page load, in DevTools' performance panel and read by `sciweek bench`
+ * to tell where the first render's time goes: the stream opened, and its first figures in.
+ */
+export const STREAM_OPEN = 'sciweek:stream-open'
+export const FIRST_FIGURES = 'sciweek:first-figures'
+
+/** mark records the first time of name only: a reconnection later is not the page's load. */
+function mark(name: string) {
+  if (typeof performance !== 'undefined' && performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name)
+}
+
 export function useLiveDashboard(filter: Ref<DashboardFilterModel>) {
   const router = useRouter()
   const dashboard = shallowRef<Dashboard | null>(null)
@@ -48,9 +60,11 @@ export function useLiveDashboard(filter: Ref<DashboardFilterModel>) {
     const gen = ++generation
     const f = { ...filter.value }
     watching = f
+    mark(STREAM_OPEN)
     stream = watchDashboard(editionState.id, f, {
       onData(d) {
         if (gen !== generation) return
+        if (dashboard.value === null) mark(FIRST_FIGURES)
         dashboard.value = d
         problem.value = ''
       },
