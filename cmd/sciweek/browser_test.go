@@ -258,6 +258,15 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	shownPosition(t, ctx, "#dashboard", first.GetStreamPosition())
 	t.Logf("first figures on the page %v after navigation", time.Since(opened).Round(time.Millisecond))
+	// The page marks its load for DevTools and `sciweek bench`: the stream opened, then its
+	// first figures came in.
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+	  const m = (n) => performance.getEntriesByName(n, 'mark')[0]?.startTime ?? -1;
+	  return m('sciweek:stream-open') > 0 && m('sciweek:first-figures') >= m('sciweek:stream-open');
+	})()`))
+	if err != nil || !order {
+		t.Fatalf("the page's load marks missing or out of order (%v)", err)
+	}
 	pageMatches := func(d *reportingv1.Dashboard) error {
 		tot := d.GetTotals()
 		for sel, want := range map[string]int64{

@@ -32,8 +32,8 @@ const RETRY_MS = 3000
  * User Timing marks of a page load, in DevTools' performance panel and read by `sciweek bench`
  * to tell where the first render's time goes: the stream opened, and its first figures in.
  */
-export const STREAM_OPEN = 'sciweek:stream-open'
-export const FIRST_FIGURES = 'sciweek:first-figures'
+const STREAM_OPEN = 'sciweek:stream-open'
+const FIRST_FIGURES = 'sciweek:first-figures'
 
 /** mark records the first time of name only: a reconnection later is not the page's load. */
 function mark(name: string) {

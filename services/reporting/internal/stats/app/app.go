@@ -326,15 +326,10 @@ func (s *Service) Watch(ctx context.Context, p auth.Principal, edition string, s
 		case <-changed:
 		case <-poll.C:
 		}
-		// A change after a quiet spell goes out at once; during a burst the rest waits for the
-		// interval since the last push to end and goes out in one push. (Waiting the interval
-		// after every change, as this did, added up to a quarter second to every push.)
-		if wait := s.minInterval - time.Since(pushed); wait > 0 {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(wait):
-			}
+		// Waiting the whole interval after every change, as this did, added up to a quarter
+		// second to every push.
+		if !holdOff(ctx, s.minInterval, pushed) {
+			return nil
 		}
 		ov, err := s.Overview(ctx, p, edition)
 		if err != nil {

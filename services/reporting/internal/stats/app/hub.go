@@ -104,15 +104,27 @@ func (h *hub) run(ctx context.Context, key feedKey, f *feed) {
 		case <-changed:
 		case <-poll.C:
 		}
-		// Leading edge: a change after a quiet spell goes out at once; during a busy spell
-		// the screen gets the newest figures once per interval.
-		if wait := h.interval - time.Since(pushed); wait > 0 {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(wait):
-			}
+		if !holdOff(ctx, h.interval, pushed) {
+			return
 		}
+	}
+}
+
+// holdOff waits until interval has passed since the last push: a change after a quiet spell
+// goes out at once (leading edge), and during a busy spell the screen gets the newest figures
+// once per interval, the changes in between together. False if ctx ended first.
+func holdOff(ctx context.Context, interval time.Duration, pushed time.Time) bool {
+	wait := interval - time.Since(pushed)
+	if wait <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
