@@ -1,7 +1,8 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
+import { ElMessage, ElMessageBox, makeInstaller } from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import 'element-plus/dist/index.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import './styles.css'
 import App from './App.vue'
 import { setUnauthorizedHandler } from './api/http'
@@ -17,4 +18,9 @@ setUnauthorizedHandler(() => {
   void router.replace(loginRoute(current))
 })
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+// The components come with the views that use them (vite.config.ts). Installed here: the
+// Chinese locale for all of them, and the message and message box, which the views call as
+// functions and which take the app's context (so the locale) only when installed.
+const elementPlus = makeInstaller([ElMessage, ElMessageBox])
+
+createApp(App).use(elementPlus, { locale: zhCn }).use(router).mount('#app')
