@@ -196,6 +196,22 @@ func click(t testing.TB, ctx context.Context, sel string) {
 	evalString(t, ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) throw new Error('no %s'); e.click(); return '' })()`, sel, sel))
 }
 
+// waitingRecords lists what the door's IndexedDB queue holds that is not uploaded, oldest
+// first, one line each, for a failure message: a count that is off says which record it was.
+func waitingRecords(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	return evalString(t, ctx, `new Promise((resolve) => {
+		const req = indexedDB.open('sciweek-door')
+		req.onerror = () => resolve('cannot open the queue: ' + req.error)
+		req.onsuccess = () => {
+			const all = req.result.transaction('queue').objectStore('queue').getAll()
+			all.onerror = () => resolve('cannot read the queue: ' + all.error)
+			all.onsuccess = () => resolve(all.result.filter((r) => !r.uploaded).slice(-8).map((r) =>
+				[r.sequence, r.kind, new Date(r.occurredAt).toISOString(), r.local?.outcome, r.local?.reason ?? '', (r.payload ?? '').slice(0, 24), r.failed ?? ''].join(' ')).join('\n'))
+		}
+	})`)
+}
+
 func pendingCount(t testing.TB, ctx context.Context) int {
 	t.Helper()
 	n, err := strconv.Atoi(strings.TrimSpace(evalString(t, ctx, `document.querySelector('#pending-count')?.textContent ?? ''`)))
@@ -363,7 +379,7 @@ func TestDoorAppInChromium(t *testing.T) {
 			return p.textContent
 		})()`, k, before))
 		if n := pendingCount(t, phone); n != before+k {
-			t.Fatalf("after %d taps %d records wait, want %d", k, n, before+k)
+			t.Fatalf("after %d taps %d records wait, want %d; the last of them:\n%s", k, n, before+k, waitingRecords(t, phone))
 		}
 	}
 	tap(100)
@@ -371,8 +387,13 @@ func TestDoorAppInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	doorWait(t, phone, "reopened offline", `document.body.dataset.ready === 'scan'`, 30*time.Second)
+	// The camera the volunteer stopped stays stopped: reopened, the page must not scan the
+	// ticket still held up to it (an extra refused record among the walk-ins).
+	if on := evalString(t, phone, `String(!document.querySelector('#camera-stop').hidden) + ' ' + localStorage.getItem('door.camera')`); on != "false null" {
+		t.Fatalf("after the reload the camera is %q (shown, remembered), want it stopped", on)
+	}
 	if n := pendingCount(t, phone); n != 100 {
-		t.Fatalf("after the reload %d records wait, want 100", n)
+		t.Fatalf("after the reload %d records wait, want 100; the last of them:\n%s", n, waitingRecords(t, phone))
 	}
 	tap(100)
 	typeTicket := func(ctx context.Context, payload string) {
@@ -397,7 +418,7 @@ func TestDoorAppInChromium(t *testing.T) {
 	}
 	screenshot(t, phone, "door-code-unknown.png")
 	if got := pendingCount(t, phone); got != 201 {
-		t.Fatalf("%d records wait, want 201", got)
+		t.Fatalf("%d records wait, want 201; the last of them:\n%s", got, waitingRecords(t, phone))
 	}
 	if participations() != base+1 {
 		t.Fatal("offline records reached the dashboard")

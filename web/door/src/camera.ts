@@ -21,6 +21,12 @@ export class Camera {
   private timer: ReturnType<typeof setTimeout> | undefined
   private det: Detector | undefined
   private live = false
+  /**
+   * session counts the camera's openings and closings. A frame's decode can outlast a stop (a
+   * slow phone, a busy page): its text belongs to the session it was taken in, so a decode that
+   * returns after stop — or after stop and start again — is dropped, not scanned.
+   */
+  private session = 0
 
   constructor(
     private readonly video: HTMLVideoElement,
@@ -34,6 +40,7 @@ export class Camera {
   /** start opens the camera; throws with a Chinese message when it cannot. */
   async start(): Promise<void> {
     if (this.live) return
+    const session = ++this.session
     if (!navigator.mediaDevices?.getUserMedia) throw new Error('此浏览器不能使用摄像头（需要 HTTPS 或本机地址）')
     let stream: MediaStream
     try {
@@ -46,6 +53,11 @@ export class Camera {
       if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error('没有摄像头权限：请在浏览器设置中允许本页使用摄像头')
       if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('没有找到摄像头')
       throw new Error('摄像头打不开：' + (e instanceof Error ? e.message : String(e)))
+    }
+    if (session !== this.session) {
+      // Stopped while the browser was opening the camera.
+      for (const t of stream.getTracks()) t.stop()
+      return
     }
     this.stream = stream
     this.live = true
@@ -63,10 +75,11 @@ export class Camera {
       this.stop()
       throw new Error('扫码组件加载失败：' + (e instanceof Error ? e.message : String(e)))
     }
-    if (this.live) this.schedule()
+    if (this.live && session === this.session) this.schedule(session)
   }
 
   stop(): void {
+    this.session++
     this.live = false
     clearTimeout(this.timer)
     for (const t of this.stream?.getTracks() ?? []) t.stop()
@@ -97,24 +110,28 @@ export class Camera {
     return c
   }
 
-  private schedule(): void {
+  private schedule(session: number): void {
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.tick(), 100)
+    this.timer = setTimeout(() => void this.tick(session), 100)
   }
 
-  private async tick(): Promise<void> {
-    if (!this.live) return
+  private current(session: number): boolean {
+    return this.live && session === this.session
+  }
+
+  private async tick(session: number): Promise<void> {
+    if (!this.current(session)) return
     try {
       if (this.det && !document.hidden && this.video.readyState >= 2 && this.video.videoWidth > 0) {
         const capturedAt = performance.now()
         const codes = await this.det.detect(this.frame())
         const text = codes.find((c) => c.rawValue)?.rawValue
         if (text) mark('door.decode', capturedAt)
-        if (text && this.live) this.onText(text, capturedAt)
+        if (text && this.current(session)) this.onText(text, capturedAt)
       }
     } catch {
       // A frame that cannot be read is skipped.
     }
-    if (this.live) this.schedule()
+    if (this.current(session)) this.schedule(session)
   }
 }

@@ -402,8 +402,11 @@ async function startScanCamera(): Promise<void> {
   $<HTMLButtonElement>('camera-start').disabled = true
   try {
     await scanCamera.start()
-    localStorage.setItem('door.camera', 'on')
-    void keepAwake(true)
+    // Stopped while it was opening: the volunteer's stop is what the next visit remembers.
+    if (scanCamera.on) {
+      localStorage.setItem('door.camera', 'on')
+      void keepAwake(true)
+    }
   } catch (e) {
     err.textContent = e instanceof Error ? e.message : String(e)
     show(err, true)
