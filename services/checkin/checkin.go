@@ -28,6 +28,11 @@ import (
 // Schema is the check-in service's PostgreSQL schema.
 const Schema = "checkin"
 
+// streamWorkers is how many goroutines check-in keeps to run calls on: a city's doors calling at
+// once in the week's busiest hour (the benchmark's 200 terminals, with room), so that a call
+// runs on a goroutine whose stack has already grown (see rpc.ServerConfig.StreamWorkers).
+const streamWorkers = 256
+
 // Config is what the check-in service needs from its host process.
 type Config struct {
 	// Base is the pool on the service's schema, NATS, telemetry, the audit key and the stream
@@ -111,7 +116,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	seen := adapters.NewSeenReporter(cfg.JetStream, cfg.Telemetry.Logger)
 	core, err := cfg.NewCore(relay, wiring.Server{Schema: Schema,
-		RPC: rpc.ServerConfig{Policy: Policy(), KnownGood: ports.KnownGood(),
+		RPC: rpc.ServerConfig{Policy: Policy(), KnownGood: ports.KnownGood(), StreamWorkers: streamWorkers,
 			Authenticator: auth.WithServices(auth.Chain(nil, app.NewTerminalAuthenticator(catalog, seen.Seen, cfg.Now)), cfg.ServiceKey)}})
 	if err != nil {
 		return nil, err
