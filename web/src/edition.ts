@@ -63,8 +63,28 @@ async function use(id: string, anonymous: boolean): Promise<void> {
   }
 }
 
+/**
+ * early is the console's edition already on its way, asked for by the router as soon as it knew
+ * who is signed in (prefetchConsoleEdition): the page's chunks load meanwhile, instead of
+ * the request waiting for the layout that asks for it to be loaded and mounted.
+ */
+let early: { named: unknown; loading: Promise<void> } | null = null
+
+/** prefetchConsoleEdition starts loadConsoleEdition for the page about to open, once. */
+export function prefetchConsoleEdition(named: unknown): void {
+  if (early || editionState.editions.length > 0) return
+  early = { named, loading: fetchConsoleEdition(named) }
+}
+
 /** loadConsoleEdition picks and loads the console's edition. */
-export async function loadConsoleEdition(named: unknown): Promise<void> {
+export function loadConsoleEdition(named: unknown): Promise<void> {
+  const e = early
+  early = null
+  if (e && e.named === named) return e.loading
+  return fetchConsoleEdition(named)
+}
+
+async function fetchConsoleEdition(named: unknown): Promise<void> {
   await loadList(false)
   const name = validEditionId(named) ? named : ''
   const id = pickConsoleEdition(editionState.editions, name, remembered(), DEFAULT_EDITION_ID) || name || DEFAULT_EDITION_ID

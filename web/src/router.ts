@@ -1,6 +1,7 @@
 // Routes of the console (signed in) and of the public pages (no account).
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/types'
+import { prefetchConsoleEdition } from './edition'
 import { loadSession, session } from './session'
 import { adminRoles, allowed, dashboardRoles, homeFor, noticeRoles, reportRoles, reviewRoles, statsRoles, writerRoles } from './utils/access'
 import { isSafeRedirect } from './utils/format'
@@ -110,6 +111,9 @@ router.beforeEach(async (to) => {
   if (!session.signedIn) return loginRoute(to)
   if (session.mustChangePassword && to.name !== 'password') return { name: 'password' }
   if (!allowed(session.role, to.meta.roles)) return homeFor(session.role)
+  // The console's pages (and the wall screen) all start from the edition: ask for it now, while
+  // the page's chunks load.
+  if (to.name !== 'password') prefetchConsoleEdition(to.query.edition)
   return true
 })
 
