@@ -321,6 +321,12 @@ func TestDashboardInChromium(t *testing.T) {
 	if still, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.sciweekNotReloaded === true`)); err != nil || !still {
 		t.Fatalf("the page reloaded to show the change (%v)", err)
 	}
+	// What is below the window is drawn by itself once the page is idle, without scrolling: the
+	// tables, every chart, the anomalies.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.querySelector('#top-activities') && !!document.querySelector('#by-day') &&
+		[...document.querySelectorAll('.echart')].every((c) => c.querySelector('canvas'))`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the dashboard's parts below the window were not drawn: %v", err)
+	}
 	t.Logf("normal mode: %s", screenshot(t, ctx, "dashboard.png"))
 
 	// The big screen: 1920×1080, dark, the same figures.
