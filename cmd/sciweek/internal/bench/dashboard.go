@@ -50,6 +50,8 @@ type dashboardResults struct {
 	ScreenRender                 time.Duration
 	// RenderSteps is the median load's way to its first figures (see loadSteps).
 	RenderSteps loadSteps
+	// RenderSettle is how long the checkpoint and sync before the page loads took.
+	RenderSettle time.Duration
 }
 
 // loadSteps are the moments of one page load, in milliseconds from the navigation's start as the
@@ -125,6 +127,11 @@ func (e *env) dashboard(ctx context.Context, screens int) (dashboardResults, err
 	r.FanoutRounds, r.FanoutP50, r.FanoutMax = len(fan), fan[len(fan)/2], fan[len(fan)-1]
 	e.say("dashboard: one check-in reached %d screens in p50 %s, max %s", screens, r.FanoutP50, r.FanoutMax)
 
+	// The rebuild above rewrote every aggregate and the fan-out kept 200 streams busy: as before
+	// each check-in run, their writeback is done first, so that the page's load does not measure it.
+	if r.RenderSettle, err = e.settle(ctx); err != nil {
+		return r, err
+	}
 	renders, screenRender, err := e.measureFirstRender(ctx)
 	if err != nil {
 		return r, err
@@ -444,6 +451,8 @@ func (r dashboardResults) markdown() string {
 	fmt.Fprintf(&b, "\nA dashboard query reads every panel in one pipelined round trip over aggregate tables whose size follows activities × days "+
 		"(× hours for the curve), not check-ins. The fan-out is timed from a door's acknowledged walk-in after a quiet spell (the dashboard "+
 		"pushes a change at once after a quiet second, and at most once a second under load) to the last screen showing it; screens with "+
-		"one filter share one computation.\n\nRun took %s.\n", r.Finished.Sub(r.Started).Round(time.Second))
+		"one filter share one computation. Before the page loads, PostgreSQL was checkpointed and the disks synced (%s), as before every check-in "+
+		"run: the rebuild rewrites every aggregate, and the page's load is not to measure that writeback.\n\nRun took %s.\n",
+		r.RenderSettle.Round(time.Millisecond), r.Finished.Sub(r.Started).Round(time.Second))
 	return b.String()
 }
