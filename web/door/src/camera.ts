@@ -75,7 +75,7 @@ export class Camera {
       this.stop()
       throw new Error('扫码组件加载失败：' + (e instanceof Error ? e.message : String(e)))
     }
-    if (this.live && session === this.session) this.schedule(session)
+    if (this.current(session)) this.schedule(session)
   }
 
   stop(): void {

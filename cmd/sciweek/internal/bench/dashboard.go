@@ -127,8 +127,8 @@ func (e *env) dashboard(ctx context.Context, screens int) (dashboardResults, err
 	r.FanoutRounds, r.FanoutP50, r.FanoutMax = len(fan), fan[len(fan)/2], fan[len(fan)-1]
 	e.say("dashboard: one check-in reached %d screens in p50 %s, max %s", screens, r.FanoutP50, r.FanoutMax)
 
-	// The rebuild above rewrote every aggregate and the fan-out kept 200 streams busy: as before
-	// each check-in run, their writeback is done first, so that the page's load does not measure it.
+	// The rebuild above rewrote every aggregate: as before each check-in run, its writeback is
+	// done first, so that the page's load does not measure it.
 	if r.RenderSettle, err = e.settle(ctx); err != nil {
 		return r, err
 	}
