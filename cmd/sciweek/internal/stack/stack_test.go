@@ -697,11 +697,11 @@ func TestStreamsKeepWhatAnOperatorSetAcrossRestarts(t *testing.T) {
 	start := func(streams bus.StreamOptions) {
 		t.Helper()
 		if err := cluster.JetStream.DeleteStream(ctx, bus.StreamVenue); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
-			t.Fatal(err)
+			t.Fatalf("delete the venue stream: %v", err)
 		}
 		st, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "checkin", DatabaseURL: dbURL, NATSURL: cluster.URL, LogWriter: io.Discard, Streams: streams})
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("start: %v", err)
 		}
 		// Run ensures check-in's stream, then starts the projections, which ensure the venue
 		// stream (deleted before each start): once that exists, check-in's has been ensured.
@@ -710,7 +710,7 @@ func TestStreamsKeepWhatAnOperatorSetAcrossRestarts(t *testing.T) {
 			return err
 		})
 		if err := st.Close(ctx); err != nil {
-			t.Fatal(err)
+			t.Fatalf("close: %v", err)
 		}
 	}
 	config := func() jetstream.StreamConfig {
