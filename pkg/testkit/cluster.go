@@ -65,10 +65,7 @@ func StartNATSCluster(t testing.TB, n int) *NATSCluster {
 	}
 	t.Cleanup(nc.Close)
 	c.Conn = nc
-	// An R3 stream's create or delete waits for a Raft round on three nodes that share a
-	// busy 2-core machine with the rest of the tests; the client's 5 s default has run out
-	// there (a DeleteStream in CI), so the tests' admin calls get longer.
-	if c.JetStream, err = jetstream.New(nc, jetstream.WithDefaultTimeout(30*time.Second)); err != nil {
+	if c.JetStream, err = jetstream.New(nc); err != nil {
 		t.Fatal(err)
 	}
 	// The cluster answers JetStream requests once its nodes have elected a meta leader.

@@ -694,31 +694,50 @@ func TestStreamsKeepWhatAnOperatorSetAcrossRestarts(t *testing.T) {
 	ctx := context.Background()
 	cluster := testkit.StartNATSCluster(t, 3)
 	dbURL := testkit.Postgres(t)
+	// An R3 stream's requests wait for its Raft group, which on a 2-core machine busy with the
+	// other tests can take longer than one request's 5 s (CI saw a delete and an info request
+	// time out): every admin call is retried, each with its own deadline, for up to a minute.
+	const patience = time.Minute
+	jsCall := func(call func(context.Context) error) func() error {
+		return func() error {
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			return call(cctx)
+		}
+	}
 	start := func(streams bus.StreamOptions) {
 		t.Helper()
-		if err := cluster.JetStream.DeleteStream(ctx, bus.StreamVenue); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
-			t.Fatalf("delete the venue stream: %v", err)
-		}
+		testkit.Eventually(t, patience, jsCall(func(ctx context.Context) error {
+			if err := cluster.JetStream.DeleteStream(ctx, bus.StreamVenue); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+				return fmt.Errorf("delete the venue stream: %w", err)
+			}
+			return nil
+		}))
 		st, err := stack.Start(ctx, stack.Options{DataDir: t.TempDir(), Only: "checkin", DatabaseURL: dbURL, NATSURL: cluster.URL, LogWriter: io.Discard, Streams: streams})
 		if err != nil {
 			t.Fatalf("start: %v", err)
 		}
 		// Run ensures check-in's stream, then starts the projections, which ensure the venue
 		// stream (deleted before each start): once that exists, check-in's has been ensured.
-		testkit.Eventually(t, 20*time.Second, func() error {
+		testkit.Eventually(t, patience, jsCall(func(ctx context.Context) error {
 			_, err := cluster.JetStream.Stream(ctx, bus.StreamVenue)
 			return err
-		})
+		}))
 		if err := st.Close(ctx); err != nil {
 			t.Fatalf("close: %v", err)
 		}
 	}
 	config := func() jetstream.StreamConfig {
-		s, err := cluster.JetStream.Stream(ctx, bus.StreamCheckin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.CachedInfo().Config
+		t.Helper()
+		var cfg jetstream.StreamConfig
+		testkit.Eventually(t, patience, jsCall(func(ctx context.Context) error {
+			s, err := cluster.JetStream.Stream(ctx, bus.StreamCheckin)
+			if err == nil {
+				cfg = s.CachedInfo().Config
+			}
+			return err
+		}))
+		return cfg
 	}
 	start(bus.StreamOptions{Replicas: 3})
 	cfg := config()
@@ -726,9 +745,10 @@ func TestStreamsKeepWhatAnOperatorSetAcrossRestarts(t *testing.T) {
 		t.Fatalf("created with replicas %d, max age %v, max bytes %d; want 3 and the defaults", cfg.Replicas, cfg.MaxAge, cfg.MaxBytes)
 	}
 	cfg.MaxAge = 48 * time.Hour // the operator's choice (nats stream edit)
-	if _, err := cluster.JetStream.UpdateStream(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Eventually(t, patience, jsCall(func(ctx context.Context) error {
+		_, err := cluster.JetStream.UpdateStream(ctx, cfg)
+		return err
+	}))
 	start(bus.StreamOptions{})
 	if cfg := config(); cfg.Replicas != 3 || cfg.MaxAge != 48*time.Hour {
 		t.Fatalf("after a restart configured for one replica: replicas %d, max age %v; want 3 and 48h", cfg.Replicas, cfg.MaxAge)
