@@ -22,6 +22,23 @@ func TestParseCPU(t *testing.T) {
 	}
 }
 
+func TestParseChildrenCPU(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, stat string
+		want       time.Duration
+	}{
+		{"a postmaster that reaped backends", "1234 (postgres) S 1 1234 1234 0 -1 4194560 2716 0 0 0 150 25 400 90 20 0 1 0 123 0 0", 4900 * time.Millisecond},
+		{"no children", "99 (a (b) c) R 1 99 99 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 1 0 0", 0},
+		{"cut short before cstime", "99 (x) R 1 99 99 0 -1 0 0 0 0 0 7 3 5", 0},
+		{"no name", "garbage", 0},
+	} {
+		if got := parseChildrenCPU(tc.stat); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestMemoryMet(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

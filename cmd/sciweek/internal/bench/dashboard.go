@@ -52,6 +52,14 @@ type dashboardResults struct {
 	RenderSteps loadSteps
 	// RenderSettle is how long the checkpoint and sync before the page loads took.
 	RenderSettle time.Duration
+	// RenderCores is how many cores each part kept busy while the pages loaded, and
+	// RenderOthers the rest of the machine's (Chromium, mostly): a slow load on a busy machine
+	// reads differently from one on an idle machine.
+	RenderCores  cpuShare
+	RenderOthers float64
+	// RenderMaintenance is what PostgreSQL's busy sessions were seen doing while the pages loaded
+	// (sampled every 100 ms), with how many samples saw each.
+	RenderMaintenance map[string]int
 }
 
 // loadSteps are the moments of one page load, in milliseconds from the navigation's start as the
@@ -132,7 +140,12 @@ func (e *env) dashboard(ctx context.Context, screens int) (dashboardResults, err
 	if r.RenderSettle, err = e.settle(ctx); err != nil {
 		return r, err
 	}
+	stopWatch := e.watchMaintenance(ctx, busyNow)
+	cpu0 := e.cpuNow()
 	renders, screenRender, err := e.measureFirstRender(ctx)
+	cpu1 := e.cpuNow()
+	r.RenderMaintenance = stopWatch()
+	r.RenderCores, r.RenderOthers = cpu1.since(cpu0), cpu1.others(cpu0)
 	if err != nil {
 		return r, err
 	}
@@ -446,6 +459,8 @@ func (r dashboardResults) markdown() string {
 		r.Screens, r.FanoutRounds, ms(r.FanoutP50), ms(r.FanoutMax))
 	fmt.Fprintf(&b, "| First render of /dashboard in Chromium (navigation to the first figures), 5 loads | p50 %s · max %s | < 2 s |\n", ms(r.RenderP50), ms(r.RenderMax))
 	fmt.Fprintf(&b, "| … the median load's steps, from the navigation's start by the page's clock | %s | |\n", r.RenderSteps)
+	fmt.Fprintf(&b, "| … cores kept busy while the pages loaded | %s · the rest of the machine (Chromium) %.2f cores; PostgreSQL's busy sessions, sampled ten times a second: %s | |\n",
+		r.RenderCores, r.RenderOthers, maintenanceText(r.RenderMaintenance))
 	fmt.Fprintf(&b, "| First render of the big screen (/screen) | %s | |\n", ms(r.ScreenRender))
 	fmt.Fprintf(&b, "| Rebuild of the aggregates from the stream (%d messages, %d participations after) | %s | |\n", r.RebuildEvents, r.RebuildParticipations, r.RebuildTook.Round(time.Millisecond))
 	fmt.Fprintf(&b, "\nA dashboard query reads every panel in one pipelined round trip over aggregate tables whose size follows activities × days "+

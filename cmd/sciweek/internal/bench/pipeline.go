@@ -159,6 +159,8 @@ type halfRun struct {
 	CPU                      cpuShare
 	// Waits is what check-in's writing sessions were doing, when sampled (Options.Waits).
 	Waits *waits
+	// Maintenance is what autovacuum was seen doing during the run (watchMaintenance).
+	Maintenance map[string]int
 }
 
 // halfRate runs the terminals at rate for d, pairing each acknowledgement with the first
@@ -205,10 +207,12 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 			return r, err
 		}
 	}
+	stopWatch := e.watchMaintenance(ctx, autovacuumNow)
 	cpu := e.cpuNow()
 	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Rate: rate, Progress: e.log, OnAck: vis.acked})
 	r.CPU = e.cpuNow().since(cpu)
+	r.Maintenance = stopWatch()
 	if sampled != nil {
 		stopSampling()
 		w := <-sampled

@@ -178,6 +178,12 @@ func (r results) markdown() string {
 	for i, f := range runs {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, f.Batched.Full.CPU, f.Batched.Half.CPU, f.Handheld.Full.CPU, f.Handheld.Half.CPU)
 	}
+	fmt.Fprintf(&b, "\n## What autovacuum was doing during the half-rate runs\n\nPostgreSQL's autovacuum workers, sampled every 100 ms from "+
+		"pg_stat_activity: each entry is what a worker was doing and in how many samples (ten a second of the run).\n\n"+
+		"| run | gates, half | handheld, half |\n|---|---|---|\n")
+	for i, f := range runs {
+		fmt.Fprintf(&b, "| %d | %s | %s |\n", i+1, maintenanceText(f.Batched.Half.Maintenance), maintenanceText(f.Handheld.Half.Maintenance))
+	}
 	if runs[0].Batched.Half.Waits != nil {
 		fmt.Fprintf(&b, "\n## What check-in's writing sessions were doing\n\nSampled from pg_stat_activity during the half-rate runs: each sample counts the "+
 			"sessions inside a group commit's transaction by state (a wait event inside PostgreSQL, running, or idle in the transaction while check-in "+

@@ -62,7 +62,7 @@ func (s *Service) Anomalies(ctx context.Context, p auth.Principal, q domain.Anom
 		}
 		q.CountyCode = county
 	}
-	tallies, err := s.anomalies.CountAnomalies(ctx, q, s.loc.String())
+	tallies, err := s.countAnomalies(ctx, q)
 	if err != nil {
 		return domain.Anomalies{}, err
 	}

@@ -61,6 +61,8 @@ type Service struct {
 	reconciler  *Reconciler
 	anomalies   AnomalyCounter
 	names       AnomalyNames
+	// anomalyCache shares check-in's anomaly counts between readers (anomalycache.go).
+	anomalyCache anomalyCache
 }
 
 // Config tunes the live view.
