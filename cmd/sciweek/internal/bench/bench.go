@@ -52,6 +52,9 @@ type Options struct {
 	// Waits, if above zero, is how often check-in's database sessions are sampled during the
 	// half-rate runs, to tell time spent inside PostgreSQL from time spent between statements.
 	Waits time.Duration
+	// Statements loads pg_stat_statements into PostgreSQL and reports, for the first run's
+	// loads, the statements that took its time and the WAL's work, per thousand records.
+	Statements bool
 	// PGSettings are PostgreSQL settings ("name=value", reloadable ones only) applied before
 	// the runs, to measure a lever such as commit_delay one at a time.
 	PGSettings []string

@@ -63,11 +63,14 @@ type env struct {
 	// waitPeriod is how often check-in's database sessions are sampled in half-rate runs; 0
 	// samples none (see waits).
 	waitPeriod time.Duration
+	// statements is whether each run reads what PostgreSQL's statements and WAL did
+	// (pg_stat_statements, pg_stat_wal; Options.Statements).
+	statements bool
 }
 
 // start brings the system up and signs the benchmark in as the bureau.
 func start(ctx context.Context, o Options, say func(string, ...any)) (_ *env, err error) {
-	e := &env{say: say, log: o.Log, dir: o.DataDir, cleanup: func() {}, waitPeriod: o.Waits}
+	e := &env{say: say, log: o.Log, dir: o.DataDir, cleanup: func() {}, waitPeriod: o.Waits, statements: o.Statements}
 	defer func() {
 		if err != nil {
 			e.close()
@@ -104,9 +107,18 @@ func start(ctx context.Context, o Options, say func(string, ...any)) (_ *env, er
 	if err != nil {
 		return nil, err
 	}
+	var pgStart map[string]string
+	if o.Statements {
+		pgStart = statementsSettings
+	}
 	if e.st, err = stack.Start(ctx, stack.Options{DataDir: e.dir, NATSPort: -1, LogWriter: logf, Except: []string{"checkin"},
-		Remote: stack.Addrs{Checkin: checkinAddr}, Limits: &limits, ServiceKey: serviceKey}); err != nil {
+		Remote: stack.Addrs{Checkin: checkinAddr}, Limits: &limits, ServiceKey: serviceKey, PostgresSettings: pgStart}); err != nil {
 		return nil, err
+	}
+	if o.Statements {
+		if err := e.createStatements(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if e.metricsAddr, err = freeAddr(); err != nil {
 		return nil, err

@@ -113,6 +113,8 @@ type sustainedRun struct {
 	P50, P99         time.Duration
 	Settle           time.Duration
 	CPU              cpuShare
+	// PG is what PostgreSQL's statements and WAL did during the run (Options.Statements).
+	PG *pgWorkDone
 }
 
 // sustained runs the terminals as fast as they are acknowledged for d and counts the time the
@@ -127,6 +129,10 @@ func (e *env) sustained(ctx context.Context, d time.Duration, batch int) (sustai
 		return r, err
 	}
 	e.say("full rate: %d terminals, %d records a call, as fast as acknowledged, for %s", len(e.world.Terminals), batch, d)
+	pgBefore, err := e.pgWorkNow(ctx)
+	if err != nil {
+		return r, err
+	}
 	cpu := e.cpuNow()
 	full, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Progress: e.log})
@@ -135,6 +141,9 @@ func (e *env) sustained(ctx context.Context, d time.Duration, batch int) (sustai
 	}
 	r.CPU = e.cpuNow().since(cpu)
 	if r.CatchUp, err = e.waitFor(ctx, base+full.People(), 5*time.Minute); err != nil {
+		return r, err
+	}
+	if r.PG, err = e.pgWorkSince(ctx, pgBefore, full.Records); err != nil {
 		return r, err
 	}
 	e.stored += full.Records
@@ -161,6 +170,8 @@ type halfRun struct {
 	Waits *waits
 	// Maintenance is what autovacuum was seen doing during the run (watchMaintenance).
 	Maintenance map[string]int
+	// PG is what PostgreSQL's statements and WAL did during the run (Options.Statements).
+	PG *pgWorkDone
 }
 
 // halfRate runs the terminals at rate for d, pairing each acknowledgement with the first
@@ -207,6 +218,10 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 			return r, err
 		}
 	}
+	pgBefore, err := e.pgWorkNow(ctx)
+	if err != nil {
+		return r, err
+	}
 	stopWatch := e.watchMaintenance(ctx, autovacuumNow)
 	cpu := e.cpuNow()
 	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
@@ -229,6 +244,9 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 		return r, err
 	}
 	e.stored += sum.Records
+	if r.PG, err = e.pgWorkSince(ctx, pgBefore, sum.Records); err != nil {
+		return r, err
+	}
 	time.Sleep(500 * time.Millisecond)
 	cancelWatch()
 	if err := <-watching; err != nil && ctx.Err() == nil {

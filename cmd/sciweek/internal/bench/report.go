@@ -192,6 +192,19 @@ func (r results) markdown() string {
 			fmt.Fprintf(&b, "| %d | %s | %s |\n", i+1, f.Batched.Half.Waits, f.Handheld.Half.Waits)
 		}
 	}
+	if f := runs[0]; f.Batched.Full.PG != nil {
+		fmt.Fprintf(&b, "\n## Where PostgreSQL's time went (run 1)\n\nFrom pg_stat_statements and pg_stat_wal, read before each load and after its "+
+			"aggregates caught up, so the projections' and the relay's statements for those records are in it. A statement's time is its "+
+			"execution in PostgreSQL (a COMMIT's is its WAL flush), not CPU alone.\n")
+		for _, l := range []struct {
+			name string
+			pg   *pgWorkDone
+		}{{"Gates, full rate", f.Batched.Full.PG}, {"Gates, half rate", f.Batched.Half.PG}, {"Handheld, full rate", f.Handheld.Full.PG}, {"Handheld, half rate", f.Handheld.Half.PG}} {
+			if l.pg != nil {
+				fmt.Fprintf(&b, "\n### %s\n\n%s", l.name, l.pg)
+			}
+		}
+	}
 	fmt.Fprintf(&b, "\nRun took %s.\n", r.Finished.Sub(r.Started).Round(time.Second))
 	return b.String()
 }

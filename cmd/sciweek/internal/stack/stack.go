@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -65,6 +66,9 @@ type Options struct {
 	DataDir string
 	// DatabaseURL, if set, is used instead of a private PostgreSQL server.
 	DatabaseURL string
+	// PostgresSettings are added to the private PostgreSQL server's settings, for settings
+	// read only at start such as shared_preload_libraries (the benchmark's -statements).
+	PostgresSettings map[string]string
 	// NATSURL, if set, is used instead of the embedded NATS server.
 	NATSURL string
 	// NATSPort is the embedded server's client port; -1 picks a free one.
@@ -427,16 +431,23 @@ func (st *Stack) startBus(opts Options) (jetstream.JetStream, error) {
 	return jetstream.New(nc)
 }
 
+// postgresSettings are the private server's settings: durable as shipped (fsync and
+// synchronous commit stay on) and sized for a week of check-ins (checkpoints spread out and
+// full-page images compressed, which keeps the WAL writes of the busiest hour from arriving in
+// bursts), with extra ones on top.
+func postgresSettings(extra map[string]string) map[string]string {
+	s := map[string]string{"max_connections": "200", "shared_buffers": "256MB", "max_wal_size": "4GB",
+		"checkpoint_timeout": "15min", "checkpoint_completion_target": "0.9", "wal_compression": "lz4"}
+	maps.Copy(s, extra)
+	return s
+}
+
 // startDatabase starts the private PostgreSQL server unless a URL is given.
 func (st *Stack) startDatabase(ctx context.Context, opts *Options) error {
 	if opts.DatabaseURL == "" {
 		pg, err := devstack.StartPostgres(ctx, devstack.PostgresConfig{
 			DataDir: filepath.Join(opts.DataDir, "postgres"), Install: true, Log: st.log,
-			// Durable as shipped (fsync and synchronous commit stay on); sized for a week of
-			// check-ins: checkpoints spread out and full-page images compressed, which keeps the
-			// WAL writes of the busiest hour from arriving in bursts.
-			Settings: map[string]string{"max_connections": "200", "shared_buffers": "256MB", "max_wal_size": "4GB",
-				"checkpoint_timeout": "15min", "checkpoint_completion_target": "0.9", "wal_compression": "lz4"},
+			Settings: postgresSettings(opts.PostgresSettings),
 		})
 		if err != nil {
 			return err
