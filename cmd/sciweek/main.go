@@ -312,8 +312,10 @@ from SCIWEEK_REGISTRATION_ADDR, SCIWEEK_VENUE_ADDR, SCIWEEK_CHECKIN_ADDR, SCIWEE
 (registration calls venue; venue and reporting fetch token keys from registration; the gateway
 calls all four). OTEL_EXPORTER_OTLP_ENDPOINT sends traces over OTLP/gRPC. Check-in's group
 commit can be tuned with SCIWEEK_CHECKIN_MAX_BATCH (records a transaction takes at most, default
-100), SCIWEEK_CHECKIN_WRITERS (transactions in flight, default 4) and SCIWEEK_CHECKIN_MAX_PENDING
-(records waiting before callers are told to retry, default 50000). The reporting service keeps
+100), SCIWEEK_CHECKIN_WRITERS (transactions in flight, default 4), SCIWEEK_CHECKIN_MAX_PENDING
+(records waiting before callers are told to retry, default 50000) and SCIWEEK_CHECKIN_LINGER
+(how long a lone batch waits for more records, e.g. 2ms; default none: docs/bench/latency.md
+found no gain). The reporting service keeps
 the counties' report files in $SCIWEEK_DATA/files (default .data/files), or in an S3-compatible
 store with SCIWEEK_S3_ENDPOINT (host:port), SCIWEEK_S3_BUCKET (default sciweek-reports),
 SCIWEEK_S3_ACCESS_KEY, SCIWEEK_S3_SECRET_KEY, SCIWEEK_S3_REGION and SCIWEEK_S3_INSECURE=1 for

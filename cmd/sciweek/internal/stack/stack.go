@@ -622,6 +622,7 @@ func Environment(opts *Options) error {
 	for name, field := range map[string]*time.Duration{
 		"SCIWEEK_RPC_DEADLINE":      &opts.Deadlines.Call,
 		"SCIWEEK_RPC_BULK_DEADLINE": &opts.Deadlines.Bulk,
+		"SCIWEEK_CHECKIN_LINGER":    &opts.CheckinBatching.Linger,
 	} {
 		if v := os.Getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
