@@ -315,9 +315,9 @@ commit can be tuned with SCIWEEK_CHECKIN_MAX_BATCH (records a transaction takes 
 100), SCIWEEK_CHECKIN_WRITERS (transactions in flight, default 4), SCIWEEK_CHECKIN_MAX_PENDING
 (records waiting before callers are told to retry, default 50000) and SCIWEEK_CHECKIN_LINGER
 (how long a lone batch waits for more records, e.g. 2ms; default none: docs/bench/latency.md
-found no gain). The reporting service keeps
-the counties' report files in $SCIWEEK_DATA/files (default .data/files), or in an S3-compatible
-store with SCIWEEK_S3_ENDPOINT (host:port), SCIWEEK_S3_BUCKET (default sciweek-reports),
+found no gain). The reporting service keeps the counties' report files in $SCIWEEK_DATA/files
+(default .data/files), or in an S3-compatible store with SCIWEEK_S3_ENDPOINT (host:port),
+SCIWEEK_S3_BUCKET (default sciweek-reports),
 SCIWEEK_S3_ACCESS_KEY, SCIWEEK_S3_SECRET_KEY, SCIWEEK_S3_REGION and SCIWEEK_S3_INSECURE=1 for
 plain HTTP. The notification centre e-mails notices through the SMTP server at SCIWEEK_SMTP_ADDR
 (host:port) as SCIWEEK_SMTP_FROM, authenticating with SCIWEEK_SMTP_USERNAME and

@@ -24,12 +24,11 @@ type statementKey struct {
 	query    int64
 }
 
-// statementStats is what PostgreSQL counted for one statement, or for the WAL.
+// statementStats is what PostgreSQL counted for one statement.
 type statementStats struct {
 	text  string
 	calls int64
 	exec  float64 // milliseconds
-	rows  int64
 }
 
 // pgWork is a snapshot of PostgreSQL's cumulative counters: each statement's calls and time,
@@ -48,20 +47,18 @@ func readPGWork(ctx context.Context, url string) (pgWork, error) {
 		return w, fmt.Errorf("statements: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	rows, err := conn.Query(ctx, `SELECT userid::int8, dbid::int8, coalesce(queryid, 0), query, calls, total_exec_time, rows
+	rows, err := conn.Query(ctx, `SELECT userid, dbid, coalesce(queryid, 0), query, calls, total_exec_time
 		FROM pg_stat_statements WHERE toplevel`)
 	if err != nil {
 		return w, fmt.Errorf("statements: %w (was the server started with -statements?)", err)
 	}
 	for rows.Next() {
-		var user, db int64
 		var k statementKey
 		var s statementStats
-		if err := rows.Scan(&user, &db, &k.query, &s.text, &s.calls, &s.exec, &s.rows); err != nil {
+		if err := rows.Scan(&k.user, &k.db, &k.query, &s.text, &s.calls, &s.exec); err != nil {
 			rows.Close()
 			return w, fmt.Errorf("statements: %w", err)
 		}
-		k.user, k.db = uint32(user), uint32(db)
 		w.statements[k] = s
 	}
 	if err := rows.Err(); err != nil {
@@ -93,7 +90,6 @@ func (w pgWork) since(before pgWork, records int64) pgWorkDone {
 		b := before.statements[k]
 		s.calls -= b.calls
 		s.exec -= b.exec
-		s.rows -= b.rows
 		if s.calls <= 0 {
 			continue
 		}
@@ -115,16 +111,26 @@ func shortQuery(q string) string {
 	return strings.ReplaceAll(q, "|", `\|`)
 }
 
-// String is a table of the statements that took the most time, each per thousand records
-// stored, and the WAL's work per thousand records.
+// summary is one line: the records, every statement's time and the WAL's work, per thousand
+// records.
+func (d pgWorkDone) summary() string {
+	if d.Records <= 0 {
+		return "no records stored"
+	}
+	per := 1000 / float64(d.Records)
+	return fmt.Sprintf("%d records; every statement's time %.1f ms per 1,000 records. WAL per 1,000 records: %.0f records, %.0f kB, %.1f writes, %.1f flushes (%.2f ms flushing).",
+		d.Records, d.Total*per, d.WALRecords*per, d.WALBytes*per/1000, d.WALWrites*per, d.WALSyncs*per, d.WALSyncMS*per)
+}
+
+// String is the summary and a table of the statements that took the most time, each per
+// thousand records stored.
 func (d pgWorkDone) String() string {
 	if d.Records <= 0 {
-		return "no records stored\n"
+		return d.summary() + "\n"
 	}
 	per := 1000 / float64(d.Records)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d records; every statement's time %.1f ms per 1,000 records. WAL per 1,000 records: %.0f records, %.0f kB, %.1f writes, %.1f flushes (%.2f ms flushing).\n\n",
-		d.Records, d.Total*per, d.WALRecords*per, d.WALBytes*per/1000, d.WALWrites*per, d.WALSyncs*per, d.WALSyncMS*per)
+	b.WriteString(d.summary() + "\n\n")
 	b.WriteString("| statement | calls per 1,000 records | mean | time per 1,000 records | share |\n|---|---|---|---|---|\n")
 	for i, s := range d.Top {
 		if i == 10 {
@@ -169,6 +175,6 @@ func (e *env) pgWorkSince(ctx context.Context, before *pgWork, records int64) (*
 		return nil, err
 	}
 	d := now.since(*before, records)
-	e.say("  PostgreSQL's work: %s", strings.SplitN(d.String(), "\n", 2)[0])
+	e.say("  PostgreSQL's work: %s", d.summary())
 	return &d, nil
 }

@@ -12,13 +12,13 @@ func TestPGWorkSince(t *testing.T) {
 	idle := statementKey{user: 10, db: 5, query: -3}
 	fresh := statementKey{user: 11, db: 5, query: 1} // same queryid, another role: another entry
 	before := pgWork{statements: map[statementKey]statementStats{
-		write: {text: "WITH written AS (INSERT INTO checkin_records …)", calls: 100, exec: 50, rows: 1000},
-		fold:  {text: "INSERT INTO participation_hours …", calls: 10, exec: 20, rows: 300},
+		write: {text: "WITH written AS (INSERT INTO checkin_records …)", calls: 100, exec: 50},
+		fold:  {text: "INSERT INTO participation_hours …", calls: 10, exec: 20},
 		idle:  {text: "SELECT 1", calls: 7, exec: 1},
 	}, walRecords: 100, walBytes: 10_000, walWrites: 10, walSyncs: 9, walSyncMS: 3}
 	after := pgWork{statements: map[statementKey]statementStats{
-		write: {text: "WITH written AS (INSERT INTO checkin_records …)", calls: 300, exec: 150, rows: 3000},
-		fold:  {text: "INSERT INTO participation_hours …", calls: 30, exec: 170, rows: 900},
+		write: {text: "WITH written AS (INSERT INTO checkin_records …)", calls: 300, exec: 150},
+		fold:  {text: "INSERT INTO participation_hours …", calls: 30, exec: 170},
 		idle:  {text: "SELECT 1", calls: 7, exec: 1},
 		fresh: {text: "DELETE FROM outbox WHERE seq = ANY($1)", calls: 4, exec: 2},
 	}, walRecords: 2100, walBytes: 210_000, walWrites: 30, walSyncs: 29, walSyncMS: 13}
