@@ -84,10 +84,13 @@ type Projection struct {
 	// its first message: right for projections whose events carry the whole state of what they
 	// describe (later events overwrite), where the events lost are at worst old states.
 	Reconcile Reconciler
-	// Audit, if set, runs every AuditEvery while the runner holds the projection (between
-	// batches, nothing being applied): it compares the tables with the system of record and
-	// repairs them; moving the checkpoint makes the runner go on from the new one.
-	Audit func(ctx context.Context) error
+	// Audit, if set, runs every AuditEvery while the runner holds the projection, beside the
+	// batches rather than between them: reading a whole system of record takes seconds at a
+	// week's volume, and live views must not freeze meanwhile. It compares the tables with the
+	// system of record and returns a repair when they differ, which the runner runs between
+	// batches (nothing being applied); a repair that moves the checkpoint makes the runner go on
+	// from the new one. One audit runs at a time; a tick while one runs is dropped.
+	Audit func(ctx context.Context) (repair func(ctx context.Context) error, err error)
 	// AuditEvery is how often Audit runs; 0 means 15 minutes.
 	AuditEvery time.Duration
 }
@@ -372,6 +375,14 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 		defer t.Stop()
 		audit = t.C
 	}
+	// The audit in flight reports here (buffered: it never waits for a loop that has returned;
+	// cctx, cancelled when runOnce returns, stops it).
+	type audited struct {
+		repair func(ctx context.Context) error
+		err    error
+	}
+	auditDone := make(chan audited, 1)
+	auditing := false
 	for {
 		batch = batch[:0]
 		select {
@@ -389,8 +400,22 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 			}
 			continue
 		case <-audit:
-			if err := p.Audit(ctx); err != nil {
-				r.log.ErrorContext(ctx, "projection audit failed; trying again at the next", "projection", p.Name, "error", err, "every", auditEvery.String())
+			if auditing {
+				continue
+			}
+			auditing = true
+			go func() {
+				repair, err := p.Audit(cctx)
+				auditDone <- audited{repair: repair, err: err}
+			}()
+			continue
+		case a := <-auditDone:
+			auditing = false
+			if a.err == nil && a.repair != nil {
+				a.err = a.repair(ctx)
+			}
+			if a.err != nil && ctx.Err() == nil {
+				r.log.ErrorContext(ctx, "projection audit failed; trying again at the next", "projection", p.Name, "error", a.err, "every", auditEvery.String())
 			}
 			continue
 		case m := <-inbox:

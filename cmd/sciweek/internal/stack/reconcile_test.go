@@ -3,6 +3,7 @@ package stack_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -273,4 +274,115 @@ func (s *syncBuffer) matching(words ...string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestAuditBesideTheProjectionUnderLoad audits every 100 ms while doors keep recording: the
+// audit reads check-in's table beside the projection (which goes on applying), so each
+// comparison finds the projection behind the table's cut or ahead of it, and must account for
+// the events between the two without finding a drift that is not there. Then an aggregate is
+// tampered with while the doors go on, and the audit still finds and repairs it.
+func TestAuditBesideTheProjectionUnderLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	logs := &syncBuffer{}
+	w := startWorld(t, func(o *stack.Options) { o.LogWriter = logs; o.AuditEvery = 100 * time.Millisecond })
+	client := checkinv1.NewCheckinServiceClient(w.conns["checkin"])
+	type door struct {
+		venue, activity string
+		as              grpc.CallOption
+	}
+	var doors []door
+	for _, county := range []string{"140105", "140106", "140110"} {
+		var d door
+		d.venue, d.activity, d.as = w.setup(t, county)
+		doors = append(doors, d)
+	}
+	db, err := pgx.Connect(ctx, w.st.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+
+	// audits counts the comparisons that found the figures equal, by which side was ahead.
+	audits := func() (behind, ahead int) {
+		logs.mu.Lock()
+		defer logs.mu.Unlock()
+		for _, l := range strings.Split(logs.b.String(), "\n") {
+			if !strings.Contains(l, "statistics audit: equal") {
+				continue
+			}
+			var at struct{ Checkpoint, Cut uint64 }
+			if err := json.Unmarshal([]byte(l), &at); err != nil {
+				t.Fatalf("audit log %q: %v", l, err)
+			}
+			if at.Checkpoint > at.Cut {
+				ahead++
+			} else {
+				behind++
+			}
+		}
+		return behind, ahead
+	}
+	run := func(d time.Duration) {
+		t.Helper()
+		var wg sync.WaitGroup
+		stop := time.Now().Add(d)
+		errs := make(chan error, len(doors))
+		for _, dr := range doors {
+			wg.Go(func() {
+				for seq := uint64(time.Now().UnixNano()); time.Now().Before(stop); seq++ {
+					if _, err := client.RecordCheckin(ctx, walkIn(seq, dr.venue, dr.activity, 1), dr.as); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	}
+	drifted := func() float64 {
+		return testkit.MetricSum(t, w.st.Metrics, "sciweek_projection_drift_total", map[string]string{"projection": "reporting.checkin-events"})
+	}
+
+	run(4 * time.Second)
+	testkit.Eventually(t, 20*time.Second, func() error {
+		if behind, ahead := audits(); behind+ahead < 5 {
+			return fmt.Errorf("%d audits found the figures equal", behind+ahead)
+		}
+		return nil
+	})
+	behind, ahead := audits()
+	t.Logf("audits that found the figures equal: %d with the projection behind the table's cut, %d ahead of it", behind, ahead)
+	if n := drifted(); n != 0 {
+		t.Errorf("the audit found %v drifting county-days under load; logs:\n%s", n, logs.matching("drifted"))
+	}
+	if logs.lines("drifted") != 0 || logs.lines("confirming between batches") != 0 {
+		t.Errorf("drift logged under load:\n%s", logs.matching("drifted", "confirming between batches"))
+	}
+
+	// A tampered aggregate is still found, confirmed and repaired while the doors go on.
+	if _, err := db.Exec(ctx, `UPDATE reporting.participation_counts SET walk_ins = walk_ins + 7 WHERE county_code = '140110'`); err != nil {
+		t.Fatal(err)
+	}
+	run(2 * time.Second)
+	testkit.Eventually(t, 20*time.Second, func() error {
+		if n := drifted(); n < 1 {
+			return fmt.Errorf("drift counted %v", n)
+		}
+		var table, counted int64
+		if err := db.QueryRow(ctx, `SELECT coalesce(sum(headcount), 0) FROM checkin.checkin_records WHERE outcome = 1`).Scan(&table); err != nil {
+			return err
+		}
+		if err := db.QueryRow(ctx, `SELECT coalesce(sum(ticketed + walk_ins), 0) FROM reporting.participation_counts`).Scan(&counted); err != nil {
+			return err
+		}
+		if table != counted {
+			return fmt.Errorf("aggregates %d, table %d", counted, table)
+		}
+		return nil
+	})
 }

@@ -93,53 +93,45 @@ func (s *Store) ReplaceAggregates(ctx context.Context, fill app.Fill, today stri
 	return s.Analyze(ctx)
 }
 
-// DayTotals returns the participations and refusals per edition, county and day, and the
-// checkpoint they are complete up to, read in one snapshot.
-func (s *Store) DayTotals(ctx context.Context) (map[domain.DayCounty]domain.DayTotals, uint64, error) {
-	out := map[domain.DayCounty]domain.DayTotals{}
-	var checkpoint int64
+// Applied returns the participations and refusals per edition, county and day, the checkpoint
+// they are complete up to and the events a rebuild counted before they arrived, read in one
+// snapshot: the projection may be committing meanwhile.
+func (s *Store) Applied(ctx context.Context) (app.Applied, error) {
+	out := app.Applied{Totals: map[domain.DayCounty]domain.DayTotals{}, Skipping: map[uuid.UUID]bool{}}
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`); err != nil {
 			return err
 		}
+		var checkpoint int64
 		if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT last_sequence FROM projection_checkpoints WHERE name = $1), 0)`,
 			domain.CheckinProjection).Scan(&checkpoint); err != nil {
 			return err
 		}
+		out.Checkpoint = uint64(checkpoint)
 		rows, _ := tx.Query(ctx, `SELECT edition_id, county_code, day::text, sum(ticketed + walk_ins), 0 FROM participation_counts GROUP BY 1, 2, 3
 			UNION ALL SELECT edition_id, county_code, day::text, 0, sum(refused) FROM refusal_counts GROUP BY 1, 2, 3`)
 		var k domain.DayCounty
 		var p, r int64
-		_, err := pgx.ForEachRow(rows, []any{&k.EditionID, &k.CountyCode, &k.Day, &p, &r}, func() error {
-			v := out[k]
+		if _, err := pgx.ForEachRow(rows, []any{&k.EditionID, &k.CountyCode, &k.Day, &p, &r}, func() error {
+			v := out.Totals[k]
 			v.Participations += p
 			v.Refused += r
 			if v == (domain.DayTotals{}) {
-				delete(out, k)
+				delete(out.Totals, k)
 				return nil
 			}
-			out[k] = v
+			out.Totals[k] = v
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		// Few rows: the events pending at the last rebuild that have not arrived yet.
+		rows, _ = tx.Query(ctx, `SELECT event_id FROM reconcile_skip`)
+		var id [16]byte
+		_, err := pgx.ForEachRow(rows, []any{&id}, func() error { out.Skipping[id] = true; return nil })
 		return err
 	})
-	return out, uint64(checkpoint), db.Unavailable(err, "read the statistics' day totals")
-}
-
-// Skipping returns which of the events a rebuild counted before they arrived.
-func (s *Store) Skipping(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	out := map[uuid.UUID]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	raw := make([][16]byte, len(ids))
-	for i, id := range ids {
-		raw[i] = id
-	}
-	rows, _ := s.pool.Query(ctx, `SELECT event_id FROM reconcile_skip WHERE event_id = ANY($1)`, raw)
-	var id [16]byte
-	_, err := pgx.ForEachRow(rows, []any{&id}, func() error { out[id] = true; return nil })
-	return out, db.Unavailable(err, "read the events to skip")
+	return out, db.Unavailable(err, "read the statistics' day totals")
 }
 
 // SkipOnce returns which of the events a rebuild counted already, inside the projection's

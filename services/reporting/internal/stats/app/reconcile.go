@@ -37,11 +37,19 @@ type ReconcileStore interface {
 	// check-in projection's checkpoint to the cut, all in one transaction; the pending events
 	// are remembered, to be skipped when they arrive.
 	ReplaceAggregates(ctx context.Context, fill Fill, today string, now time.Time) error
-	// DayTotals returns the aggregates per edition, county and day, and the checkpoint they
-	// are complete up to.
-	DayTotals(ctx context.Context) (map[domain.DayCounty]domain.DayTotals, uint64, error)
-	// Skipping returns which of the events are to be skipped when they arrive.
-	Skipping(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error)
+	// Applied returns the aggregates per edition, county and day with the checkpoint they are
+	// complete up to and the events to be skipped when they arrive, read in one snapshot.
+	Applied(ctx context.Context) (Applied, error)
+}
+
+// Applied is what the check-in aggregates hold, as of one snapshot.
+type Applied struct {
+	// Totals are the participations and refusals per edition, county and day.
+	Totals map[domain.DayCounty]domain.DayTotals
+	// Checkpoint is the last check-in stream position applied.
+	Checkpoint uint64
+	// Skipping are the events a rebuild counted before they arrived.
+	Skipping map[uuid.UUID]bool
 }
 
 // StreamRecords reads the check-in events after one stream position up to another, by event id.
@@ -116,19 +124,61 @@ func (r *Reconciler) Rebuild(ctx context.Context) (domain.LedgerCut, time.Durati
 	return cut, took, nil
 }
 
-// Audit compares, per edition, county and day, the participations and refusals in the
-// aggregates with check-in's table; on any difference it logs the figures at ERROR, counts the
+// Screen compares, per edition, county and day, the participations and refusals in the
+// aggregates with check-in's table while the projection goes on applying: it reads the table
+// first (seconds at a week's volume), then the aggregates in one snapshot, and accounts for the
+// events between the two positions, whichever is ahead. It returns the drifts it found (none
+// when the two are too far apart to compare) and changes nothing: a drift it finds may be a
+// rebuild that ran meanwhile, so it is for Audit to confirm and repair.
+func (r *Reconciler) Screen(ctx context.Context) ([]domain.Drift, error) {
+	drifts, at, err := r.compare(ctx)
+	if len(drifts) > 0 {
+		// Not ERROR yet: a rebuild may have run between reading the table and the aggregates.
+		// The confirmation between batches costs the live views a pause, so say why.
+		d := drifts[0]
+		r.cfg.Log.WarnContext(ctx, "statistics differ from check-in's table beside the projection; confirming between batches",
+			"county_days", len(drifts), "edition", d.EditionID, "county", d.CountyCode, "day", d.Day,
+			"participations_table", d.Expected.Participations, "participations_counted", d.Actual.Participations,
+			"checkpoint", at.checkpoint, "cut", at.cut)
+	}
+	return drifts, err
+}
+
+// Audit compares as Screen does; on any difference it logs the figures at ERROR, counts the
 // drifting county-days and rebuilds. It runs between the projection's batches (nothing being
-// applied), and accounts for what the table holds that the projection has not applied yet:
-// the stream's events after the checkpoint and the events not yet published. It returns the
-// drifts it found (none when the projection is too far behind to compare).
+// applied, so no rebuild but its own can run meanwhile) and returns the drifts it found.
 func (r *Reconciler) Audit(ctx context.Context) ([]domain.Drift, error) {
-	actual, checkpoint, err := r.cfg.Store.DayTotals(ctx)
-	if err != nil {
+	drifts, at, err := r.compare(ctx)
+	if err != nil || len(drifts) == 0 {
 		return nil, err
 	}
-	ledger := domain.NewTally(r.cfg.Location)
-	notApplied := domain.NewTally(r.cfg.Location)
+	for _, d := range drifts {
+		r.cfg.Log.ErrorContext(ctx, "statistics drifted from check-in's table; rebuilding",
+			"edition", d.EditionID, "county", d.CountyCode, "day", d.Day,
+			"participations_table", d.Expected.Participations, "participations_counted", d.Actual.Participations,
+			"refused_table", d.Expected.Refused, "refused_counted", d.Actual.Refused, "checkpoint", at.checkpoint, "cut", at.cut)
+	}
+	r.cfg.Drifted(ctx, len(drifts))
+	if _, _, err := r.Rebuild(ctx); err != nil {
+		return drifts, fmt.Errorf("repair the drift: %w", err)
+	}
+	return drifts, nil
+}
+
+// compared is where a comparison stood: the projection's checkpoint and the table's cut.
+type compared struct{ checkpoint, cut uint64 }
+
+// compare reads check-in's table, then the aggregates, and returns where they differ.
+//
+// The table holds every event up to the cut and the events pending at it; the aggregates hold
+// every event up to the checkpoint that a rebuild did not count before it arrived, and the
+// events a rebuild counted (the skipping set). So what the aggregates should hold is the table
+// less the events it holds that the projection has not applied (those after the checkpoint, in
+// the stream up to the cut or pending, and not counted by a rebuild), plus the events the
+// projection applied that came after the table was read (in the stream after the cut, not
+// pending at it).
+func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, error) {
+	expected := domain.NewTally(r.cfg.Location)
 	var cut domain.LedgerCut
 	pending := map[uuid.UUID][]domain.CheckinRecord{}
 	if err := r.cfg.Ledger.Export(ctx, r.cfg.Location, false, LedgerSink{
@@ -136,58 +186,61 @@ func (r *Reconciler) Audit(ctx context.Context) ([]domain.Drift, error) {
 		Pending: func(id uuid.UUID, recs []domain.CheckinRecord) error { pending[id] = recs; return nil },
 		Rows: func(rows []domain.LedgerRow) error {
 			for _, row := range rows {
-				ledger.FoldRow(row)
+				expected.FoldRow(row)
 			}
 			return nil
 		},
 		Tickets: func(string, string, []uuid.UUID) error { return nil },
 	}); err != nil {
-		return nil, err
+		return nil, compared{}, err
 	}
-	if checkpoint > cut.LastSeq || cut.LastSeq-checkpoint > r.cfg.MaxBehind {
-		r.cfg.Log.InfoContext(ctx, "statistics audit waits: the projection is not comparable with the cut", "checkpoint", checkpoint, "cut", cut.LastSeq)
-		return nil, nil
-	}
-	inStream, err := r.cfg.Stream.Between(ctx, checkpoint, cut.LastSeq)
+	applied, err := r.cfg.Store.Applied(ctx)
 	if err != nil {
-		return nil, err
+		return nil, compared{}, err
 	}
-	ids := make([]uuid.UUID, 0, len(inStream)+len(pending))
-	for id := range inStream {
-		ids = append(ids, id)
+	at := compared{checkpoint: applied.Checkpoint, cut: cut.LastSeq}
+	if max(at.checkpoint, at.cut)-min(at.checkpoint, at.cut) > r.cfg.MaxBehind {
+		r.cfg.Log.InfoContext(ctx, "statistics audit waits: the projection and check-in's table are too far apart to compare", "checkpoint", at.checkpoint, "cut", at.cut)
+		return nil, at, nil
 	}
-	for id := range pending {
-		ids = append(ids, id)
+	notApplied := domain.NewTally(r.cfg.Location)
+	unapplied := func(id uuid.UUID, recs []domain.CheckinRecord) {
+		if applied.Skipping[id] {
+			return // a rebuild counted it already
+		}
+		for _, rec := range recs {
+			notApplied.Fold(rec)
+		}
 	}
-	skip, err := r.cfg.Store.Skipping(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	// Events a rebuild counted already (skip) are in the aggregates; the others are not yet.
-	for _, batch := range []map[uuid.UUID][]domain.CheckinRecord{inStream, pending} {
-		for id, recs := range batch {
-			if skip[id] {
+	if at.checkpoint <= at.cut {
+		inStream, err := r.cfg.Stream.Between(ctx, at.checkpoint, at.cut)
+		if err != nil {
+			return nil, at, err
+		}
+		for id, recs := range inStream {
+			unapplied(id, recs)
+		}
+	} else {
+		since, err := r.cfg.Stream.Between(ctx, at.cut, at.checkpoint)
+		if err != nil {
+			return nil, at, err
+		}
+		for id, recs := range since {
+			if _, ok := pending[id]; ok {
+				delete(pending, id) // in the table and applied since
 				continue
 			}
 			for _, rec := range recs {
-				notApplied.Fold(rec)
+				expected.Fold(rec)
 			}
 		}
 	}
-	expected := domain.Subtract(ledger.DayTotals(), notApplied.DayTotals())
-	drifts := domain.Drifts(expected, actual)
+	for id, recs := range pending {
+		unapplied(id, recs)
+	}
+	drifts := domain.Drifts(domain.Subtract(expected.DayTotals(), notApplied.DayTotals()), applied.Totals)
 	if len(drifts) == 0 {
-		return nil, nil
+		r.cfg.Log.InfoContext(ctx, "statistics audit: equal to check-in's table", "checkpoint", at.checkpoint, "cut", at.cut)
 	}
-	for _, d := range drifts {
-		r.cfg.Log.ErrorContext(ctx, "statistics drifted from check-in's table; rebuilding",
-			"edition", d.EditionID, "county", d.CountyCode, "day", d.Day,
-			"participations_table", d.Expected.Participations, "participations_counted", d.Actual.Participations,
-			"refused_table", d.Expected.Refused, "refused_counted", d.Actual.Refused, "checkpoint", checkpoint, "cut", cut.LastSeq)
-	}
-	r.cfg.Drifted(ctx, len(drifts))
-	if _, _, err := r.Rebuild(ctx); err != nil {
-		return drifts, fmt.Errorf("repair the drift: %w", err)
-	}
-	return drifts, nil
+	return drifts, at, nil
 }

@@ -84,9 +84,17 @@ func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.S
 			_, _, err := rec.Rebuild(ctx)
 			return err
 		}
-		proj.Audit = func(ctx context.Context) error {
-			_, err := rec.Audit(ctx)
-			return err
+		// The screen runs beside the projection; a drift it finds is confirmed, and repaired,
+		// between batches.
+		proj.Audit = func(ctx context.Context) (func(context.Context) error, error) {
+			drifts, err := rec.Screen(ctx)
+			if err != nil || len(drifts) == 0 {
+				return nil, err
+			}
+			return func(ctx context.Context) error {
+				_, err := rec.Audit(ctx)
+				return err
+			}, nil
 		}
 		proj.AuditEvery = auditEvery
 	}
