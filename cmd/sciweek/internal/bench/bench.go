@@ -55,6 +55,9 @@ type Options struct {
 	// Statements loads pg_stat_statements into PostgreSQL and reports, for the first run's
 	// loads, the statements that took its time and the WAL's work, per thousand records.
 	Statements bool
+	// AuditEvery is how often reporting audits its statistics against check-in's table during
+	// the runs; 0 keeps the product's 15 minutes.
+	AuditEvery time.Duration
 	// PGSettings are PostgreSQL settings ("name=value", reloadable ones only) applied before
 	// the runs, to measure a lever such as commit_delay one at a time.
 	PGSettings []string

@@ -178,6 +178,7 @@ type compared struct{ checkpoint, cut uint64 }
 // projection applied that came after the table was read (in the stream after the cut, not
 // pending at it).
 func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, error) {
+	start := time.Now()
 	expected := domain.NewTally(r.cfg.Location)
 	var cut domain.LedgerCut
 	pending := map[uuid.UUID][]domain.CheckinRecord{}
@@ -240,7 +241,8 @@ func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, err
 	}
 	drifts := domain.Drifts(domain.Subtract(expected.DayTotals(), notApplied.DayTotals()), applied.Totals)
 	if len(drifts) == 0 {
-		r.cfg.Log.InfoContext(ctx, "statistics audit: equal to check-in's table", "checkpoint", at.checkpoint, "cut", at.cut)
+		r.cfg.Log.InfoContext(ctx, "statistics audit: equal to check-in's table", "checkpoint", at.checkpoint, "cut", at.cut,
+			"took_ms", time.Since(start).Milliseconds())
 	}
 	return drifts, at, nil
 }
