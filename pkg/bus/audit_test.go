@@ -1,0 +1,90 @@
+package bus_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/db"
+	"github.com/sciweek/sciweek/pkg/testkit"
+)
+
+// TestAuditRunsBesideTheBatches holds an audit open while events arrive: the projection goes
+// on applying them (the live views do not freeze for the audit's seconds), no second audit
+// starts while one runs, and the repair the audit returns runs between batches, in no
+// transaction of the runner's.
+func TestAuditRunsBesideTheBatches(t *testing.T) {
+	t.Parallel()
+	pool, n := setup(t)
+	runner, err := bus.NewProjectionRunner(pool, n.JetStream, testkit.Telemetry(t, "bustest"), bus.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{}, 1)
+	release := make(chan struct{})
+	var audits, running, overlapped, repairs atomic.Int64
+	repairedInTx := make(chan bool, 1)
+	proj := bus.Projection{
+		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"}, AuditEvery: 20 * time.Millisecond,
+		Apply: count,
+		Audit: func(ctx context.Context) (func(context.Context) error, error) {
+			if running.Add(1) > 1 {
+				overlapped.Add(1)
+			}
+			defer running.Add(-1)
+			first := audits.Add(1) == 1
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+			if !first {
+				return nil, nil
+			}
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			return func(ctx context.Context) error {
+				repairs.Add(1)
+				_, inTx := db.TxFrom(ctx)
+				repairedInTx <- inTx
+				return nil
+			}, nil
+		},
+	}
+	runFor(t, runner, proj)
+	<-started // the first audit holds on
+	publish(t, n.JetStream, "sciweek.checkin.test.audit", 120)
+	waitTally(t, pool, runner, 120, 120)
+	if got := audits.Load(); got != 1 {
+		t.Fatalf("%d audits started while the first still ran; want one at a time", got)
+	}
+	close(release)
+	select {
+	case inTx := <-repairedInTx:
+		if inTx {
+			t.Error("the repair ran inside a transaction of the runner's")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the repair the audit returned never ran")
+	}
+	// The runner audits again afterwards, and goes on applying.
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if got := audits.Load(); got < 3 {
+			return fmt.Errorf("%d audits", got)
+		}
+		return nil
+	})
+	publish(t, n.JetStream, "sciweek.checkin.test.audit", 5)
+	waitTally(t, pool, runner, 125, 125)
+	if got := overlapped.Load(); got != 0 {
+		t.Errorf("audits overlapped %d times", got)
+	}
+	if got := repairs.Load(); got != 1 {
+		t.Errorf("%d repairs ran, want 1", got)
+	}
+}
