@@ -2,7 +2,6 @@ package bus_test
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 // TestAuditRunsBesideTheBatches holds an audit open while events arrive: the projection goes
 // on applying them (the live views do not freeze for the audit's seconds), no second audit
 // starts while one runs, and the repair the audit returns runs between batches, in no
-// transaction of the runner's.
+// transaction of the runner's. Then the audit rests 49 times as long as it took.
 func TestAuditRunsBesideTheBatches(t *testing.T) {
 	t.Parallel()
 	pool, n := setup(t)
@@ -63,6 +62,8 @@ func TestAuditRunsBesideTheBatches(t *testing.T) {
 	if got := audits.Load(); got != 1 {
 		t.Fatalf("%d audits started while the first still ran; want one at a time", got)
 	}
+	// Held at least 100 ms, the audit rests at least 4.9 s afterwards.
+	time.Sleep(100 * time.Millisecond)
 	close(release)
 	select {
 	case inTx := <-repairedInTx:
@@ -72,19 +73,47 @@ func TestAuditRunsBesideTheBatches(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the repair the audit returned never ran")
 	}
-	// The runner audits again afterwards, and goes on applying.
-	testkit.Eventually(t, 5*time.Second, func() error {
-		if got := audits.Load(); got < 3 {
-			return fmt.Errorf("%d audits", got)
-		}
-		return nil
-	})
+	// The runner goes on applying, and the audit rests (its ticks, every 20 ms, are dropped).
 	publish(t, n.JetStream, "sciweek.checkin.test.audit", 5)
 	waitTally(t, pool, runner, 125, 125)
+	time.Sleep(time.Second)
+	if got := audits.Load(); got != 1 {
+		t.Errorf("%d audits within a second of one that took over 100 ms; want it to rest 49 times as long", got)
+	}
 	if got := overlapped.Load(); got != 0 {
 		t.Errorf("audits overlapped %d times", got)
 	}
 	if got := repairs.Load(); got != 1 {
 		t.Errorf("%d repairs ran, want 1", got)
+	}
+}
+
+// TestAuditRestsInProportionToItsLength audits every 10 ms with audits that take 10 ms: resting
+// 49 times as long, a second holds two or three of them, not fifty.
+func TestAuditRestsInProportionToItsLength(t *testing.T) {
+	t.Parallel()
+	pool, n := setup(t)
+	runner, err := bus.NewProjectionRunner(pool, n.JetStream, testkit.Telemetry(t, "bustest"), bus.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audits atomic.Int64
+	first := make(chan time.Time, 1)
+	proj := bus.Projection{
+		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"}, AuditEvery: 10 * time.Millisecond,
+		Apply: count,
+		Audit: func(context.Context) (func(context.Context) error, error) {
+			if audits.Add(1) == 1 {
+				first <- time.Now()
+			}
+			time.Sleep(10 * time.Millisecond)
+			return nil, nil
+		},
+	}
+	runFor(t, runner, proj)
+	start := <-first
+	time.Sleep(time.Until(start.Add(time.Second)))
+	if got := audits.Load(); got < 2 || got > 5 {
+		t.Errorf("%d audits of 10 ms in the second after the first; want 2 to 5 (one every ~0.5 s)", got)
 	}
 }

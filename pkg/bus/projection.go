@@ -91,9 +91,18 @@ type Projection struct {
 	// batches (nothing being applied); a repair that moves the checkpoint makes the runner go on
 	// from the new one. One audit runs at a time; a tick while one runs is dropped.
 	Audit func(ctx context.Context) (repair func(ctx context.Context) error, err error)
-	// AuditEvery is how often Audit runs; 0 means 15 minutes.
+	// AuditEvery is how often Audit runs; 0 means 15 minutes. An audit that took d (with its
+	// repair) is followed by at least auditRest·d without one, so a system of record grown to
+	// minutes of reading is audited less often rather than most of the time.
 	AuditEvery time.Duration
+	// AuditRest is how many times its own duration an audit rests before the next; 0 means
+	// auditRest (49), negative none (tests that audit as often as AuditEvery says).
+	AuditRest int
 }
+
+// auditRest is how many times its own duration an audit rests before the next: audits take at
+// most a fiftieth of the time.
+const auditRest = 49
 
 // ProjectionRunner runs projections for one service against its pool.
 type ProjectionRunner struct {
@@ -383,6 +392,17 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 	}
 	auditDone := make(chan audited, 1)
 	auditing := false
+	// An audit rests auditRest times as long as it took (with its repair) before the next
+	// starts: however large the system of record grows, audits take at most a fiftieth of the
+	// time of the database and the core they share with the writers.
+	var auditBegan, auditNext time.Time
+	rest := time.Duration(p.AuditRest)
+	switch {
+	case p.AuditRest == 0:
+		rest = auditRest
+	case p.AuditRest < 0:
+		rest = 0
+	}
 	for {
 		batch = batch[:0]
 		select {
@@ -400,10 +420,10 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 			}
 			continue
 		case <-audit:
-			if auditing {
+			if auditing || time.Now().Before(auditNext) {
 				continue
 			}
-			auditing = true
+			auditing, auditBegan = true, time.Now()
 			go func() {
 				repair, err := p.Audit(cctx)
 				auditDone <- audited{repair: repair, err: err}
@@ -414,6 +434,7 @@ func (r *ProjectionRunner) runOnce(ctx context.Context, p Projection) (progresse
 			if a.err == nil && a.repair != nil {
 				a.err = a.repair(ctx)
 			}
+			auditNext = time.Now().Add(rest * time.Since(auditBegan))
 			if a.err != nil && ctx.Err() == nil {
 				r.log.ErrorContext(ctx, "projection audit failed; trying again at the next", "projection", p.Name, "error", a.err, "every", auditEvery.String())
 			}

@@ -93,6 +93,9 @@ type Config struct {
 	// AuditEvery is how often the statistics are compared with check-in's table; 0 means 15
 	// minutes.
 	AuditEvery time.Duration
+	// AuditRest is how many times its own duration an audit rests before the next; 0 means 49
+	// (audits take at most a fiftieth of the time), negative none.
+	AuditRest int
 }
 
 // SMTPConfig says where the notices' e-mails go out.
@@ -288,7 +291,7 @@ func (s *Service) Run(ctx context.Context) error {
 		if !s.cfg.AwaitStreams(ctx, bus.StreamReporting, bus.StreamCheckin, bus.StreamVenue, bus.StreamRegistration) {
 			return nil
 		}
-		for _, p := range projections(s.projector, s.notices, committed, s.changes.Caused, s.cfg.Telemetry.Logger, s.reconciler, s.cfg.AuditEvery) {
+		for _, p := range projections(s.projector, s.notices, committed, s.changes.Caused, s.cfg.Telemetry.Logger, s.reconciler, s.cfg.AuditEvery, s.cfg.AuditRest) {
 			g.Go(func() error { return s.projections.Run(ctx, p) })
 		}
 		return nil
@@ -299,15 +302,15 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 // projections are the events reporting applies: the statistics' and the notification centre's.
-func projections(p *app.Projector, n *ntapp.Notices, committed func(int), caused func(...trace.SpanContext), log *slog.Logger, rec *app.Reconciler, auditEvery time.Duration) []bus.Projection {
-	return []bus.Projection{ports.CheckinEvents(p, committed, caused, log, rec, auditEvery), ports.VenueEvents(p), ports.RegistrationEvents(p),
+func projections(p *app.Projector, n *ntapp.Notices, committed func(int), caused func(...trace.SpanContext), log *slog.Logger, rec *app.Reconciler, auditEvery time.Duration, auditRest int) []bus.Projection {
+	return []bus.Projection{ports.CheckinEvents(p, committed, caused, log, rec, auditEvery, auditRest), ports.VenueEvents(p), ports.RegistrationEvents(p),
 		ntports.RegistrationEvents(n), ntports.AlarmEvents(n)}
 }
 
 // Consumes lists the kinds of event reporting applies (pkg/events says who consumes what).
 func Consumes() []bus.Kind {
 	var out []bus.Kind
-	for _, p := range projections(nil, nil, nil, nil, nil, nil, 0) {
+	for _, p := range projections(nil, nil, nil, nil, nil, nil, 0, 0) {
 		out = append(out, p.Consumes()...)
 	}
 	return out

@@ -123,7 +123,7 @@ func table() []part {
 				rep, err := reporting.New(reporting.Config{Base: e.base(), People: e.people,
 					Location: e.opts.Location, MinPushInterval: e.opts.MinPushInterval, Registration: regConn,
 					FilesDir: filepath.Join(e.opts.DataDir, "files"), S3: e.opts.S3, SMTP: e.opts.SMTP,
-					Checkin: checkinConn, ServiceKey: e.opts.ServiceKey, AuditEvery: e.opts.AuditEvery})
+					Checkin: checkinConn, ServiceKey: e.opts.ServiceKey, AuditEvery: e.opts.AuditEvery, AuditRest: e.opts.AuditRest})
 				if err != nil {
 					return running{}, err
 				}

@@ -123,6 +123,9 @@ type Options struct {
 	// AuditEvery is how often reporting compares its figures with check-in's table
 	// (SCIWEEK_AUDIT_EVERY); 0 means 15 minutes.
 	AuditEvery time.Duration
+	// AuditRest is how many times its own duration an audit rests before the next; 0 means 49,
+	// negative none (tests that audit often).
+	AuditRest int
 	// AuditKey signs the heads of the services' audit chains. Nil means the key in
 	// <DataDir>/audit-signing.key, made there on first start.
 	AuditKey ed25519.PrivateKey

@@ -32,8 +32,9 @@ import (
 //
 // With a reconciler (check-in reachable), a check-in stream that no longer fits the checkpoint
 // (created again, cut short, aged out) rebuilds the figures from check-in's table, and every
-// auditEvery the figures are compared with the table and repaired.
-func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.SpanContext), log *slog.Logger, rec *app.Reconciler, auditEvery time.Duration) bus.Projection {
+// auditEvery the figures are compared with the table and repaired (an audit resting auditRest
+// times as long as it took, as bus.Projection.AuditRest says).
+func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.SpanContext), log *slog.Logger, rec *app.Reconciler, auditEvery time.Duration, auditRest int) bus.Projection {
 	proj := bus.Projection{
 		Name: domain.CheckinProjection, Stream: bus.StreamCheckin, Kinds: []bus.Kind{events.CheckinsRecorded}, BatchSize: 500,
 		// No linger: the batches group themselves, as the events arriving while one applies
@@ -96,7 +97,7 @@ func CheckinEvents(p *app.Projector, committed func(int), caused func(...trace.S
 				return err
 			}, nil
 		}
-		proj.AuditEvery = auditEvery
+		proj.AuditEvery, proj.AuditRest = auditEvery, auditRest
 	}
 	return proj
 }
