@@ -34,6 +34,7 @@ func benchCmd(args []string) error {
 	fs.IntVar(&o.Activities, "activities", 1000, "approved activities of the benchmark's edition")
 	fs.IntVar(&o.Screens, "screens", 200, "screens connected for the fan-out measurement")
 	fs.DurationVar(&o.Waits, "waits", 0, "sample check-in's database sessions this often during the half-rate runs (e.g. 5ms); 0 samples none")
+	fs.IntVar(&o.AuditRest, "audit-rest", 0, "how many times its own duration an audit rests before the next (0: the product's 49; -1: none)")
 	fs.DurationVar(&o.AuditEvery, "audit-every", 0, "how often reporting audits the statistics against check-in's table during the runs (0: the product's 15m)")
 	fs.BoolVar(&o.Statements, "statements", false, "load pg_stat_statements and report, for the first run's loads, where PostgreSQL's time and WAL went per 1,000 records")
 	fs.StringVar(&o.DataDir, "data", "", "folder for the servers' data (default a temporary folder, removed afterwards)")

@@ -58,6 +58,9 @@ type Options struct {
 	// AuditEvery is how often reporting audits its statistics against check-in's table during
 	// the runs; 0 keeps the product's 15 minutes.
 	AuditEvery time.Duration
+	// AuditRest is how many times its own duration an audit rests before the next; 0 keeps the
+	// product's 49, negative none (to have audits overlap the runs).
+	AuditRest int
 	// PGSettings are PostgreSQL settings ("name=value", reloadable ones only) applied before
 	// the runs, to measure a lever such as commit_delay one at a time.
 	PGSettings []string

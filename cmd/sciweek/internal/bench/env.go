@@ -113,7 +113,7 @@ func start(ctx context.Context, o Options, say func(string, ...any)) (_ *env, er
 	}
 	if e.st, err = stack.Start(ctx, stack.Options{DataDir: e.dir, NATSPort: -1, LogWriter: logf, Except: []string{"checkin"},
 		Remote: stack.Addrs{Checkin: checkinAddr}, Limits: &limits, ServiceKey: serviceKey, PostgresSettings: pgStart,
-		AuditEvery: o.AuditEvery}); err != nil {
+		AuditEvery: o.AuditEvery, AuditRest: o.AuditRest}); err != nil {
 		return nil, err
 	}
 	if o.Statements {

@@ -146,7 +146,7 @@ func (r *Reconciler) Screen(ctx context.Context) ([]domain.Drift, error) {
 
 // Audit compares as Screen does; on any difference it logs the figures at ERROR, counts the
 // drifting county-days and rebuilds. It runs between the projection's batches (nothing being
-// applied, so no rebuild but its own can run meanwhile) and returns the drifts it found.
+// applied meanwhile) and returns the drifts it found.
 func (r *Reconciler) Audit(ctx context.Context) ([]domain.Drift, error) {
 	drifts, at, err := r.compare(ctx)
 	if err != nil || len(drifts) == 0 {
