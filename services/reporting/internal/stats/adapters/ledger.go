@@ -125,31 +125,32 @@ type CheckinStream struct{ js jetstream.JetStream }
 // NewCheckinStream returns the reader.
 func NewCheckinStream(js jetstream.JetStream) *CheckinStream { return &CheckinStream{js: js} }
 
-// Between returns the check-in events after one position up to another, by event id.
-func (s *CheckinStream) Between(ctx context.Context, after, upTo uint64) (map[uuid.UUID][]domain.CheckinRecord, error) {
-	out := map[uuid.UUID][]domain.CheckinRecord{}
+// Each hands the check-in events after one position up to another to fn, in order, each id
+// once.
+func (s *CheckinStream) Each(ctx context.Context, after, upTo uint64, fn func(uuid.UUID, []domain.CheckinRecord)) error {
 	if upTo <= after {
-		return out, nil
+		return nil
 	}
 	cons, err := s.js.OrderedConsumer(ctx, bus.StreamCheckin, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{events.CheckinsRecorded.Filter()}, DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: after + 1})
 	if err != nil {
-		return nil, fmt.Errorf("read the check-in stream: %w", err)
+		return fmt.Errorf("read the check-in stream: %w", err)
 	}
+	seen := map[uuid.UUID]bool{}
 	for {
 		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(time.Second))
 		if err != nil {
-			return nil, fmt.Errorf("read the check-in stream: %w", err)
+			return fmt.Errorf("read the check-in stream: %w", err)
 		}
 		got := 0
 		for m := range batch.Messages() {
 			got++
 			md, err := m.Metadata()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if md.Sequence.Stream > upTo {
-				return out, nil
+				return nil
 			}
 			var ev checkinv1.CheckinsRecorded
 			if err := proto.Unmarshal(m.Data(), &ev); err != nil {
@@ -160,16 +161,19 @@ func (s *CheckinStream) Between(ctx context.Context, after, upTo uint64) (map[uu
 			if err != nil {
 				continue
 			}
-			out[id] = recs
+			if !seen[id] {
+				seen[id] = true
+				fn(id, recs)
+			}
 			if md.Sequence.Stream == upTo {
-				return out, nil
+				return nil
 			}
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
-			return nil, fmt.Errorf("read the check-in stream: %w", err)
+			return fmt.Errorf("read the check-in stream: %w", err)
 		}
 		if got == 0 {
-			return out, nil // nothing more of these kinds up to upTo
+			return nil // nothing more of these kinds up to upTo
 		}
 	}
 }

@@ -52,9 +52,13 @@ type Applied struct {
 	Skipping map[uuid.UUID]bool
 }
 
-// StreamRecords reads the check-in events after one stream position up to another, by event id.
+// StreamRecords reads the check-in events after one stream position up to another.
 type StreamRecords interface {
-	Between(ctx context.Context, after, upTo uint64) (map[uuid.UUID][]domain.CheckinRecord, error)
+	// Each hands each event's id and records to fn, in the stream's order, each id once (a
+	// republished event counts once, as the projection counts it). The records are fn's only
+	// while it runs: an audit beside a busy projection reads thousands of events, and folds
+	// them as they come rather than holding them all.
+	Each(ctx context.Context, after, upTo uint64, fn func(id uuid.UUID, records []domain.CheckinRecord)) error
 }
 
 // ReconcilerConfig wires a Reconciler.
@@ -214,26 +218,21 @@ func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, err
 		}
 	}
 	if at.checkpoint <= at.cut {
-		inStream, err := r.cfg.Stream.Between(ctx, at.checkpoint, at.cut)
-		if err != nil {
+		if err := r.cfg.Stream.Each(ctx, at.checkpoint, at.cut, unapplied); err != nil {
 			return nil, at, err
-		}
-		for id, recs := range inStream {
-			unapplied(id, recs)
 		}
 	} else {
-		since, err := r.cfg.Stream.Between(ctx, at.cut, at.checkpoint)
-		if err != nil {
-			return nil, at, err
-		}
-		for id, recs := range since {
+		err := r.cfg.Stream.Each(ctx, at.cut, at.checkpoint, func(id uuid.UUID, recs []domain.CheckinRecord) {
 			if _, ok := pending[id]; ok {
 				delete(pending, id) // in the table and applied since
-				continue
+				return
 			}
 			for _, rec := range recs {
 				expected.Fold(rec)
 			}
+		})
+		if err != nil {
+			return nil, at, err
 		}
 	}
 	for id, recs := range pending {
