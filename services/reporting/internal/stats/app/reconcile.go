@@ -129,15 +129,15 @@ func (r *Reconciler) Rebuild(ctx context.Context) (domain.LedgerCut, time.Durati
 }
 
 // Screen compares, per edition, county and day, the participations and refusals in the
-// aggregates with check-in's table while the projection goes on applying: it reads the table
-// first (seconds at a week's volume), then the aggregates in one snapshot, and accounts for the
-// events between the two positions, whichever is ahead. It returns the drifts it found (none
-// when the two are too far apart to compare) and changes nothing: a drift it finds may be a
-// rebuild that ran meanwhile, so it is for Audit to confirm and repair.
+// aggregates with check-in's table while the projection goes on applying: it reads the
+// aggregates in one snapshot, then the table (seconds at a week's volume), and accounts for the
+// events between the two positions. It returns the drifts it found (none when the two are too
+// far apart to compare) and changes nothing: a drift it finds may be one a rebuild has mended
+// since (a city admin's runs outside the projection), so it is for Audit to confirm and repair.
 func (r *Reconciler) Screen(ctx context.Context) ([]domain.Drift, error) {
 	drifts, at, err := r.compare(ctx)
 	if len(drifts) > 0 {
-		// Not ERROR yet: a rebuild may have run between reading the table and the aggregates.
+		// Not ERROR yet: a rebuild may have mended it since the aggregates were read.
 		// The confirmation between batches costs the live views a pause, so say why.
 		d := drifts[0]
 		r.cfg.Log.WarnContext(ctx, "statistics differ from check-in's table beside the projection; confirming between batches",
@@ -172,17 +172,22 @@ func (r *Reconciler) Audit(ctx context.Context) ([]domain.Drift, error) {
 // compared is where a comparison stood: the projection's checkpoint and the table's cut.
 type compared struct{ checkpoint, cut uint64 }
 
-// compare reads check-in's table, then the aggregates, and returns where they differ.
+// compare reads the aggregates, then check-in's table, and returns where they differ.
 //
-// The table holds every event up to the cut and the events pending at it; the aggregates hold
-// every event up to the checkpoint that a rebuild did not count before it arrived, and the
-// events a rebuild counted (the skipping set). So what the aggregates should hold is the table
-// less the events it holds that the projection has not applied (those after the checkpoint, in
-// the stream up to the cut or pending, and not counted by a rebuild), plus the events the
-// projection applied that came after the table was read (in the stream after the cut, not
-// pending at it).
+// The aggregates are read first, in one snapshot with their checkpoint and the events still to
+// skip: the projection goes on applying while the table is read (seconds at a week's volume),
+// and the table's cut, taken after, is then at or past the checkpoint by no more than what the
+// projection had yet to apply, whatever the load. The table holds every event up to the cut and
+// the events pending at it; the aggregates hold every event up to the checkpoint that a rebuild
+// did not count before it arrived, and the events a rebuild counted (the skipping set). So
+// what the aggregates should hold is the table less the events after the checkpoint, in the
+// stream up to the cut or pending, that no rebuild counted.
 func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, error) {
 	start := time.Now()
+	applied, err := r.cfg.Store.Applied(ctx)
+	if err != nil {
+		return nil, compared{}, err
+	}
 	expected := domain.NewTally(r.cfg.Location)
 	var cut domain.LedgerCut
 	pending := map[uuid.UUID][]domain.CheckinRecord{}
@@ -199,13 +204,11 @@ func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, err
 	}); err != nil {
 		return nil, compared{}, err
 	}
-	applied, err := r.cfg.Store.Applied(ctx)
-	if err != nil {
-		return nil, compared{}, err
-	}
 	at := compared{checkpoint: applied.Checkpoint, cut: cut.LastSeq}
-	if max(at.checkpoint, at.cut)-min(at.checkpoint, at.cut) > r.cfg.MaxBehind {
-		r.cfg.Log.InfoContext(ctx, "statistics audit waits: the projection and check-in's table are too far apart to compare", "checkpoint", at.checkpoint, "cut", at.cut)
+	// A checkpoint past the cut means a stream made anew (the runner reconciles that); far
+	// behind it, a projection catching up, whose events would be read back in their thousands.
+	if at.checkpoint > at.cut || at.cut-at.checkpoint > r.cfg.MaxBehind {
+		r.cfg.Log.InfoContext(ctx, "statistics audit waits: the projection is not comparable with the cut", "checkpoint", at.checkpoint, "cut", at.cut)
 		return nil, at, nil
 	}
 	notApplied := domain.NewTally(r.cfg.Location)
@@ -217,23 +220,8 @@ func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, err
 			notApplied.Fold(rec)
 		}
 	}
-	if at.checkpoint <= at.cut {
-		if err := r.cfg.Stream.Each(ctx, at.checkpoint, at.cut, unapplied); err != nil {
-			return nil, at, err
-		}
-	} else {
-		err := r.cfg.Stream.Each(ctx, at.cut, at.checkpoint, func(id uuid.UUID, recs []domain.CheckinRecord) {
-			if _, ok := pending[id]; ok {
-				delete(pending, id) // in the table and applied since
-				return
-			}
-			for _, rec := range recs {
-				expected.Fold(rec)
-			}
-		})
-		if err != nil {
-			return nil, at, err
-		}
+	if err := r.cfg.Stream.Each(ctx, at.checkpoint, at.cut, unapplied); err != nil {
+		return nil, at, err
 	}
 	for id, recs := range pending {
 		unapplied(id, recs)
