@@ -332,11 +332,15 @@ func TestAuditBesideTheProjectionUnderLoad(t *testing.T) {
 		errs := make(chan error, len(doors))
 		for _, dr := range doors {
 			wg.Go(func() {
+				// A door's steady pace, not the machine's limit: the other tests share these
+				// two cores, and an audit meets the projection behind the cut whenever events
+				// are published while it reads, however few a second.
 				for seq := uint64(time.Now().UnixNano()); time.Now().Before(stop); seq++ {
 					if _, err := client.RecordCheckin(ctx, walkIn(seq, dr.venue, dr.activity, 1), dr.as); err != nil {
 						errs <- err
 						return
 					}
+					time.Sleep(20 * time.Millisecond)
 				}
 			})
 		}
@@ -350,17 +354,17 @@ func TestAuditBesideTheProjectionUnderLoad(t *testing.T) {
 		return testkit.MetricSum(t, w.st.Metrics, "sciweek_projection_drift_total", map[string]string{"projection": "reporting.checkin-events"})
 	}
 
-	// Doors record until audits have met the projection behind the cut a few times (most do
-	// under load: the events published while the aggregates were read and not yet applied).
-	for range 15 {
+	// Doors record until audits have met the projection behind the cut a few times (the events
+	// published while the aggregates were read, not yet applied).
+	for range 10 {
 		run(2 * time.Second)
-		if behind, _ := audits(); behind >= 5 {
+		if behind, _ := audits(); behind >= 3 {
 			break
 		}
 	}
 	behind, level := audits()
-	if behind < 5 {
-		t.Errorf("in 30 s of load, %d audits met the projection behind the table's cut (and %d level with it); want 5", behind, level)
+	if behind < 3 {
+		t.Errorf("in 20 s of doors recording, %d audits met the projection behind the table's cut (and %d level with it); want 3", behind, level)
 	}
 	t.Logf("audits that found the figures equal: %d with the projection behind the table's cut, %d level with it", behind, level)
 	if n := drifted(); n != 0 {
