@@ -2,6 +2,8 @@ package bus_test
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -88,8 +90,8 @@ func TestAuditRunsBesideTheBatches(t *testing.T) {
 	}
 }
 
-// TestAuditRestsInProportionToItsLength audits every 10 ms with audits that take 10 ms: resting
-// 49 times as long, a second holds two or three of them, not fifty.
+// TestAuditRestsInProportionToItsLength audits every 10 ms with audits of about 5 ms: each
+// must rest at least 49 times as long as it took before the next starts.
 func TestAuditRestsInProportionToItsLength(t *testing.T) {
 	t.Parallel()
 	pool, n := setup(t)
@@ -97,23 +99,36 @@ func TestAuditRestsInProportionToItsLength(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var audits atomic.Int64
-	first := make(chan time.Time, 1)
+	type span struct{ start, end time.Time }
+	var mu sync.Mutex
+	var spans []span
 	proj := bus.Projection{
 		Name: "tally", Stream: bus.StreamCheckin, Subjects: []string{"sciweek.checkin.>"}, AuditEvery: 10 * time.Millisecond,
 		Apply: count,
 		Audit: func(context.Context) (func(context.Context) error, error) {
-			if audits.Add(1) == 1 {
-				first <- time.Now()
-			}
-			time.Sleep(10 * time.Millisecond)
+			start := time.Now()
+			time.Sleep(5 * time.Millisecond)
+			mu.Lock()
+			spans = append(spans, span{start, time.Now()})
+			mu.Unlock()
 			return nil, nil
 		},
 	}
 	runFor(t, runner, proj)
-	start := <-first
-	time.Sleep(time.Until(start.Add(time.Second)))
-	if got := audits.Load(); got < 2 || got > 5 {
-		t.Errorf("%d audits of 10 ms in the second after the first; want 2 to 5 (one every ~0.5 s)", got)
+	testkit.Eventually(t, 30*time.Second, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(spans) < 3 {
+			return errors.New("fewer than three audits yet")
+		}
+		return nil
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 1; i < len(spans); i++ {
+		took, rested := spans[i-1].end.Sub(spans[i-1].start), spans[i].start.Sub(spans[i-1].end)
+		if rested < 49*took {
+			t.Errorf("audit %d took %v and the next started %v after it; want at least 49 times as long", i, took, rested)
+		}
 	}
 }

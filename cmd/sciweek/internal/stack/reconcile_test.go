@@ -59,7 +59,7 @@ func TestStatisticsFollowTheTableWhenTheStreamStartsOver(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	logs := &syncBuffer{}
-	w := startWorld(t, func(o *stack.Options) { o.LogWriter = logs; o.AuditEvery = 500 * time.Millisecond })
+	w := startWorld(t, func(o *stack.Options) { o.LogWriter = logs; o.AuditEvery, o.AuditRest = 500*time.Millisecond, -1 })
 	venue, activity, terminal := w.setup(t, "140110")
 	client := checkinv1.NewCheckinServiceClient(w.conns["checkin"])
 	stats := reportingv1.NewStatsServiceClient(w.conns["reporting"])
