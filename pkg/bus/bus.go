@@ -67,6 +67,20 @@ type StreamOptions struct {
 	MaxBytes int64
 }
 
+// StoreNeeded is the disk a JetStream server must let sciweek's streams reserve: every stream's
+// size limit, or 0 when they have none. JetStream refuses to make a stream whose limit does not
+// fit in what the server may still reserve, however little the stream will hold.
+func (o StreamOptions) StoreNeeded() int64 {
+	o = o.withDefaults()
+	if o.MaxBytes < 0 {
+		return 0
+	}
+	return int64(len(allStreams)) * o.MaxBytes
+}
+
+// allStreams are the streams subjectsOf knows.
+var allStreams = []string{StreamRegistration, StreamVenue, StreamCheckin, StreamReporting}
+
 // withDefaults fills in the zero values.
 func (o StreamOptions) withDefaults() StreamOptions {
 	if o.Replicas <= 0 {

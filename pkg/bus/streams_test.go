@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sciweek/sciweek/pkg/bus"
+	"github.com/sciweek/sciweek/pkg/devstack"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
@@ -117,5 +119,53 @@ func TestEnsureStreamsFillsInWhatIsMissing(t *testing.T) {
 	}
 	if cfg := streamConfig(t, js, bus.StreamVenue); cfg.MaxAge != 0 || cfg.MaxBytes != -1 {
 		t.Errorf("unlimited asked for: max age %v, max bytes %d", cfg.MaxAge, cfg.MaxBytes)
+	}
+}
+
+// TestStreamsFitAServerSizedToThem: a stream reserves its whole size limit on the server when it
+// is made, so a server left at JetStream's default store limit (75 % of the disk's free space)
+// refuses streams whose limits the disk could not hold, however little they will keep. A server
+// sized with StoreNeeded takes them on any disk. The limits here (256 TiB a stream) are beyond
+// any disk, so the test does not depend on the machine's.
+func TestStreamsFitAServerSizedToThem(t *testing.T) {
+	t.Parallel()
+	huge := bus.StreamOptions{MaxBytes: 1 << 48}
+	streams := []string{bus.StreamRegistration, bus.StreamVenue, bus.StreamCheckin, bus.StreamReporting}
+	for _, tc := range []struct {
+		name     string
+		maxStore int64
+		refused  bool
+	}{
+		{name: "JetStream's default store limit refuses them", maxStore: 0, refused: true},
+		{name: "a store sized to the streams takes them", maxStore: huge.StoreNeeded()},
+		{name: "one stream's worth short refuses the last", maxStore: huge.StoreNeeded() - huge.MaxBytes, refused: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: -1, MaxStore: tc.maxStore})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
+			nc, err := nats.Connect(s.ClientURL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(nc.Close)
+			js, err := jetstream.New(nc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = bus.EnsureStreams(context.Background(), js, huge, streams...)
+			if tc.refused != (err != nil) {
+				t.Fatalf("EnsureStreams: %v, want refused %v", err, tc.refused)
+			}
+		})
+	}
+	if got := (bus.StreamOptions{MaxBytes: -1}).StoreNeeded(); got != 0 {
+		t.Errorf("streams without a size limit need %d bytes reserved, want 0", got)
+	}
+	if got, want := (bus.StreamOptions{}).StoreNeeded(), 4*bus.DefaultMaxBytes; got != want {
+		t.Errorf("default streams need %d bytes reserved, want %d", got, want)
 	}
 }

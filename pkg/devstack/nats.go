@@ -22,6 +22,11 @@ type NATSConfig struct {
 	// SyncAlways makes JetStream fsync every write. Off, it syncs every two minutes; sciweek
 	// does not rely on it, because acknowledged records are durable in PostgreSQL first.
 	SyncAlways bool
+	// MaxStore is the disk JetStream may fill and that streams' size limits are reserved
+	// against; 0 leaves JetStream's own limit, 75 % of the disk's free space at start. A stream
+	// reserves its whole limit when it is made, so the default refuses sciweek's four streams
+	// (8 GiB each) on a disk with less than about 43 GB free, however little they hold.
+	MaxStore int64
 }
 
 // StartNATS starts an embedded NATS server with JetStream and waits until it takes clients.
@@ -42,6 +47,9 @@ func StartNATS(cfg NATSConfig) (*server.Server, error) {
 		NoSigs:     true,
 		NoLog:      true,
 		MaxPayload: 8 << 20,
+	}
+	if cfg.MaxStore > 0 {
+		opts.JetStreamMaxStore = cfg.MaxStore
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {

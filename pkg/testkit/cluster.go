@@ -104,8 +104,10 @@ func startNATSNodes(t testing.TB, n int) ([]*server.Server, error) {
 			NoSigs:     true,
 			NoLog:      true,
 			MaxPayload: 8 << 20,
-			Cluster:    server.ClusterOpts{Name: "sciweek-test", Host: "127.0.0.1", Port: ports[i]},
-			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
+			// Each node reserves every replica's size limit (TestMaxStore).
+			JetStreamMaxStore: TestMaxStore,
+			Cluster:           server.ClusterOpts{Name: "sciweek-test", Host: "127.0.0.1", Port: ports[i]},
+			Routes:            server.RoutesFromStr(strings.Join(routes, ",")),
 		}
 		s, err := server.NewServer(opts)
 		if err != nil {

@@ -147,11 +147,17 @@ type NATS struct {
 	JetStream jetstream.JetStream
 }
 
+// TestMaxStore is the JetStream store limit of the test kit's servers. Streams reserve their size
+// limit (8 GiB each by default) against it when they are made; tests write kilobytes, so the limit
+// is set far above what they reserve instead of to JetStream's default, 75 % of the free disk,
+// which made `make test` fail on a machine with less than about 43 GB free.
+const TestMaxStore = int64(1 << 40)
+
 // StartNATS starts an embedded server with JetStream in a temporary folder; it stops when the
 // test ends.
 func StartNATS(t testing.TB) *NATS {
 	t.Helper()
-	s, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: -1})
+	s, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: -1, MaxStore: TestMaxStore})
 	if err != nil {
 		t.Fatalf("testkit: %v", err)
 	}

@@ -74,7 +74,7 @@ func TestCheckinStartsWhileNATSIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	appeared := time.Now()
-	ns, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: p})
+	ns, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: p, MaxStore: testkit.TestMaxStore})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -402,7 +402,15 @@ const natsReconnectBuffer = 64 << 20
 // startBus starts the embedded NATS server unless a URL is given, and connects.
 func (st *Stack) startBus(opts Options) (jetstream.JetStream, error) {
 	if opts.NATSURL == "" {
-		ns, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: filepath.Join(opts.DataDir, "nats"), Port: opts.NATSPort})
+		// The embedded server is sized to its streams' limits, plus one more for scratch streams
+		// (the benchmark's stage), rather than to 75 % of the free disk: with JetStream's default
+		// `sciweek run` refused to start on a disk with less than about 43 GB free, though a week
+		// holds a fraction of the limits. SCIWEEK_STREAM_MAX_BYTES lowers them on a small disk.
+		var maxStore int64
+		if need := opts.Streams.StoreNeeded(); need > 0 {
+			maxStore = need + need/4
+		}
+		ns, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: filepath.Join(opts.DataDir, "nats"), Port: opts.NATSPort, MaxStore: maxStore})
 		if err != nil {
 			return nil, err
 		}
