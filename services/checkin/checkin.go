@@ -28,6 +28,10 @@ import (
 // Schema is the check-in service's PostgreSQL schema.
 const Schema = "checkin"
 
+// TallyExportApplication is the application_name check-in's session carries in
+// pg_stat_activity while it reads its table for reporting's audit or rebuild.
+const TallyExportApplication = adapters.TallyExportApplication
+
 // streamWorkers is how many goroutines check-in keeps to run calls on: a city's doors calling at
 // once in the week's busiest hour (the benchmark's 200 terminals, with room), so that a call
 // runs on a goroutine whose stack has already grown (see rpc.ServerConfig.StreamWorkers).

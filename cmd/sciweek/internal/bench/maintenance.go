@@ -11,9 +11,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// autovacuumNow is what PostgreSQL's autovacuum workers are doing, such as "autovacuum: VACUUM
-// ANALYZE checkin.checkin_records".
-const autovacuumNow = `SELECT coalesce(query, '') FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`
+// backgroundNow is what PostgreSQL's autovacuum workers are doing, such as "autovacuum: VACUUM
+// ANALYZE checkin.checkin_records", and whether check-in is reading its whole table for
+// reporting's statistics audit (or a rebuild): background work whose seconds a run's figures
+// may carry. $1 is the export session's application_name.
+const backgroundNow = `SELECT coalesce(query, '') FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'
+	UNION ALL SELECT 'statistics audit: check-in''s table read' FROM pg_stat_activity
+	WHERE application_name = $1 AND backend_type = 'client backend' AND state = 'active'`
 
 // busyNow is every session but this one that is working rather than idle: autovacuum's, and the
 // services' statements (their first 80 characters, so that one statement's calls count together).
@@ -21,10 +25,10 @@ const busyNow = `SELECT CASE WHEN backend_type = 'client backend' THEN usename |
 	ELSE backend_type || ': ' || coalesce(query, '') END
 	FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (backend_type = 'autovacuum worker' OR state IN ('active', 'idle in transaction'))`
 
-// watchMaintenance samples pg_stat_activity with query (autovacuumNow or busyNow) every 100 ms
+// watchMaintenance samples pg_stat_activity with query (backgroundNow or busyNow) every 100 ms
 // until stop is called, which returns what it saw with the number of samples that saw each. A
 // failure to watch leaves the map empty: the figure is a diagnosis, not a result.
-func (e *env) watchMaintenance(ctx context.Context, query string) (stop func() map[string]int) {
+func (e *env) watchMaintenance(ctx context.Context, query string, args ...any) (stop func() map[string]int) {
 	seen := map[string]int{}
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -38,7 +42,7 @@ func (e *env) watchMaintenance(ctx context.Context, query string) (stop func() m
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			rows, err := conn.Query(wctx, query)
+			rows, err := conn.Query(wctx, query, args...)
 			if err == nil {
 				queries, err := pgx.CollectRows(rows, pgx.RowTo[string])
 				if err == nil {

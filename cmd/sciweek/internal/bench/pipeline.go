@@ -19,6 +19,7 @@ import (
 
 	"github.com/sciweek/sciweek/cmd/sciweek/internal/loadgen"
 	reportingv1 "github.com/sciweek/sciweek/pkg/gen/sciweek/reporting/v1"
+	"github.com/sciweek/sciweek/services/checkin"
 )
 
 // mix is the load of every run: 10% ticket scans (a few shown twice), 2% school groups, 20%
@@ -168,7 +169,8 @@ type halfRun struct {
 	CPU                      cpuShare
 	// Waits is what check-in's writing sessions were doing, when sampled (Options.Waits).
 	Waits *waits
-	// Maintenance is what autovacuum was seen doing during the run (watchMaintenance).
+	// Maintenance is what autovacuum and the statistics audit were seen doing during the run
+	// (watchMaintenance).
 	Maintenance map[string]int
 	// PG is what PostgreSQL's statements and WAL did during the run (Options.Statements).
 	PG *pgWorkDone
@@ -222,7 +224,7 @@ func (e *env) halfRate(ctx context.Context, d time.Duration, batch int, rate flo
 	if err != nil {
 		return r, err
 	}
-	stopWatch := e.watchMaintenance(ctx, autovacuumNow)
+	stopWatch := e.watchMaintenance(ctx, backgroundNow, checkin.TallyExportApplication)
 	cpu := e.cpuNow()
 	sum, err := loadgen.Run(ctx, loadgen.Config{Conns: e.checkinConns, Terminals: e.world.Terminals, Duration: d, Batch: batch, Mix: mix,
 		Rate: rate, Progress: e.log, OnAck: vis.acked})

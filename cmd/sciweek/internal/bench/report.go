@@ -178,8 +178,9 @@ func (r results) markdown() string {
 	for i, f := range runs {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, f.Batched.Full.CPU, f.Batched.Half.CPU, f.Handheld.Full.CPU, f.Handheld.Half.CPU)
 	}
-	fmt.Fprintf(&b, "\n## What autovacuum was doing during the half-rate runs\n\nPostgreSQL's autovacuum workers, sampled every 100 ms from "+
-		"pg_stat_activity: each entry is what a worker was doing and in how many samples (ten a second of the run).\n\n"+
+	fmt.Fprintf(&b, "\n## What autovacuum and the statistics audit were doing during the half-rate runs\n\nPostgreSQL's autovacuum workers, and "+
+		"check-in reading its whole table for reporting's statistics audit, sampled every 100 ms from pg_stat_activity: each entry is what was "+
+		"being done and in how many samples (ten a second of the run).\n\n"+
 		"| run | gates, half | handheld, half |\n|---|---|---|\n")
 	for i, f := range runs {
 		fmt.Fprintf(&b, "| %d | %s | %s |\n", i+1, maintenanceText(f.Batched.Half.Maintenance), maintenanceText(f.Handheld.Half.Maintenance))
