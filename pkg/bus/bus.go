@@ -149,7 +149,7 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, opts StreamOptio
 				// Another service created it meanwhile: bring that one up to date instead.
 				s, err = js.Stream(ctx, name)
 			} else if err != nil {
-				return fmt.Errorf("bus: create stream %s: %w", name, err)
+				return fmt.Errorf("bus: create stream %s: %w", name, storeTooSmall(err, opts))
 			} else {
 				continue
 			}
@@ -166,6 +166,25 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, opts StreamOptio
 		}
 	}
 	return nil
+}
+
+// ErrStoreTooSmall is why a stream could not be made when the NATS server cannot reserve its
+// size limit: JetStream reserves a stream's whole MaxBytes when it makes it, however little the
+// stream will hold. Retrying does not help until someone frees disk on the server, raises its
+// store limit, or lowers the streams' (SCIWEEK_STREAM_MAX_BYTES).
+var ErrStoreTooSmall = errors.New("the NATS server cannot reserve the stream's size limit: free disk on it, raise its JetStream store limit (max_file_store), or lower SCIWEEK_STREAM_MAX_BYTES")
+
+// jsStorageResourcesExceeded is JetStream's error code for a reservation it cannot make
+// (JSStorageResourcesExceededErr); nats.go names no constant for it.
+const jsStorageResourcesExceeded jetstream.ErrorCode = 10047
+
+// storeTooSmall says what to do when err is JetStream refusing a stream's reservation.
+func storeTooSmall(err error, opts StreamOptions) error {
+	var api *jetstream.APIError
+	if errors.As(err, &api) && api.ErrorCode == jsStorageResourcesExceeded {
+		return fmt.Errorf("%w (each stream reserves %d bytes): %w", ErrStoreTooSmall, opts.MaxBytes, err)
+	}
+	return err
 }
 
 // AwaitStreams ensures the streams, retrying until it succeeds or ctx ends (then it returns
@@ -187,7 +206,12 @@ func AwaitStreams(ctx context.Context, js jetstream.JetStream, opts StreamOption
 		if ctx.Err() != nil {
 			return false
 		}
-		log.WarnContext(ctx, "cannot ensure the streams yet; retrying", "streams", names, "error", err, "retry_in", backoff.String())
+		if errors.Is(err, ErrStoreTooSmall) {
+			// Not a server still starting: nothing flows until an operator acts.
+			log.ErrorContext(ctx, "cannot make the streams; retrying", "streams", names, "error", err, "retry_in", backoff.String())
+		} else {
+			log.WarnContext(ctx, "cannot ensure the streams yet; retrying", "streams", names, "error", err, "retry_in", backoff.String())
+		}
 		select {
 		case <-ctx.Done():
 			return false

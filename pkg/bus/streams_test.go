@@ -2,6 +2,7 @@ package bus_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -159,6 +160,10 @@ func TestStreamsFitAServerSizedToThem(t *testing.T) {
 			err = bus.EnsureStreams(context.Background(), js, huge, streams...)
 			if tc.refused != (err != nil) {
 				t.Fatalf("EnsureStreams: %v, want refused %v", err, tc.refused)
+			}
+			// The refusal says what to do, not only JetStream's "insufficient storage".
+			if tc.refused && !errors.Is(err, bus.ErrStoreTooSmall) {
+				t.Errorf("EnsureStreams: %v, want ErrStoreTooSmall", err)
 			}
 		})
 	}
