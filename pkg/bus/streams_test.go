@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sciweek/sciweek/pkg/bus"
-	"github.com/sciweek/sciweek/pkg/devstack"
 	"github.com/sciweek/sciweek/pkg/testkit"
 )
 
@@ -143,21 +141,8 @@ func TestStreamsFitAServerSizedToThem(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: -1, MaxStore: tc.maxStore})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-			nc, err := nats.Connect(s.ClientURL())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(nc.Close)
-			js, err := jetstream.New(nc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = bus.EnsureStreams(context.Background(), js, huge, streams...)
+			n := testkit.StartNATSStore(t, tc.maxStore)
+			err := bus.EnsureStreams(context.Background(), n.JetStream, huge, streams...)
 			if tc.refused != (err != nil) {
 				t.Fatalf("EnsureStreams: %v, want refused %v", err, tc.refused)
 			}

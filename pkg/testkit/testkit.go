@@ -157,7 +157,14 @@ const TestMaxStore = int64(1 << 40)
 // test ends.
 func StartNATS(t testing.TB) *NATS {
 	t.Helper()
-	s, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: -1, MaxStore: TestMaxStore})
+	return StartNATSStore(t, TestMaxStore)
+}
+
+// StartNATSStore is StartNATS with the server's JetStream store limit (0: JetStream's default,
+// 75 % of the disk's free space), for tests of what streams may reserve.
+func StartNATSStore(t testing.TB, maxStore int64) *NATS {
+	t.Helper()
+	s, err := devstack.StartNATS(devstack.NATSConfig{StoreDir: t.TempDir(), Port: -1, MaxStore: maxStore})
 	if err != nil {
 		t.Fatalf("testkit: %v", err)
 	}
