@@ -49,6 +49,16 @@ const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id,
 	FROM checkin_records
 	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
 
+// tallyByDayQuery folds the records as tallyQuery does, by local day only, for the statistics
+// audit (app.TallyOptions.ByDay): the columns are tallyQuery's, with venue and activity the nil
+// UUID and no door, so that one reader serves both.
+const tallyByDayQuery = `SELECT edition_id, county_code, '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid,
+		date_trunc('day', (CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1),
+		kind, outcome, refusal, category, NULL::uuid,
+		count(*), sum(headcount), sum(adults)
+	FROM checkin_records
+	GROUP BY 1, 2, 5, 6, 7, 8, 9`
+
 // TallyExportApplication is the application_name of the session reading the table for an
 // export while it reads: an operator (or the benchmark) looking at pg_stat_activity sees the
 // statistics audit's or a rebuild's seconds of reading for what they are.
@@ -56,7 +66,7 @@ const TallyExportApplication = "sciweek: check-in tally export"
 
 // ExportTally reads the cut, then the counts, then (when asked) the admitted tickets, handing
 // each part to sink as it goes.
-func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, tickets bool, sink app.TallySink) error {
+func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, opts app.TallyOptions, sink app.TallySink) error {
 	err := bus.WithCut(ctx, t.pool, t.js, t.schema, bus.StreamCheckin, func(ctx context.Context, tx pgx.Tx, cut bus.Cut) error {
 		if _, err := tx.Exec(ctx, `SELECT set_config('application_name', $1, true)`, TallyExportApplication); err != nil {
 			return err
@@ -70,10 +80,10 @@ func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, tickets boo
 		if err := sink.Cut(out); err != nil {
 			return err
 		}
-		if err := t.rows(ctx, tx, loc, sink); err != nil {
+		if err := t.rows(ctx, tx, loc, opts.ByDay, sink); err != nil {
 			return err
 		}
-		if !tickets {
+		if !opts.Tickets {
 			return nil
 		}
 		return t.tickets(ctx, tx, sink)
@@ -81,13 +91,17 @@ func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, tickets boo
 	return db.Unavailable(err, "export the check-in tally")
 }
 
-func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink app.TallySink) error {
+func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, byDay bool, sink app.TallySink) error {
 	// Millions of records fold into thousands of groups: enough memory keeps the hash in memory.
 	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, tallyQuery, loc.String(), int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
-		int16(domain.Admitted), int16(domain.AnomalyOverCapacity))
+	query, args := tallyQuery, []any{loc.String(), int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
+		int16(domain.Admitted), int16(domain.AnomalyOverCapacity)}
+	if byDay {
+		query, args = tallyByDayQuery, args[:3]
+	}
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,12 @@ package adapters_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sciweek/sciweek/pkg/bus"
@@ -12,6 +15,7 @@ import (
 	"github.com/sciweek/sciweek/services/checkin"
 	"github.com/sciweek/sciweek/services/checkin/internal/adapters"
 	"github.com/sciweek/sciweek/services/checkin/internal/app"
+	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
 // TestTheExportNamesItsSessionForItsTransactionOnly: while check-in reads its table for an
@@ -45,7 +49,7 @@ func TestTheExportNamesItsSessionForItsTransactionOnly(t *testing.T) {
 		return sessions
 	}
 	during := -1
-	if err := tally.ExportTally(ctx, time.UTC, false, app.TallySink{
+	if err := tally.ExportTally(ctx, time.UTC, app.TallyOptions{}, app.TallySink{
 		Cut:  func(app.TallyCut) error { during = named(t, pool); return nil },
 		Rows: func([]app.TallyRow) error { return nil },
 	}); err != nil {
@@ -56,5 +60,110 @@ func TestTheExportNamesItsSessionForItsTransactionOnly(t *testing.T) {
 	}
 	if after := named(t, pool); after != 0 {
 		t.Errorf("after the export, %d sessions are still named %q, want 0", after, adapters.TallyExportApplication)
+	}
+}
+
+// TestTheDayGrainRollsUpTheFullGrain: the statistics audit reads the table by day
+// (app.TallyOptions.ByDay) and the rebuild by hour, venue, activity and door. Whatever reporting
+// folds, the audit must see the same table the rebuild does, so every day row must be exactly
+// the sum of the full grain's rows of its edition, county, local day, kind, outcome, refusal
+// and category. The records straddle the city's midnight, and one refused for a broken clock
+// counts on the day it was stored, not the day it claims.
+func TestTheDayGrainRollsUpTheFullGrain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, pool := batcher(t)
+	n := testkit.StartNATS(t)
+	if err := bus.EnsureStreams(ctx, n.JetStream, bus.StreamOptions{}, bus.StreamCheckin); err != nil {
+		t.Fatal(err)
+	}
+	tally, err := adapters.NewTally(pool, n.JetStream, checkin.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	city, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	midnight := time.Date(2024, 5, 20, 0, 0, 0, 0, city)
+	door, venue, other := uuid.New(), uuid.New(), uuid.New()
+	var records []domain.Record
+	var seq uint64
+	add := func(at time.Time, county string, change func(r *domain.Record)) {
+		seq++
+		r := walkIn(door, seq, at)
+		r.CountyCode, r.Scan.VenueID = county, venue
+		if seq%2 == 0 {
+			r.Scan.VenueID = other
+		}
+		change(&r)
+		records = append(records, r)
+	}
+	for i, at := range []time.Time{midnight.Add(-time.Minute), midnight, midnight.Add(time.Minute), midnight.Add(13 * time.Hour), midnight.Add(47 * time.Hour)} {
+		for _, county := range []string{"140105", "140106"} {
+			add(at, county, func(r *domain.Record) { r.Scan.Headcount = i + 1 })
+			add(at, county, func(r *domain.Record) {
+				r.Scan.Kind, r.Scan.Category, r.Scan.Headcount, r.Scan.Adults = domain.KindGroup, domain.CategoryYoungPerson, 30, 2
+			})
+			add(at, county, func(r *domain.Record) {
+				r.Scan.Kind, r.Scan.Category, r.TicketID = domain.KindTicket, domain.CategoryScienceWorker, uuid.New()
+			})
+			add(at, county, func(r *domain.Record) { r.Scan.Kind, r.Scan.Headcount = domain.KindCheckout, 2 })
+			add(at, county, func(r *domain.Record) { r.Anomalies = domain.AnomalyOverCapacity }) // a door of its own in the full grain
+			add(at, county, func(r *domain.Record) {
+				r.Scan.Kind, r.Outcome, r.Refusal = domain.KindTicket, domain.Refused, domain.RefusalAlreadyCheckedIn
+			})
+		}
+	}
+	// A clock years off, stored now: counted on the day it was stored.
+	add(time.Date(2031, 1, 1, 12, 0, 0, 0, time.UTC), "140105", func(r *domain.Record) {
+		r.Outcome, r.Refusal = domain.Refused, domain.RefusalTimeOutOfRange
+	})
+	if _, err := b.Save(ctx, records); err != nil {
+		t.Fatal(err)
+	}
+
+	type key struct {
+		edition, county, day             string
+		kind, outcome, refusal, category int16
+	}
+	type sums struct{ records, headcount, adults int64 }
+	read := func(opts app.TallyOptions) (map[key]sums, []app.TallyRow) {
+		t.Helper()
+		got := map[key]sums{}
+		var all []app.TallyRow
+		if err := tally.ExportTally(ctx, city, opts, app.TallySink{Cut: func(app.TallyCut) error { return nil }, Rows: func(rows []app.TallyRow) error {
+			for _, r := range rows {
+				k := key{r.EditionID, r.CountyCode, r.LocalHour[:len("2006-01-02")], int16(r.Kind), int16(r.Outcome), int16(r.Refusal), int16(r.Category)}
+				s := got[k]
+				got[k] = sums{s.records + r.Records, s.headcount + r.Headcount, s.adults + r.Adults}
+			}
+			all = append(all, rows...)
+			return nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		return got, all
+	}
+	full, fullRows := read(app.TallyOptions{})
+	byDay, dayRows := read(app.TallyOptions{ByDay: true})
+	if diff := cmp.Diff(full, byDay, cmp.AllowUnexported(key{}, sums{})); diff != "" {
+		t.Errorf("the day grain is not the full grain rolled up (-full +by day):\n%s", diff)
+	}
+	if len(dayRows) >= len(fullRows) {
+		t.Errorf("%d rows by day against %d in the full grain: nothing rolled up", len(dayRows), len(fullRows))
+	}
+	today := time.Now().In(city).Format("2006-01-02")
+	days := map[string]bool{}
+	for _, r := range dayRows {
+		days[r.LocalHour] = true
+		if r.VenueID != uuid.Nil || r.ActivityID != uuid.Nil || r.OverCapacityDoor != uuid.Nil || !strings.HasSuffix(r.LocalHour, "T00") {
+			t.Errorf("a day row holds a finer grain: %+v", r)
+		}
+	}
+	for _, day := range []string{"2024-05-19T00", "2024-05-20T00", "2024-05-21T00", today + "T00"} {
+		if !days[day] {
+			t.Errorf("no row for %s; rows for %v", day, days)
+		}
 	}
 }

@@ -50,9 +50,20 @@ type TallySink struct {
 	Tickets func(edition, county string, ids []uuid.UUID) error
 }
 
+// TallyOptions say what an export holds.
+type TallyOptions struct {
+	// Tickets asks for the admitted tickets after the counts, for counting distinct people.
+	Tickets bool
+	// ByDay folds the counts by local day only (edition, county, day, kind, outcome, refusal,
+	// category): the grain the statistics audit compares, a few hundred rows where the full
+	// grain has hundreds of thousands to send and fold. Venue, activity and door are Nil and
+	// LocalHour is the day's first hour.
+	ByDay bool
+}
+
 // TallyReader reads the check-in table folded into counts at a cut of the stream.
 type TallyReader interface {
-	ExportTally(ctx context.Context, loc *time.Location, tickets bool, sink TallySink) error
+	ExportTally(ctx context.Context, loc *time.Location, opts TallyOptions, sink TallySink) error
 }
 
 // AnomalyQuery narrows the flagged records counted.
@@ -144,7 +155,7 @@ func (a *Attendance) CountAnomalies(ctx context.Context, p auth.Principal, q Ano
 
 // ExportTally hands a service the table's counts, with local hours in timeZone, and the
 // admitted tickets when asked. Only services may: the figures are the whole city's.
-func (a *Attendance) ExportTally(ctx context.Context, p auth.Principal, timeZone string, tickets bool, sink TallySink) error {
+func (a *Attendance) ExportTally(ctx context.Context, p auth.Principal, timeZone string, opts TallyOptions, sink TallySink) error {
 	if !p.Is(auth.RoleService) {
 		return ErrExportServicesOnly.New()
 	}
@@ -152,7 +163,7 @@ func (a *Attendance) ExportTally(ctx context.Context, p auth.Principal, timeZone
 	if err != nil || timeZone == "" || timeZone == "Local" {
 		return ErrExportTimeZone.New("zone", timeZone)
 	}
-	return a.tally.ExportTally(ctx, loc, tickets, sink)
+	return a.tally.ExportTally(ctx, loc, opts, sink)
 }
 
 // Reasons of the attendance export.

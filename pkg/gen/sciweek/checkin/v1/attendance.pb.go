@@ -469,7 +469,12 @@ type ExportTallyRequest struct {
 	// time_zone is the IANA zone whose local hours the counts are grouped by (the city's).
 	TimeZone string `protobuf:"bytes,1,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
 	// tickets asks for the admitted tickets too, for counting distinct people.
-	Tickets       bool `protobuf:"varint,2,opt,name=tickets,proto3" json:"tickets,omitempty"`
+	Tickets bool `protobuf:"varint,2,opt,name=tickets,proto3" json:"tickets,omitempty"`
+	// by_day folds the counts by local day instead of by hour, venue, activity and door: the
+	// grain the statistics audit compares, a few hundred rows where the full grain has hundreds
+	// of thousands. Each row's local_hour is then its day's first hour, its venue the nil UUID,
+	// and its activity and over-capacity door empty.
+	ByDay         bool `protobuf:"varint,3,opt,name=by_day,json=byDay,proto3" json:"by_day,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -514,6 +519,13 @@ func (x *ExportTallyRequest) GetTimeZone() string {
 func (x *ExportTallyRequest) GetTickets() bool {
 	if x != nil {
 		return x.Tickets
+	}
+	return false
+}
+
+func (x *ExportTallyRequest) GetByDay() bool {
+	if x != nil {
+		return x.ByDay
 	}
 	return false
 }
@@ -1062,10 +1074,11 @@ const file_sciweek_checkin_v1_attendance_proto_rawDesc = "" +
 	"\arecords\x18\a \x01(\x03R\arecords\x123\n" +
 	"\alast_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x06lastAt\"T\n" +
 	"\x16CountAnomaliesResponse\x12:\n" +
-	"\atallies\x18\x01 \x03(\v2 .sciweek.checkin.v1.AnomalyTallyR\atallies\"V\n" +
+	"\atallies\x18\x01 \x03(\v2 .sciweek.checkin.v1.AnomalyTallyR\atallies\"m\n" +
 	"\x12ExportTallyRequest\x12&\n" +
 	"\ttime_zone\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\btimeZone\x12\x18\n" +
-	"\atickets\x18\x02 \x01(\bR\atickets\"\x84\x02\n" +
+	"\atickets\x18\x02 \x01(\bR\atickets\x12\x15\n" +
+	"\x06by_day\x18\x03 \x01(\bR\x05byDay\"\x84\x02\n" +
 	"\x13ExportTallyResponse\x120\n" +
 	"\x03cut\x18\x01 \x01(\v2\x1c.sciweek.checkin.v1.TallyCutH\x00R\x03cut\x123\n" +
 	"\x04rows\x18\x02 \x01(\v2\x1d.sciweek.checkin.v1.TallyRowsH\x00R\x04rows\x12?\n" +

@@ -24,7 +24,17 @@ type LedgerSink struct {
 // Ledger is check-in's system of record for attendance, as its AttendanceService exports it:
 // reporting never reads check-in's tables.
 type Ledger interface {
-	Export(ctx context.Context, loc *time.Location, tickets bool, sink LedgerSink) error
+	Export(ctx context.Context, loc *time.Location, read LedgerRead, sink LedgerSink) error
+}
+
+// LedgerRead says what an export of the system of record holds.
+type LedgerRead struct {
+	// Tickets asks for the admitted tickets, which a rebuild counts distinct people by.
+	Tickets bool
+	// ByDay asks for the counts folded by local day only: the audit compares county-days,
+	// and the full grain is hundreds of thousands of rows to send and fold where this is a few
+	// hundred. Folded into a tally they give the full grain's DayTotals, and nothing finer.
+	ByDay bool
 }
 
 // Fill reads the system of record into a rebuild: it hands the admitted tickets to tickets as
@@ -107,7 +117,7 @@ func (r *Reconciler) Rebuild(ctx context.Context) (domain.LedgerCut, time.Durati
 	err := r.cfg.Store.ReplaceAggregates(ctx, func(ctx context.Context, tickets func(edition, county string, ids []uuid.UUID) error) (*domain.Tally, domain.LedgerCut, []uuid.UUID, error) {
 		t := domain.NewTally(r.cfg.Location)
 		var pending []uuid.UUID
-		err := r.cfg.Ledger.Export(ctx, r.cfg.Location, true, LedgerSink{
+		err := r.cfg.Ledger.Export(ctx, r.cfg.Location, LedgerRead{Tickets: true}, LedgerSink{
 			Cut:     func(c domain.LedgerCut) error { cut = c; return nil },
 			Pending: func(id uuid.UUID, _ []domain.CheckinRecord) error { pending = append(pending, id); return nil },
 			Rows: func(rows []domain.LedgerRow) error {
@@ -191,7 +201,7 @@ func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, err
 	expected := domain.NewTally(r.cfg.Location)
 	var cut domain.LedgerCut
 	pending := map[uuid.UUID][]domain.CheckinRecord{}
-	if err := r.cfg.Ledger.Export(ctx, r.cfg.Location, false, LedgerSink{
+	if err := r.cfg.Ledger.Export(ctx, r.cfg.Location, LedgerRead{ByDay: true}, LedgerSink{
 		Cut:     func(c domain.LedgerCut) error { cut = c; return nil },
 		Pending: func(id uuid.UUID, recs []domain.CheckinRecord) error { pending[id] = recs; return nil },
 		Rows: func(rows []domain.LedgerRow) error {
