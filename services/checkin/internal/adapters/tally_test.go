@@ -18,6 +18,20 @@ import (
 	"github.com/sciweek/sciweek/services/checkin/internal/domain"
 )
 
+// exporter returns the tally export over pool, beside the check-in stream whose cut it takes.
+func exporter(t *testing.T, pool *pgxpool.Pool) *adapters.Tally {
+	t.Helper()
+	n := testkit.StartNATS(t)
+	if err := bus.EnsureStreams(context.Background(), n.JetStream, bus.StreamOptions{}, bus.StreamCheckin); err != nil {
+		t.Fatal(err)
+	}
+	tally, err := adapters.NewTally(pool, n.JetStream, checkin.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tally
+}
+
 // TestTheExportNamesItsSessionForItsTransactionOnly: while check-in reads its table for an
 // export, pg_stat_activity shows the session as TallyExportApplication, so an operator (and the
 // benchmark) can tell the statistics audit's seconds of reading from the doors' writes. The name
@@ -26,19 +40,8 @@ import (
 func TestTheExportNamesItsSessionForItsTransactionOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	tel := testkit.Telemetry(t, "checkin")
-	pool := testkit.Pool(t, checkin.Schema, tel)
-	if err := checkin.Migrate(ctx, pool, tel); err != nil {
-		t.Fatal(err)
-	}
-	n := testkit.StartNATS(t)
-	if err := bus.EnsureStreams(ctx, n.JetStream, bus.StreamOptions{}, bus.StreamCheckin); err != nil {
-		t.Fatal(err)
-	}
-	tally, err := adapters.NewTally(pool, n.JetStream, checkin.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, pool := batcher(t)
+	tally := exporter(t, pool)
 	named := func(t *testing.T, pool *pgxpool.Pool) int {
 		t.Helper()
 		var sessions int
@@ -73,14 +76,7 @@ func TestTheDayGrainRollsUpTheFullGrain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b, pool := batcher(t)
-	n := testkit.StartNATS(t)
-	if err := bus.EnsureStreams(ctx, n.JetStream, bus.StreamOptions{}, bus.StreamCheckin); err != nil {
-		t.Fatal(err)
-	}
-	tally, err := adapters.NewTally(pool, n.JetStream, checkin.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tally := exporter(t, pool)
 	city, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
