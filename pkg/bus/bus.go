@@ -75,11 +75,16 @@ func (o StreamOptions) StoreNeeded() int64 {
 	if o.MaxBytes < 0 {
 		return 0
 	}
-	return int64(len(allStreams)) * o.MaxBytes
+	return int64(len(streamSubjects)) * o.MaxBytes
 }
 
-// allStreams are the streams subjectsOf knows.
-var allStreams = []string{StreamRegistration, StreamVenue, StreamCheckin, StreamReporting}
+// streamSubjects are sciweek's streams and the subjects each carries.
+var streamSubjects = map[string]string{
+	StreamRegistration: "sciweek.registration.>",
+	StreamVenue:        "sciweek.venue.>",
+	StreamCheckin:      "sciweek.checkin.>",
+	StreamReporting:    "sciweek.reporting.>",
+}
 
 // withDefaults fills in the zero values.
 func (o StreamOptions) withDefaults() StreamOptions {
@@ -105,15 +110,8 @@ func (o StreamOptions) withDefaults() StreamOptions {
 }
 
 func subjectsOf(stream string) ([]string, error) {
-	switch stream {
-	case StreamRegistration:
-		return []string{"sciweek.registration.>"}, nil
-	case StreamVenue:
-		return []string{"sciweek.venue.>"}, nil
-	case StreamCheckin:
-		return []string{"sciweek.checkin.>"}, nil
-	case StreamReporting:
-		return []string{"sciweek.reporting.>"}, nil
+	if subject, ok := streamSubjects[stream]; ok {
+		return []string{subject}, nil
 	}
 	return nil, fmt.Errorf("bus: unknown stream %q", stream)
 }

@@ -39,10 +39,13 @@ const (
 	ticketsPage = 50000
 )
 
-// tallyQuery folds the records by everything the statistics count them by. A scan refused for
-// a broken clock counts when it was stored: its own time would make a day of its own.
-const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id,
-		date_trunc('hour', (CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1),
+// countedAt is when a record counts, in local time ($1 the zone): a scan refused for a broken
+// clock counts when it was stored, since its own time would make a day of its own. Both grains
+// fold by it, so the audit's days are the rebuild's.
+const countedAt = `(CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1`
+
+// tallyQuery folds the records by everything the statistics count them by.
+const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id, date_trunc('hour', ` + countedAt + `),
 		kind, outcome, refusal, category,
 		CASE WHEN outcome = $4 AND anomalies & $5 <> 0 THEN terminal_id END,
 		count(*), sum(headcount), sum(adults)
@@ -53,7 +56,7 @@ const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id,
 // audit (app.TallyOptions.ByDay): the columns are tallyQuery's, with venue and activity the nil
 // UUID and no door, so that one reader serves both.
 const tallyByDayQuery = `SELECT edition_id, county_code, '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid,
-		date_trunc('day', (CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1),
+		date_trunc('day', ` + countedAt + `),
 		kind, outcome, refusal, category, NULL::uuid,
 		count(*), sum(headcount), sum(adults)
 	FROM checkin_records
