@@ -39,15 +39,17 @@ const (
 	ticketsPage = 50000
 )
 
-// countedAt is when a record counts, in local time ($1 the zone): a scan refused for a broken
-// clock counts when it was stored, since its own time would make a day of its own. Both grains
-// fold by it, so the audit's days are the rebuild's.
-const countedAt = `(CASE WHEN outcome = $2 AND refusal = $3 THEN recorded_at ELSE occurred_at END) AT TIME ZONE $1`
+// countedAt is when a record counts, in local time (the transaction's TimeZone, set by rows): a
+// scan refused for a broken clock counts when it was stored, since its own time would make a
+// day of its own. Both grains fold by it, so the audit's days are the rebuild's. The cast to
+// timestamp converts in the session's zone; `AT TIME ZONE $n` would look the zone up by name for
+// every row, a third of the by-day query's time at 3 M records (docs/bench/latency.md).
+const countedAt = `(CASE WHEN outcome = $1 AND refusal = $2 THEN recorded_at ELSE occurred_at END)::timestamp`
 
 // tallyQuery folds the records by everything the statistics count them by.
 const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id, date_trunc('hour', ` + countedAt + `),
 		kind, outcome, refusal, category,
-		CASE WHEN outcome = $4 AND anomalies & $5 <> 0 THEN terminal_id END,
+		CASE WHEN outcome = $3 AND anomalies & $4 <> 0 THEN terminal_id END,
 		count(*), sum(headcount), sum(adults)
 	FROM checkin_records
 	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
@@ -96,13 +98,14 @@ func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, opts app.Ta
 
 func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, byDay bool, sink app.TallySink) error {
 	// Millions of records fold into thousands of groups: enough memory keeps the hash in memory.
-	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+	// The days and hours are the city's: countedAt converts in the transaction's zone.
+	if _, err := tx.Exec(ctx, `SELECT set_config('work_mem', '256MB', true), set_config('TimeZone', $1, true)`, loc.String()); err != nil {
 		return err
 	}
-	query, args := tallyQuery, []any{loc.String(), int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
+	query, args := tallyQuery, []any{int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
 		int16(domain.Admitted), int16(domain.AnomalyOverCapacity)}
 	if byDay {
-		query, args = tallyByDayQuery, args[:3]
+		query, args = tallyByDayQuery, args[:2]
 	}
 	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
@@ -182,15 +185,22 @@ func (t *Tally) tickets(ctx context.Context, tx pgx.Tx, sink app.TallySink) erro
 }
 
 // anomalyQuery counts the flagged records by door, activity and flag: a record with two flags
-// counts under each. The day is the record's own (the door's clock), local to $6.
-const anomalyQuery = `SELECT r.county_code, r.venue_id, r.terminal_id, coalesce(t.name, ''), r.activity_id, b.bit,
-		count(*), max(r.occurred_at)
-	FROM checkin_records r
+// counts under each. The day is the record's own (the door's clock), local to $6. The records
+// are folded by their whole set of flags first and split into flags, and named, after: some
+// thousand groups to split and join, where splitting first joins every flagged record with
+// each flag and with its door's name (docs/bench/latency.md, "The anomalies' count").
+const anomalyQuery = `WITH flagged AS (
+		SELECT county_code, venue_id, terminal_id, activity_id, anomalies, count(*) AS records, max(occurred_at) AS last_at
+		FROM checkin_records
+		WHERE edition_id = $1 AND anomalies <> 0
+			AND ($3 = '' OR county_code = $3) AND ($4::uuid IS NULL OR venue_id = $4)
+			AND ($5 = '' OR to_char(occurred_at AT TIME ZONE $6, 'YYYY-MM-DD') = $5)
+		GROUP BY 1, 2, 3, 4, 5)
+	SELECT f.county_code, f.venue_id, f.terminal_id, coalesce(t.name, ''), f.activity_id, b.bit, sum(f.records)::bigint, max(f.last_at)
+	FROM flagged f
 	CROSS JOIN unnest($2::smallint[]) AS b(bit)
-	LEFT JOIN known_terminals t ON t.id = r.terminal_id
-	WHERE r.edition_id = $1 AND r.anomalies <> 0 AND r.anomalies & b.bit <> 0
-		AND ($3 = '' OR r.county_code = $3) AND ($4::uuid IS NULL OR r.venue_id = $4)
-		AND ($5 = '' OR to_char(r.occurred_at AT TIME ZONE $6, 'YYYY-MM-DD') = $5)
+	LEFT JOIN known_terminals t ON t.id = f.terminal_id
+	WHERE f.anomalies & b.bit <> 0
 	GROUP BY 1, 2, 3, 4, 5, 6`
 
 // anomalyBits are the flags counted, one by one.
@@ -203,22 +213,31 @@ func (t *Tally) CountAnomalies(ctx context.Context, q app.AnomalyQuery) ([]app.A
 	if q.VenueID != uuid.Nil {
 		venue = &q.VenueID
 	}
-	rows, err := t.pool.Query(ctx, anomalyQuery, q.EditionID, anomalyBits, q.CountyCode, venue, q.Day, q.Location.String())
-	if err != nil {
-		return nil, db.Unavailable(err, "count the anomalies")
-	}
-	defer rows.Close()
 	var out []app.AnomalyTally
-	for rows.Next() {
-		var a app.AnomalyTally
-		var bit int16
-		if err := rows.Scan(&a.CountyCode, &a.VenueID, &a.TerminalID, &a.TerminalName, &a.ActivityID, &bit, &a.Records, &a.LastAt); err != nil {
-			return nil, err
+	err := pgx.BeginTxFunc(ctx, t.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		// The flagged records of a week sort in memory with some megabytes, not in files on the
+		// default 4 MB; and the count is over in a fraction of a second, less than JIT takes to
+		// compile it (about 110 ms of a 500 ms count at 3 M records).
+		if _, err := tx.Exec(ctx, `SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`); err != nil {
+			return err
 		}
-		a.Kind = domain.Anomalies(bit)
-		out = append(out, a)
-	}
-	return out, db.Unavailable(rows.Err(), "count the anomalies")
+		rows, err := tx.Query(ctx, anomalyQuery, q.EditionID, anomalyBits, q.CountyCode, venue, q.Day, q.Location.String())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a app.AnomalyTally
+			var bit int16
+			if err := rows.Scan(&a.CountyCode, &a.VenueID, &a.TerminalID, &a.TerminalName, &a.ActivityID, &bit, &a.Records, &a.LastAt); err != nil {
+				return err
+			}
+			a.Kind = domain.Anomalies(bit)
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	return out, db.Unavailable(err, "count the anomalies")
 }
 
 // doorQuery counts one venue's records by door, activity and local day, found through the

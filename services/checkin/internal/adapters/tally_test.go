@@ -66,6 +66,51 @@ func TestTheExportNamesItsSessionForItsTransactionOnly(t *testing.T) {
 	}
 }
 
+// TestTheExportsTimeZoneStaysInItsTransaction: the export converts to the city's time in its
+// transaction's TimeZone; a pooled connection that kept it would read every later timestamp
+// formatted in the server's text in another zone.
+func TestTheExportsTimeZoneStaysInItsTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, pool := batcher(t)
+	tally := exporter(t, pool)
+	zones := func() map[string]int {
+		t.Helper()
+		conns := pool.AcquireAllIdle(ctx)
+		defer func() {
+			for _, c := range conns {
+				c.Release()
+			}
+		}()
+		seen := map[string]int{}
+		for _, c := range conns {
+			var zone string
+			if err := c.QueryRow(ctx, `SELECT current_setting('TimeZone')`).Scan(&zone); err != nil {
+				t.Fatal(err)
+			}
+			seen[zone]++
+		}
+		return seen
+	}
+	before := zones()
+	odd, err := time.LoadLocation("Asia/Kathmandu") // UTC+05:45: no server's default
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, byDay := range []bool{false, true} {
+		if err := tally.ExportTally(ctx, odd, app.TallyOptions{ByDay: byDay}, app.TallySink{
+			Cut:  func(app.TallyCut) error { return nil },
+			Rows: func([]app.TallyRow) error { return nil },
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := zones()
+	if _, kept := after[odd.String()]; kept {
+		t.Errorf("after the exports, pooled connections are in %s: %v (before %v)", odd, after, before)
+	}
+}
+
 // TestTheDayGrainRollsUpTheFullGrain: the statistics audit reads the table by day
 // (app.TallyOptions.ByDay) and the rebuild by hour, venue, activity and door. Whatever reporting
 // folds, the audit must see the same table the rebuild does, so every day row must be exactly
@@ -161,5 +206,105 @@ func TestTheDayGrainRollsUpTheFullGrain(t *testing.T) {
 		if !days[day] {
 			t.Errorf("no row for %s; rows for %v", day, days)
 		}
+	}
+}
+
+// TestTheAnomaliesCountEachFlagOfEachRecord: the count folds the records by their whole set
+// of flags before splitting them into flags, so a record flagged twice must still count once
+// under each of its flags, with the latest record's time, and the county, venue and day filters
+// must keep exactly the records a plain count over the records keeps.
+func TestTheAnomaliesCountEachFlagOfEachRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, pool := batcher(t)
+	tally := exporter(t, pool)
+	city, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	morning := time.Date(2024, 5, 20, 9, 0, 0, 0, city)
+	doorA, doorB := uuid.New(), uuid.New()
+	venueA, venueB, act1, act2 := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	var records []domain.Record
+	add := func(door, venue, activity uuid.UUID, county string, at time.Time, flags domain.Anomalies) {
+		r := walkIn(door, uint64(len(records)+1), at)
+		r.CountyCode, r.Scan.VenueID, r.Scan.ActivityID, r.Anomalies = county, venue, activity, flags
+		records = append(records, r)
+	}
+	for i := range 3 {
+		add(doorA, venueA, act1, "140105", morning.Add(time.Duration(i)*time.Second), domain.AnomalyBurst)
+	}
+	add(doorA, venueA, act1, "140105", morning.Add(time.Hour), domain.AnomalyBurst|domain.AnomalyClockSkew)
+	add(doorA, venueA, act2, "140105", morning.Add(2*time.Hour), domain.AnomalyOverCapacity)
+	add(doorA, venueA, act2, "140105", morning.Add(3*time.Hour), 0)
+	// The next day just after the city's midnight: still the 20th in UTC.
+	add(doorB, venueB, act1, "140106", morning.Add(15*time.Hour+time.Minute), domain.AnomalyOutsideSession)
+	add(doorB, venueB, act1, "140106", morning.Add(16*time.Hour), domain.AnomalyOutsideSession|domain.AnomalyClockSkew|domain.AnomalyBurst)
+	add(doorB, venueB, act1, "140106", morning.Add(16*time.Hour), 0)
+	if _, err := b.Save(ctx, records); err != nil {
+		t.Fatal(err)
+	}
+
+	type key struct {
+		county           string
+		venue, door, act uuid.UUID
+		kind             domain.Anomalies
+	}
+	type count struct {
+		records int64
+		last    time.Time
+	}
+	want := func(keep func(domain.Record) bool) map[key]count {
+		out := map[key]count{}
+		for _, r := range records {
+			for _, kind := range []domain.Anomalies{domain.AnomalyOutsideSession, domain.AnomalyBurst, domain.AnomalyClockSkew, domain.AnomalyOverCapacity} {
+				if r.Anomalies&kind == 0 || !keep(r) {
+					continue
+				}
+				k := key{r.CountyCode, r.Scan.VenueID, r.TerminalID, r.Scan.ActivityID, kind}
+				c := out[k]
+				c.records++
+				if r.Scan.OccurredAt.After(c.last) {
+					c.last = r.Scan.OccurredAt
+				}
+				out[k] = c
+			}
+		}
+		return out
+	}
+	day := func(d string) func(domain.Record) bool {
+		return func(r domain.Record) bool { return r.Scan.OccurredAt.In(city).Format("2006-01-02") == d }
+	}
+	tests := []struct {
+		name string
+		q    app.AnomalyQuery
+		keep func(domain.Record) bool
+	}{
+		{"the whole edition", app.AnomalyQuery{EditionID: "2024"}, func(domain.Record) bool { return true }},
+		{"one county", app.AnomalyQuery{EditionID: "2024", CountyCode: "140106"}, func(r domain.Record) bool { return r.CountyCode == "140106" }},
+		{"one venue", app.AnomalyQuery{EditionID: "2024", VenueID: venueA}, func(r domain.Record) bool { return r.Scan.VenueID == venueA }},
+		{"the city's first day", app.AnomalyQuery{EditionID: "2024", Day: "2024-05-20"}, day("2024-05-20")},
+		{"the city's next day", app.AnomalyQuery{EditionID: "2024", Day: "2024-05-21"}, day("2024-05-21")},
+		{"another edition", app.AnomalyQuery{EditionID: "2025"}, func(domain.Record) bool { return false }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.q.Location = city
+			tallies, err := tally.CountAnomalies(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[key]count{}
+			for _, a := range tallies {
+				k := key{a.CountyCode, a.VenueID, a.TerminalID, a.ActivityID, a.Kind}
+				if _, twice := got[k]; twice {
+					t.Errorf("%+v counted in two rows", k)
+				}
+				got[k] = count{a.Records, a.LastAt.UTC()}
+			}
+			if diff := cmp.Diff(want(tt.keep), got, cmp.AllowUnexported(key{}, count{})); diff != "" {
+				t.Errorf("counts (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
