@@ -32,6 +32,16 @@ func exporter(t *testing.T, pool *pgxpool.Pool) *adapters.Tally {
 	return tally
 }
 
+// cityZone is the city's time zone, whose midnight is not UTC's.
+func cityZone(t *testing.T) *time.Location {
+	t.Helper()
+	city, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return city
+}
+
 // TestTheExportNamesItsSessionForItsTransactionOnly: while check-in reads its table for an
 // export, pg_stat_activity shows the session as TallyExportApplication, so an operator (and the
 // benchmark) can tell the statistics audit's seconds of reading from the doors' writes. The name
@@ -122,10 +132,7 @@ func TestTheDayGrainRollsUpTheFullGrain(t *testing.T) {
 	ctx := context.Background()
 	b, pool := batcher(t)
 	tally := exporter(t, pool)
-	city, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
+	city := cityZone(t)
 	midnight := time.Date(2024, 5, 20, 0, 0, 0, 0, city)
 	door, venue, other := uuid.New(), uuid.New(), uuid.New()
 	var records []domain.Record
@@ -218,10 +225,7 @@ func TestTheAnomaliesCountEachFlagOfEachRecord(t *testing.T) {
 	ctx := context.Background()
 	b, pool := batcher(t)
 	tally := exporter(t, pool)
-	city, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
+	city := cityZone(t)
 	morning := time.Date(2024, 5, 20, 9, 0, 0, 0, city)
 	doorA, doorB := uuid.New(), uuid.New()
 	venueA, venueB, act1, act2 := uuid.New(), uuid.New(), uuid.New(), uuid.New()
