@@ -216,8 +216,8 @@ func (t *Tally) CountAnomalies(ctx context.Context, q app.AnomalyQuery) ([]app.A
 	var out []app.AnomalyTally
 	err := pgx.BeginTxFunc(ctx, t.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		// The flagged records of a week sort in memory with some megabytes, not in files on the
-		// default 4 MB; and the count is over in a fraction of a second, less than JIT takes to
-		// compile it (about 110 ms of a 500 ms count at 3 M records).
+		// default 4 MB; and JIT's compiling cost about 110 ms of a 500 ms count at 3 M records.
+		// At 17 M the count still takes seconds under load (docs/bench/latency.md, 342d00d).
 		if _, err := tx.Exec(ctx, `SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`); err != nil {
 			return err
 		}
