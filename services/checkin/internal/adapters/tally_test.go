@@ -245,6 +245,9 @@ func TestTheAnomaliesCountEachFlagOfEachRecord(t *testing.T) {
 	add(doorB, venueB, act1, "140106", morning.Add(15*time.Hour+time.Minute), domain.AnomalyOutsideSession)
 	add(doorB, venueB, act1, "140106", morning.Add(16*time.Hour), domain.AnomalyOutsideSession|domain.AnomalyClockSkew|domain.AnomalyBurst)
 	add(doorB, venueB, act1, "140106", morning.Add(16*time.Hour), 0)
+	// A venue the registry moved to another county: its later records count in the new one,
+	// and the venue's own count still finds them all.
+	add(doorA, venueA, act1, "140107", morning.Add(4*time.Hour), domain.AnomalyBurst)
 	if _, err := b.Save(ctx, records); err != nil {
 		t.Fatal(err)
 	}
@@ -279,6 +282,10 @@ func TestTheAnomaliesCountEachFlagOfEachRecord(t *testing.T) {
 	day := func(d string) func(domain.Record) bool {
 		return func(r domain.Record) bool { return r.Scan.OccurredAt.In(city).Format("2006-01-02") == d }
 	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		q    app.AnomalyQuery
@@ -287,13 +294,24 @@ func TestTheAnomaliesCountEachFlagOfEachRecord(t *testing.T) {
 		{"the whole edition", app.AnomalyQuery{EditionID: "2024"}, func(domain.Record) bool { return true }},
 		{"one county", app.AnomalyQuery{EditionID: "2024", CountyCode: "140106"}, func(r domain.Record) bool { return r.CountyCode == "140106" }},
 		{"one venue", app.AnomalyQuery{EditionID: "2024", VenueID: venueA}, func(r domain.Record) bool { return r.Scan.VenueID == venueA }},
+		{"one venue in one county", app.AnomalyQuery{EditionID: "2024", CountyCode: "140105", VenueID: venueA},
+			func(r domain.Record) bool { return r.Scan.VenueID == venueA && r.CountyCode == "140105" }},
+		{"a venue of another county", app.AnomalyQuery{EditionID: "2024", CountyCode: "140106", VenueID: venueA}, func(domain.Record) bool { return false }},
+		{"one venue on one day", app.AnomalyQuery{EditionID: "2024", VenueID: venueB, Day: "2024-05-21"},
+			func(r domain.Record) bool { return r.Scan.VenueID == venueB && day("2024-05-21")(r) }},
 		{"the city's first day", app.AnomalyQuery{EditionID: "2024", Day: "2024-05-20"}, day("2024-05-20")},
 		{"the city's next day", app.AnomalyQuery{EditionID: "2024", Day: "2024-05-21"}, day("2024-05-21")},
+		{"a day in another zone", app.AnomalyQuery{EditionID: "2024", Day: "2024-05-20", Location: newYork},
+			func(r domain.Record) bool { return r.Scan.OccurredAt.In(newYork).Format("2006-01-02") == "2024-05-20" }},
+		{"a day that is not a date", app.AnomalyQuery{EditionID: "2024", Day: "20 May"}, func(domain.Record) bool { return false }},
 		{"another edition", app.AnomalyQuery{EditionID: "2025"}, func(domain.Record) bool { return false }},
+		{"another edition's venue", app.AnomalyQuery{EditionID: "2025", VenueID: venueA}, func(domain.Record) bool { return false }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.q.Location = city
+			if tt.q.Location == nil {
+				tt.q.Location = city
+			}
 			tallies, err := tally.CountAnomalies(ctx, tt.q)
 			if err != nil {
 				t.Fatal(err)
