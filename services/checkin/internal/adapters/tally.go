@@ -189,9 +189,9 @@ func (t *Tally) tickets(ctx context.Context, tx pgx.Tx, sink app.TallySink) erro
 // counts under each. The records are folded by their whole set of flags first and split into
 // flags, and named, after: some thousand groups to split and join, where splitting first joins
 // every flagged record with each flag and with its door's name (docs/bench/latency.md, "The
-// anomalies' count"). The fold reads migration 0008's index alone, in its order: the flagged
-// records are spread through every page of the week's table, and fetching them from it cost
-// three times as much.
+// anomalies' count"). The fold reads migration 0008's index alone: the flagged records are
+// spread through every page of the week's table, and fetching them from it cost three times
+// as much.
 //
 // Only the filters set are written, each as a condition the index can seek on: a statement
 // prepared with "no county asked, or county_code = $3" can, once PostgreSQL settles on a
