@@ -395,4 +395,30 @@ func TestAuditBesideTheProjectionUnderLoad(t *testing.T) {
 		}
 		return nil
 	})
+
+	// Days check-in kept wrongly (a record stored behind them, or a row changed by hand) make
+	// the incremental screen see a drift, but the confirmation reads the whole table: it finds
+	// the figures equal, repairs nothing, and check-in keeps its days anew. The generation moves
+	// so that no screen already reading keeps its days over the tampered row.
+	repaired, confirming := drifted(), logs.lines("confirming between batches")
+	if _, err := db.Exec(ctx, `WITH tampered AS (
+			INSERT INTO checkin.tally_days SELECT edition_id, county_code, date_trunc('day', occurred_at AT TIME ZONE 'Asia/Shanghai'),
+				kind, outcome, refusal, category, 5, 5, 777 FROM checkin.checkin_records WHERE outcome = 1 LIMIT 1)
+		UPDATE checkin.tally_days_mark SET generation = generation + 1`); err != nil {
+		t.Fatal(err)
+	}
+	run(time.Second)
+	testkit.Eventually(t, 20*time.Second, func() error {
+		var left int
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM checkin.tally_days WHERE adults = 777`).Scan(&left); err != nil {
+			return err
+		}
+		if left != 0 || logs.lines("confirming between batches") == confirming {
+			return fmt.Errorf("the tampered day row is still kept (%d), or no screen saw it", left)
+		}
+		return nil
+	})
+	if n := drifted(); n != repaired {
+		t.Errorf("days check-in kept wrongly were repaired into the statistics: drift counted %v, was %v; logs:\n%s", n, repaired, logs.matching("drifted"))
+	}
 }

@@ -55,15 +55,26 @@ const tallyQuery = `SELECT edition_id, county_code, venue_id, activity_id, date_
 	FROM checkin_records
 	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
 
-// tallyByDayQuery folds the records as tallyQuery does, by local day only, for the statistics
-// audit (app.TallyOptions.ByDay): the columns are tallyQuery's, with venue and activity the nil
-// UUID and no door, so that one reader serves both.
-const tallyByDayQuery = `SELECT edition_id, county_code, '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid,
-		date_trunc('day', ` + countedAt + `),
-		kind, outcome, refusal, category, NULL::uuid,
-		count(*), sum(headcount), sum(adults)
-	FROM checkin_records
-	GROUP BY 1, 2, 5, 6, 7, 8, 9`
+// dayGrain folds records by local day only, for the statistics audit (app.TallyOptions.ByDay),
+// and says of each group whether its records are settled (stored before $3, see settleAfter).
+// The statement is completed with a WHERE on recorded_at, or none for a whole read.
+const dayGrain = `SELECT edition_id, county_code, date_trunc('day', ` + countedAt + `),
+		kind, outcome, refusal, category, recorded_at < $3, count(*), sum(headcount), sum(adults)
+	FROM checkin_records `
+
+// settleAfter is how long after it was judged a record is taken to be committed: the day rows
+// kept for an incremental export hold the records stored before its transaction began, less
+// this. A record is judged (recorded_at, check-in's clock) and committed within the group
+// commit's queue and flush, milliseconds to seconds; the margin is for a stalled disk and a
+// database clock some seconds off check-in's. A record that still came later would be missing
+// from the kept days: the screen would see a drift, and the audit that may repair reads whole
+// (app.TallyOptions.Incremental), finds none and keeps the days anew. So a margin too short
+// costs a read of the whole table, never a wrong figure; one too long, a longer read each time.
+const settleAfter = 2 * time.Minute
+
+// readWholeEvery is how old the kept days may be before an incremental export reads the table
+// whole anyway, and keeps them anew: a row changed by hand, or restored, is seen within a day.
+const readWholeEvery = 24 * time.Hour
 
 // TallyExportApplication is the application_name of the session reading the table for an
 // export while it reads: an operator (or the benchmark) looking at pg_stat_activity sees the
@@ -73,6 +84,7 @@ const TallyExportApplication = "sciweek: check-in tally export"
 // ExportTally reads the cut, then the counts, then (when asked) the admitted tickets, handing
 // each part to sink as it goes.
 func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, opts app.TallyOptions, sink app.TallySink) error {
+	var kept *keptDays
 	err := bus.WithCut(ctx, t.pool, t.js, t.schema, bus.StreamCheckin, func(ctx context.Context, tx pgx.Tx, cut bus.Cut) error {
 		if _, err := tx.Exec(ctx, `SELECT set_config('application_name', $1, true)`, TallyExportApplication); err != nil {
 			return err
@@ -86,7 +98,13 @@ func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, opts app.Ta
 		if err := sink.Cut(out); err != nil {
 			return err
 		}
-		if err := t.rows(ctx, tx, loc, opts.ByDay, sink); err != nil {
+		if opts.ByDay {
+			k, err := t.days(ctx, tx, loc, opts.Incremental, sink)
+			kept = k
+			if err != nil {
+				return err
+			}
+		} else if err := t.rows(ctx, tx, loc, sink); err != nil {
 			return err
 		}
 		if !opts.Tickets {
@@ -94,21 +112,18 @@ func (t *Tally) ExportTally(ctx context.Context, loc *time.Location, opts app.Ta
 		}
 		return t.tickets(ctx, tx, sink)
 	})
+	if err == nil && kept != nil {
+		err = t.keep(ctx, kept)
+	}
 	return db.Unavailable(err, "export the check-in tally")
 }
 
-func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, byDay bool, sink app.TallySink) error {
-	// Millions of records fold into thousands of groups: enough memory keeps the hash in memory.
-	// The days and hours are the city's: countedAt converts in the transaction's zone.
-	if _, err := tx.Exec(ctx, `SELECT set_config('work_mem', '256MB', true), set_config('TimeZone', $1, true)`, loc.String()); err != nil {
+func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink app.TallySink) error {
+	if err := foldIn(ctx, tx, loc); err != nil {
 		return err
 	}
-	query, args := tallyQuery, []any{int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
-		int16(domain.Admitted), int16(domain.AnomalyOverCapacity)}
-	if byDay {
-		query, args = tallyByDayQuery, args[:2]
-	}
-	rows, err := tx.Query(ctx, query, args...)
+	rows, err := tx.Query(ctx, tallyQuery, int16(domain.Refused), int16(domain.RefusalTimeOutOfRange),
+		int16(domain.Admitted), int16(domain.AnomalyOverCapacity))
 	if err != nil {
 		return err
 	}
@@ -144,6 +159,166 @@ func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, byDay b
 		return sink.Rows(page)
 	}
 	return nil
+}
+
+// foldIn readies tx for a fold of millions of records into thousands of groups: enough memory
+// keeps the hash in memory, and the days and hours are the city's (countedAt converts in the
+// transaction's zone).
+func foldIn(ctx context.Context, tx pgx.Tx, loc *time.Location) error {
+	_, err := tx.Exec(ctx, `SELECT set_config('work_mem', '256MB', true), set_config('TimeZone', $1, true)`, loc.String())
+	return err
+}
+
+// dayKey is a row of the day grain: what the statistics audit compares, summed.
+type dayKey struct {
+	edition, county                  string
+	day                              time.Time // local midnight, read as UTC
+	kind, outcome, refusal, category int16
+}
+
+// daySums are a day row's sums.
+type daySums struct{ records, headcount, adults int64 }
+
+func (s daySums) plus(o daySums) daySums {
+	return daySums{s.records + o.records, s.headcount + o.headcount, s.adults + o.adults}
+}
+
+// keptDays are the day rows an export settled, to be kept for the next incremental one.
+type keptDays struct {
+	zone       string
+	settled    time.Time // the days hold the records stored before it
+	whole      bool      // read from the whole table, not from kept days
+	readAt     time.Time // the reading transaction's start
+	generation int64     // the mark's, as read
+	days       map[dayKey]daySums
+}
+
+// days hands sink the counts by local day: from the days kept at an earlier export and the
+// records stored since, when incremental allows and the kept days fit, else from the whole
+// table. It returns the days settled as of this read, to be kept (keep) once the read has ended.
+func (t *Tally) days(ctx context.Context, tx pgx.Tx, loc *time.Location, incremental bool, sink app.TallySink) (*keptDays, error) {
+	if err := foldIn(ctx, tx, loc); err != nil {
+		return nil, err
+	}
+	// A generic plan does not know how few records are stored since the kept days, and may
+	// scan the table rather than the BRIN index.
+	if _, err := tx.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+		return nil, err
+	}
+	k := &keptDays{zone: loc.String(), days: map[dayKey]daySums{}}
+	var zone *string
+	var settled, wholeAt *time.Time
+	var generation *int64
+	if err := tx.QueryRow(ctx, `SELECT m.time_zone, m.settled_before, m.whole_read_at, m.generation, transaction_timestamp()
+		FROM (SELECT 1) one LEFT JOIN tally_days_mark m ON true`).Scan(&zone, &settled, &wholeAt, &generation, &k.readAt); err != nil {
+		return nil, err
+	}
+	k.settled = k.readAt.Add(-settleAfter)
+	k.whole = !incremental || generation == nil || settled == nil || wholeAt == nil || *zone != k.zone ||
+		k.readAt.Sub(*wholeAt) >= readWholeEvery
+	if generation != nil {
+		k.generation = *generation
+	}
+	out := map[dayKey]daySums{}
+	query, args := dayGrain, []any{int16(domain.Refused), int16(domain.RefusalTimeOutOfRange), k.settled}
+	if !k.whole {
+		// The database's clock set back must not settle the same records twice.
+		if k.settled.Before(*settled) {
+			k.settled, args[2] = *settled, *settled
+		}
+		if err := t.keptDays(ctx, tx, func(key dayKey, sums daySums) {
+			out[key] = out[key].plus(sums)
+			k.days[key] = k.days[key].plus(sums)
+		}); err != nil {
+			return nil, err
+		}
+		query += `WHERE recorded_at >= $4 `
+		args = append(args, *settled)
+	}
+	rows, err := tx.Query(ctx, query+`GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key dayKey
+		var sums daySums
+		var isSettled bool
+		if err := rows.Scan(&key.edition, &key.county, &key.day, &key.kind, &key.outcome, &key.refusal, &key.category, &isSettled,
+			&sums.records, &sums.headcount, &sums.adults); err != nil {
+			return nil, err
+		}
+		out[key] = out[key].plus(sums)
+		if isSettled {
+			k.days[key] = k.days[key].plus(sums)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	page := make([]app.TallyRow, 0, min(len(out), tallyPage))
+	for key, sums := range out {
+		page = append(page, app.TallyRow{EditionID: key.edition, CountyCode: key.county, LocalHour: key.day.Format("2006-01-02T15"),
+			Kind: domain.Kind(key.kind), Outcome: domain.Outcome(key.outcome), Refusal: domain.Refusal(key.refusal),
+			Category: domain.Category(key.category), Records: sums.records, Headcount: sums.headcount, Adults: sums.adults})
+		if len(page) == tallyPage {
+			if err := sink.Rows(page); err != nil {
+				return nil, err
+			}
+			page = page[:0]
+		}
+	}
+	if len(page) > 0 {
+		if err := sink.Rows(page); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+// keptDaysColumns are tally_days' columns, in dayKey's and daySums' order.
+var keptDaysColumns = []string{"edition_id", "county_code", "day", "kind", "outcome", "refusal", "category", "records", "headcount", "adults"}
+
+// keptDays hands each kept day row to fn.
+func (t *Tally) keptDays(ctx context.Context, tx pgx.Tx, fn func(dayKey, daySums)) error {
+	rows, err := tx.Query(ctx, `SELECT edition_id, county_code, day, kind, outcome, refusal, category, records, headcount, adults FROM tally_days`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key dayKey
+		var sums daySums
+		if err := rows.Scan(&key.edition, &key.county, &key.day, &key.kind, &key.outcome, &key.refusal, &key.category,
+			&sums.records, &sums.headcount, &sums.adults); err != nil {
+			return err
+		}
+		fn(key, sums)
+	}
+	return rows.Err()
+}
+
+// keep replaces the kept days with k's, unless another export kept days since k's were read
+// (theirs are as good: each export's days are its own snapshot's).
+func (t *Tally) keep(ctx context.Context, k *keptDays) error {
+	return pgx.BeginTxFunc(ctx, t.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE tally_days_mark SET time_zone = $1, settled_before = $2,
+				whole_read_at = CASE WHEN $3 THEN $4 ELSE whole_read_at END, generation = generation + 1
+			WHERE generation = $5`, k.zone, k.settled, k.whole, k.readAt, k.generation)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM tally_days`); err != nil {
+			return err
+		}
+		rows := make([][]any, 0, len(k.days))
+		for key, sums := range k.days {
+			rows = append(rows, []any{key.edition, key.county, key.day, key.kind, key.outcome, key.refusal, key.category,
+				sums.records, sums.headcount, sums.adults})
+		}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"tally_days"}, keptDaysColumns, pgx.CopyFromRows(rows))
+		return err
+	})
 }
 
 // tickets hands the admitted tickets over in pages of one edition and county; the table is read

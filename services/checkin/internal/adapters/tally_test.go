@@ -2,6 +2,7 @@ package adapters_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +215,121 @@ func TestTheDayGrainRollsUpTheFullGrain(t *testing.T) {
 			t.Errorf("no row for %s; rows for %v", day, days)
 		}
 	}
+}
+
+// dayTotals reads the counts through tally with opts, summed by edition, county, local day,
+// kind, outcome, refusal and category: the day grain, from either grain.
+func dayTotals(t *testing.T, tally *adapters.Tally, loc *time.Location, opts app.TallyOptions) map[string][3]int64 {
+	t.Helper()
+	got := map[string][3]int64{}
+	if err := tally.ExportTally(context.Background(), loc, opts, app.TallySink{Cut: func(app.TallyCut) error { return nil },
+		Rows: func(rows []app.TallyRow) error {
+			for _, r := range rows {
+				k := fmt.Sprintf("%s/%s/%s/%d/%d/%d/%d", r.EditionID, r.CountyCode, r.LocalHour[:len("2006-01-02")], r.Kind, r.Outcome, r.Refusal, r.Category)
+				s := got[k]
+				got[k] = [3]int64{s[0] + r.Records, s[1] + r.Headcount, s[2] + r.Adults}
+			}
+			return nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// TestTheIncrementalDayGrainIsTheWholeTables: the statistics audit's screen reads the day
+// grain incrementally (app.TallyOptions.Incremental), from the days an earlier export kept and
+// the records stored since, and keeps the days settled since. Read after read, it must hand
+// over what the whole table holds (the full grain, which keeps nothing, rolled up); it must
+// read whole when it kept nothing, kept another zone's days or kept them more than a day ago;
+// and every read by day that is not incremental must keep the days anew. A record stored with
+// a time of storage older than the kept days (which the group commit never does: settleAfter)
+// shows which read was which: only a whole read sees it.
+func TestTheIncrementalDayGrainIsTheWholeTables(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, pool := batcher(t)
+	tally := exporter(t, pool)
+	city := cityZone(t)
+	door := uuid.New()
+	var seq uint64
+	save := func(stored time.Time, change func(r *domain.Record)) {
+		t.Helper()
+		var records []domain.Record
+		for i, at := range []time.Time{time.Date(2024, 5, 19, 23, 59, 0, 0, city), time.Date(2024, 5, 20, 0, 0, 0, 0, city), time.Now()} {
+			seq++
+			r := walkIn(door, seq, at)
+			r.RecordedAt = stored.UTC().Truncate(time.Microsecond)
+			r.Scan.Headcount = i + 1
+			if seq%3 == 0 {
+				r.CountyCode, r.Scan.Kind, r.Scan.Category, r.Scan.Headcount, r.Scan.Adults = "140106", domain.KindGroup, domain.CategoryYoungPerson, 30, 2
+			}
+			change(&r)
+			records = append(records, r)
+		}
+		if _, err := b.Save(ctx, records); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark := func() (settled, wholeAt time.Time) {
+		t.Helper()
+		if err := pool.QueryRow(ctx, `SELECT settled_before, whole_read_at FROM tally_days_mark`).Scan(&settled, &wholeAt); err != nil {
+			t.Fatal(err)
+		}
+		return settled, wholeAt
+	}
+	table := func(loc *time.Location) map[string][3]int64 { return dayTotals(t, tally, loc, app.TallyOptions{}) }
+	incremental := func(loc *time.Location) map[string][3]int64 {
+		return dayTotals(t, tally, loc, app.TallyOptions{ByDay: true, Incremental: true})
+	}
+	same := func(loc *time.Location, step string) {
+		t.Helper()
+		got := incremental(loc)
+		if diff := cmp.Diff(table(loc), got); diff != "" {
+			t.Errorf("%s: the incremental read is not the whole table (-table +incremental):\n%s", step, diff)
+		}
+	}
+	late := func() { // stored now, as if an hour ago: behind the kept days
+		save(time.Now().Add(-time.Hour), func(r *domain.Record) { r.Outcome, r.Refusal = domain.Refused, domain.RefusalTimeOutOfRange })
+	}
+
+	save(time.Now().Add(-2*time.Hour), func(*domain.Record) {})
+	save(time.Now(), func(*domain.Record) {})
+	same(city, "nothing kept")
+	settled, wholeAt := mark()
+	if since := time.Since(settled); since < time.Second || since > 15*time.Minute || time.Since(wholeAt) > time.Minute {
+		t.Fatalf("after a read whole, the days kept are settled %v ago and read whole %v ago; want minutes and now",
+			since, time.Since(wholeAt))
+	}
+	for step := range 3 {
+		save(time.Now(), func(r *domain.Record) { r.Scan.Kind, r.Scan.Headcount = domain.KindCheckout, step+1 })
+		// Stored just after the kept days: read since them, and settled by this read.
+		settled, _ := mark()
+		save(settled.Add(time.Microsecond), func(r *domain.Record) { r.EditionID = "2025" })
+		same(city, fmt.Sprintf("step %d", step))
+		if now, kept := mark(); !now.After(settled) || !kept.Equal(wholeAt) {
+			t.Errorf("step %d: the incremental read left the days settled before %v (were %v) and read whole at %v (were %v)",
+				step, now, settled, kept, wholeAt)
+		}
+	}
+	var kept int64
+	if err := pool.QueryRow(ctx, `SELECT sum(records) FROM tally_days WHERE edition_id = '2025'`).Scan(&kept); err != nil || kept != 9 {
+		t.Errorf("the days kept hold %d records settled by the incremental reads (%v), want 9", kept, err)
+	}
+
+	late()
+	before := incremental(city)
+	if diff := cmp.Diff(table(city), before); diff == "" {
+		t.Fatal("the incremental read saw a record stored behind its kept days: it read the whole table")
+	}
+	dayTotals(t, tally, city, app.TallyOptions{ByDay: true}) // whole, and keeps the days anew
+	same(city, "after a read whole")
+	// Another zone's days, or kept a day ago, are read whole.
+	same(time.UTC, "another zone")
+	late()
+	if _, err := pool.Exec(ctx, `UPDATE tally_days_mark SET whole_read_at = now() - interval '25 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	same(time.UTC, "kept a day ago")
 }
 
 // TestTheAnomaliesCountEachFlagOfEachRecord: the count folds the records by their whole set

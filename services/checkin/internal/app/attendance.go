@@ -59,6 +59,10 @@ type TallyOptions struct {
 	// grain has hundreds of thousands to send and fold. Venue, activity and door are Nil and
 	// LocalHour is the day's first hour.
 	ByDay bool
+	// Incremental lets a ByDay export start from the day rows an earlier one kept and read only
+	// the records stored since: the statistics audit's screen, every fifteen minutes. A
+	// comparison that may repair the statistics reads whole.
+	Incremental bool
 }
 
 // TallyReader reads the check-in table folded into counts at a cut of the stream.

@@ -34,7 +34,7 @@ func (g *Attendance) ExportTally(req *checkinv1.ExportTallyRequest, stream grpc.
 		return err
 	}
 	send := func(r *checkinv1.ExportTallyResponse) error { return stream.Send(r) }
-	return g.app.ExportTally(ctx, p, req.GetTimeZone(), app.TallyOptions{Tickets: req.GetTickets(), ByDay: req.GetByDay()}, app.TallySink{
+	return g.app.ExportTally(ctx, p, req.GetTimeZone(), app.TallyOptions{Tickets: req.GetTickets(), ByDay: req.GetByDay(), Incremental: req.GetIncremental()}, app.TallySink{
 		Cut: func(c app.TallyCut) error {
 			if err := send(&checkinv1.ExportTallyResponse{Part: &checkinv1.ExportTallyResponse_Cut{Cut: &checkinv1.TallyCut{
 				Stream: c.Stream, StreamCreated: timestamppb.New(c.Created), LastSequence: c.LastSeq}}}); err != nil {

@@ -39,7 +39,8 @@ func NewLedger(conn grpc.ClientConnInterface, serviceKey string) (*Ledger, error
 
 // Export streams check-in's counts into sink.
 func (l *Ledger) Export(ctx context.Context, loc *time.Location, read app.LedgerRead, sink app.LedgerSink) error {
-	stream, err := l.client.ExportTally(ctx, &checkinv1.ExportTallyRequest{TimeZone: loc.String(), Tickets: read.Tickets, ByDay: read.ByDay},
+	stream, err := l.client.ExportTally(ctx, &checkinv1.ExportTallyRequest{TimeZone: loc.String(), Tickets: read.Tickets, ByDay: read.ByDay,
+		Incremental: read.Incremental},
 		grpc.PerRPCCredentials(l.cred), grpc.MaxCallRecvMsgSize(16<<20))
 	if err != nil {
 		return rpc.FromStatus(err, "export check-in's tally")

@@ -35,6 +35,10 @@ type LedgerRead struct {
 	// and the full grain is hundreds of thousands of rows to send and fold where this is a few
 	// hundred. Folded into a tally they give the full grain's DayTotals, and nothing finer.
 	ByDay bool
+	// Incremental lets check-in serve ByDay from the days it kept at an earlier export and the
+	// records stored since, not from its whole table: the screen beside the projection asks for
+	// it, the confirmation that may repair does not.
+	Incremental bool
 }
 
 // Fill reads the system of record into a rebuild: it hands the admitted tickets to tickets as
@@ -144,8 +148,10 @@ func (r *Reconciler) Rebuild(ctx context.Context) (domain.LedgerCut, time.Durati
 // events between the two positions. It returns the drifts it found (none when the two are too
 // far apart to compare) and changes nothing: a drift it finds may be one a rebuild has mended
 // since (a city admin's runs outside the projection), so it is for Audit to confirm and repair.
+// It reads check-in's table incrementally (LedgerRead.Incremental): a record check-in kept
+// days without would show as a drift here, and Audit, reading whole, would find none.
 func (r *Reconciler) Screen(ctx context.Context) ([]domain.Drift, error) {
-	drifts, at, err := r.compare(ctx)
+	drifts, at, err := r.compare(ctx, true)
 	if len(drifts) > 0 {
 		// Not ERROR yet: a rebuild may have mended it since the aggregates were read.
 		// The confirmation between batches costs the live views a pause, so say why.
@@ -158,11 +164,12 @@ func (r *Reconciler) Screen(ctx context.Context) ([]domain.Drift, error) {
 	return drifts, err
 }
 
-// Audit compares as Screen does; on any difference it logs the figures at ERROR, counts the
-// drifting county-days and rebuilds. It runs between the projection's batches (nothing being
-// applied meanwhile) and returns the drifts it found.
+// Audit compares as Screen does, reading check-in's whole table, so that a repair never rests
+// on days check-in kept; on any difference it logs the figures at ERROR, counts the drifting
+// county-days and rebuilds. It runs between the projection's batches (nothing being applied
+// meanwhile) and returns the drifts it found.
 func (r *Reconciler) Audit(ctx context.Context) ([]domain.Drift, error) {
-	drifts, at, err := r.compare(ctx)
+	drifts, at, err := r.compare(ctx, false)
 	if err != nil || len(drifts) == 0 {
 		return nil, err
 	}
@@ -182,7 +189,8 @@ func (r *Reconciler) Audit(ctx context.Context) ([]domain.Drift, error) {
 // compared is where a comparison stood: the projection's checkpoint and the table's cut.
 type compared struct{ checkpoint, cut uint64 }
 
-// compare reads the aggregates, then check-in's table, and returns where they differ.
+// compare reads the aggregates, then check-in's table (incrementally when asked), and returns
+// where they differ.
 //
 // The aggregates are read first, in one snapshot with their checkpoint and the events still to
 // skip: the projection goes on applying while the table is read (seconds at a week's volume),
@@ -192,7 +200,7 @@ type compared struct{ checkpoint, cut uint64 }
 // did not count before it arrived, and the events a rebuild counted (the skipping set). So
 // what the aggregates should hold is the table less the events after the checkpoint, in the
 // stream up to the cut or pending, that no rebuild counted.
-func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, error) {
+func (r *Reconciler) compare(ctx context.Context, incremental bool) ([]domain.Drift, compared, error) {
 	start := time.Now()
 	applied, err := r.cfg.Store.Applied(ctx)
 	if err != nil {
@@ -201,7 +209,7 @@ func (r *Reconciler) compare(ctx context.Context) ([]domain.Drift, compared, err
 	expected := domain.NewTally(r.cfg.Location)
 	var cut domain.LedgerCut
 	pending := map[uuid.UUID][]domain.CheckinRecord{}
-	if err := r.cfg.Ledger.Export(ctx, r.cfg.Location, LedgerRead{ByDay: true}, LedgerSink{
+	if err := r.cfg.Ledger.Export(ctx, r.cfg.Location, LedgerRead{ByDay: true, Incremental: incremental}, LedgerSink{
 		Cut:     func(c domain.LedgerCut) error { cut = c; return nil },
 		Pending: func(id uuid.UUID, recs []domain.CheckinRecord) error { pending[id] = recs; return nil },
 		Rows: func(rows []domain.LedgerRow) error {
