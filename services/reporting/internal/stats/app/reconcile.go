@@ -247,7 +247,7 @@ func (r *Reconciler) compare(ctx context.Context, incremental bool) ([]domain.Dr
 	drifts := domain.Drifts(domain.Subtract(expected.DayTotals(), notApplied.DayTotals()), applied.Totals)
 	if len(drifts) == 0 {
 		r.cfg.Log.InfoContext(ctx, "statistics audit: equal to check-in's table", "checkpoint", at.checkpoint, "cut", at.cut,
-			"took_ms", time.Since(start).Milliseconds())
+			"incremental", incremental, "took_ms", time.Since(start).Milliseconds())
 	}
 	return drifts, at, nil
 }
