@@ -74,7 +74,16 @@ const settleAfter = 2 * time.Minute
 
 // readWholeEvery is how old the kept days may be before an incremental export reads the table
 // whole anyway, and keeps them anew: a row changed by hand, or restored, is seen within a day.
+// Past half of it, the first export in the city's small hours (readWholeAtNight) reads whole:
+// the seconds of a week's table then fall when the doors are shut, not at whatever hour the
+// days were first kept.
 const readWholeEvery = 24 * time.Hour
+
+// readWholeAtNight says whether t, in loc, is in the small hours, from 01:00 to 05:00.
+func readWholeAtNight(t time.Time, loc *time.Location) bool {
+	h := t.In(loc).Hour()
+	return h >= 1 && h < 5
+}
 
 // TallyExportApplication is the application_name of the session reading the table for an
 // export while it reads: an operator (or the benchmark) looking at pg_stat_activity sees the
@@ -215,7 +224,7 @@ func (t *Tally) days(ctx context.Context, tx pgx.Tx, loc *time.Location, increme
 	}
 	k.settled = k.readAt.Add(-settleAfter)
 	k.whole = !incremental || generation == nil || settled == nil || wholeAt == nil || *zone != k.zone ||
-		k.readAt.Sub(*wholeAt) >= readWholeEvery
+		k.readAt.Sub(*wholeAt) >= readWholeEvery || k.readAt.Sub(*wholeAt) >= readWholeEvery/2 && readWholeAtNight(k.readAt, loc)
 	if generation != nil {
 		k.generation = *generation
 	}

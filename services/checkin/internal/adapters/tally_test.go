@@ -240,7 +240,8 @@ func dayTotals(t *testing.T, tally *adapters.Tally, loc *time.Location, opts app
 // grain incrementally (app.TallyOptions.Incremental), from the days an earlier export kept and
 // the records stored since, and keeps the days settled since. Read after read, it must hand
 // over what the whole table holds (the full grain, which keeps nothing, rolled up); it must
-// read whole when it kept nothing, kept another zone's days or kept them more than a day ago;
+// read whole when it kept nothing, kept another zone's days or kept them more than a day ago
+// (more than half a day, in the small hours, and only then);
 // and every read by day that is not incremental must keep the days anew. A record stored with
 // a time of storage older than the kept days (which the group commit never does: settleAfter)
 // shows which read was which: only a whole read sees it.
@@ -330,6 +331,32 @@ func TestTheIncrementalDayGrainIsTheWholeTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	same(time.UTC, "kept a day ago")
+
+	// Kept half a day ago, the days are read whole in the small hours only.
+	for _, c := range []struct {
+		name  string
+		hour  int
+		whole bool
+	}{{"at 02:00", 2, true}, {"at 14:00", 14, false}} {
+		// Etc/GMT-N is N hours east of UTC: the zone whose local hour is now c.hour (the next
+		// hour, should the clock pass one meanwhile, is on the same side of the small hours).
+		east := (c.hour - time.Now().UTC().Hour() + 24) % 24
+		if east > 14 {
+			east -= 24
+		}
+		zone, err := time.LoadLocation(fmt.Sprintf("Etc/GMT%+d", -east))
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(zone, c.name+", another zone") // keeps the zone's days
+		if _, err := pool.Exec(ctx, `UPDATE tally_days_mark SET whole_read_at = now() - interval '13 hours'`); err != nil {
+			t.Fatal(err)
+		}
+		same(zone, c.name)
+		if _, wholeAt := mark(); (time.Since(wholeAt) < time.Hour) != c.whole {
+			t.Errorf("%s local time, days kept 13 hours ago: read whole %v ago, want a read whole %v", c.name, time.Since(wholeAt).Round(time.Minute), c.whole)
+		}
+	}
 }
 
 // TestTheAnomaliesCountEachFlagOfEachRecord: the count folds the records by their whole set

@@ -479,8 +479,9 @@ type ExportTallyRequest struct {
 	// records stored more than two minutes before it, and read only the records stored since:
 	// the statistics audit's read of a week's table then takes seconds of both cores once a day,
 	// not every fifteen minutes. Check-in still reads the whole table when it has kept nothing,
-	// kept it in another time zone or kept it more than a day ago. A comparison that may repair
-	// the statistics asks without it, so a repair never rests on rows kept earlier.
+	// kept it in another time zone, or kept it more than a day ago (more than half a day, in the
+	// city's small hours, so that the daily read whole falls at night). A comparison that may
+	// repair the statistics asks without it, so a repair never rests on rows kept earlier.
 	Incremental   bool `protobuf:"varint,4,opt,name=incremental,proto3" json:"incremental,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -518,8 +518,9 @@ export type ExportTallyRequest = Message<"sciweek.checkin.v1.ExportTallyRequest"
    * records stored more than two minutes before it, and read only the records stored since:
    * the statistics audit's read of a week's table then takes seconds of both cores once a day,
    * not every fifteen minutes. Check-in still reads the whole table when it has kept nothing,
-   * kept it in another time zone or kept it more than a day ago. A comparison that may repair
-   * the statistics asks without it, so a repair never rests on rows kept earlier.
+   * kept it in another time zone, or kept it more than a day ago (more than half a day, in the
+   * city's small hours, so that the daily read whole falls at night). A comparison that may
+   * repair the statistics asks without it, so a repair never rests on rows kept earlier.
    *
    * @generated from field: bool incremental = 4;
    */
@@ -561,8 +562,9 @@ export type ExportTallyRequestJson = {
    * records stored more than two minutes before it, and read only the records stored since:
    * the statistics audit's read of a week's table then takes seconds of both cores once a day,
    * not every fifteen minutes. Check-in still reads the whole table when it has kept nothing,
-   * kept it in another time zone or kept it more than a day ago. A comparison that may repair
-   * the statistics asks without it, so a repair never rests on rows kept earlier.
+   * kept it in another time zone, or kept it more than a day ago (more than half a day, in the
+   * city's small hours, so that the daily read whole falls at night). A comparison that may
+   * repair the statistics asks without it, so a repair never rests on rows kept earlier.
    *
    * @generated from field: bool incremental = 4;
    */
