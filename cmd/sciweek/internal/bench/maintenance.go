@@ -12,9 +12,9 @@ import (
 )
 
 // backgroundNow is what PostgreSQL's autovacuum workers are doing, such as "autovacuum: VACUUM
-// ANALYZE checkin.checkin_records", and whether check-in is reading its whole table for
-// reporting's statistics audit (or a rebuild): background work whose seconds a run's figures
-// may carry. $1 is the export session's application_name.
+// ANALYZE checkin.checkin_records", and whether check-in is reading its table for reporting's
+// statistics audit (whole, or what was stored since its last read) or a rebuild: background
+// work whose seconds a run's figures may carry. $1 is the export session's application_name.
 const backgroundNow = `SELECT coalesce(query, '') FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'
 	UNION ALL SELECT 'statistics audit: check-in''s table read' FROM pg_stat_activity
 	WHERE application_name = $1 AND backend_type = 'client backend' AND state = 'active'`

@@ -179,7 +179,7 @@ func (r results) markdown() string {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, f.Batched.Full.CPU, f.Batched.Half.CPU, f.Handheld.Full.CPU, f.Handheld.Half.CPU)
 	}
 	fmt.Fprintf(&b, "\n## What autovacuum and the statistics audit were doing during the half-rate runs\n\nPostgreSQL's autovacuum workers, and "+
-		"check-in reading its whole table for reporting's statistics audit, sampled every 100 ms from pg_stat_activity: each entry is what was "+
+		"check-in reading its table for reporting's statistics audit (whole, or what was stored since its last read) or a rebuild, sampled every 100 ms from pg_stat_activity: each entry is what was "+
 		"being done and in how many samples (ten a second of the run).\n\n"+
 		"| run | gates, half | handheld, half |\n|---|---|---|\n")
 	for i, f := range runs {
