@@ -172,9 +172,12 @@ func (t *Tally) rows(ctx context.Context, tx pgx.Tx, loc *time.Location, sink ap
 
 // foldIn readies tx for a fold of millions of records into thousands of groups: enough memory
 // keeps the hash in memory, and the days and hours are the city's (countedAt converts in the
-// transaction's zone).
+// transaction's zone). Each statement is planned for its own values: a generic plan does not
+// know how few records are stored since the kept days, and may scan the table rather than the
+// BRIN index.
 func foldIn(ctx context.Context, tx pgx.Tx, loc *time.Location) error {
-	_, err := tx.Exec(ctx, `SELECT set_config('work_mem', '256MB', true), set_config('TimeZone', $1, true)`, loc.String())
+	_, err := tx.Exec(ctx, `SELECT set_config('work_mem', '256MB', true), set_config('TimeZone', $1, true),
+		set_config('plan_cache_mode', 'force_custom_plan', true)`, loc.String())
 	return err
 }
 
@@ -209,11 +212,6 @@ func (t *Tally) days(ctx context.Context, tx pgx.Tx, loc *time.Location, increme
 	if err := foldIn(ctx, tx, loc); err != nil {
 		return nil, err
 	}
-	// A generic plan does not know how few records are stored since the kept days, and may
-	// scan the table rather than the BRIN index.
-	if _, err := tx.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
-		return nil, err
-	}
 	k := &keptDays{zone: loc.String(), days: map[dayKey]daySums{}}
 	var zone *string
 	var settled, wholeAt *time.Time
@@ -223,8 +221,11 @@ func (t *Tally) days(ctx context.Context, tx pgx.Tx, loc *time.Location, increme
 		return nil, err
 	}
 	k.settled = k.readAt.Add(-settleAfter)
-	k.whole = !incremental || generation == nil || settled == nil || wholeAt == nil || *zone != k.zone ||
-		k.readAt.Sub(*wholeAt) >= readWholeEvery || k.readAt.Sub(*wholeAt) >= readWholeEvery/2 && readWholeAtNight(k.readAt, loc)
+	k.whole = !incremental || generation == nil || settled == nil || wholeAt == nil || *zone != k.zone
+	if !k.whole {
+		age := k.readAt.Sub(*wholeAt)
+		k.whole = age >= readWholeEvery || age >= readWholeEvery/2 && readWholeAtNight(k.readAt, loc)
+	}
 	if generation != nil {
 		k.generation = *generation
 	}
